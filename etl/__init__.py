@@ -1,0 +1,1 @@
+"""Spreadsheet loading for fundquery: read, clean, validate, load. Never imports Flask."""

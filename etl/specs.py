@@ -1,0 +1,293 @@
+"""Declared specs for every dataset kind finance staff upload (DESIGN.md §4).
+
+Each kind is data: its canonical columns, the Chinese headers each is known
+by, the type the cleaner parses it as, and whether it is required.  One
+generic reader and one validator serve every kind; adding a kind is adding a
+spec here and a table in ``etl/sql``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Column types understood by etl.clean.  "id_number" expands into id_hash,
+# id_masked, sex and birth_date when stored.
+TYPES = ("text", "code", "int", "year", "amount", "decimal", "date", "id_number", "flag", "enum")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    aliases: tuple[str, ...]
+    type: str = "text"
+    required: bool = False
+    label_en: str = ""
+    note_zh: str = ""  # explanation for the template's notes sheet
+    example: str = ""
+    values: dict[str, str] = field(default_factory=dict)  # enum: written form -> stored form
+
+    @property
+    def label_zh(self) -> str:
+        return self.aliases[0]
+
+
+@dataclass(frozen=True)
+class WideGroup:
+    """A wide layout: under each group header, one column per measure.
+
+    The agencies' official 各单位编制与人员配备表 puts 编制数/实有人数/超配/缺配
+    under each 编制类型; the reader melts it into one row per agency and type.
+    """
+
+    group_column: str  # canonical column that receives the group header
+    groups: dict[str, str]  # group header as written -> stored value
+    measures: dict[str, tuple[str, ...]]  # canonical column -> aliases under the group
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: str
+    title_zh: str
+    title_en: str
+    table: str
+    columns: tuple[Column, ...]
+    wide: WideGroup | None = None
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+# 一卡通 (one-card) payment status as it appears in bank return files.
+CARD_STATUS = {
+    "待发放": "待发放",
+    "未发放": "待发放",
+    "发放中": "发放中",
+    "已发放": "已发放",
+    "发放成功": "已发放",
+    "成功": "已发放",
+    "已到账": "已发放",
+    "退回": "退回",
+    "已退回": "退回",
+    "发放失败": "退回",
+    "失败": "退回",
+}
+
+PAYS_TO = {
+    "到人": "persons",
+    "到户": "persons",
+    "到人(户)": "persons",
+    "到人户": "persons",
+    "个人": "persons",
+    "persons": "persons",
+    "到项目": "projects",
+    "项目": "projects",
+    "projects": "projects",
+}
+
+STAFFING_TYPES = {
+    "行政": "行政",
+    "行政编制": "行政",
+    "参公": "事业(参公)",
+    "事业(参公)": "事业(参公)",
+    "参照公务员法管理事业": "事业(参公)",
+    "事业": "事业(其他)",
+    "事业(其他)": "事业(其他)",
+    "事业编制": "事业(其他)",
+    "工勤": "工勤",
+    "工勤编制": "工勤",
+}
+
+STAFF_STATUS = {
+    "在职": "在职",
+    "在岗": "在职",
+    "退休": "退休",
+    "已退休": "退休",
+    "死亡": "死亡",
+    "已故": "死亡",
+    "离职": "离职",
+    "调出": "离职",
+    "辞职": "离职",
+}
+
+_ID = ("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证", "身份号码")
+_NAME = ("姓名", "户主姓名", "户主", "领取人姓名", "人员姓名")
+_FUND_CODE = ("资金编码", "资金代码", "项目编码", "专项资金编码")
+_YEAR = ("年度", "年份", "资金年度")
+_TOWNSHIP = ("乡镇", "镇(区)", "乡镇(街道)", "镇", "乡(镇)", "所属乡镇")
+_VILLAGE = ("村", "村(社区)", "村委会", "行政村", "村名")
+_DEPARTMENT = ("主管部门", "部门", "预算单位", "单位", "部门名称")
+
+
+SPECS: dict[str, Spec] = {}
+
+
+def _add(spec: Spec) -> None:
+    SPECS[spec.kind] = spec
+
+
+_add(
+    Spec(
+        "funds",
+        "专项资金目录",
+        "Special funds",
+        "funds",
+        (
+            Column("fund_code", _FUND_CODE, "code", True, "Fund code", example="F2024001"),
+            Column("fund_name", ("资金名称", "专项资金名称", "项目名称"), "text", True, "Fund name", example="耕地地力保护补贴"),
+            Column("category", ("资金类别", "类别", "资金性质"), "text", False, "Category", example="农业"),
+            Column("department", _DEPARTMENT, "text", True, "Department", example="县农业农村局"),
+            Column("level", ("资金级次", "级次", "资金来源"), "text", False, "Level", example="中央"),
+            Column("year", _YEAR, "year", True, "Year", example="2024"),
+            Column("budget_yuan", ("预算金额", "资金总额", "金额", "预算数"), "amount", True, "Budget (yuan)", example="1,234,500.00"),
+            Column("pays_to", ("发放对象", "补助对象", "到人到项目", "资金去向"), "enum", True, "Paid to", values=PAYS_TO, example="到人"),
+            Column("standard_yuan", ("补助标准", "发放标准", "标准"), "amount", False, "Standard (yuan)", example="105.00"),
+            Column("ceiling_yuan", ("最高限额", "上限", "封顶金额"), "amount", False, "Ceiling per payment (yuan)"),
+            Column("policy_basis", ("政策依据", "文件依据", "依据"), "text", False, "Policy basis", example="财农〔2024〕1号"),
+        ),
+    )
+)
+
+_add(
+    Spec(
+        "disbursements",
+        "资金拨付",
+        "Disbursements",
+        "disbursements",
+        (
+            Column("voucher_no", ("凭证号", "拨款凭证号", "凭证编号", "支付凭证号"), "code", True, "Voucher no.", example="PZ2024-0001"),
+            Column("fund_code", _FUND_CODE, "code", True, "Fund code", example="F2024001"),
+            Column("payee", ("收款单位", "收款人", "拨付对象", "收款方"), "text", True, "Payee", example="城关镇财政所"),
+            Column("amount_yuan", ("拨付金额", "金额", "拨款金额"), "amount", True, "Amount (yuan)", example="50,000.00"),
+            Column("approved_on", ("审核签字日期", "审核日期", "签字日期", "审批日期"), "date", True, "Approved on", example="2024-03-01"),
+            Column("disbursed_on", ("拨出日期", "拨付日期", "拨款日期"), "date", False, "Disbursed on", example="2024-03-04"),
+            Column("is_by_progress", ("按进度拨付", "按项目进度", "按进度"), "flag", False, "Paid by progress", example="否"),
+            Column("reason", ("特殊原因", "原因", "备注"), "text", False, "Reason"),
+        ),
+    )
+)
+
+_add(
+    Spec(
+        "payments",
+        "补贴发放清册",
+        "Payments to persons and households",
+        "payments",
+        (
+            Column("fund_code", _FUND_CODE, "code", True, "Fund code", example="F2024001"),
+            Column("year", _YEAR, "year", True, "Year", example="2024"),
+            Column("period", ("期间", "发放期间", "月份", "发放月份", "批次"), "text", False, "Period", example="2024-03"),
+            Column("township", _TOWNSHIP, "text", True, "Township", example="城关镇"),
+            Column("village", _VILLAGE, "text", True, "Village", example="东风村"),
+            Column("village_group", ("组", "村民小组", "小组", "组别"), "text", False, "Group", example="3组"),
+            Column("name", _NAME, "text", True, "Name", example="张三"),
+            Column("id_number", _ID, "id_number", True, "ID number", example="110105194912310021"),
+            Column("household_no", ("户号", "户编号", "家庭编号"), "code", False, "Household no.", example="H0001"),
+            Column("quantity", ("数量", "面积", "补贴面积", "计税面积", "人数", "享受人数"), "decimal", False, "Quantity", example="8.5"),
+            Column("standard_yuan", ("补助标准", "发放标准", "标准"), "amount", False, "Standard (yuan)", example="105.00"),
+            Column("amount_yuan", ("发放金额", "补贴金额", "金额", "应发金额", "实发金额"), "amount", True, "Amount (yuan)", example="892.50"),
+            Column("paid_on", ("发放日期", "发放时间", "到账日期"), "date", False, "Paid on", example="2024-03-15"),
+            Column("bank_account", ("银行账号", "一卡通账号", "账号", "卡号", "存折号"), "code", False, "Bank account"),
+            Column("card_status", ("发放状态", "一卡通状态", "状态"), "enum", False, "一卡通 status", values=CARD_STATUS, example="已发放"),
+            Column("voucher_no", ("凭证号", "拨款凭证号", "凭证编号", "支付凭证号"), "code", False, "Voucher no."),
+        ),
+    )
+)
+
+_add(
+    Spec(
+        "projects",
+        "项目资金",
+        "Projects",
+        "projects",
+        (
+            Column("fund_code", _FUND_CODE, "code", True, "Fund code", example="F2024040"),
+            Column("project_name", ("项目名称", "工程名称"), "text", True, "Project", example="东风村道路硬化"),
+            Column("township", _TOWNSHIP, "text", False, "Township", example="城关镇"),
+            Column("village", _VILLAGE, "text", False, "Village", example="东风村"),
+            Column("contractor", ("实施单位", "承建单位", "施工单位", "项目单位"), "text", False, "Contractor"),
+            Column("amount_yuan", ("项目金额", "金额", "资金金额", "补助金额"), "amount", True, "Amount (yuan)", example="200,000.00"),
+            Column("start_on", ("开工日期", "开工时间", "开始日期"), "date", False, "Start", example="2024-04-01"),
+            Column("status", ("项目状态", "进度", "状态"), "text", False, "Status", example="在建"),
+        ),
+    )
+)
+
+_add(
+    Spec(
+        "budgets",
+        "部门预算",
+        "Department budgets",
+        "budgets",
+        (
+            Column("department", _DEPARTMENT, "text", True, "Department", example="县教育局"),
+            Column("year", _YEAR, "year", True, "Year", example="2024"),
+            Column("category", ("支出类别", "预算类别", "类别"), "text", True, "Category", example="基本支出"),
+            Column("item", ("科目名称", "项目", "明细", "功能科目"), "text", False, "Item", example="公务接待费"),
+            Column("amount_yuan", ("预算金额", "金额", "预算数"), "amount", True, "Amount (yuan)", example="12,000.00"),
+        ),
+    )
+)
+
+_add(
+    Spec(
+        "agencies",
+        "机构编制",
+        "Agencies and staffing quotas",
+        "agencies",
+        (
+            Column("agency_code", ("单位代码", "机构代码", "单位编码", "统一社会信用代码"), "code", False, "Agency code", example="A001"),
+            Column("agency_name", ("单位名称", "机构名称", "单位"), "text", True, "Agency", example="县财政局"),
+            Column("agency_type", ("单位类型", "机构类型", "单位性质"), "text", False, "Agency type", example="行政"),
+            Column("department", ("主管部门", "上级部门"), "text", False, "Department"),
+            Column("staffing_type", ("编制类型", "编制性质"), "enum", True, "编制类型", values=STAFFING_TYPES, example="行政"),
+            Column("quota", ("编制数", "核定编制", "编制"), "int", True, "Quota", example="20"),
+            Column("actual_reported", ("实有人数", "实有", "在编人数"), "int", False, "Actual (as reported)", example="18"),
+        ),
+        wide=WideGroup(
+            group_column="staffing_type",
+            groups={
+                "行政": "行政",
+                "行政编制": "行政",
+                "事业(参公)": "事业(参公)",
+                "参公": "事业(参公)",
+                "事业(其他)": "事业(其他)",
+                "事业": "事业(其他)",
+                "工勤": "工勤",
+            },
+            measures={
+                "quota": ("编制数", "核定编制"),
+                "actual_reported": ("实有人数", "实有"),
+                "over": ("超配", "超编"),
+                "under": ("缺配", "空编"),
+            },
+        ),
+    )
+)
+
+_add(
+    Spec(
+        "staff",
+        "编制实名制",
+        "Named staff roll",
+        "staff",
+        (
+            Column("agency_code", ("单位代码", "机构代码", "单位编码"), "code", False, "Agency code", example="A001"),
+            Column("agency_name", ("单位名称", "机构名称", "所在单位"), "text", True, "Agency", example="县财政局"),
+            Column("name", _NAME, "text", True, "Name", example="李四"),
+            Column("id_number", _ID, "id_number", True, "ID number", example="110105197003070033"),
+            Column("staffing_type", ("编制类型", "编制性质", "人员类别"), "enum", True, "编制类型", values=STAFFING_TYPES, example="行政"),
+            Column("post", ("职务", "岗位", "职务(岗位)"), "text", False, "Post", example="科员"),
+            Column("hired_on", ("入编时间", "参加工作时间", "入职日期", "进入单位时间"), "date", False, "Hired on", example="1995-08-01"),
+            Column("status", ("人员状态", "状态", "在职状态"), "enum", False, "Status", values=STAFF_STATUS, example="在职"),
+        ),
+    )
+)
+
+KINDS = tuple(SPECS)

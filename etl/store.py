@@ -1,0 +1,99 @@
+"""The one way to the DuckDB store: open, migrate, audit.
+
+The schema lives in ``etl/sql/NNN_*.sql``; each file is one version, applied
+in order inside a transaction and recorded in ``schema_version``.  Only one
+process may hold the file read-write (DESIGN.md §7), so a second writer gets
+``StoreBusy`` with a plain sentence instead of DuckDB's lock error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path("data") / "fundquery.duckdb"
+
+
+class StoreBusy(RuntimeError):
+    """The database file is held by another process (usually the web server)."""
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("FUNDQUERY_DB") or DEFAULT_DB)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) for every schema file, in order."""
+    found = []
+    for entry in resources.files("etl.sql").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:3].isdigit():
+            found.append((int(name[:3]), name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+SCHEMA_VERSION = max(v for v, _, _ in migrations())
+
+
+def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating and migrating if needed) the store at ``path``."""
+    path = Path(path) if path is not None else default_db_path()
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreBusy(
+                f"数据库 {path} 正被另一个进程（通常是正在运行的网站服务）占用，无法写入。"
+                "请通过网站的“上传”页面上传文件，或先停止服务再运行此命令。"
+                f" / The database {path} is held by another process (usually the running web server): "
+                "upload through the web page, or stop the server first."
+            ) from exc
+        raise
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply every schema file newer than the store's version; return the version."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, file_name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)"
+    )
+    current = schema_version(con)
+    for version, name, sql in migrations():
+        if version <= current:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version (version, file_name) VALUES (?, ?)", [version, name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        current = version
+    return current
+
+
+def audit(con: duckdb.DuckDBPyConnection, actor: str, action: str, target: str | None = None, **detail) -> None:
+    """Append one line to the audit log (never updated, never deleted)."""
+    con.execute(
+        "INSERT INTO audit_log (actor, action, target, detail) VALUES (?, ?, ?, ?)",
+        [actor, action, target, json.dumps(detail, ensure_ascii=False, default=str)],
+    )
