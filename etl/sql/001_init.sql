@@ -41,7 +41,7 @@ CREATE TABLE upload_reports (
 -- Append-only: the code only ever INSERTs here (etl.store.audit).
 CREATE TABLE audit_log (
     audit_id  INTEGER PRIMARY KEY DEFAULT nextval('audit_seq'),
-    at        TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    logged_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
     actor     VARCHAR NOT NULL,
     action    VARCHAR NOT NULL,
     target    VARCHAR,

@@ -1,0 +1,263 @@
+"""Read a spreadsheet as it comes: xlsx/xls through calamine, csv in UTF-8/GBK.
+
+The result is an ``Extract``: which sheet, which header, and a pyarrow table
+of text with the spreadsheet's own row number in ``_row`` and one column per
+canonical column of the spec.  Blank rows, 合计/小计/总计 rows and repeated
+header rows are skipped and counted with their reason.  Nothing here parses
+values: that is etl.clean's job, so every problem can be reported against
+the text the user actually wrote.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import python_calamine
+
+from etl.headers import HEAD_ROWS, HeaderMatch, detect
+from etl.text import cell_text, norm, norm_array
+
+CHUNK_ROWS = 50_000
+TOTAL_ROW = re.compile(r"^(合计|小计|总计|共计|累计|总合计)[::]?$")
+_TOTAL_ROW_SQL = r"^(合计|小计|总计|共计|累计|总合计)[::]?$"
+
+
+class UnreadableFile(Exception):
+    """The file is not a spreadsheet we can read; ``str()`` is a sentence for a person."""
+
+
+@dataclass
+class Extract:
+    path: Path
+    file_format: str  # xlsx | xls | csv
+    sheet_name: str | None
+    encoding: str | None
+    match: HeaderMatch
+    table: pa.Table  # _row + canonical columns, all text
+    rows_read: int
+    skipped: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return self.match.spec.kind
+
+
+def sniff_format(data: bytes, name: str) -> str:
+    """xlsx, xls or csv from the file's first bytes, not its name."""
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "xls"
+    if not data.strip():
+        raise UnreadableFile(f"文件 {name} 是空的。/ The file {name} is empty.")
+    start = data.lstrip(codecs.BOM_UTF8).lstrip()[:64].lower()
+    if start.startswith((b"<html", b"<!doctype", b"<?xml", b"<table", b"<meta")):
+        raise UnreadableFile(
+            f"文件 {name} 其实是网页（HTML），不是 Excel 表格：请在 Excel 中打开后“另存为” .xlsx 再上传。"
+            f" / {name} is really a web page (HTML), not a spreadsheet: open it in Excel and save as .xlsx."
+        )
+    return "csv"
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Text and encoding of a csv: UTF-8 (with or without BOM), UTF-16, else GB18030."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile(
+        f"文件 {name} 既不是 UTF-8 也不是 GBK 编码的文本，无法读取。/ {name} is neither UTF-8 nor GBK text."
+    )
+
+
+def _no_header(name: str, kind: str | None) -> UnreadableFile:
+    what = f"“{kind}”类" if kind else "任何一类"
+    return UnreadableFile(
+        f"在文件 {name} 的前 {HEAD_ROWS} 行中找不到{what}数据的表头（如 姓名、身份证号、发放金额）。"
+        "请下载空白模板对照表头。"
+        f" / No header row for {kind or 'any dataset kind'} in the first {HEAD_ROWS} rows of {name}."
+    )
+
+
+def read(path: str | Path, kind: str | None = None) -> Extract:
+    """Read ``path`` for ``kind`` (None: guess the kind from the headers)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFile(f"无法打开文件 {path}：{exc.strerror} / Cannot open {path}.") from exc
+    fmt = sniff_format(data, path.name)
+    if fmt == "csv":
+        return _read_csv(path, data, kind)
+    return _read_workbook(path, fmt, kind)
+
+
+# --- workbooks -------------------------------------------------------------
+
+
+def _read_workbook(path: Path, fmt: str, kind: str | None) -> Extract:
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        best = None
+        for sheet_name in book.sheet_names:
+            sheet = book.get_sheet_by_name(sheet_name)
+            head = [[norm(cell_text(v)) for v in row] for row in itertools.islice(sheet.iter_rows(), HEAD_ROWS)]
+            match = detect(head, kind)
+            if match and (best is None or match.score > best[1].score):
+                best = (sheet, match)
+        if best is None:
+            raise _no_header(path.name, kind)
+        sheet, match = best
+        first_row_no = sheet.start[0] + 1 if sheet.start else 1
+        rows = itertools.islice(sheet.iter_rows(), match.data_start, None)
+        table = _columns(rows, match, first_row_no + match.data_start)
+    except (python_calamine.CalamineError, ValueError, OSError) as exc:
+        if isinstance(exc, UnreadableFile):
+            raise
+        raise UnreadableFile(
+            f"文件 {path.name} 看起来是 Excel 文件，但已损坏或无法读取（{exc}）。"
+            f" / {path.name} looks like an Excel file but is damaged or unreadable."
+        ) from exc
+    return _finish(path, fmt, sheet.name, None, match, table)
+
+
+def _positions(match: HeaderMatch) -> list[int]:
+    keep = set(match.mapping.values()) | {w.position for w in match.wide}
+    probes = [p for p in range(min(3, len(match.labels))) if p not in keep]
+    return sorted(keep | set(probes))
+
+
+def _columns(rows, match: HeaderMatch, first_row_no: int) -> pa.Table:
+    """Chunked, columnar conversion of the data rows (only the columns we need)."""
+    positions = _positions(match)
+    chunks: list[pa.Table] = []
+    row_no = first_row_no
+    while True:
+        chunk = list(itertools.islice(rows, CHUNK_ROWS))
+        if not chunk:
+            break
+        arrays = {"_row": pa.array(range(row_no, row_no + len(chunk)), pa.int32())}
+        for pos in positions:
+            values = [cell_text(r[pos]) if pos < len(r) else None for r in chunk]
+            arrays[f"c{pos}"] = norm_array(pa.array(values, pa.string()))
+        chunks.append(pa.table(arrays))
+        row_no += len(chunk)
+    if not chunks:
+        schema = pa.schema([("_row", pa.int32())] + [(f"c{p}", pa.string()) for p in positions])
+        return schema.empty_table()
+    return pa.concat_tables(chunks)
+
+
+# --- csv ---------------------------------------------------------------------
+
+
+def _read_csv(path: Path, data: bytes, kind: str | None) -> Extract:
+    text, encoding = decode(data, path.name)
+    del data
+    first_lines = text[: 200_000].splitlines()[: HEAD_ROWS + 2]
+    sample = "\n".join(first_lines)
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    head = [[norm(v) for v in row] for row in csv.reader(io.StringIO(sample), delimiter=delimiter)][:HEAD_ROWS]
+    match = detect(head, kind)
+    if match is None:
+        raise _no_header(path.name, kind)
+    width = max(len(match.labels), max((len(r) for r in head), default=0))
+    # DuckDB skips empty lines; keep them (as one empty field) so row numbers stay those of the file.
+    text = re.sub(r"(?m)^[ \t]*\r?$", delimiter, text.replace("\r\n", "\n"))
+    with tempfile.TemporaryDirectory(prefix="fundquery-csv-") as tmp:
+        utf8 = Path(tmp) / "data.csv"
+        utf8.write_text(text, encoding="utf-8")
+        del text
+        columns = {f"c{i}": "VARCHAR" for i in range(width)}
+        con = duckdb.connect()
+        try:
+            rel = con.read_csv(
+                str(utf8), header=False, all_varchar=True, null_padding=True, strict_mode=False,
+                auto_detect=False, delimiter=delimiter, quotechar='"', escapechar='"', columns=columns,
+            )
+            raw = rel.fetch_arrow_table()
+        except duckdb.Error as exc:
+            raise UnreadableFile(f"无法解析 CSV 文件 {path.name}（{exc}）。/ Cannot parse the CSV {path.name}.") from exc
+        finally:
+            con.close()
+    raw = raw.slice(match.data_start)
+    keep = _positions(match)
+    arrays = {"_row": pa.array(range(match.data_start + 1, match.data_start + 1 + raw.num_rows), pa.int32())}
+    for pos in keep:
+        arrays[f"c{pos}"] = norm_array(raw.column(f"c{pos}").combine_chunks()) if pos < width else pa.nulls(raw.num_rows, pa.string())
+    return _finish(path, "csv", None, encoding, match, pa.table(arrays))
+
+
+# --- common: skip rows, name columns, melt the wide layout -------------------
+
+
+def _finish(path: Path, fmt: str, sheet: str | None, encoding: str | None, match: HeaderMatch, table: pa.Table) -> Extract:
+    rows_read = table.num_rows
+    value_cols = [c for c in table.column_names if c != "_row"]
+    mapped = {f"c{p}" for p in match.mapping.values()} | {f"c{w.position}" for w in match.wide}
+    blank = pa.array([True] * table.num_rows) if not value_cols else None
+    for c in mapped or value_cols:
+        is_null = pc.is_null(table[c])
+        blank = is_null if blank is None else pc.and_(blank, is_null)
+    total = pa.array([False] * table.num_rows)
+    for c in value_cols:
+        hit = pc.fill_null(pc.match_substring_regex(pc.replace_substring(table[c], " ", ""), _TOTAL_ROW_SQL), False)
+        total = pc.or_(total, hit)
+    repeat = pa.array([bool(match.mapping)] * table.num_rows)
+    for pos in match.mapping.values():
+        label = match.labels[pos]
+        repeat = pc.and_(repeat, pc.fill_null(pc.equal(table[f"c{pos}"], label), False))
+    rows = table["_row"]
+    skipped = {
+        "blank": pc.filter(rows, blank).to_pylist(),
+        "total": pc.filter(rows, pc.and_(total, pc.invert(blank))).to_pylist(),
+        "header_repeat": pc.filter(rows, pc.and_(repeat, pc.invert(pc.or_(total, blank)))).to_pylist(),
+    }
+    keep = pc.invert(pc.or_(pc.or_(blank, total), repeat))
+    table = table.filter(keep)
+    if match.wide:
+        table = _melt(table, match)
+    else:
+        table = pa.table({"_row": table["_row"], **{name: table[f"c{pos}"] for name, pos in match.mapping.items()}})
+    return Extract(path, fmt, sheet, encoding, match, table, rows_read, {k: v for k, v in skipped.items() if v})
+
+
+def _melt(table: pa.Table, match: HeaderMatch) -> pa.Table:
+    """One row per agency and 编制类型 from the wide official table."""
+    spec = match.spec
+    parts = []
+    groups = sorted({w.group for w in match.wide}, key=[w.group for w in match.wide].index)
+    for group in groups:
+        cols = {w.measure: table[f"c{w.position}"] for w in match.wide if w.group == group}
+        present = None
+        for arr in cols.values():
+            has = pc.and_(pc.is_valid(arr), pc.not_equal(pc.fill_null(arr, "0"), "0"))
+            present = has if present is None else pc.or_(present, has)
+        part = {"_row": table["_row"]}
+        part.update({name: table[f"c{pos}"] for name, pos in match.mapping.items() if name not in cols})
+        part[spec.wide.group_column] = pa.array([group] * table.num_rows, pa.string())
+        for measure in spec.wide.measures:
+            if spec_has(spec, measure):
+                part[measure] = cols.get(measure, pa.nulls(table.num_rows, pa.string()))
+        parts.append(pa.table(part).filter(present))
+    melted = pa.concat_tables(parts)
+    return melted.take(pc.sort_indices(melted, [("_row", "ascending")]))
+
+
+def spec_has(spec, name: str) -> bool:
+    return any(c.name == name for c in spec.columns)

@@ -1,0 +1,70 @@
+"""Text normalisation shared by the reader and the header matcher.
+
+Spreadsheets typed in Chinese offices mix full-width and half-width forms
+(``１２３``, ``（元）``, the ideographic space ``　``).  NFKC folds them into
+one form; runs of spaces become one space.  Both a scalar and a vectorised
+(pyarrow) version are given, and they agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_SPACES = re.compile(r"\s+")
+# A unit written after a header: 金额(元), 面积(亩), 标准(元/亩), 人数(人).
+_UNIT = re.compile(r"\((元|万元|亩|人|户|人次|个|元/亩|元/人|元/人/月|元/月|元/年|元/人·月|元/户)\)$")
+
+
+def norm(value: str | None) -> str | None:
+    """NFKC, single spaces, trimmed; empty becomes None."""
+    if value is None:
+        return None
+    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", value)).strip()
+    return text or None
+
+
+def norm_array(arr: pa.Array) -> pa.Array:
+    """Vectorised ``norm`` over a pyarrow string array."""
+    arr = pc.utf8_normalize(arr, "NFKC")
+    arr = pc.replace_substring_regex(arr, r"\s+", " ")
+    arr = pc.utf8_trim_whitespace(arr)
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+
+
+def header_key(text: str | None) -> str:
+    """The form headers are compared in: normalised, no spaces or stars, no unit."""
+    text = (norm(text) or "").replace(" ", "").replace("*", "").lower()
+    return _UNIT.sub("", text)
+
+
+def cell_text(value: object) -> str | None:
+    """One spreadsheet cell as text, losing nothing Excel kept.
+
+    A float too large to be exact (an ID number Excel turned into 4.10102E+17)
+    keeps its scientific form so the validator can say digits were lost.
+    """
+    if value is None:
+        return None
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float:
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if kind is int:
+        return str(value)
+    if kind is bool:
+        return "是" if value else "否"
+    if kind is dt.datetime:
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if kind is dt.date:
+        return value.isoformat()
+    return str(value)
