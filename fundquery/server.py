@@ -1,0 +1,59 @@
+"""The production server: gunicorn, ONE worker process with threads (DESIGN.md §7).
+
+Only one process may hold the DuckDB file, so there is exactly one worker and
+no ``--preload`` (the app opens the database lazily, after the fork).  The
+access log records the path without the query string and no request bodies,
+referers or agents, so nothing a resident typed can end up in a log file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
+def gunicorn_options(host: str, port: int, threads: int = 8) -> dict[str, Any]:
+    """The gunicorn settings the app must run with."""
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return {
+        "bind": [bind],
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": threads,
+        "preload_app": False,
+        "reload": False,
+        "accesslog": "-",
+        "errorlog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "loglevel": "info",
+        "proc_name": "fundquery",
+        # gunicorn ≥ 25.1's control socket can change the worker count at run
+        # time, which would break the one-process rule: keep it off.
+        "control_socket_disable": True,
+    }
+
+
+class FundqueryServer(BaseApplication):
+    """gunicorn embedded, so `fundquery serve` needs no separate server command."""
+
+    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings:  # older gunicorn lacks some settings
+                self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000, threads: int = 8) -> None:
+    """Run the app under gunicorn (gthread, one worker) until stopped."""
+    FundqueryServer(app, gunicorn_options(host, port, threads)).run()

@@ -1,0 +1,54 @@
+"""Blueprints by audience, and what every view shares: a dict rendered as a page or as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+# Every section the navigation may show, in order; a section appears once its
+# endpoint exists, so a later page needs no template change to be linked.
+SECTIONS = (
+    ("public.home", _l("首页"), _l("系统说明与公开数据概况")),
+    ("public.query", _l("补贴查询"), _l("输入身份证号和姓名，查询本人和家庭领取的各项补贴")),
+    ("public.funds", _l("资金公开"), _l("专项资金目录，以及每项资金拨付到哪个乡镇、村和项目")),
+    ("public.budgets", _l("部门预算"), _l("各部门的年度预算和三公经费")),
+    ("public.staffing", _l("机构编制"), _l("各单位的编制数与实有人数")),
+    ("public.messages", _l("咨询投诉"), _l("提出咨询或投诉，查看已答复的问题")),
+    ("public.opendata", _l("数据下载"), _l("下载已公开的数据")),
+)
+
+
+def sections() -> list[dict[str, Any]]:
+    """Every section with its link, or None when its page does not exist yet."""
+    existing = current_app.view_functions
+    return [
+        {"endpoint": e, "title": t, "summary": s, "url": url_for(e) if e in existing else None}
+        for e, t, s in SECTIONS
+    ]
+
+
+def wants_json() -> bool:
+    """Whether the caller asked for the page's data as JSON (?format=json)."""
+    return request.args.get("format") == "json"
+
+
+def render(template: str, data: dict[str, Any]) -> Response | str:
+    """Render the view's dict with a template, or serve the same dict as JSON."""
+    if wants_json():
+        return jsonify(data)
+    return render_template(template, **data)
+
+
+def init_app(app: Flask) -> None:
+    """Register every blueprint and the navigation."""
+    from fundquery.views import assets, errors, public
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(assets.bp)
+    errors.init_app(app)
+
+    @app.context_processor
+    def navigation() -> dict:
+        return {"nav_sections": [s for s in sections() if s["url"]]}

@@ -1,0 +1,41 @@
+"""Error pages people can read, in their language, with no technical detail."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from etl.store import StoreBusy
+
+
+def http_error(exc: HTTPException) -> tuple[str, int]:
+    """Any HTTP error (404, 405, …) as a page."""
+    messages = {
+        404: _("没有找到这个页面。"),
+        405: _("不支持这种访问方式。"),
+        500: _("系统出现错误，请稍后再试。"),
+    }
+    message = messages.get(exc.code or 500, _("请求无法完成。"))
+    return render_template("error.html", code=exc.code, message=message), exc.code or 500
+
+
+def csrf_error(_exc: CSRFError) -> tuple[str, int]:
+    """A form sent without a valid token: usually an expired page."""
+    message = _("页面已过期，请返回上一页，刷新后重新提交。")
+    return render_template("error.html", code=400, message=message), 400
+
+
+def store_busy(exc: StoreBusy) -> tuple[str, int]:
+    """The database file is held by another process."""
+    current_app.logger.error("%s", exc)
+    message = _("数据库暂时无法使用，请稍后再试。")
+    return render_template("error.html", code=503, message=message), 503
+
+
+def init_app(app: Flask) -> None:
+    """Register the error pages."""
+    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(StoreBusy, store_busy)
