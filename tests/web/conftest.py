@@ -1,0 +1,120 @@
+"""Web fixtures: an app on a fresh DuckDB file, its test client, and a real server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from fundquery import REPO_ROOT, create_app
+from fundquery.config import ensure_instance
+from fundquery.db import EXTENSION
+
+ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
+SERVER_START_SECONDS = 30
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The app in test mode on its own empty database."""
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(tmp_path / "test.duckdb")}
+    )
+    yield app
+    app.extensions[EXTENSION].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """tests/artifacts/ (git-ignored), where browser tests save screenshots."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    db_path: Path
+    instance_path: Path
+    log_path: Path
+    pid: int
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server not up after {SERVER_START_SECONDS}s:\n{log_path.read_text()}")
+
+
+@contextmanager
+def running_server(db_path: Path, instance_path: Path) -> Iterator[LiveServer]:
+    """Run `serve(create_app())` in a subprocess, as `fundquery serve` does, until the block ends."""
+    ensure_instance(instance_path)
+    port = free_port()
+    code = (
+        "from fundquery import create_app; from fundquery.server import serve; "
+        f"serve(create_app(), '127.0.0.1', {port})"
+    )
+    env = {**os.environ, "FUNDQUERY_DB": str(db_path), "FUNDQUERY_INSTANCE": str(instance_path)}
+    env.pop("FUNDQUERY_SECRET_KEY", None)
+    log_path = instance_path / "server.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, proc, log_path)
+        yield LiveServer(url, db_path, instance_path, log_path, proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def live_server_db(tmp_path_factory) -> Path:
+    """The database the live server opens; override in a test module to seed data first."""
+    return tmp_path_factory.mktemp("live-db") / "live.duckdb"
+
+
+@pytest.fixture(scope="module")
+def live_server(live_server_db, tmp_path_factory) -> Iterator[LiveServer]:
+    """A real gunicorn server on loopback, shared by a module's tests."""
+    with running_server(live_server_db, tmp_path_factory.mktemp("live-instance")) as server:
+        yield server
