@@ -112,7 +112,9 @@ def detect(head: list[list[str | None]], kind: str | None = None) -> HeaderMatch
             if r + 1 < len(head):
                 double = _match_row(spec, head[r], head[r + 1])
                 double.header_rows = (r, r + 1)
-                if double.score[2] > single.score[2]:
+                # A title row above a header is not the top of a two-level header: the
+                # top row must match something itself.
+                if single.score[2] > 0 and double.score[2] > single.score[2]:
                     options = [double]
             for m in options:
                 if m.score[2] >= MIN_MATCHED and (best is None or m.score > best.score):

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from etl.idnum import Hasher
-from etl.read import Extract, read
+from etl.read import Extract, UnreadableFile, read
 from etl.specs import SPECS, Spec
 from etl.store import audit
 from etl.validate import Report, validate
@@ -123,7 +123,10 @@ def load_file(
     if replaces is not None:
         replaced_kind, _ = _live_batch(con, replaces)
     stage("archive")
-    digest = sha256_file(path)
+    try:
+        digest = sha256_file(path)
+    except OSError as exc:
+        raise UnreadableFile(f"无法打开文件 {name}：{exc.strerror}。/ Cannot open {name}.") from exc
     archive(path, digest, Path(archive_dir))
     result = LoadResult("rejected", name, digest)
     held = con.execute(

@@ -73,9 +73,8 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     """Text and encoding of a csv: UTF-8 (with or without BOM), UTF-16, else GB18030."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    for encoding in ("utf-8", "gb18030"):
+    candidates = ("utf-16",) if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else ("utf-8", "gb18030")
+    for encoding in candidates:
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
@@ -178,7 +177,7 @@ def _read_csv(path: Path, data: bytes, kind: str | None) -> Extract:
         raise _no_header(path.name, kind)
     width = max(len(match.labels), max((len(r) for r in head), default=0))
     # DuckDB skips empty lines; keep them (as one empty field) so row numbers stay those of the file.
-    text = re.sub(r"(?m)^[ \t]*\r?$", delimiter, text.replace("\r\n", "\n"))
+    text = re.sub(r"(?m)^[ \t]*$", delimiter, text.replace("\r\n", "\n").rstrip())
     with tempfile.TemporaryDirectory(prefix="fundquery-csv-") as tmp:
         utf8 = Path(tmp) / "data.csv"
         utf8.write_text(text, encoding="utf-8")
@@ -190,7 +189,7 @@ def _read_csv(path: Path, data: bytes, kind: str | None) -> Extract:
                 str(utf8), header=False, all_varchar=True, null_padding=True, strict_mode=False,
                 auto_detect=False, delimiter=delimiter, quotechar='"', escapechar='"', columns=columns,
             )
-            raw = rel.fetch_arrow_table()
+            raw = rel.to_arrow_table()
         except duckdb.Error as exc:
             raise UnreadableFile(f"无法解析 CSV 文件 {path.name}（{exc}）。/ Cannot parse the CSV {path.name}.") from exc
         finally:
@@ -209,9 +208,8 @@ def _read_csv(path: Path, data: bytes, kind: str | None) -> Extract:
 def _finish(path: Path, fmt: str, sheet: str | None, encoding: str | None, match: HeaderMatch, table: pa.Table) -> Extract:
     rows_read = table.num_rows
     value_cols = [c for c in table.column_names if c != "_row"]
-    mapped = {f"c{p}" for p in match.mapping.values()} | {f"c{w.position}" for w in match.wide}
     blank = pa.array([True] * table.num_rows) if not value_cols else None
-    for c in mapped or value_cols:
+    for c in value_cols:
         is_null = pc.is_null(table[c])
         blank = is_null if blank is None else pc.and_(blank, is_null)
     total = pa.array([False] * table.num_rows)

@@ -53,12 +53,31 @@ def _set_env(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 
 
 @click.group(cls=FlaskGroup, create_app=_make_app, load_dotenv=False, set_debug_flag=False)
-@click.option("--db", envvar="FUNDQUERY_DB", callback=_set_env, expose_value=False, is_eager=True,
-              help="DuckDB file (default data/fundquery.duckdb, or FUNDQUERY_DB).")
-@click.option("--instance", envvar="FUNDQUERY_INSTANCE", callback=_set_env, expose_value=False, is_eager=True,
-              help="Instance folder with the secret and ID-hash keys (default ./instance).")
+@click.option(
+    "--db",
+    envvar="FUNDQUERY_DB",
+    callback=_set_env,
+    expose_value=False,
+    is_eager=True,
+    help="DuckDB file (default data/fundquery.duckdb, or FUNDQUERY_DB).",
+)
+@click.option(
+    "--instance",
+    envvar="FUNDQUERY_INSTANCE",
+    callback=_set_env,
+    expose_value=False,
+    is_eager=True,
+    help="Instance folder with the secret and ID-hash keys (default ./instance).",
+)
 def cli() -> None:
     """财政资金公开查询系统 fundquery."""
+    # One instance folder for the CLI and the app it serves.
+    os.environ.setdefault("FUNDQUERY_INSTANCE", str(instance_dir().absolute()))
+
+
+# Flask's `run` starts the debug reloader, which opens the DuckDB file twice
+# (DESIGN.md §7): `serve` is the way to run the app.
+cli.commands.pop("run", None)
 
 
 @contextmanager
@@ -85,7 +104,7 @@ def ensure_instance() -> Path:
     return folder
 
 
-@cli.command()
+@cli.command(with_appcontext=False)
 def init() -> None:
     """Create the database, its schema and the instance keys."""
     folder = ensure_instance()
@@ -98,10 +117,20 @@ def _print_findings(console: Console, result: LoadResult) -> None:
     findings = result.report.findings if result.report else []
     if not findings:
         return
-    table = Table("行 row", "列 column", "值 value", "应为 expected", "规则 rule", "说明 message", show_lines=False)
+    table = Table(
+        "行 row",
+        "列 column",
+        "值 value",
+        "应为 expected",
+        "规则 rule",
+        "说明 message",
+        show_lines=False,
+    )
     for f in findings:
         style = "red" if f.severity == "error" else "yellow"
-        table.add_row(str(f.row or ""), f.column, f.value or "", f.expected, f.rule, f.message, style=style)
+        table.add_row(
+            str(f.row or ""), f.column, f.value or "", f.expected, f.rule, f.message, style=style
+        )
     console.print(table)
     report = result.report
     listed = len(findings)
@@ -117,29 +146,47 @@ def _summary(result: LoadResult) -> str:
         return f"文件 {result.file_name} 已由批次 {result.duplicate_of} 导入过，本次未做任何改动。"
     if result.status == "loaded":
         skipped = result.report.skipped if result.report else {}
-        extra = "；跳过 " + "、".join(f"{k} {len(v)} 行" for k, v in skipped.items()) if skipped else ""
+        extra = (
+            "；跳过 " + "、".join(f"{k} {len(v)} 行" for k, v in skipped.items()) if skipped else ""
+        )
         return f"已导入批次 {result.batch}：{kind}{guessed}，{result.rows} 行{extra}。"
     errors = result.report.total("error") if result.report else 0
     return f"未导入：{kind}{guessed}，发现 {errors} 个错误，数据库未做任何改动。请改正后重新上传。"
 
 
-@cli.command()
+@cli.command(with_appcontext=False)
 @click.argument("kind", type=click.Choice(KINDS))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--replaces", type=int, help="Batch this corrected file supersedes.")
-@click.option("--publish", is_flag=True, help="Publish at once (demo and tests only: normally a reviewer publishes).")
-@click.option("--by", "uploaded_by", default=lambda: os.environ.get("USER", "cli"), help="Who uploads.")
-def load(kind: str, file: Path, as_json: bool, replaces: int | None, publish: bool, uploaded_by: str) -> None:
+@click.option(
+    "--publish",
+    is_flag=True,
+    help="Publish at once (demo and tests only: normally a reviewer publishes).",
+)
+@click.option(
+    "--by", "uploaded_by", default=lambda: os.environ.get("USER", "cli"), help="Who uploads."
+)
+def load(
+    kind: str, file: Path, as_json: bool, replaces: int | None, publish: bool, uploaded_by: str
+) -> None:
     """Validate FILE and load it as KIND (auto: guess from the headers)."""
     console = Console(stderr=True, quiet=as_json)
     hasher = Hasher(load_key(ensure_instance()))
     with store() as con:
         try:
             with console.status("导入中…") as status:
-                result = load_file(con, file, kind, hasher=hasher, uploaded_by=uploaded_by, archive_dir=archive_dir(),
-                                   replaces=replaces, publish=publish,
-                                   on_stage=lambda s: status.update(f"{s}…"))
+                result = load_file(
+                    con,
+                    file,
+                    kind,
+                    hasher=hasher,
+                    uploaded_by=uploaded_by,
+                    archive_dir=archive_dir(),
+                    replaces=replaces,
+                    publish=publish,
+                    on_stage=lambda s: status.update(f"{s}…"),
+                )
         except UnreadableFile as exc:
             _emit_unreadable(as_json, file, str(exc))
             sys.exit(EXIT_UNREADABLE)
@@ -149,22 +196,41 @@ def load(kind: str, file: Path, as_json: bool, replaces: int | None, publish: bo
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))
     else:
-        _print_findings(Console(), result)
+        # Piped into a file or a log, keep each finding on one line.
+        _print_findings(Console() if sys.stdout.isatty() else Console(width=200), result)
         click.echo(_summary(result))
     sys.exit(EXIT_REJECTED if result.status == "rejected" else 0)
 
 
 def _emit_unreadable(as_json: bool, file: Path, message: str) -> None:
     if as_json:
-        click.echo(json.dumps({"batch": None, "status": "unreadable", "rows": 0, "file": file.name,
-                               "errors": [{"row": None, "column": None, "value": None, "expected": None,
-                                           "rule": "file_unreadable", "message": message}],
-                               "warnings": []}, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "batch": None,
+                    "status": "unreadable",
+                    "rows": 0,
+                    "file": file.name,
+                    "errors": [
+                        {
+                            "row": None,
+                            "column": None,
+                            "value": None,
+                            "expected": None,
+                            "rule": "file_unreadable",
+                            "message": message,
+                        }
+                    ],
+                    "warnings": [],
+                },
+                ensure_ascii=False,
+            )
+        )
     else:
         click.echo(message, err=True)
 
 
-@cli.command()
+@cli.command(with_appcontext=False)
 @click.option("--json", "as_json", is_flag=True)
 def batches(as_json: bool) -> None:
     """List every batch with its status."""
@@ -190,11 +256,15 @@ def _batch_action(batch: int, action: str, by: str) -> None:
         except BatchError as exc:
             click.echo(str(exc), err=True)
             sys.exit(EXIT_REJECTED)
-    click.echo({"retract": f"批次 {batch} 已撤回：不再出现在任何页面和报表中，历史记录保留。",
-                "publish": f"批次 {batch} 已公开。"}[action])
+    click.echo(
+        {
+            "retract": f"批次 {batch} 已撤回：不再出现在任何页面和报表中，历史记录保留。",
+            "publish": f"批次 {batch} 已公开。",
+        }[action]
+    )
 
 
-@cli.command()
+@cli.command(with_appcontext=False)
 @click.argument("batch", type=int)
 @click.option("--by", default=lambda: os.environ.get("USER", "cli"))
 def retract(batch: int, by: str) -> None:
@@ -202,7 +272,7 @@ def retract(batch: int, by: str) -> None:
     _batch_action(batch, "retract", by)
 
 
-@cli.command()
+@cli.command(with_appcontext=False)
 @click.argument("batch", type=int)
 @click.option("--by", default=lambda: os.environ.get("USER", "cli"))
 def publish(batch: int, by: str) -> None:
@@ -210,7 +280,7 @@ def publish(batch: int, by: str) -> None:
     _batch_action(batch, "publish", by)
 
 
-@cli.command()
+@cli.command(with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, type=int, show_default=True)
 @click.option("--threads", default=8, type=int, show_default=True)

@@ -1,0 +1,51 @@
+"""Shared fixtures: a fresh DuckDB store per test, an ID hasher, a loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from etl.idnum import Hasher
+from etl.load import load_file
+from etl.store import connect
+from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, write_xlsx
+
+TABLES = ("funds", "disbursements", "payments", "projects", "budgets", "agencies", "staff", "batches")
+
+
+@pytest.fixture
+def store(tmp_path):
+    con = connect(tmp_path / "store.duckdb")
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def hasher():
+    return Hasher(b"test-key-0123456789abcdef0123456")
+
+
+@pytest.fixture
+def load(store, hasher, tmp_path):
+    """load(path, kind="auto", **kw) -> LoadResult, into the test's store."""
+
+    def _load(path: Path, kind: str = "auto", **kw):
+        kw.setdefault("uploaded_by", "tester")
+        kw.setdefault("archive_dir", tmp_path / "uploads")
+        return load_file(store, path, kind, hasher=hasher, **kw)
+
+    return _load
+
+
+@pytest.fixture
+def funds_loaded(load, tmp_path):
+    """The store with a small fund catalogue (F001, F002 to persons; F003 to projects)."""
+    result = load(write_xlsx(tmp_path / "funds.xlsx", [["2024年专项资金目录"], FUNDS_HEADER, *FUNDS_ROWS]))
+    assert result.status == "loaded", result.as_json()
+    return result
+
+
+def snapshot(con) -> dict[str, list]:
+    """Every data table's rows, to show a rejected file changed nothing."""
+    return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}  # noqa: S608

@@ -1,0 +1,207 @@
+"""The reader takes spreadsheets as they come (DESIGN.md §4): one test per messy trait."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from etl.read import UnreadableFile, read
+from tests.sheets import PAY_HEADER, make_id, pay_row, write_csv, write_xls, write_xlsx
+
+
+def rows_of(con, sql="SELECT row_no, name, amount_yuan, paid_on FROM payments ORDER BY row_no"):
+    return con.execute(sql).fetchall()
+
+
+def test_title_rows_and_total_row_are_skipped(tmp_path, funds_loaded, load, store):
+    path = write_xlsx(tmp_path / "p.xlsx", [
+        ["城关镇2024年耕地地力保护补贴发放清册"],
+        ["填报单位：城关镇财政所", None, None, "单位：元"],
+        PAY_HEADER,
+        pay_row(1),
+        pay_row(2, name="李四", amount="210", area="2"),
+        [None] * 5,
+        ["合 计", None, None, None, None, None, None, None, None, None, "10.5", None, "1102.50"],
+    ])
+    result = load(path)
+    assert result.status == "loaded", result.as_json()
+    assert result.kind == "payments" and result.kind_guessed
+    assert result.report.skipped == {"blank": [6], "total": [7]}
+    assert rows_of(store) == [
+        (4, "张三", Decimal("892.50"), dt.date(2024, 3, 15)),
+        (5, "李四", Decimal("210.00"), dt.date(2024, 3, 15)),
+    ]
+
+
+@pytest.mark.parametrize("label", ["合计", "合 计", "小计", "总计", "合计：", "总 计"])
+def test_every_total_row_form_is_skipped(tmp_path, funds_loaded, load, store, label):
+    path = write_csv(tmp_path / "p.csv", [PAY_HEADER, pay_row(1), [label] + [""] * 14])
+    result = load(path)
+    assert result.status == "loaded", result.as_json()
+    assert result.report.skipped == {"total": [3]}
+
+
+def test_two_level_header_is_joined(tmp_path, funds_loaded, load, store):
+    top = ["序号", "资金编码", "年度", "乡镇", "村", "姓名", "身份证号", "补贴情况", None, None, "发放日期"]
+    sub = [None, None, None, None, None, None, None, "面积", "标准", "金额", None]
+    data = ["1", "F001", "2024", "城关镇", "东风村", "王芳", make_id(seq=7), "8.5", "105", "892.5", "2024-03-05"]
+    result = load(write_xlsx(tmp_path / "p.xlsx", [["标题"], top, sub, data]))
+    assert result.status == "loaded", result.as_json()
+    assert result.extract.match.label("quantity") == "补贴情况/面积"
+    assert store.execute("SELECT quantity, standard_yuan, amount_yuan FROM payments").fetchall() == [
+        (Decimal("8.5"), Decimal("105"), Decimal("892.50"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2024-03-05", dt.date(2024, 3, 5)),
+        ("2024/3/5", dt.date(2024, 3, 5)),
+        ("2024年3月5日", dt.date(2024, 3, 5)),
+        ("20240305", dt.date(2024, 3, 5)),
+        ("2024.3.5", dt.date(2024, 3, 5)),
+        ("45356", dt.date(2024, 3, 5)),  # Excel serial number of 2024-03-05
+        ("２０２４年３月５日", dt.date(2024, 3, 5)),  # full-width digits
+        ("2024-03-05 00:00:00", dt.date(2024, 3, 5)),
+    ],
+)
+def test_date_forms(tmp_path, funds_loaded, load, store, written, expected):
+    result = load(write_csv(tmp_path / "p.csv", [PAY_HEADER, pay_row(1, paid=written)]))
+    assert result.status == "loaded", result.as_json()
+    assert store.execute("SELECT paid_on FROM payments").fetchone()[0] == expected
+
+
+def test_excel_date_cells(tmp_path, funds_loaded, load, store):
+    row = pay_row(1)
+    row[13] = dt.date(2024, 3, 5)
+    assert load(write_xlsx(tmp_path / "p.xlsx", [PAY_HEADER, row])).status == "loaded"
+    assert store.execute("SELECT paid_on FROM payments").fetchone()[0] == dt.date(2024, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("1,234.50", "1234.50"), ("1234.5元", "1234.50"), ("¥1,234.5", "1234.50"), ("１２３４.５０", "1234.50"),
+     ("1234", "1234.00"), ("0.1", "0.10"), (" 1 234.5 ", "1234.50")],
+)
+def test_amount_forms_are_exact(tmp_path, funds_loaded, load, store, written, expected):
+    row = pay_row(1, amount=written, area="", standard="")
+    assert load(write_csv(tmp_path / "p.csv", [PAY_HEADER, row])).status == "loaded"
+    assert store.execute("SELECT amount_yuan FROM payments").fetchone()[0] == Decimal(expected)
+
+
+def test_numeric_cells_in_xlsx_are_exact_to_the_fen(tmp_path, funds_loaded, load, store):
+    # 0.1 + 0.2 style values: float cells must arrive as the decimal the clerk typed.
+    rows = [PAY_HEADER] + [pay_row(i, area="", standard="", amount=None) for i in range(1, 4)]
+    for row, amount in zip(rows[1:], [0.1, 0.2, 1234567.89], strict=True):
+        row[12] = amount
+    assert load(write_xlsx(tmp_path / "p.xlsx", rows)).status == "loaded"
+    got = [r[0] for r in store.execute("SELECT amount_yuan FROM payments ORDER BY row_no").fetchall()]
+    assert got == [Decimal("0.10"), Decimal("0.20"), Decimal("1234567.89")]
+    assert store.execute("SELECT sum(amount_yuan) FROM payments").fetchone()[0] == Decimal("1234568.19")
+
+
+def test_names_lose_inner_spaces(tmp_path, funds_loaded, load, store):
+    rows = [PAY_HEADER, pay_row(1, name="张  三"), pay_row(2, name="李　四"), pay_row(3, name=" 王五 ")]
+    assert load(write_xlsx(tmp_path / "p.xlsx", rows)).status == "loaded"
+    assert [r[1] for r in rows_of(store)] == ["张三", "李四", "王五"]
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8"])
+def test_csv_encodings(tmp_path, funds_loaded, load, store, encoding):
+    path = write_csv(tmp_path / "p.csv", [["2024年补贴发放清册"], PAY_HEADER, pay_row(1, name="欧阳娜娜")], encoding)
+    result = load(path)
+    assert result.status == "loaded", result.as_json()
+    assert rows_of(store)[0][:2] == (3, "欧阳娜娜")
+    assert result.extract.encoding == {"gbk": "gb18030", "gb18030": "gb18030"}.get(encoding, encoding)
+
+
+def test_blank_lines_in_csv_keep_row_numbers(tmp_path, funds_loaded, load, store):
+    path = write_csv(tmp_path / "p.csv", [PAY_HEADER, pay_row(1), [], pay_row(2, name="李四")])
+    result = load(path)
+    assert result.status == "loaded"
+    assert [r[0] for r in rows_of(store)] == [2, 4]
+
+
+def test_xls_file(tmp_path, funds_loaded, load, store):
+    path = write_xls(tmp_path / "p.xls", [["2024年清册"], PAY_HEADER, pay_row(1), pay_row(2, name="李四")])
+    result = load(path)
+    assert result.status == "loaded", result.as_json()
+    assert result.extract.file_format == "xls"
+    assert [r[1] for r in rows_of(store)] == ["张三", "李四"]
+
+
+def test_workbook_with_a_notes_sheet_first(tmp_path, funds_loaded, load, store):
+    path = write_xlsx(tmp_path / "p.xlsx", [PAY_HEADER, pay_row(1)], sheet="清册",
+                      extra_sheets={"填表说明": [["本表由财政所填报"], ["金额单位：元"]]})
+    result = load(path)
+    assert result.status == "loaded" and result.extract.sheet_name == "清册"
+
+
+def test_repeated_header_rows_are_skipped(tmp_path, funds_loaded, load, store):
+    path = write_xlsx(tmp_path / "p.xlsx", [PAY_HEADER, pay_row(1), PAY_HEADER, pay_row(2, name="李四")])
+    result = load(path)
+    assert result.status == "loaded"
+    assert result.report.skipped == {"header_repeat": [3]}
+
+
+def test_header_aliases(tmp_path, funds_loaded, load, store):
+    header = ["资金代码", "资金年度", "镇(区)", "行政村", "户主姓名", "公民身份号码", "实发金额(元)"]
+    row = ["F001", "2024年", "城关镇", "东风村", "赵六", make_id(seq=9), "300"]
+    result = load(write_xlsx(tmp_path / "p.xlsx", [header, row]))
+    assert result.status == "loaded", result.as_json()
+    assert store.execute("SELECT year, township, name, amount_yuan FROM payments").fetchone() == (
+        2024, "城关镇", "赵六", Decimal("300.00"))
+
+
+WIDE_TITLE = ["各单位编制与人员配备表"]
+WIDE_TOP = ["序号", "单位代码", "单位名称", "行政", None, None, None, "事业(参公)", None, None, None,
+            "事业(其他)", None, None, None, "工勤", None, None, None]
+WIDE_SUB = [None, None, None] + ["编制数", "实有人数", "超配", "缺配"] * 4
+
+
+def test_agencies_wide_layout_is_melted(tmp_path, load, store):
+    rows = [
+        WIDE_TITLE, WIDE_TOP, WIDE_SUB,
+        ["1", "A001", "县财政局", 20, 22, 2, 0, None, None, None, None, 5, 4, 0, 1, 2, 2, 0, 0],
+        ["2", "A002", "县农技站", None, None, None, None, 8, 8, 0, 0, None, None, None, None, None, None, None, None],
+        ["总计", None, None, 20, 22, 2, 0, 8, 8, 0, 0, 5, 4, 0, 1, 2, 2, 0, 0],
+    ]
+    result = load(write_xlsx(tmp_path / "a.xlsx", rows))
+    assert result.status == "loaded", result.as_json()
+    assert result.kind == "agencies"
+    got = store.execute("SELECT row_no, agency_code, agency_name, staffing_type, quota, actual_reported "
+                        "FROM agencies ORDER BY row_no, staffing_type").fetchall()
+    assert got == [
+        (4, "A001", "县财政局", "事业(其他)", 5, 4),
+        (4, "A001", "县财政局", "工勤", 2, 2),
+        (4, "A001", "县财政局", "行政", 20, 22),
+        (5, "A002", "县农技站", "事业(参公)", 8, 8),
+    ]
+    assert result.report.skipped == {"total": [6]}
+
+
+def test_agencies_one_row_per_type(tmp_path, load, store):
+    rows = [["单位代码", "单位名称", "编制类型", "编制数", "实有人数"],
+            ["A001", "县财政局", "行政编制", "20", "18"], ["A001", "县财政局", "工勤", "2", "2"]]
+    assert load(write_xlsx(tmp_path / "a.xlsx", rows)).status == "loaded"
+    assert store.execute("SELECT staffing_type, quota FROM agencies ORDER BY row_no").fetchall() == [("行政", 20), ("工勤", 2)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("empty.xlsx", b"", "空的"),
+        ("page.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>", "HTML"),
+        ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 100, "损坏"),
+        ("random.csv", "只是一段话，没有表头。\n第二行\n".encode(), "找不到"),
+        ("latin.csv", b"\xff\xfe\xfa" * 10 + b"\x81", "GBK"),
+    ],
+)
+def test_unreadable_files_say_why(tmp_path, name, content, says):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFile, match=says):
+        read(path)
