@@ -1,0 +1,69 @@
+"""ID numbers: the SQL GB 11643 check agrees with python-stdnum; keys; masking."""
+
+from __future__ import annotations
+
+import random
+
+import duckdb
+import pytest
+
+from etl.clean import id_problem_expr
+from etl.idnum import Hasher, MissingKey, load_key, mask, region_known, stdnum_problem
+from tests.sheets import make_id
+
+
+def _candidates(n: int) -> list[str]:
+    rng = random.Random(11643)
+    out = []
+    for _ in range(n):
+        good = make_id(region=rng.choice(["110105", "420102", "441900"]),
+                       birth=f"{rng.randint(1930, 2020)}{rng.randint(1, 12):02d}{rng.randint(1, 31):02d}",
+                       seq=rng.randint(0, 499), sex=rng.choice("mf"))
+        kind = rng.randint(0, 4)
+        if kind == 1:  # one digit changed
+            i = rng.randint(0, 16)
+            good = good[:i] + str((int(good[i]) + rng.randint(1, 9)) % 10) + good[i + 1:]
+        elif kind == 2:  # wrong check char
+            good = good[:17] + rng.choice("0123456789X")
+        elif kind == 3:
+            good = good[: rng.randint(10, 17)]
+        out.append(good)
+    return out
+
+
+def test_sql_check_agrees_with_stdnum():
+    con = duckdb.connect()
+    numbers = _candidates(5000)
+    con.execute("CREATE TABLE ids (x VARCHAR)")
+    con.executemany("INSERT INTO ids VALUES (?)", [[n] for n in numbers])
+    got = dict(con.execute(f"SELECT x, {id_problem_expr('x')} FROM ids").fetchall())  # noqa: S608
+    disagree = [(n, got[n], stdnum_problem(n)) for n in numbers if got[n] != stdnum_problem(n)]
+    assert disagree == []
+    # the sample really exercises every outcome
+    assert {stdnum_problem(n) for n in numbers} >= {None, "checksum", "length", "birth_date"}
+
+
+def test_hash_is_keyed():
+    number = make_id()
+    assert Hasher(b"a" * 32)(number) != Hasher(b"b" * 32)(number)
+    assert Hasher(b"a" * 32)(number) == Hasher(b"a" * 32)(number.lower())
+
+
+def test_mask():
+    assert mask("110105194912310021") == "110105********0021"
+
+
+def test_region_known_is_a_lookup_not_a_crash():
+    assert region_known("110105", 1990) is True
+    assert region_known("999999", 1990) is False
+
+
+def test_key_from_instance_folder_or_environment(tmp_path, monkeypatch):
+    monkeypatch.delenv("FUNDQUERY_ID_KEY", raising=False)
+    with pytest.raises(MissingKey, match="fundquery init"):
+        load_key(tmp_path)
+    key = load_key(tmp_path, create=True)
+    assert load_key(tmp_path) == key and len(key) == 32
+    assert oct((tmp_path / "id_hash.key").stat().st_mode & 0o777) == "0o600"
+    monkeypatch.setenv("FUNDQUERY_ID_KEY", "ab" * 32)
+    assert load_key(tmp_path) == bytes.fromhex("ab" * 32)
