@@ -295,3 +295,8 @@ def serve(host: str, port: int, threads: int) -> None:
 
 def main() -> None:
     cli(prog_name="fundquery")
+
+
+from fundquery.cli_users import users_group  # noqa: E402  (it imports `store` from here)
+
+cli.add_command(users_group, "user")

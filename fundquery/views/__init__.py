@@ -43,10 +43,15 @@ def render(template: str, data: dict[str, Any]) -> Response | str:
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the navigation."""
-    from fundquery.views import assets, errors, public
+    from fundquery import auth
+    from fundquery.views import assets, errors, public, staff
+    from fundquery.views import auth as auth_views
 
+    auth.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(assets.bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(staff.bp)
     errors.init_app(app)
 
     @app.context_processor

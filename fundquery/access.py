@@ -1,0 +1,43 @@
+"""Who may use which endpoint: the one table every route must appear in.
+
+``tests/web/test_route_access.py`` walks ``app.url_map`` and fails for any
+endpoint that is in neither table, then checks each staff endpoint refuses
+anonymous users and every role not listed.  Adding a route means adding one
+line here: in PUBLIC_ENDPOINTS, or in ROLE_ENDPOINTS with the roles that may
+use it (the view itself is decorated with ``fundquery.auth.roles_required``;
+the app also enforces this table before every request, so a forgotten
+decorator still refuses).
+"""
+
+from __future__ import annotations
+
+from fundquery.accounts import ROLES
+
+FINANCE, REVIEWER, INSPECTOR, ADMIN = ROLES
+ANY_STAFF = frozenset(ROLES)  # any signed-in user, whatever their role
+
+# Open to everyone, signed in or not.
+PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
+    {
+        "static",
+        "assets.plotly_js",
+        "public.home",
+        "public.healthz",
+        "auth.login",
+    }
+)
+
+# endpoint -> roles allowed (a user needs at least one of them).
+ROLE_ENDPOINTS: dict[str, frozenset[str]] = {
+    # accounts (issue 4)
+    "auth.logout": ANY_STAFF,
+    "auth.password": ANY_STAFF,
+    "staff.home": ANY_STAFF,
+}
+
+
+def roles_for(endpoint: str | None) -> frozenset[str] | None:
+    """The roles that may use ``endpoint``; None when it is public or not in the table."""
+    if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+        return None
+    return ROLE_ENDPOINTS.get(endpoint)

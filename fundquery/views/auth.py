@@ -1,0 +1,110 @@
+"""Sign in, sign out, change one's own password."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from etl.store import audit
+from fundquery import accounts
+from fundquery.auth import StaffUser, current_user, roles_required
+from fundquery.db import get_db
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("用户名"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("密码"), validators=[DataRequired(), Length(max=200)])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("当前密码"), validators=[DataRequired()])
+    new = PasswordField(
+        _l("新密码"), validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD_LENGTH, max=200)]
+    )
+    confirm = PasswordField(_l("再次输入新密码"), validators=[EqualTo("new", message=_l("两次输入的新密码不一致。"))])
+
+
+def safe_next(target: str | None) -> str | None:
+    """A same-site path to go back to after signing in, or None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str:
+    """The staff sign-in form; repeated failures lock the name for a while."""
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        status, account = accounts.authenticate(
+            get_db(),
+            form.username.data.strip(),
+            form.password.data,
+            remote_addr=request.remote_addr,
+            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+            window=dt.timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"]),
+        )
+        if status == "ok":
+            login_user(StaffUser(account))
+            return redirect(safe_next(request.args.get("next")) or url_for("staff.home"))
+        if status == "locked":
+            flash(_("登录失败次数过多，该账号已暂时锁定，请 %(minutes)s 分钟后再试，或联系系统管理员。",
+                    minutes=current_app.config["LOGIN_LOCK_MINUTES"]), "error")
+        else:
+            flash(_("用户名或密码不正确。"), "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@roles_required()
+def logout() -> Response:
+    """Sign out of this browser."""
+    audit(get_db(), current_user.username, "logout", f"user:{current_user.username}")
+    logout_user()
+    flash(_("已退出登录。"), "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles_required()
+def password() -> Response | str:
+    """Change one's own password; every other session of the user ends."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        con = get_db()
+        account = accounts.by_id(con, current_user.user_id)
+        if not accounts.verify_password(account, form.current.data):
+            form.current.errors.append(_("当前密码不正确。"))
+        else:
+            try:
+                account = accounts.set_password(con, account.username, form.new.data, actor=account.username)
+            except accounts.AccountError as exc:
+                form.new.errors.append(str(exc))
+            else:
+                login_user(StaffUser(account))  # this session goes on under the new version
+                flash(_("密码已修改，其他设备上的登录已全部失效。"), "info")
+                return redirect(url_for("staff.home"))
+    return render_template("auth/password.html", form=form)

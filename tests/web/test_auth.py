@@ -1,0 +1,165 @@
+"""Sign-in, lock-out, sign-out, password change ending every session, refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.store import audit
+from fundquery import accounts
+from fundquery.auth import roles_required
+from fundquery.db import get_db
+from tests.web.accounts import PASSWORD, add_user, csrf_token, sign_in
+
+
+def _audit_actions(app) -> list[tuple[str, str]]:
+    with app.app_context():
+        return get_db().execute("SELECT actor, action FROM audit_log ORDER BY audit_id").fetchall()
+
+
+def test_login_then_staff_home_shows_roles(app, client):
+    add_user(app, "wang", "finance", "reviewer", office="城关镇财政所")
+    response = sign_in(client, "wang")
+    assert response.status_code == 302 and response.location == "/staff/"
+    data = client.get("/staff/?format=json").get_json()
+    assert data["username"] == "wang" and data["roles"] == ["finance", "reviewer"]
+    assert data["office"] == "城关镇财政所"
+    assert ("wang", "login") in _audit_actions(app)
+
+
+def test_login_form_needs_csrf(app, client):
+    add_user(app, "wang", "finance")
+    refused = client.post("/login", data={"username": "wang", "password": PASSWORD})
+    assert refused.status_code == 400
+    assert client.get("/staff/?format=json").status_code == 401
+
+
+@pytest.mark.parametrize("username", ["wang", "nobody"], ids=["wrong-password", "unknown-user"])
+def test_failed_login_says_the_same_and_is_audited(app, client, username):
+    add_user(app, "wang", "finance")
+    response = sign_in(client, username, "wrong password!")
+    assert response.status_code == 401
+    assert "用户名或密码不正确" in response.get_data(as_text=True)
+    assert (username, "login_failed") in _audit_actions(app)
+
+
+def test_lockout_after_repeated_failures_even_with_right_password(app, client):
+    add_user(app, "wang", "finance")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert sign_in(client, "wang", "wrong password!").status_code == 401
+    locked = sign_in(client, "wang")
+    assert locked.status_code == 401
+    assert "已暂时锁定" in locked.get_data(as_text=True)
+    assert client.get("/staff/?format=json").status_code == 401
+
+
+def test_disabled_user_cannot_sign_in_and_is_signed_out(app, client):
+    add_user(app, "wang", "finance")
+    assert sign_in(client, "wang").status_code == 302
+    with app.app_context():
+        accounts.set_active(get_db(), "wang", False, actor="admin")
+    assert client.get("/staff/?format=json").status_code == 401
+    assert sign_in(client, "wang").status_code == 401
+
+
+def test_password_change_logs_out_everywhere_else(app):
+    add_user(app, "wang", "finance")
+    here, elsewhere = app.test_client(), app.test_client()
+    sign_in(here, "wang")
+    sign_in(elsewhere, "wang")
+    token = csrf_token(here, "/account/password")
+    new = "a brand new secret"
+    response = here.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": new, "confirm": new, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert here.get("/staff/?format=json").status_code == 200
+    assert elsewhere.get("/staff/?format=json").status_code == 401
+    assert sign_in(app.test_client(), "wang", PASSWORD).status_code == 401
+    assert sign_in(app.test_client(), "wang", new).status_code == 302
+    assert ("wang", "user_password") in _audit_actions(app)
+
+
+def test_password_change_needs_the_current_password(app, client):
+    add_user(app, "wang", "finance")
+    sign_in(client, "wang")
+    token = csrf_token(client, "/account/password")
+    new = "a brand new secret"
+    response = client.post(
+        "/account/password",
+        data={"current": "not it at all", "new": new, "confirm": new, "csrf_token": token},
+    )
+    assert response.status_code == 200 and "当前密码不正确" in response.get_data(as_text=True)
+
+
+def test_logout_is_a_post_and_ends_the_session(app, client):
+    add_user(app, "wang", "finance")
+    sign_in(client, "wang")
+    assert client.get("/logout").status_code == 405
+    token = csrf_token(client, "/staff/")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/staff/?format=json").status_code == 401
+    assert ("wang", "logout") in _audit_actions(app)
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"],
+    ids=["absolute", "scheme-relative", "backslash", "javascript"],
+)
+def test_next_never_leaves_the_site(app, client, target):
+    add_user(app, "wang", "finance")
+    response = sign_in(client, "wang", next_path=target)
+    assert response.status_code == 302 and response.location == "/staff/"
+
+
+def test_next_returns_to_the_page_asked_for(app, client):
+    add_user(app, "wang", "finance")
+    assert client.get("/account/password").location == "/login?next=/account/password"
+    assert sign_in(client, "wang", next_path="/account/password").location == "/account/password"
+
+
+def test_roles_required_refuses_anonymous_and_wrong_role(app, client):
+    app.add_url_rule("/probe", "probe", roles_required("reviewer")(lambda: "ok"))
+    assert client.get("/probe").status_code == 302
+    assert client.get("/probe?format=json").status_code == 401
+    add_user(app, "wang", "finance")
+    sign_in(client, "wang")
+    refused = client.get("/probe")
+    assert refused.status_code == 403 and "没有使用这个页面的权限" in refused.get_data(as_text=True)
+    add_user(app, "zhao", "reviewer")
+    other = app.test_client()
+    sign_in(other, "zhao")
+    assert other.get("/probe").get_data(as_text=True) == "ok"
+
+
+def test_session_cookie_flags_after_login(app, client):
+    add_user(app, "wang", "finance")
+    cookie = sign_in(client, "wang").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_password_rules(app):
+    with app.app_context(), pytest.raises(accounts.AccountError, match="至少需要 10 个字符"):
+        accounts.create(get_db(), "short", "123", ["finance"], office=None, actor="t")
+    with app.app_context(), pytest.raises(accounts.AccountError, match="未知的角色"):
+        accounts.create(get_db(), "x1", PASSWORD, ["boss"], office=None, actor="t")
+
+
+def test_no_code_updates_or_deletes_audit_rows():
+    """The audit log is append-only: nothing in the application writes to it but INSERT."""
+    import re
+    from pathlib import Path
+
+    from fundquery import REPO_ROOT
+
+    pattern = re.compile(r"(UPDATE\s+audit_log|DELETE\s+FROM\s+audit_log|DROP\s+TABLE\s+audit_log|"
+                         r"TRUNCATE\s+audit_log|ALTER\s+TABLE\s+audit_log)", re.I)
+    offenders = [
+        str(p.relative_to(REPO_ROOT))
+        for folder in ("fundquery", "etl")
+        for p in Path(REPO_ROOT, folder).rglob("*.*")
+        if p.suffix in (".py", ".sql") and pattern.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+    assert audit  # the one writer is etl.store.audit, an INSERT
