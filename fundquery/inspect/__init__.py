@@ -1,0 +1,30 @@
+"""The inspectors' discrepancy catalogue (issue 5; STYLE.md habit 7).
+
+Every check is declared in one of the group modules with its label, title,
+severity, meaning, what to do and one SQL query returning the offending
+rows.  ``CATALOGUE`` lists them in the order the report page shows them.
+"""
+
+from __future__ import annotations
+
+from fundquery.inspect import delays, money, payments, publication, staffing
+from fundquery.inspect.catalogue import Check, Filters, Params, Result, count, run
+
+CATALOGUE: tuple[Check, ...] = (
+    *delays.CHECKS,
+    *money.CHECKS,
+    *payments.CHECKS,
+    *staffing.CHECKS,
+    *publication.CHECKS,
+)
+CHECKS: dict[str, Check] = {c.label: c for c in CATALOGUE}
+
+GROUPS = {
+    "delays": ("资金拨付时效", "Payment delays"),
+    "money": ("资金滞留与去向", "Where the money stopped"),
+    "payments": ("发放到人到户", "Payments to persons"),
+    "staffing": ("机构编制与财政供养人员", "Staffing"),
+    "publication": ("信息公开", "Publication"),
+}
+
+__all__ = ["CATALOGUE", "CHECKS", "GROUPS", "Check", "Filters", "Params", "Result", "count", "run"]

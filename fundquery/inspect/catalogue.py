@@ -1,0 +1,196 @@
+"""What a discrepancy check is, the settings checks share, and how one is run.
+
+A check (STYLE.md habit 7) has a label, a title, a severity, what a finding
+means and what to do about it, and ONE SQL query over the live store (loaded
+or published batches: what inspectors see) returning the offending rows with
+the figures that make the case.  Settings travel as DuckDB named parameters
+(``$as_of``, ``$stuck_days`` …), never by string formatting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import duckdb
+
+SEVERITIES = ("high", "medium", "low")
+SEVERITY_ZH = {"high": "严重", "medium": "较重", "low": "一般"}
+
+# Filters every report page offers, and the column a check must return for each.
+FILTERS = ("year", "fund_code", "department", "township")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a check's rows: its name, headers, and how it is shown.
+
+    ``kind``: text | amount | date | int | days | name | id | flag.  ``name``
+    columns are masked unless an inspector asks for full detail (audit-logged).
+    """
+
+    name: str
+    zh: str
+    en: str
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Params:
+    """The settings every check may use; each is documented where it is declared."""
+
+    as_of: dt.date = field(default_factory=dt.date.today)
+    # The county's own buckets of days from approval to disbursement: ≤3, 4–10, >10 (DESIGN.md §1).
+    delay_edges_days: tuple[int, ...] = (3, 10)
+    # From disbursement to the household's account: the wait beyond this many days is a finding.
+    payout_limit_days: int = 30
+    # Approved but not disbursed, or disbursed but not paid out, for longer than this.
+    stuck_days: int = 30
+    # Allocation against payment: differences up to this many yuan are rounding.
+    tolerance_yuan: float = 1.0
+    # amount against quantity × standard: differences up to this are rounding (one fen).
+    rounding_yuan: float = 0.01
+    # A returned (退回) 一卡通 payment not paid again within this many days.
+    returned_days: int = 30
+    # Information is published within 20 working days of being formed (seeds/, 政务公开条例).
+    publication_working_days: int = 20
+    # Statutory retirement ages (国发〔1978〕104号): men 60, women cadres 55, women
+    # workers (工勤) 50; the 2025 gradual raise (全国人大常委会 2024-09-13 决定)
+    # moves them month by month.
+    retirement_age_male: int = 60
+    retirement_age_female: int = 55
+    retirement_age_female_worker: int = 50
+    retirement_reform: bool = True
+    # Funds that are means-tested relief rolls (低保, 特困供养), matched on the fund's name.
+    relief_pattern: str = "最低生活保障|低保|特困"
+
+    def sql_values(self) -> dict[str, Any]:
+        values = asdict(self)
+        values["delay_edges_days"] = list(self.delay_edges_days)
+        return values
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a report page or the CLI narrows the rows to (None: everything)."""
+
+    year: int | None = None
+    fund_code: str | None = None
+    department: str | None = None
+    township: str | None = None
+
+    def active(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    group: str  # delays | money | payments | staffing | publication
+    title_zh: str
+    title_en: str
+    severity: str  # high: likely loss or irregularity; medium: needs checking; low: slow service
+    meaning_zh: str
+    meaning_en: str
+    action_zh: str
+    action_en: str
+    sql: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # the columns that identify a finding (for flags)
+    filters: tuple[str, ...] = ()  # which of FILTERS the rows carry
+    amount_column: str | None = None  # the money at stake in a row
+    record_kind: str = "finding"
+
+    def __post_init__(self) -> None:
+        assert self.severity in SEVERITIES, self.severity
+        names = {c.name for c in self.columns}
+        missing = (set(self.filters) | {self.amount_column} - {None}) - names
+        assert not missing, f"{self.label}: columns {missing} not declared"
+
+    @property
+    def fields(self) -> list[str]:
+        """The shown columns, then any key column not shown (an ID hash is never shown)."""
+        shown = [c.name for c in self.columns]
+        return shown + [k for k in self.key if k not in shown]
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_zh
+
+    def meaning(self, lang: str) -> str:
+        return self.meaning_en if lang == "en" else self.meaning_zh
+
+    def action(self, lang: str) -> str:
+        return self.action_en if lang == "en" else self.action_zh
+
+
+_PARAM = re.compile(r"\$([a-z_]+)")
+
+
+def bind(sql: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The named parameters ``sql`` uses (DuckDB refuses extra ones)."""
+    return {name: values[name] for name in set(_PARAM.findall(sql))}
+
+
+def filtered_sql(check: Check, filters: Filters) -> tuple[str, dict[str, Any]]:
+    """The check's query narrowed by the active filters the check supports."""
+    active = {k: v for k, v in filters.active().items() if k in check.filters}
+    where = " AND ".join(f"finding.{k} = $f_{k}" for k in active)
+    sql = f"SELECT * FROM ({check.sql}) AS finding" + (f" WHERE {where}" if where else "")  # noqa: S608
+    return sql, {f"f_{k}": v for k, v in active.items()}
+
+
+@dataclass
+class Result:
+    check: Check
+    rows: list[dict[str, Any]]
+    params: Params
+    filters: Filters
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def amount_yuan(self):
+        col = self.check.amount_column
+        return sum((r[col] or 0) for r in self.rows) if col else None
+
+
+def run(
+    con: duckdb.DuckDBPyConnection, check: Check, params: Params | None = None, filters: Filters | None = None
+) -> Result:
+    """Every offending row of ``check``, as dicts in the check's column order."""
+    params, filters = params or Params(), filters or Filters()
+    sql, values = filtered_sql(check, filters)
+    values = bind(sql, {**params.sql_values(), **values})
+    cursor = con.execute(sql, values)
+    names = [d[0] for d in cursor.description]
+    wanted = check.fields
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return Result(check, [{k: r[k] for k in wanted} for r in rows], params, filters)
+
+
+def count(
+    con: duckdb.DuckDBPyConnection, check: Check, params: Params | None = None, filters: Filters | None = None
+) -> int:
+    """How many rows ``check`` finds (without fetching them)."""
+    params, filters = params or Params(), filters or Filters()
+    sql, values = filtered_sql(check, filters)
+    values = bind(sql, {**params.sql_values(), **values})
+    return con.execute(f"SELECT count(*) FROM ({sql})", values).fetchone()[0]  # noqa: S608
+
+
+def finding_key(check: Check, row: dict[str, Any]) -> str:
+    """A stable text key for one finding (its key columns joined with '|')."""
+    return "|".join("" if row[k] is None else str(row[k]) for k in check.key)
+
+
+def mask_name(name: str | None) -> str | None:
+    """张三 -> 张*, 张小明 -> 张*明 (the convention of public notices)."""
+    if not name:
+        return name
+    if len(name) <= 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

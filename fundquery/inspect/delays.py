@@ -1,0 +1,188 @@
+"""Payment delays: approval to disbursement (the treasury), then disbursement to the household.
+
+The county bucketed its 1,218 reviewed disbursements into ≤3, 4–10 and >10
+days from 审核签字 to 拨出 (DESIGN.md §1).  The second stage follows the money
+to the household through the voucher number, because a delay that stops
+counting at the treasury hides most of the wait.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import duckdb
+
+from fundquery.inspect.catalogue import Check, Column, Filters, Params, bind
+from fundquery.inspect.sql import FUND_INFO, PAID
+
+_DELAY = "date_diff('day', d.approved_on, d.disbursed_on)"
+
+# Every disbursement with its delay and bucket (0: ≤ first edge …); the check
+# and the distribution both read this.
+DISBURSEMENT_DELAYS = f"""
+WITH {FUND_INFO},
+voucher_township AS (
+    SELECT voucher_no, mode(township) AS township FROM live_payments
+    WHERE voucher_no IS NOT NULL GROUP BY voucher_no
+)
+SELECT d.voucher_no, d.fund_code, f.fund_name, f.department, CAST(year(d.approved_on) AS INTEGER) AS year,
+       v.township, d.payee, d.amount_yuan, d.approved_on, d.disbursed_on,
+       {_DELAY} AS delay_days,
+       len(list_filter($delay_edges_days, lambda e: e < {_DELAY})) AS bucket,
+       d.is_by_progress, d.reason,
+       d.is_by_progress OR d.reason IS NOT NULL AS is_excused
+FROM live_disbursements d
+LEFT JOIN fund_info f USING (fund_code)
+LEFT JOIN voucher_township v USING (voucher_no)
+WHERE d.disbursed_on IS NOT NULL AND d.disbursed_on <= $as_of
+"""  # noqa: S608
+
+# Late beyond the last bucket edge (>10 days) with nothing on record to explain it:
+# the county found 7 such delayed funds (DESIGN.md §1).
+DISBURSEMENT_DELAY = f"""
+SELECT * FROM ({DISBURSEMENT_DELAYS})
+WHERE NOT is_excused AND delay_days > ($delay_edges_days)[len($delay_edges_days)]
+ORDER BY delay_days DESC, voucher_no
+"""  # noqa: S608
+
+# Second stage, per household payment: from disbursement to the household's account.
+PAYOUT_WAITS = f"""
+WITH {FUND_INFO}
+SELECT d.voucher_no, d.fund_code, f.fund_name, f.department, p.year, p.township, p.amount_yuan,
+       date_diff('day', d.disbursed_on, p.paid_on) AS wait_days,
+       len(list_filter($delay_edges_days, lambda e: e < date_diff('day', d.disbursed_on, p.paid_on))) AS bucket
+FROM live_disbursements d
+JOIN live_payments p ON p.voucher_no = d.voucher_no
+LEFT JOIN fund_info f ON f.fund_code = d.fund_code
+WHERE d.disbursed_on IS NOT NULL AND {PAID} AND p.paid_on <= $as_of
+"""  # noqa: S608
+
+# A voucher whose money reached no household until long after it left the
+# treasury (a tranche for several periods is paid period by period, so the
+# first payment is what shows money held back).
+PAYOUT_DELAY = f"""
+WITH {FUND_INFO}
+SELECT d.voucher_no, d.fund_code, f.fund_name, f.department, CAST(year(d.approved_on) AS INTEGER) AS year,
+       mode(p.township) AS township, d.amount_yuan, d.approved_on, d.disbursed_on,
+       min(p.paid_on) AS first_paid_on, max(p.paid_on) AS last_paid_on, count(*) AS payment_count,
+       date_diff('day', d.disbursed_on, min(p.paid_on)) AS wait_days,
+       date_diff('day', d.approved_on, min(p.paid_on)) AS total_days
+FROM live_disbursements d
+JOIN live_payments p ON p.voucher_no = d.voucher_no
+LEFT JOIN fund_info f ON f.fund_code = d.fund_code
+WHERE d.disbursed_on IS NOT NULL AND {PAID} AND p.paid_on <= $as_of
+GROUP BY d.voucher_no, d.fund_code, f.fund_name, f.department, d.amount_yuan, d.approved_on, d.disbursed_on
+HAVING date_diff('day', d.disbursed_on, min(p.paid_on)) > $payout_limit_days
+ORDER BY wait_days DESC, d.voucher_no
+"""  # noqa: S608
+
+_FUND_COLS = (
+    Column("fund_code", "资金编码", "Fund code"),
+    Column("fund_name", "资金名称", "Fund"),
+    Column("department", "主管部门", "Department"),
+    Column("year", "年度", "Year", "int"),
+)
+
+CHECKS = (
+    Check(
+        "disbursement_delay", "delays", "拨付时效：审核签字到拨出超期", "Slow disbursement: approval to treasury payment",
+        "low",
+        "审核签字后超过最长时段（默认 10 天）才从国库拨出、又没有按进度拨付或特殊原因记录的资金。"
+        "所有拨付的 ≤3 天、4–10 天、>10 天分布（含按进度和有特殊原因的，单独列出）见时效分布。",
+        "Disbursements that left the treasury more than the last bucket edge (10 days by default) after approval "
+        "with nothing on record to explain it. The distribution of every disbursement over the buckets, those "
+        "paid by progress or with a reason shown apart, is on the delay report.",
+        "向拨款股室核实延迟原因；超过 10 天的要求书面说明，并督促建立限时拨付制度。",
+        "Ask the paying office why; for more than 10 days ask for a written reason and a time-limit rule.",
+        DISBURSEMENT_DELAY,
+        (
+            Column("voucher_no", "凭证号", "Voucher"), *_FUND_COLS, Column("township", "乡镇", "Township"),
+            Column("payee", "收款单位", "Payee"), Column("amount_yuan", "拨付金额", "Amount", "amount"),
+            Column("approved_on", "审核签字日期", "Approved", "date"), Column("disbursed_on", "拨出日期", "Disbursed", "date"),
+            Column("delay_days", "间隔天数", "Days", "days"), Column("bucket", "时段", "Bucket", "int"),
+        ),
+        key=("voucher_no",), filters=("year", "fund_code", "department", "township"), amount_column="amount_yuan",
+        record_kind="disbursements",
+    ),
+    Check(
+        "payout_delay", "delays", "兑付时效：拨出后迟迟未发到户", "Slow payout: treasury to the first household",
+        "medium",
+        "资金从国库拨出后，超过规定天数（默认 30 天）才有第一户收到钱。按凭证号把拨付与发放清册对上；"
+        "每户从拨出到到账的天数分布见时效分布的第二段。",
+        "Disbursements whose first household payment came more than the limit (30 days by default) after the "
+        "money left the treasury, matched through the voucher number. The wait of every household is the "
+        "second stage of the delay report.",
+        "向乡镇财政所核实资金滞留原因，检查是否存在截留、挪用或以拨代支；督促限期发放。",
+        "Ask the township finance office why the money waited; check for withholding or diversion.",
+        PAYOUT_DELAY,
+        (
+            Column("voucher_no", "凭证号", "Voucher"), *_FUND_COLS, Column("township", "乡镇", "Township"),
+            Column("amount_yuan", "拨付金额", "Amount", "amount"), Column("disbursed_on", "拨出日期", "Disbursed", "date"),
+            Column("first_paid_on", "首户到账", "First paid", "date"), Column("last_paid_on", "末户到账", "Last paid", "date"),
+            Column("payment_count", "户次", "Payments", "int"), Column("wait_days", "滞留天数", "Days waited", "days"),
+            Column("total_days", "审核到首户到账天数", "Approval to first payment", "days"),
+        ),
+        key=("voucher_no",), filters=("year", "fund_code", "department", "township"),
+        amount_column="amount_yuan", record_kind="disbursements",
+    ),
+)
+
+# -- the distribution (the delay report's tables and chart) -------------------
+
+_GROUPS = {"all": "'合计'", "fund": "fund_code || ' ' || coalesce(fund_name, '')", "department": "coalesce(department, '')"}
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part / whole in per cent, two decimals, rounded half up (161 / 1,218 -> 13.22)."""
+    if not whole:
+        return None
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def bucket_labels(edges: tuple[int, ...], lang: str = "zh") -> list[str]:
+    """≤3天, 4–10天, >10天 for edges (3, 10)."""
+    day = " days" if lang == "en" else "天"
+    labels = [f"≤{edges[0]}{day}"]
+    labels += [f"{a + 1}–{b}{day}" for a, b in zip(edges, edges[1:], strict=False)]
+    return labels + [f">{edges[-1]}{day}"]
+
+
+def distribution(
+    con: duckdb.DuckDBPyConnection, params: Params, filters: Filters, by: str = "all", stage: str = "treasury"
+) -> list[dict[str, Any]]:
+    """Counts, amounts and percentages per bucket, computed from the rows.
+
+    stage "treasury": every disbursement, approval to disbursement; of each
+    bucket, those paid by progress or with a recorded reason are counted
+    apart (``explained``), never dropped.  Stage "payout": every household
+    payment, disbursement to the household's account.
+    """
+    group = _GROUPS[by]
+    if stage == "treasury":
+        source, weight = DISBURSEMENT_DELAYS, "CAST(is_excused AS INTEGER)"
+    else:
+        source, weight = PAYOUT_WAITS, "0"
+    active = filters.active()
+    where = " AND ".join(f"{k} = $f_{k}" for k in active) or "true"
+    sql = f"""
+        SELECT {group} AS grp, bucket, count(*) AS count, sum(amount_yuan) AS amount_yuan, sum({weight}) AS explained
+        FROM ({source}) WHERE {where} GROUP BY ALL
+    """  # noqa: S608
+    values = bind(sql, {**params.sql_values(), **{f"f_{k}": v for k, v in active.items()}})
+    labels = bucket_labels(params.delay_edges_days)
+    out: dict[str, dict[str, Any]] = {}
+    for grp, b, n, amount, explained in con.execute(sql, values).fetchall():
+        entry = out.setdefault(grp, {"group": grp, "labels": labels, "buckets": [0] * len(labels),
+                                     "amounts": [Decimal(0)] * len(labels), "explained": [0] * len(labels)})
+        entry["buckets"][b] += int(n)
+        entry["amounts"][b] += amount
+        entry["explained"][b] += int(explained)
+    result = []
+    for grp in sorted(out):
+        entry = out[grp]
+        entry["total"] = sum(entry["buckets"])
+        entry["total_yuan"] = sum(entry["amounts"])
+        entry["percentages"] = [percent(n, entry["total"]) for n in entry["buckets"]]
+        result.append(entry)
+    return result

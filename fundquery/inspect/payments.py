@@ -1,0 +1,132 @@
+"""Household payments: paid twice, off the standard, above the ceiling, returned and not paid again."""
+
+from __future__ import annotations
+
+from fundquery.inspect.catalogue import Check, Column
+from fundquery.inspect.sql import FUND_INFO
+
+# The same person, fund and period more than once, across every live batch.
+# A returned payment (退回) and the payment that replaced it are not a double.
+DUPLICATE_PAYMENT = f"""
+WITH {FUND_INFO}
+SELECT p.id_hash, any_value(p.id_masked) AS id_masked, arg_min(p.name, p.batch_id) AS name,
+       p.fund_code, f.fund_name, f.department, p.year, coalesce(p.period, CAST(p.year AS VARCHAR)) AS period,
+       min(p.township) AS township, string_agg(DISTINCT p.village, '、') AS villages,
+       count(*) AS times_paid, sum(p.amount_yuan) AS amount_yuan,
+       sum(p.amount_yuan) - max(p.amount_yuan) AS excess_yuan,
+       string_agg(DISTINCT CAST(p.batch_id AS VARCHAR), ',') AS batches
+FROM live_payments p LEFT JOIN fund_info f USING (fund_code)
+WHERE p.card_status IS DISTINCT FROM '退回'
+GROUP BY p.id_hash, p.fund_code, f.fund_name, f.department, p.year, coalesce(p.period, CAST(p.year AS VARCHAR))
+HAVING count(*) > 1
+ORDER BY excess_yuan DESC, p.fund_code, period
+"""  # noqa: S608
+
+_PERSON_PAYMENT = """p.id_hash, p.id_masked, p.name, p.fund_code, f.fund_name, f.department, p.year, p.period,
+       p.township, p.village, p.batch_id, p.row_no"""
+
+OFF_STANDARD = f"""
+WITH {FUND_INFO}
+SELECT {_PERSON_PAYMENT}, p.quantity, p.standard_yuan, round(p.quantity * p.standard_yuan, 2) AS expected_yuan,
+       p.amount_yuan, p.amount_yuan - round(p.quantity * p.standard_yuan, 2) AS difference_yuan
+FROM live_payments p LEFT JOIN fund_info f USING (fund_code)
+WHERE p.quantity IS NOT NULL AND p.standard_yuan IS NOT NULL
+  AND abs(p.amount_yuan - round(p.quantity * p.standard_yuan, 2)) > $rounding_yuan
+ORDER BY abs(difference_yuan) DESC, p.batch_id, p.row_no
+"""  # noqa: S608
+
+OVER_CEILING = f"""
+WITH {FUND_INFO}
+SELECT {_PERSON_PAYMENT}, c.ceiling_yuan, p.amount_yuan, p.amount_yuan - c.ceiling_yuan AS excess_yuan
+FROM live_payments p
+JOIN live_funds c ON c.fund_code = p.fund_code AND c.year = p.year
+LEFT JOIN fund_info f ON f.fund_code = p.fund_code
+WHERE c.ceiling_yuan IS NOT NULL AND p.amount_yuan > c.ceiling_yuan
+ORDER BY excess_yuan DESC, p.batch_id, p.row_no
+"""  # noqa: S608
+
+# A returned payment with no later successful payment to the same person for
+# the same fund and period, older than the limit on the as-of date.
+RETURNED_UNPAID = f"""
+WITH {FUND_INFO}
+SELECT {_PERSON_PAYMENT}, p.amount_yuan, p.paid_on AS returned_on, p.bank_account_masked,
+       date_diff('day', p.paid_on, $as_of) AS days_since
+FROM live_payments p LEFT JOIN fund_info f USING (fund_code)
+WHERE p.card_status = '退回' AND p.paid_on <= $as_of - to_days($returned_days)
+  AND NOT EXISTS (
+      SELECT 1 FROM live_payments r
+      WHERE r.id_hash = p.id_hash AND r.fund_code = p.fund_code AND r.year = p.year
+        AND r.period IS NOT DISTINCT FROM p.period
+        AND (r.card_status IS NULL OR r.card_status = '已发放')
+        AND r.paid_on >= p.paid_on AND r.paid_on <= $as_of)
+ORDER BY days_since DESC, p.batch_id, p.row_no
+"""  # noqa: S608
+
+_PERSON = (
+    Column("name", "姓名", "Name", "name"),
+    Column("id_masked", "身份证号", "ID number", "id"),
+    Column("fund_code", "资金编码", "Fund code"),
+    Column("fund_name", "资金名称", "Fund"),
+    Column("department", "主管部门", "Department"),
+    Column("year", "年度", "Year", "int"),
+    Column("period", "期间", "Period"),
+    Column("township", "乡镇", "Township"),
+)
+_ROW = (Column("village", "村", "Village"), Column("batch_id", "批次", "Batch", "int"), Column("row_no", "行号", "Row", "int"))
+_FILTERS = ("year", "fund_code", "department", "township")
+
+CHECKS = (
+    Check(
+        "duplicate_payment", "payments", "重复发放", "Paid twice",
+        "high",
+        "同一人（按身份证号哈希匹配）同一资金同一期间领取了不止一次，包括分在不同批次、不同村的情况（退回后重发的不算）。",
+        "The same person (matched by the keyed ID hash) paid more than once for the same fund and period, "
+        "also across batches and villages (a returned payment paid again is not counted).",
+        "核对两次发放的银行回单；确属重复的追回多发金额，查明是录入错误还是冒领。",
+        "Check both payments' bank returns; recover the excess and find out whether it was a typing error or fraud.",
+        DUPLICATE_PAYMENT,
+        (*_PERSON, Column("villages", "村", "Villages"), Column("times_paid", "发放次数", "Times paid", "int"),
+         Column("amount_yuan", "合计金额", "Total", "amount"), Column("excess_yuan", "多发金额", "Excess", "amount"),
+         Column("batches", "批次", "Batches")),
+        key=("id_hash", "fund_code", "period"), filters=_FILTERS, amount_column="excess_yuan", record_kind="person",
+    ),
+    Check(
+        "off_standard", "payments", "金额与标准不符", "Amount off the standard",
+        "medium",
+        "发放金额不等于数量 × 补助标准（相差超过 1 分）。",
+        "The amount paid is not quantity × standard (more than one fen apart).",
+        "核对面积、人数等数量和执行的标准；多发的追回，少发的补发。",
+        "Check the quantity and the standard applied; recover overpayments, pay underpayments.",
+        OFF_STANDARD,
+        (*_PERSON, *_ROW, Column("quantity", "数量", "Quantity", "decimal"),
+         Column("standard_yuan", "标准", "Standard", "amount"), Column("expected_yuan", "应发金额", "Expected", "amount"),
+         Column("amount_yuan", "实发金额", "Paid", "amount"), Column("difference_yuan", "差额", "Difference", "amount")),
+        key=("batch_id", "row_no"), filters=_FILTERS, amount_column="difference_yuan", record_kind="payments",
+    ),
+    Check(
+        "over_ceiling", "payments", "超过最高限额", "Above the fund's ceiling",
+        "high",
+        "单笔发放金额超过资金目录中该资金的最高限额。",
+        "A payment larger than the ceiling the fund catalogue sets for the fund.",
+        "核实是否有批准超限额的文件；没有的追回超出部分。",
+        "Check for an approval above the ceiling; without one, recover the excess.",
+        OVER_CEILING,
+        (*_PERSON, *_ROW, Column("ceiling_yuan", "最高限额", "Ceiling", "amount"),
+         Column("amount_yuan", "发放金额", "Paid", "amount"), Column("excess_yuan", "超出金额", "Excess", "amount")),
+        key=("batch_id", "row_no"), filters=_FILTERS, amount_column="excess_yuan", record_kind="payments",
+    ),
+    Check(
+        "returned_unpaid", "payments", "一卡通退回未重发", "Returned and not paid again",
+        "medium",
+        "一卡通发放被银行退回（账户注销、户名不符等），超过规定天数（默认 30 天）仍没有重新发放成功。",
+        "A 一卡通 payment the bank returned (closed account, wrong name …) not paid again successfully within the "
+        "limit (30 days by default).",
+        "通知乡镇财政所联系领取人更正账户后重新发放；核实退回资金是否已退回专户。",
+        "Have the township contact the person, correct the account and pay again; check the returned money is back.",
+        RETURNED_UNPAID,
+        (*_PERSON, *_ROW, Column("amount_yuan", "金额", "Amount", "amount"),
+         Column("returned_on", "发放日期", "Paid on", "date"), Column("bank_account_masked", "账号", "Account"),
+         Column("days_since", "退回后天数", "Days since", "days")),
+        key=("batch_id", "row_no"), filters=_FILTERS, amount_column="amount_yuan", record_kind="payments",
+    ),
+)

@@ -1,0 +1,188 @@
+"""Staffing (编制实名制): relief drawn by public staff, over-quota agencies, ghost staff.
+
+People are matched by the keyed ID hash only (the ID number is never stored).
+Sex and birth date come from the ID number itself.
+"""
+
+from __future__ import annotations
+
+from fundquery.inspect.catalogue import Check, Column
+from fundquery.inspect.sql import ON_ROLL
+
+STAFF_ON_RELIEF = """
+WITH relief_funds AS (
+    SELECT DISTINCT fund_code FROM live_funds WHERE regexp_matches(fund_name, $relief_pattern)
+)
+SELECT s.id_hash, s.id_masked, s.name, s.agency_name, s.post, s.status, s.staffing_type,
+       string_agg(DISTINCT f.fund_name, '、') AS relief_funds,
+       min(p.year) AS year, min(p.township) AS township, string_agg(DISTINCT p.village, '、') AS villages,
+       count(*) AS payment_count, sum(p.amount_yuan) AS amount_yuan
+FROM live_staff s
+JOIN live_payments p ON p.id_hash = s.id_hash
+JOIN relief_funds r ON r.fund_code = p.fund_code
+JOIN (SELECT fund_code, arg_max(fund_name, year) AS fund_name FROM live_funds GROUP BY fund_code) f
+  ON f.fund_code = p.fund_code
+WHERE p.card_status IS DISTINCT FROM '退回'
+GROUP BY s.id_hash, s.id_masked, s.name, s.agency_name, s.post, s.status, s.staffing_type
+ORDER BY amount_yuan DESC, s.agency_name
+"""  # noqa: S608
+
+# A staff row belongs to an agency by its code, or by its name when it has no
+# code; staff of a 编制类型 the agency has no quota for count against zero.
+OVER_QUOTA = f"""
+WITH quota AS (
+    SELECT coalesce(agency_code, agency_name) AS agency_key, any_value(agency_code) AS agency_code,
+           any_value(agency_name) AS agency_name, any_value(department) AS department, staffing_type,
+           sum(quota) AS quota, sum(actual_reported) AS actual_reported
+    FROM live_agencies GROUP BY ALL
+),
+named AS (SELECT agency_name, any_value(agency_code) AS agency_code FROM live_agencies GROUP BY agency_name),
+roll AS (
+    SELECT coalesce(s.agency_code, n.agency_code, s.agency_name) AS agency_key, s.staffing_type,
+           any_value(s.agency_code) AS agency_code, any_value(s.agency_name) AS agency_name, count(*) AS on_roll
+    FROM live_staff s LEFT JOIN named n ON s.agency_code IS NULL AND n.agency_name = s.agency_name
+    WHERE {ON_ROLL}
+    GROUP BY ALL
+)
+SELECT coalesce(q.agency_code, r.agency_code) AS agency_code, coalesce(q.agency_name, r.agency_name) AS agency_name,
+       q.department, coalesce(q.staffing_type, r.staffing_type) AS staffing_type,
+       coalesce(q.quota, 0) AS quota, q.actual_reported, coalesce(r.on_roll, 0) AS on_roll,
+       greatest(coalesce(r.on_roll, 0), coalesce(q.actual_reported, 0)) - coalesce(q.quota, 0) AS over_count
+FROM quota q FULL OUTER JOIN roll r ON r.agency_key = q.agency_key AND r.staffing_type = q.staffing_type
+WHERE greatest(coalesce(r.on_roll, 0), coalesce(q.actual_reported, 0)) > coalesce(q.quota, 0)
+ORDER BY over_count DESC, agency_name, staffing_type
+"""  # noqa: S608
+
+TWO_ROLLS = f"""
+SELECT s.id_hash, any_value(s.id_masked) AS id_masked, arg_min(s.name, s.agency_name) AS name,
+       count(DISTINCT s.agency_name) AS agency_count,
+       string_agg(DISTINCT s.agency_name, '、' ORDER BY s.agency_name) AS agencies,
+       string_agg(DISTINCT s.staffing_type, '、') AS staffing_types
+FROM live_staff s
+WHERE {ON_ROLL}
+GROUP BY s.id_hash
+HAVING count(DISTINCT coalesce(s.agency_code, s.agency_name)) > 1
+ORDER BY agencies, s.id_hash
+"""  # noqa: S608
+
+# Statutory age, raised month by month from 2025 (全国人大常委会 2024-09-13
+# 《关于实施渐进式延迟法定退休年龄的决定》): men 60 -> 63 and women cadres
+# 55 -> 58 one month every four months from the cohort born 1965-01 / 1970-01;
+# women workers 50 -> 55 one month every two months from 1975-01.
+_BASE = ("CASE WHEN s.sex = '男' THEN $retirement_age_male WHEN s.staffing_type = '工勤' "
+         "THEN $retirement_age_female_worker ELSE $retirement_age_female END")
+PAST_RETIREMENT = f"""
+WITH aged AS (
+    SELECT s.*, {_BASE} AS base_age,
+           (year(s.birth_date) - (2025 - {_BASE})) * 12 + month(s.birth_date) - 1 AS reform_month
+    FROM live_staff s
+    WHERE {ON_ROLL} AND s.birth_date IS NOT NULL
+),
+due AS (
+    SELECT *, CASE WHEN $retirement_reform AND reform_month >= 0
+                   THEN least(CASE WHEN base_age = 50 THEN 60 ELSE 36 END,
+                              reform_month // CASE WHEN base_age = 50 THEN 2 ELSE 4 END + 1)
+                   ELSE 0 END AS extra_months
+    FROM aged
+)
+SELECT id_hash, id_masked, name, agency_name, staffing_type, post, sex, birth_date,
+       date_diff('year', birth_date, $as_of) - CASE WHEN strftime(birth_date, '%m-%d') > strftime($as_of, '%m-%d')
+                                                   THEN 1 ELSE 0 END AS age_years,
+       base_age * 12 + extra_months AS retirement_age_months,
+       CAST(birth_date + to_months(base_age * 12 + extra_months) AS DATE) AS retire_on,
+       date_diff('month', CAST(birth_date + to_months(base_age * 12 + extra_months) AS DATE), $as_of) AS months_past
+FROM due
+WHERE birth_date + to_months(base_age * 12 + extra_months) <= $as_of
+ORDER BY retire_on, agency_name
+"""  # noqa: S608
+
+INACTIVE_ON_ROLL = """
+SELECT s.id_hash, s.id_masked, s.name, s.agency_name, s.staffing_type, s.post, s.status, s.hired_on,
+       s.batch_id, s.row_no
+FROM live_staff s
+WHERE s.status IN ('死亡', '退休', '离职')
+ORDER BY s.status, s.agency_name, s.row_no
+"""
+
+_STAFF = (
+    Column("name", "姓名", "Name", "name"),
+    Column("id_masked", "身份证号", "ID number", "id"),
+    Column("agency_name", "单位", "Agency"),
+    Column("staffing_type", "编制类型", "Staffing type"),
+    Column("post", "职务", "Post"),
+)
+
+CHECKS = (
+    Check(
+        "staff_on_relief", "staffing", "财政供养人员领取低保、特困供养", "Public staff on relief rolls",
+        "high",
+        "在编在岗人员（编制实名制名册上的人）同时领取最低生活保障或特困人员救助供养金，按身份证号哈希匹配。",
+        "People on an agency's staff roll who also draw means-tested relief (低保, 特困供养), matched by the keyed "
+        "ID hash.",
+        "由民政部门复核其家庭收入，取消不符合条件的救助并追回已领资金；对审核把关人员问责。",
+        "Have civil affairs re-check the household's income, stop the relief and recover it; hold the approvers to account.",
+        STAFF_ON_RELIEF,
+        (*_STAFF, Column("status", "人员状态", "Status"), Column("relief_funds", "救助资金", "Relief funds"),
+         Column("township", "乡镇", "Township"), Column("villages", "村", "Villages"),
+         Column("payment_count", "领取次数", "Payments", "int"), Column("amount_yuan", "领取金额", "Amount", "amount"),
+         Column("year", "年度", "Year", "int")),
+        key=("id_hash", "agency_name"), filters=("year", "township"), amount_column="amount_yuan", record_kind="person",
+    ),
+    Check(
+        "over_quota", "staffing", "超编进人", "Agencies over quota",
+        "medium",
+        "单位某一编制类型的实有人数（名册在职人数或上报的实有人数，取较大者）超过核定编制数。",
+        "An agency whose staff of one 编制类型 (on the named roll, or as reported, whichever is larger) exceeds "
+        "its approved quota.",
+        "由编制部门核实超编原因，停止超编进人，限期消化。",
+        "Have the staffing office check why, stop hiring and bring the count back within the quota.",
+        OVER_QUOTA,
+        (Column("agency_code", "单位代码", "Agency code"), Column("agency_name", "单位", "Agency"),
+         Column("department", "主管部门", "Department"), Column("staffing_type", "编制类型", "Staffing type"),
+         Column("quota", "编制数", "Quota", "int"), Column("actual_reported", "上报实有人数", "Reported", "int"),
+         Column("on_roll", "名册在职人数", "On the roll", "int"), Column("over_count", "超编人数", "Over", "int")),
+        key=("agency_name", "staffing_type"), filters=("department",), record_kind="agencies",
+    ),
+    Check(
+        "two_rolls", "staffing", "一人多处在编", "One person on two rolls",
+        "high",
+        "同一人（身份证号哈希相同）同时在两个或以上单位的在职名册上，可能一人两份工资或吃空饷。",
+        "The same person (same ID hash) on the active roll of two or more agencies: possibly two salaries or a ghost.",
+        "核实其实际工作单位，从另一单位名册中清理，追回多领的工资。",
+        "Find where the person really works, remove them from the other roll and recover the extra salary.",
+        TWO_ROLLS,
+        (Column("name", "姓名", "Name", "name"), Column("id_masked", "身份证号", "ID number", "id"),
+         Column("agency_count", "单位数", "Agencies", "int"), Column("agencies", "所在单位", "Agencies"),
+         Column("staffing_types", "编制类型", "Staffing types")),
+        key=("id_hash",), record_kind="person",
+    ),
+    Check(
+        "past_retirement", "staffing", "超过法定退休年龄仍在职", "Past the statutory retirement age",
+        "medium",
+        "按身份证号中的出生日期和性别，截至统计日已到法定退休年龄（男 60 周岁，女干部 55 周岁，女工人即工勤编制 50 周岁；"
+        "2025 年起按渐进式延迟退休办法逐月延长；均可配置）仍在在职名册上的人员。",
+        "Staff still active on the as-of date although the birth date and sex in their ID number put them past the "
+        "statutory retirement age (men 60, women cadres 55, women workers (工勤) 50, raised month by month from "
+        "2025; configurable).",
+        "核实是否办理了退休手续或经批准延迟退休；未办的督促办理，核查是否仍在领取工资。",
+        "Check for retirement papers or an approved extension; otherwise have them retire and check the salary.",
+        PAST_RETIREMENT,
+        (*_STAFF, Column("sex", "性别", "Sex"), Column("birth_date", "出生日期", "Born", "date"),
+         Column("age_years", "年龄", "Age", "int"), Column("retire_on", "应退休日期", "Due to retire", "date"),
+         Column("months_past", "超过月数", "Months past", "int")),
+        key=("id_hash", "agency_name"), record_kind="person",
+    ),
+    Check(
+        "inactive_on_roll", "staffing", "死亡、退休、离职人员仍在名册", "Deceased, retired or left, still on the roll",
+        "high",
+        "名册上标注为死亡、退休或离职的人员仍留在单位的编制实名制名册中，占用编制，可能仍在领取工资（吃空饷）。",
+        "People marked deceased, retired or left who are still on an agency's named roll: they hold a post and may "
+        "still draw a salary (吃空饷, ghost staff).",
+        "从名册中核减，核查停发工资的日期，追回多发的工资。",
+        "Take them off the roll, check when their salary stopped and recover what was paid after.",
+        INACTIVE_ON_ROLL,
+        (*_STAFF, Column("status", "人员状态", "Status"), Column("hired_on", "入编时间", "Hired", "date"),
+         Column("batch_id", "批次", "Batch", "int"), Column("row_no", "行号", "Row", "int")),
+        key=("id_hash", "agency_name"), record_kind="staff",
+    ),
+)
