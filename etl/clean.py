@@ -106,7 +106,11 @@ def id_problem_expr(x: str) -> str:
 
 
 def build_incoming(con: duckdb.DuckDBPyConnection, spec: Spec, raw: pa.Table, hasher: Hasher) -> None:
-    """Create temp table ``incoming`` from the reader's table (all text) for ``spec``."""
+    """Create temp table ``incoming`` from the reader's table (all text) for ``spec``.
+
+    ID numbers are checked, hashed and masked once per distinct number (a
+    payments file names each person many times), then joined back.
+    """
     present = set(raw.column_names)
     for col in spec.columns:  # optional columns absent from the file are simply empty
         if col.name not in present:
@@ -116,35 +120,34 @@ def build_incoming(con: duckdb.DuckDBPyConnection, spec: Spec, raw: pa.Table, ha
     for col in spec.columns:
         selects.append(f'{parse_expr(col)} AS "{col.name}"')
         selects.append(f'r."{col.name}" AS "{col.name}__raw"')
-    ids = [c for c in spec.columns if c.type == "id_number"]
-    for col in ids:
-        selects.append(f'{id_problem_expr(parse_expr(col))} AS "{col.name}__problem"')
     con.execute("DROP TABLE IF EXISTS cleaned")
     con.execute(f"CREATE TEMP TABLE cleaned AS SELECT {', '.join(selects)} FROM raw_upload r")  # noqa: S608
     con.unregister("raw_upload")
-    extra = ""
-    joins = ""
-    for col in ids:
-        valid = con.execute(
-            f'SELECT DISTINCT "{col.name}" FROM cleaned WHERE "{col.name}__problem" IS NULL AND "{col.name}" IS NOT NULL'  # noqa: S608
-        ).fetchall()
-        numbers = [v for (v,) in valid]
-        hashes = pa.table({
-            "id_value": pa.array(numbers, pa.string()),
-            "id_hash": pa.array([hasher(n) for n in numbers], pa.string()),
-            "id_masked": pa.array([mask(n) for n in numbers], pa.string()),
-        })
-        con.register("id_hashes", hashes)
-        con.execute("DROP TABLE IF EXISTS id_map")
-        con.execute("CREATE TEMP TABLE id_map AS SELECT * FROM id_hashes")
-        con.unregister("id_hashes")
-        x = f'c."{col.name}"'
-        extra += (
-            ", h.id_hash, h.id_masked"
-            f", CASE WHEN substr({x}, 17, 1) IN ('1','3','5','7','9') THEN '男' ELSE '女' END AS sex"
-            f", CAST(try_strptime(substr({x}, 7, 8), '%Y%m%d') AS DATE) AS birth_date"
-        )
-        joins += f" LEFT JOIN id_map h ON h.id_value = {x}"
-    con.execute("DROP TABLE IF EXISTS incoming")
-    con.execute(f"CREATE TEMP TABLE incoming AS SELECT c.*{extra} FROM cleaned c{joins}")  # noqa: S608
-    con.execute("DROP TABLE IF EXISTS cleaned")
+    id_cols = [c for c in spec.columns if c.type == "id_number"]
+    if not id_cols:
+        con.execute("CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM cleaned")
+        con.execute("DROP TABLE cleaned")
+        return
+    (col,) = id_cols  # one ID column per kind
+    x = "id_value"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE id_map AS SELECT {x}, {id_problem_expr(x)} AS problem FROM "  # noqa: S608
+        f'(SELECT DISTINCT "{col.name}" AS {x} FROM cleaned WHERE "{col.name}" IS NOT NULL)'
+    )
+    numbers = [v for (v,) in con.execute("SELECT id_value FROM id_map WHERE problem IS NULL").fetchall()]
+    hashes = pa.table({
+        "id_value": pa.array(numbers, pa.string()),
+        "id_hash": pa.array([hasher(n) for n in numbers], pa.string()),
+        "id_masked": pa.array([mask(n) for n in numbers], pa.string()),
+    })
+    con.register("id_hashes", hashes)
+    con.execute(
+        f'CREATE OR REPLACE TEMP TABLE incoming AS SELECT c.*, m.problem AS "{col.name}__problem", h.id_hash, h.id_masked,'  # noqa: S608
+        " CASE WHEN h.id_hash IS NOT NULL THEN"
+        "  CASE WHEN substr(m.id_value, 17, 1) IN ('1','3','5','7','9') THEN '男' ELSE '女' END END AS sex,"
+        " CASE WHEN h.id_hash IS NOT NULL THEN CAST(strptime(substr(m.id_value, 7, 8), '%Y%m%d') AS DATE) END AS birth_date"
+        f' FROM cleaned c LEFT JOIN id_map m ON m.id_value = c."{col.name}" LEFT JOIN id_hashes h ON h.id_value = m.id_value'
+    )
+    con.unregister("id_hashes")
+    con.execute("DROP TABLE cleaned")
+    con.execute("DROP TABLE id_map")

@@ -14,8 +14,10 @@ import codecs
 import csv
 import io
 import itertools
+import os
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,10 +27,11 @@ import pyarrow.compute as pc
 import python_calamine
 
 from etl.headers import HEAD_ROWS, HeaderMatch, detect
-from etl.text import cell_text, norm, norm_array
+from etl.text import cell_text, column_text, norm, norm_array
 
 CHUNK_ROWS = 50_000
-TOTAL_ROW = re.compile(r"^(合计|小计|总计|共计|累计|总合计)[::]?$")
+# pyarrow's compute kernels release the GIL: normalise columns on every core.
+_POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="fundquery-read")
 _TOTAL_ROW_SQL = r"^(合计|小计|总计|共计|累计|总合计)[::]?$"
 
 
@@ -151,9 +154,13 @@ def _columns(rows, match: HeaderMatch, first_row_no: int) -> pa.Table:
         if not chunk:
             break
         arrays = {"_row": pa.array(range(row_no, row_no + len(chunk)), pa.int32())}
-        for pos in positions:
-            values = [cell_text(r[pos]) if pos < len(r) else None for r in chunk]
-            arrays[f"c{pos}"] = norm_array(pa.array(values, pa.string()))
+        width = max(positions, default=-1) + 1
+        if any(len(r) < width for r in chunk):
+            chunk = [list(r) + [None] * (width - len(r)) for r in chunk]
+        columns = list(zip(*chunk, strict=False))
+        texts = [column_text(columns[pos]) for pos in positions]
+        for pos, arr in zip(positions, _POOL.map(norm_array, texts), strict=True):
+            arrays[f"c{pos}"] = arr
         chunks.append(pa.table(arrays))
         row_no += len(chunk)
     if not chunks:
@@ -197,8 +204,10 @@ def _read_csv(path: Path, data: bytes, kind: str | None) -> Extract:
     raw = raw.slice(match.data_start)
     keep = _positions(match)
     arrays = {"_row": pa.array(range(match.data_start + 1, match.data_start + 1 + raw.num_rows), pa.int32())}
-    for pos in keep:
-        arrays[f"c{pos}"] = norm_array(raw.column(f"c{pos}").combine_chunks()) if pos < width else pa.nulls(raw.num_rows, pa.string())
+    present = [pos for pos in keep if pos < width]
+    normed = _POOL.map(norm_array, [raw.column(f"c{pos}").combine_chunks() for pos in present])
+    arrays.update({f"c{pos}": arr for pos, arr in zip(present, normed, strict=True)})
+    arrays.update({f"c{pos}": pa.nulls(raw.num_rows, pa.string()) for pos in keep if pos >= width})
     return _finish(path, "csv", None, encoding, match, pa.table(arrays))
 
 
@@ -214,6 +223,8 @@ def _finish(path: Path, fmt: str, sheet: str | None, encoding: str | None, match
         blank = is_null if blank is None else pc.and_(blank, is_null)
     total = pa.array([False] * table.num_rows)
     for c in value_cols:
+        if not pc.any(pc.match_substring(table[c], "计")).as_py():  # cheap literal test first
+            continue
         hit = pc.fill_null(pc.match_substring_regex(pc.replace_substring(table[c], " ", ""), _TOTAL_ROW_SQL), False)
         total = pc.or_(total, hit)
     repeat = pa.array([bool(match.mapping)] * table.num_rows)

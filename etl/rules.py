@@ -106,20 +106,19 @@ def _amount_mismatch(spec: Spec) -> list[Query]:
 
 @_if_columns("fund_code", "period", "year", "id_number")
 def _duplicate_person(spec: Spec) -> list[Query]:
-    return [("name", "SELECT _row, name__raw, CAST(first_row AS VARCHAR) FROM ("
-                     " SELECT _row, name__raw, row_number() OVER w AS n, first(_row) OVER w AS first_row FROM incoming"
-                     " WHERE id_hash IS NOT NULL"
-                     " WINDOW w AS (PARTITION BY id_hash, fund_code, coalesce(period, CAST(year AS VARCHAR)) ORDER BY _row"
-                     " ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) WHERE n > 1")]
+    return [("name", "SELECT i._row, i.name__raw, CAST(g.first_row AS VARCHAR) FROM incoming i JOIN ("
+                     " SELECT id_hash, fund_code, coalesce(period, CAST(year AS VARCHAR)) AS period_key, min(_row) AS first_row"
+                     " FROM incoming WHERE id_hash IS NOT NULL GROUP BY ALL HAVING count(*) > 1) g"
+                     " ON i.id_hash = g.id_hash AND i.fund_code = g.fund_code"
+                     " AND coalesce(i.period, CAST(i.year AS VARCHAR)) = g.period_key WHERE i._row > g.first_row")]
 
 
 @_if_columns("id_number", "name")
 def _two_names(spec: Spec) -> list[Query]:
-    return [("name", "SELECT _row, name, first_name || '（第 ' || first_row || ' 行）' FROM ("
-                     " SELECT _row, name, first(name) OVER w AS first_name, first(_row) OVER w AS first_row FROM incoming"
-                     " WHERE id_hash IS NOT NULL AND name IS NOT NULL"
-                     " WINDOW w AS (PARTITION BY id_hash ORDER BY _row ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))"
-                     " WHERE name <> first_name")]
+    return [("name", "SELECT i._row, i.name, g.first_name || '（第 ' || g.first_row || ' 行）' FROM incoming i JOIN ("
+                     " SELECT id_hash, arg_min(name, _row) AS first_name, min(_row) AS first_row FROM incoming"
+                     " WHERE id_hash IS NOT NULL AND name IS NOT NULL GROUP BY id_hash HAVING count(DISTINCT name) > 1) g"
+                     " USING (id_hash) WHERE i.name <> g.first_name")]
 
 
 @_if_columns("paid_on", "year")

@@ -29,9 +29,11 @@ def norm(value: str | None) -> str | None:
 
 
 def norm_array(arr: pa.Array) -> pa.Array:
-    """Vectorised ``norm`` over a pyarrow string array."""
-    arr = pc.utf8_normalize(arr, "NFKC")
-    arr = pc.replace_substring_regex(arr, r"\s+", " ")
+    """Vectorised ``norm`` over a pyarrow string array (each step only where it can change something)."""
+    if not pc.all(pc.string_is_ascii(arr)).as_py():
+        arr = pc.utf8_normalize(arr, "NFKC")
+    if pc.any(pc.match_substring_regex(arr, r"\s\s|[^\S ]")).as_py():
+        arr = pc.replace_substring_regex(arr, r"\s+", " ")
     arr = pc.utf8_trim_whitespace(arr)
     return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
 
@@ -40,6 +42,32 @@ def header_key(text: str | None) -> str:
     """The form headers are compared in: normalised, no spaces or stars, no unit."""
     text = (norm(text) or "").replace(" ", "").replace("*", "").lower()
     return _UNIT.sub("", text)
+
+
+def column_text(values: tuple | list) -> pa.Array:
+    """A column of cells as text: ``cell_text`` of each, vectorised when the column has one type.
+
+    Most columns are all text or all numbers; pyarrow converts those in C.
+    A float column gets the same text as ``cell_text`` gives: integral values
+    below 1e15 as integers, the rest (an ID number Excel stored as a float)
+    in the shortest round-trip form, e.g. 4.10102e+17.
+    """
+    try:
+        arr = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        return pa.array([cell_text(v) for v in values], pa.string())
+    kind = arr.type
+    if pa.types.is_string(kind):
+        return arr
+    if pa.types.is_null(kind):
+        return pa.nulls(len(arr), pa.string())
+    if pa.types.is_integer(kind):
+        return pc.cast(arr, pa.string())
+    if pa.types.is_floating(kind):
+        small_integral = pc.and_(pc.equal(pc.floor(arr), arr), pc.less(pc.abs(arr), 1e15))
+        as_int = pc.cast(pc.cast(pc.if_else(small_integral, arr, 0.0), pa.int64()), pa.string())
+        return pc.if_else(small_integral, as_int, pc.cast(arr, pa.string()))
+    return pa.array([cell_text(v) for v in values], pa.string())
 
 
 def cell_text(value: object) -> str | None:

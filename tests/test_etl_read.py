@@ -205,3 +205,21 @@ def test_unreadable_files_say_why(tmp_path, name, content, says):
     path.write_bytes(content)
     with pytest.raises(UnreadableFile, match=says):
         read(path)
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        (105.0, 892.5, 4.10102e17, 4.101021990030712e17, 1234567.89, 0.1, 999999999999999.0, 45356.0, None),
+        (1, 2, None, 30),
+        ("张三", None, "", " 李 四 "),
+        ("文本", 1.5, None, dt.datetime(2024, 3, 5), dt.date(2024, 3, 6), True),
+    ],
+    ids=["floats", "ints", "text", "mixed"],
+)
+def test_vectorised_cell_text_agrees_with_cell_text(column):
+    from etl.text import cell_text, column_text
+
+    got = column_text(column).to_pylist()
+    expected = [cell_text(v) for v in column]
+    assert [g or None for g in got] == expected
