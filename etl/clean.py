@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from etl.idnum import Hasher, mask
 from etl.specs import Column, Spec
-from etl.text import header_key
+from etl.text import norm
 
 # GB 11643-1999 weights and check characters (the standard's table).
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -56,7 +56,8 @@ def _date(raw: str) -> str:
 
 def _enum(raw: str, col: Column) -> str:
     key = f"lower(replace({raw}, ' ', ''))"
-    whens = " ".join(f"WHEN {q(header_key(k))} THEN {q(v)}" for k, v in col.values.items())
+    # The raw text is already NFKC-normalised by the reader; compare without spaces or case.
+    whens = " ".join(f"WHEN {q((norm(k) or '').replace(' ', '').lower())} THEN {q(v)}" for k, v in col.values.items())
     return f"CASE {key} {whens} END"
 
 

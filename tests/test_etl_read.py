@@ -223,3 +223,13 @@ def test_vectorised_cell_text_agrees_with_cell_text(column):
     got = column_text(column).to_pylist()
     expected = [cell_text(v) for v in column]
     assert [g or None for g in got] == expected
+
+
+@pytest.mark.parametrize("written", ["到人(户)", "到人（户）", "到 人", "到户", "persons", "PERSONS"])
+def test_enum_values_as_written(tmp_path, load, store, written):
+    from tests.sheets import FUNDS_HEADER
+
+    row = ["F001", "耕地地力保护补贴", "县农业农村局", "2024", "1000", written, "105"]
+    result = load(write_xlsx(tmp_path / "f.xlsx", [FUNDS_HEADER, row]))
+    assert result.status == "loaded", result.as_json()
+    assert store.execute("SELECT pays_to FROM funds").fetchone()[0] == "persons"
