@@ -33,6 +33,20 @@ ROLE_ENDPOINTS: dict[str, frozenset[str]] = {
     "auth.logout": ANY_STAFF,
     "auth.password": ANY_STAFF,
     "staff.home": ANY_STAFF,
+    "upload.form": frozenset({FINANCE}),
+    "upload.preview": frozenset({FINANCE}),
+    "upload.load": frozenset({FINANCE}),
+    "upload.annotated": frozenset({FINANCE}),
+    "upload.template": frozenset({FINANCE}),
+    "batches.index": frozenset({FINANCE}),
+    "batches.retract": frozenset({FINANCE}),
+    "review.index": frozenset({REVIEWER}),
+    "review.batch": frozenset({REVIEWER}),
+    "review.publish": frozenset({REVIEWER}),
+    "review.withdraw": frozenset({REVIEWER}),
+    "admin.users": frozenset({ADMIN}),
+    "admin.user": frozenset({ADMIN}),
+    "admin.audit_log": frozenset({ADMIN}),
 }
 
 

@@ -51,10 +51,10 @@ def test_delay_rows_carry_the_figures(loaded):
 def test_delay_distribution_counts_every_disbursement_and_shows_the_explained_apart(loaded):
     (total,) = distribution(loaded, PARAMS, Filters())
     assert total["labels"] == ["≤3天", "4–10天", ">10天"]
-    # V1 3 days, V8 1, V9 1 | V2 7 | V3 19, V4 24 (by progress), V5 24 (reason); V6, V7 not disbursed.
-    assert total["buckets"] == [3, 1, 3] and total["explained"] == [0, 0, 2]
-    assert total["total"] == 7
-    assert total["percentages"] == [Decimal("42.86"), Decimal("14.29"), Decimal("42.86")]
+    # V1 3 days, V8 1, V9 1, V10 1 | V2 7 | V3 19, V4 24 (by progress), V5 24 (reason); V6, V7 not disbursed.
+    assert total["buckets"] == [4, 1, 3] and total["explained"] == [0, 0, 2]
+    assert total["total"] == 8
+    assert total["percentages"] == [Decimal("50.00"), Decimal("12.50"), Decimal("37.50")]
     assert total["amounts"][2] == Decimal("51200.00")
     by_fund = {e["group"].split()[0]: e for e in distribution(loaded, PARAMS, Filters(), by="fund")}
     assert by_fund["F002"]["buckets"] == [1, 0, 2] and by_fund["F003"]["explained"] == [0, 0, 1]
@@ -64,7 +64,7 @@ def test_delay_distribution_counts_every_disbursement_and_shows_the_explained_ap
 
 @pytest.mark.parametrize(
     ("edges", "buckets", "late"),
-    [((5, 15, 30), [3, 1, 3, 0], set()), ((10,), [4, 3], {"V3"}), ((3, 5), [3, 0, 4], {"V2", "V3"})],
+    [((5, 15, 30), [4, 1, 3, 0], set()), ((10,), [5, 3], {"V3"}), ((3, 5), [4, 0, 4], {"V2", "V3"})],
     ids=["5-15-30", "10", "3-5"],
 )
 def test_bucket_edges_are_configurable(loaded, edges, buckets, late):
@@ -76,8 +76,9 @@ def test_bucket_edges_are_configurable(loaded, edges, buckets, late):
 
 def test_payout_stage_counts_households_from_disbursement_to_account(loaded):
     (total,) = distribution(loaded, PARAMS, Filters(), stage="payout")
-    # V1: 11 days ×2, V2: 73 days, V3: 5 days ×2, V5: 7 days.
-    assert total["buckets"] == [0, 3, 3]
+    # By voucher: V1 11 days ×3 and 28, V2 73, V3 5 ×2; without one, by fund, township and date:
+    # 己六 → V5 7 days, 卫十八 → V10 13 and 39 days.
+    assert total["buckets"] == [0, 3, 7]
     (row,) = run(loaded, CHECKS["payout_delay"], PARAMS).rows
     assert (row["wait_days"], row["total_days"], row["payment_count"]) == (73, 80, 1)
     assert row["first_paid_on"] == dt.date(2024, 5, 20)
@@ -96,16 +97,19 @@ def test_stuck_money_depends_on_the_as_of_date(loaded):
     assert names(run(loaded, CHECKS["stuck_payout"], Params(as_of=county.AS_OF, stuck_days=300))) == set()
 
 
-def test_allocation_gap_has_direction_and_tolerance(loaded):
-    (row,) = run(loaded, CHECKS["allocation_gap"], PARAMS).rows
-    assert (row["disbursed_yuan"], row["paid_yuan"], row["gap_yuan"], row["direction"]) == (
-        Decimal("310.00"), Decimal("210.00"), Decimal("100.00"), "shortfall")
-    assert run(loaded, CHECKS["allocation_gap"], Params(as_of=county.AS_OF, tolerance_yuan=100)).rows == []
+def test_allocation_compares_fund_and_township_with_a_tolerance(loaded):
+    (row,) = run(loaded, CHECKS["allocation_shortfall"], PARAMS).rows
+    assert (row["fund_code"], row["vouchers"], row["disbursed_yuan"], row["paid_yuan"], row["gap_yuan"]) == (
+        "F001", "V1、V2", Decimal("7922.50"), Decimal("7822.50"), Decimal("100.00"))
+    assert run(loaded, CHECKS["allocation_shortfall"], Params(as_of=county.AS_OF, tolerance_yuan=100)).rows == []
+    (row,) = run(loaded, CHECKS["allocation_excess"], PARAMS).rows
+    assert (row["disbursed_yuan"], row["paid_yuan"], row["gap_yuan"]) == (
+        Decimal("420.00"), Decimal("840.00"), Decimal("-420.00"))
 
 
 def test_duplicate_counts_the_excess_not_the_returned_payment(loaded):
     (row,) = run(loaded, CHECKS["duplicate_payment"], PARAMS).rows
-    assert (row["times_paid"], row["excess_yuan"], row["amount_yuan"]) == (2, Decimal("892.50"), Decimal("1785.00"))
+    assert (row["times_paid"], row["excess_yuan"], row["amount_yuan"]) == (2, Decimal("420.00"), Decimal("840.00"))
     assert len(row["batches"].split(",")) == 2
     assert row["id_masked"].startswith("110105") and "*" in row["id_masked"]
 
@@ -150,7 +154,7 @@ def test_late_publication_counts_working_days_with_holidays(loaded):
     published = dt.date(2024, 6, 28)
     expected = {
         (paid, len(chinese_calendar.get_workdays(paid + dt.timedelta(days=1), published)))
-        for paid in (dt.date(2024, 3, 15), dt.date(2024, 4, 1))
+        for paid in (dt.date(2024, 4, 1), dt.date(2024, 4, 10))
     }
     assert {(r["paid_on"], r["working_days"]) for r in rows} == expected
     assert not any(r["is_provisional"] for r in rows)
@@ -161,9 +165,9 @@ def test_late_publication_counts_working_days_with_holidays(loaded):
     [
         (Filters(fund_code="F002"), "disbursement_delay", {"V3"}),
         (Filters(department="县农业农村局"), "disbursement_delay", set()),
-        (Filters(township="城关镇"), "allocation_gap", {"V2"}),
+        (Filters(township="城关镇"), "allocation_shortfall", {"城关镇"}),
         (Filters(township="石桥镇"), "duplicate_payment", set()),
-        (Filters(township="城关镇", year=2024), "duplicate_payment", {"甲一"}),
+        (Filters(township="花园乡", year=2024), "duplicate_payment", {"卫十八"}),
         (Filters(year=2023), "off_standard", set()),
         (Filters(department="县民政局"), "over_quota", set()),
     ],
@@ -176,7 +180,7 @@ def test_filters_narrow_the_rows(loaded, filters, label, expected):
 def test_retracted_batches_leave_every_check(loaded):
     loaded.execute("UPDATE batches SET status = 'retracted' WHERE kind = 'payments'")
     assert run(loaded, CHECKS["duplicate_payment"], PARAMS).rows == []
-    assert names(run(loaded, CHECKS["stuck_payout"], PARAMS)) == {"V1", "V2", "V3", "V5", "V8"}
+    assert names(run(loaded, CHECKS["stuck_payout"], PARAMS)) == {"V1", "V2", "V3", "V5", "V8", "V10"}
 
 
 def test_finding_keys_are_stable_and_never_show_the_hash(loaded):

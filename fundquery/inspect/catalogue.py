@@ -110,10 +110,15 @@ class Check:
         assert not missing, f"{self.label}: columns {missing} not declared"
 
     @property
+    def is_about_persons(self) -> bool:
+        return any(c.kind == "name" for c in self.columns)
+
+    @property
     def fields(self) -> list[str]:
-        """The shown columns, then any key column not shown (an ID hash is never shown)."""
+        """The shown columns, then the key columns not shown and, for a person, the ID hash (never shown)."""
         shown = [c.name for c in self.columns]
-        return shown + [k for k in self.key if k not in shown]
+        hidden = [*self.key, "id_hash"] if self.is_about_persons else list(self.key)
+        return shown + [k for k in dict.fromkeys(hidden) if k not in shown]
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_zh

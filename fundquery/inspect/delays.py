@@ -14,27 +14,23 @@ from typing import Any
 import duckdb
 
 from fundquery.inspect.catalogue import Check, Column, Filters, Params, bind
-from fundquery.inspect.sql import FUND_INFO, PAID
+from fundquery.inspect.sql import ALLOCATIONS, FUND_INFO, PAYMENT_LINKS
 
 _DELAY = "date_diff('day', d.approved_on, d.disbursed_on)"
 
 # Every disbursement with its delay and bucket (0: ≤ first edge …); the check
 # and the distribution both read this.
 DISBURSEMENT_DELAYS = f"""
-WITH {FUND_INFO},
-voucher_township AS (
-    SELECT voucher_no, mode(township) AS township FROM live_payments
-    WHERE voucher_no IS NOT NULL GROUP BY voucher_no
-)
+WITH {FUND_INFO}
 SELECT d.voucher_no, d.fund_code, f.fund_name, f.department, CAST(year(d.approved_on) AS INTEGER) AS year,
-       v.township, d.payee, d.amount_yuan, d.approved_on, d.disbursed_on,
+       nullif(regexp_extract(d.payee, '^(.+)财政所$', 1), '') AS township,
+       d.payee, d.amount_yuan, d.approved_on, d.disbursed_on,
        {_DELAY} AS delay_days,
        len(list_filter($delay_edges_days, lambda e: e < {_DELAY})) AS bucket,
        d.is_by_progress, d.reason,
        d.is_by_progress OR d.reason IS NOT NULL AS is_excused
 FROM live_disbursements d
 LEFT JOIN fund_info f USING (fund_code)
-LEFT JOIN voucher_township v USING (voucher_no)
 WHERE d.disbursed_on IS NOT NULL AND d.disbursed_on <= $as_of
 """  # noqa: S608
 
@@ -48,32 +44,26 @@ ORDER BY delay_days DESC, voucher_no
 
 # Second stage, per household payment: from disbursement to the household's account.
 PAYOUT_WAITS = f"""
-WITH {FUND_INFO}
-SELECT d.voucher_no, d.fund_code, f.fund_name, f.department, p.year, p.township, p.amount_yuan,
-       date_diff('day', d.disbursed_on, p.paid_on) AS wait_days,
-       len(list_filter($delay_edges_days, lambda e: e < date_diff('day', d.disbursed_on, p.paid_on))) AS bucket
-FROM live_disbursements d
-JOIN live_payments p ON p.voucher_no = d.voucher_no
-LEFT JOIN fund_info f ON f.fund_code = d.fund_code
-WHERE d.disbursed_on IS NOT NULL AND {PAID} AND p.paid_on <= $as_of
+WITH {FUND_INFO}, {ALLOCATIONS}, {PAYMENT_LINKS}
+SELECT d.voucher_no, d.fund_code, d.fund_name, d.department, CAST(year(d.approved_on) AS INTEGER) AS year,
+       l.township, l.amount_yuan, l.wait_days,
+       len(list_filter($delay_edges_days, lambda e: e < l.wait_days)) AS bucket
+FROM links l JOIN disbursed d USING (voucher_no)
 """  # noqa: S608
 
-# A voucher whose money reached no household until long after it left the
-# treasury (a tranche for several periods is paid period by period, so the
-# first payment is what shows money held back).
+# A disbursement whose money reached no household until long after it left
+# the treasury (a tranche for several periods is paid period by period, so
+# the first payment is what shows money held back).
 PAYOUT_DELAY = f"""
-WITH {FUND_INFO}
-SELECT d.voucher_no, d.fund_code, f.fund_name, f.department, CAST(year(d.approved_on) AS INTEGER) AS year,
-       mode(p.township) AS township, d.amount_yuan, d.approved_on, d.disbursed_on,
-       min(p.paid_on) AS first_paid_on, max(p.paid_on) AS last_paid_on, count(*) AS payment_count,
-       date_diff('day', d.disbursed_on, min(p.paid_on)) AS wait_days,
-       date_diff('day', d.approved_on, min(p.paid_on)) AS total_days
-FROM live_disbursements d
-JOIN live_payments p ON p.voucher_no = d.voucher_no
-LEFT JOIN fund_info f ON f.fund_code = d.fund_code
-WHERE d.disbursed_on IS NOT NULL AND {PAID} AND p.paid_on <= $as_of
-GROUP BY d.voucher_no, d.fund_code, f.fund_name, f.department, d.amount_yuan, d.approved_on, d.disbursed_on
-HAVING date_diff('day', d.disbursed_on, min(p.paid_on)) > $payout_limit_days
+WITH {FUND_INFO}, {ALLOCATIONS}, {PAYMENT_LINKS}
+SELECT d.voucher_no, d.fund_code, d.fund_name, d.department, CAST(year(d.approved_on) AS INTEGER) AS year,
+       d.township, d.amount_yuan, d.approved_on, d.disbursed_on,
+       min(l.paid_on) AS first_paid_on, max(l.paid_on) AS last_paid_on, count(*) AS payment_count,
+       min(l.wait_days) AS wait_days, date_diff('day', d.approved_on, min(l.paid_on)) AS total_days
+FROM links l JOIN disbursed d USING (voucher_no)
+GROUP BY d.voucher_no, d.fund_code, d.fund_name, d.department, d.township, d.amount_yuan, d.approved_on,
+         d.disbursed_on
+HAVING min(l.wait_days) > $payout_limit_days
 ORDER BY wait_days DESC, d.voucher_no
 """  # noqa: S608
 
@@ -108,11 +98,12 @@ CHECKS = (
     Check(
         "payout_delay", "delays", "兑付时效：拨出后迟迟未发到户", "Slow payout: treasury to the first household",
         "medium",
-        "资金从国库拨出后，超过规定天数（默认 30 天）才有第一户收到钱。按凭证号把拨付与发放清册对上；"
-        "每户从拨出到到账的天数分布见时效分布的第二段。",
-        "Disbursements whose first household payment came more than the limit (30 days by default) after the "
-        "money left the treasury, matched through the voucher number. The wait of every household is the "
-        "second stage of the delay report.",
+        "资金从国库拨给乡镇财政所后，超过规定天数（默认 30 天）才有第一户收到钱。发放按凭证号对应拨付；"
+        "清册没有凭证号的，对应同一资金拨给该乡镇的、发放日之前最近的一笔拨付。每户从拨出到到账的天数分布见时效分布的第二段。",
+        "Disbursements to a township whose first household payment came more than the limit (30 days by "
+        "default) after the money left the treasury. A payment is matched by voucher number, or, on rolls "
+        "without one, to the fund's latest disbursement to the township before it was paid. The wait of every "
+        "household is the second stage of the delay report.",
         "向乡镇财政所核实资金滞留原因，检查是否存在截留、挪用或以拨代支；督促限期发放。",
         "Ask the township finance office why the money waited; check for withholding or diversion.",
         PAYOUT_DELAY,

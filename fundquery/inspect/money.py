@@ -7,7 +7,7 @@ the payment rolls (补贴发放清册 凭证号).
 from __future__ import annotations
 
 from fundquery.inspect.catalogue import Check, Column
-from fundquery.inspect.sql import FUND_INFO, VOUCHER_PAYOUT
+from fundquery.inspect.sql import ALLOCATIONS, FUND_INFO, PAID, PAYMENT_LINKS
 
 STUCK_APPROVAL = f"""
 WITH {FUND_INFO}
@@ -20,34 +20,53 @@ WHERE (d.disbursed_on IS NULL OR d.disbursed_on > $as_of) AND NOT d.is_by_progre
 ORDER BY days_waiting DESC, d.voucher_no
 """  # noqa: S608
 
-# Money that left the treasury for a fund paid to persons, and of which no
-# household had received anything by the as-of date.
+# Money that left the treasury for a township's households, none of which had
+# reached a household by the as-of date.
 STUCK_PAYOUT = f"""
-WITH {FUND_INFO}, {VOUCHER_PAYOUT}
-SELECT d.voucher_no, d.fund_code, f.fund_name, f.department, CAST(year(d.approved_on) AS INTEGER) AS year,
-       v.township, d.payee, d.amount_yuan, d.disbursed_on,
+WITH {FUND_INFO}, {ALLOCATIONS}, {PAYMENT_LINKS}
+SELECT d.voucher_no, d.fund_code, d.fund_name, d.department, CAST(year(d.approved_on) AS INTEGER) AS year,
+       d.township, d.payee, d.amount_yuan, d.disbursed_on,
        date_diff('day', d.disbursed_on, $as_of) AS days_waiting
-FROM live_disbursements d
-JOIN fund_info f USING (fund_code)
-LEFT JOIN voucher_payout v USING (voucher_no)
-WHERE f.pays_to = 'persons' AND d.disbursed_on <= $as_of - to_days($stuck_days)
-  AND coalesce(v.paid_count, 0) = 0
+FROM disbursed d
+WHERE d.disbursed_on <= $as_of - to_days($stuck_days)
+  AND NOT EXISTS (SELECT 1 FROM links l WHERE l.voucher_no = d.voucher_no)
 ORDER BY days_waiting DESC, d.voucher_no
 """  # noqa: S608
 
-# Vouchers of which households received something, but not what was disbursed.
-ALLOCATION_GAP = f"""
-WITH {FUND_INFO}, {VOUCHER_PAYOUT}
-SELECT d.voucher_no, d.fund_code, f.fund_name, f.department, CAST(year(d.approved_on) AS INTEGER) AS year,
-       v.township, v.townships, d.payee, d.disbursed_on, d.amount_yuan AS disbursed_yuan, v.paid_yuan,
-       v.paid_count, d.amount_yuan - v.paid_yuan AS gap_yuan,
-       CASE WHEN d.amount_yuan > v.paid_yuan THEN 'shortfall' ELSE 'excess' END AS direction
-FROM live_disbursements d
-JOIN fund_info f USING (fund_code)
-JOIN voucher_payout v USING (voucher_no)
-WHERE d.disbursed_on <= $as_of AND v.paid_count > 0
-  AND abs(d.amount_yuan - v.paid_yuan) > $tolerance_yuan
-ORDER BY abs(d.amount_yuan - v.paid_yuan) DESC, d.voucher_no
+# Per fund and township: what was disbursed to the township's finance office
+# against what reached its households (已发放), both by the as-of date.
+ALLOCATION_BALANCE = f"""
+WITH {FUND_INFO}, {ALLOCATIONS},
+given AS (
+    SELECT fund_code, township, any_value(fund_name) AS fund_name, any_value(department) AS department,
+           min(CAST(year(approved_on) AS INTEGER)) AS year, sum(amount_yuan) AS disbursed_yuan,
+           string_agg(voucher_no, '、' ORDER BY voucher_no) AS vouchers
+    FROM allocations WHERE disbursed_on <= $as_of AND township IS NOT NULL
+    GROUP BY fund_code, township
+),
+received AS (
+    SELECT p.fund_code, p.township, sum(p.amount_yuan) AS paid_yuan, count(*) AS paid_count
+    FROM live_payments p WHERE {PAID} AND p.paid_on <= $as_of
+    GROUP BY p.fund_code, p.township
+)
+SELECT coalesce(g.fund_code, r.fund_code) AS fund_code, coalesce(g.fund_name, f.fund_name) AS fund_name,
+       coalesce(g.department, f.department) AS department, g.year, coalesce(g.township, r.township) AS township,
+       g.vouchers, coalesce(g.disbursed_yuan, 0) AS disbursed_yuan, coalesce(r.paid_yuan, 0) AS paid_yuan,
+       coalesce(r.paid_count, 0) AS paid_count,
+       coalesce(g.disbursed_yuan, 0) - coalesce(r.paid_yuan, 0) AS gap_yuan
+FROM given g FULL OUTER JOIN received r ON r.fund_code = g.fund_code AND r.township = g.township
+LEFT JOIN fund_info f ON f.fund_code = r.fund_code
+"""  # noqa: S608
+
+# A township whose households got nothing is stuck_payout's finding, not a shortfall.
+ALLOCATION_SHORTFALL = f"""
+SELECT * FROM ({ALLOCATION_BALANCE}) WHERE paid_count > 0 AND gap_yuan > $tolerance_yuan
+ORDER BY gap_yuan DESC, fund_code, township
+"""  # noqa: S608
+
+ALLOCATION_EXCESS = f"""
+SELECT * FROM ({ALLOCATION_BALANCE}) WHERE -gap_yuan > $tolerance_yuan
+ORDER BY gap_yuan, fund_code, township
 """  # noqa: S608
 
 _FUND_COLS = (
@@ -55,6 +74,12 @@ _FUND_COLS = (
     Column("fund_name", "资金名称", "Fund"),
     Column("department", "主管部门", "Department"),
     Column("year", "年度", "Year", "int"),
+)
+
+_BALANCE_COLS = (
+    *_FUND_COLS, Column("township", "乡镇", "Township"), Column("vouchers", "拨付凭证", "Vouchers"),
+    Column("disbursed_yuan", "拨付金额", "Disbursed", "amount"), Column("paid_yuan", "发放到户金额", "Paid", "amount"),
+    Column("paid_count", "发放户次", "Payments", "int"), Column("gap_yuan", "差额（拨付 − 发放）", "Difference", "amount"),
 )
 
 CHECKS = (
@@ -78,9 +103,11 @@ CHECKS = (
     Check(
         "stuck_payout", "money", "资金滞留：已拨出未发放到户", "Stuck: disbursed, not paid to households",
         "high",
-        "补助到人到户的资金从国库拨出已超过规定天数（默认 30 天），截至统计日没有一户收到这笔钱（发放清册中没有以该凭证号发放成功的记录）。",
-        "Money for a fund paid to persons left the treasury longer ago than the limit (30 days by default) and no "
-        "household had received any of it by the as-of date (no successful payment under its voucher number).",
+        "补助到人到户的资金拨给乡镇财政所已超过规定天数（默认 30 天），截至统计日没有一户收到这笔钱："
+        "发放清册中没有以该凭证号发放成功的记录，没有凭证号的清册按同一资金、同一乡镇在拨出之后的发放计。",
+        "Money for a fund paid to persons left the treasury for a township longer ago than the limit (30 days by "
+        "default) and no household had received any of it by the as-of date: no successful payment under its "
+        "voucher number or, for rolls without one, from the same fund in the same township after it was disbursed.",
         "到乡镇财政所核查资金去向：是否滞留在财政所账户、被截留或挪用；督促限期发放并追回利息。",
         "Check where the money is at the township finance office: held, withheld or diverted; have it paid out.",
         STUCK_PAYOUT,
@@ -93,23 +120,29 @@ CHECKS = (
         record_kind="disbursements",
     ),
     Check(
-        "allocation_gap", "money", "拨付与发放不符", "Disbursed against paid to households",
+        "allocation_shortfall", "money", "拨付多、发放少（截留、挪用）", "Disbursed more than paid to households",
         "high",
-        "一笔拨付（凭证号）拨出的金额与发放清册中以该凭证号发放到户的合计金额相差超过容差（默认 1 元）：少发可能是截留、克扣或挪用，多发可能是重复或虚报。",
-        "A disbursement (voucher) whose amount differs from the sum paid to households under that voucher by more "
-        "than the tolerance (1 yuan by default): a shortfall may be withheld or diverted money, an excess double "
-        "or inflated payments.",
-        "调取乡镇财政所的发放明细和银行回单逐户核对；少发的追回或补发，多发的追回。",
-        "Check the township's payment list and bank returns household by household; recover or pay the difference.",
-        ALLOCATION_GAP,
-        (
-            Column("voucher_no", "凭证号", "Voucher"), *_FUND_COLS, Column("township", "乡镇", "Township"),
-            Column("townships", "发放乡镇", "Townships paid"), Column("disbursed_on", "拨出日期", "Disbursed", "date"),
-            Column("disbursed_yuan", "拨付金额", "Disbursed", "amount"), Column("paid_yuan", "发放到户金额", "Paid", "amount"),
-            Column("paid_count", "发放户次", "Payments", "int"), Column("gap_yuan", "差额", "Difference", "amount"),
-            Column("direction", "少发/多发", "Shortfall/excess"),
-        ),
-        key=("voucher_no",), filters=("year", "fund_code", "department", "township"), amount_column="gap_yuan",
-        record_kind="disbursements",
+        "某项到人到户资金拨给某乡镇财政所（收款单位“××财政所”）的合计金额，比该乡镇发放成功到户的合计金额多出容差（默认 1 元）以上："
+        "钱拨到了乡镇却没有全部发到户，可能被截留、克扣或挪用。一户都没发的见“已拨出未发放到户”。",
+        "For a fund paid to persons and a township: the money disbursed to the township's finance office "
+        "(payee “<township>财政所”) exceeds what reached its households (已发放) by more than the tolerance "
+        "(1 yuan by default): possibly withheld or diverted. A township where no household got anything is "
+        "under “disbursed, not paid to households”.",
+        "调取乡镇财政所的账户流水和发放明细逐户核对；查明差额去向，追回或补发。",
+        "Check the township finance office's account and payment list household by household; find where the "
+        "difference went, recover it or pay it out.",
+        ALLOCATION_SHORTFALL, _BALANCE_COLS,
+        key=("fund_code", "township"), filters=("year", "fund_code", "department", "township"), amount_column="gap_yuan",
+    ),
+    Check(
+        "allocation_excess", "money", "发放多于拨付", "Paid to households more than disbursed",
+        "medium",
+        "某项资金在某乡镇发放成功到户的合计金额，比拨给该乡镇财政所的合计金额多出容差以上：可能重复发放、虚报冒领，或拨付记录不全。",
+        "For a fund and a township: households received more than was disbursed to the township by more than "
+        "the tolerance: possibly paid twice, inflated claims, or missing disbursement records.",
+        "对照重复发放和金额不符的结果逐户核对；多发的追回，拨付记录不全的补录。",
+        "Check against the duplicate and off-standard findings; recover overpayments, complete missing records.",
+        ALLOCATION_EXCESS, _BALANCE_COLS,
+        key=("fund_code", "township"), filters=("year", "fund_code", "department", "township"), amount_column="gap_yuan",
     ),
 )

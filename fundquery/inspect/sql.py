@@ -13,15 +13,29 @@ fund_info AS (
 # Household payments that reached the household: not returned, not still pending.
 PAID = "(p.card_status IS NULL OR p.card_status = '已发放') AND p.paid_on IS NOT NULL"
 
-# What each disbursement voucher paid out, and where (the township most of its payments went to).
-VOUCHER_PAYOUT = f"""
-voucher_payout AS (
-    SELECT p.voucher_no,
-           sum(p.amount_yuan) FILTER (WHERE {PAID} AND p.paid_on <= $as_of) AS paid_yuan,
-           count(*) FILTER (WHERE {PAID} AND p.paid_on <= $as_of) AS paid_count,
-           mode(p.township) AS township,
-           string_agg(DISTINCT p.township, '、' ORDER BY p.township) AS townships
-    FROM live_payments p WHERE p.voucher_no IS NOT NULL GROUP BY p.voucher_no
+# Money for a fund paid to persons goes to a township's finance office (payee
+# "<township>财政所"), which pays the households: the township it is for.
+ALLOCATIONS = """
+allocations AS (
+    SELECT d.*, f.fund_name, f.department, nullif(regexp_extract(d.payee, '^(.+)财政所$', 1), '') AS township
+    FROM live_disbursements d JOIN fund_info f USING (fund_code)
+    WHERE f.pays_to = 'persons'
+)"""
+
+# Every household payment that reached the household by the as-of date, linked
+# to the disbursement that funded it: by the voucher number where the roll
+# carries one, else the fund's latest disbursement to the payment's township
+# on or before the day it was paid (an ASOF join).  Needs fund_info, allocations.
+PAYMENT_LINKS = f"""
+reached AS (SELECT p.* FROM live_payments p WHERE {PAID} AND p.paid_on <= $as_of),
+disbursed AS (SELECT * FROM allocations WHERE disbursed_on IS NOT NULL AND disbursed_on <= $as_of),
+links AS (
+    SELECT d.voucher_no, p.township, p.amount_yuan, p.paid_on, date_diff('day', d.disbursed_on, p.paid_on) AS wait_days
+    FROM reached p JOIN disbursed d ON d.voucher_no = p.voucher_no
+    UNION ALL
+    SELECT d.voucher_no, p.township, p.amount_yuan, p.paid_on, date_diff('day', d.disbursed_on, p.paid_on)
+    FROM (SELECT * FROM reached WHERE voucher_no IS NULL) p
+    ASOF JOIN disbursed d ON d.fund_code = p.fund_code AND d.township = p.township AND p.paid_on >= d.disbursed_on
 )"""  # noqa: S608
 
 # A staff member counts as on the roll while their status is 在职 (or not given).

@@ -44,7 +44,7 @@ def render(template: str, data: dict[str, Any]) -> Response | str:
 def init_app(app: Flask) -> None:
     """Register every blueprint and the navigation."""
     from fundquery import auth
-    from fundquery.views import assets, errors, public, staff
+    from fundquery.views import admin, assets, batches, errors, public, review, staff, upload
     from fundquery.views import auth as auth_views
 
     auth.init_app(app)
@@ -52,6 +52,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(assets.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(upload.bp)
+    app.register_blueprint(batches.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(admin.bp)
     errors.init_app(app)
 
     @app.context_processor
