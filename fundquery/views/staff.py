@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, url_for
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from fundquery.auth import current_user, roles_required
-from fundquery.views import render
+from fundquery.views import render, wants_json
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 # (endpoint, title, summary, roles that see it); a task shows once its endpoint exists.
 TASKS = (
-    ("staff.upload", _l("上传数据"), _l("上传 Excel 或 CSV 表格，逐行检查后导入"), {"finance"}),
-    ("staff.batches", _l("我的批次"), _l("查看已上传的批次，撤回或用更正后的文件替换"), {"finance"}),
+    ("upload.form", _l("上传数据"), _l("上传 Excel 或 CSV 表格，逐行检查后导入"), {"finance"}),
+    ("batches.index", _l("我的批次"), _l("查看已上传的批次，撤回或用更正后的文件替换"), {"finance"}),
     ("review.index", _l("审核公开"), _l("保密审查后公开批次，或撤回已公开的批次"), {"reviewer"}),
     ("inspect.index", _l("监督检查"), _l("资金发放差异报告与问题线索"), {"inspector"}),
     ("admin.users", _l("用户管理"), _l("添加用户、分配角色、停用账号"), {"admin"}),
-    ("admin.audit", _l("审计日志"), _l("登录、上传、公开等每一步操作的记录"), {"admin"}),
+    ("admin.audit_log", _l("审计日志"), _l("登录、上传、公开等每一步操作的记录"), {"admin"}),
     ("auth.password", _l("修改密码"), _l("修改后，其他设备上的登录全部失效"), None),
 )
+
+
+def render_staff(template: str, data: dict[str, Any], status: int = 200, **objects: Any) -> Response | tuple:
+    """Like views.render, with form objects for the template that the JSON leaves out."""
+    if wants_json():
+        return jsonify(data), status
+    return render_template(template, **data, **objects), status
 
 
 @bp.get("/")

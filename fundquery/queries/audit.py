@@ -1,0 +1,57 @@
+"""The audit log for administrators: filter, page, export.  Read-only: rows are only ever inserted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from fundquery.db import query
+
+PAGE_ROWS = 100
+EXPORT_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str | None = None
+    action: str | None = None
+    target: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        """SQL conditions and their parameters (values always as parameters)."""
+        parts, params = ["true"], []
+        if self.actor:
+            parts.append("actor = ?")
+            params.append(self.actor)
+        if self.action:
+            parts.append("action = ?")
+            params.append(self.action)
+        if self.target:
+            parts.append("contains(coalesce(target, ''), ?)")
+            params.append(self.target)
+        if self.date_from:
+            parts.append("logged_at >= ?")
+            params.append(self.date_from)
+        if self.date_to:
+            parts.append("logged_at < ?")
+            params.append(self.date_to + dt.timedelta(days=1))
+        return " AND ".join(parts), params
+
+
+def entries(flt: AuditFilter, page: int = 1, limit: int = PAGE_ROWS) -> tuple[list[dict[str, Any]], int]:
+    """One page of matching entries, newest first, and the total count."""
+    where, params = flt.where()
+    total = query(f"SELECT count(*) AS n FROM audit_log WHERE {where}", params)[0]["n"]  # noqa: S608
+    rows = query(
+        f"SELECT audit_id, logged_at, actor, action, target, CAST(detail AS VARCHAR) AS detail"  # noqa: S608
+        f" FROM audit_log WHERE {where} ORDER BY audit_id DESC LIMIT ? OFFSET ?",
+        [*params, limit, (page - 1) * limit],
+    )
+    return rows, total
+
+
+def actions() -> list[str]:
+    return [r["action"] for r in query("SELECT DISTINCT action FROM audit_log ORDER BY action")]

@@ -1,0 +1,174 @@
+"""Batches for staff: a finance office's own list, the review queue, publish and withdraw.
+
+Publishing (保密审查) and withdrawing each write the batch, a row in
+``batch_reviews`` (who, from which office, why) and an audit line in one
+transaction.  A reviewer cannot publish a batch they uploaded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from etl.specs import SPECS
+from etl.store import audit
+from fundquery.db import query
+
+BATCH_COLUMNS = """
+b.batch_id, b.kind, b.file_name, b.status, b.row_count, b.uploaded_by, b.uploaded_at, b.office,
+b.replaces, b.published_at, b.published_by, b.changed_at,
+(SELECT max(n.batch_id) FROM batches n WHERE n.replaces = b.batch_id) AS replaced_by,
+(SELECT r.office FROM batch_reviews r WHERE r.batch_id = b.batch_id AND r.action = 'publish'
+  ORDER BY r.review_id DESC LIMIT 1) AS published_office
+"""
+
+
+class ReviewError(ValueError):
+    """A publication step that is not allowed; ``str()`` is a sentence for a person."""
+
+
+def office_batches(username: str, office: str | None) -> list[dict[str, Any]]:
+    """Batches of the user's office (or their own uploads when they have no office), newest first."""
+    return query(
+        f"SELECT {BATCH_COLUMNS} FROM batches b"  # noqa: S608
+        " WHERE (? IS NOT NULL AND b.office = ?) OR b.uploaded_by = ? ORDER BY b.batch_id DESC",
+        [office, office, username],
+    )
+
+
+def batch(batch_id: int) -> dict[str, Any] | None:
+    rows = query(f"SELECT {BATCH_COLUMNS} FROM batches b WHERE b.batch_id = ?", [batch_id])  # noqa: S608
+    return rows[0] if rows else None
+
+
+def in_scope(row: dict[str, Any], username: str, office: str | None) -> bool:
+    """Whether a finance user may act on the batch: their office's, or their own upload."""
+    return row["uploaded_by"] == username or (office is not None and row["office"] == office)
+
+
+def review_queue() -> dict[str, list[dict[str, Any]]]:
+    """Loaded batches waiting for review, and published ones (which may be withdrawn)."""
+    rows = query(
+        f"SELECT {BATCH_COLUMNS} FROM batches b WHERE b.status IN ('loaded', 'published')"  # noqa: S608
+        " ORDER BY b.batch_id DESC"
+    )
+    return {
+        "waiting": [r for r in rows if r["status"] == "loaded"],
+        "published": [r for r in rows if r["status"] == "published"],
+    }
+
+
+def reviews(batch_id: int) -> list[dict[str, Any]]:
+    return query(
+        "SELECT action, actor, office, note, acted_at FROM batch_reviews WHERE batch_id = ? ORDER BY review_id",
+        [batch_id],
+    )
+
+
+def _transition(
+    con: duckdb.DuckDBPyConnection, batch_id: int, action: str, actor: str, office: str | None, note: str | None
+) -> None:
+    rows = con.execute("SELECT status, uploaded_by FROM batches WHERE batch_id = ?", [batch_id]).fetchall()
+    if not rows:
+        raise ReviewError(f"批次 {batch_id} 不存在。")
+    status, uploaded_by = rows[0]
+    if action == "publish":
+        if status != "loaded":
+            raise ReviewError(f"批次 {batch_id} 的状态是“{status}”，只有已导入、未公开的批次可以公开。")
+        if uploaded_by == actor:
+            raise ReviewError(f"批次 {batch_id} 是您本人上传的，须由另一位审核人员审核公开。")
+        update = ("UPDATE batches SET status = 'published', published_at = current_timestamp, published_by = ?,"
+                  " changed_at = current_timestamp WHERE batch_id = ?")
+        params = [actor, batch_id]
+    else:
+        if status != "published":
+            raise ReviewError(f"批次 {batch_id} 没有公开，无需撤回公开。")
+        update = ("UPDATE batches SET status = 'loaded', published_at = NULL, published_by = NULL,"
+                  " changed_at = current_timestamp WHERE batch_id = ?")
+        params = [batch_id]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(update, params)
+        con.execute(
+            "INSERT INTO batch_reviews (batch_id, action, actor, office, note) VALUES (?, ?, ?, ?, ?)",
+            [batch_id, action, actor, office, note or None],
+        )
+        audit(con, actor, action, f"batch:{batch_id}", office=office, note=note or None, previous=status)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def publish(con: duckdb.DuckDBPyConnection, batch_id: int, *, actor: str, office: str | None,
+            note: str | None = None) -> None:
+    """Make a loaded batch public (by a reviewer who did not upload it)."""
+    _transition(con, batch_id, "publish", actor, office, note)
+
+
+def withdraw(con: duckdb.DuckDBPyConnection, batch_id: int, *, actor: str, office: str | None, note: str) -> None:
+    """Take a published batch off the public pages; it stays loaded for staff and inspectors."""
+    _transition(con, batch_id, "withdraw", actor, office, note)
+
+
+# --- what the public will see ---------------------------------------------------
+
+# Per kind: the columns shown publicly (names masked as public notices do:
+# first and last character kept), the amount column and what totals group by.
+_MASKED_NAME = (
+    "CASE WHEN length(name) <= 1 THEN '*' WHEN length(name) = 2 THEN left(name, 1) || '*'"
+    " ELSE left(name, 1) || repeat('*', length(name) - 2) || right(name, 1) END AS name"
+)
+PUBLIC_VIEW: dict[str, tuple[str, str | None, str]] = {
+    "payments": (f"fund_code, year, period, township, village, village_group, {_MASKED_NAME}, quantity,"
+                 " standard_yuan, amount_yuan, paid_on, card_status", "amount_yuan", "township"),
+    "disbursements": ("voucher_no, fund_code, payee, amount_yuan, approved_on, disbursed_on, is_by_progress, reason",
+                      "amount_yuan", "fund_code"),
+    "funds": ("fund_code, fund_name, category, department, level, year, budget_yuan, pays_to, standard_yuan,"
+              " policy_basis", "budget_yuan", "department"),
+    "projects": ("fund_code, project_name, township, village, contractor, amount_yuan, start_on, status",
+                 "amount_yuan", "township"),
+    "budgets": ("department, year, category, item, amount_yuan", "amount_yuan", "department"),
+    "agencies": ("agency_code, agency_name, agency_type, department, staffing_type, quota, actual_reported",
+                 "quota", "staffing_type"),
+    "staff": ("agency_name, name, staffing_type, post, status", None, "agency_name"),
+}
+SAMPLE_ROWS = 15
+
+
+def public_preview(batch_id: int, kind: str) -> dict[str, Any]:
+    """A sample of rows as the public pages will show them, and totals by one column."""
+    columns, amount, group = PUBLIC_VIEW[kind]
+    table = SPECS[kind].table
+    sample = query(
+        f"SELECT {columns} FROM {table} WHERE batch_id = ? ORDER BY row_no LIMIT {SAMPLE_ROWS}",  # noqa: S608
+        [batch_id],
+    )
+    total = f"sum({amount})" if amount else "NULL"
+    totals = query(
+        f"SELECT count(*) AS row_count, {total} AS amount FROM {table} WHERE batch_id = ?", [batch_id]  # noqa: S608
+    )[0]
+    groups = query(
+        f"SELECT {group} AS label, count(*) AS row_count, {total} AS amount FROM {table}"  # noqa: S608
+        f" WHERE batch_id = ? GROUP BY ALL ORDER BY row_count DESC, label LIMIT 30",
+        [batch_id],
+    )
+    return {"sample": sample, "totals": totals, "group_by": group, "groups": groups}
+
+
+# Per kind, the date a payment was made: the 20-working-day rule counts from it.
+PAYMENT_DATE = {"payments": "paid_on", "disbursements": "disbursed_on"}
+
+
+def payment_dates(batch_id: int, kind: str) -> dict[str, Any] | None:
+    """Earliest and latest payment date in the batch, or None for kinds without one."""
+    column = PAYMENT_DATE.get(kind)
+    if column is None:
+        return None
+    table = SPECS[kind].table
+    return query(
+        f"SELECT min({column}) AS first_paid_on, max({column}) AS last_paid_on, count({column}) AS dated_rows"  # noqa: S608
+        f" FROM {table} WHERE batch_id = ?",
+        [batch_id],
+    )[0]

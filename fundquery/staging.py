@@ -1,0 +1,132 @@
+"""Uploaded files waiting for the user's decision, kept on disk under their SHA-256.
+
+Nothing about an upload goes into the session cookie: the browser only
+carries the digest in the URL.  ``<uploads>/staging/<sha256><ext>`` holds
+the file, ``<sha256>.json`` who uploaded it under which name, and
+``<sha256>.<kind>.preview.json`` the preview computed for it, so reloading
+the preview page does not read a large file again.  Files older than
+STAGING_DAYS are removed on the next upload.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+
+ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt")
+STAGING_DAYS = 7
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def uploads_dir() -> Path:
+    """Where originals are archived: UPLOADS, FUNDQUERY_UPLOADS, or uploads/ beside the database."""
+    configured = current_app.config.get("UPLOADS") or os.environ.get("FUNDQUERY_UPLOADS")
+    return Path(configured) if configured else Path(current_app.config["DATABASE"]).parent / "uploads"
+
+
+def staging_dir() -> Path:
+    folder = uploads_dir() / "staging"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    sha256: str
+    file_name: str
+    path: Path
+    size: int
+    staged_by: tuple[str, ...]
+
+
+def _meta_path(sha256: str) -> Path:
+    return staging_dir() / f"{sha256}.json"
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(path.suffix + ".part")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def suffix_of(file_name: str) -> str:
+    suffix = Path(file_name).suffix.lower()
+    return suffix if suffix in ALLOWED_SUFFIXES else ""
+
+
+def stage(upload: FileStorage, username: str) -> StagedFile:
+    """Stream the upload to disk, name it by its digest, and note who sent it."""
+    folder = staging_dir()
+    prune(folder)
+    file_name = Path(upload.filename or "upload").name
+    digest = hashlib.sha256()
+    size = 0
+    fd, tmp_name = tempfile.mkstemp(dir=folder, suffix=".part")
+    with os.fdopen(fd, "wb") as out:
+        while block := upload.stream.read(1 << 20):
+            digest.update(block)
+            out.write(block)
+            size += len(block)
+    sha = digest.hexdigest()
+    path = folder / (sha + suffix_of(file_name))
+    os.replace(tmp_name, path)
+    meta_path = _meta_path(sha)
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    staged_by = sorted(set(meta.get("staged_by", [])) | {username})
+    meta = {"sha256": sha, "file_name": file_name, "stored_as": path.name, "size": size,
+            "staged_by": staged_by, "staged_at": time.time()}
+    _write_json(meta_path, meta)
+    return StagedFile(sha, file_name, path, size, tuple(staged_by))
+
+
+def get(sha256: str, username: str) -> StagedFile | None:
+    """The staged file if it exists and ``username`` uploaded it; else None."""
+    if not SHA256.match(sha256):
+        return None
+    meta_path = _meta_path(sha256)
+    if not meta_path.exists():
+        return None
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    path = staging_dir() / meta["stored_as"]
+    if username not in meta["staged_by"] or not path.exists():
+        return None
+    return StagedFile(sha256, meta["file_name"], path, meta["size"], tuple(meta["staged_by"]))
+
+
+def _preview_path(sha256: str, kind: str) -> Path:
+    return staging_dir() / f"{sha256}.{kind}.preview.json"
+
+
+def cached_preview(sha256: str, kind: str) -> dict | None:
+    path = _preview_path(sha256, kind)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def keep_preview(sha256: str, kind: str, preview: dict) -> None:
+    _write_json(_preview_path(sha256, kind), preview)
+
+
+def forget_previews(sha256: str) -> None:
+    """Drop cached previews (after a load the duplicate check answers differently)."""
+    for path in staging_dir().glob(f"{sha256}.*.preview.json"):
+        path.unlink(missing_ok=True)
+
+
+def prune(folder: Path, max_age_days: int = STAGING_DAYS) -> None:
+    """Remove staged files and their notes older than ``max_age_days``."""
+    cutoff = time.time() - max_age_days * 86400
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except FileNotFoundError:
+            continue

@@ -1,0 +1,54 @@
+"""Finance staff: their office's batches, with retraction and replacement."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from etl.load import BatchError, set_status
+from fundquery.auth import current_user, roles_required
+from fundquery.db import get_db
+from fundquery.i18n import current_language
+from fundquery.queries import batches as batch_queries
+from fundquery.uploads import kind_title
+from fundquery.views.staff import render_staff
+
+bp = Blueprint("batches", __name__, url_prefix="/staff/batches")
+
+
+class ActionForm(FlaskForm):
+    """A button that posts (CSRF token only)."""
+
+
+@bp.get("/")
+@roles_required("finance")
+def index() -> Response | str:
+    """The batches of the user's office (or their own), newest first, with what can be done."""
+    language = current_language()
+    rows = batch_queries.office_batches(current_user.username, current_user.office)
+    for row in rows:
+        row["kind_title"] = kind_title(row["kind"], language)
+        row["is_live"] = row["status"] in ("loaded", "published")
+    data = {"batches": rows, "office": current_user.office}
+    return render_staff("staff/batches.html", data, action_form=ActionForm())
+
+
+@bp.post("/<int:batch_id>/retract")
+@roles_required("finance")
+def retract(batch_id: int) -> Response:
+    """Take the batch out of every page and report (kept in history)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    row = batch_queries.batch(batch_id)
+    if row is None:
+        abort(404)
+    if not batch_queries.in_scope(row, current_user.username, current_user.office):
+        abort(403)
+    try:
+        set_status(get_db(), batch_id, "retract", current_user.username)
+    except BatchError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("批次 %(batch)s 已撤回：不再出现在任何页面和报表中，历史记录保留。", batch=batch_id), "info")
+    return redirect(url_for("batches.index"))

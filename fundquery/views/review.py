@@ -1,0 +1,119 @@
+"""Reviewers: the secrecy review (保密审查), publication and its withdrawal; publication timeliness."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from etl.specs import SPECS
+from fundquery.auth import current_user, roles_required
+from fundquery.db import get_db
+from fundquery.i18n import current_language
+from fundquery.queries import batches as batch_queries
+from fundquery.timeliness import RULE_WORKING_DAYS, batch_timeliness
+from fundquery.uploads import kind_title
+from fundquery.views.staff import render_staff
+
+bp = Blueprint("review", __name__, url_prefix="/staff/review")
+
+
+class PublishForm(FlaskForm):
+    reviewed = BooleanField(_l("我已完成保密审查：公开内容不含身份证号、银行账号等不应公开的信息"),
+                            validators=[DataRequired(_l("请先确认已完成保密审查。"))])
+    note = StringField(_l("审查意见（可不填）"), validators=[Length(max=500)])
+
+
+class WithdrawForm(FlaskForm):
+    note = TextAreaField(_l("撤回原因"), validators=[DataRequired(_l("请写明撤回原因。")), Length(max=500)])
+
+
+def _titled(rows: list[dict]) -> list[dict]:
+    language = current_language()
+    for row in rows:
+        row["kind_title"] = kind_title(row["kind"], language)
+    return rows
+
+
+@bp.get("/")
+@roles_required("reviewer")
+def index() -> Response | str:
+    """Batches waiting for review, and those published."""
+    queue = batch_queries.review_queue()
+    data = {"waiting": _titled(queue["waiting"]), "published": _titled(queue["published"]),
+            "username": current_user.username}
+    return render_staff("staff/review_index.html", data)
+
+
+@bp.get("/<int:batch_id>")
+@roles_required("reviewer")
+def batch(batch_id: int) -> Response | str:
+    """What the public will see of the batch, its totals, and the publish or withdraw form."""
+    row = batch_queries.batch(batch_id)
+    if row is None or row["status"] not in ("loaded", "published"):
+        abort(404)
+    _titled([row])
+    public = batch_queries.public_preview(batch_id, row["kind"])
+    spec, language = SPECS[row["kind"]], current_language()
+    labels = {c.name: (c.label_en if language == "en" else c.label_zh) for c in spec.columns}
+    public["columns"] = [{"name": n, "label": labels.get(n, n)} for n in (public["sample"][0] if public["sample"] else [])]
+    public["group_label"] = labels.get(public["group_by"], public["group_by"])
+    timeliness = batch_timeliness(get_db(), batch_id, row["kind"], row["published_at"] or dt.datetime.now())
+    data = {
+        "batch": row,
+        "public": public,
+        "history": batch_queries.reviews(batch_id),
+        "timeliness": timeliness,
+        "rule_working_days": RULE_WORKING_DAYS,
+        "own_upload": row["uploaded_by"] == current_user.username,
+    }
+    return render_staff("staff/review_batch.html", data, publish_form=PublishForm(), withdraw_form=WithdrawForm())
+
+
+def _act(batch_id: int, form: FlaskForm, action) -> Response:
+    back = url_for("review.batch", batch_id=batch_id)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(back)
+    try:
+        action(get_db(), batch_id, actor=current_user.username, office=current_user.office, note=form.note.data)
+    except batch_queries.ReviewError as exc:
+        flash(str(exc), "error")
+        return redirect(back)
+    return None
+
+
+@bp.post("/<int:batch_id>/publish")
+@roles_required("reviewer")
+def publish(batch_id: int) -> Response:
+    """Publish a loaded batch (never one the reviewer uploaded)."""
+    row = batch_queries.batch(batch_id)
+    if row is None:
+        abort(404)
+    if row["uploaded_by"] == current_user.username:
+        abort(403)
+    refused = _act(batch_id, PublishForm(), batch_queries.publish)
+    if refused:
+        return refused
+    flash(_("批次 %(batch)s 已公开。", batch=batch_id), "info")
+    return redirect(url_for("review.index"))
+
+
+@bp.post("/<int:batch_id>/withdraw")
+@roles_required("reviewer")
+def withdraw(batch_id: int) -> Response:
+    """Take a published batch off the public pages (it stays loaded)."""
+    if batch_queries.batch(batch_id) is None:
+        abort(404)
+    refused = _act(batch_id, WithdrawForm(), batch_queries.withdraw)
+    if refused:
+        return refused
+    flash(_("批次 %(batch)s 已撤回公开，公众不再能看到；数据仍保留，可重新审核公开。", batch=batch_id), "info")
+    return redirect(url_for("review.index"))

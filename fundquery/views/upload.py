@@ -1,0 +1,212 @@
+"""Finance staff: upload, preview row by row, load; blank templates; the highlighted copy."""
+
+from __future__ import annotations
+
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, HiddenField, SelectField
+from wtforms.fields.choices import SelectChoice
+
+from etl.annotate import annotate
+from etl.load import BatchError
+from etl.preview import dry_run
+from etl.read import UnreadableFile
+from etl.specs import SPECS
+from etl.store import audit
+from etl.templates import template_file_name, template_xlsx
+from fundquery import staging, uploads
+from fundquery.auth import current_user, roles_required
+from fundquery.db import get_db
+from fundquery.i18n import current_language
+from fundquery.queries import batches as batch_queries
+from fundquery.views.staff import render_staff
+
+bp = Blueprint("upload", __name__, url_prefix="/staff")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(FlaskForm):
+    kind = SelectField(_l("数据类别"), default="auto")
+    file = FileField(_l("文件"), validators=[
+        FileRequired(_l("请选择要上传的文件。")),
+        FileAllowed(["xlsx", "xls", "csv", "txt"], _l("只能上传 Excel（.xlsx、.xls）或 CSV 文件。")),
+    ])
+    replaces = SelectField(_l("替换批次"), default="", validate_choice=False)
+
+
+class LoadForm(FlaskForm):
+    kind = HiddenField()
+    replaces = HiddenField()
+    load_anyway = BooleanField(_l("我已看过以上提醒，仍然导入"))
+
+
+def _kind_choices() -> list[SelectChoice]:
+    language = current_language()
+    return [SelectChoice("auto", _("自动识别（按表头）"))] + [SelectChoice(k, uploads.kind_title(k, language)) for k in SPECS]
+
+
+def _replaceable() -> list[dict]:
+    rows = batch_queries.office_batches(current_user.username, current_user.office)
+    return [r for r in rows if r["status"] in ("loaded", "published")]
+
+
+def _replaces_arg(value: str | None) -> int | None:
+    """A batch id the user may replace, or None; anything else is refused."""
+    if not value:
+        return None
+    if not value.isdigit():
+        abort(400)
+    row = batch_queries.batch(int(value))
+    if row is None or not batch_queries.in_scope(row, current_user.username, current_user.office):
+        abort(403)
+    return row["batch_id"]
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@roles_required("finance")
+def form() -> Response | str:
+    """Choose the kind (or automatic) and the file; it is staged, then previewed."""
+    form = UploadForm()
+    form.kind.choices = _kind_choices()
+    language = current_language()
+    live = _replaceable()
+    form.replaces.choices = [SelectChoice("", _("不替换（新批次）"))] + [
+        SelectChoice(str(r["batch_id"]), f"#{r['batch_id']} {uploads.kind_title(r['kind'], language)} · {r['file_name']}")
+        for r in live
+    ]
+    if request.method == "GET" and request.args.get("replaces", "").isdigit():
+        form.replaces.data = request.args["replaces"]
+    if form.validate_on_submit():
+        replaces = _replaces_arg(form.replaces.data)
+        staged = staging.stage(form.file.data, current_user.username)
+        audit(get_db(), current_user.username, "upload", f"sha256:{staged.sha256}", file=staged.file_name,
+              size=staged.size, kind=form.kind.data, replaces=replaces)
+        return redirect(url_for("upload.preview", sha256=staged.sha256, kind=form.kind.data,
+                                replaces=replaces or None))
+    data = {
+        "kinds": [{"kind": k, "title": uploads.kind_title(k, language),
+                   "template_url": url_for("upload.template", kind=k)} for k in SPECS],
+        "max_upload_mb": (request.max_content_length or 0) // (1024 * 1024),
+    }
+    status = 400 if form.errors else 200
+    return render_template("staff/upload.html", form=form, **data), status
+
+
+def _staged_or_404(sha256: str) -> staging.StagedFile:
+    staged = staging.get(sha256, current_user.username)
+    if staged is None:
+        abort(404)
+    return staged
+
+
+def _kind_arg() -> str:
+    kind = request.values.get("kind", "auto")
+    if kind != "auto" and kind not in SPECS:
+        abort(400)
+    return kind
+
+
+@bp.get("/upload/<sha256>")
+@roles_required("finance")
+def preview(sha256: str) -> Response | str:
+    """Everything the loader found, before anything is stored."""
+    staged = _staged_or_404(sha256)
+    kind = _kind_arg()
+    replaces = _replaces_arg(request.args.get("replaces"))
+    try:
+        data = uploads.make_preview(staged, kind, current_user.username)
+    except UnreadableFile as exc:
+        audit(get_db(), current_user.username, "reject", f"sha256:{sha256}", file=staged.file_name,
+              reason="unreadable")
+        data = {"sha256": sha256, "file_name": staged.file_name, "unreadable": str(exc)}
+        return render_staff("staff/preview.html", data, 422, load_form=None)
+    data = data | {
+        "replaces": replaces,
+        "can_load": not data["error_total"] and not data["duplicate_of"],
+        "annotated_url": url_for("upload.annotated", sha256=sha256, kind=kind),
+        "language": current_language(),
+    }
+    load_form = LoadForm(kind=data["kind"], replaces=replaces or "")
+    return render_staff("staff/preview.html", data, load_form=load_form)
+
+
+@bp.post("/upload/<sha256>/load")
+@roles_required("finance")
+def load(sha256: str) -> Response | str:
+    """Load the staged file in one transaction; warnings need the 'load anyway' tick."""
+    staged = _staged_or_404(sha256)
+    form = LoadForm()
+    if not form.validate_on_submit():
+        abort(400)
+    kind = form.kind.data
+    if kind not in SPECS:
+        abort(400)
+    replaces = _replaces_arg(form.replaces.data)
+    back = url_for("upload.preview", sha256=sha256, kind=kind, replaces=replaces or None)
+    checked = uploads.make_preview(staged, kind, current_user.username)
+    if checked["error_total"]:
+        flash(_("文件中有错误，不能导入。请按下表改正后重新上传。"), "error")
+        return redirect(back)
+    if checked["warning_total"] and not form.load_anyway.data:
+        flash(_("文件中有 %(n)s 条提醒：请逐条看过后勾选“仍然导入”。", n=checked["warning_total"]), "error")
+        return redirect(back)
+    try:
+        result = uploads.load(staged, kind, username=current_user.username, office=current_user.office,
+                              replaces=replaces, warnings_accepted=checked["warning_total"])
+    except (BatchError, UnreadableFile) as exc:
+        flash(str(exc), "error")
+        return redirect(back)
+    if result.status == "duplicate":
+        flash(_("这个文件已由批次 %(batch)s 导入过，本次没有做任何改动。", batch=result.duplicate_of), "error")
+        return redirect(url_for("batches.index"))
+    if result.status != "loaded":
+        flash(_("文件未能导入：数据已有变化，请查看新的检查结果。"), "error")
+        return redirect(back)
+    flash(_("已导入批次 %(batch)s，共 %(rows)s 行。审核人员公开后，公众才能看到。",
+            batch=result.batch, rows=result.rows), "info")
+    return redirect(url_for("batches.index"))
+
+
+@bp.get("/upload/<sha256>/marked.xlsx")
+@roles_required("finance")
+def annotated(sha256: str) -> Response:
+    """The user's own file with each problem cell highlighted and commented."""
+    staged = _staged_or_404(sha256)
+    kind = _kind_arg()
+    try:
+        found = dry_run(get_db(), staged.path, kind, hasher=uploads.hasher())
+    except UnreadableFile:
+        abort(404)
+    content = annotate(found.extract, found.report.findings)
+    audit(get_db(), current_user.username, "download_marked", f"sha256:{sha256}", file=staged.file_name)
+    stem = staged.file_name.rsplit(".", 1)[0]
+    response = send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True,
+                         download_name=f"{stem}_问题标注.xlsx")
+    response.headers["Cache-Control"] = "no-store"  # the user's own rows, ID numbers included
+    return response
+
+
+@bp.get("/templates/<kind>.xlsx")
+@roles_required("finance")
+def template(kind: str) -> Response:
+    """The blank template for ``kind``, generated from its spec."""
+    if kind not in SPECS:
+        abort(404)
+    return send_file(io.BytesIO(template_xlsx(kind)), mimetype=XLSX, as_attachment=True,
+                     download_name=template_file_name(kind))
