@@ -1,0 +1,105 @@
+"""The fund catalogue with its facets, and one fund's page: where its money went."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fundquery.db import query
+from fundquery.queries.datasets import DATASETS
+
+FUNDS = DATASETS["funds"]
+# Facets of the catalogue; each counts the funds and sums their budgets under
+# the other facets' choices, so its numbers match the download of that choice.
+FACETS = ("year", "department", "category", "pays_to")
+
+
+def facets(args: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """For each facet, its values with the fund count and budget total (other facets applied)."""
+    found = {}
+    for facet in FACETS:
+        others = {k: v for k, v in args.items() if k in FUNDS.filters and k != facet}
+        where, params = FUNDS.where(others)
+        order = "value DESC" if facet == "year" else "fund_count DESC, value"
+        found[facet] = query(
+            f'SELECT "{facet}" AS value, count(*) AS fund_count, sum(budget_yuan) AS budget_yuan'  # noqa: S608
+            f" FROM public_funds{where} GROUP BY ALL ORDER BY {order} NULLS LAST",
+            params,
+        )
+    return found
+
+
+def totals(args: Mapping[str, Any]) -> dict[str, Any]:
+    """Fund count and budget total of the catalogue under ``args``."""
+    where, params = FUNDS.where(args)
+    return query(
+        f"SELECT count(*) AS fund_count, coalesce(sum(budget_yuan), 0) AS budget_yuan FROM public_funds{where}",  # noqa: S608
+        params,
+    )[0]
+
+
+def fund(year: int, fund_code: str) -> dict[str, Any] | None:
+    """One published fund in one year, or None."""
+    rows = query("SELECT * FROM public_funds WHERE year = ? AND fund_code = ? LIMIT 1", [year, fund_code])
+    return rows[0] if rows else None
+
+
+def money(year: int, fund_code: str) -> dict[str, Any]:
+    """Disbursed, paid to persons and funded projects of one fund."""
+    return query(
+        """
+        SELECT
+          (SELECT coalesce(sum(amount_yuan), 0) FROM public_disbursements WHERE fund_code = $code)
+            AS disbursed_yuan,
+          (SELECT count(*) FROM public_disbursements WHERE fund_code = $code) AS disbursement_count,
+          (SELECT coalesce(sum(amount_yuan), 0) FROM public_payments WHERE fund_code = $code AND year = $year)
+            AS paid_to_persons_yuan,
+          (SELECT count(*) FROM public_payments WHERE fund_code = $code AND year = $year) AS payment_count,
+          (SELECT coalesce(sum(amount_yuan), 0) FROM public_projects WHERE fund_code = $code) AS projects_yuan,
+          (SELECT count(*) FROM public_projects WHERE fund_code = $code) AS project_count
+        """,
+        {"code": fund_code, "year": year},
+    )[0]
+
+
+def by_village(year: int, fund_code: str) -> list[dict[str, Any]]:
+    """Payments to persons and project money of one fund, by township and village."""
+    return query(
+        """
+        WITH paid AS (
+          SELECT township, village, count(*) AS payment_count, sum(amount_yuan) AS paid_yuan
+          FROM public_payments WHERE fund_code = $code AND year = $year GROUP BY ALL
+        ), proj AS (
+          SELECT coalesce(township, '') AS township, coalesce(village, '') AS village,
+                 count(*) AS project_count, sum(amount_yuan) AS projects_yuan
+          FROM public_projects WHERE fund_code = $code GROUP BY ALL
+        )
+        SELECT township, village,
+               coalesce(payment_count, 0) AS payment_count, coalesce(paid_yuan, 0) AS paid_yuan,
+               coalesce(project_count, 0) AS project_count, coalesce(projects_yuan, 0) AS projects_yuan
+        FROM paid FULL OUTER JOIN proj USING (township, village)
+        ORDER BY township, village
+        """,
+        {"code": fund_code, "year": year},
+    )
+
+
+def over_time(year: int, fund_code: str) -> list[dict[str, Any]]:
+    """Payments to persons of one fund by month paid (unpaid rows under no month)."""
+    return query(
+        """
+        SELECT strftime(paid_on, '%Y-%m') AS month, count(*) AS payment_count, sum(amount_yuan) AS paid_yuan
+        FROM public_payments WHERE fund_code = ? AND year = ? AND paid_on IS NOT NULL
+        GROUP BY ALL ORDER BY month
+        """,
+        [fund_code, year],
+    )
+
+
+def projects(fund_code: str) -> list[dict[str, Any]]:
+    """The published projects of one fund."""
+    return query(
+        "SELECT project_name, township, village, contractor, amount_yuan, start_on, status"
+        " FROM public_projects WHERE fund_code = ? ORDER BY township, village, project_name",
+        [fund_code],
+    )

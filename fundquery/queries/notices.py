@@ -1,0 +1,57 @@
+"""Village notices (公示): per fund, year and village, names masked, no identifiers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fundquery.db import query
+from fundquery.queries.datasets import DATASETS
+
+NOTICE_ROWS = DATASETS["payments"]
+NOTICE_FILTERS = ("year", "fund_code", "township")
+# {where} is built by Dataset.where from declared column names; values are parameters.
+GROUPED = """
+SELECT n.fund_code, n.year, n.township, n.village, count(*) AS payment_count,
+       sum(n.amount_yuan) AS amount_yuan, max(f.fund_name) AS fund_name
+FROM (SELECT * FROM public_notice_rows{where}) n
+LEFT JOIN public_funds f ON f.fund_code = n.fund_code AND f.year = n.year
+GROUP BY n.fund_code, n.year, n.township, n.village
+"""
+
+
+def notices(args: Mapping[str, Any], limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+    """The notices there are (fund × year × village), with row counts and totals; and how many."""
+    picked = {k: v for k, v in args.items() if k in NOTICE_FILTERS}
+    where, params = NOTICE_ROWS.where(picked)
+    grouped = GROUPED.format(where=where)
+    total = query(f"SELECT count(*) AS n FROM ({grouped})", params)[0]["n"]  # noqa: S608
+    rows = query(
+        f"SELECT * FROM ({grouped}) ORDER BY year DESC, fund_code, township, village LIMIT ? OFFSET ?",  # noqa: S608
+        [*params, limit, offset],
+    )
+    return total, rows
+
+
+def choices() -> dict[str, list]:
+    """Values for the notice list's filters."""
+    return {
+        "year": [r["year"] for r in query("SELECT DISTINCT year FROM public_payments ORDER BY year DESC")],
+        "township": [r["township"] for r in query("SELECT DISTINCT township FROM public_payments ORDER BY 1")],
+        "fund": query(
+            "SELECT DISTINCT p.fund_code, f.fund_name FROM (SELECT DISTINCT fund_code, year FROM public_payments) p"
+            " LEFT JOIN public_funds f USING (fund_code, year) ORDER BY p.fund_code"
+        ),
+    }
+
+
+def notice_rows(year: int, fund_code: str, township: str, village: str) -> list[dict[str, Any]]:
+    """Every published payment of one fund and year in one village, masked."""
+    args = {"year": year, "fund_code": fund_code, "township": township, "village": village}
+    where, params = NOTICE_ROWS.where(args)
+    return query(NOTICE_ROWS.select_sql(where), params)
+
+
+def notice_totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Row count and amount total of a notice (Decimal, exact)."""
+    return {"payment_count": len(rows), "amount_yuan": sum((r["amount_yuan"] for r in rows), start=0)}
