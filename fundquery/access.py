@@ -24,6 +24,22 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "public.home",
         "public.healthz",
         "auth.login",
+        # residents and the public (issue 3)
+        "public.query",
+        "public.kiosk",
+        "public.funds",
+        "public.fund",
+        "public.projects",
+        "public.notices",
+        "public.notice",
+        "public.notice_print",
+        "public.budgets",
+        "public.staffing",
+        "public.agency",
+        "public.opendata",
+        "public.download",
+        "api.index",
+        "api.rows",
     }
 )
 

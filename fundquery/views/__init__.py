@@ -43,12 +43,28 @@ def render(template: str, data: dict[str, Any]) -> Response | str:
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the navigation."""
-    from fundquery import auth
-    from fundquery.views import admin, assets, batches, errors, public, review, staff, upload
+    from fundquery import auth, formatting, limiter
+    from fundquery.views import (  # noqa: F401 (routes on public.bp)
+        admin,
+        assets,
+        batches,
+        budgets,
+        errors,
+        funds,
+        opendata,
+        public,
+        resident,
+        review,
+        staff,
+        upload,
+    )
     from fundquery.views import auth as auth_views
 
     auth.init_app(app)
+    limiter.init_app(app)
+    formatting.init_app(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(opendata.api)
     app.register_blueprint(assets.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(staff.bp)

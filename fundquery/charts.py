@@ -1,0 +1,82 @@
+"""plotly figures for the public pages, as JSON for a <script type="application/json"> block.
+
+No inline scripts (the CSP forbids them): the page carries each figure's JSON
+and static/js/charts.js draws it with the plotly.js the app serves itself.
+Amounts are Decimal in the store; charts get floats, tables keep the exact values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+from markupsafe import Markup
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
+RED, GREY = "#b3261e", "#8c96a3"
+
+
+def script_json(text: str) -> Markup:
+    """JSON text safe inside <script type="application/json">: no "</script>" from a village name."""
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))  # noqa: S704
+
+
+def _layout(fig: go.Figure, title: str, height: int = 420) -> Markup:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"}, height=height, font={"family": FONT, "size": 14},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10}, paper_bgcolor="#fff", plot_bgcolor="#fff",
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return script_json(fig.to_json())
+
+
+def village_treemap(rows: list[dict[str, Any]], title: str, value_key: str) -> Markup | None:
+    """Township → village treemap of one fund's money (None when there is nothing to draw)."""
+    rows = [r for r in rows if r[value_key]]
+    if not rows:
+        return None
+    ids, labels, parents, values = [], [], [], []
+    townships: dict[str, float] = {}
+    for r in rows:
+        township = r["township"] or "—"
+        townships[township] = townships.get(township, 0.0) + float(r[value_key])
+        ids.append(f"{township}/{r['village'] or '—'}")
+        labels.append(r["village"] or "—")
+        parents.append(township)
+        values.append(float(r[value_key]))
+    for township, total in townships.items():
+        ids.append(township)
+        labels.append(township)
+        parents.append("")
+        values.append(total)
+    fig = go.Figure(go.Treemap(
+        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
+        texttemplate="%{label}<br>%{value:,.2f}", hovertemplate="%{label}: %{value:,.2f}<extra></extra>",
+    ))
+    return _layout(fig, title, 480)
+
+
+def monthly_bars(rows: list[dict[str, Any]], title: str) -> Markup | None:
+    """Payments by month paid."""
+    if not rows:
+        return None
+    fig = go.Figure(go.Bar(x=[r["month"] for r in rows], y=[float(r["paid_yuan"]) for r in rows],
+                           marker_color=RED, hovertemplate="%{x}: %{y:,.2f}<extra></extra>"))
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(tickformat=",.0f", gridcolor="#e5e8ec")
+    return _layout(fig, title, 360)
+
+
+def quota_bars(rows: list[dict[str, Any]], label_key: str, title: str, names: tuple[str, str]) -> Markup | None:
+    """Quota against serving staff, side by side, one pair of bars per department or agency."""
+    if not rows:
+        return None
+    labels = [r[label_key] or "—" for r in rows]
+    fig = go.Figure([
+        go.Bar(name=names[0], y=labels, x=[r["quota"] for r in rows], orientation="h", marker_color=GREY),
+        go.Bar(name=names[1], y=labels, x=[r["actual"] for r in rows], orientation="h", marker_color=RED),
+    ])
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(gridcolor="#e5e8ec")
+    return _layout(fig, title, max(320, 60 + 48 * len(rows)))

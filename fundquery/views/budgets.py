@@ -1,0 +1,63 @@
+"""Department budgets (with 三公经费) and agencies' staffing against quota."""
+
+from __future__ import annotations
+
+from flask import Response, abort, request, url_for
+from flask_babel import gettext as _
+
+from fundquery import charts, security
+from fundquery.queries import budgets as bq
+from fundquery.queries import staffing as sq
+from fundquery.views.pages import page
+from fundquery.views.public import bp
+
+
+@bp.get("/budgets")
+def budgets() -> Response | str:
+    """部门预算: per department and category, and the 三公经费 lines, for one year."""
+    years = bq.years()
+    year = request.args.get("year", type=int) or (years[0] if years else None)
+    if year is not None and years and year not in years:
+        abort(404)
+    departments = bq.by_department(year) if year else []
+    data = {
+        "years": years, "year": year, "categories": bq.categories(year) if year else [],
+        "departments": departments, "total_yuan": sum((d["total_yuan"] for d in departments), start=0),
+        "three_public": bq.three_public(year) if year else [],
+        "downloads": {f: url_for("public.download", name="budgets", fmt=f, **({"year": year} if year else {}))
+                      for f in ("csv", "xlsx", "json")},
+    }
+    data["three_public_total_yuan"] = sum((r["amount_yuan"] for r in data["three_public"]), start=0)
+    return page("public/budgets.html", data)
+
+
+@bp.get("/staffing")
+@security.chart_page
+def staffing() -> Response | str:
+    """机构编制: quota against serving staff by department, and every agency."""
+    department = request.args.get("department") or None
+    agencies = sq.agencies(department)
+    departments = sq.by_department()
+    names = (_("编制数"), _("实有人数"))
+    data = {"department": department, "departments": departments, "agencies": agencies,
+            "downloads": {f: url_for("public.download", name="agencies", fmt=f,
+                                     **({"department": department} if department else {}))
+                          for f in ("csv", "xlsx", "json")}}
+    chart = (charts.quota_bars(agencies, "agency_name", _("%(department)s：编制数与实有人数", department=department), names)
+             if department else charts.quota_bars(departments, "department", _("各部门编制数与实有人数"), names))
+    return page("public/staffing.html", {**data, "chart": chart}, json_data=data)
+
+
+@bp.get("/staffing/agency/<agency_name>")
+@security.chart_page
+def agency(agency_name: str) -> Response | str:
+    """One agency: quota by 编制类型 against serving staff, and the real-name roll (no IDs)."""
+    found = sq.agency(agency_name)
+    if found is None:
+        abort(404)
+    by_type = sq.quota_by_type(agency_name)
+    data = {"agency": found, "by_type": by_type, "roll": sq.roll(agency_name),
+            "downloads": {f: url_for("public.download", name="staff", fmt=f, agency_name=agency_name)
+                          for f in ("csv", "xlsx", "json")}}
+    chart = charts.quota_bars(by_type, "staffing_type", _("按编制类型：编制数与实有人数"), (_("编制数"), _("实有人数")))
+    return page("public/agency.html", {**data, "chart": chart}, json_data=data)

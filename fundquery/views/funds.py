@@ -1,0 +1,126 @@
+"""Where the money went: fund catalogue, fund pages, projects and village notices."""
+
+from __future__ import annotations
+
+import segno
+from flask import Response, abort, current_app, url_for
+from flask_babel import gettext as _
+
+from fundquery import charts, security
+from fundquery.queries import funds as fq
+from fundquery.queries import notices as nq
+from fundquery.queries.datasets import DATASETS
+from fundquery.views.pages import args_of, page, pager, paging
+from fundquery.views.public import bp
+
+
+def _filters(dataset: str) -> dict[str, str]:
+    chosen = args_of(DATASETS[dataset].filters)
+    if "year" in chosen and not chosen["year"].isdigit():
+        abort(400)
+    return chosen
+
+
+def download_links(dataset: str, chosen: dict[str, str]) -> dict[str, str]:
+    """The CSV/XLSX/JSON of exactly the rows the page lists."""
+    return {fmt: url_for("public.download", name=dataset, fmt=fmt, **chosen) for fmt in ("csv", "xlsx", "json")}
+
+
+@bp.get("/funds")
+def funds() -> Response | str:
+    """专项资金目录 with facets; counts and totals are those of the download of the same choice."""
+    chosen = _filters("funds")
+    number, per_page = paging()
+    totals = fq.totals(chosen)
+    data = {
+        "chosen": chosen,
+        "facets": fq.facets(chosen),
+        "totals": totals,
+        "funds": fq.FUNDS.page(chosen, per_page, (number - 1) * per_page),
+        "pager": pager(number, per_page, totals["fund_count"]),
+        "downloads": download_links("funds", chosen),
+    }
+    return page("public/funds.html", data)
+
+
+@bp.get("/funds/<int:year>/<fund_code>")
+@security.chart_page
+def fund(year: int, fund_code: str) -> Response | str:
+    """One fund: budget, disbursed, paid to persons, by township and village, over time, projects."""
+    found = fq.fund(year, fund_code)
+    if found is None:
+        abort(404)
+    villages = fq.by_village(year, fund_code)
+    months = fq.over_time(year, fund_code)
+    data = {
+        "fund": found,
+        "money": fq.money(year, fund_code),
+        "villages": villages,
+        "months": months,
+        "projects": fq.projects(fund_code),
+    }
+    value_key = "paid_yuan" if found["pays_to"] == "persons" else "projects_yuan"
+    chart_data = {
+        "village_chart": charts.village_treemap(villages, _("按乡镇、村分布（元）"), value_key),
+        "month_chart": charts.monthly_bars(months, _("按发放月份（元）")),
+    }
+    return page("public/fund.html", {**data, **chart_data}, json_data=data)
+
+
+@bp.get("/projects")
+def projects() -> Response | str:
+    """Every published project, filterable by fund, township and status."""
+    chosen = _filters("projects")
+    number, per_page = paging()
+    total = DATASETS["projects"].count(chosen)
+    data = {
+        "chosen": chosen,
+        "projects": DATASETS["projects"].page(chosen, per_page, (number - 1) * per_page),
+        "pager": pager(number, per_page, total),
+        "downloads": download_links("projects", chosen),
+    }
+    return page("public/projects.html", data)
+
+
+@bp.get("/notices")
+def notices() -> Response | str:
+    """The village notices there are, by year, fund and township."""
+    chosen = {k: v for k, v in _filters("payments").items() if k in nq.NOTICE_FILTERS}
+    number, per_page = paging()
+    total, rows = nq.notices(chosen, per_page, (number - 1) * per_page)
+    data = {"chosen": chosen, "choices": nq.choices(), "notices": rows, "pager": pager(number, per_page, total)}
+    return page("public/notices.html", data, json_data={k: data[k] for k in ("chosen", "notices", "pager")})
+
+
+def _notice(year: int, fund_code: str, township: str, village: str) -> dict:
+    found = fq.fund(year, fund_code)
+    rows = nq.notice_rows(year, fund_code, township, village)
+    if found is None or not rows:
+        abort(404)
+    where = {"year": year, "fund_code": fund_code, "township": township, "village": village}
+    return {
+        "fund": found, "township": township, "village": village, "year": year, "rows": rows,
+        "totals": nq.notice_totals(rows),
+        "online_url": url_for("public.notice", **where, _external=True),
+        "print_url": url_for("public.notice_print", **where),
+        "downloads": download_links("payments", where),
+    }
+
+
+@bp.get("/notices/<int:year>/<fund_code>/<township>/<village>")
+def notice(year: int, fund_code: str, township: str, village: str) -> Response | str:
+    """公示: one fund's payments in one village and year, names masked, no identifiers."""
+    return page("public/notice.html", _notice(year, fund_code, township, village))
+
+
+@bp.get("/notices/<int:year>/<fund_code>/<township>/<village>/print")
+def notice_print(year: int, fund_code: str, township: str, village: str) -> Response | str:
+    """The notice as one sheet for the village notice board, with a QR code to the online notice."""
+    data = _notice(year, fund_code, township, village)
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:  # the address villagers can reach, when the server sees another one
+        data["online_url"] = base.rstrip("/") + url_for("public.notice", year=year, fund_code=fund_code,
+                                                        township=township, village=village)
+    qr = segno.make(data["online_url"], error="m")
+    data["qr_svg"] = qr.svg_inline(scale=4, dark="#000", title=_("扫码查看网上公示"))
+    return page("public/notice_print.html", data, json_data={k: v for k, v in data.items() if k != "qr_svg"})

@@ -1,0 +1,93 @@
+"""The resident lookup at /query (phone, desktop) and /kiosk (touch-screen query point).
+
+Lookups are POSTed and rate-limited; the ID number never goes into a URL, a
+log line, a page (only the stored masked form is shown) or the browser's
+form history; every failure gets the same calm message.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, make_response, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+from etl.store import audit
+from fundquery import resident
+from fundquery.db import get_db
+from fundquery.limiter import limiter, lookup_limit
+from fundquery.views.pages import endpoint_url, page
+from fundquery.views.public import bp
+
+DEFAULT_KIOSK_IDLE_SECONDS = 60
+CHANNELS = {"public.query": ("query", "public/query.html"), "public.kiosk": ("kiosk", "kiosk/kiosk.html")}
+NO_FORM_HISTORY = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+
+
+class LookupForm(FlaskForm):
+    """ID number and name; neither is ever written back into the page."""
+
+    id_number = StringField(_l("身份证号"), render_kw={**NO_FORM_HISTORY, "maxlength": 18, "inputmode": "text"})
+    name = StringField(_l("姓名"), render_kw={**NO_FORM_HISTORY, "maxlength": 20})
+
+    def clear(self) -> None:
+        self.id_number.data = ""
+        self.name.data = ""
+        self.id_number.raw_data = self.name.raw_data = None
+
+
+def _page(form: LookupForm, result: resident.LookupResult | None, failed: bool, status: int = 200) -> Response:
+    channel, template = CHANNELS[request.endpoint or "public.query"]
+    form.clear()
+    data = {
+        "channel": channel,
+        "failed": failed,
+        "result": result.as_dict() if result else None,
+        "office_phone": current_app.config.get("FINANCE_OFFICE_PHONE"),
+        "message_url": endpoint_url("public.messages"),
+        "pinyin_initials": bool(current_app.config.get("LOOKUP_PINYIN_INITIALS")),
+        "idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", DEFAULT_KIOSK_IDLE_SECONDS)),
+    }
+    response = make_response(page(template, {**data, "form": form}, json_data=data), status)
+    # A result must not stay in a shared browser's cache or history.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(429)
+def _rate_limited(_exc: Exception) -> Response:
+    """Over the lookup limit: the same message as any other failure (the app's error page would differ)."""
+    current_app.logger.warning("lookup rate limit reached at %s", request.endpoint)
+    if request.endpoint not in CHANNELS:
+        return _exc  # not a lookup: the app's own 429 page
+    return _page(LookupForm(), None, failed=True, status=429)
+
+
+def _lookup() -> Response:
+    form = LookupForm()
+    if request.method == "GET":
+        return _page(form, None, failed=False)
+    if not form.validate_on_submit():  # a CSRF failure is handled as an expired page elsewhere
+        return _page(form, None, failed=True)
+    result = resident.lookup(form.id_number.data or "", form.name.data or "")
+    channel = CHANNELS[request.endpoint][0]
+    audit(get_db(), "public", "resident_lookup", None, channel=channel, found=result is not None,
+          payments=result.payment_count if result else 0)
+    return _page(form, result, failed=result is None)
+
+
+_limit = limiter.shared_limit(lookup_limit, scope="resident-lookup", methods=["POST"])
+
+
+@bp.route("/query", methods=["GET", "POST"])
+@_limit
+def query() -> Response:
+    """补贴查询: a resident's own and household's subsidies."""
+    return _lookup()
+
+
+@bp.route("/kiosk", methods=["GET", "POST"])
+@_limit
+def kiosk() -> Response:
+    """The same lookup in the touch-screen layout, with keypad, print and idle reset."""
+    return _lookup()
