@@ -340,3 +340,7 @@ def main() -> None:
 from fundquery.cli_users import users_group  # noqa: E402  (it imports `store` from here)
 
 cli.add_command(users_group, "user")
+
+from fundquery.cli_report import report_command  # noqa: E402  (issue 5: discrepancy reports)
+
+cli.add_command(report_command, "report")
