@@ -1,0 +1,253 @@
+"""The plan of the synthetic county: everything the files will hold, before any is written.
+
+``build_plan(scale)`` decides every count from the seed county's figures
+(DESIGN.md §1) scaled by ``scale``, makes the people, funds, projects,
+agencies and disbursements, and plants the anomalies.  Payment rows are not
+materialised (a fund keeps its recipients and their periods), so planning the
+whole county takes seconds and tests can check its figures without writing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import anomalies as an
+from . import disburse, ids, money, names, staffing
+from . import programmes as pg
+from .population import PersonFund, Population, make_pool, make_units, period_labels
+
+
+def wan(fen: int) -> str:
+    """Fen as 万元 with two decimals, the unit of the seed report."""
+    return str((Decimal(fen) / 1_000_000).quantize(Decimal("0.01")))
+
+
+def scaled(n: int, scale: float, minimum: int = 1) -> int:
+    """``n × scale`` rounded half up, at least ``minimum``."""
+    return max(minimum, math.floor(n * scale + 0.5))
+
+
+@dataclass(frozen=True)
+class Targets:
+    person_funds: int
+    project_funds: int
+    payments: int
+    projects: int
+    departments: int
+    agencies: int
+    staff: int
+    delays: tuple[int, int, int]
+    exact_budgets: bool
+
+
+def targets(scale: float) -> Targets:
+    return Targets(
+        person_funds=scaled(pg.SEED_PERSON_FUNDS, scale, len(pg.CORE_PROGRAMMES)),
+        project_funds=scaled(pg.SEED_PROJECT_FUNDS, scale),
+        payments=scaled(pg.SEED_PAYMENT_ROWS, scale, 400),
+        projects=scaled(pg.SEED_PROJECTS, scale),
+        departments=scaled(pg.SEED_DEPARTMENTS, scale),
+        agencies=scaled(pg.SEED_AGENCIES, scale, 3),
+        staff=scaled(pg.SEED_STAFF, scale, 24),
+        delays=tuple(scaled(n, scale, 0) for n in pg.SEED_DELAYS),
+        exact_budgets=scale == 1,
+    )
+
+
+@dataclass
+class Plan:
+    scale: float
+    seed: int
+    year: int
+    targets: Targets
+    pop: Population
+    person_funds: list[PersonFund]
+    project_plans: list[money.ProjectFundPlan] = field(default_factory=list)
+    budgets: list[money.BudgetLine] = field(default_factory=list)
+    agencies: list[staffing.Agency] = field(default_factory=list)
+    staff: list[staffing.StaffRow] = field(default_factory=list)
+    disbursements: list[disburse.Disbursement] = field(default_factory=list)
+    delays: tuple[int, int, int] = (0, 0, 0)
+    state: an.PaymentState | None = None
+    anomalies: dict = field(default_factory=dict)
+    decoys: dict = field(default_factory=dict)
+    relief_codes: list[str] = field(default_factory=list)
+    townships: list[str] = field(default_factory=list)
+
+    @property
+    def as_of(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+    def figures(self) -> dict:
+        """The seed-report figures of the plan, without writing a file (same keys as the manifest)."""
+        disbursed = [d.delay_days for d in self.disbursements if d.disbursed_on is not None]
+        person_fen = sum(money.fen(f.budget) for f in self.person_funds)
+        project_fen = sum(money.fen(p.budget) for p in self.project_plans)
+        projects = [pr for pl in self.project_plans for pr in pl.projects]
+        return {
+            "funds": {"count": len(self.person_funds) + len(self.project_plans),
+                      "by_pays_to": {"persons": len(self.person_funds), "projects": len(self.project_plans)},
+                      "budget_wan": {"persons": wan(person_fen), "projects": wan(project_fen),
+                                     "all": wan(person_fen + project_fen)}},
+            "payments": {"rows": sum(f.rows for f in self.person_funds) + len(self.state.duplicates)},
+            "projects": {"count": len(projects), "amount_wan": wan(sum(money.fen(p.amount) for p in projects))},
+            "budgets": {"departments": len({b.department for b in self.budgets}),
+                        "amount_wan": wan(sum(money.fen(b.amount) for b in self.budgets))},
+            "agencies": {"count": len(self.agencies)},
+            "staff": {"rows": len(self.staff)},
+            "disbursements": {"rows": len(self.disbursements), "disbursed": len(disbursed), "delay_buckets": {
+                "le3": sum(d <= 3 for d in disbursed), "4to10": sum(3 < d <= 10 for d in disbursed),
+                "gt10": sum(d > 10 for d in disbursed)}},
+        }
+
+    def voucher_of(self, fund_no: int) -> dict[tuple[int, int], str]:
+        """(township, period) -> voucher of the allocation that paid it."""
+        out = {}
+        for d in self.disbursements:
+            if d.role == "allocation" and d.fund_no == fund_no:
+                for p in d.periods:
+                    out[(d.township_idx, p)] = d.voucher_no
+        return out
+
+
+def _township_count(scale: float, n_funds: int, t: Targets) -> int:
+    n = min(12, max(2, round(12 * scale ** 0.3)))
+    while n > 2 and n_funds * n + 1 > sum(t.delays) - t.projects:
+        n -= 1
+    return n
+
+
+def build_plan(scale: float = 1.0, seed: int = 20070101, year: int = 2024) -> Plan:
+    t = targets(scale)
+    rng = lambda name: random.Random(f"{seed}:{name}")  # noqa: E731 - one stream per stage
+    present = sorted(pg.PROGRAMME_PRIORITY[: t.person_funds])
+    programmes = {p.no: p for p in pg.PROGRAMMES if p.no in present}
+    rows1 = pg.programme_rows_scale1()
+    # The duplicate payments are rows too: the plan leaves room for them.
+    planned = t.payments - len(an.DUPLICATES)
+    rows = dict(zip(present, money.split_exact(planned, [rows1[n] for n in present], 1), strict=True))
+    for no in pg.CORE_PROGRAMMES[1:]:  # enough recipients in the core funds for the anomalies
+        need = 8 * len(period_labels(programmes[no].schedule, year, 1)[0])
+        if rows[no] < need:
+            rows[pg.CORE_PROGRAMMES[0]] -= need - rows[no]
+            rows[no] = need
+    funds = {}
+    for no in present:
+        labels, months = period_labels(programmes[no].schedule, year, programmes[no].pay_month)
+        funds[no] = PersonFund(programmes[no], pg.fund_code(year, no), labels, months)
+
+    def units_of(no: int) -> int:
+        n = len(funds[no].labels) if programmes[no].schedule != "cases" else 1
+        return math.ceil(rows[no] / n)
+
+    heads = {area: max([units_of(n) for n in present if programmes[n].who == ("head", area)] or [1])
+             for area in ("rural", "urban")}
+    pop = Population(rng("people"), ids.IdFactory(rng("ids")), year)
+    n_townships = _township_count(scale, len(present), t)
+    pop.build(n_townships, math.ceil(heads["rural"] * 1.1) + 20, max(30, heads["urban"] * 8))
+    pools = {}
+    for no in present:
+        who = programmes[no].who
+        name = who[4] if who[0] == "alone" else who[5] if who[0] == "member" else None
+        if name and name not in pools:
+            users = [units_of(n) for n in present if name in programmes[n].who[4:6]]
+            pools[name] = make_pool(pop, who, math.ceil(max(users) * (1.35 if name == "disabled" else 1)))
+    for no in present:
+        make_units(pop, funds[no], rows[no], pools)
+    plan = Plan(scale, seed, year, t, pop, [funds[n] for n in present])
+    plan.townships = list(names.TOWNSHIPS[:n_townships])
+    plan.relief_codes = [funds[n].code for n in present if "最低生活保障" in funds[n].programme.name
+                         or "特困" in funds[n].programme.name]
+    state, planted, pick = an.plant_payments(rng("anomalies"), funds, n_townships)
+    plan.state = state
+    _plan_money(plan, funds, rng)
+    _plan_staffing(plan, funds, pick, rng)
+    plan.anomalies.update(planted)
+    return plan
+
+
+def _plan_money(plan: Plan, funds: dict[int, PersonFund], rng) -> None:
+    t, year = plan.targets, plan.year
+    chosen = [f for f in pg.PROJECT_FUNDS][: t.project_funds]
+    projects_fen = pg.SEED_PROJECTS_AMOUNT_FEN * t.projects // pg.SEED_PROJECTS // 10000 * 10000
+    plan.project_plans = money.plan_projects(rng("projects"), year, [(f, pg.fund_code(year, f.no)) for f in chosen],
+                                             t.projects, projects_fen, plan.pop.places)
+    all_projects = [p for pl in plan.project_plans for p in pl.projects]
+    hosts = rng("stuck").sample(all_projects, min(2, len(all_projects)))
+    for p in hosts:
+        p.status = "在建"
+    # Bucketed disbursements: allocations + one unpaid + project tranches.
+    delays = list(t.delays)
+    alloc_budget = sum(delays) - 1 - t.projects - math.ceil(0.15 * t.projects)
+    allocations, _ = disburse.plan_allocations(plan.person_funds, plan.state, alloc_budget, plan.townships)
+    project_budget = sum(delays) - 1 - len(allocations)
+    if project_budget < t.projects:  # a very small county: one allocation per fund and township needs room
+        delays[0] += t.projects - project_budget
+        project_budget = t.projects
+    tranches = disburse.plan_project_tranches(rng("tranches"), plan.project_plans, project_budget)
+    shortfall = []
+    for no, ti, excess in an.SHORTFALLS:
+        row = next(r for r in allocations if r.fund_no == no and r.township_idx == ti)
+        row.amount_fen += money.fen(excess)
+        row.planted = True
+        shortfall.append((row, excess))
+    urban_towns = {u.household.place.township_idx for u in funds[an.URBAN_DIBAO].units}
+    unpaid_ti = next(i for i in range(len(plan.townships)) if i not in urban_towns)
+    unpaid = disburse.Disbursement(funds[an.URBAN_DIBAO].code, plan.townships[unpaid_ti] + "财政所",
+                                   money.fen(an.UNPAID_AMOUNT), "unpaid", unpaid_ti, an.URBAN_DIBAO, (2,), planted=True)
+    never = []
+    for pr in hosts:  # approved, never paid: what is left of an unfinished project
+        left = money.fen(pr.amount) - sum(r.amount_fen for r in tranches if r.project is pr)
+        first = left if len(hosts) > 1 else left * 6 // 10 // 10000 * 10000
+        parts = [first] if len(hosts) > 1 else [first, left - first]
+        for j, amount in enumerate(parts):
+            never.append(disburse.Disbursement(pr.fund_code, pr.contractor, amount, "never",
+                                               tranche=len(pr.tranche_shares) + j, project=pr, planted=True))
+    bucketed = allocations + [unpaid] + tranches
+    disburse.assign_delays(rng("delays"), bucketed, tuple(delays))
+    rows = bucketed + never
+    disburse.date_rows(rng("dates"), year, rows, plan.person_funds)
+    disburse.number_vouchers(year, rows)
+    plan.disbursements, plan.delays = rows, tuple(delays)
+    paid_all = an.paid_by_pair(plan, funds)
+    plan.anomalies["shortfall"] = [an.shortfall_entry(plan, r, excess, paid_all) for r, excess in shortfall]
+    plan.anomalies["stuck"] = {
+        "never_disbursed": [an.disbursement_entry(r) for r in never],
+        "disbursed_not_paid": [an.disbursement_entry(unpaid, township=plan.townships[unpaid_ti])],
+    }
+    plan.anomalies["allocation_excess"] = an.excess_entries(plan, funds)
+    plan.anomalies["late_unexplained"] = [an.disbursement_entry(r) for r in rows if r.delay_kind == "unexplained"]
+    target = pg.SEED_PERSONS_BUDGET_FEN if t.exact_budgets else None
+    gap = (pg.SEED_ALL_FUNDS_BUDGET_FEN - pg.SEED_PERSONS_BUDGET_FEN - pg.SEED_PROJECTS_AMOUNT_FEN) * t.projects // pg.SEED_PROJECTS
+    money.fund_budgets(plan.person_funds, target, plan.project_plans, gap // 10000 * 10000)
+    plan.budgets = money.department_budgets(rng("budgets"), pg.SEED_DEPARTMENT_BUDGET_FEN, t.departments)
+
+
+def _plan_staffing(plan: Plan, funds, pick, rng) -> None:
+    t, pop = plan.targets, plan.pop
+    villages: dict[int, list[str]] = {}
+    for p in pop.places:
+        if not p.is_urban:
+            villages.setdefault(p.township_idx, []).append(p.village)
+    plan.agencies = staffing.agency_catalogue(rng("agencies"), plan.townships, villages, t.agencies)
+    plan.staff = staffing.staff_roll(pop, plan.agencies, t.staff, plan.as_of)
+    staff_out, taken = an.plant_staff(rng("staff-anomalies"), pop, plan.staff, plan.as_of)
+    relief_nos = [f.programme.no for f in plan.person_funds if f.code in plan.relief_codes]
+    relief, decoys = an.plant_relief(rng("relief"), funds, relief_nos, plan.staff, taken, pick)
+    over = an.pick_over_quota(plan.staff)
+    staffing.set_quotas(rng("quotas"), plan.agencies, plan.staff, over)
+    by_code = {a.code: a for a in plan.agencies}
+    plan.anomalies.update(staff_out)
+    plan.anomalies["staff_on_relief"] = relief
+    plan.anomalies["over_quota"] = [
+        {"agency_code": code, "agency_name": by_code[code].name, "staffing_type": st,
+         "quota": by_code[code].quotas[st], "actual_reported": by_code[code].reported[st],
+         "in_service": sum(1 for s in plan.staff if s.agency.code == code and s.staffing_type == st and s.status == "在职"),
+         "on_roll": sum(1 for s in plan.staff if s.agency.code == code and s.staffing_type == st),
+         "reported_honestly": honest}
+        for (code, st), (_, honest) in over.items()]
+    plan.decoys["staff_with_farmland_subsidy"] = decoys
