@@ -1,0 +1,100 @@
+"""A synthetic county: the spreadsheets its offices would upload, with planted anomalies.
+
+``generate(out_dir, scale)`` writes them with a ``manifest.json`` listing the
+files in load order, the figures a loader should find and every planted
+discrepancy.  At ``scale=1`` the figures are the seed county's (DESIGN.md §1):
+55 funds (35 to persons, 20 to projects), 882,804 payment rows, 359 projects,
+10 departments' budgets totalling 1,814.99 万元, 343 agencies with 11,482
+named staff, and 1,218 disbursements split 931 / 126 / 161 by days from
+approval to disbursement.  Knows nothing of Flask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from . import files, names, payment_files
+from .county import Plan, build_plan
+from .manifest import MANIFEST_NAME, FileEntry, Manifest, Tally
+
+__all__ = ["Manifest", "Plan", "build_plan", "generate"]
+
+Progress = Callable[[str, int, int], None]  # (file name, files written, files in all)
+
+
+def generate(out_dir: str | Path, scale: float = 1.0, seed: int = 20070101,
+             progress: Progress | None = None, *, year: int = 2024) -> Manifest:
+    """Write the county's spreadsheets and ``manifest.json`` into ``out_dir``."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_previous(out_dir)
+    plan = build_plan(scale, seed, year)
+    tally = Tally()
+    out = files.Out(out_dir, tally, progress, total=10 + len(plan.person_funds))
+    files.write_funds(out, plan)
+    files.write_agencies(out, plan)
+    files.write_staff(out, plan)
+    files.write_budgets(out, plan)
+    files.write_disbursements(out, plan)
+    files.write_projects(out, plan)
+    for i, fund in enumerate(plan.person_funds):
+        payment_files.write_fund(out, plan, fund, i)
+    payment_files.write_supplement(out, plan, len(plan.person_funds))
+    manifest = Manifest(out_dir, scale, seed, year, plan.as_of.isoformat(), names.COUNTY, out.files,
+                        tally.expected(), rules(plan), _with_files(plan.anomalies, out.files), plan.decoys)
+    manifest.write()
+    return manifest
+
+
+def _remove_previous(out_dir: Path) -> None:
+    """Delete the files an earlier run listed in its manifest (and nothing else)."""
+    if not (out_dir / MANIFEST_NAME).exists():
+        return
+    try:
+        old = Manifest.load(out_dir)
+    except (ValueError, TypeError, KeyError):
+        return
+    for path in old.paths():
+        if path.parent == out_dir and path.is_file():
+            path.unlink()
+
+
+def rules(plan: Plan) -> dict:
+    """How each planted anomaly is defined, so an inspector's report can be checked against it."""
+    return {
+        "as_of": plan.as_of.isoformat(),
+        "retirement_age": {"男": 60, "女": 55, "女(工勤)": 50},
+        "relief_fund_codes": plan.relief_codes,
+        "relief_funds": "资金名称含“最低生活保障”或“特困”的到人资金",
+        "allocation": "a disbursement of a person fund whose payee is '<township>财政所'; allocated = sum of "
+                      "amount_yuan of the disbursed ones per (fund_code, township)",
+        "paid_out": "sum of payments.amount_yuan with card_status 已发放 per (fund_code, township), all files",
+        "shortfall": "allocated > paid_out; every other (fund_code, township) has allocated == paid_out",
+        "disbursed_not_paid": "an allocation to a township where the fund has no payment row",
+        "never_disbursed": "approved_on given, disbursed_on empty",
+        "duplicate_payment": "the same id_number, fund_code and period in more than one payment row",
+        "wrong_amount": "amount_yuan != quantity × standard_yuan",
+        "returned": "card_status 退回",
+        "over_quota": "staff rows with status 在职 per (agency_code, staffing_type) > quota; everywhere else "
+                      "staff rows of any status <= quota",
+        "over_age": "status 在职 and age on as_of >= retirement_age",
+        "inactive_on_roll": "status other than 在职 on the staff roll",
+        "two_rolls": "one id_number on the rolls of two agencies",
+        "late_unexplained": "disbursed_on - approved_on > 10 days, is_by_progress false, no reason",
+        "delay_buckets": "le3: 0-3 days, 4to10: 4-10 days, gt10: more than 10 days (disbursed_on - approved_on)",
+        "scaling": "counts are the seed county's × scale, rounded half up, with floors that keep every "
+                   "anomaly (4 person funds, 3 agencies, 24 staff); below about scale 0.01 the le3 bucket is "
+                   "raised so each fund and township has an allocation",
+    }
+
+
+def _with_files(anomalies: dict, written: list[FileEntry]) -> dict:
+    """Name the file each planted payment row is in."""
+    main = {f.fund_codes[0]: f.path for f in written if f.kind == "payments" and len(f.fund_codes) == 1}
+    supplement = written[-1].path
+    out = dict(anomalies)
+    out["duplicates"] = [{**d, "files": [main[d["fund_code"]], supplement]} for d in anomalies["duplicates"]]
+    for key in ("returned", "wrong_amount"):
+        out[key] = [{**d, "files": [main[d["fund_code"]]]} for d in anomalies[key]]
+    return out
