@@ -24,6 +24,7 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "public.home",
         "public.healthz",
         "auth.login",
+        "publication.index",
         # residents and the public (issue 3)
         "public.query",
         "public.kiosk",

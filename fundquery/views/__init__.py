@@ -17,6 +17,7 @@ SECTIONS = (
     ("public.staffing", _l("机构编制"), _l("各单位的编制数与实有人数")),
     ("public.messages", _l("咨询投诉"), _l("提出咨询或投诉，查看已答复的问题")),
     ("public.opendata", _l("数据下载"), _l("下载已公开的数据")),
+    ("publication.index", _l("公开记录"), _l("每批数据的公开日期、公开单位和数据提供单位")),
 )
 
 
@@ -53,6 +54,7 @@ def init_app(app: Flask) -> None:
         funds,
         opendata,
         public,
+        publication,
         resident,
         review,
         staff,
@@ -72,6 +74,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(batches.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(publication.bp)
     errors.init_app(app)
 
     @app.context_processor
