@@ -84,8 +84,8 @@ def _row_entry(fund: PersonFund, i: int, p: int, **extra) -> dict:
     u = fund.units[i]
     return {"fund_code": fund.code, "fund_name": fund.programme.name, "period": fund.labels[p],
             "township": u.household.place.township, "village": u.household.place.village,
-            **who(u.person), "quantity": str(u.quantity), "standard_yuan": str(u.standard),
-            "amount_yuan": str(u.amount), **extra}
+            **who(u.person), "quantity": str(u.quantity), "standard_yuan": f"{u.standard:.2f}",
+            "amount_yuan": f"{u.amount:.2f}", **extra}
 
 
 def plant_payments(rng: random.Random, funds: dict[int, PersonFund], n_townships: int):
