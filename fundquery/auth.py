@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
+from flask import Flask, abort, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
@@ -29,7 +29,7 @@ ROLE_LABELS = {
     "admin": _l("系统管理"),
 }
 
-__all__ = ["current_user", "roles_required", "StaffUser", "init_app"]
+__all__ = ["current_user", "roles_required", "logs_personal_data", "StaffUser", "init_app"]
 
 
 class StaffUser(UserMixin):
@@ -105,6 +105,27 @@ def roles_required(*roles: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def logs_personal_data(view: Callable) -> Callable:
+    """Audit-log every successful opening of a page that shows personal data (DESIGN.md §5).
+
+    Put it under ``roles_required``; the entry names the user, the endpoint,
+    its path arguments and the query arguments (never an ID number: those are
+    only ever POSTed).
+    """
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        response = make_response(view(*args, **kwargs))
+        if response.status_code < 400:
+            from etl.store import audit
+
+            audit(get_db(), current_user.username or "-", "view_personal_data", request.path,
+                  endpoint=request.endpoint, args=request.args.to_dict(flat=True))
+        return response
+
+    return wrapped
 
 
 def enforce_access_table() -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,23 @@ def _plain(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return str(value)
     return value
+
+
+class StageTimer:
+    """Logs how long each loader stage took (stage names and seconds only: never row content)."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.stage, self.start, self.times = label, None, time.perf_counter(), {}
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.stage:
+            self.times[self.stage] = round(now - self.start, 2)
+        self.stage, self.start = stage, now
+
+    def done(self, outcome: str) -> None:
+        self("end")
+        current_app.logger.info("%s: %s %s", self.label, outcome, self.times)
 
 
 def preview_dict(preview: Preview, staged: staging.StagedFile, kind_asked: str) -> dict[str, Any]:
@@ -88,7 +106,9 @@ def make_preview(staged: staging.StagedFile, kind: str, username: str) -> dict[s
     if cached is not None:
         return cached
     con = get_db()
+    start = time.perf_counter()
     preview = dry_run(con, staged.path, kind, hasher=hasher())
+    current_app.logger.info("preview %s: %.2f s", staged.sha256[:12], time.perf_counter() - start)
     data = preview_dict(preview, staged, kind)
     if data["error_total"]:
         _log_rejection(con, data, username)
@@ -118,10 +138,12 @@ def load(staged: staging.StagedFile, kind: str, *, username: str, office: str | 
          replaces: int | None, warnings_accepted: int) -> LoadResult:
     """Load the staged file through etl.load.load_file, as the CLI does."""
     con = get_db()
+    timer = StageTimer(f"load {staged.sha256[:12]}")
     result = load_file(
         con, staged.path, kind, hasher=hasher(), uploaded_by=username, archive_dir=staging.uploads_dir(),
-        replaces=replaces, office=office, file_name=staged.file_name,
+        replaces=replaces, office=office, file_name=staged.file_name, on_stage=timer,
     )
+    timer.done(result.status)
     if result.status == "loaded" and warnings_accepted:
         audit(con, username, "load_with_warnings", f"batch:{result.batch}", warnings=warnings_accepted)
     staging.forget_previews(staged.sha256)

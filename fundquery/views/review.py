@@ -117,3 +117,15 @@ def withdraw(batch_id: int) -> Response:
         return refused
     flash(_("批次 %(batch)s 已撤回公开，公众不再能看到；数据仍保留，可重新审核公开。", batch=batch_id), "info")
     return redirect(url_for("review.index"))
+
+
+@bp.get("/timeliness")
+@roles_required("reviewer", "inspector")
+def timeliness() -> Response | str:
+    """Every published payment or disbursement batch: working days from its payment dates to publication."""
+    rows = []
+    for row in _titled(batch_queries.review_queue()["published"]):
+        found = batch_timeliness(get_db(), row["batch_id"], row["kind"], row["published_at"])
+        if found is not None:
+            rows.append({**row, "timeliness": found})
+    return render_staff("staff/timeliness.html", {"batches": rows, "rule_working_days": RULE_WORKING_DAYS})

@@ -17,6 +17,7 @@ TASKS = (
     ("upload.form", _l("上传数据"), _l("上传 Excel 或 CSV 表格，逐行检查后导入"), {"finance"}),
     ("batches.index", _l("我的批次"), _l("查看已上传的批次，撤回或用更正后的文件替换"), {"finance"}),
     ("review.index", _l("审核公开"), _l("保密审查后公开批次，或撤回已公开的批次"), {"reviewer"}),
+    ("review.timeliness", _l("公开时效"), _l("每个已公开批次从发放到公开经过的工作日"), {"reviewer", "inspector"}),
     ("inspect.index", _l("监督检查"), _l("资金发放差异报告与问题线索"), {"inspector"}),
     ("admin.users", _l("用户管理"), _l("添加用户、分配角色、停用账号"), {"admin"}),
     ("admin.audit_log", _l("审计日志"), _l("登录、上传、公开等每一步操作的记录"), {"admin"}),

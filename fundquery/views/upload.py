@@ -78,6 +78,14 @@ def _replaces_arg(value: str | None) -> int | None:
     return row["batch_id"]
 
 
+@bp.app_errorhandler(413)
+def too_large(_exc: Exception) -> tuple[str, int]:
+    """A file over the size limit: say what the limit is."""
+    limit = (request.max_content_length or 0) // (1024 * 1024)
+    message = _("文件太大：上传的文件不能超过 %(mb)s MB。", mb=limit)
+    return render_template("error.html", code=413, message=message), 413
+
+
 @bp.route("/upload", methods=["GET", "POST"])
 @roles_required("finance")
 def form() -> Response | str:

@@ -6,7 +6,7 @@ import pytest
 
 from etl.store import audit
 from fundquery import accounts
-from fundquery.auth import roles_required
+from fundquery.auth import logs_personal_data, roles_required
 from fundquery.db import get_db
 from tests.web.accounts import PASSWORD, add_user, csrf_token, sign_in
 
@@ -163,3 +163,14 @@ def test_no_code_updates_or_deletes_audit_rows():
     ]
     assert offenders == []
     assert audit  # the one writer is etl.store.audit, an INSERT
+
+
+def test_pages_with_personal_data_are_audit_logged(app, client):
+    app.add_url_rule("/probe/<int:n>", "probe", roles_required("inspector")(logs_personal_data(lambda n: "ok")))
+    add_user(app, "li", "inspector")
+    sign_in(client, "li")
+    assert client.get("/probe/7?village=东风村").status_code == 200
+    with app.app_context():
+        rows = get_db().execute("SELECT actor, action, target, detail->>'endpoint', detail->'args'->>'village'"
+                                " FROM audit_log WHERE action = 'view_personal_data'").fetchall()
+    assert rows == [("li", "view_personal_data", "/probe/7", "probe", "东风村")]

@@ -103,3 +103,16 @@ def test_finance_only_user_cannot_review(staff_app, loaded):
     sign_in(other, "zhang")
     assert other.get("/staff/review/").status_code == 403
     assert _publish(other, 2).status_code in (400, 403)
+
+
+def test_timeliness_for_reviewers_and_inspectors(staff_app, loaded):
+    _publish(loaded, 2)
+    add_user(staff_app, "li", "inspector")
+    inspector = staff_app.test_client()
+    sign_in(inspector, "li")
+    rows = inspector.get("/staff/review/timeliness?format=json").get_json()["batches"]
+    assert [r["batch_id"] for r in rows] == [2]
+    timeliness = rows[0]["timeliness"]
+    assert timeliness["from_first"]["working_days"] >= timeliness["from_last"]["working_days"] > 20
+    assert timeliness["from_last"]["is_late"] and not timeliness["from_last"]["is_provisional"]
+    assert "超过时限" in inspector.get("/staff/review/timeliness").get_data(as_text=True)

@@ -151,7 +151,7 @@ def test_size_limit(staff_app, finance):
     big = finance.post("/staff/upload", data={"kind": "auto", "csrf_token": token,
                                               "file": (io.BytesIO(b"x" * 5000), "a.csv")},
                        content_type="multipart/form-data")
-    assert big.status_code == 413
+    assert big.status_code == 413 and "不能超过" in big.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("kind", ["funds", "payments", "staff"])
