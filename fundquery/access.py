@@ -41,6 +41,8 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "public.download",
         "api.index",
         "api.rows",
+        # the published 整改公示 (issue 5)
+        "rectification.public_notices",
     }
 )
 
@@ -65,6 +67,22 @@ ROLE_ENDPOINTS: dict[str, frozenset[str]] = {
     "admin.users": frozenset({ADMIN}),
     "admin.user": frozenset({ADMIN}),
     "admin.audit_log": frozenset({ADMIN}),
+    # inspectors (issue 5)
+    "inspect.index": frozenset({INSPECTOR}),
+    "inspect.check": frozenset({INSPECTOR}),
+    "inspect.check_csv": frozenset({INSPECTOR}),
+    "inspect.export_xlsx": frozenset({INSPECTOR}),
+    "inspect.delays": frozenset({INSPECTOR}),
+    "inspect.flag_new": frozenset({INSPECTOR}),
+    "inspect.flag_list": frozenset({INSPECTOR}),
+    "inspect.flag": frozenset({INSPECTOR}),
+    "inspect.flag_move": frozenset({INSPECTOR}),
+    "inspect.summary": frozenset({INSPECTOR, REVIEWER}),
+    "inspect.notice_create": frozenset({INSPECTOR}),
+    "inspect.notice": frozenset({INSPECTOR, REVIEWER}),
+    "inspect.notice_publish": frozenset({REVIEWER}),
+    "inspect.person": frozenset({INSPECTOR}),
+    "inspect.person_reveal": frozenset({INSPECTOR}),
 }
 
 

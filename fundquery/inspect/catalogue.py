@@ -190,12 +190,3 @@ def count(
 def finding_key(check: Check, row: dict[str, Any]) -> str:
     """A stable text key for one finding (its key columns joined with '|')."""
     return "|".join("" if row[k] is None else str(row[k]) for k in check.key)
-
-
-def mask_name(name: str | None) -> str | None:
-    """张三 -> 张*, 张小明 -> 张*明 (the convention of public notices)."""
-    if not name:
-        return name
-    if len(name) <= 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -18,16 +18,10 @@ from typing import Any
 
 import xlsxwriter
 
-from fundquery.inspect.catalogue import SEVERITY_ZH, Check, Result, mask_name
+from fundquery.inspect.catalogue import SEVERITY_ZH, Check, Result
+from fundquery.masking import mask_name, neutralise
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A text value a spreadsheet would run as a formula, made inert with a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+__all__ = ["jsonable", "neutralise", "result_json", "shown_row", "write_csv", "write_xlsx"]
 
 
 def shown_row(check: Check, row: dict[str, Any], *, full: bool = False) -> dict[str, Any]:

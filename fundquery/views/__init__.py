@@ -61,6 +61,7 @@ def init_app(app: Flask) -> None:
         upload,
     )
     from fundquery.views import auth as auth_views
+    from fundquery.views import inspect as inspect_views
 
     auth.init_app(app)
     limiter.init_app(app)
@@ -75,6 +76,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(review.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(publication.bp)
+    app.register_blueprint(inspect_views.bp)
+    app.register_blueprint(inspect_views.public_bp)
     errors.init_app(app)
 
     @app.context_processor

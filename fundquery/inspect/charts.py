@@ -1,0 +1,81 @@
+"""plotly figures for the inspectors' pages, as JSON for <script type="application/json"> (no inline script).
+
+static/js/charts.js draws them with the plotly.js the app serves itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+from markupsafe import Markup
+
+from fundquery.charts import FONT, script_json
+
+BUCKET_COLOURS = ("#2e7d32", "#f9a825", "#b3261e", "#6a1b9a", "#37474f")
+
+
+def _json(fig: go.Figure, title: str, height: int, barmode: str = "stack") -> Markup:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"}, height=height, font={"family": FONT, "size": 13},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10}, paper_bgcolor="#fff", plot_bgcolor="#fff",
+        legend={"orientation": "h", "y": -0.12}, barmode=barmode,
+    )
+    fig.update_yaxes(automargin=True)
+    return script_json(fig.to_json())
+
+
+def delay_distribution(groups: list[dict[str, Any]], title: str, x_title: str) -> Markup | None:
+    """One horizontal bar per fund, split into the delay buckets (per cent of its disbursements)."""
+    groups = [g for g in groups if g["total"]]
+    if not groups:
+        return None
+    labels = [g["group"] for g in groups]
+    traces = []
+    for b, bucket in enumerate(groups[0]["labels"]):
+        traces.append(go.Bar(
+            name=bucket, y=labels, x=[float(g["percentages"][b] or 0) for g in groups], orientation="h",
+            marker_color=BUCKET_COLOURS[b % len(BUCKET_COLOURS)],
+            customdata=[g["buckets"][b] for g in groups],
+            hovertemplate="%{y}<br>" + bucket + "：%{customdata}（%{x:.2f}%）<extra></extra>"))
+    fig = go.Figure(traces)
+    fig.update_xaxes(title=x_title, range=[0, 100], ticksuffix="%")
+    fig.update_yaxes(autorange="reversed")
+    return _json(fig, title, max(300, 40 + 28 * len(groups)))
+
+
+def findings_by_township(results: list, title: str) -> Markup | None:
+    """Findings per township, one colour per check (checks whose rows carry a township)."""
+    traces = []
+    townships: set[str] = set()
+    for result in results:
+        if "township" not in [c.name for c in result.check.columns] or not result.rows:
+            continue
+        counts: dict[str, int] = {}
+        for row in result.rows:
+            key = row.get("township") or "—"
+            counts[key] = counts.get(key, 0) + 1
+        townships |= set(counts)
+        traces.append((result.check.title_zh, counts))
+    if not traces:
+        return None
+    order = sorted(townships)
+    fig = go.Figure([go.Bar(name=name, x=order, y=[counts.get(t, 0) for t in order],
+                            hovertemplate="%{x} " + name + "：%{y}<extra></extra>") for name, counts in traces])
+    fig.update_xaxes(type="category")
+    return _json(fig, title, 420)
+
+
+def quota_against_actual(rows: list[dict[str, Any]], title: str, names: tuple[str, str, str]) -> Markup | None:
+    """Quota, staff on the roll and staff reported, per agency and 编制类型."""
+    if not rows:
+        return None
+    labels = [f"{r['agency_name']} · {r['staffing_type']}" for r in rows]
+    fig = go.Figure([
+        go.Bar(name=names[0], y=labels, x=[r["quota"] for r in rows], orientation="h", marker_color="#8c96a3"),
+        go.Bar(name=names[1], y=labels, x=[r["on_roll"] for r in rows], orientation="h", marker_color="#b3261e"),
+        go.Bar(name=names[2], y=labels, x=[r["actual_reported"] or 0 for r in rows], orientation="h",
+               marker_color="#f9a825"),
+    ])
+    fig.update_yaxes(autorange="reversed")
+    return _json(fig, title, max(300, 60 + 60 * len(rows)), barmode="group")

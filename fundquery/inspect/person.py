@@ -1,0 +1,70 @@
+"""One person as an inspector sees them, matched by the keyed ID hash.
+
+The full ID number is never stored (only its hash and the masked form), so
+"full detail" is the full record: names as written, household number,
+village and group, masked bank account, and every payment and staff row in
+every batch, including retracted and superseded ones.  Showing it is an
+explicit, audit-logged action (fundquery.views.inspect).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from fundquery.masking import mask_name
+
+
+def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def overview(con: duckdb.DuckDBPyConnection, id_hash: str) -> dict[str, Any] | None:
+    """What may be shown without the explicit action: masked ID and name, counts, funds."""
+    # The ART index on id_hash is used only when it is the whole WHERE clause (DESIGN.md §7).
+    row = con.execute(
+        "WITH hit AS MATERIALIZED (SELECT * FROM payments WHERE id_hash = ?)"
+        " SELECT any_value(id_masked), any_value(name), count(*), count(DISTINCT fund_code),"
+        " sum(amount_yuan), any_value(sex), min(birth_date) FROM hit WHERE batch_id IN (SELECT batch_id FROM live_batches)",
+        [id_hash]).fetchone()
+    staff = con.execute(
+        "WITH hit AS MATERIALIZED (SELECT * FROM staff WHERE id_hash = ?)"
+        " SELECT any_value(id_masked), any_value(name), count(*), string_agg(DISTINCT agency_name, '、'),"
+        " any_value(sex) FROM hit WHERE batch_id IN (SELECT batch_id FROM live_batches)", [id_hash]).fetchone()
+    if not row[2] and not staff[2]:
+        return None
+    name = row[1] or staff[1]
+    return {
+        "id_masked": row[0] or staff[0], "name_masked": mask_name(name), "sex": row[5] or staff[4],
+        "birth_year": row[6].year if row[6] else None,
+        "payment_count": row[2], "fund_count": row[3], "amount_yuan": row[4],
+        "staff_count": staff[2], "agencies": staff[3],
+    }
+
+
+def full_record(con: duckdb.DuckDBPyConnection, id_hash: str) -> dict[str, Any]:
+    """Every payment and staff row of the person, in every batch, with the batch's file and status."""
+    payments = _rows(con.execute(
+        "WITH hit AS MATERIALIZED (SELECT * FROM payments WHERE id_hash = ?)"
+        " SELECT h.name, h.id_masked, h.fund_code, f.fund_name, h.year, h.period, h.township, h.village,"
+        " h.village_group, h.household_no, h.quantity, h.standard_yuan, h.amount_yuan, h.paid_on,"
+        " h.bank_account_masked, h.card_status, h.voucher_no, h.batch_id, h.row_no, b.file_name, b.status AS batch_status"
+        " FROM hit h JOIN batches b USING (batch_id)"
+        " LEFT JOIN (SELECT fund_code, arg_max(fund_name, year) AS fund_name FROM funds GROUP BY fund_code) f USING (fund_code)"
+        " ORDER BY h.year, h.fund_code, h.period, h.batch_id, h.row_no", [id_hash]))
+    staff = _rows(con.execute(
+        "WITH hit AS MATERIALIZED (SELECT * FROM staff WHERE id_hash = ?)"
+        " SELECT h.name, h.id_masked, h.sex, h.birth_date, h.agency_code, h.agency_name, h.staffing_type, h.post,"
+        " h.hired_on, h.status, h.batch_id, h.row_no, b.file_name, b.status AS batch_status"
+        " FROM hit h JOIN batches b USING (batch_id) ORDER BY h.batch_id, h.row_no", [id_hash]))
+    households = sorted({p["household_no"] for p in payments if p["household_no"]})
+    members = []
+    if households:
+        placeholders = ", ".join("?" for _ in households)
+        members = _rows(con.execute(
+            f"SELECT DISTINCT household_no, name, id_masked FROM live_payments WHERE household_no IN ({placeholders})"  # noqa: S608
+            " ORDER BY household_no, name", households))
+    return {"payments": payments, "staff": staff, "households": households, "household_members": members,
+            "names": sorted({r["name"] for r in payments + staff})}
