@@ -14,6 +14,8 @@ from markupsafe import Markup
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 RED, GREY = "#b3261e", "#8c96a3"
+# Townships in muted, print-safe colours (plotly's default blue/orange clashes with the red pages).
+TREEMAP_COLOURS = ["#b3261e", "#c9684f", "#7a8a99", "#a05a7a", "#5f7f5f", "#c29b48", "#4f6d8f", "#8c5a3c"]
 
 
 def script_json(text: str) -> Markup:
@@ -23,8 +25,9 @@ def script_json(text: str) -> Markup:
 
 def _layout(fig: go.Figure, title: str, height: int = 420) -> Markup:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"}, height=height, font={"family": FONT, "size": 14},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10}, paper_bgcolor="#fff", plot_bgcolor="#fff",
+        title={"text": title, "x": 0.015, "xanchor": "left", "y": 0.97, "yanchor": "top"}, height=height,
+        font={"family": FONT, "size": 14}, treemapcolorway=TREEMAP_COLOURS,
+        margin={"l": 16, "r": 16, "t": 56, "b": 16}, paper_bgcolor="#fff", plot_bgcolor="#fff",
         legend={"orientation": "h", "y": -0.15},
     )
     return script_json(fig.to_json())

@@ -7,6 +7,6 @@
     var target = document.getElementById(block.dataset.chart);
     if (!target) { return; }
     var figure = JSON.parse(block.textContent);
-    Plotly.newPlot(target, figure.data, figure.layout, { displaylogo: false, responsive: true });
+    Plotly.newPlot(target, figure.data, figure.layout, { displayModeBar: false, responsive: true });
   });
 })();

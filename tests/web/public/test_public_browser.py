@@ -1,0 +1,153 @@
+"""The kiosk and the public pages in Debian's chromium (Playwright) against the real gunicorn server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from etl.idnum import Hasher
+from etl.load import load_file
+from etl.store import connect
+from tests.web.conftest import running_server
+from tests.web.public.county import ID_KEY, RESIDENT, build_county
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+IDLE_SECONDS = 3
+SIZES = {"1280": {"width": 1280, "height": 800}, "390": {"width": 390, "height": 844}}
+NOTICE = "/notices/2024/F001/城关镇/东风村"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def county_server(tmp_path_factory):
+    """gunicorn on a published county, with a short kiosk idle time (instance config.py)."""
+    work = tmp_path_factory.mktemp("county-live")
+    db_path = work / "county.duckdb"
+    con = connect(db_path)
+    hasher = Hasher(ID_KEY)
+
+    def load(path, kind="auto"):
+        return load_file(con, path, kind, hasher=hasher, uploaded_by="tester", archive_dir=work / "uploads")
+
+    build_county(load, con, work)
+    con.close()
+    instance = work / "instance"
+    instance.mkdir()
+    (instance / "id_hash.key").write_text(ID_KEY.hex() + "\n")
+    (instance / "config.py").write_text(
+        f"KIOSK_IDLE_SECONDS = {IDLE_SECONDS}\nFINANCE_OFFICE_PHONE = '0710-1234567'\n"
+        "LOOKUP_RATE_LIMIT = '100 per minute'\n"
+    )
+    with running_server(db_path, instance) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium: run bash .ci/system-deps")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _page(browser, size: str):
+    phone = size == "390"
+    context = browser.new_context(locale="zh-CN", viewport=SIZES[size], device_scale_factor=2 if phone else 1,
+                                  is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return context, page, problems
+
+
+def _fits(page) -> None:
+    wide = page.evaluate("Array.from(document.querySelectorAll('body *')).filter(e => !e.closest('.table-scroll')"
+                         " && e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '.' + e.className)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], wide
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_kiosk_lookup_with_the_keypad_then_idle_reset(browser, county_server, artifacts, size):
+    context, page, problems = _page(browser, size)
+    page.goto(county_server.url + "/kiosk")
+    assert page.locator("#id_number").get_attribute("autocomplete") == "off"
+    page.screenshot(path=artifacts / f"kiosk-start-{size}.png", full_page=True)
+    _fits(page)
+    # touch targets of at least 48 px
+    for box in (page.locator(".key").nth(i).bounding_box() for i in range(12)):
+        assert box["height"] >= 48 and box["width"] >= 48
+    page.locator("#id_number").click()
+    for digit in RESIDENT["id"]:
+        page.locator(f'.key[data-key="{digit}"]').click()
+    assert page.locator("#id_number").input_value() == RESIDENT["id"]
+    page.locator("#name").fill("张三")  # a physical keyboard works too
+    page.get_by_role("button", name="查询").click()
+    page.locator(".lookup-result").wait_for()
+    text = page.locator(".lookup-result").inner_text()
+    assert "420102********" + RESIDENT["id"][-4:] in text
+    assert "李*静" in text and "892.51" in text and "2,385.01" in text
+    assert RESIDENT["id"] not in page.content()
+    page.screenshot(path=artifacts / f"kiosk-result-{size}.png", full_page=True)
+    _fits(page)
+    # nobody touches the screen: it clears and returns to the start
+    page.locator(".lookup-result").wait_for(state="detached", timeout=(IDLE_SECONDS + 5) * 1000)
+    page.locator("#id_number").wait_for()
+    assert page.locator("#id_number").input_value() == "" and page.locator("#name").input_value() == ""
+    assert "张三" not in page.content() and "李*静" not in page.content()
+    context.close()
+    assert problems == []
+
+
+def test_kiosk_print_hides_the_controls(browser, county_server, artifacts):
+    context, page, problems = _page(browser, "1280")
+    page.goto(county_server.url + "/kiosk")
+    page.locator("#id_number").fill(RESIDENT["id"])
+    page.locator("#name").fill("张三")
+    page.locator("#name").press("Enter")
+    page.locator(".lookup-result").wait_for()
+    page.emulate_media(media="print")
+    assert not page.locator("[data-print]").is_visible() and not page.locator(".kiosk-header").is_visible()
+    page.screenshot(path=artifacts / "kiosk-result-print.png", full_page=True)
+    context.close()
+    assert problems == []
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_village_notice_and_its_print_layout(browser, county_server, artifacts, size):
+    context, page, problems = _page(browser, size)
+    page.goto(county_server.url + NOTICE)
+    assert "张*" in page.locator("table.notice-table").inner_text()
+    page.screenshot(path=artifacts / f"notice-{size}.png", full_page=True)
+    _fits(page)
+    page.goto(county_server.url + NOTICE + "/print")
+    page.emulate_media(media="print")
+    page.screenshot(path=artifacts / f"notice-print-{size}.png", full_page=True)
+    assert page.locator(".qr svg").is_visible()
+    context.close()
+    assert problems == []
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_fund_page_draws_its_charts(browser, county_server, artifacts, size):
+    context, page, problems = _page(browser, size)
+    page.goto(county_server.url + "/funds/2024/F001")
+    page.locator("#chart-villages .main-svg").first.wait_for()
+    page.locator("#chart-months .main-svg").first.wait_for()
+    page.screenshot(path=artifacts / f"fund-{size}.png", full_page=True)
+    _fits(page)
+    page.goto(county_server.url + "/staffing")
+    page.locator("#chart-main .main-svg").first.wait_for()
+    page.screenshot(path=artifacts / f"staffing-{size}.png", full_page=True)
+    page.goto(county_server.url + "/funds")
+    page.screenshot(path=artifacts / f"funds-{size}.png", full_page=True)
+    _fits(page)
+    context.close()
+    assert problems == [], "console errors (a CSP violation shows up here)"
