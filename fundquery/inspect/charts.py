@@ -40,6 +40,7 @@ def delay_distribution(groups: list[dict[str, Any]], title: str, x_title: str) -
             hovertemplate="%{y}<br>" + bucket + "：%{customdata}（%{x:.2f}%）<extra></extra>"))
     fig = go.Figure(traces)
     fig.update_xaxes(title=x_title, range=[0, 100], ticksuffix="%")
+    fig.update_layout(legend={"traceorder": "normal"})
     fig.update_yaxes(autorange="reversed")
     return _json(fig, title, max(300, 40 + 28 * len(groups)))
 

@@ -65,7 +65,7 @@ ORDER BY gap_yuan DESC, fund_code, township
 """  # noqa: S608
 
 ALLOCATION_EXCESS = f"""
-SELECT * FROM ({ALLOCATION_BALANCE}) WHERE -gap_yuan > $tolerance_yuan
+SELECT *, -gap_yuan AS overpaid_yuan FROM ({ALLOCATION_BALANCE}) WHERE -gap_yuan > $tolerance_yuan
 ORDER BY gap_yuan, fund_code, township
 """  # noqa: S608
 
@@ -142,7 +142,8 @@ CHECKS = (
         "the tolerance: possibly paid twice, inflated claims, or missing disbursement records.",
         "对照重复发放和金额不符的结果逐户核对；多发的追回，拨付记录不全的补录。",
         "Check against the duplicate and off-standard findings; recover overpayments, complete missing records.",
-        ALLOCATION_EXCESS, _BALANCE_COLS,
-        key=("fund_code", "township"), filters=("year", "fund_code", "department", "township"), amount_column="gap_yuan",
+        ALLOCATION_EXCESS, (*_BALANCE_COLS, Column("overpaid_yuan", "多发金额", "Paid beyond", "amount")),
+        key=("fund_code", "township"), filters=("year", "fund_code", "department", "township"),
+        amount_column="overpaid_yuan",
     ),
 )

@@ -233,7 +233,10 @@ def flag_new() -> Response | str:
     found = CHECKS.get(label) or abort(404)
     params, filters = settings()
     row = _finding(label, key, params, Filters()) or abort(404)
-    figures = {k: v for k, v in shown_row(found, row, full=True).items()}
+    # Figures as shown (names masked); the ID hash is kept apart, to link the person's record.
+    figures = shown_row(found, row)
+    if row.get("id_hash"):
+        figures["_person"] = row["id_hash"]
     form = FlagForm(severity=found.severity)
     if form.validate_on_submit():
         amount = row.get(found.amount_column) if found.amount_column else None
@@ -280,6 +283,8 @@ def flag(flag_id: int) -> Response | str:
     check_ = CHECKS.get(found["check_label"])
     lang = current_language()
     columns = {c.name: c for c in check_.columns} if check_ else {}
+    person_hash = found["figures"].pop("_person", None)
+    found["person_url"] = url_for(".person", id_hash=person_hash) if person_hash else None
     found["figures_list"] = [
         {"title": (columns[k].en if lang == "en" else columns[k].zh) if k in columns else _("统计截至") if k == "as_of" else k,
          "value": v, "kind": columns[k].kind if k in columns else "text"}
