@@ -84,9 +84,21 @@ def _choices() -> dict[str, list]:
 
 def _check_info(check, lang: str) -> dict[str, Any]:
     return {"label": check.label, "title": check.title(lang), "severity": check.severity,
-            "severity_title": _(SEVERITY_ZH[check.severity]), "meaning": check.meaning(lang),
+            "severity_title": severity_title(check.severity), "meaning": check.meaning(lang),
             "action": check.action(lang), "group": check.group,
             "filters": list(check.filters)}
+
+
+def status_title(code: str) -> str:
+    return _(flags.STATUS_ZH[code])
+
+
+def severity_title(code: str) -> str:
+    return _(SEVERITY_ZH[code])
+
+
+def outcome_title(code: str | None) -> str:
+    return _(flags.OUTCOME_ZH[code]) if code in flags.OUTCOME_ZH else "—"
 
 
 def _audit(action: str, target: str | None = None, **detail: Any) -> None:
@@ -267,10 +279,10 @@ def flag_list() -> Response | str:
     rows = flags.listing(get_db(), status=status, severity=severity, office=office, overdue_only=overdue)
     for row in rows:
         row["url"] = url_for(".flag", flag_id=row["flag_id"])
-        row["status_title"] = _(flags.STATUS_ZH[row["status"]])
-        row["severity_title"] = _(SEVERITY_ZH[row["severity"]])
+        row["status_title"] = status_title(row["status"])
+        row["severity_title"] = severity_title(row["severity"])
     data = {"flags": rows, "filters": {"status": status, "severity": severity, "office": office, "overdue": overdue},
-            "offices": flags.offices(get_db()), "statuses": {s: _(flags.STATUS_ZH[s]) for s in flags.STATUSES},
+            "offices": flags.offices(get_db()), "statuses": {s: status_title(s) for s in flags.STATUSES},
             "overdue_count": sum(1 for r in rows if r["is_overdue"])}
     return render_staff("inspect/flags.html", jsonable(data))
 
@@ -289,14 +301,14 @@ def flag(flag_id: int) -> Response | str:
         {"title": (columns[k].en if lang == "en" else columns[k].zh) if k in columns else _("统计截至") if k == "as_of" else k,
          "value": v, "kind": columns[k].kind if k in columns else "text"}
         for k, v in found["figures"].items()]
-    found["status_title"] = _(flags.STATUS_ZH[found["status"]])
-    found["severity_title"] = _(SEVERITY_ZH[found["severity"]])
-    found["outcome_title"] = _(flags.OUTCOME_ZH[found["outcome"]]) if found["outcome"] else None
+    found["status_title"] = status_title(found["status"])
+    found["severity_title"] = severity_title(found["severity"])
+    found["outcome_title"] = outcome_title(found["outcome"]) if found["outcome"] else None
     history = flags.events(get_db(), flag_id)
     for event in history:
-        event["to_title"] = _(flags.STATUS_ZH[event["to_status"]])
+        event["to_title"] = status_title(event["to_status"])
     form = MoveForm()
-    form.to_status.choices = [SelectChoice(s, _(flags.STATUS_ZH[s])) for s in flags.MOVES[found["status"]]]
+    form.to_status.choices = [SelectChoice(s, status_title(s)) for s in flags.MOVES[found["status"]]]
     data = {"flag": found, "history": history, "moves": list(flags.MOVES[found["status"]])}
     return render_staff("inspect/flag.html", jsonable(data), form=form)
 
@@ -330,14 +342,14 @@ def summary() -> Response | str:
     for row in totals["resolved"]:
         c = CHECKS.get(row["check_label"])
         row["title"] = c.title(current_language()) if c else row["check_label"]
-        row["outcome_title"] = _(flags.OUTCOME_ZH.get(row["outcome"], row["outcome"] or "—"))
+        row["outcome_title"] = outcome_title(row["outcome"])
     notices = flags.notices(con, published_only=False)
     for n in notices:
         n["url"] = url_for(".notice", notice_id=n["notice_id"])
         n["item_count"] = len(n["body"]["items"])
         n.pop("body")
     data = {"summary": totals, "items": flags.resolved_for_notice(con), "notices": notices,
-            "statuses": {s: _(flags.STATUS_ZH[s]) for s in flags.STATUSES},
+            "statuses": {s: status_title(s) for s in flags.STATUSES},
             "can_draft": current_user.has_role("inspector")}
     return render_staff("inspect/summary.html", jsonable(data))
 
@@ -357,7 +369,7 @@ def notice_create() -> Response:
 def notice(notice_id: int) -> Response | str:
     found = flags.notice(get_db(), notice_id) or abort(404)
     for item in found["body"]["items"]:
-        item["outcome_title"] = _(flags.OUTCOME_ZH.get(item["outcome"], "—"))
+        item["outcome_title"] = outcome_title(item["outcome"])
     data = {"notice": found, "can_publish": current_user.has_role("reviewer") and not found["published_at"]}
     return render_staff("inspect/notice.html", jsonable(data))
 
@@ -379,7 +391,7 @@ def public_notices() -> Response | str:
     notices = flags.notices(get_db(), published_only=True)
     for n in notices:
         for item in n["body"]["items"]:
-            item["outcome_title"] = _(flags.OUTCOME_ZH.get(item["outcome"], "—"))
+            item["outcome_title"] = outcome_title(item["outcome"])
             item.pop("assignee_office", None)
         n.pop("created_by")
     return render_staff("inspect/public_notices.html", jsonable({"notices": notices}))
