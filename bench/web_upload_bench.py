@@ -151,7 +151,8 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "FUNDQUERY_DB": str(db), "FUNDQUERY_INSTANCE": str(instance),
            "FUNDQUERY_UPLOADS": str(work / "uploads"), "FUNDQUERY_MAX_UPLOAD_MB": "200"}
-    code = f"from fundquery import create_app; from fundquery.server import serve; serve(create_app(), '127.0.0.1', {port})"
+    code = ("import logging; from fundquery import create_app; from fundquery.server import serve; app = create_app(); "
+            f"app.logger.setLevel(logging.INFO); serve(app, '127.0.0.1', {port})")
     log = open(work / "server.log", "wb")
     server = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     figures: dict = {"rows": args.rows, "file": upload.name, "file_mib": round(upload.stat().st_size / 2**20, 1)}
@@ -198,6 +199,10 @@ def main() -> None:
     (OUT / "web_upload_last.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1))
     for key, value in figures.items():
         print(f"{key:32} {value}")
+    stages = [line for line in (work / "server.log").read_text(errors="replace").splitlines()
+              if "preview " in line or "load " in line]
+    print("\n".join(stages))
+    shutil.copyfile(work / "server.log", OUT / "web_upload_server.log")
     shutil.rmtree(work, ignore_errors=True)
 
 

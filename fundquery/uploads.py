@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import gc
 import json
 import time
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 from flask import current_app
 
 from etl.idnum import Hasher, load_key
@@ -100,6 +102,12 @@ def preview_dict(preview: Preview, staged: staging.StagedFile, kind_asked: str) 
     }
 
 
+def release_memory() -> None:
+    """Hand a large file's tables back to the system before the next step (the worker lives on)."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+
+
 def make_preview(staged: staging.StagedFile, kind: str, username: str) -> dict[str, Any]:
     """The cached preview of ``staged`` read as ``kind``, computing (and logging a rejection) if needed."""
     cached = staging.cached_preview(staged.sha256, kind)
@@ -110,9 +118,13 @@ def make_preview(staged: staging.StagedFile, kind: str, username: str) -> dict[s
     preview = dry_run(con, staged.path, kind, hasher=hasher())
     current_app.logger.info("preview %s: %.2f s", staged.sha256[:12], time.perf_counter() - start)
     data = preview_dict(preview, staged, kind)
+    del preview
+    release_memory()
     if data["error_total"]:
         _log_rejection(con, data, username)
     staging.keep_preview(staged.sha256, kind, data)
+    if kind == "auto":  # the load names the kind found: the same preview, under that name too
+        staging.keep_preview(staged.sha256, data["kind"], {**data, "kind_guessed": False})
     return data
 
 
@@ -144,6 +156,8 @@ def load(staged: staging.StagedFile, kind: str, *, username: str, office: str | 
         replaces=replaces, office=office, file_name=staged.file_name, on_stage=timer,
     )
     timer.done(result.status)
+    result.extract = None  # the table is not needed past the load
+    release_memory()
     if result.status == "loaded" and warnings_accepted:
         audit(con, username, "load_with_warnings", f"batch:{result.batch}", warnings=warnings_accepted)
     staging.forget_previews(staged.sha256)

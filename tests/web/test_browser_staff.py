@@ -61,8 +61,10 @@ def _sign_in(page, url: str, username: str) -> None:
     page.wait_for_url("**/staff/")
 
 
-def _upload(page, url: str, path: Path) -> None:
+def _upload(page, url: str, path: Path, screenshot: Path | None = None) -> None:
     page.goto(url + "/staff/upload")
+    if screenshot:
+        page.screenshot(path=screenshot, full_page=True)
     page.get_by_label("文件", exact=True).set_input_files(str(path))
     page.get_by_role("button", name="上传并检查").click()
     page.wait_for_url("**/staff/upload/*")
@@ -81,13 +83,18 @@ def test_upload_fix_publish_and_find_it_public(browser, server, artifacts, tmp_p
     page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
 
     _sign_in(page, server.url, "wang")
-    _upload(page, server.url, messy)
+    _upload(page, server.url, messy, artifacts / "staff-upload.png")
     assert "有 2 个错误，不能导入" in page.locator("#verdict").inner_text()
     findings = page.locator("table.findings").first.inner_text()
     assert "二百" in findings and "发放金额" in findings
     assert bad_id not in page.content()
     assert page.get_by_role("button", name="导入").count() == 0
     page.screenshot(path=artifacts / "staff-preview-errors.png", full_page=True)
+    preview_url = page.url
+    page.goto(preview_url + "&lang=en")
+    assert "2 errors: the file cannot be loaded" in page.locator("#verdict").inner_text()
+    page.screenshot(path=artifacts / "staff-preview-errors-en.png", full_page=True)
+    page.goto(preview_url + "&lang=zh")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="下载标注问题的文件副本").click()
