@@ -67,6 +67,7 @@ ROLE_ENDPOINTS: dict[str, frozenset[str]] = {
     "admin.users": frozenset({ADMIN}),
     "admin.user": frozenset({ADMIN}),
     "admin.audit_log": frozenset({ADMIN}),
+    "admin.calendar": frozenset({ADMIN}),
     # inspectors (issue 5)
     "inspect.index": frozenset({INSPECTOR}),
     "inspect.check": frozenset({INSPECTOR}),

@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from flask import Blueprint, Response, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import (
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from etl.store import audit
 from fundquery import accounts
 from fundquery.auth import ROLE_LABELS, current_user, roles_required
+from fundquery.calendar_notice import NoticeError, parse_days
 from fundquery.db import get_db
+from fundquery.inspect import workdays
 from fundquery.queries import audit as audit_queries
+from fundquery.queries import calendar as calendar_queries
 from fundquery.views.staff import render_staff
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
@@ -158,3 +171,38 @@ def _export(rows: list[dict], fmt: str) -> Response:
         content = out.getvalue()
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=f"audit_log.{fmt}")
+
+
+class CalendarForm(FlaskForm):
+    year = IntegerField(_l("年份"), validators=[DataRequired(), NumberRange(2000, 2100)])
+    notice = StringField(_l("依据（国务院办公厅通知文号）"), validators=[DataRequired(), Length(max=200)])
+    holidays = TextAreaField(_l("放假日期（每行一个日期或范围，后写节日名称）"), validators=[Length(max=5000)])
+    workdays = TextAreaField(_l("调休上班日期（周末上班的日子）"), validators=[Length(max=2000)])
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@roles_required("admin")
+def calendar() -> Response | str:
+    """The holiday schedule by year: load a year from the State Council's notice, or from chinesecalendar."""
+    con = get_db()
+    form = CalendarForm()
+    if request.method == "POST" and request.form.get("from_package"):
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        added = workdays.load_package_years(con, actor=current_user.username)
+        flash(_("已从 chinesecalendar 载入：%(years)s。", years="、".join(map(str, added)) or _("没有新的年份")), "info")
+        return redirect(url_for("admin.calendar"))
+    if form.validate_on_submit():
+        try:
+            off = parse_days(form.holidays.data or "", form.year.data)
+            on = parse_days(form.workdays.data or "", form.year.data)
+        except NoticeError as exc:
+            form.holidays.errors.append(str(exc))
+        else:
+            workdays.load_year(con, form.year.data, off, on, actor=current_user.username, notice=form.notice.data)
+            flash(_("已载入 %(year)s 年的节假日安排：放假 %(off)s 天，调休上班 %(on)s 天。",
+                    year=form.year.data, off=len(off), on=len(on)), "info")
+            return redirect(url_for("admin.calendar"))
+    data = {"years": calendar_queries.loaded_years(), "today_year": dt.date.today().year}
+    status = 400 if form.errors else 200
+    return render_staff("staff/admin_calendar.html", data, status, form=form, package_form=FlaskForm())

@@ -21,6 +21,7 @@ TASKS = (
     ("inspect.index", _l("监督检查"), _l("资金发放差异报告与问题线索"), {"inspector"}),
     ("admin.users", _l("用户管理"), _l("添加用户、分配角色、停用账号"), {"admin"}),
     ("admin.audit_log", _l("审计日志"), _l("登录、上传、公开等每一步操作的记录"), {"admin"}),
+    ("admin.calendar", _l("节假日安排"), _l("按国务院通知载入每年的放假和调休安排"), {"admin"}),
     ("auth.password", _l("修改密码"), _l("修改后，其他设备上的登录全部失效"), None),
 )
 
