@@ -1,24 +1,56 @@
-"""Fixtures of the resident and public page tests: the small published county and an app on it."""
+"""Fixtures of the resident and public page tests: the small published county and an app on it.
+
+The county is loaded from its spreadsheets once per session; each test gets
+its own copy of the database file, so a test may change it freely.
+"""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
+from etl.idnum import Hasher
+from etl.load import load_file
+from etl.store import connect
 from fundquery import create_app
 from fundquery.db import EXTENSION
-from tests.web.public.county import build_county, county_config
+from tests.web.public.county import ID_KEY, build_county, county_config
+
+
+@pytest.fixture(scope="session")
+def county_template(tmp_path_factory) -> tuple[Path, dict]:
+    """The county's database file (never opened by a test) and its batch ids by name."""
+    work = tmp_path_factory.mktemp("county-template")
+    con = connect(work / "county.duckdb")
+    hasher = Hasher(ID_KEY)
+
+    def load(path, kind="auto"):
+        return load_file(con, path, kind, hasher=hasher, uploaded_by="tester", archive_dir=work / "uploads")
+
+    batches = build_county(load, con, work)
+    con.close()
+    return work / "county.duckdb", batches
 
 
 @pytest.fixture
-def county(load, store, tmp_path) -> dict:
-    """The small county loaded into the test's store; the batch ids by name."""
-    return build_county(load, store, tmp_path)
+def county_db(county_template, tmp_path) -> Path:
+    """This test's copy of the county's database."""
+    path = tmp_path / "county.duckdb"
+    shutil.copyfile(county_template[0], path)
+    return path
 
 
 @pytest.fixture
-def county_app(county, tmp_path):
-    """The app on the county's store (the same file the `store` fixture holds)."""
-    app = create_app(county_config(tmp_path / "store.duckdb"))
+def county(county_template, county_db) -> dict:
+    """The batch ids by name (funds, payments, unpublished, retracted, ...)."""
+    return dict(county_template[1])
+
+
+@pytest.fixture
+def county_app(county_db):
+    app = create_app(county_config(county_db))
     yield app
     app.extensions[EXTENSION].close()
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from etl.idnum import Hasher
-from etl.load import load_file
-from etl.store import connect
 from tests.web.conftest import running_server
-from tests.web.public.county import ID_KEY, RESIDENT, build_county
+from tests.web.public.county import ID_KEY, RESIDENT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -23,18 +21,11 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def county_server(tmp_path_factory):
-    """gunicorn on a published county, with a short kiosk idle time (instance config.py)."""
+def county_server(county_template, tmp_path_factory):
+    """gunicorn on a copy of the published county, with a short kiosk idle time (instance config.py)."""
     work = tmp_path_factory.mktemp("county-live")
     db_path = work / "county.duckdb"
-    con = connect(db_path)
-    hasher = Hasher(ID_KEY)
-
-    def load(path, kind="auto"):
-        return load_file(con, path, kind, hasher=hasher, uploaded_by="tester", archive_dir=work / "uploads")
-
-    build_county(load, con, work)
-    con.close()
+    shutil.copyfile(county_template[0], db_path)
     instance = work / "instance"
     instance.mkdir()
     (instance / "id_hash.key").write_text(ID_KEY.hex() + "\n")

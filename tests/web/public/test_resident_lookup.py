@@ -137,9 +137,9 @@ def test_lookups_are_audited_without_the_id(county_app, county_client):
     assert not any(i in str(rows) for i in ALL_IDS)
 
 
-def test_pinyin_initials_only_behind_the_setting(county, tmp_path):
+def test_pinyin_initials_only_behind_the_setting(county_db):
     for allowed in (False, True):
-        app = create_app(county_config(tmp_path / "store.duckdb", LOOKUP_PINYIN_INITIALS=allowed))
+        app = create_app(county_config(county_db, LOOKUP_PINYIN_INITIALS=allowed))
         client = app.test_client()
         html = look_up(client, RESIDENT["id"], "zs", "/kiosk").get_data(as_text=True)
         assert ("查询结果" in html) is allowed
@@ -152,8 +152,8 @@ def test_pinyin_initials_only_behind_the_setting(county, tmp_path):
         app.extensions[EXTENSION].close()
 
 
-def test_rate_limit_answers_with_the_same_message(county, tmp_path):
-    app = create_app(county_config(tmp_path / "store.duckdb", LOOKUP_RATE_LIMIT="3 per minute;5 per hour"))
+def test_rate_limit_answers_with_the_same_message(county_db):
+    app = create_app(county_config(county_db, LOOKUP_RATE_LIMIT="3 per minute;5 per hour"))
     client = app.test_client()
     codes = [look_up(client, RESIDENT["id"], "张三", path).status_code for path in ("/query", "/kiosk", "/query")]
     assert codes == [200, 200, 200]
