@@ -26,6 +26,7 @@ from etl.store import audit
 from fundquery import accounts
 from fundquery.auth import StaffUser, current_user, roles_required
 from fundquery.db import get_db
+from fundquery.limiter import limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -51,7 +52,13 @@ def safe_next(target: str | None) -> str | None:
     return None if parts.scheme or parts.netloc else target
 
 
+def login_limit() -> str:
+    """Sign-in attempts per client address (LOGIN_RATE_LIMIT), besides the lock-out per name."""
+    return current_app.config.get("LOGIN_RATE_LIMIT", "30 per minute;300 per hour")
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login() -> Response | str:
     """The staff sign-in form; repeated failures lock the name for a while."""
     if current_user.is_authenticated:

@@ -174,3 +174,10 @@ def test_pages_with_personal_data_are_audit_logged(app, client):
         rows = get_db().execute("SELECT actor, action, target, detail->>'endpoint', detail->'args'->>'village'"
                                 " FROM audit_log WHERE action = 'view_personal_data'").fetchall()
     assert rows == [("li", "view_personal_data", "/probe/7", "probe", "东风村")]
+
+
+def test_sign_in_attempts_are_rate_limited_per_address(app, client):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    for n in range(3):
+        assert sign_in(client, f"guess{n}", "wrong password!").status_code == 401
+    assert sign_in(client, "guess9", "wrong password!").status_code == 429
