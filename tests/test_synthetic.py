@@ -22,6 +22,7 @@ from stdnum.cn import ric
 from etl.specs import CARD_STATUS, SPECS, STAFF_STATUS, STAFFING_TYPES
 from fundquery.synthetic import build_plan, generate
 from fundquery.synthetic.county import targets
+from fundquery.synthetic.money import split_exact
 
 SCALE = 0.01
 TOTAL = {"合计", "小计", "总计"}
@@ -149,14 +150,35 @@ def test_counts_read_back_match_the_manifest(county, read):
 
 
 def test_counts_scale_from_the_seed_county(county):
+    """Rows scale; the catalogue (every fund, department and township) does not."""
     t = targets(SCALE)
     e = county.expected
     assert e["payments"]["rows"] == round(882_804 * SCALE)
     assert e["staff"]["rows"] == round(11_482 * SCALE)
-    assert e["agencies"]["count"] == max(3, round(343 * SCALE))
-    assert e["projects"]["count"] == round(359 * SCALE)
-    assert e["funds"]["by_pays_to"] == {"persons": max(4, round(35 * SCALE)), "projects": max(1, round(20 * SCALE))}
+    assert e["agencies"]["count"] == max(20, round(343 * SCALE))
+    assert e["projects"]["count"] == max(20, round(359 * SCALE))
+    assert e["funds"]["by_pays_to"] == {"persons": 35, "projects": 20}
+    assert len(e["projects"]["by_fund"]) == 20  # a project in every project fund
+    assert len(e["payments"]["rows_by_fund"]) == 35
+    assert e["budgets"]["departments"] == 10 and e["budgets"]["amount_wan"] == "1814.99"
     assert t.delays == tuple(int(n * SCALE + 0.5) for n in (931, 126, 161))
+
+
+def test_a_small_county_keeps_the_shape_of_the_seed_county(county, read):
+    """Every township, every department's lines with its 三公经费, every fund paying in several places."""
+    assert len({r["township"] for r in read["payments"]}) == 15
+    budgets = defaultdict(set)
+    for r in read["budgets"]:
+        budgets[r["department"]].add(r["category"])
+    assert len(budgets) == 10 and all(c == {"基本支出", "项目支出", "三公经费"} for c in budgets.values())
+    places = defaultdict(set)
+    for r in read["payments"]:
+        places[r["fund_code"]].add((r["township"], r["village"]))
+    assert len(places) == 35 and all(len(p) >= 2 for p in places.values())  # urban funds: the 社区 only
+    assert sum(len({t for t, _ in p}) >= 3 for p in places.values()) >= 30
+    assert len({r["agency_code"] for r in read["staff"]}) == len({r["agency_code"] for r in read["agencies"]}) >= 20
+    statuses = Counter(CARD_STATUS[r["card_status"]] for r in read["payments"])
+    assert set(statuses) == {"已发放", "待发放", "发放中", "退回"}
 
 
 def test_delay_buckets_read_back(county, read):
@@ -167,8 +189,11 @@ def test_delay_buckets_read_back(county, read):
             days = (disbursed - approved).days
             buckets["le3" if days <= 3 else "4to10" if days <= 10 else "gt10"] += 1
     assert dict(buckets) == {k: v for k, v in county.expected["disbursements"]["delay_buckets"].items() if v}
-    t = targets(SCALE).delays
-    assert buckets["4to10"] == t[1] and buckets["gt10"] == t[2] and buckets["le3"] >= t[0]
+    # A small county needs an allocation per fund and township: more disbursements than the
+    # scaled seed's, in the seed's proportions 931 : 126 : 161.
+    total = sum(buckets.values())
+    assert total >= sum(targets(SCALE).delays)
+    assert [buckets["le3"], buckets["4to10"], buckets["gt10"]] == split_exact(total, [931, 126, 161], 1)
 
 
 def test_every_id_number_passes_the_full_check(county, read):
@@ -222,6 +247,10 @@ def test_payment_anomalies_are_exactly_the_planted(county, read):
     for d in a["duplicates"]:
         assert d["id_masked"] == d["id_number"][:6] + "*" * 8 + d["id_number"][-4:]
         assert d["files"][-1] == county.files[-1].path
+    # 发放中 (still at the bank on the as-of date) and 待发放: no date paid, no voucher.
+    in_progress = {(r["id_number"], r["fund_code"], r["period"]) for r in pays if r["status"] == "发放中"}
+    assert in_progress and in_progress == _keys(county.decoys["payments_in_progress"], "id_number", "fund_code", "period")
+    assert all(not r["paid_on"] and not r.get("voucher_no") for r in pays if r["status"] in ("发放中", "待发放"))
 
 
 def test_allocation_gaps_are_exactly_the_planted(county, read):

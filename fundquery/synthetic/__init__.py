@@ -6,7 +6,9 @@ discrepancy.  At ``scale=1`` the figures are the seed county's (DESIGN.md §1):
 55 funds (35 to persons, 20 to projects), 882,804 payment rows, 359 projects,
 10 departments' budgets totalling 1,814.99 万元, 343 agencies with 11,482
 named staff, and 1,218 disbursements split 931 / 126 / 161 by days from
-approval to disbursement.  Knows nothing of Flask.
+approval to disbursement.  A smaller scale keeps the county's shape (every
+fund, department and township) with fewer rows; see ``rules()["scaling"]``.
+Knows nothing of Flask.
 """
 
 from __future__ import annotations
@@ -83,9 +85,15 @@ def rules(plan: Plan) -> dict:
         "two_rolls": "one id_number on the rolls of two agencies",
         "late_unexplained": "disbursed_on - approved_on > 10 days, is_by_progress false, no reason",
         "delay_buckets": "le3: 0-3 days, 4to10: 4-10 days, gt10: more than 10 days (disbursed_on - approved_on)",
-        "scaling": "counts are the seed county's × scale, rounded half up, with floors that keep every "
-                   "anomaly (4 person funds, 3 agencies, 24 staff); below about scale 0.01 the le3 bucket is "
-                   "raised so each fund and township has an allocation",
+        "in_progress": "card_status 发放中: sent to the bank, not yet in the account on as_of; not paid out, "
+                       "in no allocation, nothing to report (decoys.payments_in_progress)",
+        "scaling": "every scale keeps the whole catalogue: 55 funds (35 to persons, 20 to projects), the 10 "
+                   "departments' budget lines (the seed's 1,814.99 万元 at any scale) and 15 townships. Rows are "
+                   "the seed county's × scale, rounded half up: payments (each person fund at least 6 "
+                   "recipients, the 4 core funds 12), projects (at least one per project fund), agencies (at "
+                   "least 20), staff (at least 3 per agency); fund budgets follow what the rows pay. Below "
+                   "scale 1 each (fund, township) paid needs an allocation, so the disbursements are as many as "
+                   "that takes, split over le3 / 4to10 / gt10 in the seed's proportions 931 : 126 : 161",
     }
 
 

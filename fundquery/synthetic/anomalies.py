@@ -20,6 +20,10 @@ LAND, RURAL_DIBAO, TEKUN, URBAN_DIBAO = 1, 2, 3, 4
 SHORTFALLS = ((RURAL_DIBAO, 0, Decimal("12600.00")), (TEKUN, 1, Decimal("6140.00")))
 UNPAID_AMOUNT = Decimal("28800.00")
 DUPLICATES = ((RURAL_DIBAO, 1), (LAND, 0), (TEKUN, 0))  # (fund, township): paid twice
+IN_PROGRESS_FUND, IN_PROGRESS_ROWS = 6, 4  # 困难残疾人生活补贴: December rows still at the bank
+# Townships where the anomalies above need recipients of a fund, and how many at least.
+RECIPIENTS_IN = {LAND: (0, 1), RURAL_DIBAO: (0, 1), TEKUN: (0, 1), URBAN_DIBAO: (0,)}
+RECIPIENTS_PER_TOWNSHIP = 4
 
 
 def who(person: Person) -> dict:
@@ -32,6 +36,7 @@ class PaymentState:
     """Row-level departures from 'paid out in full as computed' for the person funds."""
 
     pending: set = field(default_factory=set)  # (fund_no, township_idx, period): 待发放
+    in_progress: set = field(default_factory=set)  # (fund_no, unit_idx, period): 发放中 (at the bank)
     returned: set = field(default_factory=set)  # (fund_no, unit_idx, period): 退回
     amounts: dict = field(default_factory=dict)  # (fund_no, unit_idx, period) -> written amount
     moved: set = field(default_factory=set)  # (fund_no, unit_idx, period) in the supplementary file
@@ -45,6 +50,8 @@ class PaymentState:
         key = (fund_no, unit_idx, period)
         if (fund_no, township_idx, period) in self.pending:
             status = "待发放"
+        elif key in self.in_progress:
+            status = "发放中"
         elif key in self.returned:
             status = "退回"
         else:
@@ -125,6 +132,22 @@ def plant_payments(rng: random.Random, funds: dict[int, PersonFund], n_townships
         i = pick.unit(no, ti)
         state.moved.add((no, i, pick.period(no, i)))
     return state, out, pick
+
+
+def plant_in_progress(rng: random.Random, funds: dict[int, PersonFund], state: PaymentState) -> list[dict]:
+    """A few December payments of one fund still at the bank (一卡通 发放中) on the as-of date: not
+    paid out yet and in no allocation, so nothing an inspector should report (a decoy)."""
+    fund = funds[IN_PROGRESS_FUND]
+    last = len(fund.labels) - 1
+    by_town: dict[int, list[int]] = {}
+    for i, u in enumerate(fund.units):
+        if u.last == last:
+            by_town.setdefault(u.household.place.township_idx, []).append(i)
+    ti = max(by_town, key=lambda t: (t not in (0, 1), len(by_town[t]), -t))
+    chosen = sorted(rng.sample(by_town[ti], min(IN_PROGRESS_ROWS, len(by_town[ti]))))
+    state.funds.add(IN_PROGRESS_FUND)
+    state.in_progress.update((IN_PROGRESS_FUND, i, last) for i in chosen)
+    return [_row_entry(fund, i, last, card_status="发放中") for i in chosen]
 
 
 def _mutate(target: Person, identity: Person) -> Person:

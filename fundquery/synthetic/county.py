@@ -1,7 +1,9 @@
 """The plan of the synthetic county: everything the files will hold, before any is written.
 
 ``build_plan(scale)`` decides every count from the seed county's figures
-(DESIGN.md §1) scaled by ``scale``, makes the people, funds, projects,
+(DESIGN.md §1) scaled by ``scale`` (the catalogue of funds, departments and
+townships is the same at every scale; floors keep a small county's pages
+from looking empty), makes the people, funds, projects,
 agencies and disbursements, and plants the anomalies.  Payment rows are not
 materialised (a fund keeps its recipients and their periods), so planning the
 whole county takes seconds and tests can check its figures without writing.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,6 +34,14 @@ def scaled(n: int, scale: float, minimum: int = 1) -> int:
     return max(minimum, math.floor(n * scale + 0.5))
 
 
+# A smaller county keeps the seed county's shape: every fund, department and
+# township, fewer rows.  Below these floors scaling would empty the public pages.
+MIN_RECIPIENTS = 6  # per person fund: payments in several townships and villages
+MIN_CORE_RECIPIENTS = 12  # the four core funds hold the planted anomalies
+MIN_AGENCIES = 20
+MIN_STAFF_PER_AGENCY = 3
+
+
 @dataclass(frozen=True)
 class Targets:
     person_funds: int
@@ -40,19 +51,32 @@ class Targets:
     departments: int
     agencies: int
     staff: int
-    delays: tuple[int, int, int]
+    delays: tuple[int, int, int]  # the seed's buckets × scale; a small county needs more (see _plan_money)
     exact_budgets: bool
 
 
+def rows_per_recipient(programme: pg.Programme) -> int:
+    """Payment rows one recipient of a fund makes in a year (a 'cases' fund pays a case once)."""
+    return 1 if programme.schedule == "cases" else len(period_labels(programme.schedule, 2000, 1)[0])
+
+
+def min_rows(programme: pg.Programme) -> int:
+    core = programme.no in pg.CORE_PROGRAMMES
+    return (MIN_CORE_RECIPIENTS if core else MIN_RECIPIENTS) * rows_per_recipient(programme)
+
+
 def targets(scale: float) -> Targets:
+    """Counts of a county at ``scale``: rows scale, the catalogue (funds, departments) does not."""
+    agencies = scaled(pg.SEED_AGENCIES, scale, MIN_AGENCIES)
+    least = sum(min_rows(p) for p in pg.PROGRAMMES) + len(an.DUPLICATES)  # duplicates are rows too
     return Targets(
-        person_funds=scaled(pg.SEED_PERSON_FUNDS, scale, len(pg.CORE_PROGRAMMES)),
-        project_funds=scaled(pg.SEED_PROJECT_FUNDS, scale),
-        payments=scaled(pg.SEED_PAYMENT_ROWS, scale, 400),
-        projects=scaled(pg.SEED_PROJECTS, scale),
-        departments=scaled(pg.SEED_DEPARTMENTS, scale),
-        agencies=scaled(pg.SEED_AGENCIES, scale, 3),
-        staff=scaled(pg.SEED_STAFF, scale, 24),
+        person_funds=pg.SEED_PERSON_FUNDS,
+        project_funds=pg.SEED_PROJECT_FUNDS,
+        payments=scaled(pg.SEED_PAYMENT_ROWS, scale, least),
+        projects=scaled(pg.SEED_PROJECTS, scale, pg.SEED_PROJECT_FUNDS),  # one per project fund at least
+        departments=pg.SEED_DEPARTMENTS,
+        agencies=agencies,
+        staff=scaled(pg.SEED_STAFF, scale, MIN_STAFF_PER_AGENCY * agencies),
         delays=tuple(scaled(n, scale, 0) for n in pg.SEED_DELAYS),
         exact_budgets=scale == 1,
     )
@@ -114,27 +138,66 @@ class Plan:
         return out
 
 
-def _township_count(scale: float, n_funds: int, t: Targets) -> int:
-    n = min(12, max(2, round(12 * scale ** 0.3)))
-    while n > 2 and n_funds * n + 1 > sum(t.delays) - t.projects:
-        n -= 1
-    return n
+def _fund_rows(t: Targets) -> dict[int, int]:
+    """Payment rows of each person fund: the seed's shares of ``t.payments``, every fund at least
+    its floor, the remainder fund (耕地地力保护补贴) giving up what the floors take."""
+    rows1 = pg.programme_rows_scale1()
+    nos = [p.no for p in pg.PROGRAMMES]
+    planned = t.payments - len(an.DUPLICATES)  # the duplicate payments are rows too
+    rows = dict(zip(nos, money.split_exact(planned, [rows1[n] for n in nos], 1), strict=True))
+    floor = {p.no: min_rows(p) for p in pg.PROGRAMMES}
+    remainder = pg.CORE_PROGRAMMES[0]
+    for no in nos:
+        if no != remainder and rows[no] < floor[no]:
+            rows[remainder] -= floor[no] - rows[no]
+            rows[no] = floor[no]
+    short = floor[remainder] - rows[remainder]  # a tiny county: the others above their floor give too
+    for no in sorted((n for n in nos if n != remainder), key=lambda n: floor[n] - rows[n]):
+        if short <= 0:
+            break
+        give = max(0, min(short, rows[no] - floor[no]))
+        rows[no] -= give
+        rows[remainder] += give
+        short -= give
+    if short > 0:
+        raise ValueError(f"{t.payments} payment rows cannot hold every fund's floor")
+    return rows
+
+
+def _cover(pop: Population, fund: PersonFund, townships: tuple[int, ...], k: int) -> None:
+    """Move recipients so that each township in ``townships`` has at least ``k`` of ``fund``'s
+    (the planted anomalies need them there); a fund that has them already is left as it is."""
+    who = fund.programme.who
+    for ti in townships:
+        units = fund.units
+        short = k - sum(u.household.place.township_idx == ti for u in units)
+        if short <= 0:
+            continue
+        area = who[1]
+        places = [p for p in pop.places if p.township_idx == ti and (area == "any" or p.is_urban == (area == "urban"))]
+        used = {id(u.household) for u in units}
+        own = {id(hh) for hh in pop.households(area)}
+        free = [hh for p in places for hh in p.households if id(hh) in own and id(hh) not in used]
+        for _ in range(short):
+            counts = Counter(u.household.place.township_idx for u in units)
+            source = max((t for t in counts if t not in townships or counts[t] > k), key=lambda t: (counts[t], -t))
+            u = next(u for u in units if u.household.place.township_idx == source)
+            if who[0] == "head":
+                hh = free.pop(pop.rng.randrange(len(free)))
+                u.household, u.person, u.account = hh, hh.head, hh.account
+            elif who[0] == "alone":
+                hh = pop.alone(area, who[2], who[3], places)
+                u.household, u.person, u.account = hh, hh.head, hh.account
+            else:
+                raise ValueError(f"cannot move a recipient of {fund.programme.name}")
 
 
 def build_plan(scale: float = 1.0, seed: int = 20070101, year: int = 2024) -> Plan:
     t = targets(scale)
     rng = lambda name: random.Random(f"{seed}:{name}")  # noqa: E731 - one stream per stage
-    present = sorted(pg.PROGRAMME_PRIORITY[: t.person_funds])
-    programmes = {p.no: p for p in pg.PROGRAMMES if p.no in present}
-    rows1 = pg.programme_rows_scale1()
-    # The duplicate payments are rows too: the plan leaves room for them.
-    planned = t.payments - len(an.DUPLICATES)
-    rows = dict(zip(present, money.split_exact(planned, [rows1[n] for n in present], 1), strict=True))
-    for no in pg.CORE_PROGRAMMES[1:]:  # enough recipients in the core funds for the anomalies
-        need = 8 * len(period_labels(programmes[no].schedule, year, 1)[0])
-        if rows[no] < need:
-            rows[pg.CORE_PROGRAMMES[0]] -= need - rows[no]
-            rows[no] = need
+    present = [p.no for p in pg.PROGRAMMES]
+    programmes = {p.no: p for p in pg.PROGRAMMES}
+    rows = _fund_rows(t)
     funds = {}
     for no in present:
         labels, months = period_labels(programmes[no].schedule, year, programmes[no].pay_month)
@@ -147,8 +210,9 @@ def build_plan(scale: float = 1.0, seed: int = 20070101, year: int = 2024) -> Pl
     heads = {area: max([units_of(n) for n in present if programmes[n].who == ("head", area)] or [1])
              for area in ("rural", "urban")}
     pop = Population(rng("people"), ids.IdFactory(rng("ids")), year)
-    n_townships = _township_count(scale, len(present), t)
-    pop.build(n_townships, math.ceil(heads["rural"] * 1.1) + 20, max(30, heads["urban"] * 8))
+    n_townships = len(names.TOWNSHIPS)  # every scale keeps every township
+    # At least a few dozen households a village, however small the county.
+    pop.build(n_townships, max(100 * n_townships, math.ceil(heads["rural"] * 1.1) + 20), max(30, heads["urban"] * 8))
     pools = {}
     for no in present:
         who = programmes[no].who
@@ -158,12 +222,15 @@ def build_plan(scale: float = 1.0, seed: int = 20070101, year: int = 2024) -> Pl
             pools[name] = make_pool(pop, who, math.ceil(max(users) * (1.35 if name == "disabled" else 1)))
     for no in present:
         make_units(pop, funds[no], rows[no], pools)
+    for no, towns in an.RECIPIENTS_IN.items():
+        _cover(pop, funds[no], towns, an.RECIPIENTS_PER_TOWNSHIP)
     plan = Plan(scale, seed, year, t, pop, [funds[n] for n in present])
     plan.townships = list(names.TOWNSHIPS[:n_townships])
     plan.relief_codes = [funds[n].code for n in present if "最低生活保障" in funds[n].programme.name
                          or "特困" in funds[n].programme.name]
     state, planted, pick = an.plant_payments(rng("anomalies"), funds, n_townships)
     plan.state = state
+    plan.decoys["payments_in_progress"] = an.plant_in_progress(rng("in-progress"), funds, state)
     _plan_money(plan, funds, rng)
     _plan_staffing(plan, funds, pick, rng)
     plan.anomalies.update(planted)
@@ -182,12 +249,16 @@ def _plan_money(plan: Plan, funds: dict[int, PersonFund], rng) -> None:
         p.status = "在建"
     # Bucketed disbursements: allocations + one unpaid + project tranches.
     delays = list(t.delays)
-    alloc_budget = sum(delays) - 1 - t.projects - math.ceil(0.15 * t.projects)
+    by_progress = math.ceil(0.15 * t.projects)  # projects paid in several tranches
+    alloc_budget = sum(delays) - 1 - t.projects - by_progress
     allocations, _ = disburse.plan_allocations(plan.person_funds, plan.state, alloc_budget, plan.townships)
     project_budget = sum(delays) - 1 - len(allocations)
-    if project_budget < t.projects:  # a very small county: one allocation per fund and township needs room
-        delays[0] += t.projects - project_budget
-        project_budget = t.projects
+    if project_budget < t.projects + by_progress:
+        # A smaller county: every fund still pays in many townships and each (fund, township)
+        # needs an allocation, so there are more disbursements than the scaled seed's; they
+        # fall into the buckets in the seed's proportions (931 : 126 : 161).
+        project_budget = t.projects + by_progress
+        delays = money.split_exact(len(allocations) + 1 + project_budget, list(pg.SEED_DELAYS), 1)
     tranches = disburse.plan_project_tranches(rng("tranches"), plan.project_plans, project_budget)
     shortfall = []
     for no, ti, excess in an.SHORTFALLS:

@@ -107,7 +107,8 @@ class _Rows:
         qty = fmt_quantity(u.quantity, "number" if v["amount"] == "number" else "plain")
         std = fmt_amount(u.standard, v["amount"] if v["amount"] != "comma" else "plain")
         amt = fmt_amount(amount, v["amount"])
-        day = None if status == "待发放" else fmt_date(self.paid_on(ti, p, later), v["date"])
+        unpaid = status in ("待发放", "发放中")  # not in the household's account yet
+        day = None if unpaid else fmt_date(self.paid_on(ti, p, later), v["date"])
         if wide:
             qty, amt, day = full_width(str(qty)), full_width(str(amt)), day and full_width(str(day))
         values = {
@@ -116,7 +117,7 @@ class _Rows:
             "household_no": u.household.no, "quantity": qty, "standard_yuan": std, "amount_yuan": amt,
             "paid_on": day, "bank_account": u.account, "card_status": v.get("status", {}).get(status, status),
             "fund_code": f.code, "year": self.plan.year, "period": f.labels[p],
-            "voucher_no": None if status == "待发放" else self.vouchers.get((ti, p)),
+            "voucher_no": None if unpaid else self.vouchers.get((ti, p)),
         }
         return [values[c] for c in self.cols]
 

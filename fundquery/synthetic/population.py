@@ -110,8 +110,8 @@ class Population:
     # -- places and households -------------------------------------------------
     def build(self, townships: int, rural_households: int, urban_households: int) -> None:
         rng = self.rng
-        n_villages = max(2 * townships, round(rural_households / 600))
-        n_communities = max(1, round(urban_households / 1500))
+        n_villages = max(4 * townships, round(rural_households / 600))
+        n_communities = max(3, round(urban_households / 1500))  # the seat and another town
         towns = [i for i in range(townships) if names.TOWNSHIPS[i].endswith("镇")]
         per_town = {i: 0 for i in towns}
         for k in range(n_communities):  # the seat takes the larger share
@@ -149,9 +149,9 @@ class Population:
     def households(self, area: str) -> list[Household]:
         return self.rural if area == "rural" else self.urban if area == "urban" else self.rural + self.urban
 
-    def alone(self, area: str, low: int, high: int) -> Household:
-        """A one-person household (特困 people mostly live alone)."""
-        places = [p for p in self.places if p.is_urban == (area == "urban")]
+    def alone(self, area: str, low: int, high: int, places: list[Place] | None = None) -> Household:
+        """A one-person household (特困 people mostly live alone), in one of ``places`` if given."""
+        places = places or [p for p in self.places if p.is_urban == (area == "urban")]
         head = self.person(low, high, "男" if self.rng.random() < 0.7 else "女")
         return self._household(self.rng.choice(places), head)
 

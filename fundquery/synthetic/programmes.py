@@ -118,11 +118,9 @@ PROGRAMMES = (
     Programme(35, "农村公路养护员补助", TR, "交通", "县级", "quarterly", ("one", 500, 3), 1_600, ("member", R, 30, 60, None, None), qty_alias="月数", policy="清交发〔2020〕3号"),
 )
 
-# Funds every scale keeps: the planted anomalies live in them.
+# The funds the planted anomalies live in; 1 is also the remainder fund that
+# gives up rows when a small county's floors take them.
 CORE_PROGRAMMES = (1, 2, 3, 4)
-# The order in which a smaller county keeps its funds.
-PROGRAMME_PRIORITY = (1, 2, 3, 4, 5, 6, 19, 7, 33, 12, 8, 16, 11, 10, 28, 13, 17, 24, 23, 18,
-                      31, 15, 9, 26, 34, 27, 14, 25, 35, 32, 29, 20, 22, 21, 30)
 # Relief funds: a person on the staff roll may not draw these (DESIGN.md §2, inspector).
 RELIEF_PROGRAMMES = (2, 3, 4, 27)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from . import ids
 from .money import split_exact
 from .population import Person, Population
+from .programmes import DEPARTMENTS
 
 # (name, agency_type, department, size weight)
 COUNTY_ORGANS = [(n, "行政", n if n.startswith("县") else "县委", w) for n, w in (
@@ -94,8 +95,16 @@ class StaffRow:
 
 
 def agency_catalogue(rng: random.Random, townships: list[str], villages: dict[int, list[str]], total: int) -> list[Agency]:
-    """``total`` agencies, interleaving organs, institutions and township bodies."""
-    town = [(p.format(t=t), kind, d.format(t=t), w) for t in townships for p, kind, d, w in TOWNSHIP_BODIES]
+    """``total`` agencies, interleaving organs, institutions and township bodies.
+
+    The departments with a published budget come first among the organs, and the
+    township bodies go round the townships (a government here, a finance office
+    there), so that a small county still has agencies all over it."""
+    n = len(TOWNSHIP_BODIES)
+    town = [(p.format(t=t), kind, d.format(t=t), w) for j in range(n) for ti, t in enumerate(townships)
+            for p, kind, d, w in (TOWNSHIP_BODIES[(j + ti) % n],)]
+    budgeted = {d for d, _, _ in DEPARTMENTS}
+    organs = sorted(COUNTY_ORGANS, key=lambda o: o[0] not in budgeted)
     fillers = []  # village schools and kindergartens, one township after another
     for j in range(max((len(v) for v in villages.values()), default=0) + 1):
         for ti, t in enumerate(townships):
@@ -104,7 +113,7 @@ def agency_catalogue(rng: random.Random, townships: list[str], villages: dict[in
                 fillers.append((f"{t}{vs[j][:-1]}小学", "事业", "县教育局", 11))
             elif j == len(vs):
                 fillers.append((f"{t}中心幼儿园", "事业", "县教育局", 10))
-    streams = [list(COUNTY_ORGANS), list(COUNTY_INSTITUTIONS), town, list(COUNTY_CANGONG), fillers]
+    streams = [organs, list(COUNTY_INSTITUTIONS), town, list(COUNTY_CANGONG), fillers]
     chosen, seen = [], set()
     while len(chosen) < total and any(streams):
         for s in streams:
