@@ -11,18 +11,6 @@ CREATE MACRO mask_name(n) AS CASE
     ELSE left(trim(n), 1) || repeat('*', length(trim(n)) - 2) || right(trim(n), 1)
 END;
 
--- The resident lookup.  DuckDB uses the ART index on payments.id_hash only
--- when that column is the whole WHERE clause (DESIGN.md §7), so the index
--- lookup is materialised first and the published-batch filter applied to
--- its few rows: 1.7 ms instead of 75 ms on 3 M rows.
-CREATE MACRO public_payments_of_id(h) AS TABLE
-    WITH hit AS MATERIALIZED (SELECT * FROM payments WHERE id_hash = h)
-    SELECT hit.* FROM hit WHERE hit.batch_id IN (SELECT batch_id FROM public_batches);
-
-CREATE MACRO public_payments_of_household(hh) AS TABLE
-    WITH hit AS MATERIALIZED (SELECT * FROM payments WHERE household_no = hh)
-    SELECT hit.* FROM hit WHERE hit.batch_id IN (SELECT batch_id FROM public_batches);
-
 -- The village notice (公示): masked names, no ID, bank or household numbers.
 CREATE VIEW public_notice_rows AS
 SELECT p.fund_code, p.year, p.period, p.township, p.village, p.village_group,

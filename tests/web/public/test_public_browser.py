@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from tests.web.conftest import running_server
-from tests.web.public.county import ID_KEY, RESIDENT
+from tests.web.public.county import ID_KEY, MULTI_READING, RESIDENT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -20,20 +21,25 @@ NOTICE = "/notices/2024/F001/城关镇/东风村"
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def county_server(county_template, tmp_path_factory):
-    """gunicorn on a copy of the published county, with a short kiosk idle time (instance config.py)."""
-    work = tmp_path_factory.mktemp("county-live")
+@contextmanager
+def _county_server(county_template, work: Path, **settings):
+    """gunicorn on a copy of the published county, configured through the instance's config.py."""
     db_path = work / "county.duckdb"
     shutil.copyfile(county_template[0], db_path)
     instance = work / "instance"
     instance.mkdir()
     (instance / "id_hash.key").write_text(ID_KEY.hex() + "\n")
-    (instance / "config.py").write_text(
-        f"KIOSK_IDLE_SECONDS = {IDLE_SECONDS}\nFINANCE_OFFICE_PHONE = '0710-1234567'\n"
-        "LOOKUP_RATE_LIMIT = '100 per minute'\n"
-    )
+    settings = {"KIOSK_IDLE_SECONDS": IDLE_SECONDS, "FINANCE_OFFICE_PHONE": "0710-1234567",
+                "LOOKUP_RATE_LIMIT": "100 per minute", **settings}
+    (instance / "config.py").write_text("".join(f"{k} = {v!r}\n" for k, v in settings.items()))
     with running_server(db_path, instance) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def county_server(county_template, tmp_path_factory):
+    """The county with a short kiosk idle time."""
+    with _county_server(county_template, tmp_path_factory.mktemp("county-live")) as server:
         yield server
 
 
@@ -142,3 +148,22 @@ def test_fund_page_draws_its_charts(browser, county_server, artifacts, size):
     _fits(page)
     context.close()
     assert problems == [], "console errors (a CSP violation shows up here)"
+
+
+def test_kiosk_takes_pinyin_initials_from_its_letter_keys(browser, county_template, tmp_path):
+    """With LOOKUP_PINYIN_INITIALS on, the name field gets letter keys; 单 may be typed D, S or C."""
+    with _county_server(county_template, tmp_path, LOOKUP_PINYIN_INITIALS=True, KIOSK_IDLE_SECONDS=60) as server:
+        context, page, problems = _page(browser, "1280")
+        page.goto(server.url + "/kiosk")
+        page.locator("#id_number").press_sequentially(MULTI_READING["id"])  # a physical keyboard
+        assert page.locator('[data-keys="letters"]').is_hidden()
+        page.locator("#name").click()
+        assert page.locator('[data-keys="letters"]').is_visible() and page.locator('[data-keys="digits"]').is_hidden()
+        for letter in "STF":
+            page.locator(f'[data-keys="letters"] .key[data-key="{letter}"]').click()
+        assert page.locator("#name").input_value() == "STF"
+        page.get_by_role("button", name="查询").click()
+        page.locator(".lookup-result").wait_for()
+        assert "单田芳" in page.locator(".lookup-result").inner_text()
+        context.close()
+    assert problems == []
