@@ -28,7 +28,7 @@ SELECT d.voucher_no, d.fund_code, f.fund_name, f.department, CAST(year(d.approve
        {_DELAY} AS delay_days,
        len(list_filter($delay_edges_days, lambda e: e < {_DELAY})) AS bucket,
        d.is_by_progress, d.reason,
-       d.is_by_progress OR d.reason IS NOT NULL AS is_excused
+       d.is_by_progress OR d.reason IS NOT NULL AS is_excused, 1 AS weight
 FROM live_disbursements d
 LEFT JOIN fund_info f USING (fund_code)
 WHERE d.disbursed_on IS NOT NULL AND d.disbursed_on <= $as_of
@@ -42,11 +42,11 @@ WHERE NOT is_excused AND delay_days > ($delay_edges_days)[len($delay_edges_days)
 ORDER BY delay_days DESC, voucher_no
 """  # noqa: S608
 
-# Second stage, per household payment: from disbursement to the household's account.
+# Second stage, per household payment (weight: payments that day): from disbursement to the account.
 PAYOUT_WAITS = f"""
 WITH {FUND_INFO}, {ALLOCATIONS}, {PAYMENT_LINKS}
 SELECT d.voucher_no, d.fund_code, d.fund_name, d.department, CAST(year(d.approved_on) AS INTEGER) AS year,
-       l.township, l.amount_yuan, l.wait_days,
+       l.township, l.amount_yuan, l.wait_days, l.payment_count AS weight,
        len(list_filter($delay_edges_days, lambda e: e < l.wait_days)) AS bucket
 FROM links l JOIN disbursed d USING (voucher_no)
 """  # noqa: S608
@@ -58,7 +58,7 @@ PAYOUT_DELAY = f"""
 WITH {FUND_INFO}, {ALLOCATIONS}, {PAYMENT_LINKS}
 SELECT d.voucher_no, d.fund_code, d.fund_name, d.department, CAST(year(d.approved_on) AS INTEGER) AS year,
        d.township, d.amount_yuan, d.approved_on, d.disbursed_on,
-       min(l.paid_on) AS first_paid_on, max(l.paid_on) AS last_paid_on, count(*) AS payment_count,
+       min(l.paid_on) AS first_paid_on, max(l.paid_on) AS last_paid_on, sum(l.payment_count) AS payment_count,
        min(l.wait_days) AS wait_days, date_diff('day', d.approved_on, min(l.paid_on)) AS total_days
 FROM links l JOIN disbursed d USING (voucher_no)
 GROUP BY d.voucher_no, d.fund_code, d.fund_name, d.department, d.township, d.amount_yuan, d.approved_on,
@@ -151,13 +151,13 @@ def distribution(
     """
     group = _GROUPS[by]
     if stage == "treasury":
-        source, weight = DISBURSEMENT_DELAYS, "CAST(is_excused AS INTEGER)"
+        source, explained = DISBURSEMENT_DELAYS, "CAST(is_excused AS INTEGER)"
     else:
-        source, weight = PAYOUT_WAITS, "0"
+        source, explained = PAYOUT_WAITS, "0"
     active = filters.active()
     where = " AND ".join(f"{k} = $f_{k}" for k in active) or "true"
     sql = f"""
-        SELECT {group} AS grp, bucket, count(*) AS count, sum(amount_yuan) AS amount_yuan, sum({weight}) AS explained
+        SELECT {group} AS grp, bucket, sum(weight) AS count, sum(amount_yuan) AS amount_yuan, sum({explained}) AS explained
         FROM ({source}) WHERE {where} GROUP BY ALL
     """  # noqa: S608
     values = bind(sql, {**params.sql_values(), **{f"f_{k}": v for k, v in active.items()}})

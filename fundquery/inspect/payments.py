@@ -7,17 +7,33 @@ from fundquery.inspect.sql import FUND_INFO
 
 # The same person, fund and period more than once, across every live batch.
 # A returned payment (退回) and the payment that replaced it are not a double.
+_PERIOD = "coalesce(p.period, CAST(p.year AS VARCHAR))"
+_NOT_RETURNED = "p.card_status IS DISTINCT FROM '退回'"
+
+_KEY_HASH = f"hash(p.id_hash, p.fund_code, p.year, {_PERIOD})"
+
+# Keys first, then the figures for those few.  Candidates are found by
+# sorting one 64-bit hash per row and comparing neighbours (on 10 M rows on
+# two cores this beat a GROUP BY with 10 M groups by about half); the second
+# step groups the candidates' rows by the real key, so a hash collision can
+# never make a finding.
 DUPLICATE_PAYMENT = f"""
-WITH {FUND_INFO}
+WITH {FUND_INFO},
+hashed AS (SELECT {_KEY_HASH} AS key_hash FROM live_payments p WHERE {_NOT_RETURNED}),
+candidates AS (
+    SELECT DISTINCT key_hash FROM (SELECT key_hash, lag(key_hash) OVER (ORDER BY key_hash) AS previous FROM hashed)
+    WHERE key_hash = previous
+)
 SELECT p.id_hash, any_value(p.id_masked) AS id_masked, arg_min(p.name, p.batch_id) AS name,
-       p.fund_code, f.fund_name, f.department, p.year, coalesce(p.period, CAST(p.year AS VARCHAR)) AS period,
+       p.fund_code, f.fund_name, f.department, p.year, {_PERIOD} AS period,
        min(p.township) AS township, string_agg(DISTINCT p.village, '、') AS villages,
        count(*) AS times_paid, sum(p.amount_yuan) AS amount_yuan,
        sum(p.amount_yuan) - max(p.amount_yuan) AS excess_yuan,
        string_agg(DISTINCT CAST(p.batch_id AS VARCHAR), ',') AS batches
-FROM live_payments p LEFT JOIN fund_info f USING (fund_code)
-WHERE p.card_status IS DISTINCT FROM '退回'
-GROUP BY p.id_hash, p.fund_code, f.fund_name, f.department, p.year, coalesce(p.period, CAST(p.year AS VARCHAR))
+FROM live_payments p
+LEFT JOIN fund_info f ON f.fund_code = p.fund_code
+WHERE {_NOT_RETURNED} AND {_KEY_HASH} IN (SELECT key_hash FROM candidates)
+GROUP BY p.id_hash, p.fund_code, f.fund_name, f.department, p.year, {_PERIOD}
 HAVING count(*) > 1
 ORDER BY excess_yuan DESC, p.fund_code, period
 """  # noqa: S608
