@@ -114,12 +114,10 @@ def withdraw(con: duckdb.DuckDBPyConnection, batch_id: int, *, actor: str, offic
 
 # --- what the public will see ---------------------------------------------------
 
-# Per kind: the columns shown publicly (names masked as public notices do:
-# first and last character kept), the amount column and what totals group by.
-_MASKED_NAME = (
-    "CASE WHEN length(name) <= 1 THEN '*' WHEN length(name) = 2 THEN left(name, 1) || '*'"
-    " ELSE left(name, 1) || repeat('*', length(name) - 2) || right(name, 1) END AS name"
-)
+# Per kind: the columns shown publicly (names masked by the public notices' own
+# rule, the mask_name macro of etl/sql/005_public.sql), the amount column and
+# what the totals group by.
+_MASKED_NAME = "mask_name(name) AS name"
 PUBLIC_VIEW: dict[str, tuple[str, str | None, str]] = {
     "payments": (f"fund_code, year, period, township, village, village_group, {_MASKED_NAME}, quantity,"
                  " standard_yuan, amount_yuan, paid_on, card_status", "amount_yuan", "township"),
