@@ -96,12 +96,13 @@ class LookupResult:
         }
 
 
-def _household_rows(own: list[dict[str, Any]], id_hash: str) -> list[dict[str, Any]]:
+def _household_rows(own: list[dict[str, Any]], id_hash: str, published: frozenset[int]) -> list[dict[str, Any]]:
     """Payments to the rest of each of the person's households (same number, township and village)."""
     places = {(r["household_no"], r["township"], r["village"]) for r in own if r["household_no"]}
     rows = []
     for number in sorted({p[0] for p in places}):
-        rows += [r for r in sql.payments_of_household(number, id_hash) if (number, r["township"], r["village"]) in places]
+        rows += [r for r in sql.payments_of_household(number, id_hash, published)
+                 if (number, r["township"], r["village"]) in places]
     return rows
 
 
@@ -121,12 +122,13 @@ def lookup(id_text: str, name_text: str) -> LookupResult | None:
     if number is None:
         return None
     id_hash = hasher()(number)
-    own = sql.payments_of_id(id_hash)
+    published = sql.published_batches()
+    own = sql.payments_of_id(id_hash, published["payments"])
     allow = bool(current_app.config.get("LOOKUP_PINYIN_INITIALS"))
     if not own or not any(name_matches(name_text, r["name"], allow_initials=allow) for r in own):
         return None
-    rows = own + _household_rows(own, id_hash)
-    names = sql.fund_names(sorted({r["fund_code"] for r in rows}))
+    rows = own + _household_rows(own, id_hash, published["payments"])
+    names = sql.fund_names(current_app.config["DATABASE"], published["funds"])
     rows.sort(key=lambda r: (-r["year"], r["fund_code"], r["period"] or "", str(r["paid_on"] or ""),
                              not r["is_own"], r["batch_id"], r["row_no"]))
     years = []

@@ -44,7 +44,7 @@ def render(template: str, data: dict[str, Any]) -> Response | str:
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the navigation."""
-    from fundquery import auth, formatting, limiter
+    from fundquery import audit_queue, auth, formatting, limiter
     from fundquery.views import (  # noqa: F401 (routes on public.bp)
         admin,
         assets,
@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
 
     auth.init_app(app)
     limiter.init_app(app)
+    audit_queue.init_app(app)
     formatting.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(opendata.api)

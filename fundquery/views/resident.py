@@ -12,9 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
-from etl.store import audit
 from fundquery import resident
-from fundquery.db import get_db
+from fundquery.audit_queue import lookup_audit
 from fundquery.limiter import limiter, lookup_limit
 from fundquery.views.pages import endpoint_url, page
 from fundquery.views.public import bp
@@ -71,8 +70,8 @@ def _lookup() -> Response:
         return _page(form, None, failed=True)
     result = resident.lookup(form.id_number.data or "", form.name.data or "")
     channel = CHANNELS[request.endpoint][0]
-    audit(get_db(), "public", "resident_lookup", None, channel=channel, found=result is not None,
-          payments=result.payment_count if result else 0)
+    lookup_audit("public", "resident_lookup", None, channel=channel, found=result is not None,
+                 payments=result.payment_count if result else 0)
     return _page(form, result, failed=result is None)
 
 

@@ -7,10 +7,14 @@ import re
 
 import pytest
 
+from etl.idnum import Hasher
+from etl.load import load_file, set_status
 from fundquery import create_app
-from fundquery.db import EXTENSION, query
+from fundquery.db import EXTENSION, get_db, query
+from tests.sheets import write_xlsx
 from tests.web.public.county import (
     ALL_IDS,
+    ID_KEY,
     MULTI_READING,
     NAMESAKE,
     RESIDENT,
@@ -193,3 +197,33 @@ def test_id_number_never_appears_in_a_response_url_or_log(county_client, caplog)
     for number in ALL_IDS:
         assert number not in everything
         assert number[6:14] + number[14:17] not in everything  # no birth date + sequence either
+
+
+def test_async_audit_writes_the_lines_in_batches(county_db):
+    app = create_app(county_config(county_db, LOOKUP_AUDIT_ASYNC=True))
+    client = app.test_client()
+    look_up(client, RESIDENT["id"], "张三")
+    look_up(client, RESIDENT["id"], "错名", "/kiosk")
+    writer = app.extensions["fundquery.audit_writer"]
+    writer.flush()  # the background thread would do it within half a second
+    with app.app_context():
+        rows = query("SELECT detail FROM audit_log WHERE action = 'resident_lookup' ORDER BY audit_id")
+    assert [('"found": true' in r["detail"], '"channel": "kiosk"' in r["detail"]) for r in rows] == [
+        (True, False), (False, True)]
+    app.extensions[EXTENSION].close()
+
+
+def test_fund_names_follow_a_replaced_catalogue(county_app, county_client, county, tmp_path):
+    """The lookup caches fund names per set of published catalogues: a replacement shows at once."""
+    assert "耕地地力保护补贴" in look_up(county_client, RESIDENT["id"], "张三").get_data(as_text=True)
+    rows = [["资金编码", "资金名称", "主管部门", "年度", "预算金额", "发放对象"],
+            ["F001", "耕地地力保护补贴(更正)", "县农业农村局", "2024", "1,000,000.00", "到人"],
+            ["F002", "城乡居民最低生活保障", "县民政局", "2024", "500,000.00", "到人"],
+            ["F003", "村道硬化", "县交通运输局", "2024", "2,000,000.00", "到项目"],
+            ["F004", "临时救助", "县民政局", "2023", "120,000.00", "到人"]]
+    with county_app.app_context():
+        result = load_file(get_db(), write_xlsx(tmp_path / "funds2.xlsx", rows), "funds", hasher=Hasher(ID_KEY),
+                           uploaded_by="tester", archive_dir=tmp_path / "uploads", replaces=county["funds"])
+        assert result.status == "loaded", result.as_json()
+        set_status(get_db(), result.batch, "publish", "reviewer")
+    assert "耕地地力保护补贴(更正)" in look_up(county_client, RESIDENT["id"], "张三").get_data(as_text=True)
