@@ -217,17 +217,17 @@ def _read_csv(path: Path, data: bytes, kind: str | None) -> Extract:
 def _finish(path: Path, fmt: str, sheet: str | None, encoding: str | None, match: HeaderMatch, table: pa.Table) -> Extract:
     rows_read = table.num_rows
     value_cols = [c for c in table.column_names if c != "_row"]
-    blank = pa.array([True] * table.num_rows) if not value_cols else None
+    blank = pa.array([True] * table.num_rows, pa.bool_()) if not value_cols else None
     for c in value_cols:
         is_null = pc.is_null(table[c])
         blank = is_null if blank is None else pc.and_(blank, is_null)
-    total = pa.array([False] * table.num_rows)
+    total = pa.array([False] * table.num_rows, pa.bool_())
     for c in value_cols:
         if not pc.any(pc.match_substring(table[c], "计")).as_py():  # cheap literal test first
             continue
         hit = pc.fill_null(pc.match_substring_regex(pc.replace_substring(table[c], " ", ""), _TOTAL_ROW_SQL), False)
         total = pc.or_(total, hit)
-    repeat = pa.array([bool(match.mapping)] * table.num_rows)
+    repeat = pa.array([bool(match.mapping)] * table.num_rows, pa.bool_())
     for pos in match.mapping.values():
         label = match.labels[pos]
         repeat = pc.and_(repeat, pc.fill_null(pc.equal(table[f"c{pos}"], label), False))

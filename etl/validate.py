@@ -80,6 +80,14 @@ def _structural(extract: Extract, report: Report) -> None:
             f"a header among: {', '.join(col.aliases)}",
         ))
         report.counts[("column_missing", col.name)] = 1
+    if not m.missing and extract.table.num_rows == 0:
+        report.findings.append(Finding(
+            header_row, "", None, "表头下面至少一行数据", "no_rows", "error",
+            f"第 {header_row} 行是表头，但下面没有任何数据行（空白模板？）",
+            f"row {header_row} is the header but no data rows follow it (an empty template?)",
+            "at least one data row under the header",
+        ))
+        report.counts[("no_rows", "")] = 1
     for name, pos in m.ambiguous:
         used = m.label(name)
         ignored = m.labels[pos] or ""

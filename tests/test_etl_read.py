@@ -233,3 +233,13 @@ def test_enum_values_as_written(tmp_path, load, store, written):
     result = load(write_xlsx(tmp_path / "f.xlsx", [FUNDS_HEADER, row]))
     assert result.status == "loaded", result.as_json()
     assert store.execute("SELECT pays_to FROM funds").fetchone()[0] == "persons"
+
+
+def test_header_only_file_loads_nothing_and_says_so(tmp_path, funds_loaded, load, store):
+    """An empty template uploaded as it is: a clear rejection, no crash."""
+    for path in (write_xlsx(tmp_path / "empty.xlsx", [["标题"], PAY_HEADER]), write_csv(tmp_path / "empty.csv", [PAY_HEADER, []])):
+        result = load(path)
+        assert result.status == "rejected", result.as_json()
+        (finding,) = result.report.errors
+        assert finding.rule == "no_rows" and "没有任何数据行" in finding.message
+    assert store.execute("SELECT count(*) FROM batches").fetchone() == (1,)
