@@ -41,8 +41,11 @@ def archive_dir() -> Path:
 
 
 def _make_app():
+    """The app for Flask's own commands (routes, shell); the instance keys are made on first use."""
     from fundquery import create_app
 
+    os.environ.setdefault("FUNDQUERY_INSTANCE", str(instance_dir().absolute()))
+    ensure_instance()
     return create_app()
 
 
