@@ -7,6 +7,8 @@ form history; every failure gets the same calm message.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Response, current_app, make_response, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -46,6 +48,7 @@ def _page(form: LookupForm, result: resident.LookupResult | None, failed: bool, 
         "message_url": endpoint_url("public.messages"),
         "pinyin_initials": bool(current_app.config.get("LOOKUP_PINYIN_INITIALS")),
         "idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", DEFAULT_KIOSK_IDLE_SECONDS)),
+        "printed_on": dt.date.today().isoformat(),
     }
     response = make_response(page(template, {**data, "form": form}, json_data=data), status)
     # A result must not stay in a shared browser's cache or history.
