@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from fundquery import charts, security
 from fundquery.queries import funds as fq
 from fundquery.queries import notices as nq
+from fundquery.queries import publication
 from fundquery.queries.datasets import DATASETS
 from fundquery.views.pages import args_of, page, pager, paging
 from fundquery.views.public import bp
@@ -58,6 +59,7 @@ def fund(year: int, fund_code: str) -> Response | str:
         "villages": villages,
         "months": months,
         "projects": fq.projects(fund_code),
+        "publications": publication.fund_publications(year, fund_code),
     }
     value_key = "paid_yuan" if found["pays_to"] == "persons" else "projects_yuan"
     chart_data = {

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 # ruff: noqa: F811  (pytest fixtures imported from tests.web.staffing are parameters here)
+from email.utils import parsedate_to_datetime
+
 from fundquery.queries import publication
 from tests.web.staffing import finance, funds_file, load, preview, staff_app, with_funds  # noqa: F401
 from tests.web.test_staff_review import _publish, loaded  # noqa: F401
@@ -21,3 +23,21 @@ def test_published_page_names_date_and_offices(staff_app, loaded):
         assert [r["kind"] for r in publication.fund_publications(2024, "F001")] == ["funds", "payments"]
         assert [r["kind"] for r in publication.fund_publications(2024, "F003")] == ["funds"]
         assert publication.fund_publications(2023, "F001") == []
+
+
+def test_fund_page_says_when_and_by_whom_each_dataset_was_published(staff_app, loaded):
+    _publish(loaded, 1)
+    _publish(loaded, 2)
+    client = staff_app.test_client()
+    published = {r["batch_id"]: r for r in client.get("/published?format=json").get_json()["datasets"]}
+    data = client.get("/funds/2024/F001?format=json").get_json()
+    assert sorted(p["batch_id"] for p in data["publications"]) == sorted(published)
+    html = client.get("/funds/2024/F001").get_data(as_text=True)
+    note = html[html.index('class="publication-note"'):]
+    for row in published.values():
+        day = parsedate_to_datetime(row["published_at"]).date().isoformat()
+        assert f"{day} 公开" in note
+    assert "公开单位：县政务公开办" in note and "数据提供：城关镇财政所" in note
+    # A fund with no published payments lists only its catalogue batch.
+    f003 = client.get("/funds/2024/F003?format=json").get_json()["publications"]
+    assert [p["kind"] for p in f003] == ["funds"]
