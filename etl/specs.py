@@ -189,7 +189,7 @@ _add(
             Column("name", _NAME, "text", True, "Name", example="张三"),
             Column("id_number", _ID, "id_number", True, "ID number", example="110105194912310021"),
             Column("household_no", ("户号", "户编号", "家庭编号"), "code", False, "Household no.", example="H0001"),
-            Column("quantity", ("数量", "面积", "补贴面积", "计税面积", "人数", "享受人数"), "decimal", False, "Quantity", example="8.5"),
+            Column("quantity", ("数量", "补贴数量", "面积", "补贴面积", "计税面积", "人数", "享受人数", "月数", "发放月数", "补贴月数", "头数", "补贴头数"), "decimal", False, "Quantity", example="8.5"),
             Column("standard_yuan", ("补助标准", "发放标准", "标准"), "amount", False, "Standard (yuan)", example="105.00"),
             Column("amount_yuan", ("发放金额", "补贴金额", "金额", "应发金额", "实发金额"), "amount", True, "Amount (yuan)", example="892.50"),
             Column("paid_on", ("发放日期", "发放时间", "到账日期"), "date", False, "Paid on", example="2024-03-15"),

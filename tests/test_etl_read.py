@@ -156,6 +156,16 @@ def test_header_aliases(tmp_path, funds_loaded, load, store):
         2024, "城关镇", "赵六", Decimal("300.00"))
 
 
+
+def test_months_and_head_counts_are_quantities(tmp_path, funds_loaded, load, store):
+    # 高龄津贴 rosters count months, livestock subsidies count head: both are the row's quantity.
+    for n, word in enumerate(("发放月数", "头数"), start=1):
+        header = ["资金代码", "年度", "乡镇", "村", "姓名", "身份证号", word, "补助标准", "发放金额"]
+        row = ["F001", "2024", "城关镇", "东风村", "钱七", make_id(seq=20 + n), "3", "100", "300"]
+        result = load(write_xlsx(tmp_path / f"q{n}.xlsx", [header, row]))
+        assert result.status == "loaded", result.as_json()
+    assert store.execute("SELECT DISTINCT quantity FROM payments").fetchall() == [(Decimal("3"),)]
+
 WIDE_TITLE = ["各单位编制与人员配备表"]
 WIDE_TOP = ["序号", "单位代码", "单位名称", "行政", None, None, None, "事业(参公)", None, None, None,
             "事业(其他)", None, None, None, "工勤", None, None, None]
