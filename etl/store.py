@@ -39,7 +39,9 @@ def migrations() -> list[tuple[int, str, str]]:
 SCHEMA_VERSION = max(v for v, _, _ in migrations())
 
 
-def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | os.PathLike | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open (creating and migrating if needed) the store at ``path``."""
     path = Path(path) if path is not None else default_db_path()
     if not read_only:
@@ -69,29 +71,37 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply every schema file newer than the store's version; return the version."""
+def migrate(con: duckdb.DuckDBPyConnection, files: list[tuple[int, str, str]] | None = None) -> int:
+    """Apply every schema file the store has not recorded yet; return the version.
+
+    Files are applied by what is missing, not by "newer than the highest", so a
+    file that reaches main after a higher-numbered one (two branches merged in
+    either order) is still applied to a store that already has the higher one.
+    """
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version ("
         " version INTEGER PRIMARY KEY, file_name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)"
     )
-    current = schema_version(con)
-    for version, name, sql in migrations():
-        if version <= current:
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
+    for version, name, sql in files if files is not None else migrations():
+        if version in applied:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql)
-            con.execute("INSERT INTO schema_version (version, file_name) VALUES (?, ?)", [version, name])
+            con.execute(
+                "INSERT INTO schema_version (version, file_name) VALUES (?, ?)", [version, name]
+            )
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
-        current = version
-    return current
+    return schema_version(con)
 
 
-def audit(con: duckdb.DuckDBPyConnection, actor: str, action: str, target: str | None = None, **detail) -> None:
+def audit(
+    con: duckdb.DuckDBPyConnection, actor: str, action: str, target: str | None = None, **detail
+) -> None:
     """Append one line to the audit log (never updated, never deleted)."""
     con.execute(
         "INSERT INTO audit_log (actor, action, target, detail) VALUES (?, ?, ?, ?)",
