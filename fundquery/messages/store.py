@@ -1,0 +1,196 @@
+"""Messages in the store: receive one (receipt and check code), read them back, check a code.
+
+The check code is six digits from ``secrets``; only its werkzeug hash is
+stored.  A wrong code and an unknown receipt number get the same answer
+(None), and after MAX_CODE_FAILURES wrong codes a receipt is locked for
+CODE_LOCK_MINUTES, so the million codes cannot be tried one by one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from etl.store import audit
+from fundquery.messages import CONTACT_REQUIRED, DEFAULT_WORKING_DAYS, TYPES, MessageError
+from fundquery.messages.deadlines import add_working_days
+
+MAX_BODY_CHARS = 2000
+MAX_NAME_CHARS = 20
+MAX_PLACE_CHARS = 40
+MAX_CODE_FAILURES = 10
+CODE_LOCK_MINUTES = 60
+RECEIPT = re.compile(r"^\d{4}-\d{6}$")
+PHONE = re.compile(r"^[0-9+\- ]{7,20}$")
+# Control characters other than newline and tab never reach the store.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DUMMY_HASH = generate_password_hash("000000")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    message_id: int
+    receipt_no: str
+    code: str  # shown once, on the receipt page; never stored
+    deadline_on: dt.date
+
+
+def rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def plain(text: str | None) -> str:
+    """The text without control characters, line ends normalised, trimmed."""
+    return _CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def event(con: duckdb.DuckDBPyConnection, message_id: int, actor: str, step: str, from_status: str | None,
+          to_status: str | None, note: str | None, now: dt.datetime) -> None:
+    con.execute(
+        "INSERT INTO message_events (message_id, logged_at, actor, step, from_status, to_status, note)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)", [message_id, now, actor, step, from_status, to_status, note])
+
+
+def _check_input(message_type: str, township: str, body: str, name: str, phone: str) -> None:
+    if message_type not in TYPES:
+        raise MessageError(f"留言类型应为 {'、'.join(TYPES)} 之一，收到“{message_type}”。"
+                           f" / The type must be one of {', '.join(TYPES)}; got “{message_type}”.")
+    if not township:
+        raise MessageError("请填写乡镇。/ The township is required.")
+    if not body:
+        raise MessageError("请填写留言内容。/ The message text is required.")
+    if len(body) > MAX_BODY_CHARS:
+        raise MessageError(f"留言内容最多 {MAX_BODY_CHARS} 字，现有 {len(body)} 字。"
+                           f" / The text may have at most {MAX_BODY_CHARS} characters; it has {len(body)}.")
+    if message_type in CONTACT_REQUIRED and not (name and phone):
+        raise MessageError("投诉需要留下姓名和电话，以便答复。/ A complaint needs a name and a phone number for the answer.")
+    if phone and not PHONE.match(phone):
+        raise MessageError(f"电话号码“{phone}”应为 7–20 位数字。/ The phone number “{phone}” should be 7–20 digits.")
+
+
+def submit(con: duckdb.DuckDBPyConnection, *, message_type: str, township: str, village: str | None, body: str,
+           fund_code: str | None = None, name: str | None = None, phone: str | None = None,
+           working_days: dict[str, int] | None = None, now: dt.datetime | None = None) -> Receipt:
+    """Receive one message; return its receipt number and (the only time it is known) its check code."""
+    now = now or dt.datetime.now()
+    township, village, fund_code = plain(township), plain(village) or None, plain(fund_code) or None
+    body, name, phone = plain(body), plain(name) or None, plain(phone) or None
+    _check_input(message_type, township, body, name or "", phone or "")
+    days = (working_days or DEFAULT_WORKING_DAYS).get(message_type, DEFAULT_WORKING_DAYS[message_type])
+    deadline, provisional = add_working_days(con, now.date(), days)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    con.execute("BEGIN TRANSACTION")
+    try:
+        message_id = con.execute("SELECT nextval('message_seq')").fetchone()[0]
+        receipt_no = f"{now.year}-{message_id:06d}"
+        con.execute(
+            "INSERT INTO messages (message_id, receipt_no, code_hash, message_type, township, village, fund_code,"
+            " body, sender_name, sender_phone, status, working_days, deadline_on, is_deadline_provisional,"
+            " is_listed, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?)",
+            [message_id, receipt_no, generate_password_hash(code), message_type, township, village, fund_code,
+             body, name, phone, days, deadline, provisional, message_type != "举报", now])
+        event(con, message_id, "public", "receive", None, "received", None, now)
+        # The audit line names the message, never the sender.
+        audit(con, "public", "message_receive", f"message:{receipt_no}", type=message_type, township=township,
+              fund_code=fund_code)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return Receipt(message_id, receipt_no, code, deadline)
+
+
+def get(con: duckdb.DuckDBPyConnection, message_id: int) -> dict[str, Any] | None:
+    found = rows(con.execute("SELECT * FROM messages WHERE message_id = ?", [message_id]))
+    return found[0] if found else None
+
+
+def events(con: duckdb.DuckDBPyConnection, message_id: int) -> list[dict[str, Any]]:
+    return rows(con.execute("SELECT * FROM message_events WHERE message_id = ? ORDER BY event_id", [message_id]))
+
+
+def links(con: duckdb.DuckDBPyConnection, message_id: int) -> list[dict[str, Any]]:
+    return rows(con.execute("SELECT * FROM message_links WHERE message_id = ? ORDER BY link_id", [message_id]))
+
+
+def check_code(con: duckdb.DuckDBPyConnection, receipt_no: str, code: str,
+               now: dt.datetime | None = None) -> dict[str, Any] | None:
+    """The message's public status and published reply, or None for any failure (same answer every time)."""
+    now = now or dt.datetime.now()
+    receipt_no, code = (receipt_no or "").strip(), (code or "").strip()
+    found = None
+    if RECEIPT.match(receipt_no):
+        found = rows(con.execute(
+            "SELECT message_id, receipt_no, code_hash, code_failures, code_locked_until, message_type, township,"
+            " village, fund_code, body, status, deadline_on, reply, received_at, published_at"
+            " FROM messages WHERE receipt_no = ?", [receipt_no]))
+    message = found[0] if found else None
+    if message is None:
+        check_password_hash(_DUMMY_HASH, code)  # as slow as a real check
+        return None
+    if message["code_locked_until"] is not None and message["code_locked_until"] > now:
+        check_password_hash(_DUMMY_HASH, code)
+        return None
+    if not (code.isdigit() and len(code) == 6 and check_password_hash(message["code_hash"], code)):
+        failures = message["code_failures"] + 1
+        locked = now + dt.timedelta(minutes=CODE_LOCK_MINUTES) if failures >= MAX_CODE_FAILURES else None
+        con.execute("UPDATE messages SET code_failures = ?, code_locked_until = ? WHERE message_id = ?",
+                    [0 if locked else failures, locked, message["message_id"]])
+        audit(con, "public", "message_code_wrong", f"message:{receipt_no}", locked=locked is not None)
+        return None
+    if message["code_failures"]:
+        con.execute("UPDATE messages SET code_failures = 0 WHERE message_id = ?", [message["message_id"]])
+    is_published = message["status"] == "published"
+    return {
+        "receipt_no": message["receipt_no"], "message_type": message["message_type"],
+        "township": message["township"], "village": message["village"], "fund_code": message["fund_code"],
+        "body": message["body"], "status": "published" if is_published else _public_status(message["status"]),
+        "deadline_on": message["deadline_on"], "received_at": message["received_at"],
+        "reply": message["reply"] if is_published else None,
+        "published_at": message["published_at"] if is_published else None,
+    }
+
+
+def _public_status(status: str) -> str:
+    """What the sender is told: the inner steps (answered, reviewed, sent back) read as "being handled"."""
+    return status if status in ("received", "registered", "published") else "routed"
+
+
+_QUEUE_SQL = (
+    "SELECT * FROM (SELECT message_id, receipt_no, message_type, township, village, fund_code, status, category,"
+    " department, deadline_on, is_deadline_provisional, received_at, published_at, is_escalated,"
+    " status <> 'published' AND deadline_on < ? AS is_overdue FROM messages) AS m"
+    " WHERE {where} ORDER BY is_overdue DESC, deadline_on, message_id"
+)
+
+
+def queue(con: duckdb.DuckDBPyConnection, *, status: str | None = None, department: str | None = None,
+          overdue_only: bool = False, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The desk's list: every message (no text), overdue ones marked."""
+    today = today or dt.date.today()
+    where, params = ["true"], [today]
+    if status:
+        where.append("status = ?")
+        params.append(status)
+    if department:
+        where.append("department = ?")
+        params.append(department)
+    if overdue_only:
+        where.append("is_overdue")
+    sql = _QUEUE_SQL.format(where=" AND ".join(where))  # noqa: S608 (fixed clauses, values as parameters)
+    return rows(con.execute(sql, params))
+
+
+def departments(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Departments a message can be routed to: finance users' offices and the funds' departments."""
+    found = con.execute(
+        "SELECT DISTINCT d FROM (SELECT office AS d FROM users WHERE office IS NOT NULL AND is_active"
+        " UNION SELECT department FROM live_funds WHERE department IS NOT NULL) ORDER BY d").fetchall()
+    return [r[0] for r in found]
