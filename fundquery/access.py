@@ -43,6 +43,11 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "api.rows",
         # the published 整改公示 (issue 5)
         "rectification.public_notices",
+        # consultations and complaints (issue 6)
+        "public.messages",
+        "public.message_new",
+        "public.message_receipt",
+        "public.message_status",
     }
 )
 
@@ -84,6 +89,20 @@ ROLE_ENDPOINTS: dict[str, frozenset[str]] = {
     "inspect.notice_publish": frozenset({REVIEWER}),
     "inspect.person": frozenset({INSPECTOR}),
     "inspect.person_reveal": frozenset({INSPECTOR}),
+    # the consultation and complaint desk (issue 6): the 公开办 (reviewer) registers, routes,
+    # reviews and publishes; the department in charge (finance, by office) answers;
+    # inspectors read, escalate and see the metrics.
+    "desk.index": frozenset({FINANCE, REVIEWER, INSPECTOR}),
+    "desk.message": frozenset({FINANCE, REVIEWER, INSPECTOR}),
+    "desk.register": frozenset({REVIEWER}),
+    "desk.route": frozenset({REVIEWER}),
+    "desk.answer": frozenset({FINANCE}),
+    "desk.review": frozenset({REVIEWER}),
+    "desk.publish": frozenset({REVIEWER}),
+    "desk.send_back": frozenset({REVIEWER}),
+    "desk.link": frozenset({FINANCE, REVIEWER}),
+    "desk.escalate": frozenset({REVIEWER, INSPECTOR}),
+    "desk.metrics": frozenset({REVIEWER, INSPECTOR}),
 }
 
 

@@ -153,5 +153,15 @@ DATASETS: dict[str, Dataset] = {
             "agency_name, staffing_type, batch_id, row_no",
             {"agency_name": "text"},
         ),
+        # 咨询投诉 (issue 6): published replies; the view has no name or phone column.
+        Dataset(
+            "messages", "咨询投诉答复", "Answered questions and complaints", "public_messages",
+            (Col("message_type", "类型", "Type"), TOWNSHIP, VILLAGE, FUND_CODE,
+             Col("category", "分类", "Category"), Col("department", "答复部门", "Answered by"),
+             Col("question", "问题", "Question"), Col("reply", "答复", "Reply"),
+             Col("received_on", "留言日期", "Received on", "date"), Col("replied_on", "答复日期", "Replied on", "date")),
+            "replied_on DESC, received_on DESC, township, question",
+            {"fund_code": "text", "township": "text", "message_type": "text"},
+        ),
     )
 }

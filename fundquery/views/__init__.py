@@ -52,6 +52,8 @@ def init_app(app: Flask) -> None:
         budgets,
         errors,
         funds,
+        message_desk,  # consultations and complaints (issue 6)
+        messages,
         opendata,
         public,
         publication,
@@ -79,6 +81,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(publication.bp)
     app.register_blueprint(inspect_views.bp)
     app.register_blueprint(inspect_views.public_bp)
+    app.register_blueprint(message_desk.bp)
     errors.init_app(app)
 
     @app.context_processor

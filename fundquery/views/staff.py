@@ -19,6 +19,7 @@ TASKS = (
     ("review.index", _l("审核公开"), _l("保密审查后公开批次，或撤回已公开的批次"), {"reviewer"}),
     ("review.timeliness", _l("公开时效"), _l("每个已公开批次从发放到公开经过的工作日"), {"reviewer", "inspector"}),
     ("inspect.index", _l("监督检查"), _l("资金发放差异报告与问题线索"), {"inspector"}),
+    ("desk.index", _l("咨询投诉办理"), _l("登记、转办、答复、审核公开群众留言"), {"finance", "reviewer", "inspector"}),
     ("admin.users", _l("用户管理"), _l("添加用户、分配角色、停用账号"), {"admin"}),
     ("admin.audit_log", _l("审计日志"), _l("登录、上传、公开等每一步操作的记录"), {"admin"}),
     ("admin.calendar", _l("节假日安排"), _l("按国务院通知载入每年的放假和调休安排"), {"admin"}),
