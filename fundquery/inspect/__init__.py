@@ -7,7 +7,7 @@ rows.  ``CATALOGUE`` lists them in the order the report page shows them.
 
 from __future__ import annotations
 
-from fundquery.inspect import delays, money, payments, publication, staffing
+from fundquery.inspect import delays, money, payments, publication, replies, staffing
 from fundquery.inspect.catalogue import Check, Filters, Params, Result, count, run
 
 CATALOGUE: tuple[Check, ...] = (
@@ -16,6 +16,7 @@ CATALOGUE: tuple[Check, ...] = (
     *payments.CHECKS,
     *staffing.CHECKS,
     *publication.CHECKS,
+    *replies.CHECKS,  # consultations and complaints (issue 6)
 )
 CHECKS: dict[str, Check] = {c.label: c for c in CATALOGUE}
 
