@@ -37,6 +37,7 @@ from fundquery.messages import (
     store,
     workflow,
 )
+from fundquery.security import chart_page
 from fundquery.views.messages import status_title
 from fundquery.views.staff import render_staff
 
@@ -281,6 +282,7 @@ def _bars(rows: list[dict[str, Any]], title: str) -> Markup | None:
 
 @bp.get("/metrics", endpoint="metrics")
 @roles_required("reviewer", "inspector")
+@chart_page
 def metrics_page() -> Response | str:
     """Received, answered, answered on time, median days to answer: by department and month, from the rows."""
     year = request.args.get("year", "")
