@@ -57,7 +57,7 @@ class RegisterForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    note = TextAreaField(_l("处理说明"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
 
 
 class AnswerForm(FlaskForm):
@@ -81,7 +81,7 @@ class LinkForm(FlaskForm):
     record_kind = SelectField(_l("记录类型"), choices=[SelectChoice(k, t) for k, t in LINK_KIND_TITLES.items()])
     batch_id = IntegerField(_l("批次"), validators=[DataRequired(), NumberRange(min=1)])
     row_no = IntegerField(_l("行号"), validators=[DataRequired(), NumberRange(min=1)])
-    note = StringField(_l("说明"), validators=[Optional(), Length(max=200)])
+    note = StringField(_l("处理说明"), validators=[Optional(), Length(max=200)])
 
 
 class EscalateForm(FlaskForm):

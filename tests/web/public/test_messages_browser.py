@@ -9,6 +9,7 @@ Screenshots of every page, in Chinese and English, go to tests/artifacts/.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 
@@ -16,6 +17,8 @@ import pytest
 
 from etl.store import connect
 from fundquery import accounts
+from fundquery.messages import store as message_store
+from fundquery.messages import workflow
 from tests.web.conftest import running_server
 from tests.web.public.county import ID_KEY, RESIDENT
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
@@ -23,6 +26,33 @@ from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
 BODY = "我家2024年9月的耕地地力保护补贴比3月多了一分钱，是不是算错了？"
+
+
+# Earlier messages, so the queue and the metrics have something to show:
+# (department, received, answered and published or None, type, fund)
+EARLIER = [
+    ("城关镇财政所", dt.datetime(2026, 9, 7, 9), dt.datetime(2026, 9, 8, 15), "咨询", "F001"),
+    ("城关镇财政所", dt.datetime(2026, 9, 30, 9), dt.datetime(2026, 10, 13, 10), "投诉", "F001"),
+    ("县民政局", dt.datetime(2026, 10, 12, 9), dt.datetime(2026, 10, 14, 11), "咨询", "F002"),
+    ("县民政局", dt.datetime(2026, 11, 2, 9), None, "建议", "F002"),
+    ("城关镇财政所", dt.datetime(2026, 11, 16, 9), dt.datetime(2026, 11, 18, 9), "咨询", None),
+]
+
+
+def _seed(con) -> None:
+    for department, received, published, kind, fund in EARLIER:
+        r = message_store.submit(con, message_type=kind, township="城关镇", village="红旗村", fund_code=fund,
+                                 body=f"{kind}：{fund or '政策'}的发放时间和标准是什么？", name="王五",
+                                 phone="13800000000", now=received)
+        workflow.register(con, r.message_id, category="补贴发放", department=department, working_days=3,
+                          actor="zhao", now=received)
+        workflow.route(con, r.message_id, actor="zhao", now=received)
+        if published:
+            workflow.answer(con, r.message_id, reply="按年度计划，每季度末发放，标准见资金公开页。", actor="wang",
+                            office=department, now=published)
+            workflow.review(con, r.message_id, public_body=f"{kind}：发放时间和标准是什么？", is_listed=True,
+                            actor="zhao", now=published)
+            workflow.publish(con, r.message_id, actor="zhao", now=published)
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +66,7 @@ def server(county_template, tmp_path_factory):
     con = connect(db)
     accounts.create(con, "zhao", PASSWORD, ["reviewer"], office="县政务公开办", actor="test")
     accounts.create(con, "wang", PASSWORD, ["finance"], office="城关镇财政所", actor="test")
+    _seed(con)
     con.close()
     with running_server(db, instance) as live:
         yield live
@@ -116,7 +147,7 @@ def test_a_complaint_from_a_lookup_to_a_published_reply(browser, server, artifac
     desk.get_by_label("办理时限（工作日）").fill("3")
     desk.get_by_role("button", name="登记").click()
     desk.get_by_role("button", name="转交 城关镇财政所 办理").click()
-    assert "已转办" in desk.locator(".panel").inner_text()
+    assert "已转办" in desk.locator(".panel").first.inner_text()
 
     # The township finance office answers.
     office_ctx, office, office_problems = _context(browser)
@@ -126,14 +157,14 @@ def test_a_complaint_from_a_lookup_to_a_published_reply(browser, server, artifac
     assert RESIDENT["name"] in office.inner_text("body")  # staff see the sender
     office.get_by_label("答复内容").fill("经核实，9月按8.5亩、每亩105元计发892.51元，多出的一分钱为尾差，已在下期扣回。")
     office.get_by_role("button", name="提交答复").click()
-    assert "已答复待审核" in office.locator(".panel").inner_text()
+    assert "已答复待审核" in office.locator(".panel").first.inner_text()
     _shoot(office, artifacts, "slip")
 
     # The reviewer reviews and publishes.
     desk.reload()
     desk.get_by_role("button", name="审核通过").click()
     desk.get_by_role("button", name="公开答复").click()
-    assert "已答复" in desk.locator(".panel").inner_text()
+    assert "已答复" in desk.locator(".panel").first.inner_text()
     desk.goto(url + "/staff/messages/metrics")
     desk.wait_for_selector("#chart-department .main-svg")
     _shoot(desk, artifacts, "metrics")
