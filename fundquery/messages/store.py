@@ -194,3 +194,10 @@ def departments(con: duckdb.DuckDBPyConnection) -> list[str]:
         "SELECT DISTINCT d FROM (SELECT office AS d FROM users WHERE office IS NOT NULL AND is_active"
         " UNION SELECT department FROM live_funds WHERE department IS NOT NULL) ORDER BY d").fetchall()
     return [r[0] for r in found]
+
+
+def has_answerer(con: duckdb.DuckDBPyConnection, department: str) -> bool:
+    """Whether an active finance user belongs to ``department`` (who else could answer?)."""
+    return con.execute(
+        "SELECT count(*) FROM users u JOIN user_roles r USING (user_id)"
+        " WHERE u.office = ? AND u.is_active AND r.role = 'finance'", [department]).fetchone()[0] > 0

@@ -135,6 +135,9 @@ def review(con: duckdb.DuckDBPyConnection, message_id: int, *, public_body: str,
     now = now or dt.datetime.now()
     message = _message(con, message_id)
     _can(message, "review")
+    if actor == message["answered_by"]:
+        raise MessageError(f"答复由 {actor} 本人撰写，须由另一位审核人员审核。"
+                           f" / {actor} wrote the reply: another reviewer must review it.")
     public_body = redact(plain(public_body))
     if not public_body:
         raise MessageError("请填写公开的问题内容。/ The question as published is required.")

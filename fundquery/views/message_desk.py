@@ -198,9 +198,14 @@ def _take(message_id: int, form: FlaskForm, step) -> Response:
 @roles_required("reviewer")
 def register(message_id: int) -> Response:
     form = RegisterForm()
-    return _take(message_id, form, lambda: workflow.register(
+    response = _take(message_id, form, lambda: workflow.register(
         get_db(), message_id, category=form.category.data, department=form.department.data,
         working_days=form.working_days.data, actor=current_user.username, note=form.note.data))
+    department = (form.department.data or "").strip()
+    if department and not store.has_answerer(get_db(), department):
+        flash(_("注意：还没有单位为“%(dept)s”的财政用户，没有人能答复这条留言。请联系管理员添加。", dept=department),
+              "error")
+    return response
 
 
 @bp.post("/<int:message_id>/route")

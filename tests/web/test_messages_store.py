@@ -201,3 +201,11 @@ def test_registering_recounts_the_deadline_from_receipt(con):
     with pytest.raises(MessageError, match="1–60"):
         workflow.register(con, _complaint(con).message_id, category="其他", department="x", working_days=0,
                           actor="desk")
+
+
+def test_the_author_of_a_reply_cannot_review_it(con):
+    receipt = _complaint(con)
+    _through(con, receipt, "answer")  # answered by "wang"
+    with pytest.raises(MessageError, match="另一位审核人员"):
+        workflow.review(con, receipt.message_id, public_body="x", is_listed=True, actor="wang")
+    assert store.get(con, receipt.message_id)["status"] == "answered"

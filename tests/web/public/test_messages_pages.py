@@ -95,6 +95,9 @@ def test_the_lookup_result_and_the_notice_link_to_the_form(county_client):
                                               "name": RESIDENT["name"]}).get_data(as_text=True)
     assert "对此有疑问？留言" in html
     assert "/messages/new?fund_code=F001&amp;township=%E5%9F%8E%E5%85%B3%E9%95%87" in html
+    kiosk = county_client.post("/kiosk", data={"csrf_token": token, "id_number": RESIDENT["id"],
+                                               "name": RESIDENT["name"]}).get_data(as_text=True)
+    assert "/messages/new?fund_code=F001" in kiosk
     failed = county_client.post("/query", data={"csrf_token": token, "id_number": "x", "name": "y"})
     assert 'href="/messages/new"' in failed.get_data(as_text=True)
     notice = county_client.get("/notices/2024/F001/城关镇/东风村").get_data(as_text=True)
@@ -191,6 +194,10 @@ def test_desk_refusals(county_app, county_client, staff):
     receipt_no, _code = _receipt(county_client)
     mid = _message_id(county_app, receipt_no)
     desk, wang, li, zhou = staff["desk"], staff["wang"], staff["li"], staff["zhou"]
+    # A department without any finance user: registered, with a warning that nobody can answer yet.
+    other = _send(county_client) and _receipt(county_client)[0]
+    _step(desk, _message_id(county_app, other), "register", category="其他", department="县林业局", working_days="3")
+    assert "没有人能答复" in desk.get(f"/staff/messages/{_message_id(county_app, other)}").get_data(as_text=True)
     # Finance cannot register; a department sees nothing until the message is its own.
     assert _step(wang, mid, "register", category="其他", department="城关镇财政所", working_days="3").status_code == 403
     assert wang.get(f"/staff/messages/{mid}").status_code == 404
