@@ -187,6 +187,21 @@ def test_a_complaint_from_a_lookup_to_a_published_reply(browser, server, artifac
     page.goto(url + "/messages/receipt")  # shown once: now the status form
     assert code not in page.inner_text("body")
 
+    # The same in English: a question, its receipt and its status.
+    page.goto(url + "/messages/new?lang=en&fund_code=F002&township=城关镇&village=东风村")
+    page.get_by_label("Question").check()
+    page.locator("#body").fill("When is the 2024 minimum living allowance paid?")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url("**/messages/receipt")
+    page.screenshot(path=artifacts / "messages-receipt-en.png", full_page=True)
+    receipt_en, code_en = page.locator("#receipt-no").inner_text(), page.locator("#receipt-code").inner_text()
+    page.get_by_role("link", name="Check a message's progress").click()
+    page.locator("#receipt_no").fill(receipt_en)
+    page.locator("#code").fill(code_en)
+    page.get_by_role("button", name="Look up").click()
+    assert "Received" in page.inner_text("body")
+    page.screenshot(path=artifacts / "messages-status-en.png", full_page=True)
+
     assert problems == [] and desk_problems == [] and office_problems == []
     for context in (resident, desk_ctx, office_ctx):
         context.close()
