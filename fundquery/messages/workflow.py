@@ -126,7 +126,8 @@ def answer(con: duckdb.DuckDBPyConnection, message_id: int, *, reply: str, actor
         raise MessageError("请填写答复内容。/ The reply is required.")
     if len(reply) > MAX_BODY_CHARS:
         raise MessageError(f"答复最多 {MAX_BODY_CHARS} 字。/ The reply may have at most {MAX_BODY_CHARS} characters.")
-    _step(con, message, "answer", actor, now, None, {"reply": reply, "answered_at": now, "answered_by": actor})
+    # The event keeps each answer's text: a reply sent back and rewritten stays in the history.
+    _step(con, message, "answer", actor, now, reply, {"reply": reply, "answered_at": now, "answered_by": actor})
 
 
 def review(con: duckdb.DuckDBPyConnection, message_id: int, *, public_body: str, is_listed: bool, actor: str,

@@ -191,6 +191,8 @@ def test_send_back_needs_a_note_then_the_department_answers_again(con):
     assert store.get(con, receipt.message_id)["status"] == "answered"
     notes = [e["note"] for e in store.events(con, receipt.message_id) if e["step"] == "send_back"]
     assert notes == ["请写明补发日期。"]
+    answers = [e["note"] for e in store.events(con, receipt.message_id) if e["step"] == "answer"]
+    assert answers == ["已核实，10月补发。", "10月15日补发。"]
 
 
 def test_registering_recounts_the_deadline_from_receipt(con):
