@@ -50,6 +50,17 @@ def status_limit() -> str:
     return current_app.config.get("MESSAGE_STATUS_RATE_LIMIT", DEFAULT_STATUS_RATE_LIMIT)
 
 
+def kiosk_mode() -> dict | None:
+    """On a query-point kiosk (?kiosk=1): its idle time and start page, for the idle reset."""
+    if request.args.get("kiosk") != "1":
+        return None
+    return {"idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", 60)), "start_url": url_for("public.kiosk")}
+
+
+def _kiosk_args() -> dict[str, str]:
+    return {"kiosk": "1"} if request.args.get("kiosk") == "1" else {}
+
+
 def status_title(code: str) -> str:
     return STATUS_EN[code] if current_language() == "en" else STATUS_ZH[code]
 
@@ -61,7 +72,7 @@ class MessageForm(FlaskForm):
                            render_kw={"maxlength": message_store.MAX_PLACE_CHARS, "list": "townships"})
     village = StringField(_l("村(社区)"), validators=[Optional(), Length(max=message_store.MAX_PLACE_CHARS)],
                           render_kw={"maxlength": message_store.MAX_PLACE_CHARS})
-    fund_code = SelectField(_l("涉及的资金（可不选）"), choices=[])
+    fund_code = SelectField(_l("涉及的资金（可不选）"), choices=[], default="")
     body = TextAreaField(_l("留言内容"), validators=[
         DataRequired(_l("请填写留言内容。")),
         Length(max=message_store.MAX_BODY_CHARS, message=_l("留言内容最多 %(max)d 字。"))],
@@ -120,12 +131,13 @@ def message_new() -> Response | str:
             # The code goes to this browser once, through the signed session, never in a URL.
             session["message_receipt"] = {"receipt_no": receipt.receipt_no, "code": receipt.code,
                                           "deadline_on": receipt.deadline_on.isoformat()}
-            return redirect(url_for("public.message_receipt"))
+            return redirect(url_for("public.message_receipt", **_kiosk_args()))
     elif request.method == "POST":
         status = 400
     data = {"townships": choices["townships"], "types": list(TYPES),
             "contact_required": sorted(CONTACT_REQUIRED), "max_body_chars": message_store.MAX_BODY_CHARS}
-    return make_response(page("public/message_new.html", {**data, "form": form}, json_data=data), status)
+    return make_response(page("public/message_new.html", {**data, "form": form, "kiosk": kiosk_mode()},
+                              json_data=data), status)
 
 
 @bp.get("/messages/receipt")
@@ -133,8 +145,11 @@ def message_receipt() -> Response | str:
     """回执: the receipt number and the check code, shown once."""
     receipt = session.pop("message_receipt", None)
     if receipt is None:
-        return redirect(url_for("public.message_status"))
-    response = make_response(page("public/message_receipt.html", {"receipt": receipt}))
+        return redirect(url_for("public.message_status", **_kiosk_args()))
+    response = make_response(page("public/message_receipt.html", {"receipt": receipt, "kiosk": kiosk_mode(),
+                                                                  "status_url": url_for("public.message_status",
+                                                                                        **_kiosk_args())},
+                                  json_data={"receipt": receipt}))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -153,7 +168,8 @@ def message_status() -> Response | str:
         found["status_title"] = status_title(found["status"])
     form.code.data = ""
     data = {"found": found, "failed": failed}
-    response = make_response(page("public/message_status.html", {**data, "form": form}, json_data=data),
+    response = make_response(page("public/message_status.html", {**data, "form": form, "kiosk": kiosk_mode()},
+                                  json_data=data),
                              200 if not failed else 404)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -25,6 +25,7 @@ from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
+IDLE_SECONDS = 3
 BODY = "我家2024年9月的耕地地力保护补贴比3月多了一分钱，是不是算错了？"
 
 
@@ -62,7 +63,7 @@ def server(county_template, tmp_path_factory):
     shutil.copyfile(county_template[0], db)
     instance.mkdir()
     (instance / "id_hash.key").write_text(ID_KEY.hex() + "\n")
-    (instance / "config.py").write_text('LOOKUP_RATE_LIMIT = "100 per minute"\n')
+    (instance / "config.py").write_text(f'LOOKUP_RATE_LIMIT = "100 per minute"\nKIOSK_IDLE_SECONDS = {IDLE_SECONDS}\n')
     con = connect(db)
     accounts.create(con, "zhao", PASSWORD, ["reviewer"], office="县政务公开办", actor="test")
     accounts.create(con, "wang", PASSWORD, ["finance"], office="城关镇财政所", actor="test")
@@ -205,3 +206,20 @@ def test_a_complaint_from_a_lookup_to_a_published_reply(browser, server, artifac
     assert problems == [] and desk_problems == [] and office_problems == []
     for context in (resident, desk_ctx, office_ctx):
         context.close()
+
+
+def test_a_message_left_at_a_kiosk_clears_itself(browser, server):
+    context, page, problems = _context(browser)
+    page.goto(server.url + "/kiosk")
+    page.locator("#id_number").fill(RESIDENT["id"])
+    page.locator("#name").fill(RESIDENT["name"])
+    page.get_by_role("button", name="查询").click()
+    page.get_by_role("link", name="对此有疑问？留言").first.click()
+    page.wait_for_url("**/messages/new?**kiosk=1**")
+    page.locator("#name").fill("张三")
+    page.locator("#phone").fill("13912345678")
+    # Nobody touches the screen: the kiosk's start page comes back, the name and phone gone.
+    page.wait_for_url("**/kiosk", timeout=(IDLE_SECONDS + 5) * 1000)
+    assert "13912345678" not in page.content()
+    assert problems == []
+    context.close()

@@ -97,7 +97,7 @@ def test_the_lookup_result_and_the_notice_link_to_the_form(county_client):
     assert "/messages/new?fund_code=F001&amp;township=%E5%9F%8E%E5%85%B3%E9%95%87" in html
     kiosk = county_client.post("/kiosk", data={"csrf_token": token, "id_number": RESIDENT["id"],
                                                "name": RESIDENT["name"]}).get_data(as_text=True)
-    assert "/messages/new?fund_code=F001" in kiosk
+    assert "/messages/new?fund_code=F001" in kiosk and "kiosk=1" in kiosk and "kiosk=1" not in html
     failed = county_client.post("/query", data={"csrf_token": token, "id_number": "x", "name": "y"})
     assert 'href="/messages/new"' in failed.get_data(as_text=True)
     notice = county_client.get("/notices/2024/F001/城关镇/东风村").get_data(as_text=True)
@@ -285,3 +285,15 @@ def test_overdue_messages_are_marked_in_the_queue(county_app, county_client, sta
     assert "已超期" in staff["desk"].get("/staff/messages/").get_data(as_text=True)
     # The department sees its own only.
     assert staff["wang"].get("/staff/messages/?format=json").get_json()["messages"] == []
+
+
+def test_from_a_kiosk_the_form_and_the_receipt_clear_themselves(county_client):
+    form = county_client.get("/messages/new?kiosk=1&fund_code=F001").get_data(as_text=True)
+    assert 'data-kiosk-idle data-idle-seconds="60" data-start-url="/kiosk"' in form
+    assert "data-kiosk-idle" not in county_client.get("/messages/new").get_data(as_text=True)
+    token = csrf_token(county_client, "/messages/new?kiosk=1")
+    sent = county_client.post("/messages/new?kiosk=1", data={
+        "csrf_token": token, "message_type": "咨询", "township": "城关镇", "body": "什么时候发？"})
+    assert sent.status_code == 302 and sent.location.endswith("/messages/receipt?kiosk=1")
+    receipt = county_client.get(sent.location).get_data(as_text=True)
+    assert "data-kiosk-idle" in receipt and "/messages/status?kiosk=1" in receipt
