@@ -16,7 +16,7 @@ from wtforms import StringField
 
 from fundquery import resident
 from fundquery.audit_queue import lookup_audit
-from fundquery.limiter import limiter, lookup_limit
+from fundquery.limiter import everybody, limiter, lookup_global_limit, lookup_limit
 from fundquery.views.pages import endpoint_url, page
 from fundquery.views.public import bp
 
@@ -78,11 +78,16 @@ def _lookup() -> Response:
     return _page(form, result, failed=result is None)
 
 
+# Per client address, and all clients together (fundquery/limiter.py).  The global budget counts
+# only lookups that were answered: one client over its own limit does not use up everybody's.
 _limit = limiter.shared_limit(lookup_limit, scope="resident-lookup", methods=["POST"])
+_global_limit = limiter.shared_limit(lookup_global_limit, scope="resident-lookup-all", key_func=everybody,
+                                     methods=["POST"], deduct_when=lambda response: response.status_code != 429)
 
 
 @bp.route("/query", methods=["GET", "POST"])
 @_limit
+@_global_limit
 def query() -> Response:
     """补贴查询: a resident's own and household's subsidies."""
     return _lookup()
@@ -90,6 +95,7 @@ def query() -> Response:
 
 @bp.route("/kiosk", methods=["GET", "POST"])
 @_limit
+@_global_limit
 def kiosk() -> Response:
     """The same lookup in the touch-screen layout, with keypad, print and idle reset."""
     return _lookup()
