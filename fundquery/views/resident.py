@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, current_app, make_response, request
+from flask import Response, current_app, make_response, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -22,6 +22,7 @@ from fundquery.views.public import bp
 
 DEFAULT_KIOSK_IDLE_SECONDS = 60
 CHANNELS = {"public.query": ("query", "public/query.html"), "public.kiosk": ("kiosk", "kiosk/kiosk.html")}
+PERSONAL_ARGS = ("id_number", "name", "csrf_token")
 NO_FORM_HISTORY = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
 
 
@@ -68,6 +69,11 @@ def _rate_limited(_exc: Exception) -> Response:
 def _lookup() -> Response:
     form = LookupForm()
     if request.method == "GET":
+        if any(key in request.args for key in PERSONAL_ARGS):
+            # Never looked up from a URL; sent back to the bare form so the number leaves the
+            # address bar and is not copied into the page's links.
+            kept = {k: v for k, v in request.args.items() if k in ("lang", "format")}
+            return redirect(url_for(request.endpoint, **kept), 303)
         return _page(form, None, failed=False)
     if not form.validate_on_submit():  # a CSRF failure is handled as an expired page elsewhere
         return _page(form, None, failed=True)
