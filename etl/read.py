@@ -234,6 +234,7 @@ def _read_csv(path: Path, data: bytes, kind: str | None) -> Extract:
         del text
         columns = {f"c{i}": "VARCHAR" for i in range(width)}
         con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")  # stdout carries `fundquery load --json`
         try:
             raw = _duckdb_csv(con, utf8, delimiter, columns, parallel=True)
         except duckdb.Error as exc:
