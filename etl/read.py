@@ -106,25 +106,29 @@ def _no_header(name: str, kind: str | None) -> UnreadableFile:
     )
 
 
-def read(path: str | Path, kind: str | None = None) -> Extract:
-    """Read ``path`` for ``kind`` (None: guess the kind from the headers)."""
+def read(path: str | Path, kind: str | None = None, *, name: str | None = None) -> Extract:
+    """Read ``path`` for ``kind`` (None: guess the kind from the headers); messages call the file ``name``.
+
+    ``name`` is the name the user knows the file by (a web upload is staged under its digest).
+    """
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"无法打开文件 {path}：{exc.strerror} / Cannot open {path}.") from exc
-    fmt = sniff_format(data, path.name)
+    name = name or path.name
+    fmt = sniff_format(data, name)
     if fmt == "csv":
-        return _read_csv(path, data, kind)
+        return _read_csv(path, data, kind, name)
     del data
     if fmt == "xlsx":
-        check_container(path)
-    return _read_workbook(path, fmt, kind)
+        check_container(path, name)
+    return _read_workbook(path, fmt, kind, name)
 
 
-def check_container(path: Path) -> None:
+def check_container(path: Path, name: str | None = None) -> None:
     """Refuse a damaged zip or a zip bomb before any part of it is inflated."""
-    name = path.name
+    name = name or path.name
     try:
         with zipfile.ZipFile(path) as container:
             parts = container.infolist()
@@ -155,7 +159,7 @@ def check_container(path: Path) -> None:
 # --- workbooks -------------------------------------------------------------
 
 
-def _read_workbook(path: Path, fmt: str, kind: str | None) -> Extract:
+def _read_workbook(path: Path, fmt: str, kind: str | None, name: str) -> Extract:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         best = None
@@ -166,7 +170,7 @@ def _read_workbook(path: Path, fmt: str, kind: str | None) -> Extract:
             if match and (best is None or match.score > best[1].score):
                 best = (sheet, match)
         if best is None:
-            raise _no_header(path.name, kind)
+            raise _no_header(name, kind)
         sheet, match = best
         first_row_no = sheet.start[0] + 1 if sheet.start else 1
         rows = itertools.islice(sheet.iter_rows(), match.data_start, None)
@@ -175,8 +179,8 @@ def _read_workbook(path: Path, fmt: str, kind: str | None) -> Extract:
         if isinstance(exc, UnreadableFile):
             raise
         raise UnreadableFile(
-            f"文件 {path.name} 看起来是 Excel 文件，但已损坏或无法读取（{exc}）。"
-            f" / {path.name} looks like an Excel file but is damaged or unreadable."
+            f"文件 {name} 看起来是 Excel 文件，但已损坏或无法读取（{exc}）。"
+            f" / {name} looks like an Excel file but is damaged or unreadable."
         ) from exc
     return _finish(path, fmt, sheet.name, None, match, table)
 
@@ -215,8 +219,8 @@ def _columns(rows, match: HeaderMatch, first_row_no: int) -> pa.Table:
 # --- csv ---------------------------------------------------------------------
 
 
-def _read_csv(path: Path, data: bytes, kind: str | None) -> Extract:
-    text, encoding = decode(data, path.name)
+def _read_csv(path: Path, data: bytes, kind: str | None, name: str) -> Extract:
+    text, encoding = decode(data, name)
     del data
     first_lines = text[: 200_000].splitlines()[: HEAD_ROWS + 2]
     sample = "\n".join(first_lines)
@@ -224,7 +228,7 @@ def _read_csv(path: Path, data: bytes, kind: str | None) -> Extract:
     head = [[norm(v) for v in row] for row in csv.reader(io.StringIO(sample), delimiter=delimiter)][:HEAD_ROWS]
     match = detect(head, kind)
     if match is None:
-        raise _no_header(path.name, kind)
+        raise _no_header(name, kind)
     width = max(len(match.labels), max((len(r) for r in head), default=0))
     # DuckDB skips empty lines; keep them (as one empty field) so row numbers stay those of the file.
     text = re.sub(r"(?m)^[ \t]*$", delimiter, text.replace("\r\n", "\n").rstrip())
@@ -239,13 +243,13 @@ def _read_csv(path: Path, data: bytes, kind: str | None) -> Extract:
             raw = _duckdb_csv(con, utf8, delimiter, columns, parallel=True)
         except duckdb.Error as exc:
             if "parallel" not in str(exc):
-                raise _csv_error(path.name, exc) from exc
+                raise _csv_error(name, exc) from exc
             # A cell with a line break inside quotes (Alt+Enter in Excel): DuckDB's parallel
             # scanner cannot pad short rows around it, the single-threaded one can.
             try:
                 raw = _duckdb_csv(con, utf8, delimiter, columns, parallel=False)
             except duckdb.Error as exc2:
-                raise _csv_error(path.name, exc2) from exc2
+                raise _csv_error(name, exc2) from exc2
         finally:
             con.close()
     raw = raw.slice(match.data_start)

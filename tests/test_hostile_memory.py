@@ -102,7 +102,7 @@ def test_a_zip_bomb_is_refused_by_the_cli_before_inflating(bomb, cli_env):
 def test_a_zip_bomb_is_refused_by_the_web_upload_before_inflating(bomb, tmp_path):
     report, _ = run(WEB_RUN, str(bomb), str(tmp_path / "web.duckdb"))
     assert report["staged"] == 302 and report["status"] == 422, report
-    assert "2,048 MB" in report["data"]["unreadable"]
+    assert "2,048 MB" in report["data"]["unreadable"] and "文件 清册.xlsx " in report["data"]["unreadable"]
     assert report["peak_mb"] < REFUSED_BOUND_MB, report
 
 
