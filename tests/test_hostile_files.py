@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -271,3 +272,49 @@ def test_the_web_upload_rejects_clearly_or_loads(app, finance_client, generated)
         check_findings({"errors": preview["errors"]})
     with app.app_context():
         assert snapshot(get_db()) == before
+
+
+# --- a correct load is a correct load ------------------------------------------------------
+
+
+@st.composite
+def good_payments(draw) -> tuple[bytes, str, int]:
+    """Valid payment rows in any format and encoding the loader accepts, with blank and total rows around."""
+    numbers = draw(st.lists(st.integers(1, 500), min_size=1, max_size=12, unique=True))
+    rows = [PAY_HEADER, *[pay_row(n) for n in numbers]]
+    if draw(st.booleans()):
+        rows = [["2024年耕地地力保护补贴发放清册"], *rows, [], ["合计"] + [""] * 11 + [f"{892.5 * len(numbers):.2f}"]]
+    fmt = draw(st.sampled_from(["csv", "csv-as-xlsx", "xlsx", "xls"]))
+    if fmt.startswith("csv"):
+        text = "\r\n".join(",".join(r) for r in rows)
+        content = text.encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])))
+        return content, "清册.xlsx" if fmt == "csv-as-xlsx" else "清册.csv", len(numbers)
+    if fmt == "xlsx":
+        return _xlsx_bytes(rows, [], [], 1), "清册.xlsx", len(numbers)
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("Sheet1")
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            ws.write(r, c, value)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue(), "清册.xls", len(numbers)
+
+
+@given(good_payments())
+def test_a_good_file_loads_every_row_exactly(cli_store, generated):
+    content, name, count = generated
+    path = cli_store / "good" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(content)
+    result = CliRunner().invoke(cli, ["load", "auto", str(path), "--json"], catch_exceptions=False)
+    out = json.loads(result.stdout)
+    assert result.exit_code == 0 and out["status"] in ("loaded", "duplicate"), out
+    event(f"good: {out['status']}")
+    batch = out["batch"] or out["duplicate_of"]
+    con = connect(cli_store / "cli.duckdb")
+    try:
+        rows, total = con.execute("SELECT count(*), sum(amount_yuan) FROM payments WHERE batch_id = ?", [batch]).fetchone()
+    finally:
+        con.close()
+    assert rows == count and total == Decimal("892.50") * count
