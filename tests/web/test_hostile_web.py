@@ -223,3 +223,14 @@ def test_every_kind_of_response_has_the_protective_headers(open_app):
     assert [codes[k] for k in ("400 csrf", "403", "404", "405", "413", "429", "500")] == [400, 403, 404, 405, 413, 429, 500]
     for what, response in responses.items():
         assert_protective_headers(response, what)
+
+
+def test_no_staff_path_is_listed_as_public(app):
+    """A staff page put in PUBLIC_ENDPOINTS by mistake would be open to anyone: the table and the paths agree."""
+    from fundquery import access
+
+    for rule in app.url_map.iter_rules():
+        if rule.rule == "/staff" or rule.rule.startswith("/staff/"):
+            assert rule.endpoint in access.ROLE_ENDPOINTS, (rule.rule, rule.endpoint)
+        if rule.endpoint in access.ROLE_ENDPOINTS:
+            assert rule.rule.startswith(("/staff/", "/logout", "/account/")), (rule.rule, rule.endpoint)
