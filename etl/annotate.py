@@ -4,6 +4,10 @@ An xlsx is copied as it is (openpyxl keeps its formatting) and marked; an
 xls or csv is rewritten cell for cell as xlsx and marked.  A sheet 问题清单
 lists every finding.  Row numbers are the sheet's own (etl.read keeps them),
 so the marks land on the cells the findings name.
+
+The copy carries no live formula (issue 8): a formula cell becomes the value
+Excel last computed for it (what the loader read), and every text cell that
+a spreadsheet would run as a formula gets an apostrophe (etl.text.neutralise).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 from etl.read import Extract, decode
+from etl.text import neutralise
 from etl.validate import Finding
 
 ERROR_FILL, WARNING_FILL = "FFC7CE", "FFEB9C"
@@ -57,8 +62,9 @@ def _severity(findings: list[Finding]) -> str:
 
 
 def _list_rows(findings: list[Finding]) -> list[tuple]:
-    return [(f.row, f.column, f.value or "", f.expected, f.message, "错误" if f.severity == "error" else "提醒", f.rule)
-            for f in findings]
+    """The findings sheet's rows; the user's header and value are neutralised like any exported text."""
+    return [(f.row, neutralise(f.column), neutralise(f.value or ""), f.expected, f.message,
+             "错误" if f.severity == "error" else "提醒", f.rule) for f in findings]
 
 
 def _free_name(names: list[str]) -> str:
@@ -80,6 +86,7 @@ def _annotate_xlsx(extract: Extract, findings: list[Finding]) -> bytes:
     book = python_calamine.CalamineWorkbook.from_path(str(extract.path))
     start = book.get_sheet_by_name(extract.sheet_name).start or (0, 0)
     wb = openpyxl.load_workbook(extract.path)
+    _defuse(wb, Path(extract.path))
     ws = wb[extract.sheet_name]
     fills = {s: PatternFill("solid", start_color=c, end_color=c) for s, c in (("error", ERROR_FILL), ("warning", WARNING_FILL))}
     for (row, col), found in _marks(extract, findings).items():
@@ -96,6 +103,19 @@ def _annotate_xlsx(extract: Extract, findings: list[Finding]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _defuse(wb: openpyxl.Workbook, path: Path) -> None:
+    """Formulas replaced by their last computed values, formula-like text neutralised, in every sheet."""
+    computed = None
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    computed = computed or openpyxl.load_workbook(path, data_only=True)
+                    cell.value = neutralise(computed[ws.title][cell.coordinate].value)
+                elif isinstance(cell.value, str):
+                    cell.value = neutralise(cell.value)
 
 
 def _cells(extract: Extract) -> tuple[Iterable[list], int, int]:
@@ -115,7 +135,8 @@ def _rewrite(extract: Extract, findings: list[Finding]) -> bytes:
     rows, row0, col0 = _cells(extract)
     marks = _marks(extract, findings)
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                     "strings_to_urls": False})
     formats = {"error": book.add_format({"bg_color": "#" + ERROR_FILL}),
                "warning": book.add_format({"bg_color": "#" + WARNING_FILL})}
     text = book.add_format({"num_format": "@"})
@@ -129,7 +150,7 @@ def _rewrite(extract: Extract, findings: list[Finding]) -> bytes:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 ws.write_number(row0 + r, col0 + c, value, cell_format)
             else:
-                ws.write_string(row0 + r, col0 + c, str(value), cell_format)
+                ws.write_string(row0 + r, col0 + c, neutralise(str(value)), cell_format)
     for (row, col), found in marks.items():
         ws.write_comment(row - 1, col0 + col, _note(found), {"x_scale": 2, "y_scale": 2})
         # An empty flagged cell (a required value missing) still gets its colour.

@@ -137,7 +137,7 @@ def load_file(
         result.status, result.duplicate_of = "duplicate", held[0]
         return result
     stage("read")
-    extract = read(path, None if kind == "auto" else kind)
+    extract = read(path, None if kind == "auto" else kind, name=name)
     result.extract, result.kind, result.kind_guessed = extract, extract.kind, kind == "auto"
     if replaces is not None and replaced_kind != extract.kind:
         raise BatchError(f"批次 {replaces} 是“{replaced_kind}”，不能用“{extract.kind}”文件替换。/ Kind mismatch.")

@@ -74,12 +74,12 @@ def stored_columns(spec: Spec) -> list[tuple[str, str]]:
 
 def dry_run(
     con: duckdb.DuckDBPyConnection, path: str | Path, kind: str = "auto", *, hasher: Hasher,
-    sample_rows: int = SAMPLE_ROWS,
+    sample_rows: int = SAMPLE_ROWS, file_name: str | None = None,
 ) -> Preview:
     """Read and validate ``path`` as etl.load_file would; raises etl.read.UnreadableFile."""
     path = Path(path)
     digest = sha256_file(path)
-    extract = read(path, None if kind == "auto" else kind)
+    extract = read(path, None if kind == "auto" else kind, name=file_name)
     cur = con.cursor()
     try:
         held = cur.execute(

@@ -17,6 +17,7 @@ import itertools
 import os
 import re
 import tempfile
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,15 @@ CHUNK_ROWS = 50_000
 # pyarrow's compute kernels release the GIL: normalise columns on every core.
 _POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="fundquery-read")
 _TOTAL_ROW_SQL = r"^(合计|小计|总计|共计|累计|总合计)[::]?$"
+# An xlsx is a zip: its parts are inflated before they are read.  A zip bomb (a
+# few MB that inflate to GBs) is refused from the sizes the zip declares, before
+# anything is inflated (calamine's zip reader stops at the declared size, so a
+# part cannot inflate to more than it declares).  Excel's largest sheet,
+# 1,048,576 rows of 20 text columns, is about 700 MB of XML; real sheets inflate
+# 5-30 times, a bomb hundreds of times.
+MAX_INFLATED_BYTES = 1 << 30
+MAX_INFLATE_RATIO = 100
+RATIO_CHECKED_ABOVE_BYTES = 16 << 20
 
 
 class UnreadableFile(Exception):
@@ -96,23 +106,60 @@ def _no_header(name: str, kind: str | None) -> UnreadableFile:
     )
 
 
-def read(path: str | Path, kind: str | None = None) -> Extract:
-    """Read ``path`` for ``kind`` (None: guess the kind from the headers)."""
+def read(path: str | Path, kind: str | None = None, *, name: str | None = None) -> Extract:
+    """Read ``path`` for ``kind`` (None: guess the kind from the headers); messages call the file ``name``.
+
+    ``name`` is the name the user knows the file by (a web upload is staged under its digest).
+    """
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"无法打开文件 {path}：{exc.strerror} / Cannot open {path}.") from exc
-    fmt = sniff_format(data, path.name)
+    name = name or path.name
+    fmt = sniff_format(data, name)
     if fmt == "csv":
-        return _read_csv(path, data, kind)
-    return _read_workbook(path, fmt, kind)
+        return _read_csv(path, data, kind, name)
+    del data
+    if fmt == "xlsx":
+        check_container(path, name)
+    return _read_workbook(path, fmt, kind, name)
+
+
+def check_container(path: Path, name: str | None = None) -> None:
+    """Refuse a damaged zip or a zip bomb before any part of it is inflated."""
+    name = name or path.name
+    try:
+        with zipfile.ZipFile(path) as container:
+            parts = container.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnreadableFile(
+            f"文件 {name} 看起来是 Excel（.xlsx）文件，但已损坏或不完整（可能没有上传完整）：{exc}。请重新保存后再上传。"
+            f" / {name} looks like an .xlsx file but is damaged or truncated ({exc})."
+        ) from exc
+    total = sum(p.file_size for p in parts)
+    if total > MAX_INFLATED_BYTES:
+        raise UnreadableFile(
+            f"文件 {name} 解压后有 {total / 2**20:,.0f} MB，超过了 {MAX_INFLATED_BYTES / 2**20:,.0f} MB 的上限："
+            "请把数据分成几个文件上传。"
+            f" / {name} inflates to {total / 2**20:,.0f} MB, over the {MAX_INFLATED_BYTES / 2**20:,.0f} MB limit:"
+            " split it into several files."
+        )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > RATIO_CHECKED_ABOVE_BYTES and ratio > MAX_INFLATE_RATIO:
+            raise UnreadableFile(
+                f"文件 {name} 中的 {part.filename} 压缩比异常（{ratio:,.0f} 倍，正常表格不超过 {MAX_INFLATE_RATIO} 倍），"
+                "可能是恶意构造的文件，已拒绝读取。"
+                f" / In {name}, {part.filename} inflates {ratio:,.0f} times (a spreadsheet stays under"
+                f" {MAX_INFLATE_RATIO}): refused as a possible zip bomb."
+            )
 
 
 # --- workbooks -------------------------------------------------------------
 
 
-def _read_workbook(path: Path, fmt: str, kind: str | None) -> Extract:
+def _read_workbook(path: Path, fmt: str, kind: str | None, name: str) -> Extract:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         best = None
@@ -123,7 +170,7 @@ def _read_workbook(path: Path, fmt: str, kind: str | None) -> Extract:
             if match and (best is None or match.score > best[1].score):
                 best = (sheet, match)
         if best is None:
-            raise _no_header(path.name, kind)
+            raise _no_header(name, kind)
         sheet, match = best
         first_row_no = sheet.start[0] + 1 if sheet.start else 1
         rows = itertools.islice(sheet.iter_rows(), match.data_start, None)
@@ -132,8 +179,8 @@ def _read_workbook(path: Path, fmt: str, kind: str | None) -> Extract:
         if isinstance(exc, UnreadableFile):
             raise
         raise UnreadableFile(
-            f"文件 {path.name} 看起来是 Excel 文件，但已损坏或无法读取（{exc}）。"
-            f" / {path.name} looks like an Excel file but is damaged or unreadable."
+            f"文件 {name} 看起来是 Excel 文件，但已损坏或无法读取（{exc}）。"
+            f" / {name} looks like an Excel file but is damaged or unreadable."
         ) from exc
     return _finish(path, fmt, sheet.name, None, match, table)
 
@@ -172,8 +219,8 @@ def _columns(rows, match: HeaderMatch, first_row_no: int) -> pa.Table:
 # --- csv ---------------------------------------------------------------------
 
 
-def _read_csv(path: Path, data: bytes, kind: str | None) -> Extract:
-    text, encoding = decode(data, path.name)
+def _read_csv(path: Path, data: bytes, kind: str | None, name: str) -> Extract:
+    text, encoding = decode(data, name)
     del data
     first_lines = text[: 200_000].splitlines()[: HEAD_ROWS + 2]
     sample = "\n".join(first_lines)
@@ -181,7 +228,7 @@ def _read_csv(path: Path, data: bytes, kind: str | None) -> Extract:
     head = [[norm(v) for v in row] for row in csv.reader(io.StringIO(sample), delimiter=delimiter)][:HEAD_ROWS]
     match = detect(head, kind)
     if match is None:
-        raise _no_header(path.name, kind)
+        raise _no_header(name, kind)
     width = max(len(match.labels), max((len(r) for r in head), default=0))
     # DuckDB skips empty lines; keep them (as one empty field) so row numbers stay those of the file.
     text = re.sub(r"(?m)^[ \t]*$", delimiter, text.replace("\r\n", "\n").rstrip())
@@ -191,14 +238,18 @@ def _read_csv(path: Path, data: bytes, kind: str | None) -> Extract:
         del text
         columns = {f"c{i}": "VARCHAR" for i in range(width)}
         con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")  # stdout carries `fundquery load --json`
         try:
-            rel = con.read_csv(
-                str(utf8), header=False, all_varchar=True, null_padding=True, strict_mode=False,
-                auto_detect=False, delimiter=delimiter, quotechar='"', escapechar='"', columns=columns,
-            )
-            raw = rel.to_arrow_table()
+            raw = _duckdb_csv(con, utf8, delimiter, columns, parallel=True)
         except duckdb.Error as exc:
-            raise UnreadableFile(f"无法解析 CSV 文件 {path.name}（{exc}）。/ Cannot parse the CSV {path.name}.") from exc
+            if "parallel" not in str(exc):
+                raise _csv_error(name, exc) from exc
+            # A cell with a line break inside quotes (Alt+Enter in Excel): DuckDB's parallel
+            # scanner cannot pad short rows around it, the single-threaded one can.
+            try:
+                raw = _duckdb_csv(con, utf8, delimiter, columns, parallel=False)
+            except duckdb.Error as exc2:
+                raise _csv_error(name, exc2) from exc2
         finally:
             con.close()
     raw = raw.slice(match.data_start)
@@ -209,6 +260,28 @@ def _read_csv(path: Path, data: bytes, kind: str | None) -> Extract:
     arrays.update({f"c{pos}": arr for pos, arr in zip(present, normed, strict=True)})
     arrays.update({f"c{pos}": pa.nulls(raw.num_rows, pa.string()) for pos in keep if pos >= width})
     return _finish(path, "csv", None, encoding, match, pa.table(arrays))
+
+
+def _duckdb_csv(con: duckdb.DuckDBPyConnection, utf8: Path, delimiter: str, columns: dict[str, str], *,
+                parallel: bool) -> pa.Table:
+    rel = con.read_csv(
+        str(utf8), header=False, all_varchar=True, null_padding=True, strict_mode=False, parallel=parallel,
+        auto_detect=False, delimiter=delimiter, quotechar='"', escapechar='"', columns=columns,
+    )
+    return rel.to_arrow_table()
+
+
+def _csv_error(name: str, exc: Exception) -> UnreadableFile:
+    """DuckDB's parser error as a sentence: the line it stopped at, never its settings dump."""
+    found = re.search(r"Line: (\d+)", str(exc))
+    line = f"第 {found.group(1)} 行附近" if found else ""
+    line_en = f" near line {found.group(1)}" if found else ""
+    return UnreadableFile(
+        f"无法解析 CSV 文件 {name}：{line}的格式不对（常见原因：引号不成对，或一格内容跨了多行）。"
+        f"请在 Excel 中打开后另存为 .xlsx 再上传。"
+        f" / Cannot parse the CSV {name}{line_en} (an unmatched quote, or a cell running over several lines):"
+        " open it in Excel and save it as .xlsx."
+    )
 
 
 # --- common: skip rows, name columns, melt the wide layout -------------------

@@ -57,6 +57,8 @@ def connect(
                 "upload through the web page, or stop the server first."
             ) from exc
         raise
+    # No progress bar: DuckDB draws it on stdout, inside `fundquery load --json`'s JSON (issue 8).
+    con.execute("SET enable_progress_bar = false")
     if not read_only:
         migrate(con)
     return con

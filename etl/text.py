@@ -15,6 +15,9 @@ import unicodedata
 import pyarrow as pa
 import pyarrow.compute as pc
 
+# OWASP "CSV injection": a cell starting with one of these is read as a
+# formula by Excel, WPS and LibreOffice (tab and carriage return too).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SPACES = re.compile(r"\s+")
 # A unit written after a header: 金额(元), 面积(亩), 标准(元/亩), 人数(人).
 _UNIT = re.compile(r"\((元|万元|亩|人|户|人次|个|元/亩|元/人|元/人/月|元/月|元/年|元/人·月|元/户)\)$")
@@ -96,3 +99,10 @@ def cell_text(value: object) -> str | None:
     if kind is dt.date:
         return value.isoformat()
     return str(value)
+
+
+def neutralise(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with an apostrophe (exports only)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

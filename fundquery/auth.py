@@ -7,12 +7,23 @@ other session of that user stops being valid on its next request.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, jsonify, make_response, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
@@ -21,6 +32,7 @@ from fundquery import access, accounts
 from fundquery.db import get_db
 
 login_manager = LoginManager()
+CLIENT_KEY = "_client"  # the session's browser (see bind_session)
 
 ROLE_LABELS = {
     "finance": _l("财政业务"),
@@ -128,6 +140,18 @@ def logs_personal_data(view: Callable) -> Callable:
     return wrapped
 
 
+def client_fingerprint() -> str:
+    """The signing-in browser: its address (as fundquery.limiter trusts it) and its User-Agent, hashed."""
+    seen = f"{request.remote_addr}|{request.headers.get('User-Agent', '')}"
+    return hashlib.sha256(seen.encode("utf-8", "replace")).hexdigest()[:32]
+
+
+def bind_session() -> None:
+    """Before every request: a signed-in cookie replayed from another address or browser is emptied."""
+    if "_user_id" in session and session.get(CLIENT_KEY) != client_fingerprint():
+        session.clear()
+
+
 def enforce_access_table() -> Any:
     """Before every request: an endpoint listed in ROLE_ENDPOINTS refuses whoever it does not list."""
     roles = access.roles_for(request.endpoint)
@@ -159,7 +183,10 @@ def init_app(app: Flask) -> None:
     login_manager.anonymous_user = Anonymous
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("请先登录。")
-    login_manager.session_protection = "basic"
+    # Flask-Login's "strong" mode would also touch every anonymous visitor's cookie; bind_session
+    # does the same for signed-in sessions only.
+    login_manager.session_protection = None
+    app.before_request(bind_session)
     app.before_request(enforce_access_table)
     app.register_error_handler(403, forbidden)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 -- the file's name, not a key
 DEFAULT_DATABASE = Path("data") / "fundquery.duckdb"
 
 

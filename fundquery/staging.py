@@ -63,11 +63,33 @@ def suffix_of(file_name: str) -> str:
     return suffix if suffix in ALLOWED_SUFFIXES else ""
 
 
+MAX_NAME_CHARS = 120
+_UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\"<>|*?:]")
+
+
+def clean_file_name(sent: str | None) -> str:
+    """The name a browser sent, as shown back and written into headers: no folders, no control characters.
+
+    The file itself is stored under its digest; this name is only ever shown, logged and offered
+    as a download name.  A Windows path (``C:\\Users\\…\\清册.xlsx``) keeps its last part; quotes,
+    newlines and the characters Windows forbids in names become ``_``; a very long name keeps its
+    start and its suffix.
+    """
+    name = (sent or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_IN_NAME.sub("_", name).strip(" ").rstrip(".") or "upload"
+    name = "upload" if set(name) <= {"."} else name
+    if len(name) > MAX_NAME_CHARS:
+        stem, dot, suffix = name.rpartition(".")
+        suffix = dot + suffix if dot and len(suffix) <= 8 else ""
+        name = (stem if suffix else name)[: MAX_NAME_CHARS - len(suffix)] + suffix
+    return name
+
+
 def stage(upload: FileStorage, username: str) -> StagedFile:
     """Stream the upload to disk, name it by its digest, and note who sent it."""
     folder = staging_dir()
     prune(folder)
-    file_name = Path(upload.filename or "upload").name
+    file_name = clean_file_name(upload.filename)
     digest = hashlib.sha256()
     size = 0
     fd, tmp_name = tempfile.mkstemp(dir=folder, suffix=".part")

@@ -115,7 +115,7 @@ def make_preview(staged: staging.StagedFile, kind: str, username: str) -> dict[s
         return cached
     con = get_db()
     start = time.perf_counter()
-    preview = dry_run(con, staged.path, kind, hasher=hasher())
+    preview = dry_run(con, staged.path, kind, hasher=hasher(), file_name=staged.file_name)
     current_app.logger.info("preview %s: %.2f s", staged.sha256[:12], time.perf_counter() - start)
     data = preview_dict(preview, staged, kind)
     del preview

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from etl.idnum import Hasher
 from etl.load import load_file
 from etl.store import connect
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, write_xlsx
+
+# Property-based tests (issue 8): few examples, the same ones every run ("ci"); set
+# HYPOTHESIS_PROFILE=explore for many random ones.  Deadlines are off: the machine is shared.
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=25, derandomize=True, deadline=None, suppress_health_check=_SLOW_OK,
+                          print_blob=True)
+settings.register_profile("explore", max_examples=500, deadline=None, suppress_health_check=_SLOW_OK)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TABLES = ("funds", "disbursements", "payments", "projects", "budgets", "agencies", "staff", "batches")
 

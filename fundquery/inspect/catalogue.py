@@ -104,10 +104,12 @@ class Check:
     record_kind: str = "finding"
 
     def __post_init__(self) -> None:
-        assert self.severity in SEVERITIES, self.severity
+        if self.severity not in SEVERITIES:  # not assert: checks must hold under python -O too
+            raise ValueError(f"{self.label}: unknown severity {self.severity!r}")
         names = {c.name for c in self.columns}
         missing = (set(self.filters) | {self.amount_column} - {None}) - names
-        assert not missing, f"{self.label}: columns {missing} not declared"
+        if missing:
+            raise ValueError(f"{self.label}: columns {missing} not declared")
 
     @property
     def is_about_persons(self) -> bool:

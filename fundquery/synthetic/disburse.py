@@ -144,7 +144,8 @@ def plan_project_tranches(rng: random.Random, plans: list[ProjectFundPlan], budg
 def assign_delays(rng: random.Random, rows: list[Disbursement], buckets: tuple[int, int, int]) -> None:
     """Give each disbursed row a delay kind so the buckets hold exactly ``buckets`` rows."""
     n_fast, n_mid, n_late = buckets
-    assert n_fast + n_mid + n_late == len(rows), (buckets, len(rows))
+    if n_fast + n_mid + n_late != len(rows):
+        raise ValueError(f"buckets {buckets} do not add up to {len(rows)} rows")
     unexplained = 7 if n_late >= 14 else n_late // 2
     progress = [r for r in rows if r.is_by_progress and r.tranche > 0]
     rng.shuffle(progress)

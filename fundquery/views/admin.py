@@ -29,6 +29,7 @@ from fundquery.auth import ROLE_LABELS, current_user, roles_required
 from fundquery.calendar_notice import NoticeError, parse_days
 from fundquery.db import get_db
 from fundquery.inspect import workdays
+from fundquery.masking import neutralise
 from fundquery.queries import audit as audit_queries
 from fundquery.queries import calendar as calendar_queries
 from fundquery.views.staff import render_staff
@@ -118,8 +119,7 @@ class AuditFilterForm(FlaskForm):
 
 
 def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text  # no formulas in Excel
+    return neutralise("" if value is None else str(value))  # no formulas in Excel (a file name may be one)
 
 
 @bp.get("/audit")
@@ -166,7 +166,7 @@ def _export(rows: list[dict], fmt: str) -> Response:
         sheet = book.add_worksheet("审计日志")
         sheet.write_row(0, 0, HEADER)
         for i, r in enumerate(rows, start=1):
-            sheet.write_row(i, 0, ["" if r[k] is None else str(r[k]) for k in KEYS])
+            sheet.write_row(i, 0, [_csv_cell(r[k]) for k in KEYS])
         book.close()
         content = out.getvalue()
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -13,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -24,7 +25,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from etl.store import audit
 from fundquery import accounts
-from fundquery.auth import StaffUser, current_user, roles_required
+from fundquery.auth import CLIENT_KEY, StaffUser, client_fingerprint, current_user, roles_required
 from fundquery.db import get_db
 from fundquery.limiter import limiter
 
@@ -45,11 +46,28 @@ class PasswordForm(FlaskForm):
 
 
 def safe_next(target: str | None) -> str | None:
-    """A same-site path to go back to after signing in, or None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """A same-site path to go back to after signing in, or None (no open redirects).
+
+    Browsers drop tabs and newlines inside a URL and read a backslash as a slash,
+    so a backslash, a tab or a newline can turn ``/`` + ``/evil`` into ``//evil``,
+    which leads off-site: any control character, space or backslash refuses the target.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return None
     parts = urlsplit(target)
     return None if parts.scheme or parts.netloc else target
+
+
+def start_session(account: accounts.Account) -> None:
+    """Sign in on a fresh session: nothing from before the login survives but the language (no fixation)."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    session[CLIENT_KEY] = client_fingerprint()
+    login_user(StaffUser(account))
 
 
 def login_limit() -> str:
@@ -74,7 +92,7 @@ def login() -> Response | str:
             window=dt.timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"]),
         )
         if status == "ok":
-            login_user(StaffUser(account))
+            start_session(account)
             return redirect(safe_next(request.args.get("next")) or url_for("staff.home"))
         if status == "locked":
             flash(_("登录失败次数过多，该账号已暂时锁定，请 %(minutes)s 分钟后再试，或联系系统管理员。",

@@ -63,10 +63,11 @@ def download(name: str, fmt: str) -> Response:
         body = exports.xlsx_stream(dataset, chosen, language)
     else:
         body = exports.json_stream(dataset, chosen)
-    filename = "_".join([dataset.title(language), *chosen.values()]) + "." + fmt
+    # The filter values come from the query string: percent-encoded whole (RFC 5987), length capped.
+    filename = "_".join([dataset.title(language), *chosen.values()])[:100] + "." + fmt
     response = Response(stream_with_context(body), mimetype=MIMETYPES[fmt])
     response.headers["Content-Disposition"] = (
-        f"attachment; filename={dataset.name}.{fmt}; filename*=UTF-8''{quote(filename)}"
+        f"attachment; filename={dataset.name}.{fmt}; filename*=UTF-8''{quote(filename, safe='')}"
     )
     return response
 

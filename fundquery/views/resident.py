@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, current_app, make_response, request
+from flask import Response, current_app, make_response, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from fundquery import resident
 from fundquery.audit_queue import lookup_audit
-from fundquery.limiter import limiter, lookup_limit
+from fundquery.limiter import everybody, limiter, lookup_global_limit, lookup_limit
 from fundquery.views.pages import endpoint_url, page
 from fundquery.views.public import bp
 
 DEFAULT_KIOSK_IDLE_SECONDS = 60
 CHANNELS = {"public.query": ("query", "public/query.html"), "public.kiosk": ("kiosk", "kiosk/kiosk.html")}
+PERSONAL_ARGS = ("id_number", "name", "csrf_token")
 NO_FORM_HISTORY = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
 
 
@@ -69,6 +70,11 @@ def _rate_limited(_exc: Exception) -> Response:
 def _lookup() -> Response:
     form = LookupForm()
     if request.method == "GET":
+        if any(key in request.args for key in PERSONAL_ARGS):
+            # Never looked up from a URL; sent back to the bare form so the number leaves the
+            # address bar and is not copied into the page's links.
+            kept = {k: v for k, v in request.args.items() if k in ("lang", "format")}
+            return redirect(url_for(request.endpoint, **kept), 303)
         return _page(form, None, failed=False)
     if not form.validate_on_submit():  # a CSRF failure is handled as an expired page elsewhere
         return _page(form, None, failed=True)
@@ -79,11 +85,16 @@ def _lookup() -> Response:
     return _page(form, result, failed=result is None)
 
 
+# Per client address, and all clients together (fundquery/limiter.py).  The global budget counts
+# only lookups that were answered: one client over its own limit does not use up everybody's.
 _limit = limiter.shared_limit(lookup_limit, scope="resident-lookup", methods=["POST"])
+_global_limit = limiter.shared_limit(lookup_global_limit, scope="resident-lookup-all", key_func=everybody,
+                                     methods=["POST"], deduct_when=lambda response: response.status_code != 429)
 
 
 @bp.route("/query", methods=["GET", "POST"])
 @_limit
+@_global_limit
 def query() -> Response:
     """补贴查询: a resident's own and household's subsidies."""
     return _lookup()
@@ -91,6 +102,7 @@ def query() -> Response:
 
 @bp.route("/kiosk", methods=["GET", "POST"])
 @_limit
+@_global_limit
 def kiosk() -> Response:
     """The same lookup in the touch-screen layout, with keypad, print and idle reset."""
     return _lookup()

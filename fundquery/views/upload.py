@@ -198,7 +198,7 @@ def annotated(sha256: str) -> Response:
     staged = _staged_or_404(sha256)
     kind = _kind_arg()
     try:
-        found = dry_run(get_db(), staged.path, kind, hasher=uploads.hasher())
+        found = dry_run(get_db(), staged.path, kind, hasher=uploads.hasher(), file_name=staged.file_name)
     except UnreadableFile:
         abort(404)
     content = annotate(found.extract, found.report.findings)

@@ -1,0 +1,145 @@
+"""The large hostile files, each in its own process that reports its peak memory (issue 8).
+
+- a zip bomb: an xlsx of about 10 MB whose sheet inflates to 2 GiB, through
+  the CLI loader and through the web upload: refused, from the sizes the zip
+  declares, before anything is inflated;
+- a ratio bomb under the size limit (inflating 200 times): refused;
+- the same bomb with headers that lie about its size: refused as damaged;
+- a sheet spanning all 1,048,576 rows of Excel (a stray cell on the last
+  row): rejected with that row named;
+- 1,048,576 csv rows of department budgets: loaded, every row.
+
+Each process runs under an address-space limit, so a regression fails the
+test rather than the machine, and prints its own peak resident memory
+(``resource.getrusage``), checked against a bound.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fundquery import REPO_ROOT
+from tests.hostile_files import sparse_giant, zip_bomb
+
+ADDRESS_SPACE_LIMIT = 8 << 30  # the safety net, far above every bound below
+REFUSED_BOUND_MB = 400  # a refusal before inflating costs no more than starting up
+BIG_BOUND_MB = 2_000  # reading a million rows (DESIGN.md §7: calamine 2.2 GB for 1M x 10)
+
+CLI_RUN = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+from fundquery.cli import cli
+try:
+    cli(["load", "auto", sys.argv[1], "--json"], prog_name="fundquery")
+    code = 0
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({{"exit": code, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}}),
+      file=sys.stderr)
+"""
+
+WEB_RUN = """
+import io, json, re, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+from fundquery import accounts, create_app
+from fundquery.db import get_db
+app = create_app({{"TESTING": True, "SECRET_KEY": "t", "DATABASE": sys.argv[2], "ID_KEY": "ab" * 32,
+                   "WTF_CSRF_ENABLED": False}})
+with app.app_context():
+    accounts.create(get_db(), "wang", "correct horse battery", ["finance"], office=None, actor="test")
+client = app.test_client()
+client.post("/login", data={{"username": "wang", "password": "correct horse battery"}})
+path = sys.argv[1]
+with open(path, "rb") as fh:
+    staged = client.post("/staff/upload", data={{"kind": "auto", "replaces": "", "file": (fh, "清册.xlsx")}},
+                         content_type="multipart/form-data")
+page = client.get(staged.location + "&format=json")
+print(json.dumps({{"staged": staged.status_code, "status": page.status_code, "data": page.get_json(),
+                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}}), file=sys.stderr)
+"""
+
+
+def run(code: str, *args: str, env: dict | None = None) -> tuple[dict, str]:
+    """Run ``code`` in a fresh interpreter; its last stderr line is its JSON report."""
+    done = subprocess.run([sys.executable, "-c", code.format(limit=ADDRESS_SPACE_LIMIT), *args], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=900, env=env)
+    lines = done.stderr.strip().splitlines()
+    assert lines and lines[-1].startswith("{"), done.stdout + done.stderr[-3000:]
+    report = json.loads(lines[-1])
+    print(f"peak resident memory {report['peak_mb']} MB")  # shown with pytest -rP
+    return report, done.stdout
+
+
+@pytest.fixture(scope="module")
+def bomb(tmp_path_factory) -> Path:
+    return zip_bomb(tmp_path_factory.mktemp("bomb") / "bomb.xlsx", inflated_bytes=2 << 30)
+
+
+@pytest.fixture
+def cli_env(tmp_path) -> dict:
+    import os
+
+    env = {**os.environ, "FUNDQUERY_DB": str(tmp_path / "cli.duckdb"), "FUNDQUERY_INSTANCE": str(tmp_path / "inst")}
+    env.pop("FUNDQUERY_ID_KEY", None)
+    return env
+
+
+def test_a_zip_bomb_is_refused_by_the_cli_before_inflating(bomb, cli_env):
+    assert bomb.stat().st_size < 50 << 20  # it passes the upload size limit
+    report, out = run(CLI_RUN, str(bomb), env=cli_env)
+    result = json.loads(out)
+    assert report["exit"] == 2 and result["status"] == "unreadable"
+    message = result["errors"][0]["message"]
+    assert "2,048 MB" in message and "1,024 MB" in message, message
+    assert report["peak_mb"] < REFUSED_BOUND_MB, report
+
+
+def test_a_zip_bomb_is_refused_by_the_web_upload_before_inflating(bomb, tmp_path):
+    report, _ = run(WEB_RUN, str(bomb), str(tmp_path / "web.duckdb"))
+    assert report["staged"] == 302 and report["status"] == 422, report
+    assert "2,048 MB" in report["data"]["unreadable"] and "文件 清册.xlsx " in report["data"]["unreadable"]
+    assert report["peak_mb"] < REFUSED_BOUND_MB, report
+
+
+def test_a_ratio_bomb_under_the_size_limit_is_refused(tmp_path, cli_env):
+    ratio_bomb = zip_bomb(tmp_path / "ratio.xlsx", inflated_bytes=600 << 20)
+    report, out = run(CLI_RUN, str(ratio_bomb), env=cli_env)
+    message = json.loads(out)["errors"][0]["message"]
+    assert report["exit"] == 2 and "xl/worksheets/sheet1.xml" in message and "压缩比" in message, message
+    assert report["peak_mb"] < REFUSED_BOUND_MB, report
+
+
+def test_a_bomb_that_lies_about_its_size_is_refused_as_damaged(tmp_path, cli_env):
+    liar = zip_bomb(tmp_path / "liar.xlsx", inflated_bytes=2 << 30, declared_bytes=1 << 20)
+    report, out = run(CLI_RUN, str(liar), env=cli_env)
+    message = json.loads(out)["errors"][0]["message"]
+    assert report["exit"] == 2 and "损坏" in message, message
+    assert report["peak_mb"] < REFUSED_BOUND_MB, report
+
+
+def test_a_sheet_spanning_every_excel_row_is_rejected_at_its_last_row(tmp_path, cli_env):
+    giant = sparse_giant(tmp_path / "giant.xlsx")
+    report, out = run(CLI_RUN, str(giant), env=cli_env)
+    result = json.loads(out)
+    assert report["exit"] == 1 and result["status"] == "rejected", result
+    assert 1_048_576 in {e["row"] for e in result["errors"]}  # the stray cell's row (rows 2, 3: no fund catalogue)
+    assert result["skipped"]["blank"] == list(range(4, 1_048_576))  # every row between was empty
+    assert report["peak_mb"] < BIG_BOUND_MB, report
+
+
+def test_a_million_csv_rows_load_within_the_bound(tmp_path, cli_env):
+    rows = 1_048_576
+    path = tmp_path / "budgets.csv"
+    with open(path, "w", encoding="gb18030", newline="") as out:
+        out.write("主管部门,年度,支出类别,科目名称,预算金额\r\n")
+        for n in range(rows):
+            out.write(f"县{n % 97}局,2024,基本支出,科目{n},{n % 1000}.{n % 100:02d}\r\n")
+    report, printed = run(CLI_RUN, str(path), env=cli_env)
+    result = json.loads(printed)
+    assert report["exit"] == 0 and result["status"] == "loaded" and result["rows"] == rows, result
+    assert report["peak_mb"] < BIG_BOUND_MB, report
