@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from etl.store import StoreBusy
+from etl.store import StoreBusy, StoreUnwritable
 
 
 def http_error(exc: HTTPException) -> tuple[str, int]:
@@ -34,8 +34,19 @@ def store_busy(exc: StoreBusy) -> tuple[str, int]:
     return render_template("error.html", code=503, message=message), 503
 
 
+def store_unwritable(exc: StoreUnwritable) -> tuple[str, int]:
+    """The disk is full or the store read-only (issue 8): say which; nothing was stored."""
+    current_app.logger.error("%s", exc)
+    if "磁盘已满" in str(exc):
+        message = _("服务器磁盘已满，数据库无法写入。本次操作没有存入任何数据，已有数据不受影响。请联系系统管理员清理磁盘空间。")
+    else:
+        message = _("数据库文件是只读的，无法写入。本次操作没有存入任何数据，已有数据不受影响。请联系系统管理员检查磁盘和文件权限。")
+    return render_template("error.html", code=503, message=message), 503
+
+
 def init_app(app: Flask) -> None:
     """Register the error pages."""
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(StoreBusy, store_busy)
+    app.register_error_handler(StoreUnwritable, store_unwritable)  # issue 8
