@@ -12,6 +12,7 @@ process may hold the store read-write (DESIGN.md §7), so an attempt still
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import threading
@@ -82,16 +83,14 @@ def finish(
         _in_flight.discard(attempt_id)
     if status == "loaded":
         return
-    try:
+    # When the store itself cannot be written (disk full, read-only) the attempt
+    # stays 'loading', and the next process to open the store marks it interrupted.
+    with contextlib.suppress(duckdb.Error):
         con.execute(
             "UPDATE load_attempts SET status = ?, message = ?, ended_at = current_timestamp"
             " WHERE attempt_id = ? AND status = 'loading'",
             [status, message, attempt_id],
         )
-    except duckdb.Error:
-        # The store cannot be written (disk full, read-only): the attempt stays
-        # 'loading' and the next process to open the store marks it interrupted.
-        pass
 
 
 def recover(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -130,11 +129,11 @@ def recent(
     office: str | None = None,
     limit: int = 50,
 ) -> list[dict]:
-    """Attempts that stored nothing and were not loaded since (interrupted, failed), newest first."""
+    """Loads under way, and those that stored nothing (interrupted, failed) and were not loaded since."""
     cursor = con.execute(
         "SELECT a.attempt_id, a.sha256, a.file_name, a.kind, a.uploaded_by, a.office, a.stage, a.status,"
         " a.started_at, a.ended_at, a.message FROM load_attempts a"
-        " WHERE a.status IN ('interrupted', 'failed')"
+        " WHERE a.status IN ('loading', 'interrupted', 'failed')"
         " AND NOT EXISTS (SELECT 1 FROM batches b WHERE b.sha256 = a.sha256 AND b.uploaded_at > a.started_at)"
         " AND (? IS NULL OR a.uploaded_by = ? OR (? IS NOT NULL AND a.office = ?))"
         " ORDER BY a.attempt_id DESC LIMIT ?",

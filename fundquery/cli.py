@@ -270,7 +270,7 @@ def batches(as_json: bool) -> None:
         for a in unfinished:
             table.add_row(str(a["attempt_id"]), a["file_name"], a["uploaded_by"],
                           a["started_at"].strftime("%Y-%m-%d %H:%M"), a["stage"],
-                          {"interrupted": "已中断", "failed": "失败"}[a["status"]], a["message"] or "")
+                          {"loading": "正在导入", "interrupted": "已中断", "failed": "失败"}[a["status"]], a["message"] or "")
         console.print(table)
 
 
