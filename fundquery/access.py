@@ -84,6 +84,8 @@ ROLE_ENDPOINTS: dict[str, frozenset[str]] = {
     "inspect.notice_publish": frozenset({REVIEWER}),
     "inspect.person": frozenset({INSPECTOR}),
     "inspect.person_reveal": frozenset({INSPECTOR}),
+    # backups made by the running server (issue 8)
+    "backup.index": frozenset({ADMIN}),
 }
 
 

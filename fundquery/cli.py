@@ -369,3 +369,8 @@ cli.add_command(users_group, "user")
 from fundquery.cli_report import report_command  # noqa: E402  (issue 5: discrepancy reports)
 
 cli.add_command(report_command, "report")
+
+from fundquery.cli_backup import backup_command, restore_command  # noqa: E402  (issue 8: backup and restore)
+
+cli.add_command(backup_command, "backup")
+cli.add_command(restore_command, "restore")
