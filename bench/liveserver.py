@@ -340,16 +340,16 @@ class RssSampler(threading.Thread):
         super().__init__(daemon=True)
         self.server, self.every = server, every
         self.samples: list[tuple[float, float]] = []
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self.t0 = time.monotonic()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             rss = self.server.worker_rss_mib()
             if rss is not None:
                 self.samples.append((round(time.monotonic() - self.t0, 1), rss))
-            self._stop.wait(self.every)
+            self._halt.wait(self.every)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join()
