@@ -12,6 +12,7 @@ import http.cookiejar
 import os
 import re
 import secrets
+import select
 import signal
 import socket
 import subprocess
@@ -287,6 +288,8 @@ class Resident:
         self.cookie = response.getheader("Set-Cookie").split(";", 1)[0]
 
     def lookup(self, id_number: str, name: str) -> tuple[int, bytes]:
+        if self.conn is not None and stale(self.conn):
+            self.close()
         if self.conn is None:
             self._connect()
         body = urllib.parse.urlencode(
@@ -309,6 +312,8 @@ class Resident:
             raise
 
     def get(self, path: str) -> tuple[int, bytes]:
+        if self.conn is not None and stale(self.conn):
+            self.close()
         if self.conn is None:
             self._connect()
         try:
@@ -323,6 +328,18 @@ class Resident:
         if self.conn is not None:
             self.conn.close()
         self.conn = None
+
+
+def stale(conn: http.client.HTTPConnection | None) -> bool:
+    """Whether a kept-alive connection was closed by the server while idle (gunicorn's keepalive is 2 s).
+
+    Checked before reusing it, as urllib3 and browsers do: readable with
+    nothing asked means the server hung up.
+    """
+    sock = getattr(conn, "sock", None)
+    if sock is None:
+        return conn is not None
+    return bool(select.select([sock], [], [], 0)[0])
 
 
 def percentile(sorted_values: list[float], q: float) -> float:

@@ -45,7 +45,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.liveserver import PASSWORD, Browser, RssSampler, Server, csrf, percentile, prepare_store  # noqa: E402
+from bench.liveserver import (  # noqa: E402
+    PASSWORD,
+    Browser,
+    RssSampler,
+    Server,
+    csrf,
+    percentile,
+    prepare_store,
+    stale,
+)
 from tests.bigfile import payments_csv  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -76,6 +85,7 @@ class Connection:
         self.port = port
         self.conn: http.client.HTTPConnection | None = None
         self.resident_cookie = self.token = self.staff_cookie = None
+        self.reconnects = 0
 
     def _request(
         self,
@@ -84,6 +94,9 @@ class Connection:
         body: str | None = None,
         cookie: str | None = None,
     ) -> tuple[int, bytes, http.client.HTTPResponse]:
+        if self.conn is not None and stale(self.conn):
+            self.close()  # closed by the server while idle: open a new one, as a browser would
+            self.reconnects += 1
         if self.conn is None:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         headers = {"Cookie": cookie} if cookie else {}
@@ -139,15 +152,22 @@ class Traffic:
             tuple[str, float, float, int, bool]
         ] = []  # kind, at, seconds, status, ok
         self.errors: list[str] = []
+        self.reconnects: list[int] = []  # per connection: idle connections the server had closed
         self.stop_event = threading.Event()
         self.rng = random.Random(seed)
+        # Each connection gets its resident form and its inspector session before
+        # the clock starts: sign-in (a deliberately slow password hash) is not traffic.
+        self.connections = [Connection(port) for _ in range(connections)]
+        for conn in self.connections:
+            conn.setup()
         self.workers = [
-            threading.Thread(target=self._work, daemon=True) for _ in range(connections)
+            threading.Thread(target=self._work, args=(c,), daemon=True) for c in self.connections
         ]
         self.dispatcher = threading.Thread(target=self._dispatch, daemon=True)
         self.t0 = time.monotonic()
 
     def start(self) -> Traffic:
+        self.t0 = time.monotonic()
         for w in self.workers:
             w.start()
         self.dispatcher.start()
@@ -171,8 +191,7 @@ class Traffic:
         for _ in self.workers:
             self.tasks.put(None)
 
-    def _work(self) -> None:
-        conn = Connection(self.port)
+    def _work(self, conn: Connection) -> None:
         while (task := self.tasks.get()) is not None:
             at, kind, arg = task
             status = 0
@@ -189,6 +208,7 @@ class Traffic:
                 ok = False
                 self.errors.append(f"{kind}: {type(exc).__name__}: {exc}")
             self.results.append((kind, at - self.t0, time.monotonic() - at, status, ok))
+        self.reconnects.append(conn.reconnects)
         conn.close()
 
     def stop(self) -> None:
