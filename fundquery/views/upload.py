@@ -31,7 +31,7 @@ from etl.store import StoreUnwritable, audit
 from etl.templates import template_file_name, template_xlsx
 from fundquery import staging, uploads
 from fundquery.auth import current_user, roles_required
-from fundquery.db import get_db
+from fundquery.db import get_db, note_failure
 from fundquery.i18n import current_language
 from fundquery.queries import batches as batch_queries
 from fundquery.views.staff import render_staff
@@ -178,6 +178,7 @@ def load(sha256: str) -> Response | str:
         result = uploads.load(staged, kind, username=current_user.username, office=current_user.office,
                               replaces=replaces, warnings_accepted=checked["warning_total"])
     except (BatchError, UnreadableFile, StoreUnwritable) as exc:
+        note_failure(exc)  # issue 8: a full disk can invalidate the database; reopen it next request
         flash(str(exc), "error")
         return redirect(back)
     if result.status == "duplicate":
