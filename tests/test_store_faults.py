@@ -216,3 +216,40 @@ def test_read_only_connection_gives_the_same_clear_error(tmp_path, hasher):
     finally:
         con.close()
     assert everything(db) == before
+
+
+def test_server_reopens_a_database_invalidated_by_a_full_disk(tmp_path, tmpfs):
+    """DuckDB invalidates the database when a checkpoint fails; the app reopens it instead of failing forever."""
+    import duckdb
+
+    from etl.store import audit
+    from fundquery import create_app
+    from fundquery.db import EXTENSION, get_db
+
+    fs = tmpfs("fatal", "16m")
+    db = fs.path / "fundquery.duckdb"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(db)})
+    client = app.test_client()
+    try:
+        assert client.get("/funds").status_code == 200
+        with app.app_context():
+            con = get_db()
+            con.execute("CHECKPOINT")
+            audit(
+                con, "tester", "before_the_disk_filled"
+            )  # committed to the log, not yet checkpointed
+            free = os.statvfs(fs.path).f_bavail * os.statvfs(fs.path).f_frsize
+            (fs.path / "filler").write_bytes(b"\0" * (free - 200_000))
+            with pytest.raises(duckdb.FatalException):
+                con.execute("CHECKPOINT")
+        failed = client.get("/funds")
+        assert failed.status_code == 503  # said plainly, not a 500
+        (fs.path / "filler").unlink()  # the administrator frees space; no restart
+        assert client.get("/funds").status_code == 200
+        with app.app_context():
+            logged = get_db().execute(
+                "SELECT count(*) FROM audit_log WHERE action = 'before_the_disk_filled'"
+            )
+            assert logged.fetchone()[0] == 1  # committed work survived the reopening
+    finally:
+        app.extensions[EXTENSION].close()
