@@ -181,9 +181,13 @@ def restore(folder: Path, db_path: Path, uploads_dir: Path, *, key: bytes | None
         )
     db_path.parent.mkdir(parents=True, exist_ok=True)
     part = db_path.with_name(db_path.name + ".restoring")
-    shutil.copyfile(folder / DB_FILE, part)
-    with open(part, "rb+") as fh:
-        os.fsync(fh.fileno())
+    try:
+        shutil.copyfile(folder / DB_FILE, part)
+        with open(part, "rb+") as fh:
+            os.fsync(fh.fileno())
+    except OSError:
+        part.unlink(missing_ok=True)  # no half-copied store left behind (a full disk)
+        raise
     os.replace(part, db_path)
     uploads_dir.mkdir(parents=True, exist_ok=True)
     for entry in manifest["uploads"]:

@@ -28,7 +28,7 @@ import click
 
 from etl.backup import BackupError, restore, snapshot, verify
 from etl.idnum import MissingKey, load_key
-from etl.store import StoreBusy, connect
+from etl.store import StoreBusy, connect, write_failure
 
 EXIT_FAILED = 1
 
@@ -104,9 +104,13 @@ def _through_server(target: Path, server: str, user: str, password: str) -> dict
             f" / The server holds the store but {server} does not answer: give --server."
         ) from exc
     made = Path(answer["folder"])
-    if target.exists():
-        target.rmdir()  # empty (checked before asking the server)
-    shutil.move(str(made), str(target))
+    try:
+        if target.exists():
+            target.rmdir()  # empty (checked before asking the server)
+        shutil.move(str(made), str(target))
+    except OSError as exc:
+        raise BackupError(f"网站已做好备份，在 {made}；但无法移到 {target}：{exc.strerror}。请手工复制该目录。"
+                          f" / The server made the backup in {made} but it cannot be moved to {target}.") from exc
     return verify(target)
 
 
@@ -156,6 +160,8 @@ def backup_command(folder: Path, server: str, user: str, password_stdin: bool) -
                 con.close()
     except BackupError as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(write_failure(exc) or f"备份失败：{exc}。/ Backup failed: {exc}.")
     rows = sum(manifest["tables"].values())
     click.echo(
         f"已备份到 {folder}：{len(manifest['tables'])} 个表 {rows} 行，{len(manifest['uploads'])} 个上传原件"
@@ -177,6 +183,8 @@ def restore_command(folder: Path) -> None:
         done = restore(folder, db_path(), archive_dir(), key=key)
     except BackupError as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(write_failure(exc) or f"恢复失败：{exc}。/ Restore failed: {exc}.")
     manifest = done["manifest"]
     click.echo(
         f"已恢复 {db_path()}：{done['rows']} 行，{done['files']} 个上传原件到 {archive_dir()}"
