@@ -278,27 +278,58 @@ def memory_trend(samples: list[tuple[float, float]], skip_s: float = 60) -> dict
     }
 
 
+def page_costs(server: Server, people: list, tries: int = 5) -> dict[str, float]:
+    """Each request of the mix alone, one at a time: its median time in ms (what no rate can beat)."""
+    conn = Connection(server.port)
+    conn.setup()
+    costs = {}
+    try:
+        for kind, path in (
+            [("lookup", None)]
+            + [("public", p) for p in PUBLIC_PAGES]
+            + [("report", p) for p in REPORT_PAGES]
+        ):
+            times = []
+            for n in range(tries + 1):
+                t = time.perf_counter()
+                if kind == "lookup":
+                    conn.lookup(*people[n])
+                else:
+                    conn.page(path, staff=kind == "report")
+                times.append((time.perf_counter() - t) * 1000)
+            costs[urllib.parse.unquote(path) if path else "POST /query"] = round(
+                sorted(times[1:])[tries // 2], 1
+            )
+    finally:
+        conn.close()
+    return costs
+
+
 def find_rate(
-    server: Server, people: list, trial: float, connections: int, say
-) -> tuple[float, list]:  # noqa: ANN001
-    """The highest rate (requests/s) whose p99 stays under the target with no error."""
+    server: Server, people: list, trial: float, connections: int, say, target: str = "all"
+):  # noqa: ANN001, ANN201
+    """The highest rate (requests/s) whose p99 (of ``target``: all requests, or lookups) stays under 100 ms."""
     tried, best, rate, failed = [], None, 10.0, None
     while True:
         figures, _ = run_traffic(server, people, rate, trial, connections)
-        ok = figures["all"]["errors"] == 0 and figures["all"]["p99_ms"] < P99_TARGET_MS
+        judged = figures["all"] if target == "all" else figures["by_kind"][target]
+        ok = figures["all"]["errors"] == 0 and judged["p99_ms"] < P99_TARGET_MS
         tried.append(
             {
                 "rate": rate,
-                "p50_ms": figures["all"]["p50_ms"],
-                "p99_ms": figures["all"]["p99_ms"],
+                "target": target,
+                "p50_ms": judged["p50_ms"],
+                "p99_ms": judged["p99_ms"],
+                "all_p99_ms": figures["all"]["p99_ms"],
                 "errors": figures["all"]["errors"],
                 "achieved_per_s": figures["achieved_per_s"],
                 "ok": ok,
             }
         )
         say(
-            f"  {rate:6.1f}/s: p50 {figures['all']['p50_ms']} ms, p99 {figures['all']['p99_ms']} ms,"
-            f" errors {figures['all']['errors']} → {'ok' if ok else 'too much'}"
+            f"  {rate:6.1f}/s: {target} p50 {judged['p50_ms']} ms, p99 {judged['p99_ms']} ms"
+            f" (all requests p99 {figures['all']['p99_ms']} ms), errors {figures['all']['errors']}"
+            f" → {'ok' if ok else 'too much'}"
         )
         if ok:
             best = rate
@@ -318,7 +349,7 @@ def find_rate(
                 break
             else:
                 rate = round((best + failed) / 2, 1)
-    return best or 1.0, tried
+    return best, tried
 
 
 def soak(
@@ -349,6 +380,8 @@ def soak(
     ) as server:
         for path in PUBLIC_PAGES:  # every page of the mix exists (a 404 would count as an error)
             Browser(server.url).get(path)
+        figures["page_costs_ms"] = costs = page_costs(server, store["people"])
+        say("each request alone (median ms): " + ", ".join(f"{k} {v}" for k, v in costs.items()))
         if rate is None:
             say(
                 f"finding the highest rate with p99 under {P99_TARGET_MS} ms ({trial:.0f} s per try) …"
@@ -356,6 +389,19 @@ def soak(
             rate, figures["rate_trials"] = find_rate(
                 server, store["people"], trial, connections, say
             )
+            figures["rate_target"] = "all"
+            if rate is None:
+                slow = [k for k, v in costs.items() if v >= P99_TARGET_MS]
+                say(
+                    f"no rate keeps every request's p99 under {P99_TARGET_MS} ms (alone, {', '.join(slow) or 'none'}"
+                    " already take that long); finding the highest rate for the residents' lookups instead …"
+                )
+                rate, more = find_rate(
+                    server, store["people"], trial, connections, say, target="lookup"
+                )
+                figures["rate_trials"] += more
+                figures["rate_target"] = "lookup"
+            rate = rate or 1.0
         say(f"soaking at {rate}/s for {minutes} min …")
         sampler = RssSampler(server, every=2.0)
         sampler.start()
@@ -433,6 +479,8 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "soak_last.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1))
     s, m = figures["soak"], figures["memory"]
+    if "rate_target" in figures:
+        print(f"\nrate searched for p99 < {P99_TARGET_MS} ms of: {figures['rate_target']} requests")
     print(
         f"\nsoak: {figures['rate']}/s for {figures['minutes']} min ({s['achieved_per_s']}/s achieved),"
         f" {figures['cores']} cores, load average {figures['load_average_start'][0]} → {figures['load_average_end'][0]}"

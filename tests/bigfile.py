@@ -24,13 +24,23 @@ def person_name(n: int) -> str:
     return "王李张刘陈杨黄赵"[n % 8] + "伟芳娜秀英敏静丽"[(n // 8) % 8] + "强磊军洋"[(n // 64) % 4]
 
 
-def payments_csv(path: Path, rows: int, *, first: int = 0, encoding: str = "utf-8") -> Path:
-    """``rows`` payments of F001 (8.5 亩 × 105 = 892.50 each), one person per row from ``first`` on."""
+def village(k: int) -> str:
+    """Village k of 城关镇: 东风村, then 东风1村, 东风2村 …"""
+    return "东风村" if k == 0 else f"东风{k}村"
+
+
+def payments_csv(
+    path: Path, rows: int, *, first: int = 0, encoding: str = "utf-8", villages: int = 1
+) -> Path:
+    """``rows`` payments of F001 (8.5 亩 × 105 = 892.50 each), one person per row from ``first`` on.
+
+    People are spread over ``villages`` villages of 城关镇 (a village's notice lists its own).
+    """
     lines = [",".join(PAY_HEADER)]
     for n in range(first, first + rows):
         lines.append(
-            f"{n + 1},F001,2024,2024-03,城关镇,东风村,3组,{person_name(n)},{person_id(n)},H{n:07d},"
-            "8.5,105,892.50,2024-03-15,已发放"
+            f"{n + 1},F001,2024,2024-03,城关镇,{village(n % villages)},3组,{person_name(n)},{person_id(n)},"
+            f"H{n:07d},8.5,105,892.50,2024-03-15,已发放"
         )
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
     return path
