@@ -176,6 +176,12 @@ def load_file(
     except (UnreadableFile, BatchError) as exc:
         why = str(exc)
         raise
+    except OSError as exc:  # e.g. a temporary file on a full disk while reading
+        why = write_failure(exc)
+        if why:
+            raise StoreUnwritable(why) from exc
+        why = str(exc)
+        raise
     finally:
         attempts.finish(con, attempt, outcome, why)
     return result
