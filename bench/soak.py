@@ -255,6 +255,7 @@ def run_traffic(
         "all": summarise(kept),
         "by_kind": {k: summarise([r for r in kept if r[0] == k]) for k, _ in MIX},
         "errors_seen": sorted(set(traffic.errors))[:20],
+        "reconnects": sum(traffic.reconnects),
     }
     return figures, traffic.results
 
@@ -443,6 +444,8 @@ def soak(
     if "at_s" in clerk_result:
         start, end = clerk_result["at_s"], clerk_result["at_s"] + clerk_result["seconds"]
         figures["during_upload"] = summarise([r for r in results if start <= r[1] <= end])
+        # The upload's tables leave the worker larger; whether memory keeps growing is the trend after it.
+        figures["memory_after_upload"] = memory_trend(sampler.samples, skip_s=end + 30)
     return figures
 
 
@@ -503,6 +506,10 @@ def main() -> int:
         f"worker memory: peak {figures['worker_peak_mib']} MiB; RSS {m.get('rss_first_mib')} → {m.get('rss_last_mib')}"
         f" MiB, max {m.get('rss_max_mib')}; trend after the first minute {m.get('slope_mib_per_min')} MiB/min"
     )
+    if "memory_after_upload" in figures:
+        a = figures["memory_after_upload"]
+        print(f"after the upload: RSS {a.get('rss_after_skip_mib')} → {a.get('rss_last_mib')} MiB,"
+              f" trend {a.get('slope_mib_per_min')} MiB/min")
     for line in s["errors_seen"]:
         print("  error:", line)
     shutil.rmtree(work, ignore_errors=True)
