@@ -9,6 +9,7 @@ superseding of the batch it replaces and the audit line commit together.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -19,10 +20,11 @@ from pathlib import Path
 
 import duckdb
 
+from etl import attempts
 from etl.idnum import Hasher
 from etl.read import Extract, UnreadableFile, read
 from etl.specs import SPECS, Spec
-from etl.store import audit
+from etl.store import StoreUnwritable, audit, write_failure
 from etl.validate import Report, validate
 
 
@@ -66,13 +68,24 @@ def sha256_file(path: Path) -> str:
 
 
 def archive(path: Path, digest: str, archive_dir: Path) -> Path:
-    """Copy the original under its digest (atomically; kept if already there)."""
+    """Copy the original under its digest: written to a .part file, flushed to disk, then renamed.
+
+    A copy already there is kept only if its digest still matches, so a crash
+    (or a full disk) can never leave a damaged original under a good name.
+    """
     archive_dir.mkdir(parents=True, exist_ok=True)
     target = archive_dir / (digest + path.suffix.lower()[:8])
-    if not target.exists():
-        tmp = target.with_suffix(target.suffix + ".part")
+    if target.exists() and sha256_file(target) == digest:
+        return target
+    tmp = target.with_suffix(target.suffix + ".part")
+    try:
         shutil.copyfile(path, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
         os.replace(tmp, target)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
     return target
 
 
@@ -120,6 +133,7 @@ def load_file(
     name = file_name or path.name
     if kind != "auto" and kind not in SPECS:
         raise BatchError(f"未知的数据类别“{kind}”，可选：{', '.join(SPECS)}。/ Unknown kind {kind}.")
+    replaced_kind = None
     if replaces is not None:
         replaced_kind, _ = _live_batch(con, replaces)
     stage("archive")
@@ -127,7 +141,10 @@ def load_file(
         digest = sha256_file(path)
     except OSError as exc:
         raise UnreadableFile(f"无法打开文件 {name}：{exc.strerror}。/ Cannot open {name}.") from exc
-    archive(path, digest, Path(archive_dir))
+    try:
+        archive(path, digest, Path(archive_dir))
+    except OSError as exc:
+        raise StoreUnwritable(write_failure(exc) or f"无法保存上传文件的原件：{exc}。/ Cannot archive {name}.") from exc
     result = LoadResult("rejected", name, digest)
     held = con.execute(
         "SELECT batch_id FROM batches WHERE sha256 = ? AND status IN ('loaded', 'published') ORDER BY batch_id LIMIT 1",
@@ -136,17 +153,58 @@ def load_file(
     if held:
         result.status, result.duplicate_of = "duplicate", held[0]
         return result
+    try:
+        attempt = attempts.start(con, sha256=digest, file_name=name, kind=kind, uploaded_by=uploaded_by,
+                                 office=office)
+    except duckdb.Error as exc:
+        message = write_failure(exc)
+        if message:
+            raise StoreUnwritable(message) from exc
+        raise
+    outcome, why = "failed", None
+    try:
+        _load_attempt(con, path, kind, result, attempt, hasher=hasher, uploaded_by=uploaded_by, replaces=replaces,
+                      replaced_kind=replaced_kind, publish=publish,
+                      office=office, stage=stage)
+        outcome = result.status
+    except duckdb.Error as exc:
+        why = write_failure(exc)
+        if why:
+            raise StoreUnwritable(why) from exc
+        why = str(exc)
+        raise
+    except (UnreadableFile, BatchError) as exc:
+        why = str(exc)
+        raise
+    except OSError as exc:  # e.g. a temporary file on a full disk while reading
+        why = write_failure(exc)
+        if why:
+            raise StoreUnwritable(why) from exc
+        why = str(exc)
+        raise
+    finally:
+        attempts.finish(con, attempt, outcome, why)
+    return result
+
+
+def _load_attempt(con: duckdb.DuckDBPyConnection, path: Path, kind: str, result: LoadResult, attempt: int, *,
+                  hasher: Hasher, uploaded_by: str, replaces: int | None, replaced_kind: str | None, publish: bool,
+                  office: str | None, stage: Callable[[str], None]) -> None:
+    """Read, validate and (if no errors) store one archived file; fills ``result``."""
+    name, digest = result.file_name, result.sha256
     stage("read")
     extract = read(path, None if kind == "auto" else kind, name=name)
     result.extract, result.kind, result.kind_guessed = extract, extract.kind, kind == "auto"
     if replaces is not None and replaced_kind != extract.kind:
         raise BatchError(f"批次 {replaces} 是“{replaced_kind}”，不能用“{extract.kind}”文件替换。/ Kind mismatch.")
     stage("validate")
+    attempts.stage(con, attempt, "validate", extract.kind)
     report = validate(con, extract, hasher)
     result.report = report
     if report.errors:
-        return result
+        return
     stage("load")
+    attempts.stage(con, attempt, "load")
     spec = extract.match.spec
     con.execute("BEGIN TRANSACTION")
     try:
@@ -169,12 +227,14 @@ def load_file(
         )
         audit(con, uploaded_by, "load", f"batch:{batch_id}", kind=spec.kind, file=name, sha256=digest,
               rows=report.rows, replaces=replaces, published=publish)
+        attempts.loaded(con, attempt, batch_id)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        # A failed COMMIT (disk full) has already rolled back: keep its error, not ROLLBACK's.
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
         raise
     result.status, result.batch, result.rows = "loaded", batch_id, report.rows
-    return result
 
 
 def set_status(con: duckdb.DuckDBPyConnection, batch_id: int, action: str, actor: str) -> None:

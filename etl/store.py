@@ -22,6 +22,35 @@ class StoreBusy(RuntimeError):
     """The database file is held by another process (usually the web server)."""
 
 
+class StoreUnwritable(RuntimeError):
+    """The store cannot be written: the disk is full or the file system is read-only (issue 8)."""
+
+
+# (what the system said, what a finance clerk is told): the cause named, nothing half-written.
+_WRITE_FAILURES = (
+    (("no space left on device", "enospc", "disk is full", "out of disk"),
+     "服务器磁盘已满（No space left on device），数据库无法写入。本次操作没有存入任何数据，已有数据不受影响。"
+     "请联系系统管理员清理磁盘空间后重新导入。"
+     " / The server's disk is full (No space left on device): nothing was stored and the data already held is"
+     " unchanged. Ask the system administrator to free disk space, then load the file again."),
+    (("read-only file system", "erofs", "read-only mode", "read_only", "permission denied", "eacces"),
+     "数据库文件是只读的（read-only / permission denied），无法写入。本次操作没有存入任何数据，已有数据不受影响。"
+     "请联系系统管理员检查数据库所在磁盘和文件权限。"
+     " / The database file is read-only (read-only / permission denied): nothing was stored and the data already"
+     " held is unchanged. Ask the system administrator to check the disk and the file's permissions."),
+)
+
+
+def write_failure(exc: BaseException) -> str | None:
+    """A sentence for a person when ``exc`` means the disk is full or the store read-only; else None."""
+    text = f"{exc} {getattr(exc, 'strerror', '') or ''}".lower()
+    errno_name = {28: "enospc", 30: "erofs", 13: "eacces"}.get(getattr(exc, "errno", None) or 0, "")
+    for needles, message in _WRITE_FAILURES:
+        if errno_name in needles or any(n in text for n in needles):
+            return message
+    return None
+
+
 def default_db_path() -> Path:
     return Path(os.environ.get("FUNDQUERY_DB") or DEFAULT_DB)
 
@@ -56,11 +85,24 @@ def connect(
                 f" / The database {path} is held by another process (usually the running web server): "
                 "upload through the web page, or stop the server first."
             ) from exc
+        message = write_failure(exc)
+        if message and not read_only:
+            raise StoreUnwritable(message) from exc
         raise
     # No progress bar: DuckDB draws it on stdout, inside `fundquery load --json`'s JSON (issue 8).
     con.execute("SET enable_progress_bar = false")
     if not read_only:
-        migrate(con)
+        try:
+            migrate(con)
+            from etl.attempts import recover
+
+            recover(con)
+        except duckdb.Error as exc:
+            con.close()
+            message = write_failure(exc)
+            if message:
+                raise StoreUnwritable(message) from exc
+            raise
     return con
 
 

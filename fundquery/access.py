@@ -103,6 +103,8 @@ ROLE_ENDPOINTS: dict[str, frozenset[str]] = {
     "desk.link": frozenset({FINANCE, REVIEWER}),
     "desk.escalate": frozenset({REVIEWER, INSPECTOR}),
     "desk.metrics": frozenset({REVIEWER, INSPECTOR}),
+    # backups made by the running server (issue 8)
+    "backup.index": frozenset({ADMIN}),
 }
 
 

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas  # noqa: F401  (see below)
 import plotly.graph_objects as go
 from markupsafe import Markup
+
+# plotly (and DuckDB) import pandas lazily, on first use, in whichever request
+# thread gets there first; under the soak (issue 8) another thread meanwhile saw
+# the half-imported module ("partially initialized module 'pandas' has no
+# attribute 'Series'") and a fund page answered 500.  Importing it here, when
+# the app is created (before gunicorn forks its worker), closes that window.
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 RED, GREY = "#b3261e", "#8c96a3"

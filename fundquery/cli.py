@@ -17,13 +17,15 @@ from flask.cli import FlaskGroup
 from rich.console import Console
 from rich.table import Table
 
+from etl.attempts import recent as recent_attempts
 from etl.idnum import Hasher, load_key
 from etl.load import BatchError, LoadResult, load_file, set_status
 from etl.read import UnreadableFile
 from etl.specs import SPECS
-from etl.store import StoreBusy, connect
+from etl.store import StoreBusy, StoreUnwritable, connect
 
 EXIT_REJECTED, EXIT_UNREADABLE, EXIT_BUSY = 1, 2, 3
+EXIT_UNWRITABLE = 4  # disk full or store read-only (issue 8)
 KINDS = ["auto", *SPECS]
 
 
@@ -91,6 +93,9 @@ def store():
     except StoreBusy as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BUSY)
+    except StoreUnwritable as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_UNWRITABLE)
     try:
         yield con
     finally:
@@ -176,6 +181,11 @@ def load(
     """Validate FILE and load it as KIND (auto: guess from the headers)."""
     console = Console(stderr=True, quiet=as_json)
     hasher = Hasher(load_key(ensure_instance()))
+    def on_stage(name: str, status) -> None:  # noqa: ANN001
+        status.update(f"{name}…")
+        if not sys.stderr.isatty():  # a log (or a supervisor) sees how far the load got
+            click.echo(f"阶段 stage: {name}", err=True)
+
     with store() as con:
         try:
             with console.status("导入中…") as status:
@@ -188,7 +198,7 @@ def load(
                     archive_dir=archive_dir(),
                     replaces=replaces,
                     publish=publish,
-                    on_stage=lambda s: status.update(f"{s}…"),
+                    on_stage=lambda s: on_stage(s, status),
                 )
         except UnreadableFile as exc:
             _emit_unreadable(as_json, file, str(exc))
@@ -196,6 +206,9 @@ def load(
         except BatchError as exc:
             _emit_unreadable(as_json, file, str(exc))
             sys.exit(EXIT_REJECTED)
+        except StoreUnwritable as exc:
+            _emit_unreadable(as_json, file, str(exc), rule="store_unwritable")
+            sys.exit(EXIT_UNWRITABLE)
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))
     else:
@@ -205,13 +218,13 @@ def load(
     sys.exit(EXIT_REJECTED if result.status == "rejected" else 0)
 
 
-def _emit_unreadable(as_json: bool, file: Path, message: str) -> None:
+def _emit_unreadable(as_json: bool, file: Path, message: str, rule: str = "file_unreadable") -> None:
     if as_json:
         click.echo(
             json.dumps(
                 {
                     "batch": None,
-                    "status": "unreadable",
+                    "status": "unreadable" if rule == "file_unreadable" else "failed",
                     "rows": 0,
                     "file": file.name,
                     "errors": [
@@ -220,7 +233,7 @@ def _emit_unreadable(as_json: bool, file: Path, message: str) -> None:
                             "column": None,
                             "value": None,
                             "expected": None,
-                            "rule": "file_unreadable",
+                            "rule": rule,
                             "message": message,
                         }
                     ],
@@ -242,6 +255,7 @@ def batches(as_json: bool) -> None:
             "SELECT batch_id, kind, file_name, status, row_count, uploaded_by, strftime(uploaded_at, '%Y-%m-%d %H:%M'),"
             " replaces FROM batches ORDER BY batch_id"
         ).fetchall()
+        unfinished = recent_attempts(con)
     keys = ("batch", "kind", "file", "status", "rows", "uploaded_by", "uploaded_at", "replaces")
     if as_json:
         click.echo(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], ensure_ascii=False))
@@ -249,7 +263,15 @@ def batches(as_json: bool) -> None:
     table = Table("批次", "类别", "文件", "状态", "行数", "上传人", "上传时间", "替换")
     for r in rows:
         table.add_row(*["" if v is None else str(v) for v in r])
-    Console().print(table)
+    console = Console() if sys.stdout.isatty() else Console(width=200)
+    console.print(table)
+    if unfinished:  # issue 8: loads that stored nothing and were not loaded since
+        table = Table("未完成的导入", "文件", "上传人", "开始时间", "进行到", "状态", "说明", title="未完成的导入")
+        for a in unfinished:
+            table.add_row(str(a["attempt_id"]), a["file_name"], a["uploaded_by"],
+                          a["started_at"].strftime("%Y-%m-%d %H:%M"), a["stage"],
+                          {"loading": "正在导入", "interrupted": "已中断", "failed": "失败"}[a["status"]], a["message"] or "")
+        console.print(table)
 
 
 def _batch_action(batch: int, action: str, by: str) -> None:
@@ -347,3 +369,8 @@ cli.add_command(users_group, "user")
 from fundquery.cli_report import report_command  # noqa: E402  (issue 5: discrepancy reports)
 
 cli.add_command(report_command, "report")
+
+from fundquery.cli_backup import backup_command, restore_command  # noqa: E402  (issue 8: backup and restore)
+
+cli.add_command(backup_command, "backup")
+cli.add_command(restore_command, "restore")

@@ -7,6 +7,7 @@ DuckDB is not fork-safe), and gives each request its own ``con.cursor()``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from typing import Any
@@ -27,15 +28,29 @@ class ProcessConnection:
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._pid: int | None = None
+        self._broken = False
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A new cursor on the shared connection, opening it if this process has none."""
         with self._lock:
+            if self._broken and self._con is not None and self._pid == os.getpid():
+                # DuckDB invalidated the database (a fatal error, e.g. a checkpoint on a
+                # full disk): reopen it, which replays the log, instead of failing every
+                # request until someone restarts the server (issue 8).
+                with contextlib.suppress(duckdb.Error):
+                    self._con.close()
+                self._con = None
             if self._con is None or self._pid != os.getpid():
                 # After a fork the parent's connection is not ours to use or close.
                 self._con = store.connect(self.path)
                 self._pid = os.getpid()
+                self._broken = False
             return self._con.cursor()
+
+    def mark_broken(self) -> None:
+        """The database was invalidated: the next cursor reopens it."""
+        with self._lock:
+            self._broken = True
 
     def close(self) -> None:
         """Close the connection if this process opened it."""
@@ -50,6 +65,16 @@ def init_app(app: Flask) -> None:
     """Attach the lazy connection holder and close each request's cursor on teardown."""
     app.extensions[EXTENSION] = ProcessConnection(app.config["DATABASE"])
     app.teardown_appcontext(close_db)
+
+
+def note_failure(exc: BaseException) -> bool:
+    """If ``exc`` (or its cause) says DuckDB invalidated the database, reopen it on the next request."""
+    while exc is not None:
+        if isinstance(exc, duckdb.FatalException):
+            current_app.extensions[EXTENSION].mark_broken()
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def get_db() -> duckdb.DuckDBPyConnection:

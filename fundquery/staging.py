@@ -22,6 +22,8 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
+from etl.store import StoreUnwritable, write_failure
+
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt")
 STAGING_DAYS = 7
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -93,11 +95,18 @@ def stage(upload: FileStorage, username: str) -> StagedFile:
     digest = hashlib.sha256()
     size = 0
     fd, tmp_name = tempfile.mkstemp(dir=folder, suffix=".part")
-    with os.fdopen(fd, "wb") as out:
-        while block := upload.stream.read(1 << 20):
-            digest.update(block)
-            out.write(block)
-            size += len(block)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while block := upload.stream.read(1 << 20):
+                digest.update(block)
+                out.write(block)
+                size += len(block)
+    except OSError as exc:  # issue 8: a full disk is named, and no partial file is left behind
+        Path(tmp_name).unlink(missing_ok=True)
+        message = write_failure(exc)
+        if message:
+            raise StoreUnwritable(message) from exc
+        raise
     sha = digest.hexdigest()
     path = folder / (sha + suffix_of(file_name))
     os.replace(tmp_name, path)

@@ -37,6 +37,14 @@ def office_batches(username: str, office: str | None) -> list[dict[str, Any]]:
     )
 
 
+def office_attempts(username: str, office: str | None) -> list[dict[str, Any]]:
+    """Loads of the user's office (or their own) that stored nothing: interrupted or failed (issue 8)."""
+    from etl.attempts import recent
+    from fundquery.db import get_db
+
+    return recent(get_db(), username=username, office=office)
+
+
 def batch(batch_id: int) -> dict[str, Any] | None:
     rows = query(f"SELECT {BATCH_COLUMNS} FROM batches b WHERE b.batch_id = ?", [batch_id])  # noqa: S608
     return rows[0] if rows else None

@@ -63,6 +63,7 @@ def init_app(app: Flask) -> None:
         upload,
     )
     from fundquery.views import auth as auth_views
+    from fundquery.views import backup as backup_views
     from fundquery.views import inspect as inspect_views
 
     auth.init_app(app)
@@ -82,6 +83,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(inspect_views.bp)
     app.register_blueprint(inspect_views.public_bp)
     app.register_blueprint(message_desk.bp)
+    app.register_blueprint(backup_views.bp)  # issue 8: backups
     errors.init_app(app)
 
     @app.context_processor

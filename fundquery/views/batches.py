@@ -30,7 +30,8 @@ def index() -> Response | str:
     for row in rows:
         row["kind_title"] = kind_title(row["kind"], language)
         row["is_live"] = row["status"] in ("loaded", "published")
-    data = {"batches": rows, "office": current_user.office}
+    attempts = batch_queries.office_attempts(current_user.username, current_user.office)
+    data = {"batches": rows, "office": current_user.office, "attempts": attempts}
     return render_staff("staff/batches.html", data, action_form=ActionForm())
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import duckdb
 from flask import Flask, current_app, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from etl.store import StoreBusy
+from etl.store import StoreBusy, StoreUnwritable, write_failure
+from fundquery.db import close_db, note_failure
 
 
 def http_error(exc: HTTPException) -> tuple[str, int]:
@@ -34,8 +36,24 @@ def store_busy(exc: StoreBusy) -> tuple[str, int]:
     return render_template("error.html", code=503, message=message), 503
 
 
+def store_unwritable(exc: StoreUnwritable | duckdb.FatalException) -> tuple[str, int]:
+    """The disk is full or the store read-only (issue 8): say which; nothing was stored."""
+    current_app.logger.error("%s", exc)
+    if note_failure(exc):
+        close_db()  # this request's cursor belongs to the invalidated database: the page gets a new one
+    if isinstance(exc, duckdb.FatalException) and not write_failure(exc):
+        return render_template("error.html", code=503, message=_("数据库暂时无法使用，请稍后再试。")), 503
+    if "磁盘已满" in str(exc) or "no space left" in str(exc).lower():
+        message = _("服务器磁盘已满，数据库无法写入。本次操作没有存入任何数据，已有数据不受影响。请联系系统管理员清理磁盘空间。")
+    else:
+        message = _("数据库文件是只读的，无法写入。本次操作没有存入任何数据，已有数据不受影响。请联系系统管理员检查磁盘和文件权限。")
+    return render_template("error.html", code=503, message=message), 503
+
+
 def init_app(app: Flask) -> None:
     """Register the error pages."""
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(StoreBusy, store_busy)
+    app.register_error_handler(StoreUnwritable, store_unwritable)  # issue 8
+    app.register_error_handler(duckdb.FatalException, store_unwritable)  # issue 8: reopened next request

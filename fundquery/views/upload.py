@@ -27,11 +27,11 @@ from etl.load import BatchError
 from etl.preview import dry_run
 from etl.read import UnreadableFile
 from etl.specs import SPECS
-from etl.store import audit
+from etl.store import StoreUnwritable, audit
 from etl.templates import template_file_name, template_xlsx
 from fundquery import staging, uploads
 from fundquery.auth import current_user, roles_required
-from fundquery.db import get_db
+from fundquery.db import get_db, note_failure
 from fundquery.i18n import current_language
 from fundquery.queries import batches as batch_queries
 from fundquery.views.staff import render_staff
@@ -177,7 +177,8 @@ def load(sha256: str) -> Response | str:
     try:
         result = uploads.load(staged, kind, username=current_user.username, office=current_user.office,
                               replaces=replaces, warnings_accepted=checked["warning_total"])
-    except (BatchError, UnreadableFile) as exc:
+    except (BatchError, UnreadableFile, StoreUnwritable) as exc:
+        note_failure(exc)  # issue 8: a full disk can invalidate the database; reopen it next request
         flash(str(exc), "error")
         return redirect(back)
     if result.status == "duplicate":
