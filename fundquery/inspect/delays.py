@@ -161,9 +161,13 @@ def distribution(
         FROM ({source}) WHERE {where} GROUP BY 1, 2
     """  # noqa: S608
     values = bind(sql, {**params.sql_values(), **{f"f_{k}": v for k, v in active.items()}})
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        rows = con.execute(sql, values).fetchall()
+    else:  # a lake on Spark (fundquery.lake.spark.SparkLake): the same SQL, translated
+        rows = con.query(sql, values, "delay_report")[1]
     labels = bucket_labels(params.delay_edges_days)
     out: dict[str, dict[str, Any]] = {}
-    for grp, b, n, amount, explained in con.execute(sql, values).fetchall():
+    for grp, b, n, amount, explained in rows:
         entry = out.setdefault(grp, {"group": grp, "labels": labels, "buckets": [0] * len(labels),
                                      "amounts": [Decimal(0)] * len(labels), "explained": [0] * len(labels)})
         entry["buckets"][b] += int(n)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fundquery.inspect.catalogue import Check, Column
-from fundquery.inspect.sql import FUND_INFO
+from fundquery.inspect.sql import FUND_INFO, distinct_list
 
 # The same person, fund and period more than once, across every live batch.
 # A returned payment (退回) and the payment that replaced it are not a double.
@@ -26,10 +26,10 @@ candidates AS (
 )
 SELECT p.county_code, p.id_hash, any_value(p.id_masked) AS id_masked, arg_min(p.name, p.batch_id) AS name,
        p.fund_code, f.fund_name, f.department, p.year, {_PERIOD} AS period,
-       min(p.township) AS township, string_agg(DISTINCT p.village, '、' ORDER BY p.village) AS villages,
+       min(p.township) AS township, {distinct_list('p.village')} AS villages,
        count(*) AS times_paid, sum(p.amount_yuan) AS amount_yuan,
        sum(p.amount_yuan) - max(p.amount_yuan) AS excess_yuan,
-       string_agg(DISTINCT CAST(p.batch_id AS VARCHAR), ',' ORDER BY CAST(p.batch_id AS VARCHAR)) AS batches
+       {distinct_list('CAST(p.batch_id AS VARCHAR)', ',')} AS batches
 FROM live_payments p
 LEFT JOIN fund_info f ON f.county_code = p.county_code AND f.fund_code = p.fund_code
 WHERE {_NOT_RETURNED} AND {_KEY_HASH} IN (SELECT key_hash FROM candidates)

@@ -65,3 +65,13 @@ links AS (
 
 # A staff member counts as on the roll while their status is 在职 (or not given).
 ON_ROLL = "coalesce(s.status, '在职') = '在职'"
+
+
+def distinct_list(column: str, separator: str = "、") -> str:
+    """The distinct values of ``column`` in a group, sorted, joined by ``separator``.
+
+    Written with list functions, not ``string_agg(DISTINCT … ORDER BY …)``:
+    Spark 4.3 fails (ClassCastException) on a query with two such ordered
+    distinct aggregates, and this form means the same on both engines.
+    """
+    return f"array_to_string(list_sort(list_distinct(list({column}))), '{separator}')"

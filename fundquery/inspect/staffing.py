@@ -7,15 +7,15 @@ Sex and birth date come from the ID number itself.
 from __future__ import annotations
 
 from fundquery.inspect.catalogue import Check, Column
-from fundquery.inspect.sql import ON_ROLL
+from fundquery.inspect.sql import ON_ROLL, distinct_list
 
-STAFF_ON_RELIEF = """
+STAFF_ON_RELIEF = f"""
 WITH relief_funds AS (
     SELECT DISTINCT county_code, fund_code FROM live_funds WHERE regexp_matches(fund_name, $relief_pattern)
 )
 SELECT s.county_code, s.id_hash, s.id_masked, s.name, s.agency_name, s.post, s.status, s.staffing_type,
-       string_agg(DISTINCT f.fund_name, '、' ORDER BY f.fund_name) AS relief_funds,
-       min(p.year) AS year, min(p.township) AS township, string_agg(DISTINCT p.village, '、' ORDER BY p.village) AS villages,
+       {distinct_list('f.fund_name')} AS relief_funds,
+       min(p.year) AS year, min(p.township) AS township, {distinct_list('p.village')} AS villages,
        count(*) AS payment_count, sum(p.amount_yuan) AS amount_yuan
 FROM live_staff s
 JOIN live_payments p ON p.county_code = s.county_code AND p.id_hash = s.id_hash
@@ -62,8 +62,8 @@ ORDER BY over_count DESC, agency_name, staffing_type
 TWO_ROLLS = f"""
 SELECT s.county_code, s.id_hash, any_value(s.id_masked) AS id_masked, arg_min(s.name, s.agency_name) AS name,
        count(DISTINCT s.agency_name) AS agency_count,
-       string_agg(DISTINCT s.agency_name, '、' ORDER BY s.agency_name) AS agencies,
-       string_agg(DISTINCT s.staffing_type, '、' ORDER BY s.staffing_type) AS staffing_types
+       {distinct_list('s.agency_name')} AS agencies,
+       {distinct_list('s.staffing_type')} AS staffing_types
 FROM live_staff s
 WHERE {ON_ROLL}
 GROUP BY s.county_code, s.id_hash
