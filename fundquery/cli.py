@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from etl.attempts import recent as recent_attempts
+from etl.county import CountyError, get_county, set_county
 from etl.idnum import Hasher, load_key
 from etl.load import BatchError, LoadResult, load_file, set_status
 from etl.read import UnreadableFile
@@ -113,12 +114,26 @@ def ensure_instance() -> Path:
 
 
 @cli.command(with_appcontext=False)
-def init() -> None:
-    """Create the database, its schema and the instance keys."""
+@click.option("--county-code", help="The county's six-digit administrative division code (GB/T 2260), e.g. 411524.")
+@click.option("--county-name", help="The county's name, e.g. 新县.")
+def init(county_code: str | None, county_name: str | None) -> None:
+    """Create the database, its schema and the instance keys; set the county."""
     folder = ensure_instance()
     with store() as con:
+        if county_code or county_name:
+            _set_county(con, county_code, county_name)
         version = con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
-    click.echo(f"数据库 {db_path()}（结构版本 {version}），实例目录 {folder}。")
+        code, name = get_county(con)
+    click.echo(f"数据库 {db_path()}（结构版本 {version}，县（区）{code} {name}），实例目录 {folder}。")
+
+
+def _set_county(con, code: str | None, name: str | None) -> None:
+    """Set the store's county (issue 7), or one sentence and exit 2."""
+    try:
+        set_county(con, code or get_county(con)[0], name, os.environ.get("USER", "cli"))
+    except CountyError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_UNREADABLE)
 
 
 def _print_findings(console: Console, result: LoadResult) -> None:
@@ -310,7 +325,10 @@ def publish(batch: int, by: str) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Where the spreadsheets go (data/demo).")
 @click.option("--seed", default=20070101, type=int, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with each file's result.")
-def demo(scale: float, out: Path | None, seed: int, as_json: bool) -> None:
+@click.option("--county-code", help="The demo county's six-digit code (default: leave the store's as it is).")
+@click.option("--county-name", help="The demo county's name.")
+def demo(scale: float, out: Path | None, seed: int, as_json: bool, county_code: str | None,
+         county_name: str | None) -> None:
     """Write a synthetic county's messy spreadsheets, load them through the ETL and publish them."""
     from rich.progress import Progress
 
@@ -326,6 +344,8 @@ def demo(scale: float, out: Path | None, seed: int, as_json: bool) -> None:
         progress.remove_task(writing)
         loading = progress.add_task("导入 loading", total=len(manifest.files))
         with store() as con:
+            if county_code or county_name:
+                _set_county(con, county_code, county_name)
             for entry in manifest.files:
                 result = load_file(con, out / entry.path, entry.kind, hasher=hasher, uploaded_by="demo",
                                    archive_dir=archive_dir(), publish=True, office="演示县财政局")
@@ -374,3 +394,20 @@ from fundquery.cli_backup import backup_command, restore_command  # noqa: E402  
 
 cli.add_command(backup_command, "backup")
 cli.add_command(restore_command, "restore")
+
+# -- issue 7: a province's lake ------------------------------------------------
+@cli.command("export-lake", with_appcontext=False)
+@click.argument("lake", type=click.Path(file_okay=False, path_type=Path))
+def export_lake_command(lake: Path) -> None:
+    """Write the store's published data into the Parquet lake LAKE (only this county's changed partitions)."""
+    from fundquery.lake.export import ExportError, export_lake
+
+    with store() as con:
+        try:
+            result = export_lake(con, lake)
+        except ExportError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_UNREADABLE)
+    rows = "，".join(f"{t} {n}" for t, n in result.rows.items())
+    click.echo(f"县（区）{result.county_code} 已写入数据湖 {lake}：重写 {len(result.written)} 个分区，"
+               f"未变 {len(result.kept)} 个，删除 {len(result.removed)} 个（{rows} 行）。")

@@ -61,24 +61,33 @@ def _open_store():
 @click.option("--department", help="Only this department.")
 @click.option("--township", help="Only this township.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--lake", "lake", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Run over a Parquet lake of many counties (fundquery export-lake) instead of the store.")
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="With --lake: DuckDB in this process, or Apache Spark (local, or SPARK_MASTER).")
 def report_command(label: str, as_json: bool, xlsx_path: Path | None, csv_path: Path | None,
                    as_of: dt.date | None, year: int | None, fund_code: str | None, department: str | None,
-                   township: str | None, lang: str) -> None:
-    """Run the discrepancy check LABEL (or all of them) over the store."""
+                   township: str | None, lang: str, lake: Path | None, engine: str) -> None:
+    """Run the discrepancy check LABEL (or all of them) over the store, or over a lake."""
     if sum(bool(x) for x in (as_json, xlsx_path, csv_path)) > 1:
         raise click.UsageError("--json、--xlsx、--csv 只能选一个。/ Choose one of --json, --xlsx, --csv.")
+    if engine == "spark" and lake is None:
+        raise click.UsageError("--engine spark 需要 --lake 数据湖目录。/ --engine spark needs --lake DIR.")
     params = Params(as_of=as_of or dt.date.today())
     filters = Filters(year=year, fund_code=fund_code, department=department, township=township)
     checks = CATALOGUE if label == "all" else (CHECKS[label],)
-    con = _open_store()
-    try:
-        results = [run(con, check, params, filters) for check in checks]
-    except duckdb.CatalogException as exc:
-        click.echo(f"数据库结构版本过旧，请先运行 `fundquery init` 升级。/ The database needs `fundquery init`: {exc}",
-                   err=True)
-        sys.exit(EXIT_USAGE)
-    finally:
-        con.close()
+    if engine == "spark":
+        results = _run_spark(lake, checks, params, filters)
+    else:
+        con = _open_lake(lake) if lake else _open_store()
+        try:
+            results = [run(con, check, params, filters) for check in checks]
+        except duckdb.CatalogException as exc:
+            click.echo(f"数据库结构版本过旧，请先运行 `fundquery init` 升级。/ The database needs `fundquery init`: {exc}",
+                       err=True)
+            sys.exit(EXIT_USAGE)
+        finally:
+            con.close()
     if as_json:
         data = [result_json(r, lang) for r in results]
         click.echo(json.dumps(data if label == "all" else data[0], ensure_ascii=False))
@@ -95,6 +104,38 @@ def report_command(label: str, as_json: bool, xlsx_path: Path | None, csv_path: 
         click.echo(f"已写入 {csv_path}：共 {sum(r.count for r in results)} 条。")
     else:
         _print(results, lang)
+
+
+def _open_lake(lake: Path):
+    from fundquery.lake.duck import LakeError, open_lake
+
+    try:
+        return open_lake(lake)
+    except LakeError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _run_spark(lake: Path, checks, params: Params, filters: Filters):
+    """The checks on Spark over the lake (issue 7); SPARK_MASTER picks the cluster (default local[*])."""
+    try:
+        from fundquery.lake.spark import SparkLake, SparkRunError, session
+        from fundquery.lake.translate import Untranslatable
+    except ImportError as exc:
+        click.echo(f"需要安装 pyspark 和 sqlglot（pip install 'fundquery[lake]'）。/ Install pyspark and sqlglot: {exc}",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    from fundquery.lake.duck import LakeError
+
+    spark = session(os.environ.get("SPARK_MASTER", "local[*]"), shuffle_partitions=8, driver_memory="2g")
+    try:
+        runner = SparkLake(spark, lake)
+        return [runner.run(check, params, filters) for check in checks]
+    except (LakeError, Untranslatable, SparkRunError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_USAGE)
+    finally:
+        spark.stop()
 
 
 def _print(results, lang: str) -> None:

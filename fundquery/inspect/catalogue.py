@@ -117,9 +117,11 @@ class Check:
 
     @property
     def fields(self) -> list[str]:
-        """The shown columns, then the key columns not shown and, for a person, the ID hash (never shown)."""
+        """The shown columns, then the key columns not shown, for a person the ID hash (never shown), and
+        the county the row belongs to (every check returns it: one county in a store, many in a lake)."""
         shown = [c.name for c in self.columns]
         hidden = [*self.key, "id_hash"] if self.is_about_persons else list(self.key)
+        hidden.append("county_code")
         return shown + [k for k in dict.fromkeys(hidden) if k not in shown]
 
     def title(self, lang: str) -> str:

@@ -22,15 +22,15 @@ _DELAY = "date_diff('day', d.approved_on, d.disbursed_on)"
 # and the distribution both read this.
 DISBURSEMENT_DELAYS = f"""
 WITH {FUND_INFO}
-SELECT d.voucher_no, d.fund_code, f.fund_name, f.department, CAST(year(d.approved_on) AS INTEGER) AS year,
+SELECT d.county_code, d.voucher_no, d.fund_code, f.fund_name, f.department, CAST(year(d.approved_on) AS INTEGER) AS year,
        nullif(regexp_extract(d.payee, '^(.+)财政所$', 1), '') AS township,
        d.payee, d.amount_yuan, d.approved_on, d.disbursed_on,
        {_DELAY} AS delay_days,
-       len(list_filter($delay_edges_days, lambda e: e < {_DELAY})) AS bucket,
+       array_length(list_filter($delay_edges_days, lambda e: e < {_DELAY})) AS bucket,
        d.is_by_progress, d.reason,
        d.is_by_progress OR d.reason IS NOT NULL AS is_excused, 1 AS weight
 FROM live_disbursements d
-LEFT JOIN fund_info f USING (fund_code)
+LEFT JOIN fund_info f USING (county_code, fund_code)
 WHERE d.disbursed_on IS NOT NULL AND d.disbursed_on <= $as_of
 """  # noqa: S608
 
@@ -38,17 +38,17 @@ WHERE d.disbursed_on IS NOT NULL AND d.disbursed_on <= $as_of
 # the county found 7 such delayed funds (DESIGN.md §1).
 DISBURSEMENT_DELAY = f"""
 SELECT * FROM ({DISBURSEMENT_DELAYS})
-WHERE NOT is_excused AND delay_days > ($delay_edges_days)[len($delay_edges_days)]
+WHERE NOT is_excused AND delay_days > list_max($delay_edges_days)
 ORDER BY delay_days DESC, voucher_no
 """  # noqa: S608
 
 # Second stage, per household payment (weight: payments that day): from disbursement to the account.
 PAYOUT_WAITS = f"""
 WITH {FUND_INFO}, {ALLOCATIONS}, {PAYMENT_LINKS}
-SELECT d.voucher_no, d.fund_code, d.fund_name, d.department, CAST(year(d.approved_on) AS INTEGER) AS year,
+SELECT d.county_code, d.voucher_no, d.fund_code, d.fund_name, d.department, CAST(year(d.approved_on) AS INTEGER) AS year,
        l.township, l.amount_yuan, l.wait_days, l.payment_count AS weight,
-       len(list_filter($delay_edges_days, lambda e: e < l.wait_days)) AS bucket
-FROM links l JOIN disbursed d USING (voucher_no)
+       array_length(list_filter($delay_edges_days, lambda e: e < l.wait_days)) AS bucket
+FROM links l JOIN disbursed d USING (county_code, voucher_no)
 """  # noqa: S608
 
 # A disbursement whose money reached no household until long after it left
@@ -56,12 +56,12 @@ FROM links l JOIN disbursed d USING (voucher_no)
 # the first payment is what shows money held back).
 PAYOUT_DELAY = f"""
 WITH {FUND_INFO}, {ALLOCATIONS}, {PAYMENT_LINKS}
-SELECT d.voucher_no, d.fund_code, d.fund_name, d.department, CAST(year(d.approved_on) AS INTEGER) AS year,
+SELECT d.county_code, d.voucher_no, d.fund_code, d.fund_name, d.department, CAST(year(d.approved_on) AS INTEGER) AS year,
        d.township, d.amount_yuan, d.approved_on, d.disbursed_on,
        min(l.paid_on) AS first_paid_on, max(l.paid_on) AS last_paid_on, sum(l.payment_count) AS payment_count,
        min(l.wait_days) AS wait_days, date_diff('day', d.approved_on, min(l.paid_on)) AS total_days
-FROM links l JOIN disbursed d USING (voucher_no)
-GROUP BY d.voucher_no, d.fund_code, d.fund_name, d.department, d.township, d.amount_yuan, d.approved_on,
+FROM links l JOIN disbursed d USING (county_code, voucher_no)
+GROUP BY d.county_code, d.voucher_no, d.fund_code, d.fund_name, d.department, d.township, d.amount_yuan, d.approved_on,
          d.disbursed_on
 HAVING min(l.wait_days) > $payout_limit_days
 ORDER BY wait_days DESC, d.voucher_no
@@ -158,12 +158,16 @@ def distribution(
     where = " AND ".join(f"{k} = $f_{k}" for k in active) or "true"
     sql = f"""
         SELECT {group} AS grp, bucket, sum(weight) AS count, sum(amount_yuan) AS amount_yuan, sum({explained}) AS explained
-        FROM ({source}) WHERE {where} GROUP BY ALL
+        FROM ({source}) WHERE {where} GROUP BY 1, 2
     """  # noqa: S608
     values = bind(sql, {**params.sql_values(), **{f"f_{k}": v for k, v in active.items()}})
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        rows = con.execute(sql, values).fetchall()
+    else:  # a lake on Spark (fundquery.lake.spark.SparkLake): the same SQL, translated
+        rows = con.query(sql, values, "delay_report")[1]
     labels = bucket_labels(params.delay_edges_days)
     out: dict[str, dict[str, Any]] = {}
-    for grp, b, n, amount, explained in con.execute(sql, values).fetchall():
+    for grp, b, n, amount, explained in rows:
         entry = out.setdefault(grp, {"group": grp, "labels": labels, "buckets": [0] * len(labels),
                                      "amounts": [Decimal(0)] * len(labels), "explained": [0] * len(labels)})
         entry["buckets"][b] += int(n)

@@ -11,10 +11,10 @@ from fundquery.inspect.sql import ALLOCATIONS, FUND_INFO, PAID, PAYMENT_LINKS
 
 STUCK_APPROVAL = f"""
 WITH {FUND_INFO}
-SELECT d.voucher_no, d.fund_code, f.fund_name, f.department, CAST(year(d.approved_on) AS INTEGER) AS year,
+SELECT d.county_code, d.voucher_no, d.fund_code, f.fund_name, f.department, CAST(year(d.approved_on) AS INTEGER) AS year,
        d.payee, d.amount_yuan, d.approved_on, d.reason,
        date_diff('day', d.approved_on, $as_of) AS days_waiting
-FROM live_disbursements d LEFT JOIN fund_info f USING (fund_code)
+FROM live_disbursements d LEFT JOIN fund_info f USING (county_code, fund_code)
 WHERE (d.disbursed_on IS NULL OR d.disbursed_on > $as_of) AND NOT d.is_by_progress
   AND d.approved_on <= $as_of - to_days($stuck_days)
 ORDER BY days_waiting DESC, d.voucher_no
@@ -24,12 +24,12 @@ ORDER BY days_waiting DESC, d.voucher_no
 # reached a household by the as-of date.
 STUCK_PAYOUT = f"""
 WITH {FUND_INFO}, {ALLOCATIONS}, {PAYMENT_LINKS}
-SELECT d.voucher_no, d.fund_code, d.fund_name, d.department, CAST(year(d.approved_on) AS INTEGER) AS year,
+SELECT d.county_code, d.voucher_no, d.fund_code, d.fund_name, d.department, CAST(year(d.approved_on) AS INTEGER) AS year,
        d.township, d.payee, d.amount_yuan, d.disbursed_on,
        date_diff('day', d.disbursed_on, $as_of) AS days_waiting
 FROM disbursed d
 WHERE d.disbursed_on <= $as_of - to_days($stuck_days)
-  AND NOT EXISTS (SELECT 1 FROM links l WHERE l.voucher_no = d.voucher_no)
+  AND NOT EXISTS (SELECT 1 FROM links l WHERE l.county_code = d.county_code AND l.voucher_no = d.voucher_no)
 ORDER BY days_waiting DESC, d.voucher_no
 """  # noqa: S608
 
@@ -38,24 +38,25 @@ ORDER BY days_waiting DESC, d.voucher_no
 ALLOCATION_BALANCE = f"""
 WITH {FUND_INFO}, {ALLOCATIONS},
 given AS (
-    SELECT fund_code, township, any_value(fund_name) AS fund_name, any_value(department) AS department,
+    SELECT county_code, fund_code, township, any_value(fund_name) AS fund_name, any_value(department) AS department,
            min(CAST(year(approved_on) AS INTEGER)) AS year, sum(amount_yuan) AS disbursed_yuan,
            string_agg(voucher_no, '、' ORDER BY voucher_no) AS vouchers
     FROM allocations WHERE disbursed_on <= $as_of AND township IS NOT NULL
-    GROUP BY fund_code, township
+    GROUP BY county_code, fund_code, township
 ),
 received AS (
-    SELECT p.fund_code, p.township, sum(p.amount_yuan) AS paid_yuan, count(*) AS paid_count
+    SELECT p.county_code, p.fund_code, p.township, sum(p.amount_yuan) AS paid_yuan, count(*) AS paid_count
     FROM live_payments p WHERE {PAID} AND p.paid_on <= $as_of
-    GROUP BY p.fund_code, p.township
+    GROUP BY p.county_code, p.fund_code, p.township
 )
-SELECT coalesce(g.fund_code, r.fund_code) AS fund_code, coalesce(g.fund_name, f.fund_name) AS fund_name,
+SELECT coalesce(g.county_code, r.county_code) AS county_code, coalesce(g.fund_code, r.fund_code) AS fund_code, coalesce(g.fund_name, f.fund_name) AS fund_name,
        coalesce(g.department, f.department) AS department, g.year, coalesce(g.township, r.township) AS township,
        g.vouchers, coalesce(g.disbursed_yuan, 0) AS disbursed_yuan, coalesce(r.paid_yuan, 0) AS paid_yuan,
        coalesce(r.paid_count, 0) AS paid_count,
        coalesce(g.disbursed_yuan, 0) - coalesce(r.paid_yuan, 0) AS gap_yuan
-FROM given g FULL OUTER JOIN received r ON r.fund_code = g.fund_code AND r.township = g.township
-LEFT JOIN fund_info f ON f.fund_code = r.fund_code
+FROM given g
+FULL OUTER JOIN received r ON r.county_code = g.county_code AND r.fund_code = g.fund_code AND r.township = g.township
+LEFT JOIN fund_info f ON f.county_code = r.county_code AND f.fund_code = r.fund_code
 """  # noqa: S608
 
 # A township whose households got nothing is stuck_payout's finding, not a shortfall.

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from fundquery.inspect.catalogue import Check, Column
-from fundquery.inspect.sql import FUND_INFO
+from fundquery.inspect.sql import FUND_INFO, distinct_list
 
 # The same person, fund and period more than once, across every live batch.
 # A returned payment (退回) and the payment that replaced it are not a double.
 _PERIOD = "coalesce(p.period, CAST(p.year AS VARCHAR))"
 _NOT_RETURNED = "p.card_status IS DISTINCT FROM '退回'"
 
-_KEY_HASH = f"hash(p.id_hash, p.fund_code, p.year, {_PERIOD})"
+_KEY_HASH = f"hash(p.county_code, p.id_hash, p.fund_code, p.year, {_PERIOD})"
 
 # Keys first, then the figures for those few.  Candidates are found by
 # sorting one 64-bit hash per row and comparing neighbours (on 10 M rows on
@@ -24,28 +24,28 @@ candidates AS (
     SELECT DISTINCT key_hash FROM (SELECT key_hash, lag(key_hash) OVER (ORDER BY key_hash) AS previous FROM hashed)
     WHERE key_hash = previous
 )
-SELECT p.id_hash, any_value(p.id_masked) AS id_masked, arg_min(p.name, p.batch_id) AS name,
+SELECT p.county_code, p.id_hash, any_value(p.id_masked) AS id_masked, arg_min(p.name, p.batch_id) AS name,
        p.fund_code, f.fund_name, f.department, p.year, {_PERIOD} AS period,
-       min(p.township) AS township, string_agg(DISTINCT p.village, '、') AS villages,
+       min(p.township) AS township, {distinct_list('p.village')} AS villages,
        count(*) AS times_paid, sum(p.amount_yuan) AS amount_yuan,
        sum(p.amount_yuan) - max(p.amount_yuan) AS excess_yuan,
-       string_agg(DISTINCT CAST(p.batch_id AS VARCHAR), ',') AS batches
+       {distinct_list('CAST(p.batch_id AS VARCHAR)', ',')} AS batches
 FROM live_payments p
-LEFT JOIN fund_info f ON f.fund_code = p.fund_code
+LEFT JOIN fund_info f ON f.county_code = p.county_code AND f.fund_code = p.fund_code
 WHERE {_NOT_RETURNED} AND {_KEY_HASH} IN (SELECT key_hash FROM candidates)
-GROUP BY p.id_hash, p.fund_code, f.fund_name, f.department, p.year, {_PERIOD}
+GROUP BY p.county_code, p.id_hash, p.fund_code, f.fund_name, f.department, p.year, {_PERIOD}
 HAVING count(*) > 1
 ORDER BY excess_yuan DESC, p.fund_code, period
 """  # noqa: S608
 
-_PERSON_PAYMENT = """p.id_hash, p.id_masked, p.name, p.fund_code, f.fund_name, f.department, p.year, p.period,
+_PERSON_PAYMENT = """p.county_code, p.id_hash, p.id_masked, p.name, p.fund_code, f.fund_name, f.department, p.year, p.period,
        p.township, p.village, p.batch_id, p.row_no"""
 
 OFF_STANDARD = f"""
 WITH {FUND_INFO}
 SELECT {_PERSON_PAYMENT}, p.quantity, p.standard_yuan, round(p.quantity * p.standard_yuan, 2) AS expected_yuan,
        p.amount_yuan, p.amount_yuan - round(p.quantity * p.standard_yuan, 2) AS difference_yuan
-FROM live_payments p LEFT JOIN fund_info f USING (fund_code)
+FROM live_payments p LEFT JOIN fund_info f USING (county_code, fund_code)
 WHERE p.quantity IS NOT NULL AND p.standard_yuan IS NOT NULL
   AND abs(p.amount_yuan - round(p.quantity * p.standard_yuan, 2)) > $rounding_yuan
 ORDER BY abs(difference_yuan) DESC, p.batch_id, p.row_no
@@ -55,8 +55,8 @@ OVER_CEILING = f"""
 WITH {FUND_INFO}
 SELECT {_PERSON_PAYMENT}, c.ceiling_yuan, p.amount_yuan, p.amount_yuan - c.ceiling_yuan AS excess_yuan
 FROM live_payments p
-JOIN live_funds c ON c.fund_code = p.fund_code AND c.year = p.year
-LEFT JOIN fund_info f ON f.fund_code = p.fund_code
+JOIN live_funds c ON c.county_code = p.county_code AND c.fund_code = p.fund_code AND c.year = p.year
+LEFT JOIN fund_info f ON f.county_code = p.county_code AND f.fund_code = p.fund_code
 WHERE c.ceiling_yuan IS NOT NULL AND p.amount_yuan > c.ceiling_yuan
 ORDER BY excess_yuan DESC, p.batch_id, p.row_no
 """  # noqa: S608
@@ -67,11 +67,11 @@ RETURNED_UNPAID = f"""
 WITH {FUND_INFO}
 SELECT {_PERSON_PAYMENT}, p.amount_yuan, p.paid_on AS returned_on, p.bank_account_masked,
        date_diff('day', p.paid_on, $as_of) AS days_since
-FROM live_payments p LEFT JOIN fund_info f USING (fund_code)
+FROM live_payments p LEFT JOIN fund_info f USING (county_code, fund_code)
 WHERE p.card_status = '退回' AND p.paid_on <= $as_of - to_days($returned_days)
   AND NOT EXISTS (
       SELECT 1 FROM live_payments r
-      WHERE r.id_hash = p.id_hash AND r.fund_code = p.fund_code AND r.year = p.year
+      WHERE r.county_code = p.county_code AND r.id_hash = p.id_hash AND r.fund_code = p.fund_code AND r.year = p.year
         AND r.period IS NOT DISTINCT FROM p.period
         AND (r.card_status IS NULL OR r.card_status = '已发放')
         AND r.paid_on >= p.paid_on AND r.paid_on <= $as_of)

@@ -15,23 +15,23 @@ from fundquery.inspect.workdays import WORKDAY_INDEX
 LATE_PUBLICATION = f"""
 WITH {FUND_INFO}, {WORKDAY_INDEX},
 paid AS (
-    SELECT batch_id, fund_code, year, township, paid_on, count(*) AS payment_count, sum(amount_yuan) AS amount_yuan
+    SELECT county_code, batch_id, fund_code, year, township, paid_on, count(*) AS payment_count, sum(amount_yuan) AS amount_yuan
     FROM live_payments WHERE paid_on IS NOT NULL AND paid_on <= $as_of
-    GROUP BY ALL
+    GROUP BY county_code, batch_id, fund_code, year, township, paid_on
 ),
 dated AS (
     SELECT paid.*, b.file_name, b.status AS batch_status, CAST(b.published_at AS DATE) AS published_on,
            least(coalesce(CAST(b.published_at AS DATE), $as_of), $as_of) AS counted_to
-    FROM paid JOIN batches b USING (batch_id)
+    FROM paid JOIN live_batches b USING (county_code, batch_id)
 )
-SELECT d.batch_id, d.file_name, d.fund_code, f.fund_name, f.department, d.year, d.township, d.paid_on,
+SELECT d.county_code, d.batch_id, d.file_name, d.fund_code, f.fund_name, f.department, d.year, d.township, d.paid_on,
        d.published_on, d.payment_count, d.amount_yuan,
        e.workday_no - s.workday_no AS working_days,
        (e.provisional_no - s.provisional_no) > 0 AS is_provisional
 FROM dated d
 JOIN workday_index s ON s.day = d.paid_on
 JOIN workday_index e ON e.day = d.counted_to
-LEFT JOIN fund_info f USING (fund_code)
+LEFT JOIN fund_info f USING (county_code, fund_code)
 WHERE e.workday_no - s.workday_no > $publication_working_days
 ORDER BY working_days DESC, d.batch_id, d.fund_code, d.township, d.paid_on
 """  # noqa: S608

@@ -7,23 +7,23 @@ Sex and birth date come from the ID number itself.
 from __future__ import annotations
 
 from fundquery.inspect.catalogue import Check, Column
-from fundquery.inspect.sql import ON_ROLL
+from fundquery.inspect.sql import ON_ROLL, distinct_list
 
-STAFF_ON_RELIEF = """
+STAFF_ON_RELIEF = f"""
 WITH relief_funds AS (
-    SELECT DISTINCT fund_code FROM live_funds WHERE regexp_matches(fund_name, $relief_pattern)
+    SELECT DISTINCT county_code, fund_code FROM live_funds WHERE regexp_matches(fund_name, $relief_pattern)
 )
-SELECT s.id_hash, s.id_masked, s.name, s.agency_name, s.post, s.status, s.staffing_type,
-       string_agg(DISTINCT f.fund_name, '、') AS relief_funds,
-       min(p.year) AS year, min(p.township) AS township, string_agg(DISTINCT p.village, '、') AS villages,
+SELECT s.county_code, s.id_hash, s.id_masked, s.name, s.agency_name, s.post, s.status, s.staffing_type,
+       {distinct_list('f.fund_name')} AS relief_funds,
+       min(p.year) AS year, min(p.township) AS township, {distinct_list('p.village')} AS villages,
        count(*) AS payment_count, sum(p.amount_yuan) AS amount_yuan
 FROM live_staff s
-JOIN live_payments p ON p.id_hash = s.id_hash
-JOIN relief_funds r ON r.fund_code = p.fund_code
-JOIN (SELECT fund_code, arg_max(fund_name, year) AS fund_name FROM live_funds GROUP BY fund_code) f
-  ON f.fund_code = p.fund_code
+JOIN live_payments p ON p.county_code = s.county_code AND p.id_hash = s.id_hash
+JOIN relief_funds r ON r.county_code = p.county_code AND r.fund_code = p.fund_code
+JOIN (SELECT county_code, fund_code, arg_max(fund_name, year) AS fund_name FROM live_funds GROUP BY county_code, fund_code) f
+  ON f.county_code = p.county_code AND f.fund_code = p.fund_code
 WHERE p.card_status IS DISTINCT FROM '退回'
-GROUP BY s.id_hash, s.id_masked, s.name, s.agency_name, s.post, s.status, s.staffing_type
+GROUP BY s.county_code, s.id_hash, s.id_masked, s.name, s.agency_name, s.post, s.status, s.staffing_type
 ORDER BY amount_yuan DESC, s.agency_name
 """  # noqa: S608
 
@@ -31,36 +31,42 @@ ORDER BY amount_yuan DESC, s.agency_name
 # code; staff of a 编制类型 the agency has no quota for count against zero.
 OVER_QUOTA = f"""
 WITH quota AS (
-    SELECT coalesce(agency_code, agency_name) AS agency_key, any_value(agency_code) AS agency_code,
+    SELECT county_code, coalesce(agency_code, agency_name) AS agency_key, any_value(agency_code) AS agency_code,
            any_value(agency_name) AS agency_name, any_value(department) AS department, staffing_type,
            sum(quota) AS quota, sum(actual_reported) AS actual_reported
-    FROM live_agencies GROUP BY ALL
+    FROM live_agencies GROUP BY county_code, coalesce(agency_code, agency_name), staffing_type
 ),
-named AS (SELECT agency_name, any_value(agency_code) AS agency_code FROM live_agencies GROUP BY agency_name),
+named AS (
+    SELECT county_code, agency_name, any_value(agency_code) AS agency_code FROM live_agencies
+    GROUP BY county_code, agency_name
+),
 roll AS (
-    SELECT coalesce(s.agency_code, n.agency_code, s.agency_name) AS agency_key, s.staffing_type,
+    SELECT s.county_code, coalesce(s.agency_code, n.agency_code, s.agency_name) AS agency_key, s.staffing_type,
            any_value(s.agency_code) AS agency_code, any_value(s.agency_name) AS agency_name, count(*) AS on_roll
-    FROM live_staff s LEFT JOIN named n ON s.agency_code IS NULL AND n.agency_name = s.agency_name
+    FROM live_staff s
+    LEFT JOIN named n ON s.agency_code IS NULL AND n.county_code = s.county_code AND n.agency_name = s.agency_name
     WHERE {ON_ROLL}
-    GROUP BY ALL
+    GROUP BY s.county_code, coalesce(s.agency_code, n.agency_code, s.agency_name), s.staffing_type
 )
-SELECT coalesce(q.agency_code, r.agency_code) AS agency_code, coalesce(q.agency_name, r.agency_name) AS agency_name,
+SELECT coalesce(q.county_code, r.county_code) AS county_code, coalesce(q.agency_code, r.agency_code) AS agency_code, coalesce(q.agency_name, r.agency_name) AS agency_name,
        q.department, coalesce(q.staffing_type, r.staffing_type) AS staffing_type,
        coalesce(q.quota, 0) AS quota, q.actual_reported, coalesce(r.on_roll, 0) AS on_roll,
        greatest(coalesce(r.on_roll, 0), coalesce(q.actual_reported, 0)) - coalesce(q.quota, 0) AS over_count
-FROM quota q FULL OUTER JOIN roll r ON r.agency_key = q.agency_key AND r.staffing_type = q.staffing_type
+FROM quota q
+FULL OUTER JOIN roll r
+  ON r.county_code = q.county_code AND r.agency_key = q.agency_key AND r.staffing_type = q.staffing_type
 WHERE greatest(coalesce(r.on_roll, 0), coalesce(q.actual_reported, 0)) > coalesce(q.quota, 0)
 ORDER BY over_count DESC, agency_name, staffing_type
 """  # noqa: S608
 
 TWO_ROLLS = f"""
-SELECT s.id_hash, any_value(s.id_masked) AS id_masked, arg_min(s.name, s.agency_name) AS name,
+SELECT s.county_code, s.id_hash, any_value(s.id_masked) AS id_masked, arg_min(s.name, s.agency_name) AS name,
        count(DISTINCT s.agency_name) AS agency_count,
-       string_agg(DISTINCT s.agency_name, '、' ORDER BY s.agency_name) AS agencies,
-       string_agg(DISTINCT s.staffing_type, '、') AS staffing_types
+       {distinct_list('s.agency_name')} AS agencies,
+       {distinct_list('s.staffing_type')} AS staffing_types
 FROM live_staff s
 WHERE {ON_ROLL}
-GROUP BY s.id_hash
+GROUP BY s.county_code, s.id_hash
 HAVING count(DISTINCT coalesce(s.agency_code, s.agency_name)) > 1
 ORDER BY agencies, s.id_hash
 """  # noqa: S608
@@ -85,7 +91,7 @@ due AS (
                    ELSE 0 END AS extra_months
     FROM aged
 )
-SELECT id_hash, id_masked, name, agency_name, staffing_type, post, sex, birth_date,
+SELECT county_code, id_hash, id_masked, name, agency_name, staffing_type, post, sex, birth_date,
        date_diff('year', birth_date, $as_of) - CASE WHEN strftime(birth_date, '%m-%d') > strftime($as_of, '%m-%d')
                                                    THEN 1 ELSE 0 END AS age_years,
        base_age * 12 + extra_months AS retirement_age_months,
@@ -97,7 +103,7 @@ ORDER BY retire_on, agency_name
 """  # noqa: S608
 
 INACTIVE_ON_ROLL = """
-SELECT s.id_hash, s.id_masked, s.name, s.agency_name, s.staffing_type, s.post, s.status, s.hired_on,
+SELECT s.county_code, s.id_hash, s.id_masked, s.name, s.agency_name, s.staffing_type, s.post, s.status, s.hired_on,
        s.batch_id, s.row_no
 FROM live_staff s
 WHERE s.status IN ('死亡', '退休', '离职')

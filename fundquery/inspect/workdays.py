@@ -32,7 +32,9 @@ HOLIDAY_NAMES_ZH = {
 
 # Cumulative working-day number of every day from 2000 to 2100: the working
 # days in (a, b] are idx(b) - idx(a).  Days of a year missing from
-# holiday_years count Monday–Friday and carry is_provisional.
+# holiday_years count Monday–Friday and carry is_provisional.  The days come
+# from unnest(generate_series(…)) in a subquery: a form sqlglot translates for
+# Spark (fundquery.lake.translate), which a table function in FROM is not.
 WORKDAY_INDEX = """
 workday_index AS (
     SELECT day,
@@ -43,7 +45,7 @@ workday_index AS (
                CASE WHEN y.year IS NULL THEN isodow(g.day) < 6
                     ELSE coalesce(c.is_workday, isodow(g.day) < 6) END AS is_workday,
                y.year IS NULL AS is_provisional
-        FROM range(DATE '2000-01-01', DATE '2101-01-01', INTERVAL 1 DAY) AS g(day)
+        FROM (SELECT unnest(generate_series(DATE '2000-01-01', DATE '2100-12-31', INTERVAL 1 DAY)) AS day) AS g
         LEFT JOIN holiday_years y ON y.year = year(g.day)
         LEFT JOIN holiday_days c ON c.day = CAST(g.day AS DATE)
     )
