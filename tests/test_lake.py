@@ -38,6 +38,8 @@ from fundquery.inspect.delays import distribution
 from fundquery.lake.duck import open_lake
 from fundquery.lake.export import ExportError, export_lake, sha256_of
 from fundquery.lake.translate import Untranslatable, to_spark
+from fundquery.messages import store as messages
+from fundquery.messages import workflow
 from fundquery.synthetic import generate
 
 # (county code, name, scale, seed, ID-hash key).  441 is the skewed one; 442 is 411's twin.
@@ -67,7 +69,30 @@ def _load_county(folder: Path, code: str, name: str, scale: float, seed: int, ke
         assert result.status == "loaded", (entry.path, result.as_json()["errors"][:3])
     # The generator sets no fund ceilings: give the largest fund one, so over_ceiling has rows to compare.
     con.execute("UPDATE funds SET ceiling_yuan = 2000 WHERE fund_code = 'F2024001'")
-    return con, dt.date.fromisoformat(manifest.as_of)
+    as_of = dt.date.fromisoformat(manifest.as_of)
+    _leave_messages(con, as_of, 6 + int(scale * 200))
+    return con, as_of
+
+
+def _leave_messages(con, as_of: dt.date, n: int) -> None:
+    """Residents' messages before as_of, so overdue_replies has rows to compare: a third still open,
+    the others answered and published after 1 to 9 calendar days (on time or late by the holiday table)."""
+    township = con.execute("SELECT min(township) FROM payments").fetchone()[0]
+    for i in range(n):
+        received = dt.datetime.combine(as_of - dt.timedelta(days=20 + 2 * i), dt.time(9, 30))
+        receipt = messages.submit(con, message_type=("咨询", "投诉")[i % 2], township=township, village=None,
+                                  body=f"第 {i} 条留言", fund_code="F2024001", name="张三", phone="13800000000",
+                                  now=received)
+        if i % 3 == 0:
+            continue
+        mid = receipt.message_id
+        workflow.register(con, mid, category="补贴发放", department="县财政局", working_days=3, actor="办公室",
+                          now=received)
+        workflow.route(con, mid, actor="办公室", now=received)
+        later = received + dt.timedelta(days=1 + i % 9)
+        workflow.answer(con, mid, reply="已核实。", actor="财政局", office="县财政局", now=later)
+        workflow.review(con, mid, public_body="问题", is_listed=True, actor="办公室", now=later)
+        workflow.publish(con, mid, actor="办公室", now=later)
 
 
 @pytest.fixture(scope="module")

@@ -23,10 +23,10 @@ counted AS (
     SELECT m.*, CAST(m.received_at AS DATE) AS received_on,
            CASE WHEN CAST(m.published_at AS DATE) <= $as_of THEN CAST(m.published_at AS DATE) END AS published_on,
            least(coalesce(CAST(m.published_at AS DATE), $as_of), $as_of) AS counted_to
-    FROM messages m
+    FROM live_messages m
     WHERE CAST(m.received_at AS DATE) <= $as_of
 )
-SELECT m.receipt_no, m.message_type, m.category, m.department, m.township, m.fund_code, f.fund_name,
+SELECT m.county_code, m.receipt_no, m.message_type, m.category, m.department, m.township, m.fund_code, f.fund_name,
        year(m.received_on) AS year, m.received_on, m.deadline_on,
        CASE WHEN m.published_on IS NOT NULL THEN '已答复（超期）'
             WHEN m.status = 'published' THEN '未答复' ELSE {_STATUS} END AS status,
@@ -36,9 +36,9 @@ SELECT m.receipt_no, m.message_type, m.category, m.department, m.township, m.fun
 FROM counted m
 JOIN workday_index d ON d.day = m.deadline_on
 JOIN workday_index e ON e.day = m.counted_to
-LEFT JOIN fund_info f USING (fund_code)
+LEFT JOIN fund_info f USING (county_code, fund_code)
 WHERE m.counted_to > m.deadline_on
-ORDER BY m.published_on IS NOT NULL, working_days_late DESC, m.deadline_on, m.receipt_no
+ORDER BY m.published_on IS NOT NULL, working_days_late DESC, m.deadline_on, m.county_code, m.receipt_no
 """  # noqa: S608 (fixed CTEs and a fixed status mapping)
 
 CHECKS = (

@@ -38,6 +38,8 @@ TABLES: tuple[LakeTable, ...] = (
     LakeTable("budgets", "public_budgets", "year"),
     LakeTable("agencies", "public_agencies", None),
     LakeTable("staff", "public_staff", None),
+    # the handling facts of residents' messages, no sender, phone or text (etl/sql/009_message_views.sql)
+    LakeTable("messages", "live_messages", "CAST(year(received_at) AS INTEGER)"),
 )
 
 # The working-day calendar (fundquery.inspect.workdays): national, one copy in the lake.
