@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -33,6 +34,7 @@ from fundquery.db import get_db
 
 login_manager = LoginManager()
 CLIENT_KEY = "_client"  # the session's browser (see bind_session)
+SESSION_KEY = "_sid"  # the server-side record of this sign-in (staff_sessions; see begin_session)
 
 ROLE_LABELS = {
     "finance": _l("财政业务"),
@@ -79,10 +81,39 @@ def load_user(session_id: str) -> StaffUser | None:
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    account = accounts.by_id(get_db(), int(user_id))
+    con = get_db()
+    sid = session.get(SESSION_KEY)
+    if not isinstance(sid, str) or not _session_open(con, sid, int(user_id)):
+        return None  # logged out (or a cookie from before sessions were recorded): sign in again
+    account = accounts.by_id(con, int(user_id))
     if account is None or not account.is_active or account.session_version != int(version):
         return None
     return StaffUser(account)
+
+
+def _session_open(con, sid: str, user_id: int) -> bool:
+    row = con.execute(
+        "SELECT ended_at IS NULL FROM staff_sessions WHERE session_id = ? AND user_id = ?", [sid, user_id]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def begin_session(user_id: int) -> None:
+    """Record a new sign-in on the server and put its id in the (already cleared) session."""
+    sid = secrets.token_urlsafe(24)
+    get_db().execute("INSERT INTO staff_sessions (session_id, user_id) VALUES (?, ?)", [sid, user_id])
+    session[SESSION_KEY] = sid
+
+
+def end_session() -> None:
+    """Log-out: end this sign-in on the server, so a copy of the cookie is signed out too."""
+    sid = session.get(SESSION_KEY)
+    if isinstance(sid, str):
+        get_db().execute(
+            "UPDATE staff_sessions SET ended_at = current_timestamp, ended_how = 'logout'"
+            " WHERE session_id = ? AND ended_at IS NULL",
+            [sid],
+        )
 
 
 def _refuse(roles: frozenset[str]) -> Any:

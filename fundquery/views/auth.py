@@ -25,7 +25,15 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from etl.store import audit
 from fundquery import accounts
-from fundquery.auth import CLIENT_KEY, StaffUser, client_fingerprint, current_user, roles_required
+from fundquery.auth import (
+    CLIENT_KEY,
+    StaffUser,
+    begin_session,
+    client_fingerprint,
+    current_user,
+    end_session,
+    roles_required,
+)
 from fundquery.db import get_db
 from fundquery.limiter import limiter
 
@@ -67,6 +75,7 @@ def start_session(account: accounts.Account) -> None:
     if language:
         session["lang"] = language
     session[CLIENT_KEY] = client_fingerprint()
+    begin_session(account.user_id)
     login_user(StaffUser(account))
 
 
@@ -108,6 +117,7 @@ def login() -> Response | str:
 def logout() -> Response:
     """Sign out of this browser."""
     audit(get_db(), current_user.username, "logout", f"user:{current_user.username}")
+    end_session()
     logout_user()
     flash(_("已退出登录。"), "info")
     return redirect(url_for("public.home"))

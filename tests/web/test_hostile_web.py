@@ -151,6 +151,31 @@ def test_a_session_replayed_from_another_browser_is_emptied(app, client):
     assert response.status_code == 401
 
 
+def test_logging_out_ends_the_session_for_a_copy_of_the_cookie_too(app, client):
+    """The cookie lives in the browser: a copy taken before log-out must not stay signed in."""
+    add_user(app, "wang", "finance")
+    assert sign_in(client, "wang").status_code == 302
+    copied = _session_cookie(client)
+    assert client.get("/staff/?format=json").status_code == 200
+    token = csrf_token(client, "/staff/")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/staff/?format=json").status_code == 401
+    same_browser = app.test_client()  # same address and User-Agent as the test client: only the log-out stops it
+    same_browser.set_cookie("session", copied)
+    assert same_browser.get("/staff/?format=json").status_code == 401
+    # Signing in again works, with a new server-side session; the other browser's session is unaffected.
+    other = app.test_client()
+    assert sign_in(other, "wang").status_code == 302
+    assert sign_in(client, "wang").status_code == 302
+    assert client.get("/staff/?format=json").status_code == 200
+    assert other.get("/staff/?format=json").status_code == 200
+    with app.app_context():
+        rows = get_db().execute(
+            "SELECT count(*), count(ended_at) FROM staff_sessions s JOIN users u USING (user_id) WHERE u.username = 'wang'"
+        ).fetchone()
+    assert rows == (3, 1)
+
+
 # --- headers on every kind of response -----------------------------------------------
 
 
