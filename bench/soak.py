@@ -508,8 +508,10 @@ def main() -> int:
     )
     if "memory_after_upload" in figures:
         a = figures["memory_after_upload"]
-        print(f"after the upload: RSS {a.get('rss_after_skip_mib')} → {a.get('rss_last_mib')} MiB,"
-              f" trend {a.get('slope_mib_per_min')} MiB/min")
+        print(
+            f"after the upload: RSS {a.get('rss_after_skip_mib')} → {a.get('rss_last_mib')} MiB,"
+            f" trend {a.get('slope_mib_per_min')} MiB/min"
+        )
     for line in s["errors_seen"]:
         print("  error:", line)
     shutil.rmtree(work, ignore_errors=True)

@@ -197,14 +197,14 @@ def _load_attempt(con: duckdb.DuckDBPyConnection, path: Path, kind: str, result:
     result.extract, result.kind, result.kind_guessed = extract, extract.kind, kind == "auto"
     if replaces is not None and replaced_kind != extract.kind:
         raise BatchError(f"批次 {replaces} 是“{replaced_kind}”，不能用“{extract.kind}”文件替换。/ Kind mismatch.")
+    attempts.stage(con, attempt, "validate", extract.kind)  # recorded before it is announced
     stage("validate")
-    attempts.stage(con, attempt, "validate", extract.kind)
     report = validate(con, extract, hasher)
     result.report = report
     if report.errors:
         return
-    stage("load")
     attempts.stage(con, attempt, "load")
+    stage("load")
     spec = extract.match.spec
     con.execute("BEGIN TRANSACTION")
     try:

@@ -109,8 +109,10 @@ def _through_server(target: Path, server: str, user: str, password: str) -> dict
             target.rmdir()  # empty (checked before asking the server)
         shutil.move(str(made), str(target))
     except OSError as exc:
-        raise BackupError(f"网站已做好备份，在 {made}；但无法移到 {target}：{exc.strerror}。请手工复制该目录。"
-                          f" / The server made the backup in {made} but it cannot be moved to {target}.") from exc
+        raise BackupError(
+            f"网站已做好备份，在 {made}；但无法移到 {target}：{exc.strerror}。请手工复制该目录。"
+            f" / The server made the backup in {made} but it cannot be moved to {target}."
+        ) from exc
     return verify(target)
 
 

@@ -28,4 +28,3 @@ def test_mixed_traffic_with_an_upload_has_no_error_and_no_5xx(tmp_path):
     assert all(s["by_kind"][k]["requests"] > 0 for k in ("lookup", "public", "report"))
     assert figures["upload"].get("loaded") is True, figures["upload"]
     assert figures["memory"]["samples"] > 5
-
