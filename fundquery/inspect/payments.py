@@ -16,12 +16,15 @@ _KEY_HASH = f"hash(p.county_code, p.id_hash, p.fund_code, p.year, {_PERIOD})"
 # sorting one 64-bit hash per row and comparing neighbours (on 10 M rows on
 # two cores this beat a GROUP BY with 10 M groups by about half); the second
 # step groups the candidates' rows by the real key, so a hash collision can
-# never make a finding.
+# never make a finding.  The sort is per county (the key holds the county
+# anyway): over a province's lake Spark sorts each county in its own task
+# instead of every row of the province in one.
 DUPLICATE_PAYMENT = f"""
 WITH {FUND_INFO},
-hashed AS (SELECT {_KEY_HASH} AS key_hash FROM live_payments p WHERE {_NOT_RETURNED}),
+hashed AS (SELECT p.county_code, {_KEY_HASH} AS key_hash FROM live_payments p WHERE {_NOT_RETURNED}),
 candidates AS (
-    SELECT DISTINCT key_hash FROM (SELECT key_hash, lag(key_hash) OVER (ORDER BY key_hash) AS previous FROM hashed)
+    SELECT DISTINCT key_hash
+    FROM (SELECT key_hash, lag(key_hash) OVER (PARTITION BY county_code ORDER BY key_hash) AS previous FROM hashed)
     WHERE key_hash = previous
 )
 SELECT p.county_code, p.id_hash, any_value(p.id_masked) AS id_masked, arg_min(p.name, p.batch_id) AS name,
@@ -63,18 +66,29 @@ ORDER BY excess_yuan DESC, p.batch_id, p.row_no
 
 # A returned payment with no later successful payment to the same person for
 # the same fund and period, older than the limit on the as-of date.
+# The few returned rows first, then their later successful payments (paid_again):
+# written as a NOT EXISTS over the county-scoped views, DuckDB 2.0 built the
+# join on all 10 M rows and took 7× as long (bench/inspect_bench.py).
 RETURNED_UNPAID = f"""
-WITH {FUND_INFO}
+WITH {FUND_INFO},
+returned AS (
+    SELECT * FROM live_payments p
+    WHERE p.card_status = '退回' AND date_diff('day', p.paid_on, $as_of) >= $returned_days
+),
+paid_again AS (
+    SELECT DISTINCT p.county_code, p.batch_id, p.row_no
+    FROM returned p
+    JOIN live_payments r
+      ON r.county_code = p.county_code AND r.id_hash = p.id_hash AND r.fund_code = p.fund_code AND r.year = p.year
+     AND r.period IS NOT DISTINCT FROM p.period
+    WHERE (r.card_status IS NULL OR r.card_status = '已发放') AND r.paid_on >= p.paid_on AND r.paid_on <= $as_of
+)
 SELECT {_PERSON_PAYMENT}, p.amount_yuan, p.paid_on AS returned_on, p.bank_account_masked,
        date_diff('day', p.paid_on, $as_of) AS days_since
-FROM live_payments p LEFT JOIN fund_info f USING (county_code, fund_code)
-WHERE p.card_status = '退回' AND p.paid_on <= $as_of - to_days($returned_days)
-  AND NOT EXISTS (
-      SELECT 1 FROM live_payments r
-      WHERE r.county_code = p.county_code AND r.id_hash = p.id_hash AND r.fund_code = p.fund_code AND r.year = p.year
-        AND r.period IS NOT DISTINCT FROM p.period
-        AND (r.card_status IS NULL OR r.card_status = '已发放')
-        AND r.paid_on >= p.paid_on AND r.paid_on <= $as_of)
+FROM returned p
+LEFT JOIN fund_info f USING (county_code, fund_code)
+LEFT JOIN paid_again a ON a.county_code = p.county_code AND a.batch_id = p.batch_id AND a.row_no = p.row_no
+WHERE a.row_no IS NULL
 ORDER BY days_since DESC, p.batch_id, p.row_no
 """  # noqa: S608
 
