@@ -7,10 +7,12 @@ Amounts are Decimal in the store; charts get floats, tables keep the exact value
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas  # noqa: F401  (see below)
 import plotly.graph_objects as go
+import plotly.io as pio
 from markupsafe import Markup
 
 # plotly (and DuckDB) import pandas lazily, on first use, in whichever request
@@ -30,14 +32,45 @@ def script_json(text: str) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))  # noqa: S704
 
 
-def _layout(fig: go.Figure, title: str, height: int = 420) -> Markup:
-    fig.update_layout(
-        title={"text": title, "x": 0.015, "xanchor": "left", "y": 0.97, "yanchor": "top"}, height=height,
-        font={"family": FONT, "size": 14}, treemapcolorway=TREEMAP_COLOURS,
-        margin={"l": 16, "r": 16, "t": 56, "b": 16}, paper_bgcolor="#fff", plot_bgcolor="#fff",
-        legend={"orientation": "h", "y": -0.15},
-    )
-    return script_json(fig.to_json())
+def checked_layout(**layout: Any) -> dict[str, Any]:
+    """A layout dict checked once by plotly (a typo raises here, at import), then reused as plain data."""
+    go.Layout(**layout)
+    return layout
+
+
+def figure_json(traces: list[Any], layout: dict[str, Any], **per_figure: Any) -> Markup:
+    """Traces (plotly objects, checked as they are built) and a layout as the page's JSON.
+
+    ``layout`` comes from checked_layout; ``per_figure`` (title text, height, axis settings of the same shape
+    every time) is merged in as data.  Building a go.Figure and calling update_layout re-checked and
+    deep-copied everything on every request: about 45 ms of a fund page's 117 ms on the demo county
+    (pyinstrument), more than its queries.
+    """
+    spec = {"data": [t.to_plotly_json() for t in traces], "layout": {"template": TEMPLATE, **layout, **per_figure}}
+    return script_json(pio.to_json(spec, validate=False))
+
+
+# The default template go.Figure would attach (plotly's look: axis lines, hover labels, colour scales), once.
+TEMPLATE = json.loads(json.dumps(pio.templates[pio.templates.default].to_plotly_json()))
+
+PAGE_LAYOUT = checked_layout(
+    font={"family": FONT, "size": 14}, treemapcolorway=TREEMAP_COLOURS,
+    margin={"l": 16, "r": 16, "t": 56, "b": 16}, paper_bgcolor="#fff", plot_bgcolor="#fff",
+    legend={"orientation": "h", "y": -0.15},
+)
+
+
+MONTHLY_LAYOUT = checked_layout(
+    **PAGE_LAYOUT, xaxis={"type": "category"}, yaxis={"tickformat": ",.0f", "gridcolor": "#e5e8ec"}
+)
+QUOTA_LAYOUT = checked_layout(
+    **PAGE_LAYOUT, barmode="group", yaxis={"autorange": "reversed", "automargin": True},
+    xaxis={"gridcolor": "#e5e8ec"},
+)
+
+
+def _title(text: str) -> dict[str, Any]:
+    return {"text": text, "x": 0.015, "xanchor": "left", "y": 0.97, "yanchor": "top"}
 
 
 def village_treemap(rows: list[dict[str, Any]], title: str, value_key: str) -> Markup | None:
@@ -59,22 +92,20 @@ def village_treemap(rows: list[dict[str, Any]], title: str, value_key: str) -> M
         labels.append(township)
         parents.append("")
         values.append(total)
-    fig = go.Figure(go.Treemap(
+    trace = go.Treemap(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
         texttemplate="%{label}<br>%{value:,.2f}", hovertemplate="%{label}: %{value:,.2f}<extra></extra>",
-    ))
-    return _layout(fig, title, 480)
+    )
+    return figure_json([trace], PAGE_LAYOUT, title=_title(title), height=480)
 
 
 def monthly_bars(rows: list[dict[str, Any]], title: str) -> Markup | None:
     """Payments by month paid."""
     if not rows:
         return None
-    fig = go.Figure(go.Bar(x=[r["month"] for r in rows], y=[float(r["paid_yuan"]) for r in rows],
-                           marker_color=RED, hovertemplate="%{x}: %{y:,.2f}<extra></extra>"))
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(tickformat=",.0f", gridcolor="#e5e8ec")
-    return _layout(fig, title, 360)
+    trace = go.Bar(x=[r["month"] for r in rows], y=[float(r["paid_yuan"]) for r in rows],
+                   marker_color=RED, hovertemplate="%{x}: %{y:,.2f}<extra></extra>")
+    return figure_json([trace], MONTHLY_LAYOUT, title=_title(title), height=360)
 
 
 def quota_bars(rows: list[dict[str, Any]], label_key: str, title: str, names: tuple[str, str]) -> Markup | None:
@@ -82,11 +113,8 @@ def quota_bars(rows: list[dict[str, Any]], label_key: str, title: str, names: tu
     if not rows:
         return None
     labels = [r[label_key] or "—" for r in rows]
-    fig = go.Figure([
+    traces = [
         go.Bar(name=names[0], y=labels, x=[r["quota"] for r in rows], orientation="h", marker_color=GREY),
         go.Bar(name=names[1], y=labels, x=[r["actual"] for r in rows], orientation="h", marker_color=RED),
-    ])
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(gridcolor="#e5e8ec")
-    return _layout(fig, title, max(320, 60 + 48 * len(rows)))
+    ]
+    return figure_json(traces, QUOTA_LAYOUT, title=_title(title), height=max(320, 60 + 48 * len(rows)))
