@@ -31,12 +31,12 @@ import pytest
 
 from etl.county import CountyError, get_county, set_county
 from etl.idnum import Hasher
-from etl.load import load_file
+from etl.load import load_file, sha256_file
 from etl.store import connect
 from fundquery.inspect import CATALOGUE, Params, run
 from fundquery.inspect.delays import distribution
 from fundquery.lake.duck import open_lake
-from fundquery.lake.export import ExportError, export_lake, sha256_of
+from fundquery.lake.export import ExportError, export_lake
 from fundquery.lake.translate import Untranslatable, to_spark
 from fundquery.messages import store as messages
 from fundquery.messages import workflow
@@ -171,7 +171,7 @@ def test_every_county_is_in_the_lake_with_its_rows_and_checksums(province):
     files = [f for p in manifest["partitions"] for f in p["files"]]
     assert any(f["path"].startswith("payments/county_code=410433/year=2024/") for f in files)
     for f in files:
-        assert sha256_of(lake / f["path"]) == f["sha256"], f["path"]
+        assert sha256_file(lake / f["path"]) == f["sha256"], f["path"]
     skewed = sum(
         p["rows"]
         for p in manifest["partitions"]
@@ -239,7 +239,7 @@ def test_a_new_batch_rewrites_only_its_own_partitions(province, tmp_path):
     stores, lake, _ = province
     copy = tmp_path / "lake"
     shutil.copytree(lake, copy)
-    before = {p: (p.stat().st_mtime_ns, sha256_of(p)) for p in copy.rglob("*.parquet")}
+    before = {p: (p.stat().st_mtime_ns, sha256_file(p)) for p in copy.rglob("*.parquet")}
     con = stores["410422"]
     batch = con.execute(
         "SELECT max(batch_id) FROM batches WHERE kind = 'payments' AND status = 'published'"
@@ -253,7 +253,7 @@ def test_a_new_batch_rewrites_only_its_own_partitions(province, tmp_path):
     # The county's payments partition, and its list of batches: nothing of any other county.
     assert "payments/county_code=410422/year=2024" in result.written, result.written
     assert all("/county_code=410422" in w for w in result.written), result.written
-    after = {p: (p.stat().st_mtime_ns, sha256_of(p)) for p in copy.rglob("*.parquet")}
+    after = {p: (p.stat().st_mtime_ns, sha256_file(p)) for p in copy.rglob("*.parquet")}
     changed = {
         p.relative_to(copy).as_posix()
         for p in set(before) | set(after)

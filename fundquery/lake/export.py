@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import shutil
 import uuid
@@ -27,6 +26,7 @@ from typing import Any
 import duckdb
 
 from etl.county import UNSET, get_county
+from etl.load import sha256_file
 from etl.store import schema_version
 from fundquery.lake import (
     CALENDAR_COLUMNS,
@@ -89,14 +89,6 @@ def _locked(lake: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _columns(con: duckdb.DuckDBPyConnection, source: str) -> list[list[str]]:
     sql = f"DESCRIBE SELECT * FROM {source}"  # noqa: S608 (source from TABLES)
     return [[name, typ] for name, typ, *_ in con.execute(sql).fetchall()]
@@ -124,7 +116,7 @@ def _folder(table: str, county: str, year: int | None) -> str:
 
 def _files(lake: Path, folder: str) -> list[dict[str, Any]]:
     return [
-        {"path": p.relative_to(lake).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_of(p)}
+        {"path": p.relative_to(lake).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
         for p in sorted((lake / folder).glob("*.parquet"))
     ]
 
@@ -264,7 +256,7 @@ def _export_calendar(
                 {
                     "path": f"{CALENDAR_DIR}/{target.name}",
                     "bytes": target.stat().st_size,
-                    "sha256": sha256_of(target),
+                    "sha256": sha256_file(target),
                 }
             ],
         }
