@@ -60,6 +60,9 @@ KNOWN_UNRECOGNISED = {
     "jeeplus-queren-ji-bokuan": _NO_FUND + " (the form's 方案分配编号 is not one)",
     "ruoyi-sysuser-shiye-vo": "column_missing: 单位名称 (部门) and 身份证号 — the export has no ID column",
     "ruoyi-sysuser-tongjiju-ganbu": "column_missing: 单位名称 — one agency's own roll",
+    "ruoyi-archives-user-info": "column_missing: 单位名称 — written 工作单位; and 人员类别 is taken for 编制类型",
+    "yikatong-yidong-duochong": _NO_FUND + " (+ 年度, 乡镇, 村; 身份证号/出生年月, 异动金额)",
+    "px-shenqingku-xiangmu-daochu": _NO_FUND + " (the project library has no fund code)",
 }
 
 # Layouts a header mapping cannot make load: a required column is not in the form at all (it is in the
