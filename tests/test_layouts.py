@@ -29,6 +29,8 @@ KNOWN_UNRECOGNISED = {
     "issue14-gedanwei-bianzhi-peibei": "column_missing: 编制类型 — group headers 行政编制数 / 事业编制数(参公) … not known",
     "oa-gedanwei-bianzhi-peibei-antd": _NO_HEADER + ": group headers 参照公务员法管理事业编制数 …",
     "cwbb-sangong-jingfei-bokuan": "column_missing: 主管部门 (+ 年度, 支出类别): they are in the title lines",
+    "bumen-yusuan-jiben-zhichu-jingji-fenlei": _NO_HEADER
+    + ": only 科目名称 is known; 合计 / 人员经费 / 公用经费",
     "xiangmu-yusuan-daoru-muban": _NO_HEADER + ": 项目预算金额 / 项目资金性质",
     "qingdao-xinnengyuan-zhichu-mingxi": _NO_HEADER
     + ": four header rows, 区市财政名称 / 财政补助资金小计",
