@@ -19,6 +19,7 @@ import pyarrow as pa
 from etl.idnum import Hasher, mask
 from etl.specs import Column, Spec
 from etl.text import norm
+from etl.vocabulary import ENUM_NOISE, enum_key
 
 # GB 11643-1999 weights and check characters (the standard's table).
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -54,11 +55,26 @@ def _date(raw: str) -> str:
     return f"CASE WHEN year({parsed}) BETWEEN 1900 AND 2100 THEN {parsed} END"
 
 
+def enum_key_expr(raw: str) -> str:
+    """SQL giving the form enum values are compared in (etl.vocabulary.enum_key in SQL)."""
+    return f"lower(regexp_replace({raw}, {q(ENUM_NOISE)}, '', 'g'))"
+
+
 def _enum(raw: str, col: Column) -> str:
-    key = f"lower(replace({raw}, ' ', ''))"
-    # The raw text is already NFKC-normalised by the reader; compare without spaces or case.
-    whens = " ".join(f"WHEN {q((norm(k) or '').replace(' ', '').lower())} THEN {q(v)}" for k, v in col.values.items())
-    return f"CASE {key} {whens} END"
+    # The raw text is already NFKC-normalised by the reader; compare without spaces, brackets or case.
+    whens = " ".join(f"WHEN {q(enum_key(norm(k) or ''))} THEN {q(v)}" for k, v in col.values.items())
+    return f"CASE {enum_key_expr(raw)} {whens} END"
+
+
+def closest_expr(raw: str, col: Column) -> str:
+    """SQL naming the accepted word closest to ``raw`` (edit distance to every written form)."""
+    pairs = []
+    for i, (written, stored) in enumerate(col.values.items()):
+        shown = written if written in col.accepted_words else next(
+            (w for w in col.accepted_words if col.values.get(w) == stored), written)
+        pairs.append(f"({q(enum_key(norm(written) or ''))}, {q(shown)}, {i})")
+    return (f"(SELECT w.shown FROM (VALUES {', '.join(pairs)}) AS w(written, shown, i) "  # noqa: S608
+            f"ORDER BY levenshtein({enum_key_expr(raw)}, w.written), w.i LIMIT 1)")
 
 
 def parse_expr(col: Column) -> str:
