@@ -16,6 +16,7 @@ for "not needed") overrides the scores for those columns.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -27,6 +28,7 @@ HEAD_ROWS = 30
 MIN_MATCHED = 2  # fewer matched columns than this is not a header
 MAPPED = EXACT  # a column the clerk mapped scores as an exact alias
 MAX_HEADER_CHARS = 40  # a longer cell is a title or a note, not a header
+_NUMBERLIKE = re.compile(r"[\d.,:/+%x()\-]*")  # an amount, a date, an ID number: data, never a header
 
 
 @dataclass
@@ -46,7 +48,7 @@ class HeaderMatch:
     ambiguous: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # (canonical, tied positions)
     scores: dict[str, int] = field(default_factory=dict)  # canonical -> score of the column chosen
     mapped: dict[str, str] = field(default_factory=dict)  # the clerk's mapping as applied: label -> canonical or ""
-    mapping_unknown: dict[str, str] = field(default_factory=dict)  # the clerk's entries this file or kind lacks
+    mapping_unknown: dict[str, str] = field(default_factory=dict)  # the clerk's entries not applied (header or column absent)
     dropped: list[int] = field(default_factory=list)  # positions the clerk marked "not needed"
     runner_up: str | None = None  # auto detection: the next most likely kind
     runner_up_score: tuple | None = None
@@ -163,7 +165,7 @@ def _vocabulary(kind: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
 def cell_scores(kind: str, text: str) -> tuple[tuple[str, int], ...]:
     """(canonical column, score) for every column of ``kind`` that a header ``text`` may be."""
     key = header_key(text)
-    if not key or len(key) > MAX_HEADER_CHARS:
+    if not key or len(key) > MAX_HEADER_CHARS or _NUMBERLIKE.fullmatch(key):
         return ()
     stemmed = stem(key)
     exact, stems = _vocabulary(kind)
@@ -263,8 +265,7 @@ def _match_row(spec: Spec, top: list[str | None], sub: list[str | None] | None,
                 best = candidates.setdefault(name, {})
                 best[pos] = max(best.get(pos, 0), score)
     found = {header_key(label) for label in match.mapped}
-    match.mapping_unknown = {k: v for k, v in (mapping or {}).items()
-                             if header_key(k) not in found and (v in names or v == "")}
+    match.mapping_unknown = {k: v for k, v in (mapping or {}).items() if header_key(k) not in found}
     _assign(match, candidates, forced)
     return match
 
