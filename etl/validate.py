@@ -118,7 +118,18 @@ def _structural(extract: Extract, report: Report) -> None:
             "every column mapped to a field, or marked not needed",
         ))
         report.counts[("column_unused", "")] = len(unused) + len(m.dropped)
+    columns = {c.name for c in m.spec.columns}
     for label, target in m.mapping_unknown.items():
+        if target and target not in columns:
+            known = "、".join(f"{c.name}（{c.label_zh}）" for c in m.spec.columns)
+            report.findings.append(Finding(
+                header_row, label, target, f"“{m.spec.title_zh}”的列之一", "mapping_invalid", "error",
+                f"指定的对应关系“{label}”→“{target}”无效：“{m.spec.title_zh}”没有“{target}”这一列；可选：{known}",
+                f"the mapping “{label}” → “{target}” is not valid: {m.spec.title_en} has no column {target}",
+                f"a column of {m.spec.title_en}",
+            ))
+            report.counts[("mapping_invalid", label)] = 1
+            continue
         report.findings.append(Finding(
             header_row, label, target, "文件中的表头", "mapping_unused", "warning",
             f"指定的对应关系“{label}”→“{target or '不需要'}”没有用上：文件的表头中没有“{label}”",

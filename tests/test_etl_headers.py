@@ -354,3 +354,15 @@ def test_one_row_staffing_form_names_type_and_measure_together(tmp_path, load, s
     assert store.execute(
         "SELECT staffing_type, quota FROM agencies ORDER BY staffing_type"
     ).fetchall() == [("事业(其他)", 5), ("其他", 1), ("工勤", 2), ("行政", 20)]
+
+
+def test_a_mapping_that_does_not_apply_is_reported(tmp_path, funds_loaded, load):
+    header = ["资金编码", "年度", "乡镇", "村", "姓名", "身份证号", "发放金额", "备用"]
+    row = ["F001", "2024", "城关镇", "东风村", "张三", make_id(seq=1), "100", "x"]
+    path = write_xlsx(tmp_path / "p.xlsx", [header, row])
+    result = load(path, "payments", mapping={"户主": "name", "备用": "no_such_column"})
+    assert result.status == "rejected"
+    (invalid,) = [f for f in result.report.errors if f.rule == "mapping_invalid"]
+    assert "no_such_column" in invalid.message and "name（姓名）" in invalid.message
+    (unused,) = [w for w in result.report.warnings if w.rule == "mapping_unused"]
+    assert "“户主”" in unused.message
