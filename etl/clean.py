@@ -35,12 +35,12 @@ def q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _amount(raw: str, scale: int) -> str:
+def _amount(raw: str, scale: int, times: int = 1) -> str:
     t = f"regexp_replace({raw}, '[,¥元 ]|人民币', '', 'g')"
-    return (
-        f"CASE WHEN regexp_full_match({t}, '[+-]?(\\d+(\\.\\d*)?|\\.\\d+)') "
-        f"THEN TRY_CAST({t} AS DECIMAL(18,{scale})) END"
-    )
+    value = f"TRY_CAST({t} AS DECIMAL(18,{scale}))"
+    if times != 1:  # 万元: parsed with four more decimals, then in yuan
+        value = f"CAST(TRY_CAST({t} AS DECIMAL(18,{scale + 4})) * {times} AS DECIMAL(18,{scale}))"
+    return f"CASE WHEN regexp_full_match({t}, '[+-]?(\\d+(\\.\\d*)?|\\.\\d+)') THEN {value} END"
 
 
 def _date(raw: str) -> str:
@@ -77,8 +77,8 @@ def closest_expr(raw: str, col: Column) -> str:
             f"ORDER BY levenshtein({enum_key_expr(raw)}, w.written), w.i LIMIT 1)")
 
 
-def parse_expr(col: Column) -> str:
-    """SQL expression parsing ``raw.<col>`` into the column's type."""
+def parse_expr(col: Column, times: int = 1) -> str:
+    """SQL expression parsing ``raw.<col>`` into the column's type (an amount ``times`` its unit: 10000 for 万元)."""
     raw = f'r."{col.name}"'
     if col.type == "text":
         if col.name == "name":  # 张  三 and 张　三 are 张三
@@ -92,7 +92,7 @@ def parse_expr(col: Column) -> str:
         y = f"TRY_CAST(regexp_replace({raw}, '(年度|年)$', '') AS INTEGER)"
         return f"CASE WHEN {y} BETWEEN 1990 AND 2100 THEN {y} END"
     if col.type == "amount":
-        return _amount(raw, 2)
+        return _amount(raw, 2, times)
     if col.type == "decimal":
         return _amount(raw, 4)
     if col.type == "date":
@@ -122,9 +122,11 @@ def id_problem_expr(x: str) -> str:
     )
 
 
-def build_incoming(con: duckdb.DuckDBPyConnection, spec: Spec, raw: pa.Table, hasher: Hasher) -> None:
+def build_incoming(con: duckdb.DuckDBPyConnection, spec: Spec, raw: pa.Table, hasher: Hasher,
+                   times: dict[str, int] | None = None) -> None:
     """Create temp table ``incoming`` from the reader's table (all text) for ``spec``.
 
+    ``times``: amount columns whose header names 万元 (canonical -> 10000).
     ID numbers are checked, hashed and masked once per distinct number (a
     payments file names each person many times), then joined back.
     """
@@ -135,7 +137,7 @@ def build_incoming(con: duckdb.DuckDBPyConnection, spec: Spec, raw: pa.Table, ha
     con.register("raw_upload", raw)
     selects = ["r._row"]
     for col in spec.columns:
-        selects.append(f'{parse_expr(col)} AS "{col.name}"')
+        selects.append(f'{parse_expr(col, (times or {}).get(col.name, 1))} AS "{col.name}"')
         selects.append(f'r."{col.name}" AS "{col.name}__raw"')
     con.execute("DROP TABLE IF EXISTS cleaned")
     con.execute(f"CREATE TEMP TABLE cleaned AS SELECT {', '.join(selects)} FROM raw_upload r")  # noqa: S608

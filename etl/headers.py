@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from etl.specs import SPECS, Column, Spec
-from etl.text import header_key
+from etl.text import header_key, header_unit
 from etl.vocabulary import EXACT, IGNORED_HEADERS, ROLES, STEM, stem
 
 HEAD_ROWS = 30
@@ -103,6 +103,12 @@ class HeaderMatch:
             p for p, label in enumerate(self.labels)
             if label and p not in self.used_positions and header_key(label) not in ignored
         ]
+
+    @property
+    def units(self) -> dict[str, str]:
+        """The unit each chosen column's header names: {"budget_yuan": "万元"} for 预算金额（万元）."""
+        found = {name: header_unit(self.labels[pos]) for name, pos in self.mapping.items()}
+        return {name: unit for name, unit in found.items() if unit}
 
     @property
     def fingerprint(self) -> str:

@@ -55,6 +55,13 @@ def header_key(text: str | None) -> str:
     return _UNIT.sub("", text)
 
 
+def header_unit(text: str | None) -> str | None:
+    """The unit a header names in brackets at its end: 预算金额（万元） -> 万元."""
+    text = (norm(text) or "").replace(" ", "").translate(_BRACKETS)
+    found = _UNIT.search(_MARKS.sub("", text))
+    return found.group(2) if found else None
+
+
 def column_text(values: tuple | list) -> pa.Array:
     """A column of cells as text: ``cell_text`` of each, vectorised when the column has one type.
 

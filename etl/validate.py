@@ -18,6 +18,7 @@ from etl.idnum import Hasher, mask, region_known
 from etl.read import Extract
 from etl.rules import CATALOGUE, Rule
 
+WAN_YUAN = 10_000  # yuan in one 万元
 MAX_PER_RULE = 500  # findings listed per rule and column; the count is always complete
 
 
@@ -139,6 +140,13 @@ def _structural(extract: Extract, report: Report) -> None:
         report.counts[("mapping_unused", label)] = 1
 
 
+def _wan_columns(extract: Extract) -> dict[str, int]:
+    """Amount columns whose header says 万元, and the factor that makes them yuan."""
+    spec = extract.match.spec
+    return {name: WAN_YUAN for name, unit in extract.match.units.items()
+            if unit == "万元" and spec.column(name).type == "amount"}
+
+
 def _unknown_regions(con: duckdb.DuckDBPyConnection) -> None:
     pairs = con.execute(
         "SELECT DISTINCT substr(id_number, 1, 6), year(birth_date) FROM incoming WHERE id_hash IS NOT NULL"
@@ -160,12 +168,23 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
     _structural(extract, report)
     if report.errors:
         return report
-    build_incoming(con, spec, extract.table, hasher)
+    times = _wan_columns(extract)
+    for name in times:
+        header = m.label(name)
+        report.findings.append(Finding(
+            m.header_rows[0] + 1, header, None, "以元为单位的金额", "amount_in_wan", "warning",
+            f"“{header}”以万元填写，已按 1 万元 = 10000 元换算成元导入",
+            f"“{header}” is in 万元 (10,000 yuan): loaded converted to yuan", "amounts in yuan",
+        ))
+        report.counts[("amount_in_wan", name)] = 1
+    build_incoming(con, spec, extract.table, hasher, times)
     if any(c.type == "id_number" for c in spec.columns):
         _unknown_regions(con)
     id_columns = {c.name for c in spec.columns if c.type == "id_number"}
     for rule in CATALOGUE:
         for column, sql in rule.queries(spec):
+            if rule.label == "amount_rounded" and column in times:  # 1.2345 万元 is exact to the fen
+                continue
             rows = con.execute(
                 f"SELECT count(*) OVER () AS total, _row, value, detail FROM ({sql}) AS f(_row, value, detail) "  # noqa: S608
                 f"ORDER BY _row LIMIT {MAX_PER_RULE}"

@@ -366,3 +366,12 @@ def test_a_mapping_that_does_not_apply_is_reported(tmp_path, funds_loaded, load)
     assert "no_such_column" in invalid.message and "name（姓名）" in invalid.message
     (unused,) = [w for w in result.report.warnings if w.rule == "mapping_unused"]
     assert "“户主”" in unused.message
+
+
+def test_amounts_in_wan_are_converted_to_yuan(tmp_path, load, store):
+    header = ["资金编码", "资金名称", "主管部门", "年度", "资金总额（万元）", "发放对象"]
+    row = ["F001", "耕地地力保护补贴", "县农业农村局", "2024", "123.4567", "到人"]
+    result = load(write_xlsx(tmp_path / "f.xlsx", [header, row]))
+    assert result.status == "loaded", result.as_json()
+    assert store.execute("SELECT budget_yuan FROM funds").fetchone() == (Decimal("1234567.00"),)
+    assert [w.rule for w in result.report.warnings] == ["amount_in_wan"]
