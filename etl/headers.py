@@ -120,6 +120,27 @@ class HeaderMatch:
             return self.labels[self.mapping[canonical]] or canonical
         return self.spec.column(canonical).label_zh
 
+    def fields(self) -> list[dict]:
+        """Each column of the kind: the file's header taken for it (or why none), for the mapping page."""
+        tied = dict(self.ambiguous)
+        wide = {w.measure for w in self.wide} | ({self.spec.wide.group_column} if self.wide else set())
+        out = []
+        for col in self.spec.columns:
+            pos = self.mapping.get(col.name)
+            entry = {"column": col.name, "label_zh": col.label_zh, "label_en": col.label_en, "required": col.required,
+                     "header": self.labels[pos] if pos is not None else None, "position": pos,
+                     "score": self.scores.get(col.name), "candidates": [self.labels[p] for p in tied.get(col.name, ())]}
+            if pos is not None:
+                entry["status"] = "mapped" if self.mapped.get(self.labels[pos] or "") == col.name else "matched"
+            elif col.name in tied:
+                entry["status"] = "ambiguous"
+            elif col.name in wide:
+                entry["status"] = "wide"
+            else:
+                entry["status"] = "missing" if col.required else "absent"
+            out.append(entry)
+        return out
+
     def columns(self) -> list[dict]:
         """Each column of the file: its header, what it was taken as and how (for the mapping page)."""
         taken = {pos: name for name, pos in self.mapping.items()}

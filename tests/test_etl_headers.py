@@ -144,6 +144,19 @@ def test_contact_person_phone_is_not_a_name(tmp_path):
     assert [match.labels[p] for p in match.unused] == ["联系人电话"]
 
 
+def test_the_kinds_columns_beside_the_files():
+    head = [["资金编码", "年度", "乡镇", "村", "姓名", "户主姓名", "身份证号", "花名", "发放金额"]]
+    match = detect(head, "payments")
+    fields = {f["column"]: f for f in match.fields()}
+    assert fields["name"]["status"] == "ambiguous" and fields["name"]["candidates"] == [
+        "姓名",
+        "户主姓名",
+    ]
+    assert fields["township"]["status"] == "matched" and fields["township"]["header"] == "乡镇"
+    assert fields["period"]["status"] == "absent"
+    assert {c["header"]: c["status"] for c in match.columns()}["花名"] == "unused"
+
+
 def test_a_tie_is_ambiguous_not_guessed(tmp_path, funds_loaded, load, store):
     header = ["资金编码", "年度", "乡镇", "村", "姓名", "户主姓名", "身份证号", "发放金额"]
     row = ["F001", "2024", "城关镇", "东风村", "张三", "张大", make_id(seq=1), "100"]
