@@ -48,13 +48,14 @@ class Role:
 
 
 # People who sign, fill in or vouch for a form are not the person paid.
-_NOT_THE_PERSON = "联系|电话|手机|代理|经办|负责|审核|复核|填报|制表|监护|法人|法定|证明|担保|审批|批准|录入|开户|单位|身份|证件"
+_NOT_THE_PERSON = "联系|电话|手机|代理|经办|负责|审核|复核|填报|制表|监护|法人|法定|证明|担保|审批|批准|录入|开户|单位|身份|证件|代领|代办|签字|签名|签章"
 
 ROLES: dict[str, tuple[Role, ...]] = {
     "name": (
         Role(r"姓名$", 80, _NOT_THE_PERSON),
         Role(r"^户主", 75, _NOT_THE_PERSON + "|关系|账|卡"),
         Role(r"..人$", 60, _NOT_THE_PERSON + "|收款单位|责任|介绍|推荐"),
+        Role(r"^(补贴|补助|救助|享受|受益)对象$", 70),
     ),
     "id_number": (Role(r"^身份证|证件号|公民身份|身份号", 80, "类型|种类|有效期|地址"),),
     "township": (Role(r"乡镇|街道|^[乡镇]", 60, "城乡|乡村|村"),),

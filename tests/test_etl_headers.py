@@ -68,6 +68,56 @@ def test_stem_drops_prefixes_and_meaningless_suffixes(key, stemmed):
     assert stem(key) == stemmed
 
 
+@pytest.mark.parametrize(
+    ("written", "column"),
+    [
+        ("种粮大户姓名", "name"),
+        ("农户姓名", "name"),
+        ("享受人员姓名", "name"),
+        ("受益人", "name"),
+        ("户主", "name"),
+        ("补贴对象", "name"),
+        ("所属村子", "village"),
+        ("所在村", "village"),
+        ("村委会名称", "village"),
+        ("所属村民小组", "village_group"),
+        ("身份证号码", "id_number"),
+        ("证件号码", "id_number"),
+        ("公民身份号码", "id_number"),
+        ("身份证\n号码", "id_number"),
+        ("所属乡镇", "township"),
+        ("乡镇名称", "township"),
+        ("种植面积（亩）", "quantity"),
+        ("补贴标准（元/亩）", "standard_yuan"),
+        ("实发金额（元）", "amount_yuan"),
+        ("应发金额", "amount_yuan"),
+        ("银行卡号", "bank_account"),
+        ("*发放日期", "paid_on"),
+    ],
+)
+def test_header_words_are_recognised(written, column):
+    match = detect([["资金编码", "年度", written]], "payments")
+    assert match.mapping.get(column) == 2, (match.mapping, match.ambiguous)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "联系人电话",
+        "联系人",
+        "代领人姓名",
+        "与户主关系",
+        "村民小组",
+        "开户银行",
+        "经办人",
+        "领取人签字",
+    ],
+)
+def test_words_that_are_not_the_person_or_village(written):
+    match = detect([["资金编码", "年度", written]], "payments")
+    assert "name" not in match.mapping and "village" not in match.mapping
+
+
 GRAIN_HEADER = [
     "序号",
     "资金编码",
