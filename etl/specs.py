@@ -4,6 +4,10 @@ Each kind is data: its canonical columns, the Chinese headers each is known
 by, the type the cleaner parses it as, and whether it is required.  One
 generic reader and one validator serve every kind; adding a kind is adding a
 spec here and a table in ``etl/sql``.
+
+The aliases here are the exact tier of header matching; the families of
+headers clerks write around them (所属村子, 种粮大户姓名) and the enum
+vocabularies are declared in etl/vocabulary.py.
 """
 
 from __future__ import annotations
