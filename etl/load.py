@@ -56,6 +56,9 @@ class LoadResult:
             "skipped": self.report.skipped if self.report else {},
             "errors": [pick(f) for f in findings if f.severity == "error"],
             "warnings": [pick(f) for f in findings if f.severity == "warning"],
+            "mapping": self.report.mapping if self.report else {},
+            "fingerprint": self.report.fingerprint if self.report else None,
+            "detection": self.report.detection if self.report and self.kind_guessed else None,
         }
 
 
@@ -92,6 +95,8 @@ def archive(path: Path, digest: str, archive_dir: Path) -> Path:
 def _insert_sql(spec: Spec) -> str:
     cols, exprs = ["batch_id", "row_no"], ["?", "_row"]
     for c in spec.columns:
+        if not c.stored:
+            continue
         if c.type == "id_number":
             cols += ["id_hash", "id_masked", "sex", "birth_date"]
             exprs += ["id_hash", "id_masked", "sex", "birth_date"]
@@ -126,8 +131,14 @@ def load_file(
     office: str | None = None,
     file_name: str | None = None,
     on_stage: Callable[[str], None] | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> LoadResult:
-    """Archive, read, validate and (if no errors) load one file.  Raises etl.read.UnreadableFile."""
+    """Archive, read, validate and (if no errors) load one file.  Raises etl.read.UnreadableFile.
+
+    ``mapping`` is the clerk's: header as the file shows it (two-level: "上/下") -> canonical
+    column, or "" for "not needed"; it overrides the header matcher for those columns and is
+    reported with the result (``LoadResult.as_json()["mapping"]``).
+    """
     stage = on_stage or (lambda _s: None)
     path = Path(path)
     name = file_name or path.name
@@ -165,7 +176,7 @@ def load_file(
     try:
         _load_attempt(con, path, kind, result, attempt, hasher=hasher, uploaded_by=uploaded_by, replaces=replaces,
                       replaced_kind=replaced_kind, publish=publish,
-                      office=office, stage=stage)
+                      office=office, stage=stage, mapping=mapping)
         outcome = result.status
     except duckdb.Error as exc:
         why = write_failure(exc)
@@ -189,11 +200,11 @@ def load_file(
 
 def _load_attempt(con: duckdb.DuckDBPyConnection, path: Path, kind: str, result: LoadResult, attempt: int, *,
                   hasher: Hasher, uploaded_by: str, replaces: int | None, replaced_kind: str | None, publish: bool,
-                  office: str | None, stage: Callable[[str], None]) -> None:
+                  office: str | None, stage: Callable[[str], None], mapping: dict[str, str] | None = None) -> None:
     """Read, validate and (if no errors) store one archived file; fills ``result``."""
     name, digest = result.file_name, result.sha256
     stage("read")
-    extract = read(path, None if kind == "auto" else kind, name=name)
+    extract = read(path, None if kind == "auto" else kind, name=name, mapping=mapping)
     result.extract, result.kind, result.kind_guessed = extract, extract.kind, kind == "auto"
     if replaces is not None and replaced_kind != extract.kind:
         raise BatchError(f"批次 {replaces} 是“{replaced_kind}”，不能用“{extract.kind}”文件替换。/ Kind mismatch.")

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import python_calamine
 
-from etl.headers import HEAD_ROWS, HeaderMatch, detect
+from etl.headers import HEAD_ROWS, HeaderMatch, detect, kind_tie_message
 from etl.text import cell_text, column_text, norm, norm_array
 
 CHUNK_ROWS = 50_000
@@ -106,8 +106,11 @@ def _no_header(name: str, kind: str | None) -> UnreadableFile:
     )
 
 
-def read(path: str | Path, kind: str | None = None, *, name: str | None = None) -> Extract:
+def read(path: str | Path, kind: str | None = None, *, name: str | None = None,
+         mapping: dict[str, str] | None = None) -> Extract:
     """Read ``path`` for ``kind`` (None: guess the kind from the headers); messages call the file ``name``.
+
+    ``mapping`` is a clerk's: header as the file shows it -> canonical column, or "" for "not needed".
 
     ``name`` is the name the user knows the file by (a web upload is staged under its digest).
     """
@@ -119,11 +122,11 @@ def read(path: str | Path, kind: str | None = None, *, name: str | None = None) 
     name = name or path.name
     fmt = sniff_format(data, name)
     if fmt == "csv":
-        return _read_csv(path, data, kind, name)
+        return _read_csv(path, data, kind, name, mapping)
     del data
     if fmt == "xlsx":
         check_container(path, name)
-    return _read_workbook(path, fmt, kind, name)
+    return _read_workbook(path, fmt, kind, name, mapping)
 
 
 def check_container(path: Path, name: str | None = None) -> None:
@@ -159,19 +162,21 @@ def check_container(path: Path, name: str | None = None) -> None:
 # --- workbooks -------------------------------------------------------------
 
 
-def _read_workbook(path: Path, fmt: str, kind: str | None, name: str) -> Extract:
+def _read_workbook(path: Path, fmt: str, kind: str | None, name: str, mapping: dict[str, str] | None) -> Extract:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         best = None
         for sheet_name in book.sheet_names:
             sheet = book.get_sheet_by_name(sheet_name)
             head = [[norm(cell_text(v)) for v in row] for row in itertools.islice(sheet.iter_rows(), HEAD_ROWS)]
-            match = detect(head, kind)
+            match = detect(head, kind, mapping)
             if match and (best is None or match.score > best[1].score):
                 best = (sheet, match)
         if best is None:
             raise _no_header(name, kind)
         sheet, match = best
+        if match.kind_tie:
+            raise UnreadableFile(kind_tie_message(match, name))
         first_row_no = sheet.start[0] + 1 if sheet.start else 1
         rows = itertools.islice(sheet.iter_rows(), match.data_start, None)
         table = _columns(rows, match, first_row_no + match.data_start)
@@ -219,16 +224,18 @@ def _columns(rows, match: HeaderMatch, first_row_no: int) -> pa.Table:
 # --- csv ---------------------------------------------------------------------
 
 
-def _read_csv(path: Path, data: bytes, kind: str | None, name: str) -> Extract:
+def _read_csv(path: Path, data: bytes, kind: str | None, name: str, mapping: dict[str, str] | None) -> Extract:
     text, encoding = decode(data, name)
     del data
     first_lines = text[: 200_000].splitlines()[: HEAD_ROWS + 2]
     sample = "\n".join(first_lines)
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     head = [[norm(v) for v in row] for row in csv.reader(io.StringIO(sample), delimiter=delimiter)][:HEAD_ROWS]
-    match = detect(head, kind)
+    match = detect(head, kind, mapping)
     if match is None:
         raise _no_header(name, kind)
+    if match.kind_tie:
+        raise UnreadableFile(kind_tie_message(match, name))
     width = max(len(match.labels), max((len(r) for r in head), default=0))
     # DuckDB skips empty lines; keep them (as one empty field) so row numbers stay those of the file.
     text = re.sub(r"(?m)^[ \t]*$", delimiter, text.replace("\r\n", "\n").rstrip())
