@@ -11,7 +11,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; outside tests, raise ConfigError when no secret key is set."""
-    from fundquery import config, db, i18n, security, views
+    from fundquery import views
+    from fundquery.web import config, db, i18n, security
 
     app = Flask(
         __name__,

@@ -44,7 +44,8 @@ def render(template: str, data: dict[str, Any]) -> Response | str:
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the navigation."""
-    from fundquery import audit_queue, auth, formatting, limiter
+    from fundquery.accounts import auth
+    from fundquery.resident import audit_queue
     from fundquery.views import (  # noqa: F401 (routes on public.bp)
         admin,
         assets,
@@ -65,6 +66,7 @@ def init_app(app: Flask) -> None:
     from fundquery.views import auth as auth_views
     from fundquery.views import backup as backup_views
     from fundquery.views import inspect as inspect_views
+    from fundquery.web import formatting, limiter
 
     auth.init_app(app)
     limiter.init_app(app)

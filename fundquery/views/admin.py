@@ -24,15 +24,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from etl.store import audit
-from fundquery import accounts
-from fundquery.auth import ROLE_LABELS, current_user, roles_required
-from fundquery.calendar_notice import NoticeError, parse_days
-from fundquery.db import get_db
-from fundquery.inspect import workdays
-from fundquery.masking import neutralise
+from fundquery.accounts import accounts
+from fundquery.accounts.auth import ROLE_LABELS, current_user, roles_required
+from fundquery.calendar import workdays
+from fundquery.calendar.notice import NoticeError, parse_days
 from fundquery.queries import audit as audit_queries
 from fundquery.queries import calendar as calendar_queries
+from fundquery.resident.masking import neutralise
 from fundquery.views.staff import render_staff
+from fundquery.web.db import get_db
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 

@@ -21,16 +21,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from etl.store import audit
-from fundquery.auth import current_user, roles_required
-from fundquery.db import get_db
-from fundquery.formatting import jsonable
-from fundquery.i18n import current_language
+from fundquery.accounts.auth import current_user, roles_required
 from fundquery.inspect import CATALOGUE, CHECKS, GROUPS, Filters, Params, charts, flags, person, run
 from fundquery.inspect.catalogue import SEVERITIES, SEVERITY_ZH, finding_key
-from fundquery.inspect.delays import distribution
+from fundquery.inspect.checks.delays import distribution
 from fundquery.inspect.export import shown_row, write_csv, write_xlsx
-from fundquery.security import chart_page
 from fundquery.views.staff import render_staff
+from fundquery.web.db import get_db
+from fundquery.web.formatting import jsonable
+from fundquery.web.i18n import current_language
+from fundquery.web.security import chart_page
 
 bp = Blueprint("inspect", __name__, url_prefix="/staff/inspect")
 public_bp = Blueprint("rectification", __name__)

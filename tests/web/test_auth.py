@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from etl.store import audit
-from fundquery import accounts
-from fundquery.auth import logs_personal_data, roles_required
-from fundquery.db import get_db
+from fundquery.accounts import accounts
+from fundquery.accounts.auth import logs_personal_data, roles_required
+from fundquery.web.db import get_db
 from tests.web.accounts import PASSWORD, add_user, csrf_token, sign_in
 
 

@@ -16,7 +16,7 @@ from flask.cli import AppGroup
 from rich.console import Console
 from rich.table import Table
 
-from fundquery import accounts
+from fundquery.accounts import accounts
 
 
 def _store():

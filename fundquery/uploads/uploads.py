@@ -24,8 +24,8 @@ from etl.load import LoadResult, load_file
 from etl.preview import Preview, dry_run
 from etl.specs import SPECS
 from etl.store import audit
-from fundquery import staging
-from fundquery.db import get_db
+from fundquery.uploads import staging
+from fundquery.web.db import get_db
 
 SKIPPED_SHOWN = 20  # row numbers listed per skip reason
 

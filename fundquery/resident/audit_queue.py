@@ -21,7 +21,7 @@ import time
 
 from flask import Flask, current_app
 
-from fundquery.db import EXTENSION, get_db
+from fundquery.web.db import EXTENSION, get_db
 
 WRITER_EXTENSION = "fundquery.audit_writer"
 FLUSH_SECONDS = 0.5

@@ -105,7 +105,7 @@ def store():
 
 def ensure_instance() -> Path:
     """Create the instance folder with its keys if missing (first start)."""
-    from fundquery.config import ensure_instance as ensure_app_instance
+    from fundquery.web.config import ensure_instance as ensure_app_instance
 
     folder = instance_dir()
     ensure_app_instance(folder)
@@ -372,7 +372,7 @@ def demo(scale: float, out: Path | None, seed: int, as_json: bool, county_code: 
 def serve(host: str, port: int, threads: int) -> None:
     """Serve the app through gunicorn: one process, threads (DESIGN.md §7)."""
     from fundquery import create_app
-    from fundquery.server import serve as run_server
+    from fundquery.web.server import serve as run_server
 
     ensure_instance()
     run_server(create_app(), host, port, threads=threads)
@@ -382,15 +382,15 @@ def main() -> None:
     cli(prog_name="fundquery")
 
 
-from fundquery.cli_users import users_group  # noqa: E402  (it imports `store` from here)
+from fundquery.cli.users import users_group  # noqa: E402  (it imports `store` from here)
 
 cli.add_command(users_group, "user")
 
-from fundquery.cli_report import report_command  # noqa: E402  (issue 5: discrepancy reports)
+from fundquery.cli.report import report_command  # noqa: E402  (issue 5: discrepancy reports)
 
 cli.add_command(report_command, "report")
 
-from fundquery.cli_backup import backup_command, restore_command  # noqa: E402  (issue 8: backup and restore)
+from fundquery.cli.backup import backup_command, restore_command  # noqa: E402  (issue 8: backup and restore)
 
 cli.add_command(backup_command, "backup")
 cli.add_command(restore_command, "restore")
