@@ -222,7 +222,7 @@ def test_server_reopens_a_database_invalidated_by_a_full_disk(tmp_path, tmpfs):
     """DuckDB invalidates the database when a checkpoint fails; the app reopens it instead of failing forever."""
     import duckdb
 
-    from etl.store import audit
+    from etl.audit import audit
     from fundquery import create_app
     from fundquery.web.db import EXTENSION, get_db
 

@@ -162,7 +162,7 @@ def logs_personal_data(view: Callable) -> Callable:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         response = make_response(view(*args, **kwargs))
         if response.status_code < 400:
-            from etl.store import audit
+            from etl.audit import audit
 
             audit(get_db(), current_user.username or "-", "view_personal_data", request.path,
                   endpoint=request.endpoint, args=request.args.to_dict(flat=True))

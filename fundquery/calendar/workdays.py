@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import duckdb
 
-from etl.store import audit
+from etl.audit import audit
 
 PACKAGE_SOURCE = "chinesecalendar"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from etl.store import audit
+from etl.audit import audit
 from fundquery.inspect.export import jsonable
 from fundquery.resident.masking import mask_name
 

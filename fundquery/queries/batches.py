@@ -11,8 +11,8 @@ from typing import Any
 
 import duckdb
 
+from etl.audit import audit
 from etl.specs import SPECS
-from etl.store import audit
 from fundquery.web.db import query
 
 BATCH_COLUMNS = """

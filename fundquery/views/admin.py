@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
-from etl.store import audit
+from etl.audit import audit
 from fundquery.accounts import accounts
 from fundquery.accounts.auth import ROLE_LABELS, current_user, roles_required
 from fundquery.calendar import workdays

@@ -23,7 +23,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from etl.store import audit
+from etl.audit import audit
 from fundquery.accounts import accounts
 from fundquery.accounts.auth import (
     CLIENT_KEY,

@@ -27,9 +27,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from etl.audit import audit
 from etl.backup import BackupError, backup_name, snapshot
 from etl.idnum import MissingKey, load_key
-from etl.store import audit
 from fundquery.accounts.auth import current_user, roles_required
 from fundquery.uploads import staging
 from fundquery.views.staff import render_staff

@@ -20,7 +20,7 @@ from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from etl.store import audit
+from etl.audit import audit
 from fundquery.accounts.auth import current_user, roles_required
 from fundquery.inspect import CATALOGUE, CHECKS, GROUPS, Filters, Params, charts, flags, person, run
 from fundquery.inspect.catalogue import SEVERITIES, SEVERITY_ZH, finding_key

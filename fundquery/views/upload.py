@@ -23,11 +23,12 @@ from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from etl.annotate import annotate
+from etl.audit import audit
 from etl.load import BatchError
 from etl.preview import dry_run
 from etl.read import UnreadableFile
 from etl.specs import SPECS
-from etl.store import StoreUnwritable, audit
+from etl.store import StoreUnwritable
 from etl.templates import template_file_name, template_xlsx
 from fundquery.accounts.auth import current_user, roles_required
 from fundquery.queries import batches as batch_queries
