@@ -29,6 +29,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
 
+from etl.audit import audit
 from fundquery.accounts import access, accounts
 from fundquery.web.db import get_db
 
@@ -162,8 +163,6 @@ def logs_personal_data(view: Callable) -> Callable:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         response = make_response(view(*args, **kwargs))
         if response.status_code < 400:
-            from etl.audit import audit
-
             audit(get_db(), current_user.username or "-", "view_personal_data", request.path,
                   endpoint=request.endpoint, args=request.args.to_dict(flat=True))
         return response

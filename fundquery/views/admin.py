@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 
+import xlsxwriter
 from flask import Blueprint, Response, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -159,8 +160,6 @@ def _export(rows: list[dict], fmt: str) -> Response:
         content = buf.getvalue().encode("utf-8-sig")
         mimetype = "text/csv"
     else:
-        import xlsxwriter
-
         out = io.BytesIO()
         book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
         sheet = book.add_worksheet("审计日志")
