@@ -21,6 +21,7 @@ from fundquery.views import (
     opendata,
     public,
     publication,
+    rectification,
     resident,  # noqa: F401 (routes on public.bp)
     review,
     sections,
@@ -50,7 +51,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(publication.bp)
     app.register_blueprint(inspect_views.bp)
-    app.register_blueprint(inspect_views.public_bp)
+    app.register_blueprint(rectification.public_bp)
     app.register_blueprint(message_desk.bp)
     app.register_blueprint(backup_views.bp)  # issue 8: backups
     errors.init_app(app)
