@@ -14,16 +14,16 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup
 
+import fundquery
 from fundquery.cli import backup, demo, lake, report, serve, store, users
 from fundquery.cli.common import ensure_instance, instance_dir
-from fundquery.web.app import create_app
 
 
 def _make_app():
     """The app for Flask's own commands (routes, shell); the instance keys are made on first use."""
     os.environ.setdefault("FUNDQUERY_INSTANCE", str(instance_dir().absolute()))
     ensure_instance()
-    return create_app()
+    return fundquery.create_app()
 
 
 def _set_env(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+import fundquery
 from fundquery.cli.common import ensure_instance
-from fundquery.web.app import create_app
 from fundquery.web.server import serve as run_server
 
 
@@ -16,4 +16,4 @@ from fundquery.web.server import serve as run_server
 def serve(host: str, port: int, threads: int) -> None:
     """Serve the app through gunicorn: one process, threads (DESIGN.md §7)."""
     ensure_instance()
-    run_server(create_app(), host, port, threads=threads)
+    run_server(fundquery.create_app(), host, port, threads=threads)

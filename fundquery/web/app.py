@@ -9,7 +9,7 @@ from flask import Flask
 from fundquery.views import blueprints
 from fundquery.web import config, db, i18n, security
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -18,7 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # the default instance folder are found from the package's folder.
     app = Flask(
         "fundquery",
-        template_folder=str(REPO_ROOT / "templates"),
+        template_folder=str(TEMPLATES),
         instance_path=config.instance_path_from_env(),
         instance_relative_config=True,
     )
