@@ -21,10 +21,11 @@ from pathlib import Path
 import duckdb
 
 from etl import attempts
+from etl.audit import audit
 from etl.idnum import Hasher
 from etl.read import Extract, UnreadableFile, read
 from etl.specs import SPECS, Spec
-from etl.store import StoreUnwritable, audit, write_failure
+from etl.store import StoreUnwritable, write_failure
 from etl.validate import Report, validate
 
 

@@ -4,14 +4,14 @@
 endpoint that is in neither table, then checks each staff endpoint refuses
 anonymous users and every role not listed.  Adding a route means adding one
 line here: in PUBLIC_ENDPOINTS, or in ROLE_ENDPOINTS with the roles that may
-use it (the view itself is decorated with ``fundquery.auth.roles_required``;
+use it (the view itself is decorated with ``fundquery.accounts.auth.roles_required``;
 the app also enforces this table before every request, so a forgotten
 decorator still refuses).
 """
 
 from __future__ import annotations
 
-from fundquery.accounts import ROLES
+from fundquery.accounts.accounts import ROLES
 
 FINANCE, REVIEWER, INSPECTOR, ADMIN = ROLES
 ANY_STAFF = frozenset(ROLES)  # any signed-in user, whatever their role

@@ -29,8 +29,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
 
-from fundquery import access, accounts
-from fundquery.db import get_db
+from etl.audit import audit
+from fundquery.accounts import access, accounts
+from fundquery.web.db import get_db
 
 login_manager = LoginManager()
 CLIENT_KEY = "_client"  # the session's browser (see bind_session)
@@ -162,8 +163,6 @@ def logs_personal_data(view: Callable) -> Callable:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         response = make_response(view(*args, **kwargs))
         if response.status_code < 400:
-            from etl.store import audit
-
             audit(get_db(), current_user.username or "-", "view_personal_data", request.path,
                   endpoint=request.endpoint, args=request.args.to_dict(flat=True))
         return response
@@ -172,7 +171,7 @@ def logs_personal_data(view: Callable) -> Callable:
 
 
 def client_fingerprint() -> str:
-    """The signing-in browser: its address (as fundquery.limiter trusts it) and its User-Agent, hashed."""
+    """The signing-in browser: its address (as fundquery.web.limiter trusts it) and its User-Agent, hashed."""
     seen = f"{request.remote_addr}|{request.headers.get('User-Agent', '')}"
     return hashlib.sha256(seen.encode("utf-8", "replace")).hexdigest()[:32]
 

@@ -16,13 +16,8 @@ from flask.cli import AppGroup
 from rich.console import Console
 from rich.table import Table
 
-from fundquery import accounts
-
-
-def _store():
-    from fundquery.cli import store  # the CLI's one way to open the store (exit 3 when busy)
-
-    return store()
+from fundquery.accounts import accounts
+from fundquery.cli.common import store  # the CLI's one way to open the store (exit 3 when busy)
 
 
 def _actor() -> str:
@@ -66,7 +61,7 @@ _stdin_option = click.option("--password-stdin", is_flag=True, help="Read the pa
 def add(name: str, roles: tuple[str, ...], office: str | None, password_stdin: bool) -> None:
     """Add user NAME with one or more roles."""
     password = _read_password(password_stdin)
-    with _store() as con:
+    with store() as con:
         try:
             account = accounts.create(con, name, password, roles, office=office, actor=_actor())
         except accounts.AccountError as exc:
@@ -80,7 +75,7 @@ def add(name: str, roles: tuple[str, ...], office: str | None, password_stdin: b
 def passwd(name: str, password_stdin: bool) -> None:
     """Set NAME's password; every session of NAME ends."""
     password = _read_password(password_stdin)
-    with _store() as con:
+    with store() as con:
         try:
             accounts.set_password(con, name, password, actor=_actor())
         except accounts.AccountError as exc:
@@ -92,7 +87,7 @@ def passwd(name: str, password_stdin: bool) -> None:
 @click.argument("name")
 def disable(name: str) -> None:
     """Disable NAME: no more sign-ins, current sessions end."""
-    with _store() as con:
+    with store() as con:
         try:
             accounts.set_active(con, name, False, actor=_actor())
         except accounts.AccountError as exc:
@@ -104,7 +99,7 @@ def disable(name: str) -> None:
 @click.argument("name")
 def enable(name: str) -> None:
     """Enable NAME again."""
-    with _store() as con:
+    with store() as con:
         try:
             accounts.set_active(con, name, True, actor=_actor())
         except accounts.AccountError as exc:
@@ -118,7 +113,7 @@ def enable(name: str) -> None:
 @click.option("--office", help="Office; omitted means none.")
 def set_roles(name: str, roles: tuple[str, ...], office: str | None) -> None:
     """Replace NAME's roles (and office)."""
-    with _store() as con:
+    with store() as con:
         try:
             account = accounts.set_roles(con, name, roles, office=office, actor=_actor())
         except accounts.AccountError as exc:
@@ -130,7 +125,7 @@ def set_roles(name: str, roles: tuple[str, ...], office: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def list_users(as_json: bool) -> None:
     """Every user with roles, office and state."""
-    with _store() as con:
+    with store() as con:
         found = accounts.all_accounts(con)
     rows = [
         {"user": a.username, "roles": sorted(a.roles), "office": a.office, "active": a.is_active} for a in found

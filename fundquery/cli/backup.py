@@ -29,6 +29,7 @@ import click
 from etl.backup import BackupError, restore, snapshot, verify
 from etl.idnum import MissingKey, load_key
 from etl.store import StoreBusy, connect, write_failure
+from fundquery.cli.common import archive_dir, db_path, instance_dir
 
 EXIT_FAILED = 1
 
@@ -132,8 +133,6 @@ def _through_server(target: Path, server: str, user: str, password: str) -> dict
 )
 def backup_command(folder: Path, server: str, user: str, password_stdin: bool) -> None:
     """Back up the store and the archived originals into FOLDER (new or empty), consistently, server running or not."""
-    from fundquery.cli import archive_dir, db_path, instance_dir
-
     folder = folder.absolute()
     if folder.exists() and any(folder.iterdir()):
         _fail(
@@ -178,8 +177,6 @@ def backup_command(folder: Path, server: str, user: str, password_stdin: bool) -
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def restore_command(folder: Path) -> None:
     """Restore a backup FOLDER into the store (FUNDQUERY_DB), which must not exist yet."""
-    from fundquery.cli import archive_dir, db_path, instance_dir
-
     key = _key(instance_dir())
     try:
         done = restore(folder, db_path(), archive_dir(), key=key)

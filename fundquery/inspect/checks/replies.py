@@ -9,9 +9,9 @@ finding; the working days past the deadline follow the holiday table.
 
 from __future__ import annotations
 
+from fundquery.calendar.workdays import WORKDAY_INDEX
 from fundquery.inspect.catalogue import Check, Column
 from fundquery.inspect.sql import FUND_INFO
-from fundquery.inspect.workdays import WORKDAY_INDEX
 from fundquery.messages import STATUS_ZH
 
 # The status as the desk names it (a fixed mapping, not input).

@@ -22,6 +22,7 @@ from etl.store import StoreBusy, connect, default_db_path
 from fundquery.inspect import CATALOGUE, CHECKS, Filters, Params, run
 from fundquery.inspect.catalogue import SEVERITY_ZH
 from fundquery.inspect.export import result_json, shown_row, write_csv, write_xlsx
+from fundquery.lake.duck import LakeError, open_lake
 
 EXIT_USAGE, EXIT_BUSY = 2, 3
 LABELS = ["all", *CHECKS]
@@ -107,8 +108,6 @@ def report_command(label: str, as_json: bool, xlsx_path: Path | None, csv_path: 
 
 
 def _open_lake(lake: Path):
-    from fundquery.lake.duck import LakeError, open_lake
-
     try:
         return open_lake(lake)
     except LakeError as exc:
@@ -118,14 +117,13 @@ def _open_lake(lake: Path):
 
 def _run_spark(lake: Path, checks, params: Params, filters: Filters):
     """The checks on Spark over the lake (issue 7); SPARK_MASTER picks the cluster (default local[*])."""
-    try:
+    try:  # pyspark and sqlglot are the optional `lake` extra: imported only when asked for
         from fundquery.lake.spark import SparkLake, SparkRunError, session
         from fundquery.lake.translate import Untranslatable
     except ImportError as exc:
         click.echo(f"需要安装 pyspark 和 sqlglot（pip install 'fundquery[lake]'）。/ Install pyspark and sqlglot: {exc}",
                    err=True)
         sys.exit(EXIT_USAGE)
-    from fundquery.lake.duck import LakeError
 
     spark = session(os.environ.get("SPARK_MASTER", "local[*]"), shuffle_partitions=8, driver_memory="2g")
     try:

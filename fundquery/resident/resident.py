@@ -18,8 +18,8 @@ from flask import current_app
 from pypinyin import Style, pinyin
 
 from etl.idnum import Hasher, load_key, stdnum_problem
-from fundquery.masking import mask_name
 from fundquery.queries import resident as sql
+from fundquery.resident.masking import mask_name
 
 HASHER_EXTENSION = "fundquery.id_hasher"
 _INITIALS = re.compile(r"[A-Z]{1,6}")

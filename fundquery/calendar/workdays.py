@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+import chinese_calendar
 import duckdb
 
-from etl.store import audit
+from etl.audit import audit
 
 PACKAGE_SOURCE = "chinesecalendar"
 
@@ -54,8 +55,6 @@ workday_index AS (
 
 def package_days() -> list[tuple[dt.date, bool, str]]:
     """(day, is_workday, holiday name in Chinese) for every exceptional day chinesecalendar knows."""
-    import chinese_calendar
-
     rows = [(d, False, n) for d, n in chinese_calendar.holidays.items()]
     rows += [(d, True, n) for d, n in chinese_calendar.workdays.items()]
     return sorted((d, w, HOLIDAY_NAMES_ZH.get(n, n)) for d, w, n in rows)

@@ -20,8 +20,8 @@ from typing import Any
 
 import xlsxwriter
 
-from fundquery.masking import neutralise
 from fundquery.queries.datasets import Dataset
+from fundquery.resident.masking import neutralise
 
 FILE_BLOCK_BYTES = 1 << 16
 UTF8_BOM = "\ufeff"  # so Excel and WPS open the CSV as UTF-8, not GBK

@@ -5,7 +5,7 @@ waits its turn for; the lookup page is the busiest page of the system.  So a
 lookup's line goes into a list that a background thread writes every half
 second in one transaction.  A line waits at most that long: a crash of the
 process loses at most the last half second of lookup lines, never a staff
-action (those stay synchronous through etl.store.audit).  With
+action (those stay synchronous through etl.audit).  With
 ``LOOKUP_AUDIT_ASYNC = False`` (the default under TESTING) lines are written
 at once.
 """
@@ -21,7 +21,7 @@ import time
 
 from flask import Flask, current_app
 
-from fundquery.db import EXTENSION, get_db
+from fundquery.web.db import EXTENSION, get_db
 
 WRITER_EXTENSION = "fundquery.audit_writer"
 FLUSH_SECONDS = 0.5

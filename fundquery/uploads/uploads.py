@@ -19,13 +19,13 @@ from typing import Any
 import pyarrow as pa
 from flask import current_app
 
+from etl.audit import audit
 from etl.idnum import Hasher, load_key
 from etl.load import LoadResult, load_file
 from etl.preview import Preview, dry_run
 from etl.specs import SPECS
-from etl.store import audit
-from fundquery import staging
-from fundquery.db import get_db
+from fundquery.uploads import staging
+from fundquery.web.db import get_db
 
 SKIPPED_SHOWN = 20  # row numbers listed per skip reason
 

@@ -17,7 +17,7 @@ from flask import Flask, current_app, g
 
 from etl import store
 
-EXTENSION = "fundquery.db"
+EXTENSION = "fundquery.web.db"
 
 
 class ProcessConnection:

@@ -2,7 +2,7 @@
 
 政务公开 rules ask for information to be published within 20 working days
 of being formed.  Working days come from the holiday table
-(fundquery.inspect.workdays: statutory holidays and adjusted working days,
+(fundquery.calendar.workdays: statutory holidays and adjusted working days,
 seeded from chinesecalendar; a year not loaded counts Monday–Friday and the
 figure is marked provisional).
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from fundquery.inspect.workdays import working_days_between
+from fundquery.calendar.workdays import working_days_between
 from fundquery.queries.batches import payment_dates
 
 RULE_WORKING_DAYS = 20  # 政府信息形成或者变更之日起 20 个工作日内公开

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from etl.store import audit
+from etl.audit import audit
 
 ROLES = ("finance", "reviewer", "inspector", "admin")
 MIN_PASSWORD_LENGTH = 10

@@ -1,16 +1,16 @@
 """Late publication: payments made public more than 20 working days after they were paid.
 
 政府信息 is published within 20 working days of being formed (seeds/, DESIGN.md
-§1).  Working days follow China's holiday schedule (fundquery.inspect.workdays);
+§1).  Working days follow China's holiday schedule (fundquery.calendar.workdays);
 a year whose schedule is not loaded counts Monday–Friday and the row says it
 is provisional.  A batch not yet published counts up to the as-of date.
 """
 
 from __future__ import annotations
 
+from fundquery.calendar.workdays import WORKDAY_INDEX
 from fundquery.inspect.catalogue import Check, Column
 from fundquery.inspect.sql import FUND_INFO
-from fundquery.inspect.workdays import WORKDAY_INDEX
 
 LATE_PUBLICATION = f"""
 WITH {FUND_INFO}, {WORKDAY_INDEX},
