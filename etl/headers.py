@@ -52,10 +52,16 @@ class HeaderMatch:
     dropped: list[int] = field(default_factory=list)  # positions the clerk marked "not needed"
     runner_up: str | None = None  # auto detection: the next most likely kind
     runner_up_score: tuple | None = None
+    # File-level values (etl.filevalues): canonical -> FileValue, chosen by the clerk or read from the title.
+    values: dict = field(default_factory=dict)
+    values_unused: dict[str, str] = field(default_factory=dict)  # the clerk's values the file has a column for
+    values_invalid: dict[str, str] = field(default_factory=dict)  # the clerk's values for no file-level column
+    notes: list[str] = field(default_factory=list)  # the title and note lines above the header
 
     @property
     def missing(self) -> list[Column]:
         found = set(self.mapping) | ({self.spec.wide.group_column} | {w.measure for w in self.wide} if self.wide else set())
+        found |= set(self.values)
         return [c for c in self.spec.required if c.name not in found]
 
     @property

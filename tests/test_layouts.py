@@ -97,9 +97,17 @@ def test_layout_loads_with_no_mapping(layout, tmp_path):
 )
 @pytest.mark.parametrize("layout", _params(KNOWN_UNMAPPABLE))
 def test_layout_loads_after_the_clerks_mapping(layout, tmp_path):
-    problems = check(layout, tmp_path / "given", mapping=layout["mapping"])
+    problems = check(
+        layout, tmp_path / "given", mapping=layout["mapping"], values=layout.get("values")
+    )
     assert not problems, "kind given, with mapping:\n" + "\n".join(problems)
-    problems = check(layout, tmp_path / "auto", kind="auto", mapping=layout["mapping"])
+    problems = check(
+        layout,
+        tmp_path / "auto",
+        kind="auto",
+        mapping=layout["mapping"],
+        values=layout.get("values"),
+    )
     assert not problems, "kind auto, with mapping:\n" + "\n".join(problems)
 
 
