@@ -10,7 +10,7 @@ A real roster is one fund's roster: the fund and the year are in its title
 - a required column the form lacks, with no value given, is taken from the
   title and note rows above the header when they name exactly one candidate:
   one year (19xx/20xx followed by 年 or 年度), one township (…镇 / …乡 /
-  …街道), one village (…村), one fund of the store's catalogue by name (in
+  …街道), one village (…村), one department ("部门：…", "填报单位：…"), one fund of the store's catalogue by name (in
   etl.load, which has the store).  Each is reported as a warning that says
   where it came from, never taken silently.
 
@@ -27,32 +27,71 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from etl.headers import HeaderMatch
-from etl.text import norm
+from etl.text import mask_digits, norm
+
+__all__ = [
+    "FILE_LEVEL",
+    "FileValue",
+    "apply",
+    "fill",
+    "from_title",
+    "infer_fund",
+    "mask_digits",
+    "notes_above",
+]
 
 # Columns that one value can fill for a whole file: what a form states once, in its title or by its
 # purpose (the fund, the year, the place, the unit), never a person's or a row's own data.
-FILE_LEVEL = frozenset({
-    "fund_code", "fund_name", "year", "period", "township", "village", "village_group", "department",
-    "category", "level", "pays_to", "agency_code", "agency_name", "agency_type", "staffing_type", "status",
-})
+FILE_LEVEL = frozenset(
+    {
+        "fund_code",
+        "fund_name",
+        "year",
+        "period",
+        "township",
+        "village",
+        "village_group",
+        "department",
+        "category",
+        "level",
+        "pays_to",
+        "agency_code",
+        "agency_name",
+        "agency_type",
+        "staffing_type",
+        "status",
+    }
+)
 
-# A long run of digits in a title or a header (an ID number, a card number) is never quoted in full.
-_LONG_DIGITS = re.compile(r"\d{6}(\d{5,})(\d{3}[\dXx])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _PLACE_END = r"(?=$|[\s(,;，；、]|财政所|人民政府|政府|办事处|委员会|村委会|村民委员会|盖章)"
-_TOWNSHIP = re.compile(r"(?:^|[\s:])((?!城乡|乡村)[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道))" + _PLACE_END)
+_TOWNSHIP = re.compile(
+    r"(?:^|[\s:])((?!城乡|乡村)[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道))" + _PLACE_END
+)
 _VILLAGE = re.compile(r"(?:^|[\s:])((?!农村|乡村)[\u4e00-\u9fff]{1,8}?(?:村|社区))" + _PLACE_END)
 _LABELLED = {  # 乡镇：城关镇, 村：东风村
-    "township": re.compile(r"(?:乡镇|乡\(镇\)|镇\(乡\)|街道|乡镇\(街道\))\s*:\s*([\u4e00-\u9fff]{2,12})"),
+    "township": re.compile(
+        r"(?:乡镇|乡\(镇\)|镇\(乡\)|街道|乡镇\(街道\))\s*:\s*([\u4e00-\u9fff]{2,12})"
+    ),
     "village": re.compile(r"(?:村|村名|行政村|村\(社区\))\s*:\s*([\u4e00-\u9fff]{2,12})"),
+    # 部门：清溪县农业农村局, 填报单位：县农业农村局 (not 单位：元, a unit).
+    "department": re.compile(
+        r"(?:^|\s)(?:部门|主管部门|部门名称|填报单位|编制单位|预算单位|统计单位)\s*:\s*([\u4e00-\u9fff]{2,20})"
+    ),
 }
-_NOT_A_PLACE = ("城乡", "乡村", "农村", "各乡", "全乡", "全镇", "各镇", "本镇", "本乡", "本村", "各村")
-
-
-def mask_digits(text: str) -> str:
-    """``text`` with every long run of digits (an ID or card number) masked: 422822********9856."""
-    return _LONG_DIGITS.sub(lambda m: m.group(0)[:6] + "*" * len(m.group(1) + m.group(2)[:-4]) + m.group(0)[-4:],
-                            text)
+_NOT_A_PLACE = (
+    "城乡",
+    "乡村",
+    "农村",
+    "各乡",
+    "全乡",
+    "全镇",
+    "各镇",
+    "本镇",
+    "本乡",
+    "本村",
+    "各村",
+)
 
 
 @dataclass(frozen=True)
@@ -90,8 +129,11 @@ def _one(pattern: re.Pattern, lines: list[str], group: int = 1) -> tuple[str, st
 
 def from_title(column: str, lines: list[str]) -> tuple[str, str] | None:
     """(value, line) for ``column`` when the lines above the header name exactly one; else None."""
+    lines = [line for line in (norm(text) for text in lines) if line]
     if column == "year":
         return _one(_YEAR, lines)
+    if column == "department":
+        return _one(_LABELLED[column], lines)
     if column in _LABELLED:
         labelled = _one(_LABELLED[column], lines)
         if labelled:
@@ -138,9 +180,15 @@ def fund_from_title(con, match: HeaderMatch) -> tuple[str, str, str] | None:
     lines = [(line, line.replace(" ", "")) for line in match.notes]
     if not lines:
         return None
-    rows = con.execute("SELECT DISTINCT fund_code, fund_name, year FROM live_funds WHERE fund_name IS NOT NULL").fetchall()
-    hits = [(code, name, year, line) for code, name, year in rows
-            for line, squeezed in lines if len(name) >= 2 and name.replace(" ", "") in squeezed]
+    rows = con.execute(
+        "SELECT DISTINCT fund_code, fund_name, year FROM live_funds WHERE fund_name IS NOT NULL"
+    ).fetchall()
+    hits = [
+        (code, name, year, line)
+        for code, name, year in rows
+        for line, squeezed in lines
+        if len(name) >= 2 and name.replace(" ", "") in squeezed
+    ]
     year = match.values.get("year")
     if year and len({h[0] for h in hits}) > 1:
         hits = [h for h in hits if str(h[2]) == re.sub(r"年度?$", "", year.value)]
