@@ -222,9 +222,18 @@ def _stored(con, layout: dict, built: Built, result: LoadResult) -> list[str]:
 
 
 def _expected_unused(layout: dict) -> set[str]:
-    """The headers a ``column_unused`` warning must name: the layout's ``unimported`` (no running number)."""
+    """The headers a ``column_unused`` warning must name: the layout's ``unimported``.
+
+    Not a running number (序号), and not a wide table's 超配 / 缺配 under a 编制类型: the loader
+    recognises them (quota minus actual) and reads them, it has no column to keep them in.
+    """
     ignored = {header_key(h) for h in IGNORED_HEADERS}
-    return {norm(h) for h in layout.get("unimported", []) if header_key(h) not in ignored}
+    derived = {_key(c) for c in layout["columns"] if c.get("group") and not c["expect"]}
+    return {
+        norm(h)
+        for h in layout.get("unimported", [])
+        if header_key(h) not in ignored and h not in derived
+    }
 
 
 def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[list, list[str]]:
