@@ -58,6 +58,10 @@ def main() -> int:
     print(f"Load with no mapping:   {len(plain_ok):>3} of {total}")
     if takes_mapping:
         print(f"Load after one mapping: {len(mapped_ok):>3} more")
+        print(
+            f"  (of which {len(values_only)} need no header mapping, only the values chosen at upload:"
+            " fund, year, …)"
+        )
     else:
         print(
             "Load after one mapping:   not run — etl.load.load_file has no `mapping` parameter yet"
@@ -66,11 +70,6 @@ def main() -> int:
         f"Do not load:            {len(failing):>3} of {total}"
         + ("" if takes_mapping else " (with no mapping)")
     )
-    if takes_mapping:
-        print(
-            f"  (of which {len(values_only)} need no header mapping, only the values chosen at upload:"
-            " fund, year, …)"
-        )
     print()
     print(f"  {'kind':<14} {'layouts':>7} {'no mapping':>10} {'after mapping':>13} {'not at all':>10}")
     bad = {slug for _, slug, _ in failing}
