@@ -60,6 +60,7 @@ class LoadResult:
             "warnings": [pick(f) for f in findings if f.severity == "warning"],
             "mapping": self.report.mapping if self.report else {},
             "values": self.report.values if self.report else {},
+            "computed": self.report.computed if self.report else {},
             "fingerprint": self.report.fingerprint if self.report else None,
             "detection": self.report.detection if self.report and self.kind_guessed else None,
         }
