@@ -16,6 +16,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from etl.filevalues import FUND_CODE_HEX, FUND_NAME_NOISE, Computed
 from etl.idnum import Hasher, mask
 from etl.specs import Column, Spec
 from etl.text import norm
@@ -111,6 +112,27 @@ def parse_expr(col: Column, times: int = 1) -> str:
     raise ValueError(f"unknown column type {col.type}")
 
 
+def computed_expr(spec: Spec, how: Computed, times: dict[str, int] | None = None) -> str:
+    """SQL computing a column the form lacks from the columns it has (etl.filevalues.Computed), over ``raw``.
+
+    ``product``: quantity × standard, both DECIMAL, rounded half up to the fen (the values are not
+    negative: a negative one is an error of its own column) and stored as DECIMAL(18,2), never float.
+    ``fund_code``: ``G`` + year + ``-`` + the first hex digits of the SHA-256 of the normalised name
+    (etl.filevalues.generated_fund_code in SQL); NULL when the year or the name is.
+    """
+    times = times or {}
+    parsed = {name: f"({parse_expr(spec.column(name), times.get(name, 1))})" for name in how.inputs}
+    if how.how == "product":
+        quantity, standard = (parsed[name] for name in how.inputs)
+        return f"CAST(round({quantity} * {standard}, 2) AS DECIMAL(18,2))"
+    if how.how == "fund_code":
+        year, name = parsed["year"], parsed["fund_name"]
+        key = f"lower(regexp_replace({name}, {q(FUND_NAME_NOISE)}, '', 'g'))"
+        return (f"CASE WHEN {year} IS NOT NULL AND {key} <> '' "
+                f"THEN 'G' || CAST({year} AS VARCHAR) || '-' || upper(left(sha256({key}), {FUND_CODE_HEX})) END")
+    raise ValueError(f"unknown computation {how.how}")
+
+
 def id_problem_expr(x: str) -> str:
     """SQL classifying an 18-character ID: NULL when valid (GB 11643 check digit, real birth date)."""
     digits = " + ".join(f"CAST(substr({x}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(ID_WEIGHTS))
@@ -127,10 +149,12 @@ def id_problem_expr(x: str) -> str:
 
 
 def build_incoming(con: duckdb.DuckDBPyConnection, spec: Spec, raw: pa.Table, hasher: Hasher,
-                   times: dict[str, int] | None = None) -> None:
+                   times: dict[str, int] | None = None, computed: dict[str, Computed] | None = None) -> None:
     """Create temp table ``incoming`` from the reader's table (all text) for ``spec``.
 
     ``times``: amount columns whose header names 万元 (canonical -> 10000).
+    ``computed``: columns the form lacks, computed from others (``computed_expr``); their ``__raw``
+    is the computed value as text, so the rules see it as written.
     ID numbers are checked, hashed and masked once per distinct number (a
     payments file names each person many times), then joined back.
     """
@@ -141,6 +165,11 @@ def build_incoming(con: duckdb.DuckDBPyConnection, spec: Spec, raw: pa.Table, ha
     con.register("raw_upload", raw)
     selects = ["r._row"]
     for col in spec.columns:
+        if col.name in (computed or {}):
+            expr = computed_expr(spec, computed[col.name], times)
+            selects.append(f'{expr} AS "{col.name}"')
+            selects.append(f'CAST({expr} AS VARCHAR) AS "{col.name}__raw"')
+            continue
         selects.append(f'{parse_expr(col, (times or {}).get(col.name, 1))} AS "{col.name}"')
         selects.append(f'r."{col.name}" AS "{col.name}__raw"')
     con.execute("DROP TABLE IF EXISTS cleaned")

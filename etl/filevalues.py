@@ -17,24 +17,51 @@ A real roster is one fund's roster: the fund and the year are in its title
 A value is text, parsed and checked like a cell of its column.  When the file
 has a column for it after all, the file's column wins and the unused value is
 reported (``value_unused``): the rows say more than one word chosen for all.
+
+Two required columns may be computed, in SQL (etl.clean), when the form lacks them
+(``HeaderMatch.computed``; each reported once for the file as a warning):
+
+- a roster's amount (``amount_yuan``) is the quantity × the standard when the
+  form has a quantity (面积, 人数, 月数) and the standard is known: a column of
+  the file, the clerk's value (``values={"standard_yuan": "105"}``), or a title
+  line ("补贴标准：105元/亩", a ``value_inferred`` warning like the year's).
+  Exact: DECIMAL, rounded half up to the fen, never float (``amount_computed``).
+- a catalogue's fund code (``fund_code`` of ``funds``), when the form lists funds
+  by name only: ``G`` + year + ``-`` + the first 10 hex digits of the SHA-256 of
+  the normalised name (``fund_key``), e.g. ``G2024-1A2B3C4D5E``
+  (``fund_code_generated``).  Decided so because real provincial and county
+  catalogues name their funds and a code is what every roster, voucher and
+  project joins on: derived from the year and the name only, the same catalogue
+  loaded again gives the same codes, so a roster whose fund the clerk chose (or
+  whose title names it) still finds it.  A code is never shared silently: two
+  rows of the file with the same code (the same fund twice: an allocation table
+  split by unit, not a catalogue), or a code the store already holds for another
+  name, is an error naming both (``fund_code_collision``).  A form that has a
+  code column, or a code the clerk chose, is never given a generated one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 import pyarrow as pa
 
 from etl.headers import HeaderMatch
-from etl.text import mask_digits, norm
+from etl.text import header_unit, mask_digits, norm
 
 __all__ = [
     "FILE_LEVEL",
+    "FUND_CODE_HEX",
+    "Computed",
     "FileValue",
     "apply",
     "fill",
     "from_title",
+    "fund_key",
+    "generated_fund_code",
     "infer_fund",
     "mask_digits",
     "notes_above",
@@ -60,8 +87,22 @@ FILE_LEVEL = frozenset(
         "agency_type",
         "staffing_type",
         "status",
+        # A roster's 补助标准 when every row has the same one (its amount is then quantity × standard).
+        "standard_yuan",
     }
 )
+
+# Punctuation, brackets and spaces a fund's name is compared without (fund_key; SQL in etl.clean).
+FUND_NAME_NOISE = r"[\s()\[\]<>《》“”\"'‘’、,，.。·:;；\-—_/]"
+FUND_CODE_HEX = 10  # hex digits of the name's SHA-256 in a generated fund code
+# The unit of a standard: 元/亩, 元每人, 元/人/月 (taken out of the clerk's value, kept for the message).
+_PER_UNIT = re.compile(r"\s*元?\s*(?:/|每)\s*([\u4e00-\u9fff]{1,2}(?:/[\u4e00-\u9fff])?)$")
+_STANDARD = re.compile(
+    r"(?:补贴|补助|发放|救助|奖补)?标准\s*(?::|为|是)?\s*([0-9]+(?:\.[0-9]+)?)\s*元"
+    r"(?:\s*(?:/|每)\s*([\u4e00-\u9fff]{1,2}(?:/[\u4e00-\u9fff])?))?"
+)
+# The unit a quantity's header implies when no unit is written: 面积 is in 亩, 人数 in 人.
+_QUANTITY_UNITS = (("面积", "亩"), ("亩", "亩"), ("人数", "人"), ("月数", "月"), ("头数", "头"), ("户数", "户"))
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _PLACE_END = r"(?=$|[\s(,;，；、]|财政所|人民政府|政府|办事处|委员会|村委会|村民委员会|盖章)"
@@ -105,6 +146,54 @@ class FileValue:
         return {"value": self.value, "source": self.source, "line": self.line}
 
 
+@dataclass(frozen=True)
+class Computed:
+    """A required column the form lacks, computed for every row in SQL (etl.clean)."""
+
+    column: str
+    how: str  # "product": quantity × standard; "fund_code": from year and fund name
+    inputs: tuple[str, ...]  # the canonical columns it is computed from
+    unit: str = ""  # product: the quantity's unit (亩), for the message
+
+    def as_dict(self) -> dict:
+        return {"how": self.how, "inputs": list(self.inputs), "unit": self.unit}
+
+
+def fund_key(name: str) -> str:
+    """A fund's name as generated codes compare it: NFKC (as the reader gives it), no spaces or punctuation."""
+    return re.sub(FUND_NAME_NOISE, "", norm(name) or "").lower()
+
+
+def generated_fund_code(year: int | str, name: str) -> str:
+    """The code a catalogue without a code column gives the fund ``name`` of ``year`` (the SQL in etl.clean)."""
+    digest = hashlib.sha256(fund_key(name).encode("utf-8")).hexdigest()[:FUND_CODE_HEX].upper()
+    return f"G{int(year)}-{digest}"
+
+
+def standard_text(value: str) -> tuple[str, str]:
+    """A clerk's standard as a number and its unit: "105元/亩" -> ("105", "亩")."""
+    m = _PER_UNIT.search(value)
+    unit = m.group(1) if m else ""
+    number = value[: m.start()] if m else value
+    return re.sub(r"\s*元$", "", number).strip(), unit
+
+
+def quantity_unit(label: str | None) -> str:
+    """The unit of a quantity column from its header: 种植面积 -> 亩, 面积(亩) -> 亩, 享受人数 -> 人."""
+    unit = header_unit(label) if label else None
+    if unit and "/" not in unit:
+        return unit
+    return next((u for word, u in _QUANTITY_UNITS if label and word in label), "")
+
+
+def money(value: str) -> str:
+    """A standard as the message shows it: 105 -> 105.00 (the text as given when it is not a number)."""
+    try:
+        return f"{Decimal(value.replace(',', '')):.2f}"
+    except (InvalidOperation, ValueError):
+        return value
+
+
 def notes_above(head: list[list[str | None]], match: HeaderMatch) -> list[str]:
     """The title and note lines above the header: each row's cells joined by a space."""
     lines = []
@@ -134,6 +223,8 @@ def from_title(column: str, lines: list[str]) -> tuple[str, str] | None:
         return _one(_YEAR, lines)
     if column == "department":
         return _one(_LABELLED[column], lines)
+    if column == "standard_yuan":
+        return _one(_STANDARD, lines)
     if column in _LABELLED:
         labelled = _one(_LABELLED[column], lines)
         if labelled:
@@ -154,6 +245,9 @@ def apply(match: HeaderMatch, values: dict[str, str] | None, lines: list[str]) -
         elif column in match.mapping or column in wide:
             match.values_unused[column] = value
         else:
+            if column == "standard_yuan":
+                value, unit = standard_text(value)
+                match.standard_unit = unit
             match.values[column] = FileValue(column, value, "clerk")
     for col in match.missing:
         if col.name in match.values:
@@ -161,6 +255,33 @@ def apply(match: HeaderMatch, values: dict[str, str] | None, lines: list[str]) -
         found = from_title(col.name, lines)
         if found:
             match.values[col.name] = FileValue(col.name, found[0], "title", mask_digits(found[1]))
+    _plan_computed(match, lines)
+
+
+def _plan_computed(match: HeaderMatch, lines: list[str]) -> None:
+    """Decide which missing required columns are computed (see the module's docstring)."""
+    names = {c.name for c in match.spec.columns}
+    missing = {c.name for c in match.missing}
+    tied = {name for name, _ in match.ambiguous}
+    has = lambda c: c in match.mapping or c in match.values  # noqa: E731
+    if "amount_yuan" in missing and "amount_yuan" not in tied and {"quantity", "standard_yuan"} <= names:
+        if "quantity" in match.mapping and not has("standard_yuan"):
+            found = _one(_STANDARD, [t for t in (norm(x) for x in lines) if t])
+            if found:
+                match.values["standard_yuan"] = FileValue("standard_yuan", found[0], "title", mask_digits(found[1]))
+                unit = _STANDARD.search(found[1])
+                match.standard_unit = (unit.group(2) or "") if unit else ""
+        if "quantity" in match.mapping and has("standard_yuan"):
+            unit = match.standard_unit or quantity_unit(match.labels[match.mapping["quantity"]])
+            match.computed["amount_yuan"] = Computed("amount_yuan", "product", ("quantity", "standard_yuan"), unit)
+    if (
+        match.spec.kind == "funds"
+        and "fund_code" in missing
+        and "fund_code" not in tied
+        and "fund_code" not in match.values_invalid
+        and has("fund_name")
+    ):
+        match.computed["fund_code"] = Computed("fund_code", "fund_code", ("year", "fund_name"))
 
 
 def fill(table: pa.Table, match: HeaderMatch) -> pa.Table:

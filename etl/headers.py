@@ -68,11 +68,14 @@ class HeaderMatch:
     values_unused: dict[str, str] = field(default_factory=dict)  # the clerk's values the file has a column for
     values_invalid: dict[str, str] = field(default_factory=dict)  # the clerk's values for no file-level column
     notes: list[str] = field(default_factory=list)  # the title and note lines above the header
+    # Required columns the form lacks, computed for every row (etl.filevalues.Computed): canonical -> how.
+    computed: dict = field(default_factory=dict)
+    standard_unit: str = ""  # the unit of a standard chosen at upload or read from the title (元/亩 -> 亩)
 
     @property
     def missing(self) -> list[Column]:
         found = set(self.mapping) | ({self.spec.wide.group_column} | {w.measure for w in self.wide} if self.wide else set())
-        found |= set(self.values)
+        found |= set(self.values) | set(self.computed)
         return [c for c in self.spec.required if c.name not in found]
 
     @property

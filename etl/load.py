@@ -60,6 +60,7 @@ class LoadResult:
             "warnings": [pick(f) for f in findings if f.severity == "warning"],
             "mapping": self.report.mapping if self.report else {},
             "values": self.report.values if self.report else {},
+            "computed": self.report.computed if self.report else {},
             "fingerprint": self.report.fingerprint if self.report else None,
             "detection": self.report.detection if self.report and self.kind_guessed else None,
         }
@@ -147,7 +148,10 @@ def load_file(
     (``{"fund_code": "F2024001", "year": "2024"}``) for a column the form lacks; a required
     column still missing is taken from the title when it names exactly one (a year, a
     township, a village, a fund of the catalogue by name), with a warning.  Where the file
-    has the column after all, the file's column wins (warning ``value_unused``).  The values
+    has the column after all, the file's column wins (warning ``value_unused``).  A roster with a
+    quantity and no amount takes its amount as quantity × ``standard_yuan`` (a value, a column or the
+    title); a catalogue with fund names and no code column gets codes from year + name (see
+    etl.filevalues; reported as ``as_json()["computed"]``).  The values
     used and where each came from are reported (``as_json()["values"]``); see etl.filevalues.
     """
     stage = on_stage or (lambda _s: None)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from etl.clean import closest_expr
+from etl.clean import closest_expr, q
+from etl.filevalues import FUND_NAME_NOISE
 from etl.specs import Column, Spec
 
 Query = tuple[str, str]  # (canonical column, SQL returning _row, value, detail)
@@ -121,6 +122,42 @@ def _due_differs(spec: Spec) -> list[Query]:
                             "WHERE amount_due_yuan IS NOT NULL AND amount_yuan IS NOT NULL AND amount_due_yuan <> amount_yuan")]
 
 
+def _none(spec: Spec) -> list[Query]:
+    """A rule whose queries depend on the file, not only the kind: run from ``COMPUTED_CHECKS``."""
+    return []
+
+
+def _uncomputable(spec: Spec, computed: dict) -> list[Query]:
+    """Rows whose computed amount lacks an input: a blank quantity, or a blank standard in its column."""
+    how = computed.get("amount_yuan")
+    if how is None or how.how != "product":
+        return []
+    return [(name, f'SELECT _row, NULL, NULL FROM incoming WHERE amount_yuan IS NULL AND "{name}__raw" IS NULL')  # noqa: S608
+            for name in how.inputs]
+
+
+def _fund_code_collision(spec: Spec, computed: dict) -> list[Query]:
+    """Generated fund codes shared by two rows of the file, or held by the store for another name."""
+    if "fund_code" not in computed:
+        return []
+    key = lambda name: f"lower(regexp_replace({name}, {q(FUND_NAME_NOISE)}, '', 'g'))"  # noqa: E731
+    in_file = ("SELECT i._row, i.fund_name, '第 ' || g.first_row || ' 行“' || g.first_name || '”' FROM incoming i JOIN ("
+               " SELECT fund_code, min(_row) AS first_row, arg_min(fund_name, _row) AS first_name FROM incoming"
+               " WHERE fund_code IS NOT NULL GROUP BY fund_code HAVING count(*) > 1) g"
+               " USING (fund_code) WHERE i._row > g.first_row")
+    in_store = ("SELECT i._row, i.fund_name, '资金目录中已有的“' || f.fund_name || '”（' || f.year || ' 年）' FROM incoming i"  # noqa: S608
+                " JOIN (SELECT DISTINCT fund_code, fund_name, year FROM live_funds) f ON f.fund_code = i.fund_code"
+                f" WHERE {key('f.fund_name')} <> {key('i.fund_name')}")
+    return [("fund_name", f"{in_file} UNION ALL {in_store}")]
+
+
+# Rules over columns computed for this file (etl.filevalues.Computed): (spec, computed) -> queries.
+COMPUTED_CHECKS: dict[str, Callable[[Spec, dict], list[Query]]] = {
+    "amount_uncomputable": _uncomputable,
+    "fund_code_collision": _fund_code_collision,
+}
+
+
 @_if_columns("fund_code", "period", "year", "id_number")
 def _duplicate_person(spec: Spec) -> list[Query]:
     return [("name", "SELECT i._row, i.name__raw, CAST(g.first_row AS VARCHAR) FROM incoming i JOIN ("
@@ -178,6 +215,14 @@ CATALOGUE: tuple[Rule, ...] = (
          "符合 GB 11643 校验规则的号码", "a number whose GB 11643 check digit is right", _id_problem("checksum")),
     Rule("id_birth_date", E, "“{header}”的值“{value}”中的出生日期不存在", "“{header}”: the birth date in “{value}” does not exist",
          "第 7–14 位是真实的出生日期", "digits 7–14 form a real birth date", _id_problem("birth_date")),
+    Rule("amount_uncomputable", E, "“{header}”为空，无法计算发放金额（数量 × 标准）",
+         "“{header}” is empty: the amount (quantity × standard) cannot be computed",
+         "每行都有数量和标准", "a quantity and a standard on every row", _none),
+    Rule("fund_code_collision", E,
+         "资金“{value}”生成的资金编码与{detail}相同，两者无法区分：同一资金在目录中只能有一行，或请在文件中加一列“资金编码”",
+         "the fund code generated for “{value}” is the same as for {detail}: a fund is one row of a catalogue"
+         " (or add a fund code column)",
+         "每个资金（年度 + 名称）只有一行", "one row per fund (year and name)", _none),
     Rule("fund_unknown", E, "资金编码“{value}”在资金目录中不存在", "fund code “{value}” is not in the fund catalogue",
          "已导入的专项资金目录中的编码（先上传资金目录）", "a code from the loaded fund catalogue (upload it first)", _fund_unknown),
     Rule("id_region_unknown", W, "“{header}”的值“{value}”的地区码 {detail} 在出生年份不存在（老年人的真实号码也可能这样）",

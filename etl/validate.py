@@ -14,10 +14,10 @@ import duckdb
 import pyarrow as pa
 
 from etl.clean import build_incoming
-from etl.filevalues import FILE_LEVEL, mask_digits
+from etl.filevalues import FILE_LEVEL, mask_digits, money
 from etl.idnum import Hasher, mask, region_known
 from etl.read import Extract
-from etl.rules import CATALOGUE, Rule
+from etl.rules import CATALOGUE, COMPUTED_CHECKS, RULES, Rule
 
 WAN_YUAN = 10_000  # yuan in one 万元
 MAX_PER_RULE = 500  # findings listed per rule and column; the count is always complete
@@ -51,6 +51,7 @@ class Report:
     fingerprint: str = ""  # of the header layout, to remember a mapping for the next file of the same form
     detection: dict = field(default_factory=dict)  # auto detection: score, runner-up, margin
     values: dict[str, dict] = field(default_factory=dict)  # file-level values used: column -> value, source, line
+    computed: dict[str, dict] = field(default_factory=dict)  # columns computed for every row: column -> how, inputs
 
     @property
     def errors(self) -> list[Finding]:
@@ -87,6 +88,16 @@ def _structural(extract: Extract, report: Report) -> None:
         hint = f"；未识别的列：{not_taken}，可指定其中一列为“{col.label_zh}”" if not_taken else f"；表头中有：{found}"
         hint_en = (f"; columns not recognised: {', '.join(unused)} (one may be mapped to it)" if unused
                    else f"; the header has: {found}")
+        if col.name == "amount_yuan" and {"quantity", "standard_yuan"} <= {c.name for c in m.spec.columns}:
+            if "quantity" in m.mapping:
+                q_label = m.label("quantity")
+                hint += (f"；文件有数量列“{q_label}”：上传时给出补助标准（如 105 元/亩），"
+                         f"发放金额即按 {q_label} × 补助标准 计算")
+                hint_en += (f"; the file has the quantity “{q_label}”: give the standard at upload (e.g. 105 yuan"
+                            " per mu) and the amount is computed as quantity × standard")
+            else:
+                hint += "；或有数量列（面积、人数、月数）并在上传时给出补助标准，按 数量 × 标准 计算"
+                hint_en += "; or a quantity column (area, persons, months) and the standard given at upload"
         report.findings.append(Finding(
             header_row, col.label_zh, None, f"表头为以下之一：{aliases}", "column_missing", "error",
             f"缺少必填列“{col.label_zh}”（可写作：{aliases}）{hint}",
@@ -180,6 +191,48 @@ def _file_values(m, header_row: int, report: Report) -> None:
         report.counts[("value_invalid", name)] = 1
 
 
+def _computed(m, header_row: int, report: Report) -> None:
+    """A warning for each column computed for every row (etl.filevalues.Computed), once for the file."""
+    for name, how in m.computed.items():
+        report.computed[name] = how.as_dict()
+        if how.how != "product":
+            continue
+        q_label, s_label = m.label("quantity"), m.label("standard_yuan")
+        fv = m.values.get("standard_yuan")
+        per = f"/{how.unit}" if how.unit else ""
+        shown = f"{money(fv.value)} 元{per}" if fv else f"每行的“{s_label}”"
+        shown_en = f"{money(fv.value)} yuan{per}" if fv else f"each row's “{s_label}”"
+        report.findings.append(Finding(
+            header_row, m.label(name), None, "文件中的“发放金额”列", "amount_computed", "warning",
+            f"发放金额按 {q_label} × {s_label} 计算（{shown}）",
+            f"the amount is computed as {q_label} × {s_label} ({shown_en}), exact to the fen",
+            "an amount column in the file",
+        ))
+        report.counts[("amount_computed", name)] = 1
+
+
+def _generated_codes(con: duckdb.DuckDBPyConnection, m, report: Report) -> None:
+    """A warning naming the generated fund codes, with the first row's as the example."""
+    if "fund_code" not in m.computed or m.computed["fund_code"].how != "fund_code":
+        return
+    example = con.execute(
+        "SELECT _row, fund_name, fund_code FROM incoming WHERE fund_code IS NOT NULL ORDER BY _row LIMIT 1"
+    ).fetchone()
+    if example is None:
+        return
+    row, name, code = example
+    label = m.label("fund_name")
+    report.findings.append(Finding(
+        m.header_rows[0] + 1, m.label("fund_code"), code, "文件中的“资金编码”列", "fund_code_generated", "warning",
+        f"文件中没有“资金编码”列：按年度和“{label}”生成编码（如第 {row} 行“{name}”为“{code}”）；"
+        "同一目录再次导入得到相同的编码，清册可按资金名称选择",
+        f"the file has no fund code column: codes are generated from the year and “{label}” (row {row}"
+        f" “{name}” is “{code}”); loading the same catalogue again gives the same codes",
+        "a fund code column in the file",
+    ))
+    report.counts[("fund_code_generated", "fund_code")] = 1
+
+
 def _wan_columns(extract: Extract) -> dict[str, int]:
     """Amount columns whose header says 万元, and the factor that makes them yuan."""
     spec = extract.match.spec
@@ -217,13 +270,19 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
             f"“{header}” is in 万元 (10,000 yuan): loaded converted to yuan", "amounts in yuan",
         ))
         report.counts[("amount_in_wan", name)] = 1
-    build_incoming(con, spec, extract.table, hasher, times)
+    _computed(m, m.header_rows[0] + 1, report)
+    build_incoming(con, spec, extract.table, hasher, times, m.computed)
+    _generated_codes(con, m, report)
     if any(c.type == "id_number" for c in spec.columns):
         _unknown_regions(con)
     id_columns = {c.name for c in spec.columns if c.type == "id_number"}
-    for rule in CATALOGUE:
-        for column, sql in rule.queries(spec):
+    checks = [(rule, rule.queries(spec)) for rule in CATALOGUE]
+    checks += [(RULES[label], fn(spec, m.computed)) for label, fn in COMPUTED_CHECKS.items()]
+    for rule, queries in checks:
+        for column, sql in queries:
             if rule.label == "amount_rounded" and column in times:  # 1.2345 万元 is exact to the fen
+                continue
+            if column in m.computed and rule.label not in COMPUTED_CHECKS:  # its inputs' rules speak for it
                 continue
             rows = con.execute(
                 f"SELECT count(*) OVER () AS total, _row, value, detail FROM ({sql}) AS f(_row, value, detail) "  # noqa: S608

@@ -35,16 +35,19 @@ KNOWN_UNRECOGNISED = {
     "qingdao-xinnengyuan-zhichu-mingxi": "a summary by region, not vouchers: no 凭证号, no 审核签字日期",
     "zhida-zhifu-pingzheng": _NO_FUND + "; no 审核签字日期",
     "dibao-zijin-fenji-tongji": "rows are units' 低保 amounts by level: no fund code or name",
-    "shengbenji-zhuanxiang-fenjie": "no fund code column; " + _NO_YEAR,
-    "zhida-zhibiao-mingxi": "no fund code column; " + _NO_YEAR,
+    "shengbenji-zhuanxiang-fenjie": "no fund code column (generated codes collide: a fund on several rows); "
+    + _NO_YEAR,
+    "zhida-zhibiao-mingxi": "no fund code column (generated codes collide: a fund on several rows); " + _NO_YEAR,
     "zhida-zhuanxiang-zijin-mulu": "no amount column; 专项编码 / 开始年份 (mapping)",
-    "zhuanxiang-zijin-fenjie-huizong": "no fund code column; 2020年分配结果 is the amount (mapping)",
+    "zhuanxiang-zijin-fenjie-huizong": "2020年分配结果 is the amount and 省级主管部门 the department (mapping);"
+    " no 发放对象 (chosen at upload)",
     "bf-pinkunhu-butie-duifu": _NO_FUND + "; no ID number column",
     "dili-butie-cunganbu-dengji-qingce": "no ID number column (a 登记清册 signed by the household)",
     "dili-butie-fenhu-dengji-qingce": "no ID number column (a 登记清册 signed by the household)",
     "jeecg-shuangjidao-youxian-zoufang": _NO_FUND + "; 客户名称 / 种植地址 are the name / village (mapping)",
     "jeeplus-zijin-zhijie-daohu": "no amount column (a register of households, not of payments)",
-    "landcirculation-zhongliang-dahu": "no amount column (a register of 种粮大户); " + _NO_FUND,
+    "landcirculation-zhongliang-dahu": "no amount column (a register of 种粮大户: 种植面积 × the standard the"
+    " clerk gives at upload); " + _NO_FUND,
     "minzheng-tekun-jiating-chaxun": _NO_FUND + "; 所属街 / 所属社 and the amount among five money"
     " columns (mapping)",
     "ruoyi-shebao-butie-fafang-jilu": _NO_FUND + "; " + _NO_YEAR,
@@ -63,7 +66,9 @@ KNOWN_UNRECOGNISED = {
 
 # Layouts that the clerk's mapping and chosen values (the layout's ``mapping`` and ``values``) cannot
 # make load: a required column is each row's own and the form does not have it, so no one value for
-# the whole file can stand for it.  They are not (or not only) rosters of our kinds.
+# the whole file can stand for it, and the loader cannot compute it (an amount as quantity × the clerk's
+# standard needs a quantity and a standard that is the rule; a fund code generated from year + name
+# needs one row per fund: etl/filevalues.py).  They are not (or not only) rosters of our kinds.
 _NO_ID = "no ID number column: a payment roster must name each person by ID number"
 _NO_AMOUNT = "no amount column: a register of who qualifies, not of what was paid"
 KNOWN_UNMAPPABLE = {
@@ -72,18 +77,19 @@ KNOWN_UNMAPPABLE = {
     "zhida-zhifu-pingzheng": "payment vouchers with no 审核签字日期 (only 支付时间): each voucher's own",
     "dibao-zijin-fenji-tongji": "rows are units' 低保 amounts by level of government, not funds:"
     " no fund code or name for each row",
-    "shengbenji-zhuanxiang-fenjie": "each row is a fund with no code: a code per row cannot be one value",
-    "zhida-zhibiao-mingxi": "each row is a fund with no code: a code per row cannot be one value",
-    "zhuanxiang-zijin-fenjie-huizong": "each row is a fund with no code: a code per row cannot be one"
-    " value",
+    "shengbenji-zhuanxiang-fenjie": "rows are a fund split by 预算单位 and 项目, not a catalogue: with no code"
+    " column the codes generated from year + name collide (fund_code_collision, each row named)",
+    "zhida-zhibiao-mingxi": "rows are a fund's 指标 by 单位, not a catalogue: with no code column the codes"
+    " generated from year + name collide (fund_code_collision, each row named)",
     "zhida-zhuanxiang-zijin-mulu": "a catalogue with no amount: each fund's budget is its own",
     "bf-pinkunhu-butie-duifu": _NO_ID,
     "dili-butie-cunganbu-dengji-qingce": _NO_ID,
     "dili-butie-fenhu-dengji-qingce": _NO_ID,
     "zhida-huiqi-limin-daorendaohu": _NO_ID + " (it pays households and firms by account)",
-    "jeeplus-zijin-zhijie-daohu": _NO_AMOUNT,
-    "landcirculation-zhongliang-dahu": _NO_AMOUNT,
-    "yiliao-jiuzhu-yizhetong-daochu": _NO_AMOUNT + " (an application list)",
+    "jeeplus-zijin-zhijie-daohu": "no amount column: its 下达金额 is each household's own (a field the export"
+    " leaves out), not 贫困人口数 × a standard, so no standard chosen at upload can stand for it",
+    "yiliao-jiuzhu-yizhetong-daochu": _NO_AMOUNT + " (an application list), and no quantity to compute it"
+    " from: 医疗救助 is each person's own",
     "ruoyi-simc-zhengdi-shebao-butie": "no village: the 征地 roster is by 行政区域 only, and one village"
     " cannot stand for every row",
     "zjffqd-caizheng-buzhu-fafang-qingce": "no village: a township-wide roster names it only inside"

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+from etl.filevalues import generated_fund_code, money, standard_text
 from etl.idnum import Hasher, mask
 from etl.load import LoadResult, load_file
 from etl.read import UnreadableFile
@@ -218,7 +219,55 @@ def _stored(con, layout: dict, built: Built, result: LoadResult) -> list[str]:
                 problems.append(
                     f"第 {d['row']} 行“{_key(col)}”存为 {canonical}={seen!r}，应为 {want!r}"
                 )
+    return problems + _computed_stored(con, layout, built, result)
+
+
+def _cell(layout: dict, d: dict, canonical: str):
+    """The text the builder wrote for ``canonical`` in data row ``d``, else the clerk's value for the file."""
+    for pos, col in enumerate(layout["columns"]):
+        if col["expect"] == canonical and not col.get("group"):
+            return _text(d["cells"][pos])
+    return (layout.get("values") or {}).get(canonical)
+
+
+def _computed_stored(con, layout: dict, built: Built, result: LoadResult) -> list[str]:
+    """A column the form lacks and the loader computes is stored as computed, exactly.
+
+    The amount of a roster with a quantity and the clerk's standard: quantity × standard, rounded half
+    up to the fen.  The code of a catalogue that names its funds: etl.filevalues.generated_fund_code.
+    """
+    spec = SPECS[layout["kind"]]
+    absent = set(layout.get("absent_required", []))
+    problems = []
+    for d in (built.data[0], built.data[-1]):
+        want = {}
+        if "amount_yuan" in absent and (layout.get("values") or {}).get("standard_yuan"):
+            qty = _num(_cell(layout, d, "quantity"))
+            std = Decimal(standard_text(layout["values"]["standard_yuan"])[0])
+            want["amount_yuan"] = (qty * std).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if spec.kind == "funds" and "fund_code" in absent and "fund_code" not in (layout.get("values") or {}):
+            want["fund_code"] = generated_fund_code(_num(_cell(layout, d, "year")), _cell(layout, d, "fund_name"))
+        for canonical, value in want.items():
+            row = con.execute(
+                f'SELECT "{canonical}" FROM {spec.table} WHERE batch_id = ? AND row_no = ?',  # noqa: S608
+                [result.batch, d["row"]],
+            ).fetchone()
+            seen = row[0] if row else "<no row>"
+            if seen != value:
+                problems.append(f"第 {d['row']} 行 {canonical} 存为 {seen!r}，应计算为 {value!r}")
     return problems
+
+
+def _expected_computed(layout: dict, values: dict | None) -> set[str]:
+    """The warnings a column computed for the whole file gives (once each), when the run gives what it needs."""
+    absent = set(layout.get("absent_required", []))
+    values = values or {}
+    want = set()
+    if "amount_yuan" in absent and values.get("standard_yuan"):
+        want.add("amount_computed")
+    if layout["kind"] == "funds" and "fund_code" in absent and "fund_code" not in values:
+        want.add("fund_code_generated")
+    return want
 
 
 def _expected_unused(layout: dict) -> set[str]:
@@ -242,12 +291,21 @@ def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[l
     ``column_unused`` is expected whenever the layout declares ``unimported``: its message must name
     exactly those headers.  ``value_inferred`` (a file-level value read from the title) is expected
     only for a required column the form lacks, and must agree with the value the clerk would choose.
+    ``amount_computed`` / ``fund_code_generated`` (a required column the form lacks, computed for every
+    row) are expected exactly once each, exactly when the layout lacks that column and the run gives
+    what it is computed from (the clerk's standard; a catalogue's fund names).
     """
     rest, problems = [], []
     want_unused = _expected_unused(layout)
     seen_unused: set[str] = set()
+    want_computed, seen_computed = _expected_computed(layout, values), []
     for f in result.report.findings:
-        if f.rule == "column_unused":
+        if f.rule in ("amount_computed", "fund_code_generated"):
+            seen_computed.append(f.rule)
+            standard = (values or {}).get("standard_yuan")
+            if f.rule == "amount_computed" and standard and money(standard_text(standard)[0]) not in f.message:
+                problems.append(f"amount_computed does not name the clerk's standard {standard!r}: {f.message}")
+        elif f.rule == "column_unused":
             seen_unused = {norm(h) for h in f.message.split("：", 1)[1].split("、")}
         elif f.rule == "value_inferred":
             col = next(c for c in SPECS[layout["kind"]].columns if c.label_zh == f.column)
@@ -258,6 +316,8 @@ def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[l
                 problems.append(f"{col.name} taken from the title as {f.value!r}, the clerk's is {chosen!r}")
         else:
             rest.append(f)
+    if sorted(seen_computed) != sorted(want_computed):
+        problems.append(f"computed-column warnings {sorted(seen_computed)}, expected {sorted(want_computed)}")
     if seen_unused != want_unused:
         problems.append(
             f"column_unused names {sorted(seen_unused)}, the layout's unimported are {sorted(want_unused)}"
