@@ -67,10 +67,15 @@ def column_text(values: tuple | list) -> pa.Array:
     if pa.types.is_integer(kind):
         return pc.cast(arr, pa.string())
     if pa.types.is_floating(kind):
-        small_integral = pc.and_(pc.equal(pc.floor(arr), arr), pc.less(pc.abs(arr), 1e15))
-        as_int = pc.cast(pc.cast(pc.if_else(small_integral, arr, 0.0), pa.int64()), pa.string())
-        return pc.if_else(small_integral, as_int, pc.cast(arr, pa.string()))
+        return float_text(arr)
     return pa.array([cell_text(v) for v in values], pa.string())
+
+
+def float_text(arr: pa.Array) -> pa.Array:
+    """A float column as text: integral values below 1e15 as integers, the rest as Arrow writes them."""
+    small_integral = pc.and_(pc.equal(pc.floor(arr), arr), pc.less(pc.abs(arr), 1e15))
+    as_int = pc.cast(pc.cast(pc.if_else(small_integral, arr, 0.0), pa.int64()), pa.string())
+    return pc.if_else(small_integral, as_int, pc.cast(arr, pa.string()))
 
 
 def cell_text(value: object) -> str | None:
