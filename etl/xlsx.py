@@ -96,7 +96,11 @@ class Package:
             for _ev, el in _iter(self.zip, "xl/_rels/workbook.xml.rels", "end"):
                 if el.tag == PKG_REL + "Relationship":
                     target = el.get("Target", "")
-                    full = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+                    full = (
+                        target.lstrip("/")
+                        if target.startswith("/")
+                        else posixpath.normpath("xl/" + target)
+                    )
                     rels[el.get("Id")] = (el.get("Type", "").rsplit("/", 1)[-1], full)
         self.sheets: list[tuple[str, str]] = []
         for _ev, el in _iter(self.zip, "xl/workbook.xml", "end"):
@@ -163,7 +167,10 @@ class Package:
         first_col = min(min(cells) for cells in found.values())
         width = max(max(cells) for cells in found.values()) - first_col + 1
         last = max(found)
-        out = [[found.get(r, {}).get(first_col + i) for i in range(width)] for r in range(first_row, last + 1)]
+        out = [
+            [found.get(r, {}).get(first_col + i) for i in range(width)]
+            for r in range(first_row, last + 1)
+        ]
         return Head(out, first_row, first_col)
 
     def _value(self, c) -> object:
@@ -197,7 +204,11 @@ class Package:
         the head said), True otherwise.
         """
         max_col, far_row, left = 25, 0, False
-        left_of = re.compile(rb"r=[\"'][A-%s]\d" % bytes([64 + first_col])) if 0 < first_col < 26 else None
+        left_of = (
+            re.compile(rb"r=[\"'][A-%s]\d" % bytes([64 + first_col]))
+            if 0 < first_col < 26
+            else None
+        )
         tail = b""
         with self.zip.open(part) as fh:
             while True:
@@ -246,4 +257,3 @@ def _iter(zf: zipfile.ZipFile, part: str, *events: str):
             yield from parser.read_events()
     parser.close()
     yield from parser.read_events()
-
