@@ -271,8 +271,9 @@ def _fastexcel_columns(path: Path, sheet_name: str, match: HeaderMatch, skip: in
 
 # python-calamine's reading of Excel serials (etl.text.cell_text of what it returns): under 1, a
 # time of day; from 1 to 9999-12-31, a date (midnight) or a datetime.  fastexcel gives timestamps.
-_MS_SERIAL_0 = -2_209_161_600_000  # 1899-12-30 00:00, serial 0
-_MS_SERIAL_1 = -2_209_075_200_000  # 1899-12-31 00:00, serial 1
+# calamine reads serials below 60 with Lotus' 1900 leap day taken out: serial 0 is 1899-12-31.
+_MS_SERIAL_0 = -2_209_075_200_000  # 1899-12-31 00:00, serial 0
+_MS_SERIAL_1 = -2_208_988_800_000  # 1900-01-01 00:00, serial 1
 _MS_MAX = 253_402_300_799_999  # 9999-12-31 23:59:59.999
 
 
@@ -315,7 +316,11 @@ def _timestamp_text(ms: pa.Array) -> pa.Array | None:
 
 def _read_workbook(path: Path, fmt: str, kind: str | None, name: str) -> Extract:
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        if path.suffix.lower() in {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",)}.get(fmt, ()):
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:  # calamine goes by the name: an xlsx named .xls (or a staged upload) is read from its bytes
+            with open(path, "rb") as fh:
+                book = python_calamine.CalamineWorkbook.from_filelike(fh)
         best = None
         for sheet_name in book.sheet_names:
             sheet = book.get_sheet_by_name(sheet_name)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from xml.etree.ElementTree import XMLPullParser
 
@@ -34,8 +35,7 @@ CHUNK = 16 << 20
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # Cell and row references that are rare in an ordinary sheet, so the scan stays cheap:
 # a column of two or three letters (AA and beyond), a row of seven digits or more.
-_WIDE_COL = re.compile(rb"r=[\"']([A-Z]{2,})\d")
-_FAR_ROW = re.compile(rb"r=[\"'][A-Z]*(\d{7,})")
+_RARE_REF = re.compile(rb"r=[\"'](?:([A-Z]{2,})(\d*)|[A-Z]?(\d{7,}))")
 _ANY_ROW = re.compile(rb"r=[\"'][A-Z]*(\d+)")
 
 
@@ -210,18 +210,17 @@ class Package:
             else None
         )
         tail = b""
-        with self.zip.open(part) as fh:
-            while True:
-                block = fh.read(CHUNK)
-                if not block:
-                    break
-                data = tail + block
-                for letters in set(_WIDE_COL.findall(data)):
+        for block in _blocks(self.zip, part):
+            data = tail + block
+            for letters, digits, far in set(_RARE_REF.findall(data)):
+                if letters:
                     max_col = max(max_col, col_index(letters.decode()))
-                far_row = max([far_row, *map(int, _FAR_ROW.findall(data))])
-                if left_of is not None and not left and left_of.search(data):
-                    left = True
-                tail = data[-32:]
+                    far = digits if len(digits) >= 7 else far
+                if far:
+                    far_row = max(far_row, int(far))
+            if left_of is not None and not left and left_of.search(data):
+                left = True
+            tail = data[-32:]
         cols = max_col + 1
         rows = far_row or 999_999
         if rows > EXCEL_MAX_ROW:
@@ -234,15 +233,21 @@ class Package:
 
     def _exact_rows(self, part: str) -> int:
         top, tail = 0, b""
-        with self.zip.open(part) as fh:
-            while True:
-                block = fh.read(CHUNK)
-                if not block:
-                    break
-                data = tail + block
-                top = max([top, *map(int, _ANY_ROW.findall(data))])
-                tail = data[-64:]
+        for block in _blocks(self.zip, part):
+            data = tail + block
+            top = max([top, *map(int, _ANY_ROW.findall(data))])
+            tail = data[-32:]
         return top
+
+
+def _blocks(zf: zipfile.ZipFile, part: str):
+    """A zip part inflated in blocks, the next one inflated in a thread (zlib lets go of the GIL)
+    while the caller scans the current one."""
+    with zf.open(part) as fh, ThreadPoolExecutor(1, thread_name_prefix="fundquery-inflate") as pool:
+        pending = pool.submit(fh.read, CHUNK)
+        while block := pending.result():
+            pending = pool.submit(fh.read, CHUNK)
+            yield block
 
 
 def _iter(zf: zipfile.ZipFile, part: str, *events: str):
