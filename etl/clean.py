@@ -36,9 +36,11 @@ def q(text: str) -> str:
 
 def _amount(raw: str, scale: int) -> str:
     t = f"regexp_replace({raw}, '[,¥元 ]|人民币', '', 'g')"
+    number = "'[+-]?(\\d+(\\.\\d*)?|\\.\\d+)'"
+    # A plain number (nearly every cell) has nothing to remove: cast it without the replace.
     return (
-        f"CASE WHEN regexp_full_match({t}, '[+-]?(\\d+(\\.\\d*)?|\\.\\d+)') "
-        f"THEN TRY_CAST({t} AS DECIMAL(18,{scale})) END"
+        f"CASE WHEN regexp_full_match({raw}, {number}) THEN TRY_CAST({raw} AS DECIMAL(18,{scale})) "
+        f"WHEN regexp_full_match({t}, {number}) THEN TRY_CAST({t} AS DECIMAL(18,{scale})) END"
     )
 
 
@@ -69,14 +71,15 @@ def parse_expr(col: Column) -> str:
     raw = f'r."{col.name}"'
     if col.type == "text":
         if col.name == "name":  # 张  三 and 张　三 are 张三
-            return f"CASE WHEN regexp_matches({raw}, '\\p{{Han}}') THEN replace({raw}, ' ', '') ELSE {raw} END"
+            return (f"CASE WHEN contains({raw}, ' ') AND regexp_matches({raw}, '\\p{{Han}}')"
+                    f" THEN replace({raw}, ' ', '') ELSE {raw} END")
         return raw
     if col.type in ("code", "id_number"):
         return f"upper(replace({raw}, ' ', ''))" if col.type == "id_number" else f"replace({raw}, ' ', '')"
     if col.type == "int":
         return f"TRY_CAST(regexp_replace({raw}, '\\.0+$', '') AS INTEGER)"
     if col.type == "year":
-        y = f"TRY_CAST(regexp_replace({raw}, '(年度|年)$', '') AS INTEGER)"
+        y = f"coalesce(TRY_CAST({raw} AS INTEGER), TRY_CAST(regexp_replace({raw}, '(年度|年)$', '') AS INTEGER))"
         return f"CASE WHEN {y} BETWEEN 1990 AND 2100 THEN {y} END"
     if col.type == "amount":
         return _amount(raw, 2)
