@@ -408,8 +408,9 @@ def _read_csv(path: Path, data: bytes, kind: str | None, name: str) -> Extract:
             raise _not_text(name) from exc
         first_lines = text[:200_000].splitlines()[: HEAD_ROWS + 2]
         trailing = data[len(data.rstrip()):].count(b"\n") - 1  # blank lines at the end: not rows
+        quoted = b'"' in data  # without quotes no value holds a line break: pyarrow parses in parallel
         del data, text
-        found = _pyarrow_csv(path, name, kind, encoding, first_lines, max(trailing, 0))
+        found = _pyarrow_csv(path, name, kind, encoding, first_lines, max(trailing, 0), quoted)
         if found is not None:
             return found
         data = path.read_bytes()
@@ -428,7 +429,7 @@ def _csv_head(first_lines: list[str], kind: str | None, name: str) -> tuple[str,
 
 
 def _pyarrow_csv(path: Path, name: str, kind: str | None, encoding: str, first_lines: list[str],
-                 trailing_blank: int) -> Extract | None:
+                 trailing_blank: int, quoted: bool) -> Extract | None:
     """None when a row has another number of fields than the header (DuckDB pads them), or a line is only spaces."""
     delimiter, match, width = _csv_head(first_lines, kind, name)
     names = [f"c{i}" for i in range(width)]
@@ -442,10 +443,9 @@ def _pyarrow_csv(path: Path, name: str, kind: str | None, encoding: str, first_l
         raw = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(encoding="utf8" if encoding.startswith("utf-8") else encoding,
-                                           column_names=names, skip_rows_after_names=match.data_start,
-                                           block_size=4 << 20),
+                                           column_names=names, skip_rows_after_names=match.data_start),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
-                                             escape_char=False, newlines_in_values=True,
+                                             escape_char=False, newlines_in_values=quoted,
                                              ignore_empty_lines=False, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
@@ -462,9 +462,10 @@ def _pyarrow_csv(path: Path, name: str, kind: str | None, encoding: str, first_l
     first = match.data_start + 1
     arrays = {"_row": pa.array(range(first, first + raw.num_rows), pa.int32())}
     present = [pos for pos in keep if pos < width]
-    normed = _POOL.map(norm_array, [raw.column(f"c{pos}").combine_chunks() for pos in present])
+    normed = _POOL.map(norm_array, [raw.column(f"c{pos}") for pos in present])
     arrays.update({f"c{pos}": arr for pos, arr in zip(present, normed, strict=True)})
     arrays.update({f"c{pos}": pa.nulls(raw.num_rows, pa.string()) for pos in keep if pos >= width})
+    del raw
     return _finish(path, "csv", None, encoding, match, pa.table(arrays))
 
 
