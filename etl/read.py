@@ -255,18 +255,31 @@ def _fastexcel_columns(path: Path, sheet_name: str, match: HeaderMatch, skip: in
         return None  # e.g. "N/A" typed in a number column: fastexcel would drop it
     by_index = {int(n.removeprefix("__UNNAMED__")): batch.column(n) for n in batch.schema.names}
     n = batch.num_rows
-    texts = []
+    texts, typed = [], []
     for pos in positions:
         arr = by_index.get(pos)
-        text = pa.nulls(n, pa.string()) if arr is None else _arrow_text(arr)
+        text = pa.nulls(n, pa.string()) if arr is None else _distinct_text(arr)
         if text is None:
             return None
         texts.append(text)
+        typed.append(arr is not None and not pa.types.is_string(arr.type))
     del batch, by_index
     arrays = {"_row": pa.array(range(skip + 1, skip + 1 + n), pa.int32())}
-    for pos, arr in zip(positions, _POOL.map(norm_array, texts), strict=True):
+    # Text made from numbers, dates and booleans is already normal (digits, ISO dates, 是/否).
+    normed = _POOL.map(lambda t: t[0] if t[1] else norm_array(t[0]), zip(texts, typed, strict=True))
+    for pos, arr in zip(positions, normed, strict=True):
         arrays[f"c{pos}"] = arr
     return pa.table(arrays)
+
+
+def _distinct_text(arr: pa.Array) -> pa.Array | None:
+    """``_arrow_text`` of each distinct value of a long typed column, taken back to every row."""
+    if len(arr) > 10_000 and not (pa.types.is_string(arr.type) or pa.types.is_null(arr.type)):
+        encoded = pc.dictionary_encode(arr)
+        if len(encoded.dictionary) < len(arr) // 2:
+            text = _arrow_text(encoded.dictionary)
+            return None if text is None else pc.take(text, encoded.indices)
+    return _arrow_text(arr)
 
 
 # python-calamine's reading of Excel serials (etl.text.cell_text of what it returns): under 1, a
