@@ -386,3 +386,23 @@ def test_the_sql_hmac_is_the_hasher(key):
     )
     assert dict(got) == {n: hmac.new(key, n.encode(), hashlib.sha256).hexdigest() for n in numbers}
     assert dict(got) == {n: hasher(n) for n in numbers}
+
+
+def test_a_long_sheet_is_converted_per_distinct_value(tmp_path, no_fallback):
+    """Over 10,000 rows the typed columns and the text are converted once per distinct value."""
+    rows = [
+        _typed_row(
+            n + 1,
+            发放金额=[892.5, 1554.0, 0.1, 1e15][n % 4],
+            发放日期=dt.datetime(2024, 3, 1 + n % 28, 0 if n % 3 else 9, 30 if n % 5 == 0 else 0),
+            期间=bool(n % 2),
+            姓名=["张三", "李 四", "王　五", "ＡＢ"][n % 4],
+            身份证号=make_id(seq=n % 997),
+        )
+        for n in range(12_000)
+    ]
+    fast = _same(_typed_sheet(tmp_path / "long.xlsx", rows, formats={13: "yyyy-mm-dd hh:mm"}))
+    table = fast.table.slice(0, 4).to_pydict()
+    assert table["amount_yuan"] == ["892.5", "1554", "0.1", "1e+15"]
+    assert table["name"] == ["张三", "李 四", "王 五", "AB"]
+    assert table["paid_on"][:2] == ["2024-03-01 09:30:00", "2024-03-02"]
