@@ -19,10 +19,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from xml.etree.ElementTree import XMLPullParser
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -36,6 +40,7 @@ _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # Cell and row references that are rare in an ordinary sheet, so the scan stays cheap:
 # a column of two or three letters (AA and beyond), a row of seven digits or more.
 _RARE_REF = re.compile(rb"r=[\"'](?:([A-Z]{2,})(\d*)|[A-Z]?(\d{7,}))")
+_RARE_REF_RE2 = r"r=[\"'](?:[A-Z]{2,}|[A-Z]?\d{7,})"  # the same references, as RE2 finds them
 _ANY_ROW = re.compile(rb"r=[\"'][A-Z]*(\d+)")
 
 
@@ -212,6 +217,11 @@ class Package:
         tail = b""
         for block in _blocks(self.zip, part):
             data = tail + block
+            # RE2 (pyarrow) says whether the block has any rare reference, without holding the GIL
+            # (the next block inflates meanwhile); Python's re then reads the few there are.
+            if not _has_rare_ref(data):
+                tail = data[-32:]
+                continue
             for letters, digits, far in set(_RARE_REF.findall(data)):
                 if letters:
                     max_col = max(max_col, col_index(letters.decode()))
@@ -238,6 +248,12 @@ class Package:
             top = max([top, *map(int, _ANY_ROW.findall(data))])
             tail = data[-32:]
         return top
+
+
+def _has_rare_ref(data: bytes) -> bool:
+    offsets = pa.py_buffer(struct.pack("<qq", 0, len(data)))
+    block = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    return pc.count_substring_regex(block, _RARE_REF_RE2)[0].as_py() > 0
 
 
 def _blocks(zf: zipfile.ZipFile, part: str):
