@@ -22,7 +22,7 @@ import duckdb
 
 from etl import attempts
 from etl.idnum import Hasher
-from etl.read import Extract, UnreadableFile, read
+from etl.read import Extract, UnreadableFile, read, release_memory
 from etl.specs import SPECS, Spec
 from etl.store import StoreUnwritable, audit, write_failure
 from etl.validate import Report, validate
@@ -201,6 +201,9 @@ def _load_attempt(con: duckdb.DuckDBPyConnection, path: Path, kind: str, result:
     stage("validate")
     report = validate(con, extract, hasher)
     result.report = report
+    # The text table is in DuckDB now (``incoming``): its memory goes back before the store's work.
+    extract.table = extract.table.schema.empty_table()
+    release_memory()
     if report.errors:
         return
     attempts.stage(con, attempt, "load")

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import ctypes
 import io
 import itertools
 import os
 import re
+import sys
 import tempfile
 import zipfile
 import zlib
@@ -117,6 +119,7 @@ def read(path: str | Path, kind: str | None = None, *, name: str | None = None) 
     ``name`` is the name the user knows the file by (a web upload is staged under its digest).
     """
     path = Path(path)
+    release_memory()  # what an earlier read or validation freed, before this file's read
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -182,6 +185,11 @@ def _too_large(name: str, exc: xlsx.SheetTooLarge) -> UnreadableFile:
         f" over the {xlsx.MAX_GRID_CELLS:,}-cell limit: delete the stray rows and columns or split the file."
     )
 
+
+try:  # glibc's malloc_trim (not on macOS, Windows or musl)
+    _MALLOC_TRIM = getattr(ctypes.CDLL("libc.so.6"), "malloc_trim", None) if sys.platform.startswith("linux") else None
+except OSError:
+    _MALLOC_TRIM = None
 
 _XLSX_ERRORS = (zipfile.BadZipFile, ParseError, KeyError, ValueError, EOFError, zlib.error, OSError,
                 RuntimeError, NotImplementedError)
@@ -264,12 +272,26 @@ def _fastexcel_columns(path: Path, sheet_name: str, match: HeaderMatch, skip: in
         texts.append(text)
         typed.append(arr is not None and not pa.types.is_string(arr.type))
     del batch, by_index
+    release_memory()
     arrays = {"_row": pa.array(range(skip + 1, skip + 1 + n), pa.int32())}
     # Text made from numbers, dates and booleans is already normal (digits, ISO dates, 是/否).
     normed = _POOL.map(lambda t: t[0] if t[1] else norm_array(t[0]), zip(texts, typed, strict=True))
     for pos, arr in zip(positions, normed, strict=True):
         arrays[f"c{pos}"] = arr
     return pa.table(arrays)
+
+
+def release_memory() -> None:
+    """Give freed memory back to the system: Arrow's pool, and the heap pages calamine's cells were in.
+
+    The sheet's millions of small strings leave glibc's heap fragmented, and Arrow's
+    allocator keeps what it freed: without this the memory stays in the process and the
+    validation and the store's work come on top of it (a web upload reads the file twice,
+    for the preview and for the load).
+    """
+    pa.default_memory_pool().release_unused()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def _distinct_text(arr: pa.Array) -> pa.Array | None:
