@@ -111,6 +111,8 @@ class Package:
         for _ev, el in _iter(self.zip, "xl/workbook.xml", "end"):
             if el.tag == MAIN + "sheet":
                 rel = rels.get(el.get(REL + "id"))
+                if rel is not None and rel[0] in ("chartsheet", "dialogsheet", "macrosheet"):
+                    continue  # no cells to read
                 if rel is None or rel[0] != "worksheet" or rel[1] not in names:
                     raise NotPlainXlsx(f"sheet {el.get('name')} has no worksheet part")
                 self.sheets.append((el.get("name"), rel[1]))
@@ -239,7 +241,7 @@ class Package:
             rows = self._exact_rows(part)
         if rows * cols > MAX_GRID_CELLS:
             raise SheetTooLarge(name, rows, cols)
-        return not left
+        return not left and first_col < 26  # a head from column AA on: not checked, read the slow way
 
     def _exact_rows(self, part: str) -> int:
         top, tail = 0, b""

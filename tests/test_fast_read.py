@@ -406,3 +406,26 @@ def test_a_long_sheet_is_converted_per_distinct_value(tmp_path, no_fallback):
     assert table["amount_yuan"] == ["892.5", "1554", "0.1", "1e+15"]
     assert table["name"] == ["张三", "李 四", "王 五", "AB"]
     assert table["paid_on"][:2] == ["2024-03-01 09:30:00", "2024-03-02"]
+
+
+def test_a_workbook_with_a_chart_sheet(tmp_path, no_fallback):
+    book = xlsxwriter.Workbook(str(tmp_path / "chart.xlsx"))
+    ws = book.add_worksheet("清册")
+    ws.write_row(0, 0, PAY_HEADER)
+    ws.write_row(1, 0, pay_row(1))
+    ws.write_number(1, 12, 892.5)
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"values": "=清册!$M$2:$M$2"})
+    book.add_chartsheet("图表").set_chart(chart)
+    book.close()
+    extract = read(tmp_path / "chart.xlsx", "payments")
+    assert extract.sheet_name == "清册" and extract.table["amount_yuan"].to_pylist() == ["892.5"]
+
+
+def test_a_table_starting_past_column_z(tmp_path):
+    book = xlsxwriter.Workbook(str(tmp_path / "far-right.xlsx"))
+    ws = book.add_worksheet("清册")
+    ws.write_row(0, 27, PAY_HEADER)
+    ws.write_row(1, 27, pay_row(1))
+    book.close()
+    assert read(tmp_path / "far-right.xlsx", "payments").table["name"].to_pylist() == ["张三"]
