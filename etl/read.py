@@ -208,9 +208,17 @@ def _read_xlsx(path: Path, kind: str | None, name: str) -> Extract | None:
         package = xlsx.Package(path)
     except xlsx.NoWorkbookPart:
         return None  # an .ods or another zip: calamine says what it is
-    except xlsx.SheetTooLarge as exc:
-        raise _too_large(name, exc) from exc
-    except (xlsx.NotPlainXlsx, *_XLSX_ERRORS) as exc:
+    except (xlsx.NotPlainXlsx, ParseError):
+        # A workbook part this module does not follow (e.g. strict OOXML's namespace): calamine
+        # may read it, once every worksheet part has been checked.
+        try:
+            xlsx.check_every_sheet(path)
+        except xlsx.SheetTooLarge as exc:
+            raise _too_large(name, exc) from exc
+        except _XLSX_ERRORS as exc:
+            raise _damaged(name, exc) from exc
+        return None
+    except _XLSX_ERRORS as exc:
         raise _damaged(name, exc) from exc
     try:
         best = None

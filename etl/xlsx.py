@@ -202,54 +202,64 @@ class Package:
             return v.text
 
     def check_extent(self, name: str, part: str, first_col: int = 0) -> bool:
-        """Refuse (SheetTooLarge) a sheet whose grid would exceed MAX_GRID_CELLS.
+        return check_extent(self.zip, name, part, first_col)
 
-        Only references that are rare in an ordinary sheet are collected (columns
-        AA and beyond, rows from 1,000,000), so a sheet of up to 26 columns costs
-        one pass of inflating and two regular expressions.  Returns False when a
-        cell lies left of ``first_col`` (the grid then starts further left than
-        the head said), True otherwise.
-        """
-        max_col, far_row, left = 25, 0, False
-        left_of = (
-            re.compile(rb"r=[\"'][A-%s]\d" % bytes([64 + first_col]))
-            if 0 < first_col < 26
-            else None
-        )
-        tail = b""
-        for block in _blocks(self.zip, part):
-            data = tail + block
-            # RE2 (pyarrow) says whether the block has any rare reference, without holding the GIL
-            # (the next block inflates meanwhile); Python's re then reads the few there are.
-            if not _has_rare_ref(data):
-                tail = data[-32:]
-                continue
-            for letters, digits, far in set(_RARE_REF.findall(data)):
-                if letters:
-                    max_col = max(max_col, col_index(letters.decode()))
-                    far = digits if len(digits) >= 7 else far
-                if far:
-                    far_row = max(far_row, int(far))
-            if left_of is not None and not left and left_of.search(data):
-                left = True
-            tail = data[-32:]
-        cols = max_col + 1
-        rows = far_row or 999_999
-        if rows > EXCEL_MAX_ROW:
-            raise SheetTooLarge(name, rows, cols)
-        if rows * cols > MAX_GRID_CELLS and not far_row:
-            rows = self._exact_rows(part)
-        if rows * cols > MAX_GRID_CELLS:
-            raise SheetTooLarge(name, rows, cols)
-        return not left and first_col < 26  # a head from column AA on: not checked, read the slow way
 
-    def _exact_rows(self, part: str) -> int:
-        top, tail = 0, b""
-        for block in _blocks(self.zip, part):
-            data = tail + block
-            top = max([top, *map(int, _ANY_ROW.findall(data))])
-            tail = data[-32:]
-        return top
+def check_extent(zf: zipfile.ZipFile, name: str, part: str, first_col: int = 0) -> bool:
+    """Refuse (SheetTooLarge) a sheet whose grid would exceed MAX_GRID_CELLS.
+
+    Only references that are rare in an ordinary sheet are collected (columns
+    AA and beyond, rows from 1,000,000), so a sheet of up to 26 columns costs
+    one pass of inflating and one regular expression.  Returns False when a
+    cell lies left of ``first_col`` (the grid then starts further left than
+    the head said), True otherwise.
+    """
+    max_col, far_row, left = 25, 0, False
+    left_of = (
+        re.compile(rb"r=[\"'][A-%s]\d" % bytes([64 + first_col])) if 0 < first_col < 26 else None
+    )
+    tail = b""
+    for block in _blocks(zf, part):
+        data = tail + block
+        tail = data[-32:]
+        if left_of is not None and not left and left_of.search(data):
+            left = True
+        # RE2 (pyarrow) says whether the block has any rare reference, without holding the GIL
+        # (the next block inflates meanwhile); Python's re then reads the few there are.
+        if not _has_rare_ref(data):
+            continue
+        for letters, digits, far in set(_RARE_REF.findall(data)):
+            if letters:
+                max_col = max(max_col, col_index(letters.decode()))
+                far = digits if len(digits) >= 7 else far
+            if far:
+                far_row = max(far_row, int(far))
+    cols = max_col + 1
+    rows = far_row or 999_999
+    if rows > EXCEL_MAX_ROW:
+        raise SheetTooLarge(name, rows, cols)
+    if rows * cols > MAX_GRID_CELLS and not far_row:
+        rows = _exact_rows(zf, part)
+    if rows * cols > MAX_GRID_CELLS:
+        raise SheetTooLarge(name, rows, cols)
+    return not left and first_col < 26  # a head from column AA on: not checked, read the slow way
+
+
+def _exact_rows(zf: zipfile.ZipFile, part: str) -> int:
+    top, tail = 0, b""
+    for block in _blocks(zf, part):
+        data = tail + block
+        top = max([top, *map(int, _ANY_ROW.findall(data))])
+        tail = data[-32:]
+    return top
+
+
+def check_every_sheet(path) -> None:
+    """The extent check on every worksheet part of an xlsx whose workbook part could not be followed."""
+    with zipfile.ZipFile(path) as zf:
+        for part in zf.namelist():
+            if re.fullmatch(r"xl/worksheets/[^/]+\.xml", part):
+                check_extent(zf, part.rsplit("/", 1)[-1], part)
 
 
 def _has_rare_ref(data: bytes) -> bool:

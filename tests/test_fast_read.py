@@ -218,10 +218,21 @@ def test_a_sheet_starting_off_the_corner_and_a_stray_cell_left_of_it(tmp_path):
     ws = book.add_worksheet("发放清册")
     ws.write_row(0, 2, PAY_HEADER)
     ws.write_row(1, 2, pay_row(1))
-    ws.write_string(5, 0, "制表人：张三")  # column A, below the table: the grid starts at A
+    ws.write_string(40, 0, "制表人：张三")  # column A, below the first rows: the grid starts at A
     book.close()
+    package = xlsx.Package(tmp_path / "stray.xlsx")
+    try:
+        head = package.head(package.sheets[0][1], 30)
+        assert (
+            head.first_col == 2
+            and package.check_extent("发放清册", package.sheets[0][1], 2) is False
+        )
+    finally:
+        package.close()
     fast = _same(tmp_path / "stray.xlsx")
-    assert fast.table["name"].to_pylist() == ["张三", None]
+    assert fast.table["name"].to_pylist() == ["张三", None] and fast.skipped["blank"] == list(
+        range(3, 41)
+    )
 
 
 def test_several_sheets_the_best_header_wins(tmp_path, no_fallback):
