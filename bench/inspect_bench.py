@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from etl.store import connect  # noqa: E402
 from fundquery.inspect import CATALOGUE, Filters, Params, run  # noqa: E402
-from fundquery.inspect.delays import distribution  # noqa: E402
+from fundquery.inspect.checks.delays import distribution  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 

@@ -220,7 +220,7 @@ def _time_all(run_check, distribution_rows) -> dict:
 
 def phase_duckdb(lake: Path) -> dict:
     from fundquery.inspect import Filters, Params, run
-    from fundquery.inspect.delays import distribution
+    from fundquery.inspect.checks.delays import distribution
     from fundquery.lake.duck import open_lake
 
     con = open_lake(lake)
@@ -236,7 +236,7 @@ def phase_duckdb(lake: Path) -> dict:
 
 def phase_spark(lake: Path, driver_memory: str) -> dict:
     from fundquery.inspect import Filters, Params
-    from fundquery.inspect.delays import distribution
+    from fundquery.inspect.checks.delays import distribution
     from fundquery.lake.spark import SparkLake, session
 
     start = time.perf_counter()

@@ -55,8 +55,8 @@ def prepare_store(work: Path, people: int) -> dict:
     from etl.idnum import Hasher, load_key
     from etl.load import load_file
     from etl.store import connect
-    from fundquery import accounts
-    from fundquery.config import ensure_instance
+    from fundquery.accounts import accounts
+    from fundquery.web.config import ensure_instance
 
     work.mkdir(parents=True, exist_ok=True)
     db, instance, uploads = work / "fundquery.duckdb", work / "instance", work / "uploads"

@@ -58,8 +58,8 @@ def prepare_store(work: Path, funds: Path) -> tuple[Path, Path]:
     from etl.idnum import Hasher, load_key
     from etl.load import load_file
     from etl.store import connect
-    from fundquery import accounts
-    from fundquery.config import ensure_instance
+    from fundquery.accounts import accounts
+    from fundquery.web.config import ensure_instance
 
     db, instance = work / "bench.duckdb", work / "instance"
     ensure_instance(instance)
@@ -151,7 +151,7 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "FUNDQUERY_DB": str(db), "FUNDQUERY_INSTANCE": str(instance),
            "FUNDQUERY_UPLOADS": str(work / "uploads"), "FUNDQUERY_MAX_UPLOAD_MB": "200"}
-    code = ("import logging; from fundquery import create_app; from fundquery.server import serve; app = create_app(); "
+    code = ("import logging; from fundquery import create_app; from fundquery.web.server import serve; app = create_app(); "
             f"app.logger.setLevel(logging.INFO); serve(app, '127.0.0.1', {port})")
     log = open(work / "server.log", "wb")
     server = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

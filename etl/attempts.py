@@ -19,7 +19,7 @@ import threading
 
 import duckdb
 
-from etl.store import audit
+from etl.audit import audit
 
 _lock = threading.Lock()
 _in_flight: set[int] = set()  # attempt ids this process is loading now

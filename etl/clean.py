@@ -19,6 +19,7 @@ import pyarrow as pa
 from etl.idnum import Hasher, mask
 from etl.specs import Column, Spec
 from etl.text import norm
+from etl.vocabulary import ENUM_NOISE, enum_key
 
 # GB 11643-1999 weights and check characters (the standard's table).
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -34,13 +35,19 @@ def q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _amount(raw: str, scale: int) -> str:
+def _amount(raw: str, scale: int, times: int = 1) -> str:
     t = f"regexp_replace({raw}, '[,¥元 ]|人民币', '', 'g')"
     number = "'[+-]?(\\d+(\\.\\d*)?|\\.\\d+)'"
+
+    def value(x: str) -> str:
+        if times != 1:  # 万元: parsed with four more decimals, then in yuan
+            return f"CAST(TRY_CAST({x} AS DECIMAL(18,{scale + 4})) * {times} AS DECIMAL(18,{scale}))"
+        return f"TRY_CAST({x} AS DECIMAL(18,{scale}))"
+
     # A plain number (nearly every cell) has nothing to remove: cast it without the replace.
     return (
-        f"CASE WHEN regexp_full_match({raw}, {number}) THEN TRY_CAST({raw} AS DECIMAL(18,{scale})) "
-        f"WHEN regexp_full_match({t}, {number}) THEN TRY_CAST({t} AS DECIMAL(18,{scale})) END"
+        f"CASE WHEN regexp_full_match({raw}, {number}) THEN {value(raw)} "
+        f"WHEN regexp_full_match({t}, {number}) THEN {value(t)} END"
     )
 
 
@@ -59,15 +66,34 @@ def _date(raw: str) -> str:
     return f"CASE WHEN year({parsed}) BETWEEN 1900 AND 2100 THEN {parsed} END"
 
 
+def enum_key_expr(raw: str) -> str:
+    """SQL giving the form enum values are compared in (etl.vocabulary.enum_key in SQL)."""
+    return f"lower(regexp_replace({raw}, {q(ENUM_NOISE)}, '', 'g'))"
+
+
 def _enum(raw: str, col: Column) -> str:
-    key = f"lower(replace({raw}, ' ', ''))"
-    # The raw text is already NFKC-normalised by the reader; compare without spaces or case.
-    whens = " ".join(f"WHEN {q((norm(k) or '').replace(' ', '').lower())} THEN {q(v)}" for k, v in col.values.items())
-    return f"CASE {key} {whens} END"
+    # The raw text is already NFKC-normalised by the reader.  A value written as declared is looked
+    # up as it is (most rows: 5x faster); the rest without spaces, brackets or case.
+    written = {norm(k) or "": v for k, v in col.values.items()}
+    exact = " ".join(f"WHEN {q(k)} THEN {q(v)}" for k, v in written.items())
+    keys = ", ".join(q(k) for k in written)
+    loose = " ".join(f"WHEN {q(enum_key(k))} THEN {q(v)}" for k, v in written.items())
+    return f"CASE WHEN {raw} IN ({keys}) THEN CASE {raw} {exact} END ELSE CASE {enum_key_expr(raw)} {loose} END END"
 
 
-def parse_expr(col: Column) -> str:
-    """SQL expression parsing ``raw.<col>`` into the column's type."""
+def closest_expr(raw: str, col: Column) -> str:
+    """SQL naming the accepted word closest to ``raw`` (edit distance to every written form)."""
+    pairs = []
+    for i, (written, stored) in enumerate(col.values.items()):
+        shown = written if written in col.accepted_words else next(
+            (w for w in col.accepted_words if col.values.get(w) == stored), written)
+        pairs.append(f"({q(enum_key(norm(written) or ''))}, {q(shown)}, {i})")
+    return (f"(SELECT w.shown FROM (VALUES {', '.join(pairs)}) AS w(written, shown, i) "  # noqa: S608
+            f"ORDER BY levenshtein({enum_key_expr(raw)}, w.written), w.i LIMIT 1)")
+
+
+def parse_expr(col: Column, times: int = 1) -> str:
+    """SQL expression parsing ``raw.<col>`` into the column's type (an amount ``times`` its unit: 10000 for 万元)."""
     raw = f'r."{col.name}"'
     if col.type == "text":
         if col.name == "name":  # 张  三 and 张　三 are 张三
@@ -82,7 +108,7 @@ def parse_expr(col: Column) -> str:
         y = f"coalesce(TRY_CAST({raw} AS INTEGER), TRY_CAST(regexp_replace({raw}, '(年度|年)$', '') AS INTEGER))"
         return f"CASE WHEN {y} BETWEEN 1990 AND 2100 THEN {y} END"
     if col.type == "amount":
-        return _amount(raw, 2)
+        return _amount(raw, 2, times)
     if col.type == "decimal":
         return _amount(raw, 4)
     if col.type == "date":
@@ -117,9 +143,11 @@ def hash_sql(x: str) -> str:
     return f"sha256($opad::BLOB || unhex(sha256($ipad::BLOB || encode({x}))))"
 
 
-def build_incoming(con: duckdb.DuckDBPyConnection, spec: Spec, raw: pa.Table, hasher: Hasher) -> None:
+def build_incoming(con: duckdb.DuckDBPyConnection, spec: Spec, raw: pa.Table, hasher: Hasher,
+                   times: dict[str, int] | None = None) -> None:
     """Create temp table ``incoming`` from the reader's table (all text) for ``spec``.
 
+    ``times``: amount columns whose header names 万元 (canonical -> 10000).
     ID numbers are checked, hashed and masked once per distinct number (a
     payments file names each person many times), then joined back.  The
     parsed columns are computed in the statement that creates ``incoming``:
@@ -132,7 +160,7 @@ def build_incoming(con: duckdb.DuckDBPyConnection, spec: Spec, raw: pa.Table, ha
     con.register("raw_upload", raw)
     selects = ["r._row"]
     for col in spec.columns:
-        selects.append(f'{parse_expr(col)} AS "{col.name}"')
+        selects.append(f'{parse_expr(col, (times or {}).get(col.name, 1))} AS "{col.name}"')
         selects.append(f'r."{col.name}" AS "{col.name}__raw"')
     id_cols = [c for c in spec.columns if c.type == "id_number"]
     try:

@@ -10,7 +10,7 @@ import re
 
 import duckdb
 
-from etl.store import audit
+from etl.audit import audit
 
 UNSET = "000000"
 _CODE = re.compile(r"[0-9]{6}")

@@ -1,21 +1,45 @@
-"""Find the header row of a sheet and map its columns onto a spec.
+"""Find the header row of a sheet and map its columns onto a spec, by score.
 
 Real sheets have a title row or two above the header, sometimes a two-level
 header (补贴情况 over 面积 / 标准 / 金额), and the agencies' official table
 is wide (编制数 / 实有人数 / 超配 / 缺配 under each 编制类型).  The header is
 the row (or pair of rows) among the first ``HEAD_ROWS`` that matches most of
-a spec's known headers.
+a spec's columns.  Each cell is scored against every column of the spec by
+the tiers etl.vocabulary declares (exact alias, stem, role); the best column
+of the file wins, a tie is reported as ambiguous, never guessed.  Only the
+head rows are scored, never a data row.
+
+A clerk's mapping (header as the file shows it -> canonical column, or ""
+for "not needed") overrides the scores for those columns.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from etl.specs import SPECS, Column, Spec
-from etl.text import header_key
+from etl.text import header_key, header_unit, mask_digits, norm
+from etl.vocabulary import EXACT, IGNORED_HEADERS, ROLES, STEM, stem
 
 HEAD_ROWS = 30
 MIN_MATCHED = 2  # fewer matched columns than this is not a header
+MAPPED = EXACT  # a column the clerk mapped scores as an exact alias
+MAX_HEADER_CHARS = 40  # a longer cell is a title or a note, not a header
+_NUMBERLIKE = re.compile(r"[\d.,:/+%x()\-]*")  # an amount, a date, an ID number: data, never a header
+# A cell that only data holds: an ID or account number (6+ digits), a date, an amount with decimals or
+# thousands.  A row with one is a data row, never the second row of a two-level header.
+_DATA_CELL = re.compile(
+    r"\d{6,}[\dXx]?|(19|20)\d{2}[-/年.]\d{1,2}([-/月.]\d{1,2}日?)?([ T]\d{1,2}:\d{2}(:\d{2})?)?"
+    r"|[+-]?\d[\d,]*\.\d+元?|\d{1,3}(,\d{3})+(\.\d+)?元?"
+)
+
+
+def looks_like_data(row: list[str | None]) -> bool:
+    """Whether a row holds a cell only data holds (an ID number, a date, an amount)."""
+    return any(_DATA_CELL.fullmatch((norm(c) or "").replace(" ", "")) for c in row if c)
 
 
 @dataclass
@@ -32,23 +56,80 @@ class HeaderMatch:
     labels: list[str | None]  # every source column's header as the user wrote it
     mapping: dict[str, int]  # canonical column -> source position
     wide: list[WideColumn] = field(default_factory=list)
-    ambiguous: list[tuple[str, int]] = field(default_factory=list)  # (canonical, ignored position)
+    ambiguous: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # (canonical, tied positions)
+    scores: dict[str, int] = field(default_factory=dict)  # canonical -> score of the column chosen
+    mapped: dict[str, str] = field(default_factory=dict)  # the clerk's mapping as applied: label -> canonical or ""
+    mapping_unknown: dict[str, str] = field(default_factory=dict)  # the clerk's entries not applied (header or column absent)
+    dropped: list[int] = field(default_factory=list)  # positions the clerk marked "not needed"
+    runner_up: str | None = None  # auto detection: the next most likely kind
+    runner_up_score: tuple | None = None
+    # File-level values (etl.filevalues): canonical -> FileValue, chosen by the clerk or read from the title.
+    values: dict = field(default_factory=dict)
+    values_unused: dict[str, str] = field(default_factory=dict)  # the clerk's values the file has a column for
+    values_invalid: dict[str, str] = field(default_factory=dict)  # the clerk's values for no file-level column
+    notes: list[str] = field(default_factory=list)  # the title and note lines above the header
 
     @property
     def missing(self) -> list[Column]:
         found = set(self.mapping) | ({self.spec.wide.group_column} | {w.measure for w in self.wide} if self.wide else set())
+        found |= set(self.values)
         return [c for c in self.spec.required if c.name not in found]
 
     @property
-    def score(self) -> tuple[bool, int, int]:
-        """(every required column found, required found, columns matched)."""
+    def points(self) -> int:
+        """Sum of the chosen columns' scores (a wide group counts as an exact match per measure)."""
+        wide = len({w.measure for w in self.wide}) + 1 if self.wide else 0
+        return sum(self.scores.values()) + EXACT * wide
+
+    @property
+    def score(self) -> tuple[bool, int, int, int]:
+        """(every required column found, required found, columns matched, points)."""
         matched = len(self.mapping) + len({w.measure for w in self.wide}) + (1 if self.wide else 0)
         missing = len(self.missing)
-        return (missing == 0, len(self.spec.required) - missing, matched)
+        return (missing == 0, len(self.spec.required) - missing, matched, self.points)
+
+    @property
+    def kind_tie(self) -> bool:
+        """Auto detection found another kind that fits the header exactly as well."""
+        return self.runner_up_score is not None and self.runner_up_score == self.score
+
+    @property
+    def confidence(self) -> dict:
+        """How sure auto detection is: this kind's score, the runner-up's, the margin in points."""
+        runner = self.runner_up_score
+        return {
+            "kind": self.spec.kind, "score": self.points, "required_found": self.score[0],
+            "runner_up": self.runner_up, "runner_up_score": runner[3] if runner else None,
+            "margin": self.points - runner[3] if runner else None, "tie": self.kind_tie,
+        }
 
     @property
     def data_start(self) -> int:
         return self.header_rows[-1] + 1
+
+    @property
+    def used_positions(self) -> set[int]:
+        tied = {p for _, positions in self.ambiguous for p in positions}
+        return set(self.mapping.values()) | {w.position for w in self.wide} | tied | set(self.dropped)
+
+    @property
+    def unused(self) -> list[int]:
+        """Positions with a header that nothing takes (not a running number): kept out of the store, reported."""
+        ignored = {header_key(h) for h in IGNORED_HEADERS}
+        return [
+            p for p, label in enumerate(self.labels)
+            if label and p not in self.used_positions and header_key(label) not in ignored
+        ]
+
+    @property
+    def units(self) -> dict[str, str]:
+        """The unit each chosen column's header names: {"budget_yuan": "万元"} for 预算金额（万元）."""
+        found = {name: header_unit(self.labels[pos]) for name, pos in self.mapping.items()}
+        return {name: unit for name, unit in found.items() if unit}
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.labels)
 
     def label(self, canonical: str) -> str:
         """The header as the user wrote it, for messages."""
@@ -56,25 +137,144 @@ class HeaderMatch:
             return self.labels[self.mapping[canonical]] or canonical
         return self.spec.column(canonical).label_zh
 
+    def fields(self) -> list[dict]:
+        """Each column of the kind: the file's header taken for it (or why none), for the mapping page."""
+        tied = dict(self.ambiguous)
+        wide = {w.measure for w in self.wide} | ({self.spec.wide.group_column} if self.wide else set())
+        out = []
+        for col in self.spec.columns:
+            pos = self.mapping.get(col.name)
+            entry = {"column": col.name, "label_zh": col.label_zh, "label_en": col.label_en, "required": col.required,
+                     "header": self.labels[pos] if pos is not None else None, "position": pos,
+                     "score": self.scores.get(col.name), "candidates": [self.labels[p] for p in tied.get(col.name, ())]}
+            if pos is not None:
+                entry["status"] = "mapped" if self.mapped.get(self.labels[pos] or "") == col.name else "matched"
+            elif col.name in tied:
+                entry["status"] = "ambiguous"
+            elif col.name in wide:
+                entry["status"] = "wide"
+            else:
+                entry["status"] = "missing" if col.required else "absent"
+            out.append(entry)
+        return out
 
-def _alias_index(spec: Spec) -> dict[str, str]:
-    index: dict[str, str] = {}
-    for col in spec.columns:
-        for alias in (col.name, *col.aliases):
-            index.setdefault(header_key(alias), col.name)
-    return index
+    def columns(self) -> list[dict]:
+        """Each column of the file: its header, what it was taken as and how (for the mapping page)."""
+        taken = {pos: name for name, pos in self.mapping.items()}
+        wide = {w.position: w for w in self.wide}
+        tied = {p: name for name, positions in self.ambiguous for p in positions}
+        unused = set(self.unused)
+        out = []
+        for pos, label in enumerate(self.labels):
+            if not label:
+                continue
+            entry = {"position": pos, "header": label, "column": None, "score": None, "status": "ignored"}
+            if pos in taken:
+                name = taken[pos]
+                how = "mapped" if self.mapped.get(label) == name else "matched"
+                entry.update(column=name, score=self.scores.get(name), status=how)
+            elif pos in wide:
+                entry.update(column=wide[pos].measure, group=wide[pos].group, score=EXACT, status="wide")
+            elif pos in tied:
+                entry.update(column=tied[pos], status="ambiguous")
+            elif pos in self.dropped:
+                entry.update(status="not_needed")
+            elif pos in unused:
+                entry.update(status="unused")
+            out.append(entry)
+        return out
 
 
-def _match_row(spec: Spec, top: list[str | None], sub: list[str | None] | None) -> HeaderMatch:
-    index = _alias_index(spec)
+def fingerprint(labels: list[str | None]) -> str:
+    """A stable hash of a header layout (its normalised headers in order), to find a remembered mapping."""
+    keys = [header_key(label) for label in labels]
+    while keys and not keys[-1]:
+        keys.pop()
+    return hashlib.sha256("\x1f".join(keys).encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=64)
+def _vocabulary(kind: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Per column of ``kind``: its aliases' keys and their stems."""
+    exact: dict[str, set[str]] = {}
+    stems: dict[str, set[str]] = {}
+    for col in SPECS[kind].columns:
+        keys = {header_key(a) for a in (col.name, *col.aliases)}
+        exact[col.name] = keys
+        stems[col.name] = {stem(k) for k in keys}
+    return exact, stems
+
+
+@lru_cache(maxsize=16384)
+def cell_scores(kind: str, text: str) -> tuple[tuple[str, int], ...]:
+    """(canonical column, score) for every column of ``kind`` that a header ``text`` may be."""
+    key = header_key(text)
+    if not key or len(key) > MAX_HEADER_CHARS or _NUMBERLIKE.fullmatch(key):
+        return ()
+    stemmed = stem(key)
+    exact, stems = _vocabulary(kind)
+    out = []
+    for col in SPECS[kind].columns:
+        if key in exact[col.name]:
+            score = EXACT
+        elif stemmed in stems[col.name]:
+            score = STEM
+        elif ":" in key:  # 填报单位:县农业农村局: a note above the header, not a header
+            score = 0
+        else:
+            score = max((r.score for r in ROLES.get(col.name, ()) if r.matches(key) or r.matches(stemmed)), default=0)
+        if score:
+            out.append((col.name, score))
+    return tuple(out)
+
+
+def _group(spec: Spec, text: str | None) -> str | None:
+    """The stored 编制类型 a wide group header names: 行政编制数 -> 行政."""
+    if not text or not spec.wide:
+        return None
+    groups = {header_key(k): v for k, v in spec.wide.groups.items()}
+    key = header_key(text)
+    if key in groups:
+        return groups[key]
+    for word in spec.wide.noise:
+        key = key.replace(word, "")
+    return groups.get(key)
+
+
+def _measure(spec: Spec, text: str | None) -> str | None:
+    if not text or not spec.wide:
+        return None
+    key = header_key(text)
+    for name, aliases in spec.wide.measures.items():
+        if key in {header_key(a) for a in aliases}:
+            return name
+    return None
+
+
+def _split_wide(spec: Spec, text: str) -> tuple[str, str] | None:
+    """A one-row wide header that names group and measure together: 行政编制数 -> (行政, quota)."""
+    key = header_key(text)
+    for name, aliases in spec.wide.measures.items():
+        for alias in sorted(aliases, key=len, reverse=True):
+            a = header_key(alias)
+            if a in key and a != key:
+                group = _group(spec, key.replace(a, "", 1))
+                if group:
+                    return group, name
+    return None
+
+
+def _match_row(spec: Spec, top: list[str | None], sub: list[str | None] | None,
+               mapping: dict[str, str] | None = None) -> HeaderMatch:
     width = max(len(top), len(sub or []))
+    wanted = {header_key(k): v for k, v in (mapping or {}).items()}
+    names = {c.name for c in spec.columns}
     labels: list[str | None] = []
-    mapping: dict[str, int] = {}
     wide: list[WideColumn] = []
-    ambiguous: list[tuple[str, int]] = []
+    candidates: dict[str, dict[int, int]] = {}
+    match = HeaderMatch(spec, (), labels, {}, wide)
+    forced: dict[str, int] = {}
     parent = None
-    groups = {header_key(k): v for k, v in spec.wide.groups.items()} if spec.wide else {}
-    measures = {header_key(a): m for m, aliases in spec.wide.measures.items() for a in aliases} if spec.wide else {}
     for pos in range(width):
         t = top[pos] if pos < len(top) else None
         s = sub[pos] if sub and pos < len(sub) else None
@@ -84,39 +284,116 @@ def _match_row(spec: Spec, top: list[str | None], sub: list[str | None] | None) 
             parent = None
         owner = t or (parent if s else None)
         label = f"{owner}/{s}" if owner and s else (s or t)
+        label = mask_digits(label) if label else label  # an ID number is never echoed, even from a header
         labels.append(label)
-        if owner and s and header_key(owner) in groups and header_key(s) in measures:
-            wide.append(WideColumn(pos, groups[header_key(owner)], measures[header_key(s)]))
+        if not label:
             continue
-        candidates = [s, f"{owner}{s}" if owner and s else None, t] if s else [t]
-        for cand in candidates:
-            name = index.get(header_key(cand)) if cand else None
-            if name:
-                if name in mapping:
-                    ambiguous.append((name, pos))
-                else:
-                    mapping[name] = pos
-                break
-    return HeaderMatch(spec, (), labels, mapping, wide, ambiguous)
+        if header_key(label) in wanted:
+            target = wanted[header_key(label)]
+            if target == "":
+                match.dropped.append(pos)
+                match.mapped[label] = ""
+                continue
+            if target in names:
+                forced[target] = pos
+                match.mapped[label] = target
+                continue
+        if spec.wide and owner and s and _group(spec, owner) and _measure(spec, s):
+            wide.append(WideColumn(pos, _group(spec, owner), _measure(spec, s)))
+            continue
+        if spec.wide and not s and t and (split := _split_wide(spec, t)):
+            wide.append(WideColumn(pos, *split))
+            continue
+        texts = [s, f"{owner}{s}" if owner and s else None, t] if s else [t]
+        for text in texts:
+            for name, score in cell_scores(spec.kind, text) if text else ():
+                best = candidates.setdefault(name, {})
+                best[pos] = max(best.get(pos, 0), score)
+    found = {header_key(label) for label in match.mapped}
+    match.mapping_unknown = {k: v for k, v in (mapping or {}).items() if header_key(k) not in found}
+    _assign(match, candidates, forced)
+    return match
 
 
-def detect(head: list[list[str | None]], kind: str | None = None) -> HeaderMatch | None:
-    """Best header in the first rows of a sheet, for one kind or (None) any kind."""
+def _assign(match: HeaderMatch, candidates: dict[str, dict[int, int]], forced: dict[str, int]) -> None:
+    """Best column first; a tie between columns of the file for one canonical column is ambiguous."""
+    for name, pos in forced.items():
+        match.mapping[name] = pos
+        match.scores[name] = MAPPED
+    taken = set(forced.values()) | set(match.dropped)
+    remaining = [c.name for c in match.spec.columns if c.name not in forced]
+    while True:
+        best: tuple[str, int, list[int]] | None = None
+        for name in remaining:
+            open_ = {p: s for p, s in candidates.get(name, {}).items() if p not in taken}
+            if not open_:
+                continue
+            top = max(open_.values())
+            if best is None or top > best[1]:
+                best = (name, top, sorted(p for p, s in open_.items() if s == top))
+        if best is None:
+            break
+        name, top, positions = best
+        remaining.remove(name)
+        taken.update(positions)
+        if len(positions) == 1:
+            match.mapping[name] = positions[0]
+            match.scores[name] = top
+        else:
+            match.ambiguous.append((name, tuple(positions)))
+    tied = {name for name, _ in match.ambiguous}
+    for col in match.spec.columns:  # 应发金额 alone is the amount
+        target = col.stands_in_for
+        if target and col.name in match.mapping and target not in match.mapping and target not in tied:
+            match.mapping[target] = match.mapping.pop(col.name)
+            match.scores[target] = match.scores.pop(col.name)
+
+
+def detect(head: list[list[str | None]], kind: str | None = None,
+           mapping: dict[str, str] | None = None) -> HeaderMatch | None:
+    """Best header in the first rows of a sheet, for one kind or (None) any kind, with the runner-up kind."""
     specs = [SPECS[kind]] if kind else list(SPECS.values())
-    best: HeaderMatch | None = None
+    per_kind: list[HeaderMatch] = []
     for spec in specs:
+        best: HeaderMatch | None = None
         for r in range(min(len(head), HEAD_ROWS)):
-            single = _match_row(spec, head[r], None)
+            single = _match_row(spec, head[r], None, mapping)
             single.header_rows = (r,)
             options = [single]
-            if r + 1 < len(head):
-                double = _match_row(spec, head[r], head[r + 1])
+            if r + 1 < len(head) and not looks_like_data(head[r + 1]):
+                double = _match_row(spec, head[r], head[r + 1], mapping)
                 double.header_rows = (r, r + 1)
                 # A title row above a header is not the top of a two-level header: the
-                # top row must match something itself.
-                if single.score[2] > 0 and double.score[2] > single.score[2]:
+                # top row must match something itself, by name rather than by a role's guess.
+                sure = single.wide or any(score >= STEM for score in single.scores.values())
+                # The clerk's mapping names two-level headers as "上/下": more of it applied says two rows.
+                wins = double.score[2] > single.score[2] or (
+                    double.score[2] == single.score[2] and len(double.mapped) > len(single.mapped))
+                if sure and wins:
                     options = [double]
             for m in options:
                 if m.score[2] >= MIN_MATCHED and (best is None or m.score > best.score):
                     best = m
+        if best is not None:
+            per_kind.append(best)
+    if not per_kind:
+        return None
+    # A clerk's mapping names the kind's columns: a kind that lacks one of them is not the file's kind.
+    targets = {t for t in (mapping or {}).values() if t}
+    fits = lambda m: targets <= {c.name for c in m.spec.columns}  # noqa: E731
+    ranked = sorted(per_kind, key=lambda m: (fits(m), m.score), reverse=True)
+    best = ranked[0]
+    if len(ranked) > 1:
+        best.runner_up, best.runner_up_score = ranked[1].spec.kind, ranked[1].score
+        if fits(best) and not fits(ranked[1]):  # the mapping decided it: not a tie
+            best.runner_up_score = None
     return best
+
+
+def kind_tie_message(match: HeaderMatch, name: str) -> str:
+    """Auto detection refuses to guess between two kinds that fit equally well."""
+    a, b = match.spec, SPECS[match.runner_up or match.spec.kind]
+    return (
+        f"文件 {name} 的表头同样符合“{a.title_zh}”和“{b.title_zh}”两类数据，无法自动判断：请选择数据类别后重新上传。"
+        f" / The headers of {name} fit {a.title_en} and {b.title_en} equally well: choose the kind and upload again."
+    )

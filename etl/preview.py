@@ -62,6 +62,8 @@ def stored_columns(spec: Spec) -> list[tuple[str, str]]:
     """(name, SQL over ``incoming``) of a row as stored, without the ID hash."""
     cols = []
     for c in spec.columns:
+        if not c.stored:  # read for a check only (应发金额), not stored
+            continue
         if c.type == "id_number":
             cols += [("id_masked", "id_masked"), ("sex", "sex"), ("birth_date", "birth_date")]
         elif c.name == "bank_account":

@@ -33,8 +33,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import python_calamine
 
-from etl import xlsx
-from etl.headers import HEAD_ROWS, HeaderMatch, detect
+from etl import filevalues, xlsx
+from etl.headers import HEAD_ROWS, HeaderMatch, detect, kind_tie_message
 from etl.text import cell_text, column_text, float_text, norm, norm_array
 
 CHUNK_ROWS = 50_000
@@ -113,8 +113,13 @@ def _no_header(name: str, kind: str | None) -> UnreadableFile:
     )
 
 
-def read(path: str | Path, kind: str | None = None, *, name: str | None = None) -> Extract:
+def read(path: str | Path, kind: str | None = None, *, name: str | None = None,
+         mapping: dict[str, str] | None = None, values: dict[str, str] | None = None) -> Extract:
     """Read ``path`` for ``kind`` (None: guess the kind from the headers); messages call the file ``name``.
+
+    ``mapping`` is a clerk's: header as the file shows it -> canonical column, or "" for "not needed".
+    ``values`` is a clerk's too: canonical column -> one value for every row, for a column the form
+    lacks (the fund, the year); a required column still missing may come from the title (etl.filevalues).
 
     ``name`` is the name the user knows the file by (a web upload is staged under its digest).
     """
@@ -127,14 +132,17 @@ def read(path: str | Path, kind: str | None = None, *, name: str | None = None) 
     name = name or path.name
     fmt = sniff_format(data, name)
     if fmt == "csv":
-        return _read_csv(path, data, kind, name)
-    del data
-    if fmt == "xlsx":
-        check_container(path, name)
-        fast = _read_xlsx(path, kind, name)
-        if fast is not None:
-            return fast
-    return _read_workbook(path, fmt, kind, name)
+        extract = _read_csv(path, data, kind, name, mapping, values)
+    else:
+        del data
+        extract = None
+        if fmt == "xlsx":
+            check_container(path, name)
+            extract = _read_xlsx(path, kind, name, mapping, values)
+        if extract is None:
+            extract = _read_workbook(path, fmt, kind, name, mapping, values)
+    extract.table = filevalues.fill(extract.table, extract.match)
+    return extract
 
 
 def check_container(path: Path, name: str | None = None) -> None:
@@ -195,7 +203,8 @@ _XLSX_ERRORS = (zipfile.BadZipFile, ParseError, KeyError, ValueError, EOFError, 
                 RuntimeError, NotImplementedError)
 
 
-def _read_xlsx(path: Path, kind: str | None, name: str) -> Extract | None:
+def _read_xlsx(path: Path, kind: str | None, name: str, mapping: dict[str, str] | None,
+               values: dict[str, str] | None) -> Extract | None:
     """An xlsx through fastexcel (calamine straight to Arrow); None: read it through python-calamine.
 
     The header is found in each sheet's first rows, read from the XML (etl.xlsx), so
@@ -224,16 +233,20 @@ def _read_xlsx(path: Path, kind: str | None, name: str) -> Extract | None:
         best = None
         for sheet_name, part in package.sheets:
             head = package.head(part, HEAD_ROWS)
-            match = detect([[norm(cell_text(v)) for v in row] for row in head.rows], kind)
+            rows = [[norm(cell_text(v)) for v in row] for row in head.rows]
+            match = detect(rows, kind, mapping)
             if match and (best is None or match.score > best[2].score):
-                best = (sheet_name, part, match, head)
+                best = (sheet_name, part, match, head, rows)
         if best is None:
             # No header in the first rows as the XML has them: let calamine look (dates as dates), after
             # every sheet's extent was checked.
             for sheet_name, part in package.sheets:
                 package.check_extent(sheet_name, part)
             return None
-        sheet_name, part, match, head = best
+        sheet_name, part, match, head, rows = best
+        filevalues.apply(match, values, filevalues.notes_above(rows, match))
+        if match.kind_tie:
+            raise UnreadableFile(kind_tie_message(match, name))
         # Every sheet is checked (python-calamine, the fallback, loads them all); the chosen one
         # also for a cell left of its head, which would shift every column.
         plain = True
@@ -357,7 +370,8 @@ def _timestamp_text(ms: pa.Array) -> pa.Array | None:
     return pc.if_else(pc.less(ms, _MS_SERIAL_1), clock, stamp)
 
 
-def _read_workbook(path: Path, fmt: str, kind: str | None, name: str) -> Extract:
+def _read_workbook(path: Path, fmt: str, kind: str | None, name: str, mapping: dict[str, str] | None,
+                   values: dict[str, str] | None = None) -> Extract:
     try:
         if path.suffix.lower() in {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",)}.get(fmt, ()):
             book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -368,12 +382,15 @@ def _read_workbook(path: Path, fmt: str, kind: str | None, name: str) -> Extract
         for sheet_name in book.sheet_names:
             sheet = book.get_sheet_by_name(sheet_name)
             head = [[norm(cell_text(v)) for v in row] for row in itertools.islice(sheet.iter_rows(), HEAD_ROWS)]
-            match = detect(head, kind)
+            match = detect(head, kind, mapping)
             if match and (best is None or match.score > best[1].score):
-                best = (sheet, match)
+                best = (sheet, match, head)
         if best is None:
             raise _no_header(name, kind)
-        sheet, match = best
+        sheet, match, head = best
+        filevalues.apply(match, values, filevalues.notes_above(head, match))
+        if match.kind_tie:
+            raise UnreadableFile(kind_tie_message(match, name))
         first_row_no = sheet.start[0] + 1 if sheet.start else 1
         rows = itertools.islice(sheet.iter_rows(), match.data_start, None)
         table = _columns(rows, match, first_row_no + match.data_start)
@@ -440,7 +457,8 @@ def sniff_encoding(data: bytes, name: str) -> str:
     return "utf-8"
 
 
-def _read_csv(path: Path, data: bytes, kind: str | None, name: str) -> Extract:
+def _read_csv(path: Path, data: bytes, kind: str | None, name: str, mapping: dict[str, str] | None,
+              values: dict[str, str] | None = None) -> Extract:
     """A csv through pyarrow.csv (it transcodes GB18030 itself); files it cannot take go through DuckDB."""
     encoding = sniff_encoding(data, name)
     if encoding != "utf-16":
@@ -453,28 +471,33 @@ def _read_csv(path: Path, data: bytes, kind: str | None, name: str) -> Extract:
         trailing = data[len(data.rstrip()):].count(b"\n") - 1  # blank lines at the end: not rows
         quoted = b'"' in data  # without quotes no value holds a line break: pyarrow parses in parallel
         del data, text
-        found = _pyarrow_csv(path, name, kind, encoding, first_lines, max(trailing, 0), quoted)
+        found = _pyarrow_csv(path, name, kind, encoding, first_lines, max(trailing, 0), quoted, mapping, values)
         if found is not None:
             return found
         data = path.read_bytes()
-    return _read_csv_duckdb(path, data, kind, name)
+    return _read_csv_duckdb(path, data, kind, name, mapping, values)
 
 
-def _csv_head(first_lines: list[str], kind: str | None, name: str) -> tuple[str, HeaderMatch, int]:
+def _csv_head(first_lines: list[str], kind: str | None, name: str, mapping: dict[str, str] | None,
+              values: dict[str, str] | None) -> tuple[str, HeaderMatch, int]:
     sample = "\n".join(first_lines)
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     head = [[norm(v) for v in row] for row in csv.reader(io.StringIO(sample), delimiter=delimiter)][:HEAD_ROWS]
-    match = detect(head, kind)
+    match = detect(head, kind, mapping)
     if match is None:
         raise _no_header(name, kind)
+    if match.kind_tie:
+        raise UnreadableFile(kind_tie_message(match, name))
+    filevalues.apply(match, values, filevalues.notes_above(head, match))
     width = max(len(match.labels), max((len(r) for r in head), default=0))
     return delimiter, match, width
 
 
 def _pyarrow_csv(path: Path, name: str, kind: str | None, encoding: str, first_lines: list[str],
-                 trailing_blank: int, quoted: bool) -> Extract | None:
+                 trailing_blank: int, quoted: bool, mapping: dict[str, str] | None,
+                 values: dict[str, str] | None) -> Extract | None:
     """None when a row has another number of fields than the header (DuckDB pads them), or a line is only spaces."""
-    delimiter, match, width = _csv_head(first_lines, kind, name)
+    delimiter, match, width = _csv_head(first_lines, kind, name, mapping, values)
     names = [f"c{i}" for i in range(width)]
     uneven: list[object] = []
 
@@ -518,11 +541,12 @@ def _not_text(name: str) -> UnreadableFile:
     )
 
 
-def _read_csv_duckdb(path: Path, data: bytes, kind: str | None, name: str) -> Extract:
+def _read_csv_duckdb(path: Path, data: bytes, kind: str | None, name: str, mapping: dict[str, str] | None = None,
+                     values: dict[str, str] | None = None) -> Extract:
     text, encoding = decode(data, name)
     del data
     first_lines = text[: 200_000].splitlines()[: HEAD_ROWS + 2]
-    delimiter, match, width = _csv_head(first_lines, kind, name)
+    delimiter, match, width = _csv_head(first_lines, kind, name, mapping, values)
     # DuckDB skips empty lines; keep them (as one empty field) so row numbers stay those of the file.
     text = re.sub(r"(?m)^[ \t]*$", delimiter, text.replace("\r\n", "\n").rstrip())
     with tempfile.TemporaryDirectory(prefix="fundquery-csv-") as tmp:

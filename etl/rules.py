@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from etl.clean import closest_expr
 from etl.specs import Column, Spec
 
 Query = tuple[str, str]  # (canonical column, SQL returning _row, value, detail)
@@ -21,7 +22,7 @@ Query = tuple[str, str]  # (canonical column, SQL returning _row, value, detail)
 class Rule:
     label: str
     severity: str  # "error" | "warning"
-    message_zh: str  # str.format fields: header, value, expected, detail
+    message_zh: str  # str.format fields: header, value, detail, accepted (an enum's values in words)
     message_en: str
     expected_zh: str
     expected_en: str
@@ -39,6 +40,16 @@ def _unparsed(*types: str) -> Callable[[Spec], list[Query]]:
                      f'WHERE "{c.name}__raw" IS NOT NULL AND "{c.name}" IS NULL')
             for c in _cols(spec, *types)
         ]
+    return queries
+
+
+def _enum_unknown(spec: Spec) -> list[Query]:
+    """Enum values not in the vocabulary, with the accepted word closest to each as the detail."""
+    queries = []
+    for c in _cols(spec, "enum"):
+        raw = f'"{c.name}__raw"'
+        queries.append((c.name, f'SELECT _row, {raw} AS value, {closest_expr(raw, c)} AS detail FROM incoming '  # noqa: S608
+                                f'WHERE {raw} IS NOT NULL AND "{c.name}" IS NULL'))
     return queries
 
 
@@ -104,6 +115,12 @@ def _amount_mismatch(spec: Spec) -> list[Query]:
                             "AND abs(round(quantity * standard_yuan, 2) - amount_yuan) > 0.01")]
 
 
+@_if_columns("amount_due_yuan", "amount_yuan")
+def _due_differs(spec: Spec) -> list[Query]:
+    return [("amount_yuan", "SELECT _row, amount_yuan__raw, amount_due_yuan__raw FROM incoming "
+                            "WHERE amount_due_yuan IS NOT NULL AND amount_yuan IS NOT NULL AND amount_due_yuan <> amount_yuan")]
+
+
 @_if_columns("fund_code", "period", "year", "id_number")
 def _duplicate_person(spec: Spec) -> list[Query]:
     return [("name", "SELECT i._row, i.name__raw, CAST(g.first_row AS VARCHAR) FROM incoming i JOIN ("
@@ -146,8 +163,9 @@ CATALOGUE: tuple[Rule, ...] = (
          "整数，如 20", "a whole number such as 20", _unparsed("int")),
     Rule("flag_invalid", E, "“{header}”的值“{value}”无法识别", "“{header}”: “{value}” is not yes or no",
          "“是”或“否”", "是 (yes) or 否 (no)", _unparsed("flag")),
-    Rule("enum_invalid", E, "“{header}”的值“{value}”不在允许的取值中", "“{header}”: “{value}” is not an allowed value",
-         "见模板说明页的取值", "one of the values in the template's notes", _unparsed("enum")),
+    Rule("enum_invalid", E, "“{header}”的值“{value}”不在允许的取值中，应为：{accepted}；最接近的是“{detail}”",
+         "“{header}”: “{value}” is not an allowed value; expected one of {accepted}; the closest is “{detail}”",
+         "以下取值之一：{accepted}", "one of: {accepted}", _enum_unknown),
     Rule("id_scientific", E, "“{header}”的值“{value}”被 Excel 存成了科学计数法，后几位数字已丢失",
          "“{header}”: Excel stored “{value}” as a number in scientific notation; digits are lost",
          "18 位文本：把该列设为“文本”格式后重新输入号码", "18 characters as text: format the column as Text and retype",
@@ -167,6 +185,9 @@ CATALOGUE: tuple[Rule, ...] = (
          "核对号码", "check the number", _region_unknown),
     Rule("amount_mismatch", W, "“{header}”为 {value}，但数量 × 标准 = {detail}", "“{header}” is {value} but quantity × standard = {detail}",
          "金额 = 数量 × 标准", "amount = quantity × standard", _amount_mismatch),
+    Rule("amount_due_differs", W, "“{header}”（实发）为 {value}，与应发金额 {detail} 不同；按实发金额导入",
+         "“{header}” (paid) is {value} but the amount due is {detail}; the paid amount is loaded",
+         "实发金额与应发金额相同，或说明差额原因", "paid equal to due, or the difference explained", _due_differs),
     Rule("amount_rounded", W, "“{header}”的值“{value}”超过两位小数，已按四舍五入存为 {detail}",
          "“{header}”: “{value}” has more than two decimals; stored rounded as {detail}", "精确到分", "exact to the fen", _rounded),
     Rule("duplicate_in_batch", W, "“{value}”在同一资金同一期间重复出现（首次在第 {detail} 行）",

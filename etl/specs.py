@@ -4,11 +4,17 @@ Each kind is data: its canonical columns, the Chinese headers each is known
 by, the type the cleaner parses it as, and whether it is required.  One
 generic reader and one validator serve every kind; adding a kind is adding a
 spec here and a table in ``etl/sql``.
+
+The aliases here are the exact tier of header matching; the families of
+headers clerks write around them (所属村子, 种粮大户姓名) and the enum
+vocabularies are declared in etl/vocabulary.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from etl import vocabulary
 
 # Column types understood by etl.clean.  "id_number" expands into id_hash,
 # id_masked, sex and birth_date when stored.
@@ -25,10 +31,23 @@ class Column:
     note_zh: str = ""  # explanation for the template's notes sheet
     example: str = ""
     values: dict[str, str] = field(default_factory=dict)  # enum: written form -> stored form
+    accepted: tuple[str, ...] = ()  # enum: the values named in messages, in words
+    stored: bool = True  # False: read for a check only (应发金额 beside 实发金额)
+    stands_in_for: str = ""  # read as this column when the file has no column for it
 
     @property
     def label_zh(self) -> str:
         return self.aliases[0]
+
+    @property
+    def accepted_words(self) -> tuple[str, ...]:
+        """The enum's values as a message names them: declared, else the first written form of each."""
+        if self.accepted:
+            return self.accepted
+        first: dict[str, str] = {}
+        for written, stored in self.values.items():
+            first.setdefault(stored, written)
+        return tuple(first.values())
 
 
 @dataclass(frozen=True)
@@ -42,6 +61,7 @@ class WideGroup:
     group_column: str  # canonical column that receives the group header
     groups: dict[str, str]  # group header as written -> stored value
     measures: dict[str, tuple[str, ...]]  # canonical column -> aliases under the group
+    noise: tuple[str, ...] = ()  # words taken out of a group header before it is looked up
 
 
 @dataclass(frozen=True)
@@ -64,57 +84,11 @@ class Spec:
         return tuple(c for c in self.columns if c.required)
 
 
-# 一卡通 (one-card) payment status as it appears in bank return files.
-CARD_STATUS = {
-    "待发放": "待发放",
-    "未发放": "待发放",
-    "发放中": "发放中",
-    "已发放": "已发放",
-    "发放成功": "已发放",
-    "成功": "已发放",
-    "已到账": "已发放",
-    "退回": "退回",
-    "已退回": "退回",
-    "发放失败": "退回",
-    "失败": "退回",
-}
-
-PAYS_TO = {
-    "到人": "persons",
-    "到户": "persons",
-    "到人(户)": "persons",
-    "到人户": "persons",
-    "个人": "persons",
-    "persons": "persons",
-    "到项目": "projects",
-    "项目": "projects",
-    "projects": "projects",
-}
-
-STAFFING_TYPES = {
-    "行政": "行政",
-    "行政编制": "行政",
-    "参公": "事业(参公)",
-    "事业(参公)": "事业(参公)",
-    "参照公务员法管理事业": "事业(参公)",
-    "事业": "事业(其他)",
-    "事业(其他)": "事业(其他)",
-    "事业编制": "事业(其他)",
-    "工勤": "工勤",
-    "工勤编制": "工勤",
-}
-
-STAFF_STATUS = {
-    "在职": "在职",
-    "在岗": "在职",
-    "退休": "退休",
-    "已退休": "退休",
-    "死亡": "死亡",
-    "已故": "死亡",
-    "离职": "离职",
-    "调出": "离职",
-    "辞职": "离职",
-}
+# Enum vocabularies live in etl.vocabulary; these dicts (written -> stored) are kept for their readers.
+CARD_STATUS = vocabulary.CARD_STATUS.values
+PAYS_TO = vocabulary.PAYS_TO.values
+STAFFING_TYPES = vocabulary.STAFFING_TYPES.values
+STAFF_STATUS = vocabulary.STAFF_STATUS.values
 
 _ID = ("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证", "身份号码")
 _NAME = ("姓名", "户主姓名", "户主", "领取人姓名", "人员姓名")
@@ -146,7 +120,8 @@ _add(
             Column("level", ("资金级次", "级次", "资金来源"), "text", False, "Level", example="中央"),
             Column("year", _YEAR, "year", True, "Year", example="2024"),
             Column("budget_yuan", ("预算金额", "资金总额", "金额", "预算数"), "amount", True, "Budget (yuan)", example="1,234,500.00"),
-            Column("pays_to", ("发放对象", "补助对象", "到人到项目", "资金去向"), "enum", True, "Paid to", values=PAYS_TO, example="到人"),
+            Column("pays_to", ("发放对象", "补助对象", "到人到项目", "资金去向"), "enum", True, "Paid to", values=PAYS_TO,
+                   accepted=vocabulary.PAYS_TO.accepted, example="到人"),
             Column("standard_yuan", ("补助标准", "发放标准", "标准"), "amount", False, "Standard (yuan)", example="105.00"),
             Column("ceiling_yuan", ("最高限额", "上限", "封顶金额"), "amount", False, "Ceiling per payment (yuan)"),
             Column("policy_basis", ("政策依据", "文件依据", "依据"), "text", False, "Policy basis", example="财农〔2024〕1号"),
@@ -185,16 +160,22 @@ _add(
             Column("period", ("期间", "发放期间", "月份", "发放月份", "批次"), "text", False, "Period", example="2024-03"),
             Column("township", _TOWNSHIP, "text", True, "Township", example="城关镇"),
             Column("village", _VILLAGE, "text", True, "Village", example="东风村"),
-            Column("village_group", ("组", "村民小组", "小组", "组别"), "text", False, "Group", example="3组"),
+            Column("village_group", ("组", "村民小组", "小组", "组别", "村民组"), "text", False, "Group", example="3组"),
             Column("name", _NAME, "text", True, "Name", example="张三"),
             Column("id_number", _ID, "id_number", True, "ID number", example="110105194912310021"),
             Column("household_no", ("户号", "户编号", "家庭编号"), "code", False, "Household no.", example="H0001"),
             Column("quantity", ("数量", "补贴数量", "面积", "补贴面积", "计税面积", "人数", "享受人数", "月数", "发放月数", "补贴月数", "头数", "补贴头数"), "decimal", False, "Quantity", example="8.5"),
             Column("standard_yuan", ("补助标准", "发放标准", "标准"), "amount", False, "Standard (yuan)", example="105.00"),
+            # 应发 (due) beside 实发 (paid): the paid one is the amount; 应发 alone stands in for it.
+            Column("amount_due_yuan", ("应发金额", "应发数", "应发"), "amount", False, "Amount due (yuan)",
+                   stored=False, stands_in_for="amount_yuan"),
             Column("amount_yuan", ("发放金额", "补贴金额", "金额", "应发金额", "实发金额"), "amount", True, "Amount (yuan)", example="892.50"),
             Column("paid_on", ("发放日期", "发放时间", "到账日期"), "date", False, "Paid on", example="2024-03-15"),
-            Column("bank_account", ("银行账号", "一卡通账号", "账号", "卡号", "存折号"), "code", False, "Bank account"),
-            Column("card_status", ("发放状态", "一卡通状态", "状态"), "enum", False, "一卡通 status", values=CARD_STATUS, example="已发放"),
+            # 一卡通号 / 一折通号: the subsidy card (layouts dili-butie-duifu-qingce, bf-pinkunhu-butie-duifu).
+            Column("bank_account", ("银行账号", "一卡通账号", "账号", "卡号", "存折号", "一卡通号", "一折通号", "一卡通", "一折通"),
+                   "code", False, "Bank account"),
+            Column("card_status", ("发放状态", "一卡通状态", "状态"), "enum", False, "一卡通 status", values=CARD_STATUS,
+                   accepted=vocabulary.CARD_STATUS.accepted, example="已发放"),
             Column("voucher_no", ("凭证号", "拨款凭证号", "凭证编号", "支付凭证号"), "code", False, "Voucher no."),
         ),
     )
@@ -246,7 +227,8 @@ _add(
             Column("agency_name", ("单位名称", "机构名称", "单位"), "text", True, "Agency", example="县财政局"),
             Column("agency_type", ("单位类型", "机构类型", "单位性质"), "text", False, "Agency type", example="行政"),
             Column("department", ("主管部门", "上级部门"), "text", False, "Department"),
-            Column("staffing_type", ("编制类型", "编制性质"), "enum", True, "编制类型", values=STAFFING_TYPES, example="行政"),
+            Column("staffing_type", ("编制类型", "编制性质"), "enum", True, "编制类型", values=STAFFING_TYPES,
+                   accepted=vocabulary.STAFFING_TYPES.accepted, example="行政"),
             Column("quota", ("编制数", "核定编制", "编制"), "int", True, "Quota", example="20"),
             Column("actual_reported", ("实有人数", "实有", "在编人数"), "int", False, "Actual (as reported)", example="18"),
         ),
@@ -260,13 +242,25 @@ _add(
                 "事业(其他)": "事业(其他)",
                 "事业": "事业(其他)",
                 "工勤": "工勤",
+                "工勤编制": "工勤",
+                "其他": "其他",
+                "其他编制": "其他",
+                # The 编制 office's form as OA systems print it (layouts ganbu-gedanwei-bianzhi-peibei-jsp,
+                # oa-gedanwei-bianzhi-peibei-antd): 事业编制数(非参公), 参照公务员法管理事业编制数, 其他事业编制数.
+                "事业(非参公)": "事业(其他)",
+                "非参公事业": "事业(其他)",
+                "其他事业": "事业(其他)",
+                "参照公务员法管理事业": "事业(参公)",
+                "参照公务员法管理": "事业(参公)",
             },
             measures={
-                "quota": ("编制数", "核定编制"),
-                "actual_reported": ("实有人数", "实有"),
+                # 应配人数 / 实配人数: the same two layouts' words for the quota and the staff it has.
+                "quota": ("编制数", "核定编制", "应配人数", "应配", "核定数"),
+                "actual_reported": ("实有人数", "实有", "实配人数", "实配"),
                 "over": ("超配", "超编"),
                 "under": ("缺配", "空编"),
             },
+            noise=vocabulary.GROUP_NOISE,
         ),
     )
 )
@@ -279,13 +273,19 @@ _add(
         "staff",
         (
             Column("agency_code", ("单位代码", "机构代码", "单位编码"), "code", False, "Agency code", example="A001"),
-            Column("agency_name", ("单位名称", "机构名称", "所在单位"), "text", True, "Agency", example="县财政局"),
+            # 工作单位 / 现任职务: the 干部任免审批表's words, as personnel systems export them
+            # (ruoyi-archives-user-info; 现职务: ruoyi-sysuser-tongjiju-ganbu).
+            Column("agency_name", ("单位名称", "机构名称", "所在单位", "工作单位"), "text", True, "Agency", example="县财政局"),
             Column("name", _NAME, "text", True, "Name", example="李四"),
             Column("id_number", _ID, "id_number", True, "ID number", example="110105197003070033"),
-            Column("staffing_type", ("编制类型", "编制性质", "人员类别"), "enum", True, "编制类型", values=STAFFING_TYPES, example="行政"),
-            Column("post", ("职务", "岗位", "职务(岗位)"), "text", False, "Post", example="科员"),
+            # 人员类别 is known by its role (etl/vocabulary.py), below 编制类型: a roll with both
+            # (ruoyi-sysuser-tongjiju-ganbu) has 编制类型 as the 编制类型.
+            Column("staffing_type", ("编制类型", "编制性质"), "enum", True, "编制类型", values=STAFFING_TYPES,
+                   accepted=vocabulary.STAFFING_TYPES.accepted, example="行政"),
+            Column("post", ("职务", "岗位", "职务(岗位)", "现任职务", "现职务"), "text", False, "Post", example="科员"),
             Column("hired_on", ("入编时间", "参加工作时间", "入职日期", "进入单位时间"), "date", False, "Hired on", example="1995-08-01"),
-            Column("status", ("人员状态", "状态", "在职状态"), "enum", False, "Status", values=STAFF_STATUS, example="在职"),
+            Column("status", ("人员状态", "状态", "在职状态"), "enum", False, "Status", values=STAFF_STATUS,
+                   accepted=vocabulary.STAFF_STATUS.accepted, example="在职"),
         ),
     )
 )

@@ -1,4 +1,4 @@
-"""The one way to the DuckDB store: open, migrate, audit.
+"""The one way to the DuckDB store: open and migrate (the audit log is written by etl.audit).
 
 The schema lives in ``etl/sql/NNN_*.sql``; each file is one version, applied
 in order inside a transaction and recorded in ``schema_version``.  Only one
@@ -8,12 +8,13 @@ process may hold the file read-write (DESIGN.md §7), so a second writer gets
 
 from __future__ import annotations
 
-import json
 import os
 from importlib import resources
 from pathlib import Path
 
 import duckdb
+
+from etl.attempts import recover
 
 DEFAULT_DB = Path("data") / "fundquery.duckdb"
 
@@ -97,8 +98,6 @@ def connect(
     if not read_only:
         try:
             migrate(con)
-            from etl.attempts import recover
-
             recover(con)
         except duckdb.Error as exc:
             con.close()
@@ -144,13 +143,3 @@ def migrate(con: duckdb.DuckDBPyConnection, files: list[tuple[int, str, str]] | 
             con.execute("ROLLBACK")
             raise
     return schema_version(con)
-
-
-def audit(
-    con: duckdb.DuckDBPyConnection, actor: str, action: str, target: str | None = None, **detail
-) -> None:
-    """Append one line to the audit log (never updated, never deleted)."""
-    con.execute(
-        "INSERT INTO audit_log (actor, action, target, detail) VALUES (?, ?, ?, ?)",
-        [actor, action, target, json.dumps(detail, ensure_ascii=False, default=str)],
-    )

@@ -19,8 +19,14 @@ import pyarrow.compute as pc
 # formula by Excel, WPS and LibreOffice (tab and carriage return too).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SPACES = re.compile(r"\s+")
-# A unit written after a header: 金额(元), 面积(亩), 标准(元/亩), 人数(人).
-_UNIT = re.compile(r"\((元|万元|亩|人|户|人次|个|元/亩|元/人|元/人/月|元/月|元/年|元/人·月|元/户)\)$")
+# A unit written after a header: 金额(元), 面积(亩), 标准(元/亩), 人数(人), 金额(单位:万元).
+_UNIT = re.compile(
+    r"\((单位[:]?)?(元|万元|亩|人|户|人次|个|头|月|元/亩|元/人|元/人/月|元/月|元/年|元/人·月|元/户|元/头)\)$"
+)
+# Every kind of bracket a clerk types is one kind here: 【户主】, 〔元〕, [亩], {人}.
+_BRACKETS = str.maketrans("【〔[{〈《「『﹝】〕]}〉》」』﹞", "((((((((()))))))))")
+# A star (or a note mark) says "required"; it is not part of the header.
+_MARKS = re.compile(r"[*★☆※]|\(必填\)|\(选填\)")
 
 
 def norm(value: str | None) -> str | None:
@@ -56,9 +62,18 @@ def _norm_plain(arr: pa.Array) -> pa.Array:
 
 
 def header_key(text: str | None) -> str:
-    """The form headers are compared in: normalised, no spaces or stars, no unit."""
-    text = (norm(text) or "").replace(" ", "").replace("*", "").lower()
+    """The form headers are compared in: normalised (NFKC), no spaces or line breaks, one kind of
+    bracket, no star or 必填 mark, no unit in brackets at the end, lower case."""
+    text = (norm(text) or "").replace(" ", "").translate(_BRACKETS).lower()
+    text = _MARKS.sub("", text)
     return _UNIT.sub("", text)
+
+
+def header_unit(text: str | None) -> str | None:
+    """The unit a header names in brackets at its end: 预算金额（万元） -> 万元."""
+    text = (norm(text) or "").replace(" ", "").translate(_BRACKETS)
+    found = _UNIT.search(_MARKS.sub("", text))
+    return found.group(2) if found else None
 
 
 def column_text(values: tuple | list) -> pa.Array:
@@ -125,3 +140,12 @@ def neutralise(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+# A long run of digits (an ID number, a card number) in a header or a note: never shown in full.
+_LONG_DIGITS = re.compile(r"\d{6}(\d{5,})(\d{3}[\dXx])")
+
+
+def mask_digits(text: str) -> str:
+    """``text`` with every run of 15 or more digits (an ID or card number) masked: 422822********9856."""
+    return _LONG_DIGITS.sub(lambda m: m.group(0)[:6] + "*" * (len(m.group(0)) - 10) + m.group(0)[-4:], text)

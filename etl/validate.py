@@ -14,10 +14,12 @@ import duckdb
 import pyarrow as pa
 
 from etl.clean import build_incoming
+from etl.filevalues import FILE_LEVEL, mask_digits
 from etl.idnum import Hasher, mask, region_known
 from etl.read import Extract
 from etl.rules import CATALOGUE, Rule
 
+WAN_YUAN = 10_000  # yuan in one 万元
 MAX_PER_RULE = 500  # findings listed per rule and column; the count is always complete
 
 
@@ -45,6 +47,10 @@ class Report:
     skipped: dict[str, list[int]]
     findings: list[Finding] = field(default_factory=list)
     counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (rule, column) -> total
+    mapping: dict[str, str] = field(default_factory=dict)  # the clerk's mapping as applied: header -> column or ""
+    fingerprint: str = ""  # of the header layout, to remember a mapping for the next file of the same form
+    detection: dict = field(default_factory=dict)  # auto detection: score, runner-up, margin
+    values: dict[str, dict] = field(default_factory=dict)  # file-level values used: column -> value, source, line
 
     @property
     def errors(self) -> list[Finding]:
@@ -59,24 +65,32 @@ class Report:
         return sum(n for (rule, _), n in self.counts.items() if rules.get(rule) == severity)
 
 
-def _finding(rule: Rule, row, header: str, value, detail, is_id: bool) -> Finding:
+def _finding(rule: Rule, row, header: str, value, detail, is_id: bool, accepted: str = "") -> Finding:
     shown = mask(value) if is_id and value and rule.label != "id_scientific" else value
-    fields = {"header": header, "value": shown if shown is not None else "", "detail": detail or ""}
+    fields = {"header": header, "value": shown if shown is not None else "", "detail": detail or "", "accepted": accepted}
     return Finding(
-        row=row, column=header, value=shown, expected=rule.expected_zh, rule=rule.label, severity=rule.severity,
-        message=rule.message_zh.format(**fields), message_en=rule.message_en.format(**fields), expected_en=rule.expected_en,
+        row=row, column=header, value=shown, expected=rule.expected_zh.format(**fields), rule=rule.label,
+        severity=rule.severity, message=rule.message_zh.format(**fields), message_en=rule.message_en.format(**fields),
+        expected_en=rule.expected_en.format(**fields),
     )
 
 
 def _structural(extract: Extract, report: Report) -> None:
+    """Findings about the header itself: missing, ambiguous and unused columns, a mapping that did not apply."""
     m = extract.match
     header_row = m.header_rows[0] + 1
+    unused = [m.labels[p] or "" for p in m.unused]
+    found = "、".join(label for label in m.labels if label) or "（无）"
+    not_taken = "、".join(unused)
     for col in m.missing:
         aliases = "、".join(col.aliases)
+        hint = f"；未识别的列：{not_taken}，可指定其中一列为“{col.label_zh}”" if not_taken else f"；表头中有：{found}"
+        hint_en = (f"; columns not recognised: {', '.join(unused)} (one may be mapped to it)" if unused
+                   else f"; the header has: {found}")
         report.findings.append(Finding(
             header_row, col.label_zh, None, f"表头为以下之一：{aliases}", "column_missing", "error",
-            f"缺少必填列“{col.label_zh}”（可写作：{aliases}）",
-            f"required column “{col.label_zh}” ({col.label_en}) is missing; accepted headers: {', '.join(col.aliases)}",
+            f"缺少必填列“{col.label_zh}”（可写作：{aliases}）{hint}",
+            f"required column “{col.label_zh}” ({col.label_en}) is missing; accepted headers: {', '.join(col.aliases)}{hint_en}",
             f"a header among: {', '.join(col.aliases)}",
         ))
         report.counts[("column_missing", col.name)] = 1
@@ -88,16 +102,89 @@ def _structural(extract: Extract, report: Report) -> None:
             "at least one data row under the header",
         ))
         report.counts[("no_rows", "")] = 1
-    for name, pos in m.ambiguous:
-        used = m.label(name)
-        ignored = m.labels[pos] or ""
+    for name, positions in m.ambiguous:
+        col = m.spec.column(name)
+        tied = "、".join(f"“{m.labels[p]}”" for p in positions)
         report.findings.append(Finding(
-            header_row, ignored, ignored, f"只有一列“{used}”", "column_ambiguous", "warning",
-            f"列“{ignored}”与列“{used}”含义相同，已使用“{used}”，忽略“{ignored}”",
-            f"column “{ignored}” means the same as “{used}”; “{used}” was used and “{ignored}” ignored",
-            f"one column “{used}”",
+            header_row, col.label_zh, None, f"只有一列是“{col.label_zh}”", "column_ambiguous", "error",
+            f"无法确定哪一列是“{col.label_zh}”：{tied} 都符合；请指定其中一列，其余标为“不需要”",
+            f"cannot tell which column is “{col.label_zh}” ({col.label_en}): {tied} all fit; map one of them"
+            " and mark the others as not needed",
+            f"one column for “{col.label_zh}”",
         ))
         report.counts[("column_ambiguous", name)] = 1
+    if unused or m.dropped:
+        names = "、".join(unused + [m.labels[p] or "" for p in m.dropped])
+        report.findings.append(Finding(
+            header_row, names, None, "每一列都对应一个数据项，或标为“不需要”", "column_unused", "warning",
+            f"未导入的列：{names}", f"columns not loaded: {names}",
+            "every column mapped to a field, or marked not needed",
+        ))
+        report.counts[("column_unused", "")] = len(unused) + len(m.dropped)
+    _file_values(m, header_row, report)
+    columns = {c.name for c in m.spec.columns}
+    for label, target in m.mapping_unknown.items():
+        if target and target not in columns:
+            known = "、".join(f"{c.name}（{c.label_zh}）" for c in m.spec.columns)
+            report.findings.append(Finding(
+                header_row, label, target, f"“{m.spec.title_zh}”的列之一", "mapping_invalid", "error",
+                f"指定的对应关系“{label}”→“{target}”无效：“{m.spec.title_zh}”没有“{target}”这一列；可选：{known}",
+                f"the mapping “{label}” → “{target}” is not valid: {m.spec.title_en} has no column {target}",
+                f"a column of {m.spec.title_en}",
+            ))
+            report.counts[("mapping_invalid", label)] = 1
+            continue
+        report.findings.append(Finding(
+            header_row, label, target, "文件中的表头", "mapping_unused", "warning",
+            f"指定的对应关系“{label}”→“{target or '不需要'}”没有用上：文件的表头中没有“{label}”",
+            f"the mapping “{label}” → “{target or 'not needed'}” was not used: the header has no “{label}”",
+            "a header of the file",
+        ))
+        report.counts[("mapping_unused", label)] = 1
+
+
+def _file_values(m, header_row: int, report: Report) -> None:
+    """Findings about file-level values (etl.filevalues): taken from the title, unused, or not allowed."""
+    for name, fv in m.values.items():
+        report.values[name] = fv.as_dict()
+        if fv.source != "title":
+            continue
+        col = m.spec.column(name)
+        report.findings.append(Finding(
+            header_row, col.label_zh, fv.value, f"文件中的“{col.label_zh}”列，或上传时选定的值", "value_inferred", "warning",
+            f"文件中没有“{col.label_zh}”列：{col.label_zh}取自标题“{fv.line}”，为“{fv.value}”，用于每一行；如不对，请在上传时选定",
+            f"the file has no column “{col.label_zh}” ({col.label_en}): taken from the title “{fv.line}” as"
+            f" “{fv.value}” for every row; choose it at upload if that is wrong",
+            f"a column “{col.label_zh}”, or a value chosen at upload",
+        ))
+        report.counts[("value_inferred", name)] = 1
+    for name, value in m.values_unused.items():
+        col = m.spec.column(name)
+        report.findings.append(Finding(
+            header_row, m.label(name), value, "文件中没有的列", "value_unused", "warning",
+            f"选定的“{col.label_zh}”为“{value}”没有用上：文件中有“{m.label(name)}”列，按文件中的值导入",
+            f"the value “{value}” chosen for “{col.label_zh}” was not used: the file has the column"
+            f" “{m.label(name)}”, whose cells were loaded",
+            "a column the file lacks",
+        ))
+        report.counts[("value_unused", name)] = 1
+    for name, value in m.values_invalid.items():
+        value = mask_digits(value)
+        allowed = "、".join(f"{c.name}（{c.label_zh}）" for c in m.spec.columns if c.name in FILE_LEVEL)
+        report.findings.append(Finding(
+            header_row, name, value, "整个文件共用一个值的列", "value_invalid", "error",
+            f"不能为“{name}”指定一个全文件共用的值“{value}”；可指定的列：{allowed}",
+            f"“{name}” cannot take one value for the whole file; columns that can: {allowed}",
+            "a column that one value fills for the whole file",
+        ))
+        report.counts[("value_invalid", name)] = 1
+
+
+def _wan_columns(extract: Extract) -> dict[str, int]:
+    """Amount columns whose header says 万元, and the factor that makes them yuan."""
+    spec = extract.match.spec
+    return {name: WAN_YUAN for name, unit in extract.match.units.items()
+            if unit == "万元" and spec.column(name).type == "amount"}
 
 
 def _unknown_regions(con: duckdb.DuckDBPyConnection) -> None:
@@ -115,16 +202,29 @@ def _unknown_regions(con: duckdb.DuckDBPyConnection) -> None:
 def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -> Report:
     """Build ``incoming`` on ``con`` and run every rule; the store is not changed."""
     spec = extract.match.spec
-    report = Report(spec.kind, extract.table.num_rows, extract.rows_read, extract.skipped)
+    m = extract.match
+    report = Report(spec.kind, extract.table.num_rows, extract.rows_read, extract.skipped,
+                    mapping=dict(m.mapped), fingerprint=m.fingerprint, detection=m.confidence)
     _structural(extract, report)
     if report.errors:
         return report
-    build_incoming(con, spec, extract.table, hasher)
+    times = _wan_columns(extract)
+    for name in times:
+        header = m.label(name)
+        report.findings.append(Finding(
+            m.header_rows[0] + 1, header, None, "以元为单位的金额", "amount_in_wan", "warning",
+            f"“{header}”以万元填写，已按 1 万元 = 10000 元换算成元导入",
+            f"“{header}” is in 万元 (10,000 yuan): loaded converted to yuan", "amounts in yuan",
+        ))
+        report.counts[("amount_in_wan", name)] = 1
+    build_incoming(con, spec, extract.table, hasher, times)
     if any(c.type == "id_number" for c in spec.columns):
         _unknown_regions(con)
     id_columns = {c.name for c in spec.columns if c.type == "id_number"}
     for rule in CATALOGUE:
         for column, sql in rule.queries(spec):
+            if rule.label == "amount_rounded" and column in times:  # 1.2345 万元 is exact to the fen
+                continue
             rows = con.execute(
                 f"SELECT count(*) OVER () AS total, _row, value, detail FROM ({sql}) AS f(_row, value, detail) "  # noqa: S608
                 f"ORDER BY _row LIMIT {MAX_PER_RULE}"
@@ -133,7 +233,8 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
                 continue
             report.counts[(rule.label, column)] = rows[0][0]
             header = extract.match.label(column)
+            accepted = "、".join(spec.column(column).accepted_words) if spec.column(column).type == "enum" else ""
             for _total, row, value, detail in rows:
-                report.findings.append(_finding(rule, row, header, value, detail, column in id_columns))
+                report.findings.append(_finding(rule, row, header, value, detail, column in id_columns, accepted))
     report.findings.sort(key=lambda f: (f.severity != "error", f.row or 0))
     return report

@@ -1,4 +1,4 @@
-"""fundquery — 财政资金公开查询系统: the Flask application."""
+"""fundquery — 财政资金公开查询系统: the Flask application, built by ``create_app``."""
 
 from __future__ import annotations
 
@@ -10,21 +10,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app; outside tests, raise ConfigError when no secret key is set."""
-    from fundquery import config, db, i18n, security, views
+    """Build the app (fundquery.web.app); outside tests, raise ConfigError when no secret key is set."""
+    # The web app is imported when an app is built, not with the package: every `fundquery`
+    # command, the lake runner and etl's callers import this package, and the views' imports
+    # (plotly, pypinyin, every blueprint) would add ~80 MB and seconds to each of them.
+    from fundquery.web.app import create_app as build_app
 
-    app = Flask(
-        __name__,
-        template_folder=str(REPO_ROOT / "templates"),
-        instance_path=config.instance_path_from_env(),
-        instance_relative_config=True,
-    )
-    config.load_config(app, test_config)
-    app.json.ensure_ascii = False
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True
-    db.init_app(app)
-    i18n.init_app(app)
-    security.init_app(app)
-    views.init_app(app)
-    return app
+    return build_app(test_config)

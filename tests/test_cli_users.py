@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from etl.store import connect
-from fundquery import accounts
+from fundquery.accounts import accounts
 from fundquery.cli import cli
 
 

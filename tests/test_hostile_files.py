@@ -30,7 +30,7 @@ from etl.specs import SPECS
 from etl.store import connect
 from fundquery import create_app
 from fundquery.cli import cli
-from fundquery.db import EXTENSION, get_db
+from fundquery.web.db import EXTENSION, get_db
 from tests.conftest import snapshot
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, pay_row, write_xlsx
 from tests.web.accounts import add_user, csrf_token, sign_in

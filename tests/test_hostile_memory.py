@@ -51,8 +51,9 @@ print(json.dumps({{"exit": code, "peak_mb": resource.getrusage(resource.RUSAGE_S
 WEB_RUN = """
 import io, json, re, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
-from fundquery import accounts, create_app
-from fundquery.db import get_db
+from fundquery.accounts import accounts
+from fundquery import create_app
+from fundquery.web.db import get_db
 app = create_app({{"TESTING": True, "SECRET_KEY": "t", "DATABASE": sys.argv[2], "ID_KEY": "ab" * 32,
                    "WTF_CSRF_ENABLED": False}})
 with app.app_context():

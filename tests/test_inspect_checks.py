@@ -9,8 +9,8 @@ import pytest
 
 from fundquery.inspect import CATALOGUE, CHECKS, Filters, Params, count, run
 from fundquery.inspect.catalogue import SEVERITIES, finding_key
-from fundquery.inspect.delays import bucket_labels, distribution, percent
-from fundquery.masking import mask_name
+from fundquery.inspect.checks.delays import bucket_labels, distribution, percent
+from fundquery.resident.masking import mask_name
 from tests import inspect_county as county
 
 PARAMS = Params(as_of=county.AS_OF)

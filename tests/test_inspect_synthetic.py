@@ -18,7 +18,7 @@ from etl.idnum import Hasher
 from etl.load import load_file
 from etl.store import connect
 from fundquery.inspect import CHECKS, Filters, Params, run
-from fundquery.inspect.delays import distribution
+from fundquery.inspect.checks.delays import distribution
 from fundquery.synthetic import generate
 
 KEY = b"synthetic-county-key-0123456789ab"

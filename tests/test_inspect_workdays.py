@@ -8,7 +8,7 @@ import chinese_calendar
 import pytest
 
 from etl.store import migrations
-from fundquery.inspect import workdays
+from fundquery.calendar import workdays
 
 D = dt.date
 

@@ -34,7 +34,7 @@ from etl.idnum import Hasher
 from etl.load import load_file, sha256_file
 from etl.store import connect
 from fundquery.inspect import CATALOGUE, Params, run
-from fundquery.inspect.delays import distribution
+from fundquery.inspect.checks.delays import distribution
 from fundquery.lake.duck import open_lake
 from fundquery.lake.export import ExportError, export_lake
 from fundquery.lake.translate import Untranslatable, to_spark

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fundquery.masking import mask_name, neutralise
+from fundquery.resident.masking import mask_name, neutralise
 
 NAMES = [
     ("张三", "张*"),

@@ -173,7 +173,7 @@ def test_read_only_file_system_refuses_the_load_in_one_sentence(tmp_path, tmpfs)
 
 def test_web_page_on_a_read_only_store_says_so(tmp_path, tmpfs):
     from fundquery import create_app
-    from fundquery.db import EXTENSION
+    from fundquery.web.db import EXTENSION
 
     fs = tmpfs("ro-web", "64m")
     db = fs.path / "fundquery.duckdb"
@@ -222,9 +222,9 @@ def test_server_reopens_a_database_invalidated_by_a_full_disk(tmp_path, tmpfs):
     """DuckDB invalidates the database when a checkpoint fails; the app reopens it instead of failing forever."""
     import duckdb
 
-    from etl.store import audit
+    from etl.audit import audit
     from fundquery import create_app
-    from fundquery.db import EXTENSION, get_db
+    from fundquery.web.db import EXTENSION, get_db
 
     fs = tmpfs("fatal", "16m")
     db = fs.path / "fundquery.duckdb"

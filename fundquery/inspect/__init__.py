@@ -7,8 +7,8 @@ rows.  ``CATALOGUE`` lists them in the order the report page shows them.
 
 from __future__ import annotations
 
-from fundquery.inspect import delays, money, payments, publication, replies, staffing
 from fundquery.inspect.catalogue import Check, Filters, Params, Result, count, run
+from fundquery.inspect.checks import delays, money, payments, publication, replies, staffing
 
 CATALOGUE: tuple[Check, ...] = (
     *delays.CHECKS,

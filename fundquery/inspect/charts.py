@@ -10,7 +10,7 @@ from typing import Any
 import plotly.graph_objects as go
 from markupsafe import Markup
 
-from fundquery.charts import FONT, checked_layout, figure_json
+from fundquery.web.charts import FONT, checked_layout, figure_json
 
 BUCKET_COLOURS = ("#2e7d32", "#f9a825", "#b3261e", "#6a1b9a", "#37474f")
 

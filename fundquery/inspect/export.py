@@ -19,7 +19,7 @@ from typing import Any
 import xlsxwriter
 
 from fundquery.inspect.catalogue import SEVERITY_ZH, Check, Result
-from fundquery.masking import mask_name, neutralise
+from fundquery.resident.masking import mask_name, neutralise
 
 __all__ = ["jsonable", "neutralise", "result_json", "shown_row", "write_csv", "write_xlsx"]
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import duckdb
 
-from etl.store import audit
+from etl.audit import audit
 from fundquery.inspect.export import jsonable
-from fundquery.masking import mask_name
+from fundquery.resident.masking import mask_name
 
 STATUSES = ("open", "in_progress", "resolved", "dismissed")
 STATUS_ZH = {"open": "待处理", "in_progress": "处理中", "resolved": "已整改", "dismissed": "已排除"}

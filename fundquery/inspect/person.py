@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from fundquery.masking import mask_name
+from fundquery.resident.masking import mask_name
 
 
 def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -42,7 +42,7 @@ TABLES: tuple[LakeTable, ...] = (
     LakeTable("messages", "live_messages", "CAST(year(received_at) AS INTEGER)"),
 )
 
-# The working-day calendar (fundquery.inspect.workdays): national, one copy in the lake.
+# The working-day calendar (fundquery.calendar.workdays): national, one copy in the lake.
 CALENDAR_TABLES = ("holiday_years", "holiday_days")
 CALENDAR_COLUMNS = {
     "holiday_years": (("year", "INTEGER"), ("source", "VARCHAR")),

@@ -1,4 +1,4 @@
-"""Deadlines in working days, on the store's holiday table (fundquery.inspect.workdays).
+"""Deadlines in working days, on the store's holiday table (fundquery.calendar.workdays).
 
 chinesecalendar knows 2004–2026; a later year not yet loaded by an
 administrator counts Monday–Friday and the deadline is marked provisional.
@@ -10,7 +10,7 @@ import datetime as dt
 
 import duckdb
 
-from fundquery.inspect.workdays import WORKDAY_INDEX
+from fundquery.calendar.workdays import WORKDAY_INDEX
 
 
 def add_working_days(con: duckdb.DuckDBPyConnection, start: dt.date, days: int) -> tuple[dt.date, bool]:

@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from etl.store import audit
+from etl.audit import audit
 from fundquery.messages import CONTACT_REQUIRED, DEFAULT_WORKING_DAYS, TYPES, MessageError
 from fundquery.messages.deadlines import add_working_days
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from etl.store import audit
+from etl.audit import audit
 from fundquery.inspect import flags
 from fundquery.messages import CATEGORIES, STATUS_ZH, MessageError
 from fundquery.messages.deadlines import add_working_days

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from fundquery.db import query
+from fundquery.web.db import query
 
 PAGE_ROWS = 100
 EXPORT_ROWS = 200_000

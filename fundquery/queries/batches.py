@@ -11,9 +11,10 @@ from typing import Any
 
 import duckdb
 
+from etl.attempts import recent
+from etl.audit import audit
 from etl.specs import SPECS
-from etl.store import audit
-from fundquery.db import query
+from fundquery.web.db import get_db, query
 
 BATCH_COLUMNS = """
 b.batch_id, b.kind, b.file_name, b.status, b.row_count, b.uploaded_by, b.uploaded_at, b.office,
@@ -39,9 +40,6 @@ def office_batches(username: str, office: str | None) -> list[dict[str, Any]]:
 
 def office_attempts(username: str, office: str | None) -> list[dict[str, Any]]:
     """Loads of the user's office (or their own) that stored nothing: interrupted or failed (issue 8)."""
-    from etl.attempts import recent
-    from fundquery.db import get_db
-
     return recent(get_db(), username=username, office=office)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fundquery.db import query
+from fundquery.web.db import query
 
 # 三公经费: the three items every department must publish (《中华人民共和国政府信息
 # 公开条例》 practice and the Ministry of Finance's budget-disclosure rules).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fundquery.db import query
+from fundquery.web.db import query
 
 
 def loaded_years() -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from fundquery.db import get_db, query
+from fundquery.web.db import get_db, query
 
 STREAM_CHUNK_ROWS = 10_000
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fundquery.db import query
 from fundquery.queries.datasets import DATASETS
+from fundquery.web.db import query
 
 FUNDS = DATASETS["funds"]
 # Facets of the catalogue; each counts the funds and sums their budgets under

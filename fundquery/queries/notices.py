@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fundquery.db import query
 from fundquery.queries.datasets import DATASETS
+from fundquery.web.db import query
 
 NOTICE_ROWS = DATASETS["payments"]
 NOTICE_FILTERS = ("year", "fund_code", "township")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from etl.specs import SPECS
-from fundquery.db import query
+from fundquery.web.db import query
 
 PUBLISHED_BY_KIND = """
 SELECT kind, count(*) AS batch_count, coalesce(sum(row_count), 0) AS row_count,

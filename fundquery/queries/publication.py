@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from etl.specs import SPECS
-from fundquery.db import query
+from fundquery.web.db import query
 
 _PUBLISHED = """
 SELECT b.batch_id, b.kind, b.row_count, b.published_at,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from fundquery.db import query
+from fundquery.web.db import query
 
 COLUMNS = (
     "fund_code, year, period, township, village, village_group, name, id_masked, household_no,"

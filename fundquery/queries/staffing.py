@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fundquery.db import query
+from fundquery.web.db import query
 
 # Actual headcount is counted from the published real-name roll (serving
 # staff), not copied from the agency's own report; both are shown.

@@ -1,10 +1,13 @@
-"""Blueprints by audience, and what every view shares: a dict rendered as a page or as JSON."""
+"""What every view shares: the navigation's sections and a dict rendered as a page or as JSON.
+
+Each module of this package is a blueprint (or adds routes to one); `blueprints.py` registers them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, render_template, request, url_for
+from flask import Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 # Every section the navigation may show, in order; a section appears once its
@@ -40,52 +43,3 @@ def render(template: str, data: dict[str, Any]) -> Response | str:
     if wants_json():
         return jsonify(data)
     return render_template(template, **data)
-
-
-def init_app(app: Flask) -> None:
-    """Register every blueprint and the navigation."""
-    from fundquery import audit_queue, auth, formatting, limiter
-    from fundquery.views import (  # noqa: F401 (routes on public.bp)
-        admin,
-        assets,
-        batches,
-        budgets,
-        errors,
-        funds,
-        message_desk,  # consultations and complaints (issue 6)
-        messages,
-        opendata,
-        public,
-        publication,
-        resident,
-        review,
-        staff,
-        upload,
-    )
-    from fundquery.views import auth as auth_views
-    from fundquery.views import backup as backup_views
-    from fundquery.views import inspect as inspect_views
-
-    auth.init_app(app)
-    limiter.init_app(app)
-    audit_queue.init_app(app)
-    formatting.init_app(app)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(opendata.api)
-    app.register_blueprint(assets.bp)
-    app.register_blueprint(auth_views.bp)
-    app.register_blueprint(staff.bp)
-    app.register_blueprint(upload.bp)
-    app.register_blueprint(batches.bp)
-    app.register_blueprint(review.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(publication.bp)
-    app.register_blueprint(inspect_views.bp)
-    app.register_blueprint(inspect_views.public_bp)
-    app.register_blueprint(message_desk.bp)
-    app.register_blueprint(backup_views.bp)  # issue 8: backups
-    errors.init_app(app)
-
-    @app.context_processor
-    def navigation() -> dict:
-        return {"nav_sections": [s for s in sections() if s["url"]]}

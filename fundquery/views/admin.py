@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 
+import xlsxwriter
 from flask import Blueprint, Response, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,16 +24,16 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
-from etl.store import audit
-from fundquery import accounts
-from fundquery.auth import ROLE_LABELS, current_user, roles_required
-from fundquery.calendar_notice import NoticeError, parse_days
-from fundquery.db import get_db
-from fundquery.inspect import workdays
-from fundquery.masking import neutralise
+from etl.audit import audit
+from fundquery.accounts import accounts
+from fundquery.accounts.auth import ROLE_LABELS, current_user, roles_required
+from fundquery.calendar import workdays
+from fundquery.calendar.notice import NoticeError, parse_days
 from fundquery.queries import audit as audit_queries
 from fundquery.queries import calendar as calendar_queries
+from fundquery.resident.masking import neutralise
 from fundquery.views.staff import render_staff
+from fundquery.web.db import get_db
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 
@@ -159,8 +160,6 @@ def _export(rows: list[dict], fmt: str) -> Response:
         content = buf.getvalue().encode("utf-8-sig")
         mimetype = "text/csv"
     else:
-        import xlsxwriter
-
         out = io.BytesIO()
         book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
         sheet = book.add_worksheet("审计日志")

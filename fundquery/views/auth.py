@@ -23,9 +23,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from etl.store import audit
-from fundquery import accounts
-from fundquery.auth import (
+from etl.audit import audit
+from fundquery.accounts import accounts
+from fundquery.accounts.auth import (
     CLIENT_KEY,
     StaffUser,
     begin_session,
@@ -34,8 +34,8 @@ from fundquery.auth import (
     end_session,
     roles_required,
 )
-from fundquery.db import get_db
-from fundquery.limiter import limiter
+from fundquery.web.db import get_db
+from fundquery.web.limiter import limiter
 
 bp = Blueprint("auth", __name__)
 

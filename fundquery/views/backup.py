@@ -27,13 +27,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from etl.audit import audit
 from etl.backup import BackupError, backup_name, snapshot
 from etl.idnum import MissingKey, load_key
-from etl.store import audit
-from fundquery import staging
-from fundquery.auth import current_user, roles_required
-from fundquery.db import get_db
+from fundquery.accounts.auth import current_user, roles_required
+from fundquery.uploads import staging
 from fundquery.views.staff import render_staff
+from fundquery.web.db import get_db
 
 bp = Blueprint("backup", __name__, url_prefix="/staff/admin/backup")
 

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from etl.load import BatchError, set_status
-from fundquery.auth import current_user, roles_required
-from fundquery.db import get_db
-from fundquery.i18n import current_language
+from fundquery.accounts.auth import current_user, roles_required
 from fundquery.queries import batches as batch_queries
-from fundquery.uploads import kind_title
+from fundquery.uploads.uploads import kind_title
 from fundquery.views.staff import render_staff
+from fundquery.web.db import get_db
+from fundquery.web.i18n import current_language
 
 bp = Blueprint("batches", __name__, url_prefix="/staff/batches")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Response, abort, request, url_for
 from flask_babel import gettext as _
 
-from fundquery import charts, security
 from fundquery.queries import budgets as bq
 from fundquery.queries import staffing as sq
 from fundquery.views.pages import page
 from fundquery.views.public import bp
+from fundquery.web import charts, security
 
 
 @bp.get("/budgets")

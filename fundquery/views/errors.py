@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from etl.store import StoreBusy, StoreUnwritable, write_failure
-from fundquery.db import close_db, note_failure
+from fundquery.web.db import close_db, note_failure
 
 
 def http_error(exc: HTTPException) -> tuple[str, int]:

@@ -6,13 +6,13 @@ import segno
 from flask import Response, abort, current_app, url_for
 from flask_babel import gettext as _
 
-from fundquery import charts, security
 from fundquery.queries import funds as fq
 from fundquery.queries import notices as nq
 from fundquery.queries import publication
 from fundquery.queries.datasets import DATASETS
 from fundquery.views.pages import args_of, page, pager, paging
 from fundquery.views.public import bp
+from fundquery.web import charts, security
 
 
 def _filters(dataset: str) -> dict[str, str]:

@@ -23,10 +23,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from fundquery.auth import current_user, logs_personal_data, roles_required
-from fundquery.charts import FONT, GREY, RED, script_json
-from fundquery.db import get_db
-from fundquery.formatting import jsonable
+from fundquery.accounts.auth import current_user, logs_personal_data, roles_required
 from fundquery.inspect.catalogue import SEVERITIES, SEVERITY_ZH
 from fundquery.messages import (
     CATEGORIES,
@@ -37,9 +34,12 @@ from fundquery.messages import (
     store,
     workflow,
 )
-from fundquery.security import chart_page
 from fundquery.views.messages import status_title
 from fundquery.views.staff import render_staff
+from fundquery.web.charts import FONT, GREY, RED, script_json
+from fundquery.web.db import get_db
+from fundquery.web.formatting import jsonable
+from fundquery.web.security import chart_page
 
 bp = Blueprint("desk", __name__, url_prefix="/staff/messages")
 

@@ -18,9 +18,6 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from fundquery.db import get_db
-from fundquery.i18n import current_language
-from fundquery.limiter import limiter
 from fundquery.messages import (
     CONTACT_REQUIRED,
     DEFAULT_WORKING_DAYS,
@@ -35,6 +32,9 @@ from fundquery.queries.datasets import DATASETS
 from fundquery.views.funds import download_links
 from fundquery.views.pages import args_of, page, pager, paging
 from fundquery.views.public import bp
+from fundquery.web.db import get_db
+from fundquery.web.i18n import current_language
+from fundquery.web.limiter import limiter
 
 DEFAULT_MESSAGE_RATE_LIMIT = "5 per minute;20 per hour"
 DEFAULT_STATUS_RATE_LIMIT = "10 per minute;50 per hour"

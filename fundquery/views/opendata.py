@@ -6,12 +6,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, jsonify, stream_with_context, url_for
 
-from fundquery import exports
-from fundquery.formatting import jsonable
-from fundquery.i18n import current_language
 from fundquery.queries.datasets import DATASETS, Dataset
 from fundquery.views.pages import args_of, page, paging
 from fundquery.views.public import bp
+from fundquery.web import exports
+from fundquery.web.formatting import jsonable
+from fundquery.web.i18n import current_language
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 

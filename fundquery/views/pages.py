@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Response, abort, current_app, jsonify, render_template, request, url_for
 
-from fundquery.formatting import jsonable
 from fundquery.views import wants_json
+from fundquery.web.formatting import jsonable
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 1000

@@ -7,10 +7,10 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify
 
 from etl import store
-from fundquery.db import get_db
-from fundquery.i18n import current_language
 from fundquery.queries import overview
 from fundquery.views import render, sections
+from fundquery.web.db import get_db
+from fundquery.web.i18n import current_language
 
 bp = Blueprint("public", __name__)
 

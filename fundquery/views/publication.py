@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from etl.specs import SPECS
-from fundquery.i18n import current_language
 from fundquery.queries import publication
 from fundquery.views import render
+from fundquery.web.i18n import current_language
 
 bp = Blueprint("publication", __name__)
 

@@ -14,11 +14,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
-from fundquery import resident
-from fundquery.audit_queue import lookup_audit
-from fundquery.limiter import everybody, limiter, lookup_global_limit, lookup_limit
+from fundquery.resident import resident
+from fundquery.resident.audit_queue import lookup_audit
 from fundquery.views.pages import endpoint_url, page
 from fundquery.views.public import bp
+from fundquery.web.limiter import everybody, limiter, lookup_global_limit, lookup_limit
 
 DEFAULT_KIOSK_IDLE_SECONDS = 60
 CHANNELS = {"public.query": ("query", "public/query.html"), "public.kiosk": ("kiosk", "kiosk/kiosk.html")}
@@ -85,7 +85,7 @@ def _lookup() -> Response:
     return _page(form, result, failed=result is None)
 
 
-# Per client address, and all clients together (fundquery/limiter.py).  The global budget counts
+# Per client address, and all clients together (fundquery/web/limiter.py).  The global budget counts
 # only lookups that were answered: one client over its own limit does not use up everybody's.
 _limit = limiter.shared_limit(lookup_limit, scope="resident-lookup", methods=["POST"])
 _global_limit = limiter.shared_limit(lookup_global_limit, scope="resident-lookup-all", key_func=everybody,

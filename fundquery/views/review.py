@@ -12,13 +12,13 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from etl.specs import SPECS
-from fundquery.auth import current_user, roles_required
-from fundquery.db import get_db
-from fundquery.i18n import current_language
+from fundquery.accounts.auth import current_user, roles_required
+from fundquery.calendar.timeliness import RULE_WORKING_DAYS, batch_timeliness
 from fundquery.queries import batches as batch_queries
-from fundquery.timeliness import RULE_WORKING_DAYS, batch_timeliness
-from fundquery.uploads import kind_title
+from fundquery.uploads.uploads import kind_title
 from fundquery.views.staff import render_staff
+from fundquery.web.db import get_db
+from fundquery.web.i18n import current_language
 
 bp = Blueprint("review", __name__, url_prefix="/staff/review")
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
-from fundquery.auth import current_user, roles_required
+from fundquery.accounts.auth import current_user, roles_required
 from fundquery.views import render, wants_json
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")

@@ -23,18 +23,19 @@ from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from etl.annotate import annotate
+from etl.audit import audit
 from etl.load import BatchError
 from etl.preview import dry_run
 from etl.read import UnreadableFile
 from etl.specs import SPECS
-from etl.store import StoreUnwritable, audit
+from etl.store import StoreUnwritable
 from etl.templates import template_file_name, template_xlsx
-from fundquery import staging, uploads
-from fundquery.auth import current_user, roles_required
-from fundquery.db import get_db, note_failure
-from fundquery.i18n import current_language
+from fundquery.accounts.auth import current_user, roles_required
 from fundquery.queries import batches as batch_queries
+from fundquery.uploads import staging, uploads
 from fundquery.views.staff import render_staff
+from fundquery.web.db import get_db, note_failure
+from fundquery.web.i18n import current_language
 
 bp = Blueprint("upload", __name__, url_prefix="/staff")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from fundquery import accounts
-from fundquery.db import get_db
+from fundquery.accounts import accounts
+from fundquery.web.db import get_db
 
 PASSWORD = "correct horse battery"
 

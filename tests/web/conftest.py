@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from fundquery import REPO_ROOT, create_app
-from fundquery.config import ensure_instance
-from fundquery.db import EXTENSION
+from fundquery.web.config import ensure_instance
+from fundquery.web.db import EXTENSION
 
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 SERVER_START_SECONDS = 30
@@ -80,7 +80,7 @@ def running_server(db_path: Path, instance_path: Path) -> Iterator[LiveServer]:
     ensure_instance(instance_path)
     port = free_port()
     code = (
-        "from fundquery import create_app; from fundquery.server import serve; "
+        "from fundquery import create_app; from fundquery.web.server import serve; "
         f"serve(create_app(), '127.0.0.1', {port})"
     )
     env = {**os.environ, "FUNDQUERY_DB": str(db_path), "FUNDQUERY_INSTANCE": str(instance_path)}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fundquery.db import get_db
+from fundquery.web.db import get_db
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, make_id, pay_row, write_xlsx
 from tests.web.accounts import add_user, csrf_token, sign_in
 

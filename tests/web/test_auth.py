@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from etl.store import audit
-from fundquery import accounts
-from fundquery.auth import logs_personal_data, roles_required
-from fundquery.db import get_db
+from etl.audit import audit
+from fundquery.accounts import accounts
+from fundquery.accounts.auth import logs_personal_data, roles_required
+from fundquery.web.db import get_db
 from tests.web.accounts import PASSWORD, add_user, csrf_token, sign_in
 
 
@@ -162,7 +162,7 @@ def test_no_code_updates_or_deletes_audit_rows():
         if p.suffix in (".py", ".sql") and pattern.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
-    assert audit  # the one writer is etl.store.audit, an INSERT
+    assert audit  # the one writer is etl.audit.audit, an INSERT
 
 
 def test_pages_with_personal_data_are_audit_logged(app, client):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fundquery.security import CHART_CONTENT_SECURITY_POLICY
+from fundquery.web.security import CHART_CONTENT_SECURITY_POLICY
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -16,7 +16,7 @@ import pytest
 from etl.idnum import Hasher, load_key
 from etl.load import load_file
 from etl.store import connect
-from fundquery import accounts
+from fundquery.accounts import accounts
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, make_id, pay_row, write_xlsx
 from tests.web.conftest import running_server
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS

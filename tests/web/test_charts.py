@@ -1,7 +1,7 @@
 """Chart JSON: the fast path (traces + a layout checked once) is the figure plotly's own API builds.
 
 Each expected figure is built here the slow, fully checked way (go.Figure, update_layout, update_axes),
-independently of fundquery.charts, and compared whole with what the page embeds.
+independently of fundquery.web.charts, and compared whole with what the page embeds.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
-from fundquery import charts
 from fundquery.inspect import charts as inspect_charts
+from fundquery.web import charts
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 PAGE = dict(font={"family": FONT, "size": 14},

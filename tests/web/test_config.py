@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from fundquery import create_app
-from fundquery.config import ConfigError, ensure_instance
+from fundquery.web.config import ConfigError, ensure_instance
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from fundquery.db import EXTENSION, get_db, query
+from fundquery.web.db import EXTENSION, get_db, query
 
 
 def test_query_returns_dicts_with_parameters(app):

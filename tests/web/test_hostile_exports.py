@@ -23,10 +23,10 @@ from werkzeug.http import parse_options_header
 from etl.load import set_status
 from etl.specs import SPECS
 from etl.text import FORMULA_STARTS
-from fundquery.db import get_db
 from fundquery.inspect import CATALOGUE
 from fundquery.queries.datasets import DATASETS
-from fundquery.staging import clean_file_name
+from fundquery.uploads.staging import clean_file_name
+from fundquery.web.db import get_db
 from tests.sheets import PAY_HEADER, pay_row
 from tests.web.accounts import add_user, csrf_token, sign_in
 from tests.web.staffing import (  # noqa: F401 (fixtures)

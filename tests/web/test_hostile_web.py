@@ -13,8 +13,9 @@ import re
 
 import pytest
 
-from fundquery import REPO_ROOT, accounts, create_app
-from fundquery.db import EXTENSION, get_db
+from fundquery import REPO_ROOT, create_app
+from fundquery.accounts import accounts
+from fundquery.web.db import EXTENSION, get_db
 from tests.web.accounts import add_user, csrf_token, sign_in
 
 SAMPLE_ARGS = {"integer": 1, "default": "x", "string": "x", "path": "x", "any": "csv"}
@@ -252,7 +253,7 @@ def test_every_kind_of_response_has_the_protective_headers(open_app):
 
 def test_no_staff_path_is_listed_as_public(app):
     """A staff page put in PUBLIC_ENDPOINTS by mistake would be open to anyone: the table and the paths agree."""
-    from fundquery import access
+    from fundquery.accounts import access
 
     for rule in app.url_map.iter_rules():
         if rule.rule == "/staff" or rule.rule.startswith("/staff/"):

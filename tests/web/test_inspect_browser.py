@@ -13,7 +13,7 @@ import pytest
 from etl.idnum import Hasher, load_key
 from etl.load import load_file
 from etl.store import connect
-from fundquery import accounts
+from fundquery.accounts import accounts
 from fundquery.synthetic import generate
 from tests.web.conftest import running_server
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS

@@ -11,8 +11,8 @@ from python_calamine import CalamineWorkbook
 
 from etl.idnum import Hasher
 from etl.load import load_file
-from fundquery.db import get_db
-from fundquery.security import CHART_CONTENT_SECURITY_POLICY
+from fundquery.web.db import get_db
+from fundquery.web.security import CHART_CONTENT_SECURITY_POLICY
 from tests import inspect_county as county
 from tests.web.accounts import add_user, csrf_token, sign_in
 

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from fundquery import create_app
 from fundquery.cli import cli
-from fundquery.db import EXTENSION
 from fundquery.inspect import CATALOGUE, CHECKS, Filters, Params, run
 from fundquery.messages import store as message_store
 from fundquery.messages import workflow
+from fundquery.web.db import EXTENSION
 from tests import inspect_county as county
 from tests.web.accounts import add_user, sign_in
 

@@ -8,9 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from fundquery.db import get_db
 from fundquery.messages import store as message_store
 from fundquery.messages import workflow
+from fundquery.web.db import get_db
 from tests.web.accounts import add_user, sign_in
 
 T = dt.datetime

@@ -6,7 +6,7 @@ import pytest
 
 from etl.specs import KINDS
 from etl.store import SCHEMA_VERSION
-from fundquery.db import get_db
+from fundquery.web.db import get_db
 
 TITLE_ZH = "财政资金公开查询系统"
 TITLE_EN = "Public Finance Transparency and Query System"

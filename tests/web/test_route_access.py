@@ -1,4 +1,4 @@
-"""Every route is in the access table (fundquery/access.py), and every staff route keeps it.
+"""Every route is in the access table (fundquery/accounts/access.py), and every staff route keeps it.
 
 A new route without a line in PUBLIC_ENDPOINTS or ROLE_ENDPOINTS fails here.
 Each staff endpoint is then called anonymously (login redirect, or 401 for
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from fundquery import access, create_app
-from fundquery.accounts import ROLES
-from fundquery.db import EXTENSION
+from fundquery import create_app
+from fundquery.accounts import access
+from fundquery.accounts.accounts import ROLES
+from fundquery.web.db import EXTENSION
 from tests.web.accounts import add_user, sign_in
 
 SAMPLE_ARGS = {"integer": 999999, "default": "x", "string": "x", "path": "x", "any": "x", "uuid": "0" * 32}
@@ -45,7 +46,7 @@ def _calls(rule):
 def test_every_endpoint_has_an_access_rule(open_app):
     missing = sorted({r.endpoint for r in _rules(open_app)}
                      - access.PUBLIC_ENDPOINTS - set(access.ROLE_ENDPOINTS))
-    assert missing == [], "add these endpoints to fundquery/access.py"
+    assert missing == [], "add these endpoints to fundquery/accounts/access.py"
 
 
 def test_the_table_names_only_real_endpoints_and_roles(open_app):

@@ -8,7 +8,7 @@ import re
 import pytest
 from flask_wtf.csrf import generate_csrf
 
-from fundquery.security import CHART_CONTENT_SECURITY_POLICY, chart_page
+from fundquery.web.security import CHART_CONTENT_SECURITY_POLICY, chart_page
 
 
 @pytest.mark.parametrize("path", ["/", "/healthz", "/no-such-page"], ids=["home", "health", "404"])

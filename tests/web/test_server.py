@@ -7,7 +7,7 @@ import time
 import urllib.request
 
 from etl.store import SCHEMA_VERSION
-from fundquery.server import gunicorn_options
+from fundquery.web.server import gunicorn_options
 
 
 def test_gunicorn_runs_one_threaded_worker_without_preload():

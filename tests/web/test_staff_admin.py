@@ -8,8 +8,8 @@ import io
 import openpyxl
 import pytest
 
-from fundquery import accounts
-from fundquery.db import get_db
+from fundquery.accounts import accounts
+from fundquery.web.db import get_db
 from tests.web.accounts import add_user, csrf_token, sign_in
 
 

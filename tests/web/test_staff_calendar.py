@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from fundquery.calendar_notice import NoticeError, parse_days
-from fundquery.db import get_db
-from fundquery.inspect.workdays import is_workday
+from fundquery.calendar.notice import NoticeError, parse_days
+from fundquery.calendar.workdays import is_workday
+from fundquery.web.db import get_db
 from tests.web.accounts import add_user, csrf_token, sign_in
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fundquery.db import get_db
+from fundquery.web.db import get_db
 from tests.sheets import PAY_HEADER, pay_row, write_xlsx
 from tests.web.accounts import add_user, csrf_token, sign_in
 from tests.web.staffing import finance, funds_file, load, preview, staff_app, with_funds  # noqa: F401

@@ -15,7 +15,7 @@ from etl.idnum import Hasher
 from etl.load import load_file
 from etl.store import connect
 from fundquery import create_app
-from fundquery.db import EXTENSION
+from fundquery.web.db import EXTENSION
 from tests.web.public.county import ID_KEY, build_county, county_config
 
 

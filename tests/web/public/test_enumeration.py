@@ -16,7 +16,7 @@ import pytest
 from limits import parse_many
 
 from fundquery import create_app
-from fundquery.db import EXTENSION, query
+from fundquery.web.db import EXTENSION, query
 from tests.sheets import make_id
 from tests.web.public.county import ALL_IDS, RESIDENT, UNPUBLISHED_ONLY, county_config
 from tests.web.public.test_resident_lookup import csrf

@@ -16,7 +16,7 @@ import shutil
 import pytest
 
 from etl.store import connect
-from fundquery import accounts
+from fundquery.accounts import accounts
 from fundquery.messages import store as message_store
 from fundquery.messages import workflow
 from tests.web.conftest import running_server

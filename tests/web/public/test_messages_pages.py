@@ -9,7 +9,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from fundquery.db import get_db
+from fundquery.web.db import get_db
 from tests.web.accounts import add_user, csrf_token, sign_in
 from tests.web.public.county import RESIDENT
 

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 from python_calamine import CalamineWorkbook
 
-from fundquery.db import get_db
-from fundquery.security import CHART_CONTENT_SECURITY_POLICY
+from fundquery.web.db import get_db
+from fundquery.web.security import CHART_CONTENT_SECURITY_POLICY
 from tests.web.public.county import ALL_IDS
 
 NOTICE = "/notices/2024/F001/城关镇/东风村"

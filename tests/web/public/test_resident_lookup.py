@@ -10,7 +10,7 @@ import pytest
 from etl.idnum import Hasher
 from etl.load import load_file, set_status
 from fundquery import create_app
-from fundquery.db import EXTENSION, get_db, query
+from fundquery.web.db import EXTENSION, get_db, query
 from tests.sheets import write_xlsx
 from tests.web.public.county import (
     ALL_IDS,

@@ -1,0 +1,115 @@
+"""Who may use which endpoint: the one table every route must appear in.
+
+``tests/web/test_route_access.py`` walks ``app.url_map`` and fails for any
+endpoint that is in neither table, then checks each staff endpoint refuses
+anonymous users and every role not listed.  Adding a route means adding one
+line here: in PUBLIC_ENDPOINTS, or in ROLE_ENDPOINTS with the roles that may
+use it (the view itself is decorated with ``fundquery.accounts.auth.roles_required``;
+the app also enforces this table before every request, so a forgotten
+decorator still refuses).
+"""
+
+from __future__ import annotations
+
+from fundquery.accounts.accounts import ROLES
+
+FINANCE, REVIEWER, INSPECTOR, ADMIN = ROLES
+ANY_STAFF = frozenset(ROLES)  # any signed-in user, whatever their role
+
+# Open to everyone, signed in or not.
+PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
+    {
+        "static",
+        "assets.plotly_js",
+        "public.home",
+        "public.healthz",
+        "auth.login",
+        "publication.index",
+        # residents and the public (issue 3)
+        "public.query",
+        "public.kiosk",
+        "public.funds",
+        "public.fund",
+        "public.projects",
+        "public.notices",
+        "public.notice",
+        "public.notice_print",
+        "public.budgets",
+        "public.staffing",
+        "public.agency",
+        "public.opendata",
+        "public.download",
+        "api.index",
+        "api.rows",
+        # the published 整改公示 (issue 5)
+        "rectification.public_notices",
+        # consultations and complaints (issue 6)
+        "public.messages",
+        "public.message_new",
+        "public.message_receipt",
+        "public.message_status",
+    }
+)
+
+# endpoint -> roles allowed (a user needs at least one of them).
+ROLE_ENDPOINTS: dict[str, frozenset[str]] = {
+    # accounts (issue 4)
+    "auth.logout": ANY_STAFF,
+    "auth.password": ANY_STAFF,
+    "staff.home": ANY_STAFF,
+    "upload.form": frozenset({FINANCE}),
+    "upload.preview": frozenset({FINANCE}),
+    "upload.load": frozenset({FINANCE}),
+    "upload.annotated": frozenset({FINANCE}),
+    "upload.template": frozenset({FINANCE}),
+    "batches.index": frozenset({FINANCE}),
+    "batches.retract": frozenset({FINANCE}),
+    "review.index": frozenset({REVIEWER}),
+    "review.batch": frozenset({REVIEWER}),
+    "review.publish": frozenset({REVIEWER}),
+    "review.withdraw": frozenset({REVIEWER}),
+    "review.timeliness": frozenset({REVIEWER, INSPECTOR}),
+    "admin.users": frozenset({ADMIN}),
+    "admin.user": frozenset({ADMIN}),
+    "admin.audit_log": frozenset({ADMIN}),
+    "admin.calendar": frozenset({ADMIN}),
+    # inspectors (issue 5)
+    "inspect.index": frozenset({INSPECTOR}),
+    "inspect.check": frozenset({INSPECTOR}),
+    "inspect.check_csv": frozenset({INSPECTOR}),
+    "inspect.export_xlsx": frozenset({INSPECTOR}),
+    "inspect.delays": frozenset({INSPECTOR}),
+    "inspect.flag_new": frozenset({INSPECTOR}),
+    "inspect.flag_list": frozenset({INSPECTOR}),
+    "inspect.flag": frozenset({INSPECTOR}),
+    "inspect.flag_move": frozenset({INSPECTOR}),
+    "inspect.summary": frozenset({INSPECTOR, REVIEWER}),
+    "inspect.notice_create": frozenset({INSPECTOR}),
+    "inspect.notice": frozenset({INSPECTOR, REVIEWER}),
+    "inspect.notice_publish": frozenset({REVIEWER}),
+    "inspect.person": frozenset({INSPECTOR}),
+    "inspect.person_reveal": frozenset({INSPECTOR}),
+    # the consultation and complaint desk (issue 6): the 公开办 (reviewer) registers, routes,
+    # reviews and publishes; the department in charge (finance, by office) answers;
+    # inspectors read, escalate and see the metrics.
+    "desk.index": frozenset({FINANCE, REVIEWER, INSPECTOR}),
+    "desk.message": frozenset({FINANCE, REVIEWER, INSPECTOR}),
+    "desk.register": frozenset({REVIEWER}),
+    "desk.route": frozenset({REVIEWER}),
+    "desk.answer": frozenset({FINANCE}),
+    "desk.review": frozenset({REVIEWER}),
+    "desk.publish": frozenset({REVIEWER}),
+    "desk.send_back": frozenset({REVIEWER}),
+    "desk.link": frozenset({FINANCE, REVIEWER}),
+    "desk.escalate": frozenset({REVIEWER, INSPECTOR}),
+    "desk.metrics": frozenset({REVIEWER, INSPECTOR}),
+    # backups made by the running server (issue 8)
+    "backup.index": frozenset({ADMIN}),
+}
+
+
+def roles_for(endpoint: str | None) -> frozenset[str] | None:
+    """The roles that may use ``endpoint``; None when it is public or not in the table."""
+    if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+        return None
+    return ROLE_ENDPOINTS.get(endpoint)

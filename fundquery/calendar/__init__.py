@@ -1,0 +1,1 @@
+"""Working days in China: the holiday table, reading the State Council notice, publication timeliness."""

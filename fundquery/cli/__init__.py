@@ -1,0 +1,75 @@
+"""The ``fundquery`` command: a click group that also carries Flask's commands.
+
+Writing commands open the DuckDB file themselves; while the web server holds
+it they say so in one sentence and point to the web upload (exit 3).  Each
+command group is a module of this package; a new command goes in one of them
+(or a new one) and is added to the group here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup
+
+import fundquery
+from fundquery.cli import backup, demo, lake, report, serve, store, users
+from fundquery.cli.common import ensure_instance, instance_dir
+
+
+def _make_app():
+    """The app for Flask's own commands (routes, shell); the instance keys are made on first use."""
+    os.environ.setdefault("FUNDQUERY_INSTANCE", str(instance_dir().absolute()))
+    ensure_instance()
+    return fundquery.create_app()
+
+
+def _set_env(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        os.environ[param.envvar] = str(Path(value).absolute())
+    return value
+
+
+@click.group(cls=FlaskGroup, create_app=_make_app, load_dotenv=False, set_debug_flag=False)
+@click.option(
+    "--db",
+    envvar="FUNDQUERY_DB",
+    callback=_set_env,
+    expose_value=False,
+    is_eager=True,
+    help="DuckDB file (default data/fundquery.duckdb, or FUNDQUERY_DB).",
+)
+@click.option(
+    "--instance",
+    envvar="FUNDQUERY_INSTANCE",
+    callback=_set_env,
+    expose_value=False,
+    is_eager=True,
+    help="Instance folder with the secret and ID-hash keys (default ./instance).",
+)
+def cli() -> None:
+    """财政资金公开查询系统 fundquery."""
+    # One instance folder for the CLI and the app it serves.
+    os.environ.setdefault("FUNDQUERY_INSTANCE", str(instance_dir().absolute()))
+
+
+# Flask's `run` starts the debug reloader, which opens the DuckDB file twice
+# (DESIGN.md §7): `serve` is the way to run the app.
+cli.commands.pop("run", None)
+
+
+for command in (store.init, store.load, store.batches, store.retract, store.publish):
+    cli.add_command(command, command.name)
+cli.add_command(demo.demo, "demo")
+cli.add_command(serve.serve, "serve")
+cli.add_command(users.users_group, "user")
+cli.add_command(report.report_command, "report")  # issue 5: discrepancy reports
+cli.add_command(backup.backup_command, "backup")  # issue 8: backup and restore
+cli.add_command(backup.restore_command, "restore")
+cli.add_command(lake.export_lake_command, "export-lake")  # issue 7: a province's lake
+
+
+def main() -> None:
+    cli(prog_name="fundquery")

@@ -1,0 +1,151 @@
+"""`fundquery report LABEL [--json | --xlsx FILE | --csv FILE] [--as-of DATE]`: run discrepancy checks.
+
+Opens the store read-only and needs no app context.  LABEL is a check of the
+catalogue (fundquery.inspect) or ``all``; without an output option the rows
+are printed as a table.  Names are masked in every output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from etl.store import StoreBusy, connect, default_db_path
+from fundquery.inspect import CATALOGUE, CHECKS, Filters, Params, run
+from fundquery.inspect.catalogue import SEVERITY_ZH
+from fundquery.inspect.export import result_json, shown_row, write_csv, write_xlsx
+from fundquery.lake.duck import LakeError, open_lake
+
+EXIT_USAGE, EXIT_BUSY = 2, 3
+LABELS = ["all", *CHECKS]
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"“{value}”不是日期，应为 2024-12-31 这样的格式。/ not a date (YYYY-MM-DD)") from exc
+
+
+def _open_store():
+    path = default_db_path()
+    if not Path(path).exists():
+        click.echo(f"数据库 {path} 不存在：请先运行 `fundquery init` 并导入数据。/ No database at {path}.", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        return connect(path, read_only=True)
+    except StoreBusy as exc:
+        click.echo(str(exc).replace("无法写入", "无法读取"), err=True)
+        sys.exit(EXIT_BUSY)
+
+
+@click.command()
+@click.argument("label", type=click.Choice(LABELS), metavar="LABEL")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write an Excel workbook: a summary sheet, then one sheet per check.")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path),
+              help="Write CSV (UTF-8 with BOM); with LABEL all, a folder of one file per check.")
+@click.option("--as-of", "as_of", callback=_date, help="Count ages and waits up to this date (default today).")
+@click.option("--year", type=int, help="Only this fund year.")
+@click.option("--fund", "fund_code", help="Only this fund code.")
+@click.option("--department", help="Only this department.")
+@click.option("--township", help="Only this township.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--lake", "lake", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Run over a Parquet lake of many counties (fundquery export-lake) instead of the store.")
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="With --lake: DuckDB in this process, or Apache Spark (local, or SPARK_MASTER).")
+def report_command(label: str, as_json: bool, xlsx_path: Path | None, csv_path: Path | None,
+                   as_of: dt.date | None, year: int | None, fund_code: str | None, department: str | None,
+                   township: str | None, lang: str, lake: Path | None, engine: str) -> None:
+    """Run the discrepancy check LABEL (or all of them) over the store, or over a lake."""
+    if sum(bool(x) for x in (as_json, xlsx_path, csv_path)) > 1:
+        raise click.UsageError("--json、--xlsx、--csv 只能选一个。/ Choose one of --json, --xlsx, --csv.")
+    if engine == "spark" and lake is None:
+        raise click.UsageError("--engine spark 需要 --lake 数据湖目录。/ --engine spark needs --lake DIR.")
+    params = Params(as_of=as_of or dt.date.today())
+    filters = Filters(year=year, fund_code=fund_code, department=department, township=township)
+    checks = CATALOGUE if label == "all" else (CHECKS[label],)
+    if engine == "spark":
+        results = _run_spark(lake, checks, params, filters)
+    else:
+        con = _open_lake(lake) if lake else _open_store()
+        try:
+            results = [run(con, check, params, filters) for check in checks]
+        except duckdb.CatalogException as exc:
+            click.echo(f"数据库结构版本过旧，请先运行 `fundquery init` 升级。/ The database needs `fundquery init`: {exc}",
+                       err=True)
+            sys.exit(EXIT_USAGE)
+        finally:
+            con.close()
+    if as_json:
+        data = [result_json(r, lang) for r in results]
+        click.echo(json.dumps(data if label == "all" else data[0], ensure_ascii=False))
+    elif xlsx_path:
+        write_xlsx(results, xlsx_path, generated_by=os.environ.get("USER", "cli"))
+        click.echo(f"已写入 {xlsx_path}：{len(results)} 项检查，共 {sum(r.count for r in results)} 条。")
+    elif csv_path:
+        if label == "all":
+            csv_path.mkdir(parents=True, exist_ok=True)
+            for r in results:
+                write_csv(r, csv_path / f"{r.check.label}.csv", lang)
+        else:
+            write_csv(results[0], csv_path, lang)
+        click.echo(f"已写入 {csv_path}：共 {sum(r.count for r in results)} 条。")
+    else:
+        _print(results, lang)
+
+
+def _open_lake(lake: Path):
+    try:
+        return open_lake(lake)
+    except LakeError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _run_spark(lake: Path, checks, params: Params, filters: Filters):
+    """The checks on Spark over the lake (issue 7); SPARK_MASTER picks the cluster (default local[*])."""
+    try:  # pyspark and sqlglot are the optional `lake` extra: imported only when asked for
+        from fundquery.lake.spark import SparkLake, SparkRunError, session
+        from fundquery.lake.translate import Untranslatable
+    except ImportError as exc:
+        click.echo(f"需要安装 pyspark 和 sqlglot（pip install 'fundquery[lake]'）。/ Install pyspark and sqlglot: {exc}",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+
+    spark = session(os.environ.get("SPARK_MASTER", "local[*]"), shuffle_partitions=8, driver_memory="2g")
+    try:
+        runner = SparkLake(spark, lake)
+        return [runner.run(check, params, filters) for check in checks]
+    except (LakeError, Untranslatable, SparkRunError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_USAGE)
+    finally:
+        spark.stop()
+
+
+def _print(results, lang: str) -> None:
+    console = Console() if sys.stdout.isatty() else Console(width=200)
+    for r in results:
+        check = r.check
+        console.print(f"[bold]{check.label}[/bold] {check.title(lang)}（{SEVERITY_ZH[check.severity]}）：{r.count} 条")
+        if not r.rows:
+            continue
+        table = Table(*[c.en if lang == "en" else c.zh for c in check.columns])
+        for row in r.rows[:200]:
+            table.add_row(*["" if v is None else str(v) for v in shown_row(check, row).values()])
+        console.print(table)
+        if r.count > 200:
+            console.print(f"（只列出前 200 条，共 {r.count} 条；全部请用 --xlsx 或 --csv 导出）")

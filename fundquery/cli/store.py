@@ -1,0 +1,229 @@
+"""The store's commands: ``init``, ``load``, ``batches``, ``publish`` and ``retract``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from etl.attempts import recent as recent_attempts
+from etl.county import get_county
+from etl.idnum import Hasher, load_key
+from etl.load import BatchError, LoadResult, load_file, set_status
+from etl.read import UnreadableFile
+from etl.specs import SPECS
+from etl.store import StoreUnwritable
+from fundquery.cli.common import (
+    EXIT_REJECTED,
+    EXIT_UNREADABLE,
+    EXIT_UNWRITABLE,
+    archive_dir,
+    db_path,
+    ensure_instance,
+    print_findings,
+    set_county_or_exit,
+    stdout_console,
+    store,
+)
+
+KINDS = ["auto", *SPECS]
+
+
+@click.command()
+@click.option(
+    "--county-code",
+    help="The county's six-digit administrative division code (GB/T 2260), e.g. 411524.",
+)
+@click.option("--county-name", help="The county's name, e.g. 新县.")
+def init(county_code: str | None, county_name: str | None) -> None:
+    """Create the database, its schema and the instance keys; set the county."""
+    folder = ensure_instance()
+    with store() as con:
+        if county_code or county_name:
+            set_county_or_exit(con, county_code, county_name)
+        version = con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        code, name = get_county(con)
+    click.echo(
+        f"数据库 {db_path()}（结构版本 {version}，县（区）{code} {name}），实例目录 {folder}。"
+    )
+
+
+def _summary(result: LoadResult) -> str:
+    kind = f"{result.kind}（{SPECS[result.kind].title_zh}）" if result.kind else "?"
+    guessed = "，按表头自动识别" if result.kind_guessed else ""
+    if result.status == "duplicate":
+        return f"文件 {result.file_name} 已由批次 {result.duplicate_of} 导入过，本次未做任何改动。"
+    if result.status == "loaded":
+        skipped = result.report.skipped if result.report else {}
+        extra = (
+            "；跳过 " + "、".join(f"{k} {len(v)} 行" for k, v in skipped.items()) if skipped else ""
+        )
+        return f"已导入批次 {result.batch}：{kind}{guessed}，{result.rows} 行{extra}。"
+    errors = result.report.total("error") if result.report else 0
+    return f"未导入：{kind}{guessed}，发现 {errors} 个错误，数据库未做任何改动。请改正后重新上传。"
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--replaces", type=int, help="Batch this corrected file supersedes.")
+@click.option(
+    "--publish",
+    is_flag=True,
+    help="Publish at once (demo and tests only: normally a reviewer publishes).",
+)
+@click.option(
+    "--by", "uploaded_by", default=lambda: os.environ.get("USER", "cli"), help="Who uploads."
+)
+def load(
+    kind: str, file: Path, as_json: bool, replaces: int | None, publish: bool, uploaded_by: str
+) -> None:
+    """Validate FILE and load it as KIND (auto: guess from the headers)."""
+    console = Console(stderr=True, quiet=as_json)
+    hasher = Hasher(load_key(ensure_instance()))
+
+    def on_stage(name: str, status) -> None:  # noqa: ANN001
+        status.update(f"{name}…")
+        if not sys.stderr.isatty():  # a log (or a supervisor) sees how far the load got
+            click.echo(f"阶段 stage: {name}", err=True)
+
+    with store() as con:
+        try:
+            with console.status("导入中…") as status:
+                result = load_file(
+                    con,
+                    file,
+                    kind,
+                    hasher=hasher,
+                    uploaded_by=uploaded_by,
+                    archive_dir=archive_dir(),
+                    replaces=replaces,
+                    publish=publish,
+                    on_stage=lambda s: on_stage(s, status),
+                )
+        except UnreadableFile as exc:
+            _emit_unreadable(as_json, file, str(exc))
+            sys.exit(EXIT_UNREADABLE)
+        except BatchError as exc:
+            _emit_unreadable(as_json, file, str(exc))
+            sys.exit(EXIT_REJECTED)
+        except StoreUnwritable as exc:
+            _emit_unreadable(as_json, file, str(exc), rule="store_unwritable")
+            sys.exit(EXIT_UNWRITABLE)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        # Piped into a file or a log, keep each finding on one line.
+        print_findings(stdout_console(), result)
+        click.echo(_summary(result))
+    sys.exit(EXIT_REJECTED if result.status == "rejected" else 0)
+
+
+def _emit_unreadable(
+    as_json: bool, file: Path, message: str, rule: str = "file_unreadable"
+) -> None:
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "batch": None,
+                    "status": "unreadable" if rule == "file_unreadable" else "failed",
+                    "rows": 0,
+                    "file": file.name,
+                    "errors": [
+                        {
+                            "row": None,
+                            "column": None,
+                            "value": None,
+                            "expected": None,
+                            "rule": rule,
+                            "message": message,
+                        }
+                    ],
+                    "warnings": [],
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        click.echo(message, err=True)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+def batches(as_json: bool) -> None:
+    """List every batch with its status."""
+    with store() as con:
+        rows = con.execute(
+            "SELECT batch_id, kind, file_name, status, row_count, uploaded_by, strftime(uploaded_at, '%Y-%m-%d %H:%M'),"
+            " replaces FROM batches ORDER BY batch_id"
+        ).fetchall()
+        unfinished = recent_attempts(con)
+    keys = ("batch", "kind", "file", "status", "rows", "uploaded_by", "uploaded_at", "replaces")
+    if as_json:
+        click.echo(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], ensure_ascii=False))
+        return
+    table = Table("批次", "类别", "文件", "状态", "行数", "上传人", "上传时间", "替换")
+    for r in rows:
+        table.add_row(*["" if v is None else str(v) for v in r])
+    out = stdout_console()
+    out.print(table)
+    if unfinished:  # issue 8: loads that stored nothing and were not loaded since
+        table = Table(
+            "未完成的导入",
+            "文件",
+            "上传人",
+            "开始时间",
+            "进行到",
+            "状态",
+            "说明",
+            title="未完成的导入",
+        )
+        for a in unfinished:
+            table.add_row(
+                str(a["attempt_id"]),
+                a["file_name"],
+                a["uploaded_by"],
+                a["started_at"].strftime("%Y-%m-%d %H:%M"),
+                a["stage"],
+                {"loading": "正在导入", "interrupted": "已中断", "failed": "失败"}[a["status"]],
+                a["message"] or "",
+            )
+        out.print(table)
+
+
+def _batch_action(batch: int, action: str, by: str) -> None:
+    with store() as con:
+        try:
+            set_status(con, batch, action, by)
+        except BatchError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_REJECTED)
+    click.echo(
+        {
+            "retract": f"批次 {batch} 已撤回：不再出现在任何页面和报表中，历史记录保留。",
+            "publish": f"批次 {batch} 已公开。",
+        }[action]
+    )
+
+
+@click.command()
+@click.argument("batch", type=int)
+@click.option("--by", default=lambda: os.environ.get("USER", "cli"))
+def retract(batch: int, by: str) -> None:
+    """Take BATCH out of every view and report (kept in history)."""
+    _batch_action(batch, "retract", by)
+
+
+@click.command()
+@click.argument("batch", type=int)
+@click.option("--by", default=lambda: os.environ.get("USER", "cli"))
+def publish(batch: int, by: str) -> None:
+    """Publish BATCH (normally a reviewer does this after the secrecy review)."""
+    _batch_action(batch, "publish", by)

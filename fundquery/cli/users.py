@@ -1,0 +1,139 @@
+"""``fundquery user``: add users, change passwords, disable, list.
+
+There is no default password anywhere: the first administrator is created
+here, with the password typed at a prompt or piped on standard input.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+
+import click
+from flask.cli import AppGroup
+from rich.console import Console
+from rich.table import Table
+
+from fundquery.accounts import accounts
+from fundquery.cli.common import store  # the CLI's one way to open the store (exit 3 when busy)
+
+
+def _actor() -> str:
+    return "cli:" + (os.environ.get("USER") or getpass.getuser() or "?")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("密码 password", hide_input=True, confirmation_prompt="再次输入 repeat")
+    try:
+        accounts.check_password_rules(password)
+    except accounts.AccountError as exc:
+        raise click.UsageError(str(exc)) from exc
+    return password
+
+
+def _fail(exc: Exception) -> None:
+    click.echo(str(exc), err=True)
+    sys.exit(1)
+
+
+@click.group("user", cls=AppGroup)
+def users_group() -> None:
+    """Staff accounts and roles (finance, reviewer, inspector, admin)."""
+
+
+_role_option = click.option(
+    "--role", "roles", multiple=True, required=True, type=click.Choice(accounts.ROLES),
+    help="Role; repeat for several.",
+)
+_stdin_option = click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+
+
+@users_group.command("add", with_appcontext=False)
+@click.argument("name")
+@_role_option
+@click.option("--office", help="Office (财政所/股室) the user works for; scopes finance batches.")
+@_stdin_option
+def add(name: str, roles: tuple[str, ...], office: str | None, password_stdin: bool) -> None:
+    """Add user NAME with one or more roles."""
+    password = _read_password(password_stdin)
+    with store() as con:
+        try:
+            account = accounts.create(con, name, password, roles, office=office, actor=_actor())
+        except accounts.AccountError as exc:
+            _fail(exc)
+    click.echo(f"已添加用户 {account.username}（{', '.join(sorted(account.roles))}）。")
+
+
+@users_group.command("passwd", with_appcontext=False)
+@click.argument("name")
+@_stdin_option
+def passwd(name: str, password_stdin: bool) -> None:
+    """Set NAME's password; every session of NAME ends."""
+    password = _read_password(password_stdin)
+    with store() as con:
+        try:
+            accounts.set_password(con, name, password, actor=_actor())
+        except accounts.AccountError as exc:
+            _fail(exc)
+    click.echo(f"已修改用户 {name} 的密码，其所有登录已失效。")
+
+
+@users_group.command("disable", with_appcontext=False)
+@click.argument("name")
+def disable(name: str) -> None:
+    """Disable NAME: no more sign-ins, current sessions end."""
+    with store() as con:
+        try:
+            accounts.set_active(con, name, False, actor=_actor())
+        except accounts.AccountError as exc:
+            _fail(exc)
+    click.echo(f"已停用用户 {name}。")
+
+
+@users_group.command("enable", with_appcontext=False)
+@click.argument("name")
+def enable(name: str) -> None:
+    """Enable NAME again."""
+    with store() as con:
+        try:
+            accounts.set_active(con, name, True, actor=_actor())
+        except accounts.AccountError as exc:
+            _fail(exc)
+    click.echo(f"已启用用户 {name}。")
+
+
+@users_group.command("roles", with_appcontext=False)
+@click.argument("name")
+@_role_option
+@click.option("--office", help="Office; omitted means none.")
+def set_roles(name: str, roles: tuple[str, ...], office: str | None) -> None:
+    """Replace NAME's roles (and office)."""
+    with store() as con:
+        try:
+            account = accounts.set_roles(con, name, roles, office=office, actor=_actor())
+        except accounts.AccountError as exc:
+            _fail(exc)
+    click.echo(f"用户 {name} 的角色：{', '.join(sorted(account.roles))}。")
+
+
+@users_group.command("list", with_appcontext=False)
+@click.option("--json", "as_json", is_flag=True)
+def list_users(as_json: bool) -> None:
+    """Every user with roles, office and state."""
+    with store() as con:
+        found = accounts.all_accounts(con)
+    rows = [
+        {"user": a.username, "roles": sorted(a.roles), "office": a.office, "active": a.is_active} for a in found
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table("用户", "角色", "单位", "状态")
+    for r in rows:
+        table.add_row(r["user"], ", ".join(r["roles"]), r["office"] or "", "启用" if r["active"] else "停用")
+    Console().print(table)

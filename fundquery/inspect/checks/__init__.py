@@ -1,0 +1,1 @@
+"""The catalogue's checks, one module per group; each module declares its ``CHECKS``."""

@@ -1,0 +1,33 @@
+"""The app factory: configuration, the database, language, security, and every blueprint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from fundquery.views import blueprints
+from fundquery.web import config, db, i18n, security
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app; outside tests, raise ConfigError when no secret key is set."""
+    # Named after the package, not this module: static files, translations and
+    # the default instance folder are found from the package's folder.
+    app = Flask(
+        "fundquery",
+        template_folder=str(TEMPLATES),
+        instance_path=config.instance_path_from_env(),
+        instance_relative_config=True,
+    )
+    config.load_config(app, test_config)
+    app.json.ensure_ascii = False
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    blueprints.init_app(app)
+    return app

@@ -1,0 +1,318 @@
+"""Load a built layout through the real loader and say what did not go as declared.
+
+Shared by tests/test_layouts.py and bench/layouts_corpus.py.  ``check`` builds
+the layout twice: clean (it must load: status ``loaded``, every declared
+column stored in its canonical column) and with its planted findings (the
+findings must be exactly the planted ones, at their spreadsheet rows, and the
+cells the loader read must be the cells the builder wrote).  It returns the
+problems as sentences; an empty list is a pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from etl.idnum import Hasher, mask
+from etl.load import LoadResult, load_file
+from etl.read import UnreadableFile
+from etl.specs import SPECS
+from etl.store import connect
+from etl.text import cell_text, header_key, norm
+from etl.vocabulary import IGNORED_HEADERS
+from tests.layouts.build import Built, build
+from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, write_xlsx
+
+HASHER = Hasher(b"layouts-key-0123456789abcdef0123")
+NEEDS_FUNDS = ("payments", "disbursements", "projects")
+
+
+def loader_takes_mapping() -> bool:
+    """Whether etl.load.load_file has a ``mapping`` parameter yet (issue 14: being added)."""
+    return "mapping" in inspect.signature(load_file).parameters
+
+
+def _key(col: dict) -> str:
+    h = col["header"]
+    return col.get("key", h if isinstance(h, str) else "/".join(h))
+
+
+def _open(tmp: Path, kind: str):
+    tmp.mkdir(parents=True, exist_ok=True)
+    con = connect(tmp / "store.duckdb")
+    if kind in NEEDS_FUNDS:  # payments and the like name fund codes: a small catalogue first
+        funds = write_xlsx(tmp / "funds.xlsx", [["2024年专项资金目录"], FUNDS_HEADER, *FUNDS_ROWS])
+        res = load_file(
+            con, funds, "funds", hasher=HASHER, uploaded_by="tester", archive_dir=tmp / "uploads"
+        )
+        assert res.status == "loaded", res.as_json()
+    return con
+
+
+def load(
+    con, built: Built, kind: str, tmp: Path, mapping: dict | None = None, values: dict | None = None
+) -> LoadResult:
+    kw = {"mapping": mapping} if mapping is not None else {}
+    if values:
+        kw["values"] = values
+    return load_file(
+        con,
+        built.path,
+        kind,
+        hasher=HASHER,
+        uploaded_by="tester",
+        archive_dir=tmp / "uploads",
+        **kw,
+    )
+
+
+def first_error(result: LoadResult) -> str:
+    """The loader's own words for why a file did not load (first error)."""
+    if result.report and result.report.errors:
+        f = result.report.errors[0]
+        more = len(result.report.errors) - 1
+        return f"{f.rule}: {f.message}" + (f" (+{more} more)" if more else "")
+    return result.status
+
+
+def _text(v) -> str | None:
+    return norm(cell_text(v))
+
+
+def _num(v) -> Decimal | None:
+    t = _text(v)
+    if t is None:
+        return None
+    try:
+        return Decimal(t.replace(",", "").replace("元", ""))
+    except InvalidOperation:
+        return None
+
+
+def _date(v) -> dt.date | None:
+    if isinstance(v, dt.date):
+        return v if not isinstance(v, dt.datetime) else v.date()
+    t = _text(v)
+    if t is None:
+        return None
+    t = t.split(" ")[0]
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d"):
+        try:
+            return dt.datetime.strptime(t, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _expected_stored(ctype: str, col_spec, v):
+    """What the store should hold for the written cell ``v`` of a column of type ``ctype``."""
+    if ctype in ("amount", "decimal"):
+        return _num(v)
+    if ctype in ("int", "year"):
+        n = _num(v)
+        return int(n) if n is not None else None
+    if ctype == "date":
+        return _date(v)
+    if ctype == "enum":
+        t = (_text(v) or "").replace(" ", "").lower()
+        return next(
+            (
+                val
+                for k, val in col_spec.values.items()
+                if (norm(k) or "").replace(" ", "").lower() == t
+            ),
+            None,
+        )
+    t = _text(v)
+    if ctype == "code" and t is not None:
+        return t.replace(" ", "")
+    if col_spec.name == "name" and t is not None:
+        return t.replace(" ", "")
+    return t
+
+
+def _planted_cells(layout: dict, built: Built) -> set[tuple[int, str]]:
+    rows = [d["row"] for d in built.data]
+    return (
+        {(rows[p["data_row"]], p["column"]) for p in layout.get("plant", [])}
+        if built.planted
+        else set()
+    )
+
+
+def _landing(layout: dict, built: Built, result: LoadResult) -> list[str]:
+    """Every declared column read into its canonical column, with the text the builder wrote."""
+    problems = []
+    table = result.extract.table
+    got = {name: table[name].to_pylist() for name in table.column_names}
+    skip = _planted_cells(layout, built)
+    cols = [c for c in layout["columns"] if c["expect"]]
+    wide = [c for c in cols if c.get("group")]
+    if wide:
+        have = {}
+        for i, r in enumerate(got["_row"]):
+            have[(r, got.get("staffing_type", [None] * len(got["_row"]))[i])] = {
+                k: v[i] for k, v in got.items()
+            }
+    for pos, col in enumerate(layout["columns"]):
+        if not col["expect"]:
+            continue
+        canonical = col["expect"]
+        if canonical not in got:
+            problems.append(
+                f"列“{_key(col)}”没有落到 {canonical}（读到的列：{', '.join(sorted(set(got) - {'_row'}))}）"
+            )
+            continue
+        for d in built.data:
+            if (d["row"], _key(col)) in skip:
+                continue
+            want = _text(d["cells"][pos])
+            if col.get("group"):
+                if want in (None, "0"):
+                    continue
+                row = have.get((d["row"], col["group"]))
+                seen = row.get(canonical) if row else "<no row>"
+            else:
+                seen = (
+                    got[canonical][got["_row"].index(d["row"])]
+                    if d["row"] in got["_row"]
+                    else "<no row>"
+                )
+            if seen != want:
+                problems.append(
+                    f"第 {d['row']} 行“{_key(col)}”：写入 {want!r}，读到 {canonical}={seen!r}"
+                )
+                break
+    return problems
+
+
+def _stored(con, layout: dict, built: Built, result: LoadResult) -> list[str]:
+    """The clean load's stored rows hold what the builder wrote (first and last data row)."""
+    spec = SPECS[layout["kind"]]
+    problems = []
+    for d in (built.data[0], built.data[-1]):
+        for pos, col in enumerate(layout["columns"]):
+            canonical = col["expect"]
+            if not canonical or col.get("group"):
+                continue
+            cs = spec.column(canonical)
+            v = d["cells"][pos]
+            if cs.type == "id_number":
+                sql, want = "id_masked", mask(_text(v))
+            elif canonical == "bank_account":
+                sql, want = "bank_account_masked", "****" + _text(v)[-4:]
+            else:
+                sql, want = f'"{canonical}"', _expected_stored(cs.type, cs, v)
+            row = con.execute(
+                f"SELECT {sql} FROM {spec.table} WHERE batch_id = ? AND row_no = ?",  # noqa: S608
+                [result.batch, d["row"]],
+            ).fetchone()
+            seen = row[0] if row else "<no row>"
+            if isinstance(want, Decimal) and isinstance(seen, Decimal):
+                same = want == seen
+            else:
+                same = seen == want
+            if not same:
+                problems.append(
+                    f"第 {d['row']} 行“{_key(col)}”存为 {canonical}={seen!r}，应为 {want!r}"
+                )
+    return problems
+
+
+def _expected_unused(layout: dict) -> set[str]:
+    """The headers a ``column_unused`` warning must name: the layout's ``unimported``.
+
+    Not a running number (序号), and not a wide table's 超配 / 缺配 under a 编制类型: the loader
+    recognises them (quota minus actual) and reads them, it has no column to keep them in.
+    """
+    ignored = {header_key(h) for h in IGNORED_HEADERS}
+    derived = {_key(c) for c in layout["columns"] if c.get("group") and not c["expect"]}
+    return {
+        norm(h)
+        for h in layout.get("unimported", [])
+        if header_key(h) not in ignored and h not in derived
+    }
+
+
+def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[list, list[str]]:
+    """The findings left to compare with the planted ones, and problems with the expected warnings.
+
+    ``column_unused`` is expected whenever the layout declares ``unimported``: its message must name
+    exactly those headers.  ``value_inferred`` (a file-level value read from the title) is expected
+    only for a required column the form lacks, and must agree with the value the clerk would choose.
+    """
+    rest, problems = [], []
+    want_unused = _expected_unused(layout)
+    seen_unused: set[str] = set()
+    for f in result.report.findings:
+        if f.rule == "column_unused":
+            seen_unused = {norm(h) for h in f.message.split("：", 1)[1].split("、")}
+        elif f.rule == "value_inferred":
+            col = next(c for c in SPECS[layout["kind"]].columns if c.label_zh == f.column)
+            chosen = (layout.get("values") or {}).get(col.name)
+            if col.name not in layout.get("absent_required", []):
+                problems.append(f"value_inferred for {col.name}, which the form has: {f.message}")
+            elif chosen is not None and str(chosen) != f.value:
+                problems.append(f"{col.name} taken from the title as {f.value!r}, the clerk's is {chosen!r}")
+        else:
+            rest.append(f)
+    if seen_unused != want_unused:
+        problems.append(
+            f"column_unused names {sorted(seen_unused)}, the layout's unimported are {sorted(want_unused)}"
+        )
+    return rest, problems
+
+
+def check(
+    layout: dict,
+    tmp: Path,
+    *,
+    kind: str | None = None,
+    mapping: dict | None = None,
+    values: dict | None = None,
+) -> list[str]:
+    """Problems loading ``layout`` (kind given, or ``"auto"``); empty when it loads as declared.
+
+    ``values`` are the file-level values a clerk chooses at upload (the layout's ``values``).
+    """
+    kind_arg = kind or layout["kind"]
+    problems: list[str] = []
+    for planted in (False, True):
+        where = tmp / ("planted" if planted else "clean")
+        con = _open(where, layout["kind"])
+        try:
+            built = build(layout, where, planted=planted)
+            try:
+                result = load(con, built, kind_arg, where, mapping, values)
+            except UnreadableFile as exc:
+                return [f"unreadable: {exc}"]
+            if result.kind != layout["kind"]:
+                return [f"kind: 读成了“{result.kind}”，应为“{layout['kind']}”"]
+            if not planted:
+                if result.status != "loaded":
+                    return [f"not loaded: {first_error(result)}"]
+                if result.rows < len(built.data):
+                    problems.append(f"loaded {result.rows} rows, wrote {len(built.data)}")
+                problems += _stored(con, layout, built, result)
+                continue
+            findings, wrong = structural(layout, result, values)
+            problems += wrong
+            found = {(f.rule, f.row) for f in findings}
+            if found != built.planted:
+                extra = [
+                    f"{f.rule}@{f.row}: {f.message}"
+                    for f in findings
+                    if (f.rule, f.row) not in built.planted
+                ]
+                problems.append(
+                    f"findings {sorted(found)} ≠ planted {sorted(built.planted)}; unexpected: {extra[:3]}"
+                )
+            skipped = result.report.skipped.get("total", [])
+            if skipped != built.total_rows:
+                problems.append(f"合计 rows skipped {skipped}, written at {built.total_rows}")
+            problems += _landing(layout, built, result)
+        finally:
+            con.close()
+    return problems

@@ -1,0 +1,51 @@
+"""Enum values as clerks write them (issue 14): a declared vocabulary, normalised in SQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.sheets import FUNDS_HEADER, make_id, write_csv, write_xlsx
+
+
+def fund_row(pays_to: str) -> list:
+    return ["F001", "耕地地力保护补贴", "县农业农村局", "2024", "1000", pays_to, "105"]
+
+
+@pytest.mark.parametrize(
+    "written", ["到人到户", "到户到人", "个人", "农户", "到人（户）", "到 户", "【到人】"]
+)
+def test_pays_to_as_clerks_write_it(tmp_path, load, store, written):
+    result = load(write_xlsx(tmp_path / "f.xlsx", [FUNDS_HEADER, fund_row(written)]))
+    assert result.status == "loaded", result.as_json()
+    assert store.execute("SELECT pays_to FROM funds").fetchone() == ("persons",)
+
+
+def test_unknown_value_names_the_accepted_values_and_the_closest(tmp_path, load, store):
+    result = load(
+        write_csv(tmp_path / "f.csv", [FUNDS_HEADER, fund_row("到人"), fund_row("到人头")])
+    )
+    assert result.status == "rejected"
+    (finding,) = [f for f in result.report.errors if f.rule == "enum_invalid"]
+    assert finding.row == 3 and finding.column == "发放对象" and finding.value == "到人头"
+    assert finding.message.endswith("应为：到人、到户、到项目；最接近的是“到人”")
+    assert finding.expected == "以下取值之一：到人、到户、到项目"
+    assert "见模板说明页" not in finding.message
+
+
+def test_closest_value_follows_the_written_form(tmp_path, funds_loaded, load):
+    from tests.sheets import PAY_HEADER, pay_row
+
+    result = load(write_csv(tmp_path / "p.csv", [PAY_HEADER, pay_row(1, status="已到帐")]))
+    (finding,) = [f for f in result.report.errors if f.rule == "enum_invalid"]
+    assert "最接近的是“已发放”" in finding.message  # 已到帐 is nearest 已到账, stored as 已发放
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"), [("在岗", "在职"), ("在编", "在职"), ("已退休", "退休")]
+)
+def test_staff_status_as_written(tmp_path, load, store, written, stored):
+    header = ["单位名称", "姓名", "身份证号", "编制类型", "人员状态"]
+    row = ["县财政局", "李四", make_id(seq=3), "其他编制", written]
+    result = load(write_xlsx(tmp_path / "s.xlsx", [header, row]), "staff")
+    assert result.status == "loaded", result.as_json()
+    assert store.execute("SELECT status, staffing_type FROM staff").fetchone() == (stored, "其他")
