@@ -38,8 +38,8 @@ OLD_WORKBOOK, OLD_CSV = (
 def _reference(path, kind="payments"):
     """The old reading: python-calamine for a workbook, DuckDB for a csv."""
     if reader.sniff_format(path.read_bytes(), path.name) == "csv":
-        return OLD_CSV(path, path.read_bytes(), kind, path.name)
-    return OLD_WORKBOOK(path, "xlsx", kind, path.name)
+        return OLD_CSV(path, path.read_bytes(), kind, path.name, None)
+    return OLD_WORKBOOK(path, "xlsx", kind, path.name, None)
 
 
 def _same(path, kind="payments"):
