@@ -226,9 +226,7 @@ def _load_attempt(con: duckdb.DuckDBPyConnection, path: Path, kind: str, result:
     stage("validate")
     report = validate(con, extract, hasher)
     result.report = report
-    # The text table is in DuckDB now (``incoming``): its memory goes back before the store's work.
-    extract.table = extract.table.schema.empty_table()
-    release_memory()
+    release_memory()  # what validation freed, before the store's work
     if report.errors:
         return
     attempts.stage(con, attempt, "load")
