@@ -24,7 +24,7 @@ import etl.filevalues as filevalues
 from etl import attempts
 from etl.audit import audit
 from etl.idnum import Hasher
-from etl.read import Extract, UnreadableFile, read
+from etl.read import Extract, UnreadableFile, read, release_memory
 from etl.specs import SPECS, Spec
 from etl.store import StoreUnwritable, write_failure
 from etl.validate import Report, validate
@@ -230,6 +230,7 @@ def _load_attempt(con: duckdb.DuckDBPyConnection, path: Path, kind: str, result:
     stage("validate")
     report = validate(con, extract, hasher)
     result.report = report
+    release_memory()  # what validation freed, before the store's work
     if report.errors:
         return
     attempts.stage(con, attempt, "load")

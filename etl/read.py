@@ -12,24 +12,30 @@ from __future__ import annotations
 
 import codecs
 import csv
+import ctypes
 import io
 import itertools
 import os
 import re
+import sys
 import tempfile
 import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import duckdb
+import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import python_calamine
 
-from etl import filevalues
+from etl import filevalues, xlsx
 from etl.headers import HEAD_ROWS, HeaderMatch, detect, kind_tie_message
-from etl.text import cell_text, column_text, norm, norm_array
+from etl.text import cell_text, column_text, float_text, norm, norm_array
 
 CHUNK_ROWS = 50_000
 # pyarrow's compute kernels release the GIL: normalise columns on every core.
@@ -118,6 +124,7 @@ def read(path: str | Path, kind: str | None = None, *, name: str | None = None,
     ``name`` is the name the user knows the file by (a web upload is staged under its digest).
     """
     path = Path(path)
+    release_memory()  # what an earlier read or validation freed, before this file's read
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -128,9 +135,12 @@ def read(path: str | Path, kind: str | None = None, *, name: str | None = None,
         extract = _read_csv(path, data, kind, name, mapping, values)
     else:
         del data
+        extract = None
         if fmt == "xlsx":
             check_container(path, name)
-        extract = _read_workbook(path, fmt, kind, name, mapping, values)
+            extract = _read_xlsx(path, kind, name, mapping, values)
+        if extract is None:
+            extract = _read_workbook(path, fmt, kind, name, mapping, values)
     extract.table = filevalues.fill(extract.table, extract.match)
     return extract
 
@@ -168,10 +178,206 @@ def check_container(path: Path, name: str | None = None) -> None:
 # --- workbooks -------------------------------------------------------------
 
 
+def _damaged(name: str, exc: Exception) -> UnreadableFile:
+    return UnreadableFile(
+        f"文件 {name} 看起来是 Excel 文件，但已损坏或无法读取（{exc}）。"
+        f" / {name} looks like an Excel file but is damaged or unreadable."
+    )
+
+
+def _too_large(name: str, exc: xlsx.SheetTooLarge) -> UnreadableFile:
+    return UnreadableFile(
+        f"文件 {name} 的工作表“{exc.sheet}”范围过大（约 {exc.rows:,} 行 × {exc.cols:,} 列，"
+        f"可能有远处的零散单元格），超过 {xlsx.MAX_GRID_CELLS:,} 个单元格的上限：请删除多余的行列或把数据分成几个文件。"
+        f" / In {name}, sheet {exc.sheet} spans about {exc.rows:,} rows by {exc.cols:,} columns (a stray cell far away?),"
+        f" over the {xlsx.MAX_GRID_CELLS:,}-cell limit: delete the stray rows and columns or split the file."
+    )
+
+
+try:  # glibc's malloc_trim (not on macOS, Windows or musl)
+    _MALLOC_TRIM = getattr(ctypes.CDLL("libc.so.6"), "malloc_trim", None) if sys.platform.startswith("linux") else None
+except OSError:
+    _MALLOC_TRIM = None
+
+_XLSX_ERRORS = (zipfile.BadZipFile, ParseError, KeyError, ValueError, EOFError, zlib.error, OSError,
+                RuntimeError, NotImplementedError)
+
+
+def _read_xlsx(path: Path, kind: str | None, name: str, mapping: dict[str, str] | None,
+               values: dict[str, str] | None) -> Extract | None:
+    """An xlsx through fastexcel (calamine straight to Arrow); None: read it through python-calamine.
+
+    The header is found in each sheet's first rows, read from the XML (etl.xlsx), so
+    the chosen sheet is parsed once, after its extent was checked.  Only the columns
+    the spec needs are converted, each with one type for the whole column; a column
+    mixing types (text and numbers), or a cell fastexcel cannot convert, sends the
+    file to python-calamine, whose cell-by-cell text is the reference (etl.text).
+    """
+    try:
+        package = xlsx.Package(path)
+    except xlsx.NoWorkbookPart:
+        return None  # an .ods or another zip: calamine says what it is
+    except (xlsx.NotPlainXlsx, ParseError):
+        # A workbook part this module does not follow (e.g. strict OOXML's namespace): calamine
+        # may read it, once every worksheet part has been checked.
+        try:
+            xlsx.check_every_sheet(path)
+        except xlsx.SheetTooLarge as exc:
+            raise _too_large(name, exc) from exc
+        except _XLSX_ERRORS as exc:
+            raise _damaged(name, exc) from exc
+        return None
+    except _XLSX_ERRORS as exc:
+        raise _damaged(name, exc) from exc
+    try:
+        best = None
+        for sheet_name, part in package.sheets:
+            head = package.head(part, HEAD_ROWS)
+            rows = [[norm(cell_text(v)) for v in row] for row in head.rows]
+            match = detect(rows, kind, mapping)
+            if match and (best is None or match.score > best[2].score):
+                best = (sheet_name, part, match, head, rows)
+        if best is None:
+            # No header in the first rows as the XML has them: let calamine look (dates as dates), after
+            # every sheet's extent was checked.
+            for sheet_name, part in package.sheets:
+                package.check_extent(sheet_name, part)
+            return None
+        sheet_name, part, match, head, rows = best
+        filevalues.apply(match, values, filevalues.notes_above(rows, match))
+        if match.kind_tie:
+            raise UnreadableFile(kind_tie_message(match, name))
+        # Every sheet is checked (python-calamine, the fallback, loads them all); the chosen one
+        # also for a cell left of its head, which would shift every column.
+        plain = True
+        for other, other_part in package.sheets:
+            if other_part == part:
+                plain = package.check_extent(sheet_name, part, head.first_col)
+            else:
+                package.check_extent(other, other_part)
+    except xlsx.SheetTooLarge as exc:
+        raise _too_large(name, exc) from exc
+    except (xlsx.NotPlainXlsx, *_XLSX_ERRORS) as exc:
+        raise _damaged(name, exc) from exc
+    finally:
+        package.close()
+    table = _fastexcel_columns(path, sheet_name, match, head.first_row + match.data_start) if plain else None
+    if table is None:
+        return None
+    return _finish(path, "xlsx", sheet_name, None, match, table)
+
+
+def _fastexcel_columns(path: Path, sheet_name: str, match: HeaderMatch, skip: int) -> pa.Table | None:
+    """The data rows' columns as text, or None when a column needs the cell-by-cell reader."""
+    positions = _positions(match)
+    wanted = set(positions)
+    source = str(path) if path.suffix.lower() in (".xlsx", ".xlsm") else path.read_bytes()
+    try:
+        reader = fastexcel.read_excel(source)
+        sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=skip, schema_sample_rows=None,
+                                  dtype_coercion="strict", use_columns=lambda c: c.index in wanted)
+        batch, errors = sheet.to_arrow_with_errors()
+    except fastexcel.FastExcelError:
+        return None
+    del sheet, reader, source
+    if errors is not None and any("got 'Error(" not in e.detail for e in errors.errors):
+        return None  # e.g. "N/A" typed in a number column: fastexcel would drop it
+    by_index = {int(n.removeprefix("__UNNAMED__")): batch.column(n) for n in batch.schema.names}
+    n = batch.num_rows
+    texts, typed = [], []
+    for pos in positions:
+        arr = by_index.get(pos)
+        text = pa.nulls(n, pa.string()) if arr is None else _distinct_text(arr)
+        if text is None:
+            return None
+        texts.append(text)
+        typed.append(arr is not None and not pa.types.is_string(arr.type))
+    del batch, by_index
+    release_memory()
+    arrays = {"_row": pa.array(range(skip + 1, skip + 1 + n), pa.int32())}
+    # Text made from numbers, dates and booleans is already normal (digits, ISO dates, 是/否).
+    normed = _POOL.map(lambda t: t[0] if t[1] else norm_array(t[0]), zip(texts, typed, strict=True))
+    for pos, arr in zip(positions, normed, strict=True):
+        arrays[f"c{pos}"] = arr
+    return pa.table(arrays)
+
+
+def release_memory() -> None:
+    """Give freed memory back to the system: Arrow's pool, and the heap pages calamine's cells were in.
+
+    The sheet's millions of small strings leave glibc's heap fragmented, and Arrow's
+    allocator keeps what it freed: without this the memory stays in the process and the
+    validation and the store's work come on top of it (a web upload reads the file twice,
+    for the preview and for the load).
+    """
+    pa.default_memory_pool().release_unused()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+def _distinct_text(arr: pa.Array) -> pa.Array | None:
+    """``_arrow_text`` of each distinct value of a long typed column, taken back to every row."""
+    if len(arr) > 10_000 and not (pa.types.is_string(arr.type) or pa.types.is_null(arr.type)):
+        encoded = pc.dictionary_encode(arr)
+        if len(encoded.dictionary) < len(arr) // 2:
+            text = _arrow_text(encoded.dictionary)
+            return None if text is None else pc.take(text, encoded.indices)
+    return _arrow_text(arr)
+
+
+# python-calamine's reading of Excel serials (etl.text.cell_text of what it returns): under 1, a
+# time of day; from 1 to 9999-12-31, a date (midnight) or a datetime.  fastexcel gives timestamps.
+# calamine reads serials below 60 with Lotus' 1900 leap day taken out: serial 0 is 1899-12-31.
+_MS_SERIAL_0 = -2_209_075_200_000  # 1899-12-31 00:00, serial 0
+_MS_SERIAL_1 = -2_208_988_800_000  # 1900-01-01 00:00, serial 1
+_MS_MAX = 253_402_300_799_999  # 9999-12-31 23:59:59.999
+
+
+def _arrow_text(arr: pa.Array) -> pa.Array | None:
+    """One typed column as the text etl.text gives each cell, or None where that is not known."""
+    kind = arr.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return arr.cast(pa.string())
+    if pa.types.is_null(kind):
+        return pa.nulls(len(arr), pa.string())
+    if pa.types.is_floating(kind):
+        return float_text(arr)
+    if pa.types.is_integer(kind):
+        return pc.cast(arr, pa.string())
+    if pa.types.is_boolean(kind):
+        return pc.if_else(arr, "是", "否")
+    if pa.types.is_timestamp(kind):
+        ms = pc.cast(arr.cast(pa.timestamp("ms")), pa.int64())
+        if pc.any(pc.or_(pc.less(ms, _MS_SERIAL_0), pc.greater(ms, _MS_MAX))).as_py():
+            return None  # python-calamine keeps these as numbers
+        return _timestamp_text(ms)
+    return None  # dates written as ISO text in the XML, durations: rare, read cell by cell
+
+
+def _timestamp_text(ms: pa.Array) -> pa.Array | None:
+    """Milliseconds since 1970 as cell_text writes python-calamine's date, datetime or time."""
+    frac_ms = pc.subtract(ms, pc.multiply(pc.divide(ms, 1000), 1000))  # truncated: the sign of ms
+    fractional = pc.not_equal(frac_ms, 0)
+    if pc.any(pc.and_(fractional, pc.less(ms, 0))).as_py():
+        return None  # a fraction of a second before 1970: rare, read cell by cell
+    seconds = pc.cast(pc.divide(ms, 1000), pa.int64()).cast(pa.timestamp("s"))
+    day = pc.strftime(seconds, "%Y-%m-%d")
+    clock = pc.strftime(seconds, "%H:%M:%S")
+    micros = pc.utf8_lpad(pc.cast(pc.multiply(frac_ms, 1000), pa.string()), 6, "0")
+    clock = pc.if_else(fractional, pc.binary_join_element_wise(clock, micros, "."), clock)
+    midnight = pc.and_(pc.equal(clock, "00:00:00"), pc.invert(fractional))
+    stamp = pc.if_else(midnight, day, pc.binary_join_element_wise(day, clock, " "))
+    return pc.if_else(pc.less(ms, _MS_SERIAL_1), clock, stamp)
+
+
 def _read_workbook(path: Path, fmt: str, kind: str | None, name: str, mapping: dict[str, str] | None,
                    values: dict[str, str] | None = None) -> Extract:
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        if path.suffix.lower() in {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",)}.get(fmt, ()):
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:  # calamine goes by the name: an xlsx named .xls (or a staged upload) is read from its bytes
+            with open(path, "rb") as fh:
+                book = python_calamine.CalamineWorkbook.from_filelike(fh)
         best = None
         for sheet_name in book.sheet_names:
             sheet = book.get_sheet_by_name(sheet_name)
@@ -232,11 +438,48 @@ def _columns(rows, match: HeaderMatch, first_row_no: int) -> pa.Table:
 # --- csv ---------------------------------------------------------------------
 
 
+def sniff_encoding(data: bytes, name: str) -> str:
+    """``decode``'s choice of encoding without building the text: UTF-8 (BOM or valid), UTF-16 (BOM), else GB18030.
+
+    GB18030 is only checked by the reader that decodes it (pyarrow raises on a byte sequence it cannot decode).
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), 1 << 24):
+            decoder.decode(data[start:start + (1 << 24)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
 def _read_csv(path: Path, data: bytes, kind: str | None, name: str, mapping: dict[str, str] | None,
               values: dict[str, str] | None = None) -> Extract:
-    text, encoding = decode(data, name)
-    del data
-    first_lines = text[: 200_000].splitlines()[: HEAD_ROWS + 2]
+    """A csv through pyarrow.csv (it transcodes GB18030 itself); files it cannot take go through DuckDB."""
+    encoding = sniff_encoding(data, name)
+    if encoding != "utf-16":
+        start = codecs.getincrementaldecoder(encoding)(errors="strict")
+        try:
+            text = start.decode(data[:800_000])
+        except UnicodeDecodeError as exc:
+            raise _not_text(name) from exc
+        first_lines = text[:200_000].splitlines()[: HEAD_ROWS + 2]
+        trailing = data[len(data.rstrip()):].count(b"\n") - 1  # blank lines at the end: not rows
+        quoted = b'"' in data  # without quotes no value holds a line break: pyarrow parses in parallel
+        del data, text
+        found = _pyarrow_csv(path, name, kind, encoding, first_lines, max(trailing, 0), quoted, mapping, values)
+        if found is not None:
+            return found
+        data = path.read_bytes()
+    return _read_csv_duckdb(path, data, kind, name, mapping, values)
+
+
+def _csv_head(first_lines: list[str], kind: str | None, name: str, mapping: dict[str, str] | None,
+              values: dict[str, str] | None) -> tuple[str, HeaderMatch, int]:
     sample = "\n".join(first_lines)
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     head = [[norm(v) for v in row] for row in csv.reader(io.StringIO(sample), delimiter=delimiter)][:HEAD_ROWS]
@@ -247,6 +490,63 @@ def _read_csv(path: Path, data: bytes, kind: str | None, name: str, mapping: dic
         raise UnreadableFile(kind_tie_message(match, name))
     filevalues.apply(match, values, filevalues.notes_above(head, match))
     width = max(len(match.labels), max((len(r) for r in head), default=0))
+    return delimiter, match, width
+
+
+def _pyarrow_csv(path: Path, name: str, kind: str | None, encoding: str, first_lines: list[str],
+                 trailing_blank: int, quoted: bool, mapping: dict[str, str] | None,
+                 values: dict[str, str] | None) -> Extract | None:
+    """None when a row has another number of fields than the header (DuckDB pads them), or a line is only spaces."""
+    delimiter, match, width = _csv_head(first_lines, kind, name, mapping, values)
+    names = [f"c{i}" for i in range(width)]
+    uneven: list[object] = []
+
+    def on_invalid(row) -> str:
+        uneven.append(row)
+        return "skip"
+
+    try:
+        raw = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(encoding="utf8" if encoding.startswith("utf-8") else encoding,
+                                           column_names=names, skip_rows_after_names=match.data_start),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                             escape_char=False, newlines_in_values=quoted,
+                                             ignore_empty_lines=False, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except UnicodeDecodeError as exc:
+        raise _not_text(name) from exc
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if uneven:
+        return None
+    if trailing_blank:
+        raw = raw.slice(0, max(raw.num_rows - trailing_blank, 0))
+    keep = _positions(match)
+    first = match.data_start + 1
+    arrays = {"_row": pa.array(range(first, first + raw.num_rows), pa.int32())}
+    present = [pos for pos in keep if pos < width]
+    normed = _POOL.map(norm_array, [raw.column(f"c{pos}") for pos in present])
+    arrays.update({f"c{pos}": arr for pos, arr in zip(present, normed, strict=True)})
+    arrays.update({f"c{pos}": pa.nulls(raw.num_rows, pa.string()) for pos in keep if pos >= width})
+    del raw
+    return _finish(path, "csv", None, encoding, match, pa.table(arrays))
+
+
+def _not_text(name: str) -> UnreadableFile:
+    return UnreadableFile(
+        f"文件 {name} 既不是 UTF-8 也不是 GBK 编码的文本，无法读取。/ {name} is neither UTF-8 nor GBK text."
+    )
+
+
+def _read_csv_duckdb(path: Path, data: bytes, kind: str | None, name: str, mapping: dict[str, str] | None = None,
+                     values: dict[str, str] | None = None) -> Extract:
+    text, encoding = decode(data, name)
+    del data
+    first_lines = text[: 200_000].splitlines()[: HEAD_ROWS + 2]
+    delimiter, match, width = _csv_head(first_lines, kind, name, mapping, values)
     # DuckDB skips empty lines; keep them (as one empty field) so row numbers stay those of the file.
     text = re.sub(r"(?m)^[ \t]*$", delimiter, text.replace("\r\n", "\n").rstrip())
     with tempfile.TemporaryDirectory(prefix="fundquery-csv-") as tmp:

@@ -38,7 +38,21 @@ def norm(value: str | None) -> str | None:
 
 
 def norm_array(arr: pa.Array) -> pa.Array:
-    """Vectorised ``norm`` over a pyarrow string array (each step only where it can change something)."""
+    """Vectorised ``norm`` over a pyarrow string array (each step only where it can change something).
+
+    A long column is normalised one distinct value at a time (a roster repeats its townships,
+    villages, funds and dates on every row): the same values, a third of the time.
+    """
+    if len(arr) > 10_000:
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        encoded = pc.dictionary_encode(arr)
+        if len(encoded.dictionary) < len(arr) // 2:
+            return pc.take(_norm_plain(encoded.dictionary), encoded.indices)
+    return _norm_plain(arr)
+
+
+def _norm_plain(arr: pa.Array) -> pa.Array:
     if not pc.all(pc.string_is_ascii(arr)).as_py():
         arr = pc.utf8_normalize(arr, "NFKC")
     if pc.any(pc.match_substring_regex(arr, r"\s\s|[^\S ]")).as_py():
@@ -82,10 +96,15 @@ def column_text(values: tuple | list) -> pa.Array:
     if pa.types.is_integer(kind):
         return pc.cast(arr, pa.string())
     if pa.types.is_floating(kind):
-        small_integral = pc.and_(pc.equal(pc.floor(arr), arr), pc.less(pc.abs(arr), 1e15))
-        as_int = pc.cast(pc.cast(pc.if_else(small_integral, arr, 0.0), pa.int64()), pa.string())
-        return pc.if_else(small_integral, as_int, pc.cast(arr, pa.string()))
+        return float_text(arr)
     return pa.array([cell_text(v) for v in values], pa.string())
+
+
+def float_text(arr: pa.Array) -> pa.Array:
+    """A float column as text: integral values below 1e15 as integers, the rest as Arrow writes them."""
+    small_integral = pc.and_(pc.equal(pc.floor(arr), arr), pc.less(pc.abs(arr), 1e15))
+    as_int = pc.cast(pc.cast(pc.if_else(small_integral, arr, 0.0), pa.int64()), pa.string())
+    return pc.if_else(small_integral, as_int, pc.cast(arr, pa.string()))
 
 
 def cell_text(value: object) -> str | None:
