@@ -5,7 +5,7 @@
 Each layout under tests/layouts/ is built with synthetic rows (tests/layouts/build.py) and loaded through
 the real loader (etl.load.load_file) into a fresh store, as tests/test_layouts.py does; "loads" means the
 clean file is stored with every declared column in its canonical column and the planted file gives
-exactly the planted findings.  "After mapping" runs only once load_file takes ``mapping=`` (issue 14).
+exactly the planted findings.  "After mapping" passes the layout's ``mapping`` and the file-level ``values`` a clerk chooses at upload.
 """
 
 from __future__ import annotations
@@ -34,7 +34,12 @@ def main() -> int:
                 plain_ok.append(slug)
                 continue
             if takes_mapping:
-                mapped = check(lay, Path(tmp) / slug / "mapped", mapping=lay.get("mapping", {}))
+                mapped = check(
+                    lay,
+                    Path(tmp) / slug / "mapped",
+                    mapping=lay.get("mapping", {}),
+                    values=lay.get("values"),
+                )
                 if not mapped:
                     mapped_ok.append(slug)
                     continue

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from etl.specs import SPECS, Column, Spec
-from etl.text import header_key, header_unit
+from etl.text import header_key, header_unit, mask_digits, norm
 from etl.vocabulary import EXACT, IGNORED_HEADERS, ROLES, STEM, stem
 
 HEAD_ROWS = 30
@@ -29,6 +29,17 @@ MIN_MATCHED = 2  # fewer matched columns than this is not a header
 MAPPED = EXACT  # a column the clerk mapped scores as an exact alias
 MAX_HEADER_CHARS = 40  # a longer cell is a title or a note, not a header
 _NUMBERLIKE = re.compile(r"[\d.,:/+%x()\-]*")  # an amount, a date, an ID number: data, never a header
+# A cell that only data holds: an ID or account number (6+ digits), a date, an amount with decimals or
+# thousands.  A row with one is a data row, never the second row of a two-level header.
+_DATA_CELL = re.compile(
+    r"\d{6,}[\dXx]?|(19|20)\d{2}[-/年.]\d{1,2}([-/月.]\d{1,2}日?)?([ T]\d{1,2}:\d{2}(:\d{2})?)?"
+    r"|[+-]?\d[\d,]*\.\d+元?|\d{1,3}(,\d{3})+(\.\d+)?元?"
+)
+
+
+def looks_like_data(row: list[str | None]) -> bool:
+    """Whether a row holds a cell only data holds (an ID number, a date, an amount)."""
+    return any(_DATA_CELL.fullmatch((norm(c) or "").replace(" ", "")) for c in row if c)
 
 
 @dataclass
@@ -52,10 +63,16 @@ class HeaderMatch:
     dropped: list[int] = field(default_factory=list)  # positions the clerk marked "not needed"
     runner_up: str | None = None  # auto detection: the next most likely kind
     runner_up_score: tuple | None = None
+    # File-level values (etl.filevalues): canonical -> FileValue, chosen by the clerk or read from the title.
+    values: dict = field(default_factory=dict)
+    values_unused: dict[str, str] = field(default_factory=dict)  # the clerk's values the file has a column for
+    values_invalid: dict[str, str] = field(default_factory=dict)  # the clerk's values for no file-level column
+    notes: list[str] = field(default_factory=list)  # the title and note lines above the header
 
     @property
     def missing(self) -> list[Column]:
         found = set(self.mapping) | ({self.spec.wide.group_column} | {w.measure for w in self.wide} if self.wide else set())
+        found |= set(self.values)
         return [c for c in self.spec.required if c.name not in found]
 
     @property
@@ -267,6 +284,7 @@ def _match_row(spec: Spec, top: list[str | None], sub: list[str | None] | None,
             parent = None
         owner = t or (parent if s else None)
         label = f"{owner}/{s}" if owner and s else (s or t)
+        label = mask_digits(label) if label else label  # an ID number is never echoed, even from a header
         labels.append(label)
         if not label:
             continue
@@ -342,13 +360,16 @@ def detect(head: list[list[str | None]], kind: str | None = None,
             single = _match_row(spec, head[r], None, mapping)
             single.header_rows = (r,)
             options = [single]
-            if r + 1 < len(head):
+            if r + 1 < len(head) and not looks_like_data(head[r + 1]):
                 double = _match_row(spec, head[r], head[r + 1], mapping)
                 double.header_rows = (r, r + 1)
                 # A title row above a header is not the top of a two-level header: the
                 # top row must match something itself, by name rather than by a role's guess.
                 sure = single.wide or any(score >= STEM for score in single.scores.values())
-                if sure and double.score[2] > single.score[2]:
+                # The clerk's mapping names two-level headers as "上/下": more of it applied says two rows.
+                wins = double.score[2] > single.score[2] or (
+                    double.score[2] == single.score[2] and len(double.mapped) > len(single.mapped))
+                if sure and wins:
                     options = [double]
             for m in options:
                 if m.score[2] >= MIN_MATCHED and (best is None or m.score > best.score):
@@ -357,10 +378,15 @@ def detect(head: list[list[str | None]], kind: str | None = None,
             per_kind.append(best)
     if not per_kind:
         return None
-    ranked = sorted(per_kind, key=lambda m: m.score, reverse=True)
+    # A clerk's mapping names the kind's columns: a kind that lacks one of them is not the file's kind.
+    targets = {t for t in (mapping or {}).values() if t}
+    fits = lambda m: targets <= {c.name for c in m.spec.columns}  # noqa: E731
+    ranked = sorted(per_kind, key=lambda m: (fits(m), m.score), reverse=True)
     best = ranked[0]
     if len(ranked) > 1:
         best.runner_up, best.runner_up_score = ranked[1].spec.kind, ranked[1].score
+        if fits(best) and not fits(ranked[1]):  # the mapping decided it: not a tie
+            best.runner_up_score = None
     return best
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import attempts
+from etl import attempts, filevalues
 from etl.audit import audit
 from etl.idnum import Hasher
 from etl.read import Extract, UnreadableFile, read
@@ -58,6 +58,7 @@ class LoadResult:
             "errors": [pick(f) for f in findings if f.severity == "error"],
             "warnings": [pick(f) for f in findings if f.severity == "warning"],
             "mapping": self.report.mapping if self.report else {},
+            "values": self.report.values if self.report else {},
             "fingerprint": self.report.fingerprint if self.report else None,
             "detection": self.report.detection if self.report and self.kind_guessed else None,
         }
@@ -133,12 +134,20 @@ def load_file(
     file_name: str | None = None,
     on_stage: Callable[[str], None] | None = None,
     mapping: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
 ) -> LoadResult:
     """Archive, read, validate and (if no errors) load one file.  Raises etl.read.UnreadableFile.
 
     ``mapping`` is the clerk's: header as the file shows it (two-level: "上/下") -> canonical
     column, or "" for "not needed"; it overrides the header matcher for those columns and is
     reported with the result (``LoadResult.as_json()["mapping"]``).
+
+    ``values`` is the clerk's choice at upload: canonical column -> one value for every row
+    (``{"fund_code": "F2024001", "year": "2024"}``) for a column the form lacks; a required
+    column still missing is taken from the title when it names exactly one (a year, a
+    township, a village, a fund of the catalogue by name), with a warning.  Where the file
+    has the column after all, the file's column wins (warning ``value_unused``).  The values
+    used and where each came from are reported (``as_json()["values"]``); see etl.filevalues.
     """
     stage = on_stage or (lambda _s: None)
     path = Path(path)
@@ -177,7 +186,7 @@ def load_file(
     try:
         _load_attempt(con, path, kind, result, attempt, hasher=hasher, uploaded_by=uploaded_by, replaces=replaces,
                       replaced_kind=replaced_kind, publish=publish,
-                      office=office, stage=stage, mapping=mapping)
+                      office=office, stage=stage, mapping=mapping, values=values)
         outcome = result.status
     except duckdb.Error as exc:
         why = write_failure(exc)
@@ -201,11 +210,14 @@ def load_file(
 
 def _load_attempt(con: duckdb.DuckDBPyConnection, path: Path, kind: str, result: LoadResult, attempt: int, *,
                   hasher: Hasher, uploaded_by: str, replaces: int | None, replaced_kind: str | None, publish: bool,
-                  office: str | None, stage: Callable[[str], None], mapping: dict[str, str] | None = None) -> None:
+                  office: str | None, stage: Callable[[str], None], mapping: dict[str, str] | None = None,
+                  values: dict[str, str] | None = None) -> None:
     """Read, validate and (if no errors) store one archived file; fills ``result``."""
     name, digest = result.file_name, result.sha256
     stage("read")
-    extract = read(path, None if kind == "auto" else kind, name=name, mapping=mapping)
+    extract = read(path, None if kind == "auto" else kind, name=name, mapping=mapping, values=values)
+    filevalues.infer_fund(con, extract.match)
+    extract.table = filevalues.fill(extract.table, extract.match)
     result.extract, result.kind, result.kind_guessed = extract, extract.kind, kind == "auto"
     if replaces is not None and replaced_kind != extract.kind:
         raise BatchError(f"批次 {replaces} 是“{replaced_kind}”，不能用“{extract.kind}”文件替换。/ Kind mismatch.")

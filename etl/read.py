@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import python_calamine
 
+from etl import filevalues
 from etl.headers import HEAD_ROWS, HeaderMatch, detect, kind_tie_message
 from etl.text import cell_text, column_text, norm, norm_array
 
@@ -107,10 +108,12 @@ def _no_header(name: str, kind: str | None) -> UnreadableFile:
 
 
 def read(path: str | Path, kind: str | None = None, *, name: str | None = None,
-         mapping: dict[str, str] | None = None) -> Extract:
+         mapping: dict[str, str] | None = None, values: dict[str, str] | None = None) -> Extract:
     """Read ``path`` for ``kind`` (None: guess the kind from the headers); messages call the file ``name``.
 
     ``mapping`` is a clerk's: header as the file shows it -> canonical column, or "" for "not needed".
+    ``values`` is a clerk's too: canonical column -> one value for every row, for a column the form
+    lacks (the fund, the year); a required column still missing may come from the title (etl.filevalues).
 
     ``name`` is the name the user knows the file by (a web upload is staged under its digest).
     """
@@ -122,11 +125,14 @@ def read(path: str | Path, kind: str | None = None, *, name: str | None = None,
     name = name or path.name
     fmt = sniff_format(data, name)
     if fmt == "csv":
-        return _read_csv(path, data, kind, name, mapping)
-    del data
-    if fmt == "xlsx":
-        check_container(path, name)
-    return _read_workbook(path, fmt, kind, name, mapping)
+        extract = _read_csv(path, data, kind, name, mapping, values)
+    else:
+        del data
+        if fmt == "xlsx":
+            check_container(path, name)
+        extract = _read_workbook(path, fmt, kind, name, mapping, values)
+    extract.table = filevalues.fill(extract.table, extract.match)
+    return extract
 
 
 def check_container(path: Path, name: str | None = None) -> None:
@@ -162,7 +168,8 @@ def check_container(path: Path, name: str | None = None) -> None:
 # --- workbooks -------------------------------------------------------------
 
 
-def _read_workbook(path: Path, fmt: str, kind: str | None, name: str, mapping: dict[str, str] | None) -> Extract:
+def _read_workbook(path: Path, fmt: str, kind: str | None, name: str, mapping: dict[str, str] | None,
+                   values: dict[str, str] | None = None) -> Extract:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         best = None
@@ -171,10 +178,11 @@ def _read_workbook(path: Path, fmt: str, kind: str | None, name: str, mapping: d
             head = [[norm(cell_text(v)) for v in row] for row in itertools.islice(sheet.iter_rows(), HEAD_ROWS)]
             match = detect(head, kind, mapping)
             if match and (best is None or match.score > best[1].score):
-                best = (sheet, match)
+                best = (sheet, match, head)
         if best is None:
             raise _no_header(name, kind)
-        sheet, match = best
+        sheet, match, head = best
+        filevalues.apply(match, values, filevalues.notes_above(head, match))
         if match.kind_tie:
             raise UnreadableFile(kind_tie_message(match, name))
         first_row_no = sheet.start[0] + 1 if sheet.start else 1
@@ -224,7 +232,8 @@ def _columns(rows, match: HeaderMatch, first_row_no: int) -> pa.Table:
 # --- csv ---------------------------------------------------------------------
 
 
-def _read_csv(path: Path, data: bytes, kind: str | None, name: str, mapping: dict[str, str] | None) -> Extract:
+def _read_csv(path: Path, data: bytes, kind: str | None, name: str, mapping: dict[str, str] | None,
+              values: dict[str, str] | None = None) -> Extract:
     text, encoding = decode(data, name)
     del data
     first_lines = text[: 200_000].splitlines()[: HEAD_ROWS + 2]
@@ -236,6 +245,7 @@ def _read_csv(path: Path, data: bytes, kind: str | None, name: str, mapping: dic
         raise _no_header(name, kind)
     if match.kind_tie:
         raise UnreadableFile(kind_tie_message(match, name))
+    filevalues.apply(match, values, filevalues.notes_above(head, match))
     width = max(len(match.labels), max((len(r) for r in head), default=0))
     # DuckDB skips empty lines; keep them (as one empty field) so row numbers stay those of the file.
     text = re.sub(r"(?m)^[ \t]*$", delimiter, text.replace("\r\n", "\n").rstrip())

@@ -160,7 +160,7 @@ _add(
             Column("period", ("期间", "发放期间", "月份", "发放月份", "批次"), "text", False, "Period", example="2024-03"),
             Column("township", _TOWNSHIP, "text", True, "Township", example="城关镇"),
             Column("village", _VILLAGE, "text", True, "Village", example="东风村"),
-            Column("village_group", ("组", "村民小组", "小组", "组别"), "text", False, "Group", example="3组"),
+            Column("village_group", ("组", "村民小组", "小组", "组别", "村民组"), "text", False, "Group", example="3组"),
             Column("name", _NAME, "text", True, "Name", example="张三"),
             Column("id_number", _ID, "id_number", True, "ID number", example="110105194912310021"),
             Column("household_no", ("户号", "户编号", "家庭编号"), "code", False, "Household no.", example="H0001"),
@@ -171,7 +171,9 @@ _add(
                    stored=False, stands_in_for="amount_yuan"),
             Column("amount_yuan", ("发放金额", "补贴金额", "金额", "应发金额", "实发金额"), "amount", True, "Amount (yuan)", example="892.50"),
             Column("paid_on", ("发放日期", "发放时间", "到账日期"), "date", False, "Paid on", example="2024-03-15"),
-            Column("bank_account", ("银行账号", "一卡通账号", "账号", "卡号", "存折号"), "code", False, "Bank account"),
+            # 一卡通号 / 一折通号: the subsidy card (layouts dili-butie-duifu-qingce, bf-pinkunhu-butie-duifu).
+            Column("bank_account", ("银行账号", "一卡通账号", "账号", "卡号", "存折号", "一卡通号", "一折通号", "一卡通", "一折通"),
+                   "code", False, "Bank account"),
             Column("card_status", ("发放状态", "一卡通状态", "状态"), "enum", False, "一卡通 status", values=CARD_STATUS,
                    accepted=vocabulary.CARD_STATUS.accepted, example="已发放"),
             Column("voucher_no", ("凭证号", "拨款凭证号", "凭证编号", "支付凭证号"), "code", False, "Voucher no."),
@@ -243,10 +245,18 @@ _add(
                 "工勤编制": "工勤",
                 "其他": "其他",
                 "其他编制": "其他",
+                # The 编制 office's form as OA systems print it (layouts ganbu-gedanwei-bianzhi-peibei-jsp,
+                # oa-gedanwei-bianzhi-peibei-antd): 事业编制数(非参公), 参照公务员法管理事业编制数, 其他事业编制数.
+                "事业(非参公)": "事业(其他)",
+                "非参公事业": "事业(其他)",
+                "其他事业": "事业(其他)",
+                "参照公务员法管理事业": "事业(参公)",
+                "参照公务员法管理": "事业(参公)",
             },
             measures={
-                "quota": ("编制数", "核定编制"),
-                "actual_reported": ("实有人数", "实有"),
+                # 应配人数 / 实配人数: the same two layouts' words for the quota and the staff it has.
+                "quota": ("编制数", "核定编制", "应配人数", "应配", "核定数"),
+                "actual_reported": ("实有人数", "实有", "实配人数", "实配"),
                 "over": ("超配", "超编"),
                 "under": ("缺配", "空编"),
             },
@@ -263,12 +273,16 @@ _add(
         "staff",
         (
             Column("agency_code", ("单位代码", "机构代码", "单位编码"), "code", False, "Agency code", example="A001"),
-            Column("agency_name", ("单位名称", "机构名称", "所在单位"), "text", True, "Agency", example="县财政局"),
+            # 工作单位 / 现任职务: the 干部任免审批表's words, as personnel systems export them
+            # (ruoyi-archives-user-info; 现职务: ruoyi-sysuser-tongjiju-ganbu).
+            Column("agency_name", ("单位名称", "机构名称", "所在单位", "工作单位"), "text", True, "Agency", example="县财政局"),
             Column("name", _NAME, "text", True, "Name", example="李四"),
             Column("id_number", _ID, "id_number", True, "ID number", example="110105197003070033"),
-            Column("staffing_type", ("编制类型", "编制性质", "人员类别"), "enum", True, "编制类型", values=STAFFING_TYPES,
+            # 人员类别 is known by its role (etl/vocabulary.py), below 编制类型: a roll with both
+            # (ruoyi-sysuser-tongjiju-ganbu) has 编制类型 as the 编制类型.
+            Column("staffing_type", ("编制类型", "编制性质"), "enum", True, "编制类型", values=STAFFING_TYPES,
                    accepted=vocabulary.STAFFING_TYPES.accepted, example="行政"),
-            Column("post", ("职务", "岗位", "职务(岗位)"), "text", False, "Post", example="科员"),
+            Column("post", ("职务", "岗位", "职务(岗位)", "现任职务", "现职务"), "text", False, "Post", example="科员"),
             Column("hired_on", ("入编时间", "参加工作时间", "入职日期", "进入单位时间"), "date", False, "Hired on", example="1995-08-01"),
             Column("status", ("人员状态", "状态", "在职状态"), "enum", False, "Status", values=STAFF_STATUS,
                    accepted=vocabulary.STAFF_STATUS.accepted, example="在职"),

@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from etl.clean import build_incoming
+from etl.filevalues import FILE_LEVEL, mask_digits
 from etl.idnum import Hasher, mask, region_known
 from etl.read import Extract
 from etl.rules import CATALOGUE, Rule
@@ -49,6 +50,7 @@ class Report:
     mapping: dict[str, str] = field(default_factory=dict)  # the clerk's mapping as applied: header -> column or ""
     fingerprint: str = ""  # of the header layout, to remember a mapping for the next file of the same form
     detection: dict = field(default_factory=dict)  # auto detection: score, runner-up, margin
+    values: dict[str, dict] = field(default_factory=dict)  # file-level values used: column -> value, source, line
 
     @property
     def errors(self) -> list[Finding]:
@@ -119,6 +121,7 @@ def _structural(extract: Extract, report: Report) -> None:
             "every column mapped to a field, or marked not needed",
         ))
         report.counts[("column_unused", "")] = len(unused) + len(m.dropped)
+    _file_values(m, header_row, report)
     columns = {c.name for c in m.spec.columns}
     for label, target in m.mapping_unknown.items():
         if target and target not in columns:
@@ -138,6 +141,43 @@ def _structural(extract: Extract, report: Report) -> None:
             "a header of the file",
         ))
         report.counts[("mapping_unused", label)] = 1
+
+
+def _file_values(m, header_row: int, report: Report) -> None:
+    """Findings about file-level values (etl.filevalues): taken from the title, unused, or not allowed."""
+    for name, fv in m.values.items():
+        report.values[name] = fv.as_dict()
+        if fv.source != "title":
+            continue
+        col = m.spec.column(name)
+        report.findings.append(Finding(
+            header_row, col.label_zh, fv.value, f"文件中的“{col.label_zh}”列，或上传时选定的值", "value_inferred", "warning",
+            f"文件中没有“{col.label_zh}”列：{col.label_zh}取自标题“{fv.line}”，为“{fv.value}”，用于每一行；如不对，请在上传时选定",
+            f"the file has no column “{col.label_zh}” ({col.label_en}): taken from the title “{fv.line}” as"
+            f" “{fv.value}” for every row; choose it at upload if that is wrong",
+            f"a column “{col.label_zh}”, or a value chosen at upload",
+        ))
+        report.counts[("value_inferred", name)] = 1
+    for name, value in m.values_unused.items():
+        col = m.spec.column(name)
+        report.findings.append(Finding(
+            header_row, m.label(name), value, "文件中没有的列", "value_unused", "warning",
+            f"选定的“{col.label_zh}”为“{value}”没有用上：文件中有“{m.label(name)}”列，按文件中的值导入",
+            f"the value “{value}” chosen for “{col.label_zh}” was not used: the file has the column"
+            f" “{m.label(name)}”, whose cells were loaded",
+            "a column the file lacks",
+        ))
+        report.counts[("value_unused", name)] = 1
+    for name, value in m.values_invalid.items():
+        value = mask_digits(value)
+        allowed = "、".join(f"{c.name}（{c.label_zh}）" for c in m.spec.columns if c.name in FILE_LEVEL)
+        report.findings.append(Finding(
+            header_row, name, value, "整个文件共用一个值的列", "value_invalid", "error",
+            f"不能为“{name}”指定一个全文件共用的值“{value}”；可指定的列：{allowed}",
+            f"“{name}” cannot take one value for the whole file; columns that can: {allowed}",
+            "a column that one value fills for the whole file",
+        ))
+        report.counts[("value_invalid", name)] = 1
 
 
 def _wan_columns(extract: Extract) -> dict[str, int]:

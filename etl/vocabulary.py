@@ -57,11 +57,19 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"..人$", 60, _NOT_THE_PERSON + "|收款单位|责任|介绍|推荐"),
         Role(r"^(补贴|补助|救助|享受|受益)对象$", 70),
     ),
-    "id_number": (Role(r"^身份证|证件号|公民身份|身份号", 80, "类型|种类|有效期|地址"),),
-    "township": (Role(r"乡镇|街道|^[乡镇]", 60, "城乡|乡村|村"),),
+    "id_number": (
+        Role(r"^身份证|证件号|公民身份|身份号", 80, "类型|种类|有效期|地址"),
+        # 户主身份证号 (minzheng-tekun-jiating-chaxun): the person paid is the household head; below 身份证号
+        # when both are there.  Not an account holder's, an agent's or a guardian's number.
+        Role(r"^(户主|本人|申请人|领取人|持卡人|补贴对象|救助对象)身份证", 70,
+             "类型|种类|有效期|地址|户名|代领|代办|监护|联系|经办|配偶"),
+    ),
+    # 乡镇, 街道, 镇, 乡(镇), 镇名; not 镇办核实… (jeecg-shuangjidao-youxian-zoufang), a sentence that starts with 镇.
+    "township": (Role(r"乡镇|街道|^[乡镇](名|别|区|\(.*\))?$", 60, "城乡|乡村|村"),),
     "village": (Role(r"村", 60, "小组|组$|村民$|人口|户数|村级|干部|城乡|乡村|农村"),),
     "village_group": (Role(r"(小组|组别)$|^组", 60, "班组|组织"),),
-    "household_no": (Role(r"^(家庭|户)(编|代)?(号|码|编码)", 60, "账|卡|户主"),),
+    # 农户代码 (zjffqd-caizheng-buzhu-fafang-qingce): the 一卡通 system's household code.
+    "household_no": (Role(r"^(农户|家庭|户)(编|代)?(号|码|编码)", 60, "账|卡|户主"),),
     "quantity": (Role(r"面积|亩|人数|月数|头数|数量", 60, "金额|标准|单价"),),
     "standard_yuan": (Role(r"标准|单价", 70, "金额|日期"),),
     "amount_due_yuan": (Role(r"^应发|^应付|^应补", 90, "日期|时间|人|标准"),),
@@ -70,9 +78,13 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"金额", 60, "应发|应付|应补|标准|合计|总额|大写"),
     ),
     "paid_on": (Role(r"(发放|到账|支付|拨付).*(日期|时间)", 70),),
-    "bank_account": (Role(r"账号|卡号|存折|账户", 70, "开户行|户名|银行名称|网点"),),
+    # 银行帐号 (minzheng-tekun-jiating-chaxun): 帐 is the older form of 账, still typed.
+    "bank_account": (Role(r"[账帐]号|卡号|存折|[账帐]户", 70, "开户行|户名|银行名称|网点"),),
     "card_status": (Role(r"状态", 50),),
-    "fund_code": (Role(r"(资金|项目).*(编码|代码|编号)", 70),),
+    # Not 项目审批代码 (px-shenqingku-xiangmu-daochu): an approval number, not a fund.
+    "fund_code": (Role(r"(资金|项目).*(编码|代码|编号)", 70, "审批|备案|核准|信用|统一"),),
+    # 项目实施单位 (jeeplus-queren-ji-bokuan), 承建单位, 施工单位, 中标单位.
+    "contractor": (Role(r"(实施|承建|施工|中标|承包)(单位|企业|方)$", 70),),
     "year": (Role(r"年度|年份", 70, "月"),),
     "period": (Role(r"期间|月份|批次", 60),),
     "department": (Role(r"部门|预算单位", 60, "代码|编码"),),
@@ -173,6 +185,10 @@ STAFFING_TYPES = Enum(
         "工勤编制": "工勤",
         "其他": "其他",
         "其他编制": "其他",
+        "事业(非参公)": "事业(其他)",
+        "非参公事业": "事业(其他)",
+        "其他事业": "事业(其他)",
+        "参照公务员法管理": "事业(参公)",
     },
     ("行政", "事业(参公)", "事业(其他)", "工勤", "其他"),
 )

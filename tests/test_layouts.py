@@ -11,68 +11,84 @@ from __future__ import annotations
 
 import pytest
 
+from etl.filevalues import FILE_LEVEL
 from etl.specs import SPECS
 from tests.layouts.build import all_layouts, layout_paths
 from tests.layouts.harness import check, loader_takes_mapping
 
 LAYOUTS = all_layouts()
 
-_NO_HEADER = "no header row of the kind recognised in the first 30 rows (UnreadableFile)"
-_NO_FUND = "column_missing: 资金编码 — the form has no fund code column"
+_NO_FUND = "no fund code in the form, nor a catalogue fund named in a title: the clerk chooses it at upload"
+_NO_YEAR = "no year in the form or its title"
 
-# Layouts the loader does not load with no mapping today: slug -> the loader's reason (issue 14).
+# Layouts the loader does not load with no mapping and no chosen values: slug -> why (issue 14).
 KNOWN_UNRECOGNISED = {
-    "diaoren-hedingbianzhi-shiyou": _NO_HEADER + "; no 编制类型 column either",
-    "ganbu-gedanwei-bianzhi-peibei-jsp": _NO_HEADER
-    + ": group headers 行政编制数…, measures 应配人数/实配人数",
-    "gaoxiao-bianzhi-he-pai-wai": _NO_HEADER + ": headers 合：编制总数 / 合：实有人数",
-    "issue14-gedanwei-bianzhi-peibei": "column_missing: 编制类型 — group headers 行政编制数 / 事业编制数(参公) … not known",
-    "oa-gedanwei-bianzhi-peibei-antd": _NO_HEADER + ": group headers 参照公务员法管理事业编制数 …",
-    "cwbb-sangong-jingfei-bokuan": "column_missing: 主管部门 (+ 年度, 支出类别): they are in the title lines",
-    "bumen-yusuan-jiben-zhichu-jingji-fenlei": _NO_HEADER
-    + ": only 科目名称 is known; 合计 / 人员经费 / 公用经费",
-    "xiangmu-yusuan-daoru-muban": _NO_HEADER + ": 项目预算金额 / 项目资金性质",
-    "qingdao-xinnengyuan-zhichu-mingxi": _NO_HEADER
-    + ": four header rows, 区市财政名称 / 财政补助资金小计",
-    "zhida-zhifu-pingzheng": _NO_FUND + " (+ 审核签字日期, 收款单位)",
-    "dibao-zijin-fenji-tongji": _NO_HEADER + ": 单位 / 低保金额 over 中央·省级·市级·区级",
-    "issue14-zijin-mulu-daorendaohu": "enum_invalid: 发放对象 “到人到户” not an accepted value",
-    "shengbenji-zhuanxiang-fenjie": _NO_FUND + " (+ 年度, 预算金额, 发放对象)",
-    "zhida-zhibiao-mingxi": _NO_HEADER + ": 中央直达资金名称 / 预算金额",
-    "zhida-zhuanxiang-zijin-mulu": _NO_FUND + " (+ 年度, 预算金额, 发放对象)",
-    "zhuanxiang-zijin-fenjie-huizong": _NO_HEADER + ": 2020年分配结果 / 省级主管部门",
-    "bf-pinkunhu-butie-duifu": _NO_FUND + " (+ 年度, 乡镇, 村, 身份证号)",
-    "dili-butie-cunganbu-dengji-qingce": _NO_FUND + " (+ 年度, 乡镇, 村, 身份证号)",
-    "dili-butie-duifu-qingce": _NO_FUND + " (+ 年度, 乡镇)",
-    "dili-butie-fenhu-dengji-qingce": _NO_FUND + " (+ 年度, 乡镇, 村, 身份证号)",
-    "jeecg-shuangjidao-youxian-zoufang": _NO_FUND
-    + " (+ 年度, 乡镇, 村 as 种植地址, 姓名 as 客户名称)",
-    "jeeplus-zijin-zhijie-daohu": _NO_FUND + " (+ 乡镇 as 所在镇, 村 as 所在村, no amount)",
-    "landcirculation-zhongliang-dahu": _NO_FUND
-    + " (+ 种粮大户姓名, 所属村子, no township, no amount)",
-    "minzheng-tekun-jiating-chaxun": _NO_FUND
-    + " (+ 年度, 所属街, 所属社, amount among five money columns)",
-    "ruoyi-shebao-butie-fafang-jilu": _NO_FUND + " (+ 年度, 所属街道办, 所属村委会)",
-    "ruoyi-shebao-fafang-jilu-daochu": _NO_FUND + " (+ 年度, 街道)",
-    "ruoyi-simc-zhengdi-shebao-butie": _NO_FUND + " (+ 年度, 行政区域, no village)",
-    "yiliao-jiuzhu-yizhetong-daochu": _NO_HEADER + ": 申请人 / 一折通卡号, no amount",
-    "zhida-huiqi-limin-daorendaohu": _NO_FUND + " (+ 年度, no ID number)",
-    "zjffqd-caizheng-buzhu-fafang-qingce": _NO_FUND
-    + " (+ 年度, 乡镇, 村; spaced headers 身 份 证 号 码)",
-    "jeeplus-queren-ji-bokuan": _NO_FUND + " (the form's 方案分配编号 is not one)",
-    "ruoyi-sysuser-shiye-vo": "column_missing: 单位名称 (部门) and 身份证号 — the export has no ID column",
-    "ruoyi-sysuser-tongjiju-ganbu": "column_missing: 单位名称 — one agency's own roll",
-    "ruoyi-archives-user-info": "column_missing: 单位名称 — written 工作单位; and 人员类别 is taken for 编制类型",
-    "yikatong-yidong-duochong": _NO_FUND + " (+ 年度, 乡镇, 村; 身份证号/出生年月, 异动金额)",
-    "px-shenqingku-xiangmu-daochu": _NO_FUND + " (the project library has no fund code)",
+    "diaoren-hedingbianzhi-shiyou": "调入单位 is the agency (a transfer register's word: mapping);"
+    " no 编制类型 column (chosen at upload)",
+    "gaoxiao-bianzhi-he-pai-wai": "二级部门 and 合：编制总数 are one university's words (mapping);"
+    " no 编制类型 column (chosen at upload)",
+    "bumen-yusuan-jiben-zhichu-jingji-fenlei": "合计 is the amount and 项目/科目名称 the item (mapping);"
+    " " + _NO_YEAR + ", no 支出类别 (基本支出: chosen at upload)",
+    "cwbb-sangong-jingfei-bokuan": "no 支出类别 column (三公经费: chosen at upload); 预算数 vs 支出数",
+    "xiangmu-yusuan-daoru-muban": "no 主管部门 in the form or a title line (chosen at upload);"
+    " 项目资金性质 is the category (mapping)",
+    "qingdao-xinnengyuan-zhichu-mingxi": "a summary by region, not vouchers: no 凭证号, no 审核签字日期",
+    "zhida-zhifu-pingzheng": _NO_FUND + "; no 审核签字日期",
+    "dibao-zijin-fenji-tongji": "rows are units' 低保 amounts by level: no fund code or name",
+    "shengbenji-zhuanxiang-fenjie": "no fund code column; " + _NO_YEAR,
+    "zhida-zhibiao-mingxi": "no fund code column; " + _NO_YEAR,
+    "zhida-zhuanxiang-zijin-mulu": "no amount column; 专项编码 / 开始年份 (mapping)",
+    "zhuanxiang-zijin-fenjie-huizong": "no fund code column; 2020年分配结果 is the amount (mapping)",
+    "bf-pinkunhu-butie-duifu": _NO_FUND + "; no ID number column",
+    "dili-butie-cunganbu-dengji-qingce": "no ID number column (a 登记清册 signed by the household)",
+    "dili-butie-fenhu-dengji-qingce": "no ID number column (a 登记清册 signed by the household)",
+    "jeecg-shuangjidao-youxian-zoufang": _NO_FUND + "; 客户名称 / 种植地址 are the name / village (mapping)",
+    "jeeplus-zijin-zhijie-daohu": "no amount column (a register of households, not of payments)",
+    "landcirculation-zhongliang-dahu": "no amount column (a register of 种粮大户); " + _NO_FUND,
+    "minzheng-tekun-jiating-chaxun": _NO_FUND + "; 所属街 / 所属社 and the amount among five money"
+    " columns (mapping)",
+    "ruoyi-shebao-butie-fafang-jilu": _NO_FUND + "; " + _NO_YEAR,
+    "ruoyi-shebao-fafang-jilu-daochu": _NO_FUND + "; " + _NO_YEAR,
+    "ruoyi-simc-zhengdi-shebao-butie": _NO_FUND + "; no village column (by 行政区域 only)",
+    "yikatong-yidong-duochong": _NO_FUND + "; 身份证号/出生年月 is the ID and 异动金额 the amount"
+    " (mapping)",
+    "yiliao-jiuzhu-yizhetong-daochu": "no amount column; " + _NO_FUND,
+    "zhida-huiqi-limin-daorendaohu": "no ID number column; " + _NO_FUND,
+    "zjffqd-caizheng-buzhu-fafang-qingce": _NO_FUND + "; no village column (only inside 家庭地址)",
+    "jeeplus-queren-ji-bokuan": _NO_FUND + " (its 方案分配编号 is not one)",
+    "px-shenqingku-xiangmu-daochu": _NO_FUND + " (the project library has none)",
+    "ruoyi-sysuser-shiye-vo": "no ID number column; 部门 is the agency (mapping)",
+    "ruoyi-sysuser-tongjiju-ganbu": "no 单位名称: one agency's own roll (chosen at upload)",
 }
 
-# Layouts a header mapping cannot make load: a required column is not in the form at all (it is in the
-# title, or chosen by the clerk).  They need something beyond a mapping (a value for the whole file).
+# Layouts that the clerk's mapping and chosen values (the layout's ``mapping`` and ``values``) cannot
+# make load: a required column is each row's own and the form does not have it, so no one value for
+# the whole file can stand for it.  They are not (or not only) rosters of our kinds.
+_NO_ID = "no ID number column: a payment roster must name each person by ID number"
+_NO_AMOUNT = "no amount column: a register of who qualifies, not of what was paid"
 KNOWN_UNMAPPABLE = {
-    lay["slug"]: "required column(s) absent from the form: " + ", ".join(lay["absent_required"])
-    for lay in LAYOUTS
-    if set(lay["absent_required"]) & {c.name for c in SPECS[lay["kind"]].required}
+    "qingdao-xinnengyuan-zhichu-mingxi": "a subsidy's summary by region, not a voucher list:"
+    " no 凭证号 and no 审核签字日期 for each row",
+    "zhida-zhifu-pingzheng": "payment vouchers with no 审核签字日期 (only 支付时间): each voucher's own",
+    "dibao-zijin-fenji-tongji": "rows are units' 低保 amounts by level of government, not funds:"
+    " no fund code or name for each row",
+    "shengbenji-zhuanxiang-fenjie": "each row is a fund with no code: a code per row cannot be one value",
+    "zhida-zhibiao-mingxi": "each row is a fund with no code: a code per row cannot be one value",
+    "zhuanxiang-zijin-fenjie-huizong": "each row is a fund with no code: a code per row cannot be one"
+    " value",
+    "zhida-zhuanxiang-zijin-mulu": "a catalogue with no amount: each fund's budget is its own",
+    "bf-pinkunhu-butie-duifu": _NO_ID,
+    "dili-butie-cunganbu-dengji-qingce": _NO_ID,
+    "dili-butie-fenhu-dengji-qingce": _NO_ID,
+    "zhida-huiqi-limin-daorendaohu": _NO_ID + " (it pays households and firms by account)",
+    "jeeplus-zijin-zhijie-daohu": _NO_AMOUNT,
+    "landcirculation-zhongliang-dahu": _NO_AMOUNT,
+    "yiliao-jiuzhu-yizhetong-daochu": _NO_AMOUNT + " (an application list)",
+    "ruoyi-simc-zhengdi-shebao-butie": "no village: the 征地 roster is by 行政区域 only, and one village"
+    " cannot stand for every row",
+    "zjffqd-caizheng-buzhu-fafang-qingce": "no village: a township-wide roster names it only inside"
+    " 家庭地址",
+    "ruoyi-sysuser-shiye-vo": "no ID number column: a named staff roll must name each person by ID number",
 }
 
 
@@ -97,9 +113,17 @@ def test_layout_loads_with_no_mapping(layout, tmp_path):
 )
 @pytest.mark.parametrize("layout", _params(KNOWN_UNMAPPABLE))
 def test_layout_loads_after_the_clerks_mapping(layout, tmp_path):
-    problems = check(layout, tmp_path / "given", mapping=layout["mapping"])
+    problems = check(
+        layout, tmp_path / "given", mapping=layout["mapping"], values=layout.get("values")
+    )
     assert not problems, "kind given, with mapping:\n" + "\n".join(problems)
-    problems = check(layout, tmp_path / "auto", kind="auto", mapping=layout["mapping"])
+    problems = check(
+        layout,
+        tmp_path / "auto",
+        kind="auto",
+        mapping=layout["mapping"],
+        values=layout.get("values"),
+    )
     assert not problems, "kind auto, with mapping:\n" + "\n".join(problems)
 
 
@@ -134,6 +158,22 @@ def test_layout_is_declared_completely(layout):
         "mapping"
     ]
     assert set(layout["absent_required"]) <= {c.name for c in spec.columns}
+
+
+def test_an_unmappable_layout_is_also_unrecognised():
+    assert set(KNOWN_UNMAPPABLE) <= set(KNOWN_UNRECOGNISED)
+
+
+def test_layout_values_are_file_level():
+    """A layout's ``values`` are what a clerk chooses once at upload: only file-level columns, and no column
+    the form has (the file's column would win)."""
+    for lay in LAYOUTS:
+        spec = SPECS[lay["kind"]]
+        names = {c.name for c in spec.columns}
+        have = {c["expect"] for c in lay["columns"] if c["expect"]} | set(lay["mapping"].values())
+        for column in lay.get("values", {}):
+            assert column in names and column in FILE_LEVEL, (lay["slug"], column)
+            assert column not in have, (lay["slug"], column)
 
 
 # --- the harness itself, on our own template's headers (not a real layout: it proves a pass is a pass) --------

@@ -20,7 +20,8 @@ from etl.load import LoadResult, load_file
 from etl.read import UnreadableFile
 from etl.specs import SPECS
 from etl.store import connect
-from etl.text import cell_text, norm
+from etl.text import cell_text, header_key, norm
+from etl.vocabulary import IGNORED_HEADERS
 from tests.layouts.build import Built, build
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, write_xlsx
 
@@ -50,8 +51,12 @@ def _open(tmp: Path, kind: str):
     return con
 
 
-def load(con, built: Built, kind: str, tmp: Path, mapping: dict | None = None) -> LoadResult:
+def load(
+    con, built: Built, kind: str, tmp: Path, mapping: dict | None = None, values: dict | None = None
+) -> LoadResult:
     kw = {"mapping": mapping} if mapping is not None else {}
+    if values:
+        kw["values"] = values
     return load_file(
         con,
         built.path,
@@ -216,10 +221,62 @@ def _stored(con, layout: dict, built: Built, result: LoadResult) -> list[str]:
     return problems
 
 
+def _expected_unused(layout: dict) -> set[str]:
+    """The headers a ``column_unused`` warning must name: the layout's ``unimported``.
+
+    Not a running number (序号), and not a wide table's 超配 / 缺配 under a 编制类型: the loader
+    recognises them (quota minus actual) and reads them, it has no column to keep them in.
+    """
+    ignored = {header_key(h) for h in IGNORED_HEADERS}
+    derived = {_key(c) for c in layout["columns"] if c.get("group") and not c["expect"]}
+    return {
+        norm(h)
+        for h in layout.get("unimported", [])
+        if header_key(h) not in ignored and h not in derived
+    }
+
+
+def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[list, list[str]]:
+    """The findings left to compare with the planted ones, and problems with the expected warnings.
+
+    ``column_unused`` is expected whenever the layout declares ``unimported``: its message must name
+    exactly those headers.  ``value_inferred`` (a file-level value read from the title) is expected
+    only for a required column the form lacks, and must agree with the value the clerk would choose.
+    """
+    rest, problems = [], []
+    want_unused = _expected_unused(layout)
+    seen_unused: set[str] = set()
+    for f in result.report.findings:
+        if f.rule == "column_unused":
+            seen_unused = {norm(h) for h in f.message.split("：", 1)[1].split("、")}
+        elif f.rule == "value_inferred":
+            col = next(c for c in SPECS[layout["kind"]].columns if c.label_zh == f.column)
+            chosen = (layout.get("values") or {}).get(col.name)
+            if col.name not in layout.get("absent_required", []):
+                problems.append(f"value_inferred for {col.name}, which the form has: {f.message}")
+            elif chosen is not None and str(chosen) != f.value:
+                problems.append(f"{col.name} taken from the title as {f.value!r}, the clerk's is {chosen!r}")
+        else:
+            rest.append(f)
+    if seen_unused != want_unused:
+        problems.append(
+            f"column_unused names {sorted(seen_unused)}, the layout's unimported are {sorted(want_unused)}"
+        )
+    return rest, problems
+
+
 def check(
-    layout: dict, tmp: Path, *, kind: str | None = None, mapping: dict | None = None
+    layout: dict,
+    tmp: Path,
+    *,
+    kind: str | None = None,
+    mapping: dict | None = None,
+    values: dict | None = None,
 ) -> list[str]:
-    """Problems loading ``layout`` (kind given, or ``"auto"``); empty when it loads as declared."""
+    """Problems loading ``layout`` (kind given, or ``"auto"``); empty when it loads as declared.
+
+    ``values`` are the file-level values a clerk chooses at upload (the layout's ``values``).
+    """
     kind_arg = kind or layout["kind"]
     problems: list[str] = []
     for planted in (False, True):
@@ -228,7 +285,7 @@ def check(
         try:
             built = build(layout, where, planted=planted)
             try:
-                result = load(con, built, kind_arg, where, mapping)
+                result = load(con, built, kind_arg, where, mapping, values)
             except UnreadableFile as exc:
                 return [f"unreadable: {exc}"]
             if result.kind != layout["kind"]:
@@ -240,11 +297,13 @@ def check(
                     problems.append(f"loaded {result.rows} rows, wrote {len(built.data)}")
                 problems += _stored(con, layout, built, result)
                 continue
-            found = {(f.rule, f.row) for f in result.report.findings}
+            findings, wrong = structural(layout, result, values)
+            problems += wrong
+            found = {(f.rule, f.row) for f in findings}
             if found != built.planted:
                 extra = [
                     f"{f.rule}@{f.row}: {f.message}"
-                    for f in result.report.findings
+                    for f in findings
                     if (f.rule, f.row) not in built.planted
                 ]
                 problems.append(

@@ -1,0 +1,209 @@
+"""File-level values: one value for every row of a file, where the form has no column for it.
+
+A real roster is one fund's roster: the fund and the year are in its title
+("2024年耕地地力保护补贴发放清册"), the township in a line above the header
+("乡镇：城关镇", "填报单位：城关镇财政所").  They reach a column in two ways:
+
+- the clerk chooses them at upload (``values=``: canonical column -> text, e.g.
+  ``{"fund_code": "F2024001", "year": "2024"}``); only the columns of
+  ``FILE_LEVEL`` may be given so, never a person's name, ID number or amount;
+- a required column the form lacks, with no value given, is taken from the
+  title and note rows above the header when they name exactly one candidate:
+  one year (19xx/20xx followed by 年 or 年度), one township (…镇 / …乡 /
+  …街道), one village (…村), one department ("部门：…", "填报单位：…"), one fund of the store's catalogue by name (in
+  etl.load, which has the store).  Each is reported as a warning that says
+  where it came from, never taken silently.
+
+A value is text, parsed and checked like a cell of its column.  When the file
+has a column for it after all, the file's column wins and the unused value is
+reported (``value_unused``): the rows say more than one word chosen for all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from etl.headers import HeaderMatch
+from etl.text import mask_digits, norm
+
+__all__ = [
+    "FILE_LEVEL",
+    "FileValue",
+    "apply",
+    "fill",
+    "from_title",
+    "infer_fund",
+    "mask_digits",
+    "notes_above",
+]
+
+# Columns that one value can fill for a whole file: what a form states once, in its title or by its
+# purpose (the fund, the year, the place, the unit), never a person's or a row's own data.
+FILE_LEVEL = frozenset(
+    {
+        "fund_code",
+        "fund_name",
+        "year",
+        "period",
+        "township",
+        "village",
+        "village_group",
+        "department",
+        "category",
+        "level",
+        "pays_to",
+        "agency_code",
+        "agency_name",
+        "agency_type",
+        "staffing_type",
+        "status",
+    }
+)
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_PLACE_END = r"(?=$|[\s(,;，；、]|财政所|人民政府|政府|办事处|委员会|村委会|村民委员会|盖章)"
+_TOWNSHIP = re.compile(
+    r"(?:^|[\s:])((?!城乡|乡村)[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道))" + _PLACE_END
+)
+_VILLAGE = re.compile(r"(?:^|[\s:])((?!农村|乡村)[\u4e00-\u9fff]{1,8}?(?:村|社区))" + _PLACE_END)
+_LABELLED = {  # 乡镇：城关镇, 村：东风村
+    "township": re.compile(
+        r"(?:乡镇|乡\(镇\)|镇\(乡\)|街道|乡镇\(街道\))\s*:\s*([\u4e00-\u9fff]{2,12})"
+    ),
+    "village": re.compile(r"(?:村|村名|行政村|村\(社区\))\s*:\s*([\u4e00-\u9fff]{2,12})"),
+    # 部门：清溪县农业农村局, 填报单位：县农业农村局 (not 单位：元, a unit).
+    "department": re.compile(
+        r"(?:^|\s)(?:部门|主管部门|部门名称|填报单位|编制单位|预算单位|统计单位)\s*:\s*([\u4e00-\u9fff]{2,20})"
+    ),
+}
+_NOT_A_PLACE = (
+    "城乡",
+    "乡村",
+    "农村",
+    "各乡",
+    "全乡",
+    "全镇",
+    "各镇",
+    "本镇",
+    "本乡",
+    "本村",
+    "各村",
+)
+
+
+@dataclass(frozen=True)
+class FileValue:
+    column: str
+    value: str
+    source: str  # "clerk" | "title"
+    line: str = ""  # the title or note line it was taken from (digits masked)
+
+    def as_dict(self) -> dict:
+        return {"value": self.value, "source": self.source, "line": self.line}
+
+
+def notes_above(head: list[list[str | None]], match: HeaderMatch) -> list[str]:
+    """The title and note lines above the header: each row's cells joined by a space."""
+    lines = []
+    for row in head[: match.header_rows[0]]:
+        text = " ".join(c for c in (norm(c) for c in row) if c)
+        if text:
+            lines.append(text)
+    return lines
+
+
+def _one(pattern: re.Pattern, lines: list[str], group: int = 1) -> tuple[str, str] | None:
+    """The single distinct value ``pattern`` finds in ``lines`` (and the first line naming it), else None."""
+    found: dict[str, str] = {}
+    for line in lines:
+        for m in pattern.finditer(line):
+            value = m.group(group)
+            if value in _NOT_A_PLACE or any(value.startswith(w) for w in _NOT_A_PLACE):
+                continue
+            found.setdefault(value, line)
+    return next(iter(found.items())) if len(found) == 1 else None
+
+
+def from_title(column: str, lines: list[str]) -> tuple[str, str] | None:
+    """(value, line) for ``column`` when the lines above the header name exactly one; else None."""
+    lines = [line for line in (norm(text) for text in lines) if line]
+    if column == "year":
+        return _one(_YEAR, lines)
+    if column == "department":
+        return _one(_LABELLED[column], lines)
+    if column in _LABELLED:
+        labelled = _one(_LABELLED[column], lines)
+        if labelled:
+            return labelled
+        return _one(_TOWNSHIP if column == "township" else _VILLAGE, lines)
+    return None
+
+
+def apply(match: HeaderMatch, values: dict[str, str] | None, lines: list[str]) -> None:
+    """Record on ``match`` the clerk's values and what the title supplies for the required columns still missing."""
+    names = {c.name for c in match.spec.columns}
+    wide = {match.spec.wide.group_column} if match.wide else set()
+    match.notes = lines
+    for column, raw in (values or {}).items():
+        value = norm(str(raw)) if raw is not None else None
+        if column not in names or column not in FILE_LEVEL or not value:
+            match.values_invalid[column] = value or ""
+        elif column in match.mapping or column in wide:
+            match.values_unused[column] = value
+        else:
+            match.values[column] = FileValue(column, value, "clerk")
+    for col in match.missing:
+        if col.name in match.values:
+            continue
+        found = from_title(col.name, lines)
+        if found:
+            match.values[col.name] = FileValue(col.name, found[0], "title", mask_digits(found[1]))
+
+
+def fill(table: pa.Table, match: HeaderMatch) -> pa.Table:
+    """The reader's table with a column for each file-level value the form lacks."""
+    for column, fv in match.values.items():
+        if column not in table.column_names:
+            table = table.append_column(column, pa.array([fv.value] * table.num_rows, pa.string()))
+    return table
+
+
+def fund_from_title(con, match: HeaderMatch) -> tuple[str, str, str] | None:
+    """(fund_code, fund_name, line) when the title names exactly one fund of the store's catalogue by name.
+
+    ``con`` is the store (its ``live_funds`` view, as the ``fund_unknown`` rule checks codes); a year already
+    known for the file (chosen or from the title) narrows a name the catalogue holds for several years.
+    """
+    lines = [(line, line.replace(" ", "")) for line in match.notes]
+    if not lines:
+        return None
+    rows = con.execute(
+        "SELECT DISTINCT fund_code, fund_name, year FROM live_funds WHERE fund_name IS NOT NULL"
+    ).fetchall()
+    hits = [
+        (code, name, year, line)
+        for code, name, year in rows
+        for line, squeezed in lines
+        if len(name) >= 2 and name.replace(" ", "") in squeezed
+    ]
+    year = match.values.get("year")
+    if year and len({h[0] for h in hits}) > 1:
+        hits = [h for h in hits if str(h[2]) == re.sub(r"年度?$", "", year.value)]
+    codes = {h[0] for h in hits}
+    if len(codes) != 1:
+        return None
+    code, name, _year, line = hits[0]
+    return code, name, line
+
+
+def infer_fund(con, match: HeaderMatch) -> None:
+    """Fill a missing required fund code from the title (etl.load calls it: it has the store)."""
+    if not any(c.name == "fund_code" for c in match.missing):
+        return
+    found = fund_from_title(con, match)
+    if found:
+        code, _name, line = found
+        match.values["fund_code"] = FileValue("fund_code", code, "title", mask_digits(line))

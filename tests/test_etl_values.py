@@ -1,0 +1,196 @@
+"""File-level values (etl.filevalues) and the header guards that issue 14's real layouts showed were needed.
+
+A roster is one fund's: the fund, the year and the township are in its title or chosen by the clerk at
+upload (``values=``), never silently; a data row (ID numbers, dates, amounts) is never the second row of
+a two-level header; and a header or a message never shows an ID number in full.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from etl.filevalues import from_title
+from etl.headers import looks_like_data
+from etl.read import read
+from etl.text import mask_digits
+from tests.layouts.build import build, load_layout
+from tests.sheets import PAY_HEADER, make_id, pay_row, write_xlsx
+
+LAYOUTS = Path(__file__).resolve().parent / "layouts"
+FULL_ID = re.compile(r"\d{17}[\dX]|\d{15}")
+
+# The roster with no fund, year, township or village column (the 资金编码, 年度, 乡镇, 村 of PAY_HEADER out).
+_DROP = ("资金编码", "年度", "乡镇", "村")
+BARE_HEADER = [h for h in PAY_HEADER if h not in _DROP]
+
+
+def _bare(row: list) -> list:
+    return [v for h, v in zip(PAY_HEADER, row, strict=True) if h not in _DROP]
+
+
+def _roster(tmp_path: Path, title: list[list] | None = None) -> Path:
+    rows = [*(title or []), BARE_HEADER, _bare(pay_row(1)), _bare(pay_row(2, name="李四"))]
+    return write_xlsx(tmp_path / "roster.xlsx", rows)
+
+
+def _rules(result) -> set[str]:
+    return {f.rule for f in result.report.findings}
+
+
+def test_values_fill_the_columns_a_form_lacks(tmp_path, funds_loaded, load, store):
+    path = _roster(tmp_path)
+    values = {"fund_code": "F001", "year": "2024", "township": "城关镇", "village": "东风村"}
+    result = load(path, "payments", values=values)
+    assert result.status == "loaded", result.as_json()["errors"]
+    rows = store.execute(
+        "SELECT DISTINCT fund_code, year, township, village FROM payments WHERE batch_id = ?",
+        [result.batch],
+    ).fetchall()
+    assert rows == [("F001", 2024, "城关镇", "东风村")]
+    assert result.as_json()["values"]["fund_code"] == {
+        "value": "F001",
+        "source": "clerk",
+        "line": "",
+    }
+    assert "value_inferred" not in _rules(result)
+
+
+def test_without_values_the_missing_columns_are_still_refused(tmp_path, funds_loaded, load):
+    result = load(_roster(tmp_path), "payments")
+    missing = {f.column for f in result.report.errors if f.rule == "column_missing"}
+    assert result.status == "rejected" and {"资金编码", "年度", "乡镇", "村"} <= missing
+
+
+def test_year_township_village_and_fund_come_from_the_title_with_a_warning(
+    tmp_path, funds_loaded, load, store
+):
+    title = [["城关镇 2024年耕地地力保护补贴发放清册"], ["村：东风村", None, None, "单位：元"]]
+    result = load(_roster(tmp_path, title), "payments")
+    assert result.status == "loaded", result.as_json()["errors"]
+    inferred = {f.column: f for f in result.report.findings if f.rule == "value_inferred"}
+    assert set(inferred) == {"资金编码", "年度", "乡镇", "村"}
+    assert all(f.severity == "warning" for f in inferred.values())
+    assert "年度取自标题“城关镇 2024年耕地地力保护补贴发放清册”" in inferred["年度"].message
+    assert inferred["资金编码"].value == "F001"
+    used = result.as_json()["values"]
+    assert used["year"]["source"] == "title" and used["village"]["value"] == "东风村"
+    row = store.execute(
+        "SELECT DISTINCT fund_code, year, township, village FROM payments WHERE batch_id = ?",
+        [result.batch],
+    ).fetchall()
+    assert row == [("F001", 2024, "城关镇", "东风村")]
+
+
+def test_a_title_with_two_years_or_two_funds_gives_nothing(tmp_path, funds_loaded, load):
+    title = [["2023年耕地地力保护补贴、2024年城乡居民最低生活保障 城关镇 东风村"]]
+    result = load(_roster(tmp_path, title), "payments")
+    missing = {f.column for f in result.report.errors if f.rule == "column_missing"}
+    assert {"资金编码", "年度"} <= missing
+
+
+@pytest.mark.parametrize(
+    ("column", "lines", "want"),
+    [
+        ("year", ["2024年度“三公”经费预算表"], "2024"),
+        ("year", ["2024年 1-3月"], "2024"),
+        ("year", ["表 3-2", "单位：元"], None),
+        ("township", ["乡镇：城关镇"], "城关镇"),
+        ("township", ["填报单位：城关镇财政所"], "城关镇"),
+        ("township", ["县城乡居民最低生活保障资金"], None),
+        ("village", ["东风村（盖章）"], "东风村"),
+        ("village", ["县农业农村局"], None),
+        ("department", ["部门：清溪县农业农村局", "单位：元"], "清溪县农业农村局"),
+        ("department", ["单位：元"], None),
+    ],
+)
+def test_title_patterns(column, lines, want):
+    found = from_title(column, [mask_digits(line) for line in lines])
+    assert (found[0] if found else None) == want
+
+
+def test_the_files_column_wins_over_a_chosen_value(tmp_path, funds_loaded, load, store):
+    path = write_xlsx(tmp_path / "pay.xlsx", [PAY_HEADER, pay_row(1), pay_row(2, name="李四")])
+    result = load(path, "payments", values={"fund_code": "F002"})
+    assert result.status == "loaded"
+    unused = [f for f in result.report.findings if f.rule == "value_unused"]
+    assert len(unused) == 1 and unused[0].severity == "warning" and "F002" in unused[0].message
+    codes = store.execute(
+        "SELECT DISTINCT fund_code FROM payments WHERE batch_id = ?", [result.batch]
+    ).fetchall()
+    assert codes == [("F001",)]
+
+
+def test_a_person_is_never_a_file_level_value(tmp_path, funds_loaded, load):
+    values = {
+        "fund_code": "F001",
+        "year": "2024",
+        "township": "城关镇",
+        "village": "东风村",
+        "id_number": make_id(seq=9),
+        "amount_yuan": "100",
+    }
+    result = load(_roster(tmp_path), "payments", values=values)
+    invalid = [f for f in result.report.errors if f.rule == "value_invalid"]
+    assert result.status == "rejected" and {f.column for f in invalid} == {
+        "id_number",
+        "amount_yuan",
+    }
+    assert not FULL_ID.search(json.dumps(result.as_json(), ensure_ascii=False))
+
+
+# --- a data row is not a header row; an ID number is never echoed ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["张海燕", "422822198104289856"],
+        ["422822001000001", None],
+        ["2024-03-05", "杨玉珍"],
+        ["1,234.50", "x"],
+        ["892.50元"],
+    ],
+)
+def test_a_row_with_data_cells_looks_like_data(row):
+    assert looks_like_data(row)
+
+
+@pytest.mark.parametrize(
+    "row", [["面积", "标准", "金额"], ["类", "款", "科目名称"], ["1", "2", "3"], [None, "编制数"]]
+)
+def test_a_row_of_headers_does_not(row):
+    assert not looks_like_data(row)
+
+
+@pytest.mark.parametrize(
+    "slug", ["payments/yikatong-yidong-duochong", "payments/zjffqd-caizheng-buzhu-fafang-qingce"]
+)
+def test_the_first_data_row_is_not_taken_as_a_second_header_row(tmp_path, slug):
+    layout = load_layout(LAYOUTS / f"{slug}.json")
+    built = build(layout, tmp_path, planted=False)
+    extract = read(built.path, "payments", mapping=layout["mapping"])
+    assert len(extract.match.header_rows) == len(layout["header_rows"])
+    assert extract.table["_row"].to_pylist()[0] == built.data[0]["row"]
+    assert not any(FULL_ID.search(label or "") for label in extract.match.labels)
+
+
+def test_an_id_number_in_a_header_is_masked_in_every_message(tmp_path, funds_loaded, load):
+    number = make_id(seq=7)
+    header = [*PAY_HEADER, f"代领人身份证{number}"]
+    rows = [header, [*pay_row(1), "x"], [*pay_row(2, name="李四"), "y"]]
+    result = load(write_xlsx(tmp_path / "pay.xlsx", rows), "payments")
+    text = json.dumps(result.as_json(), ensure_ascii=False)
+    assert "column_unused" in _rules(result)
+    assert number not in text and mask_digits(number) in text
+    assert not FULL_ID.search(
+        " ".join(result.extract.match.labels[p] or "" for p in result.extract.match.unused)
+    )
+
+
+def test_mask_digits_keeps_short_numbers():
+    assert mask_digits("2024年 第3批 12345") == "2024年 第3批 12345"
+    assert mask_digits("422822198104289856") == "422822********9856"
