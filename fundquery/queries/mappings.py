@@ -146,3 +146,11 @@ def remove(con: duckdb.DuckDBPyConnection, mapping_id: int, actor: str) -> bool:
         fingerprint=found["fingerprint"],
     )
     return True
+
+
+def fund_choices(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The catalogue's funds (loaded or published) a clerk may choose for a roster that has no fund column."""
+    rows = con.execute(
+        "SELECT fund_code, any_value(fund_name), max(year) FROM live_funds GROUP BY fund_code ORDER BY fund_code"
+    ).fetchall()
+    return [{"fund_code": code, "fund_name": name, "year": year} for code, name, year in rows]
