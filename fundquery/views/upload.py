@@ -122,7 +122,7 @@ def _mapping_form(data: dict, formdata=None) -> MappingForm:  # noqa: ANN001
         label = asked["label_en"] if language == "en" else asked["label_zh"]
         if asked["column"] == "fund_code":
             funds = saved_mappings.fund_choices(get_db())
-            choices = [SelectChoice("", _("（不指定）"))] + [
+            choices = [SelectChoice("", _("（请选择资金）"))] + [
                 SelectChoice(f["fund_code"], f"{f['fund_code']} {f['fund_name']}") for f in funds]
             if asked["value"] and asked["value"] not in {f["fund_code"] for f in funds}:
                 choices.append(SelectChoice(asked["value"], asked["value"]))
@@ -133,6 +133,19 @@ def _mapping_form(data: dict, formdata=None) -> MappingForm:  # noqa: ANN001
             setattr(Form, f"val_{asked['column']}", StringField(label))
         defaults[f"val_{asked['column']}"] = asked["value"] or ""
     return Form(formdata=formdata, kind=data["kind"], replaces=data.get("replaces") or "", **defaults)
+
+
+def _chosen(file_columns: list[dict], form: MappingForm) -> dict[str, str]:
+    """The clerk's mapping: header -> column ("" = not needed), leaving out what the matcher does by itself
+    (a column recognised and kept, a running number left out), so the saved mapping says only what the clerk said."""
+    by_name = {f"col_{c['position']}": c for c in file_columns}
+    chosen = {}
+    for f in form.column_fields():
+        col, value = by_name[f.name], "" if f.data == NOT_NEEDED else f.data
+        if (col["status"] == "matched" and value == col["column"]) or (col["status"] == "ignored" and not value):
+            continue
+        chosen[col["header"]] = value
+    return chosen
 
 
 def _kind_choices() -> list[SelectChoice]:
@@ -250,8 +263,7 @@ def mapping(sha256: str) -> Response | str:
         if form.forget.data:
             uploads.choose(staged, current_user.username, mapping={}, values={}, use_saved=False)
         else:
-            by_pos = {f"col_{c['position']}": c["header"] for c in data["file_columns"]}
-            chosen = {by_pos[f.name]: ("" if f.data == NOT_NEEDED else f.data) for f in form.column_fields()}
+            chosen = _chosen(data["file_columns"], form)
             values = {f.name[4:]: f.data.strip() for f in form if f.name.startswith("val_") and (f.data or "").strip()}
             uploads.choose(staged, current_user.username, mapping=chosen, values=values)
         return redirect(url_for("upload.preview", sha256=sha256, kind=kind, replaces=replaces or None) + "#verdict")
