@@ -13,7 +13,7 @@ from etl.idnum import Hasher, load_key
 from etl.load import load_file
 from etl.store import connect
 from fundquery.accounts import accounts
-from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, make_id
+from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, make_id, write_xlsx
 from tests.web.conftest import running_server
 from tests.web.test_browser_staff import PASSWORD, _sign_in, _upload, browser  # noqa: F401 (fixture)
 from tests.web.test_upload_mapping import roster
@@ -24,8 +24,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A real server on a store with a published fund catalogue and a finance clerk."""
-    from tests.sheets import write_xlsx
-
     root = tmp_path_factory.mktemp("mapping-browser")
     db, instance = root / "live.duckdb", root / "instance"
     key = load_key(instance, create=True)

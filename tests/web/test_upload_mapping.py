@@ -7,7 +7,7 @@ import re
 
 from fundquery.web.db import get_db
 from tests.sheets import make_id, write_xlsx
-from tests.web.accounts import csrf_token
+from tests.web.accounts import csrf_token, sign_in
 from tests.web.staffing import (  # noqa: F401 (fixtures)
     batches_of,
     finance,
@@ -209,8 +209,6 @@ def test_another_office_is_asked_again_and_a_saved_mapping_can_be_dropped(
     assert load(with_funds, url, data, anyway=True).status_code == 302
     # 东风镇财政所 has saved nothing for this form
     other = staff_app.test_client()
-    from tests.web.accounts import sign_in
-
     assert sign_in(other, "zhang").status_code == 302
     _url, theirs = preview(other, roster(tmp_path / "东风.xlsx", 20), kind="payments")
     assert theirs["needs_mapping"] and theirs["saved_mapping"] is None
