@@ -25,7 +25,7 @@ def main() -> int:
     layouts = all_layouts()
     takes_mapping = loader_takes_mapping()
     by_kind = Counter(lay["kind"] for lay in layouts)
-    plain_ok, mapped_ok, failing = [], [], []
+    plain_ok, mapped_ok, failing, values_only = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="layouts-corpus-") as tmp:
         for lay in layouts:
             slug = lay["slug"]
@@ -42,6 +42,11 @@ def main() -> int:
                 )
                 if not mapped:
                     mapped_ok.append(slug)
+                    # Did it need a header mapping at all, or only the values chosen at upload?
+                    if lay.get("values") and not check(
+                        lay, Path(tmp) / slug / "values", mapping={}, values=lay["values"]
+                    ):
+                        values_only.append(slug)
                     continue
                 problems = mapped
             failing.append((lay["kind"], slug, problems[0]))
@@ -53,6 +58,10 @@ def main() -> int:
     print(f"Load with no mapping:   {len(plain_ok):>3} of {total}")
     if takes_mapping:
         print(f"Load after one mapping: {len(mapped_ok):>3} more")
+        print(
+            f"  (of which {len(values_only)} need no header mapping, only the values chosen at upload:"
+            " fund, year, …)"
+        )
     else:
         print(
             "Load after one mapping:   not run — etl.load.load_file has no `mapping` parameter yet"
@@ -61,6 +70,16 @@ def main() -> int:
         f"Do not load:            {len(failing):>3} of {total}"
         + ("" if takes_mapping else " (with no mapping)")
     )
+    print()
+    print(f"  {'kind':<14} {'layouts':>7} {'no mapping':>10} {'after mapping':>13} {'not at all':>10}")
+    bad = {slug for _, slug, _ in failing}
+    for kind, n in sorted(by_kind.items()):
+        slugs = [lay["slug"] for lay in layouts if lay["kind"] == kind]
+        a = sum(s in plain_ok for s in slugs)
+        b = sum(s in mapped_ok for s in slugs)
+        c = sum(s in bad for s in slugs)
+        print(f"  {kind:<14} {n:>7} {a:>10} {b:>13} {c:>10}")
+    print()
     for slug in plain_ok:
         print(f"  loads: {slug}")
     print()

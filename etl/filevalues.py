@@ -167,7 +167,9 @@ def fill(table: pa.Table, match: HeaderMatch) -> pa.Table:
     """The reader's table with a column for each file-level value the form lacks."""
     for column, fv in match.values.items():
         if column not in table.column_names:
-            table = table.append_column(column, pa.array([fv.value] * table.num_rows, pa.string()))
+            table = table.append_column(
+                column, pa.repeat(pa.scalar(fv.value, pa.string()), table.num_rows)
+            )
     return table
 
 

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from etl import attempts, filevalues
+import etl.filevalues as filevalues
+from etl import attempts
 from etl.audit import audit
 from etl.idnum import Hasher
 from etl.read import Extract, UnreadableFile, read
