@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
 import python_calamine
 
 from etl.headers import HEAD_ROWS, HeaderMatch, detect
@@ -62,6 +63,9 @@ def _heads(path: Path, name: str) -> list[list[list[str | None]]]:
         ]
     if fmt == "xlsx":
         check_container(path, name)
+        heads = _xlsx_heads(path)
+        if heads is not None:
+            return heads
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         return [
@@ -76,6 +80,35 @@ def _heads(path: Path, name: str) -> list[list[list[str | None]]]:
             f"文件 {name} 看起来是 Excel 文件，但已损坏或无法读取（{exc}）。"
             f" / {name} looks like an Excel file but is damaged or unreadable."
         ) from exc
+
+
+def _xlsx_heads(path: Path) -> list[list[list[str | None]]] | None:
+    """The first rows of each sheet of an xlsx, streamed (openpyxl read-only): calamine would parse the whole sheet.
+
+    Rows and columns are trimmed as calamine trims its range (leading empty rows and columns), so the
+    header found here is the one the full read finds.  None when openpyxl cannot read the file.
+    """
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any trouble: calamine reads it (and says what is wrong)
+        return None
+    try:
+        heads = []
+        for sheet in book.worksheets:
+            rows = [
+                [norm(cell_text(v)) for v in row]
+                for row in sheet.iter_rows(max_row=HEAD_ROWS * 4, values_only=True)
+            ]
+            while rows and not any(rows[0]):
+                rows.pop(0)
+            rows = rows[:HEAD_ROWS]
+            lead = min((next(i for i, v in enumerate(r) if v) for r in rows if any(r)), default=0)
+            heads.append([r[lead:] for r in rows])
+        return heads
+    except Exception:  # noqa: BLE001
+        return None
+    finally:
+        book.close()
 
 
 def peek(

@@ -75,6 +75,9 @@ def recall(
     a two-level header that the mapping decided has the fingerprint it was saved under.
     """
     asked = None if kind == "auto" else kind
+    saved_here = mappings.listing(con, office)
+    if not saved_here:  # nothing saved for this office: no need to look at the header
+        return None
     bare = peek(path, asked, name=name).match
     if bare is not None:
         found = mappings.find(con, office, bare.spec.kind, bare.fingerprint) or (
@@ -82,7 +85,7 @@ def recall(
         )
         if found:
             return found
-    for saved in mappings.listing(con, office):
+    for saved in saved_here:
         if asked and saved["kind"] != asked:
             continue
         again = peek(path, saved["kind"], name=name, mapping=saved["mapping"]).match
