@@ -21,7 +21,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional, Regexp
+from wtforms.validators import Length, Optional, Regexp
 
 from etl.annotate import annotate
 from etl.audit import audit
@@ -130,7 +130,8 @@ def _mapping_form(data: dict, formdata=None) -> MappingForm:  # noqa: ANN001
         elif asked["column"] == "year":
             Form.val_year = StringField(label, validators=[Optional(), Regexp(r"^(19|20)\d{2}$", message=_("年度应是四位数字，如 2024。"))])
         else:
-            setattr(Form, f"val_{asked['column']}", StringField(label))
+            setattr(Form, f"val_{asked['column']}", StringField(label, validators=[
+                Optional(), Length(max=60, message=_("最多 60 个字。"))]))
         defaults[f"val_{asked['column']}"] = asked["value"] or ""
     return Form(formdata=formdata, kind=data["kind"], replaces=data.get("replaces") or "", **defaults)
 

@@ -67,6 +67,11 @@ def test_clerk_maps_columns_with_the_selects_and_next_month_is_not_asked(
     assert make_id(seq=1) not in page.content() and "13812345678" not in page.content()
     assert "未导入的列：种粮大户" in page.locator("#mapping").inner_text()
     page.screenshot(path=artifacts / "mapping-asked.png", full_page=True)
+    asked_url = page.url
+    page.goto(asked_url + "&lang=en")
+    assert "Tell the system what a few headers mean" in page.locator("#verdict").inner_text()
+    page.screenshot(path=artifacts / "mapping-asked-en.png", full_page=True)
+    page.goto(asked_url + "&lang=zh")
 
     # One answer left open: the page says which column still needs one.
     page.get_by_label("种粮大户", exact=True).select_option(label="姓名 *")
