@@ -251,9 +251,12 @@ def _load_attempt(con: duckdb.DuckDBPyConnection, path: Path, kind: str, result:
         con.execute(_insert_sql(spec), [batch_id])
         con.execute(
             "INSERT INTO upload_reports (batch_id, kind, file_name, sha256, status, rows_read, error_count,"
-            " warning_count, findings, created_by) VALUES (?, ?, ?, ?, 'loaded', ?, 0, ?, ?, ?)",
+            " warning_count, findings, created_by, mapping, file_values, fingerprint)"
+            " VALUES (?, ?, ?, ?, 'loaded', ?, 0, ?, ?, ?, ?, ?, ?)",
             [batch_id, spec.kind, name, digest, report.rows_read, report.total("warning"),
-             json.dumps([f.as_dict() for f in report.findings], ensure_ascii=False), uploaded_by],
+             json.dumps([f.as_dict() for f in report.findings], ensure_ascii=False), uploaded_by,
+             json.dumps(report.mapping, ensure_ascii=False), json.dumps(report.values, ensure_ascii=False),
+             report.fingerprint],
         )
         audit(con, uploaded_by, "load", f"batch:{batch_id}", kind=spec.kind, file=name, sha256=digest,
               rows=report.rows, replaces=replaces, published=publish)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl import filevalues
 from etl.idnum import Hasher
 from etl.load import sha256_file
 from etl.read import Extract, read
@@ -77,11 +78,14 @@ def stored_columns(spec: Spec) -> list[tuple[str, str]]:
 def dry_run(
     con: duckdb.DuckDBPyConnection, path: str | Path, kind: str = "auto", *, hasher: Hasher,
     sample_rows: int = SAMPLE_ROWS, file_name: str | None = None,
+    mapping: dict[str, str] | None = None, values: dict[str, str] | None = None,
 ) -> Preview:
-    """Read and validate ``path`` as etl.load_file would; raises etl.read.UnreadableFile."""
+    """Read and validate ``path`` as etl.load_file would (the same mapping and values); raises UnreadableFile."""
     path = Path(path)
     digest = sha256_file(path)
-    extract = read(path, None if kind == "auto" else kind, name=file_name)
+    extract = read(path, None if kind == "auto" else kind, name=file_name, mapping=mapping, values=values)
+    filevalues.infer_fund(con, extract.match)
+    extract.table = filevalues.fill(extract.table, extract.match)
     cur = con.cursor()
     try:
         held = cur.execute(

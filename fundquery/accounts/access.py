@@ -61,6 +61,7 @@ ROLE_ENDPOINTS: dict[str, frozenset[str]] = {
     "upload.preview": frozenset({FINANCE}),
     "upload.load": frozenset({FINANCE}),
     "upload.annotated": frozenset({FINANCE}),
+    "upload.mapping": frozenset({FINANCE}),
     "upload.template": frozenset({FINANCE}),
     "batches.index": frozenset({FINANCE}),
     "batches.retract": frozenset({FINANCE}),

@@ -15,7 +15,7 @@ import click
 from flask.cli import FlaskGroup
 
 import fundquery
-from fundquery.cli import backup, demo, lake, report, serve, store, users
+from fundquery.cli import backup, demo, lake, mappings, report, serve, store, users
 from fundquery.cli.common import ensure_instance, instance_dir
 
 
@@ -62,6 +62,7 @@ cli.commands.pop("run", None)
 
 for command in (store.init, store.load, store.batches, store.retract, store.publish):
     cli.add_command(command, command.name)
+cli.add_command(mappings.mappings_group, "mappings")  # issue 14: remembered column mappings
 cli.add_command(demo.demo, "demo")
 cli.add_command(serve.serve, "serve")
 cli.add_command(users.users_group, "user")

@@ -18,6 +18,7 @@ from etl.load import BatchError, LoadResult, load_file, set_status
 from etl.read import UnreadableFile
 from etl.specs import SPECS
 from etl.store import StoreUnwritable
+from fundquery.cli import mappings as choices
 from fundquery.cli.common import (
     EXIT_REJECTED,
     EXIT_UNREADABLE,
@@ -30,6 +31,7 @@ from fundquery.cli.common import (
     stdout_console,
     store,
 )
+from fundquery.uploads.remembered import choose, remember
 
 KINDS = ["auto", *SPECS]
 
@@ -81,12 +83,28 @@ def _summary(result: LoadResult) -> str:
 @click.option(
     "--by", "uploaded_by", default=lambda: os.environ.get("USER", "cli"), help="Who uploads."
 )
+@click.option(
+    "--map", "maps", multiple=True, metavar="HEADER=COLUMN",
+    help="Read the file's HEADER as COLUMN (a column name or its Chinese label; 不需要 = not needed).",
+)
+@click.option(
+    "--mapping", "mapping_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A file of mappings: a JSON object, or one HEADER=COLUMN per line.",
+)
+@click.option(
+    "--set", "sets", multiple=True, metavar="COLUMN=VALUE",
+    help="One value for every row of a column the file lacks (fund_code=F2024001, year=2024).",
+)
+@click.option("--office", help="Whose remembered mappings apply, and under whose the mapping used is saved.")
+@click.option("--no-saved", is_flag=True, help="Do not use a remembered mapping for this file's header.")
 def load(
-    kind: str, file: Path, as_json: bool, replaces: int | None, publish: bool, uploaded_by: str
+    kind: str, file: Path, as_json: bool, replaces: int | None, publish: bool, uploaded_by: str,
+    maps: tuple[str, ...], mapping_file: Path | None, sets: tuple[str, ...], office: str | None, no_saved: bool,
 ) -> None:
     """Validate FILE and load it as KIND (auto: guess from the headers)."""
     console = Console(stderr=True, quiet=as_json)
     hasher = Hasher(load_key(ensure_instance()))
+    asked_mapping, asked_values = choices.from_options(kind, maps, mapping_file, sets)
 
     def on_stage(name: str, status) -> None:  # noqa: ANN001
         status.update(f"{name}…")
@@ -95,6 +113,8 @@ def load(
 
     with store() as con:
         try:
+            choice = choose(con, file, kind, office, mapping=asked_mapping, values=asked_values,
+                            use_saved=not no_saved)
             with console.status("导入中…") as status:
                 result = load_file(
                     con,
@@ -105,8 +125,12 @@ def load(
                     archive_dir=archive_dir(),
                     replaces=replaces,
                     publish=publish,
+                    office=office,
                     on_stage=lambda s: on_stage(s, status),
+                    mapping=choice.mapping or None,
+                    values=choice.values or None,
                 )
+            saved_id = remember(con, result, choice, office=office, username=uploaded_by)
         except UnreadableFile as exc:
             _emit_unreadable(as_json, file, str(exc))
             sys.exit(EXIT_UNREADABLE)
@@ -117,10 +141,15 @@ def load(
             _emit_unreadable(as_json, file, str(exc), rule="store_unwritable")
             sys.exit(EXIT_UNWRITABLE)
     if as_json:
-        click.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        out = result.as_json()
+        out["remembered"] = choices.recalled_json(choice.recalled)
+        out["saved_mapping"] = saved_id
+        click.echo(json.dumps(out, ensure_ascii=False))
     else:
         # Piped into a file or a log, keep each finding on one line.
         print_findings(stdout_console(), result)
+        for line in choices.describe(result, choice, saved_id):
+            click.echo(line)
         click.echo(_summary(result))
     sys.exit(EXIT_REJECTED if result.status == "rejected" else 0)
 

@@ -146,6 +146,31 @@ def keep_preview(sha256: str, kind: str, preview: dict) -> None:
     _write_json(_preview_path(sha256, kind), preview)
 
 
+def _choice_path(sha256: str) -> Path:
+    return staging_dir() / f"{sha256}.choice.json"
+
+
+def keep_choice(sha256: str, username: str, choice: dict) -> None:
+    """The clerk's mapping and values for this file (until it is loaded): nothing goes to the store yet."""
+    path = _choice_path(sha256)
+    kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    kept[username] = choice
+    _write_json(path, kept)
+
+
+def get_choice(sha256: str, username: str) -> dict | None:
+    path = _choice_path(sha256)
+    return json.loads(path.read_text(encoding="utf-8")).get(username) if path.exists() else None
+
+
+def forget_choice(sha256: str, username: str) -> None:
+    path = _choice_path(sha256)
+    if path.exists():
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        kept.pop(username, None)
+        _write_json(path, kept)
+
+
 def forget_previews(sha256: str) -> None:
     """Drop cached previews (after a load the duplicate check answers differently)."""
     for path in staging_dir().glob(f"{sha256}.*.preview.json"):

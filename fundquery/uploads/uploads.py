@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import gc
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -20,14 +21,20 @@ import pyarrow as pa
 from flask import current_app
 
 from etl.audit import audit
+from etl.filevalues import FILE_LEVEL
 from etl.idnum import Hasher, load_key
 from etl.load import LoadResult, load_file
-from etl.preview import Preview, dry_run
+from etl.peek import peek
+from etl.preview import Preview, column_letter, dry_run
 from etl.specs import SPECS
-from fundquery.uploads import staging
+from fundquery.queries import mappings as saved_mappings
+from fundquery.uploads import remembered, staging
 from fundquery.web.db import get_db
 
 SKIPPED_SHOWN = 20  # row numbers listed per skip reason
+# The findings that mean the header needs the clerk: the mapping form opens for them.
+HEADER_RULES = ("column_missing", "column_ambiguous", "mapping_invalid", "value_invalid")
+ASKED_ALWAYS = ("fund_code", "year")  # file-level values the page offers whenever the form has no column for them
 
 
 def hasher() -> Hasher:
@@ -59,6 +66,54 @@ class StageTimer:
     def done(self, outcome: str) -> None:
         self("end")
         current_app.logger.info("%s: %s %s", self.label, outcome, self.times)
+
+
+def _saved_json(saved: dict | None) -> dict | None:
+    if saved is None:
+        return None
+    return {"id": saved["mapping_id"], "office": saved["office"], "saved_by": saved["saved_by"],
+            "saved_at": _plain(saved["saved_at"]), "file_name": saved["file_name"], "use_count": saved["use_count"]}
+
+
+def mapping_page(preview: Preview, staged: staging.StagedFile, choice: remembered.Choice) -> dict[str, Any]:
+    """The two sides of the mapping form: the file's columns (with a few masked values) and the kind's columns."""
+    match, report = preview.extract.match, preview.report
+    samples = peek(staged.path, match.spec.kind, name=staged.file_name, mapping=choice.mapping or None).samples
+    labels = {c.name: (c.label_zh, c.label_en) for c in match.spec.columns}
+    file_columns = []
+    for col in match.columns():
+        pos = col["position"]
+        shown = col.get("group") or labels.get(col["column"] or "", ("", ""))[0]
+        file_columns.append({**col, "letter": column_letter(pos), "samples": samples.get(pos, []),
+                             "label_zh": shown, "label_en": labels.get(col["column"] or "", ("", ""))[1]})
+    fields = match.fields()
+    for f in fields:
+        given = report.values.get(f["column"])
+        if given and f["status"] in ("missing", "absent"):
+            f["status"], f["value"], f["value_source"] = "value", given["value"], given["source"]
+    taken = set(match.mapping) | ({match.spec.wide.group_column} if match.wide else set())
+    asked = [
+        {"column": c.name, "label_zh": c.label_zh, "label_en": c.label_en, "required": c.required,
+         "value": (report.values.get(c.name) or {}).get("value", choice.values.get(c.name, "")),
+         "source": (report.values.get(c.name) or {}).get("source")}
+        for c in match.spec.columns
+        if c.name in FILE_LEVEL and c.name not in taken
+        and (c.name in ASKED_ALWAYS or (c.required and c.name not in taken) or c.name in choice.values)
+    ]
+    rules = {f.rule for f in report.findings if f.severity == "error"}
+    unimported = [c["header"] for c in file_columns if c["status"] in ("unused", "not_needed")]
+    return {
+        "file_columns": file_columns,
+        "fields": fields,
+        "asked_values": asked,
+        "unimported": unimported,
+        "needs_mapping": bool(rules & set(HEADER_RULES)),
+        "has_unrecognised": any(c["status"] == "unused" for c in file_columns),
+        "fingerprint": match.fingerprint,
+        "choice": {"mapping": choice.mapping, "values": choice.values},
+        "saved_mapping": _saved_json(choice.recalled),
+        "values_used": report.values,
+    }
 
 
 def preview_dict(preview: Preview, staged: staging.StagedFile, kind_asked: str) -> dict[str, Any]:
@@ -108,23 +163,54 @@ def release_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
-def make_preview(staged: staging.StagedFile, kind: str, username: str) -> dict[str, Any]:
+def current_choice(staged: staging.StagedFile, kind: str, username: str, office: str | None) -> remembered.Choice:
+    """What the file is read with: the clerk's choice on this page, else the office's saved mapping for the form.
+
+    The first look-up is kept beside the staged file, so a reload does not read the header again.
+    """
+    kept = staging.get_choice(staged.sha256, username)
+    if kept is None:
+        found = remembered.choose(get_db(), staged.path, kind, office, name=staged.file_name)
+        kept = {"mapping": found.mapping, "values": found.values,
+                "recalled": found.recalled["mapping_id"] if found.recalled else None, "auto": True}
+        staging.keep_choice(staged.sha256, username, kept)
+    saved = saved_mappings.get(get_db(), kept["recalled"]) if kept.get("recalled") else None
+    return remembered.Choice(kept["mapping"], kept["values"], saved)
+
+
+def choose(staged: staging.StagedFile, username: str, *, mapping: dict[str, str], values: dict[str, str],
+           use_saved: bool = True) -> None:
+    """The clerk's mapping and values from the page (or none, and no saved mapping either: ``use_saved=False``)."""
+    staging.keep_choice(staged.sha256, username, {"mapping": mapping, "values": values, "recalled": None,
+                                                  "auto": False, "use_saved": use_saved})
+    staging.forget_previews(staged.sha256)
+
+
+def _key(kind: str, choice: remembered.Choice) -> str:
+    text = json.dumps([choice.mapping, choice.values, choice.recalled and choice.recalled["mapping_id"]],
+                      sort_keys=True, ensure_ascii=False)
+    return f"{kind}.{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+
+
+def make_preview(staged: staging.StagedFile, kind: str, username: str, office: str | None = None) -> dict[str, Any]:
     """The cached preview of ``staged`` read as ``kind``, computing (and logging a rejection) if needed."""
-    cached = staging.cached_preview(staged.sha256, kind)
+    choice = current_choice(staged, kind, username, office)
+    cached = staging.cached_preview(staged.sha256, _key(kind, choice))
     if cached is not None:
         return cached
     con = get_db()
     start = time.perf_counter()
-    preview = dry_run(con, staged.path, kind, hasher=hasher(), file_name=staged.file_name)
+    preview = dry_run(con, staged.path, kind, hasher=hasher(), file_name=staged.file_name,
+                      mapping=choice.mapping or None, values=choice.values or None)
     current_app.logger.info("preview %s: %.2f s", staged.sha256[:12], time.perf_counter() - start)
-    data = preview_dict(preview, staged, kind)
+    data = preview_dict(preview, staged, kind) | mapping_page(preview, staged, choice)
     del preview
     release_memory()
     if data["error_total"]:
         _log_rejection(con, data, username)
-    staging.keep_preview(staged.sha256, kind, data)
+    staging.keep_preview(staged.sha256, _key(kind, choice), data)
     if kind == "auto":  # the load names the kind found: the same preview, under that name too
-        staging.keep_preview(staged.sha256, data["kind"], {**data, "kind_guessed": False})
+        staging.keep_preview(staged.sha256, _key(data["kind"], choice), {**data, "kind_guessed": False})
     return data
 
 
@@ -148,19 +234,25 @@ def _log_rejection(con, data: dict[str, Any], username: str) -> None:
 
 def load(staged: staging.StagedFile, kind: str, *, username: str, office: str | None,
          replaces: int | None, warnings_accepted: int) -> LoadResult:
-    """Load the staged file through etl.load.load_file, as the CLI does."""
+    """Load the staged file through etl.load.load_file, as the CLI does; remember the mapping used."""
     con = get_db()
+    choice = current_choice(staged, kind, username, office)
     timer = StageTimer(f"load {staged.sha256[:12]}")
     result = load_file(
         con, staged.path, kind, hasher=hasher(), uploaded_by=username, archive_dir=staging.uploads_dir(),
         replaces=replaces, office=office, file_name=staged.file_name, on_stage=timer,
+        mapping=choice.mapping or None, values=choice.values or None,
     )
     timer.done(result.status)
+    if result.status == "loaded":
+        remembered.remember(con, result, choice, office=office, username=username)
     result.extract = None  # the table is not needed past the load
     release_memory()
     if result.status == "loaded" and warnings_accepted:
         audit(con, username, "load_with_warnings", f"batch:{result.batch}", warnings=warnings_accepted)
     staging.forget_previews(staged.sha256)
+    if result.status == "loaded":
+        staging.forget_choice(staged.sha256, username)
     return result
 
 

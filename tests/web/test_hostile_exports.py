@@ -44,7 +44,7 @@ HOSTILE_VILLAGE = "+SUM(1+1)*cmd|' /C calc'!A0"
 HOSTILE_GROUP = "@SUM(1+1)"
 HOSTILE_FILE = "=HYPERLINK(1).xlsx"
 FORMULA = '=HYPERLINK("http://evil.example","H0002")'
-STAGED_NAME = re.compile(r"^[0-9a-f]{64}(\.(xlsx|xls|csv|txt)|\.json|\.[a-z]+\.preview\.json)?$")
+STAGED_NAME = re.compile(r"^[0-9a-f]{64}(\.(xlsx|xls|csv|txt)|\.json|\.choice\.json|\.[a-z]+(\.[0-9a-f]{12})?\.preview\.json)?$")
 ARCHIVED_NAME = re.compile(r"^[0-9a-f]{64}(\.(xlsx|xls|csv|txt))?$")
 
 

@@ -1,0 +1,137 @@
+"""A look at a file's header only: which form it is (its fingerprint) and a few values per column.
+
+The upload preview and ``fundquery load`` look a remembered mapping up by the
+header layout before the file is read in full, and the mapping page shows the
+clerk each column of the file with a few of its values.  Only the first
+``HEAD_ROWS`` rows are read; long runs of digits (ID, card and phone numbers)
+are masked in the samples, so no full ID number reaches a page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+import python_calamine
+
+from etl.headers import HEAD_ROWS, HeaderMatch, detect
+from etl.read import UnreadableFile, check_container, decode, sniff_format
+from etl.text import cell_text, mask_digits, norm
+
+SAMPLES = 3
+CSV_HEAD_BYTES = 256 * 1024
+_PHONE_LIKE = re.compile(r"\d{7,14}")
+
+
+@dataclass
+class Peek:
+    match: HeaderMatch | None  # None: no header of the kind in the first rows
+    samples: dict[int, list[str]] = field(default_factory=dict)  # position -> first values (masked)
+
+
+def mask_sample(text: str) -> str:
+    """A value shown as a sample: ID and card numbers as 422822********9856, phones as 138****5678."""
+    text = mask_digits(text)
+    return _PHONE_LIKE.sub(
+        lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 7) + m.group(0)[-4:], text
+    )
+
+
+def _heads(path: Path, name: str) -> list[list[list[str | None]]]:
+    """The first rows of each sheet (a csv has one), as text."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(CSV_HEAD_BYTES)
+    except OSError as exc:
+        raise UnreadableFile(f"无法打开文件 {name}：{exc.strerror} / Cannot open {name}.") from exc
+    fmt = sniff_format(data, name)
+    if fmt == "csv":
+        cut = data.rfind(b"\n")
+        text, _enc = decode(data[: cut + 1] if 0 < cut < len(data) - 1 else data, name)
+        sample = "\n".join(text.splitlines()[: HEAD_ROWS + 2])
+        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+        return [
+            [
+                [norm(v) for v in row]
+                for row in csv.reader(io.StringIO(sample), delimiter=delimiter)
+            ][:HEAD_ROWS]
+        ]
+    if fmt == "xlsx":
+        check_container(path, name)
+        heads = _xlsx_heads(path)
+        if heads is not None:
+            return heads
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return [
+            [
+                [norm(cell_text(v)) for v in row]
+                for row in itertools.islice(book.get_sheet_by_name(s).iter_rows(), HEAD_ROWS)
+            ]
+            for s in book.sheet_names
+        ]
+    except (python_calamine.CalamineError, ValueError, OSError) as exc:
+        raise UnreadableFile(
+            f"文件 {name} 看起来是 Excel 文件，但已损坏或无法读取（{exc}）。"
+            f" / {name} looks like an Excel file but is damaged or unreadable."
+        ) from exc
+
+
+def _xlsx_heads(path: Path) -> list[list[list[str | None]]] | None:
+    """The first rows of each sheet of an xlsx, streamed (openpyxl read-only): calamine would parse the whole sheet.
+
+    Rows and columns are trimmed as calamine trims its range (leading empty rows and columns), so the
+    header found here is the one the full read finds.  None when openpyxl cannot read the file.
+    """
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any trouble: calamine reads it (and says what is wrong)
+        return None
+    try:
+        heads = []
+        for sheet in book.worksheets:
+            rows = [
+                [norm(cell_text(v)) for v in row]
+                for row in sheet.iter_rows(max_row=HEAD_ROWS * 4, values_only=True)
+            ]
+            while rows and not any(rows[0]):
+                rows.pop(0)
+            rows = rows[:HEAD_ROWS]
+            lead = min((next(i for i, v in enumerate(r) if v) for r in rows if any(r)), default=0)
+            heads.append([r[lead:] for r in rows])
+        return heads
+    except Exception:  # noqa: BLE001
+        return None
+    finally:
+        book.close()
+
+
+def peek(
+    path: str | Path,
+    kind: str | None = None,
+    *,
+    name: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> Peek:
+    """The header the full read would find (same detection, same sheet choice) and a few values per column."""
+    path = Path(path)
+    best: tuple[HeaderMatch, list] | None = None
+    for head in _heads(path, name or path.name):
+        match = detect(head, kind, mapping)
+        if match and (best is None or match.score > best[0].score):
+            best = (match, head)
+    if best is None:
+        return Peek(None)
+    match, head = best
+    samples: dict[int, list[str]] = {}
+    rows = [r for r in head[match.data_start :] if any(r)]
+    for pos, label in enumerate(match.labels):
+        if label:
+            values = [norm(r[pos]) if pos < len(r) else None for r in rows]
+            samples[pos] = [mask_sample(v) for v in values if v][:SAMPLES]
+    return Peek(match, samples)

@@ -1,0 +1,39 @@
+"""etl.peek: the header found from the first rows only is the one the full read finds; samples are masked."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.peek import mask_sample, peek
+from etl.read import read
+from tests.sheets import PAY_HEADER, make_id, pay_row, write_csv, write_xls, write_xlsx
+
+ROWS = [["2024年耕地地力保护补贴发放清册"], [], PAY_HEADER, pay_row(1), pay_row(2, name="李四")]
+
+
+@pytest.mark.parametrize(
+    ("writer", "name", "rows"),
+    [
+        (write_xlsx, "a.xlsx", ROWS),
+        (write_xlsx, "offset.xlsx", [[None, *r] for r in ROWS]),  # the form starts in column B
+        (write_xls, "a.xls", ROWS),
+        (lambda p, r: write_csv(p, r, "gbk"), "a.csv", ROWS),
+    ],
+    ids=["xlsx", "xlsx-column-b", "xls", "csv-gbk"],
+)
+def test_peek_finds_the_header_the_read_finds(tmp_path, writer, name, rows):
+    path = writer(tmp_path / name, rows)
+    full = read(path, "payments").match
+    seen = peek(path, "payments")
+    assert seen.match.fingerprint == full.fingerprint and seen.match.labels == full.labels
+    by_header = {seen.match.labels[p]: v for p, v in seen.samples.items()}
+    assert by_header["姓名"] == ["张三", "李四"]
+    assert by_header["身份证号"] == [mask_sample(make_id(seq=1)), mask_sample(make_id(seq=2))]
+    assert all(make_id(seq=n) not in str(seen.samples) for n in (1, 2))
+
+
+def test_mask_sample_hides_id_card_and_phone_numbers():
+    assert mask_sample("110105198001010032") == "110105********0032"
+    assert mask_sample("13812345678") == "138****5678"
+    assert mask_sample("6217001234567890123").count("*") >= 9
+    assert mask_sample("东风村") == "东风村" and mask_sample("6025.00") == "6025.00"

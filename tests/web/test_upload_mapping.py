@@ -1,0 +1,236 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.web.staffing are parameters here)
+"""The mapping form: a roster whose headers the loader does not know is asked about, not refused (issue 14)."""
+
+from __future__ import annotations
+
+import re
+
+from fundquery.web.db import get_db
+from tests.sheets import make_id, write_xlsx
+from tests.web.accounts import csrf_token, sign_in
+from tests.web.staffing import (  # noqa: F401 (fixtures)
+    batches_of,
+    finance,
+    funds_file,
+    load,
+    preview,
+    staff_app,
+    with_funds,
+)
+
+ROSTER_HEADER = [
+    "序号",
+    "种粮大户",
+    "所属村子",
+    "身份证号码",
+    "流转面积（亩）",
+    "每亩补贴",
+    "补贴资金（元）",
+    "联系电话",
+    "家庭农场",
+]
+
+
+def roster(path, first: int, title: str = "2024年种粮大户补贴发放花名册"):
+    """A 种粮大户 roster as a township writes it: no fund code, no year column, the year in the title."""
+    rows = [[title], ROSTER_HEADER]
+    for n in range(first, first + 3):
+        rows.append(
+            [
+                str(n),
+                f"李{n}",
+                "东风村",
+                make_id(seq=n),
+                "120.50",
+                "50",
+                "6025.00",
+                "13812345678",
+                "李家农场",
+            ]
+        )
+    return write_xlsx(path, rows)
+
+
+def answer(client, url: str, data: dict, **choices) -> object:
+    """Post the mapping form as the page fills it, with ``choices`` (header -> select value) changed."""
+    form = {
+        "csrf_token": csrf_token(client, url),
+        "kind": data["kind"],
+        "replaces": "",
+        "recheck": "重新检查",
+    }
+    by_header = {c["header"]: c for c in data["file_columns"]}
+    for header, col in by_header.items():
+        default = (
+            col["column"]
+            if col["status"] in ("matched", "mapped")
+            else ("" if col["status"] == "ambiguous" else "-")
+        )
+        form[f"col_{col['position']}"] = choices.pop(header, default)
+    for key in [k for k in choices if k.startswith("val_")]:
+        form[key] = choices.pop(key)
+    assert not choices, f"no such header: {choices}"
+    return client.post(f"/staff/upload/{data['sha256']}/mapping", data=form)
+
+
+def test_unknown_headers_are_asked_then_remembered_for_the_next_month(
+    staff_app, with_funds, tmp_path
+):
+    url, data = preview(with_funds, roster(tmp_path / "三月.xlsx", 1), kind="payments")
+    assert data["needs_mapping"] and data["error_total"] and not data["can_load"]
+    status = {c["header"]: c["status"] for c in data["file_columns"]}
+    assert status["种粮大户"] == "unused" and status["所属村子"] == "matched"
+    assert status["流转面积(亩)"] == status["每亩补贴"] == "ambiguous"
+    fields = {f["column"]: f for f in data["fields"]}
+    assert fields["name"]["status"] == "missing" and fields["quantity"]["candidates"] == [
+        "流转面积(亩)",
+        "每亩补贴",
+    ]
+    assert (
+        fields["year"]["status"] == "value" and fields["year"]["value"] == "2024"
+    )  # from the title
+    asked = {a["column"]: a for a in data["asked_values"]}
+    assert set(asked) >= {"fund_code", "year", "township"} and asked["year"]["source"] == "title"
+    # a few values per column, never a full ID or phone number
+    ids = next(c for c in data["file_columns"] if c["header"] == "身份证号码")["samples"]
+    assert ids and all("*" in v for v in ids) and make_id(seq=1) not in str(data)
+    assert "13812345678" not in str(data)
+    page = with_funds.get(url).get_data(as_text=True)
+    assert (
+        "请先告诉系统几列表头的意思" in page
+        and "重新检查" in page
+        and "F001 耕地地力保护补贴" in page
+    )
+    assert make_id(seq=1) not in page and "未导入的列：种粮大户" in page
+
+    # An answer left open is named; two columns for one field name both headers.
+    half = answer(with_funds, url, data, 种粮大户="name", 每亩补贴="quantity")
+    assert half.status_code == 400
+    text = half.get_data(as_text=True)
+    assert "请为“流转面积(亩)”选择一项" in text
+    twice = answer(
+        with_funds,
+        url,
+        data,
+        种粮大户="name",
+        所属村子="name",
+        每亩补贴="-",
+        **{"流转面积(亩)": "quantity"},
+    )
+    assert "“种粮大户”和“所属村子”都选了“姓名 *”" in twice.get_data(as_text=True)
+    assert batches_of(staff_app)[-1][1] == "funds"  # nothing stored
+
+    rechecked = answer(
+        with_funds,
+        url,
+        data,
+        种粮大户="name",
+        每亩补贴="standard_yuan",
+        联系电话="-",
+        家庭农场="-",
+        **{
+            "流转面积(亩)": "quantity",
+            "补贴资金(元)": "amount_yuan",
+            "val_fund_code": "F001",
+            "val_township": "城关镇",
+            "val_year": "2024",
+        },
+    )
+    assert rechecked.status_code == 302 and "/staff/upload/" in rechecked.location
+    data = with_funds.get(url + "&format=json").get_json()
+    assert data["error_total"] == 0 and data["can_load"], data["errors"]
+    assert (
+        data["choice"]["mapping"]["种粮大户"] == "name"
+        and data["choice"]["values"]["fund_code"] == "F001"
+    )
+    assert data["unimported"] == ["联系电话", "家庭农场"]
+    assert batches_of(staff_app)[-1][1] == "funds"  # still nothing stored until the clerk loads
+    loaded = load(with_funds, url, data, anyway=bool(data["warning_total"]))
+    assert loaded.status_code == 302 and "batches" in loaded.location
+    with staff_app.app_context():
+        con = get_db()
+        (saved,) = con.execute(
+            "SELECT office, kind, mapping, file_values, saved_by FROM remembered_mappings"
+        ).fetchall()
+        report = con.execute(
+            "SELECT mapping, file_values, fingerprint FROM upload_reports"
+            " WHERE batch_id = (SELECT max(batch_id) FROM batches)"
+        ).fetchone()
+        names = [r[0] for r in con.execute("SELECT name FROM payments ORDER BY row_no").fetchall()]
+    assert saved[0] == "城关镇财政所" and saved[1] == "payments" and saved[4] == "wang"
+    assert (
+        '"种粮大户":"name"' in saved[2].replace(" ", "")
+        and "F001" in saved[3]
+        and "2024" not in saved[3]
+    )
+    assert "种粮大户" in report[0] and "F001" in report[1] and report[2] == data["fingerprint"]
+    assert names == ["李1", "李2", "李3"]
+
+    # Next month's file of the same form: no question.
+    url2, data2 = preview(
+        with_funds, roster(tmp_path / "四月.xlsx", 10, "2024年种粮大户补贴发放花名册（四月）")
+    )
+    assert data2["kind"] == "payments" and data2["error_total"] == 0 and data2["can_load"]
+    assert not data2["needs_mapping"] and data2["saved_mapping"]["saved_by"] == "wang"
+    page = with_funds.get(url2).get_data(as_text=True)
+    assert "已按当时保存的对应关系读取" in page and "不使用已保存的对应关系" in page
+    assert load(with_funds, url2, data2, anyway=bool(data2["warning_total"])).status_code == 302
+    with staff_app.app_context():
+        rows = (
+            get_db()
+            .execute("SELECT name, fund_code, township FROM payments ORDER BY batch_id, row_no")
+            .fetchall()
+        )
+        used = get_db().execute("SELECT use_count FROM remembered_mappings").fetchone()[0]
+    assert rows[-1] == ("李12", "F001", "城关镇") and used == 2
+
+
+def test_another_office_is_asked_again_and_a_saved_mapping_can_be_dropped(
+    staff_app, with_funds, tmp_path
+):
+    url, data = preview(with_funds, roster(tmp_path / "三月.xlsx", 1), kind="payments")
+    answer(
+        with_funds,
+        url,
+        data,
+        种粮大户="name",
+        每亩补贴="standard_yuan",
+        联系电话="-",
+        家庭农场="-",
+        **{
+            "流转面积(亩)": "quantity",
+            "补贴资金(元)": "amount_yuan",
+            "val_fund_code": "F001",
+            "val_township": "城关镇",
+            "val_year": "2024",
+        },
+    )
+    data = with_funds.get(url + "&format=json").get_json()
+    assert load(with_funds, url, data, anyway=True).status_code == 302
+    # 东风镇财政所 has saved nothing for this form
+    other = staff_app.test_client()
+    assert sign_in(other, "zhang").status_code == 302
+    _url, theirs = preview(other, roster(tmp_path / "东风.xlsx", 20), kind="payments")
+    assert theirs["needs_mapping"] and theirs["saved_mapping"] is None
+    # the same office's next file, the saved mapping dropped: asked again
+    url2, data2 = preview(with_funds, roster(tmp_path / "四月.xlsx", 10), kind="payments")
+    assert data2["saved_mapping"] is not None
+    form = {
+        "csrf_token": csrf_token(with_funds, url2),
+        "kind": "payments",
+        "replaces": "",
+        "forget": "不使用",
+    }
+    assert with_funds.post(f"/staff/upload/{data2['sha256']}/mapping", data=form).status_code == 302
+    again = with_funds.get(url2 + "&format=json").get_json()
+    assert again["saved_mapping"] is None and again["needs_mapping"]
+
+
+def test_mapping_form_needs_csrf(staff_app, with_funds, tmp_path):
+    _url, data = preview(with_funds, roster(tmp_path / "三月.xlsx", 1), kind="payments")
+    response = with_funds.post(f"/staff/upload/{data['sha256']}/mapping", data={"kind": "payments"})
+    assert response.status_code == 400
+    assert (
+        re.search("CSRF|csrf|会话|令牌", response.get_data(as_text=True))
+        or response.status_code == 400
+    )
