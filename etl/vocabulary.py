@@ -56,6 +56,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"^户主", 75, _NOT_THE_PERSON + "|关系|账|卡"),
         Role(r"..人$", 60, _NOT_THE_PERSON + "|收款单位|责任|介绍|推荐"),
         Role(r"^(补贴|补助|救助|享受|受益)对象$", 70),
+        # 种粮大户, 种植大户, 养殖大户: a roster of large growers names the grower by the column's title.
+        Role(r"..大户$", 65, _NOT_THE_PERSON),
     ),
     "id_number": (
         Role(r"^身份证|证件号|公民身份|身份号", 80, "类型|种类|有效期|地址"),
@@ -70,12 +72,15 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "village_group": (Role(r"(小组|组别)$|^组", 60, "班组|组织"),),
     # 农户代码 (zjffqd-caizheng-buzhu-fafang-qingce): the 一卡通 system's household code.
     "household_no": (Role(r"^(农户|家庭|户)(编|代)?(号|码|编码)", 60, "账|卡|户主"),),
-    "quantity": (Role(r"面积|亩|人数|月数|头数|数量", 60, "金额|标准|单价"),),
-    "standard_yuan": (Role(r"标准|单价", 70, "金额|日期"),),
+    "quantity": (Role(r"面积|亩|人数|月数|头数|数量", 60, "金额|标准|单价|^每"),),
+    # 每亩补贴, 每人每月补助: an amount per unit is the standard, not a quantity.
+    "standard_yuan": (Role(r"标准|单价", 70, "金额|日期"), Role(r"^每(亩|人|户|头|月|年)", 70, "日期|人数|面积")),
     "amount_due_yuan": (Role(r"^应发|^应付|^应补", 90, "日期|时间|人|标准"),),
     "amount_yuan": (
         Role(r"^实发|^实付|^实补", 95, "日期|时间|人|标准"),
         Role(r"金额", 60, "应发|应付|应补|标准|合计|总额|大写"),
+        # 补贴资金（元）, 补助资金, 救助金: the money paid on the row, written without 金额.
+        Role(r"^(补贴|补助|救助|奖补|发放)(资金|款|金)$", 60),
     ),
     "paid_on": (Role(r"(发放|到账|支付|拨付).*(日期|时间)", 70),),
     # 银行帐号 (minzheng-tekun-jiating-chaxun): 帐 is the older form of 账, still typed.

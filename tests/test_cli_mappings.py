@@ -13,24 +13,24 @@ from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, make_id, write_csv, write_xls
 
 HEADER = [
     "序号",
-    "种粮大户",
+    "经营主体",
     "所属村子",
     "身份证号码",
     "流转面积（亩）",
-    "每亩补贴",
-    "补贴资金（元）",
+    "亩均补贴",
+    "兑付资金（元）",
     "联系电话",
     "家庭农场",
 ]
 MAPS = [
     "--map",
-    "种粮大户=姓名",
+    "经营主体=姓名",
     "--map",
     "流转面积（亩）=quantity",
     "--map",
-    "每亩补贴=补助标准",
+    "亩均补贴=补助标准",
     "--map",
-    "补贴资金（元）=发放金额",
+    "兑付资金（元）=发放金额",
     "--map",
     "联系电话=不需要",
 ]
@@ -82,10 +82,10 @@ def test_roster_refused_without_a_mapping_loads_with_map_and_set(run, tmp_path):
     out = json.loads(mapped.stdout)
     assert out["status"] == "loaded" and out["rows"] == 3
     assert out["mapping"] == {
-        "种粮大户": "name",
+        "经营主体": "name",
         "流转面积(亩)": "quantity",
-        "每亩补贴": "standard_yuan",
-        "补贴资金(元)": "amount_yuan",
+        "亩均补贴": "standard_yuan",
+        "兑付资金(元)": "amount_yuan",
         "联系电话": "",
     }
     assert (
@@ -131,7 +131,7 @@ def test_the_mapping_is_remembered_for_the_office_and_used_for_next_month(run, t
     april = roster(tmp_path / "四月.xlsx", 10, "2024年种粮大户补贴发放花名册（四月）")
     again = run("load", "auto", april, "--office", "城关镇")
     assert again.exit_code == 0, again.stdout
-    assert "使用已保存的对应关系 #1" in again.stdout and "种粮大户 → 姓名" in again.stdout
+    assert "使用已保存的对应关系 #1" in again.stdout and "经营主体 → 姓名" in again.stdout
     assert "按表头自动识别为“补贴发放清册”" in again.stdout and "已导入批次 3" in again.stdout
     # another office has saved nothing: refused as before
     other = run(
@@ -157,27 +157,27 @@ def test_the_mapping_is_remembered_for_the_office_and_used_for_next_month(run, t
         "fund_code": "F001",
         "township": "城关镇",
     }  # the year is chosen each time
-    assert listed[0]["mapping"]["种粮大户"] == "name" and "种粮大户" in listed[0]["headers"]
+    assert listed[0]["mapping"]["经营主体"] == "name" and "经营主体" in listed[0]["headers"]
 
 
 def test_mapping_file_json_or_lines(run, tmp_path):
     lines = tmp_path / "map.txt"
     lines.write_text(
-        "# 种粮大户花名册\n种粮大户=姓名\n流转面积（亩）=数量\n每亩补贴=standard_yuan\n补贴资金（元）=发放金额\n",
+        "# 种粮大户花名册\n经营主体=姓名\n流转面积（亩）=数量\n亩均补贴=standard_yuan\n兑付资金（元）=发放金额\n",
         encoding="utf-8",
     )
     done = run(
         "load", "payments", roster(tmp_path / "三月.xlsx", 1), "--mapping", lines, *SETS, "--json"
     )
-    assert done.exit_code == 0 and json.loads(done.stdout)["mapping"]["种粮大户"] == "name"
+    assert done.exit_code == 0 and json.loads(done.stdout)["mapping"]["经营主体"] == "name"
     as_json = tmp_path / "map.json"
     as_json.write_text(
         json.dumps(
             {
-                "种粮大户": "name",
+                "经营主体": "name",
                 "流转面积（亩）": "quantity",
-                "每亩补贴": "",
-                "补贴资金（元）": "amount_yuan",
+                "亩均补贴": "",
+                "兑付资金（元）": "amount_yuan",
             },
             ensure_ascii=False,
         ),
@@ -190,15 +190,15 @@ def test_mapping_file_json_or_lines(run, tmp_path):
     )
     done = run("load", "payments", csv, "--mapping", as_json, *SETS, "--set", "year=2024", "--json")
     assert done.exit_code == 0, done.stdout
-    assert json.loads(done.stdout)["mapping"]["每亩补贴"] == ""
+    assert json.loads(done.stdout)["mapping"]["亩均补贴"] == ""
 
 
 def test_an_unknown_column_names_the_kinds_columns(run, tmp_path):
-    wrong = run("load", "payments", roster(tmp_path / "三月.xlsx", 1), "--map", "种粮大户=户主名字")
+    wrong = run("load", "payments", roster(tmp_path / "三月.xlsx", 1), "--map", "经营主体=户主名字")
     assert wrong.exit_code == 1
     assert "“补贴发放清册”没有“户主名字”这一列" in wrong.stderr
     assert "姓名 (name)" in wrong.stderr and "发放金额 (amount_yuan)" in wrong.stderr
-    bad = run("load", "payments", roster(tmp_path / "三月.xlsx", 1), "--map", "种粮大户")
+    bad = run("load", "payments", roster(tmp_path / "三月.xlsx", 1), "--map", "经营主体")
     assert bad.exit_code == 1 and "应写成 左边=右边" in bad.stderr
 
 

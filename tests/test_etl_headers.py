@@ -93,6 +93,11 @@ def test_stem_drops_prefixes_and_meaningless_suffixes(key, stemmed):
         ("应发金额", "amount_yuan"),
         ("银行卡号", "bank_account"),
         ("*发放日期", "paid_on"),
+        ("种粮大户", "name"),
+        ("每亩补贴", "standard_yuan"),
+        ("每人每月补助标准", "standard_yuan"),
+        ("补贴资金（元）", "amount_yuan"),
+        ("补助资金", "amount_yuan"),
     ],
 )
 def test_header_words_are_recognised(written, column):

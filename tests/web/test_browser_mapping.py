@@ -65,7 +65,7 @@ def test_clerk_maps_columns_with_the_selects_and_next_month_is_not_asked(
     _upload(page, server.url, roster(tmp_path / "种粮大户三月.xlsx", 1))
     assert "请先告诉系统几列表头的意思" in page.locator("#verdict").inner_text()
     assert make_id(seq=1) not in page.content() and "13812345678" not in page.content()
-    assert "未导入的列：种粮大户" in page.locator("#mapping").inner_text()
+    assert "未导入的列：经营主体" in page.locator("#mapping").inner_text()
     page.screenshot(path=artifacts / "mapping-asked.png", full_page=True)
     asked_url = page.url
     page.goto(asked_url + "&lang=en")
@@ -74,15 +74,15 @@ def test_clerk_maps_columns_with_the_selects_and_next_month_is_not_asked(
     page.goto(asked_url + "&lang=zh")
 
     # One answer left open: the page says which column still needs one.
-    page.get_by_label("种粮大户", exact=True).select_option(label="姓名 *")
+    page.get_by_label("经营主体", exact=True).select_option(label="姓名 *")
     page.get_by_role("button", name="重新检查").click()
     assert "请为“流转面积(亩)”选择一项" in page.locator("#mapping").inner_text()
     page.screenshot(path=artifacts / "mapping-incomplete.png", full_page=True)
 
-    page.get_by_label("种粮大户", exact=True).select_option(label="姓名 *")
+    page.get_by_label("经营主体", exact=True).select_option(label="姓名 *")
     page.get_by_label("流转面积(亩)", exact=True).select_option(label="数量")
-    page.get_by_label("每亩补贴", exact=True).select_option(label="补助标准")
-    page.get_by_label("补贴资金(元)", exact=True).select_option(label="发放金额 *")
+    page.get_by_label("亩均补贴", exact=True).select_option(label="补助标准")
+    page.get_by_label("兑付资金(元)", exact=True).select_option(label="发放金额 *")
     page.get_by_label("资金编码").select_option(label="F001 耕地地力保护补贴")
     page.get_by_label("乡镇").fill("城关镇")
     assert page.get_by_label("年度").input_value() == "2024"  # read from the title

@@ -20,12 +20,12 @@ from tests.web.staffing import (  # noqa: F401 (fixtures)
 
 ROSTER_HEADER = [
     "序号",
-    "种粮大户",
+    "经营主体",
     "所属村子",
     "身份证号码",
     "流转面积（亩）",
-    "每亩补贴",
-    "补贴资金（元）",
+    "亩均补贴",
+    "兑付资金（元）",
     "联系电话",
     "家庭农场",
 ]
@@ -79,12 +79,12 @@ def test_unknown_headers_are_asked_then_remembered_for_the_next_month(
     url, data = preview(with_funds, roster(tmp_path / "三月.xlsx", 1), kind="payments")
     assert data["needs_mapping"] and data["error_total"] and not data["can_load"]
     status = {c["header"]: c["status"] for c in data["file_columns"]}
-    assert status["种粮大户"] == "unused" and status["所属村子"] == "matched"
-    assert status["流转面积(亩)"] == status["每亩补贴"] == "ambiguous"
+    assert status["经营主体"] == "unused" and status["所属村子"] == "matched"
+    assert status["流转面积(亩)"] == status["亩均补贴"] == "ambiguous"
     fields = {f["column"]: f for f in data["fields"]}
     assert fields["name"]["status"] == "missing" and fields["quantity"]["candidates"] == [
         "流转面积(亩)",
-        "每亩补贴",
+        "亩均补贴",
     ]
     assert (
         fields["year"]["status"] == "value" and fields["year"]["value"] == "2024"
@@ -101,10 +101,10 @@ def test_unknown_headers_are_asked_then_remembered_for_the_next_month(
         and "重新检查" in page
         and "F001 耕地地力保护补贴" in page
     )
-    assert make_id(seq=1) not in page and "未导入的列：种粮大户" in page
+    assert make_id(seq=1) not in page and "未导入的列：经营主体" in page
 
     # An answer left open is named; two columns for one field name both headers.
-    half = answer(with_funds, url, data, 种粮大户="name", 每亩补贴="quantity")
+    half = answer(with_funds, url, data, 经营主体="name", 亩均补贴="quantity")
     assert half.status_code == 400
     text = half.get_data(as_text=True)
     assert "请为“流转面积(亩)”选择一项" in text
@@ -112,25 +112,25 @@ def test_unknown_headers_are_asked_then_remembered_for_the_next_month(
         with_funds,
         url,
         data,
-        种粮大户="name",
+        经营主体="name",
         所属村子="name",
-        每亩补贴="-",
+        亩均补贴="-",
         **{"流转面积(亩)": "quantity"},
     )
-    assert "“种粮大户”和“所属村子”都选了“姓名 *”" in twice.get_data(as_text=True)
+    assert "“经营主体”和“所属村子”都选了“姓名 *”" in twice.get_data(as_text=True)
     assert batches_of(staff_app)[-1][1] == "funds"  # nothing stored
 
     rechecked = answer(
         with_funds,
         url,
         data,
-        种粮大户="name",
-        每亩补贴="standard_yuan",
+        经营主体="name",
+        亩均补贴="standard_yuan",
         联系电话="-",
         家庭农场="-",
         **{
             "流转面积(亩)": "quantity",
-            "补贴资金(元)": "amount_yuan",
+            "兑付资金(元)": "amount_yuan",
             "val_fund_code": "F001",
             "val_township": "城关镇",
             "val_year": "2024",
@@ -140,7 +140,7 @@ def test_unknown_headers_are_asked_then_remembered_for_the_next_month(
     data = with_funds.get(url + "&format=json").get_json()
     assert data["error_total"] == 0 and data["can_load"], data["errors"]
     assert (
-        data["choice"]["mapping"]["种粮大户"] == "name"
+        data["choice"]["mapping"]["经营主体"] == "name"
         and data["choice"]["values"]["fund_code"] == "F001"
     )
     assert data["unimported"] == ["联系电话", "家庭农场"]
@@ -159,11 +159,11 @@ def test_unknown_headers_are_asked_then_remembered_for_the_next_month(
         names = [r[0] for r in con.execute("SELECT name FROM payments ORDER BY row_no").fetchall()]
     assert saved[0] == "城关镇财政所" and saved[1] == "payments" and saved[4] == "wang"
     assert (
-        '"种粮大户":"name"' in saved[2].replace(" ", "")
+        '"经营主体":"name"' in saved[2].replace(" ", "")
         and "F001" in saved[3]
         and "2024" not in saved[3]
     )
-    assert "种粮大户" in report[0] and "F001" in report[1] and report[2] == data["fingerprint"]
+    assert "经营主体" in report[0] and "F001" in report[1] and report[2] == data["fingerprint"]
     assert names == ["李1", "李2", "李3"]
 
     # Next month's file of the same form: no question.
@@ -193,13 +193,13 @@ def test_another_office_is_asked_again_and_a_saved_mapping_can_be_dropped(
         with_funds,
         url,
         data,
-        种粮大户="name",
-        每亩补贴="standard_yuan",
+        经营主体="name",
+        亩均补贴="standard_yuan",
         联系电话="-",
         家庭农场="-",
         **{
             "流转面积(亩)": "quantity",
-            "补贴资金(元)": "amount_yuan",
+            "兑付资金(元)": "amount_yuan",
             "val_fund_code": "F001",
             "val_township": "城关镇",
             "val_year": "2024",
