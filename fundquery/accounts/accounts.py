@@ -16,6 +16,7 @@ import duckdb
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from etl.audit import audit
+from etl.transaction import transaction
 
 ROLES = ("finance", "reviewer", "inspector", "admin")
 MIN_PASSWORD_LENGTH = 10
@@ -112,18 +113,13 @@ def create(
     if by_name(con, username) is not None:
         raise AccountError(f"用户“{username}”已经存在。/ User {username} already exists.")
     pw_hash = generate_password_hash(password)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         user_id = con.execute(
             "INSERT INTO users (username, password_hash, office) VALUES (?, ?, ?) RETURNING user_id",
             [username, pw_hash, office or None],
         ).fetchone()[0]
         con.executemany("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", [[user_id, r] for r in roles])
         audit(con, actor, "user_add", f"user:{username}", roles=roles, office=office)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return by_id(con, user_id)
 
 
@@ -139,36 +135,26 @@ def set_password(con: duckdb.DuckDBPyConnection, username: str, password: str, *
     account = _require(con, username)
     check_password_rules(password)
     pw_hash = generate_password_hash(password)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(
             "UPDATE users SET password_hash = ?, session_version = session_version + 1,"
             " changed_at = current_timestamp WHERE user_id = ?",
             [pw_hash, account.user_id],
         )
         audit(con, actor, "user_password", f"user:{username}")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return by_id(con, account.user_id)
 
 
 def set_active(con: duckdb.DuckDBPyConnection, username: str, is_active: bool, *, actor: str) -> Account:
     """Disable (ending every session) or re-enable a user."""
     account = _require(con, username)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(
             "UPDATE users SET is_active = ?, session_version = session_version + 1,"
             " changed_at = current_timestamp WHERE user_id = ?",
             [is_active, account.user_id],
         )
         audit(con, actor, "user_enable" if is_active else "user_disable", f"user:{username}")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return by_id(con, account.user_id)
 
 
@@ -178,8 +164,7 @@ def set_roles(
     """Replace a user's roles and office (their sessions end, so new rights apply at once)."""
     account = _require(con, username)
     roles = _check_roles(roles)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM user_roles WHERE user_id = ?", [account.user_id])
         con.executemany("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", [[account.user_id, r] for r in roles])
         con.execute(
@@ -189,10 +174,6 @@ def set_roles(
         )
         audit(con, actor, "user_roles", f"user:{username}", roles=roles, office=office,
               previous_roles=sorted(account.roles), previous_office=account.office)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return by_id(con, account.user_id)
 
 
@@ -228,8 +209,7 @@ def authenticate(
     account = by_name(con, username)
     ok = check_password_hash(account.password_hash if account else _DUMMY_HASH, password)
     ok = ok and account is not None and account.is_active and not locked
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(
             "INSERT INTO login_attempts (username, remote_addr, is_success) VALUES (?, ?, ?)",
             [username[:80], remote_addr, ok],
@@ -240,10 +220,6 @@ def authenticate(
             reason = "locked" if locked else ("disabled" if account and not account.is_active else "bad_credentials")
             audit(con, username[:80] or "-", "login_failed", f"user:{username[:80]}", remote_addr=remote_addr,
                   reason=reason)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     if ok:
         return "ok", account
     return ("locked" if locked else "failed"), None

@@ -17,6 +17,7 @@ import chinese_calendar
 import duckdb
 
 from etl.audit import audit
+from etl.transaction import transaction
 
 PACKAGE_SOURCE = "chinesecalendar"
 
@@ -115,8 +116,7 @@ def load_year(
     wrong = sorted(d for d in days if d.year != year)
     if wrong:
         raise ValueError(f"{wrong[0]} 不在 {year} 年。/ {wrong[0]} is not in {year}.")
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM holiday_days WHERE year(day) = ?", [year])
         con.execute("DELETE FROM holiday_years WHERE year = ?", [year])
         if days:
@@ -129,10 +129,6 @@ def load_year(
         )
         audit(con, actor, "calendar_year", f"year:{year}", source=source, notice=notice,
               holidays=len(holidays), workdays=len(workdays))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def load_package_years(con: duckdb.DuckDBPyConnection, *, actor: str) -> list[int]:

@@ -18,6 +18,7 @@ import duckdb
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from etl.audit import audit
+from etl.transaction import transaction
 from fundquery.messages import CONTACT_REQUIRED, DEFAULT_WORKING_DAYS, TYPES, MessageError
 from fundquery.messages.deadlines import add_working_days
 
@@ -86,8 +87,7 @@ def submit(con: duckdb.DuckDBPyConnection, *, message_type: str, township: str, 
     days = (working_days or DEFAULT_WORKING_DAYS).get(message_type, DEFAULT_WORKING_DAYS[message_type])
     deadline, provisional = add_working_days(con, now.date(), days)
     code = f"{secrets.randbelow(1_000_000):06d}"
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         message_id = con.execute("SELECT nextval('message_seq')").fetchone()[0]
         receipt_no = f"{now.year}-{message_id:06d}"
         con.execute(
@@ -100,10 +100,6 @@ def submit(con: duckdb.DuckDBPyConnection, *, message_type: str, township: str, 
         # The audit line names the message, never the sender.
         audit(con, "public", "message_receive", f"message:{receipt_no}", type=message_type, township=township,
               fund_code=fund_code)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return Receipt(message_id, receipt_no, code, deadline)
 
 

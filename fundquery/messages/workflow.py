@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from etl.audit import audit
+from etl.transaction import transaction
 from fundquery.inspect import flags
 from fundquery.messages import CATEGORIES, STATUS_ZH, MessageError
 from fundquery.messages.deadlines import add_working_days
@@ -68,16 +69,11 @@ def _step(con: duckdb.DuckDBPyConnection, message: dict[str, Any], step: str, ac
     to_status = STEPS[step][1]
     columns = {"status": to_status, **sets}
     assignments = ", ".join(f"{k} = ?" for k in columns)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(f"UPDATE messages SET {assignments} WHERE message_id = ?",  # noqa: S608 (column names are ours)
                     [*columns.values(), message["message_id"]])
         event(con, message["message_id"], actor, step, message["status"], to_status, note, now)
         audit(con, actor, f"message_{step}", f"message:{message['receipt_no']}", status=to_status, **detail)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def register(con: duckdb.DuckDBPyConnection, message_id: int, *, category: str, department: str,
@@ -181,8 +177,7 @@ def link(con: duckdb.DuckDBPyConnection, message_id: int, *, record_kind: str, b
     if not exists:
         raise MessageError(f"批次 {batch_id} 第 {row_no} 行没有这类记录（{record_kind}）。"
                            f" / Batch {batch_id} has no {record_kind} row {row_no}.")
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         link_id = con.execute(
             "INSERT INTO message_links (message_id, record_kind, batch_id, row_no, note, linked_by, linked_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING link_id",
@@ -191,10 +186,6 @@ def link(con: duckdb.DuckDBPyConnection, message_id: int, *, record_kind: str, b
               f"{record_kind} {batch_id}/{row_no}", now)
         audit(con, actor, "message_link", f"message:{message['receipt_no']}", record_kind=record_kind,
               batch_id=batch_id, row_no=row_no)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return link_id
 
 

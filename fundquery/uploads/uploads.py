@@ -24,6 +24,7 @@ from etl.idnum import Hasher, load_key
 from etl.load import LoadResult, load_file
 from etl.preview import Preview, dry_run
 from etl.specs import SPECS
+from etl.transaction import transaction
 from fundquery.uploads import staging
 from fundquery.web.db import get_db
 
@@ -130,8 +131,7 @@ def make_preview(staged: staging.StagedFile, kind: str, username: str) -> dict[s
 
 def _log_rejection(con, data: dict[str, Any], username: str) -> None:
     """A file whose errors block the load: an upload report and an audit line, in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(
             "INSERT INTO upload_reports (batch_id, kind, file_name, sha256, status, rows_read, error_count,"
             " warning_count, findings, created_by) VALUES (NULL, ?, ?, ?, 'rejected', ?, ?, ?, ?, ?)",
@@ -140,10 +140,6 @@ def _log_rejection(con, data: dict[str, Any], username: str) -> None:
         )
         audit(con, username, "reject", f"sha256:{data['sha256']}", kind=data["kind"], file=data["file_name"],
               errors=data["error_total"], warnings=data["warning_total"])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def load(staged: staging.StagedFile, kind: str, *, username: str, office: str | None,
