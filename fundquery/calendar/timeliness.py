@@ -33,7 +33,7 @@ def batch_timeliness(
     con: duckdb.DuckDBPyConnection, batch_id: int, kind: str, published_at: dt.datetime | dt.date
 ) -> dict[str, Any] | None:
     """Working days from the first and the last payment date to publication (or today)."""
-    dates = payment_dates(batch_id, kind)
+    dates = payment_dates(con, batch_id, kind)
     if not dates or dates["first_paid_on"] is None:
         return None
     published_on = published_at.date() if isinstance(published_at, dt.datetime) else published_at

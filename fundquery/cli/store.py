@@ -11,13 +11,16 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from etl import batches as transitions
 from etl.attempts import recent as recent_attempts
+from etl.batches import DEMO_REVIEWER, BatchError
 from etl.county import get_county
 from etl.idnum import Hasher, load_key
-from etl.load import BatchError, LoadResult, load_file, set_status
+from etl.load import LoadResult, load_file
 from etl.read import UnreadableFile
 from etl.specs import SPECS
 from etl.store import StoreUnwritable
+from fundquery.accounts.accounts import by_name
 from fundquery.cli.common import (
     EXIT_REJECTED,
     EXIT_UNREADABLE,
@@ -30,6 +33,7 @@ from fundquery.cli.common import (
     stdout_console,
     store,
 )
+from fundquery.queries import batches as batch_queries
 
 KINDS = ["auto", *SPECS]
 
@@ -81,8 +85,20 @@ def _summary(result: LoadResult) -> str:
 @click.option(
     "--by", "uploaded_by", default=lambda: os.environ.get("USER", "cli"), help="Who uploads."
 )
+@click.option(
+    "--reviewer",
+    default=DEMO_REVIEWER,
+    show_default=True,
+    help="Who publishes with --publish; never the uploader.",
+)
 def load(
-    kind: str, file: Path, as_json: bool, replaces: int | None, publish: bool, uploaded_by: str
+    kind: str,
+    file: Path,
+    as_json: bool,
+    replaces: int | None,
+    publish: bool,
+    uploaded_by: str,
+    reviewer: str,
 ) -> None:
     """Validate FILE and load it as KIND (auto: guess from the headers)."""
     console = Console(stderr=True, quiet=as_json)
@@ -105,6 +121,7 @@ def load(
                     archive_dir=archive_dir(),
                     replaces=replaces,
                     publish=publish,
+                    reviewer=reviewer,
                     on_stage=lambda s: on_stage(s, status),
                 )
         except UnreadableFile as exc:
@@ -160,18 +177,14 @@ def _emit_unreadable(
 def batches(as_json: bool) -> None:
     """List every batch with its status."""
     with store() as con:
-        rows = con.execute(
-            "SELECT batch_id, kind, file_name, status, row_count, uploaded_by, strftime(uploaded_at, '%Y-%m-%d %H:%M'),"
-            " replaces FROM batches ORDER BY batch_id"
-        ).fetchall()
+        rows = batch_queries.every_batch(con)
         unfinished = recent_attempts(con)
-    keys = ("batch", "kind", "file", "status", "rows", "uploaded_by", "uploaded_at", "replaces")
     if as_json:
-        click.echo(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], ensure_ascii=False))
+        click.echo(json.dumps(rows, ensure_ascii=False))
         return
     table = Table("批次", "类别", "文件", "状态", "行数", "上传人", "上传时间", "替换")
     for r in rows:
-        table.add_row(*["" if v is None else str(v) for v in r])
+        table.add_row(*["" if v is None else str(v) for v in r.values()])
     out = stdout_console()
     out.print(table)
     if unfinished:  # issue 8: loads that stored nothing and were not loaded since
@@ -198,19 +211,9 @@ def batches(as_json: bool) -> None:
         out.print(table)
 
 
-def _batch_action(batch: int, action: str, by: str) -> None:
-    with store() as con:
-        try:
-            set_status(con, batch, action, by)
-        except BatchError as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(EXIT_REJECTED)
-    click.echo(
-        {
-            "retract": f"批次 {batch} 已撤回：不再出现在任何页面和报表中，历史记录保留。",
-            "publish": f"批次 {batch} 已公开。",
-        }[action]
-    )
+def _refuse(exc: BatchError) -> None:
+    click.echo(str(exc), err=True)
+    sys.exit(EXIT_REJECTED)
 
 
 @click.command()
@@ -218,12 +221,30 @@ def _batch_action(batch: int, action: str, by: str) -> None:
 @click.option("--by", default=lambda: os.environ.get("USER", "cli"))
 def retract(batch: int, by: str) -> None:
     """Take BATCH out of every view and report (kept in history)."""
-    _batch_action(batch, "retract", by)
+    with store() as con:
+        try:
+            transitions.retract(con, batch, actor=by)
+        except BatchError as exc:
+            _refuse(exc)
+    click.echo(f"批次 {batch} 已撤回：不再出现在任何页面和报表中，历史记录保留。")
 
 
 @click.command()
 @click.argument("batch", type=int)
-@click.option("--by", default=lambda: os.environ.get("USER", "cli"))
-def publish(batch: int, by: str) -> None:
-    """Publish BATCH (normally a reviewer does this after the secrecy review)."""
-    _batch_action(batch, "publish", by)
+@click.option(
+    "--by",
+    default=lambda: os.environ.get("USER", "cli"),
+    help="The reviewer who publishes (never the uploader).",
+)
+@click.option("--note", help="The review's note (保密审查意见).")
+def publish(batch: int, by: str, note: str | None) -> None:
+    """Publish BATCH after the secrecy review, as reviewer --by (never the one who uploaded it)."""
+    with store() as con:
+        account = by_name(con, by)
+        try:
+            transitions.publish(
+                con, batch, actor=by, office=account.office if account else None, note=note
+            )
+        except BatchError as exc:
+            _refuse(exc)
+    click.echo(f"批次 {batch} 已公开。")
