@@ -19,7 +19,7 @@ from etl.idnum import Hasher, load_key
 from etl.load import LoadResult, load_file
 from etl.read import UnreadableFile
 from etl.specs import SPECS
-from etl.store import StoreUnwritable
+from etl.store import StoreUnwritable, schema_version
 from fundquery.accounts.accounts import by_name
 from fundquery.cli.common import (
     EXIT_REJECTED,
@@ -50,7 +50,7 @@ def init(county_code: str | None, county_name: str | None) -> None:
     with store() as con:
         if county_code or county_name:
             set_county_or_exit(con, county_code, county_name)
-        version = con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        version = schema_version(con)
         code, name = get_county(con)
     click.echo(
         f"数据库 {db_path()}（结构版本 {version}，县（区）{code} {name}），实例目录 {folder}。"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import gc
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from flask import current_app
 
 from etl.audit import audit
 from etl.idnum import Hasher, load_key
-from etl.load import LoadResult, load_file
+from etl.load import LoadResult, load_file, record_report
 from etl.preview import Preview, dry_run
 from etl.specs import SPECS
 from etl.transaction import transaction
@@ -132,12 +131,10 @@ def make_preview(staged: staging.StagedFile, kind: str, username: str) -> dict[s
 def _log_rejection(con, data: dict[str, Any], username: str) -> None:
     """A file whose errors block the load: an upload report and an audit line, in one transaction."""
     with transaction(con):
-        con.execute(
-            "INSERT INTO upload_reports (batch_id, kind, file_name, sha256, status, rows_read, error_count,"
-            " warning_count, findings, created_by) VALUES (NULL, ?, ?, ?, 'rejected', ?, ?, ?, ?, ?)",
-            [data["kind"], data["file_name"], data["sha256"], data["rows_read"], data["error_total"],
-             data["warning_total"], json.dumps(data["errors"] + data["warnings"], ensure_ascii=False), username],
-        )
+        record_report(con, batch_id=None, kind=data["kind"], file_name=data["file_name"], sha256=data["sha256"],
+                      status="rejected", rows_read=data["rows_read"], error_count=data["error_total"],
+                      warning_count=data["warning_total"], findings=data["errors"] + data["warnings"],
+                      created_by=username)
         audit(con, username, "reject", f"sha256:{data['sha256']}", kind=data["kind"], file=data["file_name"],
               errors=data["error_total"], warnings=data["warning_total"])
 
