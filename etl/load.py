@@ -3,8 +3,10 @@
 The original file is archived under its SHA-256 before anything else.  A
 file already held by a live batch is recognised and adds nothing.  A
 rejected or unreadable file changes nothing in the database.  A load is one
-transaction: the batch row, its data rows, its validation report, the
-superseding of the batch it replaces and the audit line commit together.
+transaction (etl.transaction): the batch row, its data rows, its validation
+report, the superseding of the batch it replaces and the audit line commit
+together, and so does the review row when a demo or test load publishes at
+once (through etl.batches, which owns every change of a batch's status).
 """
 
 from __future__ import annotations
