@@ -33,7 +33,9 @@ def live(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[str, str]:
     if row is None:
         raise BatchError(f"批次 {batch_id} 不存在。/ Batch {batch_id} does not exist.")
     if row[1] not in ("loaded", "published"):
-        raise BatchError(f"批次 {batch_id} 的状态是“{row[1]}”，不能再操作。/ Batch {batch_id} is {row[1]}.")
+        raise BatchError(
+            f"批次 {batch_id} 的状态是“{row[1]}”，不能再操作。/ Batch {batch_id} is {row[1]}."
+        )
     return row
 
 
@@ -46,62 +48,116 @@ def held_by(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
     return row[0] if row else None
 
 
-def record_load(con: duckdb.DuckDBPyConnection, *, kind: str, file_name: str, sha256: str, uploaded_by: str,
-                office: str | None, row_count: int, replaces: int | None, published: bool) -> int:
+def record_load(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    kind: str,
+    file_name: str,
+    sha256: str,
+    uploaded_by: str,
+    office: str | None,
+    row_count: int,
+    replaces: int | None,
+    published: bool,
+) -> int:
     """A new loaded batch (superseding ``replaces``) and its audit line; the caller holds the transaction."""
     if replaces is not None:
-        con.execute("UPDATE batches SET status = 'superseded', changed_at = current_timestamp WHERE batch_id = ?",
-                    [replaces])
+        con.execute(
+            "UPDATE batches SET status = 'superseded', changed_at = current_timestamp WHERE batch_id = ?",
+            [replaces],
+        )
     batch_id = con.execute(
         "INSERT INTO batches (kind, file_name, sha256, uploaded_by, office, row_count, status, replaces)"
         " VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?) RETURNING batch_id",
         [kind, file_name, sha256, uploaded_by, office, row_count, replaces],
     ).fetchone()[0]
-    audit(con, uploaded_by, "load", f"batch:{batch_id}", kind=kind, file=file_name, sha256=sha256,
-          rows=row_count, replaces=replaces, published=published)
+    audit(
+        con,
+        uploaded_by,
+        "load",
+        f"batch:{batch_id}",
+        kind=kind,
+        file=file_name,
+        sha256=sha256,
+        rows=row_count,
+        replaces=replaces,
+        published=published,
+    )
     return batch_id
 
 
-def _review(con: duckdb.DuckDBPyConnection, batch_id: int, action: str, actor: str, office: str | None,
-            note: str | None) -> None:
+def _review(
+    con: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    action: str,
+    actor: str,
+    office: str | None,
+    note: str | None,
+) -> None:
     """Check and write one review step (publish or withdraw); the caller holds the transaction."""
-    rows = con.execute("SELECT status, uploaded_by FROM batches WHERE batch_id = ?", [batch_id]).fetchall()
+    rows = con.execute(
+        "SELECT status, uploaded_by FROM batches WHERE batch_id = ?", [batch_id]
+    ).fetchall()
     if not rows:
         raise ReviewError(f"批次 {batch_id} 不存在。")
     status, uploaded_by = rows[0]
     if action == "publish":
         if status != "loaded":
-            raise ReviewError(f"批次 {batch_id} 的状态是“{status}”，只有已导入、未公开的批次可以公开。")
+            raise ReviewError(
+                f"批次 {batch_id} 的状态是“{status}”，只有已导入、未公开的批次可以公开。"
+            )
         if uploaded_by == actor:
             raise ReviewError(f"批次 {batch_id} 是您本人上传的，须由另一位审核人员审核公开。")
-        con.execute("UPDATE batches SET status = 'published', published_at = current_timestamp, published_by = ?,"
-                    " changed_at = current_timestamp WHERE batch_id = ?", [actor, batch_id])
+        con.execute(
+            "UPDATE batches SET status = 'published', published_at = current_timestamp, published_by = ?,"
+            " changed_at = current_timestamp WHERE batch_id = ?",
+            [actor, batch_id],
+        )
     else:
         if status != "published":
             raise ReviewError(f"批次 {batch_id} 没有公开，无需撤回公开。")
-        con.execute("UPDATE batches SET status = 'loaded', published_at = NULL, published_by = NULL,"
-                    " changed_at = current_timestamp WHERE batch_id = ?", [batch_id])
+        con.execute(
+            "UPDATE batches SET status = 'loaded', published_at = NULL, published_by = NULL,"
+            " changed_at = current_timestamp WHERE batch_id = ?",
+            [batch_id],
+        )
     con.execute(
         "INSERT INTO batch_reviews (batch_id, action, actor, office, note) VALUES (?, ?, ?, ?, ?)",
         [batch_id, action, actor, office, note or None],
     )
-    audit(con, actor, action, f"batch:{batch_id}", office=office, note=note or None, previous=status)
+    audit(
+        con, actor, action, f"batch:{batch_id}", office=office, note=note or None, previous=status
+    )
 
 
-def publish_loaded(con: duckdb.DuckDBPyConnection, batch_id: int, *, actor: str, office: str | None = None,
-                   note: str | None = None) -> None:
+def publish_loaded(
+    con: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    *,
+    actor: str,
+    office: str | None = None,
+    note: str | None = None,
+) -> None:
     """``publish`` inside a transaction the caller holds (a load that publishes at once)."""
     _review(con, batch_id, "publish", actor, office, note)
 
 
-def publish(con: duckdb.DuckDBPyConnection, batch_id: int, *, actor: str, office: str | None = None,
-            note: str | None = None) -> None:
+def publish(
+    con: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    *,
+    actor: str,
+    office: str | None = None,
+    note: str | None = None,
+) -> None:
     """Make a loaded batch public, by a reviewer who did not upload it."""
     with transaction(con):
         _review(con, batch_id, "publish", actor, office, note)
 
 
-def withdraw(con: duckdb.DuckDBPyConnection, batch_id: int, *, actor: str, office: str | None, note: str) -> None:
+def withdraw(
+    con: duckdb.DuckDBPyConnection, batch_id: int, *, actor: str, office: str | None, note: str
+) -> None:
     """Take a published batch off the public pages; it stays loaded for staff and inspectors."""
     with transaction(con):
         _review(con, batch_id, "withdraw", actor, office, note)
@@ -111,7 +167,8 @@ def retract(con: duckdb.DuckDBPyConnection, batch_id: int, *, actor: str) -> Non
     """Take a live batch out of every page and report (its rows stay, for history)."""
     _kind, status = live(con, batch_id)
     with transaction(con):
-        con.execute("UPDATE batches SET status = 'retracted', changed_at = current_timestamp WHERE batch_id = ?",
-                    [batch_id])
+        con.execute(
+            "UPDATE batches SET status = 'retracted', changed_at = current_timestamp WHERE batch_id = ?",
+            [batch_id],
+        )
         audit(con, actor, "retract", f"batch:{batch_id}", previous=status)
-

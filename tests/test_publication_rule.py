@@ -13,7 +13,14 @@ from tests.sheets import PAY_HEADER, pay_row, write_xlsx
 
 D = dt.date
 # Around National Day 2024: 1–7 October off, Sunday 29 September and Saturday 12 October worked.
-PAID = (D(2024, 9, 6), D(2024, 9, 9), D(2024, 9, 13), D(2024, 9, 27), D(2024, 9, 29), D(2024, 9, 30))
+PAID = (
+    D(2024, 9, 6),
+    D(2024, 9, 9),
+    D(2024, 9, 13),
+    D(2024, 9, 27),
+    D(2024, 9, 29),
+    D(2024, 9, 30),
+)
 PUBLISHED = (D(2024, 10, 8), D(2024, 10, 11), D(2024, 10, 12), D(2024, 10, 14))
 
 
@@ -26,12 +33,19 @@ def paid_around_a_holiday(funds_loaded, load, store, tmp_path):
 
 
 @pytest.mark.parametrize("published", PUBLISHED, ids=[d.isoformat() for d in PUBLISHED])
-def test_the_timeliness_page_and_the_late_publication_check_count_alike(paid_around_a_holiday, published):
+def test_the_timeliness_page_and_the_late_publication_check_count_alike(
+    paid_around_a_holiday, published
+):
     store, batch = paid_around_a_holiday
     store.execute("UPDATE batches SET published_at = ? WHERE batch_id = ?", [published, batch])
     as_of = Params(as_of=D(2024, 12, 31))
-    everything = Params(as_of=as_of.as_of, publication_working_days=-1)  # list every row, late or not
-    counted = {r["paid_on"]: r["working_days"] for r in run(store, CHECKS["late_publication"], everything).rows}
+    everything = Params(
+        as_of=as_of.as_of, publication_working_days=-1
+    )  # list every row, late or not
+    counted = {
+        r["paid_on"]: r["working_days"]
+        for r in run(store, CHECKS["late_publication"], everything).rows
+    }
     late = {r["paid_on"] for r in run(store, CHECKS["late_publication"], as_of).rows}
     assert set(counted) == set(PAID)
     for paid in PAID:

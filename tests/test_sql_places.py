@@ -27,7 +27,9 @@ SQL_WORDS = re.compile(
     r"\b(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|VIEW|INDEX|MACRO)|DROP\s+|"
     r"ALTER\s+TABLE|BEGIN(\s+TRANSACTION)?|COMMIT|ROLLBACK|GROUP\s+BY|ORDER\s+BY|WHERE)\b"
 )
-STATEMENT_START = re.compile(r"^\s*(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|WITH\s+\w+\s+AS)\b")
+STATEMENT_START = re.compile(
+    r"^\s*(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|WITH\s+\w+\s+AS)\b"
+)
 
 
 def _outside() -> list[Path]:
@@ -41,7 +43,9 @@ def _outside() -> list[Path]:
 
 
 def _strings(node: ast.AST) -> list[str]:
-    return [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return [
+        n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
 
 
 def sql_outside_its_places() -> list[str]:
@@ -53,15 +57,22 @@ def sql_outside_its_places() -> list[str]:
         relative = path.relative_to(REPO_ROOT).as_posix()
         in_calls: set[int] = set()  # constants already reported with their execute call
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in ("execute", "executemany")
-                    and any(SQL_WORDS.search(s) for s in _strings(node))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("execute", "executemany")
+                and any(SQL_WORDS.search(s) for s in _strings(node))
+            ):
                 in_calls |= {id(n) for n in ast.walk(node)}
                 call = " ".join(ast.get_source_segment(source, node).split())
                 found.append(f"{relative}:{node.lineno}: {call[:100]}")
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in in_calls
-                    and STATEMENT_START.search(node.value)):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in in_calls
+                and STATEMENT_START.search(node.value)
+            ):
                 found.append(f"{relative}:{node.lineno}: {node.value[:100]!r}")
     return sorted(set(found))
 

@@ -68,6 +68,9 @@ class _DiskFullAtCommit:
 
 
 def test_a_failed_commit_keeps_its_own_error_not_the_rollbacks(con):
-    with pytest.raises(duckdb.IOException, match="No space left"), transaction(_DiskFullAtCommit(con)) as inside:
+    with (
+        pytest.raises(duckdb.IOException, match="No space left"),
+        transaction(_DiskFullAtCommit(con)) as inside,
+    ):
         inside.execute("INSERT INTO t VALUES (1)")
     assert _rows(con) == [] and not _is_open(con)

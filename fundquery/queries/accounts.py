@@ -31,14 +31,21 @@ def every_user(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return con.execute(_SELECT + " GROUP BY ALL ORDER BY u.username").fetchall()
 
 
-def insert_user(con: duckdb.DuckDBPyConnection, username: str, password_hash: str, office: str | None,
-                roles: Iterable[str]) -> int:
+def insert_user(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    password_hash: str,
+    office: str | None,
+    roles: Iterable[str],
+) -> int:
     """A new user with its roles; the caller holds the transaction."""
     user_id = con.execute(
         "INSERT INTO users (username, password_hash, office) VALUES (?, ?, ?) RETURNING user_id",
         [username, password_hash, office or None],
     ).fetchone()[0]
-    con.executemany("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", [[user_id, r] for r in roles])
+    con.executemany(
+        "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", [[user_id, r] for r in roles]
+    )
     return user_id
 
 
@@ -60,10 +67,14 @@ def update_active(con: duckdb.DuckDBPyConnection, user_id: int, is_active: bool)
     )
 
 
-def replace_roles(con: duckdb.DuckDBPyConnection, user_id: int, roles: Iterable[str], office: str | None) -> None:
+def replace_roles(
+    con: duckdb.DuckDBPyConnection, user_id: int, roles: Iterable[str], office: str | None
+) -> None:
     """New roles and office, ending every session; the caller holds the transaction."""
     con.execute("DELETE FROM user_roles WHERE user_id = ?", [user_id])
-    con.executemany("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", [[user_id, r] for r in roles])
+    con.executemany(
+        "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", [[user_id, r] for r in roles]
+    )
     con.execute(
         "UPDATE users SET office = ?, session_version = session_version + 1, changed_at = current_timestamp"
         " WHERE user_id = ?",
@@ -71,7 +82,9 @@ def replace_roles(con: duckdb.DuckDBPyConnection, user_id: int, roles: Iterable[
     )
 
 
-def failures_since_success(con: duckdb.DuckDBPyConnection, username: str, window: dt.timedelta) -> int:
+def failures_since_success(
+    con: duckdb.DuckDBPyConnection, username: str, window: dt.timedelta
+) -> int:
     """Failed attempts for ``username`` in the last ``window``, after its last success."""
     return con.execute(
         "SELECT count(*) FROM login_attempts WHERE username = ? AND NOT is_success"
@@ -82,7 +95,9 @@ def failures_since_success(con: duckdb.DuckDBPyConnection, username: str, window
     ).fetchone()[0]
 
 
-def record_attempt(con: duckdb.DuckDBPyConnection, username: str, remote_addr: str | None, is_success: bool) -> None:
+def record_attempt(
+    con: duckdb.DuckDBPyConnection, username: str, remote_addr: str | None, is_success: bool
+) -> None:
     con.execute(
         "INSERT INTO login_attempts (username, remote_addr, is_success) VALUES (?, ?, ?)",
         [username, remote_addr, is_success],
@@ -92,13 +107,16 @@ def record_attempt(con: duckdb.DuckDBPyConnection, username: str, remote_addr: s
 def session_is_open(con: duckdb.DuckDBPyConnection, session_id: str, user_id: int) -> bool:
     """Whether this sign-in of this user has not ended (log-out, or a new password or role)."""
     row = con.execute(
-        "SELECT ended_at IS NULL FROM staff_sessions WHERE session_id = ? AND user_id = ?", [session_id, user_id]
+        "SELECT ended_at IS NULL FROM staff_sessions WHERE session_id = ? AND user_id = ?",
+        [session_id, user_id],
     ).fetchone()
     return bool(row and row[0])
 
 
 def open_session(con: duckdb.DuckDBPyConnection, session_id: str, user_id: int) -> None:
-    con.execute("INSERT INTO staff_sessions (session_id, user_id) VALUES (?, ?)", [session_id, user_id])
+    con.execute(
+        "INSERT INTO staff_sessions (session_id, user_id) VALUES (?, ?)", [session_id, user_id]
+    )
 
 
 def end_session(con: duckdb.DuckDBPyConnection, session_id: str) -> None:

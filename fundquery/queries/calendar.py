@@ -19,10 +19,11 @@ from fundquery.queries.sql import fetch
 
 def loaded_years(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Each loaded year with its days off, adjusted working days, source and who loaded it."""
-    return fetch(con,
+    return fetch(
+        con,
         "SELECT y.year, y.source, y.loaded_by, y.loaded_at,"
         " count(d.day) FILTER (WHERE NOT d.is_workday) AS days_off, count(d.day) FILTER (WHERE d.is_workday) AS days_on"
-        " FROM holiday_years y LEFT JOIN holiday_days d ON year(d.day) = y.year GROUP BY ALL ORDER BY y.year DESC"
+        " FROM holiday_years y LEFT JOIN holiday_days d ON year(d.day) = y.year GROUP BY ALL ORDER BY y.year DESC",
     )
 
 
@@ -62,7 +63,9 @@ def day_is_workday(con: duckdb.DuckDBPyConnection, day: dt.date) -> bool | None:
     return row[0] if row else None
 
 
-def working_days_between(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> tuple[int, bool]:
+def working_days_between(
+    con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date
+) -> tuple[int, bool]:
     """Working days in (start, end] and whether any day of it was provisional."""
     row = con.execute(
         f"WITH {WORKDAY_INDEX} SELECT {WORKING_DAYS}, {PROVISIONAL} "  # noqa: S608 (fixed fragments)
@@ -72,7 +75,9 @@ def working_days_between(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt
     return int(row[0]), bool(row[1])
 
 
-def day_after_working_days(con: duckdb.DuckDBPyConnection, start: dt.date, days: int) -> tuple[dt.date, bool]:
+def day_after_working_days(
+    con: duckdb.DuckDBPyConnection, start: dt.date, days: int
+) -> tuple[dt.date, bool]:
     """The day on which the ``days``-th working day after ``start`` falls, and whether it is provisional."""
     row = con.execute(
         f"WITH {WORKDAY_INDEX} "  # noqa: S608 (a fixed CTE, no input in it)
@@ -84,8 +89,14 @@ def day_after_working_days(con: duckdb.DuckDBPyConnection, start: dt.date, days:
     return row[0], bool(row[1])
 
 
-def replace_year(con: duckdb.DuckDBPyConnection, year: int, days: dict[dt.date, tuple[bool, str]], *, source: str,
-                 actor: str) -> None:
+def replace_year(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    days: dict[dt.date, tuple[bool, str]],
+    *,
+    source: str,
+    actor: str,
+) -> None:
     """Replace one year's days off and days worked; the caller holds the transaction."""
     con.execute("DELETE FROM holiday_days WHERE year(day) = ?", [year])
     con.execute("DELETE FROM holiday_years WHERE year = ?", [year])
@@ -94,13 +105,18 @@ def replace_year(con: duckdb.DuckDBPyConnection, year: int, days: dict[dt.date, 
             "INSERT INTO holiday_days (day, is_workday, name, source) VALUES (?, ?, ?, ?)",
             [[d, w, n, source] for d, (w, n) in sorted(days.items())],
         )
-    con.execute("INSERT INTO holiday_years (year, source, loaded_by) VALUES (?, ?, ?)", [year, source, actor])
+    con.execute(
+        "INSERT INTO holiday_years (year, source, loaded_by) VALUES (?, ?, ?)",
+        [year, source, actor],
+    )
 
 
 def seed_statements(days: list[tuple[dt.date, bool, str]], source: str) -> str:
     """The INSERT statements that seed the schedule (etl/sql/004_inspect.sql carries them)."""
     years = sorted({d.year for d, _, _ in days})
-    values = ",\n".join(f"(DATE '{d.isoformat()}', {str(w).lower()}, '{n}', '{source}')" for d, w, n in days)
+    values = ",\n".join(
+        f"(DATE '{d.isoformat()}', {str(w).lower()}, '{n}', '{source}')" for d, w, n in days
+    )
     year_values = ", ".join(f"({y}, '{source}', 'seed')" for y in years)
     years_sql = f"INSERT INTO holiday_years (year, source, loaded_by) VALUES {year_values}\nON CONFLICT DO NOTHING;\n"  # noqa: S608
     days_sql = f"INSERT INTO holiday_days (day, is_workday, name, source) VALUES\n{values}\nON CONFLICT DO NOTHING;\n"  # noqa: S608

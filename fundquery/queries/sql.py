@@ -7,7 +7,9 @@ from typing import Any
 import duckdb
 
 
-def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> list[dict[str, Any]]:
+def fetch(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None
+) -> list[dict[str, Any]]:
     """Run one parameterised statement on ``con`` and return its rows as dicts."""
     cursor = con.execute(sql, params or [])
     if cursor.description is None:
