@@ -80,6 +80,7 @@ def prepare_store(work: Path, people: int) -> dict:
                 uploaded_by="bench",
                 archive_dir=uploads,
                 publish=True,
+                reviewer="bench-reviewer",
             )
             if result.status != "loaded":
                 raise RuntimeError(result.as_json())

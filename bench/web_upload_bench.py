@@ -66,7 +66,7 @@ def prepare_store(work: Path, funds: Path) -> tuple[Path, Path]:
     key = load_key(instance, create=True)
     con = connect(db)
     result = load_file(con, funds, "funds", hasher=Hasher(key), uploaded_by="bench", archive_dir=work / "uploads",
-                       publish=True)
+                       publish=True, reviewer="bench-reviewer")
     assert result.status == "loaded", result.as_json()
     accounts.create(con, "bench", PASSWORD, ["finance"], office="城关镇财政所", actor="bench")
     con.close()

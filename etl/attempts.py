@@ -20,6 +20,7 @@ import threading
 import duckdb
 
 from etl.audit import audit
+from etl.transaction import transaction
 
 _lock = threading.Lock()
 _in_flight: set[int] = set()  # attempt ids this process is loading now
@@ -105,8 +106,7 @@ def recover(con: duckdb.DuckDBPyConnection) -> list[int]:
     ids = [r[0] for r in rows]
     if not ids:
         return []
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(
             "UPDATE load_attempts SET status = 'interrupted', ended_at = current_timestamp,"
             " message = '导入过程中断（进程被终止或服务器停机），没有存入任何数据。请重新导入该文件。'"
@@ -115,10 +115,6 @@ def recover(con: duckdb.DuckDBPyConnection) -> list[int]:
         )
         for attempt_id in ids:
             audit(con, "system", "load_interrupted", f"attempt:{attempt_id}")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return ids
 
 

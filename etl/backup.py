@@ -37,6 +37,7 @@ from pathlib import Path
 import duckdb
 
 from etl.load import sha256_file
+from etl.transaction import transaction
 
 MANIFEST = "manifest.json"
 DB_FILE = "fundquery.duckdb"
@@ -96,14 +97,9 @@ def snapshot(
     alias = f"fq_backup_{secrets.token_hex(6)}"
     con.execute(f"ATTACH {_sql_string(str(folder / DB_FILE))} AS {alias}")
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(f'COPY FROM DATABASE "{source}" TO {alias}')
             taken_at = con.execute("SELECT CAST(current_timestamp AS VARCHAR)").fetchone()[0]
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         counts = table_counts(con, alias)
         version = con.execute(f"SELECT max(version) FROM {alias}.main.schema_version").fetchone()[0]  # noqa: S608 (our alias)
     finally:

@@ -3,13 +3,14 @@
 The original file is archived under its SHA-256 before anything else.  A
 file already held by a live batch is recognised and adds nothing.  A
 rejected or unreadable file changes nothing in the database.  A load is one
-transaction: the batch row, its data rows, its validation report, the
-superseding of the batch it replaces and the audit line commit together.
+transaction (etl.transaction): the batch row, its data rows, its validation
+report, the superseding of the batch it replaces and the audit line commit
+together, and so does the review row when a demo or test load publishes at
+once (through etl.batches, which owns every change of a batch's status).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -21,17 +22,14 @@ from pathlib import Path
 import duckdb
 
 import etl.filevalues as filevalues
-from etl import attempts
-from etl.audit import audit
+from etl import attempts, batches
+from etl.batches import BatchError
 from etl.idnum import Hasher
 from etl.read import Extract, UnreadableFile, read, release_memory
 from etl.specs import SPECS, Spec
 from etl.store import StoreUnwritable, write_failure
+from etl.transaction import transaction
 from etl.validate import Report, validate
-
-
-class BatchError(ValueError):
-    """A batch operation that cannot be done (unknown batch, wrong status or kind)."""
 
 
 @dataclass
@@ -113,13 +111,21 @@ def _insert_sql(spec: Spec) -> str:
     return f"INSERT INTO {spec.table} ({', '.join(cols)}) SELECT {', '.join(exprs)} FROM incoming ORDER BY _row"  # noqa: S608
 
 
-def _live_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[str, str]:
-    row = con.execute("SELECT kind, status FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
-    if row is None:
-        raise BatchError(f"批次 {batch_id} 不存在。/ Batch {batch_id} does not exist.")
-    if row[1] not in ("loaded", "published"):
-        raise BatchError(f"批次 {batch_id} 的状态是“{row[1]}”，不能再操作。/ Batch {batch_id} is {row[1]}.")
-    return row
+def record_report(con: duckdb.DuckDBPyConnection, *, batch_id: int | None, kind: str, file_name: str, sha256: str,
+                  status: str, rows_read: int, error_count: int, warning_count: int, findings: list[dict],
+                  created_by: str, mapping: dict | None = None, file_values: dict | None = None,
+                  fingerprint: str | None = None) -> None:
+    """One upload report (a loaded file's, or a rejected one's with ``batch_id`` None), with the
+    clerk's column mapping, the file-level values and the header's fingerprint it was read with."""
+    con.execute(
+        "INSERT INTO upload_reports (batch_id, kind, file_name, sha256, status, rows_read, error_count,"
+        " warning_count, findings, created_by, mapping, file_values, fingerprint)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [batch_id, kind, file_name, sha256, status, rows_read, error_count, warning_count,
+         json.dumps(findings, ensure_ascii=False), created_by,
+         None if mapping is None else json.dumps(mapping, ensure_ascii=False),
+         None if file_values is None else json.dumps(file_values, ensure_ascii=False), fingerprint],
+    )
 
 
 def load_file(
@@ -132,6 +138,7 @@ def load_file(
     archive_dir: str | Path,
     replaces: int | None = None,
     publish: bool = False,
+    reviewer: str | None = None,
     office: str | None = None,
     file_name: str | None = None,
     on_stage: Callable[[str], None] | None = None,
@@ -153,15 +160,19 @@ def load_file(
     title); a catalogue with fund names and no code column gets codes from year + name (see
     etl.filevalues; reported as ``as_json()["computed"]``).  The values
     used and where each came from are reported (``as_json()["values"]``); see etl.filevalues.
+    ``publish`` publishes the batch in the same transaction, by ``reviewer`` (who must not be the
+    uploader: ``etl.batches`` decides).
     """
     stage = on_stage or (lambda _s: None)
     path = Path(path)
     name = file_name or path.name
+    if publish and not reviewer:
+        raise BatchError("公开须写明审核人。/ Publishing needs a reviewer.")
     if kind != "auto" and kind not in SPECS:
         raise BatchError(f"未知的数据类别“{kind}”，可选：{', '.join(SPECS)}。/ Unknown kind {kind}.")
     replaced_kind = None
     if replaces is not None:
-        replaced_kind, _ = _live_batch(con, replaces)
+        replaced_kind, _ = batches.live(con, replaces)
     stage("archive")
     try:
         digest = sha256_file(path)
@@ -172,12 +183,9 @@ def load_file(
     except OSError as exc:
         raise StoreUnwritable(write_failure(exc) or f"无法保存上传文件的原件：{exc}。/ Cannot archive {name}.") from exc
     result = LoadResult("rejected", name, digest)
-    held = con.execute(
-        "SELECT batch_id FROM batches WHERE sha256 = ? AND status IN ('loaded', 'published') ORDER BY batch_id LIMIT 1",
-        [digest],
-    ).fetchone()
-    if held:
-        result.status, result.duplicate_of = "duplicate", held[0]
+    held = batches.held_by(con, digest)
+    if held is not None:
+        result.status, result.duplicate_of = "duplicate", held
         return result
     try:
         attempt = attempts.start(con, sha256=digest, file_name=name, kind=kind, uploaded_by=uploaded_by,
@@ -190,7 +198,7 @@ def load_file(
     outcome, why = "failed", None
     try:
         _load_attempt(con, path, kind, result, attempt, hasher=hasher, uploaded_by=uploaded_by, replaces=replaces,
-                      replaced_kind=replaced_kind, publish=publish,
+                      replaced_kind=replaced_kind, publish=publish, reviewer=reviewer,
                       office=office, stage=stage, mapping=mapping, values=values)
         outcome = result.status
     except duckdb.Error as exc:
@@ -215,6 +223,7 @@ def load_file(
 
 def _load_attempt(con: duckdb.DuckDBPyConnection, path: Path, kind: str, result: LoadResult, attempt: int, *,
                   hasher: Hasher, uploaded_by: str, replaces: int | None, replaced_kind: str | None, publish: bool,
+                  reviewer: str | None,
                   office: str | None, stage: Callable[[str], None], mapping: dict[str, str] | None = None,
                   values: dict[str, str] | None = None) -> None:
     """Read, validate and (if no errors) store one archived file; fills ``result``."""
@@ -236,55 +245,16 @@ def _load_attempt(con: duckdb.DuckDBPyConnection, path: Path, kind: str, result:
     attempts.stage(con, attempt, "load")
     stage("load")
     spec = extract.match.spec
-    con.execute("BEGIN TRANSACTION")
-    try:
-        if replaces is not None:
-            con.execute("UPDATE batches SET status = 'superseded', changed_at = current_timestamp WHERE batch_id = ?", [replaces])
-        status = "published" if publish else "loaded"
-        batch_id = con.execute(
-            "INSERT INTO batches (kind, file_name, sha256, uploaded_by, office, row_count, status, replaces,"
-            " published_at, published_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN current_timestamp END, ?)"
-            " RETURNING batch_id",
-            [spec.kind, name, digest, uploaded_by, office, report.rows, status, replaces, publish,
-             uploaded_by if publish else None],
-        ).fetchone()[0]
+    with transaction(con):
+        batch_id = batches.record_load(con, kind=spec.kind, file_name=name, sha256=digest, uploaded_by=uploaded_by,
+                                       office=office, row_count=report.rows, replaces=replaces, published=publish)
         con.execute(_insert_sql(spec), [batch_id])
-        con.execute(
-            "INSERT INTO upload_reports (batch_id, kind, file_name, sha256, status, rows_read, error_count,"
-            " warning_count, findings, created_by, mapping, file_values, fingerprint)"
-            " VALUES (?, ?, ?, ?, 'loaded', ?, 0, ?, ?, ?, ?, ?, ?)",
-            [batch_id, spec.kind, name, digest, report.rows_read, report.total("warning"),
-             json.dumps([f.as_dict() for f in report.findings], ensure_ascii=False), uploaded_by,
-             json.dumps(report.mapping, ensure_ascii=False), json.dumps(report.values, ensure_ascii=False),
-             report.fingerprint],
-        )
-        audit(con, uploaded_by, "load", f"batch:{batch_id}", kind=spec.kind, file=name, sha256=digest,
-              rows=report.rows, replaces=replaces, published=publish)
+        record_report(con, batch_id=batch_id, kind=spec.kind, file_name=name, sha256=digest, status="loaded",
+                      rows_read=report.rows_read, error_count=0, warning_count=report.total("warning"),
+                      findings=[f.as_dict() for f in report.findings], created_by=uploaded_by,
+                      mapping=report.mapping, file_values=report.values, fingerprint=report.fingerprint)
+        if publish:
+            batches.publish_loaded(con, batch_id, actor=reviewer)
         attempts.loaded(con, attempt, batch_id)
-        con.execute("COMMIT")
-    except BaseException:
-        # A failed COMMIT (disk full) has already rolled back: keep its error, not ROLLBACK's.
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
     result.status, result.batch, result.rows = "loaded", batch_id, report.rows
 
-
-def set_status(con: duckdb.DuckDBPyConnection, batch_id: int, action: str, actor: str) -> None:
-    """Retract or publish a live batch (one transaction, audit-logged)."""
-    _kind, status = _live_batch(con, batch_id)
-    new = {"retract": "retracted", "publish": "published"}[action]
-    if status == new:
-        raise BatchError(f"批次 {batch_id} 已经是“{new}”。/ Batch {batch_id} is already {new}.")
-    con.execute("BEGIN TRANSACTION")
-    try:
-        if new == "published":
-            con.execute("UPDATE batches SET status = 'published', published_at = current_timestamp, published_by = ?,"
-                        " changed_at = current_timestamp WHERE batch_id = ?", [actor, batch_id])
-        else:
-            con.execute("UPDATE batches SET status = ?, changed_at = current_timestamp WHERE batch_id = ?", [new, batch_id])
-        audit(con, actor, action, f"batch:{batch_id}", previous=status)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from etl.attempts import recover
+from etl.transaction import transaction
 
 DEFAULT_DB = Path("data") / "fundquery.duckdb"
 
@@ -132,14 +133,9 @@ def migrate(con: duckdb.DuckDBPyConnection, files: list[tuple[int, str, str]] | 
     for version, name, sql in files if files is not None else migrations():
         if version in applied:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute(
                 "INSERT INTO schema_version (version, file_name) VALUES (?, ?)", [version, name]
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
     return schema_version(con)

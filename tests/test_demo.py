@@ -49,4 +49,8 @@ def test_demo_loads_publishes_and_matches_its_manifest(tmp_path, monkeypatch):
         "(SELECT disbursed_on - approved_on AS d FROM public_disbursements WHERE disbursed_on IS NOT NULL) GROUP BY 1"
     ).fetchall())
     assert buckets == {k: v for k, v in exp["disbursements"]["delay_buckets"].items() if v}
+    # published by the demo's own reviewer, never by its uploader, each with its review row
+    assert one("SELECT count(*) FROM batches WHERE published_by <> 'demo-reviewer' OR uploaded_by <> 'demo'") == (0,)
+    assert one("SELECT count(DISTINCT batch_id), min(actor), max(actor) FROM batch_reviews WHERE action = 'publish'") == (
+        len(manifest.files), "demo-reviewer", "demo-reviewer")
     con.close()

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from etl.load import BatchError, set_status
+from etl import batches as transitions
+from etl.batches import BatchError
 from tests.conftest import snapshot
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_csv, write_xlsx
 
@@ -48,19 +49,19 @@ def test_same_file_twice_is_a_duplicate_and_adds_nothing(funds_loaded, load, sto
 def test_retract_takes_rows_out_of_every_view_but_keeps_history(funds_loaded, load, store, payments_file):
     batch = load(payments_file).batch
     assert live_count(store) == 2
-    set_status(store, batch, "retract", "clerk")
+    transitions.retract(store, batch, actor="clerk")
     assert live_count(store) == 0
     assert store.execute("SELECT count(*) FROM payments WHERE batch_id = ?", [batch]).fetchone()[0] == 2
     assert store.execute("SELECT status FROM batches WHERE batch_id = ?", [batch]).fetchone()[0] == "retracted"
     actions = store.execute("SELECT actor, action, target FROM audit_log ORDER BY audit_id").fetchall()
     assert actions[-1] == ("clerk", "retract", f"batch:{batch}")
     with pytest.raises(BatchError, match="retracted"):
-        set_status(store, batch, "retract", "clerk")
+        transitions.retract(store, batch, actor="clerk")
 
 
 def test_a_retracted_file_can_be_loaded_again(funds_loaded, load, store, payments_file):
     batch = load(payments_file).batch
-    set_status(store, batch, "retract", "clerk")
+    transitions.retract(store, batch, actor="clerk")
     again = load(payments_file)
     assert again.status == "loaded" and again.batch != batch
     assert live_count(store) == 2
@@ -94,7 +95,7 @@ def test_replace_must_be_the_same_kind(tmp_path, funds_loaded, load, store, paym
 def test_publish_makes_rows_public(funds_loaded, load, store, payments_file):
     batch = load(payments_file).batch
     assert store.execute("SELECT count(*) FROM public_payments").fetchone()[0] == 0
-    set_status(store, batch, "publish", "reviewer")
+    transitions.publish(store, batch, actor="reviewer")
     assert store.execute("SELECT count(*) FROM public_payments").fetchone()[0] == 2
     assert store.execute("SELECT published_by FROM batches WHERE batch_id = ?", [batch]).fetchone()[0] == "reviewer"
 

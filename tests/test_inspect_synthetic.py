@@ -29,7 +29,7 @@ def load_county(folder: Path, manifest, hasher: Hasher):
     con = connect(folder / "county.duckdb")
     for entry in manifest.files:
         result = load_file(con, manifest.out_dir / entry.path, entry.kind, hasher=hasher, uploaded_by="demo",
-                           archive_dir=folder / "uploads", publish=True)
+                           archive_dir=folder / "uploads", publish=True, reviewer="reviewer")
         assert result.status == "loaded", (entry.path, result.as_json()["errors"][:3])
     return con
 
@@ -175,7 +175,7 @@ def test_seed_scale_delays_reproduce_931_126_161(tmp_path):
     con = connect(tmp_path / "seed.duckdb")
     for entry in out.files:
         result = load_file(con, tmp_path / entry.path, entry.kind, hasher=Hasher(KEY), uploaded_by="demo",
-                           archive_dir=tmp_path / "uploads", publish=True)
+                           archive_dir=tmp_path / "uploads", publish=True, reviewer="reviewer")
         assert result.status == "loaded", result.as_json()["errors"][:3]
     params = Params(as_of=plan.as_of)
     (total,) = distribution(con, params, Filters())

@@ -65,6 +65,7 @@ def _load_county(folder: Path, code: str, name: str, scale: float, seed: int, ke
             uploaded_by="test",
             archive_dir=folder / "uploads",
             publish=True,
+            reviewer="reviewer",
         )
         assert result.status == "loaded", (entry.path, result.as_json()["errors"][:3])
     # The generator sets no fund ceilings: give the largest fund one, so over_ceiling has rows to compare.

@@ -16,6 +16,8 @@ import duckdb
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from etl.audit import audit
+from etl.transaction import transaction
+from fundquery.queries import accounts as account_queries
 
 ROLES = ("finance", "reviewer", "inspector", "admin")
 MIN_PASSWORD_LENGTH = 10
@@ -40,13 +42,6 @@ class Account:
     password_hash: str = ""
 
 
-_SELECT = (
-    "SELECT u.user_id, u.username, u.office, u.is_active, u.session_version, u.password_hash,"
-    " coalesce(list(r.role ORDER BY r.role) FILTER (WHERE r.role IS NOT NULL), []) AS roles"
-    " FROM users u LEFT JOIN user_roles r USING (user_id)"
-)
-
-
 def _account(row) -> Account | None:
     if row is None:
         return None
@@ -55,18 +50,15 @@ def _account(row) -> Account | None:
 
 
 def by_name(con: duckdb.DuckDBPyConnection, username: str) -> Account | None:
-    sql = _SELECT + " WHERE u.username = ? GROUP BY ALL"
-    return _account(con.execute(sql, [username]).fetchone())
+    return _account(account_queries.user_by_name(con, username))
 
 
 def by_id(con: duckdb.DuckDBPyConnection, user_id: int) -> Account | None:
-    sql = _SELECT + " WHERE u.user_id = ? GROUP BY ALL"
-    return _account(con.execute(sql, [user_id]).fetchone())
+    return _account(account_queries.user_by_id(con, user_id))
 
 
 def all_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
-    rows = con.execute(_SELECT + " GROUP BY ALL ORDER BY u.username").fetchall()
-    return [_account(r) for r in rows]
+    return [_account(r) for r in account_queries.every_user(con)]
 
 
 def verify_password(account: Account, password: str) -> bool:
@@ -112,18 +104,9 @@ def create(
     if by_name(con, username) is not None:
         raise AccountError(f"用户“{username}”已经存在。/ User {username} already exists.")
     pw_hash = generate_password_hash(password)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        user_id = con.execute(
-            "INSERT INTO users (username, password_hash, office) VALUES (?, ?, ?) RETURNING user_id",
-            [username, pw_hash, office or None],
-        ).fetchone()[0]
-        con.executemany("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", [[user_id, r] for r in roles])
+    with transaction(con):
+        user_id = account_queries.insert_user(con, username, pw_hash, office, roles)
         audit(con, actor, "user_add", f"user:{username}", roles=roles, office=office)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return by_id(con, user_id)
 
 
@@ -139,36 +122,18 @@ def set_password(con: duckdb.DuckDBPyConnection, username: str, password: str, *
     account = _require(con, username)
     check_password_rules(password)
     pw_hash = generate_password_hash(password)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(
-            "UPDATE users SET password_hash = ?, session_version = session_version + 1,"
-            " changed_at = current_timestamp WHERE user_id = ?",
-            [pw_hash, account.user_id],
-        )
+    with transaction(con):
+        account_queries.update_password(con, account.user_id, pw_hash)
         audit(con, actor, "user_password", f"user:{username}")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return by_id(con, account.user_id)
 
 
 def set_active(con: duckdb.DuckDBPyConnection, username: str, is_active: bool, *, actor: str) -> Account:
     """Disable (ending every session) or re-enable a user."""
     account = _require(con, username)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(
-            "UPDATE users SET is_active = ?, session_version = session_version + 1,"
-            " changed_at = current_timestamp WHERE user_id = ?",
-            [is_active, account.user_id],
-        )
+    with transaction(con):
+        account_queries.update_active(con, account.user_id, is_active)
         audit(con, actor, "user_enable" if is_active else "user_disable", f"user:{username}")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return by_id(con, account.user_id)
 
 
@@ -178,21 +143,10 @@ def set_roles(
     """Replace a user's roles and office (their sessions end, so new rights apply at once)."""
     account = _require(con, username)
     roles = _check_roles(roles)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM user_roles WHERE user_id = ?", [account.user_id])
-        con.executemany("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", [[account.user_id, r] for r in roles])
-        con.execute(
-            "UPDATE users SET office = ?, session_version = session_version + 1, changed_at = current_timestamp"
-            " WHERE user_id = ?",
-            [office or None, account.user_id],
-        )
+    with transaction(con):
+        account_queries.replace_roles(con, account.user_id, roles, office)
         audit(con, actor, "user_roles", f"user:{username}", roles=roles, office=office,
               previous_roles=sorted(account.roles), previous_office=account.office)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return by_id(con, account.user_id)
 
 
@@ -201,13 +155,7 @@ def set_roles(
 
 def failures_since_success(con: duckdb.DuckDBPyConnection, username: str, window: dt.timedelta) -> int:
     """Failed attempts for ``username`` in the last ``window``, after its last success."""
-    return con.execute(
-        "SELECT count(*) FROM login_attempts WHERE username = ? AND NOT is_success"
-        " AND attempted_at > now()::TIMESTAMP - ?"
-        " AND attempted_at > coalesce((SELECT max(attempted_at) FROM login_attempts"
-        "   WHERE username = ? AND is_success), TIMESTAMP '1970-01-01')",
-        [username, window, username],
-    ).fetchone()[0]
+    return account_queries.failures_since_success(con, username, window)
 
 
 def authenticate(
@@ -228,22 +176,14 @@ def authenticate(
     account = by_name(con, username)
     ok = check_password_hash(account.password_hash if account else _DUMMY_HASH, password)
     ok = ok and account is not None and account.is_active and not locked
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(
-            "INSERT INTO login_attempts (username, remote_addr, is_success) VALUES (?, ?, ?)",
-            [username[:80], remote_addr, ok],
-        )
+    with transaction(con):
+        account_queries.record_attempt(con, username[:80], remote_addr, ok)
         if ok:
             audit(con, username, "login", f"user:{username}", remote_addr=remote_addr)
         else:
             reason = "locked" if locked else ("disabled" if account and not account.is_active else "bad_credentials")
             audit(con, username[:80] or "-", "login_failed", f"user:{username[:80]}", remote_addr=remote_addr,
                   reason=reason)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     if ok:
         return "ok", account
     return ("locked" if locked else "failed"), None

@@ -31,6 +31,7 @@ from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_use
 
 from etl.audit import audit
 from fundquery.accounts import access, accounts
+from fundquery.queries import accounts as account_queries
 from fundquery.web.db import get_db
 
 login_manager = LoginManager()
@@ -93,16 +94,13 @@ def load_user(session_id: str) -> StaffUser | None:
 
 
 def _session_open(con, sid: str, user_id: int) -> bool:
-    row = con.execute(
-        "SELECT ended_at IS NULL FROM staff_sessions WHERE session_id = ? AND user_id = ?", [sid, user_id]
-    ).fetchone()
-    return bool(row and row[0])
+    return account_queries.session_is_open(con, sid, user_id)
 
 
 def begin_session(user_id: int) -> None:
     """Record a new sign-in on the server and put its id in the (already cleared) session."""
     sid = secrets.token_urlsafe(24)
-    get_db().execute("INSERT INTO staff_sessions (session_id, user_id) VALUES (?, ?)", [sid, user_id])
+    account_queries.open_session(get_db(), sid, user_id)
     session[SESSION_KEY] = sid
 
 
@@ -110,11 +108,7 @@ def end_session() -> None:
     """Log-out: end this sign-in on the server, so a copy of the cookie is signed out too."""
     sid = session.get(SESSION_KEY)
     if isinstance(sid, str):
-        get_db().execute(
-            "UPDATE staff_sessions SET ended_at = current_timestamp, ended_how = 'logout'"
-            " WHERE session_id = ? AND ended_at IS NULL",
-            [sid],
-        )
+        account_queries.end_session(get_db(), sid)
 
 
 def _refuse(roles: frozenset[str]) -> Any:

@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
+from etl.batches import DEMO_REVIEWER
 from etl.idnum import Hasher, load_key
 from etl.load import load_file
 from fundquery.cli.common import (
@@ -81,6 +82,7 @@ def demo(
                     uploaded_by="demo",
                     archive_dir=archive_dir(),
                     publish=True,
+                    reviewer=DEMO_REVIEWER,
                     office="演示县财政局",
                 )
                 results.append(result)

@@ -11,13 +11,16 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from etl import batches as transitions
 from etl.attempts import recent as recent_attempts
+from etl.batches import DEMO_REVIEWER, BatchError
 from etl.county import get_county
 from etl.idnum import Hasher, load_key
-from etl.load import BatchError, LoadResult, load_file, set_status
+from etl.load import LoadResult, load_file
 from etl.read import UnreadableFile
 from etl.specs import SPECS
-from etl.store import StoreUnwritable
+from etl.store import StoreUnwritable, schema_version
+from fundquery.accounts.accounts import by_name
 from fundquery.cli import mappings as choices
 from fundquery.cli.common import (
     EXIT_REJECTED,
@@ -31,6 +34,7 @@ from fundquery.cli.common import (
     stdout_console,
     store,
 )
+from fundquery.queries import batches as batch_queries
 from fundquery.uploads.remembered import choose, remember
 
 KINDS = ["auto", *SPECS]
@@ -48,7 +52,7 @@ def init(county_code: str | None, county_name: str | None) -> None:
     with store() as con:
         if county_code or county_name:
             set_county_or_exit(con, county_code, county_name)
-        version = con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        version = schema_version(con)
         code, name = get_county(con)
     click.echo(
         f"数据库 {db_path()}（结构版本 {version}，县（区）{code} {name}），实例目录 {folder}。"
@@ -84,6 +88,12 @@ def _summary(result: LoadResult) -> str:
     "--by", "uploaded_by", default=lambda: os.environ.get("USER", "cli"), help="Who uploads."
 )
 @click.option(
+    "--reviewer",
+    default=DEMO_REVIEWER,
+    show_default=True,
+    help="Who publishes with --publish; never the uploader.",
+)
+@click.option(
     "--map", "maps", multiple=True, metavar="HEADER=COLUMN",
     help="Read the file's HEADER as COLUMN (a column name or its Chinese label; 不需要 = not needed).",
 )
@@ -99,7 +109,7 @@ def _summary(result: LoadResult) -> str:
 @click.option("--no-saved", is_flag=True, help="Do not use a remembered mapping for this file's header.")
 def load(
     kind: str, file: Path, as_json: bool, replaces: int | None, publish: bool, uploaded_by: str,
-    maps: tuple[str, ...], mapping_file: Path | None, sets: tuple[str, ...], office: str | None, no_saved: bool,
+    reviewer: str, maps: tuple[str, ...], mapping_file: Path | None, sets: tuple[str, ...], office: str | None, no_saved: bool,
 ) -> None:
     """Validate FILE and load it as KIND (auto: guess from the headers)."""
     console = Console(stderr=True, quiet=as_json)
@@ -125,6 +135,7 @@ def load(
                     archive_dir=archive_dir(),
                     replaces=replaces,
                     publish=publish,
+                    reviewer=reviewer,
                     office=office,
                     on_stage=lambda s: on_stage(s, status),
                     mapping=choice.mapping or None,
@@ -189,18 +200,14 @@ def _emit_unreadable(
 def batches(as_json: bool) -> None:
     """List every batch with its status."""
     with store() as con:
-        rows = con.execute(
-            "SELECT batch_id, kind, file_name, status, row_count, uploaded_by, strftime(uploaded_at, '%Y-%m-%d %H:%M'),"
-            " replaces FROM batches ORDER BY batch_id"
-        ).fetchall()
+        rows = batch_queries.every_batch(con)
         unfinished = recent_attempts(con)
-    keys = ("batch", "kind", "file", "status", "rows", "uploaded_by", "uploaded_at", "replaces")
     if as_json:
-        click.echo(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], ensure_ascii=False))
+        click.echo(json.dumps(rows, ensure_ascii=False))
         return
     table = Table("批次", "类别", "文件", "状态", "行数", "上传人", "上传时间", "替换")
     for r in rows:
-        table.add_row(*["" if v is None else str(v) for v in r])
+        table.add_row(*["" if v is None else str(v) for v in r.values()])
     out = stdout_console()
     out.print(table)
     if unfinished:  # issue 8: loads that stored nothing and were not loaded since
@@ -227,19 +234,9 @@ def batches(as_json: bool) -> None:
         out.print(table)
 
 
-def _batch_action(batch: int, action: str, by: str) -> None:
-    with store() as con:
-        try:
-            set_status(con, batch, action, by)
-        except BatchError as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(EXIT_REJECTED)
-    click.echo(
-        {
-            "retract": f"批次 {batch} 已撤回：不再出现在任何页面和报表中，历史记录保留。",
-            "publish": f"批次 {batch} 已公开。",
-        }[action]
-    )
+def _refuse(exc: BatchError) -> None:
+    click.echo(str(exc), err=True)
+    sys.exit(EXIT_REJECTED)
 
 
 @click.command()
@@ -247,12 +244,30 @@ def _batch_action(batch: int, action: str, by: str) -> None:
 @click.option("--by", default=lambda: os.environ.get("USER", "cli"))
 def retract(batch: int, by: str) -> None:
     """Take BATCH out of every view and report (kept in history)."""
-    _batch_action(batch, "retract", by)
+    with store() as con:
+        try:
+            transitions.retract(con, batch, actor=by)
+        except BatchError as exc:
+            _refuse(exc)
+    click.echo(f"批次 {batch} 已撤回：不再出现在任何页面和报表中，历史记录保留。")
 
 
 @click.command()
 @click.argument("batch", type=int)
-@click.option("--by", default=lambda: os.environ.get("USER", "cli"))
-def publish(batch: int, by: str) -> None:
-    """Publish BATCH (normally a reviewer does this after the secrecy review)."""
-    _batch_action(batch, "publish", by)
+@click.option(
+    "--by",
+    default=lambda: os.environ.get("USER", "cli"),
+    help="The reviewer who publishes (never the uploader).",
+)
+@click.option("--note", help="The review's note (保密审查意见).")
+def publish(batch: int, by: str, note: str | None) -> None:
+    """Publish BATCH after the secrecy review, as reviewer --by (never the one who uploaded it)."""
+    with store() as con:
+        account = by_name(con, by)
+        try:
+            transitions.publish(
+                con, batch, actor=by, office=account.office if account else None, note=note
+            )
+        except BatchError as exc:
+            _refuse(exc)
+    click.echo(f"批次 {batch} 已公开。")

@@ -16,6 +16,8 @@ from typing import Any
 
 import duckdb
 
+from fundquery.calendar.timeliness import RULE_WORKING_DAYS
+
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_ZH = {"high": "严重", "medium": "较重", "low": "一般"}
 
@@ -54,8 +56,9 @@ class Params:
     rounding_yuan: float = 0.01
     # A returned (退回) 一卡通 payment not paid again within this many days.
     returned_days: int = 30
-    # Information is published within 20 working days of being formed (seeds/, 政务公开条例).
-    publication_working_days: int = 20
+    # Information is published within 20 working days of being formed (seeds/, 政务公开条例): the
+    # rule's one statement is fundquery.calendar.timeliness, which the reviewers' page uses too.
+    publication_working_days: int = RULE_WORKING_DAYS
     # Statutory retirement ages (国发〔1978〕104号): men 60, women cadres 55, women
     # workers (工勤) 50; the 2025 gradual raise (全国人大常委会 2024-09-13 决定)
     # moves them month by month.

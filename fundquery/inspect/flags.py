@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from etl.audit import audit
+from etl.transaction import transaction
 from fundquery.inspect.export import jsonable
 from fundquery.resident.masking import mask_name
 
@@ -44,8 +45,7 @@ def create(con: duckdb.DuckDBPyConnection, *, check_label: str | None, record_ki
            note: str, actor: str, amount_yuan: Decimal | None = None, year: int | None = None,
            fund_code: str | None = None, department: str | None = None, township: str | None = None) -> int:
     """Open a flag with its first note; return its id."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         flag_id = con.execute(
             "INSERT INTO flags (check_label, record_kind, record_key, title, figures, amount_yuan, year, fund_code,"
             " department, township, severity, assignee_office, due_on, status, created_by)"
@@ -58,10 +58,6 @@ def create(con: duckdb.DuckDBPyConnection, *, check_label: str | None, record_ki
                     [flag_id, actor, note])
         audit(con, actor, "flag_open", f"flag:{flag_id}", check=check_label, record_kind=record_kind,
               severity=severity, office=assignee_office)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return flag_id
 
 
@@ -80,8 +76,7 @@ def move(con: duckdb.DuckDBPyConnection, flag_id: int, to_status: str, note: str
         raise FlagError("整改完成时要选择整改结果。/ Resolving needs an outcome.")
     if to_status != "resolved":
         outcome, recovered_yuan = None, None
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("UPDATE flags SET status = ?, outcome = ?, recovered_yuan = ?, updated_at = current_timestamp"
                     " WHERE flag_id = ?", [to_status, outcome, recovered_yuan, flag_id])
         con.execute("INSERT INTO flag_events (flag_id, actor, from_status, to_status, note, outcome, recovered_yuan)"
@@ -89,10 +84,6 @@ def move(con: duckdb.DuckDBPyConnection, flag_id: int, to_status: str, note: str
                                                       recovered_yuan])
         audit(con, actor, "flag_move", f"flag:{flag_id}", from_status=flag["status"], to_status=to_status,
               outcome=outcome, recovered_yuan=recovered_yuan)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 _OVERDUE = "(f.status IN ('open', 'in_progress') AND f.due_on < ?)"

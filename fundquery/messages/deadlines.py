@@ -10,7 +10,7 @@ import datetime as dt
 
 import duckdb
 
-from fundquery.calendar.workdays import WORKDAY_INDEX
+from fundquery.queries.calendar import day_after_working_days
 
 
 def add_working_days(con: duckdb.DuckDBPyConnection, start: dt.date, days: int) -> tuple[dt.date, bool]:
@@ -21,11 +21,4 @@ def add_working_days(con: duckdb.DuckDBPyConnection, start: dt.date, days: int) 
     """
     if days < 1:
         raise ValueError("days must be at least 1")
-    row = con.execute(
-        f"WITH {WORKDAY_INDEX} "  # noqa: S608 (a fixed CTE, no input in it)
-        "SELECT e.day, e.provisional_no > s.provisional_no "
-        "FROM workday_index s, workday_index e "
-        "WHERE s.day = ? AND e.workday_no = s.workday_no + ? AND e.day > s.day ORDER BY e.day LIMIT 1",
-        [start, days],
-    ).fetchone()
-    return row[0], bool(row[1])
+    return day_after_working_days(con, start, days)

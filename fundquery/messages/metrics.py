@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from fundquery.messages.store import rows
+from fundquery.messages import store
 
 # Grouping expressions, whitelisted (never from a request).
 GROUPS = {
@@ -20,20 +20,6 @@ GROUPS = {
     "month": "strftime(received_at, '%Y-%m')",
     "type": "message_type",
 }
-
-_SQL = """
-SELECT {group} AS label,
-       count(*) AS received,
-       count(*) FILTER (WHERE status = 'published') AS answered,
-       count(*) FILTER (WHERE status = 'published' AND CAST(published_at AS DATE) <= deadline_on) AS on_time,
-       count(*) FILTER (WHERE status <> 'published' AND deadline_on < $today) AS overdue,
-       median(epoch(published_at - received_at) / 86400.0) FILTER (WHERE status = 'published') AS median_days
-FROM messages
-{where}
-GROUP BY ALL
-ORDER BY label
-"""
-
 
 def _rate(part: int, whole: int) -> Decimal | None:
     if not whole:
@@ -51,18 +37,12 @@ def _finish(row: dict[str, Any]) -> dict[str, Any]:
 
 def table(con: duckdb.DuckDBPyConnection, by: str, today, year: int | None = None) -> list[dict[str, Any]]:
     """One row per department, month or type."""
-    where = "WHERE year(received_at) = $year" if year else ""
-    sql = _SQL.format(group=GROUPS[by], where=where)
-    params = {"today": today, **({"year": year} if year else {})}
-    return [_finish(r) for r in rows(con.execute(sql, params))]
+    return [_finish(r) for r in store.metrics(con, GROUPS[by], today, year)]
 
 
 def totals(con: duckdb.DuckDBPyConnection, today, year: int | None = None) -> dict[str, Any]:
     """The same figures over every message."""
-    where = "WHERE year(received_at) = $year" if year else ""
-    sql = _SQL.format(group="'all'", where=where)
-    params = {"today": today, **({"year": year} if year else {})}
-    found = rows(con.execute(sql, params))
+    found = store.metrics(con, "'all'", today, year)
     if not found:
         return _finish({"label": "all", "received": 0, "answered": 0, "on_time": 0, "overdue": 0,
                         "median_days": None})
@@ -70,4 +50,4 @@ def totals(con: duckdb.DuckDBPyConnection, today, year: int | None = None) -> di
 
 
 def years(con: duckdb.DuckDBPyConnection) -> list[int]:
-    return [r[0] for r in con.execute("SELECT DISTINCT year(received_at) FROM messages ORDER BY 1 DESC").fetchall()]
+    return store.years(con)

@@ -18,6 +18,7 @@ import duckdb
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from etl.audit import audit
+from etl.transaction import transaction
 from fundquery.messages import CONTACT_REQUIRED, DEFAULT_WORKING_DAYS, TYPES, MessageError
 from fundquery.messages.deadlines import add_working_days
 
@@ -86,8 +87,7 @@ def submit(con: duckdb.DuckDBPyConnection, *, message_type: str, township: str, 
     days = (working_days or DEFAULT_WORKING_DAYS).get(message_type, DEFAULT_WORKING_DAYS[message_type])
     deadline, provisional = add_working_days(con, now.date(), days)
     code = f"{secrets.randbelow(1_000_000):06d}"
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         message_id = con.execute("SELECT nextval('message_seq')").fetchone()[0]
         receipt_no = f"{now.year}-{message_id:06d}"
         con.execute(
@@ -100,10 +100,6 @@ def submit(con: duckdb.DuckDBPyConnection, *, message_type: str, township: str, 
         # The audit line names the message, never the sender.
         audit(con, "public", "message_receive", f"message:{receipt_no}", type=message_type, township=township,
               fund_code=fund_code)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return Receipt(message_id, receipt_no, code, deadline)
 
 
@@ -201,3 +197,65 @@ def has_answerer(con: duckdb.DuckDBPyConnection, department: str) -> bool:
     return con.execute(
         "SELECT count(*) FROM users u JOIN user_roles r USING (user_id)"
         " WHERE u.office = ? AND u.is_active AND r.role = 'finance'", [department]).fetchone()[0] > 0
+
+
+# --- the desk's writes and reads (fundquery.messages.workflow) ------------------
+
+
+def update(con: duckdb.DuckDBPyConnection, message_id: int, columns: dict[str, Any]) -> None:
+    """Set the message's columns (names from the workflow, never from input)."""
+    assignments = ", ".join(f"{k} = ?" for k in columns)
+    con.execute(f"UPDATE messages SET {assignments} WHERE message_id = ?",  # noqa: S608 (column names are ours)
+                [*columns.values(), message_id])
+
+
+def record_exists(con: duckdb.DuckDBPyConnection, source: str, batch_id: int, row_no: int) -> bool:
+    """Whether the whitelisted live view ``source`` has this batch's row."""
+    return bool(con.execute(f"SELECT count(*) FROM {source} WHERE batch_id = ? AND row_no = ?",  # noqa: S608 (whitelisted view)
+                            [batch_id, row_no]).fetchone()[0])
+
+
+def insert_link(con: duckdb.DuckDBPyConnection, message_id: int, record_kind: str, batch_id: int, row_no: int,
+                note: str | None, actor: str, now: dt.datetime) -> int:
+    return con.execute(
+        "INSERT INTO message_links (message_id, record_kind, batch_id, row_no, note, linked_by, linked_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING link_id",
+        [message_id, record_kind, batch_id, row_no, note, actor, now]).fetchone()[0]
+
+
+def linked_payments_yuan(con: duckdb.DuckDBPyConnection, message_id: int):
+    """The total of the live payments linked to the message (None: none linked)."""
+    return con.execute(
+        "SELECT sum(p.amount_yuan) FROM message_links l JOIN live_payments p USING (batch_id, row_no)"
+        " WHERE l.message_id = ? AND l.record_kind = 'payments'", [message_id]).fetchone()[0]
+
+
+def mark_escalated(con: duckdb.DuckDBPyConnection, message_id: int, flag_id: int) -> None:
+    con.execute("UPDATE messages SET is_escalated = true, flag_id = ? WHERE message_id = ?", [flag_id, message_id])
+
+
+# --- response metrics (fundquery.messages.metrics) ------------------------------
+
+_METRICS = """
+SELECT {group} AS label,
+       count(*) AS received,
+       count(*) FILTER (WHERE status = 'published') AS answered,
+       count(*) FILTER (WHERE status = 'published' AND CAST(published_at AS DATE) <= deadline_on) AS on_time,
+       count(*) FILTER (WHERE status <> 'published' AND deadline_on < $today) AS overdue,
+       median(epoch(published_at - received_at) / 86400.0) FILTER (WHERE status = 'published') AS median_days
+FROM messages
+{where}
+GROUP BY ALL
+ORDER BY label
+"""
+
+
+def metrics(con: duckdb.DuckDBPyConnection, group: str, today, year: int | None) -> list[dict[str, Any]]:
+    """Received, answered, on time, overdue and median days, grouped by the (whitelisted) expression ``group``."""
+    where = "WHERE year(received_at) = $year" if year else ""
+    params = {"today": today, **({"year": year} if year else {})}
+    return rows(con.execute(_METRICS.format(group=group, where=where), params))
+
+
+def years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    return [r[0] for r in con.execute("SELECT DISTINCT year(received_at) FROM messages ORDER BY 1 DESC").fetchall()]

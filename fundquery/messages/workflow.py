@@ -15,8 +15,9 @@ from typing import Any
 import duckdb
 
 from etl.audit import audit
+from etl.transaction import transaction
 from fundquery.inspect import flags
-from fundquery.messages import CATEGORIES, STATUS_ZH, MessageError
+from fundquery.messages import CATEGORIES, STATUS_ZH, MessageError, store
 from fundquery.messages.deadlines import add_working_days
 from fundquery.messages.store import MAX_BODY_CHARS, event, get, plain
 
@@ -67,17 +68,10 @@ def _step(con: duckdb.DuckDBPyConnection, message: dict[str, Any], step: str, ac
     """Move the message one step in one transaction: its columns, the event, the audit line."""
     to_status = STEPS[step][1]
     columns = {"status": to_status, **sets}
-    assignments = ", ".join(f"{k} = ?" for k in columns)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(f"UPDATE messages SET {assignments} WHERE message_id = ?",  # noqa: S608 (column names are ours)
-                    [*columns.values(), message["message_id"]])
+    with transaction(con):
+        store.update(con, message["message_id"], columns)
         event(con, message["message_id"], actor, step, message["status"], to_status, note, now)
         audit(con, actor, f"message_{step}", f"message:{message['receipt_no']}", status=to_status, **detail)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def register(con: duckdb.DuckDBPyConnection, message_id: int, *, category: str, department: str,
@@ -176,25 +170,15 @@ def link(con: duckdb.DuckDBPyConnection, message_id: int, *, record_kind: str, b
     source = LINK_KINDS.get(record_kind)
     if source is None:
         raise MessageError(f"记录类型应为 {'、'.join(LINK_KINDS)} 之一。/ The record kind must be one of {', '.join(LINK_KINDS)}.")
-    exists = con.execute(f"SELECT count(*) FROM {source} WHERE batch_id = ? AND row_no = ?",  # noqa: S608 (whitelisted view)
-                         [batch_id, row_no]).fetchone()[0]
-    if not exists:
+    if not store.record_exists(con, source, batch_id, row_no):
         raise MessageError(f"批次 {batch_id} 第 {row_no} 行没有这类记录（{record_kind}）。"
                            f" / Batch {batch_id} has no {record_kind} row {row_no}.")
-    con.execute("BEGIN TRANSACTION")
-    try:
-        link_id = con.execute(
-            "INSERT INTO message_links (message_id, record_kind, batch_id, row_no, note, linked_by, linked_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING link_id",
-            [message_id, record_kind, batch_id, row_no, plain(note) or None, actor, now]).fetchone()[0]
+    with transaction(con):
+        link_id = store.insert_link(con, message_id, record_kind, batch_id, row_no, plain(note) or None, actor, now)
         event(con, message_id, actor, "link", message["status"], message["status"],
               f"{record_kind} {batch_id}/{row_no}", now)
         audit(con, actor, "message_link", f"message:{message['receipt_no']}", record_kind=record_kind,
               batch_id=batch_id, row_no=row_no)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return link_id
 
 
@@ -209,23 +193,18 @@ def escalate(con: duckdb.DuckDBPyConnection, message_id: int, *, severity: str, 
     note = plain(note)
     if not note or not plain(assignee_office):
         raise MessageError("转监督检查要写明原因和承办单位。/ Escalating needs a note and an office.")
-    amounts = con.execute(
-        "SELECT sum(p.amount_yuan) FROM message_links l JOIN live_payments p USING (batch_id, row_no)"
-        " WHERE l.message_id = ? AND l.record_kind = 'payments'", [message_id]).fetchone()[0]
+    amounts = store.linked_payments_yuan(con, message_id)
     figures = {"receipt_no": message["receipt_no"], "message_type": message["message_type"],
                "township": message["township"], "village": message["village"], "fund_code": message["fund_code"],
-               "received_on": message["received_at"].date(), "links": len(_links(con, message_id))}
+               "received_on": message["received_at"].date(), "links": len(store.links(con, message_id))}
     flag_id = flags.create(
         con, check_label=None, record_kind="message", record_key=message["receipt_no"],
         title=f"{message['message_type']} {message['receipt_no']}", figures=figures, severity=severity,
         assignee_office=plain(assignee_office), due_on=None, note=note, actor=actor,
         amount_yuan=Decimal(amounts) if amounts is not None else None, year=message["received_at"].year,
         fund_code=message["fund_code"], department=message["department"], township=message["township"])
-    con.execute("UPDATE messages SET is_escalated = true, flag_id = ? WHERE message_id = ?", [flag_id, message_id])
+    store.mark_escalated(con, message_id, flag_id)
     event(con, message_id, actor, "escalate", message["status"], message["status"], f"flag {flag_id}: {note}", now)
     audit(con, actor, "message_escalate", f"message:{message['receipt_no']}", flag_id=flag_id)
     return flag_id
 
-
-def _links(con: duckdb.DuckDBPyConnection, message_id: int) -> list[tuple]:
-    return con.execute("SELECT link_id FROM message_links WHERE message_id = ?", [message_id]).fetchall()

@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from fundquery.web.db import query
+import duckdb
+
+from fundquery.queries.sql import fetch
 
 PAGE_ROWS = 100
 EXPORT_ROWS = 200_000
@@ -41,11 +43,11 @@ class AuditFilter:
         return " AND ".join(parts), params
 
 
-def entries(flt: AuditFilter, page: int = 1, limit: int = PAGE_ROWS) -> tuple[list[dict[str, Any]], int]:
+def entries(con: duckdb.DuckDBPyConnection, flt: AuditFilter, page: int = 1, limit: int = PAGE_ROWS) -> tuple[list[dict[str, Any]], int]:
     """One page of matching entries, newest first, and the total count."""
     where, params = flt.where()
-    total = query(f"SELECT count(*) AS n FROM audit_log WHERE {where}", params)[0]["n"]  # noqa: S608
-    rows = query(
+    total = fetch(con, f"SELECT count(*) AS n FROM audit_log WHERE {where}", params)[0]["n"]  # noqa: S608
+    rows = fetch(con,
         f"SELECT audit_id, logged_at, actor, action, target, CAST(detail AS VARCHAR) AS detail"  # noqa: S608
         f" FROM audit_log WHERE {where} ORDER BY audit_id DESC LIMIT ? OFFSET ?",
         [*params, limit, (page - 1) * limit],
@@ -53,5 +55,5 @@ def entries(flt: AuditFilter, page: int = 1, limit: int = PAGE_ROWS) -> tuple[li
     return rows, total
 
 
-def actions() -> list[str]:
-    return [r["action"] for r in query("SELECT DISTINCT action FROM audit_log ORDER BY action")]
+def actions(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r["action"] for r in fetch(con, "SELECT DISTINCT action FROM audit_log ORDER BY action")]

@@ -1,8 +1,6 @@
-"""Batches for staff: a finance office's own list, the review queue, publish and withdraw.
+"""Batches for staff and the command line: a finance office's own list, every batch, the review queue.
 
-Publishing (保密审查) and withdrawing each write the batch, a row in
-``batch_reviews`` (who, from which office, why) and an audit line in one
-transaction.  A reviewer cannot publish a batch they uploaded.
+Changing a batch (publish, withdraw, retract) is ``etl.batches``'s.
 """
 
 from __future__ import annotations
@@ -12,9 +10,8 @@ from typing import Any
 import duckdb
 
 from etl.attempts import recent
-from etl.audit import audit
 from etl.specs import SPECS
-from fundquery.web.db import get_db, query
+from fundquery.queries.sql import fetch
 
 BATCH_COLUMNS = """
 b.batch_id, b.kind, b.file_name, b.status, b.row_count, b.uploaded_by, b.uploaded_at, b.office,
@@ -25,26 +22,31 @@ b.replaces, b.published_at, b.published_by, b.changed_at,
 """
 
 
-class ReviewError(ValueError):
-    """A publication step that is not allowed; ``str()`` is a sentence for a person."""
-
-
-def office_batches(username: str, office: str | None) -> list[dict[str, Any]]:
+def office_batches(con: duckdb.DuckDBPyConnection, username: str, office: str | None) -> list[dict[str, Any]]:
     """Batches of the user's office (or their own uploads when they have no office), newest first."""
-    return query(
+    return fetch(con,
         f"SELECT {BATCH_COLUMNS} FROM batches b"  # noqa: S608
         " WHERE (? IS NOT NULL AND b.office = ?) OR b.uploaded_by = ? ORDER BY b.batch_id DESC",
         [office, office, username],
     )
 
 
-def office_attempts(username: str, office: str | None) -> list[dict[str, Any]]:
+def office_attempts(con: duckdb.DuckDBPyConnection, username: str, office: str | None) -> list[dict[str, Any]]:
     """Loads of the user's office (or their own) that stored nothing: interrupted or failed (issue 8)."""
-    return recent(get_db(), username=username, office=office)
+    return recent(con, username=username, office=office)
 
 
-def batch(batch_id: int) -> dict[str, Any] | None:
-    rows = query(f"SELECT {BATCH_COLUMNS} FROM batches b WHERE b.batch_id = ?", [batch_id])  # noqa: S608
+def every_batch(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every batch, oldest first, as the command line lists it."""
+    return fetch(
+        con,
+        "SELECT batch_id AS batch, kind, file_name AS file, status, row_count AS rows, uploaded_by,"
+        " strftime(uploaded_at, '%Y-%m-%d %H:%M') AS uploaded_at, replaces FROM batches ORDER BY batch_id",
+    )
+
+
+def batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, Any] | None:
+    rows = fetch(con, f"SELECT {BATCH_COLUMNS} FROM batches b WHERE b.batch_id = ?", [batch_id])  # noqa: S608
     return rows[0] if rows else None
 
 
@@ -53,9 +55,9 @@ def in_scope(row: dict[str, Any], username: str, office: str | None) -> bool:
     return row["uploaded_by"] == username or (office is not None and row["office"] == office)
 
 
-def review_queue() -> dict[str, list[dict[str, Any]]]:
+def review_queue(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
     """Loaded batches waiting for review, and published ones (which may be withdrawn)."""
-    rows = query(
+    rows = fetch(con,
         f"SELECT {BATCH_COLUMNS} FROM batches b WHERE b.status IN ('loaded', 'published')"  # noqa: S608
         " ORDER BY b.batch_id DESC"
     )
@@ -65,57 +67,11 @@ def review_queue() -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def reviews(batch_id: int) -> list[dict[str, Any]]:
-    return query(
+def reviews(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[dict[str, Any]]:
+    return fetch(con,
         "SELECT action, actor, office, note, acted_at FROM batch_reviews WHERE batch_id = ? ORDER BY review_id",
         [batch_id],
     )
-
-
-def _transition(
-    con: duckdb.DuckDBPyConnection, batch_id: int, action: str, actor: str, office: str | None, note: str | None
-) -> None:
-    rows = con.execute("SELECT status, uploaded_by FROM batches WHERE batch_id = ?", [batch_id]).fetchall()
-    if not rows:
-        raise ReviewError(f"批次 {batch_id} 不存在。")
-    status, uploaded_by = rows[0]
-    if action == "publish":
-        if status != "loaded":
-            raise ReviewError(f"批次 {batch_id} 的状态是“{status}”，只有已导入、未公开的批次可以公开。")
-        if uploaded_by == actor:
-            raise ReviewError(f"批次 {batch_id} 是您本人上传的，须由另一位审核人员审核公开。")
-        update = ("UPDATE batches SET status = 'published', published_at = current_timestamp, published_by = ?,"
-                  " changed_at = current_timestamp WHERE batch_id = ?")
-        params = [actor, batch_id]
-    else:
-        if status != "published":
-            raise ReviewError(f"批次 {batch_id} 没有公开，无需撤回公开。")
-        update = ("UPDATE batches SET status = 'loaded', published_at = NULL, published_by = NULL,"
-                  " changed_at = current_timestamp WHERE batch_id = ?")
-        params = [batch_id]
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(update, params)
-        con.execute(
-            "INSERT INTO batch_reviews (batch_id, action, actor, office, note) VALUES (?, ?, ?, ?, ?)",
-            [batch_id, action, actor, office, note or None],
-        )
-        audit(con, actor, action, f"batch:{batch_id}", office=office, note=note or None, previous=status)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-
-
-def publish(con: duckdb.DuckDBPyConnection, batch_id: int, *, actor: str, office: str | None,
-            note: str | None = None) -> None:
-    """Make a loaded batch public (by a reviewer who did not upload it)."""
-    _transition(con, batch_id, "publish", actor, office, note)
-
-
-def withdraw(con: duckdb.DuckDBPyConnection, batch_id: int, *, actor: str, office: str | None, note: str) -> None:
-    """Take a published batch off the public pages; it stays loaded for staff and inspectors."""
-    _transition(con, batch_id, "withdraw", actor, office, note)
 
 
 # --- what the public will see ---------------------------------------------------
@@ -141,19 +97,19 @@ PUBLIC_VIEW: dict[str, tuple[str, str | None, str]] = {
 SAMPLE_ROWS = 15
 
 
-def public_preview(batch_id: int, kind: str) -> dict[str, Any]:
+def public_preview(con: duckdb.DuckDBPyConnection, batch_id: int, kind: str) -> dict[str, Any]:
     """A sample of rows as the public pages will show them, and totals by one column."""
     columns, amount, group = PUBLIC_VIEW[kind]
     table = SPECS[kind].table
-    sample = query(
+    sample = fetch(con,
         f"SELECT {columns} FROM {table} WHERE batch_id = ? ORDER BY row_no LIMIT {SAMPLE_ROWS}",  # noqa: S608
         [batch_id],
     )
     total = f"sum({amount})" if amount else "NULL"
-    totals = query(
+    totals = fetch(con,
         f"SELECT count(*) AS row_count, {total} AS amount FROM {table} WHERE batch_id = ?", [batch_id]  # noqa: S608
     )[0]
-    groups = query(
+    groups = fetch(con,
         f"SELECT {group} AS label, count(*) AS row_count, {total} AS amount FROM {table}"  # noqa: S608
         f" WHERE batch_id = ? GROUP BY ALL ORDER BY row_count DESC, label LIMIT 30",
         [batch_id],
@@ -165,13 +121,13 @@ def public_preview(batch_id: int, kind: str) -> dict[str, Any]:
 PAYMENT_DATE = {"payments": "paid_on", "disbursements": "disbursed_on"}
 
 
-def payment_dates(batch_id: int, kind: str) -> dict[str, Any] | None:
+def payment_dates(con: duckdb.DuckDBPyConnection, batch_id: int, kind: str) -> dict[str, Any] | None:
     """Earliest and latest payment date in the batch, or None for kinds without one."""
     column = PAYMENT_DATE.get(kind)
     if column is None:
         return None
     table = SPECS[kind].table
-    return query(
+    return fetch(con,
         f"SELECT min({column}) AS first_paid_on, max({column}) AS last_paid_on, count({column}) AS dated_rows"  # noqa: S608
         f" FROM {table} WHERE batch_id = ?",
         [batch_id],

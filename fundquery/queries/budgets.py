@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fundquery.web.db import query
+import duckdb
+
+from fundquery.queries.sql import fetch
 
 # 三公经费: the three items every department must publish (《中华人民共和国政府信息
 # 公开条例》 practice and the Ministry of Finance's budget-disclosure rules).
@@ -13,13 +15,13 @@ THREE_PUBLIC_ITEMS = ("因公出国(境)费", "因公出国（境）费", "公�
 _IS_THREE = "(category LIKE '%三公%' OR item IN (SELECT unnest(?::VARCHAR[])))"
 
 
-def years() -> list[int]:
-    return [r["year"] for r in query("SELECT DISTINCT year FROM public_budgets ORDER BY year DESC")]
+def years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    return [r["year"] for r in fetch(con, "SELECT DISTINCT year FROM public_budgets ORDER BY year DESC")]
 
 
-def by_department(year: int) -> list[dict[str, Any]]:
+def by_department(con: duckdb.DuckDBPyConnection, year: int) -> list[dict[str, Any]]:
     """Per department: total, and the amounts by category (a dict), for one year."""
-    rows = query(
+    rows = fetch(con,
         "SELECT department, category, sum(amount_yuan) AS amount_yuan FROM public_budgets"
         " WHERE year = ? GROUP BY ALL ORDER BY department, category",
         [year],
@@ -32,14 +34,14 @@ def by_department(year: int) -> list[dict[str, Any]]:
     return list(departments.values())
 
 
-def categories(year: int) -> list[str]:
-    return [r["category"] for r in query(
+def categories(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
+    return [r["category"] for r in fetch(con,
         "SELECT category FROM public_budgets WHERE year = ? GROUP BY ALL ORDER BY sum(amount_yuan) DESC", [year])]
 
 
-def three_public(year: int) -> list[dict[str, Any]]:
+def three_public(con: duckdb.DuckDBPyConnection, year: int) -> list[dict[str, Any]]:
     """The 三公经费 lines of every department in one year."""
-    return query(
+    return fetch(con,
         "SELECT department, coalesce(item, category) AS item, sum(amount_yuan) AS amount_yuan"  # noqa: S608
         f" FROM public_budgets WHERE year = ? AND {_IS_THREE} GROUP BY ALL ORDER BY department, item",
         [year, list(THREE_PUBLIC_ITEMS)],

@@ -15,7 +15,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from fundquery.web.db import get_db, query
+import duckdb
+
+from fundquery.queries.sql import fetch
 
 STREAM_CHUNK_ROWS = 10_000
 
@@ -55,18 +57,18 @@ class Dataset:
         cols = ", ".join(f'"{c.name}"' for c in self.columns)
         return f"SELECT {cols} FROM {self.source}{where} ORDER BY {self.order_by}"  # noqa: S608
 
-    def count(self, args: Mapping[str, Any]) -> int:
+    def count(self, con: duckdb.DuckDBPyConnection, args: Mapping[str, Any]) -> int:
         where, params = self.where(args)
-        return query(f"SELECT count(*) AS n FROM {self.source}{where}", params)[0]["n"]  # noqa: S608
+        return fetch(con, f"SELECT count(*) AS n FROM {self.source}{where}", params)[0]["n"]  # noqa: S608
 
-    def page(self, args: Mapping[str, Any], limit: int, offset: int) -> list[dict[str, Any]]:
+    def page(self, con: duckdb.DuckDBPyConnection, args: Mapping[str, Any], limit: int, offset: int) -> list[dict[str, Any]]:
         where, params = self.where(args)
-        return query(self.select_sql(where) + " LIMIT ? OFFSET ?", [*params, limit, offset])
+        return fetch(con, self.select_sql(where) + " LIMIT ? OFFSET ?", [*params, limit, offset])
 
-    def stream(self, args: Mapping[str, Any]) -> Iterator[tuple]:
+    def stream(self, con: duckdb.DuckDBPyConnection, args: Mapping[str, Any]) -> Iterator[tuple]:
         """Every matching row as a tuple, fetched in chunks (a million rows never sit in memory)."""
         where, params = self.where(args)
-        cursor = get_db().cursor()
+        cursor = con.cursor()
         try:
             cursor.execute(self.select_sql(where), params)
             while rows := cursor.fetchmany(STREAM_CHUNK_ROWS):

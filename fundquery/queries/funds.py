@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import duckdb
+
 from fundquery.queries.datasets import DATASETS
-from fundquery.web.db import query
+from fundquery.queries.sql import fetch
 
 FUNDS = DATASETS["funds"]
 # Facets of the catalogue; each counts the funds and sums their budgets under
@@ -14,14 +16,14 @@ FUNDS = DATASETS["funds"]
 FACETS = ("year", "department", "category", "pays_to")
 
 
-def facets(args: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+def facets(con: duckdb.DuckDBPyConnection, args: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """For each facet, its values with the fund count and budget total (other facets applied)."""
     found = {}
     for facet in FACETS:
         others = {k: v for k, v in args.items() if k in FUNDS.filters and k != facet}
         where, params = FUNDS.where(others)
         order = "value DESC" if facet == "year" else "fund_count DESC, value"
-        found[facet] = query(
+        found[facet] = fetch(con,
             f'SELECT "{facet}" AS value, count(*) AS fund_count, sum(budget_yuan) AS budget_yuan'  # noqa: S608
             f" FROM public_funds{where} GROUP BY ALL ORDER BY {order} NULLS LAST",
             params,
@@ -29,24 +31,24 @@ def facets(args: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
-def totals(args: Mapping[str, Any]) -> dict[str, Any]:
+def totals(con: duckdb.DuckDBPyConnection, args: Mapping[str, Any]) -> dict[str, Any]:
     """Fund count and budget total of the catalogue under ``args``."""
     where, params = FUNDS.where(args)
-    return query(
+    return fetch(con,
         f"SELECT count(*) AS fund_count, coalesce(sum(budget_yuan), 0) AS budget_yuan FROM public_funds{where}",  # noqa: S608
         params,
     )[0]
 
 
-def fund(year: int, fund_code: str) -> dict[str, Any] | None:
+def fund(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> dict[str, Any] | None:
     """One published fund in one year, or None."""
-    rows = query("SELECT * FROM public_funds WHERE year = ? AND fund_code = ? LIMIT 1", [year, fund_code])
+    rows = fetch(con, "SELECT * FROM public_funds WHERE year = ? AND fund_code = ? LIMIT 1", [year, fund_code])
     return rows[0] if rows else None
 
 
-def money(year: int, fund_code: str) -> dict[str, Any]:
+def money(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> dict[str, Any]:
     """Disbursed, paid to persons and funded projects of one fund."""
-    return query(
+    return fetch(con,
         """
         SELECT
           (SELECT coalesce(sum(amount_yuan), 0) FROM public_disbursements WHERE fund_code = $code)
@@ -62,9 +64,9 @@ def money(year: int, fund_code: str) -> dict[str, Any]:
     )[0]
 
 
-def by_village(year: int, fund_code: str) -> list[dict[str, Any]]:
+def by_village(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> list[dict[str, Any]]:
     """Payments to persons and project money of one fund, by township and village."""
-    return query(
+    return fetch(con,
         """
         WITH paid AS (
           SELECT township, village, count(*) AS payment_count, sum(amount_yuan) AS paid_yuan
@@ -84,9 +86,9 @@ def by_village(year: int, fund_code: str) -> list[dict[str, Any]]:
     )
 
 
-def over_time(year: int, fund_code: str) -> list[dict[str, Any]]:
+def over_time(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> list[dict[str, Any]]:
     """Payments to persons of one fund by month paid (unpaid rows under no month)."""
-    return query(
+    return fetch(con,
         """
         SELECT strftime(paid_on, '%Y-%m') AS month, count(*) AS payment_count, sum(amount_yuan) AS paid_yuan
         FROM public_payments WHERE fund_code = ? AND year = ? AND paid_on IS NOT NULL
@@ -96,9 +98,9 @@ def over_time(year: int, fund_code: str) -> list[dict[str, Any]]:
     )
 
 
-def projects(fund_code: str) -> list[dict[str, Any]]:
+def projects(con: duckdb.DuckDBPyConnection, fund_code: str) -> list[dict[str, Any]]:
     """The published projects of one fund."""
-    return query(
+    return fetch(con,
         "SELECT project_name, township, village, contractor, amount_yuan, start_on, status"
         " FROM public_projects WHERE fund_code = ? ORDER BY township, village, project_name",
         [fund_code],

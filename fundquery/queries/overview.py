@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
+
 from etl.specs import SPECS
-from fundquery.web.db import query
+from fundquery.queries.sql import fetch
 
 PUBLISHED_BY_KIND = """
 SELECT kind, count(*) AS batch_count, coalesce(sum(row_count), 0) AS row_count,
@@ -15,9 +17,9 @@ GROUP BY kind
 """
 
 
-def published_by_kind() -> list[dict[str, Any]]:
+def published_by_kind(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """One entry per dataset kind, in spec order, with its published batches and rows."""
-    found = {row["kind"]: row for row in query(PUBLISHED_BY_KIND)}
+    found = {row["kind"]: row for row in fetch(con, PUBLISHED_BY_KIND)}
     overview = []
     for kind, spec in SPECS.items():
         row = found.get(kind, {})

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
+
 from etl.specs import SPECS
-from fundquery.web.db import query
+from fundquery.queries.sql import fetch
 
 _PUBLISHED = """
 SELECT b.batch_id, b.kind, b.row_count, b.published_at,
@@ -25,12 +27,12 @@ FROM public_batches b
 FUND_KINDS = ("funds", "disbursements", "payments", "projects")
 
 
-def published_datasets() -> list[dict[str, Any]]:
+def published_datasets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every published batch, newest first."""
-    return query(_PUBLISHED + " ORDER BY b.published_at DESC, b.batch_id DESC")
+    return fetch(con, _PUBLISHED + " ORDER BY b.published_at DESC, b.batch_id DESC")
 
 
-def fund_publications(year: int, fund_code: str) -> list[dict[str, Any]]:
+def fund_publications(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> list[dict[str, Any]]:
     """The published batches holding rows of one fund (its catalogue line, disbursements, payments, projects)."""
     parts, params = [], []
     for kind in FUND_KINDS:
@@ -38,7 +40,7 @@ def fund_publications(year: int, fund_code: str) -> list[dict[str, Any]]:
         year_cond = " AND year = ?" if any(c.name == "year" for c in SPECS[kind].columns) else ""
         parts.append(f"SELECT DISTINCT batch_id FROM public_{table} WHERE fund_code = ?{year_cond}")  # noqa: S608
         params += [fund_code] + ([year] if year_cond else [])
-    return query(
+    return fetch(con,
         _PUBLISHED + f" WHERE b.batch_id IN ({' UNION '.join(parts)}) ORDER BY b.kind, b.published_at",  # noqa: S608
         params,
     )

@@ -13,10 +13,12 @@ a table macro.
 
 from __future__ import annotations
 
-import functools
+import threading
 from typing import Any
 
-from fundquery.web.db import query
+import duckdb
+
+from fundquery.queries.sql import fetch
 
 COLUMNS = (
     "fund_code, year, period, township, village, village_group, name, id_masked, household_no,"
@@ -26,36 +28,44 @@ OF_ID = f"SELECT {COLUMNS}, true AS is_own FROM payments WHERE id_hash = ?"  # n
 OF_HOUSEHOLD = f"SELECT {COLUMNS}, id_hash, false AS is_own FROM payments WHERE household_no = ?"  # noqa: S608
 
 
-def published_batches() -> dict[str, frozenset[int]]:
+def published_batches(con: duckdb.DuckDBPyConnection) -> dict[str, frozenset[int]]:
     """The payment and fund batches a reviewer published (and nobody retracted or replaced)."""
-    rows = query("SELECT kind, batch_id FROM public_batches WHERE kind IN ('payments', 'funds')")
+    rows = fetch(con, "SELECT kind, batch_id FROM public_batches WHERE kind IN ('payments', 'funds')")
     return {kind: frozenset(r["batch_id"] for r in rows if r["kind"] == kind) for kind in ("payments", "funds")}
 
 
-def payments_of_id(id_hash: str, published: frozenset[int]) -> list[dict[str, Any]]:
+def payments_of_id(con: duckdb.DuckDBPyConnection, id_hash: str, published: frozenset[int]) -> list[dict[str, Any]]:
     """Published payments to the person with this keyed ID hash."""
-    return [r for r in query(OF_ID, [id_hash]) if r["batch_id"] in published]
+    return [r for r in fetch(con, OF_ID, [id_hash]) if r["batch_id"] in published]
 
 
-def payments_of_household(household_no: str, id_hash: str, published: frozenset[int]) -> list[dict[str, Any]]:
+def payments_of_household(con: duckdb.DuckDBPyConnection, household_no: str, id_hash: str, published: frozenset[int]) -> list[dict[str, Any]]:
     """Published payments under a household number, to anyone but this person (no hash returned)."""
-    rows = [r for r in query(OF_HOUSEHOLD, [household_no]) if r["batch_id"] in published and r["id_hash"] != id_hash]
+    rows = [r for r in fetch(con, OF_HOUSEHOLD, [household_no]) if r["batch_id"] in published and r["id_hash"] != id_hash]
     for r in rows:
         del r["id_hash"]
     return rows
 
 
-def fund_names(database: str, funds_batches: frozenset[int]) -> dict[tuple[str, int], str]:
+def fund_names(con: duckdb.DuckDBPyConnection, database: str, funds_batches: frozenset[int]) -> dict[tuple[str, int], str]:
     """(fund code, year) -> fund name of the published catalogue (a few hundred rows at most).
 
     Cached per database and set of published fund batches: publishing,
     retracting or replacing a catalogue changes the key, so the names are
     never stale, and a lookup saves a query (1.6 ms of its ~5 ms of SQL).
     """
-    return _fund_names(database, funds_batches)
+    key = (database, funds_batches)
+    names = _FUND_NAMES.get(key)
+    if names is None:
+        rows = fetch(con, "SELECT fund_code, year, fund_name FROM public_funds")
+        names = {(r["fund_code"], r["year"]): r["fund_name"] for r in rows}
+        with _FUND_NAMES_LOCK:
+            while len(_FUND_NAMES) >= _FUND_NAMES_KEPT:
+                _FUND_NAMES.pop(next(iter(_FUND_NAMES)))
+            _FUND_NAMES[key] = names
+    return names
 
 
-@functools.lru_cache(maxsize=16)
-def _fund_names(_database: str, _funds_batches: frozenset[int]) -> dict[tuple[str, int], str]:
-    rows = query("SELECT fund_code, year, fund_name FROM public_funds")
-    return {(r["fund_code"], r["year"]): r["fund_name"] for r in rows}
+_FUND_NAMES: dict[tuple[str, frozenset[int]], dict[tuple[str, int], str]] = {}
+_FUND_NAMES_KEPT = 16
+_FUND_NAMES_LOCK = threading.Lock()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fundquery.web.db import query
+import duckdb
+
+from fundquery.queries.sql import fetch
 
 # Actual headcount is counted from the published real-name roll (serving
 # staff), not copied from the agency's own report; both are shown.
@@ -21,29 +23,29 @@ FROM quota q LEFT JOIN roll r USING (agency_name)
 """
 
 
-def agencies(department: str | None = None) -> list[dict[str, Any]]:
+def agencies(con: duckdb.DuckDBPyConnection, department: str | None = None) -> list[dict[str, Any]]:
     """Every published agency with quota, reported and counted headcount."""
     if department:
-        return query(f"SELECT * FROM ({AGENCIES}) WHERE department = ? ORDER BY department, agency_name", [department])  # noqa: S608
-    return query(f"SELECT * FROM ({AGENCIES}) ORDER BY department, agency_name")  # noqa: S608
+        return fetch(con, f"SELECT * FROM ({AGENCIES}) WHERE department = ? ORDER BY department, agency_name", [department])  # noqa: S608
+    return fetch(con, f"SELECT * FROM ({AGENCIES}) ORDER BY department, agency_name")  # noqa: S608
 
 
-def by_department() -> list[dict[str, Any]]:
+def by_department(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Quota and serving staff summed by department (the chart's bars)."""
-    return query(
+    return fetch(con,
         f"SELECT coalesce(department, '') AS department, sum(quota) AS quota, sum(actual) AS actual,"  # noqa: S608
         f" count(*) AS agency_count FROM ({AGENCIES}) GROUP BY ALL ORDER BY department"
     )
 
 
-def agency(agency_name: str) -> dict[str, Any] | None:
-    rows = query(f"SELECT * FROM ({AGENCIES}) WHERE agency_name = ?", [agency_name])  # noqa: S608
+def agency(con: duckdb.DuckDBPyConnection, agency_name: str) -> dict[str, Any] | None:
+    rows = fetch(con, f"SELECT * FROM ({AGENCIES}) WHERE agency_name = ?", [agency_name])  # noqa: S608
     return rows[0] if rows else None
 
 
-def quota_by_type(agency_name: str) -> list[dict[str, Any]]:
+def quota_by_type(con: duckdb.DuckDBPyConnection, agency_name: str) -> list[dict[str, Any]]:
     """Quota by 编制类型 against serving staff of that type."""
-    return query(
+    return fetch(con,
         """
         WITH q AS (SELECT staffing_type, sum(quota) AS quota FROM public_agencies WHERE agency_name = $a GROUP BY ALL),
              r AS (SELECT staffing_type, count(*) AS actual FROM public_staff_roll WHERE agency_name = $a GROUP BY ALL)
@@ -54,9 +56,9 @@ def quota_by_type(agency_name: str) -> list[dict[str, Any]]:
     )
 
 
-def roll(agency_name: str) -> list[dict[str, Any]]:
+def roll(con: duckdb.DuckDBPyConnection, agency_name: str) -> list[dict[str, Any]]:
     """The real-name roll of one agency: name, post, 编制类型."""
-    return query(
+    return fetch(con,
         "SELECT name, post, staffing_type FROM public_staff_roll WHERE agency_name = ?"
         " ORDER BY staffing_type, batch_id, row_no",
         [agency_name],

@@ -14,18 +14,19 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
-import json
 import os
 import threading
 import time
 
 from flask import Flask, current_app
 
+from etl.audit import audit_lines
+from etl.audit import line as audit_line
+from etl.transaction import transaction
 from fundquery.web.db import EXTENSION, get_db
 
 WRITER_EXTENSION = "fundquery.audit_writer"
 FLUSH_SECONDS = 0.5
-INSERT = "INSERT INTO audit_log (logged_at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)"
 
 
 class AuditWriter:
@@ -34,14 +35,13 @@ class AuditWriter:
     def __init__(self, app: Flask, flush_seconds: float = FLUSH_SECONDS) -> None:
         self._app = app
         self._flush_seconds = flush_seconds
-        self._lines: list[tuple] = []
+        self._lines: list[list] = []
         self._lock = threading.Lock()
         self._pid: int | None = None
 
     def add(self, actor: str, action: str, target: str | None, **detail) -> None:
-        line = (dt.datetime.now(), actor, action, target, json.dumps(detail, ensure_ascii=False, default=str))
         with self._lock:
-            self._lines.append(line)
+            self._lines.append(audit_line(dt.datetime.now(), actor, action, target, **detail))
             if self._pid != os.getpid():  # first line in this process (after gunicorn's fork)
                 self._pid = os.getpid()
                 threading.Thread(target=self._run, name="audit-writer", daemon=True).start()
@@ -55,11 +55,9 @@ class AuditWriter:
             return 0
         cursor = self._app.extensions[EXTENSION].cursor()
         try:
-            cursor.execute("BEGIN TRANSACTION")
-            cursor.executemany(INSERT, lines)
-            cursor.execute("COMMIT")
+            with transaction(cursor):
+                audit_lines(cursor, lines)
         except Exception:
-            cursor.execute("ROLLBACK")
             with self._lock:  # keep them for the next attempt
                 self._lines[:0] = lines
             self._app.logger.exception("could not write %d lookup audit lines", len(lines))
@@ -78,8 +76,7 @@ def lookup_audit(actor: str, action: str, target: str | None = None, **detail) -
     """Record one lookup: queued (LOOKUP_AUDIT_ASYNC) or written at once."""
     writer = current_app.extensions.get(WRITER_EXTENSION)
     if writer is None:
-        get_db().execute(INSERT, [dt.datetime.now(), actor, action, target,
-                                  json.dumps(detail, ensure_ascii=False, default=str)])
+        audit_lines(get_db(), [audit_line(dt.datetime.now(), actor, action, target, **detail)])
     else:
         writer.add(actor, action, target, **detail)
 

@@ -20,6 +20,7 @@ from pypinyin import Style, pinyin
 from etl.idnum import Hasher, load_key, stdnum_problem
 from fundquery.queries import resident as sql
 from fundquery.resident.masking import mask_name
+from fundquery.web.db import get_db
 
 HASHER_EXTENSION = "fundquery.id_hasher"
 _INITIALS = re.compile(r"[A-Z]{1,6}")
@@ -101,7 +102,7 @@ def _household_rows(own: list[dict[str, Any]], id_hash: str, published: frozense
     places = {(r["household_no"], r["township"], r["village"]) for r in own if r["household_no"]}
     rows = []
     for number in sorted({p[0] for p in places}):
-        rows += [r for r in sql.payments_of_household(number, id_hash, published)
+        rows += [r for r in sql.payments_of_household(get_db(), number, id_hash, published)
                  if (number, r["township"], r["village"]) in places]
     return rows
 
@@ -122,13 +123,13 @@ def lookup(id_text: str, name_text: str) -> LookupResult | None:
     if number is None:
         return None
     id_hash = hasher()(number)
-    published = sql.published_batches()
-    own = sql.payments_of_id(id_hash, published["payments"])
+    published = sql.published_batches(get_db())
+    own = sql.payments_of_id(get_db(), id_hash, published["payments"])
     allow = bool(current_app.config.get("LOOKUP_PINYIN_INITIALS"))
     if not own or not any(name_matches(name_text, r["name"], allow_initials=allow) for r in own):
         return None
     rows = own + _household_rows(own, id_hash, published["payments"])
-    names = sql.fund_names(current_app.config["DATABASE"], published["funds"])
+    names = sql.fund_names(get_db(), current_app.config["DATABASE"], published["funds"])
     rows.sort(key=lambda r: (-r["year"], r["fund_code"], r["period"] or "", str(r["paid_on"] or ""),
                              not r["is_own"], r["batch_id"], r["row_no"]))
     years = []

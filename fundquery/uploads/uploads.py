@@ -23,10 +23,11 @@ from flask import current_app
 from etl.audit import audit
 from etl.filevalues import FILE_LEVEL
 from etl.idnum import Hasher, load_key
-from etl.load import LoadResult, load_file
+from etl.load import LoadResult, load_file, record_report
 from etl.peek import peek
 from etl.preview import Preview, column_letter, dry_run
 from etl.specs import SPECS
+from etl.transaction import transaction
 from fundquery.queries import mappings as saved_mappings
 from fundquery.uploads import remembered, staging
 from fundquery.web.db import get_db
@@ -216,20 +217,13 @@ def make_preview(staged: staging.StagedFile, kind: str, username: str, office: s
 
 def _log_rejection(con, data: dict[str, Any], username: str) -> None:
     """A file whose errors block the load: an upload report and an audit line, in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(
-            "INSERT INTO upload_reports (batch_id, kind, file_name, sha256, status, rows_read, error_count,"
-            " warning_count, findings, created_by) VALUES (NULL, ?, ?, ?, 'rejected', ?, ?, ?, ?, ?)",
-            [data["kind"], data["file_name"], data["sha256"], data["rows_read"], data["error_total"],
-             data["warning_total"], json.dumps(data["errors"] + data["warnings"], ensure_ascii=False), username],
-        )
+    with transaction(con):
+        record_report(con, batch_id=None, kind=data["kind"], file_name=data["file_name"], sha256=data["sha256"],
+                      status="rejected", rows_read=data["rows_read"], error_count=data["error_total"],
+                      warning_count=data["warning_total"], findings=data["errors"] + data["warnings"],
+                      created_by=username)
         audit(con, username, "reject", f"sha256:{data['sha256']}", kind=data["kind"], file=data["file_name"],
               errors=data["error_total"], warnings=data["warning_total"])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def load(staged: staging.StagedFile, kind: str, *, username: str, office: str | None,

@@ -128,7 +128,7 @@ def _csv_cell(value) -> str:
 def audit_log() -> Response | str:
     """The audit log, newest first, filtered; ?format=csv or xlsx exports every matching row."""
     form = AuditFilterForm(request.args)
-    form.action.choices = [SelectChoice("", _("全部"))] + [SelectChoice(a) for a in audit_queries.actions()]
+    form.action.choices = [SelectChoice("", _("全部"))] + [SelectChoice(a) for a in audit_queries.actions(get_db())]
     if not form.validate():
         abort(400)
     flt = audit_queries.AuditFilter(form.actor.data or None, form.action.data or None, form.target.data or None,
@@ -136,7 +136,7 @@ def audit_log() -> Response | str:
     export = request.args.get("format") in ("csv", "xlsx")
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and int(page) > 0 else 1
-    rows, total = audit_queries.entries(flt, 1 if export else page,
+    rows, total = audit_queries.entries(get_db(), flt, 1 if export else page,
                                         audit_queries.EXPORT_ROWS if export else audit_queries.PAGE_ROWS)
     if export:
         audit(get_db(), current_user.username, "audit_export", "audit_log", rows=len(rows),
@@ -202,6 +202,6 @@ def calendar() -> Response | str:
             flash(_("已载入 %(year)s 年的节假日安排：放假 %(off)s 天，调休上班 %(on)s 天。",
                     year=form.year.data, off=len(off), on=len(on)), "info")
             return redirect(url_for("admin.calendar"))
-    data = {"years": calendar_queries.loaded_years(), "today_year": dt.date.today().year}
+    data = {"years": calendar_queries.loaded_years(get_db()), "today_year": dt.date.today().year}
     status = 400 if form.errors else 200
     return render_staff("staff/admin_calendar.html", data, status, form=form, package_form=FlaskForm())

@@ -6,7 +6,8 @@ from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from etl.load import BatchError, set_status
+from etl import batches
+from etl.batches import BatchError
 from fundquery.accounts.auth import current_user, roles_required
 from fundquery.queries import batches as batch_queries
 from fundquery.uploads.uploads import kind_title
@@ -26,11 +27,11 @@ class ActionForm(FlaskForm):
 def index() -> Response | str:
     """The batches of the user's office (or their own), newest first, with what can be done."""
     language = current_language()
-    rows = batch_queries.office_batches(current_user.username, current_user.office)
+    rows = batch_queries.office_batches(get_db(), current_user.username, current_user.office)
     for row in rows:
         row["kind_title"] = kind_title(row["kind"], language)
         row["is_live"] = row["status"] in ("loaded", "published")
-    attempts = batch_queries.office_attempts(current_user.username, current_user.office)
+    attempts = batch_queries.office_attempts(get_db(), current_user.username, current_user.office)
     data = {"batches": rows, "office": current_user.office, "attempts": attempts}
     return render_staff("staff/batches.html", data, action_form=ActionForm())
 
@@ -41,13 +42,13 @@ def retract(batch_id: int) -> Response:
     """Take the batch out of every page and report (kept in history)."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    row = batch_queries.batch(batch_id)
+    row = batch_queries.batch(get_db(), batch_id)
     if row is None:
         abort(404)
     if not batch_queries.in_scope(row, current_user.username, current_user.office):
         abort(403)
     try:
-        set_status(get_db(), batch_id, "retract", current_user.username)
+        batches.retract(get_db(), batch_id, actor=current_user.username)
     except BatchError as exc:
         flash(str(exc), "error")
     else:

@@ -10,20 +10,21 @@ from fundquery.queries import staffing as sq
 from fundquery.views.pages import page
 from fundquery.views.public import bp
 from fundquery.web import charts, security
+from fundquery.web.db import get_db
 
 
 @bp.get("/budgets")
 def budgets() -> Response | str:
     """部门预算: per department and category, and the 三公经费 lines, for one year."""
-    years = bq.years()
+    years = bq.years(get_db())
     year = request.args.get("year", type=int) or (years[0] if years else None)
     if year is not None and years and year not in years:
         abort(404)
-    departments = bq.by_department(year) if year else []
+    departments = bq.by_department(get_db(), year) if year else []
     data = {
-        "years": years, "year": year, "categories": bq.categories(year) if year else [],
+        "years": years, "year": year, "categories": bq.categories(get_db(), year) if year else [],
         "departments": departments, "total_yuan": sum((d["total_yuan"] for d in departments), start=0),
-        "three_public": bq.three_public(year) if year else [],
+        "three_public": bq.three_public(get_db(), year) if year else [],
         "downloads": {f: url_for("public.download", name="budgets", fmt=f, **({"year": year} if year else {}))
                       for f in ("csv", "xlsx", "json")},
     }
@@ -36,8 +37,8 @@ def budgets() -> Response | str:
 def staffing() -> Response | str:
     """机构编制: quota against serving staff by department, and every agency."""
     department = request.args.get("department") or None
-    agencies = sq.agencies(department)
-    departments = sq.by_department()
+    agencies = sq.agencies(get_db(), department)
+    departments = sq.by_department(get_db())
     names = (_("编制数"), _("实有人数"))
     data = {"department": department, "departments": departments, "agencies": agencies,
             "downloads": {f: url_for("public.download", name="agencies", fmt=f,
@@ -52,11 +53,11 @@ def staffing() -> Response | str:
 @security.chart_page
 def agency(agency_name: str) -> Response | str:
     """One agency: quota by 编制类型 against serving staff, and the real-name roll (no IDs)."""
-    found = sq.agency(agency_name)
+    found = sq.agency(get_db(), agency_name)
     if found is None:
         abort(404)
-    by_type = sq.quota_by_type(agency_name)
-    data = {"agency": found, "by_type": by_type, "roll": sq.roll(agency_name),
+    by_type = sq.quota_by_type(get_db(), agency_name)
+    data = {"agency": found, "by_type": by_type, "roll": sq.roll(get_db(), agency_name),
             "downloads": {f: url_for("public.download", name="staff", fmt=f, agency_name=agency_name)
                           for f in ("csv", "xlsx", "json")}}
     chart = charts.quota_bars(by_type, "staffing_type", _("按编制类型：编制数与实有人数"), (_("编制数"), _("实有人数")))

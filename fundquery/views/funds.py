@@ -13,6 +13,7 @@ from fundquery.queries.datasets import DATASETS
 from fundquery.views.pages import args_of, page, pager, paging
 from fundquery.views.public import bp
 from fundquery.web import charts, security
+from fundquery.web.db import get_db
 
 
 def _filters(dataset: str) -> dict[str, str]:
@@ -32,12 +33,12 @@ def funds() -> Response | str:
     """专项资金目录 with facets; counts and totals are those of the download of the same choice."""
     chosen = _filters("funds")
     number, per_page = paging()
-    totals = fq.totals(chosen)
+    totals = fq.totals(get_db(), chosen)
     data = {
         "chosen": chosen,
-        "facets": fq.facets(chosen),
+        "facets": fq.facets(get_db(), chosen),
         "totals": totals,
-        "funds": fq.FUNDS.page(chosen, per_page, (number - 1) * per_page),
+        "funds": fq.FUNDS.page(get_db(), chosen, per_page, (number - 1) * per_page),
         "pager": pager(number, per_page, totals["fund_count"]),
         "downloads": download_links("funds", chosen),
     }
@@ -48,18 +49,18 @@ def funds() -> Response | str:
 @security.chart_page
 def fund(year: int, fund_code: str) -> Response | str:
     """One fund: budget, disbursed, paid to persons, by township and village, over time, projects."""
-    found = fq.fund(year, fund_code)
+    found = fq.fund(get_db(), year, fund_code)
     if found is None:
         abort(404)
-    villages = fq.by_village(year, fund_code)
-    months = fq.over_time(year, fund_code)
+    villages = fq.by_village(get_db(), year, fund_code)
+    months = fq.over_time(get_db(), year, fund_code)
     data = {
         "fund": found,
-        "money": fq.money(year, fund_code),
+        "money": fq.money(get_db(), year, fund_code),
         "villages": villages,
         "months": months,
-        "projects": fq.projects(fund_code),
-        "publications": publication.fund_publications(year, fund_code),
+        "projects": fq.projects(get_db(), fund_code),
+        "publications": publication.fund_publications(get_db(), year, fund_code),
     }
     value_key = "paid_yuan" if found["pays_to"] == "persons" else "projects_yuan"
     chart_data = {
@@ -74,10 +75,10 @@ def projects() -> Response | str:
     """Every published project, filterable by fund, township and status."""
     chosen = _filters("projects")
     number, per_page = paging()
-    total = DATASETS["projects"].count(chosen)
+    total = DATASETS["projects"].count(get_db(), chosen)
     data = {
         "chosen": chosen,
-        "projects": DATASETS["projects"].page(chosen, per_page, (number - 1) * per_page),
+        "projects": DATASETS["projects"].page(get_db(), chosen, per_page, (number - 1) * per_page),
         "pager": pager(number, per_page, total),
         "downloads": download_links("projects", chosen),
     }
@@ -89,14 +90,14 @@ def notices() -> Response | str:
     """The village notices there are, by year, fund and township."""
     chosen = {k: v for k, v in _filters("payments").items() if k in nq.NOTICE_FILTERS}
     number, per_page = paging()
-    total, rows = nq.notices(chosen, per_page, (number - 1) * per_page)
-    data = {"chosen": chosen, "choices": nq.choices(), "notices": rows, "pager": pager(number, per_page, total)}
+    total, rows = nq.notices(get_db(), chosen, per_page, (number - 1) * per_page)
+    data = {"chosen": chosen, "choices": nq.choices(get_db()), "notices": rows, "pager": pager(number, per_page, total)}
     return page("public/notices.html", data, json_data={k: data[k] for k in ("chosen", "notices", "pager")})
 
 
 def _notice(year: int, fund_code: str, township: str, village: str) -> dict:
-    found = fq.fund(year, fund_code)
-    rows = nq.notice_rows(year, fund_code, township, village)
+    found = fq.fund(get_db(), year, fund_code)
+    rows = nq.notice_rows(get_db(), year, fund_code, township, village)
     if found is None or not rows:
         abort(404)
     where = {"year": year, "fund_code": fund_code, "township": township, "village": village}

@@ -21,6 +21,7 @@ from fundquery.inspect import CATALOGUE, CHECKS, GROUPS, Filters, Params, charts
 from fundquery.inspect.catalogue import SEVERITY_ZH, finding_key
 from fundquery.inspect.checks.delays import distribution
 from fundquery.inspect.export import shown_row, write_csv, write_xlsx
+from fundquery.queries.inspect import report_choices
 from fundquery.views.staff import render_staff
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
@@ -60,19 +61,6 @@ def filter_args(params: Params, filters: Filters) -> dict[str, Any]:
     args = {"as_of": params.as_of.isoformat(), "year": filters.year, "fund": filters.fund_code,
             "department": filters.department, "township": filters.township}
     return {k: v for k, v in args.items() if v not in (None, "")}
-
-
-def _choices() -> dict[str, list]:
-    con = get_db()
-    one = lambda sql: [r[0] for r in con.execute(sql).fetchall()]  # noqa: E731
-    return {
-        "years": one("SELECT DISTINCT year FROM live_funds ORDER BY 1 DESC"),
-        "funds": [{"code": c, "name": n} for c, n in con.execute(
-            "SELECT fund_code, arg_max(fund_name, year) FROM live_funds GROUP BY 1 ORDER BY 1").fetchall()],
-        "departments": one("SELECT DISTINCT department FROM live_funds UNION SELECT DISTINCT department"
-                           " FROM live_agencies WHERE department IS NOT NULL ORDER BY 1"),
-        "townships": one("SELECT DISTINCT township FROM live_payments ORDER BY 1"),
-    }
 
 
 def check_info(check, lang: str) -> dict[str, Any]:
@@ -115,7 +103,7 @@ def index() -> Response | str:
                    for r in results if r.check.group == key]
         groups.append({"group": key, "title": en if lang == "en" else zh, "checks": entries})
     data = {"as_of": params.as_of, "filters": filters.active(), "groups": groups,
-            "total_findings": sum(r.count for r in results), "choices": _choices(),
+            "total_findings": sum(r.count for r in results), "choices": report_choices(get_db()),
             "export_url": url_for(".export_xlsx", **filter_args(params, filters))}
     chart = charts.findings_by_township(results, _("各乡镇问题线索数"))
     return render_staff("inspect/index.html", jsonable(data), chart=chart, args=filter_args(params, filters))
@@ -142,7 +130,7 @@ def check(label: str) -> Response | str:
     data = {"check": check_info(found, lang), "as_of": params.as_of, "filters": filters.active(),
             "columns": [{"name": c.name, "title": c.en if lang == "en" else c.zh, "kind": c.kind} for c in found.columns],
             "count": result.count, "amount_yuan": result.amount_yuan, "rows": rows,
-            "truncated": result.count > PAGE_ROWS, "choices": _choices(),
+            "truncated": result.count > PAGE_ROWS, "choices": report_choices(get_db()),
             "csv_url": url_for(".check_csv", label=label, **filter_args(params, filters)),
             "xlsx_url": url_for(".export_xlsx", label=label, **filter_args(params, filters))}
     chart = None
@@ -194,7 +182,7 @@ def delays() -> Response | str:
     stages = {}
     for stage in ("treasury", "payout"):
         stages[stage] = {by: distribution(con, params, filters, by=by, stage=stage) for by in ("all", "fund", "department")}
-    data = {"as_of": params.as_of, "filters": filters.active(), "stages": stages, "choices": _choices(),
+    data = {"as_of": params.as_of, "filters": filters.active(), "stages": stages, "choices": report_choices(get_db()),
             "edges_days": list(params.delay_edges_days)}
     chart = charts.delay_distribution(stages["treasury"]["fund"], _("各项资金审核到拨出天数分布"), _("占拨付笔数"))
     payout_chart = charts.delay_distribution(stages["payout"]["fund"], _("各项资金拨出到农户到账天数分布"),

@@ -104,7 +104,7 @@ class StatusForm(FlaskForm):
 @limiter.limit(message_limit, methods=["POST"], scope="message-submit")
 def message_new() -> Response | str:
     """留言: the form, prefilled with fund, township and village when coming from a lookup or a notice."""
-    choices = mq.form_choices()
+    choices = mq.form_choices(get_db())
     form = MessageForm()
     form.fund_code.choices = [("", _("不涉及具体资金"))] + [
         (f["fund_code"], f"{f['fund_name'] or f['fund_code']}（{f['fund_code']}）") for f in choices["funds"]]
@@ -181,11 +181,11 @@ def messages() -> Response | str:
     dataset = DATASETS["messages"]
     chosen = args_of(dataset.filters)
     number, per_page = paging()
-    total = dataset.count(chosen)
+    total = dataset.count(get_db(), chosen)
     data = {
         "chosen": chosen,
-        "choices": mq.list_choices(),
-        "messages": dataset.page(chosen, per_page, (number - 1) * per_page),
+        "choices": mq.list_choices(get_db()),
+        "messages": dataset.page(get_db(), chosen, per_page, (number - 1) * per_page),
         "pager": pager(number, per_page, total),
         "downloads": download_links("messages", chosen),
         "new_url": url_for("public.message_new"),

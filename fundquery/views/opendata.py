@@ -10,6 +10,7 @@ from fundquery.queries.datasets import DATASETS, Dataset
 from fundquery.views.pages import args_of, page, paging
 from fundquery.views.public import bp
 from fundquery.web import exports
+from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
 from fundquery.web.i18n import current_language
 
@@ -48,7 +49,7 @@ def _describe(dataset: Dataset, language: str) -> dict:
 def opendata() -> Response | str:
     """数据下载: every published table, with its row count and formats."""
     language = current_language()
-    datasets = [{**_describe(d, language), "row_count": d.count({})} for d in DATASETS.values()]
+    datasets = [{**_describe(d, language), "row_count": d.count(get_db(), {})} for d in DATASETS.values()]
     return page("public/opendata.html", {"datasets": datasets, "api_index": url_for("api.index")})
 
 
@@ -84,8 +85,8 @@ def rows(name: str) -> Response:
     """One page of a dataset's rows: ?page=, ?per_page= (at most 1,000) and the dataset's filters."""
     dataset, chosen = _dataset(name)
     number, per_page = paging()
-    total = dataset.count(chosen)
-    found = dataset.page(chosen, per_page, (number - 1) * per_page)
+    total = dataset.count(get_db(), chosen)
+    found = dataset.page(get_db(), chosen, per_page, (number - 1) * per_page)
     more = number * per_page < total
     return jsonify(jsonable({
         "dataset": name, "filters": chosen, "page": number, "per_page": per_page, "total": total,

@@ -18,7 +18,7 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def home() -> Response | str:
     """Home: what the system is, where to go, and how much has been published."""
-    kinds = overview.published_by_kind()
+    kinds = overview.published_by_kind(get_db())
     title_key = "title_en" if current_language() == "en" else "title_zh"
     for entry in kinds:
         entry["title"] = entry[title_key]

@@ -7,6 +7,7 @@ from flask import Blueprint, Response
 from etl.specs import SPECS
 from fundquery.queries import publication
 from fundquery.views import render
+from fundquery.web.db import get_db
 from fundquery.web.i18n import current_language
 
 bp = Blueprint("publication", __name__)
@@ -22,4 +23,4 @@ def kind_titles() -> dict:
 @bp.get("/published")
 def index() -> Response | str:
     """Every published batch with its publication date and offices."""
-    return render("public/published.html", {"datasets": publication.published_datasets()})
+    return render("public/published.html", {"datasets": publication.published_datasets(get_db())})

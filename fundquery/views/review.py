@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from etl import batches
 from etl.specs import SPECS
 from fundquery.accounts.auth import current_user, roles_required
 from fundquery.calendar.timeliness import RULE_WORKING_DAYS, batch_timeliness
@@ -44,7 +45,7 @@ def _titled(rows: list[dict]) -> list[dict]:
 @roles_required("reviewer")
 def index() -> Response | str:
     """Batches waiting for review, and those published."""
-    queue = batch_queries.review_queue()
+    queue = batch_queries.review_queue(get_db())
     data = {"waiting": _titled(queue["waiting"]), "published": _titled(queue["published"]),
             "username": current_user.username}
     return render_staff("staff/review_index.html", data)
@@ -54,11 +55,11 @@ def index() -> Response | str:
 @roles_required("reviewer")
 def batch(batch_id: int) -> Response | str:
     """What the public will see of the batch, its totals, and the publish or withdraw form."""
-    row = batch_queries.batch(batch_id)
+    row = batch_queries.batch(get_db(), batch_id)
     if row is None or row["status"] not in ("loaded", "published"):
         abort(404)
     _titled([row])
-    public = batch_queries.public_preview(batch_id, row["kind"])
+    public = batch_queries.public_preview(get_db(), batch_id, row["kind"])
     spec, language = SPECS[row["kind"]], current_language()
     labels = {c.name: (c.label_en if language == "en" else c.label_zh) for c in spec.columns}
     public["columns"] = [{"name": n, "label": labels.get(n, n)} for n in (public["sample"][0] if public["sample"] else [])]
@@ -67,7 +68,7 @@ def batch(batch_id: int) -> Response | str:
     data = {
         "batch": row,
         "public": public,
-        "history": batch_queries.reviews(batch_id),
+        "history": batch_queries.reviews(get_db(), batch_id),
         "timeliness": timeliness,
         "rule_working_days": RULE_WORKING_DAYS,
         "own_upload": row["uploaded_by"] == current_user.username,
@@ -84,7 +85,7 @@ def _act(batch_id: int, form: FlaskForm, action) -> Response:
         return redirect(back)
     try:
         action(get_db(), batch_id, actor=current_user.username, office=current_user.office, note=form.note.data)
-    except batch_queries.ReviewError as exc:
+    except batches.ReviewError as exc:
         flash(str(exc), "error")
         return redirect(back)
     return None
@@ -94,12 +95,12 @@ def _act(batch_id: int, form: FlaskForm, action) -> Response:
 @roles_required("reviewer")
 def publish(batch_id: int) -> Response:
     """Publish a loaded batch (never one the reviewer uploaded)."""
-    row = batch_queries.batch(batch_id)
+    row = batch_queries.batch(get_db(), batch_id)
     if row is None:
         abort(404)
     if row["uploaded_by"] == current_user.username:
         abort(403)
-    refused = _act(batch_id, PublishForm(), batch_queries.publish)
+    refused = _act(batch_id, PublishForm(), batches.publish)
     if refused:
         return refused
     flash(_("批次 %(batch)s 已公开。", batch=batch_id), "info")
@@ -110,9 +111,9 @@ def publish(batch_id: int) -> Response:
 @roles_required("reviewer")
 def withdraw(batch_id: int) -> Response:
     """Take a published batch off the public pages (it stays loaded)."""
-    if batch_queries.batch(batch_id) is None:
+    if batch_queries.batch(get_db(), batch_id) is None:
         abort(404)
-    refused = _act(batch_id, WithdrawForm(), batch_queries.withdraw)
+    refused = _act(batch_id, WithdrawForm(), batches.withdraw)
     if refused:
         return refused
     flash(_("批次 %(batch)s 已撤回公开，公众不再能看到；数据仍保留，可重新审核公开。", batch=batch_id), "info")
@@ -124,7 +125,7 @@ def withdraw(batch_id: int) -> Response:
 def timeliness() -> Response | str:
     """Every published payment or disbursement batch: working days from its payment dates to publication."""
     rows = []
-    for row in _titled(batch_queries.review_queue()["published"]):
+    for row in _titled(batch_queries.review_queue(get_db())["published"]):
         found = batch_timeliness(get_db(), row["batch_id"], row["kind"], row["published_at"])
         if found is not None:
             rows.append({**row, "timeliness": found})

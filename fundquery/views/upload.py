@@ -155,7 +155,7 @@ def _kind_choices() -> list[SelectChoice]:
 
 
 def _replaceable() -> list[dict]:
-    rows = batch_queries.office_batches(current_user.username, current_user.office)
+    rows = batch_queries.office_batches(get_db(), current_user.username, current_user.office)
     return [r for r in rows if r["status"] in ("loaded", "published")]
 
 
@@ -165,7 +165,7 @@ def _replaces_arg(value: str | None) -> int | None:
         return None
     if not value.isdigit():
         abort(400)
-    row = batch_queries.batch(int(value))
+    row = batch_queries.batch(get_db(), int(value))
     if row is None or not batch_queries.in_scope(row, current_user.username, current_user.office):
         abort(403)
     return row["batch_id"]

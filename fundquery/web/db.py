@@ -16,6 +16,7 @@ import duckdb
 from flask import Flask, current_app, g
 
 from etl import store
+from fundquery.queries.sql import fetch
 
 EXTENSION = "fundquery.web.db"
 
@@ -92,9 +93,5 @@ def close_db(_exc: BaseException | None = None) -> None:
 
 
 def query(sql: str, params: list | dict | None = None) -> list[dict[str, Any]]:
-    """Run one parameterised statement and return its rows as dicts."""
-    cursor = get_db().execute(sql, params or [])
-    if cursor.description is None:
-        return []
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    """Run one parameterised statement on this request's cursor and return its rows as dicts (tests use it)."""
+    return fetch(get_db(), sql, params)

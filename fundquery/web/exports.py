@@ -22,6 +22,7 @@ import xlsxwriter
 
 from fundquery.queries.datasets import Dataset
 from fundquery.resident.masking import neutralise
+from fundquery.web.db import get_db
 
 FILE_BLOCK_BYTES = 1 << 16
 UTF8_BOM = "\ufeff"  # so Excel and WPS open the CSV as UTF-8, not GBK
@@ -48,7 +49,7 @@ def csv_stream(dataset: Dataset, args: Mapping[str, Any], language: str) -> Iter
     yield UTF8_BOM + buf.getvalue()
     buf.seek(0)
     buf.truncate()
-    for n, row in enumerate(dataset.stream(args), start=1):
+    for n, row in enumerate(dataset.stream(get_db(), args), start=1):
         writer.writerow([_text(v, k) for v, k in zip(row, kinds, strict=True)])
         if n % 2000 == 0:
             yield buf.getvalue()
@@ -69,7 +70,7 @@ def json_stream(dataset: Dataset, args: Mapping[str, Any]) -> Iterator[str]:
     """The dataset as one JSON array of row objects (exact decimals as strings)."""
     names = [c.name for c in dataset.columns]
     yield "["
-    for n, row in enumerate(dataset.stream(args)):
+    for n, row in enumerate(dataset.stream(get_db(), args)):
         record = {k: _json_value(v) for k, v in zip(names, row, strict=True)}
         yield ("," if n else "") + "\n" + json.dumps(record, ensure_ascii=False)
     yield "\n]\n"
@@ -88,7 +89,7 @@ def xlsx_stream(dataset: Dataset, args: Mapping[str, Any], language: str) -> Ite
         for c, col in enumerate(dataset.columns):
             sheet.write_string(0, c, dataset.label(col, language), bold)
             sheet.set_column(c, c, 16)
-        for r, row in enumerate(dataset.stream(args), start=1):
+        for r, row in enumerate(dataset.stream(get_db(), args), start=1):
             for c, (value, col) in enumerate(zip(row, dataset.columns, strict=True)):
                 if value is None:
                     continue

@@ -34,7 +34,7 @@ def server(tmp_path_factory):
     con = connect(db)
     funds = write_xlsx(root / "funds.xlsx", [FUNDS_HEADER, *FUNDS_ROWS])
     assert load_file(con, funds, "funds", hasher=Hasher(key), uploaded_by="seed", archive_dir=root / "uploads",
-                     publish=True).status == "loaded"
+                     publish=True, reviewer="reviewer").status == "loaded"
     accounts.create(con, "wang", PASSWORD, ["finance"], office="城关镇财政所", actor="test")
     accounts.create(con, "zhao", PASSWORD, ["reviewer"], office="县政务公开办", actor="test")
     con.close()

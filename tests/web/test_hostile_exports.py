@@ -20,7 +20,7 @@ import pytest
 import xlsxwriter
 from werkzeug.http import parse_options_header
 
-from etl.load import set_status
+from etl import batches as transitions
 from etl.specs import SPECS
 from etl.text import FORMULA_STARTS
 from fundquery.inspect import CATALOGUE
@@ -116,7 +116,7 @@ def hostile(staff_app, with_funds, tmp_path):
         stored = con.execute("SELECT name, village, village_group, household_no FROM payments ORDER BY row_no").fetchall()
         assert stored[0][:3] == (HOSTILE_NAME, HOSTILE_VILLAGE, HOSTILE_GROUP)  # kept as written, as data
         assert stored[1][3] == "H0002"  # the formula's last value, as Excel computed it
-        set_status(con, batch, "publish", "reviewer")
+        transitions.publish(con, batch, actor="reviewer")
     return data
 
 

@@ -32,7 +32,7 @@ def server(tmp_path_factory):
     con = connect(db)
     for entry in manifest.files:
         result = load_file(con, manifest.out_dir / entry.path, entry.kind, hasher=Hasher(key), uploaded_by="demo",
-                           archive_dir=root / "uploads", publish=True)
+                           archive_dir=root / "uploads", publish=True, reviewer="reviewer")
         assert result.status == "loaded", entry.path
     accounts.create(con, "jian", PASSWORD, ["inspector"], office="县纪委监委", actor="test")
     con.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from email.utils import parsedate_to_datetime
 
 from fundquery.queries import publication
+from fundquery.web.db import get_db
 from tests.web.staffing import finance, funds_file, load, preview, staff_app, with_funds  # noqa: F401
 from tests.web.test_staff_review import _publish, loaded  # noqa: F401
 
@@ -20,9 +21,9 @@ def test_published_page_names_date_and_offices(staff_app, loaded):
     html = staff_app.test_client().get("/published").get_data(as_text=True)
     assert "县政务公开办" in html and "补贴发放清册" in html
     with staff_app.test_request_context():
-        assert [r["kind"] for r in publication.fund_publications(2024, "F001")] == ["funds", "payments"]
-        assert [r["kind"] for r in publication.fund_publications(2024, "F003")] == ["funds"]
-        assert publication.fund_publications(2023, "F001") == []
+        assert [r["kind"] for r in publication.fund_publications(get_db(), 2024, "F001")] == ["funds", "payments"]
+        assert [r["kind"] for r in publication.fund_publications(get_db(), 2024, "F003")] == ["funds"]
+        assert publication.fund_publications(get_db(), 2023, "F001") == []
 
 
 def test_fund_page_says_when_and_by_whom_each_dataset_was_published(staff_app, loaded):

@@ -4,13 +4,16 @@
 §1).  Working days follow China's holiday schedule (fundquery.calendar.workdays);
 a year whose schedule is not loaded counts Monday–Friday and the row says it
 is provisional.  A batch not yet published counts up to the as-of date.
+The count (``WORKING_DAYS`` on the working-day index) and the limit's default
+(``RULE_WORKING_DAYS``, through ``Params``) are the ones the reviewers'
+timeliness page uses (fundquery.calendar.timeliness).
 """
 
 from __future__ import annotations
 
-from fundquery.calendar.workdays import WORKDAY_INDEX
 from fundquery.inspect.catalogue import Check, Column
 from fundquery.inspect.sql import FUND_INFO
+from fundquery.queries.calendar import PROVISIONAL, WORKDAY_INDEX, WORKING_DAYS
 
 LATE_PUBLICATION = f"""
 WITH {FUND_INFO}, {WORKDAY_INDEX},
@@ -26,13 +29,13 @@ dated AS (
 )
 SELECT d.county_code, d.batch_id, d.file_name, d.fund_code, f.fund_name, f.department, d.year, d.township, d.paid_on,
        d.published_on, d.payment_count, d.amount_yuan,
-       e.workday_no - s.workday_no AS working_days,
-       (e.provisional_no - s.provisional_no) > 0 AS is_provisional
+       {WORKING_DAYS} AS working_days,
+       {PROVISIONAL} AS is_provisional
 FROM dated d
 JOIN workday_index s ON s.day = d.paid_on
 JOIN workday_index e ON e.day = d.counted_to
 LEFT JOIN fund_info f USING (county_code, fund_code)
-WHERE e.workday_no - s.workday_no > $publication_working_days
+WHERE {WORKING_DAYS} > $publication_working_days
 ORDER BY working_days DESC, d.batch_id, d.fund_code, d.township, d.paid_on
 """  # noqa: S608
 

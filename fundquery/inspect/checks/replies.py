@@ -9,10 +9,10 @@ finding; the working days past the deadline follow the holiday table.
 
 from __future__ import annotations
 
-from fundquery.calendar.workdays import WORKDAY_INDEX
 from fundquery.inspect.catalogue import Check, Column
 from fundquery.inspect.sql import FUND_INFO
 from fundquery.messages import STATUS_ZH
+from fundquery.queries.calendar import WORKDAY_INDEX
 
 # The status as the desk names it (a fixed mapping, not input).
 _STATUS = "CASE m.status " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in STATUS_ZH.items()) + " END"

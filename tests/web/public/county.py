@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.load import set_status
+from etl import batches as transitions
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, make_id, write_xlsx
 
 ID_KEY = b"test-key-0123456789abcdef0123456"  # the `hasher` fixture's key
@@ -38,7 +38,7 @@ def _publish(load, store, path: Path, publish: bool = True):
     result = load(path)
     assert result.status == "loaded", result.as_json()
     if publish:
-        set_status(store, result.batch, "publish", "reviewer")
+        transitions.publish(store, result.batch, actor="reviewer")
     return result.batch
 
 
@@ -62,7 +62,7 @@ def build_county(load, store, tmp_path: Path) -> dict:
     batches["unpublished"] = _publish(load, store, write_xlsx(tmp_path / "unpublished.xlsx", [PAY, *unpublished]), publish=False)
     retracted = [pay(RESIDENT, period="2024-07", amount="666.66", paid="2024-07-15"), pay(UNPUBLISHED_ONLY, household="H0009", period="2024-07")]
     batches["retracted"] = _publish(load, store, write_xlsx(tmp_path / "retracted.xlsx", [PAY, *retracted]))
-    set_status(store, batches["retracted"], "retract", "reviewer")
+    transitions.retract(store, batches["retracted"], actor="reviewer")
     projects = [["资金编码", "项目名称", "乡镇", "村", "实施单位", "项目金额", "开工日期", "项目状态"],
                 ["F003", "东风村道路硬化", "城关镇", "东风村", "县路桥公司", "200,000.00", "2024-04-01", "在建"],
                 ["F003", "红旗村桥梁", "城关镇", "红旗村", "@SUM(1+1)", "150,000.50", "2024-05-01", "完工"]]

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
+from etl import batches as transitions
 from etl.idnum import Hasher
-from etl.load import load_file, set_status
+from etl.load import load_file
 from fundquery import create_app
 from fundquery.web.db import EXTENSION, get_db, query
 from tests.sheets import write_xlsx
@@ -225,5 +226,5 @@ def test_fund_names_follow_a_replaced_catalogue(county_app, county_client, count
         result = load_file(get_db(), write_xlsx(tmp_path / "funds2.xlsx", rows), "funds", hasher=Hasher(ID_KEY),
                            uploaded_by="tester", archive_dir=tmp_path / "uploads", replaces=county["funds"])
         assert result.status == "loaded", result.as_json()
-        set_status(get_db(), result.batch, "publish", "reviewer")
+        transitions.publish(get_db(), result.batch, actor="reviewer")
     assert "耕地地力保护补贴(更正)" in look_up(county_client, RESIDENT["id"], "张三").get_data(as_text=True)

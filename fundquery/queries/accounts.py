@@ -1,0 +1,128 @@
+"""Staff accounts' SQL: users and their roles, sign-in attempts, and the server's record of sign-ins.
+
+The rules (who may have which role, what a password needs, when a name is
+locked) are fundquery.accounts'; these only read and write the rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import duckdb
+
+# user_id, username, office, is_active, session_version, password_hash, roles (sorted list)
+_SELECT = (
+    "SELECT u.user_id, u.username, u.office, u.is_active, u.session_version, u.password_hash,"
+    " coalesce(list(r.role ORDER BY r.role) FILTER (WHERE r.role IS NOT NULL), []) AS roles"
+    " FROM users u LEFT JOIN user_roles r USING (user_id)"
+)
+
+
+def user_by_name(con: duckdb.DuckDBPyConnection, username: str) -> tuple | None:
+    return con.execute(_SELECT + " WHERE u.username = ? GROUP BY ALL", [username]).fetchone()
+
+
+def user_by_id(con: duckdb.DuckDBPyConnection, user_id: int) -> tuple | None:
+    return con.execute(_SELECT + " WHERE u.user_id = ? GROUP BY ALL", [user_id]).fetchone()
+
+
+def every_user(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(_SELECT + " GROUP BY ALL ORDER BY u.username").fetchall()
+
+
+def insert_user(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    password_hash: str,
+    office: str | None,
+    roles: Iterable[str],
+) -> int:
+    """A new user with its roles; the caller holds the transaction."""
+    user_id = con.execute(
+        "INSERT INTO users (username, password_hash, office) VALUES (?, ?, ?) RETURNING user_id",
+        [username, password_hash, office or None],
+    ).fetchone()[0]
+    con.executemany(
+        "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", [[user_id, r] for r in roles]
+    )
+    return user_id
+
+
+def update_password(con: duckdb.DuckDBPyConnection, user_id: int, password_hash: str) -> None:
+    """A new password, which ends every session of the user."""
+    con.execute(
+        "UPDATE users SET password_hash = ?, session_version = session_version + 1,"
+        " changed_at = current_timestamp WHERE user_id = ?",
+        [password_hash, user_id],
+    )
+
+
+def update_active(con: duckdb.DuckDBPyConnection, user_id: int, is_active: bool) -> None:
+    """Disable or enable a user, ending every session."""
+    con.execute(
+        "UPDATE users SET is_active = ?, session_version = session_version + 1,"
+        " changed_at = current_timestamp WHERE user_id = ?",
+        [is_active, user_id],
+    )
+
+
+def replace_roles(
+    con: duckdb.DuckDBPyConnection, user_id: int, roles: Iterable[str], office: str | None
+) -> None:
+    """New roles and office, ending every session; the caller holds the transaction."""
+    con.execute("DELETE FROM user_roles WHERE user_id = ?", [user_id])
+    con.executemany(
+        "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", [[user_id, r] for r in roles]
+    )
+    con.execute(
+        "UPDATE users SET office = ?, session_version = session_version + 1, changed_at = current_timestamp"
+        " WHERE user_id = ?",
+        [office or None, user_id],
+    )
+
+
+def failures_since_success(
+    con: duckdb.DuckDBPyConnection, username: str, window: dt.timedelta
+) -> int:
+    """Failed attempts for ``username`` in the last ``window``, after its last success."""
+    return con.execute(
+        "SELECT count(*) FROM login_attempts WHERE username = ? AND NOT is_success"
+        " AND attempted_at > now()::TIMESTAMP - ?"
+        " AND attempted_at > coalesce((SELECT max(attempted_at) FROM login_attempts"
+        "   WHERE username = ? AND is_success), TIMESTAMP '1970-01-01')",
+        [username, window, username],
+    ).fetchone()[0]
+
+
+def record_attempt(
+    con: duckdb.DuckDBPyConnection, username: str, remote_addr: str | None, is_success: bool
+) -> None:
+    con.execute(
+        "INSERT INTO login_attempts (username, remote_addr, is_success) VALUES (?, ?, ?)",
+        [username, remote_addr, is_success],
+    )
+
+
+def session_is_open(con: duckdb.DuckDBPyConnection, session_id: str, user_id: int) -> bool:
+    """Whether this sign-in of this user has not ended (log-out, or a new password or role)."""
+    row = con.execute(
+        "SELECT ended_at IS NULL FROM staff_sessions WHERE session_id = ? AND user_id = ?",
+        [session_id, user_id],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def open_session(con: duckdb.DuckDBPyConnection, session_id: str, user_id: int) -> None:
+    con.execute(
+        "INSERT INTO staff_sessions (session_id, user_id) VALUES (?, ?)", [session_id, user_id]
+    )
+
+
+def end_session(con: duckdb.DuckDBPyConnection, session_id: str) -> None:
+    """Log-out: this sign-in ends on the server."""
+    con.execute(
+        "UPDATE staff_sessions SET ended_at = current_timestamp, ended_how = 'logout'"
+        " WHERE session_id = ? AND ended_at IS NULL",
+        [session_id],
+    )
