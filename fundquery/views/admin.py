@@ -32,7 +32,7 @@ from fundquery.calendar.notice import NoticeError, parse_days
 from fundquery.queries import audit as audit_queries
 from fundquery.queries import calendar as calendar_queries
 from fundquery.resident.masking import neutralise
-from fundquery.views.staff import render_staff
+from fundquery.views import render
 from fundquery.web.db import get_db
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
@@ -76,7 +76,7 @@ def users() -> Response | str:
     rows = [{"username": a.username, "office": a.office, "roles": sorted(a.roles), "is_active": a.is_active}
             for a in accounts.all_accounts(get_db())]
     status = 400 if form.errors else 200
-    return render_staff("staff/admin_users.html", {"users": rows}, status, form=form,
+    return render("staff/admin_users.html", {"users": rows}, status, form=form,
                         action_form=UserActionForm())
 
 
@@ -144,7 +144,7 @@ def audit_log() -> Response | str:
         return _export(rows, request.args["format"])
     data = {"entries": rows, "total": total, "page": page, "page_rows": audit_queries.PAGE_ROWS,
             "query": {k: v for k, v in request.args.items() if k not in ("page", "format")}}
-    return render_staff("staff/admin_audit.html", data, form=form)
+    return render("staff/admin_audit.html", data, form=form)
 
 
 HEADER = ("编号", "时间", "操作人", "操作", "对象", "详情")
@@ -204,4 +204,4 @@ def calendar() -> Response | str:
             return redirect(url_for("admin.calendar"))
     data = {"years": calendar_queries.loaded_years(), "today_year": dt.date.today().year}
     status = 400 if form.errors else 200
-    return render_staff("staff/admin_calendar.html", data, status, form=form, package_form=FlaskForm())
+    return render("staff/admin_calendar.html", data, status, form=form, package_form=FlaskForm())

@@ -10,7 +10,7 @@ from etl.load import BatchError, set_status
 from fundquery.accounts.auth import current_user, roles_required
 from fundquery.queries import batches as batch_queries
 from fundquery.uploads.uploads import kind_title
-from fundquery.views.staff import render_staff
+from fundquery.views import render
 from fundquery.web.db import get_db
 from fundquery.web.i18n import current_language
 
@@ -32,7 +32,7 @@ def index() -> Response | str:
         row["is_live"] = row["status"] in ("loaded", "published")
     attempts = batch_queries.office_attempts(current_user.username, current_user.office)
     data = {"batches": rows, "office": current_user.office, "attempts": attempts}
-    return render_staff("staff/batches.html", data, action_form=ActionForm())
+    return render("staff/batches.html", data, action_form=ActionForm())
 
 
 @bp.post("/<int:batch_id>/retract")

@@ -21,7 +21,7 @@ from fundquery.inspect import CATALOGUE, CHECKS, GROUPS, Filters, Params, charts
 from fundquery.inspect.catalogue import SEVERITY_ZH, finding_key
 from fundquery.inspect.checks.delays import distribution
 from fundquery.inspect.export import shown_row, write_csv, write_xlsx
-from fundquery.views.staff import render_staff
+from fundquery.views import render
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
 from fundquery.web.i18n import current_language
@@ -118,7 +118,7 @@ def index() -> Response | str:
             "total_findings": sum(r.count for r in results), "choices": _choices(),
             "export_url": url_for(".export_xlsx", **filter_args(params, filters))}
     chart = charts.findings_by_township(results, _("各乡镇问题线索数"))
-    return render_staff("inspect/index.html", jsonable(data), chart=chart, args=filter_args(params, filters))
+    return render("inspect/index.html", jsonable(data), chart=chart, args=filter_args(params, filters))
 
 
 @bp.get("/check/<label>")
@@ -149,7 +149,7 @@ def check(label: str) -> Response | str:
     if label == "over_quota":
         chart = charts.quota_against_actual(result.rows[:30], _("编制数与实有人数"),
                                             (_("编制数"), _("名册在职人数"), _("上报实有人数")))
-    return render_staff("inspect/check.html", jsonable(data), chart=chart, args=filter_args(params, filters))
+    return render("inspect/check.html", jsonable(data), chart=chart, args=filter_args(params, filters))
 
 
 @bp.get("/check/<label>.csv")
@@ -199,7 +199,7 @@ def delays() -> Response | str:
     chart = charts.delay_distribution(stages["treasury"]["fund"], _("各项资金审核到拨出天数分布"), _("占拨付笔数"))
     payout_chart = charts.delay_distribution(stages["payout"]["fund"], _("各项资金拨出到农户到账天数分布"),
                                              _("占发放户次"))
-    return render_staff("inspect/delays.html", jsonable(data), chart=chart, payout_chart=payout_chart,
+    return render("inspect/delays.html", jsonable(data), chart=chart, payout_chart=payout_chart,
                         args=filter_args(params, filters))
 
 
@@ -218,7 +218,7 @@ def person_page(id_hash: str) -> Response | str:
     found = person.overview(con, id_hash) or abort(404)
     full = person.full_record(con, id_hash) if _revealed(id_hash) else None
     data = {"person": found, "full": full, "id_hash": id_hash, "reveal_minutes": REVEAL_SECONDS // 60}
-    return render_staff("inspect/person.html", jsonable(data))
+    return render("inspect/person.html", jsonable(data))
 
 
 @bp.post("/person/<id_hash>/reveal")

@@ -34,8 +34,8 @@ from fundquery.messages import (
     store,
     workflow,
 )
+from fundquery.views import render
 from fundquery.views.messages import status_title
-from fundquery.views.staff import render_staff
 from fundquery.web.charts import FONT, GREY, RED, script_json
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
@@ -136,7 +136,7 @@ def index() -> Response | str:
         "statuses": {s: status_title(s) for s in STATUSES},
         "today": dt.date.today(),
     }
-    return render_staff("staff/messages_queue.html", jsonable(data))
+    return render("staff/messages_queue.html", jsonable(data))
 
 
 @bp.get("/<int:message_id>")
@@ -174,7 +174,7 @@ def message(message_id: int) -> Response | str:
         "link": LinkForm(),
         "escalate": EscalateForm(assignee_office=found["department"] or ""),
     }
-    return render_staff("staff/message.html", jsonable(data), departments=store.departments(con), forms=forms,
+    return render("staff/message.html", jsonable(data), departments=store.departments(con), forms=forms,
                         may_answer=current_user.has_role("finance") and current_user.office == found["department"])
 
 
@@ -300,5 +300,5 @@ def metrics_page() -> Response | str:
         "by_department": by_department, "by_month": by_month, "by_type": metrics.table(con, "type", today, year_value),
     }
     charts = {"department": _bars(by_department, _("按承办部门")), "month": _bars(by_month, _("按留言月份"))}
-    return render_staff("staff/messages_metrics.html", jsonable(data), charts=charts)
+    return render("staff/messages_metrics.html", jsonable(data), charts=charts)
 

@@ -22,6 +22,7 @@ from fundquery.accounts.auth import current_user, roles_required
 from fundquery.inspect import CHECKS, Filters, Params, flags, run
 from fundquery.inspect.catalogue import SEVERITIES, SEVERITY_ZH, finding_key
 from fundquery.inspect.export import shown_row
+from fundquery.views import render
 from fundquery.views.inspect import (
     bp,
     check_info,
@@ -30,7 +31,6 @@ from fundquery.views.inspect import (
     severity_title,
     status_title,
 )
-from fundquery.views.staff import render_staff
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
 from fundquery.web.i18n import current_language
@@ -129,7 +129,7 @@ def flag_new() -> Response | str:
             for c in found.columns
         ],
     }
-    return render_staff(
+    return render(
         "inspect/flag_new.html",
         jsonable(data),
         200 if request.method == "GET" or not form.errors else 400,
@@ -159,7 +159,7 @@ def flag_list() -> Response | str:
         "statuses": {s: status_title(s) for s in flags.STATUSES},
         "overdue_count": sum(1 for r in rows if r["is_overdue"]),
     }
-    return render_staff("inspect/flags.html", jsonable(data))
+    return render("inspect/flags.html", jsonable(data))
 
 
 @bp.get("/flags/<int:flag_id>")
@@ -195,7 +195,7 @@ def flag(flag_id: int) -> Response | str:
         SelectChoice(s, status_title(s)) for s in flags.MOVES[found["status"]]
     ]
     data = {"flag": found, "history": history, "moves": list(flags.MOVES[found["status"]])}
-    return render_staff("inspect/flag.html", jsonable(data), form=form)
+    return render("inspect/flag.html", jsonable(data), form=form)
 
 
 @bp.post("/flags/<int:flag_id>/move")
@@ -247,7 +247,7 @@ def summary() -> Response | str:
         "statuses": {s: status_title(s) for s in flags.STATUSES},
         "can_draft": current_user.has_role("inspector"),
     }
-    return render_staff("inspect/summary.html", jsonable(data))
+    return render("inspect/summary.html", jsonable(data))
 
 
 @bp.post("/notices")
@@ -270,7 +270,7 @@ def notice(notice_id: int) -> Response | str:
         "notice": found,
         "can_publish": current_user.has_role("reviewer") and not found["published_at"],
     }
-    return render_staff("inspect/notice.html", jsonable(data))
+    return render("inspect/notice.html", jsonable(data))
 
 
 @bp.post("/notices/<int:notice_id>/publish")
@@ -293,4 +293,4 @@ def public_notices() -> Response | str:
             item["outcome_title"] = outcome_title(item["outcome"])
             item.pop("assignee_office", None)
         n.pop("created_by")
-    return render_staff("inspect/public_notices.html", jsonable({"notices": notices}))
+    return render("inspect/public_notices.html", jsonable({"notices": notices}))

@@ -16,7 +16,7 @@ from fundquery.accounts.auth import current_user, roles_required
 from fundquery.calendar.timeliness import RULE_WORKING_DAYS, batch_timeliness
 from fundquery.queries import batches as batch_queries
 from fundquery.uploads.uploads import kind_title
-from fundquery.views.staff import render_staff
+from fundquery.views import render
 from fundquery.web.db import get_db
 from fundquery.web.i18n import current_language
 
@@ -47,7 +47,7 @@ def index() -> Response | str:
     queue = batch_queries.review_queue()
     data = {"waiting": _titled(queue["waiting"]), "published": _titled(queue["published"]),
             "username": current_user.username}
-    return render_staff("staff/review_index.html", data)
+    return render("staff/review_index.html", data)
 
 
 @bp.get("/<int:batch_id>")
@@ -72,7 +72,7 @@ def batch(batch_id: int) -> Response | str:
         "rule_working_days": RULE_WORKING_DAYS,
         "own_upload": row["uploaded_by"] == current_user.username,
     }
-    return render_staff("staff/review_batch.html", data, publish_form=PublishForm(), withdraw_form=WithdrawForm())
+    return render("staff/review_batch.html", data, publish_form=PublishForm(), withdraw_form=WithdrawForm())
 
 
 def _act(batch_id: int, form: FlaskForm, action) -> Response:
@@ -128,4 +128,4 @@ def timeliness() -> Response | str:
         found = batch_timeliness(get_db(), row["batch_id"], row["kind"], row["published_at"])
         if found is not None:
             rows.append({**row, "timeliness": found})
-    return render_staff("staff/timeliness.html", {"batches": rows, "rule_working_days": RULE_WORKING_DAYS})
+    return render("staff/timeliness.html", {"batches": rows, "rule_working_days": RULE_WORKING_DAYS})

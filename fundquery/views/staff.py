@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from fundquery.accounts.auth import current_user, roles_required
-from fundquery.views import render, wants_json
+from fundquery.views import render
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -26,13 +24,6 @@ TASKS = (
     ("backup.index", _l("备份"), _l("网站运行中做一致的完整备份；身份证号哈希密钥另行保管"), {"admin"}),
     ("auth.password", _l("修改密码"), _l("修改后，其他设备上的登录全部失效"), None),
 )
-
-
-def render_staff(template: str, data: dict[str, Any], status: int = 200, **objects: Any) -> Response | tuple:
-    """Like views.render, with form objects for the template that the JSON leaves out."""
-    if wants_json():
-        return jsonify(data), status
-    return render_template(template, **data, **objects), status
 
 
 @bp.get("/")

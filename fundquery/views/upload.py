@@ -33,7 +33,7 @@ from etl.templates import template_file_name, template_xlsx
 from fundquery.accounts.auth import current_user, roles_required
 from fundquery.queries import batches as batch_queries
 from fundquery.uploads import staging, uploads
-from fundquery.views.staff import render_staff
+from fundquery.views import render
 from fundquery.web.db import get_db, note_failure
 from fundquery.web.i18n import current_language
 
@@ -114,7 +114,7 @@ def form() -> Response | str:
         "max_upload_mb": (request.max_content_length or 0) // (1024 * 1024),
     }
     status = 400 if form.errors else 200
-    return render_template("staff/upload.html", form=form, **data), status
+    return render("staff/upload.html", data, status, form=form)
 
 
 def _staged_or_404(sha256: str) -> staging.StagedFile:
@@ -144,7 +144,7 @@ def preview(sha256: str) -> Response | str:
         audit(get_db(), current_user.username, "reject", f"sha256:{sha256}", file=staged.file_name,
               reason="unreadable")
         data = {"sha256": sha256, "file_name": staged.file_name, "unreadable": str(exc)}
-        return render_staff("staff/preview.html", data, 422, load_form=None)
+        return render("staff/preview.html", data, 422, load_form=None)
     data = data | {
         "replaces": replaces,
         "can_load": not data["error_total"] and not data["duplicate_of"],
@@ -152,7 +152,7 @@ def preview(sha256: str) -> Response | str:
         "language": current_language(),
     }
     load_form = LoadForm(kind=data["kind"], replaces=replaces or "")
-    return render_staff("staff/preview.html", data, load_form=load_form)
+    return render("staff/preview.html", data, load_form=load_form)
 
 
 @bp.post("/upload/<sha256>/load")
