@@ -20,20 +20,20 @@ import pyarrow as pa
 from flask import current_app
 
 from etl.audit import audit
-from etl.idnum import Hasher, load_key
+from etl.idnum import Hasher
 from etl.load import LoadResult, load_file
 from etl.preview import Preview, dry_run
 from etl.specs import SPECS
 from fundquery.uploads import staging
+from fundquery.web.config import id_hash_key
 from fundquery.web.db import get_db
 
 SKIPPED_SHOWN = 20  # row numbers listed per skip reason
 
 
 def hasher() -> Hasher:
-    """The deployment's ID hasher: ID_KEY (hex) in the config, else FUNDQUERY_ID_KEY or the instance key."""
-    key = current_app.config.get("ID_KEY")
-    return Hasher(bytes.fromhex(key) if key else load_key(current_app.instance_path))
+    """The deployment's ID hasher, under the key the lookup uses (``fundquery.web.config.id_hash_key``)."""
+    return Hasher(id_hash_key(current_app))
 
 
 def _plain(value: Any) -> Any:

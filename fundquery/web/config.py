@@ -8,6 +8,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from etl.idnum import load_key
+
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 -- the file's name, not a key
 DEFAULT_DATABASE = Path("data") / "fundquery.duckdb"
 
@@ -41,6 +43,17 @@ def read_secret_key(instance_path: str | os.PathLike) -> str | None:
     if not key_file.is_file():
         return None
     return key_file.read_text(encoding="ascii").strip() or None
+
+
+def id_hash_key(app: Flask) -> bytes:
+    """The deployment's ID-hash key: ID_HASH_KEY (hex) in the config, else FUNDQUERY_ID_KEY or the instance key.
+
+    The upload and the lookup both hash with this key, so an ID stored by one is found by the other.
+    """
+    key = app.config.get("ID_HASH_KEY")
+    if isinstance(key, str):
+        return bytes.fromhex(key)
+    return key or load_key(app.instance_path)
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
