@@ -77,7 +77,7 @@ def _listing() -> list[dict]:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required()
 def index() -> Response | str | tuple:
     """The backups made so far; POST makes one now (a consistent snapshot while the server runs)."""
     form = BackupForm()

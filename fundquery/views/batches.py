@@ -22,7 +22,7 @@ class ActionForm(FlaskForm):
 
 
 @bp.get("/")
-@roles_required("finance")
+@roles_required()
 def index() -> Response | str:
     """The batches of the user's office (or their own), newest first, with what can be done."""
     language = current_language()
@@ -36,7 +36,7 @@ def index() -> Response | str:
 
 
 @bp.post("/<int:batch_id>/retract")
-@roles_required("finance")
+@roles_required()
 def retract(batch_id: int) -> Response:
     """Take the batch out of every page and report (kept in history)."""
     if not ActionForm().validate_on_submit():

@@ -101,7 +101,7 @@ def _audit(action: str, target: str | None = None, **detail: Any) -> None:
 # -- the report ----------------------------------------------------------------
 
 @bp.get("/")
-@roles_required("inspector")
+@roles_required()
 @chart_page
 def index() -> Response | str:
     """Every check with its count of findings and money at stake, and findings by township."""
@@ -122,7 +122,7 @@ def index() -> Response | str:
 
 
 @bp.get("/check/<label>")
-@roles_required("inspector")
+@roles_required()
 @chart_page
 def check(label: str) -> Response | str:
     """One check's rows (names masked), with flag and person links."""
@@ -153,7 +153,7 @@ def check(label: str) -> Response | str:
 
 
 @bp.get("/check/<label>.csv")
-@roles_required("inspector")
+@roles_required()
 def check_csv(label: str) -> Response:
     """One check's rows as CSV (names masked, formulas neutralised)."""
     found = CHECKS.get(label) or abort(404)
@@ -168,7 +168,7 @@ def check_csv(label: str) -> Response:
 
 
 @bp.get("/report.xlsx")
-@roles_required("inspector")
+@roles_required()
 def export_xlsx() -> Response:
     """The whole catalogue (or ?label=) as a workbook: a summary sheet and one sheet per check."""
     params, filters = settings()
@@ -185,7 +185,7 @@ def export_xlsx() -> Response:
 
 
 @bp.get("/delays")
-@roles_required("inspector")
+@roles_required()
 @chart_page
 def delays() -> Response | str:
     """The delay report: every disbursement bucketed, per fund and department, and the wait to the household."""
@@ -211,7 +211,7 @@ def _revealed(id_hash: str) -> bool:
 
 
 @bp.get("/person/<id_hash>", endpoint="person")
-@roles_required("inspector")
+@roles_required()
 def person_page(id_hash: str) -> Response | str:
     """A person, masked; the full record after the audit-logged 'show full detail' action."""
     con = get_db()
@@ -222,7 +222,7 @@ def person_page(id_hash: str) -> Response | str:
 
 
 @bp.post("/person/<id_hash>/reveal")
-@roles_required("inspector")
+@roles_required()
 def person_reveal(id_hash: str) -> Response:
     """Show the person's full record for ten minutes; the reason goes to the audit log."""
     reason = (request.form.get("reason") or "").strip()

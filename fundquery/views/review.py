@@ -41,7 +41,7 @@ def _titled(rows: list[dict]) -> list[dict]:
 
 
 @bp.get("/")
-@roles_required("reviewer")
+@roles_required()
 def index() -> Response | str:
     """Batches waiting for review, and those published."""
     queue = batch_queries.review_queue()
@@ -51,7 +51,7 @@ def index() -> Response | str:
 
 
 @bp.get("/<int:batch_id>")
-@roles_required("reviewer")
+@roles_required()
 def batch(batch_id: int) -> Response | str:
     """What the public will see of the batch, its totals, and the publish or withdraw form."""
     row = batch_queries.batch(batch_id)
@@ -91,7 +91,7 @@ def _act(batch_id: int, form: FlaskForm, action) -> Response:
 
 
 @bp.post("/<int:batch_id>/publish")
-@roles_required("reviewer")
+@roles_required()
 def publish(batch_id: int) -> Response:
     """Publish a loaded batch (never one the reviewer uploaded)."""
     row = batch_queries.batch(batch_id)
@@ -107,7 +107,7 @@ def publish(batch_id: int) -> Response:
 
 
 @bp.post("/<int:batch_id>/withdraw")
-@roles_required("reviewer")
+@roles_required()
 def withdraw(batch_id: int) -> Response:
     """Take a published batch off the public pages (it stays loaded)."""
     if batch_queries.batch(batch_id) is None:
@@ -120,7 +120,7 @@ def withdraw(batch_id: int) -> Response:
 
 
 @bp.get("/timeliness")
-@roles_required("reviewer", "inspector")
+@roles_required()
 def timeliness() -> Response | str:
     """Every published payment or disbursement batch: working days from its payment dates to publication."""
     rows = []

@@ -88,7 +88,7 @@ def too_large(_exc: Exception) -> tuple[str, int]:
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@roles_required("finance")
+@roles_required()
 def form() -> Response | str:
     """Choose the kind (or automatic) and the file; it is staged, then previewed."""
     form = UploadForm()
@@ -132,7 +132,7 @@ def _kind_arg() -> str:
 
 
 @bp.get("/upload/<sha256>")
-@roles_required("finance")
+@roles_required()
 def preview(sha256: str) -> Response | str:
     """Everything the loader found, before anything is stored."""
     staged = _staged_or_404(sha256)
@@ -156,7 +156,7 @@ def preview(sha256: str) -> Response | str:
 
 
 @bp.post("/upload/<sha256>/load")
-@roles_required("finance")
+@roles_required()
 def load(sha256: str) -> Response | str:
     """Load the staged file in one transaction; warnings need the 'load anyway' tick."""
     staged = _staged_or_404(sha256)
@@ -194,7 +194,7 @@ def load(sha256: str) -> Response | str:
 
 
 @bp.get("/upload/<sha256>/marked.xlsx")
-@roles_required("finance")
+@roles_required()
 def annotated(sha256: str) -> Response:
     """The user's own file with each problem cell highlighted and commented."""
     staged = _staged_or_404(sha256)
@@ -213,7 +213,7 @@ def annotated(sha256: str) -> Response:
 
 
 @bp.get("/templates/<kind>.xlsx")
-@roles_required("finance")
+@roles_required()
 def template(kind: str) -> Response:
     """The blank template for ``kind``, generated from its spec."""
     if kind not in SPECS:
