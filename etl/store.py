@@ -53,8 +53,14 @@ def write_failure(exc: BaseException) -> str | None:
     return None
 
 
-def default_db_path() -> Path:
-    return Path(os.environ.get("FUNDQUERY_DB") or DEFAULT_DB)
+def default_db_path(fallback: str | Path = DEFAULT_DB) -> Path:
+    """The store's file: FUNDQUERY_DB, else ``fallback`` (data/fundquery.duckdb); the one place that reads it."""
+    return Path(os.environ.get("FUNDQUERY_DB") or fallback)
+
+
+def uploads_path(db_path: str | Path, configured: str | Path | None = None) -> Path:
+    """Where uploaded originals are archived: ``configured``, else FUNDQUERY_UPLOADS, else uploads/ beside the store."""
+    return Path(configured or os.environ.get("FUNDQUERY_UPLOADS") or Path(db_path).parent / "uploads")
 
 
 def migrations() -> list[tuple[int, str, str]]:

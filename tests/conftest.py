@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh DuckDB store per test, an ID hasher, a loader."""
+"""Shared fixtures: a fresh DuckDB store per test, an ID hasher, a loader, and the browser for browser tests."""
 
 from __future__ import annotations
 
@@ -20,6 +20,23 @@ settings.register_profile("ci", max_examples=25, derandomize=True, deadline=None
                           print_blob=True)
 settings.register_profile("explore", max_examples=500, deadline=None, suppress_health_check=_SLOW_OK)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, driven by Playwright (which never downloads a browser here); one per test module."""
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium: run bash .ci/system-deps")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
 
 TABLES = ("funds", "disbursements", "payments", "projects", "budgets", "agencies", "staff", "batches")
 

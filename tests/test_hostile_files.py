@@ -221,7 +221,7 @@ def app(tmp_path):
 
 @pytest.fixture
 def finance_client(app, tmp_path):
-    app.config["ID_KEY"] = "cd" * 32
+    app.config["ID_HASH_KEY"] = "cd" * 32
     add_user(app, "wang", "finance", office="城关镇财政所")
     client = app.test_client()
     assert sign_in(client, "wang").status_code == 302

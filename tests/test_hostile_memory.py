@@ -54,7 +54,7 @@ resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 from fundquery.accounts import accounts
 from fundquery import create_app
 from fundquery.web.db import get_db
-app = create_app({{"TESTING": True, "SECRET_KEY": "t", "DATABASE": sys.argv[2], "ID_KEY": "ab" * 32,
+app = create_app({{"TESTING": True, "SECRET_KEY": "t", "DATABASE": sys.argv[2], "ID_HASH_KEY": "ab" * 32,
                    "WTF_CSRF_ENABLED": False}})
 with app.app_context():
     accounts.create(get_db(), "wang", "correct horse battery", ["finance"], office=None, actor="test")

@@ -4,9 +4,10 @@
 endpoint that is in neither table, then checks each staff endpoint refuses
 anonymous users and every role not listed.  Adding a route means adding one
 line here: in PUBLIC_ENDPOINTS, or in ROLE_ENDPOINTS with the roles that may
-use it (the view itself is decorated with ``fundquery.accounts.auth.roles_required``;
-the app also enforces this table before every request, so a forgotten
-decorator still refuses).
+use it.  This is the only place roles are stated: the app enforces the table
+before every request, the view's ``@roles_required()`` reads it again (and
+refuses an endpoint it does not list), and the staff start page shows each
+task to the roles listed here.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from rich.table import Table
 from etl.county import CountyError, get_county, set_county
 from etl.idnum import load_key
 from etl.load import LoadResult
-from etl.store import StoreBusy, StoreUnwritable, connect
+from etl.store import StoreBusy, StoreUnwritable, connect, default_db_path, uploads_path
 from fundquery.web.config import ensure_instance as ensure_app_instance
 
 EXIT_REJECTED, EXIT_UNREADABLE, EXIT_BUSY = 1, 2, 3
@@ -24,7 +24,8 @@ EXIT_UNWRITABLE = 4  # disk full or store read-only (issue 8)
 
 
 def db_path() -> Path:
-    return Path(os.environ.get("FUNDQUERY_DB") or "data/fundquery.duckdb")
+    """The store's file, as every command and the app find it (``etl.store.default_db_path``)."""
+    return default_db_path()
 
 
 def instance_dir() -> Path:
@@ -33,7 +34,7 @@ def instance_dir() -> Path:
 
 
 def archive_dir() -> Path:
-    return Path(os.environ.get("FUNDQUERY_UPLOADS") or db_path().parent / "uploads")
+    return uploads_path(db_path())
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from etl.labels import label
 from fundquery.calendar.timeliness import RULE_WORKING_DAYS
 
 SEVERITIES = ("high", "medium", "low")
@@ -29,14 +30,21 @@ FILTERS = ("year", "fund_code", "department", "township")
 class Column:
     """A column of a check's rows: its name, headers, and how it is shown.
 
+    The headers come from ``etl/labels.py`` unless the check names narrower ones.
     ``kind``: text | amount | date | int | days | name | id | flag.  ``name``
     columns are masked unless an inspector asks for full detail (audit-logged).
     """
 
     name: str
-    zh: str
-    en: str
+    zh: str = ""
+    en: str = ""
     kind: str = "text"
+
+    def __post_init__(self) -> None:
+        if not (self.zh and self.en):
+            common = label(self.name)
+            object.__setattr__(self, "zh", self.zh or common.zh)
+            object.__setattr__(self, "en", self.en or common.en)
 
 
 @dataclass(frozen=True)

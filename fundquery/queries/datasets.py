@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from etl.labels import label
 from fundquery.queries.sql import fetch
 
 STREAM_CHUNK_ROWS = 10_000
@@ -24,10 +25,18 @@ STREAM_CHUNK_ROWS = 10_000
 
 @dataclass(frozen=True)
 class Col:
+    """A public column; its labels come from ``etl/labels.py`` unless the dataset names narrower ones."""
+
     name: str
-    label_zh: str
-    label_en: str
+    label_zh: str = ""
+    label_en: str = ""
     kind: str = "text"  # text | int | amount | decimal | date | bool
+
+    def __post_init__(self) -> None:
+        if not (self.label_zh and self.label_en):
+            common = label(self.name)
+            object.__setattr__(self, "label_zh", self.label_zh or common.zh)
+            object.__setattr__(self, "label_en", self.label_en or common.en)
 
 
 @dataclass(frozen=True)
@@ -83,50 +92,50 @@ class Dataset:
         return self.title_en if language == "en" else self.title_zh
 
 
-FUND_CODE = Col("fund_code", "资金编码", "Fund code")
-YEAR = Col("year", "年度", "Year", "int")
-TOWNSHIP = Col("township", "乡镇", "Township")
-VILLAGE = Col("village", "村(社区)", "Village")
-AMOUNT = Col("amount_yuan", "金额(元)", "Amount (yuan)", "amount")
+FUND_CODE = Col("fund_code")
+YEAR = Col("year", kind="int")
+TOWNSHIP = Col("township")
+VILLAGE = Col("village")
+AMOUNT = Col("amount_yuan", kind="amount")
 
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
         Dataset(
             "funds", "专项资金目录", "Special funds", "public_funds",
-            (FUND_CODE, Col("fund_name", "资金名称", "Fund"), YEAR,
-             Col("department", "主管部门", "Department"), Col("category", "资金类别", "Category"),
-             Col("level", "资金级次", "Level"), Col("pays_to", "发放对象", "Paid to"),
-             Col("budget_yuan", "预算金额(元)", "Budget (yuan)", "amount"),
-             Col("standard_yuan", "补助标准(元)", "Standard (yuan)", "amount"),
-             Col("policy_basis", "政策依据", "Policy basis")),
+            (FUND_CODE, Col("fund_name"), YEAR,
+             Col("department"), Col("category"),
+             Col("level"), Col("pays_to"),
+             Col("budget_yuan", kind="amount"),
+             Col("standard_yuan", kind="amount"),
+             Col("policy_basis")),
             "year DESC, fund_code",
             {"year": "int", "department": "text", "category": "text", "pays_to": "text", "fund_code": "text"},
         ),
         Dataset(
             "payments", "补贴发放公示", "Payments to persons and households (village notices)",
             "public_notice_rows",
-            (FUND_CODE, YEAR, Col("period", "期间", "Period"), TOWNSHIP, VILLAGE,
-             Col("village_group", "组", "Group"), Col("name_masked", "姓名", "Name (masked)"),
-             Col("quantity", "数量", "Quantity", "decimal"),
-             Col("standard_yuan", "补助标准(元)", "Standard (yuan)", "amount"), AMOUNT,
-             Col("paid_on", "发放日期", "Paid on", "date"), Col("card_status", "一卡通状态", "一卡通 status")),
+            (FUND_CODE, YEAR, Col("period"), TOWNSHIP, VILLAGE,
+             Col("village_group"), Col("name_masked"),
+             Col("quantity", kind="decimal"),
+             Col("standard_yuan", kind="amount"), AMOUNT,
+             Col("paid_on", kind="date"), Col("card_status")),
             "fund_code, year, township, village, village_group, batch_id, row_no",
             {"year": "int", "fund_code": "text", "township": "text", "village": "text"},
         ),
         Dataset(
             "disbursements", "资金拨付", "Disbursements", "public_disbursements",
-            (Col("voucher_no", "凭证号", "Voucher no."), FUND_CODE, Col("payee", "收款单位", "Payee"), AMOUNT,
-             Col("approved_on", "审核签字日期", "Approved on", "date"),
-             Col("disbursed_on", "拨出日期", "Disbursed on", "date"),
-             Col("is_by_progress", "按进度拨付", "Paid by progress", "bool")),
+            (Col("voucher_no"), FUND_CODE, Col("payee"), AMOUNT,
+             Col("approved_on", kind="date"),
+             Col("disbursed_on", kind="date"),
+             Col("is_by_progress", kind="bool")),
             "fund_code, approved_on, voucher_no",
             {"fund_code": "text"},
         ),
         Dataset(
             "projects", "项目资金", "Projects", "public_projects",
-            (FUND_CODE, Col("project_name", "项目名称", "Project"), TOWNSHIP, VILLAGE,
-             Col("contractor", "实施单位", "Contractor"), AMOUNT, Col("start_on", "开工日期", "Start", "date"),
+            (FUND_CODE, Col("project_name"), TOWNSHIP, VILLAGE,
+             Col("contractor"), AMOUNT, Col("start_on", kind="date"),
              Col("status", "项目状态", "Status")),
             "fund_code, township, village, project_name",
             {"fund_code": "text", "township": "text", "status": "text"},
@@ -134,34 +143,34 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             "budgets", "部门预算", "Department budgets", "public_budgets",
             (Col("department", "部门", "Department"), YEAR, Col("category", "支出类别", "Category"),
-             Col("item", "科目名称", "Item"), AMOUNT),
+             Col("item"), AMOUNT),
             "year DESC, department, category, item",
             {"year": "int", "department": "text", "category": "text"},
         ),
         Dataset(
             "agencies", "机构编制", "Agencies and staffing quotas", "public_agencies",
-            (Col("agency_code", "单位代码", "Agency code"), Col("agency_name", "单位名称", "Agency"),
-             Col("agency_type", "单位类型", "Agency type"), Col("department", "主管部门", "Department"),
-             Col("staffing_type", "编制类型", "Staffing type"), Col("quota", "编制数", "Quota", "int"),
-             Col("actual_reported", "实有人数(上报)", "Actual (reported)", "int")),
+            (Col("agency_code"), Col("agency_name"),
+             Col("agency_type"), Col("department"),
+             Col("staffing_type"), Col("quota", kind="int"),
+             Col("actual_reported", kind="int")),
             "department, agency_name, staffing_type",
             {"department": "text", "agency_name": "text"},
         ),
         Dataset(
             "staff", "编制实名制", "Named staff roll", "public_staff_roll",
-            (Col("agency_code", "单位代码", "Agency code"), Col("agency_name", "单位名称", "Agency"),
-             Col("name", "姓名", "Name"), Col("post", "职务(岗位)", "Post"),
-             Col("staffing_type", "编制类型", "Staffing type")),
+            (Col("agency_code"), Col("agency_name"),
+             Col("name"), Col("post"),
+             Col("staffing_type")),
             "agency_name, staffing_type, batch_id, row_no",
             {"agency_name": "text"},
         ),
         # 咨询投诉 (issue 6): published replies; the view has no name or phone column.
         Dataset(
             "messages", "咨询投诉答复", "Answered questions and complaints", "public_messages",
-            (Col("message_type", "类型", "Type"), TOWNSHIP, VILLAGE, FUND_CODE,
+            (Col("message_type"), TOWNSHIP, VILLAGE, FUND_CODE,
              Col("category", "分类", "Category"), Col("department", "答复部门", "Answered by"),
-             Col("question", "问题", "Question"), Col("reply", "答复", "Reply"),
-             Col("received_on", "留言日期", "Received on", "date"), Col("replied_on", "答复日期", "Replied on", "date")),
+             Col("question"), Col("reply"),
+             Col("received_on", kind="date"), Col("replied_on", kind="date")),
             "replied_on DESC, received_on DESC, township, question",
             {"fund_code": "text", "township": "text", "message_type": "text"},
         ),

@@ -17,9 +17,10 @@ from typing import Any
 from flask import current_app
 from pypinyin import Style, pinyin
 
-from etl.idnum import Hasher, load_key, stdnum_problem
+from etl.idnum import Hasher, stdnum_problem
 from fundquery.queries import resident as sql
 from fundquery.resident.masking import mask_name
+from fundquery.web.config import id_hash_key
 from fundquery.web.db import get_db
 
 HASHER_EXTENSION = "fundquery.id_hasher"
@@ -27,12 +28,10 @@ _INITIALS = re.compile(r"[A-Z]{1,6}")
 
 
 def hasher() -> Hasher:
-    """The app's ID hasher: ID_HASH_KEY (hex) in the config, else FUNDQUERY_ID_KEY or the instance key."""
+    """The app's ID hasher, under ``fundquery.web.config.id_hash_key``."""
     found = current_app.extensions.get(HASHER_EXTENSION)
     if found is None:
-        key = current_app.config.get("ID_HASH_KEY")
-        key = bytes.fromhex(key) if isinstance(key, str) else key
-        found = Hasher(key or load_key(current_app.instance_path))
+        found = Hasher(id_hash_key(current_app))
         current_app.extensions[HASHER_EXTENSION] = found
     return found
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
-from etl.store import StoreUnwritable, write_failure
+from etl.store import StoreUnwritable, uploads_path, write_failure
 
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt")
 STAGING_DAYS = 7
@@ -31,8 +31,7 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 def uploads_dir() -> Path:
     """Where originals are archived: UPLOADS, FUNDQUERY_UPLOADS, or uploads/ beside the database."""
-    configured = current_app.config.get("UPLOADS") or os.environ.get("FUNDQUERY_UPLOADS")
-    return Path(configured) if configured else Path(current_app.config["DATABASE"]).parent / "uploads"
+    return uploads_path(current_app.config["DATABASE"], current_app.config.get("UPLOADS"))
 
 
 def staging_dir() -> Path:

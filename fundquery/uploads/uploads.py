@@ -22,7 +22,7 @@ from flask import current_app
 
 from etl.audit import audit
 from etl.filevalues import FILE_LEVEL
-from etl.idnum import Hasher, load_key
+from etl.idnum import Hasher
 from etl.load import LoadResult, load_file, record_report
 from etl.peek import peek
 from etl.preview import Preview, column_letter, dry_run
@@ -30,6 +30,7 @@ from etl.specs import SPECS
 from etl.transaction import transaction
 from fundquery.queries import mappings as saved_mappings
 from fundquery.uploads import remembered, staging
+from fundquery.web.config import id_hash_key
 from fundquery.web.db import get_db
 
 SKIPPED_SHOWN = 20  # row numbers listed per skip reason
@@ -39,9 +40,8 @@ ASKED_ALWAYS = ("fund_code", "year")  # file-level values the page offers whenev
 
 
 def hasher() -> Hasher:
-    """The deployment's ID hasher: ID_KEY (hex) in the config, else FUNDQUERY_ID_KEY or the instance key."""
-    key = current_app.config.get("ID_KEY")
-    return Hasher(bytes.fromhex(key) if key else load_key(current_app.instance_path))
+    """The deployment's ID hasher, under the key the lookup uses (``fundquery.web.config.id_hash_key``)."""
+    return Hasher(id_hash_key(current_app))
 
 
 def _plain(value: Any) -> Any:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, render_template, request, url_for
+from flask import Response, current_app, jsonify, make_response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+
+from fundquery.web.formatting import jsonable
 
 # Every section the navigation may show, in order; a section appears once its
 # endpoint exists, so a later page needs no template change to be linked.
@@ -38,8 +40,14 @@ def wants_json() -> bool:
     return request.args.get("format") == "json"
 
 
-def render(template: str, data: dict[str, Any]) -> Response | str:
-    """Render the view's dict with a template, or serve the same dict as JSON."""
+def render(template: str, data: dict[str, Any], status: int = 200, **objects: Any) -> Response:
+    """The view's dict as a page, or with ?format=json the same dict (exact decimals, ISO 8601 dates).
+
+    ``objects`` go to the template only: forms, charts, anything the JSON leaves out.
+    """
     if wants_json():
-        return jsonify(data)
-    return render_template(template, **data)
+        response = jsonify(jsonable(data))
+    else:
+        response = make_response(render_template(template, **data, **objects))
+    response.status_code = status
+    return response

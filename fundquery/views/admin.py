@@ -32,7 +32,7 @@ from fundquery.calendar.notice import NoticeError, parse_days
 from fundquery.queries import audit as audit_queries
 from fundquery.queries import calendar as calendar_queries
 from fundquery.resident.masking import neutralise
-from fundquery.views.staff import render_staff
+from fundquery.views import render
 from fundquery.web.db import get_db
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
@@ -60,7 +60,7 @@ class UserActionForm(FlaskForm):
 
 
 @bp.route("/users", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required()
 def users() -> Response | str:
     """Every user; the form adds one (the initial password is given to the user in person)."""
     form = UserForm()
@@ -76,12 +76,12 @@ def users() -> Response | str:
     rows = [{"username": a.username, "office": a.office, "roles": sorted(a.roles), "is_active": a.is_active}
             for a in accounts.all_accounts(get_db())]
     status = 400 if form.errors else 200
-    return render_staff("staff/admin_users.html", {"users": rows}, status, form=form,
+    return render("staff/admin_users.html", {"users": rows}, status, form=form,
                         action_form=UserActionForm())
 
 
 @bp.post("/users/<username>")
-@roles_required("admin")
+@roles_required()
 def user(username: str) -> Response:
     """Disable, enable, change roles and office, or set a new password for one user."""
     form = UserActionForm()
@@ -124,7 +124,7 @@ def _csv_cell(value) -> str:
 
 
 @bp.get("/audit")
-@roles_required("admin")
+@roles_required()
 def audit_log() -> Response | str:
     """The audit log, newest first, filtered; ?format=csv or xlsx exports every matching row."""
     form = AuditFilterForm(request.args)
@@ -144,7 +144,7 @@ def audit_log() -> Response | str:
         return _export(rows, request.args["format"])
     data = {"entries": rows, "total": total, "page": page, "page_rows": audit_queries.PAGE_ROWS,
             "query": {k: v for k, v in request.args.items() if k not in ("page", "format")}}
-    return render_staff("staff/admin_audit.html", data, form=form)
+    return render("staff/admin_audit.html", data, form=form)
 
 
 HEADER = ("编号", "时间", "操作人", "操作", "对象", "详情")
@@ -180,7 +180,7 @@ class CalendarForm(FlaskForm):
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required()
 def calendar() -> Response | str:
     """The holiday schedule by year: load a year from the State Council's notice, or from chinesecalendar."""
     con = get_db()
@@ -204,4 +204,4 @@ def calendar() -> Response | str:
             return redirect(url_for("admin.calendar"))
     data = {"years": calendar_queries.loaded_years(get_db()), "today_year": dt.date.today().year}
     status = 400 if form.errors else 200
-    return render_staff("staff/admin_calendar.html", data, status, form=form, package_form=FlaskForm())
+    return render("staff/admin_calendar.html", data, status, form=form, package_form=FlaskForm())

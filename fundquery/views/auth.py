@@ -11,7 +11,6 @@ from flask import (
     current_app,
     flash,
     redirect,
-    render_template,
     request,
     session,
     url_for,
@@ -34,6 +33,7 @@ from fundquery.accounts.auth import (
     end_session,
     roles_required,
 )
+from fundquery.views import render
 from fundquery.web.db import get_db
 from fundquery.web.limiter import limiter
 
@@ -108,8 +108,8 @@ def login() -> Response | str:
                     minutes=current_app.config["LOGIN_LOCK_MINUTES"]), "error")
         else:
             flash(_("用户名或密码不正确。"), "error")
-        return render_template("auth/login.html", form=form), 401
-    return render_template("auth/login.html", form=form)
+        return render("auth/login.html", {}, 401, form=form)
+    return render("auth/login.html", {}, form=form)
 
 
 @bp.post("/logout")
@@ -142,4 +142,4 @@ def password() -> Response | str:
                 login_user(StaffUser(account))  # this session goes on under the new version
                 flash(_("密码已修改，其他设备上的登录已全部失效。"), "info")
                 return redirect(url_for("staff.home"))
-    return render_template("auth/password.html", form=form)
+    return render("auth/password.html", {}, form=form)

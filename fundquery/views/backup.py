@@ -29,10 +29,11 @@ from flask_wtf import FlaskForm
 
 from etl.audit import audit
 from etl.backup import BackupError, backup_name, snapshot
-from etl.idnum import MissingKey, load_key
+from etl.idnum import MissingKey
 from fundquery.accounts.auth import current_user, roles_required
 from fundquery.uploads import staging
-from fundquery.views.staff import render_staff
+from fundquery.views import render
+from fundquery.web.config import id_hash_key
 from fundquery.web.db import get_db
 
 bp = Blueprint("backup", __name__, url_prefix="/staff/admin/backup")
@@ -50,11 +51,8 @@ def backups_dir() -> Path:
 
 
 def _key() -> bytes | None:
-    configured = current_app.config.get("ID_KEY")
-    if configured:
-        return bytes.fromhex(configured)
     try:
-        return load_key(current_app.instance_path)
+        return id_hash_key(current_app)
     except MissingKey:
         return None
 
@@ -79,7 +77,7 @@ def _listing() -> list[dict]:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required()
 def index() -> Response | str | tuple:
     """The backups made so far; POST makes one now (a consistent snapshot while the server runs)."""
     form = BackupForm()
@@ -112,4 +110,4 @@ def index() -> Response | str | tuple:
         )
         return redirect(url_for("backup.index"))
     data = {"backups": _listing(), "folder": str(backups_dir())}
-    return render_staff("staff/admin_backup.html", data, form=form)
+    return render("staff/admin_backup.html", data, form=form)

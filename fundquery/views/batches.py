@@ -11,7 +11,7 @@ from etl.batches import BatchError
 from fundquery.accounts.auth import current_user, roles_required
 from fundquery.queries import batches as batch_queries
 from fundquery.uploads.uploads import kind_title
-from fundquery.views.staff import render_staff
+from fundquery.views import render
 from fundquery.web.db import get_db
 from fundquery.web.i18n import current_language
 
@@ -23,7 +23,7 @@ class ActionForm(FlaskForm):
 
 
 @bp.get("/")
-@roles_required("finance")
+@roles_required()
 def index() -> Response | str:
     """The batches of the user's office (or their own), newest first, with what can be done."""
     language = current_language()
@@ -33,11 +33,11 @@ def index() -> Response | str:
         row["is_live"] = row["status"] in ("loaded", "published")
     attempts = batch_queries.office_attempts(get_db(), current_user.username, current_user.office)
     data = {"batches": rows, "office": current_user.office, "attempts": attempts}
-    return render_staff("staff/batches.html", data, action_form=ActionForm())
+    return render("staff/batches.html", data, action_form=ActionForm())
 
 
 @bp.post("/<int:batch_id>/retract")
-@roles_required("finance")
+@roles_required()
 def retract(batch_id: int) -> Response:
     """Take the batch out of every page and report (kept in history)."""
     if not ActionForm().validate_on_submit():

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from fundquery.queries import budgets as bq
 from fundquery.queries import staffing as sq
-from fundquery.views.pages import page
+from fundquery.views import render
 from fundquery.views.public import bp
 from fundquery.web import charts, security
 from fundquery.web.db import get_db
@@ -29,7 +29,7 @@ def budgets() -> Response | str:
                       for f in ("csv", "xlsx", "json")},
     }
     data["three_public_total_yuan"] = sum((r["amount_yuan"] for r in data["three_public"]), start=0)
-    return page("public/budgets.html", data)
+    return render("public/budgets.html", data)
 
 
 @bp.get("/staffing")
@@ -46,7 +46,7 @@ def staffing() -> Response | str:
                           for f in ("csv", "xlsx", "json")}}
     chart = (charts.quota_bars(agencies, "agency_name", _("%(department)s：编制数与实有人数", department=department), names)
              if department else charts.quota_bars(departments, "department", _("各部门编制数与实有人数"), names))
-    return page("public/staffing.html", {**data, "chart": chart}, json_data=data)
+    return render("public/staffing.html", data, chart=chart)
 
 
 @bp.get("/staffing/agency/<agency_name>")
@@ -61,4 +61,4 @@ def agency(agency_name: str) -> Response | str:
             "downloads": {f: url_for("public.download", name="staff", fmt=f, agency_name=agency_name)
                           for f in ("csv", "xlsx", "json")}}
     chart = charts.quota_bars(by_type, "staffing_type", _("按编制类型：编制数与实有人数"), (_("编制数"), _("实有人数")))
-    return page("public/agency.html", {**data, "chart": chart}, json_data=data)
+    return render("public/agency.html", data, chart=chart)

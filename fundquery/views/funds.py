@@ -10,7 +10,8 @@ from fundquery.queries import funds as fq
 from fundquery.queries import notices as nq
 from fundquery.queries import publication
 from fundquery.queries.datasets import DATASETS
-from fundquery.views.pages import args_of, page, pager, paging
+from fundquery.views import render
+from fundquery.views.pages import args_of, pager, paging
 from fundquery.views.public import bp
 from fundquery.web import charts, security
 from fundquery.web.db import get_db
@@ -42,7 +43,7 @@ def funds() -> Response | str:
         "pager": pager(number, per_page, totals["fund_count"]),
         "downloads": download_links("funds", chosen),
     }
-    return page("public/funds.html", data)
+    return render("public/funds.html", data)
 
 
 @bp.get("/funds/<int:year>/<fund_code>")
@@ -67,7 +68,7 @@ def fund(year: int, fund_code: str) -> Response | str:
         "village_chart": charts.village_treemap(villages, _("按乡镇、村分布（元）"), value_key),
         "month_chart": charts.monthly_bars(months, _("按发放月份（元）")),
     }
-    return page("public/fund.html", {**data, **chart_data}, json_data=data)
+    return render("public/fund.html", data, **chart_data)
 
 
 @bp.get("/projects")
@@ -82,7 +83,7 @@ def projects() -> Response | str:
         "pager": pager(number, per_page, total),
         "downloads": download_links("projects", chosen),
     }
-    return page("public/projects.html", data)
+    return render("public/projects.html", data)
 
 
 @bp.get("/notices")
@@ -91,8 +92,8 @@ def notices() -> Response | str:
     chosen = {k: v for k, v in _filters("payments").items() if k in nq.NOTICE_FILTERS}
     number, per_page = paging()
     total, rows = nq.notices(get_db(), chosen, per_page, (number - 1) * per_page)
-    data = {"chosen": chosen, "choices": nq.choices(get_db()), "notices": rows, "pager": pager(number, per_page, total)}
-    return page("public/notices.html", data, json_data={k: data[k] for k in ("chosen", "notices", "pager")})
+    data = {"chosen": chosen, "notices": rows, "pager": pager(number, per_page, total)}
+    return render("public/notices.html", data, choices=nq.choices(get_db()))
 
 
 def _notice(year: int, fund_code: str, township: str, village: str) -> dict:
@@ -113,7 +114,7 @@ def _notice(year: int, fund_code: str, township: str, village: str) -> dict:
 @bp.get("/notices/<int:year>/<fund_code>/<township>/<village>")
 def notice(year: int, fund_code: str, township: str, village: str) -> Response | str:
     """公示: one fund's payments in one village and year, names masked, no identifiers."""
-    return page("public/notice.html", _notice(year, fund_code, township, village))
+    return render("public/notice.html", _notice(year, fund_code, township, village))
 
 
 @bp.get("/notices/<int:year>/<fund_code>/<township>/<village>/print")
@@ -125,5 +126,4 @@ def notice_print(year: int, fund_code: str, township: str, village: str) -> Resp
         data["online_url"] = base.rstrip("/") + url_for("public.notice", year=year, fund_code=fund_code,
                                                         township=township, village=village)
     qr = segno.make(data["online_url"], error="m")
-    data["qr_svg"] = qr.svg_inline(scale=4, dark="#000", title=_("扫码查看网上公示"))
-    return page("public/notice_print.html", data, json_data={k: v for k, v in data.items() if k != "qr_svg"})
+    return render("public/notice_print.html", data, qr_svg=qr.svg_inline(scale=4, dark="#000", title=_("扫码查看网上公示")))

@@ -22,7 +22,7 @@ from fundquery.inspect.catalogue import SEVERITY_ZH, finding_key
 from fundquery.inspect.checks.delays import distribution
 from fundquery.inspect.export import shown_row, write_csv, write_xlsx
 from fundquery.queries.inspect import report_choices
-from fundquery.views.staff import render_staff
+from fundquery.views import render
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
 from fundquery.web.i18n import current_language
@@ -89,7 +89,7 @@ def _audit(action: str, target: str | None = None, **detail: Any) -> None:
 # -- the report ----------------------------------------------------------------
 
 @bp.get("/")
-@roles_required("inspector")
+@roles_required()
 @chart_page
 def index() -> Response | str:
     """Every check with its count of findings and money at stake, and findings by township."""
@@ -106,11 +106,11 @@ def index() -> Response | str:
             "total_findings": sum(r.count for r in results), "choices": report_choices(get_db()),
             "export_url": url_for(".export_xlsx", **filter_args(params, filters))}
     chart = charts.findings_by_township(results, _("各乡镇问题线索数"))
-    return render_staff("inspect/index.html", jsonable(data), chart=chart, args=filter_args(params, filters))
+    return render("inspect/index.html", jsonable(data), chart=chart, args=filter_args(params, filters))
 
 
 @bp.get("/check/<label>")
-@roles_required("inspector")
+@roles_required()
 @chart_page
 def check(label: str) -> Response | str:
     """One check's rows (names masked), with flag and person links."""
@@ -137,11 +137,11 @@ def check(label: str) -> Response | str:
     if label == "over_quota":
         chart = charts.quota_against_actual(result.rows[:30], _("编制数与实有人数"),
                                             (_("编制数"), _("名册在职人数"), _("上报实有人数")))
-    return render_staff("inspect/check.html", jsonable(data), chart=chart, args=filter_args(params, filters))
+    return render("inspect/check.html", jsonable(data), chart=chart, args=filter_args(params, filters))
 
 
 @bp.get("/check/<label>.csv")
-@roles_required("inspector")
+@roles_required()
 def check_csv(label: str) -> Response:
     """One check's rows as CSV (names masked, formulas neutralised)."""
     found = CHECKS.get(label) or abort(404)
@@ -156,7 +156,7 @@ def check_csv(label: str) -> Response:
 
 
 @bp.get("/report.xlsx")
-@roles_required("inspector")
+@roles_required()
 def export_xlsx() -> Response:
     """The whole catalogue (or ?label=) as a workbook: a summary sheet and one sheet per check."""
     params, filters = settings()
@@ -173,7 +173,7 @@ def export_xlsx() -> Response:
 
 
 @bp.get("/delays")
-@roles_required("inspector")
+@roles_required()
 @chart_page
 def delays() -> Response | str:
     """The delay report: every disbursement bucketed, per fund and department, and the wait to the household."""
@@ -187,7 +187,7 @@ def delays() -> Response | str:
     chart = charts.delay_distribution(stages["treasury"]["fund"], _("各项资金审核到拨出天数分布"), _("占拨付笔数"))
     payout_chart = charts.delay_distribution(stages["payout"]["fund"], _("各项资金拨出到农户到账天数分布"),
                                              _("占发放户次"))
-    return render_staff("inspect/delays.html", jsonable(data), chart=chart, payout_chart=payout_chart,
+    return render("inspect/delays.html", jsonable(data), chart=chart, payout_chart=payout_chart,
                         args=filter_args(params, filters))
 
 
@@ -199,18 +199,18 @@ def _revealed(id_hash: str) -> bool:
 
 
 @bp.get("/person/<id_hash>", endpoint="person")
-@roles_required("inspector")
+@roles_required()
 def person_page(id_hash: str) -> Response | str:
     """A person, masked; the full record after the audit-logged 'show full detail' action."""
     con = get_db()
     found = person.overview(con, id_hash) or abort(404)
     full = person.full_record(con, id_hash) if _revealed(id_hash) else None
     data = {"person": found, "full": full, "id_hash": id_hash, "reveal_minutes": REVEAL_SECONDS // 60}
-    return render_staff("inspect/person.html", jsonable(data))
+    return render("inspect/person.html", jsonable(data))
 
 
 @bp.post("/person/<id_hash>/reveal")
-@roles_required("inspector")
+@roles_required()
 def person_reveal(id_hash: str) -> Response:
     """Show the person's full record for ten minutes; the reason goes to the audit log."""
     reason = (request.form.get("reason") or "").strip()

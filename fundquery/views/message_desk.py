@@ -23,7 +23,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from fundquery.accounts.auth import current_user, logs_personal_data, roles_required
+from fundquery.accounts.auth import current_user, logs_personal_data, may_use, roles_required
 from fundquery.inspect.catalogue import SEVERITIES, SEVERITY_ZH
 from fundquery.messages import (
     CATEGORIES,
@@ -34,8 +34,8 @@ from fundquery.messages import (
     store,
     workflow,
 )
+from fundquery.views import render
 from fundquery.views.messages import status_title
-from fundquery.views.staff import render_staff
 from fundquery.web.charts import FONT, GREY, RED, script_json
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
@@ -117,7 +117,7 @@ def _category_title(code: str | None) -> str | None:
 
 
 @bp.get("/")
-@roles_required("finance", "reviewer", "inspector")
+@roles_required()
 def index() -> Response | str:
     """The queue: new messages to register first, overdue ones marked; finance sees its own department's."""
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
@@ -136,11 +136,11 @@ def index() -> Response | str:
         "statuses": {s: status_title(s) for s in STATUSES},
         "today": dt.date.today(),
     }
-    return render_staff("staff/messages_queue.html", jsonable(data))
+    return render("staff/messages_queue.html", jsonable(data))
 
 
 @bp.get("/<int:message_id>")
-@roles_required("finance", "reviewer", "inspector")
+@roles_required()
 @logs_personal_data
 def message(message_id: int) -> Response | str:
     """One message's handling slip (处理笺): the text, sender, every step, links, and the next step's form."""
@@ -160,7 +160,7 @@ def message(message_id: int) -> Response | str:
     last_send_back = next((e["note"] for e in reversed(events) if e["step"] == "send_back"), None)
     data = {"message": found, "events": events, "links": links, "last_send_back": last_send_back,
             "flag_url": url_for("inspect.flag", flag_id=found["flag_id"])
-            if found["flag_id"] and current_user.has_role("inspector") else None}
+            if found["flag_id"] and may_use("inspect.flag") else None}
     working_days = {**DEFAULT_WORKING_DAYS, **current_app.config.get("MESSAGE_WORKING_DAYS", {})}
     forms = {
         "register": RegisterForm(category=found["category"] or CATEGORIES[0], department=found["department"],
@@ -174,8 +174,8 @@ def message(message_id: int) -> Response | str:
         "link": LinkForm(),
         "escalate": EscalateForm(assignee_office=found["department"] or ""),
     }
-    return render_staff("staff/message.html", jsonable(data), departments=store.departments(con), forms=forms,
-                        may_answer=current_user.has_role("finance") and current_user.office == found["department"])
+    return render("staff/message.html", jsonable(data), departments=store.departments(con), forms=forms,
+                        may_answer=may_use("desk.answer") and current_user.office == found["department"])
 
 
 def _take(message_id: int, form: FlaskForm, step) -> Response:
@@ -195,7 +195,7 @@ def _take(message_id: int, form: FlaskForm, step) -> Response:
 
 
 @bp.post("/<int:message_id>/register")
-@roles_required("reviewer")
+@roles_required()
 def register(message_id: int) -> Response:
     form = RegisterForm()
     response = _take(message_id, form, lambda: workflow.register(
@@ -209,7 +209,7 @@ def register(message_id: int) -> Response:
 
 
 @bp.post("/<int:message_id>/route")
-@roles_required("reviewer")
+@roles_required()
 def route(message_id: int) -> Response:
     form = NoteForm(prefix="route")
     return _take(message_id, form, lambda: workflow.route(get_db(), message_id, actor=current_user.username,
@@ -217,7 +217,7 @@ def route(message_id: int) -> Response:
 
 
 @bp.post("/<int:message_id>/answer")
-@roles_required("finance")
+@roles_required()
 def answer(message_id: int) -> Response:
     form = AnswerForm()
     return _take(message_id, form, lambda: workflow.answer(get_db(), message_id, reply=form.reply.data,
@@ -225,7 +225,7 @@ def answer(message_id: int) -> Response:
 
 
 @bp.post("/<int:message_id>/review")
-@roles_required("reviewer")
+@roles_required()
 def review(message_id: int) -> Response:
     form = ReviewForm()
     return _take(message_id, form, lambda: workflow.review(
@@ -234,14 +234,14 @@ def review(message_id: int) -> Response:
 
 
 @bp.post("/<int:message_id>/publish")
-@roles_required("reviewer")
+@roles_required()
 def publish(message_id: int) -> Response:
     form = NoteForm(prefix="publish")
     return _take(message_id, form, lambda: workflow.publish(get_db(), message_id, actor=current_user.username))
 
 
 @bp.post("/<int:message_id>/send-back")
-@roles_required("reviewer")
+@roles_required()
 def send_back(message_id: int) -> Response:
     form = SendBackForm(prefix="back")
     return _take(message_id, form, lambda: workflow.send_back(get_db(), message_id, note=form.note.data,
@@ -249,7 +249,7 @@ def send_back(message_id: int) -> Response:
 
 
 @bp.post("/<int:message_id>/link")
-@roles_required("finance", "reviewer")
+@roles_required()
 def link(message_id: int) -> Response:
     form = LinkForm()
     return _take(message_id, form, lambda: workflow.link(
@@ -258,7 +258,7 @@ def link(message_id: int) -> Response:
 
 
 @bp.post("/<int:message_id>/escalate")
-@roles_required("reviewer", "inspector")
+@roles_required()
 def escalate(message_id: int) -> Response:
     form = EscalateForm()
     return _take(message_id, form, lambda: workflow.escalate(
@@ -286,7 +286,7 @@ def _bars(rows: list[dict[str, Any]], title: str) -> Markup | None:
 
 
 @bp.get("/metrics", endpoint="metrics")
-@roles_required("reviewer", "inspector")
+@roles_required()
 @chart_page
 def metrics_page() -> Response | str:
     """Received, answered, answered on time, median days to answer: by department and month, from the rows."""
@@ -300,5 +300,5 @@ def metrics_page() -> Response | str:
         "by_department": by_department, "by_month": by_month, "by_type": metrics.table(con, "type", today, year_value),
     }
     charts = {"department": _bars(by_department, _("按承办部门")), "month": _bars(by_month, _("按留言月份"))}
-    return render_staff("staff/messages_metrics.html", jsonable(data), charts=charts)
+    return render("staff/messages_metrics.html", jsonable(data), charts=charts)
 

@@ -10,7 +10,7 @@ holds published replies only, without names or phone numbers.
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, make_response, redirect, request, session, url_for
+from flask import Response, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -29,8 +29,9 @@ from fundquery.messages import (
 from fundquery.messages import store as message_store
 from fundquery.queries import messages as mq
 from fundquery.queries.datasets import DATASETS
+from fundquery.views import render
 from fundquery.views.funds import download_links
-from fundquery.views.pages import args_of, page, pager, paging
+from fundquery.views.pages import args_of, pager, paging
 from fundquery.views.public import bp
 from fundquery.web.db import get_db
 from fundquery.web.i18n import current_language
@@ -136,8 +137,7 @@ def message_new() -> Response | str:
         status = 400
     data = {"townships": choices["townships"], "types": list(TYPES),
             "contact_required": sorted(CONTACT_REQUIRED), "max_body_chars": message_store.MAX_BODY_CHARS}
-    return make_response(page("public/message_new.html", {**data, "form": form, "kiosk": kiosk_mode()},
-                              json_data=data), status)
+    return render("public/message_new.html", data, status, form=form, kiosk=kiosk_mode())
 
 
 @bp.get("/messages/receipt")
@@ -146,10 +146,8 @@ def message_receipt() -> Response | str:
     receipt = session.pop("message_receipt", None)
     if receipt is None:
         return redirect(url_for("public.message_status", **_kiosk_args()))
-    response = make_response(page("public/message_receipt.html", {"receipt": receipt, "kiosk": kiosk_mode(),
-                                                                  "status_url": url_for("public.message_status",
-                                                                                        **_kiosk_args())},
-                                  json_data={"receipt": receipt}))
+    response = render("public/message_receipt.html", {"receipt": receipt}, kiosk=kiosk_mode(),
+                      status_url=url_for("public.message_status", **_kiosk_args()))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -168,9 +166,7 @@ def message_status() -> Response | str:
         found["status_title"] = status_title(found["status"])
     form.code.data = ""
     data = {"found": found, "failed": failed}
-    response = make_response(page("public/message_status.html", {**data, "form": form, "kiosk": kiosk_mode()},
-                                  json_data=data),
-                             200 if not failed else 404)
+    response = render("public/message_status.html", data, 404 if failed else 200, form=form, kiosk=kiosk_mode())
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -191,4 +187,4 @@ def messages() -> Response | str:
         "new_url": url_for("public.message_new"),
         "status_url": url_for("public.message_status"),
     }
-    return page("public/messages.html", data)
+    return render("public/messages.html", data)

@@ -7,7 +7,8 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, jsonify, stream_with_context, url_for
 
 from fundquery.queries.datasets import DATASETS, Dataset
-from fundquery.views.pages import args_of, page, paging
+from fundquery.views import render
+from fundquery.views.pages import args_of, paging
 from fundquery.views.public import bp
 from fundquery.web import exports
 from fundquery.web.db import get_db
@@ -50,7 +51,7 @@ def opendata() -> Response | str:
     """数据下载: every published table, with its row count and formats."""
     language = current_language()
     datasets = [{**_describe(d, language), "row_count": d.count(get_db(), {})} for d in DATASETS.values()]
-    return page("public/opendata.html", {"datasets": datasets, "api_index": url_for("api.index")})
+    return render("public/opendata.html", {"datasets": datasets, "api_index": url_for("api.index")})
 
 
 @bp.get("/opendata/<name>.<any(csv, xlsx, json):fmt>")

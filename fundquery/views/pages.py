@@ -1,23 +1,13 @@
-"""What the public pages share: JSON-safe rendering, paging, optional links."""
+"""What the public pages share: paging, filters, optional links (rendering: ``fundquery.views.render``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, jsonify, render_template, request, url_for
-
-from fundquery.views import wants_json
-from fundquery.web.formatting import jsonable
+from flask import abort, current_app, request, url_for
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 1000
-
-
-def page(template: str, data: dict[str, Any], json_data: dict[str, Any] | None = None) -> Response | str:
-    """The page, or with ?format=json the same dict (exact decimals, ISO dates)."""
-    if wants_json():
-        return jsonify(jsonable(json_data if json_data is not None else data))
-    return render_template(template, **data)
 
 
 def paging() -> tuple[int, int]:

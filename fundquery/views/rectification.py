@@ -18,10 +18,11 @@ from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from fundquery.accounts.auth import current_user, roles_required
+from fundquery.accounts.auth import current_user, may_use, roles_required
 from fundquery.inspect import CHECKS, Filters, Params, flags, run
 from fundquery.inspect.catalogue import SEVERITIES, SEVERITY_ZH, finding_key
 from fundquery.inspect.export import shown_row
+from fundquery.views import render
 from fundquery.views.inspect import (
     bp,
     check_info,
@@ -30,7 +31,6 @@ from fundquery.views.inspect import (
     severity_title,
     status_title,
 )
-from fundquery.views.staff import render_staff
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
 from fundquery.web.i18n import current_language
@@ -81,7 +81,7 @@ def _finding(label: str, key: str, params: Params, filters: Filters) -> dict[str
 
 
 @bp.route("/flags/new", methods=["GET", "POST"])
-@roles_required("inspector")
+@roles_required()
 def flag_new() -> Response | str:
     """Flag one finding of a check: note, severity, office, due date; the figures are kept as they are now."""
     label, key = request.args.get("label", ""), request.args.get("key", "")
@@ -129,7 +129,7 @@ def flag_new() -> Response | str:
             for c in found.columns
         ],
     }
-    return render_staff(
+    return render(
         "inspect/flag_new.html",
         jsonable(data),
         200 if request.method == "GET" or not form.errors else 400,
@@ -138,7 +138,7 @@ def flag_new() -> Response | str:
 
 
 @bp.get("/flags")
-@roles_required("inspector")
+@roles_required()
 def flag_list() -> Response | str:
     """Flags with filters (status, severity, office, overdue); overdue ones marked."""
     status = request.args.get("status") if request.args.get("status") in flags.STATUSES else None
@@ -159,11 +159,11 @@ def flag_list() -> Response | str:
         "statuses": {s: status_title(s) for s in flags.STATUSES},
         "overdue_count": sum(1 for r in rows if r["is_overdue"]),
     }
-    return render_staff("inspect/flags.html", jsonable(data))
+    return render("inspect/flags.html", jsonable(data))
 
 
 @bp.get("/flags/<int:flag_id>")
-@roles_required("inspector")
+@roles_required()
 def flag(flag_id: int) -> Response | str:
     """One flag: the figures when flagged, every step with its note, the next step."""
     found = flags.get(get_db(), flag_id) or abort(404)
@@ -195,11 +195,11 @@ def flag(flag_id: int) -> Response | str:
         SelectChoice(s, status_title(s)) for s in flags.MOVES[found["status"]]
     ]
     data = {"flag": found, "history": history, "moves": list(flags.MOVES[found["status"]])}
-    return render_staff("inspect/flag.html", jsonable(data), form=form)
+    return render("inspect/flag.html", jsonable(data), form=form)
 
 
 @bp.post("/flags/<int:flag_id>/move")
-@roles_required("inspector")
+@roles_required()
 def flag_move(flag_id: int) -> Response:
     form = MoveForm()
     back = redirect(url_for(".flag", flag_id=flag_id))
@@ -226,7 +226,7 @@ def flag_move(flag_id: int) -> Response:
 
 
 @bp.get("/summary")
-@roles_required("inspector", "reviewer")
+@roles_required()
 def summary() -> Response | str:
     """What was recovered or corrected, from the resolved flags; drafts and published 整改公示."""
     con = get_db()
@@ -245,13 +245,13 @@ def summary() -> Response | str:
         "items": flags.resolved_for_notice(con),
         "notices": notices,
         "statuses": {s: status_title(s) for s in flags.STATUSES},
-        "can_draft": current_user.has_role("inspector"),
+        "can_draft": may_use("inspect.notice_create"),
     }
-    return render_staff("inspect/summary.html", jsonable(data))
+    return render("inspect/summary.html", jsonable(data))
 
 
 @bp.post("/notices")
-@roles_required("inspector")
+@roles_required()
 def notice_create() -> Response:
     """Draft a 整改公示 from the resolved flags as they stand; a reviewer publishes it."""
     title = (request.form.get("title") or "").strip()[:200] or _("整改情况公示")
@@ -261,20 +261,20 @@ def notice_create() -> Response:
 
 
 @bp.get("/notices/<int:notice_id>")
-@roles_required("inspector", "reviewer")
+@roles_required()
 def notice(notice_id: int) -> Response | str:
     found = flags.notice(get_db(), notice_id) or abort(404)
     for item in found["body"]["items"]:
         item["outcome_title"] = outcome_title(item["outcome"])
     data = {
         "notice": found,
-        "can_publish": current_user.has_role("reviewer") and not found["published_at"],
+        "can_publish": may_use("inspect.notice_publish") and not found["published_at"],
     }
-    return render_staff("inspect/notice.html", jsonable(data))
+    return render("inspect/notice.html", jsonable(data))
 
 
 @bp.post("/notices/<int:notice_id>/publish")
-@roles_required("reviewer")
+@roles_required()
 def notice_publish(notice_id: int) -> Response:
     try:
         flags.publish_notice(get_db(), notice_id, current_user.username)
@@ -293,4 +293,4 @@ def public_notices() -> Response | str:
             item["outcome_title"] = outcome_title(item["outcome"])
             item.pop("assignee_office", None)
         n.pop("created_by")
-    return render_staff("inspect/public_notices.html", jsonable({"notices": notices}))
+    return render("inspect/public_notices.html", jsonable({"notices": notices}))

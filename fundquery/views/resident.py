@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, current_app, make_response, redirect, request, url_for
+from flask import Response, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from fundquery.resident import resident
 from fundquery.resident.audit_queue import lookup_audit
-from fundquery.views.pages import endpoint_url, page
+from fundquery.views import render
+from fundquery.views.pages import endpoint_url
 from fundquery.views.public import bp
 from fundquery.web.limiter import everybody, limiter, lookup_global_limit, lookup_limit
 
@@ -52,7 +53,7 @@ def _page(form: LookupForm, result: resident.LookupResult | None, failed: bool, 
         "idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", DEFAULT_KIOSK_IDLE_SECONDS)),
         "printed_on": dt.date.today().isoformat(),
     }
-    response = make_response(page(template, {**data, "form": form}, json_data=data), status)
+    response = render(template, data, status, form=form)
     # A result must not stay in a shared browser's cache or history.
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -17,7 +17,7 @@ from fundquery.accounts.auth import current_user, roles_required
 from fundquery.calendar.timeliness import RULE_WORKING_DAYS, batch_timeliness
 from fundquery.queries import batches as batch_queries
 from fundquery.uploads.uploads import kind_title
-from fundquery.views.staff import render_staff
+from fundquery.views import render
 from fundquery.web.db import get_db
 from fundquery.web.i18n import current_language
 
@@ -42,17 +42,17 @@ def _titled(rows: list[dict]) -> list[dict]:
 
 
 @bp.get("/")
-@roles_required("reviewer")
+@roles_required()
 def index() -> Response | str:
     """Batches waiting for review, and those published."""
     queue = batch_queries.review_queue(get_db())
     data = {"waiting": _titled(queue["waiting"]), "published": _titled(queue["published"]),
             "username": current_user.username}
-    return render_staff("staff/review_index.html", data)
+    return render("staff/review_index.html", data)
 
 
 @bp.get("/<int:batch_id>")
-@roles_required("reviewer")
+@roles_required()
 def batch(batch_id: int) -> Response | str:
     """What the public will see of the batch, its totals, and the publish or withdraw form."""
     row = batch_queries.batch(get_db(), batch_id)
@@ -73,7 +73,7 @@ def batch(batch_id: int) -> Response | str:
         "rule_working_days": RULE_WORKING_DAYS,
         "own_upload": row["uploaded_by"] == current_user.username,
     }
-    return render_staff("staff/review_batch.html", data, publish_form=PublishForm(), withdraw_form=WithdrawForm())
+    return render("staff/review_batch.html", data, publish_form=PublishForm(), withdraw_form=WithdrawForm())
 
 
 def _act(batch_id: int, form: FlaskForm, action) -> Response:
@@ -92,7 +92,7 @@ def _act(batch_id: int, form: FlaskForm, action) -> Response:
 
 
 @bp.post("/<int:batch_id>/publish")
-@roles_required("reviewer")
+@roles_required()
 def publish(batch_id: int) -> Response:
     """Publish a loaded batch (never one the reviewer uploaded)."""
     row = batch_queries.batch(get_db(), batch_id)
@@ -108,7 +108,7 @@ def publish(batch_id: int) -> Response:
 
 
 @bp.post("/<int:batch_id>/withdraw")
-@roles_required("reviewer")
+@roles_required()
 def withdraw(batch_id: int) -> Response:
     """Take a published batch off the public pages (it stays loaded)."""
     if batch_queries.batch(get_db(), batch_id) is None:
@@ -121,7 +121,7 @@ def withdraw(batch_id: int) -> Response:
 
 
 @bp.get("/timeliness")
-@roles_required("reviewer", "inspector")
+@roles_required()
 def timeliness() -> Response | str:
     """Every published payment or disbursement batch: working days from its payment dates to publication."""
     rows = []
@@ -129,4 +129,4 @@ def timeliness() -> Response | str:
         found = batch_timeliness(get_db(), row["batch_id"], row["kind"], row["published_at"])
         if found is not None:
             rows.append({**row, "timeliness": found})
-    return render_staff("staff/timeliness.html", {"batches": rows, "rule_working_days": RULE_WORKING_DAYS})
+    return render("staff/timeliness.html", {"batches": rows, "rule_working_days": RULE_WORKING_DAYS})

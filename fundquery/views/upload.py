@@ -35,7 +35,7 @@ from fundquery.accounts.auth import current_user, roles_required
 from fundquery.queries import batches as batch_queries
 from fundquery.queries import mappings as saved_mappings
 from fundquery.uploads import staging, uploads
-from fundquery.views.staff import render_staff
+from fundquery.views import render
 from fundquery.web.db import get_db, note_failure
 from fundquery.web.i18n import current_language
 
@@ -180,7 +180,7 @@ def too_large(_exc: Exception) -> tuple[str, int]:
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@roles_required("finance")
+@roles_required()
 def form() -> Response | str:
     """Choose the kind (or automatic) and the file; it is staged, then previewed."""
     form = UploadForm()
@@ -206,7 +206,7 @@ def form() -> Response | str:
         "max_upload_mb": (request.max_content_length or 0) // (1024 * 1024),
     }
     status = 400 if form.errors else 200
-    return render_template("staff/upload.html", form=form, **data), status
+    return render("staff/upload.html", data, status, form=form)
 
 
 def _staged_or_404(sha256: str) -> staging.StagedFile:
@@ -224,7 +224,7 @@ def _kind_arg() -> str:
 
 
 @bp.get("/upload/<sha256>")
-@roles_required("finance")
+@roles_required()
 def preview(sha256: str) -> Response | str:
     """Everything the loader found, before anything is stored."""
     staged = _staged_or_404(sha256)
@@ -236,7 +236,7 @@ def preview(sha256: str) -> Response | str:
         audit(get_db(), current_user.username, "reject", f"sha256:{sha256}", file=staged.file_name,
               reason="unreadable")
         data = {"sha256": sha256, "file_name": staged.file_name, "unreadable": str(exc)}
-        return render_staff("staff/preview.html", data, 422, load_form=None)
+        return render("staff/preview.html", data, 422, load_form=None)
     data = data | {
         "replaces": replaces,
         "can_load": not data["error_total"] and not data["duplicate_of"],
@@ -246,7 +246,7 @@ def preview(sha256: str) -> Response | str:
     load_form = LoadForm(kind=data["kind"], replaces=replaces or "")
     data["mapping_url"] = url_for("upload.mapping", sha256=sha256)
     mapping_form = _mapping_form(data | {"replaces": replaces})
-    return render_staff("staff/preview.html", data, load_form=load_form, mapping_form=mapping_form, page=data)
+    return render("staff/preview.html", data, load_form=load_form, mapping_form=mapping_form, page=data)
 
 
 @bp.post("/upload/<sha256>/mapping")
@@ -273,11 +273,11 @@ def mapping(sha256: str) -> Response | str:
         "annotated_url": url_for("upload.annotated", sha256=sha256, kind=kind), "mapping_invalid_form": True,
     }
     flash(_("对应关系还没有填完：请看下面标红的列。"), "error")
-    return render_staff("staff/preview.html", data, 400, load_form=None, mapping_form=form, page=data)
+    return render("staff/preview.html", data, 400, load_form=None, mapping_form=form, page=data)
 
 
 @bp.post("/upload/<sha256>/load")
-@roles_required("finance")
+@roles_required()
 def load(sha256: str) -> Response | str:
     """Load the staged file in one transaction; warnings need the 'load anyway' tick."""
     staged = _staged_or_404(sha256)
@@ -315,7 +315,7 @@ def load(sha256: str) -> Response | str:
 
 
 @bp.get("/upload/<sha256>/marked.xlsx")
-@roles_required("finance")
+@roles_required()
 def annotated(sha256: str) -> Response:
     """The user's own file with each problem cell highlighted and commented."""
     staged = _staged_or_404(sha256)
@@ -334,7 +334,7 @@ def annotated(sha256: str) -> Response:
 
 
 @bp.get("/templates/<kind>.xlsx")
-@roles_required("finance")
+@roles_required()
 def template(kind: str) -> Response:
     """The blank template for ``kind``, generated from its spec."""
     if kind not in SPECS:

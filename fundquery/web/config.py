@@ -8,8 +8,10 @@ from pathlib import Path
 
 from flask import Flask
 
+from etl.idnum import load_key
+from etl.store import DEFAULT_DB, default_db_path
+
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 -- the file's name, not a key
-DEFAULT_DATABASE = Path("data") / "fundquery.duckdb"
 
 
 class ConfigError(RuntimeError):
@@ -43,10 +45,21 @@ def read_secret_key(instance_path: str | os.PathLike) -> str | None:
     return key_file.read_text(encoding="ascii").strip() or None
 
 
+def id_hash_key(app: Flask) -> bytes:
+    """The deployment's ID-hash key: ID_HASH_KEY (hex) in the config, else FUNDQUERY_ID_KEY or the instance key.
+
+    The upload and the lookup both hash with this key, so an ID stored by one is found by the other.
+    """
+    key = app.config.get("ID_HASH_KEY")
+    if isinstance(key, str):
+        return bytes.fromhex(key)
+    return key or load_key(app.instance_path)
+
+
 def load_config(app: Flask, test_config: dict | None) -> None:
     """Fill app.config: defaults, then instance config.py and env vars, or the test dict."""
     app.config.from_mapping(
-        DATABASE=str(DEFAULT_DATABASE),
+        DATABASE=str(DEFAULT_DB),
         SECRET_KEY=None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -58,8 +71,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_mapping(test_config)
         return
     app.config.from_pyfile("config.py", silent=True)
-    if os.environ.get("FUNDQUERY_DB"):
-        app.config["DATABASE"] = os.environ["FUNDQUERY_DB"]
+    app.config["DATABASE"] = str(default_db_path(app.config["DATABASE"]))
     if os.environ.get("FUNDQUERY_SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["FUNDQUERY_SECRET_KEY"]
     if not app.config["SECRET_KEY"]:

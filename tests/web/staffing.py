@@ -20,7 +20,7 @@ ID_KEY = "ab" * 32
 
 @pytest.fixture
 def staff_app(app):
-    app.config["ID_KEY"] = ID_KEY
+    app.config["ID_HASH_KEY"] = ID_KEY
     add_user(app, "wang", "finance", office="城关镇财政所")
     add_user(app, "zhang", "finance", office="东风镇财政所")
     return app

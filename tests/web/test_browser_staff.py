@@ -19,7 +19,6 @@ from etl.store import connect
 from fundquery.accounts import accounts
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, make_id, pay_row, write_xlsx
 from tests.web.conftest import running_server
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -41,16 +40,6 @@ def server(tmp_path_factory):
     with running_server(db, instance) as live:
         yield live
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium: run bash .ci/system-deps")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _sign_in(page, url: str, username: str) -> None:

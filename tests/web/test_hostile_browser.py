@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.hostile_files import zip_bomb
-from tests.web.test_browser_staff import _sign_in, _upload, browser, server  # noqa: F401 (fixtures)
+from tests.web.test_browser_staff import _sign_in, _upload, server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,6 @@ from etl.store import connect
 from fundquery.accounts import accounts
 from fundquery.synthetic import generate
 from tests.web.conftest import running_server
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -39,16 +38,6 @@ def server(tmp_path_factory):
     with running_server(db, instance) as live:
         yield live
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium: run bash .ci/system-deps")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

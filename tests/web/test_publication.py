@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # ruff: noqa: F811  (pytest fixtures imported from tests.web.staffing are parameters here)
-from email.utils import parsedate_to_datetime
+import datetime as dt
 
 from fundquery.queries import publication
 from fundquery.web.db import get_db
@@ -36,7 +36,7 @@ def test_fund_page_says_when_and_by_whom_each_dataset_was_published(staff_app, l
     html = client.get("/funds/2024/F001").get_data(as_text=True)
     note = html[html.index('class="publication-note"'):]
     for row in published.values():
-        day = parsedate_to_datetime(row["published_at"]).date().isoformat()
+        day = dt.datetime.fromisoformat(row["published_at"]).date().isoformat()  # ISO 8601 since one render helper
         assert f"{day} 公开" in note
     assert "公开单位：县政务公开办" in note and "数据提供：城关镇财政所" in note
     # A fund with no published payments lists only its catalogue batch.

@@ -68,10 +68,10 @@ ORDER BY wait_days DESC, d.voucher_no
 """  # noqa: S608
 
 _FUND_COLS = (
-    Column("fund_code", "资金编码", "Fund code"),
-    Column("fund_name", "资金名称", "Fund"),
-    Column("department", "主管部门", "Department"),
-    Column("year", "年度", "Year", "int"),
+    Column("fund_code"),
+    Column("fund_name"),
+    Column("department"),
+    Column("year", kind="int"),
 )
 
 CHECKS = (
@@ -87,10 +87,10 @@ CHECKS = (
         "Ask the paying office why; for more than 10 days ask for a written reason and a time-limit rule.",
         DISBURSEMENT_DELAY,
         (
-            Column("voucher_no", "凭证号", "Voucher"), *_FUND_COLS, Column("township", "乡镇", "Township"),
-            Column("payee", "收款单位", "Payee"), Column("amount_yuan", "拨付金额", "Amount", "amount"),
-            Column("approved_on", "审核签字日期", "Approved", "date"), Column("disbursed_on", "拨出日期", "Disbursed", "date"),
-            Column("delay_days", "间隔天数", "Days", "days"), Column("bucket", "时段", "Bucket", "int"),
+            Column("voucher_no"), *_FUND_COLS, Column("township"),
+            Column("payee"), Column("amount_yuan", "拨付金额", "Amount", "amount"),
+            Column("approved_on", kind="date"), Column("disbursed_on", kind="date"),
+            Column("delay_days", kind="days"), Column("bucket", kind="int"),
         ),
         key=("voucher_no",), filters=("year", "fund_code", "department", "township"), amount_column="amount_yuan",
         record_kind="disbursements",
@@ -108,11 +108,11 @@ CHECKS = (
         "Ask the township finance office why the money waited; check for withholding or diversion.",
         PAYOUT_DELAY,
         (
-            Column("voucher_no", "凭证号", "Voucher"), *_FUND_COLS, Column("township", "乡镇", "Township"),
-            Column("amount_yuan", "拨付金额", "Amount", "amount"), Column("disbursed_on", "拨出日期", "Disbursed", "date"),
-            Column("first_paid_on", "首户到账", "First paid", "date"), Column("last_paid_on", "末户到账", "Last paid", "date"),
-            Column("payment_count", "户次", "Payments", "int"), Column("wait_days", "滞留天数", "Days waited", "days"),
-            Column("total_days", "审核到首户到账天数", "Approval to first payment", "days"),
+            Column("voucher_no"), *_FUND_COLS, Column("township"),
+            Column("amount_yuan", "拨付金额", "Amount", "amount"), Column("disbursed_on", kind="date"),
+            Column("first_paid_on", kind="date"), Column("last_paid_on", kind="date"),
+            Column("payment_count", kind="int"), Column("wait_days", kind="days"),
+            Column("total_days", kind="days"),
         ),
         key=("voucher_no",), filters=("year", "fund_code", "department", "township"),
         amount_column="amount_yuan", record_kind="disbursements",

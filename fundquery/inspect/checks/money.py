@@ -71,16 +71,16 @@ ORDER BY gap_yuan, fund_code, township
 """  # noqa: S608
 
 _FUND_COLS = (
-    Column("fund_code", "资金编码", "Fund code"),
-    Column("fund_name", "资金名称", "Fund"),
-    Column("department", "主管部门", "Department"),
-    Column("year", "年度", "Year", "int"),
+    Column("fund_code"),
+    Column("fund_name"),
+    Column("department"),
+    Column("year", kind="int"),
 )
 
 _BALANCE_COLS = (
-    *_FUND_COLS, Column("township", "乡镇", "Township"), Column("vouchers", "拨付凭证", "Vouchers"),
-    Column("disbursed_yuan", "拨付金额", "Disbursed", "amount"), Column("paid_yuan", "发放到户金额", "Paid", "amount"),
-    Column("paid_count", "发放户次", "Payments", "int"), Column("gap_yuan", "差额（拨付 − 发放）", "Difference", "amount"),
+    *_FUND_COLS, Column("township"), Column("vouchers"),
+    Column("disbursed_yuan", kind="amount"), Column("paid_yuan", kind="amount"),
+    Column("paid_count", kind="int"), Column("gap_yuan", kind="amount"),
 )
 
 CHECKS = (
@@ -94,9 +94,9 @@ CHECKS = (
         "Have the paying office disburse or explain; check each recorded reason.",
         STUCK_APPROVAL,
         (
-            Column("voucher_no", "凭证号", "Voucher"), *_FUND_COLS, Column("payee", "收款单位", "Payee"),
-            Column("amount_yuan", "金额", "Amount", "amount"), Column("approved_on", "审核签字日期", "Approved", "date"),
-            Column("reason", "特殊原因", "Reason"), Column("days_waiting", "已滞留天数", "Days waiting", "days"),
+            Column("voucher_no"), *_FUND_COLS, Column("payee"),
+            Column("amount_yuan", kind="amount"), Column("approved_on", kind="date"),
+            Column("reason"), Column("days_waiting", kind="days"),
         ),
         key=("voucher_no",), filters=("year", "fund_code", "department"), amount_column="amount_yuan",
         record_kind="disbursements",
@@ -113,9 +113,9 @@ CHECKS = (
         "Check where the money is at the township finance office: held, withheld or diverted; have it paid out.",
         STUCK_PAYOUT,
         (
-            Column("voucher_no", "凭证号", "Voucher"), *_FUND_COLS, Column("township", "乡镇", "Township"),
-            Column("payee", "收款单位", "Payee"), Column("amount_yuan", "金额", "Amount", "amount"),
-            Column("disbursed_on", "拨出日期", "Disbursed", "date"), Column("days_waiting", "已滞留天数", "Days waiting", "days"),
+            Column("voucher_no"), *_FUND_COLS, Column("township"),
+            Column("payee"), Column("amount_yuan", kind="amount"),
+            Column("disbursed_on", kind="date"), Column("days_waiting", kind="days"),
         ),
         key=("voucher_no",), filters=("year", "fund_code", "department", "township"), amount_column="amount_yuan",
         record_kind="disbursements",
@@ -143,7 +143,7 @@ CHECKS = (
         "the tolerance: possibly paid twice, inflated claims, or missing disbursement records.",
         "对照重复发放和金额不符的结果逐户核对；多发的追回，拨付记录不全的补录。",
         "Check against the duplicate and off-standard findings; recover overpayments, complete missing records.",
-        ALLOCATION_EXCESS, (*_BALANCE_COLS, Column("overpaid_yuan", "多发金额", "Paid beyond", "amount")),
+        ALLOCATION_EXCESS, (*_BALANCE_COLS, Column("overpaid_yuan", kind="amount")),
         key=("fund_code", "township"), filters=("year", "fund_code", "department", "township"),
         amount_column="overpaid_yuan",
     ),

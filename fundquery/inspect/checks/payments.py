@@ -93,16 +93,16 @@ ORDER BY days_since DESC, p.batch_id, p.row_no
 """  # noqa: S608
 
 _PERSON = (
-    Column("name", "姓名", "Name", "name"),
-    Column("id_masked", "身份证号", "ID number", "id"),
-    Column("fund_code", "资金编码", "Fund code"),
-    Column("fund_name", "资金名称", "Fund"),
-    Column("department", "主管部门", "Department"),
-    Column("year", "年度", "Year", "int"),
-    Column("period", "期间", "Period"),
-    Column("township", "乡镇", "Township"),
+    Column("name", kind="name"),
+    Column("id_masked", kind="id"),
+    Column("fund_code"),
+    Column("fund_name"),
+    Column("department"),
+    Column("year", kind="int"),
+    Column("period"),
+    Column("township"),
 )
-_ROW = (Column("village", "村", "Village"), Column("batch_id", "批次", "Batch", "int"), Column("row_no", "行号", "Row", "int"))
+_ROW = (Column("village"), Column("batch_id", kind="int"), Column("row_no", kind="int"))
 _FILTERS = ("year", "fund_code", "department", "township")
 
 CHECKS = (
@@ -115,9 +115,9 @@ CHECKS = (
         "核对两次发放的银行回单；确属重复的追回多发金额，查明是录入错误还是冒领。",
         "Check both payments' bank returns; recover the excess and find out whether it was a typing error or fraud.",
         DUPLICATE_PAYMENT,
-        (*_PERSON, Column("villages", "村", "Villages"), Column("times_paid", "发放次数", "Times paid", "int"),
+        (*_PERSON, Column("villages"), Column("times_paid", kind="int"),
          Column("amount_yuan", "合计金额", "Total", "amount"), Column("excess_yuan", "多发金额", "Excess", "amount"),
-         Column("batches", "批次", "Batches")),
+         Column("batches")),
         key=("id_hash", "fund_code", "period"), filters=_FILTERS, amount_column="excess_yuan", record_kind="person",
     ),
     Check(
@@ -128,9 +128,9 @@ CHECKS = (
         "核对面积、人数等数量和执行的标准；多发的追回，少发的补发。",
         "Check the quantity and the standard applied; recover overpayments, pay underpayments.",
         OFF_STANDARD,
-        (*_PERSON, *_ROW, Column("quantity", "数量", "Quantity", "decimal"),
-         Column("standard_yuan", "标准", "Standard", "amount"), Column("expected_yuan", "应发金额", "Expected", "amount"),
-         Column("amount_yuan", "实发金额", "Paid", "amount"), Column("difference_yuan", "差额", "Difference", "amount")),
+        (*_PERSON, *_ROW, Column("quantity", kind="decimal"),
+         Column("standard_yuan", kind="amount"), Column("expected_yuan", kind="amount"),
+         Column("amount_yuan", "实发金额", "Paid", "amount"), Column("difference_yuan", kind="amount")),
         key=("batch_id", "row_no"), filters=_FILTERS, amount_column="difference_yuan", record_kind="payments",
     ),
     Check(
@@ -141,8 +141,8 @@ CHECKS = (
         "核实是否有批准超限额的文件；没有的追回超出部分。",
         "Check for an approval above the ceiling; without one, recover the excess.",
         OVER_CEILING,
-        (*_PERSON, *_ROW, Column("ceiling_yuan", "最高限额", "Ceiling", "amount"),
-         Column("amount_yuan", "发放金额", "Paid", "amount"), Column("excess_yuan", "超出金额", "Excess", "amount")),
+        (*_PERSON, *_ROW, Column("ceiling_yuan", kind="amount"),
+         Column("amount_yuan", "发放金额", "Paid", "amount"), Column("excess_yuan", kind="amount")),
         key=("batch_id", "row_no"), filters=_FILTERS, amount_column="excess_yuan", record_kind="payments",
     ),
     Check(
@@ -154,9 +154,9 @@ CHECKS = (
         "通知乡镇财政所联系领取人更正账户后重新发放；核实退回资金是否已退回专户。",
         "Have the township contact the person, correct the account and pay again; check the returned money is back.",
         RETURNED_UNPAID,
-        (*_PERSON, *_ROW, Column("amount_yuan", "金额", "Amount", "amount"),
-         Column("returned_on", "发放日期", "Paid on", "date"), Column("bank_account_masked", "账号", "Account"),
-         Column("days_since", "退回后天数", "Days since", "days")),
+        (*_PERSON, *_ROW, Column("amount_yuan", kind="amount"),
+         Column("returned_on", kind="date"), Column("bank_account_masked"),
+         Column("days_since", kind="days")),
         key=("batch_id", "row_no"), filters=_FILTERS, amount_column="amount_yuan", record_kind="payments",
     ),
 )

@@ -111,11 +111,11 @@ ORDER BY s.status, s.agency_name, s.row_no
 """
 
 _STAFF = (
-    Column("name", "姓名", "Name", "name"),
-    Column("id_masked", "身份证号", "ID number", "id"),
-    Column("agency_name", "单位", "Agency"),
-    Column("staffing_type", "编制类型", "Staffing type"),
-    Column("post", "职务", "Post"),
+    Column("name", kind="name"),
+    Column("id_masked", kind="id"),
+    Column("agency_name"),
+    Column("staffing_type"),
+    Column("post"),
 )
 
 CHECKS = (
@@ -128,10 +128,10 @@ CHECKS = (
         "由民政部门复核其家庭收入，取消不符合条件的救助并追回已领资金；对审核把关人员问责。",
         "Have civil affairs re-check the household's income, stop the relief and recover it; hold the approvers to account.",
         STAFF_ON_RELIEF,
-        (*_STAFF, Column("status", "人员状态", "Status"), Column("relief_funds", "救助资金", "Relief funds"),
-         Column("township", "乡镇", "Township"), Column("villages", "村", "Villages"),
+        (*_STAFF, Column("status", "人员状态", "Status"), Column("relief_funds"),
+         Column("township"), Column("villages"),
          Column("payment_count", "领取次数", "Payments", "int"), Column("amount_yuan", "领取金额", "Amount", "amount"),
-         Column("year", "年度", "Year", "int")),
+         Column("year", kind="int")),
         key=("id_hash", "agency_name"), filters=("year", "township"), amount_column="amount_yuan", record_kind="person",
     ),
     Check(
@@ -143,10 +143,10 @@ CHECKS = (
         "由编制部门核实超编原因，停止超编进人，限期消化。",
         "Have the staffing office check why, stop hiring and bring the count back within the quota.",
         OVER_QUOTA,
-        (Column("agency_code", "单位代码", "Agency code"), Column("agency_name", "单位", "Agency"),
-         Column("department", "主管部门", "Department"), Column("staffing_type", "编制类型", "Staffing type"),
-         Column("quota", "编制数", "Quota", "int"), Column("actual_reported", "上报实有人数", "Reported", "int"),
-         Column("on_roll", "名册在职人数", "On the roll", "int"), Column("over_count", "超编人数", "Over", "int")),
+        (Column("agency_code"), Column("agency_name"),
+         Column("department"), Column("staffing_type"),
+         Column("quota", kind="int"), Column("actual_reported", kind="int"),
+         Column("on_roll", kind="int"), Column("over_count", kind="int")),
         key=("agency_name", "staffing_type"), filters=("department",), record_kind="agencies",
     ),
     Check(
@@ -157,9 +157,9 @@ CHECKS = (
         "核实其实际工作单位，从另一单位名册中清理，追回多领的工资。",
         "Find where the person really works, remove them from the other roll and recover the extra salary.",
         TWO_ROLLS,
-        (Column("name", "姓名", "Name", "name"), Column("id_masked", "身份证号", "ID number", "id"),
-         Column("agency_count", "单位数", "Agencies", "int"), Column("agencies", "所在单位", "Agencies"),
-         Column("staffing_types", "编制类型", "Staffing types")),
+        (Column("name", kind="name"), Column("id_masked", kind="id"),
+         Column("agency_count", kind="int"), Column("agencies"),
+         Column("staffing_types")),
         key=("id_hash",), record_kind="person",
     ),
     Check(
@@ -173,9 +173,9 @@ CHECKS = (
         "核实是否办理了退休手续或经批准延迟退休；未办的督促办理，核查是否仍在领取工资。",
         "Check for retirement papers or an approved extension; otherwise have them retire and check the salary.",
         PAST_RETIREMENT,
-        (*_STAFF, Column("sex", "性别", "Sex"), Column("birth_date", "出生日期", "Born", "date"),
-         Column("age_years", "年龄", "Age", "int"), Column("retire_on", "应退休日期", "Due to retire", "date"),
-         Column("months_past", "超过月数", "Months past", "int")),
+        (*_STAFF, Column("sex"), Column("birth_date", kind="date"),
+         Column("age_years", kind="int"), Column("retire_on", kind="date"),
+         Column("months_past", kind="int")),
         key=("id_hash", "agency_name"), record_kind="person",
     ),
     Check(
@@ -187,8 +187,8 @@ CHECKS = (
         "从名册中核减，核查停发工资的日期，追回多发的工资。",
         "Take them off the roll, check when their salary stopped and recover what was paid after.",
         INACTIVE_ON_ROLL,
-        (*_STAFF, Column("status", "人员状态", "Status"), Column("hired_on", "入编时间", "Hired", "date"),
-         Column("batch_id", "批次", "Batch", "int"), Column("row_no", "行号", "Row", "int")),
+        (*_STAFF, Column("status", "人员状态", "Status"), Column("hired_on", kind="date"),
+         Column("batch_id", kind="int"), Column("row_no", kind="int")),
         key=("id_hash", "agency_name"), record_kind="staff",
     ),
 )

@@ -1,10 +1,7 @@
-// Query-point kiosk: on-screen keypad for the ID number (and pinyin initials),
-// and an idle timer that clears everything so the next person sees nothing.
+// Query-point kiosk: on-screen keypad for the ID number (and pinyin initials).
+// The idle timer that clears everything is idle.js.
 (function () {
   "use strict";
-  var body = document.body;
-  var idleMs = (parseFloat(body.dataset.idleSeconds) || 60) * 1000;
-  var startUrl = body.dataset.startUrl;
   var idField = document.getElementById("id_number");
   var nameField = document.getElementById("name");
   var target = idField;
@@ -35,22 +32,4 @@
     });
     idField.focus();
   }
-
-  // Idle reset: clear every field and return to the start screen.
-  var timer = null;
-  function reset() {
-    document.querySelectorAll("input:not([type=hidden])").forEach(function (input) { input.value = ""; });
-    document.querySelectorAll(".lookup-result, .lookup-failed").forEach(function (el) {
-      el.remove();
-    });
-    window.location.replace(startUrl);
-  }
-  function restart() {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(reset, idleMs);
-  }
-  ["pointerdown", "keydown", "input", "scroll", "touchstart"].forEach(function (name) {
-    window.addEventListener(name, restart, { passive: true });
-  });
-  restart();
 })();

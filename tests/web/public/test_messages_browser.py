@@ -21,7 +21,6 @@ from fundquery.messages import store as message_store
 from fundquery.messages import workflow
 from tests.web.conftest import running_server
 from tests.web.public.county import ID_KEY, RESIDENT
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -72,16 +71,6 @@ def server(county_template, tmp_path_factory):
     with running_server(db, instance) as live:
         yield live
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium: run bash .ci/system-deps")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _context(browser, phone: bool = False):

@@ -11,9 +11,6 @@ import pytest
 from tests.web.conftest import running_server
 from tests.web.public.county import ID_KEY, MULTI_READING, RESIDENT
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 IDLE_SECONDS = 3
 SIZES = {"1280": {"width": 1280, "height": 800}, "390": {"width": 390, "height": 844}}
 NOTICE = "/notices/2024/F001/城关镇/东风村"
@@ -42,16 +39,6 @@ def county_server(county_template, tmp_path_factory):
     with _county_server(county_template, tmp_path_factory.mktemp("county-live")) as server:
         yield server
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium: run bash .ci/system-deps")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _page(browser, size: str):

@@ -1,6 +1,8 @@
-// A message left from a query-point kiosk: after the kiosk's idle time the
-// form (name, phone, text) or the receipt (its check code) is cleared and the
-// kiosk's start page comes back, so the next villager sees nothing.
+// The query-point kiosk's idle timer, on every kiosk page (the lookup, a message, its receipt):
+// after the kiosk's idle time without a touch, every field is cleared, what the last person saw
+// is removed and the kiosk's start page comes back, so the next person sees nothing.
+// The page marks one element data-kiosk-idle with data-idle-seconds, data-start-url and, in
+// data-clear, the CSS selector of what to remove.
 (function () {
   "use strict";
   var marker = document.querySelector("[data-kiosk-idle]");
@@ -9,7 +11,9 @@
   var timer = null;
   function reset() {
     document.querySelectorAll("input:not([type=hidden]), textarea").forEach(function (el) { el.value = ""; });
-    document.querySelectorAll(".receipt, .message-status").forEach(function (el) { el.remove(); });
+    if (marker.dataset.clear) {
+      document.querySelectorAll(marker.dataset.clear).forEach(function (el) { el.remove(); });
+    }
     window.location.replace(marker.dataset.startUrl);
   }
   function restart() {
