@@ -92,7 +92,9 @@ def build(path: Path, rows: int) -> float:
     for sql in BUILD:
         values = {k: v for k, v in {"rows": rows, "staff": 11_482}.items() if f"${k}" in sql}
         con.execute(sql, values)
-    con.execute("UPDATE batches SET row_count = (SELECT count(*) FROM payments WHERE batch_id = 3) WHERE batch_id = 3")
+    con.execute(
+        "UPDATE batches SET row_count = (SELECT count(*) FROM payments WHERE batch_id = 3) WHERE batch_id = 3"
+    )
     con.execute("CHECKPOINT")
     seconds = time.perf_counter() - start
     con.close()
@@ -102,8 +104,12 @@ def build(path: Path, rows: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--keep", action="store_true", help="reuse bench/out/inspect.duckdb if it exists")
-    parser.add_argument("--repeat", type=int, default=2, help="runs per check; the best is reported")
+    parser.add_argument(
+        "--keep", action="store_true", help="reuse bench/out/inspect.duckdb if it exists"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="runs per check; the best is reported"
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "inspect.duckdb"
@@ -134,14 +140,21 @@ def main() -> int:
     con.close()
     slowest = max(figures, key=lambda f: f["seconds"])
     summary = {
-        "payments": payments, "cpus": os.cpu_count(), "checks": figures,
-        "whole_catalogue_seconds": round(whole, 2), "slowest": slowest,
+        "payments": payments,
+        "cpus": os.cpu_count(),
+        "checks": figures,
+        "whole_catalogue_seconds": round(whole, 2),
+        "slowest": slowest,
         "delay_report_seconds": round(delay_report, 2),
         "targets": {"whole_catalogue_seconds": 10, "single_check_seconds": 2},
     }
-    print(f"payments {payments:,} on {os.cpu_count()} CPUs: whole catalogue {whole:.2f} s; slowest "
-          f"{slowest['check']} {slowest['seconds']:.2f} s; delay report (both stages, 3 groupings) {delay_report:.2f} s")
-    (OUT / "inspect.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(
+        f"payments {payments:,} on {os.cpu_count()} CPUs: whole catalogue {whole:.2f} s; slowest "
+        f"{slowest['check']} {slowest['seconds']:.2f} s; delay report (both stages, 3 groupings) {delay_report:.2f} s"
+    )
+    (OUT / "inspect.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return 0
 
 

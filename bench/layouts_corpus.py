@@ -71,7 +71,9 @@ def main() -> int:
         + ("" if takes_mapping else " (with no mapping)")
     )
     print()
-    print(f"  {'kind':<14} {'layouts':>7} {'no mapping':>10} {'after mapping':>13} {'not at all':>10}")
+    print(
+        f"  {'kind':<14} {'layouts':>7} {'no mapping':>10} {'after mapping':>13} {'not at all':>10}"
+    )
     bad = {slug for _, slug, _ in failing}
     for kind, n in sorted(by_kind.items()):
         slugs = [lay["slug"] for lay in layouts if lay["kind"] == kind]

@@ -445,9 +445,8 @@ def child(
 
             base = _rss_mib()
             t0 = time.perf_counter()
-            batch = (
-                fastexcel.read_excel(str(folder / "payments.xlsx"))
-                .load_sheet(0, header_row=1, eager=True)
+            batch = fastexcel.read_excel(str(folder / "payments.xlsx")).load_sheet(
+                0, header_row=1, eager=True
             )
             res["seconds"] = time.perf_counter() - t0
             res["shape"] = [batch.num_rows, batch.num_columns]
@@ -461,7 +460,9 @@ def child(
             table = pacsv.read_csv(
                 folder / "payments_gbk.csv",
                 read_options=pacsv.ReadOptions(encoding="gb18030", skip_rows=1),
-                convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(HEADER, pa.string())),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(HEADER, pa.string())
+                ),
             )
             res["seconds"] = time.perf_counter() - t0
             res["shape"] = [table.num_rows, table.num_columns]
@@ -742,7 +743,9 @@ def print_report(results: dict[str, dict], ratios: list[dict], rows: int, notes:
     print()
     print("targets")
     for r in ratios:
-        verdict = {True: "PASS", False: "MISS", None: "n/a"}[r["pass"]] if r["target"][0] != "(" else ""
+        verdict = (
+            {True: "PASS", False: "MISS", None: "n/a"}[r["pass"]] if r["target"][0] != "(" else ""
+        )
         print(f"  {r['what']:<44} {r['shown']:>16}   target {r['target']:<26} {verdict}")
 
 

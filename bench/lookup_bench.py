@@ -79,9 +79,15 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"
 REGIONS = ("420102", "420103", "420104", "420105", "420106", "420107", "420111", "420112")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍鹏辉玲芬燕红建华小明国强春梅海燕"
-FUNDS = (("B001", "耕地地力保护补贴", "105.00"), ("B002", "农机购置补贴", "300.00"),
-         ("B003", "城乡居民最低生活保障", "320.00"), ("B004", "公益林生态效益补偿", "15.00"))
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍鹏辉玲芬燕红建华小明国强春梅海燕"
+)
+FUNDS = (
+    ("B001", "耕地地力保护补贴", "105.00"),
+    ("B002", "农机购置补贴", "300.00"),
+    ("B003", "城乡居民最低生活保障", "320.00"),
+    ("B004", "公益林生态效益补偿", "15.00"),
+)
 LOOKUP_LIMIT = "1000000 per minute"
 
 
@@ -93,7 +99,11 @@ def person_id(i: int) -> str:
 
 
 def person_name(i: int) -> str:
-    return SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)] + GIVEN[(i * 13) % len(GIVEN)][: (i % 2)]
+    return (
+        SURNAMES[i % len(SURNAMES)]
+        + GIVEN[(i * 7) % len(GIVEN)]
+        + GIVEN[(i * 13) % len(GIVEN)][: (i % 2)]
+    )
 
 
 def build(folder: Path, rows: int, seed: int) -> None:
@@ -118,28 +128,51 @@ def build(folder: Path, rows: int, seed: int) -> None:
         names.append(person_name(i))
         villages.append(i % 400)
         households.append(f"H{i:08d}")
-    persons = pa.table({"id_hash": hashes, "id_masked": masked, "name": names, "village_no": villages,
-                        "household_no": households})
-    print(f"  {people:,} people: IDs, keyed hashes and names in {time.perf_counter() - t0:.1f} s", flush=True)
+    persons = pa.table(
+        {
+            "id_hash": hashes,
+            "id_masked": masked,
+            "name": names,
+            "village_no": villages,
+            "household_no": households,
+        }
+    )
+    print(
+        f"  {people:,} people: IDs, keyed hashes and names in {time.perf_counter() - t0:.1f} s",
+        flush=True,
+    )
     rng = random.Random(seed)
     sample = rng.sample(range(people), 2000)
-    (folder / "people.json").write_text(json.dumps([[person_id(i), person_name(i)] for i in sample], ensure_ascii=False))
+    (folder / "people.json").write_text(
+        json.dumps([[person_id(i), person_name(i)] for i in sample], ensure_ascii=False)
+    )
 
     t0 = time.perf_counter()
     db = folder / "store.duckdb"
     db.unlink(missing_ok=True)
     con = connect(db)
-    con.execute("INSERT INTO batches (kind, file_name, sha256, uploaded_by, row_count, status, published_at,"
-                " published_by) VALUES ('funds', 'funds.xlsx', 'f', 'bench', 4, 'published', now(), 'bench')")
-    con.execute("INSERT INTO batches (kind, file_name, sha256, uploaded_by, row_count, status, published_at,"
-                " published_by) VALUES ('payments', 'payments.xlsx', 'p', 'bench', ?, 'published', now(), 'bench')",
-                [people * len(FUNDS)])
+    con.execute(
+        "INSERT INTO batches (kind, file_name, sha256, uploaded_by, row_count, status, published_at,"
+        " published_by) VALUES ('funds', 'funds.xlsx', 'f', 'bench', 4, 'published', now(), 'bench')"
+    )
+    con.execute(
+        "INSERT INTO batches (kind, file_name, sha256, uploaded_by, row_count, status, published_at,"
+        " published_by) VALUES ('payments', 'payments.xlsx', 'p', 'bench', ?, 'published', now(), 'bench')",
+        [people * len(FUNDS)],
+    )
     for n, (code, name, standard) in enumerate(FUNDS):
-        con.execute("INSERT INTO funds (batch_id, row_no, fund_code, fund_name, department, year, budget_yuan,"
-                    " pays_to, standard_yuan) VALUES (1, ?, ?, ?, '县农业农村局', 2024, 1e8, 'persons', ?)",
-                    [n + 1, code, name, standard])
-    funds = pa.table({"f": list(range(len(FUNDS))), "fund_code": [f[0] for f in FUNDS],
-                      "standard_yuan": [f[2] for f in FUNDS]})
+        con.execute(
+            "INSERT INTO funds (batch_id, row_no, fund_code, fund_name, department, year, budget_yuan,"
+            " pays_to, standard_yuan) VALUES (1, ?, ?, ?, '县农业农村局', 2024, 1e8, 'persons', ?)",
+            [n + 1, code, name, standard],
+        )
+    funds = pa.table(
+        {
+            "f": list(range(len(FUNDS))),
+            "fund_code": [f[0] for f in FUNDS],
+            "standard_yuan": [f[2] for f in FUNDS],
+        }
+    )
     con.register("persons", persons)
     con.register("fund_list", funds)
     # Bulk load without the indexes, then build them (much faster than row by row).
@@ -167,11 +200,30 @@ def build(folder: Path, rows: int, seed: int) -> None:
     lite = sqlite3.connect(lite_path)
     lite.execute("PRAGMA journal_mode = OFF")
     lite.execute("PRAGMA synchronous = OFF")
-    columns = ("fund_code", "year", "period", "township", "village", "village_group", "name", "id_hash",
-               "id_masked", "household_no", "quantity", "standard_yuan", "amount_yuan", "paid_on", "card_status")
+    columns = (
+        "fund_code",
+        "year",
+        "period",
+        "township",
+        "village",
+        "village_group",
+        "name",
+        "id_hash",
+        "id_masked",
+        "household_no",
+        "quantity",
+        "standard_yuan",
+        "amount_yuan",
+        "paid_on",
+        "card_status",
+    )
     lite.execute(f"CREATE TABLE payments ({', '.join(columns)})")
-    select = ", ".join(f"CAST({c} AS VARCHAR)" if c in ("quantity", "standard_yuan", "amount_yuan", "paid_on")
-                       else c for c in columns)
+    select = ", ".join(
+        f"CAST({c} AS VARCHAR)"
+        if c in ("quantity", "standard_yuan", "amount_yuan", "paid_on")
+        else c
+        for c in columns
+    )
     cursor = con.execute(f"SELECT {select} FROM payments ORDER BY row_no")  # noqa: S608 (constants)
     while chunk := cursor.fetchmany(200_000):
         lite.executemany(f"INSERT INTO payments VALUES ({', '.join('?' * len(columns))})", chunk)  # noqa: S608
@@ -245,7 +297,9 @@ def run_load(port: int, make_request, check, requests: int, clients: int, warmup
     latencies = sorted(x for t in threads for x in t.latencies)
     failures = sum(t.failures for t in threads)
     return {
-        "requests": len(latencies), "failures": failures, "seconds": round(wall, 3),
+        "requests": len(latencies),
+        "failures": failures,
+        "seconds": round(wall, 3),
         "requests_per_s": round(len(latencies) / wall, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 2),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
@@ -261,14 +315,25 @@ def ours(people: list, port: int, args) -> dict:
             conn.request("GET", "/query")
             response = conn.getresponse()
             html = response.read().decode()
-            state["token"] = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+            state["token"] = re.search(
+                r'name="csrf_token" type="hidden" value="([^"]+)"', html
+            ).group(1)
             state["cookie"] = response.getheader("Set-Cookie").split(";", 1)[0]
         number, name = random.choice(people)
-        body = urllib.parse.urlencode({"csrf_token": state["token"], "id_number": number, "name": name})
+        body = urllib.parse.urlencode(
+            {"csrf_token": state["token"], "id_number": number, "name": name}
+        )
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": state["cookie"]}
         return "POST", "/query", body, headers
 
-    return run_load(port, make, lambda data: "查询结果".encode() in data, args.requests, args.clients, args.warmup)
+    return run_load(
+        port,
+        make,
+        lambda data: "查询结果".encode() in data,
+        args.requests,
+        args.clients,
+        args.warmup,
+    )
 
 
 def datasette(hashes: list, port: int, args, api: str) -> dict:
@@ -276,10 +341,14 @@ def datasette(hashes: list, port: int, args, api: str) -> dict:
         h = random.choice(hashes)
         if api == "table":
             return "GET", f"/lookup/payments.json?id_hash={h}&_shape=array", None, {}
-        query = urllib.parse.urlencode({"sql": "select * from payments where id_hash = :h", "h": h, "_shape": "array"})
+        query = urllib.parse.urlencode(
+            {"sql": "select * from payments where id_hash = :h", "h": h, "_shape": "array"}
+        )
         return "GET", f"/lookup.json?{query}", None, {}
 
-    return run_load(port, make, lambda data: data.startswith(b"[{"), args.requests, args.clients, args.warmup)
+    return run_load(
+        port, make, lambda data: data.startswith(b"[{"), args.requests, args.clients, args.warmup
+    )
 
 
 def main() -> int:
@@ -289,7 +358,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads of fundquery serve")
+    parser.add_argument(
+        "--threads", type=int, default=8, help="gunicorn threads of fundquery serve"
+    )
     args = parser.parse_args()
 
     folder = OUT / f"lookup-{args.rows}"
@@ -301,27 +372,57 @@ def main() -> int:
     hashes = [hmac.new(key, n.encode(), hashlib.sha256).hexdigest() for n, _ in people]
     if not (DATASETTE_VENV / "bin" / "datasette").exists():
         subprocess.run([sys.executable, "-m", "venv", str(DATASETTE_VENV)], check=True)
-        subprocess.run([str(DATASETTE_VENV / "bin" / "pip"), "install", "-q", "datasette"], check=True)
+        subprocess.run(
+            [str(DATASETTE_VENV / "bin" / "pip"), "install", "-q", "datasette"], check=True
+        )
 
     results, procs = {}, []
     load_start = os.getloadavg()[0]
     try:
         port = free_port()
-        env = {**os.environ, "FUNDQUERY_DB": str(folder / "store.duckdb"),
-               "FUNDQUERY_INSTANCE": str(folder / "instance")}
+        env = {
+            **os.environ,
+            "FUNDQUERY_DB": str(folder / "store.duckdb"),
+            "FUNDQUERY_INSTANCE": str(folder / "instance"),
+        }
         env.pop("FUNDQUERY_ID_KEY", None)
         env.pop("FUNDQUERY_SECRET_KEY", None)
         log = folder / "fundquery.log"
-        procs.append(start([str(ROOT / ".venv" / "bin" / "fundquery"), "serve", "--port", str(port),
-                            "--threads", str(args.threads)], env, log))
+        procs.append(
+            start(
+                [
+                    str(ROOT / ".venv" / "bin" / "fundquery"),
+                    "serve",
+                    "--port",
+                    str(port),
+                    "--threads",
+                    str(args.threads),
+                ],
+                env,
+                log,
+            )
+        )
         wait_up(port, "/healthz", procs[-1], log)
         results["fundquery /query"] = ours(people, port, args)
         procs.pop().terminate()
 
         port = free_port()
         log = folder / "datasette.log"
-        procs.append(start([str(DATASETTE_VENV / "bin" / "datasette"), "serve", str(folder / "lookup.sqlite"),
-                            "-p", str(port), "--immutable", str(folder / "lookup.sqlite")], dict(os.environ), log))
+        procs.append(
+            start(
+                [
+                    str(DATASETTE_VENV / "bin" / "datasette"),
+                    "serve",
+                    str(folder / "lookup.sqlite"),
+                    "-p",
+                    str(port),
+                    "--immutable",
+                    str(folder / "lookup.sqlite"),
+                ],
+                dict(os.environ),
+                log,
+            )
+        )
         wait_up(port, "/-/versions.json", procs[-1], log)
         results["datasette table API"] = datasette(hashes, port, args, "table")
         results["datasette SQL API"] = datasette(hashes, port, args, "sql")
@@ -330,14 +431,21 @@ def main() -> int:
             p.terminate()
             p.wait(timeout=20)
 
-    print(f"\n{args.rows:,} payment rows, {args.requests:,} requests per endpoint, {args.clients} client threads,"
-          f" loopback, {os.cpu_count()} cores (load average {load_start:.2f} → {os.getloadavg()[0]:.2f})\n")
+    print(
+        f"\n{args.rows:,} payment rows, {args.requests:,} requests per endpoint, {args.clients} client threads,"
+        f" loopback, {os.cpu_count()} cores (load average {load_start:.2f} → {os.getloadavg()[0]:.2f})\n"
+    )
     print(f"{'endpoint':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'failed':>8}")
     for name, r in results.items():
-        print(f"{name:<22}{r['requests_per_s']:>9.1f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['max_ms']:>9.2f}"
-              f"{r['failures']:>8}")
+        print(
+            f"{name:<22}{r['requests_per_s']:>9.1f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['max_ms']:>9.2f}"
+            f"{r['failures']:>8}"
+        )
     ours_r = results["fundquery /query"]
-    best = max(results["datasette table API"]["requests_per_s"], results["datasette SQL API"]["requests_per_s"])
+    best = max(
+        results["datasette table API"]["requests_per_s"],
+        results["datasette SQL API"]["requests_per_s"],
+    )
     verdicts = {
         "p99 under 25 ms": ours_r["p99_ms"] < 25,
         "req/s at least Datasette's faster endpoint": ours_r["requests_per_s"] >= best,
@@ -345,9 +453,20 @@ def main() -> int:
     print()
     for target, ok in verdicts.items():
         print(f"{'PASS' if ok else 'MISS'}  {target}")
-    (OUT / "lookup_last.json").write_text(json.dumps(
-        {"rows": args.rows, "requests": args.requests, "clients": args.clients, "results": results,
-         "targets": verdicts, "load_average": [load_start, os.getloadavg()[0]]}, indent=2, ensure_ascii=False))
+    (OUT / "lookup_last.json").write_text(
+        json.dumps(
+            {
+                "rows": args.rows,
+                "requests": args.requests,
+                "clients": args.clients,
+                "results": results,
+                "targets": verdicts,
+                "load_average": [load_start, os.getloadavg()[0]],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
     return 1 if any(r["failures"] for r in results.values()) else 0
 
 

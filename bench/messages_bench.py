@@ -41,7 +41,9 @@ def _best(fn, repeat: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=100_000)
-    parser.add_argument("--samples", type=int, default=30, help="submissions and status checks timed")
+    parser.add_argument(
+        "--samples", type=int, default=30, help="submissions and status checks timed"
+    )
     args = parser.parse_args()
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
@@ -50,8 +52,16 @@ def main() -> int:
         submit_s, receipts = [], []
         for i in range(args.samples):
             t0 = time.perf_counter()
-            receipts.append(store.submit(con, message_type="咨询", township="城关镇", village="东风村",
-                                         body=f"问题 {i}", now=start + dt.timedelta(hours=i)))
+            receipts.append(
+                store.submit(
+                    con,
+                    message_type="咨询",
+                    township="城关镇",
+                    village="东风村",
+                    body=f"问题 {i}",
+                    now=start + dt.timedelta(hours=i),
+                )
+            )
             submit_s.append(time.perf_counter() - t0)
         check_s = []
         for r in receipts:
@@ -69,20 +79,33 @@ def main() -> int:
             " CASE WHEN i % 10 = 0 THEN 'routed' ELSE 'published' END, '部门' || (i % 10), 3,"
             " DATE '2025-01-01' + CAST(i % 360 AS INTEGER) + 5, TIMESTAMP '2025-01-01 09:00:00' + to_days(CAST(i % 360 AS INTEGER)),"
             " CASE WHEN i % 10 = 0 THEN NULL ELSE TIMESTAMP '2025-01-01 09:00:00' + to_days(CAST(i % 360 + i % 9 AS INTEGER)) END,"
-            " true FROM range(?) t(i)", [code_hash, args.messages])
+            " true FROM range(?) t(i)",
+            [code_hash, args.messages],
+        )
         bulk_s = time.perf_counter() - t0
         check = CHECKS["overdue_replies"]
         params = Params(as_of=dt.date(2026, 12, 31))
         found = run(con, check, params).count
         overdue_s = _best(lambda: run(con, check, params), 3)
-        metrics_s = _best(lambda: [metrics.table(con, by, params.as_of) for by in ("department", "month", "type")]
-                          + [metrics.totals(con, params.as_of)], 3)
+        metrics_s = _best(
+            lambda: (
+                [metrics.table(con, by, params.as_of) for by in ("department", "month", "type")]
+                + [metrics.totals(con, params.as_of)]
+            ),
+            3,
+        )
         con.close()
-    print(f"{args.messages:,} messages (+{args.samples} submitted), {os.cpu_count()} cores, "
-          f"load average {load_start:.2f} → {os.getloadavg()[0]:.2f}")
-    print(f"submit (hash + deadline + insert + audit): median {statistics.median(submit_s) * 1000:.1f} ms")
-    print(f"status check (scrypt verify): median {statistics.median(check_s) * 1000:.1f} ms "
-          f"(≈ {1 / statistics.median(check_s):.0f} checks/s on one thread)")
+    print(
+        f"{args.messages:,} messages (+{args.samples} submitted), {os.cpu_count()} cores, "
+        f"load average {load_start:.2f} → {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        f"submit (hash + deadline + insert + audit): median {statistics.median(submit_s) * 1000:.1f} ms"
+    )
+    print(
+        f"status check (scrypt verify): median {statistics.median(check_s) * 1000:.1f} ms "
+        f"(≈ {1 / statistics.median(check_s):.0f} checks/s on one thread)"
+    )
     print(f"bulk insert of {args.messages:,} rows: {bulk_s:.2f} s")
     print(f"overdue_replies: {found:,} findings in {overdue_s:.2f} s (best of 3)")
     print(f"metrics (3 groupings + totals): {metrics_s:.2f} s (best of 3)")

@@ -50,7 +50,9 @@ def free_port() -> int:
 def data_folder(rows: int) -> Path:
     found = sorted(OUT.glob(f"data-{rows}-*"))
     if not found or not (found[-1] / "payments.xlsx").exists():
-        sys.exit(f"no bench/out/data-{rows}-*: run  .venv/bin/python bench/load_bench.py --rows {rows}  first")
+        sys.exit(
+            f"no bench/out/data-{rows}-*: run  .venv/bin/python bench/load_bench.py --rows {rows}  first"
+        )
     return found[-1]
 
 
@@ -65,8 +67,16 @@ def prepare_store(work: Path, funds: Path) -> tuple[Path, Path]:
     ensure_instance(instance)
     key = load_key(instance, create=True)
     con = connect(db)
-    result = load_file(con, funds, "funds", hasher=Hasher(key), uploaded_by="bench", archive_dir=work / "uploads",
-                       publish=True, reviewer="bench-reviewer")
+    result = load_file(
+        con,
+        funds,
+        "funds",
+        hasher=Hasher(key),
+        uploaded_by="bench",
+        archive_dir=work / "uploads",
+        publish=True,
+        reviewer="bench-reviewer",
+    )
     assert result.status == "loaded", result.as_json()
     accounts.create(con, "bench", PASSWORD, ["finance"], office="城关镇财政所", actor="bench")
     con.close()
@@ -98,7 +108,9 @@ class Client:
 
     def post_no_redirect(self, path: str, body: bytes, content_type: str) -> str:
         """POST and return the Location of the redirect that answers it."""
-        request = urllib.request.Request(self.base + path, data=body, headers={"Content-Type": content_type})
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Content-Type": content_type}
+        )
         try:
             self.no_redirect.open(request, timeout=3600)
         except urllib.error.HTTPError as exc:
@@ -112,12 +124,16 @@ class Client:
             return r.status, r.geturl(), r.read().decode("utf-8")
 
     def post(self, path: str, body: bytes, content_type: str) -> tuple[int, str, str]:
-        request = urllib.request.Request(self.base + path, data=body, headers={"Content-Type": content_type})
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Content-Type": content_type}
+        )
         with self.opener.open(request, timeout=3600) as r:
             return r.status, r.geturl(), r.read().decode("utf-8")
 
     def post_form(self, path: str, fields: dict) -> tuple[int, str, str]:
-        return self.post(path, urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded")
+        return self.post(
+            path, urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded"
+        )
 
 
 def csrf(html: str) -> str:
@@ -128,7 +144,9 @@ def multipart(fields: dict, file_field: str, path: Path) -> tuple[bytes, str]:
     boundary = "----fundquery" + secrets.token_hex(8)
     parts = []
     for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{path.name}"\r\n'
         "Content-Type: application/octet-stream\r\n\r\n".encode()
@@ -149,13 +167,26 @@ def main() -> None:
     work.mkdir(parents=True)
     db, instance = prepare_store(work, folder / "funds.xlsx")
     port = free_port()
-    env = {**os.environ, "FUNDQUERY_DB": str(db), "FUNDQUERY_INSTANCE": str(instance),
-           "FUNDQUERY_UPLOADS": str(work / "uploads"), "FUNDQUERY_MAX_UPLOAD_MB": "200"}
-    code = ("import logging; from fundquery import create_app; from fundquery.web.server import serve; app = create_app(); "
-            f"app.logger.setLevel(logging.INFO); serve(app, '127.0.0.1', {port})")
+    env = {
+        **os.environ,
+        "FUNDQUERY_DB": str(db),
+        "FUNDQUERY_INSTANCE": str(instance),
+        "FUNDQUERY_UPLOADS": str(work / "uploads"),
+        "FUNDQUERY_MAX_UPLOAD_MB": "200",
+    }
+    code = (
+        "import logging; from fundquery import create_app; from fundquery.web.server import serve; app = create_app(); "
+        f"app.logger.setLevel(logging.INFO); serve(app, '127.0.0.1', {port})"
+    )
     log = open(work / "server.log", "wb")
-    server = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    figures: dict = {"rows": args.rows, "file": upload.name, "file_mib": round(upload.stat().st_size / 2**20, 1)}
+    server = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    figures: dict = {
+        "rows": args.rows,
+        "file": upload.name,
+        "file_mib": round(upload.stat().st_size / 2**20, 1),
+    }
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(150):
@@ -166,10 +197,14 @@ def main() -> None:
                 time.sleep(0.2)
         client = Client(base)
         _, _, html = client.get("/login")
-        client.post_form("/login", {"csrf_token": csrf(html), "username": "bench", "password": PASSWORD})
+        client.post_form(
+            "/login", {"csrf_token": csrf(html), "username": "bench", "password": PASSWORD}
+        )
         figures["worker_peak_mib_idle"] = worker_peak_mib(server.pid)
         _, _, html = client.get("/staff/upload")
-        body, content_type = multipart({"csrf_token": csrf(html), "kind": "auto", "replaces": ""}, "file", upload)
+        body, content_type = multipart(
+            {"csrf_token": csrf(html), "kind": "auto", "replaces": ""}, "file", upload
+        )
         start = time.perf_counter()
         preview_path = client.post_no_redirect("/staff/upload", body, content_type)
         figures["upload_s"] = round(time.perf_counter() - start, 1)
@@ -183,11 +218,17 @@ def main() -> None:
         figures["preview_again_cached_s"] = round(time.perf_counter() - start, 2)
         sha = urllib.parse.urlsplit(preview_path).path.rsplit("/", 1)[1]
         preview = json.loads(client.get(f"/staff/upload/{sha}?kind=auto&format=json")[2])
-        figures.update(kind=preview["kind"], rows_to_load=preview["rows"], errors=preview["error_total"],
-                       warnings=preview["warning_total"])
+        figures.update(
+            kind=preview["kind"],
+            rows_to_load=preview["rows"],
+            errors=preview["error_total"],
+            warnings=preview["warning_total"],
+        )
         start = time.perf_counter()
-        status, where, html = client.post_form(f"/staff/upload/{sha}/load", {
-            "csrf_token": csrf(html), "kind": preview["kind"], "replaces": "", "load_anyway": "y"})
+        status, where, html = client.post_form(
+            f"/staff/upload/{sha}/load",
+            {"csrf_token": csrf(html), "kind": preview["kind"], "replaces": "", "load_anyway": "y"},
+        )
         figures["load_s"] = round(time.perf_counter() - start, 1)
         figures["loaded"] = "已导入批次" in html
         figures["worker_peak_mib_after_load"] = worker_peak_mib(server.pid)
@@ -199,8 +240,11 @@ def main() -> None:
     (OUT / "web_upload_last.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1))
     for key, value in figures.items():
         print(f"{key:32} {value}")
-    stages = [line for line in (work / "server.log").read_text(errors="replace").splitlines()
-              if "preview " in line or "load " in line]
+    stages = [
+        line
+        for line in (work / "server.log").read_text(errors="replace").splitlines()
+        if "preview " in line or "load " in line
+    ]
     print("\n".join(stages))
     shutil.copyfile(work / "server.log", OUT / "web_upload_server.log")
     shutil.rmtree(work, ignore_errors=True)

@@ -54,7 +54,10 @@ def _marks(extract: Extract, findings: Iterable[Finding]) -> dict[tuple[int, int
 
 
 def _note(findings: list[Finding]) -> str:
-    return "\n".join(f"{'错误' if f.severity == 'error' else '提醒'}：{f.message}；应为：{f.expected}" for f in findings)
+    return "\n".join(
+        f"{'错误' if f.severity == 'error' else '提醒'}：{f.message}；应为：{f.expected}"
+        for f in findings
+    )
 
 
 def _severity(findings: list[Finding]) -> str:
@@ -63,8 +66,18 @@ def _severity(findings: list[Finding]) -> str:
 
 def _list_rows(findings: list[Finding]) -> list[tuple]:
     """The findings sheet's rows; the user's header and value are neutralised like any exported text."""
-    return [(f.row, neutralise(f.column), neutralise(f.value or ""), f.expected, f.message,
-             "错误" if f.severity == "error" else "提醒", f.rule) for f in findings]
+    return [
+        (
+            f.row,
+            neutralise(f.column),
+            neutralise(f.value or ""),
+            f.expected,
+            f.message,
+            "错误" if f.severity == "error" else "提醒",
+            f.rule,
+        )
+        for f in findings
+    ]
 
 
 def _free_name(names: list[str]) -> str:
@@ -88,7 +101,10 @@ def _annotate_xlsx(extract: Extract, findings: list[Finding]) -> bytes:
     wb = openpyxl.load_workbook(extract.path)
     _defuse(wb, Path(extract.path))
     ws = wb[extract.sheet_name]
-    fills = {s: PatternFill("solid", start_color=c, end_color=c) for s, c in (("error", ERROR_FILL), ("warning", WARNING_FILL))}
+    fills = {
+        s: PatternFill("solid", start_color=c, end_color=c)
+        for s, c in (("error", ERROR_FILL), ("warning", WARNING_FILL))
+    }
     for (row, col), found in _marks(extract, findings).items():
         cell = ws.cell(row=row, column=start[1] + col + 1)
         cell.fill = fills[_severity(found)]
@@ -126,7 +142,9 @@ def _cells(extract: Extract) -> tuple[Iterable[list], int, int]:
         sample = text[:200_000]
         delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
         return csv.reader(io.StringIO(text), delimiter=delimiter), 0, 0
-    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(extract.sheet_name)
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(
+        extract.sheet_name
+    )
     start = sheet.start or (0, 0)
     return sheet.iter_rows(), start[0], start[1]
 
@@ -135,10 +153,19 @@ def _rewrite(extract: Extract, findings: list[Finding]) -> bytes:
     rows, row0, col0 = _cells(extract)
     marks = _marks(extract, findings)
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-                                     "strings_to_urls": False})
-    formats = {"error": book.add_format({"bg_color": "#" + ERROR_FILL}),
-               "warning": book.add_format({"bg_color": "#" + WARNING_FILL})}
+    book = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    formats = {
+        "error": book.add_format({"bg_color": "#" + ERROR_FILL}),
+        "warning": book.add_format({"bg_color": "#" + WARNING_FILL}),
+    }
     text = book.add_format({"num_format": "@"})
     ws = book.add_worksheet((extract.sheet_name or "Sheet1")[:31])
     for r, row in enumerate(rows):
@@ -154,12 +181,16 @@ def _rewrite(extract: Extract, findings: list[Finding]) -> bytes:
     for (row, col), found in marks.items():
         ws.write_comment(row - 1, col0 + col, _note(found), {"x_scale": 2, "y_scale": 2})
         # An empty flagged cell (a required value missing) still gets its colour.
-        ws.conditional_format(row - 1, col0 + col, row - 1, col0 + col,
-                              {"type": "blanks", "format": formats[_severity(found)]})
+        ws.conditional_format(
+            row - 1,
+            col0 + col,
+            row - 1,
+            col0 + col,
+            {"type": "blanks", "format": formats[_severity(found)]},
+        )
     listing = book.add_worksheet(LIST_SHEET)
     listing.write_row(0, 0, LIST_HEADER)
     for r, values in enumerate(_list_rows(findings), start=1):
         listing.write_row(r, 0, ["" if v is None else v for v in values])
     book.close()
     return buf.getvalue()
-

@@ -42,7 +42,9 @@ def _amount(raw: str, scale: int, times: int = 1) -> str:
 
     def value(x: str) -> str:
         if times != 1:  # 万元: parsed with four more decimals, then in yuan
-            return f"CAST(TRY_CAST({x} AS DECIMAL(18,{scale + 4})) * {times} AS DECIMAL(18,{scale}))"
+            return (
+                f"CAST(TRY_CAST({x} AS DECIMAL(18,{scale + 4})) * {times} AS DECIMAL(18,{scale}))"
+            )
         return f"TRY_CAST({x} AS DECIMAL(18,{scale}))"
 
     # A plain number (nearly every cell) has nothing to remove: cast it without the replace.
@@ -86,11 +88,16 @@ def closest_expr(raw: str, col: Column) -> str:
     """SQL naming the accepted word closest to ``raw`` (edit distance to every written form)."""
     pairs = []
     for i, (written, stored) in enumerate(col.values.items()):
-        shown = written if written in col.accepted_words else next(
-            (w for w in col.accepted_words if col.values.get(w) == stored), written)
+        shown = (
+            written
+            if written in col.accepted_words
+            else next((w for w in col.accepted_words if col.values.get(w) == stored), written)
+        )
         pairs.append(f"({q(enum_key(norm(written) or ''))}, {q(shown)}, {i})")
-    return (f"(SELECT w.shown FROM (VALUES {', '.join(pairs)}) AS w(written, shown, i) "  # noqa: S608
-            f"ORDER BY levenshtein({enum_key_expr(raw)}, w.written), w.i LIMIT 1)")
+    return (
+        f"(SELECT w.shown FROM (VALUES {', '.join(pairs)}) AS w(written, shown, i) "  # noqa: S608
+        f"ORDER BY levenshtein({enum_key_expr(raw)}, w.written), w.i LIMIT 1)"
+    )
 
 
 def parse_expr(col: Column, times: int = 1) -> str:
@@ -98,11 +105,17 @@ def parse_expr(col: Column, times: int = 1) -> str:
     raw = f'r."{col.name}"'
     if col.type == "text":
         if col.name == "name":  # 张  三 and 张　三 are 张三
-            return (f"CASE WHEN contains({raw}, ' ') AND regexp_matches({raw}, '\\p{{Han}}')"
-                    f" THEN replace({raw}, ' ', '') ELSE {raw} END")
+            return (
+                f"CASE WHEN contains({raw}, ' ') AND regexp_matches({raw}, '\\p{{Han}}')"
+                f" THEN replace({raw}, ' ', '') ELSE {raw} END"
+            )
         return raw
     if col.type in ("code", "id_number"):
-        return f"upper(replace({raw}, ' ', ''))" if col.type == "id_number" else f"replace({raw}, ' ', '')"
+        return (
+            f"upper(replace({raw}, ' ', ''))"
+            if col.type == "id_number"
+            else f"replace({raw}, ' ', '')"
+        )
     if col.type == "int":
         return f"TRY_CAST(regexp_replace({raw}, '\\.0+$', '') AS INTEGER)"
     if col.type == "year":
@@ -140,14 +153,18 @@ def computed_expr(spec: Spec, how: Computed, times: dict[str, int] | None = None
     if how.how == "fund_code":
         year, name = parsed["year"], parsed["fund_name"]
         key = f"lower(regexp_replace({name}, {q(FUND_NAME_NOISE)}, '', 'g'))"
-        return (f"CASE WHEN {year} IS NOT NULL AND {key} <> '' "
-                f"THEN 'G' || CAST({year} AS VARCHAR) || '-' || upper(left(sha256({key}), {FUND_CODE_HEX})) END")
+        return (
+            f"CASE WHEN {year} IS NOT NULL AND {key} <> '' "
+            f"THEN 'G' || CAST({year} AS VARCHAR) || '-' || upper(left(sha256({key}), {FUND_CODE_HEX})) END"
+        )
     raise ValueError(f"unknown computation {how.how}")
 
 
 def id_problem_expr(x: str) -> str:
     """SQL classifying an 18-character ID: NULL when valid (GB 11643 check digit, real birth date)."""
-    digits = " + ".join(f"CAST(substr({x}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(ID_WEIGHTS))
+    digits = " + ".join(
+        f"CAST(substr({x}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(ID_WEIGHTS)
+    )
     check = f"substr({q(ID_CHECK_CHARS)}, (({digits}) % 11) + 1, 1)"
     birth = f"try_strptime(substr({x}, 7, 8), '%Y%m%d')"
     return (
@@ -165,8 +182,14 @@ def hash_sql(x: str) -> str:
     return f"sha256($opad::BLOB || unhex(sha256($ipad::BLOB || encode({x}))))"
 
 
-def build_incoming(con: duckdb.DuckDBPyConnection, spec: Spec, raw: pa.Table, hasher: Hasher,
-                   times: dict[str, int] | None = None, computed: dict[str, Computed] | None = None) -> None:
+def build_incoming(
+    con: duckdb.DuckDBPyConnection,
+    spec: Spec,
+    raw: pa.Table,
+    hasher: Hasher,
+    times: dict[str, int] | None = None,
+    computed: dict[str, Computed] | None = None,
+) -> None:
     """Create temp table ``incoming`` from the reader's table (all text) for ``spec``.
 
     ``times``: amount columns whose header names 万元 (canonical -> 10000).
@@ -194,7 +217,9 @@ def build_incoming(con: duckdb.DuckDBPyConnection, spec: Spec, raw: pa.Table, ha
     id_cols = [c for c in spec.columns if c.type == "id_number"]
     try:
         if not id_cols:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT {', '.join(selects)} FROM raw_upload r")  # noqa: S608
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT {', '.join(selects)} FROM raw_upload r"  # noqa: S608
+            )
             return
         (col,) = id_cols  # one ID column per kind
         x = "id_value"
@@ -211,12 +236,19 @@ def build_incoming(con: duckdb.DuckDBPyConnection, spec: Spec, raw: pa.Table, ha
                 {"ipad": pads[0], "opad": pads[1]},
             )
         else:  # any other callable: hashed in Python
-            numbers = [v for (v,) in con.execute("SELECT id_value FROM id_map WHERE problem IS NULL").fetchall()]
-            hashes = pa.table({
-                "id_value": pa.array(numbers, pa.string()),
-                "id_hash": pa.array([hasher(n) for n in numbers], pa.string()),
-                "id_masked": pa.array([mask(n) for n in numbers], pa.string()),
-            })
+            numbers = [
+                v
+                for (v,) in con.execute(
+                    "SELECT id_value FROM id_map WHERE problem IS NULL"
+                ).fetchall()
+            ]
+            hashes = pa.table(
+                {
+                    "id_value": pa.array(numbers, pa.string()),
+                    "id_hash": pa.array([hasher(n) for n in numbers], pa.string()),
+                    "id_masked": pa.array([mask(n) for n in numbers], pa.string()),
+                }
+            )
             con.register("id_hashes_src", hashes)
             con.execute("CREATE OR REPLACE TEMP TABLE id_hashes AS SELECT * FROM id_hashes_src")
             con.unregister("id_hashes_src")

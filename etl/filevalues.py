@@ -102,7 +102,14 @@ _STANDARD = re.compile(
     r"(?:\s*(?:/|每)\s*([\u4e00-\u9fff]{1,2}(?:/[\u4e00-\u9fff])?))?"
 )
 # The unit a quantity's header implies when no unit is written: 面积 is in 亩, 人数 in 人.
-_QUANTITY_UNITS = (("面积", "亩"), ("亩", "亩"), ("人数", "人"), ("月数", "月"), ("头数", "头"), ("户数", "户"))
+_QUANTITY_UNITS = (
+    ("面积", "亩"),
+    ("亩", "亩"),
+    ("人数", "人"),
+    ("月数", "月"),
+    ("头数", "头"),
+    ("户数", "户"),
+)
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _PLACE_END = r"(?=$|[\s(,;，；、]|财政所|人民政府|政府|办事处|委员会|村委会|村民委员会|盖章)"
@@ -264,16 +271,24 @@ def _plan_computed(match: HeaderMatch, lines: list[str]) -> None:
     missing = {c.name for c in match.missing}
     tied = {name for name, _ in match.ambiguous}
     has = lambda c: c in match.mapping or c in match.values  # noqa: E731
-    if "amount_yuan" in missing and "amount_yuan" not in tied and {"quantity", "standard_yuan"} <= names:
+    if (
+        "amount_yuan" in missing
+        and "amount_yuan" not in tied
+        and {"quantity", "standard_yuan"} <= names
+    ):
         if "quantity" in match.mapping and not has("standard_yuan"):
             found = _one(_STANDARD, [t for t in (norm(x) for x in lines) if t])
             if found:
-                match.values["standard_yuan"] = FileValue("standard_yuan", found[0], "title", mask_digits(found[1]))
+                match.values["standard_yuan"] = FileValue(
+                    "standard_yuan", found[0], "title", mask_digits(found[1])
+                )
                 unit = _STANDARD.search(found[1])
                 match.standard_unit = (unit.group(2) or "") if unit else ""
         if "quantity" in match.mapping and has("standard_yuan"):
             unit = match.standard_unit or quantity_unit(match.labels[match.mapping["quantity"]])
-            match.computed["amount_yuan"] = Computed("amount_yuan", "product", ("quantity", "standard_yuan"), unit)
+            match.computed["amount_yuan"] = Computed(
+                "amount_yuan", "product", ("quantity", "standard_yuan"), unit
+            )
     if (
         match.spec.kind == "funds"
         and "fund_code" in missing

@@ -28,7 +28,9 @@ HEAD_ROWS = 30
 MIN_MATCHED = 2  # fewer matched columns than this is not a header
 MAPPED = EXACT  # a column the clerk mapped scores as an exact alias
 MAX_HEADER_CHARS = 40  # a longer cell is a title or a note, not a header
-_NUMBERLIKE = re.compile(r"[\d.,:/+%x()\-]*")  # an amount, a date, an ID number: data, never a header
+_NUMBERLIKE = re.compile(
+    r"[\d.,:/+%x()\-]*"
+)  # an amount, a date, an ID number: data, never a header
 # A cell that only data holds: an ID or account number (6+ digits), a date, an amount with decimals or
 # thousands.  A row with one is a data row, never the second row of a two-level header.
 _DATA_CELL = re.compile(
@@ -56,25 +58,39 @@ class HeaderMatch:
     labels: list[str | None]  # every source column's header as the user wrote it
     mapping: dict[str, int]  # canonical column -> source position
     wide: list[WideColumn] = field(default_factory=list)
-    ambiguous: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # (canonical, tied positions)
+    ambiguous: list[tuple[str, tuple[int, ...]]] = field(
+        default_factory=list
+    )  # (canonical, tied positions)
     scores: dict[str, int] = field(default_factory=dict)  # canonical -> score of the column chosen
-    mapped: dict[str, str] = field(default_factory=dict)  # the clerk's mapping as applied: label -> canonical or ""
-    mapping_unknown: dict[str, str] = field(default_factory=dict)  # the clerk's entries not applied (header or column absent)
+    mapped: dict[str, str] = field(
+        default_factory=dict
+    )  # the clerk's mapping as applied: label -> canonical or ""
+    mapping_unknown: dict[str, str] = field(
+        default_factory=dict
+    )  # the clerk's entries not applied (header or column absent)
     dropped: list[int] = field(default_factory=list)  # positions the clerk marked "not needed"
     runner_up: str | None = None  # auto detection: the next most likely kind
     runner_up_score: tuple | None = None
     # File-level values (etl.filevalues): canonical -> FileValue, chosen by the clerk or read from the title.
     values: dict = field(default_factory=dict)
-    values_unused: dict[str, str] = field(default_factory=dict)  # the clerk's values the file has a column for
-    values_invalid: dict[str, str] = field(default_factory=dict)  # the clerk's values for no file-level column
+    values_unused: dict[str, str] = field(
+        default_factory=dict
+    )  # the clerk's values the file has a column for
+    values_invalid: dict[str, str] = field(
+        default_factory=dict
+    )  # the clerk's values for no file-level column
     notes: list[str] = field(default_factory=list)  # the title and note lines above the header
     # Required columns the form lacks, computed for every row (etl.filevalues.Computed): canonical -> how.
     computed: dict = field(default_factory=dict)
-    standard_unit: str = ""  # the unit of a standard chosen at upload or read from the title (元/亩 -> 亩)
+    standard_unit: str = (
+        ""  # the unit of a standard chosen at upload or read from the title (元/亩 -> 亩)
+    )
 
     @property
     def missing(self) -> list[Column]:
-        found = set(self.mapping) | ({self.spec.wide.group_column} | {w.measure for w in self.wide} if self.wide else set())
+        found = set(self.mapping) | (
+            {self.spec.wide.group_column} | {w.measure for w in self.wide} if self.wide else set()
+        )
         found |= set(self.values) | set(self.computed)
         return [c for c in self.spec.required if c.name not in found]
 
@@ -101,9 +117,13 @@ class HeaderMatch:
         """How sure auto detection is: this kind's score, the runner-up's, the margin in points."""
         runner = self.runner_up_score
         return {
-            "kind": self.spec.kind, "score": self.points, "required_found": self.score[0],
-            "runner_up": self.runner_up, "runner_up_score": runner[3] if runner else None,
-            "margin": self.points - runner[3] if runner else None, "tie": self.kind_tie,
+            "kind": self.spec.kind,
+            "score": self.points,
+            "required_found": self.score[0],
+            "runner_up": self.runner_up,
+            "runner_up_score": runner[3] if runner else None,
+            "margin": self.points - runner[3] if runner else None,
+            "tie": self.kind_tie,
         }
 
     @property
@@ -113,14 +133,17 @@ class HeaderMatch:
     @property
     def used_positions(self) -> set[int]:
         tied = {p for _, positions in self.ambiguous for p in positions}
-        return set(self.mapping.values()) | {w.position for w in self.wide} | tied | set(self.dropped)
+        return (
+            set(self.mapping.values()) | {w.position for w in self.wide} | tied | set(self.dropped)
+        )
 
     @property
     def unused(self) -> list[int]:
         """Positions with a header that nothing takes (not a running number): kept out of the store, reported."""
         ignored = {header_key(h) for h in IGNORED_HEADERS}
         return [
-            p for p, label in enumerate(self.labels)
+            p
+            for p, label in enumerate(self.labels)
             if label and p not in self.used_positions and header_key(label) not in ignored
         ]
 
@@ -143,15 +166,26 @@ class HeaderMatch:
     def fields(self) -> list[dict]:
         """Each column of the kind: the file's header taken for it (or why none), for the mapping page."""
         tied = dict(self.ambiguous)
-        wide = {w.measure for w in self.wide} | ({self.spec.wide.group_column} if self.wide else set())
+        wide = {w.measure for w in self.wide} | (
+            {self.spec.wide.group_column} if self.wide else set()
+        )
         out = []
         for col in self.spec.columns:
             pos = self.mapping.get(col.name)
-            entry = {"column": col.name, "label_zh": col.label_zh, "label_en": col.label_en, "required": col.required,
-                     "header": self.labels[pos] if pos is not None else None, "position": pos,
-                     "score": self.scores.get(col.name), "candidates": [self.labels[p] for p in tied.get(col.name, ())]}
+            entry = {
+                "column": col.name,
+                "label_zh": col.label_zh,
+                "label_en": col.label_en,
+                "required": col.required,
+                "header": self.labels[pos] if pos is not None else None,
+                "position": pos,
+                "score": self.scores.get(col.name),
+                "candidates": [self.labels[p] for p in tied.get(col.name, ())],
+            }
             if pos is not None:
-                entry["status"] = "mapped" if self.mapped.get(self.labels[pos] or "") == col.name else "matched"
+                entry["status"] = (
+                    "mapped" if self.mapped.get(self.labels[pos] or "") == col.name else "matched"
+                )
             elif col.name in tied:
                 entry["status"] = "ambiguous"
             elif col.name in wide:
@@ -171,13 +205,21 @@ class HeaderMatch:
         for pos, label in enumerate(self.labels):
             if not label:
                 continue
-            entry = {"position": pos, "header": label, "column": None, "score": None, "status": "ignored"}
+            entry = {
+                "position": pos,
+                "header": label,
+                "column": None,
+                "score": None,
+                "status": "ignored",
+            }
             if pos in taken:
                 name = taken[pos]
                 how = "mapped" if self.mapped.get(label) == name else "matched"
                 entry.update(column=name, score=self.scores.get(name), status=how)
             elif pos in wide:
-                entry.update(column=wide[pos].measure, group=wide[pos].group, score=EXACT, status="wide")
+                entry.update(
+                    column=wide[pos].measure, group=wide[pos].group, score=EXACT, status="wide"
+                )
             elif pos in tied:
                 entry.update(column=tied[pos], status="ambiguous")
             elif pos in self.dropped:
@@ -225,7 +267,10 @@ def cell_scores(kind: str, text: str) -> tuple[tuple[str, int], ...]:
         elif ":" in key:  # 填报单位:县农业农村局: a note above the header, not a header
             score = 0
         else:
-            score = max((r.score for r in ROLES.get(col.name, ()) if r.matches(key) or r.matches(stemmed)), default=0)
+            score = max(
+                (r.score for r in ROLES.get(col.name, ()) if r.matches(key) or r.matches(stemmed)),
+                default=0,
+            )
         if score:
             out.append((col.name, score))
     return tuple(out)
@@ -267,8 +312,12 @@ def _split_wide(spec: Spec, text: str) -> tuple[str, str] | None:
     return None
 
 
-def _match_row(spec: Spec, top: list[str | None], sub: list[str | None] | None,
-               mapping: dict[str, str] | None = None) -> HeaderMatch:
+def _match_row(
+    spec: Spec,
+    top: list[str | None],
+    sub: list[str | None] | None,
+    mapping: dict[str, str] | None = None,
+) -> HeaderMatch:
     width = max(len(top), len(sub or []))
     wanted = {header_key(k): v for k, v in (mapping or {}).items()}
     names = {c.name for c in spec.columns}
@@ -287,7 +336,9 @@ def _match_row(spec: Spec, top: list[str | None], sub: list[str | None] | None,
             parent = None
         owner = t or (parent if s else None)
         label = f"{owner}/{s}" if owner and s else (s or t)
-        label = mask_digits(label) if label else label  # an ID number is never echoed, even from a header
+        label = (
+            mask_digits(label) if label else label
+        )  # an ID number is never echoed, even from a header
         labels.append(label)
         if not label:
             continue
@@ -318,7 +369,9 @@ def _match_row(spec: Spec, top: list[str | None], sub: list[str | None] | None,
     return match
 
 
-def _assign(match: HeaderMatch, candidates: dict[str, dict[int, int]], forced: dict[str, int]) -> None:
+def _assign(
+    match: HeaderMatch, candidates: dict[str, dict[int, int]], forced: dict[str, int]
+) -> None:
     """Best column first; a tie between columns of the file for one canonical column is ambiguous."""
     for name, pos in forced.items():
         match.mapping[name] = pos
@@ -347,13 +400,19 @@ def _assign(match: HeaderMatch, candidates: dict[str, dict[int, int]], forced: d
     tied = {name for name, _ in match.ambiguous}
     for col in match.spec.columns:  # 应发金额 alone is the amount
         target = col.stands_in_for
-        if target and col.name in match.mapping and target not in match.mapping and target not in tied:
+        if (
+            target
+            and col.name in match.mapping
+            and target not in match.mapping
+            and target not in tied
+        ):
             match.mapping[target] = match.mapping.pop(col.name)
             match.scores[target] = match.scores.pop(col.name)
 
 
-def detect(head: list[list[str | None]], kind: str | None = None,
-           mapping: dict[str, str] | None = None) -> HeaderMatch | None:
+def detect(
+    head: list[list[str | None]], kind: str | None = None, mapping: dict[str, str] | None = None
+) -> HeaderMatch | None:
     """Best header in the first rows of a sheet, for one kind or (None) any kind, with the runner-up kind."""
     specs = [SPECS[kind]] if kind else list(SPECS.values())
     per_kind: list[HeaderMatch] = []
@@ -371,7 +430,8 @@ def detect(head: list[list[str | None]], kind: str | None = None,
                 sure = single.wide or any(score >= STEM for score in single.scores.values())
                 # The clerk's mapping names two-level headers as "上/下": more of it applied says two rows.
                 wins = double.score[2] > single.score[2] or (
-                    double.score[2] == single.score[2] and len(double.mapped) > len(single.mapped))
+                    double.score[2] == single.score[2] and len(double.mapped) > len(single.mapped)
+                )
                 if sure and wins:
                     options = [double]
             for m in options:

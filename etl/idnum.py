@@ -34,7 +34,9 @@ def load_key(instance_dir: str | Path | None, *, create: bool = False) -> bytes:
     if os.environ.get(KEY_ENV):
         return bytes.fromhex(os.environ[KEY_ENV])
     if instance_dir is None:
-        raise MissingKey(f"没有身份证号哈希密钥：请设置 {KEY_ENV} 或指定实例目录。/ No ID-hash key: set {KEY_ENV}.")
+        raise MissingKey(
+            f"没有身份证号哈希密钥：请设置 {KEY_ENV} 或指定实例目录。/ No ID-hash key: set {KEY_ENV}."
+        )
     path = Path(instance_dir) / KEY_FILE
     if path.exists():
         return bytes.fromhex(path.read_text().strip())

@@ -50,8 +50,13 @@ class LoadResult:
         keys = ("row", "column", "value", "expected", "rule", "message", "message_en")
         pick = lambda f: {k: getattr(f, k) for k in keys}  # noqa: E731
         return {
-            "batch": self.batch, "status": self.status, "rows": self.rows, "kind": self.kind,
-            "kind_guessed": self.kind_guessed, "file": self.file_name, "sha256": self.sha256,
+            "batch": self.batch,
+            "status": self.status,
+            "rows": self.rows,
+            "kind": self.kind,
+            "kind_guessed": self.kind_guessed,
+            "file": self.file_name,
+            "sha256": self.sha256,
             "duplicate_of": self.duplicate_of,
             "skipped": self.report.skipped if self.report else {},
             "errors": [pick(f) for f in findings if f.severity == "error"],
@@ -104,27 +109,53 @@ def _insert_sql(spec: Spec) -> str:
             exprs += ["id_hash", "id_masked", "sex", "birth_date"]
         elif c.name == "bank_account":
             cols.append("bank_account_masked")
-            exprs.append("CASE WHEN bank_account IS NOT NULL THEN '****' || right(bank_account, 4) END")
+            exprs.append(
+                "CASE WHEN bank_account IS NOT NULL THEN '****' || right(bank_account, 4) END"
+            )
         else:
             cols.append(c.name)
             exprs.append(f'"{c.name}"')
     return f"INSERT INTO {spec.table} ({', '.join(cols)}) SELECT {', '.join(exprs)} FROM incoming ORDER BY _row"  # noqa: S608
 
 
-def record_report(con: duckdb.DuckDBPyConnection, *, batch_id: int | None, kind: str, file_name: str, sha256: str,
-                  status: str, rows_read: int, error_count: int, warning_count: int, findings: list[dict],
-                  created_by: str, mapping: dict | None = None, file_values: dict | None = None,
-                  fingerprint: str | None = None) -> None:
+def record_report(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    batch_id: int | None,
+    kind: str,
+    file_name: str,
+    sha256: str,
+    status: str,
+    rows_read: int,
+    error_count: int,
+    warning_count: int,
+    findings: list[dict],
+    created_by: str,
+    mapping: dict | None = None,
+    file_values: dict | None = None,
+    fingerprint: str | None = None,
+) -> None:
     """One upload report (a loaded file's, or a rejected one's with ``batch_id`` None), with the
     clerk's column mapping, the file-level values and the header's fingerprint it was read with."""
     con.execute(
         "INSERT INTO upload_reports (batch_id, kind, file_name, sha256, status, rows_read, error_count,"
         " warning_count, findings, created_by, mapping, file_values, fingerprint)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [batch_id, kind, file_name, sha256, status, rows_read, error_count, warning_count,
-         json.dumps(findings, ensure_ascii=False), created_by,
-         None if mapping is None else json.dumps(mapping, ensure_ascii=False),
-         None if file_values is None else json.dumps(file_values, ensure_ascii=False), fingerprint],
+        [
+            batch_id,
+            kind,
+            file_name,
+            sha256,
+            status,
+            rows_read,
+            error_count,
+            warning_count,
+            json.dumps(findings, ensure_ascii=False),
+            created_by,
+            None if mapping is None else json.dumps(mapping, ensure_ascii=False),
+            None if file_values is None else json.dumps(file_values, ensure_ascii=False),
+            fingerprint,
+        ],
     )
 
 
@@ -169,7 +200,9 @@ def load_file(
     if publish and not reviewer:
         raise BatchError("公开须写明审核人。/ Publishing needs a reviewer.")
     if kind != "auto" and kind not in SPECS:
-        raise BatchError(f"未知的数据类别“{kind}”，可选：{', '.join(SPECS)}。/ Unknown kind {kind}.")
+        raise BatchError(
+            f"未知的数据类别“{kind}”，可选：{', '.join(SPECS)}。/ Unknown kind {kind}."
+        )
     replaced_kind = None
     if replaces is not None:
         replaced_kind, _ = batches.live(con, replaces)
@@ -181,15 +214,18 @@ def load_file(
     try:
         archive(path, digest, Path(archive_dir))
     except OSError as exc:
-        raise StoreUnwritable(write_failure(exc) or f"无法保存上传文件的原件：{exc}。/ Cannot archive {name}.") from exc
+        raise StoreUnwritable(
+            write_failure(exc) or f"无法保存上传文件的原件：{exc}。/ Cannot archive {name}."
+        ) from exc
     result = LoadResult("rejected", name, digest)
     held = batches.held_by(con, digest)
     if held is not None:
         result.status, result.duplicate_of = "duplicate", held
         return result
     try:
-        attempt = attempts.start(con, sha256=digest, file_name=name, kind=kind, uploaded_by=uploaded_by,
-                                 office=office)
+        attempt = attempts.start(
+            con, sha256=digest, file_name=name, kind=kind, uploaded_by=uploaded_by, office=office
+        )
     except duckdb.Error as exc:
         message = write_failure(exc)
         if message:
@@ -197,9 +233,23 @@ def load_file(
         raise
     outcome, why = "failed", None
     try:
-        _load_attempt(con, path, kind, result, attempt, hasher=hasher, uploaded_by=uploaded_by, replaces=replaces,
-                      replaced_kind=replaced_kind, publish=publish, reviewer=reviewer,
-                      office=office, stage=stage, mapping=mapping, values=values)
+        _load_attempt(
+            con,
+            path,
+            kind,
+            result,
+            attempt,
+            hasher=hasher,
+            uploaded_by=uploaded_by,
+            replaces=replaces,
+            replaced_kind=replaced_kind,
+            publish=publish,
+            reviewer=reviewer,
+            office=office,
+            stage=stage,
+            mapping=mapping,
+            values=values,
+        )
         outcome = result.status
     except duckdb.Error as exc:
         why = write_failure(exc)
@@ -221,20 +271,37 @@ def load_file(
     return result
 
 
-def _load_attempt(con: duckdb.DuckDBPyConnection, path: Path, kind: str, result: LoadResult, attempt: int, *,
-                  hasher: Hasher, uploaded_by: str, replaces: int | None, replaced_kind: str | None, publish: bool,
-                  reviewer: str | None,
-                  office: str | None, stage: Callable[[str], None], mapping: dict[str, str] | None = None,
-                  values: dict[str, str] | None = None) -> None:
+def _load_attempt(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    result: LoadResult,
+    attempt: int,
+    *,
+    hasher: Hasher,
+    uploaded_by: str,
+    replaces: int | None,
+    replaced_kind: str | None,
+    publish: bool,
+    reviewer: str | None,
+    office: str | None,
+    stage: Callable[[str], None],
+    mapping: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> None:
     """Read, validate and (if no errors) store one archived file; fills ``result``."""
     name, digest = result.file_name, result.sha256
     stage("read")
-    extract = read(path, None if kind == "auto" else kind, name=name, mapping=mapping, values=values)
+    extract = read(
+        path, None if kind == "auto" else kind, name=name, mapping=mapping, values=values
+    )
     filevalues.infer_fund(con, extract.match)
     extract.table = filevalues.fill(extract.table, extract.match)
     result.extract, result.kind, result.kind_guessed = extract, extract.kind, kind == "auto"
     if replaces is not None and replaced_kind != extract.kind:
-        raise BatchError(f"批次 {replaces} 是“{replaced_kind}”，不能用“{extract.kind}”文件替换。/ Kind mismatch.")
+        raise BatchError(
+            f"批次 {replaces} 是“{replaced_kind}”，不能用“{extract.kind}”文件替换。/ Kind mismatch."
+        )
     attempts.stage(con, attempt, "validate", extract.kind)  # recorded before it is announced
     stage("validate")
     report = validate(con, extract, hasher)
@@ -246,15 +313,35 @@ def _load_attempt(con: duckdb.DuckDBPyConnection, path: Path, kind: str, result:
     stage("load")
     spec = extract.match.spec
     with transaction(con):
-        batch_id = batches.record_load(con, kind=spec.kind, file_name=name, sha256=digest, uploaded_by=uploaded_by,
-                                       office=office, row_count=report.rows, replaces=replaces, published=publish)
+        batch_id = batches.record_load(
+            con,
+            kind=spec.kind,
+            file_name=name,
+            sha256=digest,
+            uploaded_by=uploaded_by,
+            office=office,
+            row_count=report.rows,
+            replaces=replaces,
+            published=publish,
+        )
         con.execute(_insert_sql(spec), [batch_id])
-        record_report(con, batch_id=batch_id, kind=spec.kind, file_name=name, sha256=digest, status="loaded",
-                      rows_read=report.rows_read, error_count=0, warning_count=report.total("warning"),
-                      findings=[f.as_dict() for f in report.findings], created_by=uploaded_by,
-                      mapping=report.mapping, file_values=report.values, fingerprint=report.fingerprint)
+        record_report(
+            con,
+            batch_id=batch_id,
+            kind=spec.kind,
+            file_name=name,
+            sha256=digest,
+            status="loaded",
+            rows_read=report.rows_read,
+            error_count=0,
+            warning_count=report.total("warning"),
+            findings=[f.as_dict() for f in report.findings],
+            created_by=uploaded_by,
+            mapping=report.mapping,
+            file_values=report.values,
+            fingerprint=report.fingerprint,
+        )
         if publish:
             batches.publish_loaded(con, batch_id, actor=reviewer)
         attempts.loaded(con, attempt, batch_id)
     result.status, result.batch, result.rows = "loaded", batch_id, report.rows
-

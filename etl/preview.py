@@ -41,11 +41,16 @@ class Preview:
         out = []
         for col in m.spec.columns:
             pos = m.mapping.get(col.name)
-            out.append({
-                "column": col.name, "label_zh": col.label_zh, "label_en": col.label_en, "required": col.required,
-                "header": m.labels[pos] if pos is not None else None,
-                "sheet_column": column_letter(pos) if pos is not None else None,
-            })
+            out.append(
+                {
+                    "column": col.name,
+                    "label_zh": col.label_zh,
+                    "label_en": col.label_en,
+                    "required": col.required,
+                    "header": m.labels[pos] if pos is not None else None,
+                    "sheet_column": column_letter(pos) if pos is not None else None,
+                }
+            )
         return out
 
 
@@ -68,32 +73,47 @@ def stored_columns(spec: Spec) -> list[tuple[str, str]]:
         if c.type == "id_number":
             cols += [("id_masked", "id_masked"), ("sex", "sex"), ("birth_date", "birth_date")]
         elif c.name == "bank_account":
-            cols.append(("bank_account_masked",
-                         "CASE WHEN bank_account IS NOT NULL THEN '****' || right(bank_account, 4) END"))
+            cols.append(
+                (
+                    "bank_account_masked",
+                    "CASE WHEN bank_account IS NOT NULL THEN '****' || right(bank_account, 4) END",
+                )
+            )
         else:
             cols.append((c.name, f'"{c.name}"'))
     return cols
 
 
 def dry_run(
-    con: duckdb.DuckDBPyConnection, path: str | Path, kind: str = "auto", *, hasher: Hasher,
-    sample_rows: int = SAMPLE_ROWS, file_name: str | None = None,
-    mapping: dict[str, str] | None = None, values: dict[str, str] | None = None,
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    kind: str = "auto",
+    *,
+    hasher: Hasher,
+    sample_rows: int = SAMPLE_ROWS,
+    file_name: str | None = None,
+    mapping: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
 ) -> Preview:
     """Read and validate ``path`` as etl.load_file would (the same mapping and values); raises UnreadableFile."""
     path = Path(path)
     digest = sha256_file(path)
-    extract = read(path, None if kind == "auto" else kind, name=file_name, mapping=mapping, values=values)
+    extract = read(
+        path, None if kind == "auto" else kind, name=file_name, mapping=mapping, values=values
+    )
     filevalues.infer_fund(con, extract.match)
     extract.table = filevalues.fill(extract.table, extract.match)
     cur = con.cursor()
     try:
         held = cur.execute(
             "SELECT batch_id FROM batches WHERE sha256 = ? AND status IN ('loaded', 'published')"
-            " ORDER BY batch_id LIMIT 1", [digest],
+            " ORDER BY batch_id LIMIT 1",
+            [digest],
         ).fetchall()  # fetchall: DuckDB refuses new work while a result is unfinished
         report = validate(cur, extract, hasher)
-        preview = Preview(extract.kind, digest, extract, report, duplicate_of=held[0][0] if held else None)
+        preview = Preview(
+            extract.kind, digest, extract, report, duplicate_of=held[0][0] if held else None
+        )
         # No ``incoming`` when a required column is missing: validation stops before parsing.
         has_incoming = cur.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'incoming' AND temporary"
@@ -102,7 +122,8 @@ def dry_run(
             cols = stored_columns(extract.match.spec)
             sql = ", ".join(f'{expr} AS "{name}"' for name, expr in cols)
             rows = cur.execute(
-                f"SELECT _row, {sql} FROM incoming ORDER BY _row LIMIT ?", [sample_rows]  # noqa: S608
+                f"SELECT _row, {sql} FROM incoming ORDER BY _row LIMIT ?",  # noqa: S608
+                [sample_rows],
             ).fetchall()
             preview.sample_columns = ["_row"] + [name for name, _ in cols]
             preview.sample = [dict(zip(preview.sample_columns, r, strict=True)) for r in rows]

@@ -93,7 +93,11 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     """Text and encoding of a csv: UTF-8 (with or without BOM), UTF-16, else GB18030."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    candidates = ("utf-16",) if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else ("utf-8", "gb18030")
+    candidates = (
+        ("utf-16",)
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        else ("utf-8", "gb18030")
+    )
     for encoding in candidates:
         try:
             return data.decode(encoding), encoding
@@ -113,8 +117,14 @@ def _no_header(name: str, kind: str | None) -> UnreadableFile:
     )
 
 
-def read(path: str | Path, kind: str | None = None, *, name: str | None = None,
-         mapping: dict[str, str] | None = None, values: dict[str, str] | None = None) -> Extract:
+def read(
+    path: str | Path,
+    kind: str | None = None,
+    *,
+    name: str | None = None,
+    mapping: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Extract:
     """Read ``path`` for ``kind`` (None: guess the kind from the headers); messages call the file ``name``.
 
     ``mapping`` is a clerk's: header as the file shows it -> canonical column, or "" for "not needed".
@@ -195,16 +205,34 @@ def _too_large(name: str, exc: xlsx.SheetTooLarge) -> UnreadableFile:
 
 
 try:  # glibc's malloc_trim (not on macOS, Windows or musl)
-    _MALLOC_TRIM = getattr(ctypes.CDLL("libc.so.6"), "malloc_trim", None) if sys.platform.startswith("linux") else None
+    _MALLOC_TRIM = (
+        getattr(ctypes.CDLL("libc.so.6"), "malloc_trim", None)
+        if sys.platform.startswith("linux")
+        else None
+    )
 except OSError:
     _MALLOC_TRIM = None
 
-_XLSX_ERRORS = (zipfile.BadZipFile, ParseError, KeyError, ValueError, EOFError, zlib.error, OSError,
-                RuntimeError, NotImplementedError)
+_XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    ParseError,
+    KeyError,
+    ValueError,
+    EOFError,
+    zlib.error,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+)
 
 
-def _read_xlsx(path: Path, kind: str | None, name: str, mapping: dict[str, str] | None,
-               values: dict[str, str] | None) -> Extract | None:
+def _read_xlsx(
+    path: Path,
+    kind: str | None,
+    name: str,
+    mapping: dict[str, str] | None,
+    values: dict[str, str] | None,
+) -> Extract | None:
     """An xlsx through fastexcel (calamine straight to Arrow); None: read it through python-calamine.
 
     The header is found in each sheet's first rows, read from the XML (etl.xlsx), so
@@ -261,21 +289,33 @@ def _read_xlsx(path: Path, kind: str | None, name: str, mapping: dict[str, str] 
         raise _damaged(name, exc) from exc
     finally:
         package.close()
-    table = _fastexcel_columns(path, sheet_name, match, head.first_row + match.data_start) if plain else None
+    table = (
+        _fastexcel_columns(path, sheet_name, match, head.first_row + match.data_start)
+        if plain
+        else None
+    )
     if table is None:
         return None
     return _finish(path, "xlsx", sheet_name, None, match, table)
 
 
-def _fastexcel_columns(path: Path, sheet_name: str, match: HeaderMatch, skip: int) -> pa.Table | None:
+def _fastexcel_columns(
+    path: Path, sheet_name: str, match: HeaderMatch, skip: int
+) -> pa.Table | None:
     """The data rows' columns as text, or None when a column needs the cell-by-cell reader."""
     positions = _positions(match)
     wanted = set(positions)
     source = str(path) if path.suffix.lower() in (".xlsx", ".xlsm") else path.read_bytes()
     try:
         reader = fastexcel.read_excel(source)
-        sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=skip, schema_sample_rows=None,
-                                  dtype_coercion="strict", use_columns=lambda c: c.index in wanted)
+        sheet = reader.load_sheet(
+            sheet_name,
+            header_row=None,
+            skip_rows=skip,
+            schema_sample_rows=None,
+            dtype_coercion="strict",
+            use_columns=lambda c: c.index in wanted,
+        )
         batch, errors = sheet.to_arrow_with_errors()
     except fastexcel.FastExcelError:
         return None
@@ -370,8 +410,14 @@ def _timestamp_text(ms: pa.Array) -> pa.Array | None:
     return pc.if_else(pc.less(ms, _MS_SERIAL_1), clock, stamp)
 
 
-def _read_workbook(path: Path, fmt: str, kind: str | None, name: str, mapping: dict[str, str] | None,
-                   values: dict[str, str] | None = None) -> Extract:
+def _read_workbook(
+    path: Path,
+    fmt: str,
+    kind: str | None,
+    name: str,
+    mapping: dict[str, str] | None,
+    values: dict[str, str] | None = None,
+) -> Extract:
     try:
         if path.suffix.lower() in {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",)}.get(fmt, ()):
             book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -381,7 +427,10 @@ def _read_workbook(path: Path, fmt: str, kind: str | None, name: str, mapping: d
         best = None
         for sheet_name in book.sheet_names:
             sheet = book.get_sheet_by_name(sheet_name)
-            head = [[norm(cell_text(v)) for v in row] for row in itertools.islice(sheet.iter_rows(), HEAD_ROWS)]
+            head = [
+                [norm(cell_text(v)) for v in row]
+                for row in itertools.islice(sheet.iter_rows(), HEAD_ROWS)
+            ]
             match = detect(head, kind, mapping)
             if match and (best is None or match.score > best[1].score):
                 best = (sheet, match, head)
@@ -450,15 +499,21 @@ def sniff_encoding(data: bytes, name: str) -> str:
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         for start in range(0, len(data), 1 << 24):
-            decoder.decode(data[start:start + (1 << 24)])
+            decoder.decode(data[start : start + (1 << 24)])
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return "gb18030"
     return "utf-8"
 
 
-def _read_csv(path: Path, data: bytes, kind: str | None, name: str, mapping: dict[str, str] | None,
-              values: dict[str, str] | None = None) -> Extract:
+def _read_csv(
+    path: Path,
+    data: bytes,
+    kind: str | None,
+    name: str,
+    mapping: dict[str, str] | None,
+    values: dict[str, str] | None = None,
+) -> Extract:
     """A csv through pyarrow.csv (it transcodes GB18030 itself); files it cannot take go through DuckDB."""
     encoding = sniff_encoding(data, name)
     if encoding != "utf-16":
@@ -468,21 +523,32 @@ def _read_csv(path: Path, data: bytes, kind: str | None, name: str, mapping: dic
         except UnicodeDecodeError as exc:
             raise _not_text(name) from exc
         first_lines = text[:200_000].splitlines()[: HEAD_ROWS + 2]
-        trailing = data[len(data.rstrip()):].count(b"\n") - 1  # blank lines at the end: not rows
-        quoted = b'"' in data  # without quotes no value holds a line break: pyarrow parses in parallel
+        trailing = data[len(data.rstrip()) :].count(b"\n") - 1  # blank lines at the end: not rows
+        quoted = (
+            b'"' in data
+        )  # without quotes no value holds a line break: pyarrow parses in parallel
         del data, text
-        found = _pyarrow_csv(path, name, kind, encoding, first_lines, max(trailing, 0), quoted, mapping, values)
+        found = _pyarrow_csv(
+            path, name, kind, encoding, first_lines, max(trailing, 0), quoted, mapping, values
+        )
         if found is not None:
             return found
         data = path.read_bytes()
     return _read_csv_duckdb(path, data, kind, name, mapping, values)
 
 
-def _csv_head(first_lines: list[str], kind: str | None, name: str, mapping: dict[str, str] | None,
-              values: dict[str, str] | None) -> tuple[str, HeaderMatch, int]:
+def _csv_head(
+    first_lines: list[str],
+    kind: str | None,
+    name: str,
+    mapping: dict[str, str] | None,
+    values: dict[str, str] | None,
+) -> tuple[str, HeaderMatch, int]:
     sample = "\n".join(first_lines)
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    head = [[norm(v) for v in row] for row in csv.reader(io.StringIO(sample), delimiter=delimiter)][:HEAD_ROWS]
+    head = [[norm(v) for v in row] for row in csv.reader(io.StringIO(sample), delimiter=delimiter)][
+        :HEAD_ROWS
+    ]
     match = detect(head, kind, mapping)
     if match is None:
         raise _no_header(name, kind)
@@ -493,9 +559,17 @@ def _csv_head(first_lines: list[str], kind: str | None, name: str, mapping: dict
     return delimiter, match, width
 
 
-def _pyarrow_csv(path: Path, name: str, kind: str | None, encoding: str, first_lines: list[str],
-                 trailing_blank: int, quoted: bool, mapping: dict[str, str] | None,
-                 values: dict[str, str] | None) -> Extract | None:
+def _pyarrow_csv(
+    path: Path,
+    name: str,
+    kind: str | None,
+    encoding: str,
+    first_lines: list[str],
+    trailing_blank: int,
+    quoted: bool,
+    mapping: dict[str, str] | None,
+    values: dict[str, str] | None,
+) -> Extract | None:
     """None when a row has another number of fields than the header (DuckDB pads them), or a line is only spaces."""
     delimiter, match, width = _csv_head(first_lines, kind, name, mapping, values)
     names = [f"c{i}" for i in range(width)]
@@ -508,13 +582,25 @@ def _pyarrow_csv(path: Path, name: str, kind: str | None, encoding: str, first_l
     try:
         raw = pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(encoding="utf8" if encoding.startswith("utf-8") else encoding,
-                                           column_names=names, skip_rows_after_names=match.data_start),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
-                                             escape_char=False, newlines_in_values=quoted,
-                                             ignore_empty_lines=False, invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+            read_options=pacsv.ReadOptions(
+                encoding="utf8" if encoding.startswith("utf-8") else encoding,
+                column_names=names,
+                skip_rows_after_names=match.data_start,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=quoted,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except UnicodeDecodeError as exc:
         raise _not_text(name) from exc
@@ -541,11 +627,17 @@ def _not_text(name: str) -> UnreadableFile:
     )
 
 
-def _read_csv_duckdb(path: Path, data: bytes, kind: str | None, name: str, mapping: dict[str, str] | None = None,
-                     values: dict[str, str] | None = None) -> Extract:
+def _read_csv_duckdb(
+    path: Path,
+    data: bytes,
+    kind: str | None,
+    name: str,
+    mapping: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Extract:
     text, encoding = decode(data, name)
     del data
-    first_lines = text[: 200_000].splitlines()[: HEAD_ROWS + 2]
+    first_lines = text[:200_000].splitlines()[: HEAD_ROWS + 2]
     delimiter, match, width = _csv_head(first_lines, kind, name, mapping, values)
     # DuckDB skips empty lines; keep them (as one empty field) so row numbers stay those of the file.
     text = re.sub(r"(?m)^[ \t]*$", delimiter, text.replace("\r\n", "\n").rstrip())
@@ -571,7 +663,11 @@ def _read_csv_duckdb(path: Path, data: bytes, kind: str | None, name: str, mappi
             con.close()
     raw = raw.slice(match.data_start)
     keep = _positions(match)
-    arrays = {"_row": pa.array(range(match.data_start + 1, match.data_start + 1 + raw.num_rows), pa.int32())}
+    arrays = {
+        "_row": pa.array(
+            range(match.data_start + 1, match.data_start + 1 + raw.num_rows), pa.int32()
+        )
+    }
     present = [pos for pos in keep if pos < width]
     normed = _POOL.map(norm_array, [raw.column(f"c{pos}").combine_chunks() for pos in present])
     arrays.update({f"c{pos}": arr for pos, arr in zip(present, normed, strict=True)})
@@ -579,11 +675,26 @@ def _read_csv_duckdb(path: Path, data: bytes, kind: str | None, name: str, mappi
     return _finish(path, "csv", None, encoding, match, pa.table(arrays))
 
 
-def _duckdb_csv(con: duckdb.DuckDBPyConnection, utf8: Path, delimiter: str, columns: dict[str, str], *,
-                parallel: bool) -> pa.Table:
+def _duckdb_csv(
+    con: duckdb.DuckDBPyConnection,
+    utf8: Path,
+    delimiter: str,
+    columns: dict[str, str],
+    *,
+    parallel: bool,
+) -> pa.Table:
     rel = con.read_csv(
-        str(utf8), header=False, all_varchar=True, null_padding=True, strict_mode=False, parallel=parallel,
-        auto_detect=False, delimiter=delimiter, quotechar='"', escapechar='"', columns=columns,
+        str(utf8),
+        header=False,
+        all_varchar=True,
+        null_padding=True,
+        strict_mode=False,
+        parallel=parallel,
+        auto_detect=False,
+        delimiter=delimiter,
+        quotechar='"',
+        escapechar='"',
+        columns=columns,
     )
     return rel.to_arrow_table()
 
@@ -604,7 +715,14 @@ def _csv_error(name: str, exc: Exception) -> UnreadableFile:
 # --- common: skip rows, name columns, melt the wide layout -------------------
 
 
-def _finish(path: Path, fmt: str, sheet: str | None, encoding: str | None, match: HeaderMatch, table: pa.Table) -> Extract:
+def _finish(
+    path: Path,
+    fmt: str,
+    sheet: str | None,
+    encoding: str | None,
+    match: HeaderMatch,
+    table: pa.Table,
+) -> Extract:
     rows_read = table.num_rows
     value_cols = [c for c in table.column_names if c != "_row"]
     blank = pa.array([True] * table.num_rows, pa.bool_()) if not value_cols else None
@@ -615,7 +733,9 @@ def _finish(path: Path, fmt: str, sheet: str | None, encoding: str | None, match
     for c in value_cols:
         if not pc.any(pc.match_substring(table[c], "计")).as_py():  # cheap literal test first
             continue
-        hit = pc.fill_null(pc.match_substring_regex(pc.replace_substring(table[c], " ", ""), _TOTAL_ROW_SQL), False)
+        hit = pc.fill_null(
+            pc.match_substring_regex(pc.replace_substring(table[c], " ", ""), _TOTAL_ROW_SQL), False
+        )
         total = pc.or_(total, hit)
     repeat = pa.array([bool(match.mapping)] * table.num_rows, pa.bool_())
     for pos in match.mapping.values():
@@ -625,15 +745,24 @@ def _finish(path: Path, fmt: str, sheet: str | None, encoding: str | None, match
     skipped = {
         "blank": pc.filter(rows, blank).to_pylist(),
         "total": pc.filter(rows, pc.and_(total, pc.invert(blank))).to_pylist(),
-        "header_repeat": pc.filter(rows, pc.and_(repeat, pc.invert(pc.or_(total, blank)))).to_pylist(),
+        "header_repeat": pc.filter(
+            rows, pc.and_(repeat, pc.invert(pc.or_(total, blank)))
+        ).to_pylist(),
     }
     keep = pc.invert(pc.or_(pc.or_(blank, total), repeat))
     table = table.filter(keep)
     if match.wide:
         table = _melt(table, match)
     else:
-        table = pa.table({"_row": table["_row"], **{name: table[f"c{pos}"] for name, pos in match.mapping.items()}})
-    return Extract(path, fmt, sheet, encoding, match, table, rows_read, {k: v for k, v in skipped.items() if v})
+        table = pa.table(
+            {
+                "_row": table["_row"],
+                **{name: table[f"c{pos}"] for name, pos in match.mapping.items()},
+            }
+        )
+    return Extract(
+        path, fmt, sheet, encoding, match, table, rows_read, {k: v for k, v in skipped.items() if v}
+    )
 
 
 def _melt(table: pa.Table, match: HeaderMatch) -> pa.Table:
@@ -648,7 +777,9 @@ def _melt(table: pa.Table, match: HeaderMatch) -> pa.Table:
             has = pc.and_(pc.is_valid(arr), pc.not_equal(pc.fill_null(arr, "0"), "0"))
             present = has if present is None else pc.or_(present, has)
         part = {"_row": table["_row"]}
-        part.update({name: table[f"c{pos}"] for name, pos in match.mapping.items() if name not in cols})
+        part.update(
+            {name: table[f"c{pos}"] for name, pos in match.mapping.items() if name not in cols}
+        )
         part[spec.wide.group_column] = pa.array([group] * table.num_rows, pa.string())
         for measure in spec.wide.measures:
             if spec_has(spec, measure):

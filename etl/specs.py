@@ -27,7 +27,9 @@ class Column:
     aliases: tuple[str, ...]
     type: str = "text"
     required: bool = False
-    label_en: str = ""  # from etl/labels.py (label_zh is the first alias: the header the template writes)
+    label_en: str = (
+        ""  # from etl/labels.py (label_zh is the first alias: the header the template writes)
+    )
     note_zh: str = ""  # explanation for the template's notes sheet
     example: str = ""
     values: dict[str, str] = field(default_factory=dict)  # enum: written form -> stored form
@@ -118,17 +120,44 @@ _add(
         "funds",
         (
             Column("fund_code", _FUND_CODE, "code", True, example="F2024001"),
-            Column("fund_name", ("资金名称", "专项资金名称", "项目名称"), "text", True, example="耕地地力保护补贴"),
+            Column(
+                "fund_name",
+                ("资金名称", "专项资金名称", "项目名称"),
+                "text",
+                True,
+                example="耕地地力保护补贴",
+            ),
             Column("category", ("资金类别", "类别", "资金性质"), "text", False, example="农业"),
             Column("department", _DEPARTMENT, "text", True, example="县农业农村局"),
             Column("level", ("资金级次", "级次", "资金来源"), "text", False, example="中央"),
             Column("year", _YEAR, "year", True, example="2024"),
-            Column("budget_yuan", ("预算金额", "资金总额", "金额", "预算数"), "amount", True, example="1,234,500.00"),
-            Column("pays_to", ("发放对象", "补助对象", "到人到项目", "资金去向"), "enum", True, values=PAYS_TO,
-                   accepted=vocabulary.PAYS_TO.accepted, example="到人"),
-            Column("standard_yuan", ("补助标准", "发放标准", "标准"), "amount", False, example="105.00"),
+            Column(
+                "budget_yuan",
+                ("预算金额", "资金总额", "金额", "预算数"),
+                "amount",
+                True,
+                example="1,234,500.00",
+            ),
+            Column(
+                "pays_to",
+                ("发放对象", "补助对象", "到人到项目", "资金去向"),
+                "enum",
+                True,
+                values=PAYS_TO,
+                accepted=vocabulary.PAYS_TO.accepted,
+                example="到人",
+            ),
+            Column(
+                "standard_yuan", ("补助标准", "发放标准", "标准"), "amount", False, example="105.00"
+            ),
             Column("ceiling_yuan", ("最高限额", "上限", "封顶金额"), "amount", False),
-            Column("policy_basis", ("政策依据", "文件依据", "依据"), "text", False, example="财农〔2024〕1号"),
+            Column(
+                "policy_basis",
+                ("政策依据", "文件依据", "依据"),
+                "text",
+                False,
+                example="财农〔2024〕1号",
+            ),
         ),
     )
 )
@@ -140,13 +169,45 @@ _add(
         "Disbursements",
         "disbursements",
         (
-            Column("voucher_no", ("凭证号", "拨款凭证号", "凭证编号", "支付凭证号"), "code", True, example="PZ2024-0001"),
+            Column(
+                "voucher_no",
+                ("凭证号", "拨款凭证号", "凭证编号", "支付凭证号"),
+                "code",
+                True,
+                example="PZ2024-0001",
+            ),
             Column("fund_code", _FUND_CODE, "code", True, example="F2024001"),
-            Column("payee", ("收款单位", "收款人", "拨付对象", "收款方"), "text", True, example="城关镇财政所"),
-            Column("amount_yuan", ("拨付金额", "金额", "拨款金额"), "amount", True, example="50,000.00"),
-            Column("approved_on", ("审核签字日期", "审核日期", "签字日期", "审批日期"), "date", True, example="2024-03-01"),
-            Column("disbursed_on", ("拨出日期", "拨付日期", "拨款日期"), "date", False, example="2024-03-04"),
-            Column("is_by_progress", ("按进度拨付", "按项目进度", "按进度"), "flag", False, example="否"),
+            Column(
+                "payee",
+                ("收款单位", "收款人", "拨付对象", "收款方"),
+                "text",
+                True,
+                example="城关镇财政所",
+            ),
+            Column(
+                "amount_yuan", ("拨付金额", "金额", "拨款金额"), "amount", True, example="50,000.00"
+            ),
+            Column(
+                "approved_on",
+                ("审核签字日期", "审核日期", "签字日期", "审批日期"),
+                "date",
+                True,
+                example="2024-03-01",
+            ),
+            Column(
+                "disbursed_on",
+                ("拨出日期", "拨付日期", "拨款日期"),
+                "date",
+                False,
+                example="2024-03-04",
+            ),
+            Column(
+                "is_by_progress",
+                ("按进度拨付", "按项目进度", "按进度"),
+                "flag",
+                False,
+                example="否",
+            ),
             Column("reason", ("特殊原因", "原因", "备注"), "text", False),
         ),
     )
@@ -161,25 +222,93 @@ _add(
         (
             Column("fund_code", _FUND_CODE, "code", True, example="F2024001"),
             Column("year", _YEAR, "year", True, example="2024"),
-            Column("period", ("期间", "发放期间", "月份", "发放月份", "批次"), "text", False, example="2024-03"),
+            Column(
+                "period",
+                ("期间", "发放期间", "月份", "发放月份", "批次"),
+                "text",
+                False,
+                example="2024-03",
+            ),
             Column("township", _TOWNSHIP, "text", True, example="城关镇"),
             Column("village", _VILLAGE, "text", True, example="东风村"),
-            Column("village_group", ("组", "村民小组", "小组", "组别", "村民组"), "text", False, example="3组"),
+            Column(
+                "village_group",
+                ("组", "村民小组", "小组", "组别", "村民组"),
+                "text",
+                False,
+                example="3组",
+            ),
             Column("name", _NAME, "text", True, example="张三"),
             Column("id_number", _ID, "id_number", True, example="110105194912310021"),
             Column("household_no", ("户号", "户编号", "家庭编号"), "code", False, example="H0001"),
-            Column("quantity", ("数量", "补贴数量", "面积", "补贴面积", "计税面积", "人数", "享受人数", "月数", "发放月数", "补贴月数", "头数", "补贴头数"), "decimal", False, example="8.5"),
-            Column("standard_yuan", ("补助标准", "发放标准", "标准"), "amount", False, example="105.00"),
+            Column(
+                "quantity",
+                (
+                    "数量",
+                    "补贴数量",
+                    "面积",
+                    "补贴面积",
+                    "计税面积",
+                    "人数",
+                    "享受人数",
+                    "月数",
+                    "发放月数",
+                    "补贴月数",
+                    "头数",
+                    "补贴头数",
+                ),
+                "decimal",
+                False,
+                example="8.5",
+            ),
+            Column(
+                "standard_yuan", ("补助标准", "发放标准", "标准"), "amount", False, example="105.00"
+            ),
             # 应发 (due) beside 实发 (paid): the paid one is the amount; 应发 alone stands in for it.
-            Column("amount_due_yuan", ("应发金额", "应发数", "应发"), "amount", False,
-                   stored=False, stands_in_for="amount_yuan"),
-            Column("amount_yuan", ("发放金额", "补贴金额", "金额", "应发金额", "实发金额"), "amount", True, example="892.50"),
-            Column("paid_on", ("发放日期", "发放时间", "到账日期"), "date", False, example="2024-03-15"),
+            Column(
+                "amount_due_yuan",
+                ("应发金额", "应发数", "应发"),
+                "amount",
+                False,
+                stored=False,
+                stands_in_for="amount_yuan",
+            ),
+            Column(
+                "amount_yuan",
+                ("发放金额", "补贴金额", "金额", "应发金额", "实发金额"),
+                "amount",
+                True,
+                example="892.50",
+            ),
+            Column(
+                "paid_on", ("发放日期", "发放时间", "到账日期"), "date", False, example="2024-03-15"
+            ),
             # 一卡通号 / 一折通号: the subsidy card (layouts dili-butie-duifu-qingce, bf-pinkunhu-butie-duifu).
-            Column("bank_account", ("银行账号", "一卡通账号", "账号", "卡号", "存折号", "一卡通号", "一折通号", "一卡通", "一折通"),
-                   "code", False),
-            Column("card_status", ("发放状态", "一卡通状态", "状态"), "enum", False, values=CARD_STATUS,
-                   accepted=vocabulary.CARD_STATUS.accepted, example="已发放"),
+            Column(
+                "bank_account",
+                (
+                    "银行账号",
+                    "一卡通账号",
+                    "账号",
+                    "卡号",
+                    "存折号",
+                    "一卡通号",
+                    "一折通号",
+                    "一卡通",
+                    "一折通",
+                ),
+                "code",
+                False,
+            ),
+            Column(
+                "card_status",
+                ("发放状态", "一卡通状态", "状态"),
+                "enum",
+                False,
+                values=CARD_STATUS,
+                accepted=vocabulary.CARD_STATUS.accepted,
+                example="已发放",
+            ),
             Column("voucher_no", ("凭证号", "拨款凭证号", "凭证编号", "支付凭证号"), "code", False),
         ),
     )
@@ -193,12 +322,26 @@ _add(
         "projects",
         (
             Column("fund_code", _FUND_CODE, "code", True, example="F2024040"),
-            Column("project_name", ("项目名称", "工程名称"), "text", True, example="东风村道路硬化"),
+            Column(
+                "project_name", ("项目名称", "工程名称"), "text", True, example="东风村道路硬化"
+            ),
             Column("township", _TOWNSHIP, "text", False, example="城关镇"),
             Column("village", _VILLAGE, "text", False, example="东风村"),
             Column("contractor", ("实施单位", "承建单位", "施工单位", "项目单位"), "text", False),
-            Column("amount_yuan", ("项目金额", "金额", "资金金额", "补助金额"), "amount", True, example="200,000.00"),
-            Column("start_on", ("开工日期", "开工时间", "开始日期"), "date", False, example="2024-04-01"),
+            Column(
+                "amount_yuan",
+                ("项目金额", "金额", "资金金额", "补助金额"),
+                "amount",
+                True,
+                example="200,000.00",
+            ),
+            Column(
+                "start_on",
+                ("开工日期", "开工时间", "开始日期"),
+                "date",
+                False,
+                example="2024-04-01",
+            ),
             Column("status", ("项目状态", "进度", "状态"), "text", False, example="在建"),
         ),
     )
@@ -214,8 +357,16 @@ _add(
             Column("department", _DEPARTMENT, "text", True, example="县教育局"),
             Column("year", _YEAR, "year", True, example="2024"),
             Column("category", ("支出类别", "预算类别", "类别"), "text", True, example="基本支出"),
-            Column("item", ("科目名称", "项目", "明细", "功能科目"), "text", False, example="公务接待费"),
-            Column("amount_yuan", ("预算金额", "金额", "预算数"), "amount", True, example="12,000.00"),
+            Column(
+                "item",
+                ("科目名称", "项目", "明细", "功能科目"),
+                "text",
+                False,
+                example="公务接待费",
+            ),
+            Column(
+                "amount_yuan", ("预算金额", "金额", "预算数"), "amount", True, example="12,000.00"
+            ),
         ),
     )
 )
@@ -227,12 +378,29 @@ _add(
         "Agencies and staffing quotas",
         "agencies",
         (
-            Column("agency_code", ("单位代码", "机构代码", "单位编码", "统一社会信用代码"), "code", False, example="A001"),
-            Column("agency_name", ("单位名称", "机构名称", "单位"), "text", True, example="县财政局"),
-            Column("agency_type", ("单位类型", "机构类型", "单位性质"), "text", False, example="行政"),
+            Column(
+                "agency_code",
+                ("单位代码", "机构代码", "单位编码", "统一社会信用代码"),
+                "code",
+                False,
+                example="A001",
+            ),
+            Column(
+                "agency_name", ("单位名称", "机构名称", "单位"), "text", True, example="县财政局"
+            ),
+            Column(
+                "agency_type", ("单位类型", "机构类型", "单位性质"), "text", False, example="行政"
+            ),
             Column("department", ("主管部门", "上级部门"), "text", False),
-            Column("staffing_type", ("编制类型", "编制性质"), "enum", True, values=STAFFING_TYPES,
-                   accepted=vocabulary.STAFFING_TYPES.accepted, example="行政"),
+            Column(
+                "staffing_type",
+                ("编制类型", "编制性质"),
+                "enum",
+                True,
+                values=STAFFING_TYPES,
+                accepted=vocabulary.STAFFING_TYPES.accepted,
+                example="行政",
+            ),
             Column("quota", ("编制数", "核定编制", "编制"), "int", True, example="20"),
             Column("actual_reported", ("实有人数", "实有", "在编人数"), "int", False, example="18"),
         ),
@@ -276,20 +444,54 @@ _add(
         "Named staff roll",
         "staff",
         (
-            Column("agency_code", ("单位代码", "机构代码", "单位编码"), "code", False, example="A001"),
+            Column(
+                "agency_code", ("单位代码", "机构代码", "单位编码"), "code", False, example="A001"
+            ),
             # 工作单位 / 现任职务: the 干部任免审批表's words, as personnel systems export them
             # (ruoyi-archives-user-info; 现职务: ruoyi-sysuser-tongjiju-ganbu).
-            Column("agency_name", ("单位名称", "机构名称", "所在单位", "工作单位"), "text", True, example="县财政局"),
+            Column(
+                "agency_name",
+                ("单位名称", "机构名称", "所在单位", "工作单位"),
+                "text",
+                True,
+                example="县财政局",
+            ),
             Column("name", _NAME, "text", True, example="李四"),
             Column("id_number", _ID, "id_number", True, example="110105197003070033"),
             # 人员类别 is known by its role (etl/vocabulary.py), below 编制类型: a roll with both
             # (ruoyi-sysuser-tongjiju-ganbu) has 编制类型 as the 编制类型.
-            Column("staffing_type", ("编制类型", "编制性质"), "enum", True, values=STAFFING_TYPES,
-                   accepted=vocabulary.STAFFING_TYPES.accepted, example="行政"),
-            Column("post", ("职务", "岗位", "职务(岗位)", "现任职务", "现职务"), "text", False, example="科员"),
-            Column("hired_on", ("入编时间", "参加工作时间", "入职日期", "进入单位时间"), "date", False, example="1995-08-01"),
-            Column("status", ("人员状态", "状态", "在职状态"), "enum", False, values=STAFF_STATUS,
-                   accepted=vocabulary.STAFF_STATUS.accepted, example="在职"),
+            Column(
+                "staffing_type",
+                ("编制类型", "编制性质"),
+                "enum",
+                True,
+                values=STAFFING_TYPES,
+                accepted=vocabulary.STAFFING_TYPES.accepted,
+                example="行政",
+            ),
+            Column(
+                "post",
+                ("职务", "岗位", "职务(岗位)", "现任职务", "现职务"),
+                "text",
+                False,
+                example="科员",
+            ),
+            Column(
+                "hired_on",
+                ("入编时间", "参加工作时间", "入职日期", "进入单位时间"),
+                "date",
+                False,
+                example="1995-08-01",
+            ),
+            Column(
+                "status",
+                ("人员状态", "状态", "在职状态"),
+                "enum",
+                False,
+                values=STAFF_STATUS,
+                accepted=vocabulary.STAFF_STATUS.accepted,
+                example="在职",
+            ),
         ),
     )
 )

@@ -30,16 +30,27 @@ class StoreUnwritable(RuntimeError):
 
 # (what the system said, what a finance clerk is told): the cause named, nothing half-written.
 _WRITE_FAILURES = (
-    (("no space left on device", "enospc", "disk is full", "out of disk"),
-     "服务器磁盘已满（No space left on device），数据库无法写入。本次操作没有存入任何数据，已有数据不受影响。"
-     "请联系系统管理员清理磁盘空间后重新导入。"
-     " / The server's disk is full (No space left on device): nothing was stored and the data already held is"
-     " unchanged. Ask the system administrator to free disk space, then load the file again."),
-    (("read-only file system", "erofs", "read-only mode", "read_only", "permission denied", "eacces"),
-     "数据库文件是只读的（read-only / permission denied），无法写入。本次操作没有存入任何数据，已有数据不受影响。"
-     "请联系系统管理员检查数据库所在磁盘和文件权限。"
-     " / The database file is read-only (read-only / permission denied): nothing was stored and the data already"
-     " held is unchanged. Ask the system administrator to check the disk and the file's permissions."),
+    (
+        ("no space left on device", "enospc", "disk is full", "out of disk"),
+        "服务器磁盘已满（No space left on device），数据库无法写入。本次操作没有存入任何数据，已有数据不受影响。"
+        "请联系系统管理员清理磁盘空间后重新导入。"
+        " / The server's disk is full (No space left on device): nothing was stored and the data already held is"
+        " unchanged. Ask the system administrator to free disk space, then load the file again.",
+    ),
+    (
+        (
+            "read-only file system",
+            "erofs",
+            "read-only mode",
+            "read_only",
+            "permission denied",
+            "eacces",
+        ),
+        "数据库文件是只读的（read-only / permission denied），无法写入。本次操作没有存入任何数据，已有数据不受影响。"
+        "请联系系统管理员检查数据库所在磁盘和文件权限。"
+        " / The database file is read-only (read-only / permission denied): nothing was stored and the data already"
+        " held is unchanged. Ask the system administrator to check the disk and the file's permissions.",
+    ),
 )
 
 
@@ -60,7 +71,9 @@ def default_db_path(fallback: str | Path = DEFAULT_DB) -> Path:
 
 def uploads_path(db_path: str | Path, configured: str | Path | None = None) -> Path:
     """Where uploaded originals are archived: ``configured``, else FUNDQUERY_UPLOADS, else uploads/ beside the store."""
-    return Path(configured or os.environ.get("FUNDQUERY_UPLOADS") or Path(db_path).parent / "uploads")
+    return Path(
+        configured or os.environ.get("FUNDQUERY_UPLOADS") or Path(db_path).parent / "uploads"
+    )
 
 
 def migrations() -> list[tuple[int, str, str]]:

@@ -51,7 +51,9 @@ def template_xlsx(kind: str) -> bytes:
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
     head = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True})
-    head_req = book.add_format({"bold": True, "bg_color": "#FDE9E7", "font_color": "#8C1D17", "border": 1})
+    head_req = book.add_format(
+        {"bold": True, "bg_color": "#FDE9E7", "font_color": "#8C1D17", "border": 1}
+    )
     text = book.add_format({"num_format": "@"})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     sheet = book.add_worksheet(spec.title_zh)
@@ -59,19 +61,40 @@ def template_xlsx(kind: str) -> bytes:
         sheet.write_string(0, pos, header_text(col), head_req if col.required else head)
         cell_format = text if col.type in TEXT_TYPES or col.name == "bank_account" else None
         sheet.set_column(pos, pos, max(10, 2 * len(col.label_zh) + 4), cell_format)
-        sheet.write_comment(0, pos, f"{'必填。' if col.required else ''}{type_note(col)}", {"x_scale": 2})
+        sheet.write_comment(
+            0, pos, f"{'必填。' if col.required else ''}{type_note(col)}", {"x_scale": 2}
+        )
     sheet.freeze_panes(1, 0)
     notes = book.add_worksheet(NOTES_SHEET)
     notes.write_row(0, 0, NOTES_HEADER, head)
     for r, col in enumerate(spec.columns, start=1):
-        notes.write_row(r, 0, (
-            col.label_zh, "必填" if col.required else "可不填", type_note(col), "、".join(col.aliases[1:]),
-            col.note_zh or col.label_en, col.example,
-        ), wrap)
+        notes.write_row(
+            r,
+            0,
+            (
+                col.label_zh,
+                "必填" if col.required else "可不填",
+                type_note(col),
+                "、".join(col.aliases[1:]),
+                col.note_zh or col.label_en,
+                col.example,
+            ),
+            wrap,
+        )
     r = len(spec.columns) + 2
-    notes.write_string(r, 0, f"{spec.title_zh}：每行一条记录。表头带 * 的列必须填写。表头上方可以有标题行，"
-                             "末尾的“合计”行和空行会被跳过。", wrap)
-    notes.write_string(r + 1, 0, "示例行（请勿复制到数据表中）：" + " | ".join(c.example or "—" for c in spec.columns), wrap)
+    notes.write_string(
+        r,
+        0,
+        f"{spec.title_zh}：每行一条记录。表头带 * 的列必须填写。表头上方可以有标题行，"
+        "末尾的“合计”行和空行会被跳过。",
+        wrap,
+    )
+    notes.write_string(
+        r + 1,
+        0,
+        "示例行（请勿复制到数据表中）：" + " | ".join(c.example or "—" for c in spec.columns),
+        wrap,
+    )
     notes.set_column(0, 0, 16)
     notes.set_column(1, 1, 10)
     notes.set_column(2, 2, 36)

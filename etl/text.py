@@ -148,4 +148,6 @@ _LONG_DIGITS = re.compile(r"\d{6}(\d{5,})(\d{3}[\dXx])")
 
 def mask_digits(text: str) -> str:
     """``text`` with every run of 15 or more digits (an ID or card number) masked: 422822********9856."""
-    return _LONG_DIGITS.sub(lambda m: m.group(0)[:6] + "*" * (len(m.group(0)) - 10) + m.group(0)[-4:], text)
+    return _LONG_DIGITS.sub(
+        lambda m: m.group(0)[:6] + "*" * (len(m.group(0)) - 10) + m.group(0)[-4:], text
+    )

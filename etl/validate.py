@@ -47,11 +47,19 @@ class Report:
     skipped: dict[str, list[int]]
     findings: list[Finding] = field(default_factory=list)
     counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (rule, column) -> total
-    mapping: dict[str, str] = field(default_factory=dict)  # the clerk's mapping as applied: header -> column or ""
-    fingerprint: str = ""  # of the header layout, to remember a mapping for the next file of the same form
+    mapping: dict[str, str] = field(
+        default_factory=dict
+    )  # the clerk's mapping as applied: header -> column or ""
+    fingerprint: str = (
+        ""  # of the header layout, to remember a mapping for the next file of the same form
+    )
     detection: dict = field(default_factory=dict)  # auto detection: score, runner-up, margin
-    values: dict[str, dict] = field(default_factory=dict)  # file-level values used: column -> value, source, line
-    computed: dict[str, dict] = field(default_factory=dict)  # columns computed for every row: column -> how, inputs
+    values: dict[str, dict] = field(
+        default_factory=dict
+    )  # file-level values used: column -> value, source, line
+    computed: dict[str, dict] = field(
+        default_factory=dict
+    )  # columns computed for every row: column -> how, inputs
 
     @property
     def errors(self) -> list[Finding]:
@@ -66,12 +74,25 @@ class Report:
         return sum(n for (rule, _), n in self.counts.items() if rules.get(rule) == severity)
 
 
-def _finding(rule: Rule, row, header: str, value, detail, is_id: bool, accepted: str = "") -> Finding:
+def _finding(
+    rule: Rule, row, header: str, value, detail, is_id: bool, accepted: str = ""
+) -> Finding:
     shown = mask(value) if is_id and value and rule.label != "id_scientific" else value
-    fields = {"header": header, "value": shown if shown is not None else "", "detail": detail or "", "accepted": accepted}
+    fields = {
+        "header": header,
+        "value": shown if shown is not None else "",
+        "detail": detail or "",
+        "accepted": accepted,
+    }
     return Finding(
-        row=row, column=header, value=shown, expected=rule.expected_zh.format(**fields), rule=rule.label,
-        severity=rule.severity, message=rule.message_zh.format(**fields), message_en=rule.message_en.format(**fields),
+        row=row,
+        column=header,
+        value=shown,
+        expected=rule.expected_zh.format(**fields),
+        rule=rule.label,
+        severity=rule.severity,
+        message=rule.message_zh.format(**fields),
+        message_en=rule.message_en.format(**fields),
         expected_en=rule.expected_en.format(**fields),
     )
 
@@ -85,72 +106,130 @@ def _structural(extract: Extract, report: Report) -> None:
     not_taken = "、".join(unused)
     for col in m.missing:
         aliases = "、".join(col.aliases)
-        hint = f"；未识别的列：{not_taken}，可指定其中一列为“{col.label_zh}”" if not_taken else f"；表头中有：{found}"
-        hint_en = (f"; columns not recognised: {', '.join(unused)} (one may be mapped to it)" if unused
-                   else f"; the header has: {found}")
-        if col.name == "amount_yuan" and {"quantity", "standard_yuan"} <= {c.name for c in m.spec.columns}:
+        hint = (
+            f"；未识别的列：{not_taken}，可指定其中一列为“{col.label_zh}”"
+            if not_taken
+            else f"；表头中有：{found}"
+        )
+        hint_en = (
+            f"; columns not recognised: {', '.join(unused)} (one may be mapped to it)"
+            if unused
+            else f"; the header has: {found}"
+        )
+        if col.name == "amount_yuan" and {"quantity", "standard_yuan"} <= {
+            c.name for c in m.spec.columns
+        }:
             if "quantity" in m.mapping:
                 q_label = m.label("quantity")
-                hint += (f"；文件有数量列“{q_label}”：上传时给出补助标准（如 105 元/亩），"
-                         f"发放金额即按 {q_label} × 补助标准 计算")
-                hint_en += (f"; the file has the quantity “{q_label}”: give the standard at upload (e.g. 105 yuan"
-                            " per mu) and the amount is computed as quantity × standard")
+                hint += (
+                    f"；文件有数量列“{q_label}”：上传时给出补助标准（如 105 元/亩），"
+                    f"发放金额即按 {q_label} × 补助标准 计算"
+                )
+                hint_en += (
+                    f"; the file has the quantity “{q_label}”: give the standard at upload (e.g. 105 yuan"
+                    " per mu) and the amount is computed as quantity × standard"
+                )
             else:
-                hint += "；或有数量列（面积、人数、月数）并在上传时给出补助标准，按 数量 × 标准 计算"
+                hint += (
+                    "；或有数量列（面积、人数、月数）并在上传时给出补助标准，按 数量 × 标准 计算"
+                )
                 hint_en += "; or a quantity column (area, persons, months) and the standard given at upload"
-        report.findings.append(Finding(
-            header_row, col.label_zh, None, f"表头为以下之一：{aliases}", "column_missing", "error",
-            f"缺少必填列“{col.label_zh}”（可写作：{aliases}）{hint}",
-            f"required column “{col.label_zh}” ({col.label_en}) is missing; accepted headers: {', '.join(col.aliases)}{hint_en}",
-            f"a header among: {', '.join(col.aliases)}",
-        ))
+        report.findings.append(
+            Finding(
+                header_row,
+                col.label_zh,
+                None,
+                f"表头为以下之一：{aliases}",
+                "column_missing",
+                "error",
+                f"缺少必填列“{col.label_zh}”（可写作：{aliases}）{hint}",
+                f"required column “{col.label_zh}” ({col.label_en}) is missing; accepted headers: {', '.join(col.aliases)}{hint_en}",
+                f"a header among: {', '.join(col.aliases)}",
+            )
+        )
         report.counts[("column_missing", col.name)] = 1
     if not m.missing and extract.table.num_rows == 0:
-        report.findings.append(Finding(
-            header_row, "", None, "表头下面至少一行数据", "no_rows", "error",
-            f"第 {header_row} 行是表头，但下面没有任何数据行（空白模板？）",
-            f"row {header_row} is the header but no data rows follow it (an empty template?)",
-            "at least one data row under the header",
-        ))
+        report.findings.append(
+            Finding(
+                header_row,
+                "",
+                None,
+                "表头下面至少一行数据",
+                "no_rows",
+                "error",
+                f"第 {header_row} 行是表头，但下面没有任何数据行（空白模板？）",
+                f"row {header_row} is the header but no data rows follow it (an empty template?)",
+                "at least one data row under the header",
+            )
+        )
         report.counts[("no_rows", "")] = 1
     for name, positions in m.ambiguous:
         col = m.spec.column(name)
         tied = "、".join(f"“{m.labels[p]}”" for p in positions)
-        report.findings.append(Finding(
-            header_row, col.label_zh, None, f"只有一列是“{col.label_zh}”", "column_ambiguous", "error",
-            f"无法确定哪一列是“{col.label_zh}”：{tied} 都符合；请指定其中一列，其余标为“不需要”",
-            f"cannot tell which column is “{col.label_zh}” ({col.label_en}): {tied} all fit; map one of them"
-            " and mark the others as not needed",
-            f"one column for “{col.label_zh}”",
-        ))
+        report.findings.append(
+            Finding(
+                header_row,
+                col.label_zh,
+                None,
+                f"只有一列是“{col.label_zh}”",
+                "column_ambiguous",
+                "error",
+                f"无法确定哪一列是“{col.label_zh}”：{tied} 都符合；请指定其中一列，其余标为“不需要”",
+                f"cannot tell which column is “{col.label_zh}” ({col.label_en}): {tied} all fit; map one of them"
+                " and mark the others as not needed",
+                f"one column for “{col.label_zh}”",
+            )
+        )
         report.counts[("column_ambiguous", name)] = 1
     if unused or m.dropped:
         names = "、".join(unused + [m.labels[p] or "" for p in m.dropped])
-        report.findings.append(Finding(
-            header_row, names, None, "每一列都对应一个数据项，或标为“不需要”", "column_unused", "warning",
-            f"未导入的列：{names}", f"columns not loaded: {names}",
-            "every column mapped to a field, or marked not needed",
-        ))
+        report.findings.append(
+            Finding(
+                header_row,
+                names,
+                None,
+                "每一列都对应一个数据项，或标为“不需要”",
+                "column_unused",
+                "warning",
+                f"未导入的列：{names}",
+                f"columns not loaded: {names}",
+                "every column mapped to a field, or marked not needed",
+            )
+        )
         report.counts[("column_unused", "")] = len(unused) + len(m.dropped)
     _file_values(m, header_row, report)
     columns = {c.name for c in m.spec.columns}
     for label, target in m.mapping_unknown.items():
         if target and target not in columns:
             known = "、".join(f"{c.name}（{c.label_zh}）" for c in m.spec.columns)
-            report.findings.append(Finding(
-                header_row, label, target, f"“{m.spec.title_zh}”的列之一", "mapping_invalid", "error",
-                f"指定的对应关系“{label}”→“{target}”无效：“{m.spec.title_zh}”没有“{target}”这一列；可选：{known}",
-                f"the mapping “{label}” → “{target}” is not valid: {m.spec.title_en} has no column {target}",
-                f"a column of {m.spec.title_en}",
-            ))
+            report.findings.append(
+                Finding(
+                    header_row,
+                    label,
+                    target,
+                    f"“{m.spec.title_zh}”的列之一",
+                    "mapping_invalid",
+                    "error",
+                    f"指定的对应关系“{label}”→“{target}”无效：“{m.spec.title_zh}”没有“{target}”这一列；可选：{known}",
+                    f"the mapping “{label}” → “{target}” is not valid: {m.spec.title_en} has no column {target}",
+                    f"a column of {m.spec.title_en}",
+                )
+            )
             report.counts[("mapping_invalid", label)] = 1
             continue
-        report.findings.append(Finding(
-            header_row, label, target, "文件中的表头", "mapping_unused", "warning",
-            f"指定的对应关系“{label}”→“{target or '不需要'}”没有用上：文件的表头中没有“{label}”",
-            f"the mapping “{label}” → “{target or 'not needed'}” was not used: the header has no “{label}”",
-            "a header of the file",
-        ))
+        report.findings.append(
+            Finding(
+                header_row,
+                label,
+                target,
+                "文件中的表头",
+                "mapping_unused",
+                "warning",
+                f"指定的对应关系“{label}”→“{target or '不需要'}”没有用上：文件的表头中没有“{label}”",
+                f"the mapping “{label}” → “{target or 'not needed'}” was not used: the header has no “{label}”",
+                "a header of the file",
+            )
+        )
         report.counts[("mapping_unused", label)] = 1
 
 
@@ -161,33 +240,56 @@ def _file_values(m, header_row: int, report: Report) -> None:
         if fv.source != "title":
             continue
         col = m.spec.column(name)
-        report.findings.append(Finding(
-            header_row, col.label_zh, fv.value, f"文件中的“{col.label_zh}”列，或上传时选定的值", "value_inferred", "warning",
-            f"文件中没有“{col.label_zh}”列：{col.label_zh}取自标题“{fv.line}”，为“{fv.value}”，用于每一行；如不对，请在上传时选定",
-            f"the file has no column “{col.label_zh}” ({col.label_en}): taken from the title “{fv.line}” as"
-            f" “{fv.value}” for every row; choose it at upload if that is wrong",
-            f"a column “{col.label_zh}”, or a value chosen at upload",
-        ))
+        report.findings.append(
+            Finding(
+                header_row,
+                col.label_zh,
+                fv.value,
+                f"文件中的“{col.label_zh}”列，或上传时选定的值",
+                "value_inferred",
+                "warning",
+                f"文件中没有“{col.label_zh}”列：{col.label_zh}取自标题“{fv.line}”，为“{fv.value}”，用于每一行；如不对，请在上传时选定",
+                f"the file has no column “{col.label_zh}” ({col.label_en}): taken from the title “{fv.line}” as"
+                f" “{fv.value}” for every row; choose it at upload if that is wrong",
+                f"a column “{col.label_zh}”, or a value chosen at upload",
+            )
+        )
         report.counts[("value_inferred", name)] = 1
     for name, value in m.values_unused.items():
         col = m.spec.column(name)
-        report.findings.append(Finding(
-            header_row, m.label(name), value, "文件中没有的列", "value_unused", "warning",
-            f"选定的“{col.label_zh}”为“{value}”没有用上：文件中有“{m.label(name)}”列，按文件中的值导入",
-            f"the value “{value}” chosen for “{col.label_zh}” was not used: the file has the column"
-            f" “{m.label(name)}”, whose cells were loaded",
-            "a column the file lacks",
-        ))
+        report.findings.append(
+            Finding(
+                header_row,
+                m.label(name),
+                value,
+                "文件中没有的列",
+                "value_unused",
+                "warning",
+                f"选定的“{col.label_zh}”为“{value}”没有用上：文件中有“{m.label(name)}”列，按文件中的值导入",
+                f"the value “{value}” chosen for “{col.label_zh}” was not used: the file has the column"
+                f" “{m.label(name)}”, whose cells were loaded",
+                "a column the file lacks",
+            )
+        )
         report.counts[("value_unused", name)] = 1
     for name, value in m.values_invalid.items():
         value = mask_digits(value)
-        allowed = "、".join(f"{c.name}（{c.label_zh}）" for c in m.spec.columns if c.name in FILE_LEVEL)
-        report.findings.append(Finding(
-            header_row, name, value, "整个文件共用一个值的列", "value_invalid", "error",
-            f"不能为“{name}”指定一个全文件共用的值“{value}”；可指定的列：{allowed}",
-            f"“{name}” cannot take one value for the whole file; columns that can: {allowed}",
-            "a column that one value fills for the whole file",
-        ))
+        allowed = "、".join(
+            f"{c.name}（{c.label_zh}）" for c in m.spec.columns if c.name in FILE_LEVEL
+        )
+        report.findings.append(
+            Finding(
+                header_row,
+                name,
+                value,
+                "整个文件共用一个值的列",
+                "value_invalid",
+                "error",
+                f"不能为“{name}”指定一个全文件共用的值“{value}”；可指定的列：{allowed}",
+                f"“{name}” cannot take one value for the whole file; columns that can: {allowed}",
+                "a column that one value fills for the whole file",
+            )
+        )
         report.counts[("value_invalid", name)] = 1
 
 
@@ -202,12 +304,19 @@ def _computed(m, header_row: int, report: Report) -> None:
         per = f"/{how.unit}" if how.unit else ""
         shown = f"{money(fv.value)} 元{per}" if fv else f"每行的“{s_label}”"
         shown_en = f"{money(fv.value)} yuan{per}" if fv else f"each row's “{s_label}”"
-        report.findings.append(Finding(
-            header_row, m.label(name), None, "文件中的“发放金额”列", "amount_computed", "warning",
-            f"发放金额按 {q_label} × {s_label} 计算（{shown}）",
-            f"the amount is computed as {q_label} × {s_label} ({shown_en}), exact to the fen",
-            "an amount column in the file",
-        ))
+        report.findings.append(
+            Finding(
+                header_row,
+                m.label(name),
+                None,
+                "文件中的“发放金额”列",
+                "amount_computed",
+                "warning",
+                f"发放金额按 {q_label} × {s_label} 计算（{shown}）",
+                f"the amount is computed as {q_label} × {s_label} ({shown_en}), exact to the fen",
+                "an amount column in the file",
+            )
+        )
         report.counts[("amount_computed", name)] = 1
 
 
@@ -222,22 +331,32 @@ def _generated_codes(con: duckdb.DuckDBPyConnection, m, report: Report) -> None:
         return
     row, name, code = example
     label = m.label("fund_name")
-    report.findings.append(Finding(
-        m.header_rows[0] + 1, m.label("fund_code"), code, "文件中的“资金编码”列", "fund_code_generated", "warning",
-        f"文件中没有“资金编码”列：按年度和“{label}”生成编码（如第 {row} 行“{name}”为“{code}”）；"
-        "同一目录再次导入得到相同的编码，清册可按资金名称选择",
-        f"the file has no fund code column: codes are generated from the year and “{label}” (row {row}"
-        f" “{name}” is “{code}”); loading the same catalogue again gives the same codes",
-        "a fund code column in the file",
-    ))
+    report.findings.append(
+        Finding(
+            m.header_rows[0] + 1,
+            m.label("fund_code"),
+            code,
+            "文件中的“资金编码”列",
+            "fund_code_generated",
+            "warning",
+            f"文件中没有“资金编码”列：按年度和“{label}”生成编码（如第 {row} 行“{name}”为“{code}”）；"
+            "同一目录再次导入得到相同的编码，清册可按资金名称选择",
+            f"the file has no fund code column: codes are generated from the year and “{label}” (row {row}"
+            f" “{name}” is “{code}”); loading the same catalogue again gives the same codes",
+            "a fund code column in the file",
+        )
+    )
     report.counts[("fund_code_generated", "fund_code")] = 1
 
 
 def _wan_columns(extract: Extract) -> dict[str, int]:
     """Amount columns whose header says 万元, and the factor that makes them yuan."""
     spec = extract.match.spec
-    return {name: WAN_YUAN for name, unit in extract.match.units.items()
-            if unit == "万元" and spec.column(name).type == "amount"}
+    return {
+        name: WAN_YUAN
+        for name, unit in extract.match.units.items()
+        if unit == "万元" and spec.column(name).type == "amount"
+    }
 
 
 def _unknown_regions(con: duckdb.DuckDBPyConnection) -> None:
@@ -245,8 +364,12 @@ def _unknown_regions(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT DISTINCT substr(id_number, 1, 6), year(birth_date) FROM incoming WHERE id_hash IS NOT NULL"
     ).fetchall()
     unknown = [(r, y) for r, y in pairs if not region_known(r, y)]
-    table = pa.table({"region": pa.array([r for r, _ in unknown], pa.string()),
-                      "birth_year": pa.array([y for _, y in unknown], pa.int64())})
+    table = pa.table(
+        {
+            "region": pa.array([r for r, _ in unknown], pa.string()),
+            "birth_year": pa.array([y for _, y in unknown], pa.int64()),
+        }
+    )
     con.register("unknown_regions_src", table)
     con.execute("CREATE OR REPLACE TEMP TABLE unknown_regions AS SELECT * FROM unknown_regions_src")
     con.unregister("unknown_regions_src")
@@ -256,19 +379,34 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
     """Build ``incoming`` on ``con`` and run every rule; the store is not changed."""
     spec = extract.match.spec
     m = extract.match
-    report = Report(spec.kind, extract.table.num_rows, extract.rows_read, extract.skipped,
-                    mapping=dict(m.mapped), fingerprint=m.fingerprint, detection=m.confidence)
+    report = Report(
+        spec.kind,
+        extract.table.num_rows,
+        extract.rows_read,
+        extract.skipped,
+        mapping=dict(m.mapped),
+        fingerprint=m.fingerprint,
+        detection=m.confidence,
+    )
     _structural(extract, report)
     if report.errors:
         return report
     times = _wan_columns(extract)
     for name in times:
         header = m.label(name)
-        report.findings.append(Finding(
-            m.header_rows[0] + 1, header, None, "以元为单位的金额", "amount_in_wan", "warning",
-            f"“{header}”以万元填写，已按 1 万元 = 10000 元换算成元导入",
-            f"“{header}” is in 万元 (10,000 yuan): loaded converted to yuan", "amounts in yuan",
-        ))
+        report.findings.append(
+            Finding(
+                m.header_rows[0] + 1,
+                header,
+                None,
+                "以元为单位的金额",
+                "amount_in_wan",
+                "warning",
+                f"“{header}”以万元填写，已按 1 万元 = 10000 元换算成元导入",
+                f"“{header}” is in 万元 (10,000 yuan): loaded converted to yuan",
+                "amounts in yuan",
+            )
+        )
         report.counts[("amount_in_wan", name)] = 1
     _computed(m, m.header_rows[0] + 1, report)
     build_incoming(con, spec, extract.table, hasher, times, m.computed)
@@ -280,9 +418,13 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
     checks += [(RULES[label], fn(spec, m.computed)) for label, fn in COMPUTED_CHECKS.items()]
     for rule, queries in checks:
         for column, sql in queries:
-            if rule.label == "amount_rounded" and column in times:  # 1.2345 万元 is exact to the fen
+            if (
+                rule.label == "amount_rounded" and column in times
+            ):  # 1.2345 万元 is exact to the fen
                 continue
-            if column in m.computed and rule.label not in COMPUTED_CHECKS:  # its inputs' rules speak for it
+            if (
+                column in m.computed and rule.label not in COMPUTED_CHECKS
+            ):  # its inputs' rules speak for it
                 continue
             rows = con.execute(
                 f"SELECT count(*) OVER () AS total, _row, value, detail FROM ({sql}) AS f(_row, value, detail) "  # noqa: S608
@@ -292,8 +434,14 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
                 continue
             report.counts[(rule.label, column)] = rows[0][0]
             header = extract.match.label(column)
-            accepted = "、".join(spec.column(column).accepted_words) if spec.column(column).type == "enum" else ""
+            accepted = (
+                "、".join(spec.column(column).accepted_words)
+                if spec.column(column).type == "enum"
+                else ""
+            )
             for _total, row, value, detail in rows:
-                report.findings.append(_finding(rule, row, header, value, detail, column in id_columns, accepted))
+                report.findings.append(
+                    _finding(rule, row, header, value, detail, column in id_columns, accepted)
+                )
     report.findings.sort(key=lambda f: (f.severity != "error", f.row or 0))
     return report

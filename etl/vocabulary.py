@@ -63,8 +63,11 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"^身份证|证件号|公民身份|身份号", 80, "类型|种类|有效期|地址"),
         # 户主身份证号 (minzheng-tekun-jiating-chaxun): the person paid is the household head; below 身份证号
         # when both are there.  Not an account holder's, an agent's or a guardian's number.
-        Role(r"^(户主|本人|申请人|领取人|持卡人|补贴对象|救助对象)身份证", 70,
-             "类型|种类|有效期|地址|户名|代领|代办|监护|联系|经办|配偶"),
+        Role(
+            r"^(户主|本人|申请人|领取人|持卡人|补贴对象|救助对象)身份证",
+            70,
+            "类型|种类|有效期|地址|户名|代领|代办|监护|联系|经办|配偶",
+        ),
     ),
     # 乡镇, 街道, 镇, 乡(镇), 镇名; not 镇办核实… (jeecg-shuangjidao-youxian-zoufang), a sentence that starts with 镇.
     "township": (Role(r"乡镇|街道|^[乡镇](名|别|区|\(.*\))?$", 60, "城乡|乡村|村"),),
@@ -74,7 +77,10 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "household_no": (Role(r"^(农户|家庭|户)(编|代)?(号|码|编码)", 60, "账|卡|户主"),),
     "quantity": (Role(r"面积|亩|人数|月数|头数|数量", 60, "金额|标准|单价|^每"),),
     # 每亩补贴, 每人每月补助: an amount per unit is the standard, not a quantity.
-    "standard_yuan": (Role(r"标准|单价", 70, "金额|日期"), Role(r"^每(亩|人|户|头|月|年)", 70, "日期|人数|面积")),
+    "standard_yuan": (
+        Role(r"标准|单价", 70, "金额|日期"),
+        Role(r"^每(亩|人|户|头|月|年)", 70, "日期|人数|面积"),
+    ),
     "amount_due_yuan": (Role(r"^应发|^应付|^应补", 90, "日期|时间|人|标准"),),
     "amount_yuan": (
         Role(r"^实发|^实付|^实补", 95, "日期|时间|人|标准"),

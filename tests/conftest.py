@@ -16,14 +16,28 @@ from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, write_xlsx
 # Property-based tests (issue 8): few examples, the same ones every run ("ci"); set
 # HYPOTHESIS_PROFILE=explore for many random ones.  Deadlines are off: the machine is shared.
 _SLOW_OK = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
-settings.register_profile("ci", max_examples=25, derandomize=True, deadline=None, suppress_health_check=_SLOW_OK,
-                          print_blob=True)
-settings.register_profile("explore", max_examples=500, deadline=None, suppress_health_check=_SLOW_OK)
+settings.register_profile(
+    "ci",
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=_SLOW_OK,
+    print_blob=True,
+)
+settings.register_profile(
+    "explore", max_examples=500, deadline=None, suppress_health_check=_SLOW_OK
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +52,16 @@ def browser():
         browser.close()
 
 
-TABLES = ("funds", "disbursements", "payments", "projects", "budgets", "agencies", "staff", "batches")
+TABLES = (
+    "funds",
+    "disbursements",
+    "payments",
+    "projects",
+    "budgets",
+    "agencies",
+    "staff",
+    "batches",
+)
 
 
 @pytest.fixture
@@ -68,7 +91,9 @@ def load(store, hasher, tmp_path):
 @pytest.fixture
 def funds_loaded(load, tmp_path):
     """The store with a small fund catalogue (F001, F002 to persons; F003 to projects)."""
-    result = load(write_xlsx(tmp_path / "funds.xlsx", [["2024年专项资金目录"], FUNDS_HEADER, *FUNDS_ROWS]))
+    result = load(
+        write_xlsx(tmp_path / "funds.xlsx", [["2024年专项资金目录"], FUNDS_HEADER, *FUNDS_ROWS])
+    )
     assert result.status == "loaded", result.as_json()
     return result
 

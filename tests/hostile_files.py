@@ -21,8 +21,10 @@ import xlsxwriter
 from tests.sheets import PAY_HEADER, pay_row
 
 SHEET = "xl/worksheets/sheet1.xml"
-_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
 _TAIL = b"</sheetData></worksheet>"
 
 
@@ -42,13 +44,41 @@ def _zip(path: Path, entries: list[tuple[str, bytes, int, int, int]]) -> Path:
     out, central, offset = [], [], 0
     for name, data, crc, csize, usize in entries:
         raw = name.encode()
-        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, csize, usize, len(raw), 0) + raw
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, csize, usize,
-                                   len(raw), 0, 0, 0, 0, 0, offset) + raw)
+        header = (
+            struct.pack(
+                "<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, csize, usize, len(raw), 0
+            )
+            + raw
+        )
+        central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                csize,
+                usize,
+                len(raw),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + raw
+        )
         out += [header, data]
         offset += len(header) + len(data)
     directory = b"".join(central)
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), offset, 0)
+    end = struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), offset, 0
+    )
     with open(path, "wb") as fh:
         fh.writelines(out)
         fh.write(directory)

@@ -18,7 +18,9 @@ def make_id(region: str = "110105", birth: str = "19800101", seq: int = 1, sex: 
     return body + ric.calc_check_digit(body + "0")
 
 
-def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1", extra_sheets: dict | None = None) -> Path:
+def write_xlsx(
+    path: Path, rows: list[list], sheet: str = "Sheet1", extra_sheets: dict | None = None
+) -> Path:
     """Rows of Python values; a str cell is written as text, numbers and dates as such."""
     book = xlsxwriter.Workbook(str(path))
     date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
@@ -53,7 +55,9 @@ def write_xls(path: Path, rows: list[list]) -> Path:
 
 def write_csv(path: Path, rows: list[list], encoding: str = "utf-8") -> Path:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows([["" if v is None else v for v in row] for row in rows])
+    csv.writer(buf, lineterminator="\r\n").writerows(
+        [["" if v is None else v for v in row] for row in rows]
+    )
     data = buf.getvalue().encode(encoding)
     path.write_bytes(data)
     return path
@@ -66,11 +70,52 @@ FUNDS_ROWS = [
     ["F003", "村道硬化", "县交通运输局", "2024", "2,000,000.00", "到项目", ""],
 ]
 
-PAY_HEADER = ["序号", "资金编码", "年度", "期间", "乡镇", "村", "组", "姓名", "身份证号", "户号", "面积", "补助标准",
-              "发放金额", "发放日期", "发放状态"]
+PAY_HEADER = [
+    "序号",
+    "资金编码",
+    "年度",
+    "期间",
+    "乡镇",
+    "村",
+    "组",
+    "姓名",
+    "身份证号",
+    "户号",
+    "面积",
+    "补助标准",
+    "发放金额",
+    "发放日期",
+    "发放状态",
+]
 
 
-def pay_row(n: int, name: str = "张三", fund: str = "F001", period: str = "2024-03", area="8.5", standard="105",
-            amount="892.50", paid="2024-03-15", id_number: str | None = None, status="已发放", household=None) -> list:
-    return [str(n), fund, "2024", period, "城关镇", "东风村", "3组", name, id_number or make_id(seq=n),
-            household or f"H{n:04d}", area, standard, amount, paid, status]
+def pay_row(
+    n: int,
+    name: str = "张三",
+    fund: str = "F001",
+    period: str = "2024-03",
+    area="8.5",
+    standard="105",
+    amount="892.50",
+    paid="2024-03-15",
+    id_number: str | None = None,
+    status="已发放",
+    household=None,
+) -> list:
+    return [
+        str(n),
+        fund,
+        "2024",
+        period,
+        "城关镇",
+        "东风村",
+        "3组",
+        name,
+        id_number or make_id(seq=n),
+        household or f"H{n:04d}",
+        area,
+        standard,
+        amount,
+        paid,
+        status,
+    ]

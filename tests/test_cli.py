@@ -45,7 +45,12 @@ def test_load_json_loaded_then_duplicate(run, funds):
     assert again.exit_code == 0
     assert json.loads(again.stdout) | {} == json.loads(again.stdout)
     dup = json.loads(again.stdout)
-    assert dup["status"] == "duplicate" and dup["batch"] is None and dup["rows"] == 0 and dup["duplicate_of"] == 1
+    assert (
+        dup["status"] == "duplicate"
+        and dup["batch"] is None
+        and dup["rows"] == 0
+        and dup["duplicate_of"] == 1
+    )
 
 
 def test_load_json_rejected_exit_1_with_findings(run, funds, tmp_path):
@@ -57,7 +62,11 @@ def test_load_json_rejected_exit_1_with_findings(run, funds, tmp_path):
     assert out["status"] == "rejected" and out["batch"] is None and out["rows"] == 0
     (err,) = out["errors"]
     assert {k: err[k] for k in ("row", "column", "value", "rule")} == {
-        "row": 2, "column": "发放金额", "value": "二百", "rule": "amount_not_number"}
+        "row": 2,
+        "column": "发放金额",
+        "value": "二百",
+        "rule": "amount_not_number",
+    }
     assert set(err) >= {"row", "column", "value", "expected", "rule", "message"}
 
 
@@ -85,7 +94,9 @@ def test_auto_kind_is_announced_and_findings_printed(run, funds, tmp_path):
 def test_batches_and_retract(run, funds):
     run("load", "funds", funds)
     listed = json.loads(run("batches", "--json").stdout)
-    assert [(b["batch"], b["kind"], b["status"], b["rows"]) for b in listed] == [(1, "funds", "loaded", 3)]
+    assert [(b["batch"], b["kind"], b["status"], b["rows"]) for b in listed] == [
+        (1, "funds", "loaded", 3)
+    ]
     assert run("retract", "1").exit_code == 0
     assert json.loads(run("batches", "--json").stdout)[0]["status"] == "retracted"
     again = run("retract", "1")
@@ -106,15 +117,26 @@ def test_writing_while_another_process_holds_the_store(tmp_path, funds):
     """A second process holding the file read-write: one plain sentence, exit 3, no traceback."""
     db = tmp_path / "held.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('ready', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
         env = {**os.environ, "FUNDQUERY_DB": str(db), "FUNDQUERY_INSTANCE": str(tmp_path / "inst")}
         exe = Path(sys.executable).parent / "fundquery"
         started = time.monotonic()
-        done = subprocess.run([str(exe), "load", "funds", str(funds)], env=env, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [str(exe), "load", "funds", str(funds)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert time.monotonic() - started < 60
     finally:
         holder.kill()
@@ -140,11 +162,13 @@ def test_publish_by_the_uploader_is_refused_as_on_the_web(run, funds, tmp_path):
     assert again.exit_code == 1 and "只有已导入、未公开的批次可以公开" in again.stderr
     con = duckdb.connect(str(tmp_path / "cli.duckdb"), read_only=True)
     try:
-        assert con.execute("SELECT batch_id, action, actor, note FROM batch_reviews").fetchall() == [
-            (1, "publish", "reviewer", "已做保密审查")]
+        assert con.execute(
+            "SELECT batch_id, action, actor, note FROM batch_reviews"
+        ).fetchall() == [(1, "publish", "reviewer", "已做保密审查")]
         assert con.execute("SELECT published_by FROM batches").fetchall() == [("reviewer",)]
-        assert con.execute("SELECT actor, action, target FROM audit_log WHERE action = 'publish'").fetchall() == [
-            ("reviewer", "publish", "batch:1")]
+        assert con.execute(
+            "SELECT actor, action, target FROM audit_log WHERE action = 'publish'"
+        ).fetchall() == [("reviewer", "publish", "batch:1")]
     finally:
         con.close()
 
@@ -152,14 +176,24 @@ def test_publish_by_the_uploader_is_refused_as_on_the_web(run, funds, tmp_path):
 def test_load_publish_names_a_reviewer_who_is_not_the_uploader(run, funds, tmp_path):
     out = json.loads(run("load", "funds", funds, "--json", "--publish", "--by", "clerk").stdout)
     assert out["status"] == "loaded"
-    refused = run("load", "funds", write_xlsx(tmp_path / "f2.xlsx", [FUNDS_HEADER, *FUNDS_ROWS[:2]]),
-                  "--publish", "--by", "clerk", "--reviewer", "clerk")
+    refused = run(
+        "load",
+        "funds",
+        write_xlsx(tmp_path / "f2.xlsx", [FUNDS_HEADER, *FUNDS_ROWS[:2]]),
+        "--publish",
+        "--by",
+        "clerk",
+        "--reviewer",
+        "clerk",
+    )
     assert refused.exit_code == 1 and "须由另一位审核人员审核公开" in refused.stderr
     con = duckdb.connect(str(tmp_path / "cli.duckdb"), read_only=True)
     try:
         assert con.execute("SELECT batch_id, status, published_by FROM batches").fetchall() == [
-            (1, "published", "demo-reviewer")]
+            (1, "published", "demo-reviewer")
+        ]
         assert con.execute("SELECT batch_id, action, actor FROM batch_reviews").fetchall() == [
-            (1, "publish", "demo-reviewer")]
+            (1, "publish", "demo-reviewer")
+        ]
     finally:
         con.close()

@@ -33,19 +33,34 @@ def _account(tmp_path, name):
 
 
 def test_add_with_password_from_stdin_and_several_roles(run, tmp_path):
-    result = run("user", "add", "admin1", "--role", "admin", "--role", "reviewer", "--office", "公开办",
-                 "--password-stdin", input="a long enough secret\n")
+    result = run(
+        "user",
+        "add",
+        "admin1",
+        "--role",
+        "admin",
+        "--role",
+        "reviewer",
+        "--office",
+        "公开办",
+        "--password-stdin",
+        input="a long enough secret\n",
+    )
     assert result.exit_code == 0, result.output
     account = _account(tmp_path, "admin1")
     assert account.roles == {"admin", "reviewer"} and account.office == "公开办"
     assert accounts.verify_password(account, "a long enough secret")
     assert "a long enough secret" not in account.password_hash
     listed = json.loads(run("user", "list", "--json").stdout)
-    assert listed == [{"user": "admin1", "roles": ["admin", "reviewer"], "office": "公开办", "active": True}]
+    assert listed == [
+        {"user": "admin1", "roles": ["admin", "reviewer"], "office": "公开办", "active": True}
+    ]
 
 
 def test_add_prompts_twice_for_the_password(run, tmp_path):
-    result = run("user", "add", "li", "--role", "finance", input="typed at the prompt\ntyped at the prompt\n")
+    result = run(
+        "user", "add", "li", "--role", "finance", input="typed at the prompt\ntyped at the prompt\n"
+    )
     assert result.exit_code == 0, result.output
     assert accounts.verify_password(_account(tmp_path, "li"), "typed at the prompt")
 
@@ -55,7 +70,11 @@ def test_add_prompts_twice_for_the_password(run, tmp_path):
     [
         (["--role", "finance", "--password-stdin"], "short\n", "至少需要 10 个字符"),
         (["--password-stdin"], "a long enough secret\n", "Missing option '--role'"),
-        (["--role", "boss", "--password-stdin"], "a long enough secret\n", "Invalid value for '--role'"),
+        (
+            ["--role", "boss", "--password-stdin"],
+            "a long enough secret\n",
+            "Invalid value for '--role'",
+        ),
     ],
     ids=["short-password", "no-role", "unknown-role"],
 )
@@ -66,15 +85,24 @@ def test_add_refuses(run, tmp_path, args, stdin, message):
 
 
 def test_duplicate_name_is_refused(run):
-    run("user", "add", "li", "--role", "finance", "--password-stdin", input="a long enough secret\n")
-    again = run("user", "add", "li", "--role", "finance", "--password-stdin", input="a long enough secret\n")
+    run(
+        "user", "add", "li", "--role", "finance", "--password-stdin", input="a long enough secret\n"
+    )
+    again = run(
+        "user", "add", "li", "--role", "finance", "--password-stdin", input="a long enough secret\n"
+    )
     assert again.exit_code == 1 and "已经存在" in again.output
 
 
 def test_passwd_disable_enable_roles_raise_the_session_version(run, tmp_path):
-    run("user", "add", "li", "--role", "finance", "--password-stdin", input="a long enough secret\n")
+    run(
+        "user", "add", "li", "--role", "finance", "--password-stdin", input="a long enough secret\n"
+    )
     versions = [_account(tmp_path, "li").session_version]
-    assert run("user", "passwd", "li", "--password-stdin", input="another long secret\n").exit_code == 0
+    assert (
+        run("user", "passwd", "li", "--password-stdin", input="another long secret\n").exit_code
+        == 0
+    )
     assert accounts.verify_password(_account(tmp_path, "li"), "another long secret")
     versions.append(_account(tmp_path, "li").session_version)
     assert run("user", "disable", "li").exit_code == 0
@@ -86,7 +114,9 @@ def test_passwd_disable_enable_roles_raise_the_session_version(run, tmp_path):
     assert account.is_active and account.roles == {"inspector"} and account.office == "审计局"
     assert versions == sorted(set(versions))
     con = connect(tmp_path / "cli.duckdb")
-    actions = [r[0] for r in con.execute("SELECT action FROM audit_log ORDER BY audit_id").fetchall()]
+    actions = [
+        r[0] for r in con.execute("SELECT action FROM audit_log ORDER BY audit_id").fetchall()
+    ]
     con.close()
     assert actions == ["user_add", "user_password", "user_disable", "user_enable", "user_roles"]
 

@@ -17,8 +17,11 @@ def test_demo_loads_publishes_and_matches_its_manifest(tmp_path, monkeypatch):
     monkeypatch.setenv("FUNDQUERY_DB", str(db))
     monkeypatch.setenv("FUNDQUERY_INSTANCE", str(tmp_path / "instance"))
     monkeypatch.delenv("FUNDQUERY_ID_KEY", raising=False)
-    result = CliRunner().invoke(cli, ["demo", "--scale", "0.01", "--out", str(tmp_path / "demo"), "--json"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        ["demo", "--scale", "0.01", "--out", str(tmp_path / "demo"), "--json"],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.stdout
     out = json.loads(result.stdout)
     manifest = Manifest.load(tmp_path / "demo")
@@ -26,31 +29,51 @@ def test_demo_loads_publishes_and_matches_its_manifest(tmp_path, monkeypatch):
     assert all(f["errors"] == [] for f in out["files"])
     # the reader found exactly the records each file holds (titles, 合计 and blank rows skipped);
     # the wide agencies table is melted to one row per agency and 编制类型 that has a quota or staff.
-    loaded = [(e.path, f["rows"]) for e, f in zip(manifest.files, out["files"], strict=True) if e.kind != "agencies"]
+    loaded = [
+        (e.path, f["rows"])
+        for e, f in zip(manifest.files, out["files"], strict=True)
+        if e.kind != "agencies"
+    ]
     assert loaded == [(e.path, e.rows) for e in manifest.files if e.kind != "agencies"]
     exp = manifest.expected
     con = duckdb.connect(str(db), read_only=True)
     one = lambda sql: con.execute(sql).fetchone()  # noqa: E731
     assert one("SELECT count(*) FROM batches WHERE status <> 'published'") == (0,)
     assert one("SELECT count(*) FROM public_funds") == (exp["funds"]["count"],)
-    assert one("SELECT count(*) FILTER (pays_to = 'persons'), count(*) FILTER (pays_to = 'projects') FROM public_funds") == (
-        exp["funds"]["by_pays_to"]["persons"], exp["funds"]["by_pays_to"]["projects"])
-    assert one("SELECT sum(budget_yuan) FROM public_funds") == (Decimal(exp["funds"]["budget_yuan"]["all"]),)
+    assert one(
+        "SELECT count(*) FILTER (pays_to = 'persons'), count(*) FILTER (pays_to = 'projects') FROM public_funds"
+    ) == (exp["funds"]["by_pays_to"]["persons"], exp["funds"]["by_pays_to"]["projects"])
+    assert one("SELECT sum(budget_yuan) FROM public_funds") == (
+        Decimal(exp["funds"]["budget_yuan"]["all"]),
+    )
     assert one("SELECT count(*), sum(amount_yuan) FROM public_payments") == (
-        exp["payments"]["rows"], Decimal(exp["payments"]["amount_yuan"]))
-    assert one("SELECT count(DISTINCT id_hash) FROM public_payments") == (exp["payments"]["distinct_id_numbers"],)
+        exp["payments"]["rows"],
+        Decimal(exp["payments"]["amount_yuan"]),
+    )
+    assert one("SELECT count(DISTINCT id_hash) FROM public_payments") == (
+        exp["payments"]["distinct_id_numbers"],
+    )
     assert one("SELECT count(*) FROM public_projects") == (exp["projects"]["count"],)
     assert one("SELECT count(DISTINCT department), sum(amount_yuan) FROM public_budgets") == (
-        exp["budgets"]["departments"], Decimal(exp["budgets"]["amount_yuan"]))
-    assert one("SELECT count(DISTINCT agency_code) FROM public_agencies") == (exp["agencies"]["count"],)
+        exp["budgets"]["departments"],
+        Decimal(exp["budgets"]["amount_yuan"]),
+    )
+    assert one("SELECT count(DISTINCT agency_code) FROM public_agencies") == (
+        exp["agencies"]["count"],
+    )
     assert one("SELECT count(*) FROM public_staff") == (exp["staff"]["rows"],)
-    buckets = dict(con.execute(
-        "SELECT CASE WHEN d <= 3 THEN 'le3' WHEN d <= 10 THEN '4to10' ELSE 'gt10' END, count(*) FROM "
-        "(SELECT disbursed_on - approved_on AS d FROM public_disbursements WHERE disbursed_on IS NOT NULL) GROUP BY 1"
-    ).fetchall())
+    buckets = dict(
+        con.execute(
+            "SELECT CASE WHEN d <= 3 THEN 'le3' WHEN d <= 10 THEN '4to10' ELSE 'gt10' END, count(*) FROM "
+            "(SELECT disbursed_on - approved_on AS d FROM public_disbursements WHERE disbursed_on IS NOT NULL) GROUP BY 1"
+        ).fetchall()
+    )
     assert buckets == {k: v for k, v in exp["disbursements"]["delay_buckets"].items() if v}
     # published by the demo's own reviewer, never by its uploader, each with its review row
-    assert one("SELECT count(*) FROM batches WHERE published_by <> 'demo-reviewer' OR uploaded_by <> 'demo'") == (0,)
-    assert one("SELECT count(DISTINCT batch_id), min(actor), max(actor) FROM batch_reviews WHERE action = 'publish'") == (
-        len(manifest.files), "demo-reviewer", "demo-reviewer")
+    assert one(
+        "SELECT count(*) FROM batches WHERE published_by <> 'demo-reviewer' OR uploaded_by <> 'demo'"
+    ) == (0,)
+    assert one(
+        "SELECT count(DISTINCT batch_id), min(actor), max(actor) FROM batch_reviews WHERE action = 'publish'"
+    ) == (len(manifest.files), "demo-reviewer", "demo-reviewer")
     con.close()

@@ -16,15 +16,32 @@ def rows_of(con, sql="SELECT row_no, name, amount_yuan, paid_on FROM payments OR
 
 
 def test_title_rows_and_total_row_are_skipped(tmp_path, funds_loaded, load, store):
-    path = write_xlsx(tmp_path / "p.xlsx", [
-        ["城关镇2024年耕地地力保护补贴发放清册"],
-        ["填报单位：城关镇财政所", None, None, "单位：元"],
-        PAY_HEADER,
-        pay_row(1),
-        pay_row(2, name="李四", amount="210", area="2"),
-        [None] * 5,
-        ["合 计", None, None, None, None, None, None, None, None, None, "10.5", None, "1102.50"],
-    ])
+    path = write_xlsx(
+        tmp_path / "p.xlsx",
+        [
+            ["城关镇2024年耕地地力保护补贴发放清册"],
+            ["填报单位：城关镇财政所", None, None, "单位：元"],
+            PAY_HEADER,
+            pay_row(1),
+            pay_row(2, name="李四", amount="210", area="2"),
+            [None] * 5,
+            [
+                "合 计",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                "10.5",
+                None,
+                "1102.50",
+            ],
+        ],
+    )
     result = load(path)
     assert result.status == "loaded", result.as_json()
     assert result.kind == "payments" and result.kind_guessed
@@ -44,15 +61,39 @@ def test_every_total_row_form_is_skipped(tmp_path, funds_loaded, load, store, la
 
 
 def test_two_level_header_is_joined(tmp_path, funds_loaded, load, store):
-    top = ["序号", "资金编码", "年度", "乡镇", "村", "姓名", "身份证号", "补贴情况", None, None, "发放日期"]
+    top = [
+        "序号",
+        "资金编码",
+        "年度",
+        "乡镇",
+        "村",
+        "姓名",
+        "身份证号",
+        "补贴情况",
+        None,
+        None,
+        "发放日期",
+    ]
     sub = [None, None, None, None, None, None, None, "面积", "标准", "金额", None]
-    data = ["1", "F001", "2024", "城关镇", "东风村", "王芳", make_id(seq=7), "8.5", "105", "892.5", "2024-03-05"]
+    data = [
+        "1",
+        "F001",
+        "2024",
+        "城关镇",
+        "东风村",
+        "王芳",
+        make_id(seq=7),
+        "8.5",
+        "105",
+        "892.5",
+        "2024-03-05",
+    ]
     result = load(write_xlsx(tmp_path / "p.xlsx", [["标题"], top, sub, data]))
     assert result.status == "loaded", result.as_json()
     assert result.extract.match.label("quantity") == "补贴情况/面积"
-    assert store.execute("SELECT quantity, standard_yuan, amount_yuan FROM payments").fetchall() == [
-        (Decimal("8.5"), Decimal("105"), Decimal("892.50"))
-    ]
+    assert store.execute(
+        "SELECT quantity, standard_yuan, amount_yuan FROM payments"
+    ).fetchall() == [(Decimal("8.5"), Decimal("105"), Decimal("892.50"))]
 
 
 @pytest.mark.parametrize(
@@ -83,8 +124,15 @@ def test_excel_date_cells(tmp_path, funds_loaded, load, store):
 
 @pytest.mark.parametrize(
     ("written", "expected"),
-    [("1,234.50", "1234.50"), ("1234.5元", "1234.50"), ("¥1,234.5", "1234.50"), ("１２３４.５０", "1234.50"),
-     ("1234", "1234.00"), ("0.1", "0.10"), (" 1 234.5 ", "1234.50")],
+    [
+        ("1,234.50", "1234.50"),
+        ("1234.5元", "1234.50"),
+        ("¥1,234.5", "1234.50"),
+        ("１２３４.５０", "1234.50"),
+        ("1234", "1234.00"),
+        ("0.1", "0.10"),
+        (" 1 234.5 ", "1234.50"),
+    ],
 )
 def test_amount_forms_are_exact(tmp_path, funds_loaded, load, store, written, expected):
     row = pay_row(1, amount=written, area="", standard="")
@@ -98,24 +146,39 @@ def test_numeric_cells_in_xlsx_are_exact_to_the_fen(tmp_path, funds_loaded, load
     for row, amount in zip(rows[1:], [0.1, 0.2, 1234567.89], strict=True):
         row[12] = amount
     assert load(write_xlsx(tmp_path / "p.xlsx", rows)).status == "loaded"
-    got = [r[0] for r in store.execute("SELECT amount_yuan FROM payments ORDER BY row_no").fetchall()]
+    got = [
+        r[0] for r in store.execute("SELECT amount_yuan FROM payments ORDER BY row_no").fetchall()
+    ]
     assert got == [Decimal("0.10"), Decimal("0.20"), Decimal("1234567.89")]
-    assert store.execute("SELECT sum(amount_yuan) FROM payments").fetchone()[0] == Decimal("1234568.19")
+    assert store.execute("SELECT sum(amount_yuan) FROM payments").fetchone()[0] == Decimal(
+        "1234568.19"
+    )
 
 
 def test_names_lose_inner_spaces(tmp_path, funds_loaded, load, store):
-    rows = [PAY_HEADER, pay_row(1, name="张  三"), pay_row(2, name="李　四"), pay_row(3, name=" 王五 ")]
+    rows = [
+        PAY_HEADER,
+        pay_row(1, name="张  三"),
+        pay_row(2, name="李　四"),
+        pay_row(3, name=" 王五 "),
+    ]
     assert load(write_xlsx(tmp_path / "p.xlsx", rows)).status == "loaded"
     assert [r[1] for r in rows_of(store)] == ["张三", "李四", "王五"]
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8"])
 def test_csv_encodings(tmp_path, funds_loaded, load, store, encoding):
-    path = write_csv(tmp_path / "p.csv", [["2024年补贴发放清册"], PAY_HEADER, pay_row(1, name="欧阳娜娜")], encoding)
+    path = write_csv(
+        tmp_path / "p.csv",
+        [["2024年补贴发放清册"], PAY_HEADER, pay_row(1, name="欧阳娜娜")],
+        encoding,
+    )
     result = load(path)
     assert result.status == "loaded", result.as_json()
     assert rows_of(store)[0][:2] == (3, "欧阳娜娜")
-    assert result.extract.encoding == {"gbk": "gb18030", "gb18030": "gb18030"}.get(encoding, encoding)
+    assert result.extract.encoding == {"gbk": "gb18030", "gb18030": "gb18030"}.get(
+        encoding, encoding
+    )
 
 
 def test_blank_lines_in_csv_keep_row_numbers(tmp_path, funds_loaded, load, store):
@@ -126,7 +189,9 @@ def test_blank_lines_in_csv_keep_row_numbers(tmp_path, funds_loaded, load, store
 
 
 def test_xls_file(tmp_path, funds_loaded, load, store):
-    path = write_xls(tmp_path / "p.xls", [["2024年清册"], PAY_HEADER, pay_row(1), pay_row(2, name="李四")])
+    path = write_xls(
+        tmp_path / "p.xls", [["2024年清册"], PAY_HEADER, pay_row(1), pay_row(2, name="李四")]
+    )
     result = load(path)
     assert result.status == "loaded", result.as_json()
     assert result.extract.file_format == "xls"
@@ -134,56 +199,127 @@ def test_xls_file(tmp_path, funds_loaded, load, store):
 
 
 def test_workbook_with_a_notes_sheet_first(tmp_path, funds_loaded, load, store):
-    path = write_xlsx(tmp_path / "p.xlsx", [PAY_HEADER, pay_row(1)], sheet="清册",
-                      extra_sheets={"填表说明": [["本表由财政所填报"], ["金额单位：元"]]})
+    path = write_xlsx(
+        tmp_path / "p.xlsx",
+        [PAY_HEADER, pay_row(1)],
+        sheet="清册",
+        extra_sheets={"填表说明": [["本表由财政所填报"], ["金额单位：元"]]},
+    )
     result = load(path)
     assert result.status == "loaded" and result.extract.sheet_name == "清册"
 
 
 def test_repeated_header_rows_are_skipped(tmp_path, funds_loaded, load, store):
-    path = write_xlsx(tmp_path / "p.xlsx", [PAY_HEADER, pay_row(1), PAY_HEADER, pay_row(2, name="李四")])
+    path = write_xlsx(
+        tmp_path / "p.xlsx", [PAY_HEADER, pay_row(1), PAY_HEADER, pay_row(2, name="李四")]
+    )
     result = load(path)
     assert result.status == "loaded"
     assert result.report.skipped == {"header_repeat": [3]}
 
 
 def test_header_aliases(tmp_path, funds_loaded, load, store):
-    header = ["资金代码", "资金年度", "镇(区)", "行政村", "户主姓名", "公民身份号码", "实发金额(元)"]
+    header = [
+        "资金代码",
+        "资金年度",
+        "镇(区)",
+        "行政村",
+        "户主姓名",
+        "公民身份号码",
+        "实发金额(元)",
+    ]
     row = ["F001", "2024年", "城关镇", "东风村", "赵六", make_id(seq=9), "300"]
     result = load(write_xlsx(tmp_path / "p.xlsx", [header, row]))
     assert result.status == "loaded", result.as_json()
     assert store.execute("SELECT year, township, name, amount_yuan FROM payments").fetchone() == (
-        2024, "城关镇", "赵六", Decimal("300.00"))
-
+        2024,
+        "城关镇",
+        "赵六",
+        Decimal("300.00"),
+    )
 
 
 def test_months_and_head_counts_are_quantities(tmp_path, funds_loaded, load, store):
     # 高龄津贴 rosters count months, livestock subsidies count head: both are the row's quantity.
     for n, word in enumerate(("发放月数", "头数"), start=1):
-        header = ["资金代码", "年度", "乡镇", "村", "姓名", "身份证号", word, "补助标准", "发放金额"]
+        header = [
+            "资金代码",
+            "年度",
+            "乡镇",
+            "村",
+            "姓名",
+            "身份证号",
+            word,
+            "补助标准",
+            "发放金额",
+        ]
         row = ["F001", "2024", "城关镇", "东风村", "钱七", make_id(seq=20 + n), "3", "100", "300"]
         result = load(write_xlsx(tmp_path / f"q{n}.xlsx", [header, row]))
         assert result.status == "loaded", result.as_json()
     assert store.execute("SELECT DISTINCT quantity FROM payments").fetchall() == [(Decimal("3"),)]
 
+
 WIDE_TITLE = ["各单位编制与人员配备表"]
-WIDE_TOP = ["序号", "单位代码", "单位名称", "行政", None, None, None, "事业(参公)", None, None, None,
-            "事业(其他)", None, None, None, "工勤", None, None, None]
+WIDE_TOP = [
+    "序号",
+    "单位代码",
+    "单位名称",
+    "行政",
+    None,
+    None,
+    None,
+    "事业(参公)",
+    None,
+    None,
+    None,
+    "事业(其他)",
+    None,
+    None,
+    None,
+    "工勤",
+    None,
+    None,
+    None,
+]
 WIDE_SUB = [None, None, None] + ["编制数", "实有人数", "超配", "缺配"] * 4
 
 
 def test_agencies_wide_layout_is_melted(tmp_path, load, store):
     rows = [
-        WIDE_TITLE, WIDE_TOP, WIDE_SUB,
+        WIDE_TITLE,
+        WIDE_TOP,
+        WIDE_SUB,
         ["1", "A001", "县财政局", 20, 22, 2, 0, None, None, None, None, 5, 4, 0, 1, 2, 2, 0, 0],
-        ["2", "A002", "县农技站", None, None, None, None, 8, 8, 0, 0, None, None, None, None, None, None, None, None],
+        [
+            "2",
+            "A002",
+            "县农技站",
+            None,
+            None,
+            None,
+            None,
+            8,
+            8,
+            0,
+            0,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],
         ["总计", None, None, 20, 22, 2, 0, 8, 8, 0, 0, 5, 4, 0, 1, 2, 2, 0, 0],
     ]
     result = load(write_xlsx(tmp_path / "a.xlsx", rows))
     assert result.status == "loaded", result.as_json()
     assert result.kind == "agencies"
-    got = store.execute("SELECT row_no, agency_code, agency_name, staffing_type, quota, actual_reported "
-                        "FROM agencies ORDER BY row_no, staffing_type").fetchall()
+    got = store.execute(
+        "SELECT row_no, agency_code, agency_name, staffing_type, quota, actual_reported "
+        "FROM agencies ORDER BY row_no, staffing_type"
+    ).fetchall()
     assert got == [
         (4, "A001", "县财政局", "事业(其他)", 5, 4),
         (4, "A001", "县财政局", "工勤", 2, 2),
@@ -194,10 +330,15 @@ def test_agencies_wide_layout_is_melted(tmp_path, load, store):
 
 
 def test_agencies_one_row_per_type(tmp_path, load, store):
-    rows = [["单位代码", "单位名称", "编制类型", "编制数", "实有人数"],
-            ["A001", "县财政局", "行政编制", "20", "18"], ["A001", "县财政局", "工勤", "2", "2"]]
+    rows = [
+        ["单位代码", "单位名称", "编制类型", "编制数", "实有人数"],
+        ["A001", "县财政局", "行政编制", "20", "18"],
+        ["A001", "县财政局", "工勤", "2", "2"],
+    ]
     assert load(write_xlsx(tmp_path / "a.xlsx", rows)).status == "loaded"
-    assert store.execute("SELECT staffing_type, quota FROM agencies ORDER BY row_no").fetchall() == [("行政", 20), ("工勤", 2)]
+    assert store.execute(
+        "SELECT staffing_type, quota FROM agencies ORDER BY row_no"
+    ).fetchall() == [("行政", 20), ("工勤", 2)]
 
 
 @pytest.mark.parametrize(
@@ -220,7 +361,17 @@ def test_unreadable_files_say_why(tmp_path, name, content, says):
 @pytest.mark.parametrize(
     "column",
     [
-        (105.0, 892.5, 4.10102e17, 4.101021990030712e17, 1234567.89, 0.1, 999999999999999.0, 45356.0, None),
+        (
+            105.0,
+            892.5,
+            4.10102e17,
+            4.101021990030712e17,
+            1234567.89,
+            0.1,
+            999999999999999.0,
+            45356.0,
+            None,
+        ),
         (1, 2, None, 30),
         ("张三", None, "", " 李 四 "),
         ("文本", 1.5, None, dt.datetime(2024, 3, 5), dt.date(2024, 3, 6), True),
@@ -235,7 +386,9 @@ def test_vectorised_cell_text_agrees_with_cell_text(column):
     assert [g or None for g in got] == expected
 
 
-@pytest.mark.parametrize("written", ["到人(户)", "到人（户）", "到 人", "到户", "persons", "PERSONS"])
+@pytest.mark.parametrize(
+    "written", ["到人(户)", "到人（户）", "到 人", "到户", "persons", "PERSONS"]
+)
 def test_enum_values_as_written(tmp_path, load, store, written):
     from tests.sheets import FUNDS_HEADER
 
@@ -247,7 +400,10 @@ def test_enum_values_as_written(tmp_path, load, store, written):
 
 def test_header_only_file_loads_nothing_and_says_so(tmp_path, funds_loaded, load, store):
     """An empty template uploaded as it is: a clear rejection, no crash."""
-    for path in (write_xlsx(tmp_path / "empty.xlsx", [["标题"], PAY_HEADER]), write_csv(tmp_path / "empty.csv", [PAY_HEADER, []])):
+    for path in (
+        write_xlsx(tmp_path / "empty.xlsx", [["标题"], PAY_HEADER]),
+        write_csv(tmp_path / "empty.csv", [PAY_HEADER, []]),
+    ):
         result = load(path)
         assert result.status == "rejected", result.as_json()
         (finding,) = result.report.errors

@@ -26,14 +26,55 @@ def only(findings, rule):
 
 ERROR_CASES = [
     # (id, row changes, rule, header, value shown, words in the message)
-    ("id_checksum", {"id_number": WRONG_CHECK}, "id_checksum", "身份证号", mask(WRONG_CHECK), "校验位"),
-    ("id_length", {"id_number": "11010519800101001"}, "id_length", "身份证号", "110105*******1001", "18 位"),
-    ("id_birth_date", {"id_number": make_id(birth="19800230")}, "id_birth_date", "身份证号",
-     mask(make_id(birth="19800230")), "出生日期"),
-    ("id_format", {"id_number": "11010519800101001A"}, "id_format", "身份证号", "110105********001A", "非数字"),
-    ("id_scientific", {"id_number": "4.10102E+17"}, "id_scientific", "身份证号", "4.10102E+17", "科学计数法"),
+    (
+        "id_checksum",
+        {"id_number": WRONG_CHECK},
+        "id_checksum",
+        "身份证号",
+        mask(WRONG_CHECK),
+        "校验位",
+    ),
+    (
+        "id_length",
+        {"id_number": "11010519800101001"},
+        "id_length",
+        "身份证号",
+        "110105*******1001",
+        "18 位",
+    ),
+    (
+        "id_birth_date",
+        {"id_number": make_id(birth="19800230")},
+        "id_birth_date",
+        "身份证号",
+        mask(make_id(birth="19800230")),
+        "出生日期",
+    ),
+    (
+        "id_format",
+        {"id_number": "11010519800101001A"},
+        "id_format",
+        "身份证号",
+        "110105********001A",
+        "非数字",
+    ),
+    (
+        "id_scientific",
+        {"id_number": "4.10102E+17"},
+        "id_scientific",
+        "身份证号",
+        "4.10102E+17",
+        "科学计数法",
+    ),
     ("amount_text", {"amount": "二百元"}, "amount_not_number", "发放金额", "二百元", "不是金额"),
-    ("amount_negative", {"amount": "-5", "area": "", "standard": ""}, "amount_negative", "发放金额", "-5", "负数"),
+    (
+        "amount_negative",
+        {"amount": "-5", "area": "", "standard": ""},
+        "amount_negative",
+        "发放金额",
+        "-5",
+        "负数",
+    ),
     ("date_bad", {"paid": "2024-02-30"}, "date_invalid", "发放日期", "2024-02-30", "不是日期"),
     ("date_text", {"paid": "三月初"}, "date_invalid", "发放日期", "三月初", "不是日期"),
     ("fund_unknown", {"fund": "F999"}, "fund_unknown", "资金编码", "F999", "资金目录"),
@@ -42,10 +83,14 @@ ERROR_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("change", "rule", "header", "value", "words"),
-                         [c[1:] for c in ERROR_CASES], ids=[c[0] for c in ERROR_CASES])
-def test_error_names_row_column_value_and_changes_nothing(tmp_path, funds_loaded, load, store, change, rule, header,
-                                                          value, words):
+@pytest.mark.parametrize(
+    ("change", "rule", "header", "value", "words"),
+    [c[1:] for c in ERROR_CASES],
+    ids=[c[0] for c in ERROR_CASES],
+)
+def test_error_names_row_column_value_and_changes_nothing(
+    tmp_path, funds_loaded, load, store, change, rule, header, value, words
+):
     before = snapshot(store)
     result = load_rows(tmp_path, load, [pay_row(1), pay_row(2, **{"name": "李四", **change})])
     assert result.status == "rejected"
@@ -92,31 +137,63 @@ def test_many_errors_are_all_counted(tmp_path, funds_loaded, load):
 
 
 WARNING_CASES = [
-    ("amount_mismatch", [pay_row(1, area="8.5", standard="105", amount="900")], "amount_mismatch", 3, "892.50"),
-    ("duplicate", [pay_row(1), pay_row(2, name="张三", id_number=make_id(seq=1))], "duplicate_in_batch", 4, "3"),
-    ("two_names", [pay_row(1), pay_row(2, name="张叁", period="2024-04", id_number=make_id(seq=1))], "id_two_names", 4,
-     "张三"),
+    (
+        "amount_mismatch",
+        [pay_row(1, area="8.5", standard="105", amount="900")],
+        "amount_mismatch",
+        3,
+        "892.50",
+    ),
+    (
+        "duplicate",
+        [pay_row(1), pay_row(2, name="张三", id_number=make_id(seq=1))],
+        "duplicate_in_batch",
+        4,
+        "3",
+    ),
+    (
+        "two_names",
+        [pay_row(1), pay_row(2, name="张叁", period="2024-04", id_number=make_id(seq=1))],
+        "id_two_names",
+        4,
+        "张三",
+    ),
     ("paid_before_year", [pay_row(1, paid="2023-12-31")], "paid_before_year", 3, "2024"),
-    ("region_unknown", [pay_row(1, id_number=make_id(region="999999"))], "id_region_unknown", 3, "999999"),
+    (
+        "region_unknown",
+        [pay_row(1, id_number=make_id(region="999999"))],
+        "id_region_unknown",
+        3,
+        "999999",
+    ),
     ("rounded", [pay_row(1, area="", standard="", amount="12.345")], "amount_rounded", 3, "12.35"),
 ]
 
 
-@pytest.mark.parametrize(("rows", "rule", "row", "detail"), [c[1:] for c in WARNING_CASES],
-                         ids=[c[0] for c in WARNING_CASES])
-def test_warning_is_reported_and_the_load_goes_on(tmp_path, funds_loaded, load, store, rows, rule, row, detail):
+@pytest.mark.parametrize(
+    ("rows", "rule", "row", "detail"),
+    [c[1:] for c in WARNING_CASES],
+    ids=[c[0] for c in WARNING_CASES],
+)
+def test_warning_is_reported_and_the_load_goes_on(
+    tmp_path, funds_loaded, load, store, rows, rule, row, detail
+):
     result = load_rows(tmp_path, load, rows)
     assert result.status == "loaded", result.as_json()
     (finding,) = only(result.report.warnings, rule)
     assert finding.row == row and detail in finding.message
     assert store.execute("SELECT count(*) FROM payments").fetchone()[0] == len(rows)
-    stored = store.execute("SELECT warning_count FROM upload_reports WHERE batch_id = ?", [result.batch]).fetchone()
+    stored = store.execute(
+        "SELECT warning_count FROM upload_reports WHERE batch_id = ?", [result.batch]
+    ).fetchone()
     assert stored == (result.report.total("warning"),)
 
 
 def test_disbursed_before_approved(tmp_path, funds_loaded, load):
-    rows = [["凭证号", "资金编码", "收款单位", "拨付金额", "审核签字日期", "拨出日期"],
-            ["PZ1", "F001", "城关镇财政所", "1000", "2024-03-10", "2024-03-08"]]
+    rows = [
+        ["凭证号", "资金编码", "收款单位", "拨付金额", "审核签字日期", "拨出日期"],
+        ["PZ1", "F001", "城关镇财政所", "1000", "2024-03-10", "2024-03-08"],
+    ]
     result = load(write_xlsx(tmp_path / "d.xlsx", rows))
     assert result.status == "loaded"
     (finding,) = only(result.report.warnings, "disbursed_before_approved")

@@ -55,7 +55,14 @@ def test_dry_run_names_the_batch_holding_the_same_file(store, hasher, funds_load
 
 
 def test_column_letters():
-    assert [column_letter(p) for p in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
+    assert [column_letter(p) for p in (0, 25, 26, 27, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]
 
 
 @pytest.mark.parametrize("writer", [write_xlsx, write_xls, write_csv], ids=["xlsx", "xls", "csv"])

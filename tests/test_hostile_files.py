@@ -35,24 +35,62 @@ from tests.conftest import snapshot
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, pay_row, write_xlsx
 from tests.web.accounts import add_user, csrf_token, sign_in
 
-LABELS = sorted({label for spec in SPECS.values() for c in spec.columns for label in (c.label_zh, *c.aliases)})
+LABELS = sorted(
+    {label for spec in SPECS.values() for c in spec.columns for label in (c.label_zh, *c.aliases)}
+)
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le", "big5", "latin-1"]
-TRICKY = ["", " ", "合计", "小计：", "=1+2", '=HYPERLINK("http://evil.example","x")', "@SUM(A1)", "+1", "-1",
-          "\t=1", "\r\n", "1,234.50元", "4.10102E+17", "2024年3月5日", "2024/3/5", "45000", "是", "否", "NaN",
-          "\x00", "\ufeff", "🀄", "１２３", "（元）", '"', '""', "a,b", "\u202e", "0" * 40]
+TRICKY = [
+    "",
+    " ",
+    "合计",
+    "小计：",
+    "=1+2",
+    '=HYPERLINK("http://evil.example","x")',
+    "@SUM(A1)",
+    "+1",
+    "-1",
+    "\t=1",
+    "\r\n",
+    "1,234.50元",
+    "4.10102E+17",
+    "2024年3月5日",
+    "2024/3/5",
+    "45000",
+    "是",
+    "否",
+    "NaN",
+    "\x00",
+    "\ufeff",
+    "🀄",
+    "１２３",
+    "（元）",
+    '"',
+    '""',
+    "a,b",
+    "\u202e",
+    "0" * 40,
+]
 
-cell = st.one_of(st.sampled_from(TRICKY), st.text(max_size=20), st.integers(-10**20, 10**20).map(str),
-                 st.sampled_from(["张三", "李小静", "F001", "城关镇", "东风村", "892.50", "2024-03-15"]))
+cell = st.one_of(
+    st.sampled_from(TRICKY),
+    st.text(max_size=20),
+    st.integers(-(10**20), 10**20).map(str),
+    st.sampled_from(["张三", "李小静", "F001", "城关镇", "东风村", "892.50", "2024-03-15"]),
+)
 header = st.one_of(
     st.sampled_from(list(SPECS.values())).flatmap(
         lambda spec: st.permutations([c.label_zh for c in spec.columns]).flatmap(
-            lambda labels: st.integers(1, len(labels)).map(lambda n: labels[:n]))),
+            lambda labels: st.integers(1, len(labels)).map(lambda n: labels[:n])
+        )
+    ),
     st.lists(st.one_of(st.sampled_from(LABELS), st.text(max_size=12)), max_size=14),
 )
 real_row = st.integers(1, 500).map(lambda n: pay_row(n))
 row = st.one_of(real_row, st.lists(cell, max_size=16))
-huge = st.one_of(st.none(), st.tuples(st.integers(0, 5), st.integers(0, 15), st.characters(),
-                                      st.integers(1_000, 32_767)))
+huge = st.one_of(
+    st.none(),
+    st.tuples(st.integers(0, 5), st.integers(0, 15), st.characters(), st.integers(1_000, 32_767)),
+)
 
 
 @st.composite
@@ -87,11 +125,22 @@ def _csv_quote(value: str, delimiter: str) -> str:
     return value
 
 
-def _xlsx_bytes(rows: list[list[str]], merges: list[tuple[int, int, int, int]], formulas: list[tuple[int, int, str]],
-                sheets: int) -> bytes:
+def _xlsx_bytes(
+    rows: list[list[str]],
+    merges: list[tuple[int, int, int, int]],
+    formulas: list[tuple[int, int, str]],
+    sheets: int,
+) -> bytes:
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-                                     "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     for n in range(sheets):
         ws = book.add_worksheet(f"表{n + 1}")
         for r, values in enumerate(rows):
@@ -101,11 +150,13 @@ def _xlsx_bytes(rows: list[list[str]], merges: list[tuple[int, int, int, int]], 
         for r, c, h, w in merges:
             area = {(r + i, c + j) for i in range(h + 1) for j in range(w + 1)}
             if (h or w) and not area & merged:
-                ws.merge_range(r, c, r + h, c + w, rows[r][c] if r < len(rows) and c < len(rows[r]) else "合并")
+                ws.merge_range(
+                    r, c, r + h, c + w, rows[r][c] if r < len(rows) and c < len(rows[r]) else "合并"
+                )
                 merged |= area
         for r, c, cached in formulas:
             if (r, c) not in merged:
-                ws.write_formula(r, c, f"=CONCATENATE(\"{cached[:10]}\")", None, cached)
+                ws.write_formula(r, c, f'=CONCATENATE("{cached[:10]}")', None, cached)
     book.close()
     return buf.getvalue()
 
@@ -113,11 +164,21 @@ def _xlsx_bytes(rows: list[list[str]], merges: list[tuple[int, int, int, int]], 
 @st.composite
 def xlsx_file(draw) -> tuple[bytes, str]:
     rows = draw(table())
-    merges = draw(st.lists(st.tuples(st.integers(0, 8), st.integers(0, 14), st.integers(0, 2), st.integers(0, 3)),
-                           max_size=3))
-    formulas = draw(st.lists(st.tuples(st.integers(0, 8), st.integers(0, 14), st.sampled_from(TRICKY + ["张三"])),
-                             max_size=3))
-    return _xlsx_bytes(rows, merges, formulas, draw(st.integers(1, 2))), draw(st.sampled_from(["清册.xlsx", "x.xls"]))
+    merges = draw(
+        st.lists(
+            st.tuples(st.integers(0, 8), st.integers(0, 14), st.integers(0, 2), st.integers(0, 3)),
+            max_size=3,
+        )
+    )
+    formulas = draw(
+        st.lists(
+            st.tuples(st.integers(0, 8), st.integers(0, 14), st.sampled_from(TRICKY + ["张三"])),
+            max_size=3,
+        )
+    )
+    return _xlsx_bytes(rows, merges, formulas, draw(st.integers(1, 2))), draw(
+        st.sampled_from(["清册.xlsx", "x.xls"])
+    )
 
 
 @st.composite
@@ -139,7 +200,11 @@ HTML = b"<html><head><meta charset='utf-8'></head><body><table><tr><td>\xe5\xa7\
 
 @st.composite
 def broken_file(draw) -> tuple[bytes, str]:
-    kind = draw(st.sampled_from(["truncated", "zip-garbage", "ole-garbage", "random", "html", "empty", "blank"]))
+    kind = draw(
+        st.sampled_from(
+            ["truncated", "zip-garbage", "ole-garbage", "random", "html", "empty", "blank"]
+        )
+    )
     if kind == "truncated":
         return GOOD_XLSX[: draw(st.integers(4, len(GOOD_XLSX) - 1))], "清册.xlsx"
     if kind == "zip-garbage":
@@ -147,10 +212,14 @@ def broken_file(draw) -> tuple[bytes, str]:
     if kind == "ole-garbage":
         return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + draw(st.binary(max_size=2000)), "清册.xls"
     if kind == "random":
-        return draw(st.binary(min_size=1, max_size=4000)), draw(st.sampled_from(["清册.csv", "清册.xlsx", "清册.xls"]))
+        return draw(st.binary(min_size=1, max_size=4000)), draw(
+            st.sampled_from(["清册.csv", "清册.xlsx", "清册.xls"])
+        )
     if kind == "html":
         return HTML, "清册.xls"
-    return (b"" if kind == "empty" else b" \r\n\t "), draw(st.sampled_from(["清册.csv", "清册.xlsx"]))
+    return (b"" if kind == "empty" else b" \r\n\t "), draw(
+        st.sampled_from(["清册.csv", "清册.xlsx"])
+    )
 
 
 any_file = st.one_of(csv_file(), xlsx_file(), xls_file(), broken_file())
@@ -167,7 +236,12 @@ def cli_store(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("FUNDQUERY_INSTANCE", str(work / "instance"))
     monkeypatch.delenv("FUNDQUERY_ID_KEY", raising=False)
     funds = write_xlsx(work / "funds.xlsx", [FUNDS_HEADER, *FUNDS_ROWS])
-    assert CliRunner().invoke(cli, ["load", "funds", str(funds), "--json"], catch_exceptions=False).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(cli, ["load", "funds", str(funds), "--json"], catch_exceptions=False)
+        .exit_code
+        == 0
+    )
     return work
 
 
@@ -186,7 +260,9 @@ def check_findings(out: dict) -> None:
         assert finding["message"] and finding["rule"], finding
         if finding["row"] is not None:
             assert isinstance(finding["row"], int) and finding["row"] >= 1, finding
-            assert finding["column"] or finding["rule"] == "no_rows", finding  # no_rows is about the whole row
+            assert finding["column"] or finding["rule"] == "no_rows", (
+                finding
+            )  # no_rows is about the whole row
 
 
 @given(any_file)
@@ -214,7 +290,9 @@ def test_the_cli_loader_rejects_clearly_or_loads(cli_store, generated):
 @pytest.fixture
 def app(tmp_path):
     """The web app on its own empty database (as tests/web/conftest.py makes it)."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(tmp_path / "web.duckdb")})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(tmp_path / "web.duckdb")}
+    )
     yield app
     app.extensions[EXTENSION].close()
 
@@ -232,12 +310,18 @@ def finance_client(app, tmp_path):
 
 def _web_upload(client, content: bytes, name: str) -> tuple[str, dict | None]:
     """Upload, preview, and load if the preview allows: (outcome, preview data)."""
-    data = {"kind": "auto", "replaces": "", "csrf_token": csrf_token(client, "/staff/upload"),
-            "file": (io.BytesIO(content), name)}
+    data = {
+        "kind": "auto",
+        "replaces": "",
+        "csrf_token": csrf_token(client, "/staff/upload"),
+        "file": (io.BytesIO(content), name),
+    }
     staged = client.post("/staff/upload", data=data, content_type="multipart/form-data")
     assert staged.status_code in (302, 400), staged.status_code
     if staged.status_code == 400:
-        assert "只能上传" in staged.get_data(as_text=True) or "请选择" in staged.get_data(as_text=True)
+        assert "只能上传" in staged.get_data(as_text=True) or "请选择" in staged.get_data(
+            as_text=True
+        )
         return "refused", None
     page = client.get(staged.location)
     assert page.status_code in (200, 422), page.status_code
@@ -245,11 +329,19 @@ def _web_upload(client, content: bytes, name: str) -> tuple[str, dict | None]:
     assert found.status_code == page.status_code
     preview = found.get_json()
     if page.status_code == 422:
-        assert preview["unreadable"] and str(escape(preview["unreadable"])) in page.get_data(as_text=True)
-        assert "Error" not in preview["unreadable"] and "\n" not in preview["unreadable"]  # a sentence, no dump
+        assert preview["unreadable"] and str(escape(preview["unreadable"])) in page.get_data(
+            as_text=True
+        )
+        assert (
+            "Error" not in preview["unreadable"] and "\n" not in preview["unreadable"]
+        )  # a sentence, no dump
         return "unreadable", preview
-    form = {"kind": preview["kind"], "replaces": "", "csrf_token": csrf_token(client, staged.location),
-            "load_anyway": "y"}
+    form = {
+        "kind": preview["kind"],
+        "replaces": "",
+        "csrf_token": csrf_token(client, staged.location),
+        "load_anyway": "y",
+    }
     loaded = client.post(f"/staff/upload/{preview['sha256']}/load", data=form)
     assert loaded.status_code == 302, loaded.status_code
     if preview["error_total"] or preview["duplicate_of"]:
@@ -283,11 +375,18 @@ def good_payments(draw) -> tuple[bytes, str, int]:
     numbers = draw(st.lists(st.integers(1, 500), min_size=1, max_size=12, unique=True))
     rows = [PAY_HEADER, *[pay_row(n) for n in numbers]]
     if draw(st.booleans()):
-        rows = [["2024年耕地地力保护补贴发放清册"], *rows, [], ["合计"] + [""] * 11 + [f"{892.5 * len(numbers):.2f}"]]
+        rows = [
+            ["2024年耕地地力保护补贴发放清册"],
+            *rows,
+            [],
+            ["合计"] + [""] * 11 + [f"{892.5 * len(numbers):.2f}"],
+        ]
     fmt = draw(st.sampled_from(["csv", "csv-as-xlsx", "xlsx", "xls"]))
     if fmt.startswith("csv"):
         text = "\r\n".join(",".join(r) for r in rows)
-        content = text.encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])))
+        content = text.encode(
+            draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"]))
+        )
         return content, "清册.xlsx" if fmt == "csv-as-xlsx" else "清册.csv", len(numbers)
     if fmt == "xlsx":
         return _xlsx_bytes(rows, [], [], 1), "清册.xlsx", len(numbers)
@@ -314,7 +413,9 @@ def test_a_good_file_loads_every_row_exactly(cli_store, generated):
     batch = out["batch"] or out["duplicate_of"]
     con = connect(cli_store / "cli.duckdb")
     try:
-        rows, total = con.execute("SELECT count(*), sum(amount_yuan) FROM payments WHERE batch_id = ?", [batch]).fetchone()
+        rows, total = con.execute(
+            "SELECT count(*), sum(amount_yuan) FROM payments WHERE batch_id = ?", [batch]
+        ).fetchone()
     finally:
         con.close()
     assert rows == count and total == Decimal("892.50") * count

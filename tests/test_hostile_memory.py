@@ -72,8 +72,14 @@ print(json.dumps({{"staged": staged.status_code, "status": page.status_code, "da
 
 def run(code: str, *args: str, env: dict | None = None) -> tuple[dict, str]:
     """Run ``code`` in a fresh interpreter; its last stderr line is its JSON report."""
-    done = subprocess.run([sys.executable, "-c", code.format(limit=ADDRESS_SPACE_LIMIT), *args], cwd=REPO_ROOT,
-                          capture_output=True, text=True, timeout=900, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", code.format(limit=ADDRESS_SPACE_LIMIT), *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
     lines = done.stderr.strip().splitlines()
     assert lines and lines[-1].startswith("{"), done.stdout + done.stderr[-3000:]
     report = json.loads(lines[-1])
@@ -95,7 +101,11 @@ def one_row(tmp_path_factory) -> Path:
 def cli_baseline_mb(one_row, tmp_path_factory) -> int:
     """Peak memory of the CLI reading and rejecting (no fund catalogue) a one-row sheet."""
     folder = tmp_path_factory.mktemp("baseline")
-    env = {**_environ(), "FUNDQUERY_DB": str(folder / "cli.duckdb"), "FUNDQUERY_INSTANCE": str(folder / "inst")}
+    env = {
+        **_environ(),
+        "FUNDQUERY_DB": str(folder / "cli.duckdb"),
+        "FUNDQUERY_INSTANCE": str(folder / "inst"),
+    }
     report, out = run(CLI_RUN, str(one_row), env=env)
     assert report["exit"] == 1 and json.loads(out)["status"] == "rejected", out
     return report["peak_mb"]
@@ -104,7 +114,9 @@ def cli_baseline_mb(one_row, tmp_path_factory) -> int:
 @pytest.fixture(scope="module")
 def web_baseline_mb(one_row, tmp_path_factory) -> int:
     """Peak memory of the web upload previewing a one-row sheet."""
-    report, _ = run(WEB_RUN, str(one_row), str(tmp_path_factory.mktemp("baseline-web") / "web.duckdb"))
+    report, _ = run(
+        WEB_RUN, str(one_row), str(tmp_path_factory.mktemp("baseline-web") / "web.duckdb")
+    )
     assert report["staged"] == 302, report
     return report["peak_mb"]
 
@@ -121,7 +133,11 @@ def _environ() -> dict:
 def cli_env(tmp_path) -> dict:
     import os
 
-    env = {**os.environ, "FUNDQUERY_DB": str(tmp_path / "cli.duckdb"), "FUNDQUERY_INSTANCE": str(tmp_path / "inst")}
+    env = {
+        **os.environ,
+        "FUNDQUERY_DB": str(tmp_path / "cli.duckdb"),
+        "FUNDQUERY_INSTANCE": str(tmp_path / "inst"),
+    }
     env.pop("FUNDQUERY_ID_KEY", None)
     return env
 
@@ -139,7 +155,10 @@ def test_a_zip_bomb_is_refused_by_the_cli_before_inflating(bomb, cli_env, cli_ba
 def test_a_zip_bomb_is_refused_by_the_web_upload_before_inflating(bomb, tmp_path, web_baseline_mb):
     report, _ = run(WEB_RUN, str(bomb), str(tmp_path / "web.duckdb"))
     assert report["staged"] == 302 and report["status"] == 422, report
-    assert "2,048 MB" in report["data"]["unreadable"] and "文件 清册.xlsx " in report["data"]["unreadable"]
+    assert (
+        "2,048 MB" in report["data"]["unreadable"]
+        and "文件 清册.xlsx " in report["data"]["unreadable"]
+    )
     assert report["peak_mb"] < web_baseline_mb + REFUSED_MARGIN_MB, (report, web_baseline_mb)
 
 
@@ -147,7 +166,9 @@ def test_a_ratio_bomb_under_the_size_limit_is_refused(tmp_path, cli_env, cli_bas
     ratio_bomb = zip_bomb(tmp_path / "ratio.xlsx", inflated_bytes=600 << 20)
     report, out = run(CLI_RUN, str(ratio_bomb), env=cli_env)
     message = json.loads(out)["errors"][0]["message"]
-    assert report["exit"] == 2 and "xl/worksheets/sheet1.xml" in message and "压缩比" in message, message
+    assert report["exit"] == 2 and "xl/worksheets/sheet1.xml" in message and "压缩比" in message, (
+        message
+    )
     assert report["peak_mb"] < cli_baseline_mb + REFUSED_MARGIN_MB, (report, cli_baseline_mb)
 
 
@@ -164,7 +185,9 @@ def test_a_sheet_spanning_every_excel_row_is_rejected_at_its_last_row(tmp_path, 
     report, out = run(CLI_RUN, str(giant), env=cli_env)
     result = json.loads(out)
     assert report["exit"] == 1 and result["status"] == "rejected", result
-    assert 1_048_576 in {e["row"] for e in result["errors"]}  # the stray cell's row (rows 2, 3: no fund catalogue)
+    assert 1_048_576 in {
+        e["row"] for e in result["errors"]
+    }  # the stray cell's row (rows 2, 3: no fund catalogue)
     assert result["skipped"]["blank"] == list(range(4, 1_048_576))  # every row between was empty
     assert report["peak_mb"] < BIG_BOUND_MB, report
 

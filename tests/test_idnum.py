@@ -16,13 +16,16 @@ def _candidates(n: int) -> list[str]:
     rng = random.Random(11643)
     out = []
     for _ in range(n):
-        good = make_id(region=rng.choice(["110105", "420102", "441900"]),
-                       birth=f"{rng.randint(1930, 2020)}{rng.randint(1, 12):02d}{rng.randint(1, 31):02d}",
-                       seq=rng.randint(0, 499), sex=rng.choice("mf"))
+        good = make_id(
+            region=rng.choice(["110105", "420102", "441900"]),
+            birth=f"{rng.randint(1930, 2020)}{rng.randint(1, 12):02d}{rng.randint(1, 31):02d}",
+            seq=rng.randint(0, 499),
+            sex=rng.choice("mf"),
+        )
         kind = rng.randint(0, 4)
         if kind == 1:  # one digit changed
             i = rng.randint(0, 16)
-            good = good[:i] + str((int(good[i]) + rng.randint(1, 9)) % 10) + good[i + 1:]
+            good = good[:i] + str((int(good[i]) + rng.randint(1, 9)) % 10) + good[i + 1 :]
         elif kind == 2:  # wrong check char
             good = good[:17] + rng.choice("0123456789X")
         elif kind == 3:

@@ -30,10 +30,19 @@ def test_every_check_is_fully_declared():
     assert [c.label for c in CATALOGUE] == list(county.EXPECTED)
     for check in CATALOGUE:
         assert check.severity in SEVERITIES
-        for text in (check.title_zh, check.title_en, check.meaning_zh, check.meaning_en, check.action_zh, check.action_en):
+        for text in (
+            check.title_zh,
+            check.title_en,
+            check.meaning_zh,
+            check.meaning_en,
+            check.action_zh,
+            check.action_en,
+        ):
             assert text.strip(), check.label
         assert check.sql.count("$") >= 0 and "live_" in check.sql, "checks read the live views"
-        assert not any(f" {t} " in check.sql for t in ("payments", "staff", "disbursements")), check.label
+        assert not any(f" {t} " in check.sql for t in ("payments", "staff", "disbursements")), (
+            check.label
+        )
 
 
 @pytest.mark.parametrize("label", list(county.EXPECTED), ids=list(county.EXPECTED))
@@ -65,7 +74,11 @@ def test_delay_distribution_counts_every_disbursement_and_shows_the_explained_ap
 
 @pytest.mark.parametrize(
     ("edges", "buckets", "late"),
-    [((5, 15, 30), [4, 1, 3, 0], set()), ((10,), [5, 3], {"V3"}), ((3, 5), [4, 0, 4], {"V2", "V3"})],
+    [
+        ((5, 15, 30), [4, 1, 3, 0], set()),
+        ((10,), [5, 3], {"V3"}),
+        ((3, 5), [4, 0, 4], {"V2", "V3"}),
+    ],
     ids=["5-15-30", "10", "3-5"],
 )
 def test_bucket_edges_are_configurable(loaded, edges, buckets, late):
@@ -86,31 +99,60 @@ def test_payout_stage_counts_households_from_disbursement_to_account(loaded):
 
 
 def test_seed_percentages_are_computed_not_copied():
-    assert [percent(n, 1218) for n in (931, 126, 161)] == [Decimal("76.44"), Decimal("10.34"), Decimal("13.22")]
+    assert [percent(n, 1218) for n in (931, 126, 161)] == [
+        Decimal("76.44"),
+        Decimal("10.34"),
+        Decimal("13.22"),
+    ]
     assert bucket_labels((3, 10), "en") == ["≤3 days", "4–10 days", ">10 days"]
 
 
 def test_stuck_money_depends_on_the_as_of_date(loaded):
     early = Params(as_of=dt.date(2024, 11, 15))
     assert names(run(loaded, CHECKS["stuck_approval"], early)) == {"V6"}
-    assert names(run(loaded, CHECKS["stuck_approval"], Params(as_of=dt.date(2024, 10, 20)))) == set()
-    assert names(run(loaded, CHECKS["stuck_payout"], Params(as_of=dt.date(2025, 1, 20)))) == {"V8", "V9"}
-    assert names(run(loaded, CHECKS["stuck_payout"], Params(as_of=county.AS_OF, stuck_days=300))) == set()
+    assert (
+        names(run(loaded, CHECKS["stuck_approval"], Params(as_of=dt.date(2024, 10, 20)))) == set()
+    )
+    assert names(run(loaded, CHECKS["stuck_payout"], Params(as_of=dt.date(2025, 1, 20)))) == {
+        "V8",
+        "V9",
+    }
+    assert (
+        names(run(loaded, CHECKS["stuck_payout"], Params(as_of=county.AS_OF, stuck_days=300)))
+        == set()
+    )
 
 
 def test_allocation_compares_fund_and_township_with_a_tolerance(loaded):
     (row,) = run(loaded, CHECKS["allocation_shortfall"], PARAMS).rows
-    assert (row["fund_code"], row["vouchers"], row["disbursed_yuan"], row["paid_yuan"], row["gap_yuan"]) == (
-        "F001", "V1、V2", Decimal("7922.50"), Decimal("7822.50"), Decimal("100.00"))
-    assert run(loaded, CHECKS["allocation_shortfall"], Params(as_of=county.AS_OF, tolerance_yuan=100)).rows == []
+    assert (
+        row["fund_code"],
+        row["vouchers"],
+        row["disbursed_yuan"],
+        row["paid_yuan"],
+        row["gap_yuan"],
+    ) == ("F001", "V1、V2", Decimal("7922.50"), Decimal("7822.50"), Decimal("100.00"))
+    assert (
+        run(
+            loaded, CHECKS["allocation_shortfall"], Params(as_of=county.AS_OF, tolerance_yuan=100)
+        ).rows
+        == []
+    )
     (row,) = run(loaded, CHECKS["allocation_excess"], PARAMS).rows
     assert (row["disbursed_yuan"], row["paid_yuan"], row["gap_yuan"]) == (
-        Decimal("420.00"), Decimal("840.00"), Decimal("-420.00"))
+        Decimal("420.00"),
+        Decimal("840.00"),
+        Decimal("-420.00"),
+    )
 
 
 def test_duplicate_counts_the_excess_not_the_returned_payment(loaded):
     (row,) = run(loaded, CHECKS["duplicate_payment"], PARAMS).rows
-    assert (row["times_paid"], row["excess_yuan"], row["amount_yuan"]) == (2, Decimal("420.00"), Decimal("840.00"))
+    assert (row["times_paid"], row["excess_yuan"], row["amount_yuan"]) == (
+        2,
+        Decimal("420.00"),
+        Decimal("840.00"),
+    )
     assert len(row["batches"].split(",")) == 2
     assert row["id_masked"].startswith("110105") and "*" in row["id_masked"]
 
@@ -135,11 +177,19 @@ def test_over_quota_compares_the_roll_and_the_reported_count(loaded):
     ("as_of", "reform", "expected"),
     [
         (dt.date(2024, 12, 31), True, {"吴十二", "郑十三", "陈十六"}),
-        (dt.date(2025, 1, 20), True, {"吴十二", "郑十三", "陈十六"}),  # 王十四 born 1965-01: 60 years 1 month
+        (
+            dt.date(2025, 1, 20),
+            True,
+            {"吴十二", "郑十三", "陈十六"},
+        ),  # 王十四 born 1965-01: 60 years 1 month
         (dt.date(2025, 1, 20), False, {"吴十二", "郑十三", "陈十六", "王十四"}),
         (dt.date(2025, 2, 15), True, {"吴十二", "郑十三", "陈十六", "王十四"}),
         (dt.date(2029, 4, 30), True, {"吴十二", "郑十三", "陈十六", "王十四"}),
-        (dt.date(2029, 5, 1), True, {"吴十二", "郑十三", "陈十六", "王十四", "褚十七"}),  # born 1973-06: 55y11m
+        (
+            dt.date(2029, 5, 1),
+            True,
+            {"吴十二", "郑十三", "陈十六", "王十四", "褚十七"},
+        ),  # born 1973-06: 55y11m
     ],
     ids=["2024", "2025-reform", "2025-no-reform", "2025-due", "2029-not-yet", "2029-due"],
 )
@@ -172,7 +222,15 @@ def test_late_publication_counts_working_days_with_holidays(loaded):
         (Filters(year=2023), "off_standard", set()),
         (Filters(department="县民政局"), "over_quota", set()),
     ],
-    ids=["fund", "department", "township-allocation", "township-none", "township-year", "year-none", "agency-department"],
+    ids=[
+        "fund",
+        "department",
+        "township-allocation",
+        "township-none",
+        "township-year",
+        "year-none",
+        "agency-department",
+    ],
 )
 def test_filters_narrow_the_rows(loaded, filters, label, expected):
     assert names(run(loaded, CHECKS[label], PARAMS, filters)) == expected
@@ -181,7 +239,14 @@ def test_filters_narrow_the_rows(loaded, filters, label, expected):
 def test_retracted_batches_leave_every_check(loaded):
     loaded.execute("UPDATE batches SET status = 'retracted' WHERE kind = 'payments'")
     assert run(loaded, CHECKS["duplicate_payment"], PARAMS).rows == []
-    assert names(run(loaded, CHECKS["stuck_payout"], PARAMS)) == {"V1", "V2", "V3", "V5", "V8", "V10"}
+    assert names(run(loaded, CHECKS["stuck_payout"], PARAMS)) == {
+        "V1",
+        "V2",
+        "V3",
+        "V5",
+        "V8",
+        "V10",
+    }
 
 
 def test_finding_keys_are_stable_and_never_show_the_hash(loaded):

@@ -19,15 +19,30 @@ from tests import inspect_county as county
 from tests.sheets import write_xlsx
 
 AS_OF = ["--as-of", county.AS_OF.isoformat()]
-EVIL_VILLAGE = "=HYPERLINK(\"http://example.invalid\",\"点我\")"
+EVIL_VILLAGE = '=HYPERLINK("http://example.invalid","点我")'
 
 
 @pytest.fixture
 def db(load, store, tmp_path, monkeypatch):
     """The tiny county plus a paid-twice person whose village is a formula; closed for the CLI to open."""
     county.build(load, store, tmp_path)
-    rows = [county.PAY_HEADER, *[county.pay("乙二", "F002", "1", "300", "300.00", day, township="@石桥镇",
-                                            village=EVIL_VILLAGE, period="2024-05") for day in ("2024-05-10", "2024-05-11")]]
+    rows = [
+        county.PAY_HEADER,
+        *[
+            county.pay(
+                "乙二",
+                "F002",
+                "1",
+                "300",
+                "300.00",
+                day,
+                township="@石桥镇",
+                village=EVIL_VILLAGE,
+                period="2024-05",
+            )
+            for day in ("2024-05-10", "2024-05-11")
+        ],
+    ]
     assert load(write_xlsx(tmp_path / "evil.xlsx", rows), "payments").status == "loaded"
     store.close()
     path = tmp_path / "store.duckdb"
@@ -43,7 +58,11 @@ def test_json_has_the_check_its_rows_and_masked_names(db):
     result = report("duplicate_payment", "--json", *AS_OF)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["check"] == "duplicate_payment" and data["count"] == 2 and data["as_of"] == "2024-12-31"
+    assert (
+        data["check"] == "duplicate_payment"
+        and data["count"] == 2
+        and data["as_of"] == "2024-12-31"
+    )
     assert {r["name"] for r in data["rows"]} == {"卫*八", "乙*"}
     assert "id_hash" not in result.output and county.id_of("卫十八") not in result.output
     assert data["rows"][0]["excess_yuan"] in ("420.00", "300.00")
@@ -53,7 +72,11 @@ def test_filters_and_all(db):
     data = json.loads(report("all", "--json", "--township", "花园乡", *AS_OF).output)
     assert [d["check"] for d in data] == [c.label for c in CATALOGUE]
     counts = {d["check"]: d["count"] for d in data}
-    assert counts["duplicate_payment"] == 1 and counts["allocation_excess"] == 1 and counts["stuck_payout"] == 0
+    assert (
+        counts["duplicate_payment"] == 1
+        and counts["allocation_excess"] == 1
+        and counts["stuck_payout"] == 0
+    )
     assert data[0]["filters"] == {"township": "花园乡"}
 
 
@@ -73,7 +96,9 @@ def test_xlsx_has_a_summary_and_a_sheet_per_check_and_no_formula(db, tmp_path):
     assert any(cell == "'@石桥镇" for row in rows for cell in row)
     with zipfile.ZipFile(out) as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
-        assert sheets and not any("<f>" in z.read(n).decode() for n in sheets), "no cell is a formula"
+        assert sheets and not any("<f>" in z.read(n).decode() for n in sheets), (
+            "no cell is a formula"
+        )
 
 
 def test_csv_is_utf8_with_bom_and_neutralised(db, tmp_path):
@@ -91,8 +116,16 @@ def test_csv_is_utf8_with_bom_and_neutralised(db, tmp_path):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=1+2", "'=1+2"), ("+86", "'+86"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
-     ("城关镇", "城关镇"), (-1, -1), (None, None)],
+    [
+        ("=1+2", "'=1+2"),
+        ("+86", "'+86"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("城关镇", "城关镇"),
+        (-1, -1),
+        (None, None),
+    ],
     ids=["equals", "plus", "minus", "at", "tab", "text", "number", "none"],
 )
 def test_neutralise(value, expected):
@@ -115,8 +148,14 @@ def test_usage_errors_are_plain(db, tmp_path, monkeypatch):
 
 def test_a_store_held_by_the_server_is_one_sentence_and_exit_3(db):
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, sys, time; c = duckdb.connect({str(db)!r}); print('held', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys, time; c = duckdb.connect({str(db)!r}); print('held', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         result = CliRunner().invoke(cli, ["report", "over_quota"])

@@ -28,8 +28,16 @@ COUNTIES = [(0.02, 20070101), (0.05, 7)]
 def load_county(folder: Path, manifest, hasher: Hasher):
     con = connect(folder / "county.duckdb")
     for entry in manifest.files:
-        result = load_file(con, manifest.out_dir / entry.path, entry.kind, hasher=hasher, uploaded_by="demo",
-                           archive_dir=folder / "uploads", publish=True, reviewer="reviewer")
+        result = load_file(
+            con,
+            manifest.out_dir / entry.path,
+            entry.kind,
+            hasher=hasher,
+            uploaded_by="demo",
+            archive_dir=folder / "uploads",
+            publish=True,
+            reviewer="reviewer",
+        )
         assert result.status == "loaded", (entry.path, result.as_json()["errors"][:3])
     return con
 
@@ -58,95 +66,161 @@ def assert_exact(found_set: set, planted: set, label: str) -> None:
 
 def test_shortfalls_are_the_planted_ones(county):
     con, manifest, _, params = county
-    planted = {(s["fund_code"], s["township"], Decimal(s["shortfall_yuan"])) for s in manifest.anomalies["shortfall"]}
-    assert_exact(found(con, "allocation_shortfall", params, "fund_code", "township", "gap_yuan"), planted, "shortfall")
+    planted = {
+        (s["fund_code"], s["township"], Decimal(s["shortfall_yuan"]))
+        for s in manifest.anomalies["shortfall"]
+    }
+    assert_exact(
+        found(con, "allocation_shortfall", params, "fund_code", "township", "gap_yuan"),
+        planted,
+        "shortfall",
+    )
 
 
 def test_excesses_are_the_pairs_of_the_planted_double_payments(county):
     con, manifest, _, params = county
     planted = {(d["fund_code"], d["township"]) for d in manifest.anomalies["duplicates"]}
-    assert_exact(found(con, "allocation_excess", params, "fund_code", "township"), planted, "excess")
+    assert_exact(
+        found(con, "allocation_excess", params, "fund_code", "township"), planted, "excess"
+    )
 
 
 def test_duplicates_are_the_planted_ones(county):
     con, manifest, hasher, params = county
-    planted = {(hasher(d["id_number"]), d["fund_code"], d["period"]) for d in manifest.anomalies["duplicates"]}
-    assert_exact(found(con, "duplicate_payment", params, "id_hash", "fund_code", "period"), planted, "duplicates")
+    planted = {
+        (hasher(d["id_number"]), d["fund_code"], d["period"])
+        for d in manifest.anomalies["duplicates"]
+    }
+    assert_exact(
+        found(con, "duplicate_payment", params, "id_hash", "fund_code", "period"),
+        planted,
+        "duplicates",
+    )
 
 
 def test_wrong_amounts_are_the_planted_ones(county):
     con, manifest, hasher, params = county
-    planted = {(hasher(w["id_number"]), w["fund_code"], w["period"], Decimal(w["written_amount_yuan"]))
-               for w in manifest.anomalies["wrong_amount"]}
-    assert_exact(found(con, "off_standard", params, "id_hash", "fund_code", "period", "amount_yuan"), planted,
-                 "wrong_amount")
+    planted = {
+        (hasher(w["id_number"]), w["fund_code"], w["period"], Decimal(w["written_amount_yuan"]))
+        for w in manifest.anomalies["wrong_amount"]
+    }
+    assert_exact(
+        found(con, "off_standard", params, "id_hash", "fund_code", "period", "amount_yuan"),
+        planted,
+        "wrong_amount",
+    )
 
 
 def test_returned_payments_are_the_planted_ones(county):
     con, manifest, hasher, params = county
-    planted = {(hasher(r["id_number"]), r["fund_code"], r["period"]) for r in manifest.anomalies["returned"]}
+    planted = {
+        (hasher(r["id_number"]), r["fund_code"], r["period"])
+        for r in manifest.anomalies["returned"]
+    }
     everything = Params(as_of=params.as_of, returned_days=0)
-    assert_exact(found(con, "returned_unpaid", everything, "id_hash", "fund_code", "period"), planted, "returned")
+    assert_exact(
+        found(con, "returned_unpaid", everything, "id_hash", "fund_code", "period"),
+        planted,
+        "returned",
+    )
     # With the default 30 days, those returned in the last 30 days are not yet overdue.
     rows = run(con, CHECKS["returned_unpaid"], everything).rows
-    due = {(r["id_hash"], r["fund_code"], r["period"]) for r in rows
-           if r["returned_on"] <= params.as_of - dt.timedelta(days=params.returned_days)}
+    due = {
+        (r["id_hash"], r["fund_code"], r["period"])
+        for r in rows
+        if r["returned_on"] <= params.as_of - dt.timedelta(days=params.returned_days)
+    }
     assert found(con, "returned_unpaid", params, "id_hash", "fund_code", "period") == due
 
 
 def test_stuck_money_is_the_planted(county):
     con, manifest, _, params = county
     stuck = manifest.anomalies["stuck"]
-    assert_exact(found(con, "stuck_payout", params, "voucher_no"),
-                 {(s["voucher_no"],) for s in stuck["disbursed_not_paid"]}, "disbursed_not_paid")
+    assert_exact(
+        found(con, "stuck_payout", params, "voucher_no"),
+        {(s["voucher_no"],) for s in stuck["disbursed_not_paid"]},
+        "disbursed_not_paid",
+    )
     every = Params(as_of=params.as_of, stuck_days=0)
     never = {(s["voucher_no"],) for s in stuck["never_disbursed"]}
     assert_exact(found(con, "stuck_approval", every, "voucher_no"), never, "never_disbursed")
-    overdue = {(s["voucher_no"],) for s in stuck["never_disbursed"]
-               if dt.date.fromisoformat(s["approved_on"]) <= params.as_of - dt.timedelta(days=params.stuck_days)}
+    overdue = {
+        (s["voucher_no"],)
+        for s in stuck["never_disbursed"]
+        if dt.date.fromisoformat(s["approved_on"])
+        <= params.as_of - dt.timedelta(days=params.stuck_days)
+    }
     assert found(con, "stuck_approval", params, "voucher_no") == overdue
 
 
 def test_late_unexplained_disbursements_are_the_planted(county):
     con, manifest, _, params = county
     planted = {(d["voucher_no"], d["delay_days"]) for d in manifest.anomalies["late_unexplained"]}
-    assert_exact(found(con, "disbursement_delay", params, "voucher_no", "delay_days"), planted, "late_unexplained")
+    assert_exact(
+        found(con, "disbursement_delay", params, "voucher_no", "delay_days"),
+        planted,
+        "late_unexplained",
+    )
 
 
 def test_staff_on_relief_are_the_planted_and_farmland_decoys_are_not(county):
     con, manifest, hasher, params = county
-    planted = {(hasher(s["id_number"]), s["agency_name"]) for s in manifest.anomalies["staff_on_relief"]}
+    planted = {
+        (hasher(s["id_number"]), s["agency_name"]) for s in manifest.anomalies["staff_on_relief"]
+    }
     result = found(con, "staff_on_relief", params, "id_hash", "agency_name")
     assert_exact(result, planted, "staff_on_relief")
-    decoys = {(hasher(s["id_number"]), s["agency_name"]) for s in manifest.decoys["staff_with_farmland_subsidy"]}
+    decoys = {
+        (hasher(s["id_number"]), s["agency_name"])
+        for s in manifest.decoys["staff_with_farmland_subsidy"]
+    }
     assert decoys and not decoys & result
 
 
 def test_over_quota_agencies_are_the_planted(county):
     con, manifest, _, params = county
-    planted = {(q["agency_code"], q["staffing_type"], q["quota"]) for q in manifest.anomalies["over_quota"]}
-    assert_exact(found(con, "over_quota", params, "agency_code", "staffing_type", "quota"), planted, "over_quota")
+    planted = {
+        (q["agency_code"], q["staffing_type"], q["quota"]) for q in manifest.anomalies["over_quota"]
+    }
+    assert_exact(
+        found(con, "over_quota", params, "agency_code", "staffing_type", "quota"),
+        planted,
+        "over_quota",
+    )
 
 
 def test_staff_past_retirement_are_the_planted(county):
     con, manifest, hasher, params = county
     planted = {(hasher(s["id_number"]), s["agency_name"]) for s in manifest.anomalies["over_age"]}
-    assert_exact(found(con, "past_retirement", params, "id_hash", "agency_name"), planted, "over_age")
+    assert_exact(
+        found(con, "past_retirement", params, "id_hash", "agency_name"), planted, "over_age"
+    )
     assert manifest.rules["retirement_age"] == {
-        "男": params.retirement_age_male, "女": params.retirement_age_female,
-        "女(工勤)": params.retirement_age_female_worker}
+        "男": params.retirement_age_male,
+        "女": params.retirement_age_female,
+        "女(工勤)": params.retirement_age_female_worker,
+    }
 
 
 def test_inactive_staff_on_the_roll_are_the_planted(county):
     con, manifest, hasher, params = county
-    planted = {(hasher(s["id_number"]), s["agency_name"], s["status"]) for s in manifest.anomalies["inactive_on_roll"]}
-    assert_exact(found(con, "inactive_on_roll", params, "id_hash", "agency_name", "status"), planted, "inactive")
+    planted = {
+        (hasher(s["id_number"]), s["agency_name"], s["status"])
+        for s in manifest.anomalies["inactive_on_roll"]
+    }
+    assert_exact(
+        found(con, "inactive_on_roll", params, "id_hash", "agency_name", "status"),
+        planted,
+        "inactive",
+    )
 
 
 def test_one_person_on_two_rolls_is_the_planted(county):
     con, manifest, hasher, params = county
-    planted = {(hasher(t["id_number"]), "、".join(sorted(r["agency_name"] for r in t["rolls"])))
-               for t in manifest.anomalies["two_rolls"]}
+    planted = {
+        (hasher(t["id_number"]), "、".join(sorted(r["agency_name"] for r in t["rolls"])))
+        for t in manifest.anomalies["two_rolls"]
+    }
     assert_exact(found(con, "two_rolls", params, "id_hash", "agencies"), planted, "two_rolls")
 
 
@@ -174,13 +248,25 @@ def test_seed_scale_delays_reproduce_931_126_161(tmp_path):
     files.write_disbursements(out, plan)
     con = connect(tmp_path / "seed.duckdb")
     for entry in out.files:
-        result = load_file(con, tmp_path / entry.path, entry.kind, hasher=Hasher(KEY), uploaded_by="demo",
-                           archive_dir=tmp_path / "uploads", publish=True, reviewer="reviewer")
+        result = load_file(
+            con,
+            tmp_path / entry.path,
+            entry.kind,
+            hasher=Hasher(KEY),
+            uploaded_by="demo",
+            archive_dir=tmp_path / "uploads",
+            publish=True,
+            reviewer="reviewer",
+        )
         assert result.status == "loaded", result.as_json()["errors"][:3]
     params = Params(as_of=plan.as_of)
     (total,) = distribution(con, params, Filters())
     assert total["buckets"] == [931, 126, 161] and total["total"] == 1218
-    assert [str(p) for p in total["percentages"]] == ["76.44", "10.34", "13.22"]  # not the report's 12.22
+    assert [str(p) for p in total["percentages"]] == [
+        "76.44",
+        "10.34",
+        "13.22",
+    ]  # not the report's 12.22
     late = run(con, CHECKS["disbursement_delay"], params).rows
     assert len(late) == 7 == total["buckets"][2] - total["explained"][2]
     con.close()

@@ -24,7 +24,11 @@ def test_the_migration_seed_is_what_the_package_knows(store):
     ("start", "end", "expected"),
     [
         (D(2024, 9, 27), D(2024, 10, 11), 6),  # National Day: Sunday 29 Sep worked, 1–7 Oct off
-        (D(2024, 2, 8), D(2024, 2, 19), 3),  # Spring Festival: 10–17 Feb off; Fri 9, Sun 18, Mon 19 worked
+        (
+            D(2024, 2, 8),
+            D(2024, 2, 19),
+            3,
+        ),  # Spring Festival: 10–17 Feb off; Fri 9, Sun 18, Mon 19 worked
         (D(2025, 1, 1), D(2025, 1, 31), 19),
         (D(2024, 3, 15), D(2024, 3, 15), 0),
     ],

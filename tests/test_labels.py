@@ -31,8 +31,15 @@ def test_no_declaration_types_the_vocabulary_again():
 
 def test_specs_datasets_and_checks_share_the_labels():
     township = LABELS["township"]
-    seen = [(c.label_zh, c.label_en) for d in DATASETS.values() for c in d.columns if c.name == "township"]
-    seen += [(c.zh, c.en) for check in CHECKS.values() for c in check.columns if c.name == "township"]
+    seen = [
+        (c.label_zh, c.label_en)
+        for d in DATASETS.values()
+        for c in d.columns
+        if c.name == "township"
+    ]
+    seen += [
+        (c.zh, c.en) for check in CHECKS.values() for c in check.columns if c.name == "township"
+    ]
     assert seen and set(seen) == {township}
     for spec in SPECS.values():
         for column in spec.columns:

@@ -81,14 +81,29 @@ def _leave_messages(con, as_of: dt.date, n: int) -> None:
     township = con.execute("SELECT min(township) FROM payments").fetchone()[0]
     for i in range(n):
         received = dt.datetime.combine(as_of - dt.timedelta(days=20 + 2 * i), dt.time(9, 30))
-        receipt = messages.submit(con, message_type=("咨询", "投诉")[i % 2], township=township, village=None,
-                                  body=f"第 {i} 条留言", fund_code="F2024001", name="张三", phone="13800000000",
-                                  now=received)
+        receipt = messages.submit(
+            con,
+            message_type=("咨询", "投诉")[i % 2],
+            township=township,
+            village=None,
+            body=f"第 {i} 条留言",
+            fund_code="F2024001",
+            name="张三",
+            phone="13800000000",
+            now=received,
+        )
         if i % 3 == 0:
             continue
         mid = receipt.message_id
-        workflow.register(con, mid, category="补贴发放", department="县财政局", working_days=3, actor="办公室",
-                          now=received)
+        workflow.register(
+            con,
+            mid,
+            category="补贴发放",
+            department="县财政局",
+            working_days=3,
+            actor="办公室",
+            now=received,
+        )
         workflow.route(con, mid, actor="办公室", now=received)
         later = received + dt.timedelta(days=1 + i % 9)
         workflow.answer(con, mid, reply="已核实。", actor="财政局", office="县财政局", now=later)

@@ -37,14 +37,16 @@ KNOWN_UNRECOGNISED = {
     "dibao-zijin-fenji-tongji": "rows are units' 低保 amounts by level: no fund code or name",
     "shengbenji-zhuanxiang-fenjie": "no fund code column (generated codes collide: a fund on several rows); "
     + _NO_YEAR,
-    "zhida-zhibiao-mingxi": "no fund code column (generated codes collide: a fund on several rows); " + _NO_YEAR,
+    "zhida-zhibiao-mingxi": "no fund code column (generated codes collide: a fund on several rows); "
+    + _NO_YEAR,
     "zhida-zhuanxiang-zijin-mulu": "no amount column; 专项编码 / 开始年份 (mapping)",
     "zhuanxiang-zijin-fenjie-huizong": "2020年分配结果 is the amount and 省级主管部门 the department (mapping);"
     " no 发放对象 (chosen at upload)",
     "bf-pinkunhu-butie-duifu": _NO_FUND + "; no ID number column",
     "dili-butie-cunganbu-dengji-qingce": "no ID number column (a 登记清册 signed by the household)",
     "dili-butie-fenhu-dengji-qingce": "no ID number column (a 登记清册 signed by the household)",
-    "jeecg-shuangjidao-youxian-zoufang": _NO_FUND + "; 客户名称 / 种植地址 are the name / village (mapping)",
+    "jeecg-shuangjidao-youxian-zoufang": _NO_FUND
+    + "; 客户名称 / 种植地址 are the name / village (mapping)",
     "jeeplus-zijin-zhijie-daohu": "no amount column (a register of households, not of payments)",
     "landcirculation-zhongliang-dahu": "no amount column (a register of 种粮大户: 种植面积 × the standard the"
     " clerk gives at upload); " + _NO_FUND,
@@ -88,7 +90,8 @@ KNOWN_UNMAPPABLE = {
     "zhida-huiqi-limin-daorendaohu": _NO_ID + " (it pays households and firms by account)",
     "jeeplus-zijin-zhijie-daohu": "no amount column: its 下达金额 is each household's own (a field the export"
     " leaves out), not 贫困人口数 × a standard, so no standard chosen at upload can stand for it",
-    "yiliao-jiuzhu-yizhetong-daochu": _NO_AMOUNT + " (an application list), and no quantity to compute it"
+    "yiliao-jiuzhu-yizhetong-daochu": _NO_AMOUNT
+    + " (an application list), and no quantity to compute it"
     " from: 医疗救助 is each person's own",
     "ruoyi-simc-zhengdi-shebao-butie": "no village: the 征地 roster is by 行政区域 only, and one village"
     " cannot stand for every row",

@@ -58,7 +58,7 @@ def records(root: Path, entry) -> list[dict[str, str]]:
     alias_of = {a: c.name for c in spec.columns for a in c.aliases}
     rows = [[text(c) for c in r] for r in raw_rows(root, entry)]
     h = next(i for i, r in enumerate(rows) if sum(header_name(c) in alias_of for c in r) >= 2)
-    header, body = [header_name(c) for c in rows[h]], rows[h + 1:]
+    header, body = [header_name(c) for c in rows[h]], rows[h + 1 :]
     groups = None
     if spec.wide and body and "编制数" in body[0]:
         groups, sub, body = [], body[0], body[1:]
@@ -75,7 +75,14 @@ def records(root: Path, entry) -> list[dict[str, str]]:
         for g in dict.fromkeys(g for g, s in zip(groups, sub, strict=False) if s):
             m = {s: v for gg, s, v in zip(groups, sub, r, strict=False) if gg == g and s}
             if any(m[k] not in ("", "0") for k in m):
-                out.append({**base, "staffing_type": g, "quota": m["编制数"], "actual_reported": m["实有人数"]})
+                out.append(
+                    {
+                        **base,
+                        "staffing_type": g,
+                        "quota": m["编制数"],
+                        "actual_reported": m["实有人数"],
+                    }
+                )
     return out
 
 
@@ -86,7 +93,9 @@ def amount(value: str) -> Decimal:
 def date(value: str) -> dt.date | None:
     if not value:
         return None
-    m = re.fullmatch(r"(\d{4})\D(\d{1,2})\D(\d{1,2})日?", value) or re.fullmatch(r"(\d{4})(\d\d)(\d\d)", value)
+    m = re.fullmatch(r"(\d{4})\D(\d{1,2})\D(\d{1,2})日?", value) or re.fullmatch(
+        r"(\d{4})(\d\d)(\d\d)", value
+    )
     return dt.date(*map(int, m.groups()))
 
 
@@ -114,7 +123,9 @@ def test_files_are_listed_in_load_order_and_exist(county):
     order = ["funds", "agencies", "staff", "budgets", "disbursements", "projects", "payments"]
     assert sorted(kinds, key=order.index) == kinds
     assert "duplicate_payments" in county.files[-1].traits
-    assert {p.name for p in county.out_dir.iterdir()} == {f.path for f in county.files} | {"manifest.json"}
+    assert {p.name for p in county.out_dir.iterdir()} == {f.path for f in county.files} | {
+        "manifest.json"
+    }
     for entry in county.files:
         spec = SPECS[entry.kind]
         aliases = {a for c in spec.columns for a in c.aliases} | {"序号"}
@@ -129,20 +140,31 @@ def test_counts_read_back_match_the_manifest(county, read):
     e = county.expected
     pays_to = Counter(r["pays_to"] for r in read["funds"])
     assert (len(read["funds"]), pays_to["到人(户)"], pays_to["到项目"]) == (
-        e["funds"]["count"], e["funds"]["by_pays_to"]["persons"], e["funds"]["by_pays_to"]["projects"])
+        e["funds"]["count"],
+        e["funds"]["by_pays_to"]["persons"],
+        e["funds"]["by_pays_to"]["projects"],
+    )
     by_pays_to = defaultdict(Decimal)
     for r in read["funds"]:
         by_pays_to[r["pays_to"]] += amount(r["budget_yuan"])
     assert str(by_pays_to["到人(户)"]) == e["funds"]["budget_yuan"]["persons"]
     assert str(sum(by_pays_to.values())) == e["funds"]["budget_yuan"]["all"]
     assert len(read["payments"]) == e["payments"]["rows"]
-    assert str(sum(amount(r["amount_yuan"]) for r in read["payments"])) == e["payments"]["amount_yuan"]
+    assert (
+        str(sum(amount(r["amount_yuan"]) for r in read["payments"])) == e["payments"]["amount_yuan"]
+    )
     assert len(read["projects"]) == e["projects"]["count"]
-    assert str(sum(amount(r["amount_yuan"]) for r in read["projects"])) == e["projects"]["amount_yuan"]
-    assert str(sum(amount(r["amount_yuan"]) for r in read["budgets"])) == e["budgets"]["amount_yuan"]
+    assert (
+        str(sum(amount(r["amount_yuan"]) for r in read["projects"])) == e["projects"]["amount_yuan"]
+    )
+    assert (
+        str(sum(amount(r["amount_yuan"]) for r in read["budgets"])) == e["budgets"]["amount_yuan"]
+    )
     assert len({r["department"] for r in read["budgets"]}) == e["budgets"]["departments"]
     assert {"基本支出", "项目支出", "三公经费"} == {r["category"] for r in read["budgets"]}
-    assert {"因公出国(境)费", "公务用车购置及运行费", "公务接待费"} <= {r["item"] for r in read["budgets"]}
+    assert {"因公出国(境)费", "公务用车购置及运行费", "公务接待费"} <= {
+        r["item"] for r in read["budgets"]
+    }
     assert len({r["agency_code"] for r in read["agencies"]}) == e["agencies"]["count"]
     assert len(read["agencies"]) == e["agencies"]["rows"]
     assert len(read["staff"]) == e["staff"]["rows"]
@@ -170,13 +192,21 @@ def test_a_small_county_keeps_the_shape_of_the_seed_county(county, read):
     budgets = defaultdict(set)
     for r in read["budgets"]:
         budgets[r["department"]].add(r["category"])
-    assert len(budgets) == 10 and all(c == {"基本支出", "项目支出", "三公经费"} for c in budgets.values())
+    assert len(budgets) == 10 and all(
+        c == {"基本支出", "项目支出", "三公经费"} for c in budgets.values()
+    )
     places = defaultdict(set)
     for r in read["payments"]:
         places[r["fund_code"]].add((r["township"], r["village"]))
-    assert len(places) == 35 and all(len(p) >= 2 for p in places.values())  # urban funds: the 社区 only
+    assert len(places) == 35 and all(
+        len(p) >= 2 for p in places.values()
+    )  # urban funds: the 社区 only
     assert sum(len({t for t, _ in p}) >= 3 for p in places.values()) >= 30
-    assert len({r["agency_code"] for r in read["staff"]}) == len({r["agency_code"] for r in read["agencies"]}) >= 20
+    assert (
+        len({r["agency_code"] for r in read["staff"]})
+        == len({r["agency_code"] for r in read["agencies"]})
+        >= 20
+    )
     statuses = Counter(CARD_STATUS[r["card_status"]] for r in read["payments"])
     assert set(statuses) == {"已发放", "待发放", "发放中", "退回"}
 
@@ -188,12 +218,16 @@ def test_delay_buckets_read_back(county, read):
         if disbursed:
             days = (disbursed - approved).days
             buckets["le3" if days <= 3 else "4to10" if days <= 10 else "gt10"] += 1
-    assert dict(buckets) == {k: v for k, v in county.expected["disbursements"]["delay_buckets"].items() if v}
+    assert dict(buckets) == {
+        k: v for k, v in county.expected["disbursements"]["delay_buckets"].items() if v
+    }
     # A small county needs an allocation per fund and township: more disbursements than the
     # scaled seed's, in the seed's proportions 931 : 126 : 161.
     total = sum(buckets.values())
     assert total >= sum(targets(SCALE).delays)
-    assert [buckets["le3"], buckets["4to10"], buckets["gt10"]] == split_exact(total, [931, 126, 161], 1)
+    assert [buckets["le3"], buckets["4to10"], buckets["gt10"]] == split_exact(
+        total, [931, 126, 161], 1
+    )
 
 
 def test_every_id_number_passes_the_full_check(county, read):
@@ -205,9 +239,14 @@ def test_every_id_number_passes_the_full_check(county, read):
 
 
 def test_amounts_are_quantity_times_standard_except_the_planted(county, read):
-    off = {(r["id_number"], r["fund_code"], r["period"]) for r in read["payments"]
-           if amount(r["amount_yuan"]) != amount(r["quantity"]) * amount(r["standard_yuan"])}
-    assert off == {(a["id_number"], a["fund_code"], a["period"]) for a in county.anomalies["wrong_amount"]}
+    off = {
+        (r["id_number"], r["fund_code"], r["period"])
+        for r in read["payments"]
+        if amount(r["amount_yuan"]) != amount(r["quantity"]) * amount(r["standard_yuan"])
+    }
+    assert off == {
+        (a["id_number"], a["fund_code"], a["period"]) for a in county.anomalies["wrong_amount"]
+    }
 
 
 def test_encodings_and_messy_traits(county):
@@ -221,10 +260,24 @@ def test_encodings_and_messy_traits(county):
             raw[f.path].decode("utf-8")
     assert all(raw[f.path].startswith(b"\xef\xbb\xbf") for f in bom)
     cells = [str(c) for f in county.files for r in raw_rows(county.out_dir, f) for c in r]
-    dates = [c for f in county.files for r in raw_rows(county.out_dir, f) for c in r if isinstance(c, dt.date)]
+    dates = [
+        c
+        for f in county.files
+        for r in raw_rows(county.out_dir, f)
+        for c in r
+        if isinstance(c, dt.date)
+    ]
     assert dates, "Excel date cells"
-    for pattern in (r"\d{4}年\d{1,2}月\d{1,2}日", r"\d{4}/\d{1,2}/\d{1,2}", r"20\d{6}", r"\d\.\d\d元",
-                    r"\d{1,3}(,\d{3})+\.\d\d", r"[０-９]", r"^(合计|小计|总计)$", r"（亩）"):
+    for pattern in (
+        r"\d{4}年\d{1,2}月\d{1,2}日",
+        r"\d{4}/\d{1,2}/\d{1,2}",
+        r"20\d{6}",
+        r"\d\.\d\d元",
+        r"\d{1,3}(,\d{3})+\.\d\d",
+        r"[０-９]",
+        r"^(合计|小计|总计)$",
+        r"（亩）",
+    ):
         assert any(re.search(pattern, c) for c in cells), pattern
     traits = {t for f in county.files for t in f.traits}
     assert {"title_rows", "total_row", "two_level_header", "wide_layout", "blank"} <= traits
@@ -240,17 +293,30 @@ def _keys(entries, *fields):
 def test_payment_anomalies_are_exactly_the_planted(county, read):
     a = county.anomalies
     pays = [{**r, "status": CARD_STATUS[r["card_status"]]} for r in read["payments"]]
-    paid_twice = Counter((r["id_number"], r["fund_code"], r["period"]) for r in pays if r["status"] != "退回")
-    assert {k for k, n in paid_twice.items() if n > 1} == _keys(a["duplicates"], "id_number", "fund_code", "period")
-    assert {(r["id_number"], r["fund_code"], r["period"]) for r in pays if r["status"] == "退回"} == _keys(
-        a["returned"], "id_number", "fund_code", "period")
+    paid_twice = Counter(
+        (r["id_number"], r["fund_code"], r["period"]) for r in pays if r["status"] != "退回"
+    )
+    assert {k for k, n in paid_twice.items() if n > 1} == _keys(
+        a["duplicates"], "id_number", "fund_code", "period"
+    )
+    assert {
+        (r["id_number"], r["fund_code"], r["period"]) for r in pays if r["status"] == "退回"
+    } == _keys(a["returned"], "id_number", "fund_code", "period")
     for d in a["duplicates"]:
         assert d["id_masked"] == d["id_number"][:6] + "*" * 8 + d["id_number"][-4:]
         assert d["files"][-1] == county.files[-1].path
     # 发放中 (still at the bank on the as-of date) and 待发放: no date paid, no voucher.
-    in_progress = {(r["id_number"], r["fund_code"], r["period"]) for r in pays if r["status"] == "发放中"}
-    assert in_progress and in_progress == _keys(county.decoys["payments_in_progress"], "id_number", "fund_code", "period")
-    assert all(not r["paid_on"] and not r.get("voucher_no") for r in pays if r["status"] in ("发放中", "待发放"))
+    in_progress = {
+        (r["id_number"], r["fund_code"], r["period"]) for r in pays if r["status"] == "发放中"
+    }
+    assert in_progress and in_progress == _keys(
+        county.decoys["payments_in_progress"], "id_number", "fund_code", "period"
+    )
+    assert all(
+        not r["paid_on"] and not r.get("voucher_no")
+        for r in pays
+        if r["status"] in ("发放中", "待发放")
+    )
 
 
 def test_allocation_gaps_are_exactly_the_planted(county, read):
@@ -262,10 +328,14 @@ def test_allocation_gaps_are_exactly_the_planted(county, read):
         approved, disbursed = date(r["approved_on"]), date(r["disbursed_on"])
         if disbursed is None:
             never.add(r["voucher_no"])
-        elif (disbursed - approved).days > 10 and r["is_by_progress"] == "否" and not r.get("reason"):
+        elif (
+            (disbursed - approved).days > 10 and r["is_by_progress"] == "否" and not r.get("reason")
+        ):
             late.add(r["voucher_no"])
         if disbursed and r["fund_code"] in person_funds and r["payee"].endswith("财政所"):
-            allocated[(r["fund_code"], r["payee"].removesuffix("财政所"))] += amount(r["amount_yuan"])
+            allocated[(r["fund_code"], r["payee"].removesuffix("财政所"))] += amount(
+                r["amount_yuan"]
+            )
     for r in read["payments"]:
         if CARD_STATUS[r["card_status"]] == "已发放":
             paid[(r["fund_code"], r["township"])] += amount(r["amount_yuan"])
@@ -281,15 +351,24 @@ def test_allocation_gaps_are_exactly_the_planted(county, read):
 
 def test_staff_anomalies_are_exactly_the_planted(county, read):
     a, as_of = county.anomalies, dt.date.fromisoformat(county.as_of)
-    staff = [{**r, "status": STAFF_STATUS[r["status"]], "staffing_type": STAFFING_TYPES[r["staffing_type"]]}
-             for r in read["staff"]]
+    staff = [
+        {
+            **r,
+            "status": STAFF_STATUS[r["status"]],
+            "staffing_type": STAFFING_TYPES[r["staffing_type"]],
+        }
+        for r in read["staff"]
+    ]
     active = [r for r in staff if r["status"] == "在职"]
     assert {(r["id_number"], r["status"]) for r in staff if r["status"] != "在职"} == _keys(
-        a["inactive_on_roll"], "id_number", "status")
+        a["inactive_on_roll"], "id_number", "status"
+    )
     agencies = defaultdict(set)
     for r in active:
         agencies[r["id_number"]].add(r["agency_code"])
-    assert {k for k, v in agencies.items() if len(v) > 1} == {e["id_number"] for e in a["two_rolls"]}
+    assert {k for k, v in agencies.items() if len(v) > 1} == {
+        e["id_number"] for e in a["two_rolls"]
+    }
 
     def limit(r):
         male = int(r["id_number"][16]) % 2 == 1
@@ -299,14 +378,21 @@ def test_staff_anomalies_are_exactly_the_planted(county, read):
         born = ric.get_birth_date(r["id_number"])
         return as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day))
 
-    assert {r["id_number"] for r in active if age(r) >= limit(r)} == {e["id_number"] for e in a["over_age"]}
+    assert {r["id_number"] for r in active if age(r) >= limit(r)} == {
+        e["id_number"] for e in a["over_age"]
+    }
     relief = set(county.rules["relief_fund_codes"])
     on_relief = {r["id_number"] for r in read["payments"] if r["fund_code"] in relief}
     staff_ids = {r["id_number"] for r in staff}
     assert staff_ids & on_relief == {e["id_number"] for e in a["staff_on_relief"]}
     farmland = {r["id_number"] for r in read["payments"] if r["fund_code"] not in relief}
-    assert {e["id_number"] for e in county.decoys["staff_with_farmland_subsidy"]} <= staff_ids & farmland
-    quota = {(r["agency_code"], STAFFING_TYPES[r["staffing_type"]]): int(r["quota"]) for r in read["agencies"]}
+    assert {
+        e["id_number"] for e in county.decoys["staff_with_farmland_subsidy"]
+    } <= staff_ids & farmland
+    quota = {
+        (r["agency_code"], STAFFING_TYPES[r["staffing_type"]]): int(r["quota"])
+        for r in read["agencies"]
+    }
     in_service = Counter((r["agency_code"], r["staffing_type"]) for r in active)
     on_roll = Counter((r["agency_code"], r["staffing_type"]) for r in staff)
     over = {k for k, n in in_service.items() if n > quota.get(k, 0)}
@@ -320,7 +406,11 @@ def test_staff_anomalies_are_exactly_the_planted(county, read):
 def test_plan_at_scale_one_is_the_seed_county():
     f = build_plan(1.0).figures()
     assert f["funds"]["count"] == 55 and f["funds"]["by_pays_to"] == {"persons": 35, "projects": 20}
-    assert f["funds"]["budget_wan"] == {"persons": "43174.79", "projects": "5120.05", "all": "48294.84"}
+    assert f["funds"]["budget_wan"] == {
+        "persons": "43174.79",
+        "projects": "5120.05",
+        "all": "48294.84",
+    }
     assert f["payments"]["rows"] == 882_804
     assert f["projects"] == {"count": 359, "amount_wan": "4981.89"}
     assert f["budgets"] == {"departments": 10, "amount_wan": "1814.99"}
@@ -339,7 +429,9 @@ def test_plan_figures_are_what_is_written(county):
 def test_the_same_seed_writes_the_same_bytes(county, tmp_path):
     again = generate(tmp_path, scale=SCALE)
     for f in county.files:
-        assert (county.out_dir / f.path).read_bytes() == (again.out_dir / f.path).read_bytes(), f.path
+        assert (county.out_dir / f.path).read_bytes() == (again.out_dir / f.path).read_bytes(), (
+            f.path
+        )
     assert again.anomalies == county.anomalies
 
 
@@ -350,15 +442,27 @@ def test_every_file_loads_in_manifest_order(county, load, store):
     results = [load(county.out_dir / f.path, f.kind) for f in county.files]
     for f, r in zip(county.files, results, strict=True):
         j = r.as_json()
-        assert r.status == "loaded" and r.rows == f.rows and not j["errors"], (f.path, j["errors"][:3])
-        assert {w["rule"] for w in j["warnings"]} <= {"amount_mismatch"}, (f.path, j["warnings"][:3])
+        assert r.status == "loaded" and r.rows == f.rows and not j["errors"], (
+            f.path,
+            j["errors"][:3],
+        )
+        assert {w["rule"] for w in j["warnings"]} <= {"amount_mismatch"}, (
+            f.path,
+            j["warnings"][:3],
+        )
     warned = sum(len(r.as_json()["warnings"]) for r in results)
     assert warned == len(county.anomalies["wrong_amount"])
     e = county.expected
     count = lambda table: store.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: E731, S608
     assert count("payments") == e["payments"]["rows"] and count("staff") == e["staff"]["rows"]
-    assert count("agencies") == e["agencies"]["rows"] and count("disbursements") == e["disbursements"]["rows"]
-    assert store.execute("SELECT sum(budget_yuan)::VARCHAR FROM funds").fetchone()[0] == e["funds"]["budget_yuan"]["all"]
+    assert (
+        count("agencies") == e["agencies"]["rows"]
+        and count("disbursements") == e["disbursements"]["rows"]
+    )
+    assert (
+        store.execute("SELECT sum(budget_yuan)::VARCHAR FROM funds").fetchone()[0]
+        == e["funds"]["budget_yuan"]["all"]
+    )
 
 
 def test_inspector_reports_find_exactly_the_planted(county, load, store):
@@ -374,15 +478,27 @@ def test_inspector_reports_find_exactly_the_planted(county, load, store):
 
     assert got("disbursement_delay", "voucher_no") == _keys(a["late_unexplained"], "voucher_no")
     assert got("stuck_approval", "voucher_no") == _keys(a["stuck"]["never_disbursed"], "voucher_no")
-    assert got("stuck_payout", "voucher_no") == _keys(a["stuck"]["disbursed_not_paid"], "voucher_no")
-    assert got("allocation_shortfall", "fund_code", "township") == _keys(a["shortfall"], "fund_code", "township")
-    assert got("allocation_excess", "fund_code", "township") == _keys(a["allocation_excess"], "fund_code", "township")
+    assert got("stuck_payout", "voucher_no") == _keys(
+        a["stuck"]["disbursed_not_paid"], "voucher_no"
+    )
+    assert got("allocation_shortfall", "fund_code", "township") == _keys(
+        a["shortfall"], "fund_code", "township"
+    )
+    assert got("allocation_excess", "fund_code", "township") == _keys(
+        a["allocation_excess"], "fund_code", "township"
+    )
     person = ("id_masked", "fund_code", "period")
     assert got("duplicate_payment", *person) == _keys(a["duplicates"], *person)
     assert got("off_standard", *person) == _keys(a["wrong_amount"], *person)
     assert got("returned_unpaid", *person) == _keys(a["returned"], *person)
     assert got("staff_on_relief", "id_masked") == _keys(a["staff_on_relief"], "id_masked")
-    assert got("over_quota", "agency_name", "staffing_type") == _keys(a["over_quota"], "agency_name", "staffing_type")
-    for label, key in (("two_rolls", "two_rolls"), ("past_retirement", "over_age"), ("inactive_on_roll", "inactive_on_roll")):
+    assert got("over_quota", "agency_name", "staffing_type") == _keys(
+        a["over_quota"], "agency_name", "staffing_type"
+    )
+    for label, key in (
+        ("two_rolls", "two_rolls"),
+        ("past_retirement", "over_age"),
+        ("inactive_on_roll", "inactive_on_roll"),
+    ):
         assert got(label, "id_masked") == _keys(a[key], "id_masked"), label
     assert not found["payout_delay"] and not found["over_ceiling"]

@@ -71,7 +71,9 @@ def check_password_rules(password: str) -> None:
             f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符。/ The password needs at least {MIN_PASSWORD_LENGTH} characters."
         )
     if password.strip() != password or not password.strip():
-        raise AccountError("密码的首尾不能是空格。/ The password must not start or end with a space.")
+        raise AccountError(
+            "密码的首尾不能是空格。/ The password must not start or end with a space."
+        )
 
 
 def _check_roles(roles: Iterable[str]) -> list[str]:
@@ -80,7 +82,9 @@ def _check_roles(roles: Iterable[str]) -> list[str]:
         raise AccountError(f"至少需要一个角色：{', '.join(ROLES)}。/ At least one role is needed.")
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
-        raise AccountError(f"未知的角色 {', '.join(unknown)}，可选：{', '.join(ROLES)}。/ Unknown role.")
+        raise AccountError(
+            f"未知的角色 {', '.join(unknown)}，可选：{', '.join(ROLES)}。/ Unknown role."
+        )
     return roles
 
 
@@ -117,7 +121,9 @@ def _require(con: duckdb.DuckDBPyConnection, username: str) -> Account:
     return account
 
 
-def set_password(con: duckdb.DuckDBPyConnection, username: str, password: str, *, actor: str) -> Account:
+def set_password(
+    con: duckdb.DuckDBPyConnection, username: str, password: str, *, actor: str
+) -> Account:
     """Change the password and raise the session version: every session of the user ends."""
     account = _require(con, username)
     check_password_rules(password)
@@ -128,7 +134,9 @@ def set_password(con: duckdb.DuckDBPyConnection, username: str, password: str, *
     return by_id(con, account.user_id)
 
 
-def set_active(con: duckdb.DuckDBPyConnection, username: str, is_active: bool, *, actor: str) -> Account:
+def set_active(
+    con: duckdb.DuckDBPyConnection, username: str, is_active: bool, *, actor: str
+) -> Account:
     """Disable (ending every session) or re-enable a user."""
     account = _require(con, username)
     with transaction(con):
@@ -138,22 +146,37 @@ def set_active(con: duckdb.DuckDBPyConnection, username: str, is_active: bool, *
 
 
 def set_roles(
-    con: duckdb.DuckDBPyConnection, username: str, roles: Iterable[str], *, office: str | None, actor: str
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    roles: Iterable[str],
+    *,
+    office: str | None,
+    actor: str,
 ) -> Account:
     """Replace a user's roles and office (their sessions end, so new rights apply at once)."""
     account = _require(con, username)
     roles = _check_roles(roles)
     with transaction(con):
         account_queries.replace_roles(con, account.user_id, roles, office)
-        audit(con, actor, "user_roles", f"user:{username}", roles=roles, office=office,
-              previous_roles=sorted(account.roles), previous_office=account.office)
+        audit(
+            con,
+            actor,
+            "user_roles",
+            f"user:{username}",
+            roles=roles,
+            office=office,
+            previous_roles=sorted(account.roles),
+            previous_office=account.office,
+        )
     return by_id(con, account.user_id)
 
 
 # --- login -------------------------------------------------------------------
 
 
-def failures_since_success(con: duckdb.DuckDBPyConnection, username: str, window: dt.timedelta) -> int:
+def failures_since_success(
+    con: duckdb.DuckDBPyConnection, username: str, window: dt.timedelta
+) -> int:
     """Failed attempts for ``username`` in the last ``window``, after its last success."""
     return account_queries.failures_since_success(con, username, window)
 
@@ -181,9 +204,19 @@ def authenticate(
         if ok:
             audit(con, username, "login", f"user:{username}", remote_addr=remote_addr)
         else:
-            reason = "locked" if locked else ("disabled" if account and not account.is_active else "bad_credentials")
-            audit(con, username[:80] or "-", "login_failed", f"user:{username[:80]}", remote_addr=remote_addr,
-                  reason=reason)
+            reason = (
+                "locked"
+                if locked
+                else ("disabled" if account and not account.is_active else "bad_credentials")
+            )
+            audit(
+                con,
+                username[:80] or "-",
+                "login_failed",
+                f"user:{username[:80]}",
+                remote_addr=remote_addr,
+                reason=reason,
+            )
     if ok:
         return "ok", account
     return ("locked" if locked else "failed"), None

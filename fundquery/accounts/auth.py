@@ -45,7 +45,14 @@ ROLE_LABELS = {
     "admin": _l("系统管理"),
 }
 
-__all__ = ["current_user", "roles_required", "may_use", "logs_personal_data", "StaffUser", "init_app"]
+__all__ = [
+    "current_user",
+    "roles_required",
+    "may_use",
+    "logs_personal_data",
+    "StaffUser",
+    "init_app",
+]
 
 
 class StaffUser(UserMixin):
@@ -114,11 +121,16 @@ def end_session() -> None:
 def _refuse(roles: frozenset[str]) -> Any:
     """401/redirect for anonymous users, 403 for a signed-in user without the role."""
     if not current_user.is_authenticated:
-        if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+        if (
+            request.args.get("format") == "json"
+            or request.accept_mimetypes.best == "application/json"
+        ):
             response = jsonify(error="login_required")
             response.status_code = 401
             return response
-        return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+        return redirect(
+            url_for("auth.login", next=request.full_path if request.query_string else request.path)
+        )
     if not current_user.has_role(*roles):
         abort(403)
     return None
@@ -138,7 +150,9 @@ def roles_required(*roles: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            refused = _refuse(frozenset(roles) or access.ROLE_ENDPOINTS.get(request.endpoint or "", frozenset()))
+            refused = _refuse(
+                frozenset(roles) or access.ROLE_ENDPOINTS.get(request.endpoint or "", frozenset())
+            )
             if refused is not None:
                 return refused
             return view(*args, **kwargs)
@@ -167,8 +181,14 @@ def logs_personal_data(view: Callable) -> Callable:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         response = make_response(view(*args, **kwargs))
         if response.status_code < 400:
-            audit(get_db(), current_user.username or "-", "view_personal_data", request.path,
-                  endpoint=request.endpoint, args=request.args.to_dict(flat=True))
+            audit(
+                get_db(),
+                current_user.username or "-",
+                "view_personal_data",
+                request.path,
+                endpoint=request.endpoint,
+                args=request.args.to_dict(flat=True),
+            )
         return response
 
     return wrapped
@@ -208,7 +228,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LOGIN_LOCK_MINUTES", 15)
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         # Upload size limit: FUNDQUERY_MAX_UPLOAD_MB, or MAX_CONTENT_LENGTH in instance/config.py.
-        app.config["MAX_CONTENT_LENGTH"] = int(os.environ.get("FUNDQUERY_MAX_UPLOAD_MB") or 50) * 1024 * 1024
+        app.config["MAX_CONTENT_LENGTH"] = (
+            int(os.environ.get("FUNDQUERY_MAX_UPLOAD_MB") or 50) * 1024 * 1024
+        )
     if os.environ.get("FUNDQUERY_SECURE_COOKIES") == "1":
         # Behind HTTPS: cookies only over TLS.
         app.config["SESSION_COOKIE_SECURE"] = True

@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-LINE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})(?:\s*(?:~|～|至|到)\s*(\d{4}-\d{1,2}-\d{1,2}))?\s*(.*)$")
+LINE = re.compile(
+    r"^(\d{4}-\d{1,2}-\d{1,2})(?:\s*(?:~|～|至|到)\s*(\d{4}-\d{1,2}-\d{1,2}))?\s*(.*)$"
+)
 MAX_RANGE_DAYS = 31
 
 
@@ -35,7 +37,9 @@ def parse_days(text: str, year: int) -> dict[dt.date, str]:
         except ValueError:
             start = None
         if start is None or end < start or (end - start).days > MAX_RANGE_DAYS:
-            raise NoticeError(f"第 {number} 行“{line}”不是日期或日期范围（如 2027-02-06~2027-02-12 春节）。")
+            raise NoticeError(
+                f"第 {number} 行“{line}”不是日期或日期范围（如 2027-02-06~2027-02-12 春节）。"
+            )
         if start.year != year or end.year != year:
             raise NoticeError(f"第 {number} 行“{line}”不在 {year} 年。")
         name = found.group(3).strip() or "节假日"

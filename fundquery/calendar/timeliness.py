@@ -28,7 +28,9 @@ def is_late(working_days: int) -> bool:
     return working_days > RULE_WORKING_DAYS
 
 
-def publication_delay(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> dict[str, Any]:
+def publication_delay(
+    con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date
+) -> dict[str, Any]:
     """Working days in (start, end], counted as the late-publication check counts them, and whether late."""
     start, end = min(max(start, FIRST_DAY), LAST_DAY), min(max(end, FIRST_DAY), LAST_DAY)
     if end < start:

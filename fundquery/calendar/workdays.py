@@ -33,6 +33,7 @@ HOLIDAY_NAMES_ZH = {
     "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }
 
+
 def package_days() -> list[tuple[dt.date, bool, str]]:
     """(day, is_workday, holiday name in Chinese) for every exceptional day chinesecalendar knows."""
     rows = [(d, False, n) for d, n in chinese_calendar.holidays.items()]
@@ -64,7 +65,9 @@ def is_workday(con: duckdb.DuckDBPyConnection, day: dt.date) -> tuple[bool, bool
     return (day.isoweekday() < 6 if found is None else found), False
 
 
-def working_days_between(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> tuple[int, bool]:
+def working_days_between(
+    con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date
+) -> tuple[int, bool]:
     """Working days in (start, end] and whether any day of it was provisional."""
     return calendar_queries.working_days_between(con, start, end)
 
@@ -80,14 +83,25 @@ def load_year(
     source: str = "admin",
 ) -> None:
     """Replace ``year``'s schedule: days off (with names) and weekend days worked, from the notice."""
-    days = {**{d: (False, n) for d, n in holidays.items()}, **{d: (True, n) for d, n in workdays.items()}}
+    days = {
+        **{d: (False, n) for d, n in holidays.items()},
+        **{d: (True, n) for d, n in workdays.items()},
+    }
     wrong = sorted(d for d in days if d.year != year)
     if wrong:
         raise ValueError(f"{wrong[0]} 不在 {year} 年。/ {wrong[0]} is not in {year}.")
     with transaction(con):
         calendar_queries.replace_year(con, year, days, source=source, actor=actor)
-        audit(con, actor, "calendar_year", f"year:{year}", source=source, notice=notice,
-              holidays=len(holidays), workdays=len(workdays))
+        audit(
+            con,
+            actor,
+            "calendar_year",
+            f"year:{year}",
+            source=source,
+            notice=notice,
+            holidays=len(holidays),
+            workdays=len(workdays),
+        )
 
 
 def load_package_years(con: duckdb.DuckDBPyConnection, *, actor: str) -> list[int]:

@@ -34,13 +34,18 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise click.BadParameter(f"“{value}”不是日期，应为 2024-12-31 这样的格式。/ not a date (YYYY-MM-DD)") from exc
+        raise click.BadParameter(
+            f"“{value}”不是日期，应为 2024-12-31 这样的格式。/ not a date (YYYY-MM-DD)"
+        ) from exc
 
 
 def _open_store():
     path = default_db_path()
     if not Path(path).exists():
-        click.echo(f"数据库 {path} 不存在：请先运行 `fundquery init` 并导入数据。/ No database at {path}.", err=True)
+        click.echo(
+            f"数据库 {path} 不存在：请先运行 `fundquery init` 并导入数据。/ No database at {path}.",
+            err=True,
+        )
         sys.exit(EXIT_USAGE)
     try:
         return connect(path, read_only=True)
@@ -52,28 +57,62 @@ def _open_store():
 @click.command()
 @click.argument("label", type=click.Choice(LABELS), metavar="LABEL")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write an Excel workbook: a summary sheet, then one sheet per check.")
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path),
-              help="Write CSV (UTF-8 with BOM); with LABEL all, a folder of one file per check.")
-@click.option("--as-of", "as_of", callback=_date, help="Count ages and waits up to this date (default today).")
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write an Excel workbook: a summary sheet, then one sheet per check.",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path),
+    help="Write CSV (UTF-8 with BOM); with LABEL all, a folder of one file per check.",
+)
+@click.option(
+    "--as-of", "as_of", callback=_date, help="Count ages and waits up to this date (default today)."
+)
 @click.option("--year", type=int, help="Only this fund year.")
 @click.option("--fund", "fund_code", help="Only this fund code.")
 @click.option("--department", help="Only this department.")
 @click.option("--township", help="Only this township.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-@click.option("--lake", "lake", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Run over a Parquet lake of many counties (fundquery export-lake) instead of the store.")
-@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
-              help="With --lake: DuckDB in this process, or Apache Spark (local, or SPARK_MASTER).")
-def report_command(label: str, as_json: bool, xlsx_path: Path | None, csv_path: Path | None,
-                   as_of: dt.date | None, year: int | None, fund_code: str | None, department: str | None,
-                   township: str | None, lang: str, lake: Path | None, engine: str) -> None:
+@click.option(
+    "--lake",
+    "lake",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Run over a Parquet lake of many counties (fundquery export-lake) instead of the store.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="With --lake: DuckDB in this process, or Apache Spark (local, or SPARK_MASTER).",
+)
+def report_command(
+    label: str,
+    as_json: bool,
+    xlsx_path: Path | None,
+    csv_path: Path | None,
+    as_of: dt.date | None,
+    year: int | None,
+    fund_code: str | None,
+    department: str | None,
+    township: str | None,
+    lang: str,
+    lake: Path | None,
+    engine: str,
+) -> None:
     """Run the discrepancy check LABEL (or all of them) over the store, or over a lake."""
     if sum(bool(x) for x in (as_json, xlsx_path, csv_path)) > 1:
-        raise click.UsageError("--json、--xlsx、--csv 只能选一个。/ Choose one of --json, --xlsx, --csv.")
+        raise click.UsageError(
+            "--json、--xlsx、--csv 只能选一个。/ Choose one of --json, --xlsx, --csv."
+        )
     if engine == "spark" and lake is None:
-        raise click.UsageError("--engine spark 需要 --lake 数据湖目录。/ --engine spark needs --lake DIR.")
+        raise click.UsageError(
+            "--engine spark 需要 --lake 数据湖目录。/ --engine spark needs --lake DIR."
+        )
     params = Params(as_of=as_of or dt.date.today())
     filters = Filters(year=year, fund_code=fund_code, department=department, township=township)
     checks = CATALOGUE if label == "all" else (CHECKS[label],)
@@ -84,8 +123,10 @@ def report_command(label: str, as_json: bool, xlsx_path: Path | None, csv_path: 
         try:
             results = [run(con, check, params, filters) for check in checks]
         except duckdb.CatalogException as exc:
-            click.echo(f"数据库结构版本过旧，请先运行 `fundquery init` 升级。/ The database needs `fundquery init`: {exc}",
-                       err=True)
+            click.echo(
+                f"数据库结构版本过旧，请先运行 `fundquery init` 升级。/ The database needs `fundquery init`: {exc}",
+                err=True,
+            )
             sys.exit(EXIT_USAGE)
         finally:
             con.close()
@@ -94,7 +135,9 @@ def report_command(label: str, as_json: bool, xlsx_path: Path | None, csv_path: 
         click.echo(json.dumps(data if label == "all" else data[0], ensure_ascii=False))
     elif xlsx_path:
         write_xlsx(results, xlsx_path, generated_by=os.environ.get("USER", "cli"))
-        click.echo(f"已写入 {xlsx_path}：{len(results)} 项检查，共 {sum(r.count for r in results)} 条。")
+        click.echo(
+            f"已写入 {xlsx_path}：{len(results)} 项检查，共 {sum(r.count for r in results)} 条。"
+        )
     elif csv_path:
         if label == "all":
             csv_path.mkdir(parents=True, exist_ok=True)
@@ -121,11 +164,15 @@ def _run_spark(lake: Path, checks, params: Params, filters: Filters):
         from fundquery.lake.spark import SparkLake, SparkRunError, session
         from fundquery.lake.translate import Untranslatable
     except ImportError as exc:
-        click.echo(f"需要安装 pyspark 和 sqlglot（pip install 'fundquery[lake]'）。/ Install pyspark and sqlglot: {exc}",
-                   err=True)
+        click.echo(
+            f"需要安装 pyspark 和 sqlglot（pip install 'fundquery[lake]'）。/ Install pyspark and sqlglot: {exc}",
+            err=True,
+        )
         sys.exit(EXIT_USAGE)
 
-    spark = session(os.environ.get("SPARK_MASTER", "local[*]"), shuffle_partitions=8, driver_memory="2g")
+    spark = session(
+        os.environ.get("SPARK_MASTER", "local[*]"), shuffle_partitions=8, driver_memory="2g"
+    )
     try:
         runner = SparkLake(spark, lake)
         return [runner.run(check, params, filters) for check in checks]
@@ -140,7 +187,9 @@ def _print(results, lang: str) -> None:
     console = Console() if sys.stdout.isatty() else Console(width=200)
     for r in results:
         check = r.check
-        console.print(f"[bold]{check.label}[/bold] {check.title(lang)}（{SEVERITY_ZH[check.severity]}）：{r.count} 条")
+        console.print(
+            f"[bold]{check.label}[/bold] {check.title(lang)}（{SEVERITY_ZH[check.severity]}）：{r.count} 条"
+        )
         if not r.rows:
             continue
         table = Table(*[c.en if lang == "en" else c.zh for c in check.columns])

@@ -94,22 +94,44 @@ def _summary(result: LoadResult) -> str:
     help="Who publishes with --publish; never the uploader.",
 )
 @click.option(
-    "--map", "maps", multiple=True, metavar="HEADER=COLUMN",
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="HEADER=COLUMN",
     help="Read the file's HEADER as COLUMN (a column name or its Chinese label; 不需要 = not needed).",
 )
 @click.option(
-    "--mapping", "mapping_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    "--mapping",
+    "mapping_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="A file of mappings: a JSON object, or one HEADER=COLUMN per line.",
 )
 @click.option(
-    "--set", "sets", multiple=True, metavar="COLUMN=VALUE",
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="COLUMN=VALUE",
     help="One value for every row of a column the file lacks (fund_code=F2024001, year=2024).",
 )
-@click.option("--office", help="Whose remembered mappings apply, and under whose the mapping used is saved.")
-@click.option("--no-saved", is_flag=True, help="Do not use a remembered mapping for this file's header.")
+@click.option(
+    "--office", help="Whose remembered mappings apply, and under whose the mapping used is saved."
+)
+@click.option(
+    "--no-saved", is_flag=True, help="Do not use a remembered mapping for this file's header."
+)
 def load(
-    kind: str, file: Path, as_json: bool, replaces: int | None, publish: bool, uploaded_by: str,
-    reviewer: str, maps: tuple[str, ...], mapping_file: Path | None, sets: tuple[str, ...], office: str | None, no_saved: bool,
+    kind: str,
+    file: Path,
+    as_json: bool,
+    replaces: int | None,
+    publish: bool,
+    uploaded_by: str,
+    reviewer: str,
+    maps: tuple[str, ...],
+    mapping_file: Path | None,
+    sets: tuple[str, ...],
+    office: str | None,
+    no_saved: bool,
 ) -> None:
     """Validate FILE and load it as KIND (auto: guess from the headers)."""
     console = Console(stderr=True, quiet=as_json)
@@ -123,8 +145,15 @@ def load(
 
     with store() as con:
         try:
-            choice = choose(con, file, kind, office, mapping=asked_mapping, values=asked_values,
-                            use_saved=not no_saved)
+            choice = choose(
+                con,
+                file,
+                kind,
+                office,
+                mapping=asked_mapping,
+                values=asked_values,
+                use_saved=not no_saved,
+            )
             with console.status("导入中…") as status:
                 result = load_file(
                     con,

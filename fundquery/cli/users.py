@@ -28,7 +28,9 @@ def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt("密码 password", hide_input=True, confirmation_prompt="再次输入 repeat")
+        password = click.prompt(
+            "密码 password", hide_input=True, confirmation_prompt="再次输入 repeat"
+        )
     try:
         accounts.check_password_rules(password)
     except accounts.AccountError as exc:
@@ -47,10 +49,16 @@ def users_group() -> None:
 
 
 _role_option = click.option(
-    "--role", "roles", multiple=True, required=True, type=click.Choice(accounts.ROLES),
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(accounts.ROLES),
     help="Role; repeat for several.",
 )
-_stdin_option = click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+_stdin_option = click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input."
+)
 
 
 @users_group.command("add", with_appcontext=False)
@@ -128,12 +136,15 @@ def list_users(as_json: bool) -> None:
     with store() as con:
         found = accounts.all_accounts(con)
     rows = [
-        {"user": a.username, "roles": sorted(a.roles), "office": a.office, "active": a.is_active} for a in found
+        {"user": a.username, "roles": sorted(a.roles), "office": a.office, "active": a.is_active}
+        for a in found
     ]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     table = Table("用户", "角色", "单位", "状态")
     for r in rows:
-        table.add_row(r["user"], ", ".join(r["roles"]), r["office"] or "", "启用" if r["active"] else "停用")
+        table.add_row(
+            r["user"], ", ".join(r["roles"]), r["office"] or "", "启用" if r["active"] else "停用"
+        )
     Console().print(table)

@@ -179,7 +179,10 @@ class Result:
 
 
 def run(
-    con: duckdb.DuckDBPyConnection, check: Check, params: Params | None = None, filters: Filters | None = None
+    con: duckdb.DuckDBPyConnection,
+    check: Check,
+    params: Params | None = None,
+    filters: Filters | None = None,
 ) -> Result:
     """Every offending row of ``check``, as dicts in the check's column order."""
     params, filters = params or Params(), filters or Filters()
@@ -193,7 +196,10 @@ def run(
 
 
 def count(
-    con: duckdb.DuckDBPyConnection, check: Check, params: Params | None = None, filters: Filters | None = None
+    con: duckdb.DuckDBPyConnection,
+    check: Check,
+    params: Params | None = None,
+    filters: Filters | None = None,
 ) -> int:
     """How many rows ``check`` finds (without fetching them)."""
     params, filters = params or Params(), filters or Filters()

@@ -16,19 +16,37 @@ BUCKET_COLOURS = ("#2e7d32", "#f9a825", "#b3261e", "#6a1b9a", "#37474f")
 
 
 LAYOUT = checked_layout(
-    font={"family": FONT, "size": 13}, margin={"l": 10, "r": 10, "t": 50, "b": 10}, paper_bgcolor="#fff",
-    plot_bgcolor="#fff", legend={"orientation": "h", "y": -0.12}, barmode="stack", yaxis={"automargin": True},
+    font={"family": FONT, "size": 13},
+    margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    paper_bgcolor="#fff",
+    plot_bgcolor="#fff",
+    legend={"orientation": "h", "y": -0.12},
+    barmode="stack",
+    yaxis={"automargin": True},
 )
-DELAY_LAYOUT = checked_layout(**{
-    **LAYOUT, "legend": {**LAYOUT["legend"], "traceorder": "normal"}, "yaxis": {"automargin": True, "autorange": "reversed"},
-})
+DELAY_LAYOUT = checked_layout(
+    **{
+        **LAYOUT,
+        "legend": {**LAYOUT["legend"], "traceorder": "normal"},
+        "yaxis": {"automargin": True, "autorange": "reversed"},
+    }
+)
 TOWNSHIP_LAYOUT = checked_layout(**LAYOUT, xaxis={"type": "category"})
-QUOTA_LAYOUT = checked_layout(**{**LAYOUT, "barmode": "group", "yaxis": {"automargin": True, "autorange": "reversed"}})
+QUOTA_LAYOUT = checked_layout(
+    **{**LAYOUT, "barmode": "group", "yaxis": {"automargin": True, "autorange": "reversed"}}
+)
 
 
-def _json(traces: list[Any], layout: dict[str, Any], title: str, height: int, **per_figure: Any) -> Markup:
-    return figure_json(traces, layout, title={"text": title, "x": 0, "xanchor": "left"}, height=height,
-                       **per_figure)
+def _json(
+    traces: list[Any], layout: dict[str, Any], title: str, height: int, **per_figure: Any
+) -> Markup:
+    return figure_json(
+        traces,
+        layout,
+        title={"text": title, "x": 0, "xanchor": "left"},
+        height=height,
+        **per_figure,
+    )
 
 
 def delay_distribution(groups: list[dict[str, Any]], title: str, x_title: str) -> Markup | None:
@@ -39,13 +57,24 @@ def delay_distribution(groups: list[dict[str, Any]], title: str, x_title: str) -
     labels = [g["group"] for g in groups]
     traces = []
     for b, bucket in enumerate(groups[0]["labels"]):
-        traces.append(go.Bar(
-            name=bucket, y=labels, x=[float(g["percentages"][b] or 0) for g in groups], orientation="h",
-            marker_color=BUCKET_COLOURS[b % len(BUCKET_COLOURS)],
-            customdata=[g["buckets"][b] for g in groups],
-            hovertemplate="%{y}<br>" + bucket + "：%{customdata}（%{x:.2f}%）<extra></extra>"))
-    return _json(traces, DELAY_LAYOUT, title, max(300, 40 + 28 * len(groups)),
-                 xaxis={"title": {"text": x_title}, "range": [0, 100], "ticksuffix": "%"})
+        traces.append(
+            go.Bar(
+                name=bucket,
+                y=labels,
+                x=[float(g["percentages"][b] or 0) for g in groups],
+                orientation="h",
+                marker_color=BUCKET_COLOURS[b % len(BUCKET_COLOURS)],
+                customdata=[g["buckets"][b] for g in groups],
+                hovertemplate="%{y}<br>" + bucket + "：%{customdata}（%{x:.2f}%）<extra></extra>",
+            )
+        )
+    return _json(
+        traces,
+        DELAY_LAYOUT,
+        title,
+        max(300, 40 + 28 * len(groups)),
+        xaxis={"title": {"text": x_title}, "range": [0, 100], "ticksuffix": "%"},
+    )
 
 
 def findings_by_township(results: list, title: str) -> Markup | None:
@@ -64,20 +93,46 @@ def findings_by_township(results: list, title: str) -> Markup | None:
     if not traces:
         return None
     order = sorted(townships)
-    bars = [go.Bar(name=name, x=order, y=[counts.get(t, 0) for t in order],
-                   hovertemplate="%{x} " + name + "：%{y}<extra></extra>") for name, counts in traces]
+    bars = [
+        go.Bar(
+            name=name,
+            x=order,
+            y=[counts.get(t, 0) for t in order],
+            hovertemplate="%{x} " + name + "：%{y}<extra></extra>",
+        )
+        for name, counts in traces
+    ]
     return _json(bars, TOWNSHIP_LAYOUT, title, 420)
 
 
-def quota_against_actual(rows: list[dict[str, Any]], title: str, names: tuple[str, str, str]) -> Markup | None:
+def quota_against_actual(
+    rows: list[dict[str, Any]], title: str, names: tuple[str, str, str]
+) -> Markup | None:
     """Quota, staff on the roll and staff reported, per agency and 编制类型."""
     if not rows:
         return None
     labels = [f"{r['agency_name']} · {r['staffing_type']}" for r in rows]
     bars = [
-        go.Bar(name=names[0], y=labels, x=[r["quota"] for r in rows], orientation="h", marker_color="#8c96a3"),
-        go.Bar(name=names[1], y=labels, x=[r["on_roll"] for r in rows], orientation="h", marker_color="#b3261e"),
-        go.Bar(name=names[2], y=labels, x=[r["actual_reported"] or 0 for r in rows], orientation="h",
-               marker_color="#f9a825"),
+        go.Bar(
+            name=names[0],
+            y=labels,
+            x=[r["quota"] for r in rows],
+            orientation="h",
+            marker_color="#8c96a3",
+        ),
+        go.Bar(
+            name=names[1],
+            y=labels,
+            x=[r["on_roll"] for r in rows],
+            orientation="h",
+            marker_color="#b3261e",
+        ),
+        go.Bar(
+            name=names[2],
+            y=labels,
+            x=[r["actual_reported"] or 0 for r in rows],
+            orientation="h",
+            marker_color="#f9a825",
+        ),
     ]
     return _json(bars, QUOTA_LAYOUT, title, max(300, 60 + 60 * len(rows)))

@@ -54,8 +54,13 @@ def result_json(result: Result, lang: str = "zh", *, full: bool = False) -> dict
         "filters": result.filters.active(),
         "count": result.count,
         "amount_yuan": jsonable(result.amount_yuan),
-        "columns": [{"name": c.name, "title": c.en if lang == "en" else c.zh, "kind": c.kind} for c in check.columns],
-        "rows": [{k: jsonable(v) for k, v in shown_row(check, r, full=full).items()} for r in result.rows],
+        "columns": [
+            {"name": c.name, "title": c.en if lang == "en" else c.zh, "kind": c.kind}
+            for c in check.columns
+        ],
+        "rows": [
+            {k: jsonable(v) for k, v in shown_row(check, r, full=full).items()} for r in result.rows
+        ],
     }
 
 
@@ -79,11 +84,20 @@ def write_csv(result: Result, target: Path | io.StringIO, lang: str = "zh") -> N
         csv.writer(fh, lineterminator="\r\n").writerows([header, *rows])
 
 
-def write_xlsx(results: Iterable[Result], target: Path | io.BytesIO, *, generated_by: str = "") -> None:
+def write_xlsx(
+    results: Iterable[Result], target: Path | io.BytesIO, *, generated_by: str = ""
+) -> None:
     """A summary sheet (counts, the as-of date, the filters and settings used), then one sheet per check."""
     results = list(results)
-    book = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        target,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#F5F6F8", "border": 1})
     money = book.add_format({"num_format": "#,##0.00"})
@@ -93,23 +107,33 @@ def write_xlsx(results: Iterable[Result], target: Path | io.BytesIO, *, generate
     first = results[0] if results else None
     meta = [
         ("统计截至日期", first.params.as_of.isoformat() if first else ""),
-        ("筛选条件", "；".join(f"{k}={v}" for k, v in first.filters.active().items()) if first else ""),
+        (
+            "筛选条件",
+            "；".join(f"{k}={v}" for k, v in first.filters.active().items()) if first else "",
+        ),
         ("生成时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
         ("生成人", generated_by),
         ("说明", "姓名已做脱敏处理，身份证号只显示前 6 位和后 4 位。"),
     ]
     if first:
         p = first.params
-        meta.append(("参数", f"时效分段 {list(p.delay_edges_days)} 天；滞留 {p.stuck_days} 天；容差 {p.tolerance_yuan} 元；"
-                             f"退回 {p.returned_days} 天；公开时限 {p.publication_working_days} 个工作日；"
-                             f"退休年龄 男 {p.retirement_age_male}、女 {p.retirement_age_female}、"
-                             f"女工勤 {p.retirement_age_female_worker}"
-                             f"{'（2025 年起渐进式延迟）' if p.retirement_reform else ''}"))
+        meta.append(
+            (
+                "参数",
+                f"时效分段 {list(p.delay_edges_days)} 天；滞留 {p.stuck_days} 天；容差 {p.tolerance_yuan} 元；"
+                f"退回 {p.returned_days} 天；公开时限 {p.publication_working_days} 个工作日；"
+                f"退休年龄 男 {p.retirement_age_male}、女 {p.retirement_age_female}、"
+                f"女工勤 {p.retirement_age_female_worker}"
+                f"{'（2025 年起渐进式延迟）' if p.retirement_reform else ''}",
+            )
+        )
     for i, (k, v) in enumerate(meta, start=2):
         summary.write_string(i, 0, k, bold)
         summary.write_string(i, 1, neutralise(v))
     top = len(meta) + 3
-    for j, h in enumerate(("规则", "问题", "严重程度", "条数", "涉及金额（元）", "说明", "处理建议")):
+    for j, h in enumerate(
+        ("规则", "问题", "严重程度", "条数", "涉及金额（元）", "说明", "处理建议")
+    ):
         summary.write_string(top, j, h, head)
     for i, r in enumerate(results, start=top + 1):
         c = r.check
@@ -130,7 +154,9 @@ def write_xlsx(results: Iterable[Result], target: Path | io.BytesIO, *, generate
             ws.write_string(0, j, col.zh, head)
             ws.set_column(j, j, 12 if col.kind in ("int", "days", "flag") else 16)
         for i, row in enumerate(r.rows, start=1):
-            for j, (col, value) in enumerate(zip(r.check.columns, shown_row(r.check, row).values(), strict=True)):
+            for j, (col, value) in enumerate(
+                zip(r.check.columns, shown_row(r.check, row).values(), strict=True)
+            ):
                 _write(ws, i, j, col.kind, value, money, day)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(1, len(r.rows)), len(r.check.columns) - 1)

@@ -28,43 +28,68 @@ def overview(con: duckdb.DuckDBPyConnection, id_hash: str) -> dict[str, Any] | N
         "WITH hit AS MATERIALIZED (SELECT * FROM payments WHERE id_hash = ?)"
         " SELECT any_value(id_masked), any_value(name), count(*), count(DISTINCT fund_code),"
         " sum(amount_yuan), any_value(sex), min(birth_date) FROM hit WHERE batch_id IN (SELECT batch_id FROM live_batches)",
-        [id_hash]).fetchone()
+        [id_hash],
+    ).fetchone()
     staff = con.execute(
         "WITH hit AS MATERIALIZED (SELECT * FROM staff WHERE id_hash = ?)"
         " SELECT any_value(id_masked), any_value(name), count(*), string_agg(DISTINCT agency_name, '、'),"
-        " any_value(sex) FROM hit WHERE batch_id IN (SELECT batch_id FROM live_batches)", [id_hash]).fetchone()
+        " any_value(sex) FROM hit WHERE batch_id IN (SELECT batch_id FROM live_batches)",
+        [id_hash],
+    ).fetchone()
     if not row[2] and not staff[2]:
         return None
     name = row[1] or staff[1]
     return {
-        "id_masked": row[0] or staff[0], "name_masked": mask_name(name), "sex": row[5] or staff[4],
+        "id_masked": row[0] or staff[0],
+        "name_masked": mask_name(name),
+        "sex": row[5] or staff[4],
         "birth_year": row[6].year if row[6] else None,
-        "payment_count": row[2], "fund_count": row[3], "amount_yuan": row[4],
-        "staff_count": staff[2], "agencies": staff[3],
+        "payment_count": row[2],
+        "fund_count": row[3],
+        "amount_yuan": row[4],
+        "staff_count": staff[2],
+        "agencies": staff[3],
     }
 
 
 def full_record(con: duckdb.DuckDBPyConnection, id_hash: str) -> dict[str, Any]:
     """Every payment and staff row of the person, in every batch, with the batch's file and status."""
-    payments = _rows(con.execute(
-        "WITH hit AS MATERIALIZED (SELECT * FROM payments WHERE id_hash = ?)"
-        " SELECT h.name, h.id_masked, h.fund_code, f.fund_name, h.year, h.period, h.township, h.village,"
-        " h.village_group, h.household_no, h.quantity, h.standard_yuan, h.amount_yuan, h.paid_on,"
-        " h.bank_account_masked, h.card_status, h.voucher_no, h.batch_id, h.row_no, b.file_name, b.status AS batch_status"
-        " FROM hit h JOIN batches b USING (batch_id)"
-        " LEFT JOIN (SELECT fund_code, arg_max(fund_name, year) AS fund_name FROM funds GROUP BY fund_code) f USING (fund_code)"
-        " ORDER BY h.year, h.fund_code, h.period, h.batch_id, h.row_no", [id_hash]))
-    staff = _rows(con.execute(
-        "WITH hit AS MATERIALIZED (SELECT * FROM staff WHERE id_hash = ?)"
-        " SELECT h.name, h.id_masked, h.sex, h.birth_date, h.agency_code, h.agency_name, h.staffing_type, h.post,"
-        " h.hired_on, h.status, h.batch_id, h.row_no, b.file_name, b.status AS batch_status"
-        " FROM hit h JOIN batches b USING (batch_id) ORDER BY h.batch_id, h.row_no", [id_hash]))
+    payments = _rows(
+        con.execute(
+            "WITH hit AS MATERIALIZED (SELECT * FROM payments WHERE id_hash = ?)"
+            " SELECT h.name, h.id_masked, h.fund_code, f.fund_name, h.year, h.period, h.township, h.village,"
+            " h.village_group, h.household_no, h.quantity, h.standard_yuan, h.amount_yuan, h.paid_on,"
+            " h.bank_account_masked, h.card_status, h.voucher_no, h.batch_id, h.row_no, b.file_name, b.status AS batch_status"
+            " FROM hit h JOIN batches b USING (batch_id)"
+            " LEFT JOIN (SELECT fund_code, arg_max(fund_name, year) AS fund_name FROM funds GROUP BY fund_code) f USING (fund_code)"
+            " ORDER BY h.year, h.fund_code, h.period, h.batch_id, h.row_no",
+            [id_hash],
+        )
+    )
+    staff = _rows(
+        con.execute(
+            "WITH hit AS MATERIALIZED (SELECT * FROM staff WHERE id_hash = ?)"
+            " SELECT h.name, h.id_masked, h.sex, h.birth_date, h.agency_code, h.agency_name, h.staffing_type, h.post,"
+            " h.hired_on, h.status, h.batch_id, h.row_no, b.file_name, b.status AS batch_status"
+            " FROM hit h JOIN batches b USING (batch_id) ORDER BY h.batch_id, h.row_no",
+            [id_hash],
+        )
+    )
     households = sorted({p["household_no"] for p in payments if p["household_no"]})
     members = []
     if households:
         placeholders = ", ".join("?" for _ in households)
-        members = _rows(con.execute(
-            f"SELECT DISTINCT household_no, name, id_masked FROM live_payments WHERE household_no IN ({placeholders})"  # noqa: S608
-            " ORDER BY household_no, name", households))
-    return {"payments": payments, "staff": staff, "households": households, "household_members": members,
-            "names": sorted({r["name"] for r in payments + staff})}
+        members = _rows(
+            con.execute(
+                f"SELECT DISTINCT household_no, name, id_masked FROM live_payments WHERE household_no IN ({placeholders})"  # noqa: S608
+                " ORDER BY household_no, name",
+                households,
+            )
+        )
+    return {
+        "payments": payments,
+        "staff": staff,
+        "households": households,
+        "household_members": members,
+        "names": sorted({r["name"] for r in payments + staff}),
+    }

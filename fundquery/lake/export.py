@@ -116,7 +116,11 @@ def _folder(table: str, county: str, year: int | None) -> str:
 
 def _files(lake: Path, folder: str) -> list[dict[str, Any]]:
     return [
-        {"path": p.relative_to(lake).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
+        {
+            "path": p.relative_to(lake).as_posix(),
+            "bytes": p.stat().st_size,
+            "sha256": sha256_file(p),
+        }
         for p in sorted((lake / folder).glob("*.parquet"))
     ]
 

@@ -10,13 +10,31 @@ back.  ``store`` reads and writes the rows, ``workflow`` takes the steps,
 from __future__ import annotations
 
 TYPES = ("咨询", "投诉", "建议", "举报")
-TYPE_EN = {"咨询": "Question", "投诉": "Complaint", "建议": "Suggestion", "举报": "Report of wrongdoing"}
+TYPE_EN = {
+    "咨询": "Question",
+    "投诉": "Complaint",
+    "建议": "Suggestion",
+    "举报": "Report of wrongdoing",
+}
 STATUSES = ("received", "registered", "routed", "answered", "reviewed", "published", "sent_back")
-STATUS_ZH = {"received": "已收到", "registered": "已登记", "routed": "已转办", "answered": "已答复待审核",
-             "reviewed": "已审核待公开", "published": "已答复", "sent_back": "退回重办"}
-STATUS_EN = {"received": "Received", "registered": "Registered", "routed": "Sent to the department",
-             "answered": "Answered, awaiting review", "reviewed": "Reviewed, awaiting publication",
-             "published": "Answered", "sent_back": "Sent back for a new answer"}
+STATUS_ZH = {
+    "received": "已收到",
+    "registered": "已登记",
+    "routed": "已转办",
+    "answered": "已答复待审核",
+    "reviewed": "已审核待公开",
+    "published": "已答复",
+    "sent_back": "退回重办",
+}
+STATUS_EN = {
+    "received": "Received",
+    "registered": "Registered",
+    "routed": "Sent to the department",
+    "answered": "Answered, awaiting review",
+    "reviewed": "Reviewed, awaiting publication",
+    "published": "Answered",
+    "sent_back": "Sent back for a new answer",
+}
 # The desk's categories (处理笺 分类).
 CATEGORIES = ("补贴发放", "资金拨付", "项目资金", "部门预算", "机构编制", "政策咨询", "其他")
 # The seeds: replies to the public within 3 working days.  An instance may set

@@ -13,7 +13,9 @@ import duckdb
 from fundquery.queries.calendar import day_after_working_days
 
 
-def add_working_days(con: duckdb.DuckDBPyConnection, start: dt.date, days: int) -> tuple[dt.date, bool]:
+def add_working_days(
+    con: duckdb.DuckDBPyConnection, start: dt.date, days: int
+) -> tuple[dt.date, bool]:
     """The day on which the ``days``-th working day after ``start`` falls, and whether it is provisional.
 
     The day of receipt does not count: a message received on a Wednesday with

@@ -21,6 +21,7 @@ GROUPS = {
     "type": "message_type",
 }
 
+
 def _rate(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
@@ -31,11 +32,15 @@ def _finish(row: dict[str, Any]) -> dict[str, Any]:
     row["response_rate"] = _rate(row["answered"], row["received"])
     row["on_time_rate"] = _rate(row["on_time"], row["answered"])
     if row["median_days"] is not None:
-        row["median_days"] = Decimal(str(row["median_days"])).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        row["median_days"] = Decimal(str(row["median_days"])).quantize(
+            Decimal("0.1"), ROUND_HALF_UP
+        )
     return row
 
 
-def table(con: duckdb.DuckDBPyConnection, by: str, today, year: int | None = None) -> list[dict[str, Any]]:
+def table(
+    con: duckdb.DuckDBPyConnection, by: str, today, year: int | None = None
+) -> list[dict[str, Any]]:
     """One row per department, month or type."""
     return [_finish(r) for r in store.metrics(con, GROUPS[by], today, year)]
 
@@ -44,8 +49,16 @@ def totals(con: duckdb.DuckDBPyConnection, today, year: int | None = None) -> di
     """The same figures over every message."""
     found = store.metrics(con, "'all'", today, year)
     if not found:
-        return _finish({"label": "all", "received": 0, "answered": 0, "on_time": 0, "overdue": 0,
-                        "median_days": None})
+        return _finish(
+            {
+                "label": "all",
+                "received": 0,
+                "answered": 0,
+                "on_time": 0,
+                "overdue": 0,
+                "median_days": None,
+            }
+        )
     return _finish(found[0])
 
 

@@ -52,39 +52,69 @@ def plain(text: str | None) -> str:
     return _CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
-def event(con: duckdb.DuckDBPyConnection, message_id: int, actor: str, step: str, from_status: str | None,
-          to_status: str | None, note: str | None, now: dt.datetime) -> None:
+def event(
+    con: duckdb.DuckDBPyConnection,
+    message_id: int,
+    actor: str,
+    step: str,
+    from_status: str | None,
+    to_status: str | None,
+    note: str | None,
+    now: dt.datetime,
+) -> None:
     con.execute(
         "INSERT INTO message_events (message_id, logged_at, actor, step, from_status, to_status, note)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)", [message_id, now, actor, step, from_status, to_status, note])
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [message_id, now, actor, step, from_status, to_status, note],
+    )
 
 
 def _check_input(message_type: str, township: str, body: str, name: str, phone: str) -> None:
     if message_type not in TYPES:
-        raise MessageError(f"留言类型应为 {'、'.join(TYPES)} 之一，收到“{message_type}”。"
-                           f" / The type must be one of {', '.join(TYPES)}; got “{message_type}”.")
+        raise MessageError(
+            f"留言类型应为 {'、'.join(TYPES)} 之一，收到“{message_type}”。"
+            f" / The type must be one of {', '.join(TYPES)}; got “{message_type}”."
+        )
     if not township:
         raise MessageError("请填写乡镇。/ The township is required.")
     if not body:
         raise MessageError("请填写留言内容。/ The message text is required.")
     if len(body) > MAX_BODY_CHARS:
-        raise MessageError(f"留言内容最多 {MAX_BODY_CHARS} 字，现有 {len(body)} 字。"
-                           f" / The text may have at most {MAX_BODY_CHARS} characters; it has {len(body)}.")
+        raise MessageError(
+            f"留言内容最多 {MAX_BODY_CHARS} 字，现有 {len(body)} 字。"
+            f" / The text may have at most {MAX_BODY_CHARS} characters; it has {len(body)}."
+        )
     if message_type in CONTACT_REQUIRED and not (name and phone):
-        raise MessageError("投诉需要留下姓名和电话，以便答复。/ A complaint needs a name and a phone number for the answer.")
+        raise MessageError(
+            "投诉需要留下姓名和电话，以便答复。/ A complaint needs a name and a phone number for the answer."
+        )
     if phone and not PHONE.match(phone):
-        raise MessageError(f"电话号码“{phone}”应为 7–20 位数字。/ The phone number “{phone}” should be 7–20 digits.")
+        raise MessageError(
+            f"电话号码“{phone}”应为 7–20 位数字。/ The phone number “{phone}” should be 7–20 digits."
+        )
 
 
-def submit(con: duckdb.DuckDBPyConnection, *, message_type: str, township: str, village: str | None, body: str,
-           fund_code: str | None = None, name: str | None = None, phone: str | None = None,
-           working_days: dict[str, int] | None = None, now: dt.datetime | None = None) -> Receipt:
+def submit(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    message_type: str,
+    township: str,
+    village: str | None,
+    body: str,
+    fund_code: str | None = None,
+    name: str | None = None,
+    phone: str | None = None,
+    working_days: dict[str, int] | None = None,
+    now: dt.datetime | None = None,
+) -> Receipt:
     """Receive one message; return its receipt number and (the only time it is known) its check code."""
     now = now or dt.datetime.now()
     township, village, fund_code = plain(township), plain(village) or None, plain(fund_code) or None
     body, name, phone = plain(body), plain(name) or None, plain(phone) or None
     _check_input(message_type, township, body, name or "", phone or "")
-    days = (working_days or DEFAULT_WORKING_DAYS).get(message_type, DEFAULT_WORKING_DAYS[message_type])
+    days = (working_days or DEFAULT_WORKING_DAYS).get(
+        message_type, DEFAULT_WORKING_DAYS[message_type]
+    )
     deadline, provisional = add_working_days(con, now.date(), days)
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction(con):
@@ -94,12 +124,35 @@ def submit(con: duckdb.DuckDBPyConnection, *, message_type: str, township: str, 
             "INSERT INTO messages (message_id, receipt_no, code_hash, message_type, township, village, fund_code,"
             " body, sender_name, sender_phone, status, working_days, deadline_on, is_deadline_provisional,"
             " is_listed, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?)",
-            [message_id, receipt_no, generate_password_hash(code), message_type, township, village, fund_code,
-             body, name, phone, days, deadline, provisional, message_type != "举报", now])
+            [
+                message_id,
+                receipt_no,
+                generate_password_hash(code),
+                message_type,
+                township,
+                village,
+                fund_code,
+                body,
+                name,
+                phone,
+                days,
+                deadline,
+                provisional,
+                message_type != "举报",
+                now,
+            ],
+        )
         event(con, message_id, "public", "receive", None, "received", None, now)
         # The audit line names the message, never the sender.
-        audit(con, "public", "message_receive", f"message:{receipt_no}", type=message_type, township=township,
-              fund_code=fund_code)
+        audit(
+            con,
+            "public",
+            "message_receive",
+            f"message:{receipt_no}",
+            type=message_type,
+            township=township,
+            fund_code=fund_code,
+        )
     return Receipt(message_id, receipt_no, code, deadline)
 
 
@@ -109,24 +162,37 @@ def get(con: duckdb.DuckDBPyConnection, message_id: int) -> dict[str, Any] | Non
 
 
 def events(con: duckdb.DuckDBPyConnection, message_id: int) -> list[dict[str, Any]]:
-    return rows(con.execute("SELECT * FROM message_events WHERE message_id = ? ORDER BY event_id", [message_id]))
+    return rows(
+        con.execute(
+            "SELECT * FROM message_events WHERE message_id = ? ORDER BY event_id", [message_id]
+        )
+    )
 
 
 def links(con: duckdb.DuckDBPyConnection, message_id: int) -> list[dict[str, Any]]:
-    return rows(con.execute("SELECT * FROM message_links WHERE message_id = ? ORDER BY link_id", [message_id]))
+    return rows(
+        con.execute(
+            "SELECT * FROM message_links WHERE message_id = ? ORDER BY link_id", [message_id]
+        )
+    )
 
 
-def check_code(con: duckdb.DuckDBPyConnection, receipt_no: str, code: str,
-               now: dt.datetime | None = None) -> dict[str, Any] | None:
+def check_code(
+    con: duckdb.DuckDBPyConnection, receipt_no: str, code: str, now: dt.datetime | None = None
+) -> dict[str, Any] | None:
     """The message's public status and published reply, or None for any failure (same answer every time)."""
     now = now or dt.datetime.now()
     receipt_no, code = (receipt_no or "").strip(), (code or "").strip()
     found = None
     if RECEIPT.match(receipt_no):
-        found = rows(con.execute(
-            "SELECT message_id, receipt_no, code_hash, code_failures, code_locked_until, message_type, township,"
-            " village, fund_code, body, status, deadline_on, reply, received_at, published_at"
-            " FROM messages WHERE receipt_no = ?", [receipt_no]))
+        found = rows(
+            con.execute(
+                "SELECT message_id, receipt_no, code_hash, code_failures, code_locked_until, message_type, township,"
+                " village, fund_code, body, status, deadline_on, reply, received_at, published_at"
+                " FROM messages WHERE receipt_no = ?",
+                [receipt_no],
+            )
+        )
     message = found[0] if found else None
     if message is None:
         check_password_hash(_DUMMY_HASH, code)  # as slow as a real check
@@ -136,19 +202,32 @@ def check_code(con: duckdb.DuckDBPyConnection, receipt_no: str, code: str,
         return None
     if not (code.isdigit() and len(code) == 6 and check_password_hash(message["code_hash"], code)):
         failures = message["code_failures"] + 1
-        locked = now + dt.timedelta(minutes=CODE_LOCK_MINUTES) if failures >= MAX_CODE_FAILURES else None
-        con.execute("UPDATE messages SET code_failures = ?, code_locked_until = ? WHERE message_id = ?",
-                    [0 if locked else failures, locked, message["message_id"]])
-        audit(con, "public", "message_code_wrong", f"message:{receipt_no}", locked=locked is not None)
+        locked = (
+            now + dt.timedelta(minutes=CODE_LOCK_MINUTES) if failures >= MAX_CODE_FAILURES else None
+        )
+        con.execute(
+            "UPDATE messages SET code_failures = ?, code_locked_until = ? WHERE message_id = ?",
+            [0 if locked else failures, locked, message["message_id"]],
+        )
+        audit(
+            con, "public", "message_code_wrong", f"message:{receipt_no}", locked=locked is not None
+        )
         return None
     if message["code_failures"]:
-        con.execute("UPDATE messages SET code_failures = 0 WHERE message_id = ?", [message["message_id"]])
+        con.execute(
+            "UPDATE messages SET code_failures = 0 WHERE message_id = ?", [message["message_id"]]
+        )
     is_published = message["status"] == "published"
     return {
-        "receipt_no": message["receipt_no"], "message_type": message["message_type"],
-        "township": message["township"], "village": message["village"], "fund_code": message["fund_code"],
-        "body": message["body"], "status": "published" if is_published else _public_status(message["status"]),
-        "deadline_on": message["deadline_on"], "received_at": message["received_at"],
+        "receipt_no": message["receipt_no"],
+        "message_type": message["message_type"],
+        "township": message["township"],
+        "village": message["village"],
+        "fund_code": message["fund_code"],
+        "body": message["body"],
+        "status": "published" if is_published else _public_status(message["status"]),
+        "deadline_on": message["deadline_on"],
+        "received_at": message["received_at"],
         "reply": message["reply"] if is_published else None,
         "published_at": message["published_at"] if is_published else None,
     }
@@ -167,8 +246,14 @@ _QUEUE_SQL = (
 )
 
 
-def queue(con: duckdb.DuckDBPyConnection, *, status: str | None = None, department: str | None = None,
-          overdue_only: bool = False, today: dt.date | None = None) -> list[dict[str, Any]]:
+def queue(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    status: str | None = None,
+    department: str | None = None,
+    overdue_only: bool = False,
+    today: dt.date | None = None,
+) -> list[dict[str, Any]]:
     """The desk's list: every message (no text), overdue ones marked."""
     today = today or dt.date.today()
     where, params = ["true"], [today]
@@ -188,15 +273,21 @@ def departments(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Departments a message can be routed to: finance users' offices and the funds' departments."""
     found = con.execute(
         "SELECT DISTINCT d FROM (SELECT office AS d FROM users WHERE office IS NOT NULL AND is_active"
-        " UNION SELECT department FROM live_funds WHERE department IS NOT NULL) ORDER BY d").fetchall()
+        " UNION SELECT department FROM live_funds WHERE department IS NOT NULL) ORDER BY d"
+    ).fetchall()
     return [r[0] for r in found]
 
 
 def has_answerer(con: duckdb.DuckDBPyConnection, department: str) -> bool:
     """Whether an active finance user belongs to ``department`` (who else could answer?)."""
-    return con.execute(
-        "SELECT count(*) FROM users u JOIN user_roles r USING (user_id)"
-        " WHERE u.office = ? AND u.is_active AND r.role = 'finance'", [department]).fetchone()[0] > 0
+    return (
+        con.execute(
+            "SELECT count(*) FROM users u JOIN user_roles r USING (user_id)"
+            " WHERE u.office = ? AND u.is_active AND r.role = 'finance'",
+            [department],
+        ).fetchone()[0]
+        > 0
+    )
 
 
 # --- the desk's writes and reads (fundquery.messages.workflow) ------------------
@@ -205,33 +296,53 @@ def has_answerer(con: duckdb.DuckDBPyConnection, department: str) -> bool:
 def update(con: duckdb.DuckDBPyConnection, message_id: int, columns: dict[str, Any]) -> None:
     """Set the message's columns (names from the workflow, never from input)."""
     assignments = ", ".join(f"{k} = ?" for k in columns)
-    con.execute(f"UPDATE messages SET {assignments} WHERE message_id = ?",  # noqa: S608 (column names are ours)
-                [*columns.values(), message_id])
+    con.execute(
+        f"UPDATE messages SET {assignments} WHERE message_id = ?",  # noqa: S608 (column names are ours)
+        [*columns.values(), message_id],
+    )
 
 
 def record_exists(con: duckdb.DuckDBPyConnection, source: str, batch_id: int, row_no: int) -> bool:
     """Whether the whitelisted live view ``source`` has this batch's row."""
-    return bool(con.execute(f"SELECT count(*) FROM {source} WHERE batch_id = ? AND row_no = ?",  # noqa: S608 (whitelisted view)
-                            [batch_id, row_no]).fetchone()[0])
+    return bool(
+        con.execute(
+            f"SELECT count(*) FROM {source} WHERE batch_id = ? AND row_no = ?",  # noqa: S608 (whitelisted view)
+            [batch_id, row_no],
+        ).fetchone()[0]
+    )
 
 
-def insert_link(con: duckdb.DuckDBPyConnection, message_id: int, record_kind: str, batch_id: int, row_no: int,
-                note: str | None, actor: str, now: dt.datetime) -> int:
+def insert_link(
+    con: duckdb.DuckDBPyConnection,
+    message_id: int,
+    record_kind: str,
+    batch_id: int,
+    row_no: int,
+    note: str | None,
+    actor: str,
+    now: dt.datetime,
+) -> int:
     return con.execute(
         "INSERT INTO message_links (message_id, record_kind, batch_id, row_no, note, linked_by, linked_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING link_id",
-        [message_id, record_kind, batch_id, row_no, note, actor, now]).fetchone()[0]
+        [message_id, record_kind, batch_id, row_no, note, actor, now],
+    ).fetchone()[0]
 
 
 def linked_payments_yuan(con: duckdb.DuckDBPyConnection, message_id: int):
     """The total of the live payments linked to the message (None: none linked)."""
     return con.execute(
         "SELECT sum(p.amount_yuan) FROM message_links l JOIN live_payments p USING (batch_id, row_no)"
-        " WHERE l.message_id = ? AND l.record_kind = 'payments'", [message_id]).fetchone()[0]
+        " WHERE l.message_id = ? AND l.record_kind = 'payments'",
+        [message_id],
+    ).fetchone()[0]
 
 
 def mark_escalated(con: duckdb.DuckDBPyConnection, message_id: int, flag_id: int) -> None:
-    con.execute("UPDATE messages SET is_escalated = true, flag_id = ? WHERE message_id = ?", [flag_id, message_id])
+    con.execute(
+        "UPDATE messages SET is_escalated = true, flag_id = ? WHERE message_id = ?",
+        [flag_id, message_id],
+    )
 
 
 # --- response metrics (fundquery.messages.metrics) ------------------------------
@@ -250,7 +361,9 @@ ORDER BY label
 """
 
 
-def metrics(con: duckdb.DuckDBPyConnection, group: str, today, year: int | None) -> list[dict[str, Any]]:
+def metrics(
+    con: duckdb.DuckDBPyConnection, group: str, today, year: int | None
+) -> list[dict[str, Any]]:
     """Received, answered, on time, overdue and median days, grouped by the (whitelisted) expression ``group``."""
     where = "WHERE year(received_at) = $year" if year else ""
     params = {"today": today, **({"year": year} if year else {})}
@@ -258,4 +371,9 @@ def metrics(con: duckdb.DuckDBPyConnection, group: str, today, year: int | None)
 
 
 def years(con: duckdb.DuckDBPyConnection) -> list[int]:
-    return [r[0] for r in con.execute("SELECT DISTINCT year(received_at) FROM messages ORDER BY 1 DESC").fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT year(received_at) FROM messages ORDER BY 1 DESC"
+        ).fetchall()
+    ]

@@ -30,7 +30,11 @@ STEPS = {
     "publish": (("reviewed",), "published"),
     "send_back": (("answered", "reviewed"), "sent_back"),
 }
-LINK_KINDS = {"payments": "live_payments", "disbursements": "live_disbursements", "staff": "live_staff"}
+LINK_KINDS = {
+    "payments": "live_payments",
+    "disbursements": "live_disbursements",
+    "staff": "live_staff",
+}
 # What a published question must not carry: an ID number (18 characters) or a mobile number.
 _ID_NUMBER = re.compile(r"(?<![0-9])[1-9]\d{5}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[0-9Xx](?![0-9])")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9]\d{9}(?![0-9])")
@@ -54,104 +58,232 @@ def _can(message: dict[str, Any], step: str) -> None:
     if message["status"] not in starts:
         raise MessageError(
             f"留言 {message['receipt_no']} 现在是“{STATUS_ZH[message['status']]}”，不能{_STEP_ZH[step]}。"
-            f" / Message {message['receipt_no']} is {message['status']}: it cannot be {_STEP_EN[step]}.")
+            f" / Message {message['receipt_no']} is {message['status']}: it cannot be {_STEP_EN[step]}."
+        )
 
 
-_STEP_ZH = {"register": "登记", "route": "转办", "answer": "答复", "review": "审核", "publish": "公开",
-            "send_back": "退回"}
-_STEP_EN = {"register": "registered", "route": "routed", "answer": "answered", "review": "reviewed",
-            "publish": "published", "send_back": "sent back"}
+_STEP_ZH = {
+    "register": "登记",
+    "route": "转办",
+    "answer": "答复",
+    "review": "审核",
+    "publish": "公开",
+    "send_back": "退回",
+}
+_STEP_EN = {
+    "register": "registered",
+    "route": "routed",
+    "answer": "answered",
+    "review": "reviewed",
+    "publish": "published",
+    "send_back": "sent back",
+}
 
 
-def _step(con: duckdb.DuckDBPyConnection, message: dict[str, Any], step: str, actor: str, now: dt.datetime,
-          note: str | None, sets: dict[str, Any], **detail: Any) -> None:
+def _step(
+    con: duckdb.DuckDBPyConnection,
+    message: dict[str, Any],
+    step: str,
+    actor: str,
+    now: dt.datetime,
+    note: str | None,
+    sets: dict[str, Any],
+    **detail: Any,
+) -> None:
     """Move the message one step in one transaction: its columns, the event, the audit line."""
     to_status = STEPS[step][1]
     columns = {"status": to_status, **sets}
     with transaction(con):
         store.update(con, message["message_id"], columns)
         event(con, message["message_id"], actor, step, message["status"], to_status, note, now)
-        audit(con, actor, f"message_{step}", f"message:{message['receipt_no']}", status=to_status, **detail)
+        audit(
+            con,
+            actor,
+            f"message_{step}",
+            f"message:{message['receipt_no']}",
+            status=to_status,
+            **detail,
+        )
 
 
-def register(con: duckdb.DuckDBPyConnection, message_id: int, *, category: str, department: str,
-             working_days: int, actor: str, note: str | None = None, now: dt.datetime | None = None) -> dt.date:
+def register(
+    con: duckdb.DuckDBPyConnection,
+    message_id: int,
+    *,
+    category: str,
+    department: str,
+    working_days: int,
+    actor: str,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> dt.date:
     """登记: category, department in charge, and the deadline counted from the day it was received."""
     now = now or dt.datetime.now()
     message = _message(con, message_id)
     _can(message, "register")
     department = plain(department)
     if category not in CATEGORIES:
-        raise MessageError(f"分类应为 {'、'.join(CATEGORIES)} 之一。/ The category must be one of {', '.join(CATEGORIES)}.")
+        raise MessageError(
+            f"分类应为 {'、'.join(CATEGORIES)} 之一。/ The category must be one of {', '.join(CATEGORIES)}."
+        )
     if not department:
         raise MessageError("请填写承办部门。/ The department in charge is required.")
     if not 1 <= working_days <= 60:
-        raise MessageError(f"办理时限应为 1–60 个工作日，收到 {working_days}。"
-                           f" / The time allowed must be 1–60 working days; got {working_days}.")
+        raise MessageError(
+            f"办理时限应为 1–60 个工作日，收到 {working_days}。"
+            f" / The time allowed must be 1–60 working days; got {working_days}."
+        )
     deadline, provisional = add_working_days(con, message["received_at"].date(), working_days)
-    _step(con, message, "register", actor, now, plain(note) or None,
-          {"category": category, "department": department, "working_days": working_days, "deadline_on": deadline,
-           "is_deadline_provisional": provisional, "registered_at": now, "registered_by": actor},
-          category=category, department=department, deadline=deadline)
+    _step(
+        con,
+        message,
+        "register",
+        actor,
+        now,
+        plain(note) or None,
+        {
+            "category": category,
+            "department": department,
+            "working_days": working_days,
+            "deadline_on": deadline,
+            "is_deadline_provisional": provisional,
+            "registered_at": now,
+            "registered_by": actor,
+        },
+        category=category,
+        department=department,
+        deadline=deadline,
+    )
     return deadline
 
 
-def route(con: duckdb.DuckDBPyConnection, message_id: int, *, actor: str, note: str | None = None,
-          now: dt.datetime | None = None) -> None:
+def route(
+    con: duckdb.DuckDBPyConnection,
+    message_id: int,
+    *,
+    actor: str,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
     """转办: hand the registered message to its department."""
     now = now or dt.datetime.now()
     message = _message(con, message_id)
     _can(message, "route")
-    _step(con, message, "route", actor, now, plain(note) or None, {"routed_at": now, "routed_by": actor},
-          department=message["department"])
+    _step(
+        con,
+        message,
+        "route",
+        actor,
+        now,
+        plain(note) or None,
+        {"routed_at": now, "routed_by": actor},
+        department=message["department"],
+    )
 
 
-def answer(con: duckdb.DuckDBPyConnection, message_id: int, *, reply: str, actor: str, office: str | None,
-           now: dt.datetime | None = None) -> None:
+def answer(
+    con: duckdb.DuckDBPyConnection,
+    message_id: int,
+    *,
+    reply: str,
+    actor: str,
+    office: str | None,
+    now: dt.datetime | None = None,
+) -> None:
     """答复: only the department in charge answers (the user's office is that department)."""
     now = now or dt.datetime.now()
     message = _message(con, message_id)
     _can(message, "answer")
     if not office or office != message["department"]:
-        raise MessageError(f"这条留言由“{message['department']}”答复，您的单位是“{office or '—'}”。"
-                           f" / This message is answered by {message['department']}; your office is {office or '—'}.")
+        raise MessageError(
+            f"这条留言由“{message['department']}”答复，您的单位是“{office or '—'}”。"
+            f" / This message is answered by {message['department']}; your office is {office or '—'}."
+        )
     reply = plain(reply)
     if not reply:
         raise MessageError("请填写答复内容。/ The reply is required.")
     if len(reply) > MAX_BODY_CHARS:
-        raise MessageError(f"答复最多 {MAX_BODY_CHARS} 字。/ The reply may have at most {MAX_BODY_CHARS} characters.")
+        raise MessageError(
+            f"答复最多 {MAX_BODY_CHARS} 字。/ The reply may have at most {MAX_BODY_CHARS} characters."
+        )
     # The event keeps each answer's text: a reply sent back and rewritten stays in the history.
-    _step(con, message, "answer", actor, now, reply, {"reply": reply, "answered_at": now, "answered_by": actor})
+    _step(
+        con,
+        message,
+        "answer",
+        actor,
+        now,
+        reply,
+        {"reply": reply, "answered_at": now, "answered_by": actor},
+    )
 
 
-def review(con: duckdb.DuckDBPyConnection, message_id: int, *, public_body: str, is_listed: bool, actor: str,
-           note: str | None = None, now: dt.datetime | None = None) -> None:
+def review(
+    con: duckdb.DuckDBPyConnection,
+    message_id: int,
+    *,
+    public_body: str,
+    is_listed: bool,
+    actor: str,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
     """审核: the reviewer passes the answer and sets the question as it will be published (redacted)."""
     now = now or dt.datetime.now()
     message = _message(con, message_id)
     _can(message, "review")
     if actor == message["answered_by"]:
-        raise MessageError(f"答复由 {actor} 本人撰写，须由另一位审核人员审核。"
-                           f" / {actor} wrote the reply: another reviewer must review it.")
+        raise MessageError(
+            f"答复由 {actor} 本人撰写，须由另一位审核人员审核。"
+            f" / {actor} wrote the reply: another reviewer must review it."
+        )
     public_body = redact(plain(public_body))
     if not public_body:
         raise MessageError("请填写公开的问题内容。/ The question as published is required.")
-    _step(con, message, "review", actor, now, plain(note) or None,
-          {"public_body": public_body, "is_listed": is_listed, "reviewed_at": now, "reviewed_by": actor},
-          is_listed=is_listed)
+    _step(
+        con,
+        message,
+        "review",
+        actor,
+        now,
+        plain(note) or None,
+        {
+            "public_body": public_body,
+            "is_listed": is_listed,
+            "reviewed_at": now,
+            "reviewed_by": actor,
+        },
+        is_listed=is_listed,
+    )
 
 
-def publish(con: duckdb.DuckDBPyConnection, message_id: int, *, actor: str, now: dt.datetime | None = None) -> None:
+def publish(
+    con: duckdb.DuckDBPyConnection, message_id: int, *, actor: str, now: dt.datetime | None = None
+) -> None:
     """公开: the sender sees the reply with receipt and code; a listed one goes into the public list."""
     now = now or dt.datetime.now()
     message = _message(con, message_id)
     _can(message, "publish")
-    _step(con, message, "publish", actor, now, None, {"published_at": now, "published_by": actor},
-          is_listed=message["is_listed"])
+    _step(
+        con,
+        message,
+        "publish",
+        actor,
+        now,
+        None,
+        {"published_at": now, "published_by": actor},
+        is_listed=message["is_listed"],
+    )
 
 
-def send_back(con: duckdb.DuckDBPyConnection, message_id: int, *, note: str, actor: str,
-              now: dt.datetime | None = None) -> None:
+def send_back(
+    con: duckdb.DuckDBPyConnection,
+    message_id: int,
+    *,
+    note: str,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> None:
     """退回: the reviewer sends the answer back to the department, saying why."""
     now = now or dt.datetime.now()
     message = _message(con, message_id)
@@ -162,49 +294,117 @@ def send_back(con: duckdb.DuckDBPyConnection, message_id: int, *, note: str, act
     _step(con, message, "send_back", actor, now, note, {"sent_back_at": now, "sent_back_by": actor})
 
 
-def link(con: duckdb.DuckDBPyConnection, message_id: int, *, record_kind: str, batch_id: int, row_no: int,
-         actor: str, note: str | None = None, now: dt.datetime | None = None) -> int:
+def link(
+    con: duckdb.DuckDBPyConnection,
+    message_id: int,
+    *,
+    record_kind: str,
+    batch_id: int,
+    row_no: int,
+    actor: str,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> int:
     """Tie the message to a payment, disbursement or staff row that exists in a loaded or published batch."""
     now = now or dt.datetime.now()
     message = _message(con, message_id)
     source = LINK_KINDS.get(record_kind)
     if source is None:
-        raise MessageError(f"记录类型应为 {'、'.join(LINK_KINDS)} 之一。/ The record kind must be one of {', '.join(LINK_KINDS)}.")
+        raise MessageError(
+            f"记录类型应为 {'、'.join(LINK_KINDS)} 之一。/ The record kind must be one of {', '.join(LINK_KINDS)}."
+        )
     if not store.record_exists(con, source, batch_id, row_no):
-        raise MessageError(f"批次 {batch_id} 第 {row_no} 行没有这类记录（{record_kind}）。"
-                           f" / Batch {batch_id} has no {record_kind} row {row_no}.")
+        raise MessageError(
+            f"批次 {batch_id} 第 {row_no} 行没有这类记录（{record_kind}）。"
+            f" / Batch {batch_id} has no {record_kind} row {row_no}."
+        )
     with transaction(con):
-        link_id = store.insert_link(con, message_id, record_kind, batch_id, row_no, plain(note) or None, actor, now)
-        event(con, message_id, actor, "link", message["status"], message["status"],
-              f"{record_kind} {batch_id}/{row_no}", now)
-        audit(con, actor, "message_link", f"message:{message['receipt_no']}", record_kind=record_kind,
-              batch_id=batch_id, row_no=row_no)
+        link_id = store.insert_link(
+            con, message_id, record_kind, batch_id, row_no, plain(note) or None, actor, now
+        )
+        event(
+            con,
+            message_id,
+            actor,
+            "link",
+            message["status"],
+            message["status"],
+            f"{record_kind} {batch_id}/{row_no}",
+            now,
+        )
+        audit(
+            con,
+            actor,
+            "message_link",
+            f"message:{message['receipt_no']}",
+            record_kind=record_kind,
+            batch_id=batch_id,
+            row_no=row_no,
+        )
     return link_id
 
 
-def escalate(con: duckdb.DuckDBPyConnection, message_id: int, *, severity: str, assignee_office: str, note: str,
-             actor: str, now: dt.datetime | None = None) -> int:
+def escalate(
+    con: duckdb.DuckDBPyConnection,
+    message_id: int,
+    *,
+    severity: str,
+    assignee_office: str,
+    note: str,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> int:
     """Open an inspector flag on the message (record kind ``message``); its figures carry no name or phone."""
     now = now or dt.datetime.now()
     message = _message(con, message_id)
     if message["is_escalated"]:
-        raise MessageError(f"留言 {message['receipt_no']} 已转监督检查（标记 {message['flag_id']}）。"
-                           f" / Message {message['receipt_no']} is already flagged ({message['flag_id']}).")
+        raise MessageError(
+            f"留言 {message['receipt_no']} 已转监督检查（标记 {message['flag_id']}）。"
+            f" / Message {message['receipt_no']} is already flagged ({message['flag_id']})."
+        )
     note = plain(note)
     if not note or not plain(assignee_office):
-        raise MessageError("转监督检查要写明原因和承办单位。/ Escalating needs a note and an office.")
+        raise MessageError(
+            "转监督检查要写明原因和承办单位。/ Escalating needs a note and an office."
+        )
     amounts = store.linked_payments_yuan(con, message_id)
-    figures = {"receipt_no": message["receipt_no"], "message_type": message["message_type"],
-               "township": message["township"], "village": message["village"], "fund_code": message["fund_code"],
-               "received_on": message["received_at"].date(), "links": len(store.links(con, message_id))}
+    figures = {
+        "receipt_no": message["receipt_no"],
+        "message_type": message["message_type"],
+        "township": message["township"],
+        "village": message["village"],
+        "fund_code": message["fund_code"],
+        "received_on": message["received_at"].date(),
+        "links": len(store.links(con, message_id)),
+    }
     flag_id = flags.create(
-        con, check_label=None, record_kind="message", record_key=message["receipt_no"],
-        title=f"{message['message_type']} {message['receipt_no']}", figures=figures, severity=severity,
-        assignee_office=plain(assignee_office), due_on=None, note=note, actor=actor,
-        amount_yuan=Decimal(amounts) if amounts is not None else None, year=message["received_at"].year,
-        fund_code=message["fund_code"], department=message["department"], township=message["township"])
+        con,
+        check_label=None,
+        record_kind="message",
+        record_key=message["receipt_no"],
+        title=f"{message['message_type']} {message['receipt_no']}",
+        figures=figures,
+        severity=severity,
+        assignee_office=plain(assignee_office),
+        due_on=None,
+        note=note,
+        actor=actor,
+        amount_yuan=Decimal(amounts) if amounts is not None else None,
+        year=message["received_at"].year,
+        fund_code=message["fund_code"],
+        department=message["department"],
+        township=message["township"],
+    )
     store.mark_escalated(con, message_id, flag_id)
-    event(con, message_id, actor, "escalate", message["status"], message["status"], f"flag {flag_id}: {note}", now)
+    event(
+        con,
+        message_id,
+        actor,
+        "escalate",
+        message["status"],
+        message["status"],
+        f"flag {flag_id}: {note}",
+        now,
+    )
     audit(con, actor, "message_escalate", f"message:{message['receipt_no']}", flag_id=flag_id)
     return flag_id
-

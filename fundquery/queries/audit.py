@@ -43,11 +43,14 @@ class AuditFilter:
         return " AND ".join(parts), params
 
 
-def entries(con: duckdb.DuckDBPyConnection, flt: AuditFilter, page: int = 1, limit: int = PAGE_ROWS) -> tuple[list[dict[str, Any]], int]:
+def entries(
+    con: duckdb.DuckDBPyConnection, flt: AuditFilter, page: int = 1, limit: int = PAGE_ROWS
+) -> tuple[list[dict[str, Any]], int]:
     """One page of matching entries, newest first, and the total count."""
     where, params = flt.where()
     total = fetch(con, f"SELECT count(*) AS n FROM audit_log WHERE {where}", params)[0]["n"]  # noqa: S608
-    rows = fetch(con,
+    rows = fetch(
+        con,
         f"SELECT audit_id, logged_at, actor, action, target, CAST(detail AS VARCHAR) AS detail"  # noqa: S608
         f" FROM audit_log WHERE {where} ORDER BY audit_id DESC LIMIT ? OFFSET ?",
         [*params, limit, (page - 1) * limit],
@@ -56,4 +59,6 @@ def entries(con: duckdb.DuckDBPyConnection, flt: AuditFilter, page: int = 1, lim
 
 
 def actions(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r["action"] for r in fetch(con, "SELECT DISTINCT action FROM audit_log ORDER BY action")]
+    return [
+        r["action"] for r in fetch(con, "SELECT DISTINCT action FROM audit_log ORDER BY action")
+    ]

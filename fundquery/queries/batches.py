@@ -22,16 +22,21 @@ b.replaces, b.published_at, b.published_by, b.changed_at,
 """
 
 
-def office_batches(con: duckdb.DuckDBPyConnection, username: str, office: str | None) -> list[dict[str, Any]]:
+def office_batches(
+    con: duckdb.DuckDBPyConnection, username: str, office: str | None
+) -> list[dict[str, Any]]:
     """Batches of the user's office (or their own uploads when they have no office), newest first."""
-    return fetch(con,
+    return fetch(
+        con,
         f"SELECT {BATCH_COLUMNS} FROM batches b"  # noqa: S608
         " WHERE (? IS NOT NULL AND b.office = ?) OR b.uploaded_by = ? ORDER BY b.batch_id DESC",
         [office, office, username],
     )
 
 
-def office_attempts(con: duckdb.DuckDBPyConnection, username: str, office: str | None) -> list[dict[str, Any]]:
+def office_attempts(
+    con: duckdb.DuckDBPyConnection, username: str, office: str | None
+) -> list[dict[str, Any]]:
     """Loads of the user's office (or their own) that stored nothing: interrupted or failed (issue 8)."""
     return recent(con, username=username, office=office)
 
@@ -57,9 +62,10 @@ def in_scope(row: dict[str, Any], username: str, office: str | None) -> bool:
 
 def review_queue(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
     """Loaded batches waiting for review, and published ones (which may be withdrawn)."""
-    rows = fetch(con,
+    rows = fetch(
+        con,
         f"SELECT {BATCH_COLUMNS} FROM batches b WHERE b.status IN ('loaded', 'published')"  # noqa: S608
-        " ORDER BY b.batch_id DESC"
+        " ORDER BY b.batch_id DESC",
     )
     return {
         "waiting": [r for r in rows if r["status"] == "loaded"],
@@ -68,7 +74,8 @@ def review_queue(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any
 
 
 def reviews(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[dict[str, Any]]:
-    return fetch(con,
+    return fetch(
+        con,
         "SELECT action, actor, office, note, acted_at FROM batch_reviews WHERE batch_id = ? ORDER BY review_id",
         [batch_id],
     )
@@ -81,17 +88,34 @@ def reviews(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[dict[str, Any
 # what the totals group by.
 _MASKED_NAME = "mask_name(name) AS name"
 PUBLIC_VIEW: dict[str, tuple[str, str | None, str]] = {
-    "payments": (f"fund_code, year, period, township, village, village_group, {_MASKED_NAME}, quantity,"
-                 " standard_yuan, amount_yuan, paid_on, card_status", "amount_yuan", "township"),
-    "disbursements": ("voucher_no, fund_code, payee, amount_yuan, approved_on, disbursed_on, is_by_progress, reason",
-                      "amount_yuan", "fund_code"),
-    "funds": ("fund_code, fund_name, category, department, level, year, budget_yuan, pays_to, standard_yuan,"
-              " policy_basis", "budget_yuan", "department"),
-    "projects": ("fund_code, project_name, township, village, contractor, amount_yuan, start_on, status",
-                 "amount_yuan", "township"),
+    "payments": (
+        f"fund_code, year, period, township, village, village_group, {_MASKED_NAME}, quantity,"
+        " standard_yuan, amount_yuan, paid_on, card_status",
+        "amount_yuan",
+        "township",
+    ),
+    "disbursements": (
+        "voucher_no, fund_code, payee, amount_yuan, approved_on, disbursed_on, is_by_progress, reason",
+        "amount_yuan",
+        "fund_code",
+    ),
+    "funds": (
+        "fund_code, fund_name, category, department, level, year, budget_yuan, pays_to, standard_yuan,"
+        " policy_basis",
+        "budget_yuan",
+        "department",
+    ),
+    "projects": (
+        "fund_code, project_name, township, village, contractor, amount_yuan, start_on, status",
+        "amount_yuan",
+        "township",
+    ),
     "budgets": ("department, year, category, item, amount_yuan", "amount_yuan", "department"),
-    "agencies": ("agency_code, agency_name, agency_type, department, staffing_type, quota, actual_reported",
-                 "quota", "staffing_type"),
+    "agencies": (
+        "agency_code, agency_name, agency_type, department, staffing_type, quota, actual_reported",
+        "quota",
+        "staffing_type",
+    ),
     "staff": ("agency_name, name, staffing_type, post, status", None, "agency_name"),
 }
 SAMPLE_ROWS = 15
@@ -101,15 +125,19 @@ def public_preview(con: duckdb.DuckDBPyConnection, batch_id: int, kind: str) -> 
     """A sample of rows as the public pages will show them, and totals by one column."""
     columns, amount, group = PUBLIC_VIEW[kind]
     table = SPECS[kind].table
-    sample = fetch(con,
+    sample = fetch(
+        con,
         f"SELECT {columns} FROM {table} WHERE batch_id = ? ORDER BY row_no LIMIT {SAMPLE_ROWS}",  # noqa: S608
         [batch_id],
     )
     total = f"sum({amount})" if amount else "NULL"
-    totals = fetch(con,
-        f"SELECT count(*) AS row_count, {total} AS amount FROM {table} WHERE batch_id = ?", [batch_id]  # noqa: S608
+    totals = fetch(
+        con,
+        f"SELECT count(*) AS row_count, {total} AS amount FROM {table} WHERE batch_id = ?",  # noqa: S608
+        [batch_id],
     )[0]
-    groups = fetch(con,
+    groups = fetch(
+        con,
         f"SELECT {group} AS label, count(*) AS row_count, {total} AS amount FROM {table}"  # noqa: S608
         f" WHERE batch_id = ? GROUP BY ALL ORDER BY row_count DESC, label LIMIT 30",
         [batch_id],
@@ -121,13 +149,16 @@ def public_preview(con: duckdb.DuckDBPyConnection, batch_id: int, kind: str) -> 
 PAYMENT_DATE = {"payments": "paid_on", "disbursements": "disbursed_on"}
 
 
-def payment_dates(con: duckdb.DuckDBPyConnection, batch_id: int, kind: str) -> dict[str, Any] | None:
+def payment_dates(
+    con: duckdb.DuckDBPyConnection, batch_id: int, kind: str
+) -> dict[str, Any] | None:
     """Earliest and latest payment date in the batch, or None for kinds without one."""
     column = PAYMENT_DATE.get(kind)
     if column is None:
         return None
     table = SPECS[kind].table
-    return fetch(con,
+    return fetch(
+        con,
         f"SELECT min({column}) AS first_paid_on, max({column}) AS last_paid_on, count({column}) AS dated_rows"  # noqa: S608
         f" FROM {table} WHERE batch_id = ?",
         [batch_id],

@@ -16,14 +16,17 @@ FUNDS = DATASETS["funds"]
 FACETS = ("year", "department", "category", "pays_to")
 
 
-def facets(con: duckdb.DuckDBPyConnection, args: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+def facets(
+    con: duckdb.DuckDBPyConnection, args: Mapping[str, Any]
+) -> dict[str, list[dict[str, Any]]]:
     """For each facet, its values with the fund count and budget total (other facets applied)."""
     found = {}
     for facet in FACETS:
         others = {k: v for k, v in args.items() if k in FUNDS.filters and k != facet}
         where, params = FUNDS.where(others)
         order = "value DESC" if facet == "year" else "fund_count DESC, value"
-        found[facet] = fetch(con,
+        found[facet] = fetch(
+            con,
             f'SELECT "{facet}" AS value, count(*) AS fund_count, sum(budget_yuan) AS budget_yuan'  # noqa: S608
             f" FROM public_funds{where} GROUP BY ALL ORDER BY {order} NULLS LAST",
             params,
@@ -34,7 +37,8 @@ def facets(con: duckdb.DuckDBPyConnection, args: Mapping[str, Any]) -> dict[str,
 def totals(con: duckdb.DuckDBPyConnection, args: Mapping[str, Any]) -> dict[str, Any]:
     """Fund count and budget total of the catalogue under ``args``."""
     where, params = FUNDS.where(args)
-    return fetch(con,
+    return fetch(
+        con,
         f"SELECT count(*) AS fund_count, coalesce(sum(budget_yuan), 0) AS budget_yuan FROM public_funds{where}",  # noqa: S608
         params,
     )[0]
@@ -42,13 +46,18 @@ def totals(con: duckdb.DuckDBPyConnection, args: Mapping[str, Any]) -> dict[str,
 
 def fund(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> dict[str, Any] | None:
     """One published fund in one year, or None."""
-    rows = fetch(con, "SELECT * FROM public_funds WHERE year = ? AND fund_code = ? LIMIT 1", [year, fund_code])
+    rows = fetch(
+        con,
+        "SELECT * FROM public_funds WHERE year = ? AND fund_code = ? LIMIT 1",
+        [year, fund_code],
+    )
     return rows[0] if rows else None
 
 
 def money(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> dict[str, Any]:
     """Disbursed, paid to persons and funded projects of one fund."""
-    return fetch(con,
+    return fetch(
+        con,
         """
         SELECT
           (SELECT coalesce(sum(amount_yuan), 0) FROM public_disbursements WHERE fund_code = $code)
@@ -66,7 +75,8 @@ def money(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> dict[str
 
 def by_village(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> list[dict[str, Any]]:
     """Payments to persons and project money of one fund, by township and village."""
-    return fetch(con,
+    return fetch(
+        con,
         """
         WITH paid AS (
           SELECT township, village, count(*) AS payment_count, sum(amount_yuan) AS paid_yuan
@@ -88,7 +98,8 @@ def by_village(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> lis
 
 def over_time(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> list[dict[str, Any]]:
     """Payments to persons of one fund by month paid (unpaid rows under no month)."""
-    return fetch(con,
+    return fetch(
+        con,
         """
         SELECT strftime(paid_on, '%Y-%m') AS month, count(*) AS payment_count, sum(amount_yuan) AS paid_yuan
         FROM public_payments WHERE fund_code = ? AND year = ? AND paid_on IS NOT NULL
@@ -100,7 +111,8 @@ def over_time(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> list
 
 def projects(con: duckdb.DuckDBPyConnection, fund_code: str) -> list[dict[str, Any]]:
     """The published projects of one fund."""
-    return fetch(con,
+    return fetch(
+        con,
         "SELECT project_name, township, village, contractor, amount_yuan, start_on, status"
         " FROM public_projects WHERE fund_code = ? ORDER BY township, village, project_name",
         [fund_code],

@@ -22,13 +22,16 @@ GROUP BY n.fund_code, n.year, n.township, n.village
 """
 
 
-def notices(con: duckdb.DuckDBPyConnection, args: Mapping[str, Any], limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+def notices(
+    con: duckdb.DuckDBPyConnection, args: Mapping[str, Any], limit: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
     """The notices there are (fund × year × village), with row counts and totals; and how many."""
     picked = {k: v for k, v in args.items() if k in NOTICE_FILTERS}
     where, params = NOTICE_ROWS.where(picked)
     grouped = GROUPED.format(where=where)
     total = fetch(con, f"SELECT count(*) AS n FROM ({grouped})", params)[0]["n"]  # noqa: S608
-    rows = fetch(con,
+    rows = fetch(
+        con,
         f"SELECT * FROM ({grouped}) ORDER BY year DESC, fund_code, township, village LIMIT ? OFFSET ?",  # noqa: S608
         [*params, limit, offset],
     )
@@ -38,16 +41,25 @@ def notices(con: duckdb.DuckDBPyConnection, args: Mapping[str, Any], limit: int,
 def choices(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """Values for the notice list's filters."""
     return {
-        "year": [r["year"] for r in fetch(con, "SELECT DISTINCT year FROM public_payments ORDER BY year DESC")],
-        "township": [r["township"] for r in fetch(con, "SELECT DISTINCT township FROM public_payments ORDER BY 1")],
-        "fund": fetch(con,
+        "year": [
+            r["year"]
+            for r in fetch(con, "SELECT DISTINCT year FROM public_payments ORDER BY year DESC")
+        ],
+        "township": [
+            r["township"]
+            for r in fetch(con, "SELECT DISTINCT township FROM public_payments ORDER BY 1")
+        ],
+        "fund": fetch(
+            con,
             "SELECT DISTINCT p.fund_code, f.fund_name FROM (SELECT DISTINCT fund_code, year FROM public_payments) p"
-            " LEFT JOIN public_funds f USING (fund_code, year) ORDER BY p.fund_code"
+            " LEFT JOIN public_funds f USING (fund_code, year) ORDER BY p.fund_code",
         ),
     }
 
 
-def notice_rows(con: duckdb.DuckDBPyConnection, year: int, fund_code: str, township: str, village: str) -> list[dict[str, Any]]:
+def notice_rows(
+    con: duckdb.DuckDBPyConnection, year: int, fund_code: str, township: str, village: str
+) -> list[dict[str, Any]]:
     """Every published payment of one fund and year in one village, masked."""
     args = {"year": year, "fund_code": fund_code, "township": township, "village": village}
     where, params = NOTICE_ROWS.where(args)
@@ -56,4 +68,7 @@ def notice_rows(con: duckdb.DuckDBPyConnection, year: int, fund_code: str, towns
 
 def notice_totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Row count and amount total of a notice (Decimal, exact)."""
-    return {"payment_count": len(rows), "amount_yuan": sum((r["amount_yuan"] for r in rows), start=0)}
+    return {
+        "payment_count": len(rows),
+        "amount_yuan": sum((r["amount_yuan"] for r in rows), start=0),
+    }

@@ -32,7 +32,9 @@ def published_datasets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return fetch(con, _PUBLISHED + " ORDER BY b.published_at DESC, b.batch_id DESC")
 
 
-def fund_publications(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> list[dict[str, Any]]:
+def fund_publications(
+    con: duckdb.DuckDBPyConnection, year: int, fund_code: str
+) -> list[dict[str, Any]]:
     """The published batches holding rows of one fund (its catalogue line, disbursements, payments, projects)."""
     parts, params = [], []
     for kind in FUND_KINDS:
@@ -40,7 +42,9 @@ def fund_publications(con: duckdb.DuckDBPyConnection, year: int, fund_code: str)
         year_cond = " AND year = ?" if any(c.name == "year" for c in SPECS[kind].columns) else ""
         parts.append(f"SELECT DISTINCT batch_id FROM public_{table} WHERE fund_code = ?{year_cond}")  # noqa: S608
         params += [fund_code] + ([year] if year_cond else [])
-    return fetch(con,
-        _PUBLISHED + f" WHERE b.batch_id IN ({' UNION '.join(parts)}) ORDER BY b.kind, b.published_at",  # noqa: S608
+    return fetch(
+        con,
+        _PUBLISHED
+        + f" WHERE b.batch_id IN ({' UNION '.join(parts)}) ORDER BY b.kind, b.published_at",  # noqa: S608
         params,
     )

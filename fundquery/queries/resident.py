@@ -30,24 +30,39 @@ OF_HOUSEHOLD = f"SELECT {COLUMNS}, id_hash, false AS is_own FROM payments WHERE 
 
 def published_batches(con: duckdb.DuckDBPyConnection) -> dict[str, frozenset[int]]:
     """The payment and fund batches a reviewer published (and nobody retracted or replaced)."""
-    rows = fetch(con, "SELECT kind, batch_id FROM public_batches WHERE kind IN ('payments', 'funds')")
-    return {kind: frozenset(r["batch_id"] for r in rows if r["kind"] == kind) for kind in ("payments", "funds")}
+    rows = fetch(
+        con, "SELECT kind, batch_id FROM public_batches WHERE kind IN ('payments', 'funds')"
+    )
+    return {
+        kind: frozenset(r["batch_id"] for r in rows if r["kind"] == kind)
+        for kind in ("payments", "funds")
+    }
 
 
-def payments_of_id(con: duckdb.DuckDBPyConnection, id_hash: str, published: frozenset[int]) -> list[dict[str, Any]]:
+def payments_of_id(
+    con: duckdb.DuckDBPyConnection, id_hash: str, published: frozenset[int]
+) -> list[dict[str, Any]]:
     """Published payments to the person with this keyed ID hash."""
     return [r for r in fetch(con, OF_ID, [id_hash]) if r["batch_id"] in published]
 
 
-def payments_of_household(con: duckdb.DuckDBPyConnection, household_no: str, id_hash: str, published: frozenset[int]) -> list[dict[str, Any]]:
+def payments_of_household(
+    con: duckdb.DuckDBPyConnection, household_no: str, id_hash: str, published: frozenset[int]
+) -> list[dict[str, Any]]:
     """Published payments under a household number, to anyone but this person (no hash returned)."""
-    rows = [r for r in fetch(con, OF_HOUSEHOLD, [household_no]) if r["batch_id"] in published and r["id_hash"] != id_hash]
+    rows = [
+        r
+        for r in fetch(con, OF_HOUSEHOLD, [household_no])
+        if r["batch_id"] in published and r["id_hash"] != id_hash
+    ]
     for r in rows:
         del r["id_hash"]
     return rows
 
 
-def fund_names(con: duckdb.DuckDBPyConnection, database: str, funds_batches: frozenset[int]) -> dict[tuple[str, int], str]:
+def fund_names(
+    con: duckdb.DuckDBPyConnection, database: str, funds_batches: frozenset[int]
+) -> dict[tuple[str, int], str]:
     """(fund code, year) -> fund name of the published catalogue (a few hundred rows at most).
 
     Cached per database and set of published fund batches: publishing,

@@ -26,15 +26,20 @@ FROM quota q LEFT JOIN roll r USING (agency_name)
 def agencies(con: duckdb.DuckDBPyConnection, department: str | None = None) -> list[dict[str, Any]]:
     """Every published agency with quota, reported and counted headcount."""
     if department:
-        return fetch(con, f"SELECT * FROM ({AGENCIES}) WHERE department = ? ORDER BY department, agency_name", [department])  # noqa: S608
+        return fetch(
+            con,
+            f"SELECT * FROM ({AGENCIES}) WHERE department = ? ORDER BY department, agency_name",  # noqa: S608
+            [department],
+        )
     return fetch(con, f"SELECT * FROM ({AGENCIES}) ORDER BY department, agency_name")  # noqa: S608
 
 
 def by_department(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Quota and serving staff summed by department (the chart's bars)."""
-    return fetch(con,
+    return fetch(
+        con,
         f"SELECT coalesce(department, '') AS department, sum(quota) AS quota, sum(actual) AS actual,"  # noqa: S608
-        f" count(*) AS agency_count FROM ({AGENCIES}) GROUP BY ALL ORDER BY department"
+        f" count(*) AS agency_count FROM ({AGENCIES}) GROUP BY ALL ORDER BY department",
     )
 
 
@@ -45,7 +50,8 @@ def agency(con: duckdb.DuckDBPyConnection, agency_name: str) -> dict[str, Any] |
 
 def quota_by_type(con: duckdb.DuckDBPyConnection, agency_name: str) -> list[dict[str, Any]]:
     """Quota by 编制类型 against serving staff of that type."""
-    return fetch(con,
+    return fetch(
+        con,
         """
         WITH q AS (SELECT staffing_type, sum(quota) AS quota FROM public_agencies WHERE agency_name = $a GROUP BY ALL),
              r AS (SELECT staffing_type, count(*) AS actual FROM public_staff_roll WHERE agency_name = $a GROUP BY ALL)
@@ -58,7 +64,8 @@ def quota_by_type(con: duckdb.DuckDBPyConnection, agency_name: str) -> list[dict
 
 def roll(con: duckdb.DuckDBPyConnection, agency_name: str) -> list[dict[str, Any]]:
     """The real-name roll of one agency: name, post, 编制类型."""
-    return fetch(con,
+    return fetch(
+        con,
         "SELECT name, post, staffing_type FROM public_staff_roll WHERE agency_name = ?"
         " ORDER BY staffing_type, batch_id, row_no",
         [agency_name],

@@ -15,4 +15,3 @@ def mask_name(name: str | None) -> str | None:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
-

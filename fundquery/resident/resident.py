@@ -53,10 +53,15 @@ def initials_match(entered: str, name: str) -> bool:
     """Whether Latin letters are the pinyin initials of ``name``, any reading of a 多音字 counting."""
     if not _INITIALS.fullmatch(entered) or len(entered) != len(name):
         return False
-    readings = pinyin(name, style=Style.FIRST_LETTER, heteronym=True, errors=lambda chars: [[c] for c in chars])
+    readings = pinyin(
+        name, style=Style.FIRST_LETTER, heteronym=True, errors=lambda chars: [[c] for c in chars]
+    )
     if len(readings) != len(name):
         return False
-    return all(letter in {r.upper() for r in options} for letter, options in zip(entered, readings, strict=True))
+    return all(
+        letter in {r.upper() for r in options}
+        for letter, options in zip(entered, readings, strict=True)
+    )
 
 
 def name_matches(entered: str, stored: str, *, allow_initials: bool) -> bool:
@@ -87,32 +92,54 @@ class LookupResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name, "id_masked": self.id_masked, "payment_count": self.payment_count,
-            "has_returned": self.has_returned, "household_member_count": self.household_member_count,
+            "name": self.name,
+            "id_masked": self.id_masked,
+            "payment_count": self.payment_count,
+            "has_returned": self.has_returned,
+            "household_member_count": self.household_member_count,
             "years": [
-                {"year": y.year, "total_yuan": y.total_yuan, "returned_yuan": y.returned_yuan, "funds": y.funds}
+                {
+                    "year": y.year,
+                    "total_yuan": y.total_yuan,
+                    "returned_yuan": y.returned_yuan,
+                    "funds": y.funds,
+                }
                 for y in self.years
             ],
         }
 
 
-def _household_rows(own: list[dict[str, Any]], id_hash: str, published: frozenset[int]) -> list[dict[str, Any]]:
+def _household_rows(
+    own: list[dict[str, Any]], id_hash: str, published: frozenset[int]
+) -> list[dict[str, Any]]:
     """Payments to the rest of each of the person's households (same number, township and village)."""
     places = {(r["household_no"], r["township"], r["village"]) for r in own if r["household_no"]}
     rows = []
     for number in sorted({p[0] for p in places}):
-        rows += [r for r in sql.payments_of_household(get_db(), number, id_hash, published)
-                 if (number, r["township"], r["village"]) in places]
+        rows += [
+            r
+            for r in sql.payments_of_household(get_db(), number, id_hash, published)
+            if (number, r["township"], r["village"]) in places
+        ]
     return rows
 
 
 def _public_row(r: dict[str, Any], names: dict) -> dict[str, Any]:
     return {
-        "fund_code": r["fund_code"], "fund_name": names.get((r["fund_code"], r["year"]), r["fund_code"]),
-        "period": r["period"], "recipient": r["name"] if r["is_own"] else mask_name(r["name"]),
-        "is_own": r["is_own"], "id_masked": r["id_masked"], "village": r["village"], "township": r["township"],
-        "quantity": r["quantity"], "standard_yuan": r["standard_yuan"], "amount_yuan": r["amount_yuan"],
-        "paid_on": r["paid_on"], "card_status": r["card_status"], "is_returned": r["card_status"] == "退回",
+        "fund_code": r["fund_code"],
+        "fund_name": names.get((r["fund_code"], r["year"]), r["fund_code"]),
+        "period": r["period"],
+        "recipient": r["name"] if r["is_own"] else mask_name(r["name"]),
+        "is_own": r["is_own"],
+        "id_masked": r["id_masked"],
+        "village": r["village"],
+        "township": r["township"],
+        "quantity": r["quantity"],
+        "standard_yuan": r["standard_yuan"],
+        "amount_yuan": r["amount_yuan"],
+        "paid_on": r["paid_on"],
+        "card_status": r["card_status"],
+        "is_returned": r["card_status"] == "退回",
     }
 
 
@@ -129,20 +156,40 @@ def lookup(id_text: str, name_text: str) -> LookupResult | None:
         return None
     rows = own + _household_rows(own, id_hash, published["payments"])
     names = sql.fund_names(get_db(), current_app.config["DATABASE"], published["funds"])
-    rows.sort(key=lambda r: (-r["year"], r["fund_code"], r["period"] or "", str(r["paid_on"] or ""),
-                             not r["is_own"], r["batch_id"], r["row_no"]))
+    rows.sort(
+        key=lambda r: (
+            -r["year"],
+            r["fund_code"],
+            r["period"] or "",
+            str(r["paid_on"] or ""),
+            not r["is_own"],
+            r["batch_id"],
+            r["row_no"],
+        )
+    )
     years = []
     for year, in_year in groupby(rows, key=lambda r: r["year"]):
         group = YearGroup(year)
         for code, in_fund in groupby(in_year, key=lambda r: r["fund_code"]):
             shown = [_public_row(r, names) for r in in_fund]
-            group.funds.append({"fund_code": code, "fund_name": shown[0]["fund_name"], "rows": shown,
-                                "total_yuan": sum((r["amount_yuan"] for r in shown), Decimal("0"))})
+            group.funds.append(
+                {
+                    "fund_code": code,
+                    "fund_name": shown[0]["fund_name"],
+                    "rows": shown,
+                    "total_yuan": sum((r["amount_yuan"] for r in shown), Decimal("0")),
+                }
+            )
             group.total_yuan += group.funds[-1]["total_yuan"]
-            group.returned_yuan += sum((r["amount_yuan"] for r in shown if r["is_returned"]), Decimal("0"))
+            group.returned_yuan += sum(
+                (r["amount_yuan"] for r in shown if r["is_returned"]), Decimal("0")
+            )
         years.append(group)
     return LookupResult(
-        name=own[0]["name"], id_masked=own[0]["id_masked"], years=years, payment_count=len(rows),
+        name=own[0]["name"],
+        id_masked=own[0]["id_masked"],
+        years=years,
+        payment_count=len(rows),
         has_returned=any(r["card_status"] == "退回" for r in rows),
         household_member_count=len({r["name"] for r in rows if not r["is_own"]}),
     )

@@ -25,8 +25,14 @@ __all__ = ["Manifest", "Plan", "build_plan", "generate"]
 Progress = Callable[[str, int, int], None]  # (file name, files written, files in all)
 
 
-def generate(out_dir: str | Path, scale: float = 1.0, seed: int = 20070101,
-             progress: Progress | None = None, *, year: int = 2024) -> Manifest:
+def generate(
+    out_dir: str | Path,
+    scale: float = 1.0,
+    seed: int = 20070101,
+    progress: Progress | None = None,
+    *,
+    year: int = 2024,
+) -> Manifest:
     """Write the county's spreadsheets and ``manifest.json`` into ``out_dir``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -43,8 +49,19 @@ def generate(out_dir: str | Path, scale: float = 1.0, seed: int = 20070101,
     for i, fund in enumerate(plan.person_funds):
         payment_files.write_fund(out, plan, fund, i)
     payment_files.write_supplement(out, plan, len(plan.person_funds))
-    manifest = Manifest(out_dir, scale, seed, year, plan.as_of.isoformat(), names.COUNTY, out.files,
-                        tally.expected(), rules(plan), _with_files(plan.anomalies, out.files), plan.decoys)
+    manifest = Manifest(
+        out_dir,
+        scale,
+        seed,
+        year,
+        plan.as_of.isoformat(),
+        names.COUNTY,
+        out.files,
+        tally.expected(),
+        rules(plan),
+        _with_files(plan.anomalies, out.files),
+        plan.decoys,
+    )
     manifest.write()
     return manifest
 
@@ -70,7 +87,7 @@ def rules(plan: Plan) -> dict:
         "relief_fund_codes": plan.relief_codes,
         "relief_funds": "资金名称含“最低生活保障”或“特困”的到人资金",
         "allocation": "a disbursement of a person fund whose payee is '<township>财政所'; allocated = sum of "
-                      "amount_yuan of the disbursed ones per (fund_code, township)",
+        "amount_yuan of the disbursed ones per (fund_code, township)",
         "paid_out": "sum of payments.amount_yuan with card_status 已发放 per (fund_code, township), all files",
         "shortfall": "allocated > paid_out; every other (fund_code, township) has allocated == paid_out",
         "disbursed_not_paid": "an allocation to a township where the fund has no payment row",
@@ -79,30 +96,34 @@ def rules(plan: Plan) -> dict:
         "wrong_amount": "amount_yuan != quantity × standard_yuan",
         "returned": "card_status 退回",
         "over_quota": "staff rows with status 在职 per (agency_code, staffing_type) > quota; everywhere else "
-                      "staff rows of any status <= quota",
+        "staff rows of any status <= quota",
         "over_age": "status 在职 and age on as_of >= retirement_age",
         "inactive_on_roll": "status other than 在职 on the staff roll",
         "two_rolls": "one id_number on the rolls of two agencies",
         "late_unexplained": "disbursed_on - approved_on > 10 days, is_by_progress false, no reason",
         "delay_buckets": "le3: 0-3 days, 4to10: 4-10 days, gt10: more than 10 days (disbursed_on - approved_on)",
         "in_progress": "card_status 发放中: sent to the bank, not yet in the account on as_of; not paid out, "
-                       "in no allocation, nothing to report (decoys.payments_in_progress)",
+        "in no allocation, nothing to report (decoys.payments_in_progress)",
         "scaling": "every scale keeps the whole catalogue: 55 funds (35 to persons, 20 to projects), the 10 "
-                   "departments' budget lines (the seed's 1,814.99 万元 at any scale) and 15 townships. Rows are "
-                   "the seed county's × scale, rounded half up: payments (each person fund at least 6 "
-                   "recipients, the 4 core funds 12), projects (at least one per project fund), agencies (at "
-                   "least 20), staff (at least 3 per agency); fund budgets follow what the rows pay. Below "
-                   "scale 1 each (fund, township) paid needs an allocation, so the disbursements are as many as "
-                   "that takes, split over le3 / 4to10 / gt10 in the seed's proportions 931 : 126 : 161",
+        "departments' budget lines (the seed's 1,814.99 万元 at any scale) and 15 townships. Rows are "
+        "the seed county's × scale, rounded half up: payments (each person fund at least 6 "
+        "recipients, the 4 core funds 12), projects (at least one per project fund), agencies (at "
+        "least 20), staff (at least 3 per agency); fund budgets follow what the rows pay. Below "
+        "scale 1 each (fund, township) paid needs an allocation, so the disbursements are as many as "
+        "that takes, split over le3 / 4to10 / gt10 in the seed's proportions 931 : 126 : 161",
     }
 
 
 def _with_files(anomalies: dict, written: list[FileEntry]) -> dict:
     """Name the file each planted payment row is in."""
-    main = {f.fund_codes[0]: f.path for f in written if f.kind == "payments" and len(f.fund_codes) == 1}
+    main = {
+        f.fund_codes[0]: f.path for f in written if f.kind == "payments" and len(f.fund_codes) == 1
+    }
     supplement = written[-1].path
     out = dict(anomalies)
-    out["duplicates"] = [{**d, "files": [main[d["fund_code"]], supplement]} for d in anomalies["duplicates"]]
+    out["duplicates"] = [
+        {**d, "files": [main[d["fund_code"]], supplement]} for d in anomalies["duplicates"]
+    ]
     for key in ("returned", "wrong_amount"):
         out[key] = [{**d, "files": [main[d["fund_code"]]]} for d in anomalies[key]]
     return out

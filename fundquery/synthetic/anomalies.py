@@ -27,8 +27,13 @@ RECIPIENTS_PER_TOWNSHIP = 4
 
 
 def who(person: Person) -> dict:
-    return {"name": person.name, "id_number": person.id_number, "id_masked": ids.mask(person.id_number),
-            "sex": person.sex, "birth_date": person.birth.isoformat()}
+    return {
+        "name": person.name,
+        "id_number": person.id_number,
+        "id_masked": ids.mask(person.id_number),
+        "sex": person.sex,
+        "birth_date": person.birth.isoformat(),
+    }
 
 
 @dataclass
@@ -36,7 +41,9 @@ class PaymentState:
     """Row-level departures from 'paid out in full as computed' for the person funds."""
 
     pending: set = field(default_factory=set)  # (fund_no, township_idx, period): 待发放
-    in_progress: set = field(default_factory=set)  # (fund_no, unit_idx, period): 发放中 (at the bank)
+    in_progress: set = field(
+        default_factory=set
+    )  # (fund_no, unit_idx, period): 发放中 (at the bank)
     returned: set = field(default_factory=set)  # (fund_no, unit_idx, period): 退回
     amounts: dict = field(default_factory=dict)  # (fund_no, unit_idx, period) -> written amount
     moved: set = field(default_factory=set)  # (fund_no, unit_idx, period) in the supplementary file
@@ -60,17 +67,26 @@ class PaymentState:
 
 
 class _Picker:
-    def __init__(self, rng: random.Random, funds: dict[int, PersonFund], state: PaymentState, avoid: set):
+    def __init__(
+        self, rng: random.Random, funds: dict[int, PersonFund], state: PaymentState, avoid: set
+    ):
         self.rng, self.funds, self.state, self.avoid = rng, funds, state, avoid
         self.used: set[tuple[int, int]] = set()
 
     def unit(self, no: int, ti: int | None, cond=None) -> int:
         units = self.funds[no].units
         for strict in (True, False):
-            cands = [i for i, u in enumerate(units) if (no, i) not in self.used
-                     and (cond is None or cond(u))
-                     and ((ti is None or u.household.place.township_idx == ti) if strict
-                          else (no, u.household.place.township_idx) not in self.avoid)]
+            cands = [
+                i
+                for i, u in enumerate(units)
+                if (no, i) not in self.used
+                and (cond is None or cond(u))
+                and (
+                    (ti is None or u.household.place.township_idx == ti)
+                    if strict
+                    else (no, u.household.place.township_idx) not in self.avoid
+                )
+            ]
             if cands:
                 i = self.rng.choice(cands)
                 self.used.add((no, i))
@@ -89,10 +105,18 @@ class _Picker:
 
 def _row_entry(fund: PersonFund, i: int, p: int, **extra) -> dict:
     u = fund.units[i]
-    return {"fund_code": fund.code, "fund_name": fund.programme.name, "period": fund.labels[p],
-            "township": u.household.place.township, "village": u.household.place.village,
-            **who(u.person), "quantity": str(u.quantity), "standard_yuan": f"{u.standard:.2f}",
-            "amount_yuan": f"{u.amount:.2f}", **extra}
+    return {
+        "fund_code": fund.code,
+        "fund_name": fund.programme.name,
+        "period": fund.labels[p],
+        "township": u.household.place.township,
+        "village": u.household.place.village,
+        **who(u.person),
+        "quantity": str(u.quantity),
+        "standard_yuan": f"{u.standard:.2f}",
+        "amount_yuan": f"{u.amount:.2f}",
+        **extra,
+    }
 
 
 def plant_payments(rng: random.Random, funds: dict[int, PersonFund], n_townships: int):
@@ -112,7 +136,12 @@ def plant_payments(rng: random.Random, funds: dict[int, PersonFund], n_townships
         out["returned"].append(_row_entry(funds[no], i, p, card_status="退回"))
     wrong = (
         (LAND, 0, None, lambda u: u.amount + 100),  # a typo of one hundred yuan
-        (RURAL_DIBAO, 1, lambda u: u.quantity >= 2, lambda u: u.standard),  # one person paid for the household
+        (
+            RURAL_DIBAO,
+            1,
+            lambda u: u.quantity >= 2,
+            lambda u: u.standard,
+        ),  # one person paid for the household
         (URBAN_DIBAO, 0, None, lambda u: u.amount * 2),  # paid twice the computed amount
     )
     for no, ti, cond, amount in wrong:
@@ -134,7 +163,9 @@ def plant_payments(rng: random.Random, funds: dict[int, PersonFund], n_townships
     return state, out, pick
 
 
-def plant_in_progress(rng: random.Random, funds: dict[int, PersonFund], state: PaymentState) -> list[dict]:
+def plant_in_progress(
+    rng: random.Random, funds: dict[int, PersonFund], state: PaymentState
+) -> list[dict]:
     """A few December payments of one fund still at the bank (一卡通 发放中) on the as-of date: not
     paid out yet and in no allocation, so nothing an inspector should report (a decoy)."""
     fund = funds[IN_PROGRESS_FUND]
@@ -152,7 +183,11 @@ def plant_in_progress(rng: random.Random, funds: dict[int, PersonFund], state: P
 
 def _mutate(target: Person, identity: Person) -> Person:
     target.name, target.id_number, target.sex, target.birth = (
-        identity.name, identity.id_number, identity.sex, identity.birth)
+        identity.name,
+        identity.id_number,
+        identity.sex,
+        identity.birth,
+    )
     return target
 
 
@@ -161,7 +196,9 @@ def _aged(pop, sex: str, age: int, as_of: dt.date) -> Person:
     return Person(pop.names.person(sex), pop.idf.new(birth, sex), sex, birth)
 
 
-def plant_staff(rng: random.Random, pop, staff: list[StaffRow], as_of: dt.date) -> tuple[dict, list[int]]:
+def plant_staff(
+    rng: random.Random, pop, staff: list[StaffRow], as_of: dt.date
+) -> tuple[dict, list[int]]:
     """Past retirement age, inactive but on the roll, and one person on two rolls."""
     order = list(range(len(staff)))
     rng.shuffle(order)
@@ -172,20 +209,33 @@ def plant_staff(rng: random.Random, pop, staff: list[StaffRow], as_of: dt.date) 
         used = {id(staff[i].agency) for i in taken}
         for fresh in (True, False):
             for i in order:
-                if i not in taken and cond(staff[i]) and (not fresh or id(staff[i].agency) not in used):
+                if (
+                    i not in taken
+                    and cond(staff[i])
+                    and (not fresh or id(staff[i].agency) not in used)
+                ):
                     taken.append(i)
                     return staff[i]
         raise ValueError("not enough staff to plant the anomalies")
 
     out: dict[str, list] = {"over_age": [], "inactive_on_roll": [], "two_rolls": []}
-    for sex, age, cadre, limit in (("男", 62, True, 60), ("女", 57, True, 55), ("女", 53, False, 50)):
+    for sex, age, cadre, limit in (
+        ("男", 62, True, 60),
+        ("女", 57, True, 55),
+        ("女", 53, False, 50),
+    ):
         row = take(lambda s, c=cadre: (s.staffing_type != "工勤") == c or not c)
         if not cadre:
             row.staffing_type, row.post = "工勤", rng.choice(POSTS["工勤"])
         row.person = _aged(pop, sex, age, as_of)
         row.hired_on = dt.date(row.person.birth.year + 22, 9, 1)
-        out["over_age"].append({**_staff_entry(row), "age": ids.age_on(row.person.birth, as_of),
-                                "retirement_age": limit})
+        out["over_age"].append(
+            {
+                **_staff_entry(row),
+                "age": ids.age_on(row.person.birth, as_of),
+                "retirement_age": limit,
+            }
+        )
     for status in ("死亡", "退休", "离职"):
         row = take(lambda s: True)
         if status == "退休":
@@ -196,13 +246,20 @@ def plant_staff(rng: random.Random, pop, staff: list[StaffRow], as_of: dt.date) 
     first = take(lambda s: True)
     second = take(lambda s: s.agency is not first.agency)
     second.person = first.person
-    out["two_rolls"].append({**who(first.person), "rolls": [_staff_entry(first), _staff_entry(second)]})
+    out["two_rolls"].append(
+        {**who(first.person), "rolls": [_staff_entry(first), _staff_entry(second)]}
+    )
     return out, taken
 
 
 def _staff_entry(row: StaffRow) -> dict:
-    return {**who(row.person), "agency_code": row.agency.code, "agency_name": row.agency.name,
-            "staffing_type": row.staffing_type, "status": row.status}
+    return {
+        **who(row.person),
+        "agency_code": row.agency.code,
+        "agency_name": row.agency.name,
+        "staffing_type": row.staffing_type,
+        "status": row.status,
+    }
 
 
 def pick_over_quota(staff: list[StaffRow]) -> dict[tuple[str, str], tuple[int, bool]]:
@@ -218,8 +275,14 @@ def pick_over_quota(staff: list[StaffRow]) -> dict[tuple[str, str], tuple[int, b
     return {first: (2, True), second: (min(3, in_service[second] - 1) or 1, False)}
 
 
-def plant_relief(rng: random.Random, funds: dict[int, PersonFund], relief_nos: list[int],
-                 staff: list[StaffRow], taken: list[int], pick: _Picker) -> tuple[list, list]:
+def plant_relief(
+    rng: random.Random,
+    funds: dict[int, PersonFund],
+    relief_nos: list[int],
+    staff: list[StaffRow],
+    taken: list[int],
+    pick: _Picker,
+) -> tuple[list, list]:
     """Two staff who also draw relief (planted) and three who draw the farmland subsidy (decoys:
     a staff member may own farmland, so these must NOT be reported)."""
     free = [i for i in range(len(staff)) if i not in taken and staff[i].status == "在职"]
@@ -231,8 +294,13 @@ def plant_relief(rng: random.Random, funds: dict[int, PersonFund], relief_nos: l
         for f in relief_funds:
             for u in f.units:
                 if u.person is person:
-                    out.append({"fund_code": f.code, "fund_name": f.programme.name,
-                                "periods": f.labels[u.first: u.last + 1]})
+                    out.append(
+                        {
+                            "fund_code": f.code,
+                            "fund_name": f.programme.name,
+                            "periods": f.labels[u.first : u.last + 1],
+                        }
+                    )
         return out
 
     relief = []
@@ -247,8 +315,12 @@ def plant_relief(rng: random.Random, funds: dict[int, PersonFund], relief_nos: l
         unit = funds[LAND].units[pick.unit(LAND, None, lambda u: id(u.person) not in on_relief)]
         row = staff[free.pop()]
         row.person = _mutate(unit.person, row.person)
-        decoys.append({**_staff_entry(row), "draws": [{"fund_code": funds[LAND].code,
-                                                       "fund_name": funds[LAND].programme.name}]})
+        decoys.append(
+            {
+                **_staff_entry(row),
+                "draws": [{"fund_code": funds[LAND].code, "fund_name": funds[LAND].programme.name}],
+            }
+        )
     return relief, decoys
 
 
@@ -267,7 +339,9 @@ def paid_by_pair(plan, funds) -> dict[tuple[str, int], list[int]]:
             for p in range(u.first, u.last + 1):
                 status, amount = st.row(no, i, ti, p, u.amount)
                 cell[1] += money.fen(amount) * (1 + ((no, i, p) in st.duplicates))
-                cell[0] += money.fen(amount) * (status == "已发放") * (1 + ((no, i, p) in st.duplicates))
+                cell[0] += (
+                    money.fen(amount) * (status == "已发放") * (1 + ((no, i, p) in st.duplicates))
+                )
     return out
 
 
@@ -278,24 +352,49 @@ def excess_entries(plan, funds) -> list[dict]:
         u = funds[no].units[i]
         key = (funds[no].code, u.household.place.township)
         out[key] = out.get(key, 0) + money.fen(plan.state.amounts.get((no, i, p), u.amount))
-    return [{"fund_code": code, "township": town, "excess_yuan": str(money.yuan(v)), "cause": "duplicate_payment"}
-            for (code, town), v in sorted(out.items())]
+    return [
+        {
+            "fund_code": code,
+            "township": town,
+            "excess_yuan": str(money.yuan(v)),
+            "cause": "duplicate_payment",
+        }
+        for (code, town), v in sorted(out.items())
+    ]
 
 
 def shortfall_entry(plan, row, excess, paid_all) -> dict:
-    pair = [r for r in plan.disbursements if r.role == "allocation" and r.fund_code == row.fund_code
-            and r.township_idx == row.township_idx]
+    pair = [
+        r
+        for r in plan.disbursements
+        if r.role == "allocation"
+        and r.fund_code == row.fund_code
+        and r.township_idx == row.township_idx
+    ]
     allocated = sum(r.amount_fen for r in pair)
     paid, paid_any = paid_all[(row.fund_code, row.township_idx)]
-    return {"fund_code": row.fund_code, "township": plan.townships[row.township_idx], "payee": row.payee,
-            "vouchers": sorted(r.voucher_no for r in pair), "planted_voucher": row.voucher_no,
-            "allocated_yuan": str(money.yuan(allocated)), "paid_out_yuan": str(money.yuan(paid)),
-            "paid_any_status_yuan": str(money.yuan(paid_any)), "shortfall_yuan": str(money.yuan(allocated - paid)),
-            "planted_excess_yuan": str(excess)}
+    return {
+        "fund_code": row.fund_code,
+        "township": plan.townships[row.township_idx],
+        "payee": row.payee,
+        "vouchers": sorted(r.voucher_no for r in pair),
+        "planted_voucher": row.voucher_no,
+        "allocated_yuan": str(money.yuan(allocated)),
+        "paid_out_yuan": str(money.yuan(paid)),
+        "paid_any_status_yuan": str(money.yuan(paid_any)),
+        "shortfall_yuan": str(money.yuan(allocated - paid)),
+        "planted_excess_yuan": str(excess),
+    }
 
 
 def disbursement_entry(r, **extra) -> dict:
-    return {"voucher_no": r.voucher_no, "fund_code": r.fund_code, "payee": r.payee,
-            "amount_yuan": str(r.amount), "approved_on": r.approved_on.isoformat(),
-            "disbursed_on": r.disbursed_on.isoformat() if r.disbursed_on else None,
-            "delay_days": r.delay_days, **extra}
+    return {
+        "voucher_no": r.voucher_no,
+        "fund_code": r.fund_code,
+        "payee": r.payee,
+        "amount_yuan": str(r.amount),
+        "approved_on": r.approved_on.isoformat(),
+        "disbursed_on": r.disbursed_on.isoformat() if r.disbursed_on else None,
+        "delay_days": r.delay_days,
+        **extra,
+    }

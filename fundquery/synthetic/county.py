@@ -51,13 +51,17 @@ class Targets:
     departments: int
     agencies: int
     staff: int
-    delays: tuple[int, int, int]  # the seed's buckets × scale; a small county needs more (see _plan_money)
+    delays: tuple[
+        int, int, int
+    ]  # the seed's buckets × scale; a small county needs more (see _plan_money)
     exact_budgets: bool
 
 
 def rows_per_recipient(programme: pg.Programme) -> int:
     """Payment rows one recipient of a fund makes in a year (a 'cases' fund pays a case once)."""
-    return 1 if programme.schedule == "cases" else len(period_labels(programme.schedule, 2000, 1)[0])
+    return (
+        1 if programme.schedule == "cases" else len(period_labels(programme.schedule, 2000, 1)[0])
+    )
 
 
 def min_rows(programme: pg.Programme) -> int:
@@ -73,7 +77,9 @@ def targets(scale: float) -> Targets:
         person_funds=pg.SEED_PERSON_FUNDS,
         project_funds=pg.SEED_PROJECT_FUNDS,
         payments=scaled(pg.SEED_PAYMENT_ROWS, scale, least),
-        projects=scaled(pg.SEED_PROJECTS, scale, pg.SEED_PROJECT_FUNDS),  # one per project fund at least
+        projects=scaled(
+            pg.SEED_PROJECTS, scale, pg.SEED_PROJECT_FUNDS
+        ),  # one per project fund at least
         departments=pg.SEED_DEPARTMENTS,
         agencies=agencies,
         staff=scaled(pg.SEED_STAFF, scale, MIN_STAFF_PER_AGENCY * agencies),
@@ -113,19 +119,40 @@ class Plan:
         project_fen = sum(money.fen(p.budget) for p in self.project_plans)
         projects = [pr for pl in self.project_plans for pr in pl.projects]
         return {
-            "funds": {"count": len(self.person_funds) + len(self.project_plans),
-                      "by_pays_to": {"persons": len(self.person_funds), "projects": len(self.project_plans)},
-                      "budget_wan": {"persons": wan(person_fen), "projects": wan(project_fen),
-                                     "all": wan(person_fen + project_fen)}},
-            "payments": {"rows": sum(f.rows for f in self.person_funds) + len(self.state.duplicates)},
-            "projects": {"count": len(projects), "amount_wan": wan(sum(money.fen(p.amount) for p in projects))},
-            "budgets": {"departments": len({b.department for b in self.budgets}),
-                        "amount_wan": wan(sum(money.fen(b.amount) for b in self.budgets))},
+            "funds": {
+                "count": len(self.person_funds) + len(self.project_plans),
+                "by_pays_to": {
+                    "persons": len(self.person_funds),
+                    "projects": len(self.project_plans),
+                },
+                "budget_wan": {
+                    "persons": wan(person_fen),
+                    "projects": wan(project_fen),
+                    "all": wan(person_fen + project_fen),
+                },
+            },
+            "payments": {
+                "rows": sum(f.rows for f in self.person_funds) + len(self.state.duplicates)
+            },
+            "projects": {
+                "count": len(projects),
+                "amount_wan": wan(sum(money.fen(p.amount) for p in projects)),
+            },
+            "budgets": {
+                "departments": len({b.department for b in self.budgets}),
+                "amount_wan": wan(sum(money.fen(b.amount) for b in self.budgets)),
+            },
             "agencies": {"count": len(self.agencies)},
             "staff": {"rows": len(self.staff)},
-            "disbursements": {"rows": len(self.disbursements), "disbursed": len(disbursed), "delay_buckets": {
-                "le3": sum(d <= 3 for d in disbursed), "4to10": sum(3 < d <= 10 for d in disbursed),
-                "gt10": sum(d > 10 for d in disbursed)}},
+            "disbursements": {
+                "rows": len(self.disbursements),
+                "disbursed": len(disbursed),
+                "delay_buckets": {
+                    "le3": sum(d <= 3 for d in disbursed),
+                    "4to10": sum(3 < d <= 10 for d in disbursed),
+                    "gt10": sum(d > 10 for d in disbursed),
+                },
+            },
         }
 
     def voucher_of(self, fund_no: int) -> dict[tuple[int, int], str]:
@@ -151,7 +178,9 @@ def _fund_rows(t: Targets) -> dict[int, int]:
         if no != remainder and rows[no] < floor[no]:
             rows[remainder] -= floor[no] - rows[no]
             rows[no] = floor[no]
-    short = floor[remainder] - rows[remainder]  # a tiny county: the others above their floor give too
+    short = (
+        floor[remainder] - rows[remainder]
+    )  # a tiny county: the others above their floor give too
     for no in sorted((n for n in nos if n != remainder), key=lambda n: floor[n] - rows[n]):
         if short <= 0:
             break
@@ -174,13 +203,20 @@ def _cover(pop: Population, fund: PersonFund, townships: tuple[int, ...], k: int
         if short <= 0:
             continue
         area = who[1]
-        places = [p for p in pop.places if p.township_idx == ti and (area == "any" or p.is_urban == (area == "urban"))]
+        places = [
+            p
+            for p in pop.places
+            if p.township_idx == ti and (area == "any" or p.is_urban == (area == "urban"))
+        ]
         used = {id(u.household) for u in units}
         own = {id(hh) for hh in pop.households(area)}
         free = [hh for p in places for hh in p.households if id(hh) in own and id(hh) not in used]
         for _ in range(short):
             counts = Counter(u.household.place.township_idx for u in units)
-            source = max((t for t in counts if t not in townships or counts[t] > k), key=lambda t: (counts[t], -t))
+            source = max(
+                (t for t in counts if t not in townships or counts[t] > k),
+                key=lambda t: (counts[t], -t),
+            )
             u = next(u for u in units if u.household.place.township_idx == source)
             if who[0] == "head":
                 hh = free.pop(pop.rng.randrange(len(free)))
@@ -207,27 +243,38 @@ def build_plan(scale: float = 1.0, seed: int = 20070101, year: int = 2024) -> Pl
         n = len(funds[no].labels) if programmes[no].schedule != "cases" else 1
         return math.ceil(rows[no] / n)
 
-    heads = {area: max([units_of(n) for n in present if programmes[n].who == ("head", area)] or [1])
-             for area in ("rural", "urban")}
+    heads = {
+        area: max([units_of(n) for n in present if programmes[n].who == ("head", area)] or [1])
+        for area in ("rural", "urban")
+    }
     pop = Population(rng("people"), ids.IdFactory(rng("ids")), year)
     n_townships = len(names.TOWNSHIPS)  # every scale keeps every township
     # At least a few dozen households a village, however small the county.
-    pop.build(n_townships, max(100 * n_townships, math.ceil(heads["rural"] * 1.1) + 20), max(30, heads["urban"] * 8))
+    pop.build(
+        n_townships,
+        max(100 * n_townships, math.ceil(heads["rural"] * 1.1) + 20),
+        max(30, heads["urban"] * 8),
+    )
     pools = {}
     for no in present:
         who = programmes[no].who
         name = who[4] if who[0] == "alone" else who[5] if who[0] == "member" else None
         if name and name not in pools:
             users = [units_of(n) for n in present if name in programmes[n].who[4:6]]
-            pools[name] = make_pool(pop, who, math.ceil(max(users) * (1.35 if name == "disabled" else 1)))
+            pools[name] = make_pool(
+                pop, who, math.ceil(max(users) * (1.35 if name == "disabled" else 1))
+            )
     for no in present:
         make_units(pop, funds[no], rows[no], pools)
     for no, towns in an.RECIPIENTS_IN.items():
         _cover(pop, funds[no], towns, an.RECIPIENTS_PER_TOWNSHIP)
     plan = Plan(scale, seed, year, t, pop, [funds[n] for n in present])
     plan.townships = list(names.TOWNSHIPS[:n_townships])
-    plan.relief_codes = [funds[n].code for n in present if "最低生活保障" in funds[n].programme.name
-                         or "特困" in funds[n].programme.name]
+    plan.relief_codes = [
+        funds[n].code
+        for n in present
+        if "最低生活保障" in funds[n].programme.name or "特困" in funds[n].programme.name
+    ]
     state, planted, pick = an.plant_payments(rng("anomalies"), funds, n_townships)
     plan.state = state
     plan.decoys["payments_in_progress"] = an.plant_in_progress(rng("in-progress"), funds, state)
@@ -241,8 +288,14 @@ def _plan_money(plan: Plan, funds: dict[int, PersonFund], rng) -> None:
     t, year = plan.targets, plan.year
     chosen = [f for f in pg.PROJECT_FUNDS][: t.project_funds]
     projects_fen = pg.SEED_PROJECTS_AMOUNT_FEN * t.projects // pg.SEED_PROJECTS // 10000 * 10000
-    plan.project_plans = money.plan_projects(rng("projects"), year, [(f, pg.fund_code(year, f.no)) for f in chosen],
-                                             t.projects, projects_fen, plan.pop.places)
+    plan.project_plans = money.plan_projects(
+        rng("projects"),
+        year,
+        [(f, pg.fund_code(year, f.no)) for f in chosen],
+        t.projects,
+        projects_fen,
+        plan.pop.places,
+    )
     all_projects = [p for pl in plan.project_plans for p in pl.projects]
     hosts = rng("stuck").sample(all_projects, min(2, len(all_projects)))
     for p in hosts:
@@ -251,7 +304,9 @@ def _plan_money(plan: Plan, funds: dict[int, PersonFund], rng) -> None:
     delays = list(t.delays)
     by_progress = math.ceil(0.15 * t.projects)  # projects paid in several tranches
     alloc_budget = sum(delays) - 1 - t.projects - by_progress
-    allocations, _ = disburse.plan_allocations(plan.person_funds, plan.state, alloc_budget, plan.townships)
+    allocations, _ = disburse.plan_allocations(
+        plan.person_funds, plan.state, alloc_budget, plan.townships
+    )
     project_budget = sum(delays) - 1 - len(allocations)
     if project_budget < t.projects + by_progress:
         # A smaller county: every fund still pays in many townships and each (fund, township)
@@ -268,16 +323,33 @@ def _plan_money(plan: Plan, funds: dict[int, PersonFund], rng) -> None:
         shortfall.append((row, excess))
     urban_towns = {u.household.place.township_idx for u in funds[an.URBAN_DIBAO].units}
     unpaid_ti = next(i for i in range(len(plan.townships)) if i not in urban_towns)
-    unpaid = disburse.Disbursement(funds[an.URBAN_DIBAO].code, plan.townships[unpaid_ti] + "财政所",
-                                   money.fen(an.UNPAID_AMOUNT), "unpaid", unpaid_ti, an.URBAN_DIBAO, (2,), planted=True)
+    unpaid = disburse.Disbursement(
+        funds[an.URBAN_DIBAO].code,
+        plan.townships[unpaid_ti] + "财政所",
+        money.fen(an.UNPAID_AMOUNT),
+        "unpaid",
+        unpaid_ti,
+        an.URBAN_DIBAO,
+        (2,),
+        planted=True,
+    )
     never = []
     for pr in hosts:  # approved, never paid: what is left of an unfinished project
         left = money.fen(pr.amount) - sum(r.amount_fen for r in tranches if r.project is pr)
         first = left if len(hosts) > 1 else left * 6 // 10 // 10000 * 10000
         parts = [first] if len(hosts) > 1 else [first, left - first]
         for j, amount in enumerate(parts):
-            never.append(disburse.Disbursement(pr.fund_code, pr.contractor, amount, "never",
-                                               tranche=len(pr.tranche_shares) + j, project=pr, planted=True))
+            never.append(
+                disburse.Disbursement(
+                    pr.fund_code,
+                    pr.contractor,
+                    amount,
+                    "never",
+                    tranche=len(pr.tranche_shares) + j,
+                    project=pr,
+                    planted=True,
+                )
+            )
     bucketed = allocations + [unpaid] + tranches
     disburse.assign_delays(rng("delays"), bucketed, tuple(delays))
     rows = bucketed + never
@@ -285,17 +357,27 @@ def _plan_money(plan: Plan, funds: dict[int, PersonFund], rng) -> None:
     disburse.number_vouchers(year, rows)
     plan.disbursements, plan.delays = rows, tuple(delays)
     paid_all = an.paid_by_pair(plan, funds)
-    plan.anomalies["shortfall"] = [an.shortfall_entry(plan, r, excess, paid_all) for r, excess in shortfall]
+    plan.anomalies["shortfall"] = [
+        an.shortfall_entry(plan, r, excess, paid_all) for r, excess in shortfall
+    ]
     plan.anomalies["stuck"] = {
         "never_disbursed": [an.disbursement_entry(r) for r in never],
         "disbursed_not_paid": [an.disbursement_entry(unpaid, township=plan.townships[unpaid_ti])],
     }
     plan.anomalies["allocation_excess"] = an.excess_entries(plan, funds)
-    plan.anomalies["late_unexplained"] = [an.disbursement_entry(r) for r in rows if r.delay_kind == "unexplained"]
+    plan.anomalies["late_unexplained"] = [
+        an.disbursement_entry(r) for r in rows if r.delay_kind == "unexplained"
+    ]
     target = pg.SEED_PERSONS_BUDGET_FEN if t.exact_budgets else None
-    gap = (pg.SEED_ALL_FUNDS_BUDGET_FEN - pg.SEED_PERSONS_BUDGET_FEN - pg.SEED_PROJECTS_AMOUNT_FEN) * t.projects // pg.SEED_PROJECTS
+    gap = (
+        (pg.SEED_ALL_FUNDS_BUDGET_FEN - pg.SEED_PERSONS_BUDGET_FEN - pg.SEED_PROJECTS_AMOUNT_FEN)
+        * t.projects
+        // pg.SEED_PROJECTS
+    )
     money.fund_budgets(plan.person_funds, target, plan.project_plans, gap // 10000 * 10000)
-    plan.budgets = money.department_budgets(rng("budgets"), pg.SEED_DEPARTMENT_BUDGET_FEN, t.departments)
+    plan.budgets = money.department_budgets(
+        rng("budgets"), pg.SEED_DEPARTMENT_BUDGET_FEN, t.departments
+    )
 
 
 def _plan_staffing(plan: Plan, funds, pick, rng) -> None:
@@ -315,10 +397,22 @@ def _plan_staffing(plan: Plan, funds, pick, rng) -> None:
     plan.anomalies.update(staff_out)
     plan.anomalies["staff_on_relief"] = relief
     plan.anomalies["over_quota"] = [
-        {"agency_code": code, "agency_name": by_code[code].name, "staffing_type": st,
-         "quota": by_code[code].quotas[st], "actual_reported": by_code[code].reported[st],
-         "in_service": sum(1 for s in plan.staff if s.agency.code == code and s.staffing_type == st and s.status == "在职"),
-         "on_roll": sum(1 for s in plan.staff if s.agency.code == code and s.staffing_type == st),
-         "reported_honestly": honest}
-        for (code, st), (_, honest) in over.items()]
+        {
+            "agency_code": code,
+            "agency_name": by_code[code].name,
+            "staffing_type": st,
+            "quota": by_code[code].quotas[st],
+            "actual_reported": by_code[code].reported[st],
+            "in_service": sum(
+                1
+                for s in plan.staff
+                if s.agency.code == code and s.staffing_type == st and s.status == "在职"
+            ),
+            "on_roll": sum(
+                1 for s in plan.staff if s.agency.code == code and s.staffing_type == st
+            ),
+            "reported_honestly": honest,
+        }
+        for (code, st), (_, honest) in over.items()
+    ]
     plan.decoys["staff_with_farmland_subsidy"] = decoys

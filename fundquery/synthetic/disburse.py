@@ -18,7 +18,12 @@ from .money import ProjectFundPlan, fen, yuan
 from .population import PersonFund, pay_date
 
 DAY = dt.timedelta(days=1)
-LATE_REASONS = ("上级资金未到位", "收款单位账户信息有误，退回重拨", "按合同约定验收后拨付", "年末集中清算")
+LATE_REASONS = (
+    "上级资金未到位",
+    "收款单位账户信息有误，退回重拨",
+    "按合同约定验收后拨付",
+    "年末集中清算",
+)
 
 
 @dataclass(slots=True)
@@ -108,12 +113,24 @@ def plan_allocations(person_funds: list[PersonFund], state, budget: int, townshi
             amount = sum(sums[(ti, p)][0] for p in c)
             if amount == 0:
                 continue
-            rows.append(Disbursement(f.code, township_names[ti] + "财政所", amount, "allocation", ti,
-                                     f.programme.no, tuple(c), j))
+            rows.append(
+                Disbursement(
+                    f.code,
+                    township_names[ti] + "财政所",
+                    amount,
+                    "allocation",
+                    ti,
+                    f.programme.no,
+                    tuple(c),
+                    j,
+                )
+            )
     return rows, budget - len(rows)
 
 
-def plan_project_tranches(rng: random.Random, plans: list[ProjectFundPlan], budget: int) -> list[Disbursement]:
+def plan_project_tranches(
+    rng: random.Random, plans: list[ProjectFundPlan], budget: int
+) -> list[Disbursement]:
     """``budget`` tranches over the projects: one each, the rest paid by progress."""
     projects = [(plan, pr) for plan in plans for pr in plan.projects]
     counts = [1] * len(projects)
@@ -136,12 +153,23 @@ def plan_project_tranches(rng: random.Random, plans: list[ProjectFundPlan], budg
         for j, share in enumerate(shares):
             amount = total - given if done and j == k - 1 else round(total * share / 10000) * 10000
             given += amount
-            rows.append(Disbursement(plan.code, pr.contractor, amount, "project", tranche=j,
-                                     is_by_progress=k > 1, project=pr))
+            rows.append(
+                Disbursement(
+                    plan.code,
+                    pr.contractor,
+                    amount,
+                    "project",
+                    tranche=j,
+                    is_by_progress=k > 1,
+                    project=pr,
+                )
+            )
     return rows
 
 
-def assign_delays(rng: random.Random, rows: list[Disbursement], buckets: tuple[int, int, int]) -> None:
+def assign_delays(
+    rng: random.Random, rows: list[Disbursement], buckets: tuple[int, int, int]
+) -> None:
     """Give each disbursed row a delay kind so the buckets hold exactly ``buckets`` rows."""
     n_fast, n_mid, n_late = buckets
     if n_fast + n_mid + n_late != len(rows):
@@ -194,7 +222,9 @@ def date_rows(rng: random.Random, year: int, rows: list[Disbursement], person_fu
         pr = r.project
         approved = pr.start_on + rng.randint(15, 45) * DAY + r.tranche * rng.randint(45, 90) * DAY
         latest = dt.date(year, 10, 31) if r.role == "never" else year_end - (delay + 3) * DAY
-        approved = _weekday(min(approved, latest))  # an unpaid approval has waited two months by the year's end
+        approved = _weekday(
+            min(approved, latest)
+        )  # an unpaid approval has waited two months by the year's end
         r.approved_on = approved
         if r.role != "never":
             r.disbursed_on = _weekday(approved + delay * DAY, +1)

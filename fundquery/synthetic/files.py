@@ -32,12 +32,26 @@ def alias(kind: str, column: str, prefer: str | None = None) -> str:
 class Out:
     """Writes files into ``out_dir`` and records them, in load order."""
 
-    def __init__(self, out_dir: Path, tally: Tally, progress: Callable | None = None, total: int = 0):
+    def __init__(
+        self, out_dir: Path, tally: Tally, progress: Callable | None = None, total: int = 0
+    ):
         self.out_dir, self.tally, self.progress, self.total = out_dir, tally, progress, total
         self.files: list[FileEntry] = []
 
-    def emit(self, name: str, kind: str, titles, headers, rows, traits, *, encoding: str | None = None,
-             merges=(), fund_codes=(), big: bool = False) -> None:
+    def emit(
+        self,
+        name: str,
+        kind: str,
+        titles,
+        headers,
+        rows,
+        traits,
+        *,
+        encoding: str | None = None,
+        merges=(),
+        fund_codes=(),
+        big: bool = False,
+    ) -> None:
         path = self.out_dir / name
         before = self.tally.rows[kind]
         if name.endswith(".csv"):
@@ -47,34 +61,71 @@ class Out:
         header = [str(c) for c in headers[-1] if c is not None]
         if len(headers) > 1:
             header = [str(c) for c in headers[0] if c is not None]
-        self.files.append(FileEntry(name, kind, "csv" if name.endswith(".csv") else "xlsx", encoding,
-                                    self.tally.rows[kind] - before, header, list(traits), list(fund_codes)))
+        self.files.append(
+            FileEntry(
+                name,
+                kind,
+                "csv" if name.endswith(".csv") else "xlsx",
+                encoding,
+                self.tally.rows[kind] - before,
+                header,
+                list(traits),
+                list(fund_codes),
+            )
+        )
         if self.progress:
             self.progress(name, len(self.files), self.total)
 
 
 def write_funds(out: Out, plan: Plan) -> None:
     k = "funds"
-    cols = ["序号", alias(k, "fund_code"), alias(k, "fund_name"), alias(k, "category"), alias(k, "department"),
-            alias(k, "level"), alias(k, "year"), alias(k, "budget_yuan"), alias(k, "pays_to"),
-            alias(k, "standard_yuan"), alias(k, "policy_basis")]
+    cols = [
+        "序号",
+        alias(k, "fund_code"),
+        alias(k, "fund_name"),
+        alias(k, "category"),
+        alias(k, "department"),
+        alias(k, "level"),
+        alias(k, "year"),
+        alias(k, "budget_yuan"),
+        alias(k, "pays_to"),
+        alias(k, "standard_yuan"),
+        alias(k, "policy_basis"),
+    ]
 
     def rows():
         total = 0
-        funds = [(f.code, f.programme, f.budget, "到人(户)", f.programme.draw) for f in plan.person_funds]
+        funds = [
+            (f.code, f.programme, f.budget, "到人(户)", f.programme.draw) for f in plan.person_funds
+        ]
         funds += [(p.code, p.fund, p.budget, "到项目", None) for p in plan.project_plans]
         for i, (code, prog, budget, pays_to, draw) in enumerate(funds, 1):
             std = draw[1] if draw and draw[0] in ("area", "persons", "one", "count") else None
             out.tally.add(k, fen(budget), fund_code=code, pays_to="persons" if draw else "projects")
             total += fen(budget)
-            yield [i, code, prog.name, prog.category, prog.department, prog.level, plan.year,
-                   fmt_amount(budget, "comma"), pays_to, None if std is None else f"{std}.00",
-                   getattr(prog, "policy", "") or None]
+            yield [
+                i,
+                code,
+                prog.name,
+                prog.category,
+                prog.department,
+                prog.level,
+                plan.year,
+                fmt_amount(budget, "comma"),
+                pays_to,
+                None if std is None else f"{std}.00",
+                getattr(prog, "policy", "") or None,
+            ]
         yield ["合计", None, None, None, None, None, None, f"{total / 100:,.2f}", None, None, None]
 
-    out.emit(f"01_{plan.year}年财政专项资金目录.xlsx", k,
-             [f"{names.COUNTY}{plan.year}年财政专项资金目录", "单位：元"], [cols], rows(),
-             ["title_rows", "serial_column", "amount_thousands_separator", "total_row"])
+    out.emit(
+        f"01_{plan.year}年财政专项资金目录.xlsx",
+        k,
+        [f"{names.COUNTY}{plan.year}年财政专项资金目录", "单位：元"],
+        [cols],
+        rows(),
+        ["title_rows", "serial_column", "amount_thousands_separator", "total_row"],
+    )
 
 
 def write_agencies(out: Out, plan: Plan) -> None:
@@ -84,8 +135,12 @@ def write_agencies(out: Out, plan: Plan) -> None:
     bottom: list = [None, None]
     for g in WIDE_GROUPS:
         top += [g, None, None, None]
-        bottom += [wide.measures["quota"][0], wide.measures["actual_reported"][0],
-                   wide.measures["over"][0], wide.measures["under"][0]]
+        bottom += [
+            wide.measures["quota"][0],
+            wide.measures["actual_reported"][0],
+            wide.measures["over"][0],
+            wide.measures["under"][0],
+        ]
     merges = [(0, 0, 1, 0), (0, 1, 1, 1)] + [(0, 2 + 4 * i, 0, 5 + 4 * i) for i in range(4)]
 
     def wide_rows():
@@ -101,41 +156,114 @@ def write_agencies(out: Out, plan: Plan) -> None:
             yield [a.code, a.name, *cells]
         yield [None, "总计", *totals]
 
-    out.emit("02_各单位编制与人员配备表.xlsx", k,
-             [f"{names.COUNTY}各单位编制与人员配备表（截至{plan.as_of.year}年{plan.as_of.month}月{plan.as_of.day}日）"],
-             [top, bottom], wide_rows(), ["merged_title", "two_level_header", "wide_layout", "total_row"],
-             merges=merges)
-    cols = [alias(k, "agency_code", "机构代码"), alias(k, "agency_name", "机构名称"), alias(k, "agency_type", "单位性质"),
-            alias(k, "department", "上级部门"), alias(k, "staffing_type", "编制性质"), alias(k, "quota", "核定编制"),
-            alias(k, "actual_reported", "在编人数")]
-    written = {"事业(其他)": "事业编制", "工勤": "工勤编制", "事业(参公)": "参公", "行政": "行政编制"}
+    out.emit(
+        "02_各单位编制与人员配备表.xlsx",
+        k,
+        [
+            f"{names.COUNTY}各单位编制与人员配备表（截至{plan.as_of.year}年{plan.as_of.month}月{plan.as_of.day}日）"
+        ],
+        [top, bottom],
+        wide_rows(),
+        ["merged_title", "two_level_header", "wide_layout", "total_row"],
+        merges=merges,
+    )
+    cols = [
+        alias(k, "agency_code", "机构代码"),
+        alias(k, "agency_name", "机构名称"),
+        alias(k, "agency_type", "单位性质"),
+        alias(k, "department", "上级部门"),
+        alias(k, "staffing_type", "编制性质"),
+        alias(k, "quota", "核定编制"),
+        alias(k, "actual_reported", "在编人数"),
+    ]
+    written = {
+        "事业(其他)": "事业编制",
+        "工勤": "工勤编制",
+        "事业(参公)": "参公",
+        "行政": "行政编制",
+    }
 
     def long_rows():
         for a in (a for a in plan.agencies if a.layout == "long"):
             for st, _ in TYPES[a.agency_type]:
                 out.tally.add(k, agency_code=a.code, layout_code=("long", a.code))
-                yield [a.code, a.name, AGENCY_TYPE_TEXT[a.agency_type], a.department, written[st],
-                       a.quotas[st], a.reported[st]]
+                yield [
+                    a.code,
+                    a.name,
+                    AGENCY_TYPE_TEXT[a.agency_type],
+                    a.department,
+                    written[st],
+                    a.quotas[st],
+                    a.reported[st],
+                ]
 
-    out.emit("03_事业单位机构编制.csv", k, [f"{names.COUNTY}事业单位机构编制情况"], [cols], long_rows(),
-             ["title_rows", "utf8_bom"], encoding="utf-8-sig")
+    out.emit(
+        "03_事业单位机构编制.csv",
+        k,
+        [f"{names.COUNTY}事业单位机构编制情况"],
+        [cols],
+        long_rows(),
+        ["title_rows", "utf8_bom"],
+        encoding="utf-8-sig",
+    )
 
 
 def write_staff(out: Out, plan: Plan) -> None:
     k = "staff"
     layouts = (
-        ("04_机关编制实名制人员名册.xlsx", "wide", None, "excel",
-         ["单位代码", "单位名称", "姓名", "身份证号", "编制类型", "职务", "入编时间", "人员状态"],
-         {"在职": "在职"}, ["title_rows", "excel_dates", "blank_rows"]),
-        ("05_事业单位编制实名制人员名册.csv", "long", "gbk", "zh",
-         ["机构代码", "所在单位", "人员姓名", "公民身份号码", "人员类别", "岗位", "参加工作时间", "在职状态"],
-         {"在职": "在岗", "死亡": "已故"}, ["title_rows", "gbk", "chinese_dates"]),
+        (
+            "04_机关编制实名制人员名册.xlsx",
+            "wide",
+            None,
+            "excel",
+            [
+                "单位代码",
+                "单位名称",
+                "姓名",
+                "身份证号",
+                "编制类型",
+                "职务",
+                "入编时间",
+                "人员状态",
+            ],
+            {"在职": "在职"},
+            ["title_rows", "excel_dates", "blank_rows"],
+        ),
+        (
+            "05_事业单位编制实名制人员名册.csv",
+            "long",
+            "gbk",
+            "zh",
+            [
+                "机构代码",
+                "所在单位",
+                "人员姓名",
+                "公民身份号码",
+                "人员类别",
+                "岗位",
+                "参加工作时间",
+                "在职状态",
+            ],
+            {"在职": "在岗", "死亡": "已故"},
+            ["title_rows", "gbk", "chinese_dates"],
+        ),
     )
     kinds = {"事业(其他)": "事业", "事业(参公)": "参公", "行政": "行政", "工勤": "工勤"}
-    cols_of = ("agency_code", "agency_name", "name", "id_number", "staffing_type", "post", "hired_on", "status")
+    cols_of = (
+        "agency_code",
+        "agency_name",
+        "name",
+        "id_number",
+        "staffing_type",
+        "post",
+        "hired_on",
+        "status",
+    )
     for name, layout, enc, date_style, prefer, status_text, traits in layouts:
         cols = [alias(k, c, p) for c, p in zip(cols_of, prefer, strict=True)]
-        rows_of = sorted((s for s in plan.staff if s.agency.layout == layout), key=lambda s: s.agency.code)
+        rows_of = sorted(
+            (s for s in plan.staff if s.agency.layout == layout), key=lambda s: s.agency.code
+        )
 
         def rows(rows_of=rows_of, date_style=date_style, status_text=status_text, layout=layout):
             last = None
@@ -144,18 +272,37 @@ def write_staff(out: Out, plan: Plan) -> None:
                     yield []
                 last = s.agency
                 out.tally.add(k, id_number=s.person.id_number, status=s.status)
-                yield [s.agency.code, s.agency.name, s.person.name, s.person.id_number,
-                       kinds[s.staffing_type] if layout == "long" else s.staffing_type, s.post,
-                       fmt_date(s.hired_on, date_style), status_text.get(s.status, s.status)]
+                yield [
+                    s.agency.code,
+                    s.agency.name,
+                    s.person.name,
+                    s.person.id_number,
+                    kinds[s.staffing_type] if layout == "long" else s.staffing_type,
+                    s.post,
+                    fmt_date(s.hired_on, date_style),
+                    status_text.get(s.status, s.status),
+                ]
 
-        out.emit(name, k, [f"{names.COUNTY}编制实名制人员名册（{'机关' if layout == 'wide' else '事业单位'}）"],
-                 [cols], rows(), traits, encoding=enc)
+        out.emit(
+            name,
+            k,
+            [f"{names.COUNTY}编制实名制人员名册（{'机关' if layout == 'wide' else '事业单位'}）"],
+            [cols],
+            rows(),
+            traits,
+            encoding=enc,
+        )
 
 
 def write_budgets(out: Out, plan: Plan) -> None:
     k = "budgets"
-    cols = [alias(k, "department", "部门名称"), alias(k, "year"), alias(k, "category", "支出类别"),
-            alias(k, "item", "科目名称"), alias(k, "amount_yuan", "预算数")]
+    cols = [
+        alias(k, "department", "部门名称"),
+        alias(k, "year"),
+        alias(k, "category", "支出类别"),
+        alias(k, "item", "科目名称"),
+        alias(k, "amount_yuan", "预算数"),
+    ]
 
     def rows():
         total = dept_total = 0
@@ -172,22 +319,68 @@ def write_budgets(out: Out, plan: Plan) -> None:
         yield ["小计", None, None, None, f"{dept_total / 100:,.2f}元"]
         yield ["合计", None, None, None, f"{total / 100:,.2f}元"]
 
-    out.emit(f"06_{plan.year}年部门预算.xlsx", k, [f"{names.COUNTY}{plan.year}年部门预算公开表", "单位：元"],
-             [cols], rows(), ["title_rows", "subtotal_rows", "total_row", "amount_yuan_suffix"])
+    out.emit(
+        f"06_{plan.year}年部门预算.xlsx",
+        k,
+        [f"{names.COUNTY}{plan.year}年部门预算公开表", "单位：元"],
+        [cols],
+        rows(),
+        ["title_rows", "subtotal_rows", "total_row", "amount_yuan_suffix"],
+    )
 
 
 def write_disbursements(out: Out, plan: Plan) -> None:
     k = "disbursements"
     layouts = (
-        (f"07_{plan.year}年专项资金拨付明细（到人到户）.xlsx", ("allocation", "unpaid"), None, "zh", "excel", "number",
-         ["凭证号", "资金编码", "收款单位", "拨付金额", "审核签字日期", "拨出日期", "按进度拨付", "备注"],
-         ["title_rows", "chinese_dates", "excel_dates"]),
-        (f"08_{plan.year}年项目资金拨付明细.csv", ("project", "never"), "gbk", "slash", "compact", "comma",
-         ["支付凭证号", "专项资金编码", "收款方", "拨款金额", "审批日期", "拨款日期", "按项目进度", "特殊原因"],
-         ["gbk", "slash_dates", "compact_dates", "amount_thousands_separator"]),
+        (
+            f"07_{plan.year}年专项资金拨付明细（到人到户）.xlsx",
+            ("allocation", "unpaid"),
+            None,
+            "zh",
+            "excel",
+            "number",
+            [
+                "凭证号",
+                "资金编码",
+                "收款单位",
+                "拨付金额",
+                "审核签字日期",
+                "拨出日期",
+                "按进度拨付",
+                "备注",
+            ],
+            ["title_rows", "chinese_dates", "excel_dates"],
+        ),
+        (
+            f"08_{plan.year}年项目资金拨付明细.csv",
+            ("project", "never"),
+            "gbk",
+            "slash",
+            "compact",
+            "comma",
+            [
+                "支付凭证号",
+                "专项资金编码",
+                "收款方",
+                "拨款金额",
+                "审批日期",
+                "拨款日期",
+                "按项目进度",
+                "特殊原因",
+            ],
+            ["gbk", "slash_dates", "compact_dates", "amount_thousands_separator"],
+        ),
     )
-    cols_of = ("voucher_no", "fund_code", "payee", "amount_yuan", "approved_on", "disbursed_on",
-               "is_by_progress", "reason")
+    cols_of = (
+        "voucher_no",
+        "fund_code",
+        "payee",
+        "amount_yuan",
+        "approved_on",
+        "disbursed_on",
+        "is_by_progress",
+        "reason",
+    )
     for name, roles, enc, approved_style, disbursed_style, amount_style, prefer, traits in layouts:
         cols = [alias(k, c, p) for c, p in zip(cols_of, prefer, strict=True)]
         chosen = [r for r in plan.disbursements if r.role in roles]
@@ -195,20 +388,52 @@ def write_disbursements(out: Out, plan: Plan) -> None:
         def rows(chosen=chosen, a=approved_style, d=disbursed_style, m=amount_style):
             for r in chosen:
                 days = r.delay_days
-                bucket = None if days is None else "le3" if days <= 3 else "4to10" if days <= 10 else "gt10"
+                bucket = (
+                    None
+                    if days is None
+                    else "le3"
+                    if days <= 3
+                    else "4to10"
+                    if days <= 10
+                    else "gt10"
+                )
                 out.tally.add(k, r.amount_fen, **({"delay_bucket": bucket} if bucket else {}))
-                yield [r.voucher_no, r.fund_code, r.payee, fmt_amount(r.amount, m), fmt_date(r.approved_on, a),
-                       fmt_date(r.disbursed_on, d), "是" if r.is_by_progress else "否", r.reason or None]
+                yield [
+                    r.voucher_no,
+                    r.fund_code,
+                    r.payee,
+                    fmt_amount(r.amount, m),
+                    fmt_date(r.approved_on, a),
+                    fmt_date(r.disbursed_on, d),
+                    "是" if r.is_by_progress else "否",
+                    r.reason or None,
+                ]
 
-        out.emit(name, k, [f"{names.COUNTY}财政局专项资金拨付明细表"], [cols], rows(), traits, encoding=enc,
-                 fund_codes=sorted({r.fund_code for r in chosen}))
+        out.emit(
+            name,
+            k,
+            [f"{names.COUNTY}财政局专项资金拨付明细表"],
+            [cols],
+            rows(),
+            traits,
+            encoding=enc,
+            fund_codes=sorted({r.fund_code for r in chosen}),
+        )
 
 
 def write_projects(out: Out, plan: Plan) -> None:
     k = "projects"
-    cols = ["序号", alias(k, "fund_code", "资金代码"), alias(k, "project_name"), alias(k, "township", "乡镇(街道)"),
-            alias(k, "village", "村(社区)"), alias(k, "contractor"), alias(k, "amount_yuan", "补助金额"),
-            alias(k, "start_on"), alias(k, "status")]
+    cols = [
+        "序号",
+        alias(k, "fund_code", "资金代码"),
+        alias(k, "project_name"),
+        alias(k, "township", "乡镇(街道)"),
+        alias(k, "village", "村(社区)"),
+        alias(k, "contractor"),
+        alias(k, "amount_yuan", "补助金额"),
+        alias(k, "start_on"),
+        alias(k, "status"),
+    ]
 
     def rows():
         total, i = 0, 0
@@ -217,10 +442,25 @@ def write_projects(out: Out, plan: Plan) -> None:
                 i += 1
                 out.tally.add(k, fen(p.amount), fund_code=p.fund_code)
                 total += fen(p.amount)
-                yield [i, p.fund_code, p.name, p.township, p.village, p.contractor,
-                       fmt_amount(p.amount, "comma_yuan"), fmt_date(p.start_on, "iso"), p.status]
+                yield [
+                    i,
+                    p.fund_code,
+                    p.name,
+                    p.township,
+                    p.village,
+                    p.contractor,
+                    fmt_amount(p.amount, "comma_yuan"),
+                    fmt_date(p.start_on, "iso"),
+                    p.status,
+                ]
         yield ["合计", None, None, None, None, None, f"{total / 100:,.2f}元", None, None]
 
-    out.emit(f"09_{plan.year}年项目资金公示表.xlsx", k, [f"{names.COUNTY}{plan.year}年财政项目资金公示表"],
-             [cols], rows(), ["title_rows", "serial_column", "amount_yuan_suffix", "total_row"],
-             fund_codes=[pl.code for pl in plan.project_plans])
+    out.emit(
+        f"09_{plan.year}年项目资金公示表.xlsx",
+        k,
+        [f"{names.COUNTY}{plan.year}年财政项目资金公示表"],
+        [cols],
+        rows(),
+        ["title_rows", "serial_column", "amount_yuan_suffix", "total_row"],
+        fund_codes=[pl.code for pl in plan.project_plans],
+    )

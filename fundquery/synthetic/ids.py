@@ -21,9 +21,27 @@ HOME_CODE = "422822"
 
 # Codes people born elsewhere in the province carry (checked per birth year).
 NEIGHBOUR_CODES = (
-    "422823", "422825", "422826", "422801", "422802", "422827", "422828",
-    "420502", "420503", "420525", "420526", "420527", "420881", "421022",
-    "421081", "420106", "420111", "420602", "420624", "420625", "421126",
+    "422823",
+    "422825",
+    "422826",
+    "422801",
+    "422802",
+    "422827",
+    "422828",
+    "420502",
+    "420503",
+    "420525",
+    "420526",
+    "420527",
+    "420881",
+    "421022",
+    "421081",
+    "420106",
+    "420111",
+    "420602",
+    "420624",
+    "420625",
+    "421126",
 )
 
 
@@ -56,7 +74,9 @@ def random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, (end - start).days))
 
 
-def birth_for_age(rng: random.Random, low: int, high: int, on: dt.date, skew: float = 1.0) -> dt.date:
+def birth_for_age(
+    rng: random.Random, low: int, high: int, on: dt.date, skew: float = 1.0
+) -> dt.date:
     """A birth date giving an age in [low, high] on ``on``; ``skew`` > 1 favours the young end."""
     latest = dt.date(on.year - low, on.month, min(on.day, 28))
     earliest = dt.date(on.year - high - 1, on.month, min(on.day, 28)) + dt.timedelta(days=1)
@@ -108,5 +128,5 @@ def luhn_digit(body: str) -> str:
 
 def bank_account(rng: random.Random, prefix: str = "621779") -> str:
     """A 19-digit 一卡通 card number with a valid Luhn digit."""
-    body = f"{prefix}{rng.randrange(10 ** 12):012d}"
+    body = f"{prefix}{rng.randrange(10**12):012d}"
     return body + luhn_digit(body)

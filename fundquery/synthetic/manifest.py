@@ -59,30 +59,52 @@ class Tally:
             "funds": {
                 "count": self.rows["funds"],
                 "by_pays_to": dict(sorted(by["funds.pays_to.rows"].items())),
-                "budget_yuan": {**money(by["funds.pays_to.fen"]), "all": str(yuan(self.fen["funds"]))},
-                "budget_wan": {**{k: wan(v) for k, v in sorted(by["funds.pays_to.fen"].items())},
-                               "all": wan(self.fen["funds"])},
+                "budget_yuan": {
+                    **money(by["funds.pays_to.fen"]),
+                    "all": str(yuan(self.fen["funds"])),
+                },
+                "budget_wan": {
+                    **{k: wan(v) for k, v in sorted(by["funds.pays_to.fen"].items())},
+                    "all": wan(self.fen["funds"]),
+                },
             },
             "payments": {
-                "rows": self.rows["payments"], "amount_yuan": str(yuan(self.fen["payments"])),
+                "rows": self.rows["payments"],
+                "amount_yuan": str(yuan(self.fen["payments"])),
                 "distinct_id_numbers": len(self.ids["payments"]),
                 "rows_by_fund": dict(sorted(by["payments.fund_code.rows"].items())),
                 "amount_by_fund_yuan": money(by["payments.fund_code.fen"]),
                 "rows_by_card_status": dict(sorted(by["payments.card_status.rows"].items())),
             },
-            "projects": {"count": self.rows["projects"], "amount_yuan": str(yuan(self.fen["projects"])),
-                         "amount_wan": wan(self.fen["projects"]),
-                         "by_fund": dict(sorted(by["projects.fund_code.rows"].items()))},
-            "budgets": {"lines": self.rows["budgets"], "departments": len(by["budgets.department.rows"]),
-                        "amount_yuan": str(yuan(self.fen["budgets"])), "amount_wan": wan(self.fen["budgets"]),
-                        "by_category_yuan": money(by["budgets.category.fen"])},
-            "agencies": {"count": len(by["agencies.agency_code.rows"]), "rows": self.rows["agencies"],
-                         "by_layout": {k: len({c for (lay, c) in by["agencies.layout_code.rows"] if lay == k})
-                                       for k in ("wide", "long")}},
-            "staff": {"rows": self.rows["staff"], "distinct_id_numbers": len(self.ids["staff"]),
-                      "by_status": dict(sorted(by["staff.status.rows"].items()))},
+            "projects": {
+                "count": self.rows["projects"],
+                "amount_yuan": str(yuan(self.fen["projects"])),
+                "amount_wan": wan(self.fen["projects"]),
+                "by_fund": dict(sorted(by["projects.fund_code.rows"].items())),
+            },
+            "budgets": {
+                "lines": self.rows["budgets"],
+                "departments": len(by["budgets.department.rows"]),
+                "amount_yuan": str(yuan(self.fen["budgets"])),
+                "amount_wan": wan(self.fen["budgets"]),
+                "by_category_yuan": money(by["budgets.category.fen"]),
+            },
+            "agencies": {
+                "count": len(by["agencies.agency_code.rows"]),
+                "rows": self.rows["agencies"],
+                "by_layout": {
+                    k: len({c for (lay, c) in by["agencies.layout_code.rows"] if lay == k})
+                    for k in ("wide", "long")
+                },
+            },
+            "staff": {
+                "rows": self.rows["staff"],
+                "distinct_id_numbers": len(self.ids["staff"]),
+                "by_status": dict(sorted(by["staff.status.rows"].items())),
+            },
             "disbursements": {
-                "rows": self.rows["disbursements"], "disbursed": sum(delays.values()),
+                "rows": self.rows["disbursements"],
+                "disbursed": sum(delays.values()),
                 "never_disbursed": self.rows["disbursements"] - sum(delays.values()),
                 "delay_buckets": {k: delays.get(k, 0) for k in ("le3", "4to10", "gt10")},
                 "amount_yuan": str(yuan(self.fen["disbursements"])),
@@ -114,7 +136,9 @@ class Manifest:
         return {"generator": "fundquery.synthetic", **d}
 
     def write(self) -> Path:
-        self.path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        self.path.write_text(
+            json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         return self.path
 
     def paths(self, kind: str | None = None) -> list[Path]:

@@ -68,8 +68,14 @@ class BudgetLine:
     amount: Decimal
 
 
-def plan_projects(rng: random.Random, year: int, funds: list[tuple[ProjectFund, str]],
-                  n_projects: int, total_fen: int, places: list[Place]) -> list[ProjectFundPlan]:
+def plan_projects(
+    rng: random.Random,
+    year: int,
+    funds: list[tuple[ProjectFund, str]],
+    n_projects: int,
+    total_fen: int,
+    places: list[Place],
+) -> list[ProjectFundPlan]:
     """``n_projects`` projects over ``funds``, amounts adding up to ``total_fen``."""
     plans = [ProjectFundPlan(f, code) for f, code in funds]
     per_fund = split_exact(n_projects - len(plans), [f.projects for f, _ in funds], 1)
@@ -87,12 +93,21 @@ def plan_projects(rng: random.Random, year: int, funds: list[tuple[ProjectFund, 
             seen.add(name)
             start = dt.date(year, 3, 1) + dt.timedelta(days=rng.randint(0, 183))
             status = rng.choices(("已完工", "已验收", "在建"), (45, 20, 35))[0]
-            project = Project(plan.code, name, place.township, place.village if at_village else None,
-                              names.contractor(rng, place.village if at_village else None, plan.fund.no),
-                              Decimal(0), start, status)
+            project = Project(
+                plan.code,
+                name,
+                place.township,
+                place.village if at_village else None,
+                names.contractor(rng, place.village if at_village else None, plan.fund.no),
+                Decimal(0),
+                start,
+                status,
+            )
             plan.projects.append(project)
             drafts.append((project, plan.fund.mean_yuan * rng.lognormvariate(0, 0.5)))
-    for (project, _), amount in zip(drafts, split_exact(total_fen, [w for _, w in drafts], 10000), strict=True):
+    for (project, _), amount in zip(
+        drafts, split_exact(total_fen, [w for _, w in drafts], 10000), strict=True
+    ):
         project.amount = yuan(amount)
     return plans
 
@@ -104,20 +119,28 @@ def department_budgets(rng: random.Random, total_fen: int, keep: int) -> list[Bu
     for (dept, _, projects), dept_total in zip(DEPARTMENTS, dept_totals, strict=True):
         abroad = 0.0 if rng.random() < 0.6 else 0.006
         items = [
-            ("基本支出", "工资福利支出", 0.42), ("基本支出", "商品和服务支出", 0.14),
+            ("基本支出", "工资福利支出", 0.42),
+            ("基本支出", "商品和服务支出", 0.14),
             ("基本支出", "对个人和家庭的补助", 0.06),
             *[("项目支出", p, 0.34 / len(projects) * rng.uniform(0.7, 1.3)) for p in projects],
-            ("三公经费", "因公出国(境)费", abroad), ("三公经费", "公务用车购置及运行费", 0.022),
+            ("三公经费", "因公出国(境)费", abroad),
+            ("三公经费", "公务用车购置及运行费", 0.022),
             ("三公经费", "公务接待费", 0.011),
         ]
-        for (category, item, _), amount in zip(items, split_exact(dept_total, [w for *_, w in items], 10000), strict=True):
+        for (category, item, _), amount in zip(
+            items, split_exact(dept_total, [w for *_, w in items], 10000), strict=True
+        ):
             lines.append(BudgetLine(dept, category, item, yuan(amount)))
     kept = {d for d, _, _ in DEPARTMENTS[:keep]}
     return [line for line in lines if line.department in kept]
 
 
-def fund_budgets(person_funds: list[PersonFund], persons_target_fen: int | None,
-                 project_plans: list[ProjectFundPlan], project_gap_fen: int) -> None:
+def fund_budgets(
+    person_funds: list[PersonFund],
+    persons_target_fen: int | None,
+    project_plans: list[ProjectFundPlan],
+    project_gap_fen: int,
+) -> None:
     """Set every fund's budget: person funds a little above what they pay, project funds
     their projects plus a share of the money not yet in a listed project."""
     paid = [sum(fen(u.amount) * (u.last - u.first + 1) for u in f.units) for f in person_funds]
@@ -130,5 +153,7 @@ def fund_budgets(person_funds: list[PersonFund], persons_target_fen: int | None,
     for f, b in zip(person_funds, budgets, strict=True):
         f.budget = yuan(b)
     listed = [sum(fen(p.amount) for p in plan.projects) for plan in project_plans]
-    for plan, own, gap in zip(project_plans, listed, split_exact(project_gap_fen, listed, 10000), strict=True):
+    for plan, own, gap in zip(
+        project_plans, listed, split_exact(project_gap_fen, listed, 10000), strict=True
+    ):
         plan.budget = yuan(own + gap)

@@ -44,9 +44,21 @@ class NameMaker:
 # Townships in the order a smaller county keeps them: the seat first, then a
 # 乡 early so that even two townships include a town and a rural 乡.
 TOWNSHIPS = (
-    "城关镇", "坪坝乡", "石桥镇", "河口镇", "花园乡", "马坪镇",
-    "龙泉镇", "孙桥乡", "三阳镇", "杨集镇", "新市乡", "永兴镇",
-    "白果乡", "双河镇", "长岭乡",
+    "城关镇",
+    "坪坝乡",
+    "石桥镇",
+    "河口镇",
+    "花园乡",
+    "马坪镇",
+    "龙泉镇",
+    "孙桥乡",
+    "三阳镇",
+    "杨集镇",
+    "新市乡",
+    "永兴镇",
+    "白果乡",
+    "双河镇",
+    "长岭乡",
 )
 
 _VILLAGE_STEMS = (
@@ -71,12 +83,20 @@ def villages(rng: random.Random, township: str, n_villages: int, n_communities: 
         for i in range(n_communities)
     ]
     if township != TOWNSHIPS[0]:
-        communities = [f"{prefix}{('街', '新区', '河街', '东', '西')[i % 5]}社区" for i in range(n_communities)]
+        communities = [
+            f"{prefix}{('街', '新区', '河街', '东', '西')[i % 5]}社区" for i in range(n_communities)
+        ]
     return communities + [s + "村" for s in stems]
 
 
 _FIRM_STEMS = "宏达 鑫源 恒泰 华兴 通达 永盛 楚天 荆楚 清江 佳禾 兴业 长城 振华 天成 鸿运 金石 瑞丰 诚信".split()
-_FIRM_KINDS = ("建筑工程有限公司", "水利水电工程有限公司", "路桥工程有限公司", "建设有限公司", "园林绿化工程有限公司")
+_FIRM_KINDS = (
+    "建筑工程有限公司",
+    "水利水电工程有限公司",
+    "路桥工程有限公司",
+    "建设有限公司",
+    "园林绿化工程有限公司",
+)
 
 
 def contractor(rng: random.Random, village: str | None, kind_hint: int) -> str:

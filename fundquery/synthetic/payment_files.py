@@ -22,19 +22,44 @@ from .writers import fmt_amount, fmt_date, fmt_quantity, full_width
 K = "payments"
 # fund no -> habits; funds not listed take COMMON[no % len(COMMON)].
 VARIANTS = {
-    1: dict(fmt="csv", enc="gbk", date="slash", amount="plain", titles=2, blank=True, serial=True,
-            status={"已发放": "发放成功", "退回": "发放失败"},
-            units={"quantity": "（亩）", "standard_yuan": "（元/亩）", "amount_yuan": "（元）"}),
+    1: dict(
+        fmt="csv",
+        enc="gbk",
+        date="slash",
+        amount="plain",
+        titles=2,
+        blank=True,
+        serial=True,
+        status={"已发放": "发放成功", "退回": "发放失败"},
+        units={"quantity": "（亩）", "standard_yuan": "（元/亩）", "amount_yuan": "（元）"},
+    ),
     2: dict(fmt="xlsx", date="excel", amount="number", titles=2, subtotal=True, voucher=True),
-    3: dict(fmt="csv", enc="utf-8-sig", date="zh", amount="yuan", titles=1, full_width=17, voucher=True,
-            status={"退回": "已退回"}),
-    4: dict(fmt="xlsx", date="compact", amount="comma", titles=1, blank_every=40, status={"已发放": "已到账"}),
+    3: dict(
+        fmt="csv",
+        enc="utf-8-sig",
+        date="zh",
+        amount="yuan",
+        titles=1,
+        full_width=17,
+        voucher=True,
+        status={"退回": "已退回"},
+    ),
+    4: dict(
+        fmt="xlsx",
+        date="compact",
+        amount="comma",
+        titles=1,
+        blank_every=40,
+        status={"已发放": "已到账"},
+    ),
 }
 COMMON = (
     dict(fmt="xlsx", date="iso", amount="number", titles=1, serial=True),
     dict(fmt="csv", enc="gbk", date="zh", amount="plain", titles=2, blank=True),
     dict(fmt="xlsx", date="slash", amount="comma", titles=2, subtotal=True),
-    dict(fmt="csv", enc="utf-8-sig", date="iso", amount="yuan", titles=1, status={"已发放": "成功"}),
+    dict(
+        fmt="csv", enc="utf-8-sig", date="iso", amount="yuan", titles=1, status={"已发放": "成功"}
+    ),
 )
 BIG_ROWS = 50_000  # beyond this a fund is written as csv (xlsx is ~15 k rows/s)
 
@@ -61,7 +86,10 @@ def _columns(fund: PersonFund, v: dict, i: int) -> list[tuple[str, str]]:
         pick("village", ("村", "村(社区)", "行政村", "村委会", "村名")),
         pick("village_group", ("组", "村民小组", "小组", "组别")),
         pick("name", ("户主姓名", "户主") if household else ("姓名", "领取人姓名", "人员姓名")),
-        pick("id_number", ("身份证号码", "公民身份号码", "身份证号", "证件号码", "身份号码", "身份证")),
+        pick(
+            "id_number",
+            ("身份证号码", "公民身份号码", "身份证号", "证件号码", "身份号码", "身份证"),
+        ),
         pick("household_no", ("户号", "户编号", "家庭编号")),
         ("quantity", alias(K, "quantity", fund.programme.qty_alias)),
         pick("standard_yuan", ("补助标准", "发放标准", "标准")),
@@ -94,7 +122,9 @@ class _Rows:
     def paid_on(self, ti: int, p: int, later: bool = False) -> dt.date:
         key = (ti, p)
         if key not in self.days:
-            self.days[key] = pay_date(self.plan.year, self.fund.months[p], self.fund.programme.no, ti)
+            self.days[key] = pay_date(
+                self.plan.year, self.fund.months[p], self.fund.programme.no, ti
+            )
         day = self.days[key]
         return min(day + dt.timedelta(days=25), dt.date(self.plan.year, 12, 28)) if later else day
 
@@ -112,11 +142,22 @@ class _Rows:
         if wide:
             qty, amt, day = full_width(str(qty)), full_width(str(amt)), day and full_width(str(day))
         values = {
-            "serial": self.serial, "township": place.township, "village": place.village,
-            "village_group": u.household.group, "name": u.person.name, "id_number": u.person.id_number,
-            "household_no": u.household.no, "quantity": qty, "standard_yuan": std, "amount_yuan": amt,
-            "paid_on": day, "bank_account": u.account, "card_status": v.get("status", {}).get(status, status),
-            "fund_code": f.code, "year": self.plan.year, "period": f.labels[p],
+            "serial": self.serial,
+            "township": place.township,
+            "village": place.village,
+            "village_group": u.household.group,
+            "name": u.person.name,
+            "id_number": u.person.id_number,
+            "household_no": u.household.no,
+            "quantity": qty,
+            "standard_yuan": std,
+            "amount_yuan": amt,
+            "paid_on": day,
+            "bank_account": u.account,
+            "card_status": v.get("status", {}).get(status, status),
+            "fund_code": f.code,
+            "year": self.plan.year,
+            "period": f.labels[p],
             "voucher_no": None if unpaid else self.vouchers.get((ti, p)),
         }
         return [values[c] for c in self.cols]
@@ -124,7 +165,9 @@ class _Rows:
     def summary(self, label: str, total: int) -> list:
         row: list = [None] * len(self.cols)
         row[0] = label
-        row[self.amount_col] = fmt_amount(Decimal(total) / 100, self.v["amount"] if self.v["amount"] != "yuan" else "plain")
+        row[self.amount_col] = fmt_amount(
+            Decimal(total) / 100, self.v["amount"] if self.v["amount"] != "yuan" else "plain"
+        )
         return row
 
 
@@ -133,8 +176,10 @@ def write_fund(out: Out, plan: Plan, fund: PersonFund, i: int) -> None:
     cols = _columns(fund, v, i)
     shaper = _Rows(out, plan, fund, v, cols)
     state, no = plan.state, fund.programme.no
-    order = sorted(range(len(fund.units)), key=lambda j: (fund.units[j].household.place.index,
-                                                           fund.units[j].household.no, j))
+    order = sorted(
+        range(len(fund.units)),
+        key=lambda j: (fund.units[j].household.place.index, fund.units[j].household.no, j),
+    )
 
     def rows():
         total = town_total = 0
@@ -154,7 +199,9 @@ def write_fund(out: Out, plan: Plan, fund: PersonFund, i: int) -> None:
             for p in range(u.first, u.last + 1):
                 if (no, j, p) in state.moved:
                     continue
-                status, amount = state.row(no, j, ti, p, u.amount) if state.touches(no) else ("已发放", u.amount)
+                status, amount = (
+                    state.row(no, j, ti, p, u.amount) if state.touches(no) else ("已发放", u.amount)
+                )
                 total += fen(amount)
                 town_total += fen(amount)
                 yield shaper.record(j, p, status, amount)
@@ -170,8 +217,17 @@ def write_fund(out: Out, plan: Plan, fund: PersonFund, i: int) -> None:
     titles = [f"{names.COUNTY}{plan.year}年{fund.programme.name}发放清册"]
     if v["titles"] > 1:
         titles.append(f"填报单位：{fund.programme.department}　　　　　单位：元")
-    out.emit(f"{10 + i:02d}_{fund.code}_{fund.programme.name}发放清册.{ext}", K, titles, [[h for _, h in cols]],
-             rows(), traits, encoding=v.get("enc"), fund_codes=[fund.code], big=fund.rows > 5_000)
+    out.emit(
+        f"{10 + i:02d}_{fund.code}_{fund.programme.name}发放清册.{ext}",
+        K,
+        titles,
+        [[h for _, h in cols]],
+        rows(),
+        traits,
+        encoding=v.get("enc"),
+        fund_codes=[fund.code],
+        big=fund.rows > 5_000,
+    )
 
 
 def write_supplement(out: Out, plan: Plan, n_files: int) -> None:
@@ -180,7 +236,10 @@ def write_supplement(out: Out, plan: Plan, n_files: int) -> None:
     v = dict(fmt="xlsx", date="iso", amount="number", titles=1, serial=True)
     head = funds[1]
     cols = _columns(head, v, 0)
-    cols = [(c, h if c not in ("name", "quantity") else {"name": "姓名", "quantity": "数量"}[c]) for c, h in cols]
+    cols = [
+        (c, h if c not in ("name", "quantity") else {"name": "姓名", "quantity": "数量"}[c])
+        for c, h in cols
+    ]
     records = sorted(plan.state.moved) + list(plan.state.duplicates)
 
     def rows():
@@ -195,7 +254,12 @@ def write_supplement(out: Out, plan: Plan, n_files: int) -> None:
             yield shaper.record(j, p, "已发放", amount, later=True)
         yield _Rows(out, plan, head, v, cols).summary("合计", total)
 
-    out.emit(f"{10 + n_files:02d}_{plan.year}年惠民惠农补贴补发清册.xlsx", K,
-             [f"{names.COUNTY}{plan.year}年惠民惠农补贴补发清册"], [[h for _, h in cols]], rows(),
-             ["title_rows", "serial_column", "several_funds", "total_row", "duplicate_payments"],
-             fund_codes=sorted({funds[no].code for no, _, _ in records}))
+    out.emit(
+        f"{10 + n_files:02d}_{plan.year}年惠民惠农补贴补发清册.xlsx",
+        K,
+        [f"{names.COUNTY}{plan.year}年惠民惠农补贴补发清册"],
+        [[h for _, h in cols]],
+        rows(),
+        ["title_rows", "serial_column", "several_funds", "total_row", "duplicate_payments"],
+        fund_codes=sorted({funds[no].code for no, _, _ in records}),
+    )

@@ -115,7 +115,11 @@ class Population:
         towns = [i for i in range(townships) if names.TOWNSHIPS[i].endswith("镇")]
         per_town = {i: 0 for i in towns}
         for k in range(n_communities):  # the seat takes the larger share
-            per_town[towns[0] if k % 2 == 0 or len(towns) == 1 else towns[1 + (k // 2) % (len(towns) - 1)]] += 1
+            per_town[
+                towns[0]
+                if k % 2 == 0 or len(towns) == 1
+                else towns[1 + (k // 2) % (len(towns) - 1)]
+            ] += 1
         for ti in range(townships):
             township = names.TOWNSHIPS[ti]
             nv = n_villages // townships + (1 if ti < n_villages % townships else 0)
@@ -136,7 +140,9 @@ class Population:
         no = f"{place.township_idx + 10}{index % 900 + 100:03d}{serial:05d}"
         if head is None:
             head = self.person(25, 85, "男" if rng.random() < 0.86 else "女")
-        hh = Household(no, place, f"{rng.randint(1, place.n_groups)}组", head, ids.bank_account(rng))
+        hh = Household(
+            no, place, f"{rng.randint(1, place.n_groups)}组", head, ids.bank_account(rng)
+        )
         place.households.append(hh)
         return hh
 
@@ -147,7 +153,13 @@ class Population:
         return Person(self.names.person(sex), self.idf.new(birth, sex), sex, birth)
 
     def households(self, area: str) -> list[Household]:
-        return self.rural if area == "rural" else self.urban if area == "urban" else self.rural + self.urban
+        return (
+            self.rural
+            if area == "rural"
+            else self.urban
+            if area == "urban"
+            else self.rural + self.urban
+        )
 
     def alone(self, area: str, low: int, high: int, places: list[Place] | None = None) -> Household:
         """A one-person household (特困 people mostly live alone), in one of ``places`` if given."""
@@ -156,7 +168,9 @@ class Population:
         return self._household(self.rng.choice(places), head)
 
 
-def draw_amount(rng: random.Random, draw: tuple, person: Person, jan1: dt.date) -> tuple[Decimal, Decimal]:
+def draw_amount(
+    rng: random.Random, draw: tuple, person: Person, jan1: dt.date
+) -> tuple[Decimal, Decimal]:
     """(quantity, standard) of one unit; their product is exact in fen."""
     kind = draw[0]
     if kind == "area":
@@ -178,7 +192,9 @@ def draw_amount(rng: random.Random, draw: tuple, person: Person, jan1: dt.date) 
         return Decimal(qty), Decimal(rng.choices([s for s, _ in tiers], [w for _, w in tiers])[0])
     if kind == "count":
         _, std, low, high = draw
-        return Decimal(min(high, low + int(rng.expovariate(1 / max(1, (high - low) / 3))))), Decimal(std)
+        return Decimal(
+            min(high, low + int(rng.expovariate(1 / max(1, (high - low) / 3))))
+        ), Decimal(std)
     if kind == "steps":
         _, low, high, step = draw
         value = low + (high - low) * rng.random() ** 2
@@ -202,12 +218,16 @@ def make_units(pop: Population, fund: PersonFund, rows: int, pools: dict[str, li
     elif who[0] == "alone" and who[4]:
         pairs = [(hh, hh.head) for hh in rng.sample(pools[who[4]], n_units)]
     elif who[0] == "alone":
-        pairs = [(hh, hh.head) for hh in (pop.alone(who[1], who[2], who[3]) for _ in range(n_units))]
+        pairs = [
+            (hh, hh.head) for hh in (pop.alone(who[1], who[2], who[3]) for _ in range(n_units))
+        ]
     elif who[5]:
         pairs = rng.sample(pools[who[5]], n_units)
     else:
         households = pop.households(who[1])
-        pairs = [(rng.choice(households), pop.person(who[2], who[3], who[4])) for _ in range(n_units)]
+        pairs = [
+            (rng.choice(households), pop.person(who[2], who[3], who[4])) for _ in range(n_units)
+        ]
     late = set(rng.sample(range(n_units), late_starters)) if n_periods > 1 else set()
     for i, (hh, person) in enumerate(pairs):
         qty, std = draw_amount(rng, prog.draw, person, pop.jan1)

@@ -63,16 +63,33 @@ def fmt_quantity(qty: Decimal, style: str):
     return text
 
 
-def write_xlsx(path: Path, sheet: str, titles: Sequence[str], headers: Sequence[Sequence],
-               rows: Iterable[Sequence], *, merges: Sequence[tuple] = (), widths: Sequence[int] = (),
-               big: bool = False) -> int:
+def write_xlsx(
+    path: Path,
+    sheet: str,
+    titles: Sequence[str],
+    headers: Sequence[Sequence],
+    rows: Iterable[Sequence],
+    *,
+    merges: Sequence[tuple] = (),
+    widths: Sequence[int] = (),
+    big: bool = False,
+) -> int:
     """Write one sheet; ``merges`` are (row, col, row, col) within the header rows.  Returns data rows."""
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": big, "strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": big,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     wb.set_properties({"created": CREATED, "author": "清溪县财政局"})  # same data, same bytes
     ws = wb.add_worksheet(sheet)
     title_fmt = wb.add_format({"bold": True, "font_size": 14, "align": "center"})
-    head_fmt = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "border": 1, "text_wrap": True})
+    head_fmt = wb.add_format(
+        {"bold": True, "align": "center", "valign": "vcenter", "border": 1, "text_wrap": True}
+    )
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     money_fmt = wb.add_format({"num_format": "#,##0.00"})
     ncols = max(len(h) for h in headers)
@@ -105,7 +122,9 @@ def write_xlsx(path: Path, sheet: str, titles: Sequence[str], headers: Sequence[
             elif isinstance(cell, dt.date):
                 ws.write_datetime(r, j, dt.datetime(cell.year, cell.month, cell.day), date_fmt)
             elif isinstance(cell, Decimal):
-                ws.write_number(r, j, float(cell), money_fmt if cell.as_tuple().exponent == -2 else None)
+                ws.write_number(
+                    r, j, float(cell), money_fmt if cell.as_tuple().exponent == -2 else None
+                )
             else:
                 ws.write_number(r, j, cell)
         r += 1
@@ -114,8 +133,13 @@ def write_xlsx(path: Path, sheet: str, titles: Sequence[str], headers: Sequence[
     return n
 
 
-def write_csv(path: Path, encoding: str, titles: Sequence[str], headers: Sequence[Sequence],
-              rows: Iterable[Sequence]) -> int:
+def write_csv(
+    path: Path,
+    encoding: str,
+    titles: Sequence[str],
+    headers: Sequence[Sequence],
+    rows: Iterable[Sequence],
+) -> int:
     """Write a csv the way Excel exports a sheet (title rows padded with empty cells)."""
     ncols = max(len(h) for h in headers)
     n = 0
@@ -126,6 +150,8 @@ def write_csv(path: Path, encoding: str, titles: Sequence[str], headers: Sequenc
         for header in headers:
             w.writerow(["" if c is None else c for c in header])
         for row in rows:
-            w.writerow(["" if c is None else c.isoformat() if isinstance(c, dt.date) else c for c in row])
+            w.writerow(
+                ["" if c is None else c.isoformat() if isinstance(c, dt.date) else c for c in row]
+            )
             n += 1
     return n

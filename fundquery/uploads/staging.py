@@ -112,8 +112,14 @@ def stage(upload: FileStorage, username: str) -> StagedFile:
     meta_path = _meta_path(sha)
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
     staged_by = sorted(set(meta.get("staged_by", [])) | {username})
-    meta = {"sha256": sha, "file_name": file_name, "stored_as": path.name, "size": size,
-            "staged_by": staged_by, "staged_at": time.time()}
+    meta = {
+        "sha256": sha,
+        "file_name": file_name,
+        "stored_as": path.name,
+        "size": size,
+        "staged_by": staged_by,
+        "staged_at": time.time(),
+    }
     _write_json(meta_path, meta)
     return StagedFile(sha, file_name, path, size, tuple(staged_by))
 

@@ -36,7 +36,10 @@ from fundquery.web.db import get_db
 SKIPPED_SHOWN = 20  # row numbers listed per skip reason
 # The findings that mean the header needs the clerk: the mapping form opens for them.
 HEADER_RULES = ("column_missing", "column_ambiguous", "mapping_invalid", "value_invalid")
-ASKED_ALWAYS = ("fund_code", "year")  # file-level values the page offers whenever the form has no column for them
+ASKED_ALWAYS = (
+    "fund_code",
+    "year",
+)  # file-level values the page offers whenever the form has no column for them
 
 
 def hasher() -> Hasher:
@@ -72,21 +75,38 @@ class StageTimer:
 def _saved_json(saved: dict | None) -> dict | None:
     if saved is None:
         return None
-    return {"id": saved["mapping_id"], "office": saved["office"], "saved_by": saved["saved_by"],
-            "saved_at": _plain(saved["saved_at"]), "file_name": saved["file_name"], "use_count": saved["use_count"]}
+    return {
+        "id": saved["mapping_id"],
+        "office": saved["office"],
+        "saved_by": saved["saved_by"],
+        "saved_at": _plain(saved["saved_at"]),
+        "file_name": saved["file_name"],
+        "use_count": saved["use_count"],
+    }
 
 
-def mapping_page(preview: Preview, staged: staging.StagedFile, choice: remembered.Choice) -> dict[str, Any]:
+def mapping_page(
+    preview: Preview, staged: staging.StagedFile, choice: remembered.Choice
+) -> dict[str, Any]:
     """The two sides of the mapping form: the file's columns (with a few masked values) and the kind's columns."""
     match, report = preview.extract.match, preview.report
-    samples = peek(staged.path, match.spec.kind, name=staged.file_name, mapping=choice.mapping or None).samples
+    samples = peek(
+        staged.path, match.spec.kind, name=staged.file_name, mapping=choice.mapping or None
+    ).samples
     labels = {c.name: (c.label_zh, c.label_en) for c in match.spec.columns}
     file_columns = []
     for col in match.columns():
         pos = col["position"]
         shown = col.get("group") or labels.get(col["column"] or "", ("", ""))[0]
-        file_columns.append({**col, "letter": column_letter(pos), "samples": samples.get(pos, []),
-                             "label_zh": shown, "label_en": labels.get(col["column"] or "", ("", ""))[1]})
+        file_columns.append(
+            {
+                **col,
+                "letter": column_letter(pos),
+                "samples": samples.get(pos, []),
+                "label_zh": shown,
+                "label_en": labels.get(col["column"] or "", ("", ""))[1],
+            }
+        )
     fields = match.fields()
     for f in fields:
         given = report.values.get(f["column"])
@@ -94,12 +114,22 @@ def mapping_page(preview: Preview, staged: staging.StagedFile, choice: remembere
             f["status"], f["value"], f["value_source"] = "value", given["value"], given["source"]
     taken = set(match.mapping) | ({match.spec.wide.group_column} if match.wide else set())
     asked = [
-        {"column": c.name, "label_zh": c.label_zh, "label_en": c.label_en, "required": c.required,
-         "value": (report.values.get(c.name) or {}).get("value", choice.values.get(c.name, "")),
-         "source": (report.values.get(c.name) or {}).get("source")}
+        {
+            "column": c.name,
+            "label_zh": c.label_zh,
+            "label_en": c.label_en,
+            "required": c.required,
+            "value": (report.values.get(c.name) or {}).get("value", choice.values.get(c.name, "")),
+            "source": (report.values.get(c.name) or {}).get("source"),
+        }
         for c in match.spec.columns
-        if c.name in FILE_LEVEL and c.name not in taken
-        and (c.name in ASKED_ALWAYS or (c.required and c.name not in taken) or c.name in choice.values)
+        if c.name in FILE_LEVEL
+        and c.name not in taken
+        and (
+            c.name in ASKED_ALWAYS
+            or (c.required and c.name not in taken)
+            or c.name in choice.values
+        )
     ]
     rules = {f.rule for f in report.findings if f.severity == "error"}
     unimported = [c["header"] for c in file_columns if c["status"] in ("unused", "not_needed")]
@@ -121,14 +151,18 @@ def preview_dict(preview: Preview, staged: staging.StagedFile, kind_asked: str) 
     """Everything the preview page shows, as JSON-ready values."""
     extract, report = preview.extract, preview.report
     spec = extract.match.spec
-    findings = [
-        {k: _plain(v) for k, v in f.as_dict().items()} for f in report.findings
-    ]
+    findings = [{k: _plain(v) for k, v in f.as_dict().items()} for f in report.findings]
     used = set(extract.match.mapping.values()) | {w.position for w in extract.match.wide}
     labels = {c.name: (c.label_zh, c.label_en) for c in spec.columns}
-    labels.update({"_row": ("行号", "Row"), "id_masked": ("身份证号（脱敏）", "ID number (masked)"),
-                   "sex": ("性别", "Sex"), "birth_date": ("出生日期", "Birth date"),
-                   "bank_account_masked": ("银行账号（脱敏）", "Bank account (masked)")})
+    labels.update(
+        {
+            "_row": ("行号", "Row"),
+            "id_masked": ("身份证号（脱敏）", "ID number (masked)"),
+            "sex": ("性别", "Sex"),
+            "birth_date": ("出生日期", "Birth date"),
+            "bank_account_masked": ("银行账号（脱敏）", "Bank account (masked)"),
+        }
+    )
     return {
         "sha256": preview.sha256,
         "file_name": staged.file_name,
@@ -145,10 +179,14 @@ def preview_dict(preview: Preview, staged: staging.StagedFile, kind_asked: str) 
         "ignored_headers": [h for p, h in enumerate(extract.match.labels) if h and p not in used],
         "rows_read": report.rows_read,
         "rows": report.rows,
-        "skipped": {reason: {"count": len(rows), "rows": rows[:SKIPPED_SHOWN]}
-                    for reason, rows in report.skipped.items()},
-        "sample_columns": [{"name": c, "label_zh": labels[c][0], "label_en": labels[c][1]}
-                           for c in preview.sample_columns],
+        "skipped": {
+            reason: {"count": len(rows), "rows": rows[:SKIPPED_SHOWN]}
+            for reason, rows in report.skipped.items()
+        },
+        "sample_columns": [
+            {"name": c, "label_zh": labels[c][0], "label_en": labels[c][1]}
+            for c in preview.sample_columns
+        ],
         "sample": [{k: _plain(v) for k, v in row.items()} for row in preview.sample],
         "errors": [f for f in findings if f["severity"] == "error"],
         "warnings": [f for f in findings if f["severity"] == "warning"],
@@ -164,7 +202,9 @@ def release_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
-def current_choice(staged: staging.StagedFile, kind: str, username: str, office: str | None) -> remembered.Choice:
+def current_choice(
+    staged: staging.StagedFile, kind: str, username: str, office: str | None
+) -> remembered.Choice:
     """What the file is read with: the clerk's choice on this page, else the office's saved mapping for the form.
 
     The first look-up is kept beside the staged file, so a reload does not read the header again.
@@ -172,28 +212,52 @@ def current_choice(staged: staging.StagedFile, kind: str, username: str, office:
     kept = staging.get_choice(staged.sha256, username)
     if kept is None:
         found = remembered.choose(get_db(), staged.path, kind, office, name=staged.file_name)
-        kept = {"mapping": found.mapping, "values": found.values,
-                "recalled": found.recalled["mapping_id"] if found.recalled else None, "auto": True}
+        kept = {
+            "mapping": found.mapping,
+            "values": found.values,
+            "recalled": found.recalled["mapping_id"] if found.recalled else None,
+            "auto": True,
+        }
         staging.keep_choice(staged.sha256, username, kept)
     saved = saved_mappings.get(get_db(), kept["recalled"]) if kept.get("recalled") else None
     return remembered.Choice(kept["mapping"], kept["values"], saved)
 
 
-def choose(staged: staging.StagedFile, username: str, *, mapping: dict[str, str], values: dict[str, str],
-           use_saved: bool = True) -> None:
+def choose(
+    staged: staging.StagedFile,
+    username: str,
+    *,
+    mapping: dict[str, str],
+    values: dict[str, str],
+    use_saved: bool = True,
+) -> None:
     """The clerk's mapping and values from the page (or none, and no saved mapping either: ``use_saved=False``)."""
-    staging.keep_choice(staged.sha256, username, {"mapping": mapping, "values": values, "recalled": None,
-                                                  "auto": False, "use_saved": use_saved})
+    staging.keep_choice(
+        staged.sha256,
+        username,
+        {
+            "mapping": mapping,
+            "values": values,
+            "recalled": None,
+            "auto": False,
+            "use_saved": use_saved,
+        },
+    )
     staging.forget_previews(staged.sha256)
 
 
 def _key(kind: str, choice: remembered.Choice) -> str:
-    text = json.dumps([choice.mapping, choice.values, choice.recalled and choice.recalled["mapping_id"]],
-                      sort_keys=True, ensure_ascii=False)
+    text = json.dumps(
+        [choice.mapping, choice.values, choice.recalled and choice.recalled["mapping_id"]],
+        sort_keys=True,
+        ensure_ascii=False,
+    )
     return f"{kind}.{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
-def make_preview(staged: staging.StagedFile, kind: str, username: str, office: str | None = None) -> dict[str, Any]:
+def make_preview(
+    staged: staging.StagedFile, kind: str, username: str, office: str | None = None
+) -> dict[str, Any]:
     """The cached preview of ``staged`` read as ``kind``, computing (and logging a rejection) if needed."""
     choice = current_choice(staged, kind, username, office)
     cached = staging.cached_preview(staged.sha256, _key(kind, choice))
@@ -201,8 +265,15 @@ def make_preview(staged: staging.StagedFile, kind: str, username: str, office: s
         return cached
     con = get_db()
     start = time.perf_counter()
-    preview = dry_run(con, staged.path, kind, hasher=hasher(), file_name=staged.file_name,
-                      mapping=choice.mapping or None, values=choice.values or None)
+    preview = dry_run(
+        con,
+        staged.path,
+        kind,
+        hasher=hasher(),
+        file_name=staged.file_name,
+        mapping=choice.mapping or None,
+        values=choice.values or None,
+    )
     current_app.logger.info("preview %s: %.2f s", staged.sha256[:12], time.perf_counter() - start)
     data = preview_dict(preview, staged, kind) | mapping_page(preview, staged, choice)
     del preview
@@ -211,31 +282,66 @@ def make_preview(staged: staging.StagedFile, kind: str, username: str, office: s
         _log_rejection(con, data, username)
     staging.keep_preview(staged.sha256, _key(kind, choice), data)
     if kind == "auto":  # the load names the kind found: the same preview, under that name too
-        staging.keep_preview(staged.sha256, _key(data["kind"], choice), {**data, "kind_guessed": False})
+        staging.keep_preview(
+            staged.sha256, _key(data["kind"], choice), {**data, "kind_guessed": False}
+        )
     return data
 
 
 def _log_rejection(con, data: dict[str, Any], username: str) -> None:
     """A file whose errors block the load: an upload report and an audit line, in one transaction."""
     with transaction(con):
-        record_report(con, batch_id=None, kind=data["kind"], file_name=data["file_name"], sha256=data["sha256"],
-                      status="rejected", rows_read=data["rows_read"], error_count=data["error_total"],
-                      warning_count=data["warning_total"], findings=data["errors"] + data["warnings"],
-                      created_by=username)
-        audit(con, username, "reject", f"sha256:{data['sha256']}", kind=data["kind"], file=data["file_name"],
-              errors=data["error_total"], warnings=data["warning_total"])
+        record_report(
+            con,
+            batch_id=None,
+            kind=data["kind"],
+            file_name=data["file_name"],
+            sha256=data["sha256"],
+            status="rejected",
+            rows_read=data["rows_read"],
+            error_count=data["error_total"],
+            warning_count=data["warning_total"],
+            findings=data["errors"] + data["warnings"],
+            created_by=username,
+        )
+        audit(
+            con,
+            username,
+            "reject",
+            f"sha256:{data['sha256']}",
+            kind=data["kind"],
+            file=data["file_name"],
+            errors=data["error_total"],
+            warnings=data["warning_total"],
+        )
 
 
-def load(staged: staging.StagedFile, kind: str, *, username: str, office: str | None,
-         replaces: int | None, warnings_accepted: int) -> LoadResult:
+def load(
+    staged: staging.StagedFile,
+    kind: str,
+    *,
+    username: str,
+    office: str | None,
+    replaces: int | None,
+    warnings_accepted: int,
+) -> LoadResult:
     """Load the staged file through etl.load.load_file, as the CLI does; remember the mapping used."""
     con = get_db()
     choice = current_choice(staged, kind, username, office)
     timer = StageTimer(f"load {staged.sha256[:12]}")
     result = load_file(
-        con, staged.path, kind, hasher=hasher(), uploaded_by=username, archive_dir=staging.uploads_dir(),
-        replaces=replaces, office=office, file_name=staged.file_name, on_stage=timer,
-        mapping=choice.mapping or None, values=choice.values or None,
+        con,
+        staged.path,
+        kind,
+        hasher=hasher(),
+        uploaded_by=username,
+        archive_dir=staging.uploads_dir(),
+        replaces=replaces,
+        office=office,
+        file_name=staged.file_name,
+        on_stage=timer,
+        mapping=choice.mapping or None,
+        values=choice.values or None,
     )
     timer.done(result.status)
     if result.status == "loaded":
@@ -243,7 +349,9 @@ def load(staged: staging.StagedFile, kind: str, *, username: str, office: str | 
     result.extract = None  # the table is not needed past the load
     release_memory()
     if result.status == "loaded" and warnings_accepted:
-        audit(con, username, "load_with_warnings", f"batch:{result.batch}", warnings=warnings_accepted)
+        audit(
+            con, username, "load_with_warnings", f"batch:{result.batch}", warnings=warnings_accepted
+        )
     staging.forget_previews(staged.sha256)
     if result.status == "loaded":
         staging.forget_choice(staged.sha256, username)

@@ -46,14 +46,23 @@ class RolesField(SelectMultipleField):
 class UserForm(FlaskForm):
     username = StringField(_l("用户名"), validators=[DataRequired(), Length(max=40)])
     office = StringField(_l("单位（财政所、股室等）"), validators=[Length(max=80)])
-    roles = RolesField(_l("角色"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in accounts.ROLES],
-                       validators=[DataRequired(_l("至少选择一个角色。"))])
-    password = PasswordField(_l("初始密码"), validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD_LENGTH)])
-    confirm = PasswordField(_l("再次输入密码"), validators=[EqualTo("password", message=_l("两次输入的密码不一致。"))])
+    roles = RolesField(
+        _l("角色"),
+        choices=[SelectChoice(r, ROLE_LABELS[r]) for r in accounts.ROLES],
+        validators=[DataRequired(_l("至少选择一个角色。"))],
+    )
+    password = PasswordField(
+        _l("初始密码"), validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD_LENGTH)]
+    )
+    confirm = PasswordField(
+        _l("再次输入密码"), validators=[EqualTo("password", message=_l("两次输入的密码不一致。"))]
+    )
 
 
 class UserActionForm(FlaskForm):
-    action = SelectField(choices=[SelectChoice(a) for a in ("disable", "enable", "roles", "password")])
+    action = SelectField(
+        choices=[SelectChoice(a) for a in ("disable", "enable", "roles", "password")]
+    )
     office = StringField(validators=[Length(max=80)])
     roles = RolesField(choices=[SelectChoice(r) for r in accounts.ROLES], validators=[Optional()])
     password = PasswordField(validators=[Optional(), Length(min=accounts.MIN_PASSWORD_LENGTH)])
@@ -66,18 +75,32 @@ def users() -> Response | str:
     form = UserForm()
     if form.validate_on_submit():
         try:
-            accounts.create(get_db(), form.username.data.strip(), form.password.data, form.roles.data,
-                            office=form.office.data.strip() or None, actor=current_user.username)
+            accounts.create(
+                get_db(),
+                form.username.data.strip(),
+                form.password.data,
+                form.roles.data,
+                office=form.office.data.strip() or None,
+                actor=current_user.username,
+            )
         except accounts.AccountError as exc:
             form.username.errors.append(str(exc))
         else:
             flash(_("已添加用户 %(name)s。", name=form.username.data.strip()), "info")
             return redirect(url_for("admin.users"))
-    rows = [{"username": a.username, "office": a.office, "roles": sorted(a.roles), "is_active": a.is_active}
-            for a in accounts.all_accounts(get_db())]
+    rows = [
+        {
+            "username": a.username,
+            "office": a.office,
+            "roles": sorted(a.roles),
+            "is_active": a.is_active,
+        }
+        for a in accounts.all_accounts(get_db())
+    ]
     status = 400 if form.errors else 200
-    return render("staff/admin_users.html", {"users": rows}, status, form=form,
-                        action_form=UserActionForm())
+    return render(
+        "staff/admin_users.html", {"users": rows}, status, form=form, action_form=UserActionForm()
+    )
 
 
 @bp.post("/users/<username>")
@@ -96,7 +119,9 @@ def user(username: str) -> Response:
         if form.action.data in ("disable", "enable"):
             accounts.set_active(con, username, form.action.data == "enable", actor=actor)
         elif form.action.data == "roles":
-            accounts.set_roles(con, username, form.roles.data, office=form.office.data.strip() or None, actor=actor)
+            accounts.set_roles(
+                con, username, form.roles.data, office=form.office.data.strip() or None, actor=actor
+            )
         elif form.password.data:
             accounts.set_password(con, username, form.password.data, actor=actor)
         else:
@@ -120,7 +145,9 @@ class AuditFilterForm(FlaskForm):
 
 
 def _csv_cell(value) -> str:
-    return neutralise("" if value is None else str(value))  # no formulas in Excel (a file name may be one)
+    return neutralise(
+        "" if value is None else str(value)
+    )  # no formulas in Excel (a file name may be one)
 
 
 @bp.get("/audit")
@@ -128,22 +155,44 @@ def _csv_cell(value) -> str:
 def audit_log() -> Response | str:
     """The audit log, newest first, filtered; ?format=csv or xlsx exports every matching row."""
     form = AuditFilterForm(request.args)
-    form.action.choices = [SelectChoice("", _("全部"))] + [SelectChoice(a) for a in audit_queries.actions(get_db())]
+    form.action.choices = [SelectChoice("", _("全部"))] + [
+        SelectChoice(a) for a in audit_queries.actions(get_db())
+    ]
     if not form.validate():
         abort(400)
-    flt = audit_queries.AuditFilter(form.actor.data or None, form.action.data or None, form.target.data or None,
-                                    form.date_from.data, form.date_to.data)
+    flt = audit_queries.AuditFilter(
+        form.actor.data or None,
+        form.action.data or None,
+        form.target.data or None,
+        form.date_from.data,
+        form.date_to.data,
+    )
     export = request.args.get("format") in ("csv", "xlsx")
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and int(page) > 0 else 1
-    rows, total = audit_queries.entries(get_db(), flt, 1 if export else page,
-                                        audit_queries.EXPORT_ROWS if export else audit_queries.PAGE_ROWS)
+    rows, total = audit_queries.entries(
+        get_db(),
+        flt,
+        1 if export else page,
+        audit_queries.EXPORT_ROWS if export else audit_queries.PAGE_ROWS,
+    )
     if export:
-        audit(get_db(), current_user.username, "audit_export", "audit_log", rows=len(rows),
-              filters={k: str(v) for k, v in flt.__dict__.items() if v})
+        audit(
+            get_db(),
+            current_user.username,
+            "audit_export",
+            "audit_log",
+            rows=len(rows),
+            filters={k: str(v) for k, v in flt.__dict__.items() if v},
+        )
         return _export(rows, request.args["format"])
-    data = {"entries": rows, "total": total, "page": page, "page_rows": audit_queries.PAGE_ROWS,
-            "query": {k: v for k, v in request.args.items() if k not in ("page", "format")}}
+    data = {
+        "entries": rows,
+        "total": total,
+        "page": page,
+        "page_rows": audit_queries.PAGE_ROWS,
+        "query": {k: v for k, v in request.args.items() if k not in ("page", "format")},
+    }
     return render("staff/admin_audit.html", data, form=form)
 
 
@@ -169,13 +218,19 @@ def _export(rows: list[dict], fmt: str) -> Response:
         book.close()
         content = out.getvalue()
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=f"audit_log.{fmt}")
+    return send_file(
+        io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=f"audit_log.{fmt}"
+    )
 
 
 class CalendarForm(FlaskForm):
     year = IntegerField(_l("年份"), validators=[DataRequired(), NumberRange(2000, 2100)])
-    notice = StringField(_l("依据（国务院办公厅通知文号）"), validators=[DataRequired(), Length(max=200)])
-    holidays = TextAreaField(_l("放假日期（每行一个日期或范围，后写节日名称）"), validators=[Length(max=5000)])
+    notice = StringField(
+        _l("依据（国务院办公厅通知文号）"), validators=[DataRequired(), Length(max=200)]
+    )
+    holidays = TextAreaField(
+        _l("放假日期（每行一个日期或范围，后写节日名称）"), validators=[Length(max=5000)]
+    )
     workdays = TextAreaField(_l("调休上班日期（周末上班的日子）"), validators=[Length(max=2000)])
 
 
@@ -189,7 +244,13 @@ def calendar() -> Response | str:
         if not FlaskForm().validate_on_submit():
             abort(400)
         added = workdays.load_package_years(con, actor=current_user.username)
-        flash(_("已从 chinesecalendar 载入：%(years)s。", years="、".join(map(str, added)) or _("没有新的年份")), "info")
+        flash(
+            _(
+                "已从 chinesecalendar 载入：%(years)s。",
+                years="、".join(map(str, added)) or _("没有新的年份"),
+            ),
+            "info",
+        )
         return redirect(url_for("admin.calendar"))
     if form.validate_on_submit():
         try:
@@ -198,9 +259,18 @@ def calendar() -> Response | str:
         except NoticeError as exc:
             form.holidays.errors.append(str(exc))
         else:
-            workdays.load_year(con, form.year.data, off, on, actor=current_user.username, notice=form.notice.data)
-            flash(_("已载入 %(year)s 年的节假日安排：放假 %(off)s 天，调休上班 %(on)s 天。",
-                    year=form.year.data, off=len(off), on=len(on)), "info")
+            workdays.load_year(
+                con, form.year.data, off, on, actor=current_user.username, notice=form.notice.data
+            )
+            flash(
+                _(
+                    "已载入 %(year)s 年的节假日安排：放假 %(off)s 天，调休上班 %(on)s 天。",
+                    year=form.year.data,
+                    off=len(off),
+                    on=len(on),
+                ),
+                "info",
+            )
             return redirect(url_for("admin.calendar"))
     data = {"years": calendar_queries.loaded_years(get_db()), "today_year": dt.date.today().year}
     status = 400 if form.errors else 200

@@ -50,7 +50,9 @@ class PasswordForm(FlaskForm):
     new = PasswordField(
         _l("新密码"), validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD_LENGTH, max=200)]
     )
-    confirm = PasswordField(_l("再次输入新密码"), validators=[EqualTo("new", message=_l("两次输入的新密码不一致。"))])
+    confirm = PasswordField(
+        _l("再次输入新密码"), validators=[EqualTo("new", message=_l("两次输入的新密码不一致。"))]
+    )
 
 
 def safe_next(target: str | None) -> str | None:
@@ -104,8 +106,13 @@ def login() -> Response | str:
             start_session(account)
             return redirect(safe_next(request.args.get("next")) or url_for("staff.home"))
         if status == "locked":
-            flash(_("登录失败次数过多，该账号已暂时锁定，请 %(minutes)s 分钟后再试，或联系系统管理员。",
-                    minutes=current_app.config["LOGIN_LOCK_MINUTES"]), "error")
+            flash(
+                _(
+                    "登录失败次数过多，该账号已暂时锁定，请 %(minutes)s 分钟后再试，或联系系统管理员。",
+                    minutes=current_app.config["LOGIN_LOCK_MINUTES"],
+                ),
+                "error",
+            )
         else:
             flash(_("用户名或密码不正确。"), "error")
         return render("auth/login.html", {}, 401, form=form)
@@ -135,7 +142,9 @@ def password() -> Response | str:
             form.current.errors.append(_("当前密码不正确。"))
         else:
             try:
-                account = accounts.set_password(con, account.username, form.new.data, actor=account.username)
+                account = accounts.set_password(
+                    con, account.username, form.new.data, actor=account.username
+                )
             except accounts.AccountError as exc:
                 form.new.errors.append(str(exc))
             else:

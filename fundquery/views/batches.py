@@ -52,5 +52,8 @@ def retract(batch_id: int) -> Response:
     except BatchError as exc:
         flash(str(exc), "error")
     else:
-        flash(_("批次 %(batch)s 已撤回：不再出现在任何页面和报表中，历史记录保留。", batch=batch_id), "info")
+        flash(
+            _("批次 %(batch)s 已撤回：不再出现在任何页面和报表中，历史记录保留。", batch=batch_id),
+            "info",
+        )
     return redirect(url_for("batches.index"))

@@ -22,11 +22,16 @@ def budgets() -> Response | str:
         abort(404)
     departments = bq.by_department(get_db(), year) if year else []
     data = {
-        "years": years, "year": year, "categories": bq.categories(get_db(), year) if year else [],
-        "departments": departments, "total_yuan": sum((d["total_yuan"] for d in departments), start=0),
+        "years": years,
+        "year": year,
+        "categories": bq.categories(get_db(), year) if year else [],
+        "departments": departments,
+        "total_yuan": sum((d["total_yuan"] for d in departments), start=0),
         "three_public": bq.three_public(get_db(), year) if year else [],
-        "downloads": {f: url_for("public.download", name="budgets", fmt=f, **({"year": year} if year else {}))
-                      for f in ("csv", "xlsx", "json")},
+        "downloads": {
+            f: url_for("public.download", name="budgets", fmt=f, **({"year": year} if year else {}))
+            for f in ("csv", "xlsx", "json")
+        },
     }
     data["three_public_total_yuan"] = sum((r["amount_yuan"] for r in data["three_public"]), start=0)
     return render("public/budgets.html", data)
@@ -40,12 +45,30 @@ def staffing() -> Response | str:
     agencies = sq.agencies(get_db(), department)
     departments = sq.by_department(get_db())
     names = (_("编制数"), _("实有人数"))
-    data = {"department": department, "departments": departments, "agencies": agencies,
-            "downloads": {f: url_for("public.download", name="agencies", fmt=f,
-                                     **({"department": department} if department else {}))
-                          for f in ("csv", "xlsx", "json")}}
-    chart = (charts.quota_bars(agencies, "agency_name", _("%(department)s：编制数与实有人数", department=department), names)
-             if department else charts.quota_bars(departments, "department", _("各部门编制数与实有人数"), names))
+    data = {
+        "department": department,
+        "departments": departments,
+        "agencies": agencies,
+        "downloads": {
+            f: url_for(
+                "public.download",
+                name="agencies",
+                fmt=f,
+                **({"department": department} if department else {}),
+            )
+            for f in ("csv", "xlsx", "json")
+        },
+    }
+    chart = (
+        charts.quota_bars(
+            agencies,
+            "agency_name",
+            _("%(department)s：编制数与实有人数", department=department),
+            names,
+        )
+        if department
+        else charts.quota_bars(departments, "department", _("各部门编制数与实有人数"), names)
+    )
     return render("public/staffing.html", data, chart=chart)
 
 
@@ -57,8 +80,16 @@ def agency(agency_name: str) -> Response | str:
     if found is None:
         abort(404)
     by_type = sq.quota_by_type(get_db(), agency_name)
-    data = {"agency": found, "by_type": by_type, "roll": sq.roll(get_db(), agency_name),
-            "downloads": {f: url_for("public.download", name="staff", fmt=f, agency_name=agency_name)
-                          for f in ("csv", "xlsx", "json")}}
-    chart = charts.quota_bars(by_type, "staffing_type", _("按编制类型：编制数与实有人数"), (_("编制数"), _("实有人数")))
+    data = {
+        "agency": found,
+        "by_type": by_type,
+        "roll": sq.roll(get_db(), agency_name),
+        "downloads": {
+            f: url_for("public.download", name="staff", fmt=f, agency_name=agency_name)
+            for f in ("csv", "xlsx", "json")
+        },
+    }
+    chart = charts.quota_bars(
+        by_type, "staffing_type", _("按编制类型：编制数与实有人数"), (_("编制数"), _("实有人数"))
+    )
     return render("public/agency.html", data, chart=chart)

@@ -42,11 +42,17 @@ def store_unwritable(exc: StoreUnwritable | duckdb.FatalException) -> tuple[str,
     if note_failure(exc):
         close_db()  # this request's cursor belongs to the invalidated database: the page gets a new one
     if isinstance(exc, duckdb.FatalException) and not write_failure(exc):
-        return render_template("error.html", code=503, message=_("数据库暂时无法使用，请稍后再试。")), 503
+        return render_template(
+            "error.html", code=503, message=_("数据库暂时无法使用，请稍后再试。")
+        ), 503
     if "磁盘已满" in str(exc) or "no space left" in str(exc).lower():
-        message = _("服务器磁盘已满，数据库无法写入。本次操作没有存入任何数据，已有数据不受影响。请联系系统管理员清理磁盘空间。")
+        message = _(
+            "服务器磁盘已满，数据库无法写入。本次操作没有存入任何数据，已有数据不受影响。请联系系统管理员清理磁盘空间。"
+        )
     else:
-        message = _("数据库文件是只读的，无法写入。本次操作没有存入任何数据，已有数据不受影响。请联系系统管理员检查磁盘和文件权限。")
+        message = _(
+            "数据库文件是只读的，无法写入。本次操作没有存入任何数据，已有数据不受影响。请联系系统管理员检查磁盘和文件权限。"
+        )
     return render_template("error.html", code=503, message=message), 503
 
 
@@ -56,4 +62,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(StoreBusy, store_busy)
     app.register_error_handler(StoreUnwritable, store_unwritable)  # issue 8
-    app.register_error_handler(duckdb.FatalException, store_unwritable)  # issue 8: reopened next request
+    app.register_error_handler(
+        duckdb.FatalException, store_unwritable
+    )  # issue 8: reopened next request

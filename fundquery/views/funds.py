@@ -26,7 +26,10 @@ def _filters(dataset: str) -> dict[str, str]:
 
 def download_links(dataset: str, chosen: dict[str, str]) -> dict[str, str]:
     """The CSV/XLSX/JSON of exactly the rows the page lists."""
-    return {fmt: url_for("public.download", name=dataset, fmt=fmt, **chosen) for fmt in ("csv", "xlsx", "json")}
+    return {
+        fmt: url_for("public.download", name=dataset, fmt=fmt, **chosen)
+        for fmt in ("csv", "xlsx", "json")
+    }
 
 
 @bp.get("/funds")
@@ -103,7 +106,11 @@ def _notice(year: int, fund_code: str, township: str, village: str) -> dict:
         abort(404)
     where = {"year": year, "fund_code": fund_code, "township": township, "village": village}
     return {
-        "fund": found, "township": township, "village": village, "year": year, "rows": rows,
+        "fund": found,
+        "township": township,
+        "village": village,
+        "year": year,
+        "rows": rows,
         "totals": nq.notice_totals(rows),
         "online_url": url_for("public.notice", **where, _external=True),
         "print_url": url_for("public.notice_print", **where),
@@ -123,7 +130,12 @@ def notice_print(year: int, fund_code: str, township: str, village: str) -> Resp
     data = _notice(year, fund_code, township, village)
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:  # the address villagers can reach, when the server sees another one
-        data["online_url"] = base.rstrip("/") + url_for("public.notice", year=year, fund_code=fund_code,
-                                                        township=township, village=village)
+        data["online_url"] = base.rstrip("/") + url_for(
+            "public.notice", year=year, fund_code=fund_code, township=township, village=village
+        )
     qr = segno.make(data["online_url"], error="m")
-    return render("public/notice_print.html", data, qr_svg=qr.svg_inline(scale=4, dark="#000", title=_("扫码查看网上公示")))
+    return render(
+        "public/notice_print.html",
+        data,
+        qr_svg=qr.svg_inline(scale=4, dark="#000", title=_("扫码查看网上公示")),
+    )

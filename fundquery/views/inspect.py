@@ -36,6 +36,7 @@ REVEAL_SECONDS = 600
 
 # -- the request's settings and filters ---------------------------------------
 
+
 def _arg_date(name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(request.args.get(name, ""))
@@ -50,24 +51,38 @@ def _arg_int(name: str) -> int | None:
 
 def settings() -> tuple[Params, Filters]:
     params = Params(as_of=_arg_date("as_of") or dt.date.today())
-    filters = Filters(year=_arg_int("year"), fund_code=request.args.get("fund") or None,
-                      department=request.args.get("department") or None,
-                      township=request.args.get("township") or None)
+    filters = Filters(
+        year=_arg_int("year"),
+        fund_code=request.args.get("fund") or None,
+        department=request.args.get("department") or None,
+        township=request.args.get("township") or None,
+    )
     return params, filters
 
 
 def filter_args(params: Params, filters: Filters) -> dict[str, Any]:
     """The query arguments that reproduce the page's settings."""
-    args = {"as_of": params.as_of.isoformat(), "year": filters.year, "fund": filters.fund_code,
-            "department": filters.department, "township": filters.township}
+    args = {
+        "as_of": params.as_of.isoformat(),
+        "year": filters.year,
+        "fund": filters.fund_code,
+        "department": filters.department,
+        "township": filters.township,
+    }
     return {k: v for k, v in args.items() if v not in (None, "")}
 
 
 def check_info(check, lang: str) -> dict[str, Any]:
-    return {"label": check.label, "title": check.title(lang), "severity": check.severity,
-            "severity_title": severity_title(check.severity), "meaning": check.meaning(lang),
-            "action": check.action(lang), "group": check.group,
-            "filters": list(check.filters)}
+    return {
+        "label": check.label,
+        "title": check.title(lang),
+        "severity": check.severity,
+        "severity_title": severity_title(check.severity),
+        "meaning": check.meaning(lang),
+        "action": check.action(lang),
+        "group": check.group,
+        "filters": list(check.filters),
+    }
 
 
 def status_title(code: str) -> str:
@@ -88,6 +103,7 @@ def _audit(action: str, target: str | None = None, **detail: Any) -> None:
 
 # -- the report ----------------------------------------------------------------
 
+
 @bp.get("/")
 @roles_required()
 @chart_page
@@ -98,15 +114,29 @@ def index() -> Response | str:
     results = [run(get_db(), check, params, filters) for check in CATALOGUE]
     groups = []
     for key, (zh, en) in GROUPS.items():
-        entries = [{**check_info(r.check, lang), "count": r.count, "amount_yuan": r.amount_yuan,
-                    "url": url_for(".check", label=r.check.label, **filter_args(params, filters))}
-                   for r in results if r.check.group == key]
+        entries = [
+            {
+                **check_info(r.check, lang),
+                "count": r.count,
+                "amount_yuan": r.amount_yuan,
+                "url": url_for(".check", label=r.check.label, **filter_args(params, filters)),
+            }
+            for r in results
+            if r.check.group == key
+        ]
         groups.append({"group": key, "title": en if lang == "en" else zh, "checks": entries})
-    data = {"as_of": params.as_of, "filters": filters.active(), "groups": groups,
-            "total_findings": sum(r.count for r in results), "choices": report_choices(get_db()),
-            "export_url": url_for(".export_xlsx", **filter_args(params, filters))}
+    data = {
+        "as_of": params.as_of,
+        "filters": filters.active(),
+        "groups": groups,
+        "total_findings": sum(r.count for r in results),
+        "choices": report_choices(get_db()),
+        "export_url": url_for(".export_xlsx", **filter_args(params, filters)),
+    }
     chart = charts.findings_by_township(results, _("各乡镇问题线索数"))
-    return render("inspect/index.html", jsonable(data), chart=chart, args=filter_args(params, filters))
+    return render(
+        "inspect/index.html", jsonable(data), chart=chart, args=filter_args(params, filters)
+    )
 
 
 @bp.get("/check/<label>")
@@ -125,19 +155,36 @@ def check(label: str) -> Response | str:
         entry = {"cells": shown_row(found, row), "key": key, "flag": flagged.get(key)}
         if row.get("id_hash"):
             entry["person_url"] = url_for(".person", id_hash=row["id_hash"])
-        entry["flag_url"] = url_for(".flag_new", label=label, key=key, **filter_args(params, filters))
+        entry["flag_url"] = url_for(
+            ".flag_new", label=label, key=key, **filter_args(params, filters)
+        )
         rows.append(entry)
-    data = {"check": check_info(found, lang), "as_of": params.as_of, "filters": filters.active(),
-            "columns": [{"name": c.name, "title": c.en if lang == "en" else c.zh, "kind": c.kind} for c in found.columns],
-            "count": result.count, "amount_yuan": result.amount_yuan, "rows": rows,
-            "truncated": result.count > PAGE_ROWS, "choices": report_choices(get_db()),
-            "csv_url": url_for(".check_csv", label=label, **filter_args(params, filters)),
-            "xlsx_url": url_for(".export_xlsx", label=label, **filter_args(params, filters))}
+    data = {
+        "check": check_info(found, lang),
+        "as_of": params.as_of,
+        "filters": filters.active(),
+        "columns": [
+            {"name": c.name, "title": c.en if lang == "en" else c.zh, "kind": c.kind}
+            for c in found.columns
+        ],
+        "count": result.count,
+        "amount_yuan": result.amount_yuan,
+        "rows": rows,
+        "truncated": result.count > PAGE_ROWS,
+        "choices": report_choices(get_db()),
+        "csv_url": url_for(".check_csv", label=label, **filter_args(params, filters)),
+        "xlsx_url": url_for(".export_xlsx", label=label, **filter_args(params, filters)),
+    }
     chart = None
     if label == "over_quota":
-        chart = charts.quota_against_actual(result.rows[:30], _("编制数与实有人数"),
-                                            (_("编制数"), _("名册在职人数"), _("上报实有人数")))
-    return render("inspect/check.html", jsonable(data), chart=chart, args=filter_args(params, filters))
+        chart = charts.quota_against_actual(
+            result.rows[:30],
+            _("编制数与实有人数"),
+            (_("编制数"), _("名册在职人数"), _("上报实有人数")),
+        )
+    return render(
+        "inspect/check.html", jsonable(data), chart=chart, args=filter_args(params, filters)
+    )
 
 
 @bp.get("/check/<label>.csv")
@@ -151,8 +198,13 @@ def check_csv(label: str) -> Response:
     write_csv(result, buffer, current_language())
     _audit("inspect_export", f"check:{label}", format="csv", rows=result.count, **filters.active())
     body = "\ufeff" + buffer.getvalue()
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename={label}-{params.as_of.isoformat()}.csv"})
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename={label}-{params.as_of.isoformat()}.csv"
+        },
+    )
 
 
 @bp.get("/report.xlsx")
@@ -166,10 +218,19 @@ def export_xlsx() -> Response:
     buffer = io.BytesIO()
     write_xlsx(results, buffer, generated_by=current_user.username)
     buffer.seek(0)
-    _audit("inspect_export", f"check:{label or 'all'}", format="xlsx", rows=sum(r.count for r in results),
-           **filters.active())
-    return send_file(buffer, as_attachment=True, download_name=f"{label or 'inspect'}-{params.as_of.isoformat()}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    _audit(
+        "inspect_export",
+        f"check:{label or 'all'}",
+        format="xlsx",
+        rows=sum(r.count for r in results),
+        **filters.active(),
+    )
+    return send_file(
+        buffer,
+        as_attachment=True,
+        download_name=f"{label or 'inspect'}-{params.as_of.isoformat()}.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @bp.get("/delays")
@@ -181,17 +242,34 @@ def delays() -> Response | str:
     con = get_db()
     stages = {}
     for stage in ("treasury", "payout"):
-        stages[stage] = {by: distribution(con, params, filters, by=by, stage=stage) for by in ("all", "fund", "department")}
-    data = {"as_of": params.as_of, "filters": filters.active(), "stages": stages, "choices": report_choices(get_db()),
-            "edges_days": list(params.delay_edges_days)}
-    chart = charts.delay_distribution(stages["treasury"]["fund"], _("各项资金审核到拨出天数分布"), _("占拨付笔数"))
-    payout_chart = charts.delay_distribution(stages["payout"]["fund"], _("各项资金拨出到农户到账天数分布"),
-                                             _("占发放户次"))
-    return render("inspect/delays.html", jsonable(data), chart=chart, payout_chart=payout_chart,
-                        args=filter_args(params, filters))
+        stages[stage] = {
+            by: distribution(con, params, filters, by=by, stage=stage)
+            for by in ("all", "fund", "department")
+        }
+    data = {
+        "as_of": params.as_of,
+        "filters": filters.active(),
+        "stages": stages,
+        "choices": report_choices(get_db()),
+        "edges_days": list(params.delay_edges_days),
+    }
+    chart = charts.delay_distribution(
+        stages["treasury"]["fund"], _("各项资金审核到拨出天数分布"), _("占拨付笔数")
+    )
+    payout_chart = charts.delay_distribution(
+        stages["payout"]["fund"], _("各项资金拨出到农户到账天数分布"), _("占发放户次")
+    )
+    return render(
+        "inspect/delays.html",
+        jsonable(data),
+        chart=chart,
+        payout_chart=payout_chart,
+        args=filter_args(params, filters),
+    )
 
 
 # -- a person ------------------------------------------------------------------
+
 
 def _revealed(id_hash: str) -> bool:
     granted = session.get("inspect_reveal", {})
@@ -205,7 +283,12 @@ def person_page(id_hash: str) -> Response | str:
     con = get_db()
     found = person.overview(con, id_hash) or abort(404)
     full = person.full_record(con, id_hash) if _revealed(id_hash) else None
-    data = {"person": found, "full": full, "id_hash": id_hash, "reveal_minutes": REVEAL_SECONDS // 60}
+    data = {
+        "person": found,
+        "full": full,
+        "id_hash": id_hash,
+        "reveal_minutes": REVEAL_SECONDS // 60,
+    }
     return render("inspect/person.html", jsonable(data))
 
 
@@ -224,4 +307,3 @@ def person_reveal(id_hash: str) -> Response:
     granted[id_hash] = time.time() + REVEAL_SECONDS
     session["inspect_reveal"] = granted
     return redirect(url_for(".person", id_hash=id_hash))
-

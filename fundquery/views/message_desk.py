@@ -43,53 +43,92 @@ from fundquery.web.security import chart_page
 
 bp = Blueprint("desk", __name__, url_prefix="/staff/messages")
 
-CATEGORY_TITLES = {"补贴发放": _l("补贴发放"), "资金拨付": _l("资金拨付"), "项目资金": _l("项目资金"),
-                   "部门预算": _l("部门预算"), "机构编制": _l("机构编制"), "政策咨询": _l("政策咨询"), "其他": _l("其他")}
-LINK_KIND_TITLES = {"payments": _l("补贴发放"), "disbursements": _l("资金拨付"), "staff": _l("编制实名制")}
+CATEGORY_TITLES = {
+    "补贴发放": _l("补贴发放"),
+    "资金拨付": _l("资金拨付"),
+    "项目资金": _l("项目资金"),
+    "部门预算": _l("部门预算"),
+    "机构编制": _l("机构编制"),
+    "政策咨询": _l("政策咨询"),
+    "其他": _l("其他"),
+}
+LINK_KIND_TITLES = {
+    "payments": _l("补贴发放"),
+    "disbursements": _l("资金拨付"),
+    "staff": _l("编制实名制"),
+}
 
 
 class RegisterForm(FlaskForm):
-    category = SelectField(_l("分类"), choices=[SelectChoice(c, CATEGORY_TITLES[c]) for c in CATEGORIES])
-    department = StringField(_l("承办部门"), validators=[DataRequired(_l("请填写承办部门。")), Length(max=60)],
-                             render_kw={"list": "departments"})
-    working_days = IntegerField(_l("办理时限（工作日）"), validators=[DataRequired(), NumberRange(min=1, max=60)])
-    note = TextAreaField(_l("登记说明"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    category = SelectField(
+        _l("分类"), choices=[SelectChoice(c, CATEGORY_TITLES[c]) for c in CATEGORIES]
+    )
+    department = StringField(
+        _l("承办部门"),
+        validators=[DataRequired(_l("请填写承办部门。")), Length(max=60)],
+        render_kw={"list": "departments"},
+    )
+    working_days = IntegerField(
+        _l("办理时限（工作日）"), validators=[DataRequired(), NumberRange(min=1, max=60)]
+    )
+    note = TextAreaField(
+        _l("登记说明"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 class NoteForm(FlaskForm):
-    note = TextAreaField(_l("处理说明"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("处理说明"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 class AnswerForm(FlaskForm):
-    reply = TextAreaField(_l("答复内容"), validators=[DataRequired(_l("请填写答复内容。")), Length(max=2000)],
-                          render_kw={"rows": 6, "maxlength": 2000})
+    reply = TextAreaField(
+        _l("答复内容"),
+        validators=[DataRequired(_l("请填写答复内容。")), Length(max=2000)],
+        render_kw={"rows": 6, "maxlength": 2000},
+    )
 
 
 class ReviewForm(FlaskForm):
-    public_body = TextAreaField(_l("公开的问题（可删去个人信息）"), validators=[DataRequired(), Length(max=2000)],
-                                render_kw={"rows": 4})
+    public_body = TextAreaField(
+        _l("公开的问题（可删去个人信息）"),
+        validators=[DataRequired(), Length(max=2000)],
+        render_kw={"rows": 4},
+    )
     is_listed = BooleanField(_l("在公开列表中公开（举报默认只答复本人）"))
-    note = TextAreaField(_l("审核意见"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("审核意见"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 class SendBackForm(FlaskForm):
-    note = TextAreaField(_l("退回原因"), validators=[DataRequired(_l("退回时要写明原因。")), Length(max=2000)],
-                         render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("退回原因"),
+        validators=[DataRequired(_l("退回时要写明原因。")), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
 
 
 class LinkForm(FlaskForm):
-    record_kind = SelectField(_l("记录类型"), choices=[SelectChoice(k, t) for k, t in LINK_KIND_TITLES.items()])
+    record_kind = SelectField(
+        _l("记录类型"), choices=[SelectChoice(k, t) for k, t in LINK_KIND_TITLES.items()]
+    )
     batch_id = IntegerField(_l("批次"), validators=[DataRequired(), NumberRange(min=1)])
     row_no = IntegerField(_l("行号"), validators=[DataRequired(), NumberRange(min=1)])
     note = StringField(_l("处理说明"), validators=[Optional(), Length(max=200)])
 
 
 class EscalateForm(FlaskForm):
-    severity = SelectField(_l("严重程度"), choices=[SelectChoice(s, _l(SEVERITY_ZH[s])) for s in SEVERITIES],
-                           default="medium")
+    severity = SelectField(
+        _l("严重程度"),
+        choices=[SelectChoice(s, _l(SEVERITY_ZH[s])) for s in SEVERITIES],
+        default="medium",
+    )
     assignee_office = StringField(_l("承办单位"), validators=[DataRequired(), Length(max=60)])
-    note = TextAreaField(_l("转监督检查的原因"), validators=[DataRequired(), Length(max=2000)],
-                         render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("转监督检查的原因"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 def _message_or_404(message_id: int) -> dict[str, Any]:
@@ -122,7 +161,11 @@ def index() -> Response | str:
     """The queue: new messages to register first, overdue ones marked; finance sees its own department's."""
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
     overdue = request.args.get("overdue") == "1"
-    department = None if current_user.has_role("reviewer", "inspector") else (current_user.office or "\u0000")
+    department = (
+        None
+        if current_user.has_role("reviewer", "inspector")
+        else (current_user.office or "\u0000")
+    )
     rows = store.queue(get_db(), status=status, department=department, overdue_only=overdue)
     for row in rows:
         row["url"] = url_for(".message", message_id=row["message_id"])
@@ -158,24 +201,40 @@ def message(message_id: int) -> Response | str:
     for link in links:
         link["kind_title"] = str(LINK_KIND_TITLES[link["record_kind"]])
     last_send_back = next((e["note"] for e in reversed(events) if e["step"] == "send_back"), None)
-    data = {"message": found, "events": events, "links": links, "last_send_back": last_send_back,
-            "flag_url": url_for("inspect.flag", flag_id=found["flag_id"])
-            if found["flag_id"] and may_use("inspect.flag") else None}
+    data = {
+        "message": found,
+        "events": events,
+        "links": links,
+        "last_send_back": last_send_back,
+        "flag_url": url_for("inspect.flag", flag_id=found["flag_id"])
+        if found["flag_id"] and may_use("inspect.flag")
+        else None,
+    }
     working_days = {**DEFAULT_WORKING_DAYS, **current_app.config.get("MESSAGE_WORKING_DAYS", {})}
     forms = {
-        "register": RegisterForm(category=found["category"] or CATEGORIES[0], department=found["department"],
-                                 working_days=working_days.get(found["message_type"], 3)),
+        "register": RegisterForm(
+            category=found["category"] or CATEGORIES[0],
+            department=found["department"],
+            working_days=working_days.get(found["message_type"], 3),
+        ),
         "route": NoteForm(prefix="route"),
         "answer": AnswerForm(reply=found["reply"]),
-        "review": ReviewForm(public_body=workflow.redact(found["public_body"] or found["body"]),
-                             is_listed=found["is_listed"]),
+        "review": ReviewForm(
+            public_body=workflow.redact(found["public_body"] or found["body"]),
+            is_listed=found["is_listed"],
+        ),
         "publish": NoteForm(prefix="publish"),
         "send_back": SendBackForm(prefix="back"),
         "link": LinkForm(),
         "escalate": EscalateForm(assignee_office=found["department"] or ""),
     }
-    return render("staff/message.html", jsonable(data), departments=store.departments(con), forms=forms,
-                        may_answer=may_use("desk.answer") and current_user.office == found["department"])
+    return render(
+        "staff/message.html",
+        jsonable(data),
+        departments=store.departments(con),
+        forms=forms,
+        may_answer=may_use("desk.answer") and current_user.office == found["department"],
+    )
 
 
 def _take(message_id: int, form: FlaskForm, step) -> Response:
@@ -198,13 +257,28 @@ def _take(message_id: int, form: FlaskForm, step) -> Response:
 @roles_required()
 def register(message_id: int) -> Response:
     form = RegisterForm()
-    response = _take(message_id, form, lambda: workflow.register(
-        get_db(), message_id, category=form.category.data, department=form.department.data,
-        working_days=form.working_days.data, actor=current_user.username, note=form.note.data))
+    response = _take(
+        message_id,
+        form,
+        lambda: workflow.register(
+            get_db(),
+            message_id,
+            category=form.category.data,
+            department=form.department.data,
+            working_days=form.working_days.data,
+            actor=current_user.username,
+            note=form.note.data,
+        ),
+    )
     department = (form.department.data or "").strip()
     if department and not store.has_answerer(get_db(), department):
-        flash(_("注意：还没有单位为“%(dept)s”的财政用户，没有人能答复这条留言。请联系管理员添加。", dept=department),
-              "error")
+        flash(
+            _(
+                "注意：还没有单位为“%(dept)s”的财政用户，没有人能答复这条留言。请联系管理员添加。",
+                dept=department,
+            ),
+            "error",
+        )
     return response
 
 
@@ -212,58 +286,109 @@ def register(message_id: int) -> Response:
 @roles_required()
 def route(message_id: int) -> Response:
     form = NoteForm(prefix="route")
-    return _take(message_id, form, lambda: workflow.route(get_db(), message_id, actor=current_user.username,
-                                                          note=form.note.data))
+    return _take(
+        message_id,
+        form,
+        lambda: workflow.route(
+            get_db(), message_id, actor=current_user.username, note=form.note.data
+        ),
+    )
 
 
 @bp.post("/<int:message_id>/answer")
 @roles_required()
 def answer(message_id: int) -> Response:
     form = AnswerForm()
-    return _take(message_id, form, lambda: workflow.answer(get_db(), message_id, reply=form.reply.data,
-                                                           actor=current_user.username, office=current_user.office))
+    return _take(
+        message_id,
+        form,
+        lambda: workflow.answer(
+            get_db(),
+            message_id,
+            reply=form.reply.data,
+            actor=current_user.username,
+            office=current_user.office,
+        ),
+    )
 
 
 @bp.post("/<int:message_id>/review")
 @roles_required()
 def review(message_id: int) -> Response:
     form = ReviewForm()
-    return _take(message_id, form, lambda: workflow.review(
-        get_db(), message_id, public_body=form.public_body.data, is_listed=form.is_listed.data,
-        actor=current_user.username, note=form.note.data))
+    return _take(
+        message_id,
+        form,
+        lambda: workflow.review(
+            get_db(),
+            message_id,
+            public_body=form.public_body.data,
+            is_listed=form.is_listed.data,
+            actor=current_user.username,
+            note=form.note.data,
+        ),
+    )
 
 
 @bp.post("/<int:message_id>/publish")
 @roles_required()
 def publish(message_id: int) -> Response:
     form = NoteForm(prefix="publish")
-    return _take(message_id, form, lambda: workflow.publish(get_db(), message_id, actor=current_user.username))
+    return _take(
+        message_id,
+        form,
+        lambda: workflow.publish(get_db(), message_id, actor=current_user.username),
+    )
 
 
 @bp.post("/<int:message_id>/send-back")
 @roles_required()
 def send_back(message_id: int) -> Response:
     form = SendBackForm(prefix="back")
-    return _take(message_id, form, lambda: workflow.send_back(get_db(), message_id, note=form.note.data,
-                                                              actor=current_user.username))
+    return _take(
+        message_id,
+        form,
+        lambda: workflow.send_back(
+            get_db(), message_id, note=form.note.data, actor=current_user.username
+        ),
+    )
 
 
 @bp.post("/<int:message_id>/link")
 @roles_required()
 def link(message_id: int) -> Response:
     form = LinkForm()
-    return _take(message_id, form, lambda: workflow.link(
-        get_db(), message_id, record_kind=form.record_kind.data, batch_id=form.batch_id.data,
-        row_no=form.row_no.data, actor=current_user.username, note=form.note.data))
+    return _take(
+        message_id,
+        form,
+        lambda: workflow.link(
+            get_db(),
+            message_id,
+            record_kind=form.record_kind.data,
+            batch_id=form.batch_id.data,
+            row_no=form.row_no.data,
+            actor=current_user.username,
+            note=form.note.data,
+        ),
+    )
 
 
 @bp.post("/<int:message_id>/escalate")
 @roles_required()
 def escalate(message_id: int) -> Response:
     form = EscalateForm()
-    return _take(message_id, form, lambda: workflow.escalate(
-        get_db(), message_id, severity=form.severity.data, assignee_office=form.assignee_office.data,
-        note=form.note.data, actor=current_user.username))
+    return _take(
+        message_id,
+        form,
+        lambda: workflow.escalate(
+            get_db(),
+            message_id,
+            severity=form.severity.data,
+            assignee_office=form.assignee_office.data,
+            note=form.note.data,
+            actor=current_user.username,
+        ),
+    )
 
 
 def _bars(rows: list[dict[str, Any]], title: str) -> Markup | None:
@@ -271,17 +396,31 @@ def _bars(rows: list[dict[str, Any]], title: str) -> Markup | None:
     if not rows:
         return None
     labels = [r["label"] for r in rows]
-    fig = go.Figure([
-        go.Bar(name=_("收到"), x=labels, y=[r["received"] for r in rows], marker_color=GREY),
-        go.Bar(name=_("已答复"), x=labels, y=[r["answered"] for r in rows], marker_color="#c9684f"),
-        go.Bar(name=_("按时答复"), x=labels, y=[r["on_time"] for r in rows], marker_color=RED),
-    ])
+    fig = go.Figure(
+        [
+            go.Bar(name=_("收到"), x=labels, y=[r["received"] for r in rows], marker_color=GREY),
+            go.Bar(
+                name=_("已答复"), x=labels, y=[r["answered"] for r in rows], marker_color="#c9684f"
+            ),
+            go.Bar(name=_("按时答复"), x=labels, y=[r["on_time"] for r in rows], marker_color=RED),
+        ]
+    )
     fig.update_xaxes(type="category")
-    fig.update_yaxes(gridcolor="#e5e8ec", rangemode="tozero", dtick=1 if max(r["received"] for r in rows) < 10 else None)
+    fig.update_yaxes(
+        gridcolor="#e5e8ec",
+        rangemode="tozero",
+        dtick=1 if max(r["received"] for r in rows) < 10 else None,
+    )
     fig.update_layout(
-        barmode="group", title={"text": title, "x": 0.015, "xanchor": "left"}, height=360,
-        font={"family": FONT, "size": 14}, margin={"l": 16, "r": 16, "t": 56, "b": 16},
-        paper_bgcolor="#fff", plot_bgcolor="#fff", legend={"orientation": "h", "y": -0.2})
+        barmode="group",
+        title={"text": title, "x": 0.015, "xanchor": "left"},
+        height=360,
+        font={"family": FONT, "size": 14},
+        margin={"l": 16, "r": 16, "t": 56, "b": 16},
+        paper_bgcolor="#fff",
+        plot_bgcolor="#fff",
+        legend={"orientation": "h", "y": -0.2},
+    )
     return script_json(fig.to_json())
 
 
@@ -296,9 +435,15 @@ def metrics_page() -> Response | str:
     by_department = metrics.table(con, "department", today, year_value)
     by_month = metrics.table(con, "month", today, year_value)
     data = {
-        "year": year_value, "years": metrics.years(con), "totals": metrics.totals(con, today, year_value),
-        "by_department": by_department, "by_month": by_month, "by_type": metrics.table(con, "type", today, year_value),
+        "year": year_value,
+        "years": metrics.years(con),
+        "totals": metrics.totals(con, today, year_value),
+        "by_department": by_department,
+        "by_month": by_month,
+        "by_type": metrics.table(con, "type", today, year_value),
     }
-    charts = {"department": _bars(by_department, _("按承办部门")), "month": _bars(by_month, _("按留言月份"))}
+    charts = {
+        "department": _bars(by_department, _("按承办部门")),
+        "month": _bars(by_month, _("按留言月份")),
+    }
     return render("staff/messages_metrics.html", jsonable(data), charts=charts)
-

@@ -55,7 +55,10 @@ def kiosk_mode() -> dict | None:
     """On a query-point kiosk (?kiosk=1): its idle time and start page, for the idle reset."""
     if request.args.get("kiosk") != "1":
         return None
-    return {"idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", 60)), "start_url": url_for("public.kiosk")}
+    return {
+        "idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", 60)),
+        "start_url": url_for("public.kiosk"),
+    }
 
 
 def _kiosk_args() -> dict[str, str]:
@@ -67,22 +70,44 @@ def status_title(code: str) -> str:
 
 
 class MessageForm(FlaskForm):
-    message_type = RadioField(_l("类型"), choices=[SelectChoice(t, TYPE_LABELS[t]) for t in TYPES], default="咨询",
-                              validators=[DataRequired(_l("请选择类型。"))])
-    township = StringField(_l("乡镇"), validators=[DataRequired(_l("请填写乡镇。")), Length(max=message_store.MAX_PLACE_CHARS)],
-                           render_kw={"maxlength": message_store.MAX_PLACE_CHARS, "list": "townships"})
-    village = StringField(_l("村(社区)"), validators=[Optional(), Length(max=message_store.MAX_PLACE_CHARS)],
-                          render_kw={"maxlength": message_store.MAX_PLACE_CHARS})
+    message_type = RadioField(
+        _l("类型"),
+        choices=[SelectChoice(t, TYPE_LABELS[t]) for t in TYPES],
+        default="咨询",
+        validators=[DataRequired(_l("请选择类型。"))],
+    )
+    township = StringField(
+        _l("乡镇"),
+        validators=[DataRequired(_l("请填写乡镇。")), Length(max=message_store.MAX_PLACE_CHARS)],
+        render_kw={"maxlength": message_store.MAX_PLACE_CHARS, "list": "townships"},
+    )
+    village = StringField(
+        _l("村(社区)"),
+        validators=[Optional(), Length(max=message_store.MAX_PLACE_CHARS)],
+        render_kw={"maxlength": message_store.MAX_PLACE_CHARS},
+    )
     fund_code = SelectField(_l("涉及的资金（可不选）"), choices=[], default="")
-    body = TextAreaField(_l("留言内容"), validators=[
-        DataRequired(_l("请填写留言内容。")),
-        Length(max=message_store.MAX_BODY_CHARS, message=_l("留言内容最多 %(max)d 字。"))],
-        render_kw={"maxlength": message_store.MAX_BODY_CHARS, "rows": 7})
-    name = StringField(_l("姓名"), validators=[Optional(), Length(max=message_store.MAX_NAME_CHARS)],
-                       render_kw={**NO_HISTORY, "maxlength": message_store.MAX_NAME_CHARS})
-    phone = StringField(_l("联系电话"), validators=[Optional(), Regexp(message_store.PHONE.pattern,
-                                                                   message=_l("电话号码应为 7–20 位数字。"))],
-                        render_kw={**NO_HISTORY, "maxlength": 20, "inputmode": "tel"})
+    body = TextAreaField(
+        _l("留言内容"),
+        validators=[
+            DataRequired(_l("请填写留言内容。")),
+            Length(max=message_store.MAX_BODY_CHARS, message=_l("留言内容最多 %(max)d 字。")),
+        ],
+        render_kw={"maxlength": message_store.MAX_BODY_CHARS, "rows": 7},
+    )
+    name = StringField(
+        _l("姓名"),
+        validators=[Optional(), Length(max=message_store.MAX_NAME_CHARS)],
+        render_kw={**NO_HISTORY, "maxlength": message_store.MAX_NAME_CHARS},
+    )
+    phone = StringField(
+        _l("联系电话"),
+        validators=[
+            Optional(),
+            Regexp(message_store.PHONE.pattern, message=_l("电话号码应为 7–20 位数字。")),
+        ],
+        render_kw={**NO_HISTORY, "maxlength": 20, "inputmode": "tel"},
+    )
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -95,10 +120,16 @@ class MessageForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    receipt_no = StringField(_l("回执号"), validators=[DataRequired()],
-                             render_kw={**NO_HISTORY, "maxlength": 11, "placeholder": "2026-000123"})
-    code = StringField(_l("查询码"), validators=[DataRequired()],
-                       render_kw={**NO_HISTORY, "maxlength": 6, "inputmode": "numeric"})
+    receipt_no = StringField(
+        _l("回执号"),
+        validators=[DataRequired()],
+        render_kw={**NO_HISTORY, "maxlength": 11, "placeholder": "2026-000123"},
+    )
+    code = StringField(
+        _l("查询码"),
+        validators=[DataRequired()],
+        render_kw={**NO_HISTORY, "maxlength": 6, "inputmode": "numeric"},
+    )
 
 
 @bp.route("/messages/new", methods=["GET", "POST"])
@@ -108,7 +139,9 @@ def message_new() -> Response | str:
     choices = mq.form_choices(get_db())
     form = MessageForm()
     form.fund_code.choices = [("", _("不涉及具体资金"))] + [
-        (f["fund_code"], f"{f['fund_name'] or f['fund_code']}（{f['fund_code']}）") for f in choices["funds"]]
+        (f["fund_code"], f"{f['fund_name'] or f['fund_code']}（{f['fund_code']}）")
+        for f in choices["funds"]
+    ]
     if request.method == "GET":
         prefill = args_of(("fund_code", "township", "village", "type"))
         form.township.data = prefill.get("township", "")[: message_store.MAX_PLACE_CHARS]
@@ -119,24 +152,41 @@ def message_new() -> Response | str:
             form.message_type.data = prefill["type"]
     status = 200
     if form.validate_on_submit():
-        working_days = {**DEFAULT_WORKING_DAYS, **current_app.config.get("MESSAGE_WORKING_DAYS", {})}
+        working_days = {
+            **DEFAULT_WORKING_DAYS,
+            **current_app.config.get("MESSAGE_WORKING_DAYS", {}),
+        }
         try:
             receipt = message_store.submit(
-                get_db(), message_type=form.message_type.data, township=form.township.data,
-                village=form.village.data, fund_code=form.fund_code.data or None, body=form.body.data,
-                name=form.name.data, phone=form.phone.data, working_days=working_days)
+                get_db(),
+                message_type=form.message_type.data,
+                township=form.township.data,
+                village=form.village.data,
+                fund_code=form.fund_code.data or None,
+                body=form.body.data,
+                name=form.name.data,
+                phone=form.phone.data,
+                working_days=working_days,
+            )
         except MessageError as exc:
             flash(str(exc), "error")
             status = 400
         else:
             # The code goes to this browser once, through the signed session, never in a URL.
-            session["message_receipt"] = {"receipt_no": receipt.receipt_no, "code": receipt.code,
-                                          "deadline_on": receipt.deadline_on.isoformat()}
+            session["message_receipt"] = {
+                "receipt_no": receipt.receipt_no,
+                "code": receipt.code,
+                "deadline_on": receipt.deadline_on.isoformat(),
+            }
             return redirect(url_for("public.message_receipt", **_kiosk_args()))
     elif request.method == "POST":
         status = 400
-    data = {"townships": choices["townships"], "types": list(TYPES),
-            "contact_required": sorted(CONTACT_REQUIRED), "max_body_chars": message_store.MAX_BODY_CHARS}
+    data = {
+        "townships": choices["townships"],
+        "types": list(TYPES),
+        "contact_required": sorted(CONTACT_REQUIRED),
+        "max_body_chars": message_store.MAX_BODY_CHARS,
+    }
     return render("public/message_new.html", data, status, form=form, kiosk=kiosk_mode())
 
 
@@ -146,8 +196,12 @@ def message_receipt() -> Response | str:
     receipt = session.pop("message_receipt", None)
     if receipt is None:
         return redirect(url_for("public.message_status", **_kiosk_args()))
-    response = render("public/message_receipt.html", {"receipt": receipt}, kiosk=kiosk_mode(),
-                      status_url=url_for("public.message_status", **_kiosk_args()))
+    response = render(
+        "public/message_receipt.html",
+        {"receipt": receipt},
+        kiosk=kiosk_mode(),
+        status_url=url_for("public.message_status", **_kiosk_args()),
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -166,7 +220,9 @@ def message_status() -> Response | str:
         found["status_title"] = status_title(found["status"])
     form.code.data = ""
     data = {"found": found, "failed": failed}
-    response = render("public/message_status.html", data, 404 if failed else 200, form=form, kiosk=kiosk_mode())
+    response = render(
+        "public/message_status.html", data, 404 if failed else 200, form=form, kiosk=kiosk_mode()
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

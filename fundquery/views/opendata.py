@@ -39,7 +39,10 @@ def _describe(dataset: Dataset, language: str) -> dict:
     return {
         "name": dataset.name,
         "title": dataset.title(language),
-        "columns": [{"name": c.name, "label": dataset.label(c, language), "type": c.kind} for c in dataset.columns],
+        "columns": [
+            {"name": c.name, "label": dataset.label(c, language), "type": c.kind}
+            for c in dataset.columns
+        ],
         "filters": list(dataset.filters),
         "downloads": {f: url_for("public.download", name=dataset.name, fmt=f) for f in MIMETYPES},
         "api": url_for("api.rows", name=dataset.name),
@@ -50,7 +53,9 @@ def _describe(dataset: Dataset, language: str) -> dict:
 def opendata() -> Response | str:
     """数据下载: every published table, with its row count and formats."""
     language = current_language()
-    datasets = [{**_describe(d, language), "row_count": d.count(get_db(), {})} for d in DATASETS.values()]
+    datasets = [
+        {**_describe(d, language), "row_count": d.count(get_db(), {})} for d in DATASETS.values()
+    ]
     return render("public/opendata.html", {"datasets": datasets, "api_index": url_for("api.index")})
 
 
@@ -89,8 +94,18 @@ def rows(name: str) -> Response:
     total = dataset.count(get_db(), chosen)
     found = dataset.page(get_db(), chosen, per_page, (number - 1) * per_page)
     more = number * per_page < total
-    return jsonify(jsonable({
-        "dataset": name, "filters": chosen, "page": number, "per_page": per_page, "total": total,
-        "next": url_for("api.rows", name=name, **chosen, page=number + 1, per_page=per_page) if more else None,
-        "rows": found,
-    }))
+    return jsonify(
+        jsonable(
+            {
+                "dataset": name,
+                "filters": chosen,
+                "page": number,
+                "per_page": per_page,
+                "total": total,
+                "next": url_for("api.rows", name=name, **chosen, page=number + 1, per_page=per_page)
+                if more
+                else None,
+                "rows": found,
+            }
+        )
+    )

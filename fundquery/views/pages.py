@@ -30,8 +30,14 @@ def pager(number: int, per_page: int, total: int) -> dict[str, Any]:
             return None
         return url_for(request.endpoint, **{**(request.view_args or {}), **args, "page": n})
 
-    return {"page": number, "per_page": per_page, "total": total, "pages": last,
-            "previous": link(number - 1), "next": link(number + 1)}
+    return {
+        "page": number,
+        "per_page": per_page,
+        "total": total,
+        "pages": last,
+        "previous": link(number - 1),
+        "next": link(number + 1),
+    }
 
 
 def args_of(names) -> dict[str, str]:

@@ -22,7 +22,10 @@ from fundquery.views.public import bp
 from fundquery.web.limiter import everybody, limiter, lookup_global_limit, lookup_limit
 
 DEFAULT_KIOSK_IDLE_SECONDS = 60
-CHANNELS = {"public.query": ("query", "public/query.html"), "public.kiosk": ("kiosk", "kiosk/kiosk.html")}
+CHANNELS = {
+    "public.query": ("query", "public/query.html"),
+    "public.kiosk": ("kiosk", "kiosk/kiosk.html"),
+}
 PERSONAL_ARGS = ("id_number", "name", "csrf_token")
 NO_FORM_HISTORY = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
 
@@ -30,7 +33,9 @@ NO_FORM_HISTORY = {"autocomplete": "off", "autocapitalize": "off", "spellcheck":
 class LookupForm(FlaskForm):
     """ID number and name; neither is ever written back into the page."""
 
-    id_number = StringField(_l("身份证号"), render_kw={**NO_FORM_HISTORY, "maxlength": 18, "inputmode": "text"})
+    id_number = StringField(
+        _l("身份证号"), render_kw={**NO_FORM_HISTORY, "maxlength": 18, "inputmode": "text"}
+    )
     name = StringField(_l("姓名"), render_kw={**NO_FORM_HISTORY, "maxlength": 20})
 
     def clear(self) -> None:
@@ -39,7 +44,9 @@ class LookupForm(FlaskForm):
         self.id_number.raw_data = self.name.raw_data = None
 
 
-def _page(form: LookupForm, result: resident.LookupResult | None, failed: bool, status: int = 200) -> Response:
+def _page(
+    form: LookupForm, result: resident.LookupResult | None, failed: bool, status: int = 200
+) -> Response:
     channel, template = CHANNELS[request.endpoint or "public.query"]
     form.clear()
     data = {
@@ -50,7 +57,9 @@ def _page(form: LookupForm, result: resident.LookupResult | None, failed: bool, 
         "message_url": endpoint_url("public.message_new"),
         "message_new_url": endpoint_url("public.message_new"),
         "pinyin_initials": bool(current_app.config.get("LOOKUP_PINYIN_INITIALS")),
-        "idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", DEFAULT_KIOSK_IDLE_SECONDS)),
+        "idle_seconds": int(
+            current_app.config.get("KIOSK_IDLE_SECONDS", DEFAULT_KIOSK_IDLE_SECONDS)
+        ),
         "printed_on": dt.date.today().isoformat(),
     }
     response = render(template, data, status, form=form)
@@ -81,16 +90,27 @@ def _lookup() -> Response:
         return _page(form, None, failed=True)
     result = resident.lookup(form.id_number.data or "", form.name.data or "")
     channel = CHANNELS[request.endpoint][0]
-    lookup_audit("public", "resident_lookup", None, channel=channel, found=result is not None,
-                 payments=result.payment_count if result else 0)
+    lookup_audit(
+        "public",
+        "resident_lookup",
+        None,
+        channel=channel,
+        found=result is not None,
+        payments=result.payment_count if result else 0,
+    )
     return _page(form, result, failed=result is None)
 
 
 # Per client address, and all clients together (fundquery/web/limiter.py).  The global budget counts
 # only lookups that were answered: one client over its own limit does not use up everybody's.
 _limit = limiter.shared_limit(lookup_limit, scope="resident-lookup", methods=["POST"])
-_global_limit = limiter.shared_limit(lookup_global_limit, scope="resident-lookup-all", key_func=everybody,
-                                     methods=["POST"], deduct_when=lambda response: response.status_code != 429)
+_global_limit = limiter.shared_limit(
+    lookup_global_limit,
+    scope="resident-lookup-all",
+    key_func=everybody,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 429,
+)
 
 
 @bp.route("/query", methods=["GET", "POST"])

@@ -25,13 +25,17 @@ bp = Blueprint("review", __name__, url_prefix="/staff/review")
 
 
 class PublishForm(FlaskForm):
-    reviewed = BooleanField(_l("我已完成保密审查：公开内容不含身份证号、银行账号等不应公开的信息"),
-                            validators=[DataRequired(_l("请先确认已完成保密审查。"))])
+    reviewed = BooleanField(
+        _l("我已完成保密审查：公开内容不含身份证号、银行账号等不应公开的信息"),
+        validators=[DataRequired(_l("请先确认已完成保密审查。"))],
+    )
     note = StringField(_l("审查意见（可不填）"), validators=[Length(max=500)])
 
 
 class WithdrawForm(FlaskForm):
-    note = TextAreaField(_l("撤回原因"), validators=[DataRequired(_l("请写明撤回原因。")), Length(max=500)])
+    note = TextAreaField(
+        _l("撤回原因"), validators=[DataRequired(_l("请写明撤回原因。")), Length(max=500)]
+    )
 
 
 def _titled(rows: list[dict]) -> list[dict]:
@@ -46,8 +50,11 @@ def _titled(rows: list[dict]) -> list[dict]:
 def index() -> Response | str:
     """Batches waiting for review, and those published."""
     queue = batch_queries.review_queue(get_db())
-    data = {"waiting": _titled(queue["waiting"]), "published": _titled(queue["published"]),
-            "username": current_user.username}
+    data = {
+        "waiting": _titled(queue["waiting"]),
+        "published": _titled(queue["published"]),
+        "username": current_user.username,
+    }
     return render("staff/review_index.html", data)
 
 
@@ -62,9 +69,14 @@ def batch(batch_id: int) -> Response | str:
     public = batch_queries.public_preview(get_db(), batch_id, row["kind"])
     spec, language = SPECS[row["kind"]], current_language()
     labels = {c.name: (c.label_en if language == "en" else c.label_zh) for c in spec.columns}
-    public["columns"] = [{"name": n, "label": labels.get(n, n)} for n in (public["sample"][0] if public["sample"] else [])]
+    public["columns"] = [
+        {"name": n, "label": labels.get(n, n)}
+        for n in (public["sample"][0] if public["sample"] else [])
+    ]
     public["group_label"] = labels.get(public["group_by"], public["group_by"])
-    timeliness = batch_timeliness(get_db(), batch_id, row["kind"], row["published_at"] or dt.datetime.now())
+    timeliness = batch_timeliness(
+        get_db(), batch_id, row["kind"], row["published_at"] or dt.datetime.now()
+    )
     data = {
         "batch": row,
         "public": public,
@@ -73,7 +85,9 @@ def batch(batch_id: int) -> Response | str:
         "rule_working_days": RULE_WORKING_DAYS,
         "own_upload": row["uploaded_by"] == current_user.username,
     }
-    return render("staff/review_batch.html", data, publish_form=PublishForm(), withdraw_form=WithdrawForm())
+    return render(
+        "staff/review_batch.html", data, publish_form=PublishForm(), withdraw_form=WithdrawForm()
+    )
 
 
 def _act(batch_id: int, form: FlaskForm, action) -> Response:
@@ -84,7 +98,13 @@ def _act(batch_id: int, form: FlaskForm, action) -> Response:
                 flash(str(message), "error")
         return redirect(back)
     try:
-        action(get_db(), batch_id, actor=current_user.username, office=current_user.office, note=form.note.data)
+        action(
+            get_db(),
+            batch_id,
+            actor=current_user.username,
+            office=current_user.office,
+            note=form.note.data,
+        )
     except batches.ReviewError as exc:
         flash(str(exc), "error")
         return redirect(back)
@@ -116,7 +136,13 @@ def withdraw(batch_id: int) -> Response:
     refused = _act(batch_id, WithdrawForm(), batches.withdraw)
     if refused:
         return refused
-    flash(_("批次 %(batch)s 已撤回公开，公众不再能看到；数据仍保留，可重新审核公开。", batch=batch_id), "info")
+    flash(
+        _(
+            "批次 %(batch)s 已撤回公开，公众不再能看到；数据仍保留，可重新审核公开。",
+            batch=batch_id,
+        ),
+        "info",
+    )
     return redirect(url_for("review.index"))
 
 
@@ -129,4 +155,6 @@ def timeliness() -> Response | str:
         found = batch_timeliness(get_db(), row["batch_id"], row["kind"], row["published_at"])
         if found is not None:
             rows.append({**row, "timeliness": found})
-    return render("staff/timeliness.html", {"batches": rows, "rule_working_days": RULE_WORKING_DAYS})
+    return render(
+        "staff/timeliness.html", {"batches": rows, "rule_working_days": RULE_WORKING_DAYS}
+    )

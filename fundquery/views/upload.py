@@ -46,10 +46,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class UploadForm(FlaskForm):
     kind = SelectField(_l("数据类别"), default="auto")
-    file = FileField(_l("文件"), validators=[
-        FileRequired(_l("请选择要上传的文件。")),
-        FileAllowed(["xlsx", "xls", "csv", "txt"], _l("只能上传 Excel（.xlsx、.xls）或 CSV 文件。")),
-    ])
+    file = FileField(
+        _l("文件"),
+        validators=[
+            FileRequired(_l("请选择要上传的文件。")),
+            FileAllowed(
+                ["xlsx", "xls", "csv", "txt"], _l("只能上传 Excel（.xlsx、.xls）或 CSV 文件。")
+            ),
+        ],
+    )
     replaces = SelectField(_l("替换批次"), default="", validate_choice=False)
 
 
@@ -79,13 +84,21 @@ class MappingForm(FlaskForm):
         ok, taken = True, {}
         for f in self.column_fields():
             if f.data == "":
-                f.errors.append(_("请为“%(header)s”选择一项：系统的某一列，或“不需要”。", header=f.label.text))
+                f.errors.append(
+                    _("请为“%(header)s”选择一项：系统的某一列，或“不需要”。", header=f.label.text)
+                )
                 ok = False
             elif f.data != NOT_NEEDED:
                 if f.data in taken:
                     label = next(c.label for c in f.choices if c.value == f.data)
-                    f.errors.append(_("“%(a)s”和“%(b)s”都选了“%(col)s”：每个系统列只能对应文件中的一列。",
-                                      a=taken[f.data].label.text, b=f.label.text, col=label))
+                    f.errors.append(
+                        _(
+                            "“%(a)s”和“%(b)s”都选了“%(col)s”：每个系统列只能对应文件中的一列。",
+                            a=taken[f.data].label.text,
+                            b=f.label.text,
+                            col=label,
+                        )
+                    )
                     ok = False
                 else:
                     taken[f.data] = f
@@ -99,8 +112,12 @@ def _mapping_form(data: dict, formdata=None) -> MappingForm:  # noqa: ANN001
     """A MappingForm with a select per file column and a field per file-level value the page asks for."""
     language = current_language()
     spec = SPECS[data["kind"]]
-    columns = [SelectChoice(c.name, f"{c.label_en if language == 'en' else c.label_zh}{' *' if c.required else ''}")
-               for c in spec.columns]
+    columns = [
+        SelectChoice(
+            c.name, f"{c.label_en if language == 'en' else c.label_zh}{' *' if c.required else ''}"
+        )
+        for c in spec.columns
+    ]
 
     class Form(MappingForm):
         pass
@@ -110,7 +127,11 @@ def _mapping_form(data: dict, formdata=None) -> MappingForm:  # noqa: ANN001
         if col["status"] == "wide":
             continue
         name = f"col_{col['position']}"
-        choices = [SelectChoice("", _("（请选择）")), SelectChoice(NOT_NEEDED, _("不需要（不导入）")), *columns]
+        choices = [
+            SelectChoice("", _("（请选择）")),
+            SelectChoice(NOT_NEEDED, _("不需要（不导入）")),
+            *columns,
+        ]
         setattr(Form, name, SelectField(col["header"], choices=choices))
         if col["status"] in ("matched", "mapped"):
             defaults[name] = col["column"]
@@ -123,17 +144,31 @@ def _mapping_form(data: dict, formdata=None) -> MappingForm:  # noqa: ANN001
         if asked["column"] == "fund_code":
             funds = saved_mappings.fund_choices(get_db())
             choices = [SelectChoice("", _("（请选择资金）"))] + [
-                SelectChoice(f["fund_code"], f"{f['fund_code']} {f['fund_name']}") for f in funds]
+                SelectChoice(f["fund_code"], f"{f['fund_code']} {f['fund_name']}") for f in funds
+            ]
             if asked["value"] and asked["value"] not in {f["fund_code"] for f in funds}:
                 choices.append(SelectChoice(asked["value"], asked["value"]))
             Form.val_fund_code = SelectField(label, choices=choices)
         elif asked["column"] == "year":
-            Form.val_year = StringField(label, validators=[Optional(), Regexp(r"^(19|20)\d{2}$", message=_("年度应是四位数字，如 2024。"))])
+            Form.val_year = StringField(
+                label,
+                validators=[
+                    Optional(),
+                    Regexp(r"^(19|20)\d{2}$", message=_("年度应是四位数字，如 2024。")),
+                ],
+            )
         else:
-            setattr(Form, f"val_{asked['column']}", StringField(label, validators=[
-                Optional(), Length(max=60, message=_("最多 60 个字。"))]))
+            setattr(
+                Form,
+                f"val_{asked['column']}",
+                StringField(
+                    label, validators=[Optional(), Length(max=60, message=_("最多 60 个字。"))]
+                ),
+            )
         defaults[f"val_{asked['column']}"] = asked["value"] or ""
-    return Form(formdata=formdata, kind=data["kind"], replaces=data.get("replaces") or "", **defaults)
+    return Form(
+        formdata=formdata, kind=data["kind"], replaces=data.get("replaces") or "", **defaults
+    )
 
 
 def _chosen(file_columns: list[dict], form: MappingForm) -> dict[str, str]:
@@ -143,7 +178,9 @@ def _chosen(file_columns: list[dict], form: MappingForm) -> dict[str, str]:
     chosen = {}
     for f in form.column_fields():
         col, value = by_name[f.name], "" if f.data == NOT_NEEDED else f.data
-        if (col["status"] == "matched" and value == col["column"]) or (col["status"] == "ignored" and not value):
+        if (col["status"] == "matched" and value == col["column"]) or (
+            col["status"] == "ignored" and not value
+        ):
             continue
         chosen[col["header"]] = value
     return chosen
@@ -151,7 +188,9 @@ def _chosen(file_columns: list[dict], form: MappingForm) -> dict[str, str]:
 
 def _kind_choices() -> list[SelectChoice]:
     language = current_language()
-    return [SelectChoice("auto", _("自动识别（按表头）"))] + [SelectChoice(k, uploads.kind_title(k, language)) for k in SPECS]
+    return [SelectChoice("auto", _("自动识别（按表头）"))] + [
+        SelectChoice(k, uploads.kind_title(k, language)) for k in SPECS
+    ]
 
 
 def _replaceable() -> list[dict]:
@@ -188,7 +227,10 @@ def form() -> Response | str:
     language = current_language()
     live = _replaceable()
     form.replaces.choices = [SelectChoice("", _("不替换（新批次）"))] + [
-        SelectChoice(str(r["batch_id"]), f"#{r['batch_id']} {uploads.kind_title(r['kind'], language)} · {r['file_name']}")
+        SelectChoice(
+            str(r["batch_id"]),
+            f"#{r['batch_id']} {uploads.kind_title(r['kind'], language)} · {r['file_name']}",
+        )
         for r in live
     ]
     if request.method == "GET" and request.args.get("replaces", "").isdigit():
@@ -196,13 +238,33 @@ def form() -> Response | str:
     if form.validate_on_submit():
         replaces = _replaces_arg(form.replaces.data)
         staged = staging.stage(form.file.data, current_user.username)
-        audit(get_db(), current_user.username, "upload", f"sha256:{staged.sha256}", file=staged.file_name,
-              size=staged.size, kind=form.kind.data, replaces=replaces)
-        return redirect(url_for("upload.preview", sha256=staged.sha256, kind=form.kind.data,
-                                replaces=replaces or None))
+        audit(
+            get_db(),
+            current_user.username,
+            "upload",
+            f"sha256:{staged.sha256}",
+            file=staged.file_name,
+            size=staged.size,
+            kind=form.kind.data,
+            replaces=replaces,
+        )
+        return redirect(
+            url_for(
+                "upload.preview",
+                sha256=staged.sha256,
+                kind=form.kind.data,
+                replaces=replaces or None,
+            )
+        )
     data = {
-        "kinds": [{"kind": k, "title": uploads.kind_title(k, language),
-                   "template_url": url_for("upload.template", kind=k)} for k in SPECS],
+        "kinds": [
+            {
+                "kind": k,
+                "title": uploads.kind_title(k, language),
+                "template_url": url_for("upload.template", kind=k),
+            }
+            for k in SPECS
+        ],
         "max_upload_mb": (request.max_content_length or 0) // (1024 * 1024),
     }
     status = 400 if form.errors else 200
@@ -233,8 +295,14 @@ def preview(sha256: str) -> Response | str:
     try:
         data = uploads.make_preview(staged, kind, current_user.username, current_user.office)
     except UnreadableFile as exc:
-        audit(get_db(), current_user.username, "reject", f"sha256:{sha256}", file=staged.file_name,
-              reason="unreadable")
+        audit(
+            get_db(),
+            current_user.username,
+            "reject",
+            f"sha256:{sha256}",
+            file=staged.file_name,
+            reason="unreadable",
+        )
         data = {"sha256": sha256, "file_name": staged.file_name, "unreadable": str(exc)}
         return render("staff/preview.html", data, 422, load_form=None)
     data = data | {
@@ -246,7 +314,9 @@ def preview(sha256: str) -> Response | str:
     load_form = LoadForm(kind=data["kind"], replaces=replaces or "")
     data["mapping_url"] = url_for("upload.mapping", sha256=sha256)
     mapping_form = _mapping_form(data | {"replaces": replaces})
-    return render("staff/preview.html", data, load_form=load_form, mapping_form=mapping_form, page=data)
+    return render(
+        "staff/preview.html", data, load_form=load_form, mapping_form=mapping_form, page=data
+    )
 
 
 @bp.post("/upload/<sha256>/mapping")
@@ -265,12 +335,23 @@ def mapping(sha256: str) -> Response | str:
             uploads.choose(staged, current_user.username, mapping={}, values={}, use_saved=False)
         else:
             chosen = _chosen(data["file_columns"], form)
-            values = {f.name[4:]: f.data.strip() for f in form if f.name.startswith("val_") and (f.data or "").strip()}
+            values = {
+                f.name[4:]: f.data.strip()
+                for f in form
+                if f.name.startswith("val_") and (f.data or "").strip()
+            }
             uploads.choose(staged, current_user.username, mapping=chosen, values=values)
-        return redirect(url_for("upload.preview", sha256=sha256, kind=kind, replaces=replaces or None) + "#verdict")
+        return redirect(
+            url_for("upload.preview", sha256=sha256, kind=kind, replaces=replaces or None)
+            + "#verdict"
+        )
     data = data | {
-        "replaces": replaces, "can_load": False, "language": current_language(), "mapping_url": request.path,
-        "annotated_url": url_for("upload.annotated", sha256=sha256, kind=kind), "mapping_invalid_form": True,
+        "replaces": replaces,
+        "can_load": False,
+        "language": current_language(),
+        "mapping_url": request.path,
+        "annotated_url": url_for("upload.annotated", sha256=sha256, kind=kind),
+        "mapping_invalid_form": True,
     }
     flash(_("对应关系还没有填完：请看下面标红的列。"), "error")
     return render("staff/preview.html", data, 400, load_form=None, mapping_form=form, page=data)
@@ -294,23 +375,43 @@ def load(sha256: str) -> Response | str:
         flash(_("文件中有错误，不能导入。请按下表改正后重新上传。"), "error")
         return redirect(back)
     if checked["warning_total"] and not form.load_anyway.data:
-        flash(_("文件中有 %(n)s 条提醒：请逐条看过后勾选“仍然导入”。", n=checked["warning_total"]), "error")
+        flash(
+            _("文件中有 %(n)s 条提醒：请逐条看过后勾选“仍然导入”。", n=checked["warning_total"]),
+            "error",
+        )
         return redirect(back)
     try:
-        result = uploads.load(staged, kind, username=current_user.username, office=current_user.office,
-                              replaces=replaces, warnings_accepted=checked["warning_total"])
+        result = uploads.load(
+            staged,
+            kind,
+            username=current_user.username,
+            office=current_user.office,
+            replaces=replaces,
+            warnings_accepted=checked["warning_total"],
+        )
     except (BatchError, UnreadableFile, StoreUnwritable) as exc:
-        note_failure(exc)  # issue 8: a full disk can invalidate the database; reopen it next request
+        note_failure(
+            exc
+        )  # issue 8: a full disk can invalidate the database; reopen it next request
         flash(str(exc), "error")
         return redirect(back)
     if result.status == "duplicate":
-        flash(_("这个文件已由批次 %(batch)s 导入过，本次没有做任何改动。", batch=result.duplicate_of), "error")
+        flash(
+            _("这个文件已由批次 %(batch)s 导入过，本次没有做任何改动。", batch=result.duplicate_of),
+            "error",
+        )
         return redirect(url_for("batches.index"))
     if result.status != "loaded":
         flash(_("文件未能导入：数据已有变化，请查看新的检查结果。"), "error")
         return redirect(back)
-    flash(_("已导入批次 %(batch)s，共 %(rows)s 行。审核人员公开后，公众才能看到。",
-            batch=result.batch, rows=result.rows), "info")
+    flash(
+        _(
+            "已导入批次 %(batch)s，共 %(rows)s 行。审核人员公开后，公众才能看到。",
+            batch=result.batch,
+            rows=result.rows,
+        ),
+        "info",
+    )
     return redirect(url_for("batches.index"))
 
 
@@ -321,14 +422,26 @@ def annotated(sha256: str) -> Response:
     staged = _staged_or_404(sha256)
     kind = _kind_arg()
     try:
-        found = dry_run(get_db(), staged.path, kind, hasher=uploads.hasher(), file_name=staged.file_name)
+        found = dry_run(
+            get_db(), staged.path, kind, hasher=uploads.hasher(), file_name=staged.file_name
+        )
     except UnreadableFile:
         abort(404)
     content = annotate(found.extract, found.report.findings)
-    audit(get_db(), current_user.username, "download_marked", f"sha256:{sha256}", file=staged.file_name)
+    audit(
+        get_db(),
+        current_user.username,
+        "download_marked",
+        f"sha256:{sha256}",
+        file=staged.file_name,
+    )
     stem = staged.file_name.rsplit(".", 1)[0]
-    response = send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True,
-                         download_name=f"{stem}_问题标注.xlsx")
+    response = send_file(
+        io.BytesIO(content),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"{stem}_问题标注.xlsx",
+    )
     response.headers["Cache-Control"] = "no-store"  # the user's own rows, ID numbers included
     return response
 
@@ -339,5 +452,9 @@ def template(kind: str) -> Response:
     """The blank template for ``kind``, generated from its spec."""
     if kind not in SPECS:
         abort(404)
-    return send_file(io.BytesIO(template_xlsx(kind)), mimetype=XLSX, as_attachment=True,
-                     download_name=template_file_name(kind))
+    return send_file(
+        io.BytesIO(template_xlsx(kind)),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=template_file_name(kind),
+    )

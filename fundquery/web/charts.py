@@ -24,7 +24,16 @@ from markupsafe import Markup
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 RED, GREY = "#b3261e", "#8c96a3"
 # Townships in muted, print-safe colours (plotly's default blue/orange clashes with the red pages).
-TREEMAP_COLOURS = ["#b3261e", "#c9684f", "#7a8a99", "#a05a7a", "#5f7f5f", "#c29b48", "#4f6d8f", "#8c5a3c"]
+TREEMAP_COLOURS = [
+    "#b3261e",
+    "#c9684f",
+    "#7a8a99",
+    "#a05a7a",
+    "#5f7f5f",
+    "#c29b48",
+    "#4f6d8f",
+    "#8c5a3c",
+]
 
 
 def script_json(text: str) -> Markup:
@@ -46,7 +55,10 @@ def figure_json(traces: list[Any], layout: dict[str, Any], **per_figure: Any) ->
     deep-copied everything on every request: about 45 ms of a fund page's 117 ms on the demo county
     (pyinstrument), more than its queries.
     """
-    spec = {"data": [t.to_plotly_json() for t in traces], "layout": {"template": TEMPLATE, **layout, **per_figure}}
+    spec = {
+        "data": [t.to_plotly_json() for t in traces],
+        "layout": {"template": TEMPLATE, **layout, **per_figure},
+    }
     return script_json(pio.to_json(spec, validate=False))
 
 
@@ -54,8 +66,11 @@ def figure_json(traces: list[Any], layout: dict[str, Any], **per_figure: Any) ->
 TEMPLATE = json.loads(json.dumps(pio.templates[pio.templates.default].to_plotly_json()))
 
 PAGE_LAYOUT = checked_layout(
-    font={"family": FONT, "size": 14}, treemapcolorway=TREEMAP_COLOURS,
-    margin={"l": 16, "r": 16, "t": 56, "b": 16}, paper_bgcolor="#fff", plot_bgcolor="#fff",
+    font={"family": FONT, "size": 14},
+    treemapcolorway=TREEMAP_COLOURS,
+    margin={"l": 16, "r": 16, "t": 56, "b": 16},
+    paper_bgcolor="#fff",
+    plot_bgcolor="#fff",
     legend={"orientation": "h", "y": -0.15},
 )
 
@@ -64,7 +79,9 @@ MONTHLY_LAYOUT = checked_layout(
     **PAGE_LAYOUT, xaxis={"type": "category"}, yaxis={"tickformat": ",.0f", "gridcolor": "#e5e8ec"}
 )
 QUOTA_LAYOUT = checked_layout(
-    **PAGE_LAYOUT, barmode="group", yaxis={"autorange": "reversed", "automargin": True},
+    **PAGE_LAYOUT,
+    barmode="group",
+    yaxis={"autorange": "reversed", "automargin": True},
     xaxis={"gridcolor": "#e5e8ec"},
 )
 
@@ -93,8 +110,13 @@ def village_treemap(rows: list[dict[str, Any]], title: str, value_key: str) -> M
         parents.append("")
         values.append(total)
     trace = go.Treemap(
-        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
-        texttemplate="%{label}<br>%{value:,.2f}", hovertemplate="%{label}: %{value:,.2f}<extra></extra>",
+        ids=ids,
+        labels=labels,
+        parents=parents,
+        values=values,
+        branchvalues="total",
+        texttemplate="%{label}<br>%{value:,.2f}",
+        hovertemplate="%{label}: %{value:,.2f}<extra></extra>",
     )
     return figure_json([trace], PAGE_LAYOUT, title=_title(title), height=480)
 
@@ -103,18 +125,38 @@ def monthly_bars(rows: list[dict[str, Any]], title: str) -> Markup | None:
     """Payments by month paid."""
     if not rows:
         return None
-    trace = go.Bar(x=[r["month"] for r in rows], y=[float(r["paid_yuan"]) for r in rows],
-                   marker_color=RED, hovertemplate="%{x}: %{y:,.2f}<extra></extra>")
+    trace = go.Bar(
+        x=[r["month"] for r in rows],
+        y=[float(r["paid_yuan"]) for r in rows],
+        marker_color=RED,
+        hovertemplate="%{x}: %{y:,.2f}<extra></extra>",
+    )
     return figure_json([trace], MONTHLY_LAYOUT, title=_title(title), height=360)
 
 
-def quota_bars(rows: list[dict[str, Any]], label_key: str, title: str, names: tuple[str, str]) -> Markup | None:
+def quota_bars(
+    rows: list[dict[str, Any]], label_key: str, title: str, names: tuple[str, str]
+) -> Markup | None:
     """Quota against serving staff, side by side, one pair of bars per department or agency."""
     if not rows:
         return None
     labels = [r[label_key] or "—" for r in rows]
     traces = [
-        go.Bar(name=names[0], y=labels, x=[r["quota"] for r in rows], orientation="h", marker_color=GREY),
-        go.Bar(name=names[1], y=labels, x=[r["actual"] for r in rows], orientation="h", marker_color=RED),
+        go.Bar(
+            name=names[0],
+            y=labels,
+            x=[r["quota"] for r in rows],
+            orientation="h",
+            marker_color=GREY,
+        ),
+        go.Bar(
+            name=names[1],
+            y=labels,
+            x=[r["actual"] for r in rows],
+            orientation="h",
+            marker_color=RED,
+        ),
     ]
-    return figure_json(traces, QUOTA_LAYOUT, title=_title(title), height=max(320, 60 + 48 * len(rows)))
+    return figure_json(
+        traces, QUOTA_LAYOUT, title=_title(title), height=max(320, 60 + 48 * len(rows))
+    )

@@ -81,8 +81,15 @@ def xlsx_stream(dataset: Dataset, args: Mapping[str, Any], language: str) -> Ite
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     try:
-        book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
-                                          "strings_to_urls": False, "strings_to_numbers": False})
+        book = xlsxwriter.Workbook(
+            path,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
         sheet = book.add_worksheet(dataset.title(language)[:31])
         bold = book.add_format({"bold": True})
         money = book.add_format({"num_format": "#,##0.00"})

@@ -245,8 +245,14 @@ def _computed_stored(con, layout: dict, built: Built, result: LoadResult) -> lis
             qty = _num(_cell(layout, d, "quantity"))
             std = Decimal(standard_text(layout["values"]["standard_yuan"])[0])
             want["amount_yuan"] = (qty * std).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        if spec.kind == "funds" and "fund_code" in absent and "fund_code" not in (layout.get("values") or {}):
-            want["fund_code"] = generated_fund_code(_num(_cell(layout, d, "year")), _cell(layout, d, "fund_name"))
+        if (
+            spec.kind == "funds"
+            and "fund_code" in absent
+            and "fund_code" not in (layout.get("values") or {})
+        ):
+            want["fund_code"] = generated_fund_code(
+                _num(_cell(layout, d, "year")), _cell(layout, d, "fund_name")
+            )
         for canonical, value in want.items():
             row = con.execute(
                 f'SELECT "{canonical}" FROM {spec.table} WHERE batch_id = ? AND row_no = ?',  # noqa: S608
@@ -303,8 +309,14 @@ def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[l
         if f.rule in ("amount_computed", "fund_code_generated"):
             seen_computed.append(f.rule)
             standard = (values or {}).get("standard_yuan")
-            if f.rule == "amount_computed" and standard and money(standard_text(standard)[0]) not in f.message:
-                problems.append(f"amount_computed does not name the clerk's standard {standard!r}: {f.message}")
+            if (
+                f.rule == "amount_computed"
+                and standard
+                and money(standard_text(standard)[0]) not in f.message
+            ):
+                problems.append(
+                    f"amount_computed does not name the clerk's standard {standard!r}: {f.message}"
+                )
         elif f.rule == "column_unused":
             seen_unused = {norm(h) for h in f.message.split("：", 1)[1].split("、")}
         elif f.rule == "value_inferred":
@@ -313,11 +325,15 @@ def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[l
             if col.name not in layout.get("absent_required", []):
                 problems.append(f"value_inferred for {col.name}, which the form has: {f.message}")
             elif chosen is not None and str(chosen) != f.value:
-                problems.append(f"{col.name} taken from the title as {f.value!r}, the clerk's is {chosen!r}")
+                problems.append(
+                    f"{col.name} taken from the title as {f.value!r}, the clerk's is {chosen!r}"
+                )
         else:
             rest.append(f)
     if sorted(seen_computed) != sorted(want_computed):
-        problems.append(f"computed-column warnings {sorted(seen_computed)}, expected {sorted(want_computed)}")
+        problems.append(
+            f"computed-column warnings {sorted(seen_computed)}, expected {sorted(want_computed)}"
+        )
     if seen_unused != want_unused:
         problems.append(
             f"column_unused names {sorted(seen_unused)}, the layout's unimported are {sorted(want_unused)}"

@@ -1,8 +1,8 @@
 """Helpers for tests of staff pages: make a user in the app's store, sign a client in.
 
-    from tests.web.accounts import add_user, sign_in
-    add_user(app, "li", "inspector")
-    sign_in(client, "li")
+from tests.web.accounts import add_user, sign_in
+add_user(app, "li", "inspector")
+sign_in(client, "li")
 """
 
 from __future__ import annotations

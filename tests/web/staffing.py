@@ -35,12 +35,18 @@ def finance(staff_app):
 
 def upload(client, path: Path, kind: str = "auto", replaces: int | None = None):
     token = csrf_token(client, "/staff/upload")
-    data = {"kind": kind, "replaces": str(replaces or ""), "csrf_token": token,
-            "file": (io.BytesIO(path.read_bytes()), path.name)}
+    data = {
+        "kind": kind,
+        "replaces": str(replaces or ""),
+        "csrf_token": token,
+        "file": (io.BytesIO(path.read_bytes()), path.name),
+    }
     return client.post("/staff/upload", data=data, content_type="multipart/form-data")
 
 
-def preview(client, path: Path, kind: str = "auto", replaces: int | None = None) -> tuple[str, dict]:
+def preview(
+    client, path: Path, kind: str = "auto", replaces: int | None = None
+) -> tuple[str, dict]:
     staged = upload(client, path, kind, replaces)
     assert staged.status_code == 302, staged.get_data(as_text=True)
     url = staged.location
@@ -57,18 +63,29 @@ def load(client, preview_url: str, data: dict, anyway: bool = False):
 
 def batches_of(app):
     with app.app_context():
-        return get_db().execute("SELECT batch_id, kind, status, uploaded_by, office, replaces FROM batches"
-                                " ORDER BY batch_id").fetchall()
+        return (
+            get_db()
+            .execute(
+                "SELECT batch_id, kind, status, uploaded_by, office, replaces FROM batches"
+                " ORDER BY batch_id"
+            )
+            .fetchall()
+        )
 
 
 def actions_of(app):
     with app.app_context():
-        return [r[0] for r in get_db().execute("SELECT action FROM audit_log ORDER BY audit_id").fetchall()]
+        return [
+            r[0]
+            for r in get_db().execute("SELECT action FROM audit_log ORDER BY audit_id").fetchall()
+        ]
 
 
 @pytest.fixture
 def funds_file(tmp_path):
-    return write_xlsx(tmp_path / "资金目录.xlsx", [["2024年专项资金目录"], FUNDS_HEADER, *FUNDS_ROWS])
+    return write_xlsx(
+        tmp_path / "资金目录.xlsx", [["2024年专项资金目录"], FUNDS_HEADER, *FUNDS_ROWS]
+    )
 
 
 @pytest.fixture
@@ -81,5 +98,12 @@ def with_funds(staff_app, finance, funds_file):
 
 def messy_rows():
     bad_id = make_id(seq=3)[:-1] + ("0" if make_id(seq=3)[-1] != "0" else "1")
-    return [["2024年耕地地力保护补贴发放清册"], PAY_HEADER, pay_row(1), pay_row(2, amount="二百"),
-            pay_row(3, id_number=bad_id), [None] * 3, ["合计"] + [None] * 11 + ["1785.00"]]
+    return [
+        ["2024年耕地地力保护补贴发放清册"],
+        PAY_HEADER,
+        pay_row(1),
+        pay_row(2, amount="二百"),
+        pay_row(3, id_number=bad_id),
+        [None] * 3,
+        ["合计"] + [None] * 11 + ["1785.00"],
+    ]

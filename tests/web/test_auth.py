@@ -153,8 +153,11 @@ def test_no_code_updates_or_deletes_audit_rows():
 
     from fundquery import REPO_ROOT
 
-    pattern = re.compile(r"(UPDATE\s+audit_log|DELETE\s+FROM\s+audit_log|DROP\s+TABLE\s+audit_log|"
-                         r"TRUNCATE\s+audit_log|ALTER\s+TABLE\s+audit_log)", re.I)
+    pattern = re.compile(
+        r"(UPDATE\s+audit_log|DELETE\s+FROM\s+audit_log|DROP\s+TABLE\s+audit_log|"
+        r"TRUNCATE\s+audit_log|ALTER\s+TABLE\s+audit_log)",
+        re.I,
+    )
     offenders = [
         str(p.relative_to(REPO_ROOT))
         for folder in ("fundquery", "etl")
@@ -166,13 +169,21 @@ def test_no_code_updates_or_deletes_audit_rows():
 
 
 def test_pages_with_personal_data_are_audit_logged(app, client):
-    app.add_url_rule("/probe/<int:n>", "probe", roles_required("inspector")(logs_personal_data(lambda n: "ok")))
+    app.add_url_rule(
+        "/probe/<int:n>", "probe", roles_required("inspector")(logs_personal_data(lambda n: "ok"))
+    )
     add_user(app, "li", "inspector")
     sign_in(client, "li")
     assert client.get("/probe/7?village=东风村").status_code == 200
     with app.app_context():
-        rows = get_db().execute("SELECT actor, action, target, detail->>'endpoint', detail->'args'->>'village'"
-                                " FROM audit_log WHERE action = 'view_personal_data'").fetchall()
+        rows = (
+            get_db()
+            .execute(
+                "SELECT actor, action, target, detail->>'endpoint', detail->'args'->>'village'"
+                " FROM audit_log WHERE action = 'view_personal_data'"
+            )
+            .fetchall()
+        )
     assert rows == [("li", "view_personal_data", "/probe/7", "probe", "东风村")]
 
 

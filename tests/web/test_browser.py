@@ -9,7 +9,6 @@ from fundquery.web.security import CHART_CONTENT_SECURITY_POLICY
 pytestmark = pytest.mark.browser
 
 
-
 def _open(browser, live_server, **context_options):
     context = browser.new_context(locale="zh-CN", **context_options)
     page = context.new_page()

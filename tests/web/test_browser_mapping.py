@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the browser fixture imported from tests.web.test_browser_staff is a parameter here)
 """The mapping page in Debian's chromium: a clerk maps a 种粮大户 roster's columns with the select boxes (issue 14).
 
 Screenshots go to tests/artifacts/: the page as first shown, with an answer
@@ -15,7 +14,7 @@ from etl.store import connect
 from fundquery.accounts import accounts
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, make_id, write_xlsx
 from tests.web.conftest import running_server
-from tests.web.test_browser_staff import PASSWORD, _sign_in, _upload, browser  # noqa: F401 (fixture)
+from tests.web.test_browser_staff import PASSWORD, _sign_in, _upload
 from tests.web.test_upload_mapping import roster
 
 pytestmark = pytest.mark.browser

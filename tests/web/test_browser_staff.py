@@ -32,14 +32,24 @@ def server(tmp_path_factory):
     key = load_key(instance, create=True)
     con = connect(db)
     funds = write_xlsx(root / "funds.xlsx", [FUNDS_HEADER, *FUNDS_ROWS])
-    assert load_file(con, funds, "funds", hasher=Hasher(key), uploaded_by="seed", archive_dir=root / "uploads",
-                     publish=True, reviewer="reviewer").status == "loaded"
+    assert (
+        load_file(
+            con,
+            funds,
+            "funds",
+            hasher=Hasher(key),
+            uploaded_by="seed",
+            archive_dir=root / "uploads",
+            publish=True,
+            reviewer="reviewer",
+        ).status
+        == "loaded"
+    )
     accounts.create(con, "wang", PASSWORD, ["finance"], office="城关镇财政所", actor="test")
     accounts.create(con, "zhao", PASSWORD, ["reviewer"], office="县政务公开办", actor="test")
     con.close()
     with running_server(db, instance) as live:
         yield live
-
 
 
 def _sign_in(page, url: str, username: str) -> None:
@@ -62,14 +72,36 @@ def _upload(page, url: str, path: Path, screenshot: Path | None = None) -> None:
 def test_upload_fix_publish_and_find_it_public(browser, server, artifacts, tmp_path):
     bad_id = make_id(seq=3)[:-1] + ("0" if make_id(seq=3)[-1] != "0" else "1")
     title = ["2024年耕地地力保护补贴发放清册"]
-    messy = write_xlsx(tmp_path / "清册.xlsx", [title, PAY_HEADER, pay_row(1), pay_row(2, amount="二百"),
-                                               pay_row(3, id_number=bad_id), ["合计"] + [None] * 11 + ["1785"]])
-    fixed = write_xlsx(tmp_path / "清册_改正.xlsx", [title, PAY_HEADER, pay_row(1), pay_row(2),
-                                                   pay_row(3, name="欧阳修平"), ["合计"] + [None] * 11 + ["2677.5"]])
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    messy = write_xlsx(
+        tmp_path / "清册.xlsx",
+        [
+            title,
+            PAY_HEADER,
+            pay_row(1),
+            pay_row(2, amount="二百"),
+            pay_row(3, id_number=bad_id),
+            ["合计"] + [None] * 11 + ["1785"],
+        ],
+    )
+    fixed = write_xlsx(
+        tmp_path / "清册_改正.xlsx",
+        [
+            title,
+            PAY_HEADER,
+            pay_row(1),
+            pay_row(2),
+            pay_row(3, name="欧阳修平"),
+            ["合计"] + [None] * 11 + ["2677.5"],
+        ],
+    )
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
     page = context.new_page()
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on(
+        "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None
+    )
 
     _sign_in(page, server.url, "wang")
     _upload(page, server.url, messy, artifacts / "staff-upload.png")

@@ -44,12 +44,16 @@ HOSTILE_VILLAGE = "+SUM(1+1)*cmd|' /C calc'!A0"
 HOSTILE_GROUP = "@SUM(1+1)"
 HOSTILE_FILE = "=HYPERLINK(1).xlsx"
 FORMULA = '=HYPERLINK("http://evil.example","H0002")'
-STAGED_NAME = re.compile(r"^[0-9a-f]{64}(\.(xlsx|xls|csv|txt)|\.json|\.choice\.json|\.[a-z]+(\.[0-9a-f]{12})?\.preview\.json)?$")
+STAGED_NAME = re.compile(
+    r"^[0-9a-f]{64}(\.(xlsx|xls|csv|txt)|\.json|\.choice\.json|\.[a-z]+(\.[0-9a-f]{12})?\.preview\.json)?$"
+)
 ARCHIVED_NAME = re.compile(r"^[0-9a-f]{64}(\.(xlsx|xls|csv|txt))?$")
 
 
 def hostile_rows() -> list[list]:
-    row = pay_row(1, name=HOSTILE_NAME, amount="900.00")  # 8.5 x 105 is 892.50: an off-standard payment
+    row = pay_row(
+        1, name=HOSTILE_NAME, amount="900.00"
+    )  # 8.5 x 105 is 892.50: an off-standard payment
     row[5], row[6] = HOSTILE_VILLAGE, HOSTILE_GROUP
     return [PAY_HEADER, row, pay_row(2)]
 
@@ -75,7 +79,12 @@ def cells_of_xlsx(content: bytes, what: str) -> list[str]:
             for cell in row:
                 assert cell.data_type != "f", (what, ws.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
-                    assert not cell.value.startswith(FORMULA_STARTS), (what, ws.title, cell.coordinate, cell.value)
+                    assert not cell.value.startswith(FORMULA_STARTS), (
+                        what,
+                        ws.title,
+                        cell.coordinate,
+                        cell.value,
+                    )
                     texts.append(cell.value)
     return texts
 
@@ -111,10 +120,18 @@ def hostile(staff_app, with_funds, tmp_path):
     assert load(with_funds, url, data, anyway=True).status_code == 302
     with staff_app.app_context():
         con = get_db()
-        batch, name = con.execute("SELECT batch_id, file_name FROM batches WHERE kind = 'payments'").fetchone()
+        batch, name = con.execute(
+            "SELECT batch_id, file_name FROM batches WHERE kind = 'payments'"
+        ).fetchone()
         assert name == HOSTILE_FILE
-        stored = con.execute("SELECT name, village, village_group, household_no FROM payments ORDER BY row_no").fetchall()
-        assert stored[0][:3] == (HOSTILE_NAME, HOSTILE_VILLAGE, HOSTILE_GROUP)  # kept as written, as data
+        stored = con.execute(
+            "SELECT name, village, village_group, household_no FROM payments ORDER BY row_no"
+        ).fetchall()
+        assert stored[0][:3] == (
+            HOSTILE_NAME,
+            HOSTILE_VILLAGE,
+            HOSTILE_GROUP,
+        )  # kept as written, as data
         assert stored[1][3] == "H0002"  # the formula's last value, as Excel computed it
         transitions.publish(con, batch, actor="reviewer")
     return data
@@ -136,7 +153,9 @@ def test_inspector_and_audit_exports_carry_no_formula(staff_app, hostile):
     assert sign_in(client, "li").status_code == 302
     seen = cells_of_xlsx(download(client, "/staff/inspect/report.xlsx"), "report.xlsx")
     for check in CATALOGUE:
-        seen += cells_of_csv(download(client, f"/staff/inspect/check/{check.label}.csv"), check.label)
+        seen += cells_of_csv(
+            download(client, f"/staff/inspect/check/{check.label}.csv"), check.label
+        )
     assert "'" + HOSTILE_VILLAGE in seen  # the off-standard payment is in the report
     audit = cells_of_csv(download(client, "/staff/admin/audit?format=csv"), "audit.csv")
     audit += cells_of_xlsx(download(client, "/staff/admin/audit?format=xlsx"), "audit.xlsx")
@@ -146,12 +165,16 @@ def test_inspector_and_audit_exports_carry_no_formula(staff_app, hostile):
 def test_marked_copies_and_templates_carry_no_formula(staff_app, with_funds, tmp_path):
     xlsx = write_hostile_xlsx(tmp_path / "清册.xlsx")
     rows = hostile_rows()
-    rows[1][PAY_HEADER.index("发放金额")] = "=1+2"  # an error, so the findings sheet lists the value
+    rows[1][PAY_HEADER.index("发放金额")] = (
+        "=1+2"  # an error, so the findings sheet lists the value
+    )
     with open(tmp_path / "清册.csv", "w", encoding="utf-8", newline="") as out:
         csv.writer(out).writerows(rows)
     for path in (xlsx, tmp_path / "清册.csv"):
         url, data = preview(with_funds, path)
-        texts = cells_of_xlsx(download(with_funds, f"/staff/upload/{data['sha256']}/marked.xlsx?kind=auto"), path.name)
+        texts = cells_of_xlsx(
+            download(with_funds, f"/staff/upload/{data['sha256']}/marked.xlsx?kind=auto"), path.name
+        )
         assert "'" + HOSTILE_NAME in texts and "'" + HOSTILE_VILLAGE in texts
         if path.suffix == ".xlsx":
             assert "H0002" in texts  # the formula cell became its value
@@ -175,8 +198,12 @@ NAMES = {
 @pytest.mark.parametrize("sent", NAMES.values(), ids=NAMES.keys())
 def test_uploaded_file_names_reach_no_path_or_header(staff_app, with_funds, tmp_path, sent):
     path = write_hostile_xlsx(tmp_path / "payments.xlsx")
-    data = {"kind": "auto", "replaces": "", "csrf_token": csrf_token(with_funds, "/staff/upload"),
-            "file": (io.BytesIO(path.read_bytes()), sent)}
+    data = {
+        "kind": "auto",
+        "replaces": "",
+        "csrf_token": csrf_token(with_funds, "/staff/upload"),
+        "file": (io.BytesIO(path.read_bytes()), sent),
+    }
     response = with_funds.post("/staff/upload", data=data, content_type="multipart/form-data")
     assert response.status_code in (302, 400), response.status_code
     uploads = Path(staff_app.config["DATABASE"]).parent / "uploads"
@@ -184,9 +211,17 @@ def test_uploaded_file_names_reach_no_path_or_header(staff_app, with_funds, tmp_
     if response.status_code == 400:
         return  # refused by the form (no allowed suffix): nothing more to check
     preview_data = with_funds.get(response.location + "&format=json").get_json()
-    shown = preview_data["file_name"]  # as the server received it (the client may already have mangled it)
+    shown = preview_data[
+        "file_name"
+    ]  # as the server received it (the client may already have mangled it)
     assert shown == clean_file_name(shown)
-    assert "/" not in shown and "\\" not in shown and "\r" not in shown and "\n" not in shown and '"' not in shown
+    assert (
+        "/" not in shown
+        and "\\" not in shown
+        and "\r" not in shown
+        and "\n" not in shown
+        and '"' not in shown
+    )
     assert len(shown) <= 120
     page = with_funds.get(response.location)
     assert page.status_code == 200
@@ -197,10 +232,15 @@ def test_uploaded_file_names_reach_no_path_or_header(staff_app, with_funds, tmp_
     assert "\r" not in disposition and "\n" not in disposition
     kind, params = parse_options_header(disposition)
     assert kind == "attachment"
-    assert params["filename"] == shown.rsplit(".", 1)[0] + "_问题标注.xlsx"  # filename* decoded, or the plain one
+    assert (
+        params["filename"] == shown.rsplit(".", 1)[0] + "_问题标注.xlsx"
+    )  # filename* decoded, or the plain one
     assert set(params) <= {"filename", "filename*"}
     assert load(with_funds, response.location, preview_data, anyway=True).status_code == 302
     assert all(ARCHIVED_NAME.match(p.name) for p in uploads.iterdir() if p.is_file())
     with staff_app.app_context():
-        names = [r[0] for r in get_db().execute("SELECT file_name FROM batches ORDER BY batch_id").fetchall()]
+        names = [
+            r[0]
+            for r in get_db().execute("SELECT file_name FROM batches ORDER BY batch_id").fetchall()
+        ]
     assert names[-1] == shown

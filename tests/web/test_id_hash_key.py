@@ -26,15 +26,24 @@ def keyed_app(tmp_path, monkeypatch):
     (instance / "id_hash.key").write_text("0f" * 32 + "\n")
     monkeypatch.setenv("FUNDQUERY_INSTANCE", str(instance))
     monkeypatch.delenv("FUNDQUERY_ID_KEY", raising=False)
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(tmp_path / "k.duckdb"),
-                      "ID_HASH_KEY": KEY})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE": str(tmp_path / "k.duckdb"),
+            "ID_HASH_KEY": KEY,
+        }
+    )
     yield app
     app.extensions[EXTENSION].close()
 
 
 def _publish(client, batch_id: int):
     token = csrf_token(client, f"/staff/review/{batch_id}")
-    reply = client.post(f"/staff/review/{batch_id}/publish", data={"csrf_token": token, "note": "已审查", "reviewed": "y"})
+    reply = client.post(
+        f"/staff/review/{batch_id}/publish",
+        data={"csrf_token": token, "note": "已审查", "reviewed": "y"},
+    )
     assert reply.status_code == 302, reply.get_data(as_text=True)
 
 
@@ -44,7 +53,10 @@ def test_a_person_uploaded_on_the_web_is_found_by_the_lookup(keyed_app, funds_fi
     finance, reviewer = keyed_app.test_client(), keyed_app.test_client()
     assert sign_in(finance, "wang").status_code == 302
     assert sign_in(reviewer, "zhao").status_code == 302
-    for path in (funds_file, write_xlsx(tmp_path / "清册.xlsx", [["发放清册"], PAY_HEADER, pay_row(1)])):
+    for path in (
+        funds_file,
+        write_xlsx(tmp_path / "清册.xlsx", [["发放清册"], PAY_HEADER, pay_row(1)]),
+    ):
         url, data = preview(finance, path)
         assert data["error_total"] == 0, data
         assert load(finance, url, data).status_code == 302
@@ -53,7 +65,10 @@ def test_a_person_uploaded_on_the_web_is_found_by_the_lookup(keyed_app, funds_fi
 
     resident = keyed_app.test_client()
     token = csrf_token(resident, "/query")
-    found = resident.post("/query?format=json", data={"csrf_token": token, "id_number": make_id(seq=1), "name": "张三"})
+    found = resident.post(
+        "/query?format=json",
+        data={"csrf_token": token, "id_number": make_id(seq=1), "name": "张三"},
+    )
     assert found.status_code == 200
     result = found.get_json()["result"]
     assert result is not None, "the lookup hashed the ID with another key than the upload"

@@ -30,8 +30,16 @@ def server(tmp_path_factory):
     manifest = generate(root / "county", 0.02)
     con = connect(db)
     for entry in manifest.files:
-        result = load_file(con, manifest.out_dir / entry.path, entry.kind, hasher=Hasher(key), uploaded_by="demo",
-                           archive_dir=root / "uploads", publish=True, reviewer="reviewer")
+        result = load_file(
+            con,
+            manifest.out_dir / entry.path,
+            entry.kind,
+            hasher=Hasher(key),
+            uploaded_by="demo",
+            archive_dir=root / "uploads",
+            publish=True,
+            reviewer="reviewer",
+        )
         assert result.status == "loaded", entry.path
     accounts.create(con, "jian", PASSWORD, ["inspector"], office="县纪委监委", actor="test")
     con.close()
@@ -39,13 +47,14 @@ def server(tmp_path_factory):
         yield live
 
 
-
 @pytest.fixture
 def page(browser, server):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on(
+        "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None
+    )
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.goto(server.url + "/login")
     page.get_by_label("用户名").fill("jian")

@@ -26,7 +26,15 @@ def loaded_app(app, tmp_path):
         con = get_db()
 
         def load(path, kind="auto", **kw):
-            return load_file(con, path, kind, hasher=Hasher(KEY), uploaded_by="clerk", archive_dir=tmp_path / "up", **kw)
+            return load_file(
+                con,
+                path,
+                kind,
+                hasher=Hasher(KEY),
+                uploaded_by="clerk",
+                archive_dir=tmp_path / "up",
+                **kw,
+            )
 
         county.build(load, con, tmp_path)
     add_user(app, "jian", "inspector", office="县纪委监委")
@@ -48,7 +56,11 @@ def inspector(loaded_app):
 
 def audit_actions(app):
     with app.app_context():
-        return get_db().execute("SELECT actor, action, target, detail FROM audit_log ORDER BY audit_id").fetchall()
+        return (
+            get_db()
+            .execute("SELECT actor, action, target, detail FROM audit_log ORDER BY audit_id")
+            .fetchall()
+        )
 
 
 def test_the_report_lists_every_check_with_its_count(inspector):
@@ -58,7 +70,10 @@ def test_the_report_lists_every_check_with_its_count(inspector):
     expected["late_publication"] = 2  # one late file, paid on two days
     assert counts == expected
     page = inspector.get(f"/staff/inspect/?{AS_OF}")
-    assert page.status_code == 200 and page.headers["Content-Security-Policy"] == CHART_CONTENT_SECURITY_POLICY
+    assert (
+        page.status_code == 200
+        and page.headers["Content-Security-Policy"] == CHART_CONTENT_SECURITY_POLICY
+    )
     html = page.get_data(as_text=True)
     assert "重复发放" in html and 'data-chart="chart-townships"' in html and "<script>" not in html
 
@@ -108,13 +123,27 @@ def _post(client, path, form_path, **data):
 
 
 def test_a_flag_is_followed_to_resolution_and_keeps_its_figures(inspector, loaded_app):
-    check = inspector.get(f"/staff/inspect/check/allocation_shortfall?{AS_OF}&format=json").get_json()
+    check = inspector.get(
+        f"/staff/inspect/check/allocation_shortfall?{AS_OF}&format=json"
+    ).get_json()
     flag_url = check["rows"][0]["flag_url"]
     form = inspector.get(flag_url)
     assert form.status_code == 200 and "7,922.50" in form.get_data(as_text=True)
-    assert _post(inspector, flag_url, flag_url, note="", severity="high", assignee_office="x").status_code == 400
-    done = _post(inspector, flag_url, flag_url, note="城关镇少发 100 元", severity="high",
-                 assignee_office="城关镇财政所", due_on="2025-01-31")
+    assert (
+        _post(
+            inspector, flag_url, flag_url, note="", severity="high", assignee_office="x"
+        ).status_code
+        == 400
+    )
+    done = _post(
+        inspector,
+        flag_url,
+        flag_url,
+        note="城关镇少发 100 元",
+        severity="high",
+        assignee_office="城关镇财政所",
+        due_on="2025-01-31",
+    )
     assert done.status_code == 302
     flag_path = done.location
     flag_id = int(flag_path.rsplit("/", 1)[1])
@@ -126,13 +155,25 @@ def test_a_flag_is_followed_to_resolution_and_keeps_its_figures(inspector, loade
     assert flag["status"] == "open" and flag["is_overdue"] is True  # due 2025-01-31, long past
     listing = inspector.get("/staff/inspect/flags?overdue=1&format=json").get_json()
     assert [f["flag_id"] for f in listing["flags"]] == [flag_id] and listing["overdue_count"] == 1
-    check = inspector.get(f"/staff/inspect/check/allocation_shortfall?{AS_OF}&format=json").get_json()
+    check = inspector.get(
+        f"/staff/inspect/check/allocation_shortfall?{AS_OF}&format=json"
+    ).get_json()
     assert check["rows"] == []  # retracted: no longer a finding, still a flag
     move = f"{flag_path}/move"
     _post(inspector, move, flag_path, to_status="in_progress", note="已通知城关镇财政所")
-    _post(inspector, move, flag_path, to_status="resolved", note="缺少整改结果")  # refused: no outcome
+    _post(
+        inspector, move, flag_path, to_status="resolved", note="缺少整改结果"
+    )  # refused: no outcome
     assert inspector.get(f"{flag_path}?format=json").get_json()["flag"]["status"] == "in_progress"
-    _post(inspector, move, flag_path, to_status="resolved", note="已补发到户", outcome="recovered", recovered_yuan="100")
+    _post(
+        inspector,
+        move,
+        flag_path,
+        to_status="resolved",
+        note="已补发到户",
+        outcome="recovered",
+        recovered_yuan="100",
+    )
     data = inspector.get(f"{flag_path}?format=json").get_json()
     assert data["flag"]["status"] == "resolved" and data["flag"]["recovered_yuan"] == "100.00"
     assert [e["to_status"] for e in data["history"]] == ["open", "in_progress", "resolved"]
@@ -142,16 +183,36 @@ def test_a_flag_is_followed_to_resolution_and_keeps_its_figures(inspector, loade
     assert moves == ["flag_open", "flag_move", "flag_move"]
 
 
-def test_the_rectification_notice_is_drafted_by_inspectors_and_published_by_a_reviewer(inspector, loaded_app):
+def test_the_rectification_notice_is_drafted_by_inspectors_and_published_by_a_reviewer(
+    inspector, loaded_app
+):
     check = inspector.get(f"/staff/inspect/check/staff_on_relief?{AS_OF}&format=json").get_json()
     flag_url = check["rows"][0]["flag_url"]
-    flag_path = _post(inspector, flag_url, flag_url, note="财政局干部领低保", severity="high",
-                      assignee_office="县民政局").location
-    _post(inspector, f"{flag_path}/move", flag_path, to_status="resolved", note="已停发并追回",
-          outcome="recovered", recovered_yuan="300")
+    flag_path = _post(
+        inspector,
+        flag_url,
+        flag_url,
+        note="财政局干部领低保",
+        severity="high",
+        assignee_office="县民政局",
+    ).location
+    _post(
+        inspector,
+        f"{flag_path}/move",
+        flag_path,
+        to_status="resolved",
+        note="已停发并追回",
+        outcome="recovered",
+        recovered_yuan="300",
+    )
     summary = inspector.get("/staff/inspect/summary?format=json").get_json()
-    assert summary["summary"]["recovered_yuan"] == "300.00" and summary["summary"]["resolved_count"] == 1
-    drafted = _post(inspector, "/staff/inspect/notices", "/staff/inspect/summary", title="2024年整改情况公示")
+    assert (
+        summary["summary"]["recovered_yuan"] == "300.00"
+        and summary["summary"]["resolved_count"] == 1
+    )
+    drafted = _post(
+        inspector, "/staff/inspect/notices", "/staff/inspect/summary", title="2024年整改情况公示"
+    )
     notice_path = drafted.location
     anonymous = loaded_app.test_client()
     assert "2024年整改情况公示" not in anonymous.get("/rectification").get_data(as_text=True)
@@ -159,7 +220,12 @@ def test_the_rectification_notice_is_drafted_by_inspectors_and_published_by_a_re
     reviewer = signed_in(loaded_app, "shen")
     assert _post(reviewer, f"{notice_path}/publish", notice_path).status_code == 302
     public = anonymous.get("/rectification").get_data(as_text=True)
-    assert "2024年整改情况公示" in public and "丁*" in public and "丁四" not in public and "300.00" in public
+    assert (
+        "2024年整改情况公示" in public
+        and "丁*" in public
+        and "丁四" not in public
+        and "300.00" in public
+    )
     assert county.id_of("丁四")[:6] + "*" not in public  # no ID, not even masked
 
 

@@ -16,10 +16,10 @@ from tests.web.accounts import add_user, sign_in
 T = dt.datetime
 # (department, received, published or None)
 PLAN = [
-    ("城关镇财政所", T(2026, 3, 2, 9), T(2026, 3, 3, 9)),   # due 3-05: on time
-    ("城关镇财政所", T(2026, 3, 2, 9), T(2026, 3, 8, 9)),   # late
-    ("城关镇财政所", T(2026, 3, 2, 9), None),                # still open
-    ("县民政局", T(2026, 4, 1, 9), T(2026, 4, 3, 9)),        # due after 清明: on time
+    ("城关镇财政所", T(2026, 3, 2, 9), T(2026, 3, 3, 9)),  # due 3-05: on time
+    ("城关镇财政所", T(2026, 3, 2, 9), T(2026, 3, 8, 9)),  # late
+    ("城关镇财政所", T(2026, 3, 2, 9), None),  # still open
+    ("县民政局", T(2026, 4, 1, 9), T(2026, 4, 3, 9)),  # due after 清明: on time
 ]
 
 
@@ -33,13 +33,26 @@ def desk(app):
     with app.app_context():
         con = get_db()
         for department, received, published in PLAN:
-            r = message_store.submit(con, message_type="咨询", township="城关镇", village=None, body="问", now=received)
-            workflow.register(con, r.message_id, category="其他", department=department, working_days=3,
-                              actor="head", now=received)
+            r = message_store.submit(
+                con, message_type="咨询", township="城关镇", village=None, body="问", now=received
+            )
+            workflow.register(
+                con,
+                r.message_id,
+                category="其他",
+                department=department,
+                working_days=3,
+                actor="head",
+                now=received,
+            )
             workflow.route(con, r.message_id, actor="head", now=received)
             if published:
-                workflow.answer(con, r.message_id, reply="答", actor="x", office=department, now=published)
-                workflow.review(con, r.message_id, public_body="问", is_listed=True, actor="head", now=published)
+                workflow.answer(
+                    con, r.message_id, reply="答", actor="x", office=department, now=published
+                )
+                workflow.review(
+                    con, r.message_id, public_body="问", is_listed=True, actor="head", now=published
+                )
                 workflow.publish(con, r.message_id, actor="head", now=published)
     client = app.test_client()
     sign_in(client, "head")
@@ -49,19 +62,32 @@ def desk(app):
 def test_totals_and_by_department(desk, app):
     data = desk.get("/staff/messages/metrics?format=json").get_json()
     with app.app_context():
-        deadlines = {m[0]: m[1] for m in get_db().execute(
-            "SELECT message_id, deadline_on FROM messages ORDER BY message_id").fetchall()}
+        deadlines = {
+            m[0]: m[1]
+            for m in get_db()
+            .execute("SELECT message_id, deadline_on FROM messages ORDER BY message_id")
+            .fetchall()
+        }
     answered = [(i, p - r) for i, (_, r, p) in enumerate(PLAN, start=1) if p]
     on_time = [i for i, (_, _, p) in enumerate(PLAN, start=1) if p and p.date() <= deadlines[i]]
-    assert deadlines[1] == dt.date(2026, 3, 5) and deadlines[4] == dt.date(2026, 4, 7)  # 4-04..06 清明
+    assert deadlines[1] == dt.date(2026, 3, 5) and deadlines[4] == dt.date(
+        2026, 4, 7
+    )  # 4-04..06 清明
     median_days = statistics.median(d.total_seconds() / 86400 for _, d in answered)
     totals = data["totals"]
-    assert (totals["received"], totals["answered"], totals["on_time"]) == (len(PLAN), len(answered), len(on_time))
+    assert (totals["received"], totals["answered"], totals["on_time"]) == (
+        len(PLAN),
+        len(answered),
+        len(on_time),
+    )
     assert totals["response_rate"] == _pct(len(answered), len(PLAN)) == "75.0"
     assert totals["on_time_rate"] == _pct(len(on_time), len(answered)) == "66.7"
     assert Decimal(totals["median_days"]) == Decimal(str(median_days)).quantize(Decimal("0.1"))
     by_department = {r["label"]: r for r in data["by_department"]}
-    assert (by_department["城关镇财政所"]["received"], by_department["城关镇财政所"]["answered"]) == (3, 2)
+    assert (
+        by_department["城关镇财政所"]["received"],
+        by_department["城关镇财政所"]["answered"],
+    ) == (3, 2)
     assert by_department["城关镇财政所"]["response_rate"] == _pct(2, 3)
     assert by_department["城关镇财政所"]["overdue"] == 1  # the open one, long past 3-05
     assert [r["label"] for r in data["by_month"]] == ["2026-03", "2026-04"]

@@ -32,8 +32,16 @@ def _expected_deadline(start: dt.date, days: int) -> dt.date:
 
 
 def _complaint(con, now=SENT, **kw):
-    values = {"message_type": "投诉", "township": "城关镇", "village": "东风村", "fund_code": "F001",
-              "body": "2024年9月的耕地补贴少发了。", "name": "张三", "phone": "13912345678", **kw}
+    values = {
+        "message_type": "投诉",
+        "township": "城关镇",
+        "village": "东风村",
+        "fund_code": "F001",
+        "body": "2024年9月的耕地补贴少发了。",
+        "name": "张三",
+        "phone": "13912345678",
+        **kw,
+    }
     return store.submit(con, now=now, **values)
 
 
@@ -46,8 +54,17 @@ def test_deadline_across_national_day(con):
     assert receipt.deadline_on > dt.date(2026, 10, 7)
 
 
-@pytest.mark.parametrize("start", [dt.date(2026, 2, 13), dt.date(2026, 4, 30), dt.date(2026, 6, 18),
-                                   dt.date(2025, 12, 31), dt.date(2026, 3, 11)], ids=str)
+@pytest.mark.parametrize(
+    "start",
+    [
+        dt.date(2026, 2, 13),
+        dt.date(2026, 4, 30),
+        dt.date(2026, 6, 18),
+        dt.date(2025, 12, 31),
+        dt.date(2026, 3, 11),
+    ],
+    ids=str,
+)
 @pytest.mark.parametrize("days", [1, 3, 10])
 def test_deadlines_agree_with_chinesecalendar(con, start, days):
     assert add_working_days(con, start, days) == (_expected_deadline(start, days), False)
@@ -63,7 +80,9 @@ def test_receipt_and_code(con):
     assert receipt.receipt_no == f"2026-{receipt.message_id:06d}"
     assert len(receipt.code) == 6 and receipt.code.isdigit()
     stored = store.get(con, receipt.message_id)
-    assert receipt.code not in stored["code_hash"] and stored["code_hash"].startswith(("scrypt:", "pbkdf2:"))
+    assert receipt.code not in stored["code_hash"] and stored["code_hash"].startswith(
+        ("scrypt:", "pbkdf2:")
+    )
     seen = store.check_code(con, receipt.receipt_no, receipt.code)
     assert seen["status"] == "received" and seen["reply"] is None
     assert "张三" not in str(seen) and "13912345678" not in str(seen)
@@ -84,19 +103,25 @@ def test_ten_wrong_codes_lock_the_receipt(con):
     now = dt.datetime(2026, 10, 2, 8, 0)
     for _ in range(store.MAX_CODE_FAILURES):
         assert store.check_code(con, receipt.receipt_no, wrong, now) is None
-    assert store.check_code(con, receipt.receipt_no, receipt.code, now) is None  # locked: even the right code
+    assert (
+        store.check_code(con, receipt.receipt_no, receipt.code, now) is None
+    )  # locked: even the right code
     later = now + dt.timedelta(minutes=store.CODE_LOCK_MINUTES + 1)
     assert store.check_code(con, receipt.receipt_no, receipt.code, later) is not None
 
 
-@pytest.mark.parametrize(("values", "said"), [
-    ({"message_type": "投诉", "name": ""}, "姓名和电话"),
-    ({"message_type": "表扬"}, "留言类型"),
-    ({"body": "  "}, "留言内容"),
-    ({"body": "字" * 2001}, "2001"),
-    ({"township": ""}, "乡镇"),
-    ({"phone": "abc"}, "abc"),
-], ids=["complaint-needs-contact", "type", "empty", "too-long", "township", "phone"])
+@pytest.mark.parametrize(
+    ("values", "said"),
+    [
+        ({"message_type": "投诉", "name": ""}, "姓名和电话"),
+        ({"message_type": "表扬"}, "留言类型"),
+        ({"body": "  "}, "留言内容"),
+        ({"body": "字" * 2001}, "2001"),
+        ({"township": ""}, "乡镇"),
+        ({"phone": "abc"}, "abc"),
+    ],
+    ids=["complaint-needs-contact", "type", "empty", "too-long", "township", "phone"],
+)
 def test_bad_messages_are_refused_and_nothing_stored(con, values, said):
     with pytest.raises(MessageError, match=said):
         _complaint(con, **values)
@@ -113,13 +138,36 @@ def _through(con, receipt, until: str):
     mid = receipt.message_id
     t = SENT + dt.timedelta(hours=1)
     steps = [
-        ("register", lambda: workflow.register(con, mid, category="补贴发放", department="城关镇财政所",
-                                               working_days=3, actor="desk", now=t)),
+        (
+            "register",
+            lambda: workflow.register(
+                con,
+                mid,
+                category="补贴发放",
+                department="城关镇财政所",
+                working_days=3,
+                actor="desk",
+                now=t,
+            ),
+        ),
         ("route", lambda: workflow.route(con, mid, actor="desk", now=t)),
-        ("answer", lambda: workflow.answer(con, mid, reply="已核实，10月补发。", actor="wang",
-                                           office="城关镇财政所", now=t)),
-        ("review", lambda: workflow.review(con, mid, public_body="补贴少发了，身份证420102195603040011。",
-                                           is_listed=True, actor="head", now=t)),
+        (
+            "answer",
+            lambda: workflow.answer(
+                con, mid, reply="已核实，10月补发。", actor="wang", office="城关镇财政所", now=t
+            ),
+        ),
+        (
+            "review",
+            lambda: workflow.review(
+                con,
+                mid,
+                public_body="补贴少发了，身份证420102195603040011。",
+                is_listed=True,
+                actor="head",
+                now=t,
+            ),
+        ),
         ("publish", lambda: workflow.publish(con, mid, actor="head", now=t)),
     ]
     for name, step in steps:
@@ -136,12 +184,28 @@ def test_every_step_is_an_event_and_an_audit_line(con):
     for column in ("registered_at", "routed_at", "answered_at", "reviewed_at", "published_at"):
         assert message[column] is not None, column
     assert [e["step"] for e in store.events(con, receipt.message_id)] == [
-        "receive", "register", "route", "answer", "review", "publish"]
-    actions = [r[0] for r in con.execute(
-        "SELECT action FROM audit_log WHERE target = ? ORDER BY logged_at, audit_id", [f"message:{receipt.receipt_no}"]
-    ).fetchall()]
-    assert actions == ["message_receive", "message_register", "message_route", "message_answer", "message_review",
-                       "message_publish"]
+        "receive",
+        "register",
+        "route",
+        "answer",
+        "review",
+        "publish",
+    ]
+    actions = [
+        r[0]
+        for r in con.execute(
+            "SELECT action FROM audit_log WHERE target = ? ORDER BY logged_at, audit_id",
+            [f"message:{receipt.receipt_no}"],
+        ).fetchall()
+    ]
+    assert actions == [
+        "message_receive",
+        "message_register",
+        "message_route",
+        "message_answer",
+        "message_review",
+        "message_publish",
+    ]
     assert "张三" not in str(con.execute("SELECT * FROM audit_log").fetchall())
     # The ID number typed into the question is masked in what is published.
     assert message["public_body"] == "补贴少发了，身份证420102********0011。"
@@ -157,10 +221,19 @@ def test_only_the_department_in_charge_answers(con):
     assert store.get(con, receipt.message_id)["status"] == "routed"
 
 
-@pytest.mark.parametrize(("until", "step"), [
-    ("received", "route"), ("received", "answer"), ("register", "review"), ("route", "publish"),
-    ("answer", "publish"), ("publish", "register"), ("publish", "send_back"),
-], ids=lambda v: v)
+@pytest.mark.parametrize(
+    ("until", "step"),
+    [
+        ("received", "route"),
+        ("received", "answer"),
+        ("register", "review"),
+        ("route", "publish"),
+        ("answer", "publish"),
+        ("publish", "register"),
+        ("publish", "send_back"),
+    ],
+    ids=lambda v: v,
+)
 def test_steps_out_of_order_are_refused(con, until, step):
     receipt = _complaint(con)
     if until != "received":
@@ -168,11 +241,16 @@ def test_steps_out_of_order_are_refused(con, until, step):
     before = store.get(con, receipt.message_id)
     calls = {
         "route": lambda: workflow.route(con, receipt.message_id, actor="desk"),
-        "answer": lambda: workflow.answer(con, receipt.message_id, reply="x", actor="wang", office="城关镇财政所"),
-        "review": lambda: workflow.review(con, receipt.message_id, public_body="x", is_listed=True, actor="h"),
+        "answer": lambda: workflow.answer(
+            con, receipt.message_id, reply="x", actor="wang", office="城关镇财政所"
+        ),
+        "review": lambda: workflow.review(
+            con, receipt.message_id, public_body="x", is_listed=True, actor="h"
+        ),
         "publish": lambda: workflow.publish(con, receipt.message_id, actor="h"),
-        "register": lambda: workflow.register(con, receipt.message_id, category="其他", department="x",
-                                              working_days=3, actor="desk"),
+        "register": lambda: workflow.register(
+            con, receipt.message_id, category="其他", department="x", working_days=3, actor="desk"
+        ),
         "send_back": lambda: workflow.send_back(con, receipt.message_id, note="x", actor="h"),
     }
     with pytest.raises(MessageError, match="不能"):
@@ -187,7 +265,9 @@ def test_send_back_needs_a_note_then_the_department_answers_again(con):
         workflow.send_back(con, receipt.message_id, note=" ", actor="head")
     workflow.send_back(con, receipt.message_id, note="请写明补发日期。", actor="head")
     assert store.check_code(con, receipt.receipt_no, receipt.code)["reply"] is None
-    workflow.answer(con, receipt.message_id, reply="10月15日补发。", actor="wang", office="城关镇财政所")
+    workflow.answer(
+        con, receipt.message_id, reply="10月15日补发。", actor="wang", office="城关镇财政所"
+    )
     assert store.get(con, receipt.message_id)["status"] == "answered"
     notes = [e["note"] for e in store.events(con, receipt.message_id) if e["step"] == "send_back"]
     assert notes == ["请写明补发日期。"]
@@ -197,12 +277,24 @@ def test_send_back_needs_a_note_then_the_department_answers_again(con):
 
 def test_registering_recounts_the_deadline_from_receipt(con):
     receipt = _complaint(con)
-    due = workflow.register(con, receipt.message_id, category="补贴发放", department="城关镇财政所",
-                            working_days=5, actor="desk")
+    due = workflow.register(
+        con,
+        receipt.message_id,
+        category="补贴发放",
+        department="城关镇财政所",
+        working_days=5,
+        actor="desk",
+    )
     assert due == _expected_deadline(SENT.date(), 5)
     with pytest.raises(MessageError, match="1–60"):
-        workflow.register(con, _complaint(con).message_id, category="其他", department="x", working_days=0,
-                          actor="desk")
+        workflow.register(
+            con,
+            _complaint(con).message_id,
+            category="其他",
+            department="x",
+            working_days=0,
+            actor="desk",
+        )
 
 
 def test_the_author_of_a_reply_cannot_review_it(con):

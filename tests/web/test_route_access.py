@@ -16,14 +16,27 @@ from fundquery.accounts.accounts import ROLES
 from fundquery.web.db import EXTENSION
 from tests.web.accounts import add_user, sign_in
 
-SAMPLE_ARGS = {"integer": 999999, "default": "x", "string": "x", "path": "x", "any": "x", "uuid": "0" * 32}
+SAMPLE_ARGS = {
+    "integer": 999999,
+    "default": "x",
+    "string": "x",
+    "path": "x",
+    "any": "x",
+    "uuid": "0" * 32,
+}
 
 
 @pytest.fixture
 def open_app(tmp_path):
     """The app without CSRF, so refusals are the access checks' and not the token's."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-                      "DATABASE": str(tmp_path / "access.duckdb")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "DATABASE": str(tmp_path / "access.duckdb"),
+        }
+    )
     yield app
     app.extensions[EXTENSION].close()
 
@@ -33,8 +46,10 @@ def _rules(app):
 
 
 def _url(rule) -> str:
-    args = {name: SAMPLE_ARGS.get(type(conv).__name__.removesuffix("Converter").lower(), "x")
-            for name, conv in rule._converters.items()}
+    args = {
+        name: SAMPLE_ARGS.get(type(conv).__name__.removesuffix("Converter").lower(), "x")
+        for name, conv in rule._converters.items()
+    }
     return rule.build(args, append_unknown=False)[1]
 
 
@@ -44,8 +59,11 @@ def _calls(rule):
 
 
 def test_every_endpoint_has_an_access_rule(open_app):
-    missing = sorted({r.endpoint for r in _rules(open_app)}
-                     - access.PUBLIC_ENDPOINTS - set(access.ROLE_ENDPOINTS))
+    missing = sorted(
+        {r.endpoint for r in _rules(open_app)}
+        - access.PUBLIC_ENDPOINTS
+        - set(access.ROLE_ENDPOINTS)
+    )
     assert missing == [], "add these endpoints to fundquery/accounts/access.py"
 
 

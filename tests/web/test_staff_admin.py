@@ -28,9 +28,17 @@ def _account(app, name):
 
 def test_add_user_from_the_web(app, admin):
     token = csrf_token(admin, "/staff/admin/users")
-    response = admin.post("/staff/admin/users", data={
-        "csrf_token": token, "username": "li", "office": "县审计局", "roles": ["inspector", "reviewer"],
-        "password": "a long enough secret", "confirm": "a long enough secret"})
+    response = admin.post(
+        "/staff/admin/users",
+        data={
+            "csrf_token": token,
+            "username": "li",
+            "office": "县审计局",
+            "roles": ["inspector", "reviewer"],
+            "password": "a long enough secret",
+            "confirm": "a long enough secret",
+        },
+    )
     assert response.status_code == 302
     account = _account(app, "li")
     assert account.roles == {"inspector", "reviewer"} and account.office == "县审计局"
@@ -40,8 +48,10 @@ def test_add_user_from_the_web(app, admin):
 
 def test_add_user_refuses_short_password_and_no_role(app, admin):
     token = csrf_token(admin, "/staff/admin/users")
-    response = admin.post("/staff/admin/users", data={
-        "csrf_token": token, "username": "li", "password": "short", "confirm": "short"})
+    response = admin.post(
+        "/staff/admin/users",
+        data={"csrf_token": token, "username": "li", "password": "short", "confirm": "short"},
+    )
     assert response.status_code == 400
     assert _account(app, "li") is None
 
@@ -51,12 +61,16 @@ def test_disable_roles_and_password_reset(app, admin):
     li = app.test_client()
     sign_in(li, "li")
     token = csrf_token(admin, "/staff/admin/users")
-    admin.post("/staff/admin/users/li", data={"csrf_token": token, "action": "roles", "roles": ["inspector"],
-                                              "office": "县审计局"})
+    admin.post(
+        "/staff/admin/users/li",
+        data={"csrf_token": token, "action": "roles", "roles": ["inspector"], "office": "县审计局"},
+    )
     assert _account(app, "li").roles == {"inspector"}
     assert li.get("/staff/?format=json").status_code == 401  # new rights: signed out
-    admin.post("/staff/admin/users/li", data={"csrf_token": token, "action": "password",
-                                              "password": "reset by the admin"})
+    admin.post(
+        "/staff/admin/users/li",
+        data={"csrf_token": token, "action": "password", "password": "reset by the admin"},
+    )
     assert sign_in(app.test_client(), "li", "reset by the admin").status_code == 302
     admin.post("/staff/admin/users/li", data={"csrf_token": token, "action": "disable"})
     assert not _account(app, "li").is_active
@@ -81,7 +95,9 @@ def test_audit_log_filters_and_exports(app, admin):
     assert book.active.max_row >= 4
     html = admin.get("/staff/admin/audit?actor=root").get_data(as_text=True)
     assert "login_failed" in html
-    assert "audit_export" in {e["action"] for e in admin.get("/staff/admin/audit?format=json").get_json()["entries"]}
+    assert "audit_export" in {
+        e["action"] for e in admin.get("/staff/admin/audit?format=json").get_json()["entries"]
+    }
 
 
 def test_audit_filter_rejects_bad_dates(admin):

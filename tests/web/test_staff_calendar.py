@@ -18,8 +18,11 @@ def test_parse_days_ranges_and_names():
     assert days[dt.date(2027, 10, 2)] == "节假日" and len(days) == 6
 
 
-@pytest.mark.parametrize("text", ["2027-13-01 x", "元旦", "2028-01-01 元旦", "2027-03-01~2027-01-01"],
-                         ids=["bad-date", "no-date", "other-year", "backwards"])
+@pytest.mark.parametrize(
+    "text",
+    ["2027-13-01 x", "元旦", "2028-01-01 元旦", "2027-03-01~2027-01-01"],
+    ids=["bad-date", "no-date", "other-year", "backwards"],
+)
 def test_parse_days_names_the_bad_line(text):
     with pytest.raises(NoticeError, match="第 1 行"):
         parse_days(text, 2027)
@@ -34,9 +37,16 @@ def test_admin_loads_2027_and_it_counts(app):
     with app.app_context():
         assert is_workday(get_db(), dt.date(2027, 2, 8)) == (True, True)  # Monday, provisional
     token = csrf_token(client, "/staff/admin/calendar")
-    response = client.post("/staff/admin/calendar", data={
-        "csrf_token": token, "year": "2027", "notice": "国办发明电〔2026〕X号",
-        "holidays": "2027-02-06~2027-02-12 春节", "workdays": "2027-02-14 春节"})
+    response = client.post(
+        "/staff/admin/calendar",
+        data={
+            "csrf_token": token,
+            "year": "2027",
+            "notice": "国办发明电〔2026〕X号",
+            "holidays": "2027-02-06~2027-02-12 春节",
+            "workdays": "2027-02-14 春节",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         assert is_workday(get_db(), dt.date(2027, 2, 8)) == (False, False)
@@ -52,6 +62,8 @@ def test_bad_notice_line_is_refused(app):
     client = app.test_client()
     sign_in(client, "root")
     token = csrf_token(client, "/staff/admin/calendar")
-    response = client.post("/staff/admin/calendar", data={
-        "csrf_token": token, "year": "2027", "notice": "x", "holidays": "2027-02-30 春节"})
+    response = client.post(
+        "/staff/admin/calendar",
+        data={"csrf_token": token, "year": "2027", "notice": "x", "holidays": "2027-02-30 春节"},
+    )
     assert response.status_code == 400 and "第 1 行" in response.get_data(as_text=True)

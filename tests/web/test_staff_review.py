@@ -15,9 +15,15 @@ from tests.web.staffing import finance, funds_file, load, preview, staff_app, wi
 def loaded(staff_app, with_funds, tmp_path):
     """wang (finance and reviewer) has loaded the funds (batch 1) and a payment list (batch 2)."""
     with staff_app.app_context():
-        get_db().execute("INSERT INTO user_roles SELECT user_id, 'reviewer' FROM users WHERE username = 'wang'")
-    rows = [["2024年耕地地力保护补贴发放清册"], PAY_HEADER, pay_row(1, paid="2024-03-01"),
-            pay_row(2, name="欧阳修平", paid="2024-03-15")]
+        get_db().execute(
+            "INSERT INTO user_roles SELECT user_id, 'reviewer' FROM users WHERE username = 'wang'"
+        )
+    rows = [
+        ["2024年耕地地力保护补贴发放清册"],
+        PAY_HEADER,
+        pay_row(1, paid="2024-03-01"),
+        pay_row(2, name="欧阳修平", paid="2024-03-15"),
+    ]
     url, data = preview(with_funds, write_xlsx(tmp_path / "清册.xlsx", rows))
     assert load(with_funds, url, data).status_code == 302
     add_user(staff_app, "zhao", "reviewer", office="县政务公开办")
@@ -36,8 +42,11 @@ def _publish(client, batch_id: int, reviewed: bool = True):
 
 def _status(app, batch_id):
     with app.app_context():
-        return get_db().execute("SELECT status, published_by FROM batches WHERE batch_id = ?",
-                                [batch_id]).fetchone()
+        return (
+            get_db()
+            .execute("SELECT status, published_by FROM batches WHERE batch_id = ?", [batch_id])
+            .fetchone()
+        )
 
 
 def _public_rows(app, table):
@@ -54,7 +63,10 @@ def test_review_page_shows_what_the_public_will_see(staff_app, loaded):
     assert data["public"]["totals"]["row_count"] == 2
     assert data["public"]["totals"]["amount"] == "1785.00"
     timeliness = data["timeliness"]
-    assert timeliness["first_paid_on"].startswith("Fri, 01 Mar 2024") or timeliness["first_paid_on"] == "2024-03-01"
+    assert (
+        timeliness["first_paid_on"].startswith("Fri, 01 Mar 2024")
+        or timeliness["first_paid_on"] == "2024-03-01"
+    )
     assert timeliness["from_first"]["working_days"] > timeliness["from_last"]["working_days"] > 20
     assert not data["own_upload"]
 
@@ -65,7 +77,9 @@ def test_publish_by_another_reviewer_makes_it_public(staff_app, loaded):
     assert _status(staff_app, 2) == ("published", "zhao")
     assert _public_rows(staff_app, "payments") == 2
     with staff_app.app_context():
-        review = get_db().execute("SELECT action, actor, office, note FROM batch_reviews").fetchall()
+        review = (
+            get_db().execute("SELECT action, actor, office, note FROM batch_reviews").fetchall()
+        )
     assert review == [("publish", "zhao", "县政务公开办", "已审查")]
     listing = loaded.get("/staff/review/?format=json").get_json()
     assert [b["batch_id"] for b in listing["published"]] == [2]

@@ -36,7 +36,10 @@ def test_preview_shows_mapping_skips_sample_and_every_error(staff_app, with_fund
     url, data = preview(with_funds, path)
     assert data["kind"] == "payments" and data["kind_guessed"] and data["header_rows"] == [2]
     assert data["rows_read"] == 5 and data["rows"] == 3
-    assert data["skipped"] == {"blank": {"count": 1, "rows": [6]}, "total": {"count": 1, "rows": [7]}}
+    assert data["skipped"] == {
+        "blank": {"count": 1, "rows": [6]},
+        "total": {"count": 1, "rows": [7]},
+    }
     mapping = {m["column"]: m["header"] for m in data["mapping"]}
     assert mapping["amount_yuan"] == "发放金额" and mapping["id_number"] == "身份证号"
     assert "序号" in data["ignored_headers"]
@@ -98,12 +101,19 @@ def test_batches_list_retract_and_replace(staff_app, with_funds, tmp_path):
     url, data = preview(with_funds, write_xlsx(tmp_path / "更正.xlsx", rows), replaces=1)
     assert data["replaces"] == 1
     assert load(with_funds, url, data).status_code == 302
-    assert [(b[0], b[2], b[5]) for b in batches_of(staff_app)] == [(1, "superseded", None), (2, "loaded", 1)]
+    assert [(b[0], b[2], b[5]) for b in batches_of(staff_app)] == [
+        (1, "superseded", None),
+        (2, "loaded", 1),
+    ]
     listing = with_funds.get("/staff/batches/?format=json").get_json()["batches"]
-    assert [(b["batch_id"], b["status"], b["replaced_by"]) for b in listing] == [(2, "loaded", None),
-                                                                                (1, "superseded", 2)]
+    assert [(b["batch_id"], b["status"], b["replaced_by"]) for b in listing] == [
+        (2, "loaded", None),
+        (1, "superseded", 2),
+    ]
     token = csrf_token(with_funds, "/staff/batches/")
-    assert with_funds.post("/staff/batches/2/retract", data={"csrf_token": token}).status_code == 302
+    assert (
+        with_funds.post("/staff/batches/2/retract", data={"csrf_token": token}).status_code == 302
+    )
     assert batches_of(staff_app)[-1][2] == "retracted"
 
 
@@ -137,9 +147,11 @@ def test_unreadable_file_is_explained(staff_app, finance, tmp_path):
 
 def test_wrong_file_type_and_missing_file_are_refused(staff_app, finance):
     token = csrf_token(finance, "/staff/upload")
-    bad = finance.post("/staff/upload", data={"kind": "auto", "csrf_token": token,
-                                              "file": (io.BytesIO(b"%PDF-1.4"), "a.pdf")},
-                       content_type="multipart/form-data")
+    bad = finance.post(
+        "/staff/upload",
+        data={"kind": "auto", "csrf_token": token, "file": (io.BytesIO(b"%PDF-1.4"), "a.pdf")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 400 and "只能上传" in bad.get_data(as_text=True)
     none = finance.post("/staff/upload", data={"kind": "auto", "csrf_token": token})
     assert none.status_code == 400 and "请选择" in none.get_data(as_text=True)
@@ -148,9 +160,11 @@ def test_wrong_file_type_and_missing_file_are_refused(staff_app, finance):
 def test_size_limit(staff_app, finance):
     staff_app.config["MAX_CONTENT_LENGTH"] = 1000
     token = csrf_token(finance, "/staff/upload")
-    big = finance.post("/staff/upload", data={"kind": "auto", "csrf_token": token,
-                                              "file": (io.BytesIO(b"x" * 5000), "a.csv")},
-                       content_type="multipart/form-data")
+    big = finance.post(
+        "/staff/upload",
+        data={"kind": "auto", "csrf_token": token, "file": (io.BytesIO(b"x" * 5000), "a.csv")},
+        content_type="multipart/form-data",
+    )
     assert big.status_code == 413 and "不能超过" in big.get_data(as_text=True)
 
 

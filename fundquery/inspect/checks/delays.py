@@ -76,7 +76,10 @@ _FUND_COLS = (
 
 CHECKS = (
     Check(
-        "disbursement_delay", "delays", "拨付时效：审核签字到拨出超期", "Slow disbursement: approval to treasury payment",
+        "disbursement_delay",
+        "delays",
+        "拨付时效：审核签字到拨出超期",
+        "Slow disbursement: approval to treasury payment",
         "low",
         "审核签字后超过最长时段（默认 10 天）才从国库拨出、又没有按进度拨付或特殊原因记录的资金。"
         "所有拨付的 ≤3 天、4–10 天、>10 天分布（含按进度和有特殊原因的，单独列出）见时效分布。",
@@ -87,16 +90,26 @@ CHECKS = (
         "Ask the paying office why; for more than 10 days ask for a written reason and a time-limit rule.",
         DISBURSEMENT_DELAY,
         (
-            Column("voucher_no"), *_FUND_COLS, Column("township"),
-            Column("payee"), Column("amount_yuan", "拨付金额", "Amount", "amount"),
-            Column("approved_on", kind="date"), Column("disbursed_on", kind="date"),
-            Column("delay_days", kind="days"), Column("bucket", kind="int"),
+            Column("voucher_no"),
+            *_FUND_COLS,
+            Column("township"),
+            Column("payee"),
+            Column("amount_yuan", "拨付金额", "Amount", "amount"),
+            Column("approved_on", kind="date"),
+            Column("disbursed_on", kind="date"),
+            Column("delay_days", kind="days"),
+            Column("bucket", kind="int"),
         ),
-        key=("voucher_no",), filters=("year", "fund_code", "department", "township"), amount_column="amount_yuan",
+        key=("voucher_no",),
+        filters=("year", "fund_code", "department", "township"),
+        amount_column="amount_yuan",
         record_kind="disbursements",
     ),
     Check(
-        "payout_delay", "delays", "兑付时效：拨出后迟迟未发到户", "Slow payout: treasury to the first household",
+        "payout_delay",
+        "delays",
+        "兑付时效：拨出后迟迟未发到户",
+        "Slow payout: treasury to the first household",
         "medium",
         "资金从国库拨给乡镇财政所后，超过规定天数（默认 30 天）才有第一户收到钱。发放按凭证号对应拨付；"
         "清册没有凭证号的，对应同一资金拨给该乡镇的、发放日之前最近的一笔拨付。每户从拨出到到账的天数分布见时效分布的第二段。",
@@ -108,20 +121,31 @@ CHECKS = (
         "Ask the township finance office why the money waited; check for withholding or diversion.",
         PAYOUT_DELAY,
         (
-            Column("voucher_no"), *_FUND_COLS, Column("township"),
-            Column("amount_yuan", "拨付金额", "Amount", "amount"), Column("disbursed_on", kind="date"),
-            Column("first_paid_on", kind="date"), Column("last_paid_on", kind="date"),
-            Column("payment_count", kind="int"), Column("wait_days", kind="days"),
+            Column("voucher_no"),
+            *_FUND_COLS,
+            Column("township"),
+            Column("amount_yuan", "拨付金额", "Amount", "amount"),
+            Column("disbursed_on", kind="date"),
+            Column("first_paid_on", kind="date"),
+            Column("last_paid_on", kind="date"),
+            Column("payment_count", kind="int"),
+            Column("wait_days", kind="days"),
             Column("total_days", kind="days"),
         ),
-        key=("voucher_no",), filters=("year", "fund_code", "department", "township"),
-        amount_column="amount_yuan", record_kind="disbursements",
+        key=("voucher_no",),
+        filters=("year", "fund_code", "department", "township"),
+        amount_column="amount_yuan",
+        record_kind="disbursements",
     ),
 )
 
 # -- the distribution (the delay report's tables and chart) -------------------
 
-_GROUPS = {"all": "'合计'", "fund": "fund_code || ' ' || coalesce(fund_name, '')", "department": "coalesce(department, '')"}
+_GROUPS = {
+    "all": "'合计'",
+    "fund": "fund_code || ' ' || coalesce(fund_name, '')",
+    "department": "coalesce(department, '')",
+}
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -140,7 +164,11 @@ def bucket_labels(edges: tuple[int, ...], lang: str = "zh") -> list[str]:
 
 
 def distribution(
-    con: duckdb.DuckDBPyConnection, params: Params, filters: Filters, by: str = "all", stage: str = "treasury"
+    con: duckdb.DuckDBPyConnection,
+    params: Params,
+    filters: Filters,
+    by: str = "all",
+    stage: str = "treasury",
 ) -> list[dict[str, Any]]:
     """Counts, amounts and percentages per bucket, computed from the rows.
 
@@ -168,8 +196,16 @@ def distribution(
     labels = bucket_labels(params.delay_edges_days)
     out: dict[str, dict[str, Any]] = {}
     for grp, b, n, amount, explained in rows:
-        entry = out.setdefault(grp, {"group": grp, "labels": labels, "buckets": [0] * len(labels),
-                                     "amounts": [Decimal(0)] * len(labels), "explained": [0] * len(labels)})
+        entry = out.setdefault(
+            grp,
+            {
+                "group": grp,
+                "labels": labels,
+                "buckets": [0] * len(labels),
+                "amounts": [Decimal(0)] * len(labels),
+                "explained": [0] * len(labels),
+            },
+        )
         entry["buckets"][b] += int(n)
         entry["amounts"][b] += amount
         entry["explained"][b] += int(explained)

@@ -41,7 +41,10 @@ ORDER BY working_days DESC, d.batch_id, d.fund_code, d.township, d.paid_on
 
 CHECKS = (
     Check(
-        "late_publication", "publication", "公开不及时", "Published late",
+        "late_publication",
+        "publication",
+        "公开不及时",
+        "Published late",
         "low",
         "发放信息在发放后超过 20 个工作日（按国务院节假日安排计算，可配置）才公开，或截至统计日仍未公开。"
         "尚未载入节假日安排的年份按周一至周五计算，标为“暂按”。",
@@ -52,15 +55,22 @@ CHECKS = (
         "Have the department and the reviewers publish on time; put the time limit under electronic supervision.",
         LATE_PUBLICATION,
         (
-            Column("batch_id", kind="int"), Column("file_name"),
-            Column("fund_code"), Column("fund_name"),
-            Column("department"), Column("year", kind="int"),
-            Column("township"), Column("paid_on", kind="date"),
-            Column("published_on", kind="date"), Column("payment_count", kind="int"),
-            Column("amount_yuan", kind="amount"), Column("working_days", kind="days"),
+            Column("batch_id", kind="int"),
+            Column("file_name"),
+            Column("fund_code"),
+            Column("fund_name"),
+            Column("department"),
+            Column("year", kind="int"),
+            Column("township"),
+            Column("paid_on", kind="date"),
+            Column("published_on", kind="date"),
+            Column("payment_count", kind="int"),
+            Column("amount_yuan", kind="amount"),
+            Column("working_days", kind="days"),
             Column("is_provisional", kind="flag"),
         ),
-        key=("batch_id", "fund_code", "township", "paid_on"), filters=("year", "fund_code", "department", "township"),
+        key=("batch_id", "fund_code", "township", "paid_on"),
+        filters=("year", "fund_code", "department", "township"),
         amount_column="amount_yuan",
     ),
 )

@@ -15,7 +15,9 @@ from fundquery.messages import STATUS_ZH
 from fundquery.queries.calendar import WORKDAY_INDEX
 
 # The status as the desk names it (a fixed mapping, not input).
-_STATUS = "CASE m.status " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in STATUS_ZH.items()) + " END"
+_STATUS = (
+    "CASE m.status " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in STATUS_ZH.items()) + " END"
+)
 
 OVERDUE_REPLIES = f"""
 WITH {FUND_INFO}, {WORKDAY_INDEX},
@@ -43,7 +45,10 @@ ORDER BY m.published_on IS NOT NULL, working_days_late DESC, m.deadline_on, m.co
 
 CHECKS = (
     Check(
-        "overdue_replies", "publication", "留言答复超期", "Overdue replies",
+        "overdue_replies",
+        "publication",
+        "留言答复超期",
+        "Overdue replies",
         "low",
         "群众的咨询、投诉、建议或举报在答复期限（登记时按工作日计算，默认 3 个工作日）之前没有经审核公开答复："
         "截至统计日仍未答复，或答复晚于期限。尚未载入节假日安排的年份按周一至周五计算，标为“暂按”。",
@@ -54,15 +59,22 @@ CHECKS = (
         "Have the department in charge answer and the reviewers publish; report departments that are often late.",
         OVERDUE_REPLIES,
         (
-            Column("receipt_no"), Column("message_type"),
-            Column("category", "分类", "Category"), Column("department", "承办部门", "Department"),
-            Column("township"), Column("fund_code"),
-            Column("fund_name"), Column("year", kind="int"),
-            Column("received_on", kind="date"), Column("deadline_on", kind="date"),
-            Column("status"), Column("published_on", "答复公开日期", "Reply published", "date"),
+            Column("receipt_no"),
+            Column("message_type"),
+            Column("category", "分类", "Category"),
+            Column("department", "承办部门", "Department"),
+            Column("township"),
+            Column("fund_code"),
+            Column("fund_name"),
+            Column("year", kind="int"),
+            Column("received_on", kind="date"),
+            Column("deadline_on", kind="date"),
+            Column("status"),
+            Column("published_on", "答复公开日期", "Reply published", "date"),
             Column("working_days_late", kind="days"),
             Column("is_provisional", kind="flag"),
         ),
-        key=("receipt_no",), filters=("year", "fund_code", "department", "township"),
+        key=("receipt_no",),
+        filters=("year", "fund_code", "department", "township"),
     ),
 )

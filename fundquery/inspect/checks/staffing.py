@@ -14,8 +14,8 @@ WITH relief_funds AS (
     SELECT DISTINCT county_code, fund_code FROM live_funds WHERE regexp_matches(fund_name, $relief_pattern)
 )
 SELECT s.county_code, s.id_hash, s.id_masked, s.name, s.agency_name, s.post, s.status, s.staffing_type,
-       {distinct_list('f.fund_name')} AS relief_funds,
-       min(p.year) AS year, min(p.township) AS township, {distinct_list('p.village')} AS villages,
+       {distinct_list("f.fund_name")} AS relief_funds,
+       min(p.year) AS year, min(p.township) AS township, {distinct_list("p.village")} AS villages,
        count(*) AS payment_count, sum(p.amount_yuan) AS amount_yuan
 FROM live_staff s
 JOIN live_payments p ON p.county_code = s.county_code AND p.id_hash = s.id_hash
@@ -62,8 +62,8 @@ ORDER BY over_count DESC, agency_name, staffing_type
 TWO_ROLLS = f"""
 SELECT s.county_code, s.id_hash, any_value(s.id_masked) AS id_masked, arg_min(s.name, s.agency_name) AS name,
        count(DISTINCT s.agency_name) AS agency_count,
-       {distinct_list('s.agency_name')} AS agencies,
-       {distinct_list('s.staffing_type')} AS staffing_types
+       {distinct_list("s.agency_name")} AS agencies,
+       {distinct_list("s.staffing_type")} AS staffing_types
 FROM live_staff s
 WHERE {ON_ROLL}
 GROUP BY s.county_code, s.id_hash
@@ -75,8 +75,10 @@ ORDER BY agencies, s.id_hash
 # 《关于实施渐进式延迟法定退休年龄的决定》): men 60 -> 63 and women cadres
 # 55 -> 58 one month every four months from the cohort born 1965-01 / 1970-01;
 # women workers 50 -> 55 one month every two months from 1975-01.
-_BASE = ("CASE WHEN s.sex = '男' THEN $retirement_age_male WHEN s.staffing_type = '工勤' "
-         "THEN $retirement_age_female_worker ELSE $retirement_age_female END")
+_BASE = (
+    "CASE WHEN s.sex = '男' THEN $retirement_age_male WHEN s.staffing_type = '工勤' "
+    "THEN $retirement_age_female_worker ELSE $retirement_age_female END"
+)
 PAST_RETIREMENT = f"""
 WITH aged AS (
     SELECT s.*, {_BASE} AS base_age,
@@ -120,7 +122,10 @@ _STAFF = (
 
 CHECKS = (
     Check(
-        "staff_on_relief", "staffing", "财政供养人员领取低保、特困供养", "Public staff on relief rolls",
+        "staff_on_relief",
+        "staffing",
+        "财政供养人员领取低保、特困供养",
+        "Public staff on relief rolls",
         "high",
         "在编在岗人员（编制实名制名册上的人）同时领取最低生活保障或特困人员救助供养金，按身份证号哈希匹配。",
         "People on an agency's staff roll who also draw means-tested relief (低保, 特困供养), matched by the keyed "
@@ -128,14 +133,26 @@ CHECKS = (
         "由民政部门复核其家庭收入，取消不符合条件的救助并追回已领资金；对审核把关人员问责。",
         "Have civil affairs re-check the household's income, stop the relief and recover it; hold the approvers to account.",
         STAFF_ON_RELIEF,
-        (*_STAFF, Column("status", "人员状态", "Status"), Column("relief_funds"),
-         Column("township"), Column("villages"),
-         Column("payment_count", "领取次数", "Payments", "int"), Column("amount_yuan", "领取金额", "Amount", "amount"),
-         Column("year", kind="int")),
-        key=("id_hash", "agency_name"), filters=("year", "township"), amount_column="amount_yuan", record_kind="person",
+        (
+            *_STAFF,
+            Column("status", "人员状态", "Status"),
+            Column("relief_funds"),
+            Column("township"),
+            Column("villages"),
+            Column("payment_count", "领取次数", "Payments", "int"),
+            Column("amount_yuan", "领取金额", "Amount", "amount"),
+            Column("year", kind="int"),
+        ),
+        key=("id_hash", "agency_name"),
+        filters=("year", "township"),
+        amount_column="amount_yuan",
+        record_kind="person",
     ),
     Check(
-        "over_quota", "staffing", "超编进人", "Agencies over quota",
+        "over_quota",
+        "staffing",
+        "超编进人",
+        "Agencies over quota",
         "medium",
         "单位某一编制类型的实有人数（名册在职人数或上报的实有人数，取较大者）超过核定编制数。",
         "An agency whose staff of one 编制类型 (on the named roll, or as reported, whichever is larger) exceeds "
@@ -143,27 +160,46 @@ CHECKS = (
         "由编制部门核实超编原因，停止超编进人，限期消化。",
         "Have the staffing office check why, stop hiring and bring the count back within the quota.",
         OVER_QUOTA,
-        (Column("agency_code"), Column("agency_name"),
-         Column("department"), Column("staffing_type"),
-         Column("quota", kind="int"), Column("actual_reported", kind="int"),
-         Column("on_roll", kind="int"), Column("over_count", kind="int")),
-        key=("agency_name", "staffing_type"), filters=("department",), record_kind="agencies",
+        (
+            Column("agency_code"),
+            Column("agency_name"),
+            Column("department"),
+            Column("staffing_type"),
+            Column("quota", kind="int"),
+            Column("actual_reported", kind="int"),
+            Column("on_roll", kind="int"),
+            Column("over_count", kind="int"),
+        ),
+        key=("agency_name", "staffing_type"),
+        filters=("department",),
+        record_kind="agencies",
     ),
     Check(
-        "two_rolls", "staffing", "一人多处在编", "One person on two rolls",
+        "two_rolls",
+        "staffing",
+        "一人多处在编",
+        "One person on two rolls",
         "high",
         "同一人（身份证号哈希相同）同时在两个或以上单位的在职名册上，可能一人两份工资或吃空饷。",
         "The same person (same ID hash) on the active roll of two or more agencies: possibly two salaries or a ghost.",
         "核实其实际工作单位，从另一单位名册中清理，追回多领的工资。",
         "Find where the person really works, remove them from the other roll and recover the extra salary.",
         TWO_ROLLS,
-        (Column("name", kind="name"), Column("id_masked", kind="id"),
-         Column("agency_count", kind="int"), Column("agencies"),
-         Column("staffing_types")),
-        key=("id_hash",), record_kind="person",
+        (
+            Column("name", kind="name"),
+            Column("id_masked", kind="id"),
+            Column("agency_count", kind="int"),
+            Column("agencies"),
+            Column("staffing_types"),
+        ),
+        key=("id_hash",),
+        record_kind="person",
     ),
     Check(
-        "past_retirement", "staffing", "超过法定退休年龄仍在职", "Past the statutory retirement age",
+        "past_retirement",
+        "staffing",
+        "超过法定退休年龄仍在职",
+        "Past the statutory retirement age",
         "medium",
         "按身份证号中的出生日期和性别，截至统计日已到法定退休年龄（男 60 周岁，女干部 55 周岁，女工人即工勤编制 50 周岁；"
         "2025 年起按渐进式延迟退休办法逐月延长；均可配置）仍在在职名册上的人员。",
@@ -173,13 +209,22 @@ CHECKS = (
         "核实是否办理了退休手续或经批准延迟退休；未办的督促办理，核查是否仍在领取工资。",
         "Check for retirement papers or an approved extension; otherwise have them retire and check the salary.",
         PAST_RETIREMENT,
-        (*_STAFF, Column("sex"), Column("birth_date", kind="date"),
-         Column("age_years", kind="int"), Column("retire_on", kind="date"),
-         Column("months_past", kind="int")),
-        key=("id_hash", "agency_name"), record_kind="person",
+        (
+            *_STAFF,
+            Column("sex"),
+            Column("birth_date", kind="date"),
+            Column("age_years", kind="int"),
+            Column("retire_on", kind="date"),
+            Column("months_past", kind="int"),
+        ),
+        key=("id_hash", "agency_name"),
+        record_kind="person",
     ),
     Check(
-        "inactive_on_roll", "staffing", "死亡、退休、离职人员仍在名册", "Deceased, retired or left, still on the roll",
+        "inactive_on_roll",
+        "staffing",
+        "死亡、退休、离职人员仍在名册",
+        "Deceased, retired or left, still on the roll",
         "high",
         "名册上标注为死亡、退休或离职的人员仍留在单位的编制实名制名册中，占用编制，可能仍在领取工资（吃空饷）。",
         "People marked deceased, retired or left who are still on an agency's named roll: they hold a post and may "
@@ -187,8 +232,14 @@ CHECKS = (
         "从名册中核减，核查停发工资的日期，追回多发的工资。",
         "Take them off the roll, check when their salary stopped and recover what was paid after.",
         INACTIVE_ON_ROLL,
-        (*_STAFF, Column("status", "人员状态", "Status"), Column("hired_on", kind="date"),
-         Column("batch_id", kind="int"), Column("row_no", kind="int")),
-        key=("id_hash", "agency_name"), record_kind="staff",
+        (
+            *_STAFF,
+            Column("status", "人员状态", "Status"),
+            Column("hired_on", kind="date"),
+            Column("batch_id", kind="int"),
+            Column("row_no", kind="int"),
+        ),
+        key=("id_hash", "agency_name"),
+        record_kind="staff",
     ),
 )

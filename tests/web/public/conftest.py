@@ -27,7 +27,9 @@ def county_template(tmp_path_factory) -> tuple[Path, dict]:
     hasher = Hasher(ID_KEY)
 
     def load(path, kind="auto"):
-        return load_file(con, path, kind, hasher=hasher, uploaded_by="tester", archive_dir=work / "uploads")
+        return load_file(
+            con, path, kind, hasher=hasher, uploaded_by="tester", archive_dir=work / "uploads"
+        )
 
     batches = build_county(load, con, work)
     con.close()

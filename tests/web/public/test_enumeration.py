@@ -46,7 +46,10 @@ def test_every_failure_gets_the_same_bytes(county_client, path):
         "known ID, wrong name": (RESIDENT["id"], "李四"),
         "known ID, no name": (RESIDENT["id"], ""),
         "unknown ID": (UNKNOWN_ID, RESIDENT["name"]),
-        "malformed ID": (RESIDENT["id"][:-1] + ("0" if RESIDENT["id"][-1] != "0" else "1"), RESIDENT["name"]),
+        "malformed ID": (
+            RESIDENT["id"][:-1] + ("0" if RESIDENT["id"][-1] != "0" else "1"),
+            RESIDENT["name"],
+        ),
         "unpublished only, right name": (UNPUBLISHED_ONLY["id"], UNPUBLISHED_ONLY["name"]),
     }
     answers = {what: post(county_client, path, token, *args) for what, args in failures.items()}
@@ -57,17 +60,24 @@ def test_every_failure_gets_the_same_bytes(county_client, path):
         assert response.status_code == reference.status_code, what
         assert body(response) == body(reference), what
         headers = {k: v for k, v in response.headers.items() if k not in ("Set-Cookie", "Date")}
-        assert headers == {k: v for k, v in reference.headers.items() if k not in ("Set-Cookie", "Date")}, what
+        assert headers == {
+            k: v for k, v in reference.headers.items() if k not in ("Set-Cookie", "Date")
+        }, what
     found = post(county_client, path, token, RESIDENT["id"], RESIDENT["name"])
     assert body(found) != body(reference)  # the comparison can tell a result from a failure
 
 
 def test_get_with_query_arguments_never_looks_up(county_app, county_client):
     for path in ("/query", "/kiosk"):
-        asked = county_client.get(path, query_string={"id_number": RESIDENT["id"], "name": RESIDENT["name"],
-                                                      "lang": "en"})
-        assert asked.status_code == 303 and asked.location == f"{path}?lang=en"  # the number leaves the URL
-        followed = county_client.get(path, query_string={"id_number": RESIDENT["id"]}, follow_redirects=True)
+        asked = county_client.get(
+            path, query_string={"id_number": RESIDENT["id"], "name": RESIDENT["name"], "lang": "en"}
+        )
+        assert (
+            asked.status_code == 303 and asked.location == f"{path}?lang=en"
+        )  # the number leaves the URL
+        followed = county_client.get(
+            path, query_string={"id_number": RESIDENT["id"]}, follow_redirects=True
+        )
         html = followed.get_data(as_text=True)
         assert "查询结果" not in html and RESIDENT["id"] not in html and "892.50" not in html
         assert body(followed) == body(county_client.get(path))
@@ -86,13 +96,25 @@ def test_a_thousand_ids_from_one_address(county_app, capsys):
     budget = per_minute(county_app.config["LOOKUP_RATE_LIMIT"])
     codes = []
     for n in range(1000):
-        forged = {"X-Forwarded-For": f"198.51.100.{n % 250}, 10.0.{n % 7}.1"}  # a new address each time
-        codes.append(post(client, "/query?format=json", token, make_id("420102", "19700101", n), "张三",
-                          headers=forged).status_code)
+        forged = {
+            "X-Forwarded-For": f"198.51.100.{n % 250}, 10.0.{n % 7}.1"
+        }  # a new address each time
+        codes.append(
+            post(
+                client,
+                "/query?format=json",
+                token,
+                make_id("420102", "19700101", n),
+                "张三",
+                headers=forged,
+            ).status_code
+        )
     answered = codes.count(200)
     with capsys.disabled():
-        print(f"\n1,000 IDs from one address: {answered} answered, {codes.count(429)} refused"
-              f" (limit {county_app.config['LOOKUP_RATE_LIMIT']!r})")
+        print(
+            f"\n1,000 IDs from one address: {answered} answered, {codes.count(429)} refused"
+            f" (limit {county_app.config['LOOKUP_RATE_LIMIT']!r})"
+        )
     assert answered == budget == 10
     assert codes == [200] * budget + [429] * (1000 - budget)
     assert lookup_audits(county_app) == budget  # the refused ones looked nothing up
@@ -100,8 +122,14 @@ def test_a_thousand_ids_from_one_address(county_app, capsys):
 
 @pytest.fixture
 def proxied_app(county_db):
-    app = create_app(county_config(county_db, TRUSTED_PROXIES=1, LOOKUP_RATE_LIMIT="4 per minute",
-                                   LOOKUP_GLOBAL_RATE_LIMIT="10 per minute"))
+    app = create_app(
+        county_config(
+            county_db,
+            TRUSTED_PROXIES=1,
+            LOOKUP_RATE_LIMIT="4 per minute",
+            LOOKUP_GLOBAL_RATE_LIMIT="10 per minute",
+        )
+    )
     yield app
     app.extensions[EXTENSION].close()
 
@@ -109,9 +137,20 @@ def proxied_app(county_db):
 def test_behind_a_trusted_proxy_only_the_proxys_hop_counts(proxied_app):
     client = proxied_app.test_client()
     token = csrf(client, "/query")
-    codes = [post(client, "/query", token, UNKNOWN_ID, "x",
-                  headers={"X-Forwarded-For": f"203.0.113.{n}, 192.0.2.1"}).status_code for n in range(8)]
-    assert codes == [200] * 4 + [429] * 4  # the client's own first hop changes nothing: 192.0.2.1 is limited
+    codes = [
+        post(
+            client,
+            "/query",
+            token,
+            UNKNOWN_ID,
+            "x",
+            headers={"X-Forwarded-For": f"203.0.113.{n}, 192.0.2.1"},
+        ).status_code
+        for n in range(8)
+    ]
+    assert (
+        codes == [200] * 4 + [429] * 4
+    )  # the client's own first hop changes nothing: 192.0.2.1 is limited
 
 
 def test_the_global_limit_holds_across_addresses(proxied_app):
@@ -120,9 +159,15 @@ def test_the_global_limit_holds_across_addresses(proxied_app):
     answered = {}
     for n in range(6):  # six addresses, each well within its own 4 a minute if alone
         address = f"192.0.2.{n + 1}"
-        codes = [post(client, "/query", token, UNKNOWN_ID, "x", headers={"X-Forwarded-For": address}).status_code
-                 for _ in range(4 if n else 30)]  # the first also keeps trying after its own limit
+        codes = [
+            post(
+                client, "/query", token, UNKNOWN_ID, "x", headers={"X-Forwarded-For": address}
+            ).status_code
+            for _ in range(4 if n else 30)
+        ]  # the first also keeps trying after its own limit
         answered[address] = codes.count(200)
     assert answered["192.0.2.1"] == 4  # its 26 refused tries did not use up everybody's budget
-    assert sum(answered.values()) == per_minute(proxied_app.config["LOOKUP_GLOBAL_RATE_LIMIT"]) == 10
+    assert (
+        sum(answered.values()) == per_minute(proxied_app.config["LOOKUP_GLOBAL_RATE_LIMIT"]) == 10
+    )
     assert lookup_audits(proxied_app) == 10

@@ -41,17 +41,44 @@ EARLIER = [
 
 def _seed(con) -> None:
     for department, received, published, kind, fund in EARLIER:
-        r = message_store.submit(con, message_type=kind, township="城关镇", village="红旗村", fund_code=fund,
-                                 body=f"{kind}：{fund or '政策'}的发放时间和标准是什么？", name="王五",
-                                 phone="13800000000", now=received)
-        workflow.register(con, r.message_id, category="补贴发放", department=department, working_days=3,
-                          actor="zhao", now=received)
+        r = message_store.submit(
+            con,
+            message_type=kind,
+            township="城关镇",
+            village="红旗村",
+            fund_code=fund,
+            body=f"{kind}：{fund or '政策'}的发放时间和标准是什么？",
+            name="王五",
+            phone="13800000000",
+            now=received,
+        )
+        workflow.register(
+            con,
+            r.message_id,
+            category="补贴发放",
+            department=department,
+            working_days=3,
+            actor="zhao",
+            now=received,
+        )
         workflow.route(con, r.message_id, actor="zhao", now=received)
         if published:
-            workflow.answer(con, r.message_id, reply="按年度计划，每季度末发放，标准见资金公开页。", actor="wang",
-                            office=department, now=published)
-            workflow.review(con, r.message_id, public_body=f"{kind}：发放时间和标准是什么？", is_listed=True,
-                            actor="zhao", now=published)
+            workflow.answer(
+                con,
+                r.message_id,
+                reply="按年度计划，每季度末发放，标准见资金公开页。",
+                actor="wang",
+                office=department,
+                now=published,
+            )
+            workflow.review(
+                con,
+                r.message_id,
+                public_body=f"{kind}：发放时间和标准是什么？",
+                is_listed=True,
+                actor="zhao",
+                now=published,
+            )
             workflow.publish(con, r.message_id, actor="zhao", now=published)
 
 
@@ -62,7 +89,9 @@ def server(county_template, tmp_path_factory):
     shutil.copyfile(county_template[0], db)
     instance.mkdir()
     (instance / "id_hash.key").write_text(ID_KEY.hex() + "\n")
-    (instance / "config.py").write_text(f'LOOKUP_RATE_LIMIT = "100 per minute"\nKIOSK_IDLE_SECONDS = {IDLE_SECONDS}\n')
+    (instance / "config.py").write_text(
+        f'LOOKUP_RATE_LIMIT = "100 per minute"\nKIOSK_IDLE_SECONDS = {IDLE_SECONDS}\n'
+    )
     con = connect(db)
     accounts.create(con, "zhao", PASSWORD, ["reviewer"], office="县政务公开办", actor="test")
     accounts.create(con, "wang", PASSWORD, ["finance"], office="城关镇财政所", actor="test")
@@ -70,7 +99,6 @@ def server(county_template, tmp_path_factory):
     con.close()
     with running_server(db, instance) as live:
         yield live
-
 
 
 def _context(browser, phone: bool = False):
@@ -145,7 +173,9 @@ def test_a_complaint_from_a_lookup_to_a_published_reply(browser, server, artifac
     office.goto(url + "/staff/messages/")
     office.get_by_role("link", name=receipt_no).click()
     assert RESIDENT["name"] in office.inner_text("body")  # staff see the sender
-    office.get_by_label("答复内容").fill("经核实，9月按8.5亩、每亩105元计发892.51元，多出的一分钱为尾差，已在下期扣回。")
+    office.get_by_label("答复内容").fill(
+        "经核实，9月按8.5亩、每亩105元计发892.51元，多出的一分钱为尾差，已在下期扣回。"
+    )
     office.get_by_role("button", name="提交答复").click()
     assert "已答复待审核" in office.locator(".panel").first.inner_text()
     _shoot(office, artifacts, "slip")
@@ -184,7 +214,10 @@ def test_a_complaint_from_a_lookup_to_a_published_reply(browser, server, artifac
     page.get_by_role("button", name="Send").click()
     page.wait_for_url("**/messages/receipt")
     page.screenshot(path=artifacts / "messages-receipt-en.png", full_page=True)
-    receipt_en, code_en = page.locator("#receipt-no").inner_text(), page.locator("#receipt-code").inner_text()
+    receipt_en, code_en = (
+        page.locator("#receipt-no").inner_text(),
+        page.locator("#receipt-code").inner_text(),
+    )
     page.get_by_role("link", name="Check a message's progress").click()
     page.locator("#receipt_no").fill(receipt_en)
     page.locator("#code").fill(code_en)

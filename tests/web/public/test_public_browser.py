@@ -26,8 +26,12 @@ def _county_server(county_template, work: Path, **settings):
     instance = work / "instance"
     instance.mkdir()
     (instance / "id_hash.key").write_text(ID_KEY.hex() + "\n")
-    settings = {"KIOSK_IDLE_SECONDS": IDLE_SECONDS, "FINANCE_OFFICE_PHONE": "0710-1234567",
-                "LOOKUP_RATE_LIMIT": "100 per minute", **settings}
+    settings = {
+        "KIOSK_IDLE_SECONDS": IDLE_SECONDS,
+        "FINANCE_OFFICE_PHONE": "0710-1234567",
+        "LOOKUP_RATE_LIMIT": "100 per minute",
+        **settings,
+    }
     (instance / "config.py").write_text("".join(f"{k} = {v!r}\n" for k, v in settings.items()))
     with running_server(db_path, instance) as server:
         yield server
@@ -40,22 +44,32 @@ def county_server(county_template, tmp_path_factory):
         yield server
 
 
-
 def _page(browser, size: str):
     phone = size == "390"
-    context = browser.new_context(locale="zh-CN", viewport=SIZES[size], device_scale_factor=2 if phone else 1,
-                                  is_mobile=phone, has_touch=phone)
+    context = browser.new_context(
+        locale="zh-CN",
+        viewport=SIZES[size],
+        device_scale_factor=2 if phone else 1,
+        is_mobile=phone,
+        has_touch=phone,
+    )
     page = context.new_page()
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on(
+        "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None
+    )
     page.on("pageerror", lambda e: problems.append(str(e)))
     return context, page, problems
 
 
 def _fits(page) -> None:
-    wide = page.evaluate("Array.from(document.querySelectorAll('body *')).filter(e => !e.closest('.table-scroll')"
-                         " && e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '.' + e.className)")
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], wide
+    wide = page.evaluate(
+        "Array.from(document.querySelectorAll('body *')).filter(e => !e.closest('.table-scroll')"
+        " && e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '.' + e.className)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], (
+        wide
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -84,7 +98,9 @@ def test_kiosk_lookup_with_the_keypad_then_idle_reset(browser, county_server, ar
     # nobody touches the screen: it clears and returns to the start
     page.locator(".lookup-result").wait_for(state="detached", timeout=(IDLE_SECONDS + 5) * 1000)
     page.locator("#id_number").wait_for()
-    assert page.locator("#id_number").input_value() == "" and page.locator("#name").input_value() == ""
+    assert (
+        page.locator("#id_number").input_value() == "" and page.locator("#name").input_value() == ""
+    )
     assert "张三" not in page.content() and "李*静" not in page.content()
     context.close()
     assert problems == []
@@ -98,7 +114,10 @@ def test_kiosk_print_hides_the_controls(browser, county_server, artifacts):
     page.locator("#name").press("Enter")
     page.locator(".lookup-result").wait_for()
     page.emulate_media(media="print")
-    assert not page.locator("[data-print]").is_visible() and not page.locator(".kiosk-header").is_visible()
+    assert (
+        not page.locator("[data-print]").is_visible()
+        and not page.locator(".kiosk-header").is_visible()
+    )
     page.screenshot(path=artifacts / "kiosk-result-print.png", full_page=True)
     context.close()
     assert problems == []
@@ -139,13 +158,18 @@ def test_fund_page_draws_its_charts(browser, county_server, artifacts, size):
 
 def test_kiosk_takes_pinyin_initials_from_its_letter_keys(browser, county_template, tmp_path):
     """With LOOKUP_PINYIN_INITIALS on, the name field gets letter keys; 单 may be typed D, S or C."""
-    with _county_server(county_template, tmp_path, LOOKUP_PINYIN_INITIALS=True, KIOSK_IDLE_SECONDS=60) as server:
+    with _county_server(
+        county_template, tmp_path, LOOKUP_PINYIN_INITIALS=True, KIOSK_IDLE_SECONDS=60
+    ) as server:
         context, page, problems = _page(browser, "1280")
         page.goto(server.url + "/kiosk")
         page.locator("#id_number").press_sequentially(MULTI_READING["id"])  # a physical keyboard
         assert page.locator('[data-keys="letters"]').is_hidden()
         page.locator("#name").click()
-        assert page.locator('[data-keys="letters"]').is_visible() and page.locator('[data-keys="digits"]').is_hidden()
+        assert (
+            page.locator('[data-keys="letters"]').is_visible()
+            and page.locator('[data-keys="digits"]').is_hidden()
+        )
         for letter in "STF":
             page.locator(f'[data-keys="letters"] .key[data-key="{letter}"]').click()
         assert page.locator("#name").input_value() == "STF"

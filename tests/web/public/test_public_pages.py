@@ -17,8 +17,21 @@ from fundquery.web.security import CHART_CONTENT_SECURITY_POLICY
 from tests.web.public.county import ALL_IDS
 
 NOTICE = "/notices/2024/F001/城关镇/东风村"
-PAGES = ["/funds", "/funds/2024/F001", "/funds/2024/F003", "/notices", NOTICE, NOTICE + "/print", "/projects",
-         "/budgets", "/staffing", "/staffing/agency/县财政局", "/opendata", "/query", "/kiosk"]
+PAGES = [
+    "/funds",
+    "/funds/2024/F001",
+    "/funds/2024/F003",
+    "/notices",
+    NOTICE,
+    NOTICE + "/print",
+    "/projects",
+    "/budgets",
+    "/staffing",
+    "/staffing/agency/县财政局",
+    "/opendata",
+    "/query",
+    "/kiosk",
+]
 
 
 def read_csv(response) -> list[dict]:
@@ -49,15 +62,29 @@ def test_every_page_serves_its_data_as_json(county_client, url):
 
 @pytest.mark.parametrize(
     "url",
-    ["/funds/2024/NOPE", "/funds/2030/F001", "/notices/2024/F001/城关镇/无此村", "/staffing/agency/无此单位",
-     "/opendata/nothing.csv", "/api/v1/nothing", "/budgets?year=1999"],
+    [
+        "/funds/2024/NOPE",
+        "/funds/2030/F001",
+        "/notices/2024/F001/城关镇/无此村",
+        "/staffing/agency/无此单位",
+        "/opendata/nothing.csv",
+        "/api/v1/nothing",
+        "/budgets?year=1999",
+    ],
 )
 def test_missing_things_are_404(county_client, url):
     assert county_client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/funds?year=abc", "/api/v1/funds?year=x", "/api/v1/funds?page=x",
-                                 "/opendata/funds.csv?year=二〇二四"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/funds?year=abc",
+        "/api/v1/funds?year=x",
+        "/api/v1/funds?page=x",
+        "/opendata/funds.csv?year=二〇二四",
+    ],
+)
 def test_malformed_arguments_are_400(county_client, url):
     assert county_client.get(url).status_code == 400
 
@@ -69,7 +96,9 @@ def test_village_notice_masks_names_and_shows_no_identifiers(county_client):
     for full in ("张三", "欧阳小平", "单田芳"):
         assert full not in html
     assert "6228" not in html and "H0001" not in html
-    assert "777.77" not in html and "666.66" not in html and "赵*" not in html  # unpublished, retracted
+    assert (
+        "777.77" not in html and "666.66" not in html and "赵*" not in html
+    )  # unpublished, retracted
     assert "王*" not in html  # another village
     assert "892.50" in html and "8.5" in html and "105.00" in html and "2024-03-15" in html
 
@@ -79,7 +108,9 @@ def test_notice_print_has_a_qr_code_of_the_online_notice(county_client, county_a
     html = county_client.get(NOTICE + "/print").get_data(as_text=True)
     assert "<svg" in html and "data-print" in html and "张*" in html
     assert "https://czgk.example.gov.cn/notices/2024/F001/" in html
-    assert "style=" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]  # CSP forbids inline styles
+    assert (
+        "style=" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    )  # CSP forbids inline styles
 
 
 def test_notices_list_only_published(county_client):
@@ -96,7 +127,10 @@ def _facet_checks(client, facet_values):
             continue
         rows = read_csv(client.get("/opendata/funds.csv", query_string={facet: entry["value"]}))
         assert len(rows) == entry["fund_count"], (facet, entry)
-        assert sum(Decimal(r["预算金额(元)"]) for r in rows) == Decimal(entry["budget_yuan"]), (facet, entry)
+        assert sum(Decimal(r["预算金额(元)"]) for r in rows) == Decimal(entry["budget_yuan"]), (
+            facet,
+            entry,
+        )
 
 
 def test_catalogue_facet_counts_and_totals_match_the_downloads(county_client):
@@ -117,11 +151,16 @@ def test_fund_page_breaks_the_money_down(county_client):
     assert data["money"]["disbursed_yuan"] == "500000.00"
     assert data["money"]["paid_to_persons_yuan"] == "2415.01"  # published batches only
     assert data["money"]["payment_count"] == 5
-    assert {(v["village"], v["paid_yuan"]) for v in data["villages"]} == {("东风村", "2310.01"), ("红旗村", "105.00")}
+    assert {(v["village"], v["paid_yuan"]) for v in data["villages"]} == {
+        ("东风村", "2310.01"),
+        ("红旗村", "105.00"),
+    }
     assert [m["month"] for m in data["months"]] == ["2024-03", "2024-09"]
     html = response.get_data(as_text=True)
     assert response.headers["Content-Security-Policy"] == CHART_CONTENT_SECURITY_POLICY
-    blocks = re.findall(r'<script type="application/json" data-chart="([^"]+)">(.*?)</script>', html, re.S)
+    blocks = re.findall(
+        r'<script type="application/json" data-chart="([^"]+)">(.*?)</script>', html, re.S
+    )
     assert [b[0] for b in blocks] == ["chart-villages", "chart-months"]
     treemap = json.loads(blocks[0][1])
     assert treemap["data"][0]["type"] == "treemap" and "东风村" in treemap["data"][0]["labels"]
@@ -131,7 +170,10 @@ def test_fund_page_breaks_the_money_down(county_client):
 def test_project_fund_page_lists_its_projects(county_client):
     data = county_client.get("/funds/2024/F003?format=json").get_json()
     assert [p["project_name"] for p in data["projects"]] == ["东风村道路硬化", "红旗村桥梁"]
-    assert data["money"]["projects_yuan"] == "350000.50" and data["money"]["disbursed_yuan"] == "100000.00"
+    assert (
+        data["money"]["projects_yuan"] == "350000.50"
+        and data["money"]["disbursed_yuan"] == "100000.00"
+    )
 
 
 def test_projects_page_filters_and_downloads_the_same_rows(county_client):
@@ -147,7 +189,10 @@ def test_budgets_show_three_public_lines(county_client):
     assert data["year"] == 2024 and data["total_yuan"] == "5042000.00"
     assert data["three_public_total_yuan"] == "42000.00"
     assert {(r["department"], r["item"]) for r in data["three_public"]} == {
-        ("县财政局", "公务接待费"), ("县财政局", "公务用车购置及运行费"), ("县民政局", "因公出国(境)费")}
+        ("县财政局", "公务接待费"),
+        ("县财政局", "公务用车购置及运行费"),
+        ("县民政局", "因公出国(境)费"),
+    }
     html = county_client.get("/budgets").get_data(as_text=True)
     assert "三公经费" in html and "42,000.00" in html
 
@@ -155,7 +200,9 @@ def test_budgets_show_three_public_lines(county_client):
 def test_staffing_counts_serving_staff_against_quota(county_client):
     data = county_client.get("/staffing?format=json").get_json()
     agencies = {a["agency_name"]: a for a in data["agencies"]}
-    assert agencies["县财政局"]["quota"] == 2 and agencies["县财政局"]["actual"] == 3  # the retired one not counted
+    assert (
+        agencies["县财政局"]["quota"] == 2 and agencies["县财政局"]["actual"] == 3
+    )  # the retired one not counted
     assert agencies["县财政局"]["over_quota"] == 1 and agencies["县国库支付中心"]["actual"] == 1
     html = county_client.get("/staffing").get_data(as_text=True)
     assert 'data-chart="chart-main"' in html and "超编 1" in html
@@ -164,20 +211,34 @@ def test_staffing_counts_serving_staff_against_quota(county_client):
 def test_agency_roll_has_names_posts_and_types_but_no_ids(county_client):
     data = county_client.get("/staffing/agency/县财政局?format=json").get_json()
     assert [(s["name"], s["post"], s["staffing_type"]) for s in data["roll"]] == [
-        ("刘一", "局长", "行政"), ("陈二", "科员", "行政"), ("周三", "科员", "行政")]
+        ("刘一", "局长", "行政"),
+        ("陈二", "科员", "行政"),
+        ("周三", "科员", "行政"),
+    ]
     rows = read_csv(county_client.get("/opendata/staff.csv?agency_name=县财政局"))
     assert list(rows[0]) == ["单位代码", "单位名称", "姓名", "职务(岗位)", "编制类型"]
     assert len(rows) == 3
 
 
-@pytest.mark.parametrize("name", ["funds", "payments", "disbursements", "projects", "budgets", "agencies", "staff"])
+@pytest.mark.parametrize(
+    "name", ["funds", "payments", "disbursements", "projects", "budgets", "agencies", "staff"]
+)
 def test_downloads_agree_in_every_format_and_with_the_api(county_client, name):
     csv_rows = read_csv(county_client.get(f"/opendata/{name}.csv"))
     json_rows = json.loads(county_client.get(f"/opendata/{name}.json").get_data(as_text=True))
     api = county_client.get(f"/api/v1/{name}?per_page=1000").get_json()
-    sheet = CalamineWorkbook.from_filelike(io.BytesIO(county_client.get(f"/opendata/{name}.xlsx").data))
+    sheet = CalamineWorkbook.from_filelike(
+        io.BytesIO(county_client.get(f"/opendata/{name}.xlsx").data)
+    )
     xlsx_rows = sheet.get_sheet_by_index(0).to_python()
-    assert len(csv_rows) == len(json_rows) == api["total"] == len(api["rows"]) == len(xlsx_rows) - 1 > 0
+    assert (
+        len(csv_rows)
+        == len(json_rows)
+        == api["total"]
+        == len(api["rows"])
+        == len(xlsx_rows) - 1
+        > 0
+    )
     assert api["rows"] == json_rows
     assert list(csv_rows[0]) == [str(h) for h in xlsx_rows[0]]
     text = json.dumps(json_rows, ensure_ascii=False) + repr(xlsx_rows)
@@ -187,9 +248,11 @@ def test_downloads_agree_in_every_format_and_with_the_api(county_client, name):
 
 def test_formula_cells_are_escaped_in_csv_and_xlsx(county_client):
     csv_rows = read_csv(county_client.get("/opendata/funds.csv?year=2023"))
-    assert csv_rows[0]["资金名称"] == "'=HYPERLINK(\"http://x\")"
-    book = CalamineWorkbook.from_filelike(io.BytesIO(county_client.get("/opendata/funds.xlsx?year=2023").data))
-    assert book.get_sheet_by_index(0).to_python()[1][1] == "'=HYPERLINK(\"http://x\")"
+    assert csv_rows[0]["资金名称"] == '\'=HYPERLINK("http://x")'
+    book = CalamineWorkbook.from_filelike(
+        io.BytesIO(county_client.get("/opendata/funds.xlsx?year=2023").data)
+    )
+    assert book.get_sheet_by_index(0).to_python()[1][1] == '\'=HYPERLINK("http://x")'
 
 
 def test_api_pages_through_a_dataset(county_client):
@@ -232,8 +295,14 @@ def test_downloads_stream_in_constant_memory(county_app, county_client, county):
     for fmt, (small_size, small_peak) in small.items():
         size, peak = _traced_download(county_client, url.format(fmt))
         assert size > 1.9 * small_size
-        assert peak < 1.2 * small_peak, f"{fmt}: {small_peak / 2**20:.1f} MiB for 20k rows, {peak / 2**20:.1f} for 40k"
+        assert peak < 1.2 * small_peak, (
+            f"{fmt}: {small_peak / 2**20:.1f} MiB for 20k rows, {peak / 2**20:.1f} for 40k"
+        )
     xlsx = county_client.get(url.format("xlsx"))
     assert xlsx.is_streamed
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.get_data())).get_sheet_by_index(0).to_python()
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(xlsx.get_data()))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert len(rows) == 40_001

@@ -42,7 +42,9 @@ def test_published_writes_iso_dates(county_client):
         dt.datetime.fromisoformat(value)
 
 
-@pytest.mark.parametrize("url", ["/published", "/", "/funds", "/projects", "/budgets", "/notices", "/staffing"])
+@pytest.mark.parametrize(
+    "url", ["/published", "/", "/funds", "/projects", "/budgets", "/notices", "/staffing"]
+)
 def test_pages_write_no_http_dates_and_exact_decimals(county_client, url):
     data = _json(county_client, url)
     for key, value in _leaves(data):
@@ -58,4 +60,7 @@ def test_pages_write_no_http_dates_and_exact_decimals(county_client, url):
 def test_amounts_are_decimal_strings(county_client):
     funds = _json(county_client, "/funds")["funds"]
     assert funds and all(isinstance(f["budget_yuan"], str) for f in funds)
-    assert all(Decimal(f["budget_yuan"]) == Decimal(f["budget_yuan"]).quantize(Decimal("0.01")) for f in funds)
+    assert all(
+        Decimal(f["budget_yuan"]) == Decimal(f["budget_yuan"]).quantize(Decimal("0.01"))
+        for f in funds
+    )

@@ -36,7 +36,9 @@ def csrf(client, path: str) -> str:
 
 def look_up(client, person_id: str, name: str, path: str = "/query", fmt: str | None = None):
     url = path + ("?format=json" if fmt else "")
-    return client.post(url, data={"csrf_token": csrf(client, path), "id_number": person_id, "name": name})
+    return client.post(
+        url, data={"csrf_token": csrf(client, path), "id_number": person_id, "name": name}
+    )
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -96,14 +98,26 @@ def test_returned_payment_is_shown_plainly_with_what_to_do(county_client):
     [
         (RESIDENT["id"], "张四"),  # wrong name
         (RESIDENT["id"], ""),  # no name
-        (RESIDENT["id"][:-1] + ("0" if RESIDENT["id"][-1] != "0" else "1"), "张三"),  # check digit wrong
+        (
+            RESIDENT["id"][:-1] + ("0" if RESIDENT["id"][-1] != "0" else "1"),
+            "张三",
+        ),  # check digit wrong
         ("12345", "张三"),  # malformed
         ("", ""),
         ("420102195603041", "张三"),  # too short
         (NAMESAKE["id"].replace("420102", "110105"), "王五"),  # valid-looking, not in the store
         (UNPUBLISHED_ONLY["id"], "赵六"),  # only in unpublished/retracted batches
     ],
-    ids=["wrong-name", "no-name", "check-digit", "malformed", "empty", "short", "unknown", "unpublished"],
+    ids=[
+        "wrong-name",
+        "no-name",
+        "check-digit",
+        "malformed",
+        "empty",
+        "short",
+        "unknown",
+        "unpublished",
+    ],
 )
 @pytest.mark.parametrize("path", PATHS)
 def test_every_failure_gets_the_same_calm_message(county_client, person_id, name, path):
@@ -137,7 +151,9 @@ def test_lookups_are_audited_without_the_id(county_app, county_client):
     look_up(county_client, RESIDENT["id"], "张三")
     look_up(county_client, RESIDENT["id"], "错名")
     with county_app.app_context():
-        rows = query("SELECT actor, action, detail FROM audit_log WHERE action = 'resident_lookup' ORDER BY audit_id")
+        rows = query(
+            "SELECT actor, action, detail FROM audit_log WHERE action = 'resident_lookup' ORDER BY audit_id"
+        )
     assert [r["detail"].count('"found": true') for r in rows] == [1, 0]
     assert not any(i in str(rows) for i in ALL_IDS)
 
@@ -152,7 +168,9 @@ def test_pinyin_initials_only_behind_the_setting(county_db):
         for initials in ("DTF", "STF", "CTF"):
             html = look_up(client, MULTI_READING["id"], initials, "/kiosk").get_data(as_text=True)
             assert ("查询结果" in html) is allowed
-        assert FAILURE in look_up(client, MULTI_READING["id"], "XTF", "/kiosk").get_data(as_text=True)
+        assert FAILURE in look_up(client, MULTI_READING["id"], "XTF", "/kiosk").get_data(
+            as_text=True
+        )
         assert ("拼音首字母" in client.get("/kiosk").get_data(as_text=True)) is allowed
         app.extensions[EXTENSION].close()
 
@@ -160,16 +178,24 @@ def test_pinyin_initials_only_behind_the_setting(county_db):
 def test_rate_limit_answers_with_the_same_message(county_db):
     app = create_app(county_config(county_db, LOOKUP_RATE_LIMIT="3 per minute;5 per hour"))
     client = app.test_client()
-    codes = [look_up(client, RESIDENT["id"], "张三", path).status_code for path in ("/query", "/kiosk", "/query")]
+    codes = [
+        look_up(client, RESIDENT["id"], "张三", path).status_code
+        for path in ("/query", "/kiosk", "/query")
+    ]
     assert codes == [200, 200, 200]
-    limited = look_up(client, RESIDENT["id"], "张三", "/kiosk")  # /query and /kiosk share one budget
+    limited = look_up(
+        client, RESIDENT["id"], "张三", "/kiosk"
+    )  # /query and /kiosk share one budget
     html = limited.get_data(as_text=True)
     assert limited.status_code == 429
     assert FAILURE in html and "查询结果" not in html and RESIDENT["id"] not in html
     assert client.get("/query").status_code == 200  # showing the form is not a lookup
     other = app.test_client()
-    other_html = other.post("/query", data={"csrf_token": csrf(other, "/query"), "id_number": RESIDENT["id"],
-                                            "name": "张三"}, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    other_html = other.post(
+        "/query",
+        data={"csrf_token": csrf(other, "/query"), "id_number": RESIDENT["id"], "name": "张三"},
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
     assert "查询结果" in other_html.get_data(as_text=True)  # per client address
     app.extensions[EXTENSION].close()
 
@@ -190,9 +216,20 @@ def test_id_number_never_appears_in_a_response_url_or_log(county_client, caplog)
                 response = look_up(county_client, person["id"], name, path)
                 seen.append(response.get_data(as_text=True))
                 seen.append(str(response.headers))
-                seen.append(look_up(county_client, person["id"], name, path, fmt="json").get_data(as_text=True))
-    for url in ("/notices/2024/F001/城关镇/东风村", "/opendata/payments.csv", "/opendata/payments.json",
-                "/api/v1/payments", "/opendata/staff.csv", "/api/v1/staff", "/funds/2024/F001"):
+                seen.append(
+                    look_up(county_client, person["id"], name, path, fmt="json").get_data(
+                        as_text=True
+                    )
+                )
+    for url in (
+        "/notices/2024/F001/城关镇/东风村",
+        "/opendata/payments.csv",
+        "/opendata/payments.json",
+        "/api/v1/payments",
+        "/opendata/staff.csv",
+        "/api/v1/staff",
+        "/funds/2024/F001",
+    ):
         seen.append(county_client.get(url).get_data(as_text=True))
     everything = "\n".join(seen) + caplog.text
     for number in ALL_IDS:
@@ -208,23 +245,39 @@ def test_async_audit_writes_the_lines_in_batches(county_db):
     writer = app.extensions["fundquery.audit_writer"]
     writer.flush()  # the background thread would do it within half a second
     with app.app_context():
-        rows = query("SELECT detail FROM audit_log WHERE action = 'resident_lookup' ORDER BY audit_id")
-    assert [('"found": true' in r["detail"], '"channel": "kiosk"' in r["detail"]) for r in rows] == [
-        (True, False), (False, True)]
+        rows = query(
+            "SELECT detail FROM audit_log WHERE action = 'resident_lookup' ORDER BY audit_id"
+        )
+    assert [
+        ('"found": true' in r["detail"], '"channel": "kiosk"' in r["detail"]) for r in rows
+    ] == [(True, False), (False, True)]
     app.extensions[EXTENSION].close()
 
 
 def test_fund_names_follow_a_replaced_catalogue(county_app, county_client, county, tmp_path):
     """The lookup caches fund names per set of published catalogues: a replacement shows at once."""
-    assert "耕地地力保护补贴" in look_up(county_client, RESIDENT["id"], "张三").get_data(as_text=True)
-    rows = [["资金编码", "资金名称", "主管部门", "年度", "预算金额", "发放对象"],
-            ["F001", "耕地地力保护补贴(更正)", "县农业农村局", "2024", "1,000,000.00", "到人"],
-            ["F002", "城乡居民最低生活保障", "县民政局", "2024", "500,000.00", "到人"],
-            ["F003", "村道硬化", "县交通运输局", "2024", "2,000,000.00", "到项目"],
-            ["F004", "临时救助", "县民政局", "2023", "120,000.00", "到人"]]
+    assert "耕地地力保护补贴" in look_up(county_client, RESIDENT["id"], "张三").get_data(
+        as_text=True
+    )
+    rows = [
+        ["资金编码", "资金名称", "主管部门", "年度", "预算金额", "发放对象"],
+        ["F001", "耕地地力保护补贴(更正)", "县农业农村局", "2024", "1,000,000.00", "到人"],
+        ["F002", "城乡居民最低生活保障", "县民政局", "2024", "500,000.00", "到人"],
+        ["F003", "村道硬化", "县交通运输局", "2024", "2,000,000.00", "到项目"],
+        ["F004", "临时救助", "县民政局", "2023", "120,000.00", "到人"],
+    ]
     with county_app.app_context():
-        result = load_file(get_db(), write_xlsx(tmp_path / "funds2.xlsx", rows), "funds", hasher=Hasher(ID_KEY),
-                           uploaded_by="tester", archive_dir=tmp_path / "uploads", replaces=county["funds"])
+        result = load_file(
+            get_db(),
+            write_xlsx(tmp_path / "funds2.xlsx", rows),
+            "funds",
+            hasher=Hasher(ID_KEY),
+            uploaded_by="tester",
+            archive_dir=tmp_path / "uploads",
+            replaces=county["funds"],
+        )
         assert result.status == "loaded", result.as_json()
         transitions.publish(get_db(), result.batch, actor="reviewer")
-    assert "耕地地力保护补贴(更正)" in look_up(county_client, RESIDENT["id"], "张三").get_data(as_text=True)
+    assert "耕地地力保护补贴(更正)" in look_up(county_client, RESIDENT["id"], "张三").get_data(
+        as_text=True
+    )
