@@ -27,6 +27,7 @@ run: $(STAMP)
 test: $(STAMP)
 	@bash .ci/system-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
