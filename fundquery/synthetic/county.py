@@ -21,6 +21,7 @@ from decimal import Decimal
 from . import anomalies as an
 from . import disburse, ids, money, names, staffing
 from . import programmes as pg
+from .fund_kinds import Programme
 from .population import PersonFund, Population, make_pool, make_units, period_labels
 
 
@@ -57,14 +58,14 @@ class Targets:
     exact_budgets: bool
 
 
-def rows_per_recipient(programme: pg.Programme) -> int:
+def rows_per_recipient(programme: Programme) -> int:
     """Payment rows one recipient of a fund makes in a year (a 'cases' fund pays a case once)."""
     return (
         1 if programme.schedule == "cases" else len(period_labels(programme.schedule, 2000, 1)[0])
     )
 
 
-def min_rows(programme: pg.Programme) -> int:
+def min_rows(programme: Programme) -> int:
     core = programme.no in pg.CORE_PROGRAMMES
     return (MIN_CORE_RECIPIENTS if core else MIN_RECIPIENTS) * rows_per_recipient(programme)
 
