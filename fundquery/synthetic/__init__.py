@@ -17,8 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import files, names, payment_files, spending_files
-from .county import Plan, build_plan
+from .county import build_plan
 from .manifest import MANIFEST_NAME, FileEntry, Manifest, Tally
+from .plan import Plan
 
 __all__ = ["Manifest", "Plan", "build_plan", "generate"]
 

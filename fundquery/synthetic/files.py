@@ -13,9 +13,9 @@ from pathlib import Path
 from etl.specs import SPECS
 
 from . import names
-from .county import Plan
 from .manifest import FileEntry, Tally
 from .money import fen
+from .plan import Plan
 from .staffing import TYPES
 from .writers import fmt_amount, fmt_date, write_csv, write_xlsx
 

@@ -4,9 +4,9 @@ each laid out the way its office keeps it (the shared ``Out`` and ``alias`` are 
 from __future__ import annotations
 
 from . import names
-from .county import Plan
 from .files import Out, alias
 from .money import fen
+from .plan import Plan
 from .writers import fmt_amount, fmt_date
 
 
