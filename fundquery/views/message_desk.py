@@ -27,6 +27,7 @@ from fundquery.messages import (
     store,
     workflow,
 )
+from fundquery.messages import links as message_links
 from fundquery.views import render
 from fundquery.views.message_desk_forms import (
     CATEGORY_TITLES,
@@ -276,7 +277,7 @@ def link(message_id: int) -> Response:
     return _take(
         message_id,
         form,
-        lambda: workflow.link(
+        lambda: message_links.link(
             get_db(),
             message_id,
             record_kind=form.record_kind.data,
@@ -295,7 +296,7 @@ def escalate(message_id: int) -> Response:
     return _take(
         message_id,
         form,
-        lambda: workflow.escalate(
+        lambda: message_links.escalate(
             get_db(),
             message_id,
             severity=form.severity.data,
