@@ -18,6 +18,7 @@ from collections import Counter
 
 from . import anomalies as an
 from . import disburse, ids, money, names, staffing
+from . import disbursement_entries as de
 from . import programmes as pg
 from .plan import (
     Plan,
@@ -219,17 +220,17 @@ def _plan_money(plan: Plan, funds: dict[int, PersonFund], rng) -> None:
     disburse.date_rows(rng("dates"), year, rows, plan.person_funds)
     disburse.number_vouchers(year, rows)
     plan.disbursements, plan.delays = rows, tuple(delays)
-    paid_all = an.paid_by_pair(plan, funds)
+    paid_all = de.paid_by_pair(plan, funds)
     plan.anomalies["shortfall"] = [
-        an.shortfall_entry(plan, r, excess, paid_all) for r, excess in shortfall
+        de.shortfall_entry(plan, r, excess, paid_all) for r, excess in shortfall
     ]
     plan.anomalies["stuck"] = {
-        "never_disbursed": [an.disbursement_entry(r) for r in never],
-        "disbursed_not_paid": [an.disbursement_entry(unpaid, township=plan.townships[unpaid_ti])],
+        "never_disbursed": [de.disbursement_entry(r) for r in never],
+        "disbursed_not_paid": [de.disbursement_entry(unpaid, township=plan.townships[unpaid_ti])],
     }
-    plan.anomalies["allocation_excess"] = an.excess_entries(plan, funds)
+    plan.anomalies["allocation_excess"] = de.excess_entries(plan, funds)
     plan.anomalies["late_unexplained"] = [
-        an.disbursement_entry(r) for r in rows if r.delay_kind == "unexplained"
+        de.disbursement_entry(r) for r in rows if r.delay_kind == "unexplained"
     ]
     target = pg.SEED_PERSONS_BUDGET_FEN if t.exact_budgets else None
     gap = (
