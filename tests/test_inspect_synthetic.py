@@ -239,13 +239,13 @@ def test_delay_buckets_match_the_manifest(county):
 def test_seed_scale_delays_reproduce_931_126_161(tmp_path):
     """The seed county's 1,218 reviewed disbursements, from its disbursement file alone."""
     from fundquery.synthetic import county as plan_county
-    from fundquery.synthetic import files
+    from fundquery.synthetic import files, spending_files
     from fundquery.synthetic.manifest import Tally
 
     plan = plan_county.build_plan(1.0)
     out = files.Out(tmp_path, Tally())
     files.write_funds(out, plan)
-    files.write_disbursements(out, plan)
+    spending_files.write_disbursements(out, plan)
     con = connect(tmp_path / "seed.duckdb")
     for entry in out.files:
         result = load_file(

@@ -21,8 +21,8 @@ from stdnum.cn import ric
 
 from etl.specs import CARD_STATUS, SPECS, STAFF_STATUS, STAFFING_TYPES
 from fundquery.synthetic import build_plan, generate
-from fundquery.synthetic.county import targets
 from fundquery.synthetic.money import split_exact
+from fundquery.synthetic.plan import targets
 
 SCALE = 0.01
 TOTAL = {"合计", "小计", "总计"}

@@ -3,7 +3,8 @@
 A resident's message is received with a receipt number and a check code,
 registered by the desk (category, department in charge, deadline in working
 days), routed, answered by that department, reviewed, then published or sent
-back.  ``store`` reads and writes the rows, ``workflow`` takes the steps,
+back.  ``store`` reads and writes the rows, ``workflow`` takes the steps, ``links``
+links a message to a record or escalates it to a flag,
 ``metrics`` counts the replies, ``deadlines`` counts working days.
 """
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from typing import Any
 
 import duckdb
 
 from etl.audit import audit
 from etl.transaction import transaction
-from fundquery.inspect import flags
 from fundquery.messages import CATEGORIES, STATUS_ZH, MessageError, store
 from fundquery.messages.deadlines import add_working_days
 from fundquery.messages.store import MAX_BODY_CHARS, event, get, plain
@@ -30,11 +28,6 @@ STEPS = {
     "publish": (("reviewed",), "published"),
     "send_back": (("answered", "reviewed"), "sent_back"),
 }
-LINK_KINDS = {
-    "payments": "live_payments",
-    "disbursements": "live_disbursements",
-    "staff": "live_staff",
-}
 # What a published question must not carry: an ID number (18 characters) or a mobile number.
 _ID_NUMBER = re.compile(r"(?<![0-9])[1-9]\d{5}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[0-9Xx](?![0-9])")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9]\d{9}(?![0-9])")
@@ -46,7 +39,7 @@ def redact(text: str) -> str:
     return _MOBILE.sub(lambda m: m.group()[:3] + "****" + m.group()[-4:], text)
 
 
-def _message(con: duckdb.DuckDBPyConnection, message_id: int) -> dict[str, Any]:
+def existing_message(con: duckdb.DuckDBPyConnection, message_id: int) -> dict[str, Any]:
     found = get(con, message_id)
     if found is None:
         raise MessageError(f"留言 {message_id} 不存在。/ Message {message_id} does not exist.")
@@ -119,7 +112,7 @@ def register(
 ) -> dt.date:
     """登记: category, department in charge, and the deadline counted from the day it was received."""
     now = now or dt.datetime.now()
-    message = _message(con, message_id)
+    message = existing_message(con, message_id)
     _can(message, "register")
     department = plain(department)
     if category not in CATEGORIES:
@@ -167,7 +160,7 @@ def route(
 ) -> None:
     """转办: hand the registered message to its department."""
     now = now or dt.datetime.now()
-    message = _message(con, message_id)
+    message = existing_message(con, message_id)
     _can(message, "route")
     _step(
         con,
@@ -192,7 +185,7 @@ def answer(
 ) -> None:
     """答复: only the department in charge answers (the user's office is that department)."""
     now = now or dt.datetime.now()
-    message = _message(con, message_id)
+    message = existing_message(con, message_id)
     _can(message, "answer")
     if not office or office != message["department"]:
         raise MessageError(
@@ -230,7 +223,7 @@ def review(
 ) -> None:
     """审核: the reviewer passes the answer and sets the question as it will be published (redacted)."""
     now = now or dt.datetime.now()
-    message = _message(con, message_id)
+    message = existing_message(con, message_id)
     _can(message, "review")
     if actor == message["answered_by"]:
         raise MessageError(
@@ -262,7 +255,7 @@ def publish(
 ) -> None:
     """公开: the sender sees the reply with receipt and code; a listed one goes into the public list."""
     now = now or dt.datetime.now()
-    message = _message(con, message_id)
+    message = existing_message(con, message_id)
     _can(message, "publish")
     _step(
         con,
@@ -286,125 +279,9 @@ def send_back(
 ) -> None:
     """退回: the reviewer sends the answer back to the department, saying why."""
     now = now or dt.datetime.now()
-    message = _message(con, message_id)
+    message = existing_message(con, message_id)
     _can(message, "send_back")
     note = plain(note)
     if not note:
         raise MessageError("退回时要写明原因。/ Sending back needs a note saying why.")
     _step(con, message, "send_back", actor, now, note, {"sent_back_at": now, "sent_back_by": actor})
-
-
-def link(
-    con: duckdb.DuckDBPyConnection,
-    message_id: int,
-    *,
-    record_kind: str,
-    batch_id: int,
-    row_no: int,
-    actor: str,
-    note: str | None = None,
-    now: dt.datetime | None = None,
-) -> int:
-    """Tie the message to a payment, disbursement or staff row that exists in a loaded or published batch."""
-    now = now or dt.datetime.now()
-    message = _message(con, message_id)
-    source = LINK_KINDS.get(record_kind)
-    if source is None:
-        raise MessageError(
-            f"记录类型应为 {'、'.join(LINK_KINDS)} 之一。/ The record kind must be one of {', '.join(LINK_KINDS)}."
-        )
-    if not store.record_exists(con, source, batch_id, row_no):
-        raise MessageError(
-            f"批次 {batch_id} 第 {row_no} 行没有这类记录（{record_kind}）。"
-            f" / Batch {batch_id} has no {record_kind} row {row_no}."
-        )
-    with transaction(con):
-        link_id = store.insert_link(
-            con, message_id, record_kind, batch_id, row_no, plain(note) or None, actor, now
-        )
-        event(
-            con,
-            message_id,
-            actor,
-            "link",
-            message["status"],
-            message["status"],
-            f"{record_kind} {batch_id}/{row_no}",
-            now,
-        )
-        audit(
-            con,
-            actor,
-            "message_link",
-            f"message:{message['receipt_no']}",
-            record_kind=record_kind,
-            batch_id=batch_id,
-            row_no=row_no,
-        )
-    return link_id
-
-
-def escalate(
-    con: duckdb.DuckDBPyConnection,
-    message_id: int,
-    *,
-    severity: str,
-    assignee_office: str,
-    note: str,
-    actor: str,
-    now: dt.datetime | None = None,
-) -> int:
-    """Open an inspector flag on the message (record kind ``message``); its figures carry no name or phone."""
-    now = now or dt.datetime.now()
-    message = _message(con, message_id)
-    if message["is_escalated"]:
-        raise MessageError(
-            f"留言 {message['receipt_no']} 已转监督检查（标记 {message['flag_id']}）。"
-            f" / Message {message['receipt_no']} is already flagged ({message['flag_id']})."
-        )
-    note = plain(note)
-    if not note or not plain(assignee_office):
-        raise MessageError(
-            "转监督检查要写明原因和承办单位。/ Escalating needs a note and an office."
-        )
-    amounts = store.linked_payments_yuan(con, message_id)
-    figures = {
-        "receipt_no": message["receipt_no"],
-        "message_type": message["message_type"],
-        "township": message["township"],
-        "village": message["village"],
-        "fund_code": message["fund_code"],
-        "received_on": message["received_at"].date(),
-        "links": len(store.links(con, message_id)),
-    }
-    flag_id = flags.create(
-        con,
-        check_label=None,
-        record_kind="message",
-        record_key=message["receipt_no"],
-        title=f"{message['message_type']} {message['receipt_no']}",
-        figures=figures,
-        severity=severity,
-        assignee_office=plain(assignee_office),
-        due_on=None,
-        note=note,
-        actor=actor,
-        amount_yuan=Decimal(amounts) if amounts is not None else None,
-        year=message["received_at"].year,
-        fund_code=message["fund_code"],
-        department=message["department"],
-        township=message["township"],
-    )
-    store.mark_escalated(con, message_id, flag_id)
-    event(
-        con,
-        message_id,
-        actor,
-        "escalate",
-        message["status"],
-        message["status"],
-        f"flag {flag_id}: {note}",
-        now,
-    )
-    audit(con, actor, "message_escalate", f"message:{message['receipt_no']}", flag_id=flag_id)
-    return flag_id

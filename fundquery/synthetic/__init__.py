@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from . import files, names, payment_files
-from .county import Plan, build_plan
+from . import files, names, payment_files, spending_files
+from .county import build_plan
 from .manifest import MANIFEST_NAME, FileEntry, Manifest, Tally
+from .plan import Plan
 
 __all__ = ["Manifest", "Plan", "build_plan", "generate"]
 
@@ -43,9 +44,9 @@ def generate(
     files.write_funds(out, plan)
     files.write_agencies(out, plan)
     files.write_staff(out, plan)
-    files.write_budgets(out, plan)
-    files.write_disbursements(out, plan)
-    files.write_projects(out, plan)
+    spending_files.write_budgets(out, plan)
+    spending_files.write_disbursements(out, plan)
+    spending_files.write_projects(out, plan)
     for i, fund in enumerate(plan.person_funds):
         payment_files.write_fund(out, plan, fund, i)
     payment_files.write_supplement(out, plan, len(plan.person_funds))

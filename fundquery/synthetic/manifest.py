@@ -11,8 +11,8 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .county import wan
 from .money import yuan
+from .plan import wan
 
 MANIFEST_NAME = "manifest.json"
 

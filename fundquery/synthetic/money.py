@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import names
+from .fund_kinds import ProjectFund
 from .population import PersonFund, Place
-from .programmes import DEPARTMENTS, ProjectFund
+from .programmes import DEPARTMENTS
 
 
 def yuan(fen: int) -> Decimal:

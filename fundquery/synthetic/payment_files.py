@@ -13,9 +13,9 @@ import datetime as dt
 from decimal import Decimal
 
 from . import names
-from .county import Plan
 from .files import Out, alias
 from .money import fen
+from .plan import Plan
 from .population import PersonFund, pay_date
 from .writers import fmt_amount, fmt_date, fmt_quantity, full_width
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import ids, names
-from .programmes import Programme
+from .fund_kinds import Programme
 
 CENT = Decimal("0.01")
 

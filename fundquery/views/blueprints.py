@@ -17,6 +17,7 @@ from fundquery.views import (
     errors,
     funds,  # noqa: F401 (routes on public.bp)
     message_desk,  # consultations and complaints (issue 6)
+    message_desk_metrics,  # noqa: F401 (routes on message_desk.bp)
     messages,  # noqa: F401 (routes on public.bp)
     opendata,
     public,

@@ -5,7 +5,8 @@ in charge, deadline in working days) and routes it; the department in charge
 (a finance user whose office is that department) answers; a reviewer reviews
 and publishes the reply or sends it back with a note.  Records can be linked
 and a message escalated to an inspector flag.  Pages that show the sender's
-name and phone are audit-logged (DESIGN.md §5).
+name and phone are audit-logged (DESIGN.md §5).  The forms are in
+`message_desk_forms.py`, the figures page in `message_desk_metrics.py`.
 """
 
 from __future__ import annotations
@@ -13,122 +14,37 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import plotly.graph_objects as go
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from markupsafe import Markup
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from fundquery.accounts.auth import current_user, logs_personal_data, may_use, roles_required
-from fundquery.inspect.catalogue import SEVERITIES, SEVERITY_ZH
 from fundquery.messages import (
     CATEGORIES,
     DEFAULT_WORKING_DAYS,
     STATUSES,
     MessageError,
-    metrics,
     store,
     workflow,
 )
+from fundquery.messages import links as message_links
 from fundquery.views import render
+from fundquery.views.message_desk_forms import (
+    CATEGORY_TITLES,
+    LINK_KIND_TITLES,
+    AnswerForm,
+    EscalateForm,
+    LinkForm,
+    NoteForm,
+    RegisterForm,
+    ReviewForm,
+    SendBackForm,
+)
 from fundquery.views.messages import status_title
-from fundquery.web.charts import FONT, GREY, RED, script_json
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
-from fundquery.web.security import chart_page
 
 bp = Blueprint("desk", __name__, url_prefix="/staff/messages")
-
-CATEGORY_TITLES = {
-    "补贴发放": _l("补贴发放"),
-    "资金拨付": _l("资金拨付"),
-    "项目资金": _l("项目资金"),
-    "部门预算": _l("部门预算"),
-    "机构编制": _l("机构编制"),
-    "政策咨询": _l("政策咨询"),
-    "其他": _l("其他"),
-}
-LINK_KIND_TITLES = {
-    "payments": _l("补贴发放"),
-    "disbursements": _l("资金拨付"),
-    "staff": _l("编制实名制"),
-}
-
-
-class RegisterForm(FlaskForm):
-    category = SelectField(
-        _l("分类"), choices=[SelectChoice(c, CATEGORY_TITLES[c]) for c in CATEGORIES]
-    )
-    department = StringField(
-        _l("承办部门"),
-        validators=[DataRequired(_l("请填写承办部门。")), Length(max=60)],
-        render_kw={"list": "departments"},
-    )
-    working_days = IntegerField(
-        _l("办理时限（工作日）"), validators=[DataRequired(), NumberRange(min=1, max=60)]
-    )
-    note = TextAreaField(
-        _l("登记说明"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
-    )
-
-
-class NoteForm(FlaskForm):
-    note = TextAreaField(
-        _l("处理说明"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
-    )
-
-
-class AnswerForm(FlaskForm):
-    reply = TextAreaField(
-        _l("答复内容"),
-        validators=[DataRequired(_l("请填写答复内容。")), Length(max=2000)],
-        render_kw={"rows": 6, "maxlength": 2000},
-    )
-
-
-class ReviewForm(FlaskForm):
-    public_body = TextAreaField(
-        _l("公开的问题（可删去个人信息）"),
-        validators=[DataRequired(), Length(max=2000)],
-        render_kw={"rows": 4},
-    )
-    is_listed = BooleanField(_l("在公开列表中公开（举报默认只答复本人）"))
-    note = TextAreaField(
-        _l("审核意见"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
-    )
-
-
-class SendBackForm(FlaskForm):
-    note = TextAreaField(
-        _l("退回原因"),
-        validators=[DataRequired(_l("退回时要写明原因。")), Length(max=2000)],
-        render_kw={"rows": 2},
-    )
-
-
-class LinkForm(FlaskForm):
-    record_kind = SelectField(
-        _l("记录类型"), choices=[SelectChoice(k, t) for k, t in LINK_KIND_TITLES.items()]
-    )
-    batch_id = IntegerField(_l("批次"), validators=[DataRequired(), NumberRange(min=1)])
-    row_no = IntegerField(_l("行号"), validators=[DataRequired(), NumberRange(min=1)])
-    note = StringField(_l("处理说明"), validators=[Optional(), Length(max=200)])
-
-
-class EscalateForm(FlaskForm):
-    severity = SelectField(
-        _l("严重程度"),
-        choices=[SelectChoice(s, _l(SEVERITY_ZH[s])) for s in SEVERITIES],
-        default="medium",
-    )
-    assignee_office = StringField(_l("承办单位"), validators=[DataRequired(), Length(max=60)])
-    note = TextAreaField(
-        _l("转监督检查的原因"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 2}
-    )
 
 
 def _message_or_404(message_id: int) -> dict[str, Any]:
@@ -361,7 +277,7 @@ def link(message_id: int) -> Response:
     return _take(
         message_id,
         form,
-        lambda: workflow.link(
+        lambda: message_links.link(
             get_db(),
             message_id,
             record_kind=form.record_kind.data,
@@ -380,7 +296,7 @@ def escalate(message_id: int) -> Response:
     return _take(
         message_id,
         form,
-        lambda: workflow.escalate(
+        lambda: message_links.escalate(
             get_db(),
             message_id,
             severity=form.severity.data,
@@ -389,61 +305,3 @@ def escalate(message_id: int) -> Response:
             actor=current_user.username,
         ),
     )
-
-
-def _bars(rows: list[dict[str, Any]], title: str) -> Markup | None:
-    """Received, answered and answered on time, side by side per label."""
-    if not rows:
-        return None
-    labels = [r["label"] for r in rows]
-    fig = go.Figure(
-        [
-            go.Bar(name=_("收到"), x=labels, y=[r["received"] for r in rows], marker_color=GREY),
-            go.Bar(
-                name=_("已答复"), x=labels, y=[r["answered"] for r in rows], marker_color="#c9684f"
-            ),
-            go.Bar(name=_("按时答复"), x=labels, y=[r["on_time"] for r in rows], marker_color=RED),
-        ]
-    )
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(
-        gridcolor="#e5e8ec",
-        rangemode="tozero",
-        dtick=1 if max(r["received"] for r in rows) < 10 else None,
-    )
-    fig.update_layout(
-        barmode="group",
-        title={"text": title, "x": 0.015, "xanchor": "left"},
-        height=360,
-        font={"family": FONT, "size": 14},
-        margin={"l": 16, "r": 16, "t": 56, "b": 16},
-        paper_bgcolor="#fff",
-        plot_bgcolor="#fff",
-        legend={"orientation": "h", "y": -0.2},
-    )
-    return script_json(fig.to_json())
-
-
-@bp.get("/metrics", endpoint="metrics")
-@roles_required()
-@chart_page
-def metrics_page() -> Response | str:
-    """Received, answered, answered on time, median days to answer: by department and month, from the rows."""
-    year = request.args.get("year", "")
-    year_value = int(year) if year.isdigit() else None
-    con, today = get_db(), dt.date.today()
-    by_department = metrics.table(con, "department", today, year_value)
-    by_month = metrics.table(con, "month", today, year_value)
-    data = {
-        "year": year_value,
-        "years": metrics.years(con),
-        "totals": metrics.totals(con, today, year_value),
-        "by_department": by_department,
-        "by_month": by_month,
-        "by_type": metrics.table(con, "type", today, year_value),
-    }
-    charts = {
-        "department": _bars(by_department, _("按承办部门")),
-        "month": _bars(by_month, _("按留言月份")),
-    }
-    return render("staff/messages_metrics.html", jsonable(data), charts=charts)

@@ -1,4 +1,4 @@
-"""Finance staff: upload, preview row by row, load; blank templates; the highlighted copy."""
+"""Finance staff: upload, preview row by row (with the mapping form of `upload_mapping.py`), load; blank templates; the highlighted copy."""
 
 from __future__ import annotations
 
@@ -19,9 +19,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional, Regexp
 
 from etl.annotate import annotate
 from etl.audit import audit
@@ -33,9 +32,8 @@ from etl.store import StoreUnwritable
 from etl.templates import template_file_name, template_xlsx
 from fundquery.accounts.auth import current_user, roles_required
 from fundquery.queries import batches as batch_queries
-from fundquery.queries import mappings as saved_mappings
 from fundquery.uploads import staging, uploads
-from fundquery.views import render
+from fundquery.views import render, upload_mapping
 from fundquery.web.db import get_db, note_failure
 from fundquery.web.i18n import current_language
 
@@ -62,128 +60,6 @@ class LoadForm(FlaskForm):
     kind = HiddenField()
     replaces = HiddenField()
     load_anyway = BooleanField(_l("我已看过以上提醒，仍然导入"))
-
-
-NOT_NEEDED = "-"  # the select's value for "not needed"; "" is "not chosen yet"
-
-
-class MappingForm(FlaskForm):
-    """The clerk's answer for the file's columns (one select each, added per file) and the file-level values."""
-
-    kind = HiddenField()
-    replaces = HiddenField()
-    recheck = SubmitField(_l("重新检查"))
-    forget = SubmitField(_l("不使用已保存的对应关系"))
-
-    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
-        """Every column answered, and no column of the kind taken twice (both headers named)."""
-        if not super().validate(extra_validators):
-            return False
-        if self.forget.data:
-            return True
-        ok, taken = True, {}
-        for f in self.column_fields():
-            if f.data == "":
-                f.errors.append(
-                    _("请为“%(header)s”选择一项：系统的某一列，或“不需要”。", header=f.label.text)
-                )
-                ok = False
-            elif f.data != NOT_NEEDED:
-                if f.data in taken:
-                    label = next(c.label for c in f.choices if c.value == f.data)
-                    f.errors.append(
-                        _(
-                            "“%(a)s”和“%(b)s”都选了“%(col)s”：每个系统列只能对应文件中的一列。",
-                            a=taken[f.data].label.text,
-                            b=f.label.text,
-                            col=label,
-                        )
-                    )
-                    ok = False
-                else:
-                    taken[f.data] = f
-        return ok
-
-    def column_fields(self) -> list:
-        return [f for f in self if f.name.startswith("col_")]
-
-
-def _mapping_form(data: dict, formdata=None) -> MappingForm:  # noqa: ANN001
-    """A MappingForm with a select per file column and a field per file-level value the page asks for."""
-    language = current_language()
-    spec = SPECS[data["kind"]]
-    columns = [
-        SelectChoice(
-            c.name, f"{c.label_en if language == 'en' else c.label_zh}{' *' if c.required else ''}"
-        )
-        for c in spec.columns
-    ]
-
-    class Form(MappingForm):
-        pass
-
-    defaults = {}
-    for col in data["file_columns"]:
-        if col["status"] == "wide":
-            continue
-        name = f"col_{col['position']}"
-        choices = [
-            SelectChoice("", _("（请选择）")),
-            SelectChoice(NOT_NEEDED, _("不需要（不导入）")),
-            *columns,
-        ]
-        setattr(Form, name, SelectField(col["header"], choices=choices))
-        if col["status"] in ("matched", "mapped"):
-            defaults[name] = col["column"]
-        elif col["status"] == "ambiguous":
-            defaults[name] = ""
-        else:
-            defaults[name] = NOT_NEEDED
-    for asked in data["asked_values"]:
-        label = asked["label_en"] if language == "en" else asked["label_zh"]
-        if asked["column"] == "fund_code":
-            funds = saved_mappings.fund_choices(get_db())
-            choices = [SelectChoice("", _("（请选择资金）"))] + [
-                SelectChoice(f["fund_code"], f"{f['fund_code']} {f['fund_name']}") for f in funds
-            ]
-            if asked["value"] and asked["value"] not in {f["fund_code"] for f in funds}:
-                choices.append(SelectChoice(asked["value"], asked["value"]))
-            Form.val_fund_code = SelectField(label, choices=choices)
-        elif asked["column"] == "year":
-            Form.val_year = StringField(
-                label,
-                validators=[
-                    Optional(),
-                    Regexp(r"^(19|20)\d{2}$", message=_("年度应是四位数字，如 2024。")),
-                ],
-            )
-        else:
-            setattr(
-                Form,
-                f"val_{asked['column']}",
-                StringField(
-                    label, validators=[Optional(), Length(max=60, message=_("最多 60 个字。"))]
-                ),
-            )
-        defaults[f"val_{asked['column']}"] = asked["value"] or ""
-    return Form(
-        formdata=formdata, kind=data["kind"], replaces=data.get("replaces") or "", **defaults
-    )
-
-
-def _chosen(file_columns: list[dict], form: MappingForm) -> dict[str, str]:
-    """The clerk's mapping: header -> column ("" = not needed), leaving out what the matcher does by itself
-    (a column recognised and kept, a running number left out), so the saved mapping says only what the clerk said."""
-    by_name = {f"col_{c['position']}": c for c in file_columns}
-    chosen = {}
-    for f in form.column_fields():
-        col, value = by_name[f.name], "" if f.data == NOT_NEEDED else f.data
-        if (col["status"] == "matched" and value == col["column"]) or (
-            col["status"] == "ignored" and not value
-        ):
-            continue
-        chosen[col["header"]] = value
-    return chosen
 
 
 def _kind_choices() -> list[SelectChoice]:
@@ -313,7 +189,7 @@ def preview(sha256: str) -> Response | str:
     }
     load_form = LoadForm(kind=data["kind"], replaces=replaces or "")
     data["mapping_url"] = url_for("upload.mapping", sha256=sha256)
-    mapping_form = _mapping_form(data | {"replaces": replaces})
+    mapping_form = upload_mapping.mapping_form(data | {"replaces": replaces})
     return render(
         "staff/preview.html", data, load_form=load_form, mapping_form=mapping_form, page=data
     )
@@ -329,12 +205,12 @@ def mapping(sha256: str) -> Response | str:
         abort(400)
     replaces = _replaces_arg(request.form.get("replaces"))
     data = uploads.make_preview(staged, kind, current_user.username, current_user.office)
-    form = _mapping_form(data | {"replaces": replaces}, formdata=request.form)
+    form = upload_mapping.mapping_form(data | {"replaces": replaces}, formdata=request.form)
     if form.validate_on_submit():
         if form.forget.data:
             uploads.choose(staged, current_user.username, mapping={}, values={}, use_saved=False)
         else:
-            chosen = _chosen(data["file_columns"], form)
+            chosen = upload_mapping.chosen_mapping(data["file_columns"], form)
             values = {
                 f.name[4:]: f.data.strip()
                 for f in form
