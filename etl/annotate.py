@@ -23,7 +23,8 @@ import xlsxwriter
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from etl.read import Extract, decode
+from etl.csvread import decode
+from etl.extract import Extract
 from etl.text import neutralise
 from etl.validate import Finding
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import duckdb
 
 from etl import filevalues
+from etl.extract import Extract
 from etl.idnum import Hasher
 from etl.load import sha256_file
-from etl.read import Extract, read
+from etl.read import read
 from etl.specs import Spec
 from etl.validate import Report, validate
 

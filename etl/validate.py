@@ -14,9 +14,9 @@ import duckdb
 import pyarrow as pa
 
 from etl.clean import build_incoming
+from etl.extract import Extract
 from etl.filevalues import FILE_LEVEL, mask_digits, money
 from etl.idnum import Hasher, mask, region_known
-from etl.read import Extract
 from etl.rules import CATALOGUE, COMPUTED_CHECKS, RULES, Rule
 
 WAN_YUAN = 10_000  # yuan in one 万元

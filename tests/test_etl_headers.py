@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from etl.extract import UnreadableFile
 from etl.headers import detect, fingerprint
-from etl.read import UnreadableFile, read
+from etl.read import read
 from etl.text import header_key
 from etl.vocabulary import stem
 from tests.sheets import make_id, write_csv, write_xlsx
