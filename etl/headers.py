@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from etl.specs import SPECS, Column, Spec
+from etl.specs import SPECS
+from etl.spectypes import Column, Spec
 from etl.text import header_key, header_unit, mask_digits, norm
 from etl.vocabulary import EXACT, IGNORED_HEADERS, ROLES, STEM, stem
 

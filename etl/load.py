@@ -27,7 +27,8 @@ from etl.batches import BatchError
 from etl.extract import Extract, UnreadableFile, release_memory
 from etl.idnum import Hasher
 from etl.read import read
-from etl.specs import SPECS, Spec
+from etl.specs import SPECS
+from etl.spectypes import Spec
 from etl.store import StoreUnwritable, write_failure
 from etl.transaction import transaction
 from etl.validate import Report, validate

@@ -19,7 +19,7 @@ from etl.extract import Extract
 from etl.idnum import Hasher
 from etl.load import sha256_file
 from etl.read import read
-from etl.specs import Spec
+from etl.spectypes import Spec
 from etl.validate import Report, validate
 
 SAMPLE_ROWS = 20

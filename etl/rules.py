@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from etl.clean import closest_expr, q
 from etl.filevalues import FUND_NAME_NOISE
-from etl.specs import Column, Spec
+from etl.spectypes import Column, Spec
 
 Query = tuple[str, str]  # (canonical column, SQL returning _row, value, detail)
 
