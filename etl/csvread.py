@@ -26,7 +26,8 @@ from etl.extract import (
     finish,
     no_header,
 )
-from etl.headers import HEAD_ROWS, HeaderMatch, detect, kind_tie_message
+from etl.headermatch import HeaderMatch, kind_tie_message
+from etl.headers import HEAD_ROWS, detect
 from etl.text import norm, norm_array
 
 

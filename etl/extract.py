@@ -17,7 +17,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl.headers import HEAD_ROWS, HeaderMatch
+from etl.headermatch import HeaderMatch
+from etl.headers import HEAD_ROWS
 
 # pyarrow's compute kernels release the GIL: normalise columns on every core.
 POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="fundquery-read")

@@ -21,7 +21,8 @@ import python_calamine
 
 from etl.csvread import decode
 from etl.extract import UnreadableFile
-from etl.headers import HEAD_ROWS, HeaderMatch, detect
+from etl.headermatch import HeaderMatch
+from etl.headers import HEAD_ROWS, detect
 from etl.read import check_container, sniff_format
 from etl.text import cell_text, mask_digits, norm
 

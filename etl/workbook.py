@@ -27,7 +27,8 @@ from etl.extract import (
     no_header,
     release_memory,
 )
-from etl.headers import HEAD_ROWS, HeaderMatch, detect, kind_tie_message
+from etl.headermatch import HeaderMatch, kind_tie_message
+from etl.headers import HEAD_ROWS, detect
 from etl.text import cell_text, column_text, float_text, norm, norm_array
 
 CHUNK_ROWS = 50_000

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from etl.extract import UnreadableFile
-from etl.headers import detect, fingerprint
+from etl.headermatch import fingerprint
+from etl.headers import detect
 from etl.read import read
 from etl.text import header_key
 from etl.vocabulary import stem
