@@ -25,13 +25,14 @@ import etl.filevalues as filevalues
 from etl import attempts, batches
 from etl.batches import BatchError
 from etl.extract import Extract, UnreadableFile, release_memory
+from etl.findings import Report
 from etl.idnum import Hasher
 from etl.read import read
 from etl.specs import SPECS
 from etl.spectypes import Spec
 from etl.store import StoreUnwritable, write_failure
 from etl.transaction import transaction
-from etl.validate import Report, validate
+from etl.validate import validate
 
 
 @dataclass
