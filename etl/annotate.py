@@ -23,9 +23,10 @@ import xlsxwriter
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from etl.read import Extract, decode
+from etl.csvread import decode
+from etl.extract import Extract
+from etl.findings import Finding
 from etl.text import neutralise
-from etl.validate import Finding
 
 ERROR_FILL, WARNING_FILL = "FFC7CE", "FFEB9C"
 LIST_SHEET = "问题清单"

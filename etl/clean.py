@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from etl.filevalues import FUND_CODE_HEX, FUND_NAME_NOISE, Computed
 from etl.idnum import Hasher, mask
-from etl.specs import Column, Spec
+from etl.spectypes import Column, Spec
 from etl.text import norm
 from etl.vocabulary import ENUM_NOISE, enum_key
 

@@ -49,7 +49,7 @@ from decimal import Decimal, InvalidOperation
 
 import pyarrow as pa
 
-from etl.headers import HeaderMatch
+from etl.headermatch import HeaderMatch
 from etl.text import header_unit, mask_digits, norm
 
 __all__ = [

@@ -24,12 +24,15 @@ import duckdb
 import etl.filevalues as filevalues
 from etl import attempts, batches
 from etl.batches import BatchError
+from etl.extract import Extract, UnreadableFile, release_memory
+from etl.findings import Report
 from etl.idnum import Hasher
-from etl.read import Extract, UnreadableFile, read, release_memory
-from etl.specs import SPECS, Spec
+from etl.read import read
+from etl.specs import SPECS
+from etl.spectypes import Spec
 from etl.store import StoreUnwritable, write_failure
 from etl.transaction import transaction
-from etl.validate import Report, validate
+from etl.validate import validate
 
 
 @dataclass
@@ -176,7 +179,7 @@ def load_file(
     mapping: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
 ) -> LoadResult:
-    """Archive, read, validate and (if no errors) load one file.  Raises etl.read.UnreadableFile.
+    """Archive, read, validate and (if no errors) load one file.  Raises etl.extract.UnreadableFile.
 
     ``mapping`` is the clerk's: header as the file shows it (two-level: "上/下") -> canonical
     column, or "" for "not needed"; it overrides the header matcher for those columns and is

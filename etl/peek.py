@@ -19,8 +19,11 @@ from pathlib import Path
 import openpyxl
 import python_calamine
 
-from etl.headers import HEAD_ROWS, HeaderMatch, detect
-from etl.read import UnreadableFile, check_container, decode, sniff_format
+from etl.csvread import decode
+from etl.extract import UnreadableFile
+from etl.headermatch import HeaderMatch
+from etl.headers import HEAD_ROWS, detect
+from etl.read import check_container, sniff_format
 from etl.text import cell_text, mask_digits, norm
 
 SAMPLES = 3

@@ -15,11 +15,13 @@ from pathlib import Path
 import duckdb
 
 from etl import filevalues
+from etl.extract import Extract
+from etl.findings import Report
 from etl.idnum import Hasher
 from etl.load import sha256_file
-from etl.read import Extract, read
-from etl.specs import Spec
-from etl.validate import Report, validate
+from etl.read import read
+from etl.spectypes import Spec
+from etl.validate import validate
 
 SAMPLE_ROWS = 20
 

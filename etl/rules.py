@@ -4,7 +4,7 @@ Each rule has a label, a severity (an error blocks the load, a warning is
 reported and the load goes on), a message that says what was found and what
 was expected, in Chinese with English beside it, and one SQL query per
 applicable column over the temp table ``incoming`` (see etl.clean) returning
-the offending rows as ``(_row, value, detail)``.
+the offending rows as ``(_row, value, detail)``, built in etl.rulequeries.
 """
 
 from __future__ import annotations
@@ -12,11 +12,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from etl.clean import closest_expr, q
-from etl.filevalues import FUND_NAME_NOISE
-from etl.specs import Column, Spec
-
-Query = tuple[str, str]  # (canonical column, SQL returning _row, value, detail)
+from etl.rulequeries import (
+    Query,
+    amount_mismatch,
+    disbursed_before_approved,
+    due_differs,
+    duplicate_person,
+    enum_unknown,
+    fund_code_collision,
+    fund_unknown,
+    id_problem,
+    negative,
+    none,
+    paid_before_year,
+    region_unknown,
+    required,
+    rounded,
+    two_names,
+    uncomputable,
+    unparsed,
+)
+from etl.spectypes import Spec
 
 
 @dataclass(frozen=True)
@@ -32,232 +48,11 @@ class Rule:
     queries: Callable[[Spec], list[Query]]
 
 
-def _cols(spec: Spec, *types: str) -> list[Column]:
-    return [c for c in spec.columns if c.type in types]
-
-
-def _unparsed(*types: str) -> Callable[[Spec], list[Query]]:
-    def queries(spec: Spec) -> list[Query]:
-        return [
-            (
-                c.name,
-                f'SELECT _row, "{c.name}__raw" AS value, NULL AS detail FROM incoming '  # noqa: S608
-                f'WHERE "{c.name}__raw" IS NOT NULL AND "{c.name}" IS NULL',
-            )
-            for c in _cols(spec, *types)
-        ]
-
-    return queries
-
-
-def _enum_unknown(spec: Spec) -> list[Query]:
-    """Enum values not in the vocabulary, with the accepted word closest to each as the detail."""
-    queries = []
-    for c in _cols(spec, "enum"):
-        raw = f'"{c.name}__raw"'
-        queries.append(
-            (
-                c.name,
-                f"SELECT _row, {raw} AS value, {closest_expr(raw, c)} AS detail FROM incoming "  # noqa: S608
-                f'WHERE {raw} IS NOT NULL AND "{c.name}" IS NULL',
-            )
-        )
-    return queries
-
-
-def _required(spec: Spec) -> list[Query]:
-    return [
-        (
-            c.name,
-            f'SELECT _row, NULL AS value, NULL AS detail FROM incoming WHERE "{c.name}__raw" IS NULL',  # noqa: S608
-        )
-        for c in spec.required
-    ]
-
-
-def _negative(spec: Spec) -> list[Query]:
-    return [
-        (c.name, f'SELECT _row, "{c.name}__raw", NULL FROM incoming WHERE "{c.name}" < 0')  # noqa: S608
-        for c in _cols(spec, "amount", "decimal", "int")
-    ]
-
-
-def _rounded(spec: Spec) -> list[Query]:
-    return [
-        (
-            c.name,
-            f'SELECT _row, "{c.name}__raw", CAST("{c.name}" AS VARCHAR) FROM incoming '  # noqa: S608
-            f'WHERE "{c.name}" IS NOT NULL AND regexp_matches("{c.name}__raw", \'\\.\\d\\d0*[1-9]\')',
-        )
-        for c in _cols(spec, "amount")
-    ]
-
-
-def _id_problem(problem: str) -> Callable[[Spec], list[Query]]:
-    def queries(spec: Spec) -> list[Query]:
-        return [
-            (
-                c.name,
-                f'SELECT _row, "{c.name}__raw", NULL FROM incoming WHERE "{c.name}__problem" = \'{problem}\'',  # noqa: S608
-            )
-            for c in _cols(spec, "id_number")
-        ]
-
-    return queries
-
-
-def _if_columns(
-    *names: str,
-) -> Callable[[Callable[[Spec], list[Query]]], Callable[[Spec], list[Query]]]:
-    """Apply a rule only to specs that have all ``names``."""
-
-    def wrap(fn: Callable[[Spec], list[Query]]) -> Callable[[Spec], list[Query]]:
-        def queries(spec: Spec) -> list[Query]:
-            have = {c.name for c in spec.columns}
-            return fn(spec) if set(names) <= have else []
-
-        return queries
-
-    return wrap
-
-
-@_if_columns("fund_code")
-def _fund_unknown(spec: Spec) -> list[Query]:
-    if spec.kind == "funds":
-        return []
-    return [
-        (
-            "fund_code",
-            "SELECT _row, fund_code, NULL FROM incoming WHERE fund_code IS NOT NULL "
-            "AND fund_code NOT IN (SELECT fund_code FROM live_funds)",
-        )
-    ]
-
-
-@_if_columns("id_number")
-def _region_unknown(spec: Spec) -> list[Query]:
-    return [
-        (
-            "id_number",
-            "SELECT i._row, i.id_number__raw, substr(i.id_number, 1, 6) FROM incoming i "
-            "JOIN unknown_regions u ON u.region = substr(i.id_number, 1, 6) AND u.birth_year = year(i.birth_date)",
-        )
-    ]
-
-
-@_if_columns("quantity", "standard_yuan", "amount_yuan")
-def _amount_mismatch(spec: Spec) -> list[Query]:
-    return [
-        (
-            "amount_yuan",
-            "SELECT _row, amount_yuan__raw, CAST(round(quantity * standard_yuan, 2) AS VARCHAR) "
-            "FROM incoming WHERE quantity IS NOT NULL AND standard_yuan IS NOT NULL AND amount_yuan IS NOT NULL "
-            "AND abs(round(quantity * standard_yuan, 2) - amount_yuan) > 0.01",
-        )
-    ]
-
-
-@_if_columns("amount_due_yuan", "amount_yuan")
-def _due_differs(spec: Spec) -> list[Query]:
-    return [
-        (
-            "amount_yuan",
-            "SELECT _row, amount_yuan__raw, amount_due_yuan__raw FROM incoming "
-            "WHERE amount_due_yuan IS NOT NULL AND amount_yuan IS NOT NULL AND amount_due_yuan <> amount_yuan",
-        )
-    ]
-
-
-def _none(spec: Spec) -> list[Query]:
-    """A rule whose queries depend on the file, not only the kind: run from ``COMPUTED_CHECKS``."""
-    return []
-
-
-def _uncomputable(spec: Spec, computed: dict) -> list[Query]:
-    """Rows whose computed amount lacks an input: a blank quantity, or a blank standard in its column."""
-    how = computed.get("amount_yuan")
-    if how is None or how.how != "product":
-        return []
-    return [
-        (
-            name,
-            f'SELECT _row, NULL, NULL FROM incoming WHERE amount_yuan IS NULL AND "{name}__raw" IS NULL',  # noqa: S608
-        )
-        for name in how.inputs
-    ]
-
-
-def _fund_code_collision(spec: Spec, computed: dict) -> list[Query]:
-    """Generated fund codes shared by two rows of the file, or held by the store for another name."""
-    if "fund_code" not in computed:
-        return []
-    key = lambda name: f"lower(regexp_replace({name}, {q(FUND_NAME_NOISE)}, '', 'g'))"  # noqa: E731
-    in_file = (
-        "SELECT i._row, i.fund_name, '第 ' || g.first_row || ' 行“' || g.first_name || '”' FROM incoming i JOIN ("
-        " SELECT fund_code, min(_row) AS first_row, arg_min(fund_name, _row) AS first_name FROM incoming"
-        " WHERE fund_code IS NOT NULL GROUP BY fund_code HAVING count(*) > 1) g"
-        " USING (fund_code) WHERE i._row > g.first_row"
-    )
-    in_store = (
-        "SELECT i._row, i.fund_name, '资金目录中已有的“' || f.fund_name || '”（' || f.year || ' 年）' FROM incoming i"  # noqa: S608
-        " JOIN (SELECT DISTINCT fund_code, fund_name, year FROM live_funds) f ON f.fund_code = i.fund_code"
-        f" WHERE {key('f.fund_name')} <> {key('i.fund_name')}"
-    )
-    return [("fund_name", f"{in_file} UNION ALL {in_store}")]
-
-
 # Rules over columns computed for this file (etl.filevalues.Computed): (spec, computed) -> queries.
 COMPUTED_CHECKS: dict[str, Callable[[Spec, dict], list[Query]]] = {
-    "amount_uncomputable": _uncomputable,
-    "fund_code_collision": _fund_code_collision,
+    "amount_uncomputable": uncomputable,
+    "fund_code_collision": fund_code_collision,
 }
-
-
-@_if_columns("fund_code", "period", "year", "id_number")
-def _duplicate_person(spec: Spec) -> list[Query]:
-    return [
-        (
-            "name",
-            "SELECT i._row, i.name__raw, CAST(g.first_row AS VARCHAR) FROM incoming i JOIN ("
-            " SELECT id_hash, fund_code, coalesce(period, CAST(year AS VARCHAR)) AS period_key, min(_row) AS first_row"
-            " FROM incoming WHERE id_hash IS NOT NULL GROUP BY ALL HAVING count(*) > 1) g"
-            " ON i.id_hash = g.id_hash AND i.fund_code = g.fund_code"
-            " AND coalesce(i.period, CAST(i.year AS VARCHAR)) = g.period_key WHERE i._row > g.first_row",
-        )
-    ]
-
-
-@_if_columns("id_number", "name")
-def _two_names(spec: Spec) -> list[Query]:
-    return [
-        (
-            "name",
-            "SELECT i._row, i.name, g.first_name || '（第 ' || g.first_row || ' 行）' FROM incoming i JOIN ("
-            " SELECT id_hash, arg_min(name, _row) AS first_name, min(_row) AS first_row FROM incoming"
-            " WHERE id_hash IS NOT NULL AND name IS NOT NULL GROUP BY id_hash HAVING count(DISTINCT name) > 1) g"
-            " USING (id_hash) WHERE i.name <> g.first_name",
-        )
-    ]
-
-
-@_if_columns("paid_on", "year")
-def _paid_before_year(spec: Spec) -> list[Query]:
-    return [
-        (
-            "paid_on",
-            "SELECT _row, paid_on__raw, CAST(year AS VARCHAR) FROM incoming WHERE paid_on < make_date(year, 1, 1)",
-        )
-    ]
-
-
-@_if_columns("approved_on", "disbursed_on")
-def _disbursed_before_approved(spec: Spec) -> list[Query]:
-    return [
-        (
-            "disbursed_on",
-            "SELECT _row, disbursed_on__raw, approved_on__raw FROM incoming WHERE disbursed_on < approved_on",
-        )
-    ]
 
 
 E, W = "error", "warning"
@@ -269,7 +64,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}” must not be empty",
         "必填",
         "a value",
-        _required,
+        required,
     ),
     Rule(
         "amount_not_number",
@@ -278,7 +73,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: “{value}” is not an amount",
         "数字，如 1234.50 或 1,234.50元",
         "a number such as 1234.50",
-        _unparsed("amount", "decimal"),
+        unparsed("amount", "decimal"),
     ),
     Rule(
         "amount_negative",
@@ -287,7 +82,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: “{value}” is negative",
         "不小于 0 的数",
         "zero or more",
-        _negative,
+        negative,
     ),
     Rule(
         "date_invalid",
@@ -296,7 +91,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: “{value}” is not a date",
         "日期，如 2024-03-05、2024/3/5 或 2024年3月5日",
         "a date such as 2024-03-05",
-        _unparsed("date"),
+        unparsed("date"),
     ),
     Rule(
         "year_invalid",
@@ -305,7 +100,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: “{value}” is not a year",
         "四位年份，如 2024",
         "a four-digit year such as 2024",
-        _unparsed("year"),
+        unparsed("year"),
     ),
     Rule(
         "int_invalid",
@@ -314,7 +109,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: “{value}” is not a whole number",
         "整数，如 20",
         "a whole number such as 20",
-        _unparsed("int"),
+        unparsed("int"),
     ),
     Rule(
         "flag_invalid",
@@ -323,7 +118,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: “{value}” is not yes or no",
         "“是”或“否”",
         "是 (yes) or 否 (no)",
-        _unparsed("flag"),
+        unparsed("flag"),
     ),
     Rule(
         "enum_invalid",
@@ -332,7 +127,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: “{value}” is not an allowed value; expected one of {accepted}; the closest is “{detail}”",
         "以下取值之一：{accepted}",
         "one of: {accepted}",
-        _enum_unknown,
+        enum_unknown,
     ),
     Rule(
         "id_scientific",
@@ -341,7 +136,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: Excel stored “{value}” as a number in scientific notation; digits are lost",
         "18 位文本：把该列设为“文本”格式后重新输入号码",
         "18 characters as text: format the column as Text and retype",
-        _id_problem("scientific"),
+        id_problem("scientific"),
     ),
     Rule(
         "id_length",
@@ -350,7 +145,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: “{value}” is not 18 characters long",
         "18 位身份证号码（15 位旧号码请换成 18 位）",
         "an 18-character ID number",
-        _id_problem("length"),
+        id_problem("length"),
     ),
     Rule(
         "id_format",
@@ -359,7 +154,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: “{value}” has characters other than digits",
         "17 位数字加一位数字或 X",
         "17 digits and a digit or X",
-        _id_problem("format"),
+        id_problem("format"),
     ),
     Rule(
         "id_checksum",
@@ -368,7 +163,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: “{value}” has a wrong check digit (mistyped?)",
         "符合 GB 11643 校验规则的号码",
         "a number whose GB 11643 check digit is right",
-        _id_problem("checksum"),
+        id_problem("checksum"),
     ),
     Rule(
         "id_birth_date",
@@ -377,7 +172,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: the birth date in “{value}” does not exist",
         "第 7–14 位是真实的出生日期",
         "digits 7–14 form a real birth date",
-        _id_problem("birth_date"),
+        id_problem("birth_date"),
     ),
     Rule(
         "amount_uncomputable",
@@ -386,7 +181,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}” is empty: the amount (quantity × standard) cannot be computed",
         "每行都有数量和标准",
         "a quantity and a standard on every row",
-        _none,
+        none,
     ),
     Rule(
         "fund_code_collision",
@@ -396,7 +191,7 @@ CATALOGUE: tuple[Rule, ...] = (
         " (or add a fund code column)",
         "每个资金（年度 + 名称）只有一行",
         "one row per fund (year and name)",
-        _none,
+        none,
     ),
     Rule(
         "fund_unknown",
@@ -405,7 +200,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "fund code “{value}” is not in the fund catalogue",
         "已导入的专项资金目录中的编码（先上传资金目录）",
         "a code from the loaded fund catalogue (upload it first)",
-        _fund_unknown,
+        fund_unknown,
     ),
     Rule(
         "id_region_unknown",
@@ -414,7 +209,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: region code {detail} of “{value}” did not exist in the birth year (real for some older people)",
         "核对号码",
         "check the number",
-        _region_unknown,
+        region_unknown,
     ),
     Rule(
         "amount_mismatch",
@@ -423,7 +218,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}” is {value} but quantity × standard = {detail}",
         "金额 = 数量 × 标准",
         "amount = quantity × standard",
-        _amount_mismatch,
+        amount_mismatch,
     ),
     Rule(
         "amount_due_differs",
@@ -432,7 +227,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}” (paid) is {value} but the amount due is {detail}; the paid amount is loaded",
         "实发金额与应发金额相同，或说明差额原因",
         "paid equal to due, or the difference explained",
-        _due_differs,
+        due_differs,
     ),
     Rule(
         "amount_rounded",
@@ -441,7 +236,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: “{value}” has more than two decimals; stored rounded as {detail}",
         "精确到分",
         "exact to the fen",
-        _rounded,
+        rounded,
     ),
     Rule(
         "duplicate_in_batch",
@@ -450,7 +245,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{value}” appears twice for the same fund and period (first in row {detail})",
         "每人每期一条",
         "one row per person and period",
-        _duplicate_person,
+        duplicate_person,
     ),
     Rule(
         "id_two_names",
@@ -459,7 +254,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "one ID number under two names: “{value}” and {detail}",
         "同一号码同一姓名",
         "one name per ID number",
-        _two_names,
+        two_names,
     ),
     Rule(
         "paid_before_year",
@@ -468,7 +263,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "paid on “{value}”, before the fund's year {detail}",
         "资金年度内的日期",
         "a date in the fund's year",
-        _paid_before_year,
+        paid_before_year,
     ),
     Rule(
         "disbursed_before_approved",
@@ -477,7 +272,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "disbursed on “{value}”, before approval on “{detail}”",
         "拨出日期不早于审核日期",
         "disbursed on or after approval",
-        _disbursed_before_approved,
+        disbursed_before_approved,
     ),
 )
 

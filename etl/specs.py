@@ -12,83 +12,8 @@ vocabularies are declared in etl/vocabulary.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from etl import labels, vocabulary
-
-# Column types understood by etl.clean.  "id_number" expands into id_hash,
-# id_masked, sex and birth_date when stored.
-TYPES = ("text", "code", "int", "year", "amount", "decimal", "date", "id_number", "flag", "enum")
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    aliases: tuple[str, ...]
-    type: str = "text"
-    required: bool = False
-    label_en: str = (
-        ""  # from etl/labels.py (label_zh is the first alias: the header the template writes)
-    )
-    note_zh: str = ""  # explanation for the template's notes sheet
-    example: str = ""
-    values: dict[str, str] = field(default_factory=dict)  # enum: written form -> stored form
-    accepted: tuple[str, ...] = ()  # enum: the values named in messages, in words
-    stored: bool = True  # False: read for a check only (应发金额 beside 实发金额)
-    stands_in_for: str = ""  # read as this column when the file has no column for it
-
-    def __post_init__(self) -> None:
-        if not self.label_en:
-            object.__setattr__(self, "label_en", labels.label(self.name).en)
-
-    @property
-    def label_zh(self) -> str:
-        return self.aliases[0]
-
-    @property
-    def accepted_words(self) -> tuple[str, ...]:
-        """The enum's values as a message names them: declared, else the first written form of each."""
-        if self.accepted:
-            return self.accepted
-        first: dict[str, str] = {}
-        for written, stored in self.values.items():
-            first.setdefault(stored, written)
-        return tuple(first.values())
-
-
-@dataclass(frozen=True)
-class WideGroup:
-    """A wide layout: under each group header, one column per measure.
-
-    The agencies' official 各单位编制与人员配备表 puts 编制数/实有人数/超配/缺配
-    under each 编制类型; the reader melts it into one row per agency and type.
-    """
-
-    group_column: str  # canonical column that receives the group header
-    groups: dict[str, str]  # group header as written -> stored value
-    measures: dict[str, tuple[str, ...]]  # canonical column -> aliases under the group
-    noise: tuple[str, ...] = ()  # words taken out of a group header before it is looked up
-
-
-@dataclass(frozen=True)
-class Spec:
-    kind: str
-    title_zh: str
-    title_en: str
-    table: str
-    columns: tuple[Column, ...]
-    wide: WideGroup | None = None
-
-    def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(name)
-
-    @property
-    def required(self) -> tuple[Column, ...]:
-        return tuple(c for c in self.columns if c.required)
-
+from etl import vocabulary
+from etl.spectypes import Column, Spec, WideGroup
 
 # Enum vocabularies live in etl.vocabulary; these dicts (written -> stored) are kept for their readers.
 CARD_STATUS = vocabulary.CARD_STATUS.values

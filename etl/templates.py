@@ -13,7 +13,8 @@ import io
 
 import xlsxwriter
 
-from etl.specs import SPECS, Column
+from etl.specs import SPECS
+from etl.spectypes import Column
 
 TEXT_TYPES = ("code", "id_number")
 

@@ -3,98 +3,23 @@
 A finding names the spreadsheet's own row number, the header as the user
 wrote it, the value found (ID numbers masked: findings are shown, stored and
 printed), what was expected, the rule label and a message in Chinese (with
-English beside it).
+English beside it); the ``Finding`` and the ``Report`` are declared in etl.findings.
 """
 
 from __future__ import annotations
-
-from dataclasses import asdict, dataclass, field
 
 import duckdb
 import pyarrow as pa
 
 from etl.clean import build_incoming
+from etl.extract import Extract
 from etl.filevalues import FILE_LEVEL, mask_digits, money
-from etl.idnum import Hasher, mask, region_known
-from etl.read import Extract
-from etl.rules import CATALOGUE, COMPUTED_CHECKS, RULES, Rule
+from etl.findings import Finding, Report, rule_finding
+from etl.idnum import Hasher, region_known
+from etl.rules import CATALOGUE, COMPUTED_CHECKS, RULES
 
 WAN_YUAN = 10_000  # yuan in one 万元
 MAX_PER_RULE = 500  # findings listed per rule and column; the count is always complete
-
-
-@dataclass
-class Finding:
-    row: int | None
-    column: str
-    value: str | None
-    expected: str
-    rule: str
-    severity: str
-    message: str
-    message_en: str = ""
-    expected_en: str = ""
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class Report:
-    kind: str
-    rows: int  # data rows that would be loaded
-    rows_read: int
-    skipped: dict[str, list[int]]
-    findings: list[Finding] = field(default_factory=list)
-    counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (rule, column) -> total
-    mapping: dict[str, str] = field(
-        default_factory=dict
-    )  # the clerk's mapping as applied: header -> column or ""
-    fingerprint: str = (
-        ""  # of the header layout, to remember a mapping for the next file of the same form
-    )
-    detection: dict = field(default_factory=dict)  # auto detection: score, runner-up, margin
-    values: dict[str, dict] = field(
-        default_factory=dict
-    )  # file-level values used: column -> value, source, line
-    computed: dict[str, dict] = field(
-        default_factory=dict
-    )  # columns computed for every row: column -> how, inputs
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
-
-    def total(self, severity: str) -> int:
-        rules = {f.rule: f.severity for f in self.findings}
-        return sum(n for (rule, _), n in self.counts.items() if rules.get(rule) == severity)
-
-
-def _finding(
-    rule: Rule, row, header: str, value, detail, is_id: bool, accepted: str = ""
-) -> Finding:
-    shown = mask(value) if is_id and value and rule.label != "id_scientific" else value
-    fields = {
-        "header": header,
-        "value": shown if shown is not None else "",
-        "detail": detail or "",
-        "accepted": accepted,
-    }
-    return Finding(
-        row=row,
-        column=header,
-        value=shown,
-        expected=rule.expected_zh.format(**fields),
-        rule=rule.label,
-        severity=rule.severity,
-        message=rule.message_zh.format(**fields),
-        message_en=rule.message_en.format(**fields),
-        expected_en=rule.expected_en.format(**fields),
-    )
 
 
 def _structural(extract: Extract, report: Report) -> None:
@@ -441,7 +366,7 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
             )
             for _total, row, value, detail in rows:
                 report.findings.append(
-                    _finding(rule, row, header, value, detail, column in id_columns, accepted)
+                    rule_finding(rule, row, header, value, detail, column in id_columns, accepted)
                 )
     report.findings.sort(key=lambda f: (f.severity != "error", f.row or 0))
     return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from etl import attempts
-from etl.read import UnreadableFile
+from etl.extract import UnreadableFile
 from etl.store import connect
 from tests.sheets import PAY_HEADER, pay_row, write_csv
 

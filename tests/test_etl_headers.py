@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from etl.headers import detect, fingerprint
-from etl.read import UnreadableFile, read
+from etl.extract import UnreadableFile
+from etl.headermatch import fingerprint
+from etl.headers import detect
+from etl.read import read
 from etl.text import header_key
 from etl.vocabulary import stem
 from tests.sheets import make_id, write_csv, write_xlsx

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from etl.read import UnreadableFile, read
+from etl.extract import UnreadableFile
+from etl.read import read
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_csv, write_xls, write_xlsx
 
 

@@ -22,16 +22,17 @@ import pytest
 import xlsxwriter
 
 import etl.read as reader
-from etl import xlsx
+from etl import csvread, workbook, xlsx
 from etl.clean import hash_sql
+from etl.extract import UnreadableFile
 from etl.idnum import Hasher
-from etl.read import UnreadableFile, read
+from etl.read import read
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_csv
 
 ID = make_id(seq=3)
 OLD_WORKBOOK, OLD_CSV = (
-    reader._read_workbook,
-    reader._read_csv_duckdb,
+    workbook.read_workbook,
+    csvread.read_csv_duckdb,
 )  # before no_fallback replaces them
 
 
@@ -59,8 +60,8 @@ def no_fallback(monkeypatch):
     def refuse(*_a, **_k):
         raise AssertionError("the fallback reader was used")
 
-    monkeypatch.setattr(reader, "_read_workbook", refuse)
-    monkeypatch.setattr(reader, "_read_csv_duckdb", refuse)
+    monkeypatch.setattr(workbook, "read_workbook", refuse)
+    monkeypatch.setattr(csvread, "read_csv_duckdb", refuse)
 
 
 def _typed_sheet(path, rows, *, title=True, first_col=0, formats=None):
@@ -281,7 +282,7 @@ def test_a_far_cell_is_refused_before_calamine_sees_it(tmp_path, row, col):
     """XFD1048576 aborts the process inside calamine, XFD3000 costs 2.6 GB (DESIGN.md §7): in a child."""
     path = _far_cell(tmp_path / "far.xlsx", row, col)
     code = (
-        "import sys\nfrom etl.read import read, UnreadableFile\n"
+        "import sys\nfrom etl.extract import UnreadableFile\nfrom etl.read import read\n"
         "try:\n    read(sys.argv[1], None)\nexcept UnreadableFile as exc:\n    print(exc)\n"
     )
     done = subprocess.run(

@@ -15,9 +15,9 @@ from etl import batches as transitions
 from etl.attempts import recent as recent_attempts
 from etl.batches import DEMO_REVIEWER, BatchError
 from etl.county import get_county
+from etl.extract import UnreadableFile
 from etl.idnum import Hasher, load_key
 from etl.load import LoadResult, load_file
-from etl.read import UnreadableFile
 from etl.specs import SPECS
 from etl.store import StoreUnwritable, schema_version
 from fundquery.accounts.accounts import by_name

@@ -2,7 +2,7 @@
 
 No Flask here: ``fundquery load`` and the web upload both call these with the
 store's connection.  A remembered mapping applies when a file of the same
-office and kind has the same header layout (``etl.headers.fingerprint``).
+office and kind has the same header layout (``etl.headermatch.fingerprint``).
 """
 
 from __future__ import annotations

@@ -24,9 +24,9 @@ from wtforms.fields.choices import SelectChoice
 
 from etl.annotate import annotate
 from etl.audit import audit
+from etl.extract import UnreadableFile
 from etl.load import BatchError
 from etl.preview import dry_run
-from etl.read import UnreadableFile
 from etl.specs import SPECS
 from etl.store import StoreUnwritable
 from etl.templates import template_file_name, template_xlsx

@@ -15,10 +15,10 @@ import inspect
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+from etl.extract import UnreadableFile
 from etl.filevalues import generated_fund_code, money, standard_text
 from etl.idnum import Hasher, mask
 from etl.load import LoadResult, load_file
-from etl.read import UnreadableFile
 from etl.specs import SPECS
 from etl.store import connect
 from etl.text import cell_text, header_key, norm

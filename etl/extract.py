@@ -1,0 +1,161 @@
+"""What a reader returns and what every reader shares: the ``Extract``, ``UnreadableFile``, the finish.
+
+The finish skips blank, 合计/小计/总计 and repeated header rows (counted with
+their reason), names the columns after the spec's and melts the wide layout.
+The csv reader (etl.csvread) and the workbook readers (etl.workbook) end here.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from etl.headermatch import HeaderMatch
+from etl.headers import HEAD_ROWS
+
+# pyarrow's compute kernels release the GIL: normalise columns on every core.
+POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="fundquery-read")
+_TOTAL_ROW_SQL = r"^(合计|小计|总计|共计|累计|总合计)[::]?$"
+
+
+class UnreadableFile(Exception):
+    """The file is not a spreadsheet we can read; ``str()`` is a sentence for a person."""
+
+
+@dataclass
+class Extract:
+    path: Path
+    file_format: str  # xlsx | xls | csv
+    sheet_name: str | None
+    encoding: str | None
+    match: HeaderMatch
+    table: pa.Table  # _row + canonical columns, all text
+    rows_read: int
+    skipped: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return self.match.spec.kind
+
+
+def no_header(name: str, kind: str | None) -> UnreadableFile:
+    what = f"“{kind}”类" if kind else "任何一类"
+    return UnreadableFile(
+        f"在文件 {name} 的前 {HEAD_ROWS} 行中找不到{what}数据的表头（如 姓名、身份证号、发放金额）。"
+        "请下载空白模板对照表头。"
+        f" / No header row for {kind or 'any dataset kind'} in the first {HEAD_ROWS} rows of {name}."
+    )
+
+
+try:  # glibc's malloc_trim (not on macOS, Windows or musl)
+    _MALLOC_TRIM = (
+        getattr(ctypes.CDLL("libc.so.6"), "malloc_trim", None)
+        if sys.platform.startswith("linux")
+        else None
+    )
+except OSError:
+    _MALLOC_TRIM = None
+
+
+def release_memory() -> None:
+    """Give freed memory back to the system: Arrow's pool, and the heap pages calamine's cells were in.
+
+    The sheet's millions of small strings leave glibc's heap fragmented, and Arrow's
+    allocator keeps what it freed: without this the memory stays in the process and the
+    validation and the store's work come on top of it (a web upload reads the file twice,
+    for the preview and for the load).
+    """
+    pa.default_memory_pool().release_unused()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+def column_positions(match: HeaderMatch) -> list[int]:
+    keep = set(match.mapping.values()) | {w.position for w in match.wide}
+    probes = [p for p in range(min(3, len(match.labels))) if p not in keep]
+    return sorted(keep | set(probes))
+
+
+def finish(
+    path: Path,
+    fmt: str,
+    sheet: str | None,
+    encoding: str | None,
+    match: HeaderMatch,
+    table: pa.Table,
+) -> Extract:
+    rows_read = table.num_rows
+    value_cols = [c for c in table.column_names if c != "_row"]
+    blank = pa.array([True] * table.num_rows, pa.bool_()) if not value_cols else None
+    for c in value_cols:
+        is_null = pc.is_null(table[c])
+        blank = is_null if blank is None else pc.and_(blank, is_null)
+    total = pa.array([False] * table.num_rows, pa.bool_())
+    for c in value_cols:
+        if not pc.any(pc.match_substring(table[c], "计")).as_py():  # cheap literal test first
+            continue
+        hit = pc.fill_null(
+            pc.match_substring_regex(pc.replace_substring(table[c], " ", ""), _TOTAL_ROW_SQL), False
+        )
+        total = pc.or_(total, hit)
+    repeat = pa.array([bool(match.mapping)] * table.num_rows, pa.bool_())
+    for pos in match.mapping.values():
+        label = match.labels[pos]
+        repeat = pc.and_(repeat, pc.fill_null(pc.equal(table[f"c{pos}"], label), False))
+    rows = table["_row"]
+    skipped = {
+        "blank": pc.filter(rows, blank).to_pylist(),
+        "total": pc.filter(rows, pc.and_(total, pc.invert(blank))).to_pylist(),
+        "header_repeat": pc.filter(
+            rows, pc.and_(repeat, pc.invert(pc.or_(total, blank)))
+        ).to_pylist(),
+    }
+    keep = pc.invert(pc.or_(pc.or_(blank, total), repeat))
+    table = table.filter(keep)
+    if match.wide:
+        table = _melt(table, match)
+    else:
+        table = pa.table(
+            {
+                "_row": table["_row"],
+                **{name: table[f"c{pos}"] for name, pos in match.mapping.items()},
+            }
+        )
+    return Extract(
+        path, fmt, sheet, encoding, match, table, rows_read, {k: v for k, v in skipped.items() if v}
+    )
+
+
+def _melt(table: pa.Table, match: HeaderMatch) -> pa.Table:
+    """One row per agency and 编制类型 from the wide official table."""
+    spec = match.spec
+    parts = []
+    groups = sorted({w.group for w in match.wide}, key=[w.group for w in match.wide].index)
+    for group in groups:
+        cols = {w.measure: table[f"c{w.position}"] for w in match.wide if w.group == group}
+        present = None
+        for arr in cols.values():
+            has = pc.and_(pc.is_valid(arr), pc.not_equal(pc.fill_null(arr, "0"), "0"))
+            present = has if present is None else pc.or_(present, has)
+        part = {"_row": table["_row"]}
+        part.update(
+            {name: table[f"c{pos}"] for name, pos in match.mapping.items() if name not in cols}
+        )
+        part[spec.wide.group_column] = pa.array([group] * table.num_rows, pa.string())
+        for measure in spec.wide.measures:
+            if spec_has(spec, measure):
+                part[measure] = cols.get(measure, pa.nulls(table.num_rows, pa.string()))
+        parts.append(pa.table(part).filter(present))
+    melted = pa.concat_tables(parts)
+    return melted.take(pc.sort_indices(melted, [("_row", "ascending")]))
+
+
+def spec_has(spec, name: str) -> bool:
+    return any(c.name == name for c in spec.columns)
