@@ -37,6 +37,7 @@ def server(tmp_path_factory):
             uploaded_by="seed",
             archive_dir=root / "uploads",
             publish=True,
+            reviewer="reviewer",
         ).status
         == "loaded"
     )
