@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from fundquery.queries.sql import fetch
+from fundquery.queries.sql import fetch, values
 
 PAGE_ROWS = 100
 EXPORT_ROWS = 200_000
@@ -59,6 +59,4 @@ def entries(
 
 
 def actions(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [
-        r["action"] for r in fetch(con, "SELECT DISTINCT action FROM audit_log ORDER BY action")
-    ]
+    return values(con, "SELECT DISTINCT action FROM audit_log ORDER BY action")
