@@ -10,6 +10,8 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 from flask.cli import AppGroup
@@ -38,9 +40,14 @@ def _read_password(from_stdin: bool) -> str:
     return password
 
 
-def _fail(exc: Exception) -> None:
-    click.echo(str(exc), err=True)
-    sys.exit(1)
+def _change(change: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run one accounts change on the store as the CLI's actor; a refusal prints and exits 1."""
+    with store() as con:
+        try:
+            return change(con, *args, actor=_actor(), **kwargs)
+        except accounts.AccountError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
 
 
 @click.group("user", cls=AppGroup)
@@ -69,11 +76,7 @@ _stdin_option = click.option(
 def add(name: str, roles: tuple[str, ...], office: str | None, password_stdin: bool) -> None:
     """Add user NAME with one or more roles."""
     password = _read_password(password_stdin)
-    with store() as con:
-        try:
-            account = accounts.create(con, name, password, roles, office=office, actor=_actor())
-        except accounts.AccountError as exc:
-            _fail(exc)
+    account = _change(accounts.create, name, password, roles, office=office)
     click.echo(f"已添加用户 {account.username}（{', '.join(sorted(account.roles))}）。")
 
 
@@ -83,11 +86,7 @@ def add(name: str, roles: tuple[str, ...], office: str | None, password_stdin: b
 def passwd(name: str, password_stdin: bool) -> None:
     """Set NAME's password; every session of NAME ends."""
     password = _read_password(password_stdin)
-    with store() as con:
-        try:
-            accounts.set_password(con, name, password, actor=_actor())
-        except accounts.AccountError as exc:
-            _fail(exc)
+    _change(accounts.set_password, name, password)
     click.echo(f"已修改用户 {name} 的密码，其所有登录已失效。")
 
 
@@ -95,11 +94,7 @@ def passwd(name: str, password_stdin: bool) -> None:
 @click.argument("name")
 def disable(name: str) -> None:
     """Disable NAME: no more sign-ins, current sessions end."""
-    with store() as con:
-        try:
-            accounts.set_active(con, name, False, actor=_actor())
-        except accounts.AccountError as exc:
-            _fail(exc)
+    _change(accounts.set_active, name, False)
     click.echo(f"已停用用户 {name}。")
 
 
@@ -107,11 +102,7 @@ def disable(name: str) -> None:
 @click.argument("name")
 def enable(name: str) -> None:
     """Enable NAME again."""
-    with store() as con:
-        try:
-            accounts.set_active(con, name, True, actor=_actor())
-        except accounts.AccountError as exc:
-            _fail(exc)
+    _change(accounts.set_active, name, True)
     click.echo(f"已启用用户 {name}。")
 
 
@@ -121,11 +112,7 @@ def enable(name: str) -> None:
 @click.option("--office", help="Office; omitted means none.")
 def set_roles(name: str, roles: tuple[str, ...], office: str | None) -> None:
     """Replace NAME's roles (and office)."""
-    with store() as con:
-        try:
-            account = accounts.set_roles(con, name, roles, office=office, actor=_actor())
-        except accounts.AccountError as exc:
-            _fail(exc)
+    account = _change(accounts.set_roles, name, roles, office=office)
     click.echo(f"用户 {name} 的角色：{', '.join(sorted(account.roles))}。")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import plotly.graph_objects as go
 from markupsafe import Markup
 
-from fundquery.web.charts import FONT, checked_layout, figure_json
+from fundquery.web.charts import FONT, checked_layout, figure_json, hbar
 
 BUCKET_COLOURS = ("#2e7d32", "#f9a825", "#b3261e", "#6a1b9a", "#37474f")
 
@@ -113,26 +113,8 @@ def quota_against_actual(
         return None
     labels = [f"{r['agency_name']} · {r['staffing_type']}" for r in rows]
     bars = [
-        go.Bar(
-            name=names[0],
-            y=labels,
-            x=[r["quota"] for r in rows],
-            orientation="h",
-            marker_color="#8c96a3",
-        ),
-        go.Bar(
-            name=names[1],
-            y=labels,
-            x=[r["on_roll"] for r in rows],
-            orientation="h",
-            marker_color="#b3261e",
-        ),
-        go.Bar(
-            name=names[2],
-            y=labels,
-            x=[r["actual_reported"] or 0 for r in rows],
-            orientation="h",
-            marker_color="#f9a825",
-        ),
+        hbar(names[0], labels, [r["quota"] for r in rows], "#8c96a3"),
+        hbar(names[1], labels, [r["on_roll"] for r in rows], "#b3261e"),
+        hbar(names[2], labels, [r["actual_reported"] or 0 for r in rows], "#f9a825"),
     ]
     return _json(bars, QUOTA_LAYOUT, title, max(300, 60 + 60 * len(rows)))

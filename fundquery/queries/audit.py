@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from fundquery.queries.sql import fetch
+from fundquery.queries.sql import fetch, values
 
 PAGE_ROWS = 100
 EXPORT_ROWS = 200_000
@@ -24,23 +24,15 @@ class AuditFilter:
 
     def where(self) -> tuple[str, list[Any]]:
         """SQL conditions and their parameters (values always as parameters)."""
-        parts, params = ["true"], []
-        if self.actor:
-            parts.append("actor = ?")
-            params.append(self.actor)
-        if self.action:
-            parts.append("action = ?")
-            params.append(self.action)
-        if self.target:
-            parts.append("contains(coalesce(target, ''), ?)")
-            params.append(self.target)
-        if self.date_from:
-            parts.append("logged_at >= ?")
-            params.append(self.date_from)
-        if self.date_to:
-            parts.append("logged_at < ?")
-            params.append(self.date_to + dt.timedelta(days=1))
-        return " AND ".join(parts), params
+        conditions = (
+            ("actor = ?", self.actor),
+            ("action = ?", self.action),
+            ("contains(coalesce(target, ''), ?)", self.target),
+            ("logged_at >= ?", self.date_from),
+            ("logged_at < ?", self.date_to and self.date_to + dt.timedelta(days=1)),
+        )
+        given = [(sql, value) for sql, value in conditions if value]
+        return " AND ".join(["true", *(sql for sql, _ in given)]), [value for _, value in given]
 
 
 def entries(
@@ -59,6 +51,4 @@ def entries(
 
 
 def actions(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [
-        r["action"] for r in fetch(con, "SELECT DISTINCT action FROM audit_log ORDER BY action")
-    ]
+    return values(con, "SELECT DISTINCT action FROM audit_log ORDER BY action")

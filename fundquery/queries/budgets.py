@@ -6,7 +6,7 @@ from typing import Any
 
 import duckdb
 
-from fundquery.queries.sql import fetch
+from fundquery.queries.sql import fetch, values
 
 # 三公经费: the three items every department must publish (《中华人民共和国政府信息
 # 公开条例》 practice and the Ministry of Finance's budget-disclosure rules).
@@ -22,9 +22,7 @@ _IS_THREE = "(category LIKE '%三公%' OR item IN (SELECT unnest(?::VARCHAR[])))
 
 
 def years(con: duckdb.DuckDBPyConnection) -> list[int]:
-    return [
-        r["year"] for r in fetch(con, "SELECT DISTINCT year FROM public_budgets ORDER BY year DESC")
-    ]
+    return values(con, "SELECT DISTINCT year FROM public_budgets ORDER BY year DESC")
 
 
 def by_department(con: duckdb.DuckDBPyConnection, year: int) -> list[dict[str, Any]]:

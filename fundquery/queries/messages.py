@@ -6,7 +6,7 @@ from typing import Any
 
 import duckdb
 
-from fundquery.queries.sql import fetch
+from fundquery.queries.sql import fetch, values
 
 
 def form_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
@@ -36,12 +36,6 @@ def list_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
             " (SELECT fund_code, arg_max(fund_name, year) AS fund_name FROM public_funds GROUP BY fund_code) f"
             " USING (fund_code) WHERE m.fund_code IS NOT NULL ORDER BY 1",
         ),
-        "townships": [
-            r["township"]
-            for r in fetch(con, "SELECT DISTINCT township FROM public_messages ORDER BY 1")
-        ],
-        "types": [
-            r["message_type"]
-            for r in fetch(con, "SELECT DISTINCT message_type FROM public_messages ORDER BY 1")
-        ],
+        "townships": values(con, "SELECT DISTINCT township FROM public_messages ORDER BY 1"),
+        "types": values(con, "SELECT DISTINCT message_type FROM public_messages ORDER BY 1"),
     }

@@ -8,7 +8,7 @@ from typing import Any
 import duckdb
 
 from fundquery.queries.datasets import DATASETS
-from fundquery.queries.sql import fetch
+from fundquery.queries.sql import fetch, values
 
 NOTICE_ROWS = DATASETS["payments"]
 NOTICE_FILTERS = ("year", "fund_code", "township")
@@ -41,14 +41,8 @@ def notices(
 def choices(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """Values for the notice list's filters."""
     return {
-        "year": [
-            r["year"]
-            for r in fetch(con, "SELECT DISTINCT year FROM public_payments ORDER BY year DESC")
-        ],
-        "township": [
-            r["township"]
-            for r in fetch(con, "SELECT DISTINCT township FROM public_payments ORDER BY 1")
-        ],
+        "year": values(con, "SELECT DISTINCT year FROM public_payments ORDER BY year DESC"),
+        "township": values(con, "SELECT DISTINCT township FROM public_payments ORDER BY 1"),
         "fund": fetch(
             con,
             "SELECT DISTINCT p.fund_code, f.fund_name FROM (SELECT DISTINCT fund_code, year FROM public_payments) p"

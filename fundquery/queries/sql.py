@@ -16,3 +16,10 @@ def fetch(
         return []
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def values(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None
+) -> list[Any]:
+    """Run one statement on ``con`` and return the first column of its rows (a filter's choices)."""
+    return [row[0] for row in con.execute(sql, params or []).fetchall()]

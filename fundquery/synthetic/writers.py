@@ -26,34 +26,33 @@ def full_width(text: str) -> str:
     return text.translate(FULL_WIDTH)
 
 
+# The forms finance staff type, by style name; any other style is ISO 8601 / plain ``1234.50``.
+DATE_STYLES = {
+    "excel": lambda day: day,
+    "slash": lambda day: f"{day.year}/{day.month}/{day.day}",
+    "zh": lambda day: f"{day.year}年{day.month}月{day.day}日",
+    "compact": lambda day: f"{day:%Y%m%d}",
+}
+AMOUNT_STYLES = {
+    "number": lambda amount: amount,
+    "comma": lambda amount: f"{amount:,.2f}",
+    "yuan": lambda amount: f"{amount:.2f}元",
+    "comma_yuan": lambda amount: f"{amount:,.2f}元",
+}
+
+
 def fmt_date(day: dt.date | None, style: str):
     """A date as one of the forms finance staff type; ``excel`` keeps a date cell."""
     if day is None:
         return None
-    if style == "excel":
-        return day
-    if style == "slash":
-        return f"{day.year}/{day.month}/{day.day}"
-    if style == "zh":
-        return f"{day.year}年{day.month}月{day.day}日"
-    if style == "compact":
-        return f"{day:%Y%m%d}"
-    return day.isoformat()
+    return DATE_STYLES.get(style, lambda day: day.isoformat())(day)
 
 
 def fmt_amount(amount: Decimal | None, style: str):
     """An amount as a number cell or as text: ``1234.50``, ``1,234.50``, ``1234.50元``."""
     if amount is None:
         return None
-    if style == "number":
-        return amount
-    if style == "comma":
-        return f"{amount:,.2f}"
-    if style == "yuan":
-        return f"{amount:.2f}元"
-    if style == "comma_yuan":
-        return f"{amount:,.2f}元"
-    return f"{amount:.2f}"
+    return AMOUNT_STYLES.get(style, lambda amount: f"{amount:.2f}")(amount)
 
 
 def fmt_quantity(qty: Decimal, style: str):

@@ -86,6 +86,11 @@ QUOTA_LAYOUT = checked_layout(
 )
 
 
+def hbar(name: str, labels: list[str], values: list[Any], colour: str) -> go.Bar:
+    """One horizontal bar trace: a named series of values, one bar per label."""
+    return go.Bar(name=name, y=labels, x=values, orientation="h", marker_color=colour)
+
+
 def _title(text: str) -> dict[str, Any]:
     return {"text": text, "x": 0.015, "xanchor": "left", "y": 0.97, "yanchor": "top"}
 
@@ -142,20 +147,8 @@ def quota_bars(
         return None
     labels = [r[label_key] or "—" for r in rows]
     traces = [
-        go.Bar(
-            name=names[0],
-            y=labels,
-            x=[r["quota"] for r in rows],
-            orientation="h",
-            marker_color=GREY,
-        ),
-        go.Bar(
-            name=names[1],
-            y=labels,
-            x=[r["actual"] for r in rows],
-            orientation="h",
-            marker_color=RED,
-        ),
+        hbar(names[0], labels, [r["quota"] for r in rows], GREY),
+        hbar(names[1], labels, [r["actual"] for r in rows], RED),
     ]
     return figure_json(
         traces, QUOTA_LAYOUT, title=_title(title), height=max(320, 60 + 48 * len(rows))

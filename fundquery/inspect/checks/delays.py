@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from fundquery.inspect.catalogue import Check, Column, Filters, Params, bind
+from fundquery.inspect.checks.common import FUND_COLS, ON_DISBURSEMENT
 from fundquery.inspect.sql import ALLOCATIONS, FUND_INFO, PAYMENT_LINKS
 
 _DELAY = "date_diff('day', d.approved_on, d.disbursed_on)"
@@ -67,13 +68,6 @@ HAVING min(l.wait_days) > $payout_limit_days
 ORDER BY wait_days DESC, d.voucher_no
 """  # noqa: S608
 
-_FUND_COLS = (
-    Column("fund_code"),
-    Column("fund_name"),
-    Column("department"),
-    Column("year", kind="int"),
-)
-
 CHECKS = (
     Check(
         "disbursement_delay",
@@ -91,7 +85,7 @@ CHECKS = (
         DISBURSEMENT_DELAY,
         (
             Column("voucher_no"),
-            *_FUND_COLS,
+            *FUND_COLS,
             Column("township"),
             Column("payee"),
             Column("amount_yuan", "拨付金额", "Amount", "amount"),
@@ -100,10 +94,7 @@ CHECKS = (
             Column("delay_days", kind="days"),
             Column("bucket", kind="int"),
         ),
-        key=("voucher_no",),
-        filters=("year", "fund_code", "department", "township"),
-        amount_column="amount_yuan",
-        record_kind="disbursements",
+        **ON_DISBURSEMENT,
     ),
     Check(
         "payout_delay",
@@ -122,7 +113,7 @@ CHECKS = (
         PAYOUT_DELAY,
         (
             Column("voucher_no"),
-            *_FUND_COLS,
+            *FUND_COLS,
             Column("township"),
             Column("amount_yuan", "拨付金额", "Amount", "amount"),
             Column("disbursed_on", kind="date"),
@@ -132,10 +123,7 @@ CHECKS = (
             Column("wait_days", kind="days"),
             Column("total_days", kind="days"),
         ),
-        key=("voucher_no",),
-        filters=("year", "fund_code", "department", "township"),
-        amount_column="amount_yuan",
-        record_kind="disbursements",
+        **ON_DISBURSEMENT,
     ),
 )
 

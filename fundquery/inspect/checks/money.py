@@ -7,6 +7,7 @@ the payment rolls (补贴发放清册 凭证号).
 from __future__ import annotations
 
 from fundquery.inspect.catalogue import Check, Column
+from fundquery.inspect.checks.common import FUND_COLS, FUND_FILTERS, ON_DISBURSEMENT
 from fundquery.inspect.sql import ALLOCATIONS, FUND_INFO, PAID, PAYMENT_LINKS
 
 STUCK_APPROVAL = f"""
@@ -70,15 +71,8 @@ SELECT *, -gap_yuan AS overpaid_yuan FROM ({ALLOCATION_BALANCE}) WHERE -gap_yuan
 ORDER BY gap_yuan, fund_code, township
 """  # noqa: S608
 
-_FUND_COLS = (
-    Column("fund_code"),
-    Column("fund_name"),
-    Column("department"),
-    Column("year", kind="int"),
-)
-
 _BALANCE_COLS = (
-    *_FUND_COLS,
+    *FUND_COLS,
     Column("township"),
     Column("vouchers"),
     Column("disbursed_yuan", kind="amount"),
@@ -102,7 +96,7 @@ CHECKS = (
         STUCK_APPROVAL,
         (
             Column("voucher_no"),
-            *_FUND_COLS,
+            *FUND_COLS,
             Column("payee"),
             Column("amount_yuan", kind="amount"),
             Column("approved_on", kind="date"),
@@ -130,17 +124,14 @@ CHECKS = (
         STUCK_PAYOUT,
         (
             Column("voucher_no"),
-            *_FUND_COLS,
+            *FUND_COLS,
             Column("township"),
             Column("payee"),
             Column("amount_yuan", kind="amount"),
             Column("disbursed_on", kind="date"),
             Column("days_waiting", kind="days"),
         ),
-        key=("voucher_no",),
-        filters=("year", "fund_code", "department", "township"),
-        amount_column="amount_yuan",
-        record_kind="disbursements",
+        **ON_DISBURSEMENT,
     ),
     Check(
         "allocation_shortfall",
@@ -160,7 +151,7 @@ CHECKS = (
         ALLOCATION_SHORTFALL,
         _BALANCE_COLS,
         key=("fund_code", "township"),
-        filters=("year", "fund_code", "department", "township"),
+        filters=FUND_FILTERS,
         amount_column="gap_yuan",
     ),
     Check(
@@ -177,7 +168,7 @@ CHECKS = (
         ALLOCATION_EXCESS,
         (*_BALANCE_COLS, Column("overpaid_yuan", kind="amount")),
         key=("fund_code", "township"),
-        filters=("year", "fund_code", "department", "township"),
+        filters=FUND_FILTERS,
         amount_column="overpaid_yuan",
     ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fundquery.inspect.catalogue import Check, Column
+from fundquery.inspect.checks.common import FUND_COLS, FUND_FILTERS
 from fundquery.inspect.sql import FUND_INFO, distinct_list
 
 # The same person, fund and period more than once, across every live batch.
@@ -95,15 +96,11 @@ ORDER BY days_since DESC, p.batch_id, p.row_no
 _PERSON = (
     Column("name", kind="name"),
     Column("id_masked", kind="id"),
-    Column("fund_code"),
-    Column("fund_name"),
-    Column("department"),
-    Column("year", kind="int"),
+    *FUND_COLS,
     Column("period"),
     Column("township"),
 )
 _ROW = (Column("village"), Column("batch_id", kind="int"), Column("row_no", kind="int"))
-_FILTERS = ("year", "fund_code", "department", "township")
 
 CHECKS = (
     Check(
@@ -127,7 +124,7 @@ CHECKS = (
             Column("batches"),
         ),
         key=("id_hash", "fund_code", "period"),
-        filters=_FILTERS,
+        filters=FUND_FILTERS,
         amount_column="excess_yuan",
         record_kind="person",
     ),
@@ -152,7 +149,7 @@ CHECKS = (
             Column("difference_yuan", kind="amount"),
         ),
         key=("batch_id", "row_no"),
-        filters=_FILTERS,
+        filters=FUND_FILTERS,
         amount_column="difference_yuan",
         record_kind="payments",
     ),
@@ -175,7 +172,7 @@ CHECKS = (
             Column("excess_yuan", kind="amount"),
         ),
         key=("batch_id", "row_no"),
-        filters=_FILTERS,
+        filters=FUND_FILTERS,
         amount_column="excess_yuan",
         record_kind="payments",
     ),
@@ -200,7 +197,7 @@ CHECKS = (
             Column("days_since", kind="days"),
         ),
         key=("batch_id", "row_no"),
-        filters=_FILTERS,
+        filters=FUND_FILTERS,
         amount_column="amount_yuan",
         record_kind="payments",
     ),

@@ -12,6 +12,7 @@ timeliness page uses (fundquery.calendar.timeliness).
 from __future__ import annotations
 
 from fundquery.inspect.catalogue import Check, Column
+from fundquery.inspect.checks.common import FUND_COLS, FUND_FILTERS
 from fundquery.inspect.sql import FUND_INFO
 from fundquery.queries.calendar import PROVISIONAL, WORKDAY_INDEX, WORKING_DAYS
 
@@ -57,10 +58,7 @@ CHECKS = (
         (
             Column("batch_id", kind="int"),
             Column("file_name"),
-            Column("fund_code"),
-            Column("fund_name"),
-            Column("department"),
-            Column("year", kind="int"),
+            *FUND_COLS,
             Column("township"),
             Column("paid_on", kind="date"),
             Column("published_on", kind="date"),
@@ -70,7 +68,7 @@ CHECKS = (
             Column("is_provisional", kind="flag"),
         ),
         key=("batch_id", "fund_code", "township", "paid_on"),
-        filters=("year", "fund_code", "department", "township"),
+        filters=FUND_FILTERS,
         amount_column="amount_yuan",
     ),
 )

@@ -10,6 +10,7 @@ finding; the working days past the deadline follow the holiday table.
 from __future__ import annotations
 
 from fundquery.inspect.catalogue import Check, Column
+from fundquery.inspect.checks.common import FUND_FILTERS
 from fundquery.inspect.sql import FUND_INFO
 from fundquery.messages import STATUS_ZH
 from fundquery.queries.calendar import WORKDAY_INDEX
@@ -75,6 +76,6 @@ CHECKS = (
             Column("is_provisional", kind="flag"),
         ),
         key=("receipt_no",),
-        filters=("year", "fund_code", "department", "township"),
+        filters=FUND_FILTERS,
     ),
 )
