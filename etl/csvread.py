@@ -100,6 +100,14 @@ def read_csv(
     return read_csv_duckdb(path, data, kind, name, mapping, values)
 
 
+def head_rows(first_lines: list[str]) -> tuple[str, list[list[str | None]]]:
+    """The delimiter (tab or comma, whichever the first lines use more) and the first rows, normalised."""
+    sample = "\n".join(first_lines)
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    rows = csv.reader(io.StringIO(sample), delimiter=delimiter)
+    return delimiter, [[norm(v) for v in row] for row in rows][:HEAD_ROWS]
+
+
 def _csv_head(
     first_lines: list[str],
     kind: str | None,
@@ -107,11 +115,7 @@ def _csv_head(
     mapping: dict[str, str] | None,
     values: dict[str, str] | None,
 ) -> tuple[str, HeaderMatch, int]:
-    sample = "\n".join(first_lines)
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    head = [[norm(v) for v in row] for row in csv.reader(io.StringIO(sample), delimiter=delimiter)][
-        :HEAD_ROWS
-    ]
+    delimiter, head = head_rows(first_lines)
     match = detect(head, kind, mapping)
     if match is None:
         raise no_header(name, kind)

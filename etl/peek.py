@@ -9,8 +9,6 @@ are masked in the samples, so no full ID number reaches a page.
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -19,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import python_calamine
 
-from etl.csvread import decode
+from etl.csvread import decode, head_rows
 from etl.extract import UnreadableFile
 from etl.headermatch import HeaderMatch
 from etl.headers import HEAD_ROWS, detect
@@ -56,14 +54,7 @@ def _heads(path: Path, name: str) -> list[list[list[str | None]]]:
     if fmt == "csv":
         cut = data.rfind(b"\n")
         text, _enc = decode(data[: cut + 1] if 0 < cut < len(data) - 1 else data, name)
-        sample = "\n".join(text.splitlines()[: HEAD_ROWS + 2])
-        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-        return [
-            [
-                [norm(v) for v in row]
-                for row in csv.reader(io.StringIO(sample), delimiter=delimiter)
-            ][:HEAD_ROWS]
-        ]
+        return [head_rows(text.splitlines()[: HEAD_ROWS + 2])[1]]
     if fmt == "xlsx":
         check_container(path, name)
         heads = _xlsx_heads(path)
