@@ -5,9 +5,10 @@ The specs themselves, one per kind, are declared in etl/specs.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from etl import labels
+from etl.vocabulary import Enum
 
 # Column types understood by etl.clean.  "id_number" expands into id_hash,
 # id_masked, sex and birth_date when stored.
@@ -25,10 +26,19 @@ class Column:
     )
     note_zh: str = ""  # explanation for the template's notes sheet
     example: str = ""
-    values: dict[str, str] = field(default_factory=dict)  # enum: written form -> stored form
-    accepted: tuple[str, ...] = ()  # enum: the values named in messages, in words
+    enum: Enum | None = None  # an enum column's vocabulary (etl/vocabulary.py)
     stored: bool = True  # False: read for a check only (应发金额 beside 实发金额)
     stands_in_for: str = ""  # read as this column when the file has no column for it
+
+    @property
+    def values(self) -> dict[str, str]:
+        """Enum: written form -> stored form."""
+        return self.enum.values if self.enum else {}
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        """Enum: the values named in messages, in words."""
+        return self.enum.accepted if self.enum else ()
 
     def __post_init__(self) -> None:
         if not self.label_en:
