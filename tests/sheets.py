@@ -119,3 +119,37 @@ def pay_row(
         paid,
         status,
     ]
+
+
+# A 种粮大户 roster whose headers no vocabulary should know: the mapping tests (issue 14).
+ROSTER_HEADER = [
+    "序号",
+    "经营主体",
+    "所属村子",
+    "身份证号码",
+    "流转面积（亩）",
+    "亩均补贴",
+    "兑付资金（元）",
+    "联系电话",
+    "家庭农场",
+]
+
+
+def roster(path, first: int, title: str = "2024年种粮大户补贴发放花名册"):
+    """A 种粮大户 roster as a township writes it: no fund code, no year column, the year in the title."""
+    rows = [[title], ROSTER_HEADER]
+    for n in range(first, first + 3):
+        rows.append(
+            [
+                str(n),
+                f"李{n}",
+                "东风村",
+                make_id(seq=n),
+                "120.50",
+                "50",
+                "6025.00",
+                "13812345678",
+                "李家农场",
+            ]
+        )
+    return write_xlsx(path, rows)

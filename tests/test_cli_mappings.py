@@ -9,19 +9,16 @@ import pytest
 from click.testing import CliRunner
 
 from fundquery.cli import cli
-from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, make_id, write_csv, write_xlsx
+from tests.sheets import (
+    FUNDS_HEADER,
+    FUNDS_ROWS,
+    ROSTER_HEADER,
+    make_id,
+    roster,
+    write_csv,
+    write_xlsx,
+)
 
-HEADER = [
-    "序号",
-    "经营主体",
-    "所属村子",
-    "身份证号码",
-    "流转面积（亩）",
-    "亩均补贴",
-    "兑付资金（元）",
-    "联系电话",
-    "家庭农场",
-]
 MAPS = [
     "--map",
     "经营主体=姓名",
@@ -50,25 +47,6 @@ def run(tmp_path, monkeypatch):
     funds = write_xlsx(tmp_path / "funds.xlsx", [FUNDS_HEADER, *FUNDS_ROWS])
     assert _run("load", "funds", funds).exit_code == 0
     return _run
-
-
-def roster(path, first: int, title: str = "2024年种粮大户补贴发放花名册"):
-    rows = [[title], HEADER]
-    for n in range(first, first + 3):
-        rows.append(
-            [
-                str(n),
-                f"李{n}",
-                "东风村",
-                make_id(seq=n),
-                "120.50",
-                "50",
-                "6025.00",
-                "13812345678",
-                "李家农场",
-            ]
-        )
-    return write_xlsx(path, rows)
 
 
 def test_roster_refused_without_a_mapping_loads_with_map_and_set(run, tmp_path):
@@ -185,7 +163,7 @@ def test_mapping_file_json_or_lines(run, tmp_path):
     )
     csv = write_csv(
         tmp_path / "三月.csv",
-        [HEADER, ["1", "李1", "东风村", make_id(seq=41), "1", "50", "50.00", "", ""]],
+        [ROSTER_HEADER, ["1", "李1", "东风村", make_id(seq=41), "1", "50", "50.00", "", ""]],
         "gbk",
     )
     done = run("load", "payments", csv, "--mapping", as_json, *SETS, "--set", "year=2024", "--json")

@@ -12,10 +12,9 @@ from etl.idnum import Hasher, load_key
 from etl.load import load_file
 from etl.store import connect
 from fundquery.accounts import accounts
-from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, make_id, write_xlsx
+from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, make_id, roster, write_xlsx
 from tests.web.conftest import running_server
 from tests.web.test_browser_staff import PASSWORD, _sign_in, _upload
-from tests.web.test_upload_mapping import roster
 
 pytestmark = pytest.mark.browser
 
