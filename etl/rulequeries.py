@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from etl.clean import closest_expr, q
 from etl.filevalues import FUND_NAME_NOISE
+from etl.personal import CANDIDATE_RE, KINDS_FN, MASKED_FN
 from etl.spectypes import Column, Spec
 
 Query = tuple[str, str]  # (canonical column, SQL returning _row, value, detail)
@@ -88,6 +89,24 @@ def id_problem(problem: str) -> Callable[[Spec], list[Query]]:
         ]
 
     return queries
+
+
+def personal_in_text(spec: Spec) -> list[Query]:
+    """Text and code cells holding an ID, mobile or bank card number, masked (etl.personal).
+
+    DuckDB's regexp keeps the few cells with eleven digits in a row (materialised,
+    so the Python check runs on those only); the UDFs verify and mask them.
+    """
+    return [
+        (
+            c.name,
+            f'WITH cand AS MATERIALIZED (SELECT _row, "{c.name}__raw" AS raw FROM incoming '  # noqa: S608
+            f'WHERE regexp_matches("{c.name}__raw", {q(CANDIDATE_RE)})) '
+            f"SELECT _row, {MASKED_FN}(raw), {KINDS_FN}(raw) FROM cand WHERE {MASKED_FN}(raw) IS NOT NULL",
+        )
+        for c in _cols(spec, "text", "code")
+        if not c.personal
+    ]
 
 
 def _if_columns(

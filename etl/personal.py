@@ -1,0 +1,187 @@
+"""Personal numbers typed into free text: ID numbers, mobile numbers, bank card numbers.
+
+A clerk types a contact's mobile into 项目名称, a responsible person's ID
+number into 实施单位: the column is published as written (issue 15). One
+detector serves the upload rule ``personal_data_in_text`` (etl.rules) and
+every text a person writes on the web that is published (replies, 整改
+notices).  It runs in two steps so a million-row upload stays fast:
+``CANDIDATE_RE`` (RE2, run by DuckDB over the column) keeps only cells with
+a run of eleven digits or more, and ``find`` checks those few in Python with
+python-stdnum (GB 11643 check digit or a real birth date; Luhn).
+
+What is found is only ever shown masked (``masked``): the ID number as the
+store shows it (``110105********1234``), a mobile as ``138****5678``, a card
+as ``****7890``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+import unicodedata
+from typing import NamedTuple
+
+from stdnum import luhn
+from stdnum.cn import ric
+
+from etl.idnum import mask as mask_id
+
+# A cell that may hold one: eleven digits in a row, also with a space or dash where a
+# mobile (3-4-4), a card (4-4-4-4) or an ID (6-8-4) is split.  Full-width digits too.
+_D = "[0-9０-９]"
+CANDIDATE_RE = f"{_D}{{3}}[ -]?{_D}{{4}}[ -]?{_D}{{4}}"
+
+# The numbers themselves, over text whose digits NFKC made ASCII.
+_MOBILE = r"(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}"
+_ID18 = r"\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]"
+_CARD_GROUPED = r"\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?"
+_RUN = r"\d{15,19}"
+_NUMBER = re.compile(rf"(?<![\d])(?:{_ID18}|{_CARD_GROUPED}|{_RUN}|{_MOBILE})(?![\dXx])")
+_MOBILE_ONLY = re.compile(rf"^{_MOBILE}$")
+
+KINDS = {
+    "id": ("身份证号码", "ID number"),
+    "mobile": ("手机号码", "mobile number"),
+    "card": ("银行卡号", "bank card number"),
+}
+
+
+class Hit(NamedTuple):
+    kind: str  # "id" | "mobile" | "card"
+    start: int  # in the NFKC-folded text
+    end: int
+    shown: str  # masked
+
+
+def _real_date(yyyymmdd: str) -> bool:
+    try:
+        born = datetime.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return datetime.date(1900, 1, 1) <= born <= datetime.date.today()
+
+
+def _is_id18(digits: str) -> bool:
+    """GB 11643: a right check digit, or a real birth date (a mistyped ID is still someone's)."""
+    if not digits[:17].isdigit():
+        return False
+    return ric.calc_check_digit(digits) == digits[-1].upper() or _real_date(digits[6:14])
+
+
+def _is_id15(digits: str) -> bool:
+    """The old 15-digit form: region, YYMMDD (19YY), three digits."""
+    return digits[0] in "12345678" and _real_date("19" + digits[6:12])
+
+
+def _classify(text: str) -> tuple[str, str] | None:
+    """(kind, masked) of one matched number, or None when it is not a personal number."""
+    digits = re.sub(r"[ -]", "", text)
+    if digits.startswith("+"):
+        digits = digits[1:]
+    if _MOBILE_ONLY.match(text) and len(digits) in (11, 13):
+        local = digits[-11:]
+        return "mobile", local[:3] + "****" + local[-4:]
+    if len(digits) == 18 and _is_id18(digits):
+        return "id", mask_id(digits.upper())
+    if len(digits) == 15 and _is_id15(digits):
+        return "id", mask_id(digits)
+    if 16 <= len(digits) <= 19 and digits.isdigit() and luhn.is_valid(digits):
+        return "card", "****" + digits[-4:]
+    return None
+
+
+def fold(text: str) -> str:
+    """Full-width digits and dashes as ASCII, the form the patterns read."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def find(text: str | None) -> list[Hit]:
+    """Every personal number in ``text`` (positions in ``fold(text)``)."""
+    if not text:
+        return []
+    folded = fold(str(text))
+    hits = []
+    for m in _NUMBER.finditer(folded):
+        got = _classify(m.group())
+        if got:
+            hits.append(Hit(got[0], m.start(), m.end(), got[1]))
+    return hits
+
+
+def masked(text: str | None) -> str | None:
+    """``text`` with every personal number in it masked; unchanged (not folded) when it has none."""
+    if text is None:
+        return None
+    hits = find(text)
+    if not hits:
+        return text
+    folded = fold(str(text))
+    out, last = [], 0
+    for h in hits:
+        out += [folded[last : h.start], h.shown]
+        last = h.end
+    out.append(folded[last:])
+    return "".join(out)
+
+
+def kinds(hits: list[Hit], lang: str = "zh") -> str:
+    """The kinds found, in words: 身份证号码、手机号码 / ID number, mobile number."""
+    names = [KINDS[k][0 if lang == "zh" else 1] for k in dict.fromkeys(h.kind for h in hits)]
+    return ("、" if lang == "zh" else ", ").join(names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cell(text: str) -> tuple[str, str] | None:
+    hits = find(text)
+    if not hits:
+        return None
+    return masked(text), f"{kinds(hits)} / {kinds(hits, 'en')}"
+
+
+def cell_masked(text: str | None) -> str | None:
+    """The upload rule's value: the cell masked, or None when it holds no personal number (a DuckDB UDF)."""
+    got = _cell(text) if text else None
+    return got[0] if got else None
+
+
+def cell_kinds(text: str | None) -> str | None:
+    """The upload rule's detail: the kinds found, in Chinese and English (a DuckDB UDF)."""
+    got = _cell(text) if text else None
+    return got[1] if got else None
+
+
+MASKED_FN, KINDS_FN = "fq_personal_masked", "fq_personal_kinds"
+
+
+def register(con) -> None:
+    """Make ``fq_personal_masked`` and ``fq_personal_kinds`` callable in SQL on ``con``."""
+    for name, fn in ((MASKED_FN, cell_masked), (KINDS_FN, cell_kinds)):
+        try:
+            con.create_function(name, fn, ["VARCHAR"], "VARCHAR", side_effects=False)
+        except Exception as exc:  # already registered on this connection
+            if "already" not in str(exc).lower():
+                raise
+
+
+class PersonalNumber(ValueError):
+    """A published text holds a personal number; the message shows it masked and says where."""
+
+    def __init__(self, where_zh: str, where_en: str, hits: list[Hit], text: str):
+        self.where_zh, self.where_en, self.hits = where_zh, where_en, hits
+        shown = masked(text) or ""
+        if len(shown) > 80:
+            first = hits[0]
+            shown = "…" + masked(fold(text))[max(0, first.start - 20) : first.start + 40] + "…"
+        super().__init__(
+            f"{where_zh}中有{kinds(hits)}（{shown}）：这段文字会公开，不能含有身份证号、手机号或银行卡号，"
+            f"请删去或改为单位电话。/ {where_en} holds a {kinds(hits, 'en')} ({shown}): this text is"
+            " published and must carry no ID, mobile or bank card number."
+        )
+
+
+def refuse(text: str | None, where_zh: str, where_en: str) -> None:
+    """Raise PersonalNumber when ``text``, to be published, holds a personal number."""
+    hits = find(text)
+    if hits:
+        raise PersonalNumber(where_zh, where_en, hits, str(text))
