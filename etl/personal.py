@@ -49,7 +49,7 @@ KINDS = {
 
 class Hit(NamedTuple):
     kind: str  # "id" | "mobile" | "card"
-    start: int  # in the NFKC-folded text
+    start: int  # in the text as written
     end: int
     shown: str  # masked
 
@@ -96,32 +96,44 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` folded character by character, and where each folded character came from."""
+    out, origin = [], []
+    for i, ch in enumerate(text):
+        f = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
+        out.append(f)
+        origin += [i] * len(f)
+    origin.append(len(text))
+    return "".join(out), origin
+
+
 def find(text: str | None) -> list[Hit]:
-    """Every personal number in ``text`` (positions in ``fold(text)``)."""
+    """Every personal number in ``text``, with its place in ``text`` itself."""
     if not text:
         return []
-    folded = fold(str(text))
+    text = str(text)
+    folded, origin = _folded(text)
     hits = []
     for m in _NUMBER.finditer(folded):
         got = _classify(m.group())
         if got:
-            hits.append(Hit(got[0], m.start(), m.end(), got[1]))
+            hits.append(Hit(got[0], origin[m.start()], origin[m.end()], got[1]))
     return hits
 
 
 def masked(text: str | None) -> str | None:
-    """``text`` with every personal number in it masked; unchanged (not folded) when it has none."""
+    """``text`` with every personal number in it masked, the rest as written."""
     if text is None:
         return None
     hits = find(text)
     if not hits:
         return text
-    folded = fold(str(text))
+    text = str(text)
     out, last = [], 0
     for h in hits:
-        out += [folded[last : h.start], h.shown]
+        out += [text[last : h.start], h.shown]
         last = h.end
-    out.append(folded[last:])
+    out.append(text[last:])
     return "".join(out)
 
 
@@ -170,14 +182,18 @@ class PersonalNumber(ValueError):
     def __init__(self, where_zh: str, where_en: str, hits: list[Hit], text: str):
         self.where_zh, self.where_en, self.hits = where_zh, where_en, hits
         shown = masked(text) or ""
-        if len(shown) > 80:
-            first = hits[0]
-            shown = "…" + masked(fold(text))[max(0, first.start - 20) : first.start + 40] + "…"
-        super().__init__(
+        if len(shown) > 80:  # the number and a little around it
+            start = max(0, hits[0].start - 20)
+            shown = ("…" if start else "") + shown[start : start + 60] + "…"
+        self.zh = (
             f"{where_zh}中有{kinds(hits)}（{shown}）：这段文字会公开，不能含有身份证号、手机号或银行卡号，"
-            f"请删去或改为单位电话。/ {where_en} holds a {kinds(hits, 'en')} ({shown}): this text is"
-            " published and must carry no ID, mobile or bank card number."
+            "请删去或改为单位电话。"
         )
+        self.en = (
+            f"{where_en} holds a {kinds(hits, 'en')} ({shown}): this text is published and must carry"
+            " no ID, mobile or bank card number."
+        )
+        super().__init__(f"{self.zh} / {self.en}")
 
 
 def refuse(text: str | None, where_zh: str, where_en: str) -> None:

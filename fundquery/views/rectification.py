@@ -18,6 +18,7 @@ from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from etl.personal import masked
 from fundquery.accounts.auth import current_user, may_use, roles_required
 from fundquery.inspect import CHECKS, Filters, Params, flags, run
 from fundquery.inspect.catalogue import SEVERITIES, SEVERITY_ZH, finding_key
@@ -255,7 +256,11 @@ def summary() -> Response | str:
 def notice_create() -> Response:
     """Draft a 整改公示 from the resolved flags as they stand; a reviewer publishes it."""
     title = (request.form.get("title") or "").strip()[:200] or _("整改情况公示")
-    notice_id = flags.create_notice(get_db(), title, current_user.username)
+    try:
+        notice_id = flags.create_notice(get_db(), title, current_user.username)
+    except flags.FlagError as exc:  # a personal number in the title (issue 15)
+        flash(str(exc), "error")
+        return redirect(url_for(".summary"))
     flash(_("已生成公示草稿，待审核人员公开。"))
     return redirect(url_for(".notice", notice_id=notice_id))
 
@@ -289,6 +294,9 @@ def public_notices() -> Response | str:
     """Published 整改公示 (names masked, no ID numbers): open to everyone."""
     notices = flags.notices(get_db(), published_only=True)
     for n in notices:
+        # Masked at render too: a notice published before issue 15 may carry a personal number.
+        n["title"] = masked(n["title"])
+        n["body"]["items"] = [flags.public_item(item) for item in n["body"]["items"]]
         for item in n["body"]["items"]:
             item["outcome_title"] = outcome_title(item["outcome"])
             item.pop("assignee_office", None)
