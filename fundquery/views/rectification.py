@@ -18,7 +18,6 @@ from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from etl.personal import masked
 from fundquery.accounts.auth import current_user, may_use, roles_required
 from fundquery.inspect import CHECKS, Filters, Params, flags, run
 from fundquery.inspect.catalogue import SEVERITIES, SEVERITY_ZH, finding_key
@@ -294,9 +293,6 @@ def public_notices() -> Response | str:
     """Published 整改公示 (names masked, no ID numbers): open to everyone."""
     notices = flags.notices(get_db(), published_only=True)
     for n in notices:
-        # Masked at render too: a notice published before issue 15 may carry a personal number.
-        n["title"] = masked(n["title"])
-        n["body"]["items"] = [flags.public_item(item) for item in n["body"]["items"]]
         for item in n["body"]["items"]:
             item["outcome_title"] = outcome_title(item["outcome"])
             item.pop("assignee_office", None)
