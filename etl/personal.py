@@ -31,6 +31,9 @@ from etl.idnum import mask as mask_id
 # mobile (3-4-4), a card (4-4-4-4) or an ID (6-8-4) is split.  Full-width digits too.
 _D = "[0-9０-９]"
 CANDIDATE_RE = f"{_D}{{3}}[ -]?{_D}{{4}}[ -]?{_D}{{4}}"
+CANDIDATE_MIN_CHARS = (
+    11  # the shortest number looked for, a mobile: shorter cells are skipped unread
+)
 
 # The numbers themselves, over text whose digits NFKC made ASCII.
 _MOBILE = r"(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}"
@@ -62,16 +65,34 @@ def _real_date(yyyymmdd: str) -> bool:
     return datetime.date(1900, 1, 1) <= born <= datetime.date.today()
 
 
+# GB/T 2260 province codes, the first two digits of every ID number (83: residence
+# permits of Hong Kong, Macao and Taiwan residents): a voucher number 2024… is no ID.
+PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54"
+    " 61 62 63 64 65 71 81 82 83".split()
+)
+
+
 def _is_id18(digits: str) -> bool:
-    """GB 11643: a right check digit, or a real birth date (a mistyped ID is still someone's)."""
-    if not digits[:17].isdigit():
+    """GB 11643: a province code, and a right check digit or a real birth date (a mistyped ID is still someone's)."""
+    if not digits[:17].isdigit() or digits[:2] not in PROVINCES:
         return False
     return ric.calc_check_digit(digits) == digits[-1].upper() or _real_date(digits[6:14])
 
 
 def _is_id15(digits: str) -> bool:
-    """The old 15-digit form: region, YYMMDD (19YY), three digits."""
-    return digits[0] in "12345678" and _real_date("19" + digits[6:12])
+    """The old 15-digit form: province, region, YYMMDD (19YY), three digits."""
+    return digits[:2] in PROVINCES and _real_date("19" + digits[6:12])
+
+
+def _is_card(digits: str) -> bool:
+    """ISO/IEC 7812: an issuer a card can have (3 Amex/JCB, 4 Visa, 5 and 2221–2720 Mastercard,
+    6 UnionPay, 9 Chinese passbooks such as 9558…) and a right Luhn digit.  A treasury voucher
+    number 2024… or 1000… is no card, even when its last digit happens to fit."""
+    if not digits.isdigit():
+        return False
+    issuer = digits[0] in "34569" or 222100 <= int(digits[:6]) <= 272099
+    return issuer and luhn.is_valid(digits)
 
 
 def _classify(text: str) -> tuple[str, str] | None:
@@ -86,7 +107,7 @@ def _classify(text: str) -> tuple[str, str] | None:
         return "id", mask_id(digits.upper())
     if len(digits) == 15 and _is_id15(digits):
         return "id", mask_id(digits)
-    if 16 <= len(digits) <= 19 and digits.isdigit() and luhn.is_valid(digits):
+    if 16 <= len(digits) <= 19 and _is_card(digits):
         return "card", "****" + digits[-4:]
     return None
 
@@ -98,6 +119,8 @@ def fold(text: str) -> str:
 
 def _folded(text: str) -> tuple[str, list[int]]:
     """``text`` folded character by character, and where each folded character came from."""
+    if text.isascii():
+        return text, list(range(len(text) + 1))
     out, origin = [], []
     for i, ch in enumerate(text):
         f = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
@@ -116,7 +139,7 @@ def find(text: str | None) -> list[Hit]:
     if not text:
         return []
     text = str(text)
-    if not _CANDIDATE.search(text):
+    if len(text) < CANDIDATE_MIN_CHARS or not _CANDIDATE.search(text):
         return []
     folded, origin = _folded(text)
     hits = []
@@ -132,9 +155,11 @@ def masked(text: str | None) -> str | None:
     if text is None:
         return None
     hits = find(text)
-    if not hits:
-        return text
-    text = str(text)
+    return _replace(str(text), hits) if hits else text
+
+
+def _replace(text: str, hits: list[Hit]) -> str:
+    """``text`` with each hit replaced by its masked form."""
     out, last = [], 0
     for h in hits:
         out += [text[last : h.start], h.shown]
@@ -165,7 +190,7 @@ def _cell(text: str) -> tuple[str, str] | None:
     hits = find(text)
     if not hits:
         return None
-    return masked(text), f"{kinds(hits)} / {kinds(hits, 'en')}"
+    return _replace(text, hits), f"{kinds(hits)} / {kinds(hits, 'en')}"
 
 
 def cell_masked(text: str | None) -> str | None:
@@ -187,7 +212,10 @@ def register(con) -> None:
     """Make ``fq_personal_masked`` and ``fq_personal_kinds`` callable in SQL on ``con``."""
     for name, fn in ((MASKED_FN, cell_masked), (KINDS_FN, cell_kinds)):
         try:
-            con.create_function(name, fn, ["VARCHAR"], "VARCHAR", side_effects=False)
+            # "special": the function sees NULL and may answer NULL (a candidate that is no number).
+            con.create_function(
+                name, fn, ["VARCHAR"], "VARCHAR", null_handling="special", side_effects=False
+            )
         except Exception as exc:  # already registered on this connection
             if "already" not in str(exc).lower():
                 raise

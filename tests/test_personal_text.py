@@ -9,6 +9,7 @@ import logging
 import openpyxl
 import pytest
 from stdnum import luhn
+from stdnum.cn import ric
 
 from etl import personal
 from etl.annotate import annotate
@@ -45,6 +46,9 @@ FOUND = [
     ),
 ]
 
+VOUCHER16 = "202403010000123" + luhn.calc_check_digit("202403010000123")
+VOUCHER18 = "20240301000012345" + ric.calc_check_digit("20240301000012345")
+
 NOT_FOUND = [
     ("voucher", "PZ2024-0001"),
     ("fund_code", "F2024001"),
@@ -55,6 +59,9 @@ NOT_FOUND = [
     ("amount", "1,234,567,890.00"),
     ("card_bad_luhn", CARD[:-1] + str((int(CARD[-1]) + 1) % 10)),
     ("eighteen_neither", "990000000000000001"),  # no birth date, and the check digit is wrong
+    # Treasury voucher numbers: the check digits fit, but 20… is no province and 2024… no card issuer.
+    ("voucher_luhn", "支付凭证" + VOUCHER16),
+    ("voucher_id_check", VOUCHER18),
     ("name", "东风村道路硬化"),
 ]
 # The 18-digit negative really fails every test (no valid check digit, no date, no Luhn).
@@ -147,6 +154,21 @@ def test_marked_copy_and_preview_show_the_number_masked(tmp_path, funds_loaded, 
     assert len(comments) == 2
     for text in comments + listed:
         assert MOBILE not in text and ID not in text
+
+
+def test_long_numbers_that_are_not_personal_load(tmp_path, funds_loaded, load):
+    """Cells the quick regexp keeps but the check clears (a 12-digit run, a 16-digit non-Luhn) load."""
+    card_bad = CARD[:-1] + str((int(CARD[-1]) + 1) % 10)
+    rows = [
+        ["2024年项目资金公示"],
+        PROJECT_HEADER,
+        project_row(name="村道硬化139123456789号"),
+        project_row(contractor=f"合同{card_bad}"),
+        project_row(status="990000000000000001"),
+    ]
+    result = load(write_xlsx(tmp_path / "projects.xlsx", rows))
+    assert result.status == "loaded", result.as_json()
+    assert not [f for f in result.report.findings if f.rule == "personal_data_in_text"]
 
 
 def test_declared_personal_columns_are_not_scanned_but_others_are(tmp_path, funds_loaded, load):
