@@ -15,6 +15,8 @@ from etl import personal
 from etl.annotate import annotate
 from etl.idnum import mask
 from etl.preview import dry_run
+from etl.rulequeries import personal_in_text
+from etl.specs import SPECS
 from tests.conftest import snapshot
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_csv, write_xlsx
 
@@ -189,9 +191,6 @@ def test_declared_personal_columns_are_not_scanned_but_others_are(tmp_path, fund
 
 def test_every_public_kind_is_scanned():
     """Each kind's text and code columns get the rule, except the declared personal ones."""
-    from etl.rulequeries import personal_in_text
-    from etl.specs import SPECS
-
     for spec in SPECS.values():
         scanned = {name for name, _ in personal_in_text(spec)}
         expected = {c.name for c in spec.columns if c.type in ("text", "code") and not c.personal}

@@ -25,6 +25,7 @@ from fundquery.inspect import flags
 from fundquery.messages import store as messages
 from fundquery.messages import workflow
 from fundquery.queries.datasets import DATASETS
+from fundquery.web.db import get_db
 from tests.sheets import make_id
 from tests.web.public.county import ALL_IDS
 
@@ -219,8 +220,6 @@ def _texts(body: bytes) -> str:
 def test_no_public_answer_carries_a_full_personal_number(planted, county_app, county_db):
     client = county_app.test_client()
     with county_app.app_context():
-        from fundquery.web.db import get_db
-
         urls = _urls(county_app, get_db())
     public_get = {
         r.endpoint
