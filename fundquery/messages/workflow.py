@@ -133,6 +133,9 @@ def register(
         )
     if not department:
         raise MessageError("请填写承办部门。/ The department in charge is required.")
+    _nothing_personal(
+        department, "承办部门", "The department in charge"
+    )  # published with the reply
     if not 1 <= working_days <= 60:
         raise MessageError(
             f"办理时限应为 1–60 个工作日，收到 {working_days}。"

@@ -100,6 +100,24 @@ def test_the_published_question_masks_cards_and_spaced_mobiles(con):
     assert published == (f"我的卡 ****{CARD[-4:]} 没到账，电话 139****5678，旧证 411524*****2371")
 
 
+def test_a_department_with_a_mobile_is_refused_at_registration(con):
+    receipt = store.submit(
+        con, now=T, message_type="咨询", township="城关镇", village=None, body="问"
+    )
+    with pytest.raises(MessageError, match="承办部门") as refused:
+        workflow.register(
+            con,
+            receipt.message_id,
+            category="其他",
+            department=f"城关镇财政所 老王{MOBILE}",
+            working_days=3,
+            actor="desk",
+            now=T,
+        )
+    assert MOBILE not in str(refused.value) and "139****5678" in str(refused.value)
+    assert store.get(con, receipt.message_id)["status"] == "received"
+
+
 def test_a_notice_title_with_a_personal_number_is_refused(con):
     with pytest.raises(flags.FlagError) as refused:
         flags.create_notice(con, f"整改公示（联系人 {MOBILE}）", "inspector")
