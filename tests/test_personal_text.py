@@ -8,6 +8,8 @@ import logging
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.cn import ric
 
@@ -196,3 +198,23 @@ def test_every_public_kind_is_scanned():
         expected = {c.name for c in spec.columns if c.type in ("text", "code") and not c.personal}
         assert scanned == expected and scanned, spec.kind
     assert "bank_account" not in {n for n, _ in personal_in_text(SPECS["payments"])}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [ID, ID_OLD, MOBILE, CARD, CARD19, "139 1234 5678", "+86", "X", "-", " "]
+            ),
+            st.text(alphabet="0123456789０１２３ -xX号张", max_size=25),
+        ),
+        max_size=6,
+    ).map("".join)
+)
+def test_masking_leaves_nothing_to_find(text):
+    """Whatever the text, the masked form holds no personal number and the rest is as written."""
+    out = personal.masked(text)
+    assert personal.find(out) == []
+    if not personal.find(text):
+        assert out == text
