@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from etl.labels import label
-from etl.personal import masked
+from etl.personal import masked, masked_row
 from fundquery.queries.sql import fetch
 
 STREAM_CHUNK_ROWS = 10_000
@@ -91,7 +91,7 @@ class Dataset:
             cursor.execute(self.select_sql(where), params)
             while rows := cursor.fetchmany(STREAM_CHUNK_ROWS):
                 for row in rows:
-                    yield _masked_row(row, texts)
+                    yield masked_row(row, texts)  # typed before issue 15: masked
         finally:
             cursor.close()
 
@@ -100,16 +100,6 @@ class Dataset:
 
     def title(self, language: str) -> str:
         return self.title_en if language == "en" else self.title_zh
-
-
-def _masked_row(row: tuple, texts: list[int]) -> tuple:
-    """A personal number typed into a text before issue 15 goes out masked (etl.personal)."""
-    if not any(isinstance(row[i], str) and masked(row[i]) is not row[i] for i in texts):
-        return row
-    out = list(row)
-    for i in texts:
-        out[i] = masked(out[i])
-    return tuple(out)
 
 
 FUND_CODE = Col("fund_code")
