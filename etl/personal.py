@@ -4,10 +4,12 @@ A clerk types a contact's mobile into 项目名称, a responsible person's ID
 number into 实施单位: the column is published as written (issue 15). One
 detector serves the upload rule ``personal_data_in_text`` (etl.rules) and
 every text a person writes on the web that is published (replies, 整改
-notices).  It runs in two steps so a million-row upload stays fast:
-``CANDIDATE_RE`` (RE2, run by DuckDB over the column) keeps only cells with
-a run of eleven digits or more, and ``find`` checks those few in Python with
-python-stdnum (GB 11643 check digit or a real birth date; Luhn).
+notices) and masks, where the public is served, what was stored before.
+It runs in two steps so a million-row upload stays fast: DuckDB keeps only
+cells of eleven characters or more matching ``CANDIDATE_RE`` (eleven digits
+in a row), and ``find`` checks those few in Python with python-stdnum (a
+GB/T 2260 province, then the GB 11643 check digit or a real birth date; an
+issuer digit and Luhn for cards).
 
 What is found is only ever shown masked (``masked``): the ID number as the
 store shows it (``110105********1234``), a mobile as ``138****5678``, a card
@@ -31,9 +33,8 @@ from etl.idnum import mask as mask_id
 # mobile (3-4-4), a card (4-4-4-4) or an ID (6-8-4) is split.  Full-width digits too.
 _D = "[0-9０-９]"
 CANDIDATE_RE = f"{_D}{{3}}[ -]?{_D}{{4}}[ -]?{_D}{{4}}"
-CANDIDATE_MIN_CHARS = (
-    11  # the shortest number looked for, a mobile: shorter cells are skipped unread
-)
+# The shortest number looked for is a mobile: shorter cells are skipped unread.
+CANDIDATE_MIN_CHARS = 11
 
 # The numbers themselves, over text whose digits NFKC made ASCII.
 _MOBILE = r"(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}"
