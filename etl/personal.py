@@ -41,7 +41,10 @@ _MOBILE = r"(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}"
 _ID18 = r"\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]"
 _CARD_GROUPED = r"\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?"
 _RUN = r"\d{15,19}"
-_NUMBER = re.compile(rf"(?<![\d])(?:{_ID18}|{_CARD_GROUPED}|{_RUN}|{_MOBILE})(?![\dXx])", re.ASCII)
+# Bounded by anything but a digit, and not a decimal's part: 13500000000.00 is an amount (yuan).
+_NUMBER = re.compile(
+    rf"(?<!\d)(?<!\d\.)(?:{_ID18}|{_CARD_GROUPED}|{_RUN}|{_MOBILE})(?![\dXx])(?!\.\d)", re.ASCII
+)
 _MOBILE_ONLY = re.compile(rf"^{_MOBILE}$", re.ASCII)
 
 KINDS = {

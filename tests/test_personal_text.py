@@ -61,6 +61,8 @@ NOT_FOUND = [
     ("mobile_12x", "12912345678"),  # 12x is no mobile prefix
     ("twelve_digits", "139123456789"),  # a longer run is not a mobile
     ("amount", "1,234,567,890.00"),
+    ("amount_wide", "13500000000.00"),  # 135 亿元 as a page writes a Decimal, not a mobile
+    ("decimals", "0.13912345678"),
     ("card_bad_luhn", CARD[:-1] + str((int(CARD[-1]) + 1) % 10)),
     ("eighteen_neither", "990000000000000001"),  # no birth date, and the check digit is wrong
     # Treasury voucher numbers: the check digits fit, but 20… is no province and 2024… no card issuer.
