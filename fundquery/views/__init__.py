@@ -10,6 +10,8 @@ from typing import Any
 from flask import Response, current_app, jsonify, make_response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from etl.personal import mask_all
+from fundquery.accounts.access import PUBLIC_ENDPOINTS
 from fundquery.web.formatting import jsonable
 
 # Every section the navigation may show, in order; a section appears once its
@@ -44,7 +46,11 @@ def render(template: str, data: dict[str, Any], status: int = 200, **objects: An
     """The view's dict as a page, or with ?format=json the same dict (exact decimals, ISO 8601 dates).
 
     ``objects`` go to the template only: forms, charts, anything the JSON leaves out.
+    A public page never shows a personal number typed into a text (issue 15): masked here,
+    for data stored before the upload and the desk refused them.
     """
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        data = mask_all(data)
     if wants_json():
         response = jsonify(jsonable(data))
     else:

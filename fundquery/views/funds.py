@@ -6,6 +6,7 @@ import segno
 from flask import Response, abort, current_app, url_for
 from flask_babel import gettext as _
 
+from etl.personal import mask_all
 from fundquery.queries import funds as fq
 from fundquery.queries import notices as nq
 from fundquery.queries import publication
@@ -96,7 +97,7 @@ def notices() -> Response | str:
     number, per_page = paging()
     total, rows = nq.notices(get_db(), chosen, per_page, (number - 1) * per_page)
     data = {"chosen": chosen, "notices": rows, "pager": pager(number, per_page, total)}
-    return render("public/notices.html", data, choices=nq.choices(get_db()))
+    return render("public/notices.html", data, choices=mask_all(nq.choices(get_db())))
 
 
 def _notice(year: int, fund_code: str, township: str, village: str) -> dict:

@@ -255,7 +255,11 @@ def summary() -> Response | str:
 def notice_create() -> Response:
     """Draft a 整改公示 from the resolved flags as they stand; a reviewer publishes it."""
     title = (request.form.get("title") or "").strip()[:200] or _("整改情况公示")
-    notice_id = flags.create_notice(get_db(), title, current_user.username)
+    try:
+        notice_id = flags.create_notice(get_db(), title, current_user.username)
+    except flags.FlagError as exc:  # a personal number in the title (issue 15)
+        flash(str(exc), "error")
+        return redirect(url_for(".summary"))
     flash(_("已生成公示草稿，待审核人员公开。"))
     return redirect(url_for(".notice", notice_id=notice_id))
 
