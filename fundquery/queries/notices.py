@@ -11,7 +11,7 @@ from fundquery.queries.datasets import DATASETS
 from fundquery.queries.sql import fetch, values
 
 NOTICE_ROWS = DATASETS["payments"]
-NOTICE_FILTERS = ("year", "fund_code", "township")
+NOTICE_FILTERS = ("year", "fund_code", "township", "village")
 # {where} is built by Dataset.where from declared column names; values are parameters.
 GROUPED = """
 SELECT n.fund_code, n.year, n.township, n.village, count(*) AS payment_count,

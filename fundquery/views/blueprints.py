@@ -25,6 +25,7 @@ from fundquery.views import (
     rectification,
     resident,  # noqa: F401 (routes on public.bp)
     review,
+    search,  # noqa: F401 (routes on public.bp)
     sections,
     staff,
     upload,
