@@ -11,6 +11,7 @@ from fundquery.accounts import auth
 from fundquery.resident import audit_queue
 from fundquery.views import (
     admin,
+    annual,  # noqa: F401 (routes on public.bp)
     assets,
     batches,
     budgets,  # noqa: F401 (routes on public.bp)
