@@ -49,6 +49,10 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "public.message_new",
         "public.message_receipt",
         "public.message_status",
+        # the search box, and the yearly openness report (issue 17)
+        "public.search",
+        "public.annual",
+        "public.annual_latest",
     }
 )
 
