@@ -79,6 +79,9 @@ ROLE_ENDPOINTS: dict[str, frozenset[str]] = {
     "admin.user": frozenset({ADMIN}),
     "admin.audit_log": frozenset({ADMIN}),
     "admin.calendar": frozenset({ADMIN}),
+    # usage counted without personal data (issue 17)
+    "staff.usage": frozenset({ADMIN, REVIEWER, INSPECTOR}),
+    "staff.usage_xlsx": frozenset({ADMIN, REVIEWER, INSPECTOR}),
     # inspectors (issue 5)
     "inspect.index": frozenset({INSPECTOR}),
     "inspect.check": frozenset({INSPECTOR}),

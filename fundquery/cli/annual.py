@@ -48,7 +48,17 @@ LINES = (
         "Recovered or returned (10,000 yuan)",
     ),
     ("rectification", "staff_removed", "清理出编制名册（人）", "Removed from staff rolls"),
+    ("usage", "page_views", "网站页面访问（次）", "Page views"),
+    ("usage", "lookups", "补贴查询（次）", "Subsidy lookups"),
+    ("usage", "lookups_found", "其中查到结果（次）", "Of which answered"),
 )
+
+
+def figure(figures: dict, section: str, key: str):
+    """One figure of the report, None where its section was not counted (usage before counting)."""
+    return (figures[section] or {}).get(key)
+
+
 HANDLING = (
     ("direct", "直接答复", "Answered directly"),
     ("transferred", "转相关部门办理", "Transferred to a department"),
@@ -67,7 +77,7 @@ def write_xlsx(figures: dict, path: Path) -> None:
     sheet.write_row(0, 0, [f"{figures['year']}年财政资金公开情况", "数值"], bold)
     row = 1
     for section, key, zh, _en in LINES:
-        value = figures[section][key]
+        value = figure(figures, section, key)
         sheet.write(row, 0, zh)
         sheet.write(row, 1, str(value) if value is not None else "—")
         row += 1
@@ -108,7 +118,7 @@ def annual_command(year: int, as_json: bool, xlsx_path: Path | None) -> None:
         return
     click.echo(f"{year}年财政资金公开情况 / Openness report {year}")
     for section, key, zh, en in LINES:
-        value = figures[section][key]
+        value = figure(figures, section, key)
         click.echo(f"  {zh}：{value if value is not None else '—'}  ({en})")
     for key, zh, en in HANDLING:
         click.echo(f"  咨询投诉{zh}：{figures['messages']['handling'][key]}  ({en})")

@@ -7,7 +7,7 @@ funds published, of which to persons/households and to projects; department
 budgets; agencies and named staff; messages received and answered, and how
 they were handled; the disbursement-speed table; money recovered or returned
 through inspectors' flags and ghost staff removed; page views and lookups
-(None while the county has not counted them).  Money is in 万元, exact.
+(None for a year in which nothing was counted).  Money is in 万元, exact.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import duckdb
 from fundquery.inspect.catalogue import Params
 from fundquery.inspect.checks.delays import DELAY_DAYS, bucket_labels, percent
 from fundquery.messages import metrics as message_metrics
+from fundquery.queries import usage as usage_queries
 from fundquery.queries.sql import fetch
 
 WAN = Decimal(10000)
@@ -109,9 +110,7 @@ def speed_table(con: duckdb.DuckDBPyConnection, year: int, today: dt.date) -> di
     }
 
 
-def report(
-    con: duckdb.DuckDBPyConnection, year: int, today: dt.date, usage: dict | None = None
-) -> dict[str, Any]:
+def report(con: duckdb.DuckDBPyConnection, year: int, today: dt.date) -> dict[str, Any]:
     """Every figure of the year's report, computed from what is published and recorded."""
     at = {"year": year}
     funds = fetch(con, FUNDS, at)[0]
@@ -122,6 +121,7 @@ def report(
     totals = message_metrics.totals(con, today, year)
     handling = fetch(con, HANDLING, at)[0]
     flags = fetch(con, FLAGS, at)[0]
+    usage = usage_queries.year_totals(con, year)
     return {
         "year": year,
         "as_of": today,
@@ -161,17 +161,24 @@ def report(
             "recovered_flags": flags["recovered_flags"],
             "staff_removed": flags["staff_removed"],
         },
-        "usage": usage,
+        # None for a year in which nothing was counted (before the county counted usage)
+        "usage": usage if usage["days_counted"] else None,
     }
 
 
 def years(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """The years with something to report (a published fund, a message, a flag), newest first."""
+    """The years with something to report (a published fund, a message, a flag, usage), newest first."""
     return [
         r["year"]
         for r in fetch(
             con,
             "SELECT year FROM public_funds UNION SELECT year(received_at) FROM messages"
-            " UNION SELECT year(coalesce(updated_at, created_at)) FROM flags ORDER BY 1 DESC",
+            " UNION SELECT year(coalesce(updated_at, created_at)) FROM flags"
+            " UNION SELECT year(day) FROM usage_daily ORDER BY 1 DESC",
         )
     ]
+
+
+def latest_fund_year(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The newest year with a published fund: the report people look for first."""
+    return fetch(con, "SELECT max(year) AS year FROM public_funds")[0]["year"]

@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import Response, abort, redirect, url_for
 
-from fundquery.cli.annual import HANDLING, LINES
+from fundquery.cli.annual import HANDLING, LINES, figure
 from fundquery.queries import annual as aq
 from fundquery.views import render
 from fundquery.views.public import bp
@@ -15,11 +15,14 @@ from fundquery.web.db import get_db
 
 @bp.get("/annual")
 def annual_latest() -> Response:
-    """The newest year with a published fund (404 while nothing is published)."""
-    years = aq.years(get_db())
-    if not years:
-        abort(404)
-    return redirect(url_for("public.annual", year=years[0]))
+    """The newest year with a published fund, else the newest with anything to report."""
+    year = aq.latest_fund_year(get_db())
+    if year is None:
+        years = aq.years(get_db())
+        if not years:
+            abort(404)
+        year = years[0]
+    return redirect(url_for("public.annual", year=year))
 
 
 @bp.get("/annual/<int:year>")
@@ -30,5 +33,11 @@ def annual(year: int) -> Response | str:
         abort(404)
     figures = aq.report(get_db(), year, today=dt.date.today())
     return render(
-        "public/annual.html", figures, figures=figures, years=years, lines=LINES, handling=HANDLING
+        "public/annual.html",
+        figures,
+        figures=figures,
+        years=years,
+        lines=LINES,
+        handling=HANDLING,
+        figure=figure,
     )

@@ -34,7 +34,10 @@ from fundquery.views import (
 from fundquery.views import auth as auth_views
 from fundquery.views import backup as backup_views
 from fundquery.views import inspect as inspect_views
-from fundquery.web import formatting, limiter
+from fundquery.views import (
+    usage as usage_views,  # noqa: F401 (routes on staff.bp)
+)
+from fundquery.web import formatting, limiter, usage
 
 
 def init_app(app: Flask) -> None:
@@ -43,6 +46,7 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     audit_queue.init_app(app)
     formatting.init_app(app)
+    usage.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(opendata.api)
     app.register_blueprint(assets.bp)
