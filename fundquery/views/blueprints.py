@@ -16,6 +16,7 @@ from fundquery.views import (
     batches,
     budgets,  # noqa: F401 (routes on public.bp)
     errors,
+    flag_answers,  # noqa: F401 (routes on staff.bp and inspect.bp)
     funds,  # noqa: F401 (routes on public.bp)
     message_desk,  # consultations and complaints (issue 6)
     message_desk_metrics,  # noqa: F401 (routes on message_desk.bp)

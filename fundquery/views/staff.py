@@ -15,6 +15,11 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 TASKS = (
     ("upload.form", _l("上传数据"), _l("上传 Excel 或 CSV 表格，逐行检查后导入")),
     ("batches.index", _l("我的批次"), _l("查看已上传的批次，撤回或用更正后的文件替换")),
+    (
+        "staff.office_flags",
+        _l("整改任务"),
+        _l("监督检查交给本单位整改的问题：答复整改情况和追回金额"),
+    ),
     ("review.index", _l("审核公开"), _l("保密审查后公开批次，或撤回已公开的批次")),
     ("review.timeliness", _l("公开时效"), _l("每个已公开批次从发放到公开经过的工作日")),
     ("inspect.index", _l("监督检查"), _l("资金发放差异报告与问题线索")),
