@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from fundquery import create_app
 from fundquery.messages import store as message_store
 from fundquery.messages import workflow
-from fundquery.web.db import get_db
-from tests.web.public.county import MULTI_READING, NAMESAKE, RESIDENT, RETURNED, SPOUSE
+from fundquery.web.db import EXTENSION, get_db
+from tests.web.public.county import (
+    MULTI_READING,
+    NAMESAKE,
+    RESIDENT,
+    RETURNED,
+    SPOUSE,
+    county_config,
+)
 
 
 def found(client, q: str) -> dict:
@@ -131,3 +140,31 @@ def test_the_rectification_notices_are_reachable_from_home_and_every_fund_page(c
     fund = county_client.get("/funds/2024/F001").get_data(as_text=True)
     assert 'href="/rectification"' in fund
     assert county_client.get("/rectification").status_code == 200
+
+
+def test_a_village_notice_states_its_notice_period_and_where_to_object(county_app, county_client):
+    page = county_client.get("/notices/2024/F001/城关镇/东风村").get_data(as_text=True)
+    data = county_client.get("/notices/2024/F001/城关镇/东风村?format=json").get_json()
+    start = dt.date.fromisoformat(data["notice_period"]["start"])
+    with county_app.app_context():
+        published = (
+            get_db()
+            .execute(
+                "SELECT CAST(min(published_at) AS DATE) FROM batches WHERE kind = 'payments' AND status = 'published'"
+            )
+            .fetchone()[0]
+        )
+    assert start == published
+    end = start + dt.timedelta(days=6)
+    assert f"公示期：{start} 至 {end}（7 天）" in page
+    assert "异议电话：0710-1234567" in page
+    printed = county_client.get("/notices/2024/F001/城关镇/东风村/print").get_data(as_text=True)
+    assert f"公示期：{start} 至 {end}（7 天）" in printed
+
+
+def test_the_notice_period_follows_the_setting(county_db):
+    app = create_app(county_config(county_db, NOTICE_DAYS=10))
+    data = app.test_client().get("/notices/2024/F001/城关镇/东风村?format=json").get_json()
+    start = dt.date.fromisoformat(data["notice_period"]["start"])
+    assert data["notice_period"]["end"] == (start + dt.timedelta(days=9)).isoformat()
+    app.extensions[EXTENSION].close()
