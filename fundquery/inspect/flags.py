@@ -129,6 +129,21 @@ def move(
     recovered_yuan: Decimal | None = None,
 ) -> None:
     """Take one step with its note; resolving needs an outcome."""
+    with transaction(con):
+        step(con, flag_id, to_status, note, actor, outcome=outcome, recovered_yuan=recovered_yuan)
+
+
+def step(
+    con: duckdb.DuckDBPyConnection,
+    flag_id: int,
+    to_status: str,
+    note: str,
+    actor: str,
+    *,
+    outcome: str | None = None,
+    recovered_yuan: Decimal | None = None,
+) -> None:
+    """``move`` inside the caller's transaction (an office's answer accepted takes this step with it)."""
     flag = get(con, flag_id)
     if flag is None:
         raise FlagError(f"标记 {flag_id} 不存在。/ Flag {flag_id} does not exist.")
@@ -143,27 +158,26 @@ def move(
         raise FlagError("整改完成时要选择整改结果。/ Resolving needs an outcome.")
     if to_status != "resolved":
         outcome, recovered_yuan = None, None
-    with transaction(con):
-        con.execute(
-            "UPDATE flags SET status = ?, outcome = ?, recovered_yuan = ?, updated_at = current_timestamp"
-            " WHERE flag_id = ?",
-            [to_status, outcome, recovered_yuan, flag_id],
-        )
-        con.execute(
-            "INSERT INTO flag_events (flag_id, actor, from_status, to_status, note, outcome, recovered_yuan)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [flag_id, actor, flag["status"], to_status, note, outcome, recovered_yuan],
-        )
-        audit(
-            con,
-            actor,
-            "flag_move",
-            f"flag:{flag_id}",
-            from_status=flag["status"],
-            to_status=to_status,
-            outcome=outcome,
-            recovered_yuan=recovered_yuan,
-        )
+    con.execute(
+        "UPDATE flags SET status = ?, outcome = ?, recovered_yuan = ?, updated_at = current_timestamp"
+        " WHERE flag_id = ?",
+        [to_status, outcome, recovered_yuan, flag_id],
+    )
+    con.execute(
+        "INSERT INTO flag_events (flag_id, actor, from_status, to_status, note, outcome, recovered_yuan)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [flag_id, actor, flag["status"], to_status, note, outcome, recovered_yuan],
+    )
+    audit(
+        con,
+        actor,
+        "flag_move",
+        f"flag:{flag_id}",
+        from_status=flag["status"],
+        to_status=to_status,
+        outcome=outcome,
+        recovered_yuan=recovered_yuan,
+    )
 
 
 _OVERDUE = "(f.status IN ('open', 'in_progress') AND f.due_on < ?)"

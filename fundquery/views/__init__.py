@@ -25,6 +25,8 @@ SECTIONS = (
     ("public.messages", _l("咨询投诉"), _l("提出咨询或投诉，查看已答复的问题")),
     ("public.opendata", _l("数据下载"), _l("下载已公开的数据")),
     ("publication.index", _l("公开记录"), _l("每批数据的公开日期、公开单位和数据提供单位")),
+    ("rectification.public_notices", _l("整改公示"), _l("监督检查发现的问题和整改结果")),
+    ("public.annual_latest", _l("年度报告"), _l("每年公开了多少资金、答复了多少咨询投诉")),
 )
 
 
