@@ -180,6 +180,7 @@ def _urls(app, con) -> dict[str, list[str]]:
         ).fetchall(),
         "public.download": [(n, f) for n in DATASETS for f in ("csv", "xlsx", "json")],
         "api.rows": [(n,) for n in DATASETS],
+        "public.annual": con.execute("SELECT DISTINCT year FROM funds").fetchall(),
     }
     keys["public.notice_print"] = keys["public.notice"]
     urls: dict[str, list[str]] = {}
@@ -200,6 +201,7 @@ def _urls(app, con) -> dict[str, list[str]]:
                 "public.notice_print": ("year", "fund_code", "township", "village"),
                 "public.download": ("name", "fmt"),
                 "api.rows": ("name",),
+                "public.annual": ("year",),
             }[rule.endpoint]
             assert set(ordered) == set(names), (rule.endpoint, names)
             urls[rule.endpoint] = [
