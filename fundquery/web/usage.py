@@ -1,7 +1,7 @@
 """Usage counted without personal data (issue 17): page views per kind of page and day, lookups per
 channel, query point and outcome.
 
-A public page served with 200 to a GET is one view of its endpoint (a fund
+A public page served to a GET (200, or 304 to a browser revalidating its copy) is one view of its endpoint (a fund
 page also counts for its fund).  A lookup counts for its channel: ``kiosk``
 (the touch screen at a query point, which says which point it is by a cookie
 set once at ``/kiosk?point=CODE``), ``phone`` or ``desktop`` (by the browser's
@@ -62,7 +62,7 @@ def _count_page(response: Response) -> Response:
     endpoint = request.endpoint or ""
     if (
         request.method == "GET"
-        and response.status_code == 200
+        and response.status_code in (200, 304)  # a revalidated page is a view too
         and request.blueprint in COUNTED_BLUEPRINTS
         and endpoint not in NOT_COUNTED
     ):
