@@ -58,7 +58,10 @@ def _page(
         "failed": failed,
         "result": result.as_dict() if result else None,
         "office_phone": current_app.config.get("FINANCE_OFFICE_PHONE"),
-        "message_url": endpoint_url("public.message_new"),
+        # from the kiosk, the message form in the kiosk's own layout
+        "message_url": endpoint_url(
+            "public.message_new", **({"kiosk": "1"} if channel == "kiosk" else {})
+        ),
         "message_new_url": endpoint_url("public.message_new"),
         "pinyin_initials": bool(current_app.config.get("LOOKUP_PINYIN_INITIALS")),
         "idle_seconds": int(
