@@ -83,16 +83,55 @@ def replace_roles(
 
 
 def failures_since_success(
-    con: duckdb.DuckDBPyConnection, username: str, window: dt.timedelta
+    con: duckdb.DuckDBPyConnection, username: str, remote_addr: str | None, window: dt.timedelta
 ) -> int:
-    """Failed attempts for ``username`` in the last ``window``, after its last success."""
+    """Failed attempts for ``username`` from ``remote_addr`` in the last ``window``.
+
+    Counted after the last success of the same name from the same address and
+    after the last time an administrator cleared the name's failures.
+    """
     return con.execute(
-        "SELECT count(*) FROM login_attempts WHERE username = ? AND NOT is_success"
-        " AND attempted_at > now()::TIMESTAMP - ?"
-        " AND attempted_at > coalesce((SELECT max(attempted_at) FROM login_attempts"
-        "   WHERE username = ? AND is_success), TIMESTAMP '1970-01-01')",
-        [username, window, username],
+        "SELECT count(*) FROM login_attempts WHERE username = $name"
+        " AND remote_addr IS NOT DISTINCT FROM $addr AND NOT is_success"
+        " AND attempted_at > now()::TIMESTAMP - $window"
+        " AND attempted_at > greatest("
+        "   coalesce((SELECT max(attempted_at) FROM login_attempts WHERE username = $name"
+        "     AND remote_addr IS NOT DISTINCT FROM $addr AND is_success), TIMESTAMP '1970-01-01'),"
+        "   coalesce((SELECT max(unlocked_at) FROM login_unlocks WHERE username = $name),"
+        "     TIMESTAMP '1970-01-01'))",
+        {"name": username, "addr": remote_addr, "window": window},
     ).fetchone()[0]
+
+
+def refused_addresses(
+    con: duckdb.DuckDBPyConnection, max_failures: int, window: dt.timedelta
+) -> dict[str, int]:
+    """User name -> how many client addresses are refused for it now (for the admin's list)."""
+    rows = con.execute(
+        "WITH since AS ("
+        "  SELECT a.username, a.remote_addr, greatest("
+        "    coalesce(max(a.attempted_at) FILTER (WHERE a.is_success), TIMESTAMP '1970-01-01'),"
+        "    coalesce(any_value(u.unlocked_at), TIMESTAMP '1970-01-01')) AS after"
+        "  FROM login_attempts a LEFT JOIN"
+        "    (SELECT username, max(unlocked_at) AS unlocked_at FROM login_unlocks GROUP BY ALL) u"
+        "    USING (username)"
+        "  WHERE a.attempted_at > now()::TIMESTAMP - ? GROUP BY ALL)"
+        " SELECT a.username, count(*) FILTER (WHERE n >= ?) FROM ("
+        "   SELECT a.username, a.remote_addr, count(*) AS n FROM login_attempts a JOIN since s"
+        "     ON a.username = s.username AND a.remote_addr IS NOT DISTINCT FROM s.remote_addr"
+        "   WHERE NOT a.is_success AND a.attempted_at > s.after"
+        "     AND a.attempted_at > now()::TIMESTAMP - ? GROUP BY ALL) a"
+        " GROUP BY ALL",
+        [window, max_failures, window],
+    ).fetchall()
+    return {name: n for name, n in rows if n}
+
+
+def insert_unlock(con: duckdb.DuckDBPyConnection, username: str, actor: str) -> None:
+    """Clear ``username``'s failures from every address (the attempts themselves stay)."""
+    con.execute(
+        "INSERT INTO login_unlocks (username, unlocked_by) VALUES (?, ?)", [username, actor]
+    )
 
 
 def record_attempt(
