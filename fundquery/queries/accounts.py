@@ -143,13 +143,37 @@ def record_attempt(
     )
 
 
-def session_is_open(con: duckdb.DuckDBPyConnection, session_id: str, user_id: int) -> bool:
-    """Whether this sign-in of this user has not ended (log-out, or a new password or role)."""
+def session_is_open(
+    con: duckdb.DuckDBPyConnection,
+    session_id: str,
+    user_id: int,
+    idle: dt.timedelta | None = None,
+    touch_after: dt.timedelta = dt.timedelta(minutes=1),
+) -> bool:
+    """Whether this sign-in of this user has not ended (log-out, a new password or role, idleness).
+
+    A sign-in without a request for longer than ``idle`` ends here ('idle');
+    an open one records the request (at most once per ``touch_after``, to spare writes).
+    """
+    if idle is not None:
+        con.execute(
+            "UPDATE staff_sessions SET ended_at = now()::TIMESTAMP, ended_how = 'idle'"
+            " WHERE session_id = ? AND ended_at IS NULL"
+            " AND coalesce(last_seen_at, started_at) <= now()::TIMESTAMP - ?",
+            [session_id, idle],
+        )
     row = con.execute(
-        "SELECT ended_at IS NULL FROM staff_sessions WHERE session_id = ? AND user_id = ?",
-        [session_id, user_id],
+        "SELECT ended_at IS NULL, coalesce(last_seen_at, started_at) <= now()::TIMESTAMP - ?"
+        " FROM staff_sessions WHERE session_id = ? AND user_id = ?",
+        [touch_after, session_id, user_id],
     ).fetchone()
-    return bool(row and row[0])
+    is_open = bool(row and row[0])
+    if is_open and row[1]:
+        con.execute(
+            "UPDATE staff_sessions SET last_seen_at = now()::TIMESTAMP WHERE session_id = ?",
+            [session_id],
+        )
+    return is_open
 
 
 def open_session(con: duckdb.DuckDBPyConnection, session_id: str, user_id: int) -> None:
