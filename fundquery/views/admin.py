@@ -147,7 +147,10 @@ def user(username: str) -> Response:
     except accounts.AccountError as exc:
         flash(str(exc), "error")
     else:
-        flash(_("用户 %(name)s 已更新。", name=username), "info")
+        if form.action.data == "unlock":
+            flash(_("已清除用户 %(name)s 的登录失败记录，可以立即登录。", name=username), "info")
+        else:
+            flash(_("用户 %(name)s 已更新。", name=username), "info")
     return redirect(url_for("admin.users"))
 
 
