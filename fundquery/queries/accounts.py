@@ -156,7 +156,8 @@ def session_is_open(
     an open one records the request (at most once per ``touch_after``, to spare writes).
     """
     if idle is not None:
-        con.execute(
+        _write_once(
+            con,
             "UPDATE staff_sessions SET ended_at = now()::TIMESTAMP, ended_how = 'idle'"
             " WHERE session_id = ? AND ended_at IS NULL"
             " AND coalesce(last_seen_at, started_at) <= now()::TIMESTAMP - ?",
@@ -169,11 +170,25 @@ def session_is_open(
     ).fetchone()
     is_open = bool(row and row[0])
     if is_open and row[1]:
-        con.execute(
+        _write_once(
+            con,
             "UPDATE staff_sessions SET last_seen_at = now()::TIMESTAMP WHERE session_id = ?",
             [session_id],
         )
     return is_open
+
+
+def _write_once(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> None:
+    """An update that a parallel request of the same sign-in may already be making.
+
+    Two requests of one browser (a page and its chart data) can both find the
+    session due: DuckDB lets one update the row and refuses the other with a
+    conflict, which means the work is being done.
+    """
+    try:
+        con.execute(sql, params)
+    except duckdb.TransactionException:
+        pass
 
 
 def open_session(con: duckdb.DuckDBPyConnection, session_id: str, user_id: int) -> None:

@@ -135,3 +135,20 @@ def test_the_idle_timeout_is_a_setting(app):
     sign_in(client, "wang")
     _idle_for(app, 6)
     assert client.get("/staff/?format=json").status_code == 401
+
+
+def test_two_requests_of_one_sign_in_touching_it_at_once_both_answer(app):
+    """A page and its chart data arrive together: one records the request, the other must not fail."""
+    add_user(app, "wang", "finance")
+    client = app.test_client()
+    sign_in(client, "wang")
+    _idle_for(app, 5)  # due to be recorded again
+    other = app.extensions[EXTENSION].cursor()  # the parallel request, mid-way through its update
+    try:
+        other.execute("BEGIN")
+        other.execute("UPDATE staff_sessions SET last_seen_at = now()::TIMESTAMP")
+        assert client.get("/staff/?format=json").status_code == 200
+        other.execute("COMMIT")
+    finally:
+        other.close()
+    assert client.get("/staff/?format=json").status_code == 200
