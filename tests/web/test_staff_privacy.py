@@ -41,8 +41,12 @@ def test_every_staff_route_says_no_store_signed_in_or_not(app):
                 response = client.open(url, method=method)
                 seen.append((method, url, response.status_code))
                 assert response.headers.get("Cache-Control") == "no-store", (method, url)
-    # The walk reached real pages, not only refusals.
+    # The walk reached real pages, not only refusals ...
     assert sum(1 for m, _, code in seen if m == "GET" and code == 200) > 15
+    # ... among them an inspector's check as CSV, which lists people.
+    export = signed_in.get("/staff/inspect/check/overdue_replies.csv")
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    assert export.headers["Cache-Control"] == "no-store"
 
 
 def test_signed_in_users_public_pages_are_not_stored_but_anonymous_ones_may_be(app):
