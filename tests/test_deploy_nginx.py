@@ -8,6 +8,7 @@ import gzip
 import http.client
 import os
 import re
+import secrets
 import socket
 import ssl
 import subprocess
@@ -53,6 +54,8 @@ def proxied(tmp_path_factory):
     (instance / "config.py").write_text(
         f'TRUSTED_PROXIES = 1\nLOOKUP_RATE_LIMIT = "{LIMIT} per minute"\n', encoding="utf-8"
     )
+    # As `fundquery init` leaves it: every lookup hashes the number typed, even a malformed one.
+    (instance / "id_hash.key").write_text(secrets.token_hex(32) + "\n", encoding="ascii")
     cert, key = root / "cert.pem", root / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",

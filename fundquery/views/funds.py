@@ -124,10 +124,20 @@ def _notice(year: int, fund_code: str, township: str, village: str) -> dict:
         "year": year,
         "rows": rows,
         "totals": nq.notice_totals(rows),
-        "online_url": url_for("public.notice", **where, _external=True),
+        "online_url": public_url("public.notice", **where),
         "print_url": url_for("public.notice_print", **where),
         "downloads": download_links("payments", where),
     }
+
+
+def public_url(endpoint: str, **values) -> str | None:
+    """The page's address under PUBLIC_BASE_URL, or None when that is not set.
+
+    Never built from the request's Host header: anyone can send a forged one, and a
+    printed QR code pointing at it would send villagers to a look-alike site.
+    """
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    return base.rstrip("/") + url_for(endpoint, **values) if base else None
 
 
 @bp.get("/notices/<int:year>/<fund_code>/<township>/<village>")
@@ -138,13 +148,17 @@ def notice(year: int, fund_code: str, township: str, village: str) -> Response |
 
 @bp.get("/notices/<int:year>/<fund_code>/<township>/<village>/print")
 def notice_print(year: int, fund_code: str, township: str, village: str) -> Response | str:
-    """The notice as one sheet for the village notice board, with a QR code to the online notice."""
+    """The notice as one sheet for the village notice board, with a QR code to the online notice.
+
+    The QR code holds the configured PUBLIC_BASE_URL only; without it the sheet has no code,
+    and the page says why (on screen, not on paper).
+    """
     data = _notice(year, fund_code, township, village)
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:  # the address villagers can reach, when the server sees another one
-        data["online_url"] = base.rstrip("/") + url_for(
-            "public.notice", year=year, fund_code=fund_code, township=township, village=village
-        )
+    qr_svg = None
+    if data["online_url"]:
+        qr = segno.make(data["online_url"], error="m")
+        qr_svg = qr.svg_inline(scale=4, dark="#000", title=_("扫码查看网上公示"))
+    return render("public/notice_print.html", data, qr_svg=qr_svg)
     qr = segno.make(data["online_url"], error="m")
     return render(
         "public/notice_print.html",

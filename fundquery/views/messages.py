@@ -124,7 +124,7 @@ class StatusForm(FlaskForm):
     receipt_no = StringField(
         _l("回执号"),
         validators=[DataRequired()],
-        render_kw={**NO_HISTORY, "maxlength": 11, "placeholder": "2026-000123"},
+        render_kw={**NO_HISTORY, "maxlength": 16, "placeholder": "2026-K7QM-3XPA"},
     )
     code = StringField(
         _l("查询码"),
@@ -215,7 +215,9 @@ def message_status() -> Response | str:
     found, failed = None, False
     if request.method == "POST":
         if form.validate_on_submit():
-            found = message_store.check_code(get_db(), form.receipt_no.data, form.code.data)
+            found = message_store.check_code(
+                get_db(), form.receipt_no.data, form.code.data, remote_addr=request.remote_addr
+            )
         failed = found is None
     if found:
         found["status_title"] = status_title(found["status"])

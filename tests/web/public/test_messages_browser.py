@@ -150,7 +150,8 @@ def test_a_complaint_from_a_lookup_to_a_published_reply(browser, server, artifac
     page.screenshot(path=artifacts / "messages-receipt-zh.png", full_page=True)
     receipt_no = page.locator("#receipt-no").inner_text().strip()
     code = page.locator("#receipt-code").inner_text().strip()
-    assert re.fullmatch(r"\d{4}-\d{6}", receipt_no) and re.fullmatch(r"\d{6}", code)
+    assert re.fullmatch(r"\d{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", receipt_no)
+    assert re.fullmatch(r"\d{6}", code)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     # The desk registers and routes it.
