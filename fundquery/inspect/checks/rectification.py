@@ -56,7 +56,7 @@ CHECKS = (
             Column("amount_yuan", "涉及金额（元）", "Amount (yuan)", "amount"),
             Column("flagged_on", "标记日期", "Flagged on", "date"),
             Column("due_on", "整改期限", "Deadline", "date"),
-            Column("status", "状态", "Status"),
+            Column("status"),
             Column("working_days_late", kind="days"),
             Column("is_provisional", kind="flag"),
         ),
