@@ -8,11 +8,16 @@ plan of that statement, for every kind, and at the stored rows of a load.
 
 from __future__ import annotations
 
+import codecs
+
 import duckdb
 import pyarrow as pa
 import pytest
 
 from etl.clean import build_incoming
+from etl.csvread import trailing_blank_lines
+from etl.extract import UnreadableFile
+from etl.read import sniff_format
 from etl.specs import SPECS
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_csv
 
@@ -118,3 +123,35 @@ def test_a_loaded_roster_is_stored_in_the_files_row_order(load, funds_loaded, st
     ).fetchall()
     assert [r[0] for r in stored] == list(range(2, 302))
     assert [str(r[1]) for r in stored] == [f"{100 + i}.00" for i in range(300)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\r\n",
+        b"a,b\r\n1,2\r\n",
+        b"a,b\r\n1,2\r\n\r\n\r\n  \r\n",
+        b"a\n" + b" " * 9000 + b"\n\n",
+    ],
+)
+def test_trailing_blank_lines_are_counted_from_the_end(data):
+    assert trailing_blank_lines(data) == data[len(data.rstrip()) :].count(b"\n") - 1
+
+
+@pytest.mark.parametrize(
+    ("data", "fmt"),
+    [
+        (codecs.BOM_UTF8 + b"  \r\n<html><body>", None),
+        (b"\n\n<!DOCTYPE html>", None),
+        (codecs.BOM_UTF8 + "姓名,金额\r\n".encode(), "csv"),
+        (b" \t\n", "empty"),
+    ],
+)
+def test_the_format_is_sniffed_without_copying_the_file(data, fmt):
+    if fmt == "csv":
+        assert sniff_format(data, "f.csv") == "csv"
+        return
+    with pytest.raises(UnreadableFile) as err:
+        sniff_format(data, "f.csv")
+    assert ("空的" if fmt == "empty" else "网页") in str(err.value)
