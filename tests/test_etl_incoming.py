@@ -112,6 +112,9 @@ def test_id_columns_are_taken_back_to_every_row(hasher, in_sql):
     assert by_row[5] == person(woman, "女")
     assert by_row[6] == ("4.10102E+17", "scientific", None, None, None, None)
     assert by_row[8] == (wrong, "checksum", None, None, None, None)
+    keys = dict(con.execute("SELECT _row, person_key FROM incoming").fetchall())
+    assert keys[2] == keys[7] and len({keys[2], keys[4], keys[5]}) == 3  # one key per person
+    assert keys[3] is keys[6] is keys[8] is None
 
 
 def test_a_loaded_roster_is_stored_in_the_files_row_order(load, funds_loaded, store, tmp_path):
