@@ -17,8 +17,10 @@ import pytest
 from etl.clean import build_incoming
 from etl.csvread import trailing_blank_lines
 from etl.extract import UnreadableFile
-from etl.read import sniff_format
+from etl.load import _in_row_order, _insert_sql
+from etl.read import read, sniff_format
 from etl.specs import SPECS
+from etl.validate import validate
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_csv
 
 PREFIX = "CREATE OR REPLACE TEMP TABLE incoming AS "
@@ -158,3 +160,22 @@ def test_the_format_is_sniffed_without_copying_the_file(data, fmt):
     with pytest.raises(UnreadableFile) as err:
         sniff_format(data, "f.csv")
     assert ("空的" if fmt == "empty" else "网页") in str(err.value)
+
+
+def test_an_upload_out_of_row_order_is_sorted_before_it_is_stored(
+    funds_loaded, store, hasher, tmp_path
+):
+    """The sort is left out only when a scan of ``incoming`` finds it in row order."""
+    rows = [pay_row(i + 1, amount=f"{200 + i}.00") for i in range(50)]
+    extract = read(write_csv(tmp_path / "roster.csv", [PAY_HEADER, *rows]), "payments")
+    assert not validate(store, extract, hasher).errors
+    assert _in_row_order(store)
+    store.execute(
+        "CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM incoming ORDER BY _row DESC"
+    )
+    assert not _in_row_order(store)
+    store.execute(_insert_sql(SPECS["payments"], ordered=_in_row_order(store)), [999])
+    stored = store.execute(
+        "SELECT row_no, amount_yuan FROM payments WHERE batch_id = 999 ORDER BY rowid"
+    ).fetchall()
+    assert [(r[0], str(r[1])) for r in stored] == [(i + 2, f"{200 + i}.00") for i in range(50)]
