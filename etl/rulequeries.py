@@ -218,9 +218,9 @@ def duplicate_person(spec: Spec) -> list[Query]:
         (
             "name",
             "SELECT i._row, i.name__raw, CAST(g.first_row AS VARCHAR) FROM incoming i JOIN ("
-            " SELECT id_hash, fund_code, coalesce(period, CAST(year AS VARCHAR)) AS period_key, min(_row) AS first_row"
-            " FROM incoming WHERE id_hash IS NOT NULL GROUP BY ALL HAVING count(*) > 1) g"
-            " ON i.id_hash = g.id_hash AND i.fund_code = g.fund_code"
+            " SELECT person_key, fund_code, coalesce(period, CAST(year AS VARCHAR)) AS period_key, min(_row) AS first_row"
+            " FROM incoming WHERE person_key IS NOT NULL GROUP BY ALL HAVING count(*) > 1) g"
+            " ON i.person_key = g.person_key AND i.fund_code = g.fund_code"
             " AND coalesce(i.period, CAST(i.year AS VARCHAR)) = g.period_key WHERE i._row > g.first_row",
         )
     ]
@@ -232,9 +232,9 @@ def two_names(spec: Spec) -> list[Query]:
         (
             "name",
             "SELECT i._row, i.name, g.first_name || '（第 ' || g.first_row || ' 行）' FROM incoming i JOIN ("
-            " SELECT id_hash, arg_min(name, _row) AS first_name, min(_row) AS first_row FROM incoming"
-            " WHERE id_hash IS NOT NULL AND name IS NOT NULL GROUP BY id_hash HAVING count(DISTINCT name) > 1) g"
-            " USING (id_hash) WHERE i.name <> g.first_name",
+            " SELECT person_key, arg_min(name, _row) AS first_name, min(_row) AS first_row FROM incoming"
+            " WHERE person_key IS NOT NULL AND name IS NOT NULL GROUP BY person_key HAVING count(DISTINCT name) > 1) g"
+            " USING (person_key) WHERE i.name <> g.first_name",
         )
     ]
 
