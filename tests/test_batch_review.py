@@ -7,6 +7,9 @@ public_* / live_* views every page and report reads.
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from etl import batches as transitions
@@ -154,3 +157,43 @@ def test_the_reviewer_must_be_an_active_reviewer_account(store):
     accounts.set_active(store, "zhao", False, actor="admin")
     with pytest.raises(ReviewError, match="已停用"):
         transitions.reviewer_office(store, "zhao")
+
+
+def test_a_reader_sees_the_old_rows_or_the_new_never_neither_nor_both(
+    published_old, load, store, tmp_path
+):
+    """Corrections loaded and published in turn while another cursor reads the public rows throughout."""
+    versions = {
+        "a": [PAY_HEADER, pay_row(1), pay_row(2, name="李思", amount="210")],
+        "b": [PAY_HEADER, pay_row(1), pay_row(2, name="李四", amount="210")],
+    }
+    seen: set[tuple[str, ...]] = set()
+    done = threading.Event()
+
+    def read() -> None:
+        cursor = store.cursor()
+        try:
+            while not done.is_set():
+                seen.add(tuple(names(cursor, "public")))
+        finally:
+            cursor.close()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    current = published_old
+    try:
+        for round_no in range(8):
+            rows = versions["ab"[round_no % 2]]
+            path = write_xlsx(tmp_path / f"round{round_no}.xlsx", rows)
+            current = load(path, uploaded_by="clerk", replaces=current).batch
+            time.sleep(0.05)  # the correction waits for review a moment: the reader keeps reading
+            transitions.publish(store, current, actor="zhao")
+    finally:
+        done.set()
+        reader.join()
+    assert seen <= {tuple(OLD_NAMES), tuple(NEW_NAMES)}, seen
+    assert seen == {tuple(OLD_NAMES), tuple(NEW_NAMES)}  # the reader did see both
+    assert (
+        store.execute("SELECT count(*) FROM public_batches WHERE kind = 'payments'").fetchone()[0]
+        == 1
+    )
