@@ -90,6 +90,7 @@ def batch(batch_id: int) -> Response | str:
     data = {
         "batch": row,
         "public": public,
+        "replaced": _replaced(row),
         "history": batch_queries.reviews(get_db(), batch_id),
         "timeliness": timeliness,
         "rule_working_days": RULE_WORKING_DAYS,
@@ -102,6 +103,19 @@ def batch(batch_id: int) -> Response | str:
         reject_form=RejectForm(),
         withdraw_form=WithdrawForm(),
     )
+
+
+def _replaced(row: dict) -> dict | None:
+    """The batch a correction takes the place of, with its totals, while it is still up."""
+    if row["replaces"] is None or row["status"] != "loaded":
+        return None
+    replaced = batch_queries.batch(get_db(), row["replaces"])
+    if replaced is None or replaced["status"] not in ("loaded", "published"):
+        return None
+    totals = batch_queries.public_preview(get_db(), replaced["batch_id"], replaced["kind"])[
+        "totals"
+    ]
+    return {**replaced, "totals": totals}
 
 
 def _act(batch_id: int, form: FlaskForm, action, **given: str) -> Response | None:

@@ -111,6 +111,12 @@ def test_replacement_keeps_the_old_rows_public_until_it_is_published(
     # Loaded, not yet reviewed: the public still reads the published rows, only them.
     assert _notice_names(staff_app) == old
     assert _status(staff_app, 2)[0] == "published" and _status(staff_app, 3)[0] == "loaded"
+    # The reviewer sees what the correction replaces, and that it stays up until published.
+    page = loaded.get("/staff/review/3?format=json").get_json()
+    assert (page["batch"]["replaces"], page["replaced"]["status"]) == (2, "published")
+    assert page["replaced"]["totals"] == {"row_count": 2, "amount": "1785.00"}
+    html = loaded.get("/staff/review/3").get_data(as_text=True)
+    assert "批次 2（已公开）：2 行，合计 1,785.00" in html
     assert _publish(loaded, 3).status_code == 302
     assert _notice_names(staff_app) == ["张*", "司**明"]
     assert _status(staff_app, 2)[0] == "superseded"
