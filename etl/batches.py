@@ -13,6 +13,8 @@ correction is published, which supersedes it in the same transaction.  A
 rejected or retracted correction leaves it untouched.  While the correction
 waits, staff and inspectors see the correction (``live_*`` leaves out what
 ``held_back_batches`` holds back), the public the old batch (``public_*``).
+``takes_place_of`` names the batch that stays up meanwhile (the one replaced,
+or for the correction of a rejected correction, the one that was to replace).
 No Flask here.
 """
 
@@ -57,66 +59,75 @@ def _successor(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[int, str]
     ).fetchone()
 
 
-def replaceable(con: duckdb.DuckDBPyConnection, batch_id: int) -> str:
-    """The kind of a batch a correction may replace: loaded, published or rejected, and not corrected yet."""
-    row = con.execute("SELECT kind, status FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+def replaceable(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[str, int | None]:
+    """(kind, the live batch a correction of ``batch_id`` takes the place of) or BatchError.
+
+    A loaded, published or rejected batch may be corrected, once at a time.  The
+    correction takes the place of the batch itself or, for a rejected one, of the
+    batch that one was to replace, if that is still up.
+    """
+    row = con.execute(
+        "SELECT kind, status, takes_place_of FROM batches WHERE batch_id = ?", [batch_id]
+    ).fetchone()
     if row is None:
         raise BatchError(f"批次 {batch_id} 不存在。/ Batch {batch_id} does not exist.")
-    kind, status = row
+    kind, status, earlier = row
     if status not in ("loaded", "published", "rejected"):
         raise BatchError(
             f"批次 {batch_id} 的状态是“{status}”，不能再替换。/ Batch {batch_id} is {status}."
         )
+    target = batch_id if status != "rejected" else _up(con, earlier)
     successor = _successor(con, batch_id)
-    if successor is not None:
-        newer, newer_status = successor
+    waiting = _waiting_correction(con, target) if target is not None else None
+    if successor is not None or waiting is not None:
+        newer, newer_status = successor or (waiting, "loaded")
         state = "已公开" if newer_status == "published" else "正在等待审核"
         raise BatchError(
             f"批次 {batch_id} 已由批次 {newer} 更正，批次 {newer} {state}；如需再改，请替换批次 {newer}。"
             f" / Batch {batch_id} is already corrected by batch {newer} ({newer_status}): replace {newer}."
         )
-    return kind
+    return kind, target
+
+
+def _up(con: duckdb.DuckDBPyConnection, batch_id: int | None) -> int | None:
+    """``batch_id`` if it is loaded or published, else None."""
+    if batch_id is None:
+        return None
+    row = con.execute("SELECT status FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+    return batch_id if row and row[0] in ("loaded", "published") else None
 
 
 def _waiting_correction(con: duckdb.DuckDBPyConnection, batch_id: int) -> int | None:
-    """The correction waiting for review that holds ``batch_id`` back (through rejected ones), if any."""
-    row = con.execute(
-        "WITH RECURSIVE later(batch_id, status) AS ("
-        " SELECT batch_id, status FROM batches WHERE replaces = ? AND status IN ('loaded', 'rejected')"
-        " UNION"
-        " SELECT b.batch_id, b.status FROM later l JOIN batches b ON b.replaces = l.batch_id"
-        " WHERE l.status = 'rejected' AND b.status IN ('loaded', 'rejected'))"
-        " SELECT max(batch_id) FROM later WHERE status = 'loaded'",
+    """The correction waiting for review that holds ``batch_id`` back, if any."""
+    return con.execute(
+        "SELECT max(batch_id) FROM batches WHERE takes_place_of = ? AND status = 'loaded'",
         [batch_id],
-    ).fetchone()
-    return row[0]
+    ).fetchone()[0]
 
 
 def _supersede(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[int]:
-    """Take down what a published correction replaces; the caller holds the transaction.
+    """Take down what a published correction takes the place of; the caller holds the transaction.
 
-    Walks ``replaces`` back from ``batch_id``: a loaded or published batch is
-    superseded (a loaded one was itself a correction, so the walk goes on), a
-    rejected one is passed through and left as it was (its history), and the
-    walk stops at a batch already down.
+    A loaded batch taken down was itself a correction waiting for review, so the
+    batch it held back goes down too; a published one's predecessors went down
+    when it was published.
     """
     superseded = []
-    target = con.execute("SELECT replaces FROM batches WHERE batch_id = ?", [batch_id]).fetchone()[
-        0
-    ]
+    target = con.execute(
+        "SELECT takes_place_of FROM batches WHERE batch_id = ?", [batch_id]
+    ).fetchone()[0]
     while target is not None:
         status, earlier = con.execute(
-            "SELECT status, replaces FROM batches WHERE batch_id = ?", [target]
+            "SELECT status, takes_place_of FROM batches WHERE batch_id = ?", [target]
         ).fetchone()
-        if status in ("loaded", "published"):
-            con.execute(
-                "UPDATE batches SET status = 'superseded', changed_at = current_timestamp WHERE batch_id = ?",
-                [target],
-            )
-            superseded.append(target)
-            if status == "published":  # its own predecessors went down when it was published
-                break
-        elif status != "rejected":
+        if status not in ("loaded", "published"):
+            break
+        con.execute(
+            "UPDATE batches SET status = 'superseded', changed_at = current_timestamp WHERE batch_id = ?",
+            [target],
+        )
+        superseded.append(target)
+        if status == "published":
             break
         target = earlier
     return superseded
@@ -178,12 +189,13 @@ def record_load(
 
     A correction (``replaces``) leaves the batch it replaces as it is until it is itself published.
     """
-    if replaces is not None:
-        replaceable(con, replaces)  # again inside the transaction: no second correction slips in
+    target = None
+    if replaces is not None:  # checked again inside the transaction: no second correction slips in
+        _kind, target = replaceable(con, replaces)
     batch_id = con.execute(
-        "INSERT INTO batches (kind, file_name, sha256, uploaded_by, office, row_count, status, replaces)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?) RETURNING batch_id",
-        [kind, file_name, sha256, uploaded_by, office, row_count, replaces],
+        "INSERT INTO batches (kind, file_name, sha256, uploaded_by, office, row_count, status, replaces,"
+        " takes_place_of) VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?, ?) RETURNING batch_id",
+        [kind, file_name, sha256, uploaded_by, office, row_count, replaces, target],
     ).fetchone()[0]
     audit(
         con,

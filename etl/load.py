@@ -210,7 +210,7 @@ def load_file(
         )
     replaced_kind = None
     if replaces is not None:
-        replaced_kind = batches.replaceable(con, replaces)
+        replaced_kind, _ = batches.replaceable(con, replaces)
     stage("archive")
     try:
         digest = sha256_file(path)

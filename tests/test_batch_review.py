@@ -197,3 +197,38 @@ def test_a_reader_sees_the_old_rows_or_the_new_never_neither_nor_both(
         store.execute("SELECT count(*) FROM public_batches WHERE kind = 'payments'").fetchone()[0]
         == 1
     )
+
+
+def test_correcting_a_waiting_correction_takes_both_down_when_published(
+    published_old, correction, load, store, tmp_path
+):
+    first = load(correction, uploaded_by="clerk", replaces=published_old).batch
+    again = write_xlsx(
+        tmp_path / "pay_fixed2.xlsx",
+        [PAY_HEADER, pay_row(1), pay_row(2, name="李思", amount="315")],
+    )
+    second = load(again, uploaded_by="clerk", replaces=first).batch
+    assert names(store, "public") == OLD_NAMES
+    assert store.execute("SELECT count(*) FROM live_payments").fetchone()[0] == 2  # second only
+    transitions.publish(store, second, actor="zhao")
+    assert [status(store, b) for b in (published_old, first, second)] == [
+        "superseded",
+        "superseded",
+        "published",
+    ]
+    assert names(store, "public") == NEW_NAMES
+
+
+def test_a_rejected_correction_corrected_again_holds_the_old_batch(
+    published_old, correction, load, store, tmp_path
+):
+    """Once a correction of the rejected one waits, the old batch cannot get a second one."""
+    first = load(correction, uploaded_by="clerk", replaces=published_old).batch
+    transitions.reject(store, first, actor="zhao", reason="金额待核实")
+    again = write_xlsx(tmp_path / "pay_fixed2.xlsx", [PAY_HEADER, pay_row(1), pay_row(2)])
+    second = load(again, uploaded_by="clerk", replaces=first).batch
+    other = write_xlsx(tmp_path / "other.xlsx", [PAY_HEADER, pay_row(1, amount="99")])
+    with pytest.raises(BatchError, match=f"批次 {second}"):
+        load(other, uploaded_by="clerk", replaces=published_old)
+    with pytest.raises(BatchError, match=f"批次 {second}"):
+        load(other, uploaded_by="clerk", replaces=first)

@@ -11,6 +11,10 @@
 -- until a reviewer publishes the correction, and etl.batches supersedes it in
 -- that same transaction.  Until then staff and inspectors see the correction
 -- (live_*), the public the old batch (public_*): one of the two, never both.
+-- takes_place_of is the batch that stays up until then: the one replaced or,
+-- when a clerk corrects a rejected correction, the one that correction was
+-- to replace (resolved at load by etl.batches, so the views need no
+-- recursion: a recursive view made live_payments 2.8 times slower).
 
 CREATE TABLE batches_v12 (
     batch_id      INTEGER PRIMARY KEY DEFAULT nextval('batch_seq'),
@@ -23,7 +27,8 @@ CREATE TABLE batches_v12 (
     row_count     INTEGER NOT NULL,
     status        VARCHAR NOT NULL
                   CHECK (status IN ('loaded', 'published', 'rejected', 'retracted', 'superseded')),
-    replaces      INTEGER,
+    replaces      INTEGER,         -- the batch the clerk corrected (may be a rejected one)
+    takes_place_of INTEGER,        -- the live batch it supersedes when published (NULL: none)
     published_at  TIMESTAMP,
     published_by  VARCHAR,
     changed_at    TIMESTAMP
@@ -45,18 +50,11 @@ INSERT INTO batch_reviews_v12 BY NAME SELECT * FROM batch_reviews;
 DROP TABLE batch_reviews;
 ALTER TABLE batch_reviews_v12 RENAME TO batch_reviews;
 
--- The batches a correction waiting for review holds back from live_*: the one
--- it replaces and, through rejected corrections (a clerk corrects a rejected
--- correction), the one those replaced.  A loaded batch it reaches is itself a
--- waiting correction, whose own predecessors the first branch already holds.
+-- The batches a correction waiting for review holds back from live_*.  A
+-- loaded batch held back may itself be a waiting correction: its own row
+-- holds back the batch before it.
 CREATE VIEW held_back_batches AS
-WITH RECURSIVE chain(batch_id) AS (
-    SELECT replaces FROM batches WHERE status = 'loaded' AND replaces IS NOT NULL
-    UNION
-    SELECT b.replaces FROM chain c JOIN batches b ON b.batch_id = c.batch_id
-    WHERE b.status = 'rejected' AND b.replaces IS NOT NULL
-)
-SELECT batch_id FROM chain;
+SELECT takes_place_of AS batch_id FROM batches WHERE status = 'loaded' AND takes_place_of IS NOT NULL;
 
 -- live_*: loaded or published, less what a waiting correction holds back.
 -- A new live_ view reads live_batches, so it follows the same rule.
