@@ -97,7 +97,12 @@ def test_reject_with_a_reason(run, funds, accounts, tmp_path):  # noqa: F811
     done = run("reject", "1", "--by", "zhao", "--reason", "预算金额有误，请核对后重新上传")
     assert done.exit_code == 0, done.stderr
     assert "已退回" in done.stdout
-    assert json.loads(run("batches", "--json").stdout)[0]["status"] == "rejected"
+    listed = json.loads(run("batches", "--json").stdout)[0]
+    assert (listed["status"], listed["reject_reason"]) == (
+        "rejected",
+        "预算金额有误，请核对后重新上传",
+    )
+    assert "预算金额有误" in run("batches").stdout
     assert rows(tmp_path, "SELECT action, actor, office, note FROM batch_reviews") == [
         ("reject", "zhao", "县政务公开办", "预算金额有误，请核对后重新上传")
     ]

@@ -238,7 +238,7 @@ def batches(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table("批次", "类别", "文件", "状态", "行数", "上传人", "上传时间", "替换")
+    table = Table("批次", "类别", "文件", "状态", "行数", "上传人", "上传时间", "替换", "退回原因")
     for r in rows:
         table.add_row(*["" if v is None else str(v) for v in r.values()])
     out = stdout_console()

@@ -55,8 +55,9 @@ def every_batch(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every batch, oldest first, as the command line lists it."""
     return fetch(
         con,
-        "SELECT batch_id AS batch, kind, file_name AS file, status, row_count AS rows, uploaded_by,"
-        " strftime(uploaded_at, '%Y-%m-%d %H:%M') AS uploaded_at, replaces FROM batches ORDER BY batch_id",
+        "SELECT b.batch_id AS batch, b.kind, b.file_name AS file, b.status, b.row_count AS rows,"  # noqa: S608
+        " b.uploaded_by, strftime(b.uploaded_at, '%Y-%m-%d %H:%M') AS uploaded_at, b.replaces,"
+        f" r.note AS reject_reason FROM batches b{_REJECTION} ORDER BY b.batch_id",
     )
 
 
