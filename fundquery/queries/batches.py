@@ -15,12 +15,12 @@ from fundquery.queries.sql import fetch
 
 BATCH_COLUMNS = """
 b.batch_id, b.kind, b.file_name, b.status, b.row_count, b.uploaded_by, b.uploaded_at, b.office,
-b.replaces, b.published_at, b.published_by, b.changed_at,
+b.replaces, b.takes_place_of, b.published_at, b.published_by, b.changed_at,
 (SELECT max(n.batch_id) FROM batches n WHERE n.replaces = b.batch_id) AS replaced_by,
 (SELECT r.office FROM batch_reviews r WHERE r.batch_id = b.batch_id AND r.action = 'publish'
   ORDER BY r.review_id DESC LIMIT 1) AS published_office,
-(SELECT max(n.batch_id) FROM batches n WHERE n.replaces = b.batch_id AND n.status IN ('loaded', 'published'))
-  AS corrected_by,
+(SELECT max(n.batch_id) FROM batches n WHERE (n.replaces = b.batch_id OR n.takes_place_of = b.batch_id)
+  AND n.status IN ('loaded', 'published')) AS corrected_by,
 b.batch_id IN (SELECT batch_id FROM held_back_batches) AS is_held_back,
 r.actor AS rejected_by, r.office AS rejected_office, r.note AS reject_reason, r.acted_at AS rejected_at
 """

@@ -107,9 +107,9 @@ def batch(batch_id: int) -> Response | str:
 
 def _replaced(row: dict) -> dict | None:
     """The batch a correction takes the place of, with its totals, while it is still up."""
-    if row["replaces"] is None or row["status"] != "loaded":
+    if row["takes_place_of"] is None or row["status"] != "loaded":
         return None
-    replaced = batch_queries.batch(get_db(), row["replaces"])
+    replaced = batch_queries.batch(get_db(), row["takes_place_of"])
     if replaced is None or replaced["status"] not in ("loaded", "published"):
         return None
     totals = batch_queries.public_preview(get_db(), replaced["batch_id"], replaced["kind"])[

@@ -59,7 +59,20 @@ def _sign_in(page, url: str, username: str) -> None:
     page.wait_for_url("**/staff/")
 
 
-def test_reviewer_rejects_and_the_uploader_reads_why(browser, server, artifacts):
+@pytest.fixture(scope="module")
+def server_files(tmp_path_factory):
+    """The corrected list wang sends after the rejection (欧阳修平's area fixed)."""
+    root = tmp_path_factory.mktemp("review-files")
+    rows = [
+        ["2024年耕地地力保护补贴发放清册"],
+        PAY_HEADER,
+        pay_row(1),
+        pay_row(2, name="欧阳修平", area="6.5", amount="682.50"),
+    ]
+    return {"fixed": write_xlsx(root / "清册_改正.xlsx", rows)}
+
+
+def test_reviewer_rejects_and_the_uploader_reads_why(browser, server, server_files, artifacts):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     problems: list[str] = []
@@ -78,7 +91,7 @@ def test_reviewer_rejects_and_the_uploader_reads_why(browser, server, artifacts)
     assert "批次 2 已退回上传人" in page.content()
     assert "没有待审核的批次" in page.content()
 
-    context.clear_cookies()
+    page.get_by_role("button", name="退出").click()
     _sign_in(page, server.url, "wang")
     page.goto(server.url + "/staff/batches/")
     row = page.locator("tr", has_text="清册.xlsx")
@@ -90,5 +103,21 @@ def test_reviewer_rejects_and_the_uploader_reads_why(browser, server, artifacts)
         .endswith("/staff/upload?replaces=2")
     )
     page.screenshot(path=artifacts / "batches-rejected.png", full_page=True)
+
+    # wang corrects it: the upload form comes with batch 2 chosen as the one replaced.
+    row.get_by_role("link", name="改正后重新上传").click()
+    assert page.get_by_label("替换批次").input_value() == "2"
+    page.get_by_label("文件", exact=True).set_input_files(str(server_files["fixed"]))
+    page.get_by_role("button", name="上传并检查").click()
+    page.wait_for_url("**/staff/upload/*")
+    page.get_by_role("button", name="导入 2 行").click()
+    page.wait_for_url("**/staff/batches/")
+    assert "已导入批次 3" in page.locator(".flash").inner_text()
+    page.get_by_role("button", name="退出").click()
+
+    _sign_in(page, server.url, "zhao")
+    page.goto(server.url + "/staff/review/3")
+    assert "替换批次 2" in page.locator("dl.facts").inner_text()
+    page.screenshot(path=artifacts / "review-correction.png", full_page=True)
     assert problems == []
     context.close()

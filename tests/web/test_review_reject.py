@@ -129,3 +129,27 @@ def test_rejected_replacement_leaves_the_old_rows_public(staff_app, loaded, with
     assert _reject(loaded, 3).status_code == 302
     assert _notice_names(staff_app) == ["张*", "欧**平"]
     assert _status(staff_app, 2)[0] == "published" and _status(staff_app, 3)[0] == "rejected"
+
+
+def test_a_correction_of_a_rejected_correction_names_the_batch_it_takes_down(
+    staff_app, loaded, with_funds, tmp_path
+):
+    _publish(loaded, 1)
+    _publish(loaded, 2)
+    _replace_batch_2(with_funds, tmp_path)
+    _reject(loaded, 3)
+    rows = [["2024年耕地地力保护补贴发放清册"], PAY_HEADER, pay_row(1), pay_row(2, name="司马光")]
+    url, data = preview(with_funds, write_xlsx(tmp_path / "清册_再改.xlsx", rows), replaces=3)
+    assert load(with_funds, url, data).status_code == 302
+    page = loaded.get("/staff/review/4?format=json").get_json()
+    assert (page["batch"]["replaces"], page["replaced"]["batch_id"]) == (3, 2)
+    html = loaded.get("/staff/review/4").get_data(as_text=True)
+    assert "公开本批次时，批次 2 同时下线" in html and "已退回的批次 3" in html
+    mine = {
+        b["batch_id"]: b
+        for b in with_funds.get("/staff/batches/?format=json").get_json()["batches"]
+    }
+    assert mine[2]["corrected_by"] == 4 and not mine[2]["can_replace"]
+    assert _notice_names(staff_app) == ["张*", "欧**平"]
+    assert _publish(loaded, 4).status_code == 302
+    assert _notice_names(staff_app) == ["张*", "司*光"]
