@@ -266,6 +266,7 @@ def _review(
             "UPDATE batches SET status = 'rejected', changed_at = current_timestamp WHERE batch_id = ?",
             [batch_id],
         )
+        _hand_over(con, batch_id)
     else:
         if status != "published":
             raise ReviewError(f"批次 {batch_id} 没有公开，无需撤回公开。")
@@ -349,4 +350,18 @@ def retract(con: duckdb.DuckDBPyConnection, batch_id: int, *, actor: str) -> Non
             "UPDATE batches SET status = 'retracted', changed_at = current_timestamp WHERE batch_id = ?",
             [batch_id],
         )
+        _hand_over(con, batch_id)
         audit(con, actor, "retract", f"batch:{batch_id}", previous=status)
+
+
+def _hand_over(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+    """A waiting correction going away (rejected, retracted): the correction waiting on it holds what it held.
+
+    Without this, the batch it held back would come back to live_* beside the
+    later correction, and stay public after that one's publication.
+    """
+    con.execute(
+        "UPDATE batches SET takes_place_of = (SELECT takes_place_of FROM batches WHERE batch_id = ?)"
+        " WHERE takes_place_of = ? AND status = 'loaded'",
+        [batch_id, batch_id],
+    )

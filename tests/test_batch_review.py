@@ -232,3 +232,25 @@ def test_a_rejected_correction_corrected_again_holds_the_old_batch(
         load(other, uploaded_by="clerk", replaces=published_old)
     with pytest.raises(BatchError, match=f"批次 {second}"):
         load(other, uploaded_by="clerk", replaces=first)
+
+
+@pytest.mark.parametrize("gone", ["retract", "reject"])
+def test_a_correction_in_the_middle_going_away_leaves_one_batch_up(
+    published_old, correction, load, store, tmp_path, gone
+):
+    """Old (public) <- first (waiting) <- second (waiting); first is retracted or rejected."""
+    first = load(correction, uploaded_by="clerk", replaces=published_old).batch
+    again = write_xlsx(tmp_path / "pay_fixed2.xlsx", [PAY_HEADER, pay_row(1), pay_row(2)])
+    second = load(again, uploaded_by="clerk", replaces=first).batch
+    if gone == "retract":
+        transitions.retract(store, first, actor="clerk")
+    else:
+        transitions.reject(store, first, actor="zhao", reason="由后一批次更正")
+    assert names(store, "public") == OLD_NAMES
+    assert names(store, "live") == [
+        "张三",
+        "张三",
+    ]  # second only (pay_row(2) keeps the default name)
+    transitions.publish(store, second, actor="zhao")
+    assert names(store, "public") == ["张三", "张三"]
+    assert status(store, published_old) == "superseded"
