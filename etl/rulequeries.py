@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from etl.clean import closest_expr, q
 from etl.filevalues import FUND_NAME_NOISE
+from etl.personal import CANDIDATE_MIN_CHARS, CANDIDATE_RE, KINDS_FN, MASKED_FN
 from etl.spectypes import Column, Spec
 
 Query = tuple[str, str]  # (canonical column, SQL returning _row, value, detail)
@@ -88,6 +89,27 @@ def id_problem(problem: str) -> Callable[[Spec], list[Query]]:
         ]
 
     return queries
+
+
+def personal_in_text(spec: Spec) -> list[Query]:
+    """Text and code cells holding an ID, mobile or bank card number, masked (etl.personal).
+
+    DuckDB keeps the few cells of eleven characters or more (most cells are shorter: the
+    cheap test first) with eleven digits in a row, materialised so that the Python check
+    runs on those only; the UDFs verify and mask them.
+    """
+    return [
+        (
+            c.name,
+            f'WITH cand AS MATERIALIZED (SELECT _row, "{c.name}__raw" AS raw FROM incoming '  # noqa: S608
+            f'WHERE length("{c.name}__raw") >= {CANDIDATE_MIN_CHARS} '
+            f'AND regexp_matches("{c.name}__raw", {q(CANDIDATE_RE)})), '
+            f"checked AS MATERIALIZED (SELECT _row, raw, {MASKED_FN}(raw) AS shown FROM cand) "
+            f"SELECT _row, shown, {KINDS_FN}(raw) FROM checked WHERE shown IS NOT NULL",
+        )
+        for c in _cols(spec, "text", "code")
+        if not c.personal
+    ]
 
 
 def _if_columns(

@@ -223,6 +223,7 @@ _add(
                 ),
                 "code",
                 False,
+                personal=True,
             ),
             Column(
                 "card_status",

@@ -285,6 +285,7 @@ EXPECTED = {
     "inactive_on_roll": {"冯十五"},
     "late_publication": {"3-payments.xlsx"},  # PAYMENTS_2, published 2024-06-28
     "overdue_replies": set(),  # no messages here: tests/web/test_messages_check.py plants them
+    "overdue_rectification": set(),  # no flags here: tests/web/test_flag_answers.py plants them
 }
 
 

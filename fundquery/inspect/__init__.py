@@ -8,7 +8,15 @@ rows.  ``CATALOGUE`` lists them in the order the report page shows them.
 from __future__ import annotations
 
 from fundquery.inspect.catalogue import Check, Filters, Params, Result, count, run
-from fundquery.inspect.checks import delays, money, payments, publication, replies, staffing
+from fundquery.inspect.checks import (
+    delays,
+    money,
+    payments,
+    publication,
+    rectification,
+    replies,
+    staffing,
+)
 
 CATALOGUE: tuple[Check, ...] = (
     *delays.CHECKS,
@@ -17,6 +25,7 @@ CATALOGUE: tuple[Check, ...] = (
     *staffing.CHECKS,
     *publication.CHECKS,
     *replies.CHECKS,  # consultations and complaints (issue 6)
+    *rectification.CHECKS,  # flags not put right by their deadline (issue 17)
 )
 CHECKS: dict[str, Check] = {c.label: c for c in CATALOGUE}
 

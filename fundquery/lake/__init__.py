@@ -40,6 +40,8 @@ TABLES: tuple[LakeTable, ...] = (
     LakeTable("staff", "public_staff", None),
     # the handling facts of residents' messages, no sender, phone or text (etl/sql/009_message_views.sql)
     LakeTable("messages", "live_messages", "CAST(year(received_at) AS INTEGER)"),
+    # inspectors' flags and their deadlines, no figures (etl/sql/019_flag_answers.sql)
+    LakeTable("flags", "live_flags", "CAST(year(created_at) AS INTEGER)"),
 )
 
 # The working-day calendar (fundquery.calendar.workdays): national, one copy in the lake.

@@ -18,6 +18,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from etl.personal import mask_all
 from fundquery.messages import (
     CONTACT_REQUIRED,
     DEFAULT_WORKING_DAYS,
@@ -136,7 +137,7 @@ class StatusForm(FlaskForm):
 @limiter.limit(message_limit, methods=["POST"], scope="message-submit")
 def message_new() -> Response | str:
     """留言: the form, prefilled with fund, township and village when coming from a lookup or a notice."""
-    choices = mq.form_choices(get_db())
+    choices = mask_all(mq.form_choices(get_db()))  # the fund names go into the form (issue 15)
     form = MessageForm()
     form.fund_code.choices = [("", _("不涉及具体资金"))] + [
         (f["fund_code"], f"{f['fund_name'] or f['fund_code']}（{f['fund_code']}）")

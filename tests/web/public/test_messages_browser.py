@@ -238,6 +238,9 @@ def test_a_message_left_at_a_kiosk_clears_itself(browser, server):
     page.get_by_role("button", name="查询").click()
     page.get_by_role("link", name="对此有疑问？留言").first.click()
     page.wait_for_url("**/messages/new?**kiosk=1**")
+    # the kiosk's own layout: large type, a way back to the lookup, no site navigation to wander off
+    assert page.locator("body.kiosk").count() == 1 and page.locator("nav.site-nav").count() == 0
+    assert page.get_by_role("link", name="回到查询首页").is_visible()
     page.locator("#name").fill("张三")
     page.locator("#phone").fill("13912345678")
     # Nobody touches the screen: the kiosk's start page comes back, the name and phone gone.
