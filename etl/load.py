@@ -4,9 +4,10 @@ The original file is archived under its SHA-256 before anything else.  A
 file already held by a live batch is recognised and adds nothing.  A
 rejected or unreadable file changes nothing in the database.  A load is one
 transaction (etl.transaction): the batch row, its data rows, its validation
-report, the superseding of the batch it replaces and the audit line commit
-together, and so does the review row when a demo or test load publishes at
-once (through etl.batches, which owns every change of a batch's status).
+report and the audit line commit together, and so does the review row when a
+demo or test load publishes at once (through etl.batches, which owns every
+change of a batch's status).  A correction (``replaces``) leaves the batch it
+replaces as it is, public if it was, until the correction is published.
 """
 
 from __future__ import annotations
@@ -187,6 +188,7 @@ def load_file(
     replaces: int | None = None,
     publish: bool = False,
     reviewer: str | None = None,
+    reviewer_office: str | None = None,
     office: str | None = None,
     file_name: str | None = None,
     on_stage: Callable[[str], None] | None = None,
@@ -208,8 +210,8 @@ def load_file(
     title); a catalogue with fund names and no code column gets codes from year + name (see
     etl.filevalues; reported as ``as_json()["computed"]``).  The values
     used and where each came from are reported (``as_json()["values"]``); see etl.filevalues.
-    ``publish`` publishes the batch in the same transaction, by ``reviewer`` (who must not be the
-    uploader: ``etl.batches`` decides).
+    ``publish`` publishes the batch in the same transaction, by ``reviewer`` of ``reviewer_office``
+    (who must not be the uploader: ``etl.batches`` decides).
     """
     stage = on_stage or (lambda _s: None)
     path = Path(path)
@@ -222,7 +224,7 @@ def load_file(
         )
     replaced_kind = None
     if replaces is not None:
-        replaced_kind, _ = batches.live(con, replaces)
+        replaced_kind, _ = batches.replaceable(con, replaces)
     stage("archive")
     try:
         digest = sha256_file(path)
@@ -262,6 +264,7 @@ def load_file(
             replaced_kind=replaced_kind,
             publish=publish,
             reviewer=reviewer,
+            reviewer_office=reviewer_office,
             office=office,
             stage=stage,
             mapping=mapping,
@@ -301,6 +304,7 @@ def _load_attempt(
     replaced_kind: str | None,
     publish: bool,
     reviewer: str | None,
+    reviewer_office: str | None,
     office: str | None,
     stage: Callable[[str], None],
     mapping: dict[str, str] | None = None,
@@ -359,6 +363,6 @@ def _load_attempt(
             fingerprint=report.fingerprint,
         )
         if publish:
-            batches.publish_loaded(con, batch_id, actor=reviewer)
+            batches.publish_loaded(con, batch_id, actor=reviewer, office=reviewer_office)
         attempts.loaded(con, attempt, batch_id)
     result.status, result.batch, result.rows = "loaded", batch_id, report.rows

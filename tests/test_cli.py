@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -104,15 +103,6 @@ def test_batches_and_retract(run, funds):
     assert run("retract", "99").exit_code == 1
 
 
-def test_replaces_and_publish(run, funds, tmp_path):
-    run("load", "funds", funds)
-    fixed = write_xlsx(tmp_path / "funds2.xlsx", [FUNDS_HEADER, *FUNDS_ROWS[:2]])
-    out = json.loads(run("load", "funds", fixed, "--json", "--replaces", "1", "--publish").stdout)
-    assert out["status"] == "loaded"
-    statuses = {b["batch"]: b["status"] for b in json.loads(run("batches", "--json").stdout)}
-    assert statuses == {1: "superseded", 2: "published"}
-
-
 def test_writing_while_another_process_holds_the_store(tmp_path, funds):
     """A second process holding the file read-write: one plain sentence, exit 3, no traceback."""
     db = tmp_path / "held.duckdb"
@@ -146,54 +136,3 @@ def test_writing_while_another_process_holds_the_store(tmp_path, funds):
     assert "Traceback" not in done.stderr
     assert "上传" in done.stderr and "web server" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
-
-
-def test_publish_by_the_uploader_is_refused_as_on_the_web(run, funds, tmp_path):
-    """The web's rule on the command line: another reviewer publishes, with a review row and an audit line."""
-    run("load", "funds", funds, "--by", "clerk")
-    refused = run("publish", "1", "--by", "clerk")
-    assert refused.exit_code == 1
-    assert refused.stderr.strip() == "批次 1 是您本人上传的，须由另一位审核人员审核公开。"
-    assert json.loads(run("batches", "--json").stdout)[0]["status"] == "loaded"
-    published = run("publish", "1", "--by", "reviewer", "--note", "已做保密审查")
-    assert published.exit_code == 0, published.stderr
-    assert json.loads(run("batches", "--json").stdout)[0]["status"] == "published"
-    again = run("publish", "1", "--by", "reviewer")
-    assert again.exit_code == 1 and "只有已导入、未公开的批次可以公开" in again.stderr
-    con = duckdb.connect(str(tmp_path / "cli.duckdb"), read_only=True)
-    try:
-        assert con.execute(
-            "SELECT batch_id, action, actor, note FROM batch_reviews"
-        ).fetchall() == [(1, "publish", "reviewer", "已做保密审查")]
-        assert con.execute("SELECT published_by FROM batches").fetchall() == [("reviewer",)]
-        assert con.execute(
-            "SELECT actor, action, target FROM audit_log WHERE action = 'publish'"
-        ).fetchall() == [("reviewer", "publish", "batch:1")]
-    finally:
-        con.close()
-
-
-def test_load_publish_names_a_reviewer_who_is_not_the_uploader(run, funds, tmp_path):
-    out = json.loads(run("load", "funds", funds, "--json", "--publish", "--by", "clerk").stdout)
-    assert out["status"] == "loaded"
-    refused = run(
-        "load",
-        "funds",
-        write_xlsx(tmp_path / "f2.xlsx", [FUNDS_HEADER, *FUNDS_ROWS[:2]]),
-        "--publish",
-        "--by",
-        "clerk",
-        "--reviewer",
-        "clerk",
-    )
-    assert refused.exit_code == 1 and "须由另一位审核人员审核公开" in refused.stderr
-    con = duckdb.connect(str(tmp_path / "cli.duckdb"), read_only=True)
-    try:
-        assert con.execute("SELECT batch_id, status, published_by FROM batches").fetchall() == [
-            (1, "published", "demo-reviewer")
-        ]
-        assert con.execute("SELECT batch_id, action, actor FROM batch_reviews").fetchall() == [
-            (1, "publish", "demo-reviewer")
-        ]
-    finally:
-        con.close()

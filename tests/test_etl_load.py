@@ -84,7 +84,9 @@ def test_a_retracted_file_can_be_loaded_again(funds_loaded, load, store, payment
     assert live_count(store) == 2
 
 
-def test_replace_supersedes_in_the_same_load(tmp_path, funds_loaded, load, store, payments_file):
+def test_replace_supersedes_when_the_correction_is_published(
+    tmp_path, funds_loaded, load, store, payments_file
+):
     old = load(payments_file).batch
     fixed = write_xlsx(
         tmp_path / "fixed.xlsx",
@@ -93,7 +95,8 @@ def test_replace_supersedes_in_the_same_load(tmp_path, funds_loaded, load, store
     new = load(fixed, replaces=old)
     assert new.status == "loaded"
     statuses = dict(store.execute("SELECT batch_id, status FROM batches").fetchall())
-    assert statuses[old] == "superseded" and statuses[new.batch] == "loaded"
+    assert statuses[old] == "loaded" and statuses[new.batch] == "loaded"  # waiting for review
+    # Staff and inspectors see the correction only: 892.50 + 315, not the old 210 beside it.
     assert store.execute("SELECT sum(amount_yuan) FROM live_payments").fetchone()[0] == Decimal(
         "1207.50"
     )
@@ -101,6 +104,9 @@ def test_replace_supersedes_in_the_same_load(tmp_path, funds_loaded, load, store
         store.execute("SELECT replaces FROM batches WHERE batch_id = ?", [new.batch]).fetchone()[0]
         == old
     )
+    transitions.publish(store, new.batch, actor="reviewer")
+    statuses = dict(store.execute("SELECT batch_id, status FROM batches").fetchall())
+    assert statuses[old] == "superseded" and statuses[new.batch] == "published"
 
 
 def test_rejected_replacement_leaves_the_old_batch_live(

@@ -74,6 +74,7 @@ ROLE_ENDPOINTS: dict[str, frozenset[str]] = {
     "review.batch": frozenset({REVIEWER}),
     "review.publish": frozenset({REVIEWER}),
     "review.withdraw": frozenset({REVIEWER}),
+    "review.reject": frozenset({REVIEWER}),
     "review.timeliness": frozenset({REVIEWER, INSPECTOR}),
     "admin.users": frozenset({ADMIN}),
     "admin.user": frozenset({ADMIN}),

@@ -60,7 +60,7 @@ def cli() -> None:
 cli.commands.pop("run", None)
 
 
-for command in (store.init, store.load, store.batches, store.retract, store.publish):
+for command in (store.init, store.load, store.batches, store.retract, store.publish, store.reject):
     cli.add_command(command, command.name)
 cli.add_command(mappings.mappings_group, "mappings")  # issue 14: remembered column mappings
 cli.add_command(demo.demo, "demo")

@@ -1,4 +1,8 @@
-"""The store's commands: ``init``, ``load``, ``batches``, ``publish`` and ``retract``."""
+"""The store's commands: ``init``, ``load``, ``batches``, ``publish``, ``reject`` and ``retract``.
+
+``publish``, ``reject`` and ``load --publish`` take the same steps as the web's review page
+(etl.batches) and name a reviewer who must be an active reviewer account, never the uploader.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +12,19 @@ import sys
 from pathlib import Path
 
 import click
+import duckdb
 from rich.console import Console
 from rich.table import Table
 
 from etl import batches as transitions
 from etl.attempts import recent as recent_attempts
-from etl.batches import DEMO_REVIEWER, BatchError
+from etl.batches import BatchError
 from etl.county import get_county
 from etl.extract import UnreadableFile
 from etl.idnum import Hasher, load_key
 from etl.load import LoadResult, load_file
 from etl.specs import SPECS
 from etl.store import StoreUnwritable, schema_version
-from fundquery.accounts.accounts import by_name
 from fundquery.cli import mappings as choices
 from fundquery.cli.common import (
     EXIT_REJECTED,
@@ -82,16 +86,14 @@ def _summary(result: LoadResult) -> str:
 @click.option(
     "--publish",
     is_flag=True,
-    help="Publish at once (demo and tests only: normally a reviewer publishes).",
+    help="Publish at once, as --reviewer (normally a reviewer publishes on the review page).",
 )
 @click.option(
     "--by", "uploaded_by", default=lambda: os.environ.get("USER", "cli"), help="Who uploads."
 )
 @click.option(
     "--reviewer",
-    default=DEMO_REVIEWER,
-    show_default=True,
-    help="Who publishes with --publish; never the uploader.",
+    help="With --publish: the reviewer account that publishes (role reviewer); never the uploader.",
 )
 @click.option(
     "--map",
@@ -126,7 +128,7 @@ def load(
     replaces: int | None,
     publish: bool,
     uploaded_by: str,
-    reviewer: str,
+    reviewer: str | None,
     maps: tuple[str, ...],
     mapping_file: Path | None,
     sets: tuple[str, ...],
@@ -145,6 +147,7 @@ def load(
 
     with store() as con:
         try:
+            reviewer_office = _reviewer(con, reviewer) if publish else None
             choice = choose(
                 con,
                 file,
@@ -165,6 +168,7 @@ def load(
                     replaces=replaces,
                     publish=publish,
                     reviewer=reviewer,
+                    reviewer_office=reviewer_office,
                     office=office,
                     on_stage=lambda s: on_stage(s, status),
                     mapping=choice.mapping or None,
@@ -234,7 +238,7 @@ def batches(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table("批次", "类别", "文件", "状态", "行数", "上传人", "上传时间", "替换")
+    table = Table("批次", "类别", "文件", "状态", "行数", "上传人", "上传时间", "替换", "退回原因")
     for r in rows:
         table.add_row(*["" if v is None else str(v) for v in r.values()])
     out = stdout_console()
@@ -268,6 +272,16 @@ def _refuse(exc: BatchError) -> None:
     sys.exit(EXIT_REJECTED)
 
 
+def _reviewer(con: duckdb.DuckDBPyConnection, name: str | None) -> str | None:
+    """The office of the reviewer account ``name``; BatchError when there is none (load --publish)."""
+    if not name:
+        raise BatchError(
+            "--publish 须用 --reviewer 写明公开它的审核人员（审核人员账号，不是上传人）。"
+            " / --publish needs --reviewer NAME: a reviewer account, not the uploader."
+        )
+    return transitions.reviewer_office(con, name)
+
+
 @click.command()
 @click.argument("batch", type=int)
 @click.option("--by", default=lambda: os.environ.get("USER", "cli"))
@@ -281,22 +295,38 @@ def retract(batch: int, by: str) -> None:
     click.echo(f"批次 {batch} 已撤回：不再出现在任何页面和报表中，历史记录保留。")
 
 
-@click.command()
-@click.argument("batch", type=int)
-@click.option(
+_by_reviewer = click.option(
     "--by",
     default=lambda: os.environ.get("USER", "cli"),
-    help="The reviewer who publishes (never the uploader).",
+    help="The reviewer's account (role reviewer), never the one who uploaded the batch.",
 )
+
+
+@click.command()
+@click.argument("batch", type=int)
+@_by_reviewer
 @click.option("--note", help="The review's note (保密审查意见).")
 def publish(batch: int, by: str, note: str | None) -> None:
     """Publish BATCH after the secrecy review, as reviewer --by (never the one who uploaded it)."""
     with store() as con:
-        account = by_name(con, by)
         try:
-            transitions.publish(
-                con, batch, actor=by, office=account.office if account else None, note=note
-            )
+            office = transitions.reviewer_office(con, by)
+            transitions.publish(con, batch, actor=by, office=office, note=note)
         except BatchError as exc:
             _refuse(exc)
     click.echo(f"批次 {batch} 已公开。")
+
+
+@click.command()
+@click.argument("batch", type=int)
+@_by_reviewer
+@click.option("--reason", required=True, help="Why it is sent back; the uploader sees it.")
+def reject(batch: int, by: str, reason: str) -> None:
+    """Send BATCH back to its uploader with --reason, as reviewer --by; it is never published."""
+    with store() as con:
+        try:
+            office = transitions.reviewer_office(con, by)
+            transitions.reject(con, batch, actor=by, office=office, reason=reason)
+        except BatchError as exc:
+            _refuse(exc)
+    click.echo(f"批次 {batch} 已退回上传人：{reason.strip()}")

@@ -1,6 +1,6 @@
 """Batches for staff and the command line: a finance office's own list, every batch, the review queue.
 
-Changing a batch (publish, withdraw, retract) is ``etl.batches``'s.
+Changing a batch (publish, reject, withdraw, retract) is ``etl.batches``'s.
 """
 
 from __future__ import annotations
@@ -15,11 +15,21 @@ from fundquery.queries.sql import fetch
 
 BATCH_COLUMNS = """
 b.batch_id, b.kind, b.file_name, b.status, b.row_count, b.uploaded_by, b.uploaded_at, b.office,
-b.replaces, b.published_at, b.published_by, b.changed_at,
+b.replaces, b.takes_place_of, b.published_at, b.published_by, b.changed_at,
 (SELECT max(n.batch_id) FROM batches n WHERE n.replaces = b.batch_id) AS replaced_by,
 (SELECT r.office FROM batch_reviews r WHERE r.batch_id = b.batch_id AND r.action = 'publish'
-  ORDER BY r.review_id DESC LIMIT 1) AS published_office
+  ORDER BY r.review_id DESC LIMIT 1) AS published_office,
+(SELECT max(n.batch_id) FROM batches n WHERE (n.replaces = b.batch_id OR n.takes_place_of = b.batch_id)
+  AND n.status IN ('loaded', 'published')) AS corrected_by,
+b.batch_id IN (SELECT batch_id FROM held_back_batches) AS is_held_back,
+r.actor AS rejected_by, r.office AS rejected_office, r.note AS reject_reason, r.acted_at AS rejected_at
 """
+
+# The reviewer's rejection of a batch (at most one: a rejected batch is never reviewed again).
+_REJECTION = (
+    " LEFT JOIN batch_reviews r ON r.batch_id = b.batch_id AND r.action = 'reject'"
+    " AND b.status = 'rejected'"
+)
 
 
 def office_batches(
@@ -28,7 +38,7 @@ def office_batches(
     """Batches of the user's office (or their own uploads when they have no office), newest first."""
     return fetch(
         con,
-        f"SELECT {BATCH_COLUMNS} FROM batches b"  # noqa: S608
+        f"SELECT {BATCH_COLUMNS} FROM batches b{_REJECTION}"  # noqa: S608
         " WHERE (? IS NOT NULL AND b.office = ?) OR b.uploaded_by = ? ORDER BY b.batch_id DESC",
         [office, office, username],
     )
@@ -45,13 +55,18 @@ def every_batch(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every batch, oldest first, as the command line lists it."""
     return fetch(
         con,
-        "SELECT batch_id AS batch, kind, file_name AS file, status, row_count AS rows, uploaded_by,"
-        " strftime(uploaded_at, '%Y-%m-%d %H:%M') AS uploaded_at, replaces FROM batches ORDER BY batch_id",
+        "SELECT b.batch_id AS batch, b.kind, b.file_name AS file, b.status, b.row_count AS rows,"  # noqa: S608
+        " b.uploaded_by, strftime(b.uploaded_at, '%Y-%m-%d %H:%M') AS uploaded_at, b.replaces,"
+        f" r.note AS reject_reason FROM batches b{_REJECTION} ORDER BY b.batch_id",
     )
 
 
 def batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, Any] | None:
-    rows = fetch(con, f"SELECT {BATCH_COLUMNS} FROM batches b WHERE b.batch_id = ?", [batch_id])  # noqa: S608
+    rows = fetch(
+        con,
+        f"SELECT {BATCH_COLUMNS} FROM batches b{_REJECTION} WHERE b.batch_id = ?",  # noqa: S608
+        [batch_id],
+    )
     return rows[0] if rows else None
 
 
@@ -60,15 +75,20 @@ def in_scope(row: dict[str, Any], username: str, office: str | None) -> bool:
     return row["uploaded_by"] == username or (office is not None and row["office"] == office)
 
 
+def is_replaceable(row: dict[str, Any]) -> bool:
+    """Whether a correction may replace the batch (etl.batches.replaceable says why not)."""
+    return row["status"] in ("loaded", "published", "rejected") and row["corrected_by"] is None
+
+
 def review_queue(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
-    """Loaded batches waiting for review, and published ones (which may be withdrawn)."""
+    """Loaded batches waiting for review (less those a waiting correction replaces), and published ones."""
     rows = fetch(
         con,
-        f"SELECT {BATCH_COLUMNS} FROM batches b WHERE b.status IN ('loaded', 'published')"  # noqa: S608
-        " ORDER BY b.batch_id DESC",
+        f"SELECT {BATCH_COLUMNS} FROM batches b{_REJECTION}"  # noqa: S608
+        " WHERE b.status IN ('loaded', 'published') ORDER BY b.batch_id DESC",
     )
     return {
-        "waiting": [r for r in rows if r["status"] == "loaded"],
+        "waiting": [r for r in rows if r["status"] == "loaded" and not r["is_held_back"]],
         "published": [r for r in rows if r["status"] == "published"],
     }
 

@@ -1,4 +1,4 @@
-"""Finance staff: their office's batches, with retraction and replacement."""
+"""Finance staff: their office's batches, with retraction, replacement, and the reviewers' rejections."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ def index() -> Response | str:
     for row in rows:
         row["kind_title"] = kind_title(row["kind"], language)
         row["is_live"] = row["status"] in ("loaded", "published")
+        row["can_replace"] = batch_queries.is_replaceable(row)
     attempts = batch_queries.office_attempts(get_db(), current_user.username, current_user.office)
     data = {"batches": rows, "office": current_user.office, "attempts": attempts}
     return render("staff/batches.html", data, action_form=ActionForm())

@@ -1,4 +1,7 @@
-"""Reviewers: the secrecy review (保密审查), publication and its withdrawal; publication timeliness."""
+"""Reviewers: the secrecy review (保密审查), publication, rejection and withdrawal; publication timeliness.
+
+Each step is a transition of etl.batches, the same the command line takes.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +35,13 @@ class PublishForm(FlaskForm):
     note = StringField(_l("审查意见（可不填）"), validators=[Length(max=500)])
 
 
+class RejectForm(FlaskForm):
+    reason = TextAreaField(
+        _l("退回原因（上传人会看到）"),
+        validators=[DataRequired(_l("请写明退回原因。")), Length(max=500)],
+    )
+
+
 class WithdrawForm(FlaskForm):
     note = TextAreaField(
         _l("撤回原因"), validators=[DataRequired(_l("请写明撤回原因。")), Length(max=500)]
@@ -63,7 +73,7 @@ def index() -> Response | str:
 def batch(batch_id: int) -> Response | str:
     """What the public will see of the batch, its totals, and the publish or withdraw form."""
     row = batch_queries.batch(get_db(), batch_id)
-    if row is None or row["status"] not in ("loaded", "published"):
+    if row is None or row["status"] not in ("loaded", "published", "rejected"):
         abort(404)
     _titled([row])
     public = batch_queries.public_preview(get_db(), batch_id, row["kind"])
@@ -80,17 +90,35 @@ def batch(batch_id: int) -> Response | str:
     data = {
         "batch": row,
         "public": public,
+        "replaced": _replaced(row),
         "history": batch_queries.reviews(get_db(), batch_id),
         "timeliness": timeliness,
         "rule_working_days": RULE_WORKING_DAYS,
         "own_upload": row["uploaded_by"] == current_user.username,
     }
     return render(
-        "staff/review_batch.html", data, publish_form=PublishForm(), withdraw_form=WithdrawForm()
+        "staff/review_batch.html",
+        data,
+        publish_form=PublishForm(),
+        reject_form=RejectForm(),
+        withdraw_form=WithdrawForm(),
     )
 
 
-def _act(batch_id: int, form: FlaskForm, action) -> Response:
+def _replaced(row: dict) -> dict | None:
+    """The batch a correction takes the place of, with its totals, while it is still up."""
+    if row["takes_place_of"] is None or row["status"] != "loaded":
+        return None
+    replaced = batch_queries.batch(get_db(), row["takes_place_of"])
+    if replaced is None or replaced["status"] not in ("loaded", "published"):
+        return None
+    totals = batch_queries.public_preview(get_db(), replaced["batch_id"], replaced["kind"])[
+        "totals"
+    ]
+    return {**replaced, "totals": totals}
+
+
+def _act(batch_id: int, form: FlaskForm, action, **given: str) -> Response | None:
     back = url_for("review.batch", batch_id=batch_id)
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -103,7 +131,7 @@ def _act(batch_id: int, form: FlaskForm, action) -> Response:
             batch_id,
             actor=current_user.username,
             office=current_user.office,
-            note=form.note.data,
+            **(given or {"note": form.note.data}),
         )
     except batches.ReviewError as exc:
         flash(str(exc), "error")
@@ -124,6 +152,23 @@ def publish(batch_id: int) -> Response:
     if refused:
         return refused
     flash(_("批次 %(batch)s 已公开。", batch=batch_id), "info")
+    return redirect(url_for("review.index"))
+
+
+@bp.post("/<int:batch_id>/reject")
+@roles_required()
+def reject(batch_id: int) -> Response:
+    """Send a loaded batch back to its uploader with a reason (never one the reviewer uploaded)."""
+    row = batch_queries.batch(get_db(), batch_id)
+    if row is None:
+        abort(404)
+    if row["uploaded_by"] == current_user.username:
+        abort(403)
+    form = RejectForm()
+    refused = _act(batch_id, form, batches.reject, reason=form.reason.data or "")
+    if refused:
+        return refused
+    flash(_("批次 %(batch)s 已退回上传人，公众看不到它。", batch=batch_id), "info")
     return redirect(url_for("review.index"))
 
 

@@ -71,7 +71,7 @@ def _kind_choices() -> list[SelectChoice]:
 
 def _replaceable() -> list[dict]:
     rows = batch_queries.office_batches(get_db(), current_user.username, current_user.office)
-    return [r for r in rows if r["status"] in ("loaded", "published")]
+    return [r for r in rows if batch_queries.is_replaceable(r)]
 
 
 def _replaces_arg(value: str | None) -> int | None:

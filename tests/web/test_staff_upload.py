@@ -101,20 +101,21 @@ def test_batches_list_retract_and_replace(staff_app, with_funds, tmp_path):
     url, data = preview(with_funds, write_xlsx(tmp_path / "更正.xlsx", rows), replaces=1)
     assert data["replaces"] == 1
     assert load(with_funds, url, data).status_code == 302
+    # The correction waits for review; batch 1 stays as it was until it is published (issue 15).
     assert [(b[0], b[2], b[5]) for b in batches_of(staff_app)] == [
-        (1, "superseded", None),
+        (1, "loaded", None),
         (2, "loaded", 1),
     ]
     listing = with_funds.get("/staff/batches/?format=json").get_json()["batches"]
-    assert [(b["batch_id"], b["status"], b["replaced_by"]) for b in listing] == [
+    assert [(b["batch_id"], b["status"], b["corrected_by"]) for b in listing] == [
         (2, "loaded", None),
-        (1, "superseded", 2),
+        (1, "loaded", 2),
     ]
     token = csrf_token(with_funds, "/staff/batches/")
     assert (
         with_funds.post("/staff/batches/2/retract", data={"csrf_token": token}).status_code == 302
     )
-    assert batches_of(staff_app)[-1][2] == "retracted"
+    assert [b[2] for b in batches_of(staff_app)] == ["loaded", "retracted"]
 
 
 def test_other_offices_batches_are_not_yours(staff_app, with_funds):
