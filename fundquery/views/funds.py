@@ -15,12 +15,13 @@ from fundquery.views.pages import args_of, pager, paging
 from fundquery.views.public import bp
 from fundquery.web import charts, security
 from fundquery.web.db import get_db
+from fundquery.web.params import year_arg
 
 
 def _filters(dataset: str) -> dict[str, str]:
     chosen = args_of(DATASETS[dataset].filters)
-    if "year" in chosen and not chosen["year"].isdigit():
-        abort(400)
+    if "year" in chosen:
+        year_arg()  # 400 unless a year
     return chosen
 
 

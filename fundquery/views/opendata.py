@@ -14,6 +14,7 @@ from fundquery.web import exports
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
 from fundquery.web.i18n import current_language
+from fundquery.web.params import MAX_INT, parse_int
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -30,8 +31,8 @@ def _dataset(name: str) -> tuple[Dataset, dict[str, str]]:
         abort(404)
     chosen = args_of(dataset.filters)
     for key, kind in dataset.filters.items():
-        if kind == "int" and key in chosen and not chosen[key].isdigit():
-            abort(400)
+        if kind == "int" and key in chosen:
+            parse_int(key, chosen[key], high=MAX_INT)  # 400 unless a whole number
     return dataset, chosen
 
 
