@@ -14,7 +14,7 @@ from fundquery.accounts.auth import roles_required
 from fundquery.messages import metrics
 from fundquery.views import render
 from fundquery.views.message_desk import bp
-from fundquery.web.charts import FONT, GREY, RED, script_json
+from fundquery.web.charts import FONT, GREY, RED, plot_texts, script_json
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
 from fundquery.web.params import year_arg
@@ -25,7 +25,7 @@ def _bars(rows: list[dict[str, Any]], title: str) -> Markup | None:
     """Received, answered and answered on time, side by side per label."""
     if not rows:
         return None
-    labels = [r["label"] for r in rows]
+    labels = plot_texts([r["label"] for r in rows])
     fig = go.Figure(
         [
             go.Bar(name=_("收到"), x=labels, y=[r["received"] for r in rows], marker_color=GREY),
