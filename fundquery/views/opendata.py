@@ -73,7 +73,7 @@ def download(name: str, fmt: str) -> Response:
         body = exports.json_stream(dataset, chosen)
     # The filter values come from the query string: percent-encoded whole (RFC 5987), length capped.
     filename = "_".join([dataset.title(language), *chosen.values()])[:100] + "." + fmt
-    response = Response(stream_with_context(body), mimetype=MIMETYPES[fmt])
+    response = Response(stream_with_context(body), content_type=MIMETYPES[fmt])  # as written, once
     response.headers["Content-Disposition"] = (
         f"attachment; filename={dataset.name}.{fmt}; filename*=UTF-8''{quote(filename, safe='')}"
     )
