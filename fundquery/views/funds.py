@@ -119,13 +119,14 @@ def _notice(year: int, fund_code: str, township: str, village: str) -> dict:
     }
 
 
-@bp.get("/notices/<int:year>/<fund_code>/<township>/<village>")
+# <path:village>: a village may be named with a "/" (东风/一组); it is the last part of the address.
+@bp.get("/notices/<int:year>/<fund_code>/<township>/<path:village>")
 def notice(year: int, fund_code: str, township: str, village: str) -> Response | str:
     """公示: one fund's payments in one village and year, names masked, no identifiers."""
     return render("public/notice.html", _notice(year, fund_code, township, village))
 
 
-@bp.get("/notices/<int:year>/<fund_code>/<township>/<village>/print")
+@bp.get("/notices/<int:year>/<fund_code>/<township>/<path:village>/print")
 def notice_print(year: int, fund_code: str, township: str, village: str) -> Response | str:
     """The notice as one sheet for the village notice board, with a QR code to the online notice."""
     data = _notice(year, fund_code, township, village)
