@@ -6,7 +6,10 @@ rejected file leaves every data table as it was.  The files: csv in many
 encodings (UTF-8, GB18030, UTF-16, Big5, Latin-1, random bytes) with random
 and real headers, huge cells, formula text; xlsx and xls with merged cells,
 real formulas, several sheets; truncated or forged containers; HTML renamed
-.xls; a csv named .xlsx; empty files.  The large cases (a zip bomb, a sheet
+.xls; a csv named .xlsx; empty files; a stray cell a little way off (xlsx,
+xls, ods).  Dimension bombs (issue 15: a few KB whose grid is absurd, as
+xlsx, strict xlsx, xls beyond 256 columns and ods repeats) are refused with a
+sentence by both, the store unchanged.  The large cases (a zip bomb, a sheet
 spanning 1,048,576 rows, 1,048,576 csv rows) run in a subprocess that
 reports its own peak memory; see tests/test_hostile_memory.py.
 """

@@ -7,7 +7,11 @@
 - the same bomb with headers that lie about its size: refused as damaged;
 - a sheet spanning all 1,048,576 rows of Excel (a stray cell on the last
   row): rejected with that row named;
-- 1,048,576 csv rows of department budgets: loaded, every row.
+- 1,048,576 csv rows of department budgets: loaded, every row;
+- dimension bombs (issue 15): xlsx with a cell at XFD1048576 or XFD3000, xls
+  with a cell beyond Excel's 256 columns, ods repeats: refused by the CLI
+  (exit 2) and the web preview (twice), near the one-row baseline, the xls
+  and ods ones by a reader process that stays under its address-space limit.
 
 Each process runs under an address-space limit, so a regression fails the
 test rather than the machine, and prints its own peak resident memory
