@@ -9,19 +9,18 @@ are masked in the samples, so no full ID number reaches a page.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
-import python_calamine
 
+from etl import isolated, workbook
 from etl.csvread import decode, head_rows
 from etl.extract import UnreadableFile
 from etl.headermatch import HeaderMatch
 from etl.headers import HEAD_ROWS, detect
-from etl.read import check_container, sniff_format
+from etl.read import check_container, is_xlsx, sniff_format
 from etl.text import cell_text, mask_digits, norm
 
 SAMPLES = 3
@@ -55,25 +54,12 @@ def _heads(path: Path, name: str) -> list[list[list[str | None]]]:
         cut = data.rfind(b"\n")
         text, _enc = decode(data[: cut + 1] if 0 < cut < len(data) - 1 else data, name)
         return [head_rows(text.splitlines()[: HEAD_ROWS + 2])[1]]
-    if fmt == "xlsx":
-        check_container(path, name)
+    if fmt == "xlsx" and is_xlsx(check_container(path, name)):
         heads = _xlsx_heads(path)
         if heads is not None:
             return heads
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        return [
-            [
-                [norm(cell_text(v)) for v in row]
-                for row in itertools.islice(book.get_sheet_by_name(s).iter_rows(), HEAD_ROWS)
-            ]
-            for s in book.sheet_names
-        ]
-    except (python_calamine.CalamineError, ValueError, OSError) as exc:
-        raise UnreadableFile(
-            f"文件 {name} 看起来是 Excel 文件，但已损坏或无法读取（{exc}）。"
-            f" / {name} looks like an Excel file but is damaged or unreadable."
-        ) from exc
+        return workbook.checked_calamine_heads(path, name)
+    return isolated.heads(path, name)  # an xls, an ods: calamine parses every sheet whole
 
 
 def _xlsx_heads(path: Path) -> list[list[list[str | None]]] | None:

@@ -14,7 +14,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from etl import csvread, filevalues, workbook
+from etl import csvread, filevalues, isolated, workbook
 from etl.extract import Extract, UnreadableFile, release_memory
 
 # An xlsx is a zip: its parts are inflated before they are read.  A zip bomb (a
@@ -78,17 +78,23 @@ def read(
     else:
         del data
         extract = None
-        if fmt == "xlsx":
-            check_container(path, name)
+        if fmt == "xlsx" and is_xlsx(check_container(path, name)):
             extract = workbook.read_xlsx(path, kind, name, mapping, values)
-        if extract is None:
-            extract = workbook.read_workbook(path, fmt, kind, name, mapping, values)
+            if extract is None:  # every sheet's extent was checked: calamine may read it here
+                extract = workbook.read_workbook(path, fmt, kind, name, mapping, values)
+        else:  # an xls, an ods: calamine's grid cannot be sized beforehand (etl.isolated)
+            extract = isolated.read_workbook(path, fmt, kind, name, mapping, values)
     extract.table = filevalues.fill(extract.table, extract.match)
     return extract
 
 
-def check_container(path: Path, name: str | None = None) -> None:
-    """Refuse a damaged zip or a zip bomb before any part of it is inflated."""
+def is_xlsx(parts: list[str]) -> bool:
+    """Whether a zip's part names are an xlsx's (an .ods or another zip has no xl/workbook.xml)."""
+    return "xl/workbook.xml" in parts
+
+
+def check_container(path: Path, name: str | None = None) -> list[str]:
+    """Refuse a damaged zip or a zip bomb before any part of it is inflated; the names of its parts."""
     name = name or path.name
     try:
         with zipfile.ZipFile(path) as container:
@@ -115,3 +121,4 @@ def check_container(path: Path, name: str | None = None) -> None:
                 f" / In {name}, {part.filename} inflates {ratio:,.0f} times (a spreadsheet stays under"
                 f" {MAX_INFLATE_RATIO}): refused as a possible zip bomb."
             )
+    return [p.filename for p in parts]

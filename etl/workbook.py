@@ -34,7 +34,7 @@ from etl.text import cell_text, column_text, float_text, norm, norm_array
 CHUNK_ROWS = 50_000
 
 
-def _damaged(name: str, exc: Exception) -> UnreadableFile:
+def damaged(name: str, exc: Exception | str) -> UnreadableFile:
     return UnreadableFile(
         f"文件 {name} 看起来是 Excel 文件，但已损坏或无法读取（{exc}）。"
         f" / {name} looks like an Excel file but is damaged or unreadable."
@@ -90,10 +90,10 @@ def read_xlsx(
         except xlsx.SheetTooLarge as exc:
             raise _too_large(name, exc) from exc
         except _XLSX_ERRORS as exc:
-            raise _damaged(name, exc) from exc
+            raise damaged(name, exc) from exc
         return None
     except _XLSX_ERRORS as exc:
-        raise _damaged(name, exc) from exc
+        raise damaged(name, exc) from exc
     try:
         best = None
         for sheet_name, part in package.sheets:
@@ -123,7 +123,7 @@ def read_xlsx(
     except xlsx.SheetTooLarge as exc:
         raise _too_large(name, exc) from exc
     except (xlsx.NotPlainXlsx, *_XLSX_ERRORS) as exc:
-        raise _damaged(name, exc) from exc
+        raise damaged(name, exc) from exc
     finally:
         package.close()
     table = (
@@ -270,11 +270,34 @@ def read_workbook(
     except (python_calamine.CalamineError, ValueError, OSError) as exc:
         if isinstance(exc, UnreadableFile):
             raise
-        raise UnreadableFile(
-            f"文件 {name} 看起来是 Excel 文件，但已损坏或无法读取（{exc}）。"
-            f" / {name} looks like an Excel file but is damaged or unreadable."
-        ) from exc
+        raise damaged(name, exc) from exc
     return finish(path, fmt, sheet.name, None, match, table)
+
+
+def checked_calamine_heads(path: Path, name: str) -> list[list[list[str | None]]]:
+    """``calamine_heads`` of an xlsx that openpyxl could not stream, once every sheet's extent was checked."""
+    try:
+        xlsx.check_every_sheet(path)
+    except xlsx.SheetTooLarge as exc:
+        raise _too_large(name, exc) from exc
+    except _XLSX_ERRORS as exc:
+        raise damaged(name, exc) from exc
+    return calamine_heads(path, name)
+
+
+def calamine_heads(path: Path, name: str) -> list[list[list[str | None]]]:
+    """The first rows of each sheet as text (etl.peek), through calamine: every sheet is parsed whole."""
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return [
+            [
+                [norm(cell_text(v)) for v in row]
+                for row in itertools.islice(book.get_sheet_by_name(s).iter_rows(), HEAD_ROWS)
+            ]
+            for s in book.sheet_names
+        ]
+    except (python_calamine.CalamineError, ValueError, OSError) as exc:
+        raise damaged(name, exc) from exc
 
 
 def _columns(rows, match: HeaderMatch, first_row_no: int) -> pa.Table:

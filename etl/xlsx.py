@@ -17,6 +17,7 @@ part) raises ``NotPlainXlsx``: the caller then reads the file the slow way.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 import struct
@@ -92,9 +93,15 @@ class Package:
 
     def __init__(self, path):
         self.zip = zipfile.ZipFile(path)
+        try:
+            self._open()
+        except BaseException:
+            self.zip.close()  # a part this module cannot follow: the caller reads the file otherwise
+            raise
+
+    def _open(self) -> None:
         names = set(self.zip.namelist())
         if "xl/workbook.xml" not in names:
-            self.zip.close()
             raise NoWorkbookPart("no xl/workbook.xml")
         rels = {}
         if "xl/_rels/workbook.xml.rels" in names:
@@ -124,6 +131,10 @@ class Package:
         self._sst_iter = None
 
     def close(self) -> None:
+        # A part still open (the shared strings read part way, a head stopped early) keeps the
+        # zip's file open after ZipFile.close(): close those first.
+        if self._sst_iter is not None:
+            self._sst_iter.close()
         self.zip.close()
 
     def shared(self, index: int) -> str:
@@ -144,10 +155,25 @@ class Package:
 
     def head(self, part: str, rows: int) -> Head:
         """The first ``rows`` rows from the first row holding a value, as calamine would lay them out."""
+        with contextlib.closing(_iter(self.zip, part, "end")) as events:
+            found, first_row = self._head_rows(events, rows)
+        if first_row is None:
+            return Head([], 0, 0)
+        first_col = min(min(cells) for cells in found.values())
+        width = max(max(cells) for cells in found.values()) - first_col + 1
+        last = max(found)
+        out = [
+            [found.get(r, {}).get(first_col + i) for i in range(width)]
+            for r in range(first_row, last + 1)
+        ]
+        return Head(out, first_row, first_col)
+
+    def _head_rows(self, events, rows: int) -> tuple[dict[int, dict[int, object]], int | None]:
+        """Cells by row and column of the first ``rows`` rows from the first holding a value."""
         found: dict[int, dict[int, object]] = {}
         first_row = None
         row_no = -1
-        for _ev, el in _iter(self.zip, part, "end"):
+        for _ev, el in events:
             if el.tag != MAIN + "row":
                 if el.tag == MAIN + "sheetData":
                     break
@@ -169,16 +195,7 @@ class Package:
                 if first_row is None:
                     first_row = row_no
                 found[row_no] = cells
-        if first_row is None:
-            return Head([], 0, 0)
-        first_col = min(min(cells) for cells in found.values())
-        width = max(max(cells) for cells in found.values()) - first_col + 1
-        last = max(found)
-        out = [
-            [found.get(r, {}).get(first_col + i) for i in range(width)]
-            for r in range(first_row, last + 1)
-        ]
-        return Head(out, first_row, first_col)
+        return found, first_row
 
     def _value(self, c) -> object:
         kind = c.get("t", "n")

@@ -11,12 +11,15 @@ refers to nothing before it), and the same compressed bytes are repeated.
 
 from __future__ import annotations
 
+import io
+import re
 import struct
 import zipfile
 import zlib
 from pathlib import Path
 
 import xlsxwriter
+import xlwt
 
 from tests.sheets import PAY_HEADER, pay_row
 
@@ -125,4 +128,129 @@ def sparse_giant(path: Path, last_row: int = 1_048_576) -> Path:
         ws.write_row(r, 0, row)
     ws.write_string(last_row - 1, len(PAY_HEADER) - 1, "备注")
     book.close()
+    return path
+
+
+# --- dimension bombs: tiny files whose grid is absurd (issue 15 §3) -------------------------
+
+EXCEL_LAST_ROW, EXCEL_LAST_COL = 1_048_576, 16_384  # XFD1048576
+XLS_LAST_ROW = 65_536  # an xls cell record holds 16-bit row and column numbers
+
+
+def far_cell_xlsx(
+    path: Path,
+    row: int,
+    col: int,
+    header: list[str] | None = PAY_HEADER,
+    declared: str | None = None,
+) -> Path:
+    """A payments sheet (``header`` None: no header) with one stray cell at 1-based ``row``, ``col``.
+
+    ``row=1_048_576, col=16_384`` is the dimension bomb (1.6 KB whose grid is 17 G cells);
+    ``row=3_000, col=16_384`` its milder form (49 M cells, 2.6 GB once).  ``declared`` rewrites the
+    sheet's ``<dimension ref=...>`` (e.g. ``A1:XFD1048576`` on a small sheet).
+    """
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("清册")
+    rows = [header, pay_row(1), pay_row(2)] if header else [["说明"], ["附件"]]
+    for r, values in enumerate(rows):
+        ws.write_row(r, 0, values)
+    if row and col:
+        ws.write_string(row - 1, col - 1, "备注")
+    book.close()
+    if declared:
+        _rewrite_part(
+            path,
+            SHEET,
+            lambda xml: re.sub(
+                rb'<dimension ref="[^"]*"/>', f'<dimension ref="{declared}"/>'.encode(), xml
+            ),
+        )
+    return path
+
+
+def strict_far_cell_xlsx(path: Path, row: int, col: int) -> Path:
+    """``far_cell_xlsx`` whose workbook part uses strict OOXML's namespace: etl.xlsx cannot follow it."""
+    far_cell_xlsx(path, row, col)
+    _rewrite_part(
+        path,
+        "xl/workbook.xml",
+        lambda xml: xml.replace(
+            b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        ),
+    )
+    return path
+
+
+def _rewrite_part(path: Path, part: str, change) -> None:
+    with zipfile.ZipFile(path) as src:
+        parts = [(info, src.read(info.filename)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in parts:
+            out.writestr(info, change(data) if info.filename == part else data)
+
+
+def far_cell_xls(path: Path, row: int, col: int) -> Path:
+    """An xls payments sheet with one stray cell at 1-based ``row`` (to 65,536), ``col`` (to 65,536).
+
+    Excel stops at 256 columns, but the cell record's column is 16 bits: xlwt writes the cell in
+    column 256 and its LABELSST record is patched to the column asked for.
+    """
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("清册")
+    for r, values in enumerate([PAY_HEADER, pay_row(1), pay_row(2)]):
+        for c, value in enumerate(values):
+            ws.write(r, c, value)
+    ws.write(row - 1, 255, "备注")
+    buf = io.BytesIO()
+    book.save(buf)
+    data = bytearray(buf.getvalue())
+    record = b"\xfd\x00\x0a\x00" + struct.pack("<HH", row - 1, 255)  # LABELSST: row, column
+    at = data.find(record)
+    assert at > 0 and data.find(record, at + 1) < 0, "the stray cell's record"
+    data[at + 6 : at + 8] = struct.pack("<H", col - 1)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def repeated_ods(path: Path, rows: int, cols: int) -> Path:
+    """An .ods payments sheet ending in ``rows`` repeats of a row of ``cols`` repeated cells.
+
+    ``rows=2_998, cols=16_384`` is the ods form of the milder dimension bomb: under 1 KB, 49 M cells.
+    """
+
+    def cell(value: str, repeat: int = 1) -> str:
+        return (
+            f'<table:table-cell office:value-type="string" table:number-columns-repeated="{repeat}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+
+    body = "".join(
+        "<table:table-row>" + "".join(cell(v) for v in values) + "</table:table-row>"
+        for values in (PAY_HEADER, pay_row(1), pay_row(2))
+    )
+    body += f'<table:table-row table:number-rows-repeated="{rows}">{cell("备注", cols)}</table:table-row>'
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+        ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="清册">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest'
+        ' xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as out:
+        out.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        out.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        out.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
     return path

@@ -7,7 +7,11 @@
 - the same bomb with headers that lie about its size: refused as damaged;
 - a sheet spanning all 1,048,576 rows of Excel (a stray cell on the last
   row): rejected with that row named;
-- 1,048,576 csv rows of department budgets: loaded, every row.
+- 1,048,576 csv rows of department budgets: loaded, every row;
+- dimension bombs (issue 15): xlsx with a cell at XFD1048576 or XFD3000, xls
+  with a cell beyond Excel's 256 columns, ods repeats: refused by the CLI
+  (exit 2) and the web preview (twice), near the one-row baseline, the xls
+  and ods ones by a reader process that stays under its address-space limit.
 
 Each process runs under an address-space limit, so a regression fails the
 test rather than the machine, and prints its own peak resident memory
@@ -24,8 +28,17 @@ from pathlib import Path
 
 import pytest
 
+from etl.isolated import ADDRESS_SPACE_BYTES
 from fundquery import REPO_ROOT
-from tests.hostile_files import sparse_giant, zip_bomb
+from tests.hostile_files import (
+    EXCEL_LAST_COL,
+    EXCEL_LAST_ROW,
+    far_cell_xls,
+    far_cell_xlsx,
+    repeated_ods,
+    sparse_giant,
+    zip_bomb,
+)
 from tests.sheets import PAY_HEADER, pay_row, write_xlsx
 
 ADDRESS_SPACE_LIMIT = 8 << 30  # the safety net, far above every bound below
@@ -44,7 +57,8 @@ try:
     code = 0
 except SystemExit as exc:
     code = exc.code
-print(json.dumps({{"exit": code, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}}),
+print(json.dumps({{"exit": code, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                   "child_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024}}),
       file=sys.stderr)
 """
 
@@ -62,11 +76,16 @@ client = app.test_client()
 client.post("/login", data={{"username": "wang", "password": "correct horse battery"}})
 path = sys.argv[1]
 with open(path, "rb") as fh:
-    staged = client.post("/staff/upload", data={{"kind": "auto", "replaces": "", "file": (fh, "清册.xlsx")}},
+    name = sys.argv[3] if len(sys.argv) > 3 else "清册.xlsx"
+    staged = client.post("/staff/upload", data={{"kind": "auto", "replaces": "", "file": (fh, name)}},
                          content_type="multipart/form-data")
 page = client.get(staged.location + "&format=json")
+again = client.get(staged.location + "&format=json")  # the staged preview opened again
 print(json.dumps({{"staged": staged.status_code, "status": page.status_code, "data": page.get_json(),
-                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}}), file=sys.stderr)
+                   "again": again.status_code,
+                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                   "child_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024}}),
+      file=sys.stderr)
 """
 
 
@@ -83,7 +102,10 @@ def run(code: str, *args: str, env: dict | None = None) -> tuple[dict, str]:
     lines = done.stderr.strip().splitlines()
     assert lines and lines[-1].startswith("{"), done.stdout + done.stderr[-3000:]
     report = json.loads(lines[-1])
-    print(f"peak resident memory {report['peak_mb']} MB")  # shown with pytest -rP
+    print(  # shown with pytest -rP
+        f"peak resident memory {report['peak_mb']} MB,"
+        f" of a reader process {report.get('child_peak_mb', 0)} MB"
+    )
     return report, done.stdout
 
 
@@ -203,3 +225,59 @@ def test_a_million_csv_rows_load_within_the_bound(tmp_path, cli_env):
     result = json.loads(printed)
     assert report["exit"] == 0 and result["status"] == "loaded" and result["rows"] == rows, result
     assert report["peak_mb"] < BIG_BOUND_MB, report
+
+
+# --- dimension bombs (issue 15 §3): a few KB whose grid is absurd -------------------------------
+
+DIMENSION_BOMBS = {
+    # 1.6 KB of xlsx, cells at A1 and XFD1048576: calamine asked for ~500 GB and aborted (exit 134)
+    "xlsx-XFD1048576": lambda p: far_cell_xlsx(p / "清册.xlsx", EXCEL_LAST_ROW, EXCEL_LAST_COL),
+    # the milder form, a cell at XFD3000: 49 M cells, 2.6 GB for 7.6 s in the server
+    "xlsx-XFD3000": lambda p: far_cell_xlsx(p / "清册.xlsx", 3_000, EXCEL_LAST_COL),
+    # an xls cell in column 65,536 of row 65,536 (Excel stops at 256 columns): calamine aborted
+    "xls-65536x65536": lambda p: far_cell_xls(p / "清册.xls", 65_536, 65_536),
+    # an xls cell in column 1,000 of row 65,536: 65 M cells, about 4 GB
+    "xls-65536x1000": lambda p: far_cell_xls(p / "清册.xls", 65_536, 1_000),
+    # an ods ending in 2,998 repeats of a row of 16,384 cells: 49 M cells, 3 GB
+    "ods-3000x16384": lambda p: repeated_ods(p / "清册.ods", 2_998, EXCEL_LAST_COL),
+}
+TOO_LARGE = ("范围过大", "内存内读取")
+CHILD_BOUND_MB = ADDRESS_SPACE_BYTES >> 20  # a reader process never holds more than its limit
+
+
+@pytest.mark.parametrize("bomb_name", DIMENSION_BOMBS)
+def test_the_cli_refuses_a_dimension_bomb_with_exit_2_and_little_memory(
+    bomb_name, tmp_path, cli_env, cli_baseline_mb
+):
+    path = DIMENSION_BOMBS[bomb_name](tmp_path)
+    assert path.stat().st_size < 10_000
+    report, out = run(CLI_RUN, str(path), env=cli_env)
+    result = json.loads(out)
+    message = result["errors"][0]["message"]
+    assert report["exit"] == 2 and result["status"] == "unreadable", result
+    assert any(word in message for word in TOO_LARGE) and path.name in message, message
+    assert report["peak_mb"] < cli_baseline_mb + REFUSED_MARGIN_MB, (report, cli_baseline_mb)
+    assert report["child_peak_mb"] <= CHILD_BOUND_MB, report
+
+
+@pytest.mark.parametrize("bomb_name", [n for n in DIMENSION_BOMBS if not n.startswith("ods")])
+def test_the_web_preview_refuses_a_dimension_bomb_twice_with_little_memory(
+    bomb_name, tmp_path, web_baseline_mb
+):
+    path = DIMENSION_BOMBS[bomb_name](tmp_path)
+    report, _ = run(WEB_RUN, str(path), str(tmp_path / "web.duckdb"), path.name)
+    assert report["staged"] == 302 and report["status"] == 422 and report["again"] == 422, report
+    message = report["data"]["unreadable"]
+    assert any(word in message for word in TOO_LARGE) and path.name in message, message
+    assert report["peak_mb"] < web_baseline_mb + REFUSED_MARGIN_MB, (report, web_baseline_mb)
+    assert report["child_peak_mb"] <= CHILD_BOUND_MB, report
+
+
+def test_a_small_sheet_declaring_an_absurd_dimension_loads(tmp_path, cli_env):
+    """calamine sizes its grid from the cells, not the declared <dimension ref="A1:XFD1048576">:
+    refusing it would refuse a file that is read in a few MB."""
+    path = far_cell_xlsx(tmp_path / "清册.xlsx", 0, 0, declared="A1:XFD1048576")
+    report, out = run(CLI_RUN, str(path), env=cli_env)
+    result = json.loads(out)
+    assert report["exit"] == 1 and result["status"] == "rejected", result  # no fund catalogue
+    assert {e["row"] for e in result["errors"]} == {2, 3}, result

@@ -10,7 +10,7 @@ from typing import Any
 import plotly.graph_objects as go
 from markupsafe import Markup
 
-from fundquery.web.charts import FONT, checked_layout, figure_json, hbar
+from fundquery.web.charts import FONT, checked_layout, figure_json, hbar, plot_text, plot_texts
 
 BUCKET_COLOURS = ("#2e7d32", "#f9a825", "#b3261e", "#6a1b9a", "#37474f")
 
@@ -54,18 +54,20 @@ def delay_distribution(groups: list[dict[str, Any]], title: str, x_title: str) -
     groups = [g for g in groups if g["total"]]
     if not groups:
         return None
-    labels = [g["group"] for g in groups]
+    labels = plot_texts([g["group"] for g in groups])
     traces = []
     for b, bucket in enumerate(groups[0]["labels"]):
         traces.append(
             go.Bar(
-                name=bucket,
+                name=plot_text(bucket),
                 y=labels,
                 x=[float(g["percentages"][b] or 0) for g in groups],
                 orientation="h",
                 marker_color=BUCKET_COLOURS[b % len(BUCKET_COLOURS)],
                 customdata=[g["buckets"][b] for g in groups],
-                hovertemplate="%{y}<br>" + bucket + "：%{customdata}（%{x:.2f}%）<extra></extra>",
+                hovertemplate="%{y}<br>"
+                + plot_text(bucket)
+                + "：%{customdata}（%{x:.2f}%）<extra></extra>",
             )
         )
     return _json(
@@ -95,10 +97,10 @@ def findings_by_township(results: list, title: str) -> Markup | None:
     order = sorted(townships)
     bars = [
         go.Bar(
-            name=name,
-            x=order,
+            name=plot_text(name),
+            x=plot_texts(order),
             y=[counts.get(t, 0) for t in order],
-            hovertemplate="%{x} " + name + "：%{y}<extra></extra>",
+            hovertemplate="%{x} " + plot_text(name) + "：%{y}<extra></extra>",
         )
         for name, counts in traces
     ]

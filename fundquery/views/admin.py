@@ -44,6 +44,7 @@ from fundquery.queries import calendar as calendar_queries
 from fundquery.resident.masking import neutralise
 from fundquery.views import render
 from fundquery.web.db import get_db
+from fundquery.web.params import MAX_PAGE, int_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 
@@ -189,8 +190,7 @@ def audit_log() -> Response | str:
         form.date_to.data,
     )
     export = request.args.get("format") in ("csv", "xlsx")
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = max(1, int_arg("page", 1, high=MAX_PAGE))
     rows, total = audit_queries.entries(
         get_db(),
         flt,

@@ -12,13 +12,14 @@ from fundquery.views import render
 from fundquery.views.public import bp
 from fundquery.web import charts, security
 from fundquery.web.db import get_db
+from fundquery.web.params import year_arg
 
 
 @bp.get("/budgets")
 def budgets() -> Response | str:
     """部门预算: per department and category, and the 三公经费 lines, for one year."""
     years = bq.years(get_db())
-    year = request.args.get("year", type=int) or (years[0] if years else None)
+    year = year_arg() or (years[0] if years else None)
     if year is not None and years and year not in years:
         abort(404)
     departments = bq.by_department(get_db(), year) if year else []

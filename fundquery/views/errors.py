@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from etl.store import StoreBusy, StoreUnwritable, write_failure
 from fundquery.web.db import close_db, note_failure
+from fundquery.web.params import BadParameter
 
 
 def http_error(exc: HTTPException) -> tuple[str, int]:
@@ -21,6 +22,11 @@ def http_error(exc: HTTPException) -> tuple[str, int]:
     }
     message = messages.get(exc.code or 500, _("请求无法完成。"))
     return render_template("error.html", code=exc.code, message=message), exc.code or 500
+
+
+def bad_parameter(exc: BadParameter) -> tuple[str, int]:
+    """A query-string number that is not one: the page names the parameter, its value and what is expected."""
+    return render_template("error.html", code=400, message=exc.description), 400
 
 
 def csrf_error(_exc: CSRFError) -> tuple[str, int]:
@@ -59,6 +65,7 @@ def store_unwritable(exc: StoreUnwritable | duckdb.FatalException) -> tuple[str,
 def init_app(app: Flask) -> None:
     """Register the error pages."""
     app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(BadParameter, bad_parameter)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(StoreBusy, store_busy)
     app.register_error_handler(StoreUnwritable, store_unwritable)  # issue 8

@@ -18,14 +18,15 @@ from fundquery.views.pages import args_of, pager, paging
 from fundquery.views.public import bp
 from fundquery.web import charts, security
 from fundquery.web.db import get_db
+from fundquery.web.params import year_arg
 
 DEFAULT_NOTICE_DAYS = 7  # 公示期 of a village notice, in calendar days (公示不少于 7 天)
 
 
 def _filters(dataset: str) -> dict[str, str]:
     chosen = args_of(DATASETS[dataset].filters)
-    if "year" in chosen and not chosen["year"].isdigit():
-        abort(400)
+    if "year" in chosen:
+        year_arg()  # 400 unless a year
     return chosen
 
 
@@ -140,13 +141,14 @@ def public_url(endpoint: str, **values) -> str | None:
     return base.rstrip("/") + url_for(endpoint, **values) if base else None
 
 
-@bp.get("/notices/<int:year>/<fund_code>/<township>/<village>")
+# <path:village>: a village may be named with a "/" (东风/一组); it is the last part of the address.
+@bp.get("/notices/<int:year>/<fund_code>/<township>/<path:village>")
 def notice(year: int, fund_code: str, township: str, village: str) -> Response | str:
     """公示: one fund's payments in one village and year, names masked, no identifiers."""
     return render("public/notice.html", _notice(year, fund_code, township, village))
 
 
-@bp.get("/notices/<int:year>/<fund_code>/<township>/<village>/print")
+@bp.get("/notices/<int:year>/<fund_code>/<township>/<path:village>/print")
 def notice_print(year: int, fund_code: str, township: str, village: str) -> Response | str:
     """The notice as one sheet for the village notice board, with a QR code to the online notice.
 

@@ -26,6 +26,7 @@ from fundquery.views import render
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
 from fundquery.web.i18n import current_language
+from fundquery.web.params import MAX_INT, int_arg
 from fundquery.web.security import chart_page
 
 bp = Blueprint("inspect", __name__, url_prefix="/staff/inspect")
@@ -45,8 +46,7 @@ def _arg_date(name: str) -> dt.date | None:
 
 
 def _arg_int(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int_arg(name, high=MAX_INT)
 
 
 def settings() -> tuple[Params, Filters]:

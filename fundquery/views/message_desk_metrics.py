@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import plotly.graph_objects as go
-from flask import Response, request
+from flask import Response
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -14,9 +14,10 @@ from fundquery.accounts.auth import roles_required
 from fundquery.messages import metrics
 from fundquery.views import render
 from fundquery.views.message_desk import bp
-from fundquery.web.charts import FONT, GREY, RED, script_json
+from fundquery.web.charts import FONT, GREY, RED, plot_texts, script_json
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
+from fundquery.web.params import year_arg
 from fundquery.web.security import chart_page
 
 
@@ -24,7 +25,7 @@ def _bars(rows: list[dict[str, Any]], title: str) -> Markup | None:
     """Received, answered and answered on time, side by side per label."""
     if not rows:
         return None
-    labels = [r["label"] for r in rows]
+    labels = plot_texts([r["label"] for r in rows])
     fig = go.Figure(
         [
             go.Bar(name=_("收到"), x=labels, y=[r["received"] for r in rows], marker_color=GREY),
@@ -58,8 +59,7 @@ def _bars(rows: list[dict[str, Any]], title: str) -> Markup | None:
 @chart_page
 def metrics_page() -> Response | str:
     """Received, answered, answered on time, median days to answer: by department and month, from the rows."""
-    year = request.args.get("year", "")
-    year_value = int(year) if year.isdigit() else None
+    year_value = year_arg()
     con, today = get_db(), dt.date.today()
     by_department = metrics.table(con, "department", today, year_value)
     by_month = metrics.table(con, "month", today, year_value)

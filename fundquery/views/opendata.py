@@ -14,6 +14,7 @@ from fundquery.web import exports
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
 from fundquery.web.i18n import current_language
+from fundquery.web.params import MAX_INT, parse_int
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -30,8 +31,8 @@ def _dataset(name: str) -> tuple[Dataset, dict[str, str]]:
         abort(404)
     chosen = args_of(dataset.filters)
     for key, kind in dataset.filters.items():
-        if kind == "int" and key in chosen and not chosen[key].isdigit():
-            abort(400)
+        if kind == "int" and key in chosen:
+            parse_int(key, chosen[key], high=MAX_INT)  # 400 unless a whole number
     return dataset, chosen
 
 
@@ -72,7 +73,7 @@ def download(name: str, fmt: str) -> Response:
         body = exports.json_stream(dataset, chosen)
     # The filter values come from the query string: percent-encoded whole (RFC 5987), length capped.
     filename = "_".join([dataset.title(language), *chosen.values()])[:100] + "." + fmt
-    response = Response(stream_with_context(body), mimetype=MIMETYPES[fmt])
+    response = Response(stream_with_context(body), content_type=MIMETYPES[fmt])  # as written, once
     response.headers["Content-Disposition"] = (
         f"attachment; filename={dataset.name}.{fmt}; filename*=UTF-8''{quote(filename, safe='')}"
     )

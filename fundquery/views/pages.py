@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, request, url_for
+from flask import current_app, request, url_for
+
+from fundquery.web.params import MAX_PAGE, int_arg
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 1000
@@ -12,11 +14,8 @@ MAX_PER_PAGE = 1000
 
 def paging() -> tuple[int, int]:
     """(page number from 1, rows per page) from ?page= and ?per_page=; 400 when not numbers."""
-    try:
-        number = max(1, int(request.args.get("page", 1)))
-        per_page = min(MAX_PER_PAGE, max(1, int(request.args.get("per_page", DEFAULT_PER_PAGE))))
-    except ValueError:
-        abort(400)
+    number = max(1, int_arg("page", 1, high=MAX_PAGE))
+    per_page = min(MAX_PER_PAGE, max(1, int_arg("per_page", DEFAULT_PER_PAGE, high=MAX_PAGE)))
     return number, per_page
 
 

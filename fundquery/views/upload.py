@@ -36,6 +36,7 @@ from fundquery.uploads import staging, uploads
 from fundquery.views import render, upload_mapping
 from fundquery.web.db import get_db, note_failure
 from fundquery.web.i18n import current_language
+from fundquery.web.params import int_arg, parse_int
 
 bp = Blueprint("upload", __name__, url_prefix="/staff")
 
@@ -78,9 +79,7 @@ def _replaces_arg(value: str | None) -> int | None:
     """A batch id the user may replace, or None; anything else is refused."""
     if not value:
         return None
-    if not value.isdigit():
-        abort(400)
-    row = batch_queries.batch(get_db(), int(value))
+    row = batch_queries.batch(get_db(), parse_int("replaces", value))
     if row is None or not batch_queries.in_scope(row, current_user.username, current_user.office):
         abort(403)
     return row["batch_id"]
@@ -109,7 +108,7 @@ def form() -> Response | str:
         )
         for r in live
     ]
-    if request.method == "GET" and request.args.get("replaces", "").isdigit():
+    if request.method == "GET" and int_arg("replaces") is not None:
         form.replaces.data = request.args["replaces"]
     if form.validate_on_submit():
         replaces = _replaces_arg(form.replaces.data)

@@ -7,6 +7,7 @@ Amounts are Decimal in the store; charts get floats, tables keep the exact value
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -86,9 +87,25 @@ QUOTA_LAYOUT = checked_layout(
 )
 
 
+def plot_text(text: Any) -> str:
+    """A label or id as plotly shows it literally: plotly reads its text as HTML (``<a href>``
+    becomes a link, ``<br>`` a line break), and a township may be named ``<a href="…">t</a>``."""
+    return html.escape(str(text), quote=False)
+
+
+def plot_texts(texts: list[Any]) -> list[str]:
+    return [plot_text(t) for t in texts]
+
+
 def hbar(name: str, labels: list[str], values: list[Any], colour: str) -> go.Bar:
     """One horizontal bar trace: a named series of values, one bar per label."""
-    return go.Bar(name=name, y=labels, x=values, orientation="h", marker_color=colour)
+    return go.Bar(
+        name=plot_text(name),
+        y=plot_texts(labels),
+        x=values,
+        orientation="h",
+        marker_color=colour,
+    )
 
 
 def _title(text: str) -> dict[str, Any]:
@@ -115,9 +132,9 @@ def village_treemap(rows: list[dict[str, Any]], title: str, value_key: str) -> M
         parents.append("")
         values.append(total)
     trace = go.Treemap(
-        ids=ids,
-        labels=labels,
-        parents=parents,
+        ids=plot_texts(ids),
+        labels=plot_texts(labels),
+        parents=[plot_text(p) if p else "" for p in parents],
         values=values,
         branchvalues="total",
         texttemplate="%{label}<br>%{value:,.2f}",
@@ -131,7 +148,7 @@ def monthly_bars(rows: list[dict[str, Any]], title: str) -> Markup | None:
     if not rows:
         return None
     trace = go.Bar(
-        x=[r["month"] for r in rows],
+        x=plot_texts([r["month"] for r in rows]),
         y=[float(r["paid_yuan"]) for r in rows],
         marker_color=RED,
         hovertemplate="%{x}: %{y:,.2f}<extra></extra>",

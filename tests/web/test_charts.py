@@ -142,7 +142,8 @@ def test_delay_distribution_is_the_checked_figure():
                 hovertemplate="%{y}<br>" + label + "：%{customdata}（%{x:.2f}%）<extra></extra>",
             )
             for b, (label, pct, n) in enumerate(
-                zip(groups[0]["labels"], [70.0, 20.0, 10.0], [7, 2, 1], strict=True)
+                # plotly reads labels as HTML: ">10天" is given as text, "&gt;10天" (issue 15)
+                zip(["≤3天", "4–10天", "&gt;10天"], [70.0, 20.0, 10.0], [7, 2, 1], strict=True)
             )
         ]
     )
