@@ -56,7 +56,7 @@ def _period() -> tuple[dt.date, dt.date]:
 
 def _figures(start: dt.date, end: dt.date) -> dict:
     con = get_db()
-    titles = {s["endpoint"]: s["title"] for s in sections()}
+    titles = {s["endpoint"]: str(s["title"]) for s in sections()}
     pages = uq.pages(con, start, end)
     for row in pages:
         row["title"] = (
