@@ -612,4 +612,69 @@ _add(
     )
 )
 
+# --- registers from other departments (issue 16): for matching only, never public -------------
+
+# 死亡、火化、殡葬登记: civil affairs, public security and funeral homes.  Headers as their systems
+# export them: 公安 户籍注销 (姓名, 公民身份号码, 死亡日期), 卫健 死亡医学证明 (死者姓名, 身份证件号码,
+# 死亡日期), 殡葬 MZ/T 141-2019 逝者信息 (逝者姓名, 证件号码, 死亡时间, 火化时间).
+_add(
+    Spec(
+        "deaths",
+        "死亡火化登记",
+        "Deaths and cremations (register)",
+        "deaths",
+        (
+            Column(
+                "name",
+                ("姓名", "死者姓名", "逝者姓名", "死亡人员姓名", "亡者姓名"),
+                "text",
+                True,
+                example="王五",
+            ),
+            Column(
+                "id_number",
+                (
+                    "身份证号",
+                    "公民身份号码",
+                    "身份证号码",
+                    "身份证件号码",
+                    "证件号码",
+                    "死者身份证号",
+                    "逝者身份证号",
+                    "逝者证件号码",
+                ),
+                "id_number",
+                True,
+                example="110105194912310021",
+            ),
+            # A funeral home's roll has both dates; the cremation date stands in when there is no other.
+            Column(
+                "cremated_on",
+                ("火化日期", "火化时间"),
+                "date",
+                False,
+                stored=False,
+                stands_in_for="died_on",
+            ),
+            Column(
+                "died_on",
+                ("死亡日期", "死亡时间", "宣告死亡日期", "死亡日期(年月日)"),
+                "date",
+                True,
+                example="2024-03-05",
+            ),
+            Column(
+                "source",
+                ("数据来源", "信息来源", "来源", "来源单位", "登记单位"),
+                "text",
+                False,
+                example="县殡仪馆",
+            ),
+        ),
+        register=True,
+        year_from="died_on",
+        uploaders=("inspector", "admin"),
+    )
+)
+
 KINDS = tuple(SPECS)

@@ -8,13 +8,22 @@ rows.  ``CATALOGUE`` lists them in the order the report page shows them.
 from __future__ import annotations
 
 from fundquery.inspect.catalogue import Check, Filters, Params, Result, count, run
-from fundquery.inspect.checks import delays, money, payments, publication, replies, staffing
+from fundquery.inspect.checks import (
+    delays,
+    money,
+    payments,
+    publication,
+    registers,
+    replies,
+    staffing,
+)
 
 CATALOGUE: tuple[Check, ...] = (
     *delays.CHECKS,
     *money.CHECKS,
     *payments.CHECKS,
     *staffing.CHECKS,
+    *registers.CHECKS,  # other departments' registers (issue 16)
     *publication.CHECKS,
     *replies.CHECKS,  # consultations and complaints (issue 6)
 )
@@ -25,6 +34,7 @@ GROUPS = {
     "money": ("资金滞留与去向", "Where the money stopped"),
     "payments": ("发放到人到户", "Payments to persons"),
     "staffing": ("机构编制与财政供养人员", "Staffing"),
+    "registers": ("其他部门登记比对", "Other departments' registers"),
     "publication": ("信息公开", "Publication"),
 }
 

@@ -1,0 +1,118 @@
+"""Payees matched against other departments' registers (issue 16): paid after death.
+
+People are matched by the keyed ID hash and the name together.  A register row whose ID
+matches a payee but whose name differs is not a finding: it is listed apart as a data-quality
+list (``death_name_differs``), since either side may hold a typing error.
+"""
+
+from __future__ import annotations
+
+from fundquery.inspect.catalogue import Check, Column
+from fundquery.inspect.checks.common import FUND_COLS, FUND_FILTERS
+from fundquery.inspect.sql import FUND_INFO, distinct_list
+
+# A person's death as the registers have it: the earliest date any of them gives, and every source.
+_DIED = f"""
+died AS (
+    SELECT county_code, id_hash, name, min(died_on) AS died_on, {distinct_list("source")} AS source
+    FROM live_deaths GROUP BY county_code, id_hash, name
+)"""  # noqa: S608
+
+# Every payment made after the end of the month in which its payee died, beyond the grace.  A
+# returned (退回) payment reached nobody; a payment without a date cannot be placed.
+PAID_AFTER_DEATH = f"""
+WITH {FUND_INFO},{_DIED}
+SELECT p.county_code, p.id_hash, p.id_masked, p.name, p.fund_code, f.fund_name, f.department, p.year,
+       p.period, p.township, p.village, p.paid_on, p.amount_yuan, d.died_on, d.source,
+       date_diff('day', last_day(d.died_on), p.paid_on) AS days_after, p.batch_id, p.row_no
+FROM live_payments p
+JOIN died d ON d.county_code = p.county_code AND d.id_hash = p.id_hash AND d.name = p.name
+LEFT JOIN fund_info f ON f.county_code = p.county_code AND f.fund_code = p.fund_code
+WHERE p.paid_on IS NOT NULL AND p.card_status IS DISTINCT FROM '退回'
+  AND date_diff('day', last_day(d.died_on), p.paid_on) > $death_grace_days
+ORDER BY d.died_on, p.id_hash, p.paid_on, p.batch_id, p.row_no
+"""  # noqa: S608
+
+# Register rows whose ID is a payee's but whose name is none of that payee's names.
+DEATH_NAME_DIFFERS = """
+WITH payees AS (
+    SELECT county_code, id_hash, arg_max(name, CAST(batch_id AS BIGINT) * 10000000 + row_no) AS payee_name, count(*) AS payment_count,
+           sum(amount_yuan) AS amount_yuan, max(paid_on) AS last_paid_on
+    FROM live_payments GROUP BY county_code, id_hash
+),
+same AS (SELECT DISTINCT county_code, id_hash, name FROM live_payments)
+SELECT d.county_code, d.id_hash, d.id_masked, d.name, y.payee_name, d.died_on, d.source,
+       y.payment_count, y.amount_yuan, y.last_paid_on, d.batch_id, d.row_no
+FROM live_deaths d
+JOIN payees y ON y.county_code = d.county_code AND y.id_hash = d.id_hash
+LEFT JOIN same s ON s.county_code = d.county_code AND s.id_hash = d.id_hash AND s.name = d.name
+WHERE s.id_hash IS NULL
+ORDER BY d.died_on, d.batch_id, d.row_no
+"""  # noqa: S608
+
+_DEATH = (
+    Column("died_on", kind="date"),
+    Column("source"),
+)
+
+CHECKS = (
+    Check(
+        "paid_after_death",
+        "registers",
+        "死亡后仍在发放",
+        "Paid after death",
+        "high",
+        "死亡火化登记中的人（身份证号哈希和姓名都相同）在死亡当月月底之后仍领到补贴；宽限天数可设。"
+        "每一笔这样的发放列一行。",
+        "A person in the death and cremation register (same keyed ID hash and same name) was still paid after"
+        " the end of the month of death, beyond the configurable grace; one row for every such payment.",
+        "停发并核实死亡日期；追回死亡后冒领或多发的金额，查明由谁领取。",
+        "Stop the payments and confirm the date of death; recover what was paid after it and find out who drew it.",
+        PAID_AFTER_DEATH,
+        (
+            Column("name", kind="name"),
+            Column("id_masked", kind="id"),
+            *FUND_COLS,
+            Column("period"),
+            Column("township"),
+            Column("village"),
+            Column("paid_on", kind="date"),
+            Column("amount_yuan", kind="amount"),
+            *_DEATH,
+            Column("days_after", "死亡当月月底后天数", "Days after the month of death", "int"),
+            Column("batch_id", kind="int"),
+            Column("row_no", kind="int"),
+        ),
+        key=("batch_id", "row_no"),
+        filters=FUND_FILTERS,
+        amount_column="amount_yuan",
+        record_kind="payments",
+    ),
+    Check(
+        "death_name_differs",
+        "registers",
+        "数据质量：身份证号相同而姓名不同",
+        "Data quality: same ID number, another name",
+        "low",
+        "死亡火化登记中的身份证号与某位领取人相同，姓名却不同。这不是问题线索：可能是登记或清册录错了身份证号，"
+        "也可能是改名；不计入“死亡后仍在发放”。",
+        "A death register row has a payee's ID number under another name. Not a finding: either side may hold"
+        " a mistyped ID number, or the person changed name; it is not counted in 'paid after death'.",
+        "请民政或殡葬部门与乡镇核对身份证号和姓名，改正错误的一方后重新导入。",
+        "Ask the register's department and the township to check the ID number and name; correct the wrong side"
+        " and load it again.",
+        DEATH_NAME_DIFFERS,
+        (
+            Column("name", "登记姓名", "Name in the register", "name"),
+            Column("id_masked", kind="id"),
+            Column("payee_name", "清册姓名", "Name on the payment roll", "name"),
+            *_DEATH,
+            Column("payment_count", kind="int"),
+            Column("amount_yuan", "发放合计", "Paid in all", "amount"),
+            Column("last_paid_on", "最后发放日期", "Last paid on", "date"),
+            Column("batch_id", kind="int"),
+            Column("row_no", kind="int"),
+        ),
+        key=("batch_id", "row_no"),
+    ),
+)
