@@ -7,6 +7,7 @@ list (``death_name_differs``), since either side may hold a typing error.
 
 from __future__ import annotations
 
+from etl.specs import SPECS
 from fundquery.inspect.catalogue import Check, Column
 from fundquery.inspect.checks.common import FUND_COLS, FUND_FILTERS
 from fundquery.inspect.sql import FUND_INFO, distinct_list
@@ -116,3 +117,8 @@ CHECKS = (
         key=("batch_id", "row_no"),
     ),
 )
+
+
+def registers_read(check: Check) -> tuple[str, ...]:
+    """The registers (other departments' kinds) whose rows ``check`` shows: viewing them is audit-logged."""
+    return tuple(s.kind for s in SPECS.values() if s.register and f"live_{s.table}" in check.sql)
