@@ -270,3 +270,39 @@ def test_seed_scale_delays_reproduce_931_126_161(tmp_path):
     late = run(con, CHECKS["disbursement_delay"], params).rows
     assert len(late) == 7 == total["buckets"][2] - total["explained"][2]
     con.close()
+
+
+def test_paid_after_death_is_every_planted_payment_and_no_decoy(county):
+    con, manifest, _, params = county
+    planted = {
+        (d["id_masked"], d["name"], d["fund_code"], p["paid_on"], Decimal(p["amount_yuan"]))
+        for d in manifest.anomalies["paid_after_death"]
+        for p in d["payments"]
+    }
+    rows = run(con, CHECKS["paid_after_death"], params).rows
+    found_set = {
+        (r["id_masked"], r["name"], r["fund_code"], r["paid_on"].isoformat(), r["amount_yuan"])
+        for r in rows
+    }
+    assert len(found_set) == len(rows)  # one row per payment
+    assert_exact(found_set, planted, "paid_after_death")
+    decoys = manifest.decoys["death_namesake"] + manifest.decoys["death_after_last_payment"]
+    assert len(decoys) == 2
+    shown = {r["id_masked"] for r in rows} | {
+        r["id_masked"] for r in run(con, CHECKS["death_name_differs"], params).rows
+    }
+    assert not {d["id_masked"] for d in decoys} & shown
+    assert not {d["payee_id_masked"] for d in manifest.decoys["death_namesake"]} & shown
+
+
+def test_same_id_another_name_in_the_death_register_is_the_planted_one(county):
+    con, manifest, _, params = county
+    planted = {
+        (d["id_masked"], d["register_name"], d["name"])
+        for d in manifest.anomalies["death_name_differs"]
+    }
+    assert_exact(
+        found(con, "death_name_differs", params, "id_masked", "name", "payee_name"),
+        planted,
+        "death_name_differs",
+    )

@@ -17,7 +17,7 @@ import random
 from collections import Counter
 
 from . import anomalies as an
-from . import disburse, ids, money, names, staffing
+from . import deaths, disburse, ids, money, names, staffing
 from . import disbursement_entries as de
 from . import programmes as pg
 from .plan import (
@@ -145,6 +145,9 @@ def build_plan(scale: float = 1.0, seed: int = 20070101, year: int = 2024) -> Pl
     _plan_money(plan, funds, rng)
     _plan_staffing(plan, funds, pick, rng)
     plan.anomalies.update(planted)
+    plan.deaths, died, decoys = deaths.plant_deaths(rng("deaths"), plan, pick)
+    plan.anomalies.update(died)
+    plan.decoys.update(decoys)
     return plan
 
 
