@@ -27,6 +27,7 @@ SQL_TYPES = {
     "amount": "DECIMAL(18,2)",
     "decimal": "DECIMAL(18,4)",
     "date": "DATE",
+    "month": "DATE",  # the month's first day
     "flag": "BOOLEAN",
     "enum": "VARCHAR",
 }

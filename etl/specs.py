@@ -677,4 +677,57 @@ _add(
     )
 )
 
+# 财政供养人员工资发放: salaries paid from the budget, as the treasury's 工资统发 system exports them
+# (单位名称, 姓名, 身份证号, 工资月份 / 发放年月, 应发工资 / 应发合计, 实发工资 / 实发合计).
+_add(
+    Spec(
+        "payroll",
+        "财政供养人员工资发放",
+        "Salaries paid from the budget (register)",
+        "payroll",
+        (
+            Column("agency_code", ("单位代码", "单位编码", "预算单位代码"), "code", False),
+            Column(
+                "agency_name",
+                ("单位名称", "发放单位", "预算单位", "工作单位", "所在单位"),
+                "text",
+                True,
+                example="县财政局",
+            ),
+            Column("name", ("姓名", "人员姓名", "职工姓名"), "text", True, example="李四"),
+            Column(
+                "id_number",
+                ("身份证号", "身份证号码", "公民身份号码", "证件号码"),
+                "id_number",
+                True,
+                example="110105197003070033",
+            ),
+            Column(
+                "month",
+                ("工资月份", "发放月份", "发放年月", "工资所属期", "所属期", "月份"),
+                "month",
+                True,
+                example="2024-03",
+            ),
+            Column(
+                "gross_yuan",
+                ("应发工资", "应发合计", "应发金额", "应发数"),
+                "amount",
+                False,
+                example="6,215.00",
+            ),
+            Column(
+                "net_yuan",
+                ("实发工资", "实发合计", "实发金额", "实发数"),
+                "amount",
+                True,
+                example="4,980.35",
+            ),
+        ),
+        register=True,
+        year_from="month",
+        uploaders=("inspector", "admin"),
+    )
+)
+
 KINDS = tuple(SPECS)

@@ -10,9 +10,21 @@ from dataclasses import dataclass, field
 from etl import labels
 from etl.vocabulary import Enum
 
-# Column types understood by etl.clean.  "id_number" expands into id_hash,
+# Column types understood by etl.clean ("month": a pay month, stored as its first day).  "id_number" expands into id_hash,
 # id_masked, sex and birth_date when stored.
-TYPES = ("text", "code", "int", "year", "amount", "decimal", "date", "id_number", "flag", "enum")
+TYPES = (
+    "text",
+    "code",
+    "int",
+    "year",
+    "amount",
+    "decimal",
+    "date",
+    "month",
+    "id_number",
+    "flag",
+    "enum",
+)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,14 @@ class Dataset:
 
 
 # A spec column's type as the downloads and the API describe it.
-COL_KINDS = {"int": "int", "year": "int", "amount": "amount", "decimal": "decimal", "date": "date"}
+COL_KINDS = {
+    "int": "int",
+    "year": "int",
+    "amount": "amount",
+    "decimal": "decimal",
+    "date": "date",
+    "month": "date",
+}
 COL_KINDS["flag"] = "bool"
 
 

@@ -1,4 +1,4 @@
-"""Payees matched against other departments' registers (issue 16): paid after death.
+"""Payees matched against other departments' registers (issue 16): paid after death, ghost salaries.
 
 People are matched by the keyed ID hash and the name together.  A register row whose ID
 matches a payee but whose name differs is not a finding: it is listed apart as a data-quality
@@ -49,6 +49,26 @@ JOIN payees y ON y.county_code = d.county_code AND y.id_hash = d.id_hash
 LEFT JOIN same s ON s.county_code = d.county_code AND s.id_hash = d.id_hash AND s.name = d.name
 WHERE s.id_hash IS NULL
 ORDER BY d.died_on, d.batch_id, d.row_no
+"""  # noqa: S608
+
+# A salary paid by an agency to someone on none of its roll rows that month (吃空饷): the roll row is
+# the agency's by its code where both carry one, else by its name; a person hired during the month
+# is on the roll that month.  Any status counts as on the roll (inactive_on_roll reports those).
+PAYROLL_NOT_ON_ROLL = """
+WITH on_roll AS (
+    SELECT DISTINCT pr.county_code, pr.batch_id, pr.row_no
+    FROM live_payroll pr
+    JOIN live_staff s ON s.county_code = pr.county_code AND s.id_hash = pr.id_hash
+     AND (s.agency_name = pr.agency_name OR (s.agency_code IS NOT NULL AND s.agency_code = pr.agency_code))
+     AND (s.hired_on IS NULL OR s.hired_on <= last_day(pr.month))
+)
+SELECT pr.county_code, pr.id_hash, pr.id_masked, pr.name, pr.agency_code, pr.agency_name,
+       strftime(pr.month, '%Y-%m') AS month, CAST(year(pr.month) AS INTEGER) AS year,
+       pr.gross_yuan, pr.net_yuan, pr.batch_id, pr.row_no
+FROM live_payroll pr
+LEFT JOIN on_roll o ON o.county_code = pr.county_code AND o.batch_id = pr.batch_id AND o.row_no = pr.row_no
+WHERE o.row_no IS NULL
+ORDER BY pr.agency_name, pr.id_hash, pr.month, pr.batch_id, pr.row_no
 """  # noqa: S608
 
 _DEATH = (
@@ -115,6 +135,36 @@ CHECKS = (
             Column("row_no", kind="int"),
         ),
         key=("batch_id", "row_no"),
+    ),
+    Check(
+        "payroll_not_on_roll",
+        "registers",
+        "工资发给不在编制实名制名册上的人",
+        "Salary paid to someone not on the roll",
+        "high",
+        "某单位当月发放工资的人（按身份证号哈希匹配）不在该单位的编制实名制名册上（当月入编的算在册），可能是吃空饷。"
+        "每一笔这样的工资列一行。",
+        "An agency paid a salary in a month to someone (matched by the keyed ID hash) who is not on its named"
+        " staff roll (someone hired that month counts as on it): possibly a ghost employee. One row per salary.",
+        "向单位和编制部门核实此人是否在岗、是否办理了入编或调入手续；查实吃空饷的停发并追回。",
+        "Ask the agency and the staffing office whether the person works there and was hired or transferred"
+        " in properly; stop and recover ghost salaries.",
+        PAYROLL_NOT_ON_ROLL,
+        (
+            Column("name", kind="name"),
+            Column("id_masked", kind="id"),
+            Column("agency_code"),
+            Column("agency_name"),
+            Column("month"),
+            Column("year", kind="int"),
+            Column("gross_yuan", kind="amount"),
+            Column("net_yuan", kind="amount"),
+            Column("batch_id", kind="int"),
+            Column("row_no", kind="int"),
+        ),
+        key=("batch_id", "row_no"),
+        filters=("year",),
+        amount_column="net_yuan",
     ),
 )
 
