@@ -306,3 +306,33 @@ def test_same_id_another_name_in_the_death_register_is_the_planted_one(county):
         planted,
         "death_name_differs",
     )
+
+
+def test_payroll_not_on_roll_is_every_planted_salary_and_not_the_new_hire(county):
+    con, manifest, _, params = county
+    planted = {
+        (g["id_masked"], g["name"], g["agency_name"], month, Decimal(g["net_yuan"]))
+        for g in manifest.anomalies["payroll_not_on_roll"]
+        for month in g["months"]
+    }
+    assert_exact(
+        found(
+            con,
+            "payroll_not_on_roll",
+            params,
+            "id_masked",
+            "name",
+            "agency_name",
+            "month",
+            "net_yuan",
+        ),
+        planted,
+        "payroll_not_on_roll",
+    )
+    (joiner,) = manifest.decoys["salary_in_month_of_joining"]
+    rows = con.execute(
+        "SELECT strftime(month, '%Y-%m') FROM live_payroll WHERE id_masked = ? AND name = ?"
+        " ORDER BY month",
+        [joiner["id_masked"], joiner["name"]],
+    ).fetchall()
+    assert rows[0] == (joiner["first_month"],)  # paid from the month of joining, and not found

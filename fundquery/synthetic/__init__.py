@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from . import deaths, files, names, payment_files, spending_files
+from . import deaths, files, names, payment_files, payroll, spending_files
 from .county import build_plan
 from .manifest import MANIFEST_NAME, FileEntry, Manifest, Tally
 from .plan import Plan
@@ -40,7 +40,7 @@ def generate(
     _remove_previous(out_dir)
     plan = build_plan(scale, seed, year)
     tally = Tally()
-    out = files.Out(out_dir, tally, progress, total=11 + len(plan.person_funds))
+    out = files.Out(out_dir, tally, progress, total=12 + len(plan.person_funds))
     files.write_funds(out, plan)
     files.write_agencies(out, plan)
     files.write_staff(out, plan)
@@ -50,7 +50,8 @@ def generate(
     for i, fund in enumerate(plan.person_funds):
         payment_files.write_fund(out, plan, fund, i)
     payment_files.write_supplement(out, plan, len(plan.person_funds))
-    deaths.write_register(out, plan)  # another department's register (issue 16), loaded last
+    deaths.write_register(out, plan)  # other departments' registers (issue 16), loaded last
+    payroll.write_payroll(out, plan)
     manifest = Manifest(
         out_dir,
         scale,
@@ -108,6 +109,8 @@ def rules(plan: Plan) -> dict:
         " row's, paid after the end of the month of died_on; every such payment is listed",
         "death_name_differs": "a death register row with a payee's id_number under another name: data quality,"
         " not a finding",
+        "payroll_not_on_roll": "a payroll row whose id_number is on none of the paying agency's staff roll rows"
+        " (hired_on after the month's end counts as not yet on it); every such salary is listed",
         "in_progress": "card_status 发放中: sent to the bank, not yet in the account on as_of; not paid out, "
         "in no allocation, nothing to report (decoys.payments_in_progress)",
         "scaling": "every scale keeps the whole catalogue: 55 funds (35 to persons, 20 to projects), the 10 "
