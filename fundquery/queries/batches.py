@@ -122,8 +122,12 @@ SAMPLE_ROWS = 15
 
 def public_preview(con: duckdb.DuckDBPyConnection, batch_id: int, kind: str) -> dict[str, Any]:
     """A sample of rows as the public pages will show them, and totals by one column."""
-    columns, amount, group = PUBLIC_VIEW[kind]
     table = SPECS[kind].table
+    if kind not in PUBLIC_VIEW:  # a register: the public sees none of it
+        sql = f"SELECT count(*) AS row_count FROM {table} WHERE batch_id = ?"  # noqa: S608
+        count = fetch(con, sql, [batch_id])
+        return {"sample": [], "totals": {**count[0], "amount": None}, "group_by": "", "groups": []}
+    columns, amount, group = PUBLIC_VIEW[kind]
     sample = fetch(
         con,
         f"SELECT {columns} FROM {table} WHERE batch_id = ? ORDER BY row_no LIMIT {SAMPLE_ROWS}",  # noqa: S608
