@@ -20,28 +20,37 @@ died AS (
 )"""  # noqa: S608
 
 # Every payment made after the end of the month in which its payee died, beyond the grace.  A
-# returned (退回) payment reached nobody; a payment without a date cannot be placed.
+# returned (退回) payment reached nobody; a payment without a date cannot be placed.  Joined on the
+# ID hash alone, county and name compared after: on 10 M payments and 1 M deaths DuckDB took about
+# 2.5x as long with all three in the join condition.
 PAID_AFTER_DEATH = f"""
 WITH {FUND_INFO},{_DIED}
 SELECT p.county_code, p.id_hash, p.id_masked, p.name, p.fund_code, f.fund_name, f.department, p.year,
        p.period, p.township, p.village, p.paid_on, p.amount_yuan, d.died_on, d.source,
        date_diff('day', last_day(d.died_on), p.paid_on) AS days_after, p.batch_id, p.row_no
 FROM live_payments p
-JOIN died d ON d.county_code = p.county_code AND d.id_hash = p.id_hash AND d.name = p.name
+JOIN died d ON d.id_hash = p.id_hash
 LEFT JOIN fund_info f ON f.county_code = p.county_code AND f.fund_code = p.fund_code
-WHERE p.paid_on IS NOT NULL AND p.card_status IS DISTINCT FROM '退回'
+WHERE d.county_code = p.county_code AND d.name = p.name
+  AND p.paid_on IS NOT NULL AND p.card_status IS DISTINCT FROM '退回'
   AND date_diff('day', last_day(d.died_on), p.paid_on) > $death_grace_days
 ORDER BY d.died_on, p.id_hash, p.paid_on, p.batch_id, p.row_no
 """  # noqa: S608
 
-# Register rows whose ID is a payee's but whose name is none of that payee's names.
+# Register rows whose ID is a payee's but whose name is none of that payee's names.  The payments of
+# registered IDs first (a semi-join), then their names: grouping all 10 M payments by ID took 4x as long.
 DEATH_NAME_DIFFERS = """
-WITH payees AS (
-    SELECT county_code, id_hash, arg_max(name, CAST(batch_id AS BIGINT) * 10000000 + row_no) AS payee_name, count(*) AS payment_count,
-           sum(amount_yuan) AS amount_yuan, max(paid_on) AS last_paid_on
-    FROM live_payments GROUP BY county_code, id_hash
+WITH dead AS (SELECT DISTINCT county_code, id_hash FROM live_deaths),
+matched AS (
+    SELECT p.county_code, p.id_hash, p.name, p.amount_yuan, p.paid_on, p.batch_id, p.row_no
+    FROM live_payments p JOIN dead d ON d.county_code = p.county_code AND d.id_hash = p.id_hash
 ),
-same AS (SELECT DISTINCT county_code, id_hash, name FROM live_payments)
+payees AS (
+    SELECT county_code, id_hash, arg_max(name, CAST(batch_id AS BIGINT) * 10000000 + row_no) AS payee_name,
+           count(*) AS payment_count, sum(amount_yuan) AS amount_yuan, max(paid_on) AS last_paid_on
+    FROM matched GROUP BY county_code, id_hash
+),
+same AS (SELECT DISTINCT county_code, id_hash, name FROM matched)
 SELECT d.county_code, d.id_hash, d.id_masked, d.name, y.payee_name, d.died_on, d.source,
        y.payment_count, y.amount_yuan, y.last_paid_on, d.batch_id, d.row_no
 FROM live_deaths d
