@@ -411,6 +411,15 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of this process, every thread: less skewed than the wall clock
+    when other work shares the cores."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+
 def child(
     step: str, folder: Path, rows: int, result_path: Path, profile: Path | None, keep: bool
 ) -> None:
@@ -422,15 +431,18 @@ def child(
             import pandas as pd
 
             base = _rss_mib()
+            c0 = _cpu_seconds()
             t0 = time.perf_counter()
             df = pd.read_excel(folder / "payments.xlsx", engine="openpyxl", dtype=str)
             res["seconds"] = time.perf_counter() - t0
+            res["cpu_seconds"] = _cpu_seconds() - c0
             res["shape"] = list(df.shape)
             res["ok"] = df.shape[0] >= rows
         elif step == "calamine":
             import python_calamine
 
             base = _rss_mib()
+            c0 = _cpu_seconds()
             t0 = time.perf_counter()
             data = (
                 python_calamine.CalamineWorkbook.from_path(str(folder / "payments.xlsx"))
@@ -438,17 +450,20 @@ def child(
                 .to_python()
             )
             res["seconds"] = time.perf_counter() - t0
+            res["cpu_seconds"] = _cpu_seconds() - c0
             res["shape"] = [len(data), max(len(r) for r in data)]
             res["ok"] = len(data) >= rows
         elif step == "fastexcel":
             import fastexcel
 
             base = _rss_mib()
+            c0 = _cpu_seconds()
             t0 = time.perf_counter()
             batch = fastexcel.read_excel(str(folder / "payments.xlsx")).load_sheet(
                 0, header_row=1, eager=True
             )
             res["seconds"] = time.perf_counter() - t0
+            res["cpu_seconds"] = _cpu_seconds() - c0
             res["shape"] = [batch.num_rows, batch.num_columns]
             res["ok"] = batch.num_rows >= rows
         elif step == "pyarrow_csv":
@@ -456,6 +471,7 @@ def child(
             import pyarrow.csv as pacsv
 
             base = _rss_mib()
+            c0 = _cpu_seconds()
             t0 = time.perf_counter()
             table = pacsv.read_csv(
                 folder / "payments_gbk.csv",
@@ -465,18 +481,21 @@ def child(
                 ),
             )
             res["seconds"] = time.perf_counter() - t0
+            res["cpu_seconds"] = _cpu_seconds() - c0
             res["shape"] = [table.num_rows, table.num_columns]
             res["ok"] = table.num_rows >= rows
         elif step == "duckdb_csv":
             import duckdb
 
             base = _rss_mib()
+            c0 = _cpu_seconds()
             t0 = time.perf_counter()
             con = duckdb.connect()
             table = con.read_csv(
                 str(folder / "payments_utf8.csv"), header=True, all_varchar=True, skiprows=1
             ).to_arrow_table()
             res["seconds"] = time.perf_counter() - t0
+            res["cpu_seconds"] = _cpu_seconds() - c0
             res["shape"] = [table.num_rows, table.num_columns]
             res["ok"] = table.num_rows >= rows
         elif step in LOADS:
@@ -515,10 +534,10 @@ def _load(step: str, folder: Path, rows: int, res: dict, profile: Path | None, k
             )
             return _rss_mib()
         path = folder / ("payments.xlsx" if step == "load_xlsx" else "payments_gbk.csv")
-        marks: list[tuple[str, float, float]] = []
+        marks: list[tuple[str, float, float, float]] = []
 
         def on_stage(name: str) -> None:
-            marks.append((name, time.perf_counter(), _rss_mib()))
+            marks.append((name, time.perf_counter(), _rss_mib(), _cpu_seconds()))
 
         base = _rss_mib()
         prof = None
@@ -526,6 +545,7 @@ def _load(step: str, folder: Path, rows: int, res: dict, profile: Path | None, k
             import cProfile
 
             prof = cProfile.Profile()
+        c0 = _cpu_seconds()
         t0 = time.perf_counter()
         if prof:
             prof.enable()
@@ -543,18 +563,20 @@ def _load(step: str, folder: Path, rows: int, res: dict, profile: Path | None, k
             if prof:
                 prof.disable()
             t1 = time.perf_counter()
-            marks.append(("end", t1, _rss_mib()))
+            marks.append(("end", t1, _rss_mib(), _cpu_seconds()))
             res["stages"] = [
                 {
                     "stage": name,
                     "seconds": round(marks[i + 1][1] - at, 3),
+                    "cpu_seconds": round(marks[i + 1][3] - _c, 3),
                     "peak_rss_mib_at_end": round(marks[i + 1][2], 1),
                 }
-                for i, (name, at, _r) in enumerate(marks[:-1])
+                for i, (name, at, _r, _c) in enumerate(marks[:-1])
             ]
         con.close()
         res["close_seconds"] = round(time.perf_counter() - t1, 3)
         res["seconds"] = t1 - t0
+        res["cpu_seconds"] = marks[-1][3] - c0
         if prof:
             _profile_report(prof, profile, res)
         report = result.report
@@ -721,8 +743,8 @@ def compare(results: dict[str, dict]) -> list[dict]:
 
 def print_report(results: dict[str, dict], ratios: list[dict], rows: int, notes: list[str]) -> None:
     print()
-    print(f"{'step':<40} {'seconds':>9} {'rows/s':>10} {'peak RSS MiB':>13}")
-    print("-" * 75)
+    print(f"{'step':<40} {'seconds':>9} {'cpu s':>7} {'rows/s':>10} {'peak RSS MiB':>13}")
+    print("-" * 83)
     for step, label in STEPS.items():
         res = results.get(step)
         if res is None:
@@ -730,8 +752,11 @@ def print_report(results: dict[str, dict], ratios: list[dict], rows: int, notes:
         if res.get("ok") and res.get("seconds"):
             mark = " *" if res.get("reused") else ""
             peak = res.get("peak_rss_mib")
+            cpu = (
+                f"{res['cpu_seconds']:>7.2f}" if res.get("cpu_seconds") is not None else f"{'-':>7}"
+            )
             print(
-                f"{label:<40} {res['seconds']:>9.2f} {rows / res['seconds']:>10,.0f} "
+                f"{label:<40} {res['seconds']:>9.2f} {cpu} {rows / res['seconds']:>10,.0f} "
                 f"{peak:>13,.0f}{mark}"
             )
         else:
@@ -757,11 +782,14 @@ def print_loads(results: dict[str, dict], profile: bool) -> None:
         print()
         print(f"{STEPS[step]}" + ("  [under cProfile: times inflated]" if profile else ""))
         if res.get("stages"):
-            print(f"  {'stage':<10} {'seconds':>9} {'share':>6} {'peak RSS MiB so far':>20}")
+            print(
+                f"  {'stage':<10} {'seconds':>9} {'share':>6} {'cpu s':>7} {'peak RSS MiB so far':>20}"
+            )
             total = sum(s["seconds"] for s in res["stages"]) or 1
             for s in res["stages"]:
                 print(
-                    f"  {s['stage']:<10} {s['seconds']:>9.2f} {s['seconds'] / total:>6.0%} {s['peak_rss_mib_at_end']:>20,.0f}"
+                    f"  {s['stage']:<10} {s['seconds']:>9.2f} {s['seconds'] / total:>6.0%}"
+                    f" {s.get('cpu_seconds', 0):>7.2f} {s['peak_rss_mib_at_end']:>20,.0f}"
                 )
             print(
                 f"  {'(close)':<10} {res.get('close_seconds', 0):>9.2f}   DuckDB close/checkpoint after load_file, not in the step's seconds"

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.filevalues import FUND_CODE_HEX, FUND_NAME_NOISE, Computed
-from etl.idnum import Hasher, mask
+from etl.idnum import Hasher
 from etl.spectypes import Column, Spec
 from etl.text import norm
 from etl.vocabulary import ENUM_NOISE, enum_key
@@ -82,6 +83,11 @@ def _month(raw: str) -> str:
     )
 
 
+# Membership in a list of constants is written as a CASE, not x IN (...) or list_contains: DuckDB
+# turns those into a join, and a join hands its output back out of the file's row order
+# (``incoming`` must keep it: the store then needs no sort).
+
+
 def enum_key_expr(raw: str) -> str:
     """SQL giving the form enum values are compared in (etl.vocabulary.enum_key in SQL)."""
     return f"lower(regexp_replace({raw}, {q(ENUM_NOISE)}, '', 'g'))"
@@ -92,9 +98,10 @@ def _enum(raw: str, col: Column) -> str:
     # up as it is (most rows: 5x faster); the rest without spaces, brackets or case.
     written = {norm(k) or "": v for k, v in col.values.items()}
     exact = " ".join(f"WHEN {q(k)} THEN {q(v)}" for k, v in written.items())
-    keys = ", ".join(q(k) for k in written)
     loose = " ".join(f"WHEN {q(enum_key(k))} THEN {q(v)}" for k, v in written.items())
-    return f"CASE WHEN {raw} IN ({keys}) THEN CASE {raw} {exact} END ELSE CASE {enum_key_expr(raw)} {loose} END END"
+    # Every declared value maps to a word, never to NULL: NULL from the first CASE means "not
+    # written as declared".
+    return f"coalesce(CASE {raw} {exact} END, CASE {enum_key_expr(raw)} {loose} END)"
 
 
 def closest_expr(raw: str, col: Column) -> str:
@@ -144,9 +151,9 @@ def parse_expr(col: Column, times: int = 1) -> str:
         return _month(raw)
     if col.type == "flag":
         up = f"upper({raw})"
-        trues = ", ".join(q(w) for w in TRUE_WORDS)
-        falses = ", ".join(q(w) for w in FALSE_WORDS)
-        return f"CASE WHEN {raw} IS NULL OR {up} IN ({falses}) THEN false WHEN {up} IN ({trues}) THEN true END"
+        words = [(w, "false") for w in FALSE_WORDS] + [(w, "true") for w in TRUE_WORDS]
+        cases = " ".join(f"WHEN {q(w)} THEN {v}" for w, v in words)
+        return f"CASE WHEN {raw} IS NULL THEN false ELSE CASE {up} {cases} END END"
     if col.type == "enum":
         return _enum(raw, col)
     raise ValueError(f"unknown column type {col.type}")
@@ -197,6 +204,54 @@ def hash_sql(x: str) -> str:
     return f"sha256($opad::BLOB || unhex(sha256($ipad::BLOB || encode({x}))))"
 
 
+def _id_columns(
+    con: duckdb.DuckDBPyConnection, col: Column, ids: pa.Array | pa.ChunkedArray, hasher: Hasher
+) -> dict[str, pa.Array]:
+    """For every row: the ID number as parsed, its problem, keyed hash, masked form, sex and birth date,
+    and ``person_key``: one small integer per valid number (one person of the upload), which the
+    rules group and join by (grouping on an integer costs less than on a 64-character hash).
+
+    Each distinct number (a payments file names each person many times) is checked, hashed and
+    masked once in DuckDB, then taken back to every row in Arrow: no join, so ``incoming`` keeps
+    the file's row order and the store needs no sort (a hash join in DuckDB hands its output back
+    batch by batch in any order).
+    """
+    if isinstance(ids, pa.ChunkedArray):
+        ids = ids.combine_chunks()
+    encoded = pc.dictionary_encode(ids)
+    distinct = pa.table(
+        {
+            "i": pa.array(range(len(encoded.dictionary)), pa.int32()),
+            col.name: encoded.dictionary.cast(pa.string()),
+        }
+    )
+    x, valid = "id_value", "id_value IS NOT NULL AND problem IS NULL"
+    pads = getattr(hasher, "pads", None)
+    hashed = f"CASE WHEN {valid} THEN {hash_sql(x)} END" if pads is not None else "NULL"
+    con.register("id_distinct", distinct)
+    try:
+        found = con.sql(
+            f"SELECT {x}, problem, CAST({hashed} AS VARCHAR) AS id_hash,"  # noqa: S608
+            f" CASE WHEN {valid} THEN left({x}, 6) || '********' || right({x}, 4) END AS id_masked,"
+            f" CASE WHEN {valid} THEN"
+            f"  CASE WHEN substr({x}, 17, 1) IN ('1','3','5','7','9') THEN '男' ELSE '女' END END AS sex,"
+            f" CASE WHEN {valid} THEN CAST(strptime(substr({x}, 7, 8), '%Y%m%d') AS DATE) END AS birth_date,"
+            f" CASE WHEN {valid} THEN min(i) OVER (PARTITION BY {x}) END AS person_key"
+            f" FROM (SELECT i, {x}, {id_problem_expr(x)} AS problem"
+            f" FROM (SELECT i, {parse_expr(col)} AS {x} FROM id_distinct r)) ORDER BY i",
+            params={"ipad": pads[0], "opad": pads[1]} if pads is not None else None,
+        ).to_arrow_table()
+    finally:
+        con.unregister("id_distinct")
+    columns = {name: found[name].combine_chunks() for name in found.column_names}
+    if pads is None:  # any other callable: hashed in Python
+        pairs = zip(columns["id_value"].to_pylist(), columns["problem"].to_pylist(), strict=True)
+        columns["id_hash"] = pa.array(
+            [hasher(v) if v is not None and p is None else None for v, p in pairs], pa.string()
+        )
+    return {name: pc.take(arr, encoded.indices) for name, arr in columns.items()}
+
+
 def build_incoming(
     con: duckdb.DuckDBPyConnection,
     spec: Spec,
@@ -210,16 +265,19 @@ def build_incoming(
     ``times``: amount columns whose header names 万元 (canonical -> 10000).
     ``computed``: columns the form lacks, computed from others (``computed_expr``); their ``__raw``
     is the computed value as text, so the rules see it as written.
-    ID numbers are checked, hashed and masked once per distinct number (a
-    payments file names each person many times), then joined back.  The
-    parsed columns are computed in the statement that creates ``incoming``:
-    the upload is materialised once.
+    ID numbers are checked, hashed and masked once per distinct number (``_id_columns``).  The
+    parsed columns are computed in the statement that creates ``incoming``, one scan of the
+    upload with no join: the upload is materialised once, in the file's row order.
     """
     present = set(raw.column_names)
     for col in spec.columns:  # optional columns absent from the file are simply empty
         if col.name not in present:
             raw = raw.append_column(col.name, pa.nulls(raw.num_rows, pa.string()))
-    con.register("raw_upload", raw)
+    id_cols = [c for c in spec.columns if c.type == "id_number"]
+    if id_cols:
+        (id_col,) = id_cols  # one ID column per kind
+        for name, arr in _id_columns(con, id_col, raw[id_col.name], hasher).items():
+            raw = raw.append_column(f"__id_{name}", arr)
     selects = ["r._row"]
     for col in spec.columns:
         if col.name in (computed or {}):
@@ -227,55 +285,23 @@ def build_incoming(
             selects.append(f'{expr} AS "{col.name}"')
             selects.append(f'CAST({expr} AS VARCHAR) AS "{col.name}__raw"')
             continue
-        selects.append(f'{parse_expr(col, (times or {}).get(col.name, 1))} AS "{col.name}"')
+        parsed = (
+            "r.__id_id_value"
+            if col.type == "id_number"
+            else parse_expr(col, (times or {}).get(col.name, 1))
+        )
+        selects.append(f'{parsed} AS "{col.name}"')
         selects.append(f'r."{col.name}" AS "{col.name}__raw"')
-    id_cols = [c for c in spec.columns if c.type == "id_number"]
+    if id_cols:
+        selects.append(f'r.__id_problem AS "{id_col.name}__problem"')
+        selects += [
+            f"r.__id_{name} AS {name}"
+            for name in ("id_hash", "id_masked", "sex", "birth_date", "person_key")
+        ]
+    con.register("raw_upload", raw)
     try:
-        if not id_cols:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT {', '.join(selects)} FROM raw_upload r"  # noqa: S608
-            )
-            return
-        (col,) = id_cols  # one ID column per kind
-        x = "id_value"
-        parsed_id = parse_expr(col)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE id_map AS SELECT {x}, {id_problem_expr(x)} AS problem FROM "  # noqa: S608
-            f"(SELECT DISTINCT {parsed_id} AS {x} FROM raw_upload r WHERE {parsed_id} IS NOT NULL)"
+            f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT {', '.join(selects)} FROM raw_upload r"  # noqa: S608
         )
-        pads = getattr(hasher, "pads", None)
-        if pads is not None:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE id_hashes AS SELECT {x}, {hash_sql(x)} AS id_hash,"  # noqa: S608
-                f" left({x}, 6) || '********' || right({x}, 4) AS id_masked FROM id_map WHERE problem IS NULL",
-                {"ipad": pads[0], "opad": pads[1]},
-            )
-        else:  # any other callable: hashed in Python
-            numbers = [
-                v
-                for (v,) in con.execute(
-                    "SELECT id_value FROM id_map WHERE problem IS NULL"
-                ).fetchall()
-            ]
-            hashes = pa.table(
-                {
-                    "id_value": pa.array(numbers, pa.string()),
-                    "id_hash": pa.array([hasher(n) for n in numbers], pa.string()),
-                    "id_masked": pa.array([mask(n) for n in numbers], pa.string()),
-                }
-            )
-            con.register("id_hashes_src", hashes)
-            con.execute("CREATE OR REPLACE TEMP TABLE id_hashes AS SELECT * FROM id_hashes_src")
-            con.unregister("id_hashes_src")
-        con.execute(
-            f'CREATE OR REPLACE TEMP TABLE incoming AS SELECT {", ".join(selects)}, m.problem AS "{col.name}__problem",'  # noqa: S608
-            " h.id_hash, h.id_masked,"
-            " CASE WHEN h.id_hash IS NOT NULL THEN"
-            "  CASE WHEN substr(m.id_value, 17, 1) IN ('1','3','5','7','9') THEN '男' ELSE '女' END END AS sex,"
-            " CASE WHEN h.id_hash IS NOT NULL THEN CAST(strptime(substr(m.id_value, 7, 8), '%Y%m%d') AS DATE) END AS birth_date"
-            f" FROM raw_upload r LEFT JOIN id_map m ON m.id_value = {parsed_id} LEFT JOIN id_hashes h ON h.id_value = m.id_value"
-        )
-        con.execute("DROP TABLE id_map")
-        con.execute("DROP TABLE id_hashes")
     finally:
         con.unregister("raw_upload")

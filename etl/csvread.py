@@ -86,7 +86,7 @@ def read_csv(
         except UnicodeDecodeError as exc:
             raise _not_text(name) from exc
         first_lines = text[:200_000].splitlines()[: HEAD_ROWS + 2]
-        trailing = data[len(data.rstrip()) :].count(b"\n") - 1  # blank lines at the end: not rows
+        trailing = trailing_blank_lines(data)
         quoted = (
             b'"' in data
         )  # without quotes no value holds a line break: pyarrow parses in parallel
@@ -98,6 +98,19 @@ def read_csv(
             return found
         data = path.read_bytes()
     return read_csv_duckdb(path, data, kind, name, mapping, values)
+
+
+def trailing_blank_lines(data: bytes) -> int:
+    """Blank lines at the end of the file (they are not rows): ``data[len(data.rstrip()):].count(b"\\n") - 1``
+    from the last blocks only, without copying the whole file as ``rstrip`` does."""
+    end = len(data)
+    while end > 0:
+        start = max(0, end - 4096)
+        kept = data[start:end].rstrip()
+        if kept:
+            return data[start + len(kept) :].count(b"\n") - 1
+        end = start
+    return data.count(b"\n") - 1
 
 
 def head_rows(first_lines: list[str]) -> tuple[str, list[list[str | None]]]:

@@ -98,13 +98,9 @@ def finish(
         is_null = pc.is_null(table[c])
         blank = is_null if blank is None else pc.and_(blank, is_null)
     total = pa.array([False] * table.num_rows, pa.bool_())
-    for c in value_cols:
-        if not pc.any(pc.match_substring(table[c], "计")).as_py():  # cheap literal test first
-            continue
-        hit = pc.fill_null(
-            pc.match_substring_regex(pc.replace_substring(table[c], " ", ""), _TOTAL_ROW_SQL), False
-        )
-        total = pc.or_(total, hit)
+    for hit in POOL.map(_total_cells, [table[c] for c in value_cols]):  # a column per core
+        if hit is not None:
+            total = pc.or_(total, hit)
     repeat = pa.array([bool(match.mapping)] * table.num_rows, pa.bool_())
     for pos in match.mapping.values():
         label = match.labels[pos]
@@ -130,6 +126,15 @@ def finish(
         )
     return Extract(
         path, fmt, sheet, encoding, match, table, rows_read, {k: v for k, v in skipped.items() if v}
+    )
+
+
+def _total_cells(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """Where a column says 合计/小计/总计 (a total row), or None when no cell has 计 at all."""
+    if not pc.any(pc.match_substring(column, "计")).as_py():  # cheap literal test first
+        return None
+    return pc.fill_null(
+        pc.match_substring_regex(pc.replace_substring(column, " ", ""), _TOTAL_ROW_SQL), False
     )
 
 

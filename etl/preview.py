@@ -2,7 +2,8 @@
 
 The web upload shows this before the user decides to load: the header found,
 how each column was mapped, the rows skipped and why, the first rows as they
-will be stored (ID numbers masked, bank accounts shortened) and every
+will be stored (ID numbers masked, bank accounts shortened, personal numbers in
+text masked) and every
 finding.  Validation builds temp tables only, on a cursor of its own that is
 closed here, so the store is not touched.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import filevalues
+from etl import filevalues, personal
 from etl.extract import Extract
 from etl.findings import Report
 from etl.idnum import Hasher
@@ -128,7 +129,14 @@ def dry_run(
                 [sample_rows],
             ).fetchall()
             preview.sample_columns = ["_row"] + [name for name, _ in cols]
-            preview.sample = [dict(zip(preview.sample_columns, r, strict=True)) for r in rows]
+            # A personal number typed into a text column is shown masked here too (issue 15).
+            preview.sample = [
+                {
+                    k: personal.masked(v) if isinstance(v, str) else v
+                    for k, v in zip(preview.sample_columns, r, strict=True)
+                }
+                for r in rows
+            ]
     finally:
         cur.close()
     return preview

@@ -10,7 +10,7 @@ the text the user actually wrote.
 
 from __future__ import annotations
 
-import codecs
+import re
 import zipfile
 from pathlib import Path
 
@@ -28,15 +28,19 @@ MAX_INFLATE_RATIO = 100
 RATIO_CHECKED_ABOVE_BYTES = 16 << 20
 
 
+_LEADING = re.compile(rb"[\xef\xbb\xbf]*[ \t\n\r\x0b\x0c]*")
+
+
 def sniff_format(data: bytes, name: str) -> str:
     """xlsx, xls or csv from the file's first bytes, not its name."""
     if data[:4] == b"PK\x03\x04":
         return "xlsx"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "xls"
-    if not data.strip():
+    if not data or data.isspace():  # no copy of a 100 MB file, as data.strip() would make
         raise UnreadableFile(f"文件 {name} 是空的。/ The file {name} is empty.")
-    start = data.lstrip(codecs.BOM_UTF8).lstrip()[:64].lower()
+    begin = _LEADING.match(data).end()  # data.lstrip(BOM bytes).lstrip(), without the copy
+    start = data[begin : begin + 64].lower()
     if start.startswith((b"<html", b"<!doctype", b"<?xml", b"<table", b"<meta")):
         raise UnreadableFile(
             f"文件 {name} 其实是网页（HTML），不是 Excel 表格：请在 Excel 中打开后“另存为” .xlsx 再上传。"

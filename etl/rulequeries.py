@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from etl.clean import closest_expr, q
 from etl.filevalues import FUND_NAME_NOISE
+from etl.personal import CANDIDATE_MIN_CHARS, CANDIDATE_RE, KINDS_FN, MASKED_FN
 from etl.spectypes import Column, Spec
 
 Query = tuple[str, str]  # (canonical column, SQL returning _row, value, detail)
@@ -88,6 +89,27 @@ def id_problem(problem: str) -> Callable[[Spec], list[Query]]:
         ]
 
     return queries
+
+
+def personal_in_text(spec: Spec) -> list[Query]:
+    """Text and code cells holding an ID, mobile or bank card number, masked (etl.personal).
+
+    DuckDB keeps the few cells of eleven characters or more (most cells are shorter: the
+    cheap test first) with eleven digits in a row, materialised so that the Python check
+    runs on those only; the UDFs verify and mask them.
+    """
+    return [
+        (
+            c.name,
+            f'WITH cand AS MATERIALIZED (SELECT _row, "{c.name}__raw" AS raw FROM incoming '  # noqa: S608
+            f'WHERE length("{c.name}__raw") >= {CANDIDATE_MIN_CHARS} '
+            f'AND regexp_matches("{c.name}__raw", {q(CANDIDATE_RE)})), '
+            f"checked AS MATERIALIZED (SELECT _row, raw, {MASKED_FN}(raw) AS shown FROM cand) "
+            f"SELECT _row, shown, {KINDS_FN}(raw) FROM checked WHERE shown IS NOT NULL",
+        )
+        for c in _cols(spec, "text", "code")
+        if not c.personal
+    ]
 
 
 def _if_columns(
@@ -196,9 +218,9 @@ def duplicate_person(spec: Spec) -> list[Query]:
         (
             "name",
             "SELECT i._row, i.name__raw, CAST(g.first_row AS VARCHAR) FROM incoming i JOIN ("
-            " SELECT id_hash, fund_code, coalesce(period, CAST(year AS VARCHAR)) AS period_key, min(_row) AS first_row"
-            " FROM incoming WHERE id_hash IS NOT NULL GROUP BY ALL HAVING count(*) > 1) g"
-            " ON i.id_hash = g.id_hash AND i.fund_code = g.fund_code"
+            " SELECT person_key, fund_code, coalesce(period, CAST(year AS VARCHAR)) AS period_key, min(_row) AS first_row"
+            " FROM incoming WHERE person_key IS NOT NULL GROUP BY ALL HAVING count(*) > 1) g"
+            " ON i.person_key = g.person_key AND i.fund_code = g.fund_code"
             " AND coalesce(i.period, CAST(i.year AS VARCHAR)) = g.period_key WHERE i._row > g.first_row",
         )
     ]
@@ -210,9 +232,9 @@ def two_names(spec: Spec) -> list[Query]:
         (
             "name",
             "SELECT i._row, i.name, g.first_name || '（第 ' || g.first_row || ' 行）' FROM incoming i JOIN ("
-            " SELECT id_hash, arg_min(name, _row) AS first_name, min(_row) AS first_row FROM incoming"
-            " WHERE id_hash IS NOT NULL AND name IS NOT NULL GROUP BY id_hash HAVING count(DISTINCT name) > 1) g"
-            " USING (id_hash) WHERE i.name <> g.first_name",
+            " SELECT person_key, arg_min(name, _row) AS first_name, min(_row) AS first_row FROM incoming"
+            " WHERE person_key IS NOT NULL AND name IS NOT NULL GROUP BY person_key HAVING count(DISTINCT name) > 1) g"
+            " USING (person_key) WHERE i.name <> g.first_name",
         )
     ]
 

@@ -25,6 +25,7 @@ from etl.rulequeries import (
     negative,
     none,
     paid_before_year,
+    personal_in_text,
     region_unknown,
     required,
     rounded,
@@ -182,6 +183,18 @@ CATALOGUE: tuple[Rule, ...] = (
         "第 7–14 位是真实的出生日期",
         "digits 7–14 form a real birth date",
         id_problem("birth_date"),
+    ),
+    # Issue 15: every column but the declared personal ones (etl.spectypes.Column.personal) is
+    # published as written; the value is shown masked (etl.personal), never in full.
+    Rule(
+        "personal_data_in_text",
+        E,
+        "“{header}”中有个人号码（{detail}）：“{value}”（已隐去部分数字）；该列会公开，不能填写身份证号、手机号或银行卡号",
+        "“{header}” holds a personal number ({detail}): “{value}” (partly hidden); this column is published"
+        " and must carry no ID, mobile or bank card number",
+        "不含身份证号、手机号、银行卡号的文字（联系电话请填单位电话或删去）",
+        "text without ID, mobile or bank card numbers",
+        personal_in_text,
     ),
     Rule(
         "amount_uncomputable",

@@ -319,6 +319,7 @@ _add(
                 ),
                 "code",
                 False,
+                personal=True,
             ),
             Column(
                 "card_status",

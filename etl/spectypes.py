@@ -41,12 +41,13 @@ class Column:
     enum: Enum | None = None  # an enum column's vocabulary (etl/vocabulary.py)
     stored: bool = True  # False: read for a check only (应发金额 beside 实发金额)
     stands_in_for: str = ""  # read as this column when the file has no column for it
-    public: bool = (
-        False  # shown in open data and on public pages once published (off unless declared)
-    )
-    check: bool = (
-        True  # enum: the table CHECKs the stored values (agencies and staff were made without)
-    )
+    # shown in open data and on public pages once published (off unless declared)
+    public: bool = False
+    # enum: the table CHECKs the stored values (agencies and staff were made without)
+    check: bool = True
+    # Holds a personal number by design and is stored masked (一卡通号): the rule
+    # personal_data_in_text (etl.personal) scans every other text and code column.
+    personal: bool = False
 
     @property
     def values(self) -> dict[str, str]:

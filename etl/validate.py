@@ -16,6 +16,7 @@ from etl.extract import Extract
 from etl.filevalues import FILE_LEVEL, mask_digits, money
 from etl.findings import Finding, Report, rule_finding
 from etl.idnum import Hasher, region_known
+from etl.personal import register as register_personal
 from etl.rules import CATALOGUE, COMPUTED_CHECKS, RULES
 
 WAN_YUAN = 10_000  # yuan in one 万元
@@ -335,6 +336,7 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
         report.counts[("amount_in_wan", name)] = 1
     _computed(m, m.header_rows[0] + 1, report)
     build_incoming(con, spec, extract.table, hasher, times, m.computed)
+    register_personal(con)  # the SQL functions rule personal_data_in_text calls
     _generated_codes(con, m, report)
     if any(c.type == "id_number" for c in spec.columns):
         _unknown_regions(con)

@@ -288,6 +288,7 @@ EXPECTED = {
     "payroll_not_on_roll": set(),  # no payroll here: tests/test_payroll.py plants its cases
     "late_publication": {"3-payments.xlsx"},  # PAYMENTS_2, published 2024-06-28
     "overdue_replies": set(),  # no messages here: tests/web/test_messages_check.py plants them
+    "overdue_rectification": set(),  # no flags here: tests/web/test_flag_answers.py plants them
 }
 
 

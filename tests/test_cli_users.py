@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -124,3 +125,38 @@ def test_passwd_disable_enable_roles_raise_the_session_version(run, tmp_path):
 def test_unknown_user(run):
     result = run("user", "disable", "ghost")
     assert result.exit_code == 1 and "没有用户" in result.output
+
+
+def test_unlock_clears_the_refused_addresses_and_is_audited(run, tmp_path):
+    """`fundquery user unlock NAME`: an address refused after five failures signs in again at once."""
+    run(
+        "user", "add", "li", "--role", "finance", "--password-stdin", input="a long enough secret\n"
+    )
+    con = connect(tmp_path / "cli.duckdb")
+    window = dt.timedelta(minutes=15)
+    try:
+        for _ in range(5):
+            accounts.authenticate(
+                con, "li", "wrong!", remote_addr="10.0.0.5", max_failures=5, window=window
+            )
+        status, _ = accounts.authenticate(
+            con, "li", "a long enough secret", remote_addr="10.0.0.5", max_failures=5, window=window
+        )
+        assert status == "locked"
+    finally:
+        con.close()
+    result = run("user", "unlock", "li")
+    assert result.exit_code == 0, result.output
+    con = connect(tmp_path / "cli.duckdb")
+    try:
+        status, account = accounts.authenticate(
+            con, "li", "a long enough secret", remote_addr="10.0.0.5", max_failures=5, window=window
+        )
+        assert status == "ok" and account.username == "li"
+        unlocks = con.execute(
+            "SELECT actor, target FROM audit_log WHERE action = 'user_unlock'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(unlocks) == 1 and unlocks[0][0].startswith("cli:") and unlocks[0][1] == "user:li"
+    assert run("user", "unlock", "ghost").exit_code == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 from click.testing import CliRunner
@@ -77,3 +77,47 @@ def test_demo_loads_publishes_and_matches_its_manifest(tmp_path, monkeypatch):
         "SELECT count(DISTINCT batch_id), min(actor), max(actor) FROM batch_reviews WHERE action = 'publish'"
     ) == (len(manifest.files), "demo-reviewer", "demo-reviewer")
     con.close()
+    # the yearly report computes the same figures from the store (the manifest's are the generator's own tally)
+    report = CliRunner().invoke(
+        cli, ["annual", str(manifest.year), "--json"], catch_exceptions=False
+    )
+    assert report.exit_code == 0, report.stdout
+    figures = json.loads(report.stdout)
+    wan = exp["funds"]["budget_wan"]
+    assert figures["funds"] == {
+        "count": exp["funds"]["count"],
+        "budget_wan": wan["all"],
+        "person_times": exp["payments"]["rows"],
+        "paid_wan": str(
+            (Decimal(exp["payments"]["amount_yuan"]) / 10000).quantize(Decimal("0.01"))
+        ),
+        "projects": exp["projects"]["count"],
+    }
+    assert figures["to_persons"] == {
+        "count": exp["funds"]["by_pays_to"]["persons"],
+        "budget_wan": wan["persons"],
+    }
+    assert figures["to_projects"]["count"] == exp["projects"]["count"]
+    assert figures["to_projects"]["amount_wan"] == exp["projects"]["amount_wan"]
+    assert figures["budgets"] == {
+        "departments": exp["budgets"]["departments"],
+        "amount_wan": exp["budgets"]["amount_wan"],
+    }
+    assert figures["staffing"] == {
+        "agencies": exp["agencies"]["count"],
+        "staff": exp["staff"]["by_status"]["在职"],
+    }
+    buckets = exp["disbursements"]["delay_buckets"]
+    counts = [buckets["le3"], buckets["4to10"], buckets["gt10"]]
+    assert figures["speed"]["counts"] == counts
+    assert figures["speed"]["total"] == exp["disbursements"]["disbursed"] == sum(counts)
+    shares = [Decimal(s) for s in figures["speed"]["shares"]]
+    assert shares == [
+        (Decimal(100 * n) / sum(counts)).quantize(Decimal("0.01"), ROUND_HALF_UP) for n in counts
+    ]
+    # and `fundquery report delays` gives the delay table of the inspectors' page on its own
+    delays = CliRunner().invoke(cli, ["report", "delays", "--json"], catch_exceptions=False)
+    assert delays.exit_code == 0, delays.stdout
+    treasury = json.loads(delays.stdout)["stages"]["treasury"]["all"]
+    assert [row["buckets"] for row in treasury] == [counts]
+    assert CliRunner().invoke(cli, ["annual", "1899"]).exit_code == 2  # not a year it accepts

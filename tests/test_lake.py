@@ -33,7 +33,7 @@ from etl.county import CountyError, get_county, set_county
 from etl.idnum import Hasher
 from etl.load import load_file, sha256_file
 from etl.store import connect
-from fundquery.inspect import CATALOGUE, Params, run
+from fundquery.inspect import CATALOGUE, Params, flags, run
 from fundquery.inspect.checks.delays import distribution
 from fundquery.lake.duck import open_lake
 from fundquery.lake.export import ExportError, export_lake
@@ -72,7 +72,32 @@ def _load_county(folder: Path, code: str, name: str, scale: float, seed: int, ke
     con.execute("UPDATE funds SET ceiling_yuan = 2000 WHERE fund_code = 'F2024001'")
     as_of = dt.date.fromisoformat(manifest.as_of)
     _leave_messages(con, as_of, 6 + int(scale * 200))
+    _leave_flags(con, as_of, 4 + int(scale * 100))
     return con, as_of
+
+
+def _leave_flags(con, as_of: dt.date, n: int) -> None:
+    """Inspectors' flags made two months before as_of, so overdue_rectification has rows to compare:
+    due 10 to 10 + n days before as_of (some after it), a quarter of them put right."""
+    for i in range(n):
+        flag_id = flags.create(
+            con,
+            check_label="duplicate_payment",
+            record_kind="finding",
+            record_key=f"k{i}",
+            title="重复发放",
+            figures={},
+            severity="high",
+            assignee_office="城关镇财政所",
+            due_on=as_of - dt.timedelta(days=10 + i) if i % 5 else as_of + dt.timedelta(days=5),
+            note="核实",
+            actor="监督检查",
+            fund_code="F2024001",
+            year=as_of.year,
+        )
+        if i % 4 == 0:
+            flags.move(con, flag_id, "resolved", "已整改", "监督检查", outcome="corrected")
+    con.execute("UPDATE flags SET created_at = ?", [as_of - dt.timedelta(days=60)])
 
 
 def _leave_messages(con, as_of: dt.date, n: int) -> None:

@@ -50,6 +50,10 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "public.message_new",
         "public.message_receipt",
         "public.message_status",
+        # the search box, and the yearly openness report (issue 17)
+        "public.search",
+        "public.annual",
+        "public.annual_latest",
     }
 )
 
@@ -78,6 +82,17 @@ ROLE_ENDPOINTS: dict[str, frozenset[str]] = {
     "admin.user": frozenset({ADMIN}),
     "admin.audit_log": frozenset({ADMIN}),
     "admin.calendar": frozenset({ADMIN}),
+    # rectification reaches the office that must act (issue 17)
+    "staff.office_flags": frozenset({FINANCE}),
+    "staff.office_flag": frozenset({FINANCE}),
+    "inspect.flag_accept": frozenset({INSPECTOR}),
+    "inspect.flag_send_back": frozenset({INSPECTOR}),
+    "inspect.flag_evidence": frozenset({INSPECTOR}),
+    "inspect.flag_letter": frozenset({INSPECTOR}),
+    "inspect.office_letter": frozenset({INSPECTOR}),
+    # usage counted without personal data (issue 17)
+    "staff.usage": frozenset({ADMIN, REVIEWER, INSPECTOR}),
+    "staff.usage_xlsx": frozenset({ADMIN, REVIEWER, INSPECTOR}),
     # inspectors (issue 5)
     "inspect.index": frozenset({INSPECTOR}),
     "inspect.check": frozenset({INSPECTOR}),

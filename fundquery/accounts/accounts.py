@@ -175,10 +175,29 @@ def set_roles(
 
 
 def failures_since_success(
-    con: duckdb.DuckDBPyConnection, username: str, window: dt.timedelta
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    window: dt.timedelta,
+    remote_addr: str | None = None,
 ) -> int:
-    """Failed attempts for ``username`` in the last ``window``, after its last success."""
-    return account_queries.failures_since_success(con, username, window)
+    """Failed attempts for ``username`` from ``remote_addr`` in the last ``window``, after its last success."""
+    return account_queries.failures_since_success(con, username, remote_addr, window)
+
+
+def refused_addresses(
+    con: duckdb.DuckDBPyConnection, max_failures: int, window: dt.timedelta
+) -> dict[str, int]:
+    """User name -> number of client addresses refused for it now."""
+    return account_queries.refused_addresses(con, max_failures, window)
+
+
+def unlock(con: duckdb.DuckDBPyConnection, username: str, *, actor: str) -> Account:
+    """Clear the name's sign-in failures from every address, at once and audit-logged."""
+    account = _require(con, username)
+    with transaction(con):
+        account_queries.insert_unlock(con, account.username, actor)
+        audit(con, actor, "user_unlock", f"user:{account.username}")
+    return account
 
 
 def authenticate(
@@ -192,10 +211,13 @@ def authenticate(
 ) -> tuple[str, Account | None]:
     """('ok', account) or ('locked' | 'failed', None); every attempt is recorded and audited.
 
-    A locked name is refused even with the right password, and the answer for
-    a wrong password, an unknown name and a disabled account is the same.
+    Failures are counted per name AND client address: after ``max_failures``
+    in ``window`` that address is refused for that name, even with the right
+    password, while the same name still signs in from any other address (a
+    stranger can refuse only himself).  The answer for a wrong password, an
+    unknown name and a disabled account is the same.
     """
-    locked = failures_since_success(con, username, window) >= max_failures
+    locked = failures_since_success(con, username, window, remote_addr) >= max_failures
     account = by_name(con, username)
     ok = check_password_hash(account.password_hash if account else _DUMMY_HASH, password)
     ok = ok and account is not None and account.is_active and not locked

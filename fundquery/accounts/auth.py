@@ -7,6 +7,7 @@ other session of that user stops being valid on its next request.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import secrets
@@ -17,6 +18,7 @@ from typing import Any
 from flask import (
     Flask,
     abort,
+    current_app,
     jsonify,
     make_response,
     redirect,
@@ -36,6 +38,7 @@ from fundquery.web.db import get_db
 
 login_manager = LoginManager()
 CLIENT_KEY = "_client"  # the session's browser (see bind_session)
+DEFAULT_STAFF_IDLE_MINUTES = 30
 SESSION_KEY = "_sid"  # the server-side record of this sign-in (staff_sessions; see begin_session)
 
 ROLE_LABELS = {
@@ -101,7 +104,9 @@ def load_user(session_id: str) -> StaffUser | None:
 
 
 def _session_open(con, sid: str, user_id: int) -> bool:
-    return account_queries.session_is_open(con, sid, user_id)
+    """Open, and used within STAFF_IDLE_MINUTES (a sign-in left idle longer ends: sign in again)."""
+    idle = dt.timedelta(minutes=float(current_app.config["STAFF_IDLE_MINUTES"]))
+    return account_queries.session_is_open(con, sid, user_id, idle)
 
 
 def begin_session(user_id: int) -> None:
@@ -226,6 +231,8 @@ def init_app(app: Flask) -> None:
     """Attach Flask-Login, the access table check and the cookie settings."""
     app.config.setdefault("LOGIN_MAX_FAILURES", 5)
     app.config.setdefault("LOGIN_LOCK_MINUTES", 15)
+    # A staff sign-in ends after this long without a request (a PC left signed in at a desk).
+    app.config.setdefault("STAFF_IDLE_MINUTES", DEFAULT_STAFF_IDLE_MINUTES)
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         # Upload size limit: FUNDQUERY_MAX_UPLOAD_MB, or MAX_CONTENT_LENGTH in instance/config.py.
         app.config["MAX_CONTENT_LENGTH"] = (

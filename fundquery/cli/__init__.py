@@ -15,7 +15,7 @@ import click
 from flask.cli import FlaskGroup
 
 import fundquery
-from fundquery.cli import backup, demo, lake, mappings, report, serve, store, users
+from fundquery.cli import annual, backup, demo, lake, mappings, points, report, serve, store, users
 from fundquery.cli.common import ensure_instance, instance_dir
 
 
@@ -67,6 +67,8 @@ cli.add_command(demo.demo, "demo")
 cli.add_command(serve.serve, "serve")
 cli.add_command(users.users_group, "user")
 cli.add_command(report.report_command, "report")  # issue 5: discrepancy reports
+cli.add_command(annual.annual_command, "annual")  # issue 17: the yearly openness report
+cli.add_command(points.points_group, "point")  # issue 17: query points, for usage counts
 cli.add_command(backup.backup_command, "backup")  # issue 8: backup and restore
 cli.add_command(backup.restore_command, "restore")
 cli.add_command(lake.export_lake_command, "export-lake")  # issue 7: a province's lake

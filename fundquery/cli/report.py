@@ -21,11 +21,13 @@ from rich.table import Table
 from etl.store import StoreBusy, connect, default_db_path
 from fundquery.inspect import CATALOGUE, CHECKS, Filters, Params, run
 from fundquery.inspect.catalogue import SEVERITY_ZH
+from fundquery.inspect.checks.delays import stages as delay_stages
 from fundquery.inspect.export import result_json, shown_row, write_csv, write_xlsx
 from fundquery.lake.duck import LakeError, open_lake
+from fundquery.web.formatting import jsonable
 
 EXIT_USAGE, EXIT_BUSY = 2, 3
-LABELS = ["all", *CHECKS]
+LABELS = ["all", "delays", *CHECKS]  # delays: the disbursement-speed table on its own
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -115,6 +117,9 @@ def report_command(
         )
     params = Params(as_of=as_of or dt.date.today())
     filters = Filters(year=year, fund_code=fund_code, department=department, township=township)
+    if label == "delays":
+        _delays(params, filters, lake, as_json)
+        return
     checks = CATALOGUE if label == "all" else (CHECKS[label],)
     if engine == "spark":
         results = _run_spark(lake, checks, params, filters)
@@ -148,6 +153,35 @@ def report_command(
         click.echo(f"已写入 {csv_path}：共 {sum(r.count for r in results)} 条。")
     else:
         _print(results, lang)
+
+
+def _delays(params: Params, filters: Filters, lake: Path | None, as_json: bool) -> None:
+    """The delay report of the inspectors' page: days from approval to disbursement and from
+    disbursement to the household, over everything, per fund and per department."""
+    con = _open_lake(lake) if lake else _open_store()
+    try:
+        found = delay_stages(con, params, filters)
+    finally:
+        con.close()
+    if as_json:
+        data = {"as_of": params.as_of, "edges_days": list(params.delay_edges_days), "stages": found}
+        click.echo(json.dumps(jsonable(data), ensure_ascii=False))
+        return
+    console = Console()
+    for stage, title in (("treasury", "审核到拨出"), ("payout", "拨出到农户到账")):
+        table = Table(title=f"{title}天数 / days, {stage}")
+        rows = found[stage]["all"]
+        labels = rows[0]["labels"] if rows else []
+        for column in ("", *labels, "合计"):
+            table.add_column(column, justify="right")
+        for row in rows:
+            table.add_row(
+                "笔数",
+                *(f"{n:,}" for n in row["buckets"]),
+                f"{row['total']:,}",
+            )
+            table.add_row("占比 %", *(f"{p}" for p in row["percentages"]), "100")
+        console.print(table)
 
 
 def _open_lake(lake: Path):

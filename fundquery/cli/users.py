@@ -1,4 +1,4 @@
-"""``fundquery user``: add users, change passwords, disable, list.
+"""``fundquery user``: add users, change passwords, disable, unlock, list.
 
 There is no default password anywhere: the first administrator is created
 here, with the password typed at a prompt or piped on standard input.
@@ -104,6 +104,16 @@ def enable(name: str) -> None:
     """Enable NAME again."""
     _change(accounts.set_active, name, True)
     click.echo(f"已启用用户 {name}。")
+
+
+@users_group.command("unlock", with_appcontext=False)
+@click.argument("name")
+def unlock(name: str) -> None:
+    """Clear NAME's sign-in failures from every address (after a lock-out); audit-logged."""
+    _change(accounts.unlock, name)
+    click.echo(
+        f"已清除用户 {name} 的登录失败记录，可以立即登录。/ {name} may sign in again at once."
+    )
 
 
 @users_group.command("roles", with_appcontext=False)

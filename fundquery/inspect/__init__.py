@@ -13,6 +13,7 @@ from fundquery.inspect.checks import (
     money,
     payments,
     publication,
+    rectification,
     registers,
     replies,
     staffing,
@@ -26,6 +27,7 @@ CATALOGUE: tuple[Check, ...] = (
     *registers.CHECKS,  # other departments' registers (issue 16)
     *publication.CHECKS,
     *replies.CHECKS,  # consultations and complaints (issue 6)
+    *rectification.CHECKS,  # flags not put right by their deadline (issue 17)
 )
 CHECKS: dict[str, Check] = {c.label: c for c in CATALOGUE}
 

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from etl.audit import audit
+from etl.personal import PersonalNumber, masked, refuse
 from etl.transaction import transaction
 from fundquery.inspect.export import jsonable
 from fundquery.resident.masking import mask_name
@@ -38,6 +39,19 @@ MOVES = {
 
 class FlagError(ValueError):
     """A step a flag cannot take; the message says why."""
+
+
+def _nothing_personal(text: str | None, where_zh: str, where_en: str) -> None:
+    """A text the public will read carries no ID, mobile or bank card number (issue 15)."""
+    try:
+        refuse(text, where_zh, where_en)
+    except PersonalNumber as exc:
+        raise FlagError(str(exc)) from None
+
+
+def public_item(item: dict[str, Any]) -> dict[str, Any]:
+    """A notice item with any personal number in its texts masked (stored data typed before issue 15)."""
+    return {k: masked(v) if isinstance(v, str) else v for k, v in item.items()}
 
 
 def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -115,6 +129,21 @@ def move(
     recovered_yuan: Decimal | None = None,
 ) -> None:
     """Take one step with its note; resolving needs an outcome."""
+    with transaction(con):
+        step(con, flag_id, to_status, note, actor, outcome=outcome, recovered_yuan=recovered_yuan)
+
+
+def step(
+    con: duckdb.DuckDBPyConnection,
+    flag_id: int,
+    to_status: str,
+    note: str,
+    actor: str,
+    *,
+    outcome: str | None = None,
+    recovered_yuan: Decimal | None = None,
+) -> None:
+    """``move`` inside the caller's transaction (an office's answer accepted takes this step with it)."""
     flag = get(con, flag_id)
     if flag is None:
         raise FlagError(f"标记 {flag_id} 不存在。/ Flag {flag_id} does not exist.")
@@ -129,27 +158,26 @@ def move(
         raise FlagError("整改完成时要选择整改结果。/ Resolving needs an outcome.")
     if to_status != "resolved":
         outcome, recovered_yuan = None, None
-    with transaction(con):
-        con.execute(
-            "UPDATE flags SET status = ?, outcome = ?, recovered_yuan = ?, updated_at = current_timestamp"
-            " WHERE flag_id = ?",
-            [to_status, outcome, recovered_yuan, flag_id],
-        )
-        con.execute(
-            "INSERT INTO flag_events (flag_id, actor, from_status, to_status, note, outcome, recovered_yuan)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [flag_id, actor, flag["status"], to_status, note, outcome, recovered_yuan],
-        )
-        audit(
-            con,
-            actor,
-            "flag_move",
-            f"flag:{flag_id}",
-            from_status=flag["status"],
-            to_status=to_status,
-            outcome=outcome,
-            recovered_yuan=recovered_yuan,
-        )
+    con.execute(
+        "UPDATE flags SET status = ?, outcome = ?, recovered_yuan = ?, updated_at = current_timestamp"
+        " WHERE flag_id = ?",
+        [to_status, outcome, recovered_yuan, flag_id],
+    )
+    con.execute(
+        "INSERT INTO flag_events (flag_id, actor, from_status, to_status, note, outcome, recovered_yuan)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [flag_id, actor, flag["status"], to_status, note, outcome, recovered_yuan],
+    )
+    audit(
+        con,
+        actor,
+        "flag_move",
+        f"flag:{flag_id}",
+        from_status=flag["status"],
+        to_status=to_status,
+        outcome=outcome,
+        recovered_yuan=recovered_yuan,
+    )
 
 
 _OVERDUE = "(f.status IN ('open', 'in_progress') AND f.due_on < ?)"
@@ -268,11 +296,12 @@ def resolved_for_notice(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         figures = json.loads(row.pop("figures"))
         row["agency_name"] = figures.get("agency_name")
         row["name"] = mask_name(figures.get("name"))
-    return rows
+    return [public_item(r) for r in rows]
 
 
 def create_notice(con: duckdb.DuckDBPyConnection, title: str, actor: str) -> int:
     """A draft 整改公示: the resolved flags as they stand now (snapshot)."""
+    _nothing_personal(title, "公示标题", "The notice title")
     body = {
         "items": [{k: jsonable(v) for k, v in r.items()} for r in resolved_for_notice(con)],
         "summary": {k: jsonable(v) for k, v in summary(con).items() if k != "resolved"},
@@ -287,12 +316,13 @@ def create_notice(con: duckdb.DuckDBPyConnection, title: str, actor: str) -> int
 
 def publish_notice(con: duckdb.DuckDBPyConnection, notice_id: int, actor: str) -> None:
     row = con.execute(
-        "SELECT published_at FROM rectification_notices WHERE notice_id = ?", [notice_id]
+        "SELECT published_at, title FROM rectification_notices WHERE notice_id = ?", [notice_id]
     ).fetchone()
     if row is None:
         raise FlagError(f"公示 {notice_id} 不存在。/ Notice {notice_id} does not exist.")
     if row[0] is not None:
         raise FlagError(f"公示 {notice_id} 已经公开。/ Notice {notice_id} is already published.")
+    _nothing_personal(row[1], f"公示 {notice_id} 的标题", f"The title of notice {notice_id}")
     con.execute(
         "UPDATE rectification_notices SET published_at = current_timestamp, published_by = ? WHERE notice_id = ?",
         [actor, notice_id],

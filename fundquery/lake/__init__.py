@@ -49,6 +49,8 @@ def tables() -> tuple[LakeTable, ...]:
         *(kind_table(s) for s in SPECS.values()),
         # the handling facts of residents' messages, no sender, phone or text (etl/sql/009_message_views.sql)
         LakeTable("messages", "live_messages", "CAST(year(received_at) AS INTEGER)"),
+        # inspectors' flags and their deadlines, no figures (etl/sql/019_flag_answers.sql)
+        LakeTable("flags", "live_flags", "CAST(year(created_at) AS INTEGER)"),
     )
 
 

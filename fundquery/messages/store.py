@@ -1,9 +1,14 @@
 """Messages in the store: receive one (receipt and check code), read them back, check a code.
 
-The check code is six digits from ``secrets``; only its werkzeug hash is
-stored.  A wrong code and an unknown receipt number get the same answer
-(None), and after MAX_CODE_FAILURES wrong codes a receipt is locked for
-CODE_LOCK_MINUTES, so the million codes cannot be tried one by one.
+The receipt number cannot be guessed: the year and eight characters drawn by
+``secrets`` from an alphabet without look-alikes (``2026-K7QM-3XPA``, about
+2^39 per year), so nobody can walk through the receipts of others.  The check
+code is six digits from ``secrets``; only its werkzeug hash is stored.  A wrong
+code and an unknown receipt number get the same answer (None).  Wrong codes
+are counted per receipt AND client address: after MAX_CODE_FAILURES in
+CODE_LOCK_MINUTES that address is refused for that receipt, while the sender
+still opens it from anywhere else (a stranger cannot lock it).  Receipts of the
+old sequential form (``2026-000123``) issued before keep working.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +33,13 @@ MAX_NAME_CHARS = 20
 MAX_PLACE_CHARS = 40
 MAX_CODE_FAILURES = 10
 CODE_LOCK_MINUTES = 60
-RECEIPT = re.compile(r"^\d{4}-\d{6}$")
+# No 0/O, 1/I/L: a villager copies the receipt from a slip, by hand or by phone.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RECEIPT_CHARS = 8
+RECEIPT = re.compile(
+    rf"^\d{{4}}-[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}$"  # 2026-K7QM-3XPA
+    r"|^\d{4}-\d{6}$"  # issued before migration 013 (sequential), still answered
+)
 PHONE = re.compile(r"^[0-9+\- ]{7,20}$")
 # Control characters other than newline and tab never reach the store.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -67,6 +79,27 @@ def event(
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [message_id, now, actor, step, from_status, to_status, note],
     )
+
+
+def new_receipt_no(con: duckdb.DuckDBPyConnection, year: int) -> str:
+    """A receipt number nobody can guess or derive from another one (``2026-K7QM-3XPA``)."""
+    while True:
+        chars = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_CHARS))
+        receipt_no = f"{year}-{chars[:4]}-{chars[4:]}"
+        taken = con.execute(
+            "SELECT count(*) FROM messages WHERE receipt_no = ?", [receipt_no]
+        ).fetchone()[0]
+        if not taken:
+            return receipt_no
+
+
+def normalise_receipt(text: str | None) -> str:
+    """The receipt as typed, in its printed form: full-width, lower case and spaces allowed."""
+    receipt = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).upper()
+    bare = receipt.replace("-", "")
+    if len(bare) == 4 + RECEIPT_CHARS and not bare[4:].isdigit():
+        receipt = f"{bare[:4]}-{bare[4:8]}-{bare[8:]}"
+    return receipt
 
 
 def _check_input(message_type: str, township: str, body: str, name: str, phone: str) -> None:
@@ -119,7 +152,7 @@ def submit(
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction(con):
         message_id = con.execute("SELECT nextval('message_seq')").fetchone()[0]
-        receipt_no = f"{now.year}-{message_id:06d}"
+        receipt_no = new_receipt_no(con, now.year)
         con.execute(
             "INSERT INTO messages (message_id, receipt_no, code_hash, message_type, township, village, fund_code,"
             " body, sender_name, sender_phone, status, working_days, deadline_on, is_deadline_provisional,"
@@ -178,16 +211,25 @@ def links(con: duckdb.DuckDBPyConnection, message_id: int) -> list[dict[str, Any
 
 
 def check_code(
-    con: duckdb.DuckDBPyConnection, receipt_no: str, code: str, now: dt.datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    receipt_no: str,
+    code: str,
+    now: dt.datetime | None = None,
+    *,
+    remote_addr: str | None = None,
 ) -> dict[str, Any] | None:
-    """The message's public status and published reply, or None for any failure (same answer every time)."""
+    """The message's public status and published reply, or None for any failure (same answer every time).
+
+    ``remote_addr`` is the client's address (after TRUSTED_PROXIES): wrong codes
+    refuse that address for that receipt, never the receipt for everyone.
+    """
     now = now or dt.datetime.now()
-    receipt_no, code = (receipt_no or "").strip(), (code or "").strip()
+    receipt_no, code = normalise_receipt(receipt_no), (code or "").strip()
     found = None
     if RECEIPT.match(receipt_no):
         found = rows(
             con.execute(
-                "SELECT message_id, receipt_no, code_hash, code_failures, code_locked_until, message_type, township,"
+                "SELECT message_id, receipt_no, code_hash, message_type, township,"
                 " village, fund_code, body, status, deadline_on, reply, received_at, published_at"
                 " FROM messages WHERE receipt_no = ?",
                 [receipt_no],
@@ -197,26 +239,29 @@ def check_code(
     if message is None:
         check_password_hash(_DUMMY_HASH, code)  # as slow as a real check
         return None
-    if message["code_locked_until"] is not None and message["code_locked_until"] > now:
+    failures = _code_failures(con, message["message_id"], remote_addr, now)
+    if failures >= MAX_CODE_FAILURES:
         check_password_hash(_DUMMY_HASH, code)
         return None
-    if not (code.isdigit() and len(code) == 6 and check_password_hash(message["code_hash"], code)):
-        failures = message["code_failures"] + 1
-        locked = (
-            now + dt.timedelta(minutes=CODE_LOCK_MINUTES) if failures >= MAX_CODE_FAILURES else None
-        )
+    is_right = check_password_hash(message["code_hash"], code)
+    is_right = is_right and code.isdigit() and len(code) == 6
+    with transaction(con):
         con.execute(
-            "UPDATE messages SET code_failures = ?, code_locked_until = ? WHERE message_id = ?",
-            [0 if locked else failures, locked, message["message_id"]],
+            "INSERT INTO message_code_attempts (message_id, remote_addr, is_success, attempted_at)"
+            " VALUES (?, ?, ?, ?)",
+            [message["message_id"], remote_addr, is_right, now],
         )
-        audit(
-            con, "public", "message_code_wrong", f"message:{receipt_no}", locked=locked is not None
-        )
+        if not is_right:
+            audit(
+                con,
+                "public",
+                "message_code_wrong",
+                f"message:{message['receipt_no']}",
+                remote_addr=remote_addr,
+                locked=failures + 1 >= MAX_CODE_FAILURES,
+            )
+    if not is_right:
         return None
-    if message["code_failures"]:
-        con.execute(
-            "UPDATE messages SET code_failures = 0 WHERE message_id = ?", [message["message_id"]]
-        )
     is_published = message["status"] == "published"
     return {
         "receipt_no": message["receipt_no"],
@@ -231,6 +276,26 @@ def check_code(
         "reply": message["reply"] if is_published else None,
         "published_at": message["published_at"] if is_published else None,
     }
+
+
+def _code_failures(
+    con: duckdb.DuckDBPyConnection, message_id: int, remote_addr: str | None, now: dt.datetime
+) -> int:
+    """Wrong codes for the message from this address in the last hour, after its last right one from there."""
+    return con.execute(
+        "SELECT count(*) FROM message_code_attempts WHERE message_id = $id"
+        " AND remote_addr IS NOT DISTINCT FROM $addr AND NOT is_success"
+        " AND attempted_at > $since AND attempted_at <= $now"
+        " AND attempted_at > coalesce((SELECT max(attempted_at) FROM message_code_attempts"
+        "   WHERE message_id = $id AND remote_addr IS NOT DISTINCT FROM $addr AND is_success),"
+        "   TIMESTAMP '1970-01-01')",
+        {
+            "id": message_id,
+            "addr": remote_addr,
+            "since": now - dt.timedelta(minutes=CODE_LOCK_MINUTES),
+            "now": now,
+        },
+    ).fetchone()[0]
 
 
 def _public_status(status: str) -> str:

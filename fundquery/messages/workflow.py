@@ -8,12 +8,12 @@ received ─register─► registered ─route─► routed ─answer─► answ
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import duckdb
 
 from etl.audit import audit
+from etl.personal import PersonalNumber, masked, refuse
 from etl.transaction import transaction
 from fundquery.messages import CATEGORIES, STATUS_ZH, MessageError, store
 from fundquery.messages.deadlines import add_working_days
@@ -28,15 +28,27 @@ STEPS = {
     "publish": (("reviewed",), "published"),
     "send_back": (("answered", "reviewed"), "sent_back"),
 }
-# What a published question must not carry: an ID number (18 characters) or a mobile number.
-_ID_NUMBER = re.compile(r"(?<![0-9])[1-9]\d{5}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[0-9Xx](?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])1[3-9]\d{9}(?![0-9])")
 
 
 def redact(text: str) -> str:
-    """The text with ID numbers and mobile numbers masked (for the published question)."""
-    text = _ID_NUMBER.sub(lambda m: m.group()[:6] + "*" * 8 + m.group()[-4:], text)
-    return _MOBILE.sub(lambda m: m.group()[:3] + "****" + m.group()[-4:], text)
+    """The text with ID, mobile and bank card numbers masked (for the published question; etl.personal)."""
+    return masked(text) or ""
+
+
+_SEND_BACK = ("请退回承办单位修改答复。", "Send it back to the department to be rewritten.")
+
+
+def _nothing_personal(
+    text: str | None, where_zh: str, where_en: str, then: tuple[str, str] | None = None
+) -> None:
+    """A text the public will read carries no ID, mobile or bank card number (issue 15)."""
+    try:
+        refuse(text, where_zh, where_en)
+    except PersonalNumber as exc:
+        zh, en = exc.zh, exc.en
+        if then:
+            zh, en = f"{zh}{then[0]}", f"{en} {then[1]}"
+        raise MessageError(f"{zh} / {en}") from None
 
 
 def existing_message(con: duckdb.DuckDBPyConnection, message_id: int) -> dict[str, Any]:
@@ -121,6 +133,9 @@ def register(
         )
     if not department:
         raise MessageError("请填写承办部门。/ The department in charge is required.")
+    _nothing_personal(
+        department, "承办部门", "The department in charge"
+    )  # published with the reply
     if not 1 <= working_days <= 60:
         raise MessageError(
             f"办理时限应为 1–60 个工作日，收到 {working_days}。"
@@ -195,6 +210,7 @@ def answer(
     reply = plain(reply)
     if not reply:
         raise MessageError("请填写答复内容。/ The reply is required.")
+    _nothing_personal(reply, "答复", "The reply")
     if len(reply) > MAX_BODY_CHARS:
         raise MessageError(
             f"答复最多 {MAX_BODY_CHARS} 字。/ The reply may have at most {MAX_BODY_CHARS} characters."
@@ -230,6 +246,8 @@ def review(
             f"答复由 {actor} 本人撰写，须由另一位审核人员审核。"
             f" / {actor} wrote the reply: another reviewer must review it."
         )
+    # A reply stored before the check (or changed since) goes back to its department.
+    _nothing_personal(message["reply"], "答复", "The reply", _SEND_BACK)
     public_body = redact(plain(public_body))
     if not public_body:
         raise MessageError("请填写公开的问题内容。/ The question as published is required.")
@@ -257,6 +275,8 @@ def publish(
     now = now or dt.datetime.now()
     message = existing_message(con, message_id)
     _can(message, "publish")
+    _nothing_personal(message["reply"], "答复", "The reply", _SEND_BACK)
+    _nothing_personal(message["public_body"], "公开的问题", "The question as published")
     _step(
         con,
         message,

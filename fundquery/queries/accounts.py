@@ -83,16 +83,55 @@ def replace_roles(
 
 
 def failures_since_success(
-    con: duckdb.DuckDBPyConnection, username: str, window: dt.timedelta
+    con: duckdb.DuckDBPyConnection, username: str, remote_addr: str | None, window: dt.timedelta
 ) -> int:
-    """Failed attempts for ``username`` in the last ``window``, after its last success."""
+    """Failed attempts for ``username`` from ``remote_addr`` in the last ``window``.
+
+    Counted after the last success of the same name from the same address and
+    after the last time an administrator cleared the name's failures.
+    """
     return con.execute(
-        "SELECT count(*) FROM login_attempts WHERE username = ? AND NOT is_success"
-        " AND attempted_at > now()::TIMESTAMP - ?"
-        " AND attempted_at > coalesce((SELECT max(attempted_at) FROM login_attempts"
-        "   WHERE username = ? AND is_success), TIMESTAMP '1970-01-01')",
-        [username, window, username],
+        "SELECT count(*) FROM login_attempts WHERE username = $name"
+        " AND remote_addr IS NOT DISTINCT FROM $addr AND NOT is_success"
+        " AND attempted_at > now()::TIMESTAMP - $window"
+        " AND attempted_at > greatest("
+        "   coalesce((SELECT max(attempted_at) FROM login_attempts WHERE username = $name"
+        "     AND remote_addr IS NOT DISTINCT FROM $addr AND is_success), TIMESTAMP '1970-01-01'),"
+        "   coalesce((SELECT max(unlocked_at) FROM login_unlocks WHERE username = $name),"
+        "     TIMESTAMP '1970-01-01'))",
+        {"name": username, "addr": remote_addr, "window": window},
     ).fetchone()[0]
+
+
+def refused_addresses(
+    con: duckdb.DuckDBPyConnection, max_failures: int, window: dt.timedelta
+) -> dict[str, int]:
+    """User name -> how many client addresses are refused for it now (for the admin's list)."""
+    rows = con.execute(
+        "WITH since AS ("
+        "  SELECT a.username, a.remote_addr, greatest("
+        "    coalesce(max(a.attempted_at) FILTER (WHERE a.is_success), TIMESTAMP '1970-01-01'),"
+        "    coalesce(any_value(u.unlocked_at), TIMESTAMP '1970-01-01')) AS after"
+        "  FROM login_attempts a LEFT JOIN"
+        "    (SELECT username, max(unlocked_at) AS unlocked_at FROM login_unlocks GROUP BY ALL) u"
+        "    USING (username)"
+        "  WHERE a.attempted_at > now()::TIMESTAMP - ? GROUP BY ALL)"
+        " SELECT a.username, count(*) FILTER (WHERE n >= ?) FROM ("
+        "   SELECT a.username, a.remote_addr, count(*) AS n FROM login_attempts a JOIN since s"
+        "     ON a.username = s.username AND a.remote_addr IS NOT DISTINCT FROM s.remote_addr"
+        "   WHERE NOT a.is_success AND a.attempted_at > s.after"
+        "     AND a.attempted_at > now()::TIMESTAMP - ? GROUP BY ALL) a"
+        " GROUP BY ALL",
+        [window, max_failures, window],
+    ).fetchall()
+    return {name: n for name, n in rows if n}
+
+
+def insert_unlock(con: duckdb.DuckDBPyConnection, username: str, actor: str) -> None:
+    """Clear ``username``'s failures from every address (the attempts themselves stay)."""
+    con.execute(
+        "INSERT INTO login_unlocks (username, unlocked_by) VALUES (?, ?)", [username, actor]
+    )
 
 
 def record_attempt(
@@ -104,13 +143,52 @@ def record_attempt(
     )
 
 
-def session_is_open(con: duckdb.DuckDBPyConnection, session_id: str, user_id: int) -> bool:
-    """Whether this sign-in of this user has not ended (log-out, or a new password or role)."""
+def session_is_open(
+    con: duckdb.DuckDBPyConnection,
+    session_id: str,
+    user_id: int,
+    idle: dt.timedelta | None = None,
+    touch_after: dt.timedelta = dt.timedelta(minutes=1),
+) -> bool:
+    """Whether this sign-in of this user has not ended (log-out, a new password or role, idleness).
+
+    A sign-in without a request for longer than ``idle`` ends here ('idle');
+    an open one records the request (at most once per ``touch_after``, to spare writes).
+    """
+    if idle is not None:
+        _write_once(
+            con,
+            "UPDATE staff_sessions SET ended_at = now()::TIMESTAMP, ended_how = 'idle'"
+            " WHERE session_id = ? AND ended_at IS NULL"
+            " AND coalesce(last_seen_at, started_at) <= now()::TIMESTAMP - ?",
+            [session_id, idle],
+        )
     row = con.execute(
-        "SELECT ended_at IS NULL FROM staff_sessions WHERE session_id = ? AND user_id = ?",
-        [session_id, user_id],
+        "SELECT ended_at IS NULL, coalesce(last_seen_at, started_at) <= now()::TIMESTAMP - ?"
+        " FROM staff_sessions WHERE session_id = ? AND user_id = ?",
+        [touch_after, session_id, user_id],
     ).fetchone()
-    return bool(row and row[0])
+    is_open = bool(row and row[0])
+    if is_open and row[1]:
+        _write_once(
+            con,
+            "UPDATE staff_sessions SET last_seen_at = now()::TIMESTAMP WHERE session_id = ?",
+            [session_id],
+        )
+    return is_open
+
+
+def _write_once(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> None:
+    """An update that a parallel request of the same sign-in may already be making.
+
+    Two requests of one browser (a page and its chart data) can both find the
+    session due: DuckDB lets one update the row and refuses the other with a
+    conflict, which means the work is being done.
+    """
+    try:
+        con.execute(sql, params)
+    except duckdb.TransactionException:
+        pass
 
 
 def open_session(con: duckdb.DuckDBPyConnection, session_id: str, user_id: int) -> None:

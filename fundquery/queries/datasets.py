@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from etl.labels import label
+from etl.personal import masked, masked_row
 from etl.specs import SPECS
 from etl.spectypes import Spec
 from fundquery.queries.sql import fetch
@@ -76,16 +77,23 @@ class Dataset:
         self, con: duckdb.DuckDBPyConnection, args: Mapping[str, Any], limit: int, offset: int
     ) -> list[dict[str, Any]]:
         where, params = self.where(args)
-        return fetch(con, self.select_sql(where) + " LIMIT ? OFFSET ?", [*params, limit, offset])
+        rows = fetch(con, self.select_sql(where) + " LIMIT ? OFFSET ?", [*params, limit, offset])
+        texts = [c.name for c in self.columns if c.kind == "text"]
+        for row in rows:
+            for name in texts:
+                row[name] = masked(row[name])
+        return rows
 
     def stream(self, con: duckdb.DuckDBPyConnection, args: Mapping[str, Any]) -> Iterator[tuple]:
         """Every matching row as a tuple, fetched in chunks (a million rows never sit in memory)."""
         where, params = self.where(args)
+        texts = [i for i, c in enumerate(self.columns) if c.kind == "text"]
         cursor = con.cursor()
         try:
             cursor.execute(self.select_sql(where), params)
             while rows := cursor.fetchmany(STREAM_CHUNK_ROWS):
-                yield from rows
+                for row in rows:
+                    yield masked_row(row, texts)  # typed before issue 15: masked
         finally:
             cursor.close()
 

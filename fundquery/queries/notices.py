@@ -11,7 +11,7 @@ from fundquery.queries.datasets import DATASETS
 from fundquery.queries.sql import fetch, values
 
 NOTICE_ROWS = DATASETS["payments"]
-NOTICE_FILTERS = ("year", "fund_code", "township")
+NOTICE_FILTERS = ("year", "fund_code", "township", "village")
 # {where} is built by Dataset.where from declared column names; values are parameters.
 GROUPED = """
 SELECT n.fund_code, n.year, n.township, n.village, count(*) AS payment_count,
@@ -66,3 +66,16 @@ def notice_totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "payment_count": len(rows),
         "amount_yuan": sum((r["amount_yuan"] for r in rows), start=0),
     }
+
+
+def published_on(
+    con: duckdb.DuckDBPyConnection, year: int, fund_code: str, township: str, village: str
+):
+    """The day a village notice's rows were first published (the start of its 公示期), or None."""
+    return fetch(
+        con,
+        "SELECT CAST(min(b.published_at) AS DATE) AS day FROM public_notice_rows n"
+        " JOIN public_batches b USING (batch_id)"
+        " WHERE n.year = ? AND n.fund_code = ? AND n.township = ? AND n.village = ?",
+        [year, fund_code, township, village],
+    )[0]["day"]

@@ -48,3 +48,22 @@ def fund_publications(
         + f" WHERE b.batch_id IN ({' UNION '.join(parts)}) ORDER BY b.kind, b.published_at",  # noqa: S608
         params,
     )
+
+
+# Everything a public page may show changes only with one of these: a batch's status (publish,
+# withdraw, retract, replace, reject), a reply published or listed, a 整改公示 published, the
+# holiday calendar.  Their digest is the publication version the page cache is keyed on.
+VERSION = """
+SELECT (SELECT coalesce(string_agg(batch_id || ':' || status, ',' ORDER BY batch_id), '') FROM batches)
+    || '|' || (SELECT count(*) || ':' || coalesce(CAST(max(published_at) AS VARCHAR), '')
+                      || ':' || count(*) FILTER (WHERE is_listed)
+               FROM messages WHERE status = 'published')
+    || '|' || (SELECT count(*) || ':' || coalesce(CAST(max(published_at) AS VARCHAR), '')
+               FROM rectification_notices WHERE published_at IS NOT NULL)
+    || '|' || (SELECT count(*) || ':' || coalesce(CAST(max(day) AS VARCHAR), '') FROM holiday_days)
+"""
+
+
+def version_text(con: duckdb.DuckDBPyConnection) -> str:
+    """The state every public page is computed from, as one string (digested by the page cache)."""
+    return con.execute(VERSION).fetchone()[0]

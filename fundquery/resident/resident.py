@@ -24,7 +24,11 @@ from fundquery.web.config import id_hash_key
 from fundquery.web.db import get_db
 
 HASHER_EXTENSION = "fundquery.id_hasher"
-_INITIALS = re.compile(r"[A-Z]{1,6}")
+NOT_AN_ID = "not-an-id-number"  # hashed like an ID; no stored payment has its hash
+DECOY_ROWS = ({"name": "某某某"},)  # the names compared when nothing at all is published
+_INITIALS_MAX = 6
+_INITIALS = re.compile(rf"[A-Z]{{1,{_INITIALS_MAX}}}")
+_PAD = "-"  # fills the places after a short name (typed and stored alike)
 
 
 def hasher() -> Hasher:
@@ -50,27 +54,32 @@ def normalise_name(text: str) -> str:
 
 
 def initials_match(entered: str, name: str) -> bool:
-    """Whether Latin letters are the pinyin initials of ``name``, any reading of a 多音字 counting."""
-    if not _INITIALS.fullmatch(entered) or len(entered) != len(name):
-        return False
+    """Whether Latin letters are the pinyin initials of ``name``, any reading of a 多音字 counting.
+
+    The same steps whatever was typed and whatever name is stored (the readings
+    looked up, six places compared): the time does not tell whether they fit.
+    """
     readings = pinyin(
         name, style=Style.FIRST_LETTER, heteronym=True, errors=lambda chars: [[c] for c in chars]
     )
-    if len(readings) != len(name):
-        return False
-    return all(
-        letter in {r.upper() for r in options}
-        for letter, options in zip(entered, readings, strict=True)
+    places = (readings + [[_PAD]] * _INITIALS_MAX)[:_INITIALS_MAX]
+    letters = ["".join(options).upper() for options in places]
+    typed = entered.ljust(_INITIALS_MAX, _PAD)[:_INITIALS_MAX]
+    hits = [letter in options for letter, options in zip(typed, letters, strict=True)]
+    fits = (
+        _INITIALS.fullmatch(entered) is not None,
+        len(entered) == len(name),
+        len(name) == len(readings),
     )
+    return all(fits) & all(hits)  # both evaluated: no early way out
 
 
 def name_matches(entered: str, stored: str, *, allow_initials: bool) -> bool:
-    entered = normalise_name(entered)
-    if not entered:
-        return False
-    if entered == normalise_name(stored):
-        return True
-    return allow_initials and initials_match(entered.upper(), normalise_name(stored))
+    """The name as stored, or (behind the setting) its pinyin initials; both always checked."""
+    entered, stored = normalise_name(entered), normalise_name(stored)
+    is_same = bool(entered) and entered == stored
+    by_initials = allow_initials and initials_match(entered.upper(), stored)
+    return is_same or by_initials
 
 
 @dataclass
@@ -143,17 +152,40 @@ def _public_row(r: dict[str, Any], names: dict) -> dict[str, Any]:
     }
 
 
+def _person(number: str | None, name_text: str) -> tuple[str, list[dict[str, Any]], dict] | None:
+    """(ID hash, published payments, published batches) of the person if the name matches, else None.
+
+    A failure does the same work whether the number is malformed, unknown, or
+    known with another name (issue 15: a known number answered 0.3-0.5 ms
+    slower): two hashes, two index lookups of which exactly one finds rows (the
+    person's, or a decoy's when the number is not in the store), and the name
+    compared, without stopping early, with the names of the rows that were found.
+    """
+    published = sql.published_batches(get_db())
+    miss_hash = hasher()(NOT_AN_ID)  # never an ID number's hash: its lookup finds nothing
+    id_hash = hasher()(number or NOT_AN_ID)
+    decoy = sql.decoy_hash(get_db(), current_app.config["DATABASE"], published["payments"])
+    stored = sql.stored_of_id(get_db(), id_hash)
+    other = sql.stored_of_id(get_db(), miss_hash if stored else decoy or miss_hash)
+    own = sql.published_only(stored, published["payments"])
+    others = sql.published_only(other, published["payments"])
+    seen = own or others or DECOY_ROWS
+    allow = bool(current_app.config.get("LOOKUP_PINYIN_INITIALS"))
+    matches = [
+        name_matches(name_text, n, allow_initials=allow) for n in sorted({r["name"] for r in seen})
+    ]
+    if number is None or not own or True not in matches:
+        return None
+    return id_hash, own, published
+
+
 def lookup(id_text: str, name_text: str) -> LookupResult | None:
     """The person's and household's published payments, or None for any failure at all."""
     number = normalise_id(id_text)
-    if number is None:
+    person = _person(number, name_text)
+    if person is None:
         return None
-    id_hash = hasher()(number)
-    published = sql.published_batches(get_db())
-    own = sql.payments_of_id(get_db(), id_hash, published["payments"])
-    allow = bool(current_app.config.get("LOOKUP_PINYIN_INITIALS"))
-    if not own or not any(name_matches(name_text, r["name"], allow_initials=allow) for r in own):
-        return None
+    id_hash, own, published = person
     rows = own + _household_rows(own, id_hash, published["payments"])
     names = sql.fund_names(get_db(), current_app.config["DATABASE"], published["funds"])
     rows.sort(

@@ -10,6 +10,8 @@ from typing import Any
 from flask import Response, current_app, jsonify, make_response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from etl.personal import mask_all
+from fundquery.accounts.access import PUBLIC_ENDPOINTS
 from fundquery.web.formatting import jsonable
 
 # Every section the navigation may show, in order; a section appears once its
@@ -23,6 +25,8 @@ SECTIONS = (
     ("public.messages", _l("咨询投诉"), _l("提出咨询或投诉，查看已答复的问题")),
     ("public.opendata", _l("数据下载"), _l("下载已公开的数据")),
     ("publication.index", _l("公开记录"), _l("每批数据的公开日期、公开单位和数据提供单位")),
+    ("rectification.public_notices", _l("整改公示"), _l("监督检查发现的问题和整改结果")),
+    ("public.annual_latest", _l("年度报告"), _l("每年公开了多少资金、答复了多少咨询投诉")),
 )
 
 
@@ -44,7 +48,11 @@ def render(template: str, data: dict[str, Any], status: int = 200, **objects: An
     """The view's dict as a page, or with ?format=json the same dict (exact decimals, ISO 8601 dates).
 
     ``objects`` go to the template only: forms, charts, anything the JSON leaves out.
+    A public page never shows a personal number typed into a text (issue 15): masked here,
+    for data stored before the upload and the desk refused them.
     """
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        data = mask_all(data)
     if wants_json():
         response = jsonify(jsonable(data))
     else:

@@ -7,7 +7,17 @@ import datetime as dt
 import io
 
 import xlsxwriter
-from flask import Blueprint, Response, abort, flash, redirect, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -61,7 +71,7 @@ class UserForm(FlaskForm):
 
 class UserActionForm(FlaskForm):
     action = SelectField(
-        choices=[SelectChoice(a) for a in ("disable", "enable", "roles", "password")]
+        choices=[SelectChoice(a) for a in ("disable", "enable", "roles", "password", "unlock")]
     )
     office = StringField(validators=[Length(max=80)])
     roles = RolesField(choices=[SelectChoice(r) for r in accounts.ROLES], validators=[Optional()])
@@ -88,12 +98,18 @@ def users() -> Response | str:
         else:
             flash(_("已添加用户 %(name)s。", name=form.username.data.strip()), "info")
             return redirect(url_for("admin.users"))
+    refused = accounts.refused_addresses(
+        get_db(),
+        current_app.config["LOGIN_MAX_FAILURES"],
+        dt.timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"]),
+    )
     rows = [
         {
             "username": a.username,
             "office": a.office,
             "roles": sorted(a.roles),
             "is_active": a.is_active,
+            "refused_addresses": refused.get(a.username, 0),
         }
         for a in accounts.all_accounts(get_db())
     ]
@@ -106,7 +122,7 @@ def users() -> Response | str:
 @bp.post("/users/<username>")
 @roles_required()
 def user(username: str) -> Response:
-    """Disable, enable, change roles and office, or set a new password for one user."""
+    """Disable, enable, unlock sign-in, change roles and office, or set a new password for one user."""
     form = UserActionForm()
     if not form.validate_on_submit():
         flash("；".join(str(m) for ms in form.errors.values() for m in ms), "error")
@@ -116,7 +132,9 @@ def user(username: str) -> Response:
         flash(_("不能停用自己的账号或修改自己的角色，请由另一位管理员操作。"), "error")
         return redirect(url_for("admin.users"))
     try:
-        if form.action.data in ("disable", "enable"):
+        if form.action.data == "unlock":
+            accounts.unlock(con, username, actor=actor)
+        elif form.action.data in ("disable", "enable"):
             accounts.set_active(con, username, form.action.data == "enable", actor=actor)
         elif form.action.data == "roles":
             accounts.set_roles(
@@ -129,7 +147,10 @@ def user(username: str) -> Response:
     except accounts.AccountError as exc:
         flash(str(exc), "error")
     else:
-        flash(_("用户 %(name)s 已更新。", name=username), "info")
+        if form.action.data == "unlock":
+            flash(_("已清除用户 %(name)s 的登录失败记录，可以立即登录。", name=username), "info")
+        else:
+            flash(_("用户 %(name)s 已更新。", name=username), "info")
     return redirect(url_for("admin.users"))
 
 

@@ -89,7 +89,7 @@ def login_limit() -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
 def login() -> Response | str:
-    """The staff sign-in form; repeated failures lock the name for a while."""
+    """The staff sign-in form; repeated failures refuse the name from that address for a while."""
     if current_user.is_authenticated:
         return redirect(url_for("staff.home"))
     form = LoginForm()
@@ -108,7 +108,7 @@ def login() -> Response | str:
         if status == "locked":
             flash(
                 _(
-                    "登录失败次数过多，该账号已暂时锁定，请 %(minutes)s 分钟后再试，或联系系统管理员。",
+                    "从这里登录这个账号失败次数过多，已暂停从这里登录，请 %(minutes)s 分钟后再试，或请系统管理员解锁。",
                     minutes=current_app.config["LOGIN_LOCK_MINUTES"],
                 ),
                 "error",

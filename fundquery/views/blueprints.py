@@ -11,10 +11,12 @@ from fundquery.accounts import auth
 from fundquery.resident import audit_queue
 from fundquery.views import (
     admin,
+    annual,  # noqa: F401 (routes on public.bp)
     assets,
     batches,
     budgets,  # noqa: F401 (routes on public.bp)
     errors,
+    flag_answers,  # noqa: F401 (routes on staff.bp and inspect.bp)
     funds,  # noqa: F401 (routes on public.bp)
     message_desk,  # consultations and complaints (issue 6)
     message_desk_metrics,  # noqa: F401 (routes on message_desk.bp)
@@ -25,6 +27,7 @@ from fundquery.views import (
     rectification,
     resident,  # noqa: F401 (routes on public.bp)
     review,
+    search,  # noqa: F401 (routes on public.bp)
     sections,
     staff,
     upload,
@@ -32,7 +35,10 @@ from fundquery.views import (
 from fundquery.views import auth as auth_views
 from fundquery.views import backup as backup_views
 from fundquery.views import inspect as inspect_views
-from fundquery.web import formatting, limiter
+from fundquery.views import (
+    usage as usage_views,  # noqa: F401 (routes on staff.bp)
+)
+from fundquery.web import formatting, limiter, usage
 
 
 def init_app(app: Flask) -> None:
@@ -41,6 +47,7 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     audit_queue.init_app(app)
     formatting.init_app(app)
+    usage.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(opendata.api)
     app.register_blueprint(assets.bp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, request, url_for
 from flask_babel import gettext as _
 
+from etl.personal import mask_all
 from fundquery.queries import budgets as bq
 from fundquery.queries import staffing as sq
 from fundquery.views import render
@@ -42,8 +43,9 @@ def budgets() -> Response | str:
 def staffing() -> Response | str:
     """机构编制: quota against serving staff by department, and every agency."""
     department = request.args.get("department") or None
-    agencies = sq.agencies(get_db(), department)
-    departments = sq.by_department(get_db())
+    # Masked before the chart too: its labels are not the page's data (issue 15).
+    agencies = mask_all(sq.agencies(get_db(), department))
+    departments = mask_all(sq.by_department(get_db()))
     names = (_("编制数"), _("实有人数"))
     data = {
         "department": department,

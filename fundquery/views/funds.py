@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import segno
 from flask import Response, abort, current_app, url_for
 from flask_babel import gettext as _
 
+from etl.personal import mask_all
 from fundquery.queries import funds as fq
 from fundquery.queries import notices as nq
 from fundquery.queries import publication
@@ -15,6 +18,8 @@ from fundquery.views.pages import args_of, pager, paging
 from fundquery.views.public import bp
 from fundquery.web import charts, security
 from fundquery.web.db import get_db
+
+DEFAULT_NOTICE_DAYS = 7  # 公示期 of a village notice, in calendar days (公示不少于 7 天)
 
 
 def _filters(dataset: str) -> dict[str, str]:
@@ -96,7 +101,7 @@ def notices() -> Response | str:
     number, per_page = paging()
     total, rows = nq.notices(get_db(), chosen, per_page, (number - 1) * per_page)
     data = {"chosen": chosen, "notices": rows, "pager": pager(number, per_page, total)}
-    return render("public/notices.html", data, choices=nq.choices(get_db()))
+    return render("public/notices.html", data, choices=mask_all(nq.choices(get_db())))
 
 
 def _notice(year: int, fund_code: str, township: str, village: str) -> dict:
@@ -105,17 +110,34 @@ def _notice(year: int, fund_code: str, township: str, village: str) -> dict:
     if found is None or not rows:
         abort(404)
     where = {"year": year, "fund_code": fund_code, "township": township, "village": village}
+    start = nq.published_on(get_db(), year, fund_code, township, village)
+    days = int(current_app.config.get("NOTICE_DAYS", DEFAULT_NOTICE_DAYS))
     return {
+        # 公示期: from the day the rows were published, NOTICE_DAYS calendar days (7 by default)
+        "notice_period": {"start": start, "end": start + dt.timedelta(days=days - 1), "days": days}
+        if start
+        else None,
+        "objection_phone": current_app.config.get("FINANCE_OFFICE_PHONE"),
         "fund": found,
         "township": township,
         "village": village,
         "year": year,
         "rows": rows,
         "totals": nq.notice_totals(rows),
-        "online_url": url_for("public.notice", **where, _external=True),
+        "online_url": public_url("public.notice", **where),
         "print_url": url_for("public.notice_print", **where),
         "downloads": download_links("payments", where),
     }
+
+
+def public_url(endpoint: str, **values) -> str | None:
+    """The page's address under PUBLIC_BASE_URL, or None when that is not set.
+
+    Never built from the request's Host header: anyone can send a forged one, and a
+    printed QR code pointing at it would send villagers to a look-alike site.
+    """
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    return base.rstrip("/") + url_for(endpoint, **values) if base else None
 
 
 @bp.get("/notices/<int:year>/<fund_code>/<township>/<village>")
@@ -126,13 +148,17 @@ def notice(year: int, fund_code: str, township: str, village: str) -> Response |
 
 @bp.get("/notices/<int:year>/<fund_code>/<township>/<village>/print")
 def notice_print(year: int, fund_code: str, township: str, village: str) -> Response | str:
-    """The notice as one sheet for the village notice board, with a QR code to the online notice."""
+    """The notice as one sheet for the village notice board, with a QR code to the online notice.
+
+    The QR code holds the configured PUBLIC_BASE_URL only; without it the sheet has no code,
+    and the page says why (on screen, not on paper).
+    """
     data = _notice(year, fund_code, township, village)
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:  # the address villagers can reach, when the server sees another one
-        data["online_url"] = base.rstrip("/") + url_for(
-            "public.notice", year=year, fund_code=fund_code, township=township, village=village
-        )
+    qr_svg = None
+    if data["online_url"]:
+        qr = segno.make(data["online_url"], error="m")
+        qr_svg = qr.svg_inline(scale=4, dark="#000", title=_("扫码查看网上公示"))
+    return render("public/notice_print.html", data, qr_svg=qr_svg)
     qr = segno.make(data["online_url"], error="m")
     return render(
         "public/notice_print.html",

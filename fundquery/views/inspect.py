@@ -19,7 +19,7 @@ from etl.audit import audit
 from fundquery.accounts.auth import current_user, roles_required
 from fundquery.inspect import CATALOGUE, CHECKS, GROUPS, Filters, Params, charts, flags, person, run
 from fundquery.inspect.catalogue import SEVERITY_ZH, finding_key
-from fundquery.inspect.checks.delays import distribution
+from fundquery.inspect.checks.delays import stages as delay_stages
 from fundquery.inspect.checks.registers import registers_read
 from fundquery.inspect.export import shown_row, write_csv, write_xlsx
 from fundquery.queries.inspect import report_choices
@@ -250,12 +250,7 @@ def delays() -> Response | str:
     """The delay report: every disbursement bucketed, per fund and department, and the wait to the household."""
     params, filters = settings()
     con = get_db()
-    stages = {}
-    for stage in ("treasury", "payout"):
-        stages[stage] = {
-            by: distribution(con, params, filters, by=by, stage=stage)
-            for by in ("all", "fund", "department")
-        }
+    stages = delay_stages(con, params, filters)
     data = {
         "as_of": params.as_of,
         "filters": filters.active(),

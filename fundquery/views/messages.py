@@ -18,6 +18,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from etl.personal import mask_all
 from fundquery.messages import (
     CONTACT_REQUIRED,
     DEFAULT_WORKING_DAYS,
@@ -123,7 +124,7 @@ class StatusForm(FlaskForm):
     receipt_no = StringField(
         _l("回执号"),
         validators=[DataRequired()],
-        render_kw={**NO_HISTORY, "maxlength": 11, "placeholder": "2026-000123"},
+        render_kw={**NO_HISTORY, "maxlength": 16, "placeholder": "2026-K7QM-3XPA"},
     )
     code = StringField(
         _l("查询码"),
@@ -136,7 +137,7 @@ class StatusForm(FlaskForm):
 @limiter.limit(message_limit, methods=["POST"], scope="message-submit")
 def message_new() -> Response | str:
     """留言: the form, prefilled with fund, township and village when coming from a lookup or a notice."""
-    choices = mq.form_choices(get_db())
+    choices = mask_all(mq.form_choices(get_db()))  # the fund names go into the form (issue 15)
     form = MessageForm()
     form.fund_code.choices = [("", _("不涉及具体资金"))] + [
         (f["fund_code"], f"{f['fund_name'] or f['fund_code']}（{f['fund_code']}）")
@@ -214,7 +215,9 @@ def message_status() -> Response | str:
     found, failed = None, False
     if request.method == "POST":
         if form.validate_on_submit():
-            found = message_store.check_code(get_db(), form.receipt_no.data, form.code.data)
+            found = message_store.check_code(
+                get_db(), form.receipt_no.data, form.code.data, remote_addr=request.remote_addr
+            )
         failed = found is None
     if found:
         found["status_title"] = status_title(found["status"])

@@ -8,6 +8,7 @@ are kept by fundquery.inspect.flags.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
@@ -19,10 +20,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from fundquery.accounts.auth import current_user, may_use, roles_required
-from fundquery.inspect import CHECKS, Filters, Params, flags, run
+from fundquery.inspect import CHECKS, Filters, Params, answers, flags, run
 from fundquery.inspect.catalogue import SEVERITIES, SEVERITY_ZH, finding_key
 from fundquery.inspect.export import shown_row
 from fundquery.views import render
+from fundquery.views.flag_answers import DecideForm, figures_list
 from fundquery.views.inspect import (
     bp,
     check_info,
@@ -104,7 +106,9 @@ def flag_new() -> Response | str:
             figures={**figures, "as_of": params.as_of},
             severity=form.severity.data,
             assignee_office=form.assignee_office.data.strip(),
-            due_on=form.due_on.data,
+            # no date given: the county's usual 20 working days (holiday table as elsewhere)
+            due_on=form.due_on.data
+            or answers.deadline(get_db(), dt.date.today(), answers.DEFAULT_WORKING_DAYS),
             note=form.note.data.strip(),
             actor=current_user.username,
             amount_yuan=amount,
@@ -167,23 +171,9 @@ def flag_list() -> Response | str:
 def flag(flag_id: int) -> Response | str:
     """One flag: the figures when flagged, every step with its note, the next step."""
     found = flags.get(get_db(), flag_id) or abort(404)
-    check_ = CHECKS.get(found["check_label"])
-    lang = current_language()
-    columns = {c.name: c for c in check_.columns} if check_ else {}
     person_hash = found["figures"].pop("_person", None)
     found["person_url"] = url_for(".person", id_hash=person_hash) if person_hash else None
-    found["figures_list"] = [
-        {
-            "title": (columns[k].en if lang == "en" else columns[k].zh)
-            if k in columns
-            else _("统计截至")
-            if k == "as_of"
-            else k,
-            "value": v,
-            "kind": columns[k].kind if k in columns else "text",
-        }
-        for k, v in found["figures"].items()
-    ]
+    found["figures_list"] = figures_list(found)
     found["status_title"] = status_title(found["status"])
     found["severity_title"] = severity_title(found["severity"])
     found["outcome_title"] = outcome_title(found["outcome"]) if found["outcome"] else None
@@ -194,8 +184,13 @@ def flag(flag_id: int) -> Response | str:
     form.to_status.choices = [
         SelectChoice(s, status_title(s)) for s in flags.MOVES[found["status"]]
     ]
-    data = {"flag": found, "history": history, "moves": list(flags.MOVES[found["status"]])}
-    return render("inspect/flag.html", jsonable(data), form=form)
+    data = {
+        "flag": found,
+        "history": history,
+        "moves": list(flags.MOVES[found["status"]]),
+        "answers": answers.answers(get_db(), flag_id),
+    }
+    return render("inspect/flag.html", jsonable(data), form=form, decide_form=DecideForm())
 
 
 @bp.post("/flags/<int:flag_id>/move")
@@ -255,7 +250,11 @@ def summary() -> Response | str:
 def notice_create() -> Response:
     """Draft a 整改公示 from the resolved flags as they stand; a reviewer publishes it."""
     title = (request.form.get("title") or "").strip()[:200] or _("整改情况公示")
-    notice_id = flags.create_notice(get_db(), title, current_user.username)
+    try:
+        notice_id = flags.create_notice(get_db(), title, current_user.username)
+    except flags.FlagError as exc:  # a personal number in the title (issue 15)
+        flash(str(exc), "error")
+        return redirect(url_for(".summary"))
     flash(_("已生成公示草稿，待审核人员公开。"))
     return redirect(url_for(".notice", notice_id=notice_id))
 

@@ -10,15 +10,19 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Response, current_app, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
+from fundquery.queries import usage as usage_queries
 from fundquery.resident import resident
 from fundquery.resident.audit_queue import lookup_audit
 from fundquery.views import render
 from fundquery.views.pages import endpoint_url
 from fundquery.views.public import bp
+from fundquery.web import usage
+from fundquery.web.db import get_db
 from fundquery.web.limiter import everybody, limiter, lookup_global_limit, lookup_limit
 
 DEFAULT_KIOSK_IDLE_SECONDS = 60
@@ -54,7 +58,10 @@ def _page(
         "failed": failed,
         "result": result.as_dict() if result else None,
         "office_phone": current_app.config.get("FINANCE_OFFICE_PHONE"),
-        "message_url": endpoint_url("public.message_new"),
+        # from the kiosk, the message form in the kiosk's own layout
+        "message_url": endpoint_url(
+            "public.message_new", **({"kiosk": "1"} if channel == "kiosk" else {})
+        ),
         "message_new_url": endpoint_url("public.message_new"),
         "pinyin_initials": bool(current_app.config.get("LOOKUP_PINYIN_INITIALS")),
         "idle_seconds": int(
@@ -62,7 +69,10 @@ def _page(
         ),
         "printed_on": dt.date.today().isoformat(),
     }
-    response = render(template, data, status, form=form)
+    point = None
+    if channel == "kiosk" and request.cookies.get(usage.POINT_COOKIE):
+        point = usage_queries.point(get_db(), request.cookies[usage.POINT_COOKIE])
+    response = render(template, data, status, form=form, point=point)
     # A result must not stay in a shared browser's cache or history.
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -98,6 +108,7 @@ def _lookup() -> Response:
         found=result is not None,
         payments=result.payment_count if result else 0,
     )
+    usage.count_lookup(found=result is not None)
     return _page(form, result, failed=result is None)
 
 
@@ -125,5 +136,18 @@ def query() -> Response:
 @_limit
 @_global_limit
 def kiosk() -> Response:
-    """The same lookup in the touch-screen layout, with keypad, print and idle reset."""
+    """The same lookup in the touch-screen layout, with keypad, print and idle reset.
+
+    ``/kiosk?point=CODE`` (opened once by the administrator setting up a query point) makes this
+    browser that registered point, so its lookups are counted for it."""
+    if request.method == "GET" and "point" in request.args:
+        code = request.args["point"].strip()[:32]
+        found = usage_queries.point(get_db(), code) if code else None
+        if found is None:
+            message = _(
+                "查询点编码“%(code)s”没有登记。请管理员先登记查询点（fundquery point add）。",
+                code=code,
+            )
+            return render("error.html", {"code": 404, "message": message}, 404)
+        return usage.bind_point(redirect(url_for("public.kiosk"), 303), found["code"])
     return _lookup()

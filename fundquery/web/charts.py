@@ -153,3 +153,34 @@ def quota_bars(
     return figure_json(
         traces, QUOTA_LAYOUT, title=_title(title), height=max(320, 60 + 48 * len(rows))
     )
+
+
+def daily_counts(
+    rows: list[dict[str, Any]], series: tuple[tuple[str, str], ...], title: str
+) -> Markup | None:
+    """Counts per day, one bar series per (key, name) of ``series`` (the staff usage page)."""
+    if not rows:
+        return None
+    colours = (RED, GREY, "#4f6d7a")
+    traces = [
+        go.Bar(
+            name=name,
+            x=[r["day"].isoformat() for r in rows],
+            y=[int(r[key]) for r in rows],
+            marker_color=colours[i % len(colours)],
+        )
+        for i, (key, name) in enumerate(series)
+    ]
+    return figure_json(traces, MONTHLY_LAYOUT, title=_title(title), height=360, barmode="group")
+
+
+def count_bars(labels: list[str], values: list[int], name: str, title: str) -> Markup | None:
+    """One horizontal bar per label (query points, fund pages)."""
+    if not labels:
+        return None
+    return figure_json(
+        [hbar(name, labels, values, RED)],
+        QUOTA_LAYOUT,
+        title=_title(title),
+        height=max(320, 60 + 36 * len(labels)),
+    )

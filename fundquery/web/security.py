@@ -1,4 +1,11 @@
-"""Security basics every response gets: CSRF protection and protective headers."""
+"""Security basics every response gets: CSRF protection and protective headers.
+
+Staff pages show personal data (a complaint's sender and phone, an
+inspector's person and check pages, their CSV): every response under
+/staff/, and every response to a signed-in user, is ``Cache-Control:
+no-store``, so no browser or proxy keeps a copy.  Where cookies are Secure
+(behind HTTPS), browsers are told to come back over HTTPS only (HSTS).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, Response, make_response
+from flask import Flask, Response, current_app, make_response, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -35,10 +43,40 @@ HEADERS = {
 }
 
 
+# A year, the value browsers' preload lists ask for; no includeSubDomains: other sites of the
+# county's domain may not have HTTPS.
+HSTS = "max-age=31536000"
+STAFF_PREFIX = "/staff"
+STATIC_PREFIX = "/static/"
+
+
 def add_security_headers(response: Response) -> Response:
     """Set the protective headers unless a view chose its own."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+def is_private(path: str) -> bool:
+    """Whether a response may hold personal data: a staff page, or anything a signed-in user sees.
+
+    Static files (CSS, JavaScript, images) are the same for everyone and stay cacheable.
+    """
+    if path == STAFF_PREFIX or path.startswith(STAFF_PREFIX + "/"):
+        return True
+    if path.startswith(STATIC_PREFIX):
+        return False
+    return bool(current_user and current_user.is_authenticated)
+
+
+def no_store_for_staff(response: Response) -> Response:
+    """After every request: nothing private is kept by a browser's or a proxy's cache."""
+    if is_private(request.path):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
+        response.headers.pop("ETag", None)
     return response
 
 
@@ -55,6 +93,7 @@ def chart_page(view: Callable[..., Any]) -> Callable[..., Response]:
 
 
 def init_app(app: Flask) -> None:
-    """Turn on CSRF protection for every form and the headers for every response."""
+    """Turn on CSRF protection for every form, the headers for every response, no-store for staff."""
     csrf.init_app(app)
     app.after_request(add_security_headers)
+    app.after_request(no_store_for_staff)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from etl.audit import audit
+from fundquery import create_app
 from fundquery.accounts import accounts
 from fundquery.accounts.auth import logs_personal_data, roles_required
-from fundquery.web.db import get_db
+from fundquery.web.db import EXTENSION, get_db
 from tests.web.accounts import PASSWORD, add_user, csrf_token, sign_in
 
 
@@ -48,7 +49,7 @@ def test_lockout_after_repeated_failures_even_with_right_password(app, client):
         assert sign_in(client, "wang", "wrong password!").status_code == 401
     locked = sign_in(client, "wang")
     assert locked.status_code == 401
-    assert "已暂时锁定" in locked.get_data(as_text=True)
+    assert "已暂停从这里登录" in locked.get_data(as_text=True)
     assert client.get("/staff/?format=json").status_code == 401
 
 
@@ -192,3 +193,71 @@ def test_sign_in_attempts_are_rate_limited_per_address(app, client):
     for n in range(3):
         assert sign_in(client, f"guess{n}", "wrong password!").status_code == 401
     assert sign_in(client, "guess9", "wrong password!").status_code == 429
+
+
+def _from(app, address: str):
+    """A test client whose requests come from ``address`` (the socket's peer, no proxy)."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_a_stranger_failing_does_not_lock_the_user_out_from_elsewhere(app):
+    add_user(app, "admin", "admin")
+    stranger, office = _from(app, "203.0.113.66"), _from(app, "10.1.2.3")
+    for _ in range(10):
+        assert sign_in(stranger, "admin", "guessing again!").status_code == 401
+    # The administrator signs in from the office ...
+    assert sign_in(office, "admin").status_code == 302
+    assert office.get("/staff/?format=json").get_json()["username"] == "admin"
+    # ... while the stranger's own address is refused, even with the right password.
+    refused = sign_in(stranger, "admin")
+    assert refused.status_code == 401 and "已暂停从这里登录" in refused.get_data(as_text=True)
+    assert stranger.get("/staff/?format=json").status_code == 401
+
+
+def test_refused_address_counts_behind_a_trusted_proxy(tmp_path):
+    """Behind one proxy the client is the X-Forwarded-For address the proxy wrote, not the proxy."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE": str(tmp_path / "proxy.duckdb"),
+            "TRUSTED_PROXIES": 1,
+        }
+    )
+    try:
+        add_user(app, "admin", "admin")
+        stranger, villager = _from(app, "127.0.0.1"), _from(app, "127.0.0.1")
+        stranger.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.66"
+        villager.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.7"
+        for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+            sign_in(stranger, "admin", "guessing again!")
+        assert sign_in(stranger, "admin").status_code == 401
+        assert sign_in(villager, "admin").status_code == 302
+    finally:
+        app.extensions[EXTENSION].close()
+
+
+def test_admin_unlock_clears_the_refusal_and_is_audited(app):
+    add_user(app, "root", "admin")
+    add_user(app, "wang", "finance")
+    wang = _from(app, "10.9.9.9")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        sign_in(wang, "wang", "forgot it again!")
+    assert sign_in(wang, "wang").status_code == 401
+    admin = _from(app, "10.0.0.1")
+    assert sign_in(admin, "root").status_code == 302
+    users = admin.get("/staff/admin/users?format=json").get_json()["users"]
+    assert {u["username"]: u["refused_addresses"] for u in users} == {"root": 0, "wang": 1}
+    token = csrf_token(admin, "/staff/admin/users")
+    assert 'value="unlock"' in admin.get("/staff/admin/users").get_data(as_text=True)
+    response = admin.post(
+        "/staff/admin/users/wang",
+        data={"action": "unlock", "csrf_token": token},
+        follow_redirects=True,
+    )
+    assert "已清除用户 wang 的登录失败记录" in response.get_data(as_text=True)
+    assert 'value="unlock"' not in response.get_data(as_text=True)  # nothing left to unlock
+    assert ("root", "user_unlock") in _audit_actions(app)
+    assert sign_in(wang, "wang").status_code == 302

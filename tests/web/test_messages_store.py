@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import chinese_calendar
 import pytest
@@ -77,7 +78,7 @@ def test_a_year_without_a_schedule_is_monday_to_friday_and_provisional(con):
 
 def test_receipt_and_code(con):
     receipt = _complaint(con)
-    assert receipt.receipt_no == f"2026-{receipt.message_id:06d}"
+    assert re.fullmatch(r"2026-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", receipt.receipt_no)
     assert len(receipt.code) == 6 and receipt.code.isdigit()
     stored = store.get(con, receipt.message_id)
     assert receipt.code not in stored["code_hash"] and stored["code_hash"].startswith(
@@ -97,17 +98,74 @@ def test_wrong_code_and_unknown_receipt_answer_the_same(con):
     assert store.check_code(con, "'; DROP TABLE messages; --", "123456") is None
 
 
-def test_ten_wrong_codes_lock_the_receipt(con):
+def test_receipts_cannot_be_guessed_from_another(con):
+    """Sequential receipts (2026-000123, 2026-000124 …) let anyone reach every other message."""
+    receipts = [_complaint(con).receipt_no for _ in range(40)]
+    assert len(set(receipts)) == 40
+    assert not any(r.endswith(f"{i:06d}") for i, r in enumerate(receipts, start=1))
+    # 31 symbols in 8 places: no two of 40 share even their first block by design, and every
+    # symbol of the alphabet is possible (none of 0 O 1 I L, which are misread on a slip).
+    drawn = set("".join(r[5:].replace("-", "") for r in receipts))
+    assert drawn <= set(store.RECEIPT_ALPHABET) and not drawn & set("01OIL")
+    assert len(drawn) > 20
+
+
+def test_receipt_typed_by_hand_is_found(con):
+    receipt = _complaint(con)
+    typed = "  " + receipt.receipt_no.lower().replace("-", " ") + " "
+    assert store.check_code(con, typed, receipt.code) is not None
+    full_width = receipt.receipt_no.translate(
+        {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
+    )  # ２０２６－ＡＢＣＤ－… from a Chinese input method
+    assert store.check_code(con, full_width, receipt.code) is not None
+
+
+def test_old_sequential_receipts_keep_working(con):
+    receipt = _complaint(con)
+    con.execute(
+        "UPDATE messages SET receipt_no = '2025-000017' WHERE message_id = ?", [receipt.message_id]
+    )
+    assert store.check_code(con, "2025-000017", receipt.code)["receipt_no"] == "2025-000017"
+
+
+def test_wrong_codes_from_one_address_do_not_lock_the_sender_elsewhere(con):
     receipt = _complaint(con)
     wrong = f"{(int(receipt.code) + 1) % 1_000_000:06d}"
     now = dt.datetime(2026, 10, 2, 8, 0)
     for _ in range(store.MAX_CODE_FAILURES):
-        assert store.check_code(con, receipt.receipt_no, wrong, now) is None
+        assert (
+            store.check_code(con, receipt.receipt_no, wrong, now, remote_addr="203.0.113.9") is None
+        )
+    # The stranger's address is refused, even with the right code ...
     assert (
-        store.check_code(con, receipt.receipt_no, receipt.code, now) is None
-    )  # locked: even the right code
+        store.check_code(con, receipt.receipt_no, receipt.code, now, remote_addr="203.0.113.9")
+        is None
+    )
+    # ... the sender, from the village's kiosk, still sees the message.
+    seen = store.check_code(con, receipt.receipt_no, receipt.code, now, remote_addr="10.7.0.2")
+    assert seen is not None and seen["receipt_no"] == receipt.receipt_no
+    # After the hour the stranger's address is answered again.
     later = now + dt.timedelta(minutes=store.CODE_LOCK_MINUTES + 1)
-    assert store.check_code(con, receipt.receipt_no, receipt.code, later) is not None
+    assert (
+        store.check_code(con, receipt.receipt_no, receipt.code, later, remote_addr="203.0.113.9")
+        is not None
+    )
+    wrong_lines = con.execute(
+        "SELECT count(*) FROM audit_log WHERE action = 'message_code_wrong'"
+    ).fetchone()[0]
+    assert wrong_lines == store.MAX_CODE_FAILURES
+
+
+def test_a_right_code_clears_the_failures_of_its_address(con):
+    receipt = _complaint(con)
+    wrong = f"{(int(receipt.code) + 1) % 1_000_000:06d}"
+    now = dt.datetime(2026, 10, 2, 8, 0)
+    for _ in range(store.MAX_CODE_FAILURES - 1):
+        store.check_code(con, receipt.receipt_no, wrong, now, remote_addr="10.7.0.2")
+    assert store.check_code(con, receipt.receipt_no, receipt.code, now, remote_addr="10.7.0.2")
+    for _ in range(store.MAX_CODE_FAILURES - 1):
+        store.check_code(con, receipt.receipt_no, wrong, now, remote_addr="10.7.0.2")
+    assert store.check_code(con, receipt.receipt_no, receipt.code, now, remote_addr="10.7.0.2")
 
 
 @pytest.mark.parametrize(

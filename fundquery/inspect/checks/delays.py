@@ -18,6 +18,9 @@ from fundquery.inspect.checks.common import FUND_COLS, ON_DISBURSEMENT
 from fundquery.inspect.sql import ALLOCATIONS, FUND_INFO, PAYMENT_LINKS
 
 _DELAY = "date_diff('day', d.approved_on, d.disbursed_on)"
+DELAY_DAYS = (
+    _DELAY  # a disbursement ``d``'s days from approval to disbursement (the annual report's too)
+)
 
 # Every disbursement with its delay and bucket (0: ≤ first edge …); the check
 # and the distribution both read this.
@@ -205,3 +208,17 @@ def distribution(
         entry["percentages"] = [percent(n, entry["total"]) for n in entry["buckets"]]
         result.append(entry)
     return result
+
+
+def stages(
+    con: duckdb.DuckDBPyConnection, params: Params, filters: Filters
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """The delay report: both stages, over everything, per fund and per department
+    (the inspectors' delay page and `fundquery report delays`)."""
+    return {
+        stage: {
+            by: distribution(con, params, filters, by=by, stage=stage)
+            for by in ("all", "fund", "department")
+        }
+        for stage in ("treasury", "payout")
+    }

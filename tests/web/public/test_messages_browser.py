@@ -150,7 +150,8 @@ def test_a_complaint_from_a_lookup_to_a_published_reply(browser, server, artifac
     page.screenshot(path=artifacts / "messages-receipt-zh.png", full_page=True)
     receipt_no = page.locator("#receipt-no").inner_text().strip()
     code = page.locator("#receipt-code").inner_text().strip()
-    assert re.fullmatch(r"\d{4}-\d{6}", receipt_no) and re.fullmatch(r"\d{6}", code)
+    assert re.fullmatch(r"\d{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", receipt_no)
+    assert re.fullmatch(r"\d{6}", code)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     # The desk registers and routes it.
@@ -238,6 +239,9 @@ def test_a_message_left_at_a_kiosk_clears_itself(browser, server):
     page.get_by_role("button", name="查询").click()
     page.get_by_role("link", name="对此有疑问？留言").first.click()
     page.wait_for_url("**/messages/new?**kiosk=1**")
+    # the kiosk's own layout: large type, a way back to the lookup, no site navigation to wander off
+    assert page.locator("body.kiosk").count() == 1 and page.locator("nav.site-nav").count() == 0
+    assert page.get_by_role("link", name="回到查询首页").is_visible()
     page.locator("#name").fill("张三")
     page.locator("#phone").fill("13912345678")
     # Nobody touches the screen: the kiosk's start page comes back, the name and phone gone.

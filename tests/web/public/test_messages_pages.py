@@ -143,7 +143,8 @@ def test_send_receipt_once_then_status_with_the_code(county_app, county_client):
     response = _send(county_client)
     assert response.status_code == 302 and response.location.endswith("/messages/receipt")
     receipt_no, code = _receipt(county_client)
-    assert re.fullmatch(r"20\d\d-\d{6}", receipt_no) and re.fullmatch(r"\d{6}", code)
+    assert re.fullmatch(r"20\d\d-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", receipt_no)
+    assert re.fullmatch(r"\d{6}", code)
     # Shown once: the receipt page does not show the code again.
     again = county_client.get("/messages/receipt")
     assert again.status_code == 302 and code not in again.get_data(as_text=True)
@@ -182,6 +183,21 @@ def test_a_wrong_code_reveals_nothing(county_client):
     # The same page for a wrong code and an unknown receipt (the token aside).
     strip = [re.sub(r'value="[^"]*"', "", h) for h in bodies[:2]]
     assert strip[0] == strip[1]
+
+
+def test_a_stranger_cannot_lock_the_senders_receipt(county_app, county_client):
+    """Ten wrong codes from one address refuse that address, not the sender at the kiosk."""
+    county_app.config["MESSAGE_STATUS_RATE_LIMIT"] = "100 per minute"
+    _send(county_client)
+    receipt_no, code = _receipt(county_client)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    stranger = county_app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    for _ in range(10):
+        assert _status(stranger, receipt_no, wrong).status_code == 404
+    assert _status(stranger, receipt_no, code).status_code == 404  # his own address: refused
+    seen = _status(county_client, receipt_no, code)
+    assert seen.status_code == 200 and "已收到" in seen.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

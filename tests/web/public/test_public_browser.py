@@ -30,6 +30,7 @@ def _county_server(county_template, work: Path, **settings):
         "KIOSK_IDLE_SECONDS": IDLE_SECONDS,
         "FINANCE_OFFICE_PHONE": "0710-1234567",
         "LOOKUP_RATE_LIMIT": "100 per minute",
+        "PUBLIC_BASE_URL": "https://czgk.example.gov.cn",  # the printed notice's QR code
         **settings,
     }
     (instance / "config.py").write_text("".join(f"{k} = {v!r}\n" for k, v in settings.items()))

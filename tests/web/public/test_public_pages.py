@@ -8,8 +8,10 @@ import json
 import re
 import tracemalloc
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
+import segno
 from python_calamine import CalamineWorkbook
 
 from fundquery.web.db import get_db
@@ -17,6 +19,7 @@ from fundquery.web.security import CHART_CONTENT_SECURITY_POLICY
 from tests.web.public.county import ALL_IDS
 
 NOTICE = "/notices/2024/F001/城关镇/东风村"
+NOTICE_QUOTED = quote(NOTICE)
 PAGES = [
     "/funds",
     "/funds/2024/F001",
@@ -111,6 +114,32 @@ def test_notice_print_has_a_qr_code_of_the_online_notice(county_client, county_a
     assert (
         "style=" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
     )  # CSP forbids inline styles
+
+
+def _qr_path(html: str) -> str:
+    """The drawing of the page's QR code (the modules, without title or size)."""
+    return re.search(r'<svg[^>]*class="segno".*? d="([^"]+)"', html, re.S).group(1)
+
+
+def test_notice_print_qr_never_comes_from_the_host_header(county_client, county_app):
+    """A forged Host must not end up in the code villagers scan from the notice board."""
+    forged = {"Host": "czgk.evil.example"}
+    county_app.config["PUBLIC_BASE_URL"] = "https://czgk.example.gov.cn/"
+    html = county_client.get(NOTICE + "/print", headers=forged).get_data(as_text=True)
+    assert "evil" not in html
+    expected = "https://czgk.example.gov.cn" + NOTICE_QUOTED
+    assert expected in html
+    drawn = segno.make(expected, error="m").svg_inline(scale=4, dark="#000")
+    assert _qr_path(html) == _qr_path(drawn)
+    # Without PUBLIC_BASE_URL there is no QR code at all, and the page says why.
+    county_app.config["PUBLIC_BASE_URL"] = None
+    response = county_client.get(NOTICE + "/print", headers=forged)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "张*" in html
+    assert "<svg" not in html and "evil" not in html
+    assert 'id="no-qr"' in html and "PUBLIC_BASE_URL" in html
+    data = county_client.get(NOTICE + "?format=json", headers=forged).get_json()
+    assert data["online_url"] is None
 
 
 def test_notices_list_only_published(county_client):

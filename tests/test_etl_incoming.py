@@ -1,0 +1,181 @@
+"""``incoming`` is built in one scan of the upload, in the file's row order (issue 14: a load at the speed of the read).
+
+The store's insert only skips its sort when ``incoming`` lies in row order; a join in the
+statement that builds it (the ID numbers joined back, an IN list that DuckDB turns into a
+join) hands its output back batch by batch in any order.  These tests look at DuckDB's own
+plan of that statement, for every kind, and at the stored rows of a load.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from etl.clean import build_incoming
+from etl.csvread import trailing_blank_lines
+from etl.extract import UnreadableFile
+from etl.load import _in_row_order, _insert_sql
+from etl.read import read, sniff_format
+from etl.specs import SPECS
+from etl.validate import validate
+from tests.sheets import PAY_HEADER, make_id, pay_row, write_csv
+
+PREFIX = "CREATE OR REPLACE TEMP TABLE incoming AS "
+
+
+class PlanRecorder:
+    """A real DuckDB connection that keeps DuckDB's plan of the statement building ``incoming``."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con, self.plans = con, []
+
+    def execute(self, sql, *args, **kwargs):
+        if sql.startswith(PREFIX):
+            rows = self.con.execute("EXPLAIN " + sql[len(PREFIX) :], *args, **kwargs).fetchall()
+            self.plans.append("\n".join(str(value) for _key, value in rows))
+        return self.con.execute(sql, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+
+@pytest.mark.parametrize("kind", sorted(SPECS))
+def test_incoming_is_one_scan_with_no_join(kind, hasher):
+    spec = SPECS[kind]
+    values = {
+        "id_number": [make_id(seq=1), make_id(seq=2), None],
+        "year": ["2024", "2024年", None],
+    }
+    raw = pa.table(
+        {
+            "_row": pa.array([3, 4, 5], pa.int32()),
+            **{
+                c.name: pa.array(values.get(c.type, ["是", "x", None]), pa.string())
+                for c in spec.columns
+            },
+        }
+    )
+    con = duckdb.connect()
+    recorder = PlanRecorder(con)
+    build_incoming(recorder, spec, raw, hasher)
+    (plan,) = recorder.plans
+    assert "JOIN" not in plan.upper(), plan
+    assert con.execute("SELECT list(_row ORDER BY rowid) FROM incoming").fetchone()[0] == [3, 4, 5]
+
+
+def _x_id() -> str:
+    """A valid number whose check character is X."""
+    return next(n for n in (make_id(seq=s) for s in range(1, 400)) if n.endswith("X"))
+
+
+@pytest.mark.parametrize("in_sql", [True, False], ids=["hashed-in-duckdb", "hashed-in-python"])
+def test_id_columns_are_taken_back_to_every_row(hasher, in_sql):
+    key = hasher if in_sql else (lambda number: hasher(number))  # no .pads: hashed in Python
+    spec = SPECS["payments"]
+    good, woman, with_x = make_id(seq=7), make_id(seq=8, sex="f"), _x_id()
+    wrong = good[:17] + ("1" if good[17] != "1" else "2")
+    ids = [
+        good,
+        None,
+        with_x.lower()[:6] + " " + with_x.lower()[6:],
+        woman,
+        "4.10102E+17",
+        good,
+        wrong,
+    ]
+    columns = {c.name: pa.nulls(len(ids), pa.string()) for c in spec.columns}
+    columns["id_number"] = pa.array(ids, pa.string())
+    raw = pa.table({"_row": pa.array(range(2, 2 + len(ids)), pa.int32()), **columns})
+    con = duckdb.connect()
+    build_incoming(con, spec, raw, key)
+    rows = con.execute(
+        "SELECT _row, id_number, id_number__problem, id_hash, id_masked, sex, CAST(birth_date AS VARCHAR)"
+        " FROM incoming ORDER BY rowid"
+    ).fetchall()
+    assert [r[0] for r in rows] == list(range(2, 2 + len(ids)))
+
+    def person(number, sex):
+        return (
+            number,
+            None,
+            hasher(number),
+            number[:6] + "********" + number[-4:],
+            sex,
+            "1980-01-01",
+        )
+
+    by_row = {r[0]: r[1:] for r in rows}
+    assert by_row[2] == by_row[7] == person(good, "男")
+    assert by_row[3] == (None, None, None, None, None, None)
+    assert by_row[4] == person(with_x, "男")  # spaces out, x upper-cased before the check
+    assert by_row[5] == person(woman, "女")
+    assert by_row[6] == ("4.10102E+17", "scientific", None, None, None, None)
+    assert by_row[8] == (wrong, "checksum", None, None, None, None)
+    keys = dict(con.execute("SELECT _row, person_key FROM incoming").fetchall())
+    assert keys[2] == keys[7] and len({keys[2], keys[4], keys[5]}) == 3  # one key per person
+    assert keys[3] is keys[6] is keys[8] is None
+
+
+def test_a_loaded_roster_is_stored_in_the_files_row_order(load, funds_loaded, store, tmp_path):
+    rows = [pay_row(i + 1, amount=f"{100 + i}.00") for i in range(300)]
+    result = load(write_csv(tmp_path / "roster.csv", [PAY_HEADER, *rows]), "payments")
+    assert result.status == "loaded", result.as_json()
+    stored = store.execute(
+        "SELECT row_no, amount_yuan FROM payments WHERE batch_id = ? ORDER BY rowid", [result.batch]
+    ).fetchall()
+    assert [r[0] for r in stored] == list(range(2, 302))
+    assert [str(r[1]) for r in stored] == [f"{100 + i}.00" for i in range(300)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\r\n",
+        b"a,b\r\n1,2\r\n",
+        b"a,b\r\n1,2\r\n\r\n\r\n  \r\n",
+        b"a\n" + b" " * 9000 + b"\n\n",
+    ],
+)
+def test_trailing_blank_lines_are_counted_from_the_end(data):
+    assert trailing_blank_lines(data) == data[len(data.rstrip()) :].count(b"\n") - 1
+
+
+@pytest.mark.parametrize(
+    ("data", "fmt"),
+    [
+        (codecs.BOM_UTF8 + b"  \r\n<html><body>", None),
+        (b"\n\n<!DOCTYPE html>", None),
+        (codecs.BOM_UTF8 + "姓名,金额\r\n".encode(), "csv"),
+        (b" \t\n", "empty"),
+    ],
+)
+def test_the_format_is_sniffed_without_copying_the_file(data, fmt):
+    if fmt == "csv":
+        assert sniff_format(data, "f.csv") == "csv"
+        return
+    with pytest.raises(UnreadableFile) as err:
+        sniff_format(data, "f.csv")
+    assert ("空的" if fmt == "empty" else "网页") in str(err.value)
+
+
+def test_an_upload_out_of_row_order_is_sorted_before_it_is_stored(
+    funds_loaded, store, hasher, tmp_path
+):
+    """The sort is left out only when a scan of ``incoming`` finds it in row order."""
+    rows = [pay_row(i + 1, amount=f"{200 + i}.00") for i in range(50)]
+    extract = read(write_csv(tmp_path / "roster.csv", [PAY_HEADER, *rows]), "payments")
+    assert not validate(store, extract, hasher).errors
+    assert _in_row_order(store)
+    store.execute(
+        "CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM incoming ORDER BY _row DESC"
+    )
+    assert not _in_row_order(store)
+    store.execute(_insert_sql(SPECS["payments"], ordered=_in_row_order(store)), [999])
+    stored = store.execute(
+        "SELECT row_no, amount_yuan FROM payments WHERE batch_id = 999 ORDER BY rowid"
+    ).fetchall()
+    assert [(r[0], str(r[1])) for r in stored] == [(i + 2, f"{200 + i}.00") for i in range(50)]
