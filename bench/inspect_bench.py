@@ -37,7 +37,7 @@ BUILD = [
     "INSERT INTO batches (batch_id, kind, file_name, sha256, uploaded_by, row_count, status, published_at)"
     " SELECT i, k, k || '.csv', md5(k), 'bench', 0, 'published', TIMESTAMP '2025-01-10 09:00:00'"
     " FROM (VALUES (1, 'funds'), (2, 'disbursements'), (3, 'payments'), (4, 'agencies'), (5, 'staff'),"
-    " (6, 'payments')) t(i, k)",
+    " (6, 'payments'), (7, 'deaths'), (8, 'payroll')) t(i, k)",
     "INSERT INTO funds (batch_id, row_no, fund_code, fund_name, department, year, budget_yuan, pays_to, standard_yuan)"
     " SELECT 1, f, 'F2024' || lpad(f::VARCHAR, 3, '0'),"
     " CASE f WHEN 2 THEN '农村最低生活保障金' WHEN 3 THEN '特困人员救助供养金' WHEN 4 THEN '城市最低生活保障金'"
@@ -81,6 +81,24 @@ BUILD = [
     " CASE WHEN s % 3000 = 1 THEN DATE '1960-01-01' ELSE DATE '1975-01-01' + (s % 9000)::INTEGER END,"
     " CASE WHEN s % 7 = 0 THEN '工勤' ELSE '行政' END, '科员', CASE WHEN s % 4000 = 2 THEN '死亡' ELSE '在职' END"
     " FROM range($staff) t(s)",
+    # Registers (issue 16).  Deaths: a tenth of the payment rows, most of people never paid; every
+    # 1,000th is a payee (died 2024-03-10, paid to December: nine findings each), every 997th of
+    # those under another name.
+    "INSERT INTO deaths (batch_id, row_no, name, id_hash, id_masked, sex, birth_date, died_on, source)"
+    " SELECT 7, d, CASE WHEN d % 1000 = 0 AND d % 997000 <> 0 THEN '姓名' || (d // 1000) ELSE '死者' || d END,"
+    " CASE WHEN d % 1000 = 0 THEN md5((d // 1000)::VARCHAR) ELSE md5('dead' || d) END,"
+    " '422822********0000', '男', DATE '1940-01-01', CASE WHEN d % 1000 = 0 THEN DATE '2024-03-10'"
+    " ELSE DATE '2024-01-01' + (d % 366)::INTEGER END, '县殡仪馆'"
+    " FROM range($deaths) t(d)",
+    # Payroll: every member of staff each month, and 20 ghosts paid by agencies whose roll lacks them.
+    "INSERT INTO payroll (batch_id, row_no, agency_code, agency_name, name, id_hash, id_masked, month, gross_yuan,"
+    " net_yuan)"
+    " SELECT 8, s * 12 + m, agency_code, agency_name, name, id_hash, id_masked, make_date(2024, m + 1, 1), 6000, 4800"
+    " FROM (SELECT row_number() OVER () AS s, * FROM staff), range(12) r(m)",
+    "INSERT INTO payroll (batch_id, row_no, agency_code, agency_name, name, id_hash, id_masked, month, gross_yuan,"
+    " net_yuan)"
+    " SELECT 8, 10000000 + g * 12 + m, 'A' || g, '单位' || g, '空饷' || g, md5('ghost' || g), '422822********0000',"
+    " make_date(2024, m + 1, 1), 6000, 4800 FROM range(20) t(g), range(12) r(m)",
 ]
 
 
@@ -90,7 +108,8 @@ def build(path: Path, rows: int) -> float:
     con = connect(path)
     start = time.perf_counter()
     for sql in BUILD:
-        values = {k: v for k, v in {"rows": rows, "staff": 11_482}.items() if f"${k}" in sql}
+        wanted = {"rows": rows, "staff": 11_482, "deaths": rows // 10}
+        values = {k: v for k, v in wanted.items() if f"${k}" in sql}
         con.execute(sql, values)
     con.execute(
         "UPDATE batches SET row_count = (SELECT count(*) FROM payments WHERE batch_id = 3) WHERE batch_id = 3"

@@ -163,7 +163,8 @@ def phase_build(lake: Path, rows: int) -> dict:
         con = duckdb.connect()
         migrate(con)
         for sql in BUILD:
-            values = {n: v for n, v in {"rows": size, "staff": 11_482}.items() if f"${n}" in sql}
+            wanted = {"rows": size, "staff": 11_482, "deaths": size // 10}
+            values = {n: v for n, v in wanted.items() if f"${n}" in sql}
             con.execute(sql, values)
         set_county(con, f"{410100 + k:06d}", f"县{k}", "bench")
         generate_seconds += time.perf_counter() - start

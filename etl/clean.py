@@ -70,6 +70,19 @@ def _date(raw: str) -> str:
     return f"CASE WHEN year({parsed}) BETWEEN 1900 AND 2100 THEN {parsed} END"
 
 
+_MONTH = "'^(\\d{4})\\s*[-/.年]?\\s*(\\d{1,2})\\s*(月份|月)?$'"
+
+
+def _month(raw: str) -> str:
+    """A month (2024-03, 2024年3月, 202403, 2024/3) as its first day; a full date gives its month."""
+    y = f"TRY_CAST(regexp_extract({raw}, {_MONTH}, 1) AS INTEGER)"
+    m = f"TRY_CAST(regexp_extract({raw}, {_MONTH}, 2) AS INTEGER)"
+    return (
+        f"CASE WHEN {y} BETWEEN 1900 AND 2100 AND {m} BETWEEN 1 AND 12 THEN make_date({y}, {m}, 1) "
+        f"ELSE CAST(date_trunc('month', {_date(raw)}) AS DATE) END"
+    )
+
+
 # Membership in a list of constants is written as a CASE, not x IN (...) or list_contains: DuckDB
 # turns those into a join, and a join hands its output back out of the file's row order
 # (``incoming`` must keep it: the store then needs no sort).
@@ -134,6 +147,8 @@ def parse_expr(col: Column, times: int = 1) -> str:
         return _amount(raw, 4)
     if col.type == "date":
         return _date(raw)
+    if col.type == "month":
+        return _month(raw)
     if col.type == "flag":
         up = f"upper({raw})"
         words = [(w, "false") for w in FALSE_WORDS] + [(w, "true") for w in TRUE_WORDS]

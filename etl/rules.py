@@ -95,6 +95,15 @@ CATALOGUE: tuple[Rule, ...] = (
         unparsed("date"),
     ),
     Rule(
+        "month_invalid",
+        E,
+        "“{header}”的值“{value}”不是月份",
+        "“{header}”: “{value}” is not a month",
+        "月份，如 2024-03、2024年3月 或 202403",
+        "a month such as 2024-03",
+        unparsed("month"),
+    ),
+    Rule(
         "year_invalid",
         E,
         "“{header}”的值“{value}”不是年度",

@@ -3,7 +3,9 @@
 Each kind is data: its canonical columns, the Chinese headers each is known
 by, the type the cleaner parses it as, and whether it is required.  One
 generic reader and one validator serve every kind; adding a kind is adding a
-spec here and a table in ``etl/sql``.
+spec here (``register``): its table and views (etl/kinds.py), open data (the
+columns declared ``public``), the lake export, the upload template, the CLI's
+choice and docs/kinds.md follow from it.
 
 The aliases here are the exact tier of header matching; the families of
 headers clerks write around them (所属村子, 种粮大户姓名) and the enum
@@ -13,7 +15,7 @@ vocabularies are declared in etl/vocabulary.py.
 from __future__ import annotations
 
 from etl import vocabulary
-from etl.spectypes import Column, Spec, WideGroup
+from etl.spectypes import Column, OpenData, Spec, WideGroup
 
 # Enum vocabularies live in etl.vocabulary; these dicts (written -> stored) are kept for their readers.
 CARD_STATUS = vocabulary.CARD_STATUS.values
@@ -33,8 +35,23 @@ _DEPARTMENT = ("主管部门", "部门", "预算单位", "单位", "部门名称
 SPECS: dict[str, Spec] = {}
 
 
-def _add(spec: Spec) -> None:
+def register(spec: Spec) -> Spec:
+    """Declare a kind: its table, views, open data, lake export, template and CLI choice follow from it.
+
+    The table and views are made when a store is next opened (etl.kinds.ensure).
+    """
+    if spec.kind in SPECS and SPECS[spec.kind] != spec:
+        raise ValueError(f"kind {spec.kind!r} is declared twice")
     SPECS[spec.kind] = spec
+    return spec
+
+
+def unregister(kind: str) -> None:
+    """Forget a kind declared by a test (its table, if made, stays in that store)."""
+    SPECS.pop(kind, None)
+
+
+_add = register
 
 
 _add(
@@ -44,24 +61,40 @@ _add(
         "Special funds",
         "funds",
         (
-            Column("fund_code", _FUND_CODE, "code", True, example="F2024001"),
+            Column("fund_code", _FUND_CODE, "code", True, example="F2024001", public=True),
             Column(
                 "fund_name",
                 ("资金名称", "专项资金名称", "项目名称"),
                 "text",
                 True,
                 example="耕地地力保护补贴",
+                public=True,
             ),
-            Column("category", ("资金类别", "类别", "资金性质"), "text", False, example="农业"),
-            Column("department", _DEPARTMENT, "text", True, example="县农业农村局"),
-            Column("level", ("资金级次", "级次", "资金来源"), "text", False, example="中央"),
-            Column("year", _YEAR, "year", True, example="2024"),
+            Column(
+                "category",
+                ("资金类别", "类别", "资金性质"),
+                "text",
+                False,
+                example="农业",
+                public=True,
+            ),
+            Column("department", _DEPARTMENT, "text", True, example="县农业农村局", public=True),
+            Column(
+                "level",
+                ("资金级次", "级次", "资金来源"),
+                "text",
+                False,
+                example="中央",
+                public=True,
+            ),
+            Column("year", _YEAR, "year", True, example="2024", public=True),
             Column(
                 "budget_yuan",
                 ("预算金额", "资金总额", "金额", "预算数"),
                 "amount",
                 True,
                 example="1,234,500.00",
+                public=True,
             ),
             Column(
                 "pays_to",
@@ -70,9 +103,15 @@ _add(
                 True,
                 enum=vocabulary.PAYS_TO,
                 example="到人",
+                public=True,
             ),
             Column(
-                "standard_yuan", ("补助标准", "发放标准", "标准"), "amount", False, example="105.00"
+                "standard_yuan",
+                ("补助标准", "发放标准", "标准"),
+                "amount",
+                False,
+                example="105.00",
+                public=True,
             ),
             Column("ceiling_yuan", ("最高限额", "上限", "封顶金额"), "amount", False),
             Column(
@@ -81,8 +120,34 @@ _add(
                 "text",
                 False,
                 example="财农〔2024〕1号",
+                public=True,
             ),
         ),
+        open_data=OpenData(
+            "year DESC, fund_code",
+            {
+                "year": "int",
+                "department": "text",
+                "category": "text",
+                "pays_to": "text",
+                "fund_code": "text",
+            },
+            column_order=(
+                "fund_code",
+                "fund_name",
+                "year",
+                "department",
+                "category",
+                "level",
+                "pays_to",
+                "budget_yuan",
+                "standard_yuan",
+                "policy_basis",
+            ),
+            total="budget_yuan",
+            group_by="department",
+        ),
+        year_from="year",
     )
 )
 
@@ -99,17 +164,24 @@ _add(
                 "code",
                 True,
                 example="PZ2024-0001",
+                public=True,
             ),
-            Column("fund_code", _FUND_CODE, "code", True, example="F2024001"),
+            Column("fund_code", _FUND_CODE, "code", True, example="F2024001", public=True),
             Column(
                 "payee",
                 ("收款单位", "收款人", "拨付对象", "收款方"),
                 "text",
                 True,
                 example="城关镇财政所",
+                public=True,
             ),
             Column(
-                "amount_yuan", ("拨付金额", "金额", "拨款金额"), "amount", True, example="50,000.00"
+                "amount_yuan",
+                ("拨付金额", "金额", "拨款金额"),
+                "amount",
+                True,
+                example="50,000.00",
+                public=True,
             ),
             Column(
                 "approved_on",
@@ -117,6 +189,7 @@ _add(
                 "date",
                 True,
                 example="2024-03-01",
+                public=True,
             ),
             Column(
                 "disbursed_on",
@@ -124,6 +197,7 @@ _add(
                 "date",
                 False,
                 example="2024-03-04",
+                public=True,
             ),
             Column(
                 "is_by_progress",
@@ -131,9 +205,17 @@ _add(
                 "flag",
                 False,
                 example="否",
+                public=True,
             ),
             Column("reason", ("特殊原因", "原因", "备注"), "text", False),
         ),
+        open_data=OpenData(
+            "fund_code, approved_on, voucher_no",
+            {"fund_code": "text"},
+            total="amount_yuan",
+            group_by="fund_code",
+        ),
+        year_from="approved_on",
     )
 )
 
@@ -144,25 +226,27 @@ _add(
         "Payments to persons and households",
         "payments",
         (
-            Column("fund_code", _FUND_CODE, "code", True, example="F2024001"),
-            Column("year", _YEAR, "year", True, example="2024"),
+            Column("fund_code", _FUND_CODE, "code", True, example="F2024001", public=True),
+            Column("year", _YEAR, "year", True, example="2024", public=True),
             Column(
                 "period",
                 ("期间", "发放期间", "月份", "发放月份", "批次"),
                 "text",
                 False,
                 example="2024-03",
+                public=True,
             ),
-            Column("township", _TOWNSHIP, "text", True, example="城关镇"),
-            Column("village", _VILLAGE, "text", True, example="东风村"),
+            Column("township", _TOWNSHIP, "text", True, example="城关镇", public=True),
+            Column("village", _VILLAGE, "text", True, example="东风村", public=True),
             Column(
                 "village_group",
                 ("组", "村民小组", "小组", "组别", "村民组"),
                 "text",
                 False,
                 example="3组",
+                public=True,
             ),
-            Column("name", _NAME, "text", True, example="张三"),
+            Column("name", _NAME, "text", True, example="张三", public=True),
             Column("id_number", _ID, "id_number", True, example="110105194912310021"),
             Column("household_no", ("户号", "户编号", "家庭编号"), "code", False, example="H0001"),
             Column(
@@ -184,9 +268,15 @@ _add(
                 "decimal",
                 False,
                 example="8.5",
+                public=True,
             ),
             Column(
-                "standard_yuan", ("补助标准", "发放标准", "标准"), "amount", False, example="105.00"
+                "standard_yuan",
+                ("补助标准", "发放标准", "标准"),
+                "amount",
+                False,
+                example="105.00",
+                public=True,
             ),
             # 应发 (due) beside 实发 (paid): the paid one is the amount; 应发 alone stands in for it.
             Column(
@@ -203,9 +293,15 @@ _add(
                 "amount",
                 True,
                 example="892.50",
+                public=True,
             ),
             Column(
-                "paid_on", ("发放日期", "发放时间", "到账日期"), "date", False, example="2024-03-15"
+                "paid_on",
+                ("发放日期", "发放时间", "到账日期"),
+                "date",
+                False,
+                example="2024-03-15",
+                public=True,
             ),
             # 一卡通号 / 一折通号: the subsidy card (layouts dili-butie-duifu-qingce, bf-pinkunhu-butie-duifu).
             Column(
@@ -232,9 +328,22 @@ _add(
                 False,
                 enum=vocabulary.CARD_STATUS,
                 example="已发放",
+                public=True,
             ),
             Column("voucher_no", ("凭证号", "拨款凭证号", "凭证编号", "支付凭证号"), "code", False),
         ),
+        # The village notice (公示): names masked, no ID, bank or household numbers (etl/sql/005_public.sql).
+        open_data=OpenData(
+            "fund_code, year, township, village, village_group, batch_id, row_no",
+            {"year": "int", "fund_code": "text", "township": "text", "village": "text"},
+            title_zh="补贴发放公示",
+            title_en="Payments to persons and households (village notices)",
+            source="public_notice_rows",
+            masked=("name",),
+            total="amount_yuan",
+            group_by="township",
+        ),
+        year_from="year",
     )
 )
 
@@ -245,19 +354,31 @@ _add(
         "Projects",
         "projects",
         (
-            Column("fund_code", _FUND_CODE, "code", True, example="F2024040"),
+            Column("fund_code", _FUND_CODE, "code", True, example="F2024040", public=True),
             Column(
-                "project_name", ("项目名称", "工程名称"), "text", True, example="东风村道路硬化"
+                "project_name",
+                ("项目名称", "工程名称"),
+                "text",
+                True,
+                example="东风村道路硬化",
+                public=True,
             ),
-            Column("township", _TOWNSHIP, "text", False, example="城关镇"),
-            Column("village", _VILLAGE, "text", False, example="东风村"),
-            Column("contractor", ("实施单位", "承建单位", "施工单位", "项目单位"), "text", False),
+            Column("township", _TOWNSHIP, "text", False, example="城关镇", public=True),
+            Column("village", _VILLAGE, "text", False, example="东风村", public=True),
+            Column(
+                "contractor",
+                ("实施单位", "承建单位", "施工单位", "项目单位"),
+                "text",
+                False,
+                public=True,
+            ),
             Column(
                 "amount_yuan",
                 ("项目金额", "金额", "资金金额", "补助金额"),
                 "amount",
                 True,
                 example="200,000.00",
+                public=True,
             ),
             Column(
                 "start_on",
@@ -265,8 +386,18 @@ _add(
                 "date",
                 False,
                 example="2024-04-01",
+                public=True,
             ),
-            Column("status", ("项目状态", "进度", "状态"), "text", False, example="在建"),
+            Column(
+                "status", ("项目状态", "进度", "状态"), "text", False, example="在建", public=True
+            ),
+        ),
+        open_data=OpenData(
+            "fund_code, township, village, project_name",
+            {"fund_code": "text", "township": "text", "status": "text"},
+            labels={"status": ("项目状态", "Status")},
+            total="amount_yuan",
+            group_by="township",
         ),
     )
 )
@@ -278,20 +409,41 @@ _add(
         "Department budgets",
         "budgets",
         (
-            Column("department", _DEPARTMENT, "text", True, example="县教育局"),
-            Column("year", _YEAR, "year", True, example="2024"),
-            Column("category", ("支出类别", "预算类别", "类别"), "text", True, example="基本支出"),
+            Column("department", _DEPARTMENT, "text", True, example="县教育局", public=True),
+            Column("year", _YEAR, "year", True, example="2024", public=True),
+            Column(
+                "category",
+                ("支出类别", "预算类别", "类别"),
+                "text",
+                True,
+                example="基本支出",
+                public=True,
+            ),
             Column(
                 "item",
                 ("科目名称", "项目", "明细", "功能科目"),
                 "text",
                 False,
                 example="公务接待费",
+                public=True,
             ),
             Column(
-                "amount_yuan", ("预算金额", "金额", "预算数"), "amount", True, example="12,000.00"
+                "amount_yuan",
+                ("预算金额", "金额", "预算数"),
+                "amount",
+                True,
+                example="12,000.00",
+                public=True,
             ),
         ),
+        open_data=OpenData(
+            "year DESC, department, category, item",
+            {"year": "int", "department": "text", "category": "text"},
+            labels={"department": ("部门", "Department"), "category": ("支出类别", "Category")},
+            total="amount_yuan",
+            group_by="department",
+        ),
+        year_from="year",
     )
 )
 
@@ -308,14 +460,25 @@ _add(
                 "code",
                 False,
                 example="A001",
+                public=True,
             ),
             Column(
-                "agency_name", ("单位名称", "机构名称", "单位"), "text", True, example="县财政局"
+                "agency_name",
+                ("单位名称", "机构名称", "单位"),
+                "text",
+                True,
+                example="县财政局",
+                public=True,
             ),
             Column(
-                "agency_type", ("单位类型", "机构类型", "单位性质"), "text", False, example="行政"
+                "agency_type",
+                ("单位类型", "机构类型", "单位性质"),
+                "text",
+                False,
+                example="行政",
+                public=True,
             ),
-            Column("department", ("主管部门", "上级部门"), "text", False),
+            Column("department", ("主管部门", "上级部门"), "text", False, public=True),
             Column(
                 "staffing_type",
                 ("编制类型", "编制性质"),
@@ -323,9 +486,18 @@ _add(
                 True,
                 enum=vocabulary.STAFFING_TYPES,
                 example="行政",
+                public=True,
+                check=False,
             ),
-            Column("quota", ("编制数", "核定编制", "编制"), "int", True, example="20"),
-            Column("actual_reported", ("实有人数", "实有", "在编人数"), "int", False, example="18"),
+            Column("quota", ("编制数", "核定编制", "编制"), "int", True, example="20", public=True),
+            Column(
+                "actual_reported",
+                ("实有人数", "实有", "在编人数"),
+                "int",
+                False,
+                example="18",
+                public=True,
+            ),
         ),
         wide=WideGroup(
             group_column="staffing_type",
@@ -357,6 +529,12 @@ _add(
             },
             noise=vocabulary.GROUP_NOISE,
         ),
+        open_data=OpenData(
+            "department, agency_name, staffing_type",
+            {"department": "text", "agency_name": "text"},
+            total="quota",
+            group_by="staffing_type",
+        ),
     )
 )
 
@@ -368,7 +546,12 @@ _add(
         "staff",
         (
             Column(
-                "agency_code", ("单位代码", "机构代码", "单位编码"), "code", False, example="A001"
+                "agency_code",
+                ("单位代码", "机构代码", "单位编码"),
+                "code",
+                False,
+                example="A001",
+                public=True,
             ),
             # 工作单位 / 现任职务: the 干部任免审批表's words, as personnel systems export them
             # (ruoyi-archives-user-info; 现职务: ruoyi-sysuser-tongjiju-ganbu).
@@ -378,8 +561,9 @@ _add(
                 "text",
                 True,
                 example="县财政局",
+                public=True,
             ),
-            Column("name", _NAME, "text", True, example="李四"),
+            Column("name", _NAME, "text", True, example="李四", public=True),
             Column("id_number", _ID, "id_number", True, example="110105197003070033"),
             # 人员类别 is known by its role (etl/vocabulary.py), below 编制类型: a roll with both
             # (ruoyi-sysuser-tongjiju-ganbu) has 编制类型 as the 编制类型.
@@ -390,6 +574,8 @@ _add(
                 True,
                 enum=vocabulary.STAFFING_TYPES,
                 example="行政",
+                public=True,
+                check=False,
             ),
             Column(
                 "post",
@@ -397,6 +583,7 @@ _add(
                 "text",
                 False,
                 example="科员",
+                public=True,
             ),
             Column(
                 "hired_on",
@@ -412,8 +599,135 @@ _add(
                 False,
                 enum=vocabulary.STAFF_STATUS,
                 example="在职",
+                check=False,
             ),
         ),
+        # The real-name roll as published: serving staff only (etl/sql/005_public.sql).
+        open_data=OpenData(
+            "agency_name, staffing_type, batch_id, row_no",
+            {"agency_name": "text"},
+            source="public_staff_roll",
+            column_order=("agency_code", "agency_name", "name", "post", "staffing_type"),
+            group_by="agency_name",
+        ),
+    )
+)
+
+# --- registers from other departments (issue 16): for matching only, never public -------------
+
+# 死亡、火化、殡葬登记: civil affairs, public security and funeral homes.  Headers as their systems
+# export them: 公安 户籍注销 (姓名, 公民身份号码, 死亡日期), 卫健 死亡医学证明 (死者姓名, 身份证件号码,
+# 死亡日期), 殡葬 MZ/T 141-2019 逝者信息 (逝者姓名, 证件号码, 死亡时间, 火化时间).
+_add(
+    Spec(
+        "deaths",
+        "死亡火化登记",
+        "Deaths and cremations (register)",
+        "deaths",
+        (
+            Column(
+                "name",
+                ("姓名", "死者姓名", "逝者姓名", "死亡人员姓名", "亡者姓名"),
+                "text",
+                True,
+                example="王五",
+            ),
+            Column(
+                "id_number",
+                (
+                    "身份证号",
+                    "公民身份号码",
+                    "身份证号码",
+                    "身份证件号码",
+                    "证件号码",
+                    "死者身份证号",
+                    "逝者身份证号",
+                    "逝者证件号码",
+                ),
+                "id_number",
+                True,
+                example="110105194912310021",
+            ),
+            # A funeral home's roll has both dates; the cremation date stands in when there is no other.
+            Column(
+                "cremated_on",
+                ("火化日期", "火化时间"),
+                "date",
+                False,
+                stored=False,
+                stands_in_for="died_on",
+            ),
+            Column(
+                "died_on",
+                ("死亡日期", "死亡时间", "宣告死亡日期", "死亡日期(年月日)"),
+                "date",
+                True,
+                example="2024-03-05",
+            ),
+            Column(
+                "source",
+                ("数据来源", "信息来源", "来源", "来源单位", "登记单位"),
+                "text",
+                False,
+                example="县殡仪馆",
+            ),
+        ),
+        register=True,
+        year_from="died_on",
+        uploaders=("inspector", "admin"),
+    )
+)
+
+# 财政供养人员工资发放: salaries paid from the budget, as the treasury's 工资统发 system exports them
+# (单位名称, 姓名, 身份证号, 工资月份 / 发放年月, 应发工资 / 应发合计, 实发工资 / 实发合计).
+_add(
+    Spec(
+        "payroll",
+        "财政供养人员工资发放",
+        "Salaries paid from the budget (register)",
+        "payroll",
+        (
+            Column("agency_code", ("单位代码", "单位编码", "预算单位代码"), "code", False),
+            Column(
+                "agency_name",
+                ("单位名称", "发放单位", "预算单位", "工作单位", "所在单位"),
+                "text",
+                True,
+                example="县财政局",
+            ),
+            Column("name", ("姓名", "人员姓名", "职工姓名"), "text", True, example="李四"),
+            Column(
+                "id_number",
+                ("身份证号", "身份证号码", "公民身份号码", "证件号码"),
+                "id_number",
+                True,
+                example="110105197003070033",
+            ),
+            Column(
+                "month",
+                ("工资月份", "发放月份", "发放年月", "工资所属期", "所属期", "月份"),
+                "month",
+                True,
+                example="2024-03",
+            ),
+            Column(
+                "gross_yuan",
+                ("应发工资", "应发合计", "应发金额", "应发数"),
+                "amount",
+                False,
+                example="6,215.00",
+            ),
+            Column(
+                "net_yuan",
+                ("实发工资", "实发合计", "实发金额", "实发数"),
+                "amount",
+                True,
+                example="4,980.35",
+            ),
+        ),
+        register=True,
+        year_from="month",
+        uploaders=("inspector", "admin"),
     )
 )
 

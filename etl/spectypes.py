@@ -5,14 +5,26 @@ The specs themselves, one per kind, are declared in etl/specs.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from etl import labels
 from etl.vocabulary import Enum
 
-# Column types understood by etl.clean.  "id_number" expands into id_hash,
+# Column types understood by etl.clean ("month": a pay month, stored as its first day).  "id_number" expands into id_hash,
 # id_masked, sex and birth_date when stored.
-TYPES = ("text", "code", "int", "year", "amount", "decimal", "date", "id_number", "flag", "enum")
+TYPES = (
+    "text",
+    "code",
+    "int",
+    "year",
+    "amount",
+    "decimal",
+    "date",
+    "month",
+    "id_number",
+    "flag",
+    "enum",
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,10 @@ class Column:
     enum: Enum | None = None  # an enum column's vocabulary (etl/vocabulary.py)
     stored: bool = True  # False: read for a check only (应发金额 beside 实发金额)
     stands_in_for: str = ""  # read as this column when the file has no column for it
+    # shown in open data and on public pages once published (off unless declared)
+    public: bool = False
+    # enum: the table CHECKs the stored values (agencies and staff were made without)
+    check: bool = True
     # Holds a personal number by design and is stored masked (一卡通号): the rule
     # personal_data_in_text (etl.personal) scans every other text and code column.
     personal: bool = False
@@ -77,6 +93,31 @@ class WideGroup:
 
 
 @dataclass(frozen=True)
+class OpenData:
+    """How a kind's published rows are offered to the public (open data, API, the reviewer's preview).
+
+    Which columns are shown is declared on each ``Column`` (``public=True``); this says the rest.
+    """
+
+    order_by: str  # SQL ORDER BY over the source's columns
+    filters: dict[str, str] = field(default_factory=dict)  # request arg -> "int" | "text"
+    name: str = ""  # the dataset's name in /opendata/<name>.csv; the kind's by default
+    title_zh: str = ""  # the spec's title by default
+    title_en: str = ""
+    source: str = ""  # the view read; public_<table> by default
+    masked: tuple[
+        str, ...
+    ] = ()  # public columns shown masked (mask_name): <name>_masked in the source
+    labels: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # column -> (zh, en) narrower labels
+    # The public columns' order in downloads when it is not the spec's: kept as published before.
+    column_order: tuple[str, ...] = ()
+    total: str | None = None  # the amount the reviewer's preview sums
+    group_by: str = ""  # what the preview's totals group by
+
+
+@dataclass(frozen=True)
 class Spec:
     kind: str
     title_zh: str
@@ -84,6 +125,32 @@ class Spec:
     table: str
     columns: tuple[Column, ...]
     wide: WideGroup | None = None
+    open_data: OpenData | None = None  # None: never public (every register from another department)
+    register: bool = (
+        False  # another department's register: uploaded by inspectors and admins, never published
+    )
+    year_from: str = (
+        ""  # the column a row's year is read from (the lake's year partition); none: by county only
+    )
+    uploaders: tuple[str, ...] = ("finance",)  # roles that may upload the kind
+
+    @property
+    def public_columns(self) -> tuple[Column, ...]:
+        """The columns the public sees: declared ``public`` on a kind that has open data (never a register).
+
+        An ID number or a bank account is never among them, whatever a spec says (DESIGN.md §5).
+        """
+        if self.open_data is None or self.register:
+            return ()
+        shown = [
+            c
+            for c in self.columns
+            if c.public and c.stored and c.type != "id_number" and c.name != "bank_account"
+        ]
+        order = self.open_data.column_order
+        if order:
+            shown.sort(key=lambda c: order.index(c.name) if c.name in order else len(order))
+        return tuple(shown)
 
     def column(self, name: str) -> Column:
         for c in self.columns:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl import kinds
 from etl.attempts import recover
 from etl.transaction import transaction
 
@@ -143,6 +144,8 @@ def migrate(con: duckdb.DuckDBPyConnection, files: list[tuple[int, str, str]] | 
     Files are applied by what is missing, not by "newer than the highest", so a
     file that reaches main after a higher-numbered one (two branches merged in
     either order) is still applied to a store that already has the higher one.
+    Then every declared kind gets what it lacks (etl.kinds.ensure: its table and
+    views, generated from its spec); with ``files`` given (a test's own list), only those.
     """
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version ("
@@ -157,4 +160,6 @@ def migrate(con: duckdb.DuckDBPyConnection, files: list[tuple[int, str, str]] | 
             con.execute(
                 "INSERT INTO schema_version (version, file_name) VALUES (?, ?)", [version, name]
             )
+    if files is None:
+        kinds.ensure(con)
     return schema_version(con)

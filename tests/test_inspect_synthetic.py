@@ -270,3 +270,69 @@ def test_seed_scale_delays_reproduce_931_126_161(tmp_path):
     late = run(con, CHECKS["disbursement_delay"], params).rows
     assert len(late) == 7 == total["buckets"][2] - total["explained"][2]
     con.close()
+
+
+def test_paid_after_death_is_every_planted_payment_and_no_decoy(county):
+    con, manifest, _, params = county
+    planted = {
+        (d["id_masked"], d["name"], d["fund_code"], p["paid_on"], Decimal(p["amount_yuan"]))
+        for d in manifest.anomalies["paid_after_death"]
+        for p in d["payments"]
+    }
+    rows = run(con, CHECKS["paid_after_death"], params).rows
+    found_set = {
+        (r["id_masked"], r["name"], r["fund_code"], r["paid_on"].isoformat(), r["amount_yuan"])
+        for r in rows
+    }
+    assert len(found_set) == len(rows)  # one row per payment
+    assert_exact(found_set, planted, "paid_after_death")
+    decoys = manifest.decoys["death_namesake"] + manifest.decoys["death_after_last_payment"]
+    assert len(decoys) == 2
+    shown = {r["id_masked"] for r in rows} | {
+        r["id_masked"] for r in run(con, CHECKS["death_name_differs"], params).rows
+    }
+    assert not {d["id_masked"] for d in decoys} & shown
+    assert not {d["payee_id_masked"] for d in manifest.decoys["death_namesake"]} & shown
+
+
+def test_same_id_another_name_in_the_death_register_is_the_planted_one(county):
+    con, manifest, _, params = county
+    planted = {
+        (d["id_masked"], d["register_name"], d["name"])
+        for d in manifest.anomalies["death_name_differs"]
+    }
+    assert_exact(
+        found(con, "death_name_differs", params, "id_masked", "name", "payee_name"),
+        planted,
+        "death_name_differs",
+    )
+
+
+def test_payroll_not_on_roll_is_every_planted_salary_and_not_the_new_hire(county):
+    con, manifest, _, params = county
+    planted = {
+        (g["id_masked"], g["name"], g["agency_name"], month, Decimal(g["net_yuan"]))
+        for g in manifest.anomalies["payroll_not_on_roll"]
+        for month in g["months"]
+    }
+    assert_exact(
+        found(
+            con,
+            "payroll_not_on_roll",
+            params,
+            "id_masked",
+            "name",
+            "agency_name",
+            "month",
+            "net_yuan",
+        ),
+        planted,
+        "payroll_not_on_roll",
+    )
+    (joiner,) = manifest.decoys["salary_in_month_of_joining"]
+    rows = con.execute(
+        "SELECT strftime(month, '%Y-%m') FROM live_payroll WHERE id_masked = ? AND name = ?"
+        " ORDER BY month",
+        [joiner["id_masked"], joiner["name"]],
+    ).fetchall()
+    assert rows[0] == (joiner["first_month"],)  # paid from the month of joining, and not found

@@ -16,6 +16,7 @@ from fundquery.accounts.accounts import ROLES
 
 FINANCE, REVIEWER, INSPECTOR, ADMIN = ROLES
 ANY_STAFF = frozenset(ROLES)  # any signed-in user, whatever their role
+UPLOADERS = frozenset({FINANCE, INSPECTOR, ADMIN})
 
 # Open to everyone, signed in or not.
 PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
@@ -62,14 +63,16 @@ ROLE_ENDPOINTS: dict[str, frozenset[str]] = {
     "auth.logout": ANY_STAFF,
     "auth.password": ANY_STAFF,
     "staff.home": ANY_STAFF,
-    "upload.form": frozenset({FINANCE}),
-    "upload.preview": frozenset({FINANCE}),
-    "upload.load": frozenset({FINANCE}),
-    "upload.annotated": frozenset({FINANCE}),
+    # Finance staff upload the county's own kinds; inspectors and administrators the registers of
+    # other departments (issue 16): which kinds a role may upload is the spec's (Spec.uploaders).
+    "upload.form": UPLOADERS,
+    "upload.preview": UPLOADERS,
+    "upload.load": UPLOADERS,
+    "upload.annotated": UPLOADERS,
     "upload.mapping": frozenset({FINANCE}),
-    "upload.template": frozenset({FINANCE}),
-    "batches.index": frozenset({FINANCE}),
-    "batches.retract": frozenset({FINANCE}),
+    "upload.template": UPLOADERS,
+    "batches.index": UPLOADERS,
+    "batches.retract": UPLOADERS,
     "review.index": frozenset({REVIEWER}),
     "review.batch": frozenset({REVIEWER}),
     "review.publish": frozenset({REVIEWER}),

@@ -41,7 +41,20 @@ from fundquery.cli.common import (
 from fundquery.queries import batches as batch_queries
 from fundquery.uploads.remembered import choose, remember
 
-KINDS = ["auto", *SPECS]
+
+class KindChoice(click.Choice):
+    """The kinds ``load`` accepts: "auto" and every declared one, read from etl.specs when asked."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return ("auto", *SPECS)
+
+    @choices.setter
+    def choices(self, _value: object) -> None:
+        """click.Choice sets its choices once; these follow the specs instead."""
 
 
 @click.command()
@@ -79,7 +92,7 @@ def _summary(result: LoadResult) -> str:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("kind", type=KindChoice())
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--replaces", type=int, help="Batch this corrected file supersedes.")

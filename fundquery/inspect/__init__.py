@@ -14,6 +14,7 @@ from fundquery.inspect.checks import (
     payments,
     publication,
     rectification,
+    registers,
     replies,
     staffing,
 )
@@ -23,6 +24,7 @@ CATALOGUE: tuple[Check, ...] = (
     *money.CHECKS,
     *payments.CHECKS,
     *staffing.CHECKS,
+    *registers.CHECKS,  # other departments' registers (issue 16)
     *publication.CHECKS,
     *replies.CHECKS,  # consultations and complaints (issue 6)
     *rectification.CHECKS,  # flags not put right by their deadline (issue 17)
@@ -34,6 +36,7 @@ GROUPS = {
     "money": ("资金滞留与去向", "Where the money stopped"),
     "payments": ("发放到人到户", "Payments to persons"),
     "staffing": ("机构编制与财政供养人员", "Staffing"),
+    "registers": ("其他部门登记比对", "Other departments' registers"),
     "publication": ("信息公开", "Publication"),
 }
 

@@ -76,6 +76,10 @@ class Params:
     retirement_reform: bool = True
     # Funds that are means-tested relief rolls (低保, 特困供养), matched on the fund's name.
     relief_pattern: str = "最低生活保障|低保|特困"
+    # Paid after death: a payment later than the end of the month of death by more than this many
+    # days is a finding (0: the month's own payment is due; a county that pays in arrears may allow
+    # the next month's roll, e.g. 31).  Issue 16.
+    death_grace_days: int = 0
 
     def sql_values(self) -> dict[str, Any]:
         values = asdict(self)

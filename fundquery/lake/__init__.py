@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from etl.specs import SPECS
+from etl.spectypes import Spec
+
 MANIFEST = "manifest.json"
 FORMAT = "fundquery-lake"
 CALENDAR_DIR = "calendar"
@@ -29,20 +32,27 @@ class LakeTable:
     year: str | None  # SQL for the year partition, or None: partitioned by county only
 
 
-TABLES: tuple[LakeTable, ...] = (
-    LakeTable("batches", "public_batches", None),
-    LakeTable("funds", "public_funds", "year"),
-    LakeTable("disbursements", "public_disbursements", "CAST(year(approved_on) AS INTEGER)"),
-    LakeTable("payments", "public_payments", "year"),
-    LakeTable("projects", "public_projects", None),
-    LakeTable("budgets", "public_budgets", "year"),
-    LakeTable("agencies", "public_agencies", None),
-    LakeTable("staff", "public_staff", None),
-    # the handling facts of residents' messages, no sender, phone or text (etl/sql/009_message_views.sql)
-    LakeTable("messages", "live_messages", "CAST(year(received_at) AS INTEGER)"),
-    # inspectors' flags and their deadlines, no figures (etl/sql/019_flag_answers.sql)
-    LakeTable("flags", "live_flags", "CAST(year(created_at) AS INTEGER)"),
-)
+def kind_table(spec: Spec) -> LakeTable:
+    """A declared kind's lake table: its published rows (a register's live ones: it is never published)."""
+    year = None
+    if spec.year_from:
+        col = spec.column(spec.year_from)
+        year = col.name if col.type in ("year", "int") else f"CAST(year({col.name}) AS INTEGER)"
+    prefix = "live_" if spec.register or spec.open_data is None else "public_"
+    return LakeTable(spec.table, f"{prefix}{spec.table}", year)
+
+
+def tables() -> tuple[LakeTable, ...]:
+    """Every lake table: the batches, one per declared kind (etl/specs.py), the messages' facts."""
+    return (
+        LakeTable("batches", "public_batches", None),
+        *(kind_table(s) for s in SPECS.values()),
+        # the handling facts of residents' messages, no sender, phone or text (etl/sql/009_message_views.sql)
+        LakeTable("messages", "live_messages", "CAST(year(received_at) AS INTEGER)"),
+        # inspectors' flags and their deadlines, no figures (etl/sql/019_flag_answers.sql)
+        LakeTable("flags", "live_flags", "CAST(year(created_at) AS INTEGER)"),
+    )
+
 
 # The working-day calendar (fundquery.calendar.workdays): national, one copy in the lake.
 CALENDAR_TABLES = ("holiday_years", "holiday_days")

@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from fundquery.lake import CALENDAR_COLUMNS, CALENDAR_TABLES, TABLES
+from fundquery.lake import CALENDAR_COLUMNS, CALENDAR_TABLES, tables
 from fundquery.lake.export import load_manifest
 
 _PARTITION_TYPES = {"county_code": "VARCHAR", "year": "INTEGER"}
@@ -77,7 +77,7 @@ def attach_lake(con: duckdb.DuckDBPyConnection, lake: str | Path) -> dict[str, A
     """Create the checks' views over the lake in ``con``; return the manifest."""
     lake = Path(lake)
     manifest = read_manifest(lake)
-    for t in TABLES:
+    for t in tables():
         if t.name not in manifest["tables"]:
             continue
         sql = table_sql(lake, manifest, t.name)

@@ -34,8 +34,8 @@ from fundquery.lake import (
     CALENDAR_TABLES,
     FORMAT,
     MANIFEST,
-    TABLES,
     LakeTable,
+    tables,
 )
 
 
@@ -283,7 +283,7 @@ def export_lake(con: duckdb.DuckDBPyConnection, lake: str | Path) -> ExportResul
         staging = lake / f".staging-{uuid.uuid4().hex}"
         staging.mkdir()
         try:
-            for table in TABLES:
+            for table in tables():
                 _export_table(con, lake, staging, table, county, manifest, result)
             _export_calendar(con, lake, manifest, result)
         finally:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from fundquery.inspect.catalogue import Check, Filters, Params, Result, bind, filtered_sql
-from fundquery.lake import CALENDAR_COLUMNS, CALENDAR_TABLES, TABLES
+from fundquery.lake import CALENDAR_COLUMNS, CALENDAR_TABLES, tables
 from fundquery.lake.duck import read_manifest, table_files
 from fundquery.lake.translate import Untranslatable, to_spark
 
@@ -80,7 +80,7 @@ class SparkLake:
     def __init__(self, spark, lake: str | Path):
         self.spark, self.lake = spark, Path(lake)
         self.manifest = read_manifest(self.lake)
-        for t in TABLES:
+        for t in tables():
             if t.name in self.manifest["tables"]:
                 self._register(t.name)
         for name in CALENDAR_TABLES:

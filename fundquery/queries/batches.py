@@ -5,6 +5,7 @@ Changing a batch (publish, reject, withdraw, retract) is ``etl.batches``'s.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import duckdb
@@ -103,48 +104,50 @@ def reviews(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[dict[str, Any
 
 # --- what the public will see ---------------------------------------------------
 
-# Per kind: the columns shown publicly (names masked by the public notices' own
-# rule, the mask_name macro of etl/sql/005_public.sql), the amount column and
-# what the totals group by.
-_MASKED_NAME = "mask_name(name) AS name"
-PUBLIC_VIEW: dict[str, tuple[str, str | None, str]] = {
-    "payments": (
-        f"fund_code, year, period, township, village, village_group, {_MASKED_NAME}, quantity,"
-        " standard_yuan, amount_yuan, paid_on, card_status",
-        "amount_yuan",
-        "township",
-    ),
-    "disbursements": (
-        "voucher_no, fund_code, payee, amount_yuan, approved_on, disbursed_on, is_by_progress, reason",
-        "amount_yuan",
-        "fund_code",
-    ),
-    "funds": (
-        "fund_code, fund_name, category, department, level, year, budget_yuan, pays_to, standard_yuan,"
-        " policy_basis",
-        "budget_yuan",
-        "department",
-    ),
-    "projects": (
-        "fund_code, project_name, township, village, contractor, amount_yuan, start_on, status",
-        "amount_yuan",
-        "township",
-    ),
-    "budgets": ("department, year, category, item, amount_yuan", "amount_yuan", "department"),
-    "agencies": (
-        "agency_code, agency_name, agency_type, department, staffing_type, quota, actual_reported",
-        "quota",
-        "staffing_type",
-    ),
-    "staff": ("agency_name, name, staffing_type, post, status", None, "agency_name"),
-}
+
+# Per kind, from its spec: the columns shown publicly (names masked by the public notices' own
+# rule, the mask_name macro of etl/sql/005_public.sql), the amount column and what the totals
+# group by.  A kind without public columns (a register) has none.
+def public_view(kind: str) -> tuple[str, str | None, str] | None:
+    spec = SPECS[kind]
+    od = spec.open_data
+    if od is None or not spec.public_columns:
+        return None
+    columns = ", ".join(
+        f"mask_name({c.name}) AS {c.name}" if c.name in od.masked else c.name
+        for c in spec.public_columns
+    )
+    return columns, od.total, od.group_by or spec.public_columns[0].name
+
+
+class _PublicView(Mapping[str, tuple[str, str | None, str]]):
+    """``PUBLIC_VIEW[kind]``: public_view(kind) for every kind that has one, read when asked."""
+
+    def __getitem__(self, kind: str) -> tuple[str, str | None, str]:
+        found = public_view(kind) if kind in SPECS else None
+        if found is None:
+            raise KeyError(kind)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k in SPECS if public_view(k) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+PUBLIC_VIEW: Mapping[str, tuple[str, str | None, str]] = _PublicView()
 SAMPLE_ROWS = 15
 
 
 def public_preview(con: duckdb.DuckDBPyConnection, batch_id: int, kind: str) -> dict[str, Any]:
     """A sample of rows as the public pages will show them, and totals by one column."""
-    columns, amount, group = PUBLIC_VIEW[kind]
     table = SPECS[kind].table
+    if kind not in PUBLIC_VIEW:  # a register: the public sees none of it
+        sql = f"SELECT count(*) AS row_count FROM {table} WHERE batch_id = ?"  # noqa: S608
+        count = fetch(con, sql, [batch_id])
+        return {"sample": [], "totals": {**count[0], "amount": None}, "group_by": "", "groups": []}
+    columns, amount, group = PUBLIC_VIEW[kind]
     sample = fetch(
         con,
         f"SELECT {columns} FROM {table} WHERE batch_id = ? ORDER BY row_no LIMIT {SAMPLE_ROWS}",  # noqa: S608

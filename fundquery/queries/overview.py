@@ -18,10 +18,15 @@ GROUP BY kind
 
 
 def published_by_kind(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """One entry per dataset kind, in spec order, with its published batches and rows."""
+    """One entry per public dataset kind, in spec order, with its published batches and rows.
+
+    A register from another department is never public: the public home page does not list it.
+    """
     found = {row["kind"]: row for row in fetch(con, PUBLISHED_BY_KIND)}
     overview = []
     for kind, spec in SPECS.items():
+        if spec.register:
+            continue
         row = found.get(kind, {})
         overview.append(
             {

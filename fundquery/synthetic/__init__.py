@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from . import files, names, payment_files, spending_files
+from . import deaths, files, names, payment_files, payroll, spending_files
 from .county import build_plan
 from .manifest import MANIFEST_NAME, FileEntry, Manifest, Tally
 from .plan import Plan
@@ -40,7 +40,7 @@ def generate(
     _remove_previous(out_dir)
     plan = build_plan(scale, seed, year)
     tally = Tally()
-    out = files.Out(out_dir, tally, progress, total=10 + len(plan.person_funds))
+    out = files.Out(out_dir, tally, progress, total=12 + len(plan.person_funds))
     files.write_funds(out, plan)
     files.write_agencies(out, plan)
     files.write_staff(out, plan)
@@ -50,6 +50,8 @@ def generate(
     for i, fund in enumerate(plan.person_funds):
         payment_files.write_fund(out, plan, fund, i)
     payment_files.write_supplement(out, plan, len(plan.person_funds))
+    deaths.write_register(out, plan)  # other departments' registers (issue 16), loaded last
+    payroll.write_payroll(out, plan)
     manifest = Manifest(
         out_dir,
         scale,
@@ -103,6 +105,12 @@ def rules(plan: Plan) -> dict:
         "two_rolls": "one id_number on the rolls of two agencies",
         "late_unexplained": "disbursed_on - approved_on > 10 days, is_by_progress false, no reason",
         "delay_buckets": "le3: 0-3 days, 4to10: 4-10 days, gt10: more than 10 days (disbursed_on - approved_on)",
+        "paid_after_death": "a payment (not 退回, with a paid_on) whose id_number and name are a death register"
+        " row's, paid after the end of the month of died_on; every such payment is listed",
+        "death_name_differs": "a death register row with a payee's id_number under another name: data quality,"
+        " not a finding",
+        "payroll_not_on_roll": "a payroll row whose id_number is on none of the paying agency's staff roll rows"
+        " (hired_on after the month's end counts as not yet on it); every such salary is listed",
         "in_progress": "card_status 发放中: sent to the bank, not yet in the account on as_of; not paid out, "
         "in no allocation, nothing to report (decoys.payments_in_progress)",
         "scaling": "every scale keeps the whole catalogue: 55 funds (35 to persons, 20 to projects), the 10 "
@@ -120,7 +128,7 @@ def _with_files(anomalies: dict, written: list[FileEntry]) -> dict:
     main = {
         f.fund_codes[0]: f.path for f in written if f.kind == "payments" and len(f.fund_codes) == 1
     }
-    supplement = written[-1].path
+    supplement = [f for f in written if f.kind == "payments"][-1].path
     out = dict(anomalies)
     out["duplicates"] = [
         {**d, "files": [main[d["fund_code"]], supplement]} for d in anomalies["duplicates"]

@@ -17,7 +17,7 @@ import random
 from collections import Counter
 
 from . import anomalies as an
-from . import disburse, ids, money, names, staffing
+from . import deaths, disburse, ids, money, names, payroll, staffing
 from . import disbursement_entries as de
 from . import programmes as pg
 from .plan import (
@@ -145,7 +145,27 @@ def build_plan(scale: float = 1.0, seed: int = 20070101, year: int = 2024) -> Pl
     _plan_money(plan, funds, rng)
     _plan_staffing(plan, funds, pick, rng)
     plan.anomalies.update(planted)
+    plan.deaths, died, decoys = deaths.plant_deaths(rng("deaths"), plan, pick)
+    plan.anomalies.update(died)
+    plan.decoys.update(decoys)
+    avoid = set(_id_numbers(plan.anomalies)) | set(_id_numbers(plan.decoys))
+    plan.payroll, ghosts, decoys = payroll.plant_payroll(rng("payroll"), plan, avoid)
+    plan.anomalies.update(ghosts)
+    plan.decoys.update(decoys)
     return plan
+
+
+def _id_numbers(entries):
+    """Every ID number named anywhere in the manifest's entries."""
+    if isinstance(entries, dict):
+        for key, value in entries.items():
+            if key == "id_number" and isinstance(value, str):
+                yield value
+            else:
+                yield from _id_numbers(value)
+    elif isinstance(entries, list):
+        for value in entries:
+            yield from _id_numbers(value)
 
 
 def _plan_money(plan: Plan, funds: dict[int, PersonFund], rng) -> None:

@@ -100,6 +100,8 @@ class Plan:
     decoys: dict = field(default_factory=dict)
     relief_codes: list[str] = field(default_factory=list)
     townships: list[str] = field(default_factory=list)
+    deaths: list[list] = field(default_factory=list)  # the death register's rows (deaths.py)
+    payroll: list[list] = field(default_factory=list)  # the payroll's rows (payroll.py)
 
     @property
     def as_of(self) -> dt.date:

@@ -20,6 +20,7 @@ from fundquery.accounts.auth import current_user, roles_required
 from fundquery.inspect import CATALOGUE, CHECKS, GROUPS, Filters, Params, charts, flags, person, run
 from fundquery.inspect.catalogue import SEVERITY_ZH, finding_key
 from fundquery.inspect.checks.delays import stages as delay_stages
+from fundquery.inspect.checks.registers import registers_read
 from fundquery.inspect.export import shown_row, write_csv, write_xlsx
 from fundquery.queries.inspect import report_choices
 from fundquery.views import render
@@ -148,6 +149,15 @@ def check(label: str) -> Response | str:
     params, filters = settings()
     lang = current_language()
     result = run(get_db(), found, params, filters)
+    registers = registers_read(found)
+    if registers:  # rows of another department's register: every view is in the audit log
+        _audit(
+            "view_register",
+            f"check:{label}",
+            registers=list(registers),
+            rows=result.count,
+            **filters.active(),
+        )
     flagged = flags.flagged_keys(get_db(), label)
     rows = []
     for row in result.rows[:PAGE_ROWS]:

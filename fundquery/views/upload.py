@@ -63,10 +63,19 @@ class LoadForm(FlaskForm):
     load_anyway = BooleanField(_l("我已看过以上提醒，仍然导入"))
 
 
+def _may_upload(kind: str) -> bool:
+    """Whether the signed-in user holds a role the kind's spec lets upload it (Spec.uploaders)."""
+    return kind in SPECS and current_user.has_role(*SPECS[kind].uploaders)
+
+
+def _uploadable() -> list[str]:
+    return [k for k in SPECS if _may_upload(k)]
+
+
 def _kind_choices() -> list[SelectChoice]:
     language = current_language()
     return [SelectChoice("auto", _("自动识别（按表头）"))] + [
-        SelectChoice(k, uploads.kind_title(k, language)) for k in SPECS
+        SelectChoice(k, uploads.kind_title(k, language)) for k in _uploadable()
     ]
 
 
@@ -138,7 +147,7 @@ def form() -> Response | str:
                 "title": uploads.kind_title(k, language),
                 "template_url": url_for("upload.template", kind=k),
             }
-            for k in SPECS
+            for k in _uploadable()
         ],
         "max_upload_mb": (request.max_content_length or 0) // (1024 * 1024),
     }
@@ -157,6 +166,8 @@ def _kind_arg() -> str:
     kind = request.values.get("kind", "auto")
     if kind != "auto" and kind not in SPECS:
         abort(400)
+    if kind != "auto" and not _may_upload(kind):
+        abort(403)
     return kind
 
 
@@ -243,6 +254,8 @@ def load(sha256: str) -> Response | str:
     kind = form.kind.data
     if kind not in SPECS:
         abort(400)
+    if not _may_upload(kind):  # a register by finance staff, a county roll by an inspector
+        abort(403)
     replaces = _replaces_arg(form.replaces.data)
     back = url_for("upload.preview", sha256=sha256, kind=kind, replaces=replaces or None)
     checked = uploads.make_preview(staged, kind, current_user.username, current_user.office)
@@ -327,6 +340,8 @@ def template(kind: str) -> Response:
     """The blank template for ``kind``, generated from its spec."""
     if kind not in SPECS:
         abort(404)
+    if not _may_upload(kind):
+        abort(403)
     return send_file(
         io.BytesIO(template_xlsx(kind)),
         mimetype=XLSX,

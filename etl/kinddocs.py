@@ -1,0 +1,58 @@
+"""docs/kinds.md, generated from the declared specs: every kind, its columns, headers and who sees it.
+
+``python -m etl.kinddocs > docs/kinds.md`` rewrites it; tests/test_kinds.py fails when the file
+and the specs disagree.
+"""
+
+from __future__ import annotations
+
+from etl import kinds
+from etl.specs import SPECS
+from etl.spectypes import Spec
+
+HEADER = """# Dataset kinds (数据类型)
+
+Generated from `etl/specs.py` by `python -m etl.kinddocs > docs/kinds.md`; do not edit by hand.
+Each kind is one declaration: its table and `live_`/`public_` views (etl/kinds.py), its open data
+(the columns marked public), the lake export, the blank upload template and `fundquery load KIND`
+all follow from it.  A register from another department is uploaded by inspectors and
+administrators, is never published, and every view of its rows is audit-logged.
+"""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def kind_section(spec: Spec) -> str:
+    public = "never public (register)" if spec.register else ("published after review")
+    if not spec.register and not spec.public_columns:
+        public = "not in open data"
+    views = ", ".join(f"`{p}{spec.table}`" for p in kinds.views(spec))
+    lines = [
+        f"## `{spec.kind}` — {spec.title_zh} / {spec.title_en}",
+        "",
+        f"- table `{spec.table}`; views {views}",
+        f"- uploaded by: {', '.join(spec.uploaders)}; {public}",
+        f"- lake partition: county{', year from `' + spec.year_from + '`' if spec.year_from else ''}",
+        "",
+        "| column | type | required | public | headers (the first is the template's) |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    shown = {c.name for c in spec.public_columns}
+    for c in spec.columns:
+        if not c.stored:
+            continue
+        lines.append(
+            f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} |"
+            f" {'yes' if c.name in shown else ''} | {_cell('、'.join(c.aliases))} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def markdown() -> str:
+    return HEADER + "".join("\n" + kind_section(s) for s in SPECS.values())
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

@@ -1,0 +1,98 @@
+"""The county's payroll (财政供养人员工资发放, issue 16), with planted ghost salaries and decoys.
+
+Every serving member of staff is paid every month from the month they were hired.  Planted
+(``payroll_not_on_roll``): two people on no roll, each paid by an agency for several months
+(吃空饷).  Decoy: a member of staff hired in the middle of the year, paid from the month of joining.
+Written as the treasury's 工资统发 system exports it: GBK csv, 工资月份 as 2024年03月, 应发工资 and 实发工资.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from . import ids
+from .anomalies import who
+from .population import Person
+
+K = "payroll"
+HEADER = ["序号", "单位代码", "单位名称", "姓名", "身份证号码", "工资月份", "应发工资", "实发工资"]
+GROSS = {"行政": 6200, "事业(参公)": 5900, "事业(其他)": 5400, "工勤": 4300}
+JOINED_MONTH = 6
+
+
+def _pay(rng: random.Random, staffing_type: str) -> tuple[Decimal, Decimal]:
+    gross = Decimal(GROSS.get(staffing_type, 5000) + rng.randrange(0, 1500, 5))
+    return gross, (gross * Decimal("0.79")).quantize(Decimal("0.01"))
+
+
+def plant_payroll(rng: random.Random, plan, avoid: set[str]) -> tuple[list[list], dict, dict]:
+    """The payroll's rows (staff, ghosts), the planted ghosts and the decoy (for the manifest).
+
+    ``avoid``: ID numbers other anomalies are about; the decoy is none of them.
+    """
+    year = plan.year
+    serving = [s for s in plan.staff if s.status == "在职"]
+    joiner = next(
+        s
+        for s in sorted(serving, key=lambda s: (s.agency.code, s.person.id_number))
+        if s.person.id_number not in avoid and s.hired_on.year < year
+    )
+    joiner.hired_on = dt.date(year, JOINED_MONTH, 18)  # joins mid-June: paid from June
+    rows = []
+    for s in serving:
+        first = s.hired_on.month if s.hired_on.year == year else 1
+        gross, net = _pay(rng, s.staffing_type)
+        rows += [(s.agency, s.person, m, gross, net) for m in range(first, 13)]
+    planted: dict[str, list] = {"payroll_not_on_roll": []}
+    agencies = sorted({id(s.agency): s.agency for s in serving}.values(), key=lambda a: a.code)
+    for k, agency in enumerate(rng.sample(agencies, 2)):
+        sex = rng.choice(("男", "女"))
+        birth = ids.birth_for_age(rng, 25, 50, plan.as_of)
+        ghost = Person(plan.pop.names.person(sex), plan.pop.idf.new(birth, sex), sex, birth)
+        gross, net = _pay(rng, "事业(其他)")
+        months = list(range(3 + 4 * k, 13))
+        rows += [(agency, ghost, m, gross, net) for m in months]
+        planted["payroll_not_on_roll"].append(
+            {
+                **who(ghost),
+                "agency_code": agency.code,
+                "agency_name": agency.name,
+                "months": [f"{year}-{m:02d}" for m in months],
+                "net_yuan": f"{net:.2f}",
+            }
+        )
+    decoys = {
+        "salary_in_month_of_joining": [
+            {
+                **who(joiner.person),
+                "agency_name": joiner.agency.name,
+                "hired_on": joiner.hired_on.isoformat(),
+                "first_month": f"{year}-{JOINED_MONTH:02d}",
+            }
+        ]
+    }
+    rows.sort(key=lambda r: (r[2], r[0].code, r[1].id_number))
+    sheet = [
+        [n, a.code, a.name, p.name, p.id_number, f"{year}年{m:02d}月", f"{g:.2f}", f"{net:.2f}"]
+        for n, (a, p, m, g, net) in enumerate(rows, 1)
+    ]
+    return sheet, planted, decoys
+
+
+def write_payroll(out, plan) -> None:
+    def rows():
+        for row in plan.payroll:
+            out.tally.add(K, 0, row[4])
+            yield row
+
+    out.emit(
+        "91_财政供养人员工资发放.csv",
+        K,
+        [f"{plan.year}年度财政供养人员工资发放明细"],
+        [HEADER],
+        rows(),
+        ["title_rows", "gbk", "chinese_months"],
+        encoding="gbk",
+    )
