@@ -25,6 +25,8 @@ from tests.sheets import write_xlsx
 from tests.test_kinds import GRANTS_HEADER, GRANTS_ROWS, grants, schema  # noqa: F401
 from tests.web.staffing import finance, load, preview, staff_app  # noqa: F401
 
+PASSWORD = "correct horse battery\n"
+
 
 def test_a_kind_declared_in_a_test_alone_is_everywhere(grants, finance, staff_app, tmp_path):  # noqa: F811
     kind = grants.kind
@@ -35,8 +37,12 @@ def test_a_kind_declared_in_a_test_alone_is_everywhere(grants, finance, staff_ap
     # the command line offers it and loads it into a store that never heard of it
     db = tmp_path / "cli.duckdb"
     env = {"FUNDQUERY_DB": str(db), "FUNDQUERY_INSTANCE": str(tmp_path / "instance")}
+    add_reviewer = ["user", "add", "shen", "--role", "reviewer", "--password-stdin"]
+    assert CliRunner(env=env).invoke(cli, add_reviewer, input=PASSWORD).exit_code == 0
     result = CliRunner(env=env).invoke(
-        cli, ["load", kind, str(path), "--publish", "--json"], catch_exceptions=False
+        cli,
+        ["load", kind, str(path), "--publish", "--reviewer", "shen", "--json"],
+        catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["rows"] == 2
@@ -116,7 +122,10 @@ def test_published_open_data_of_a_declared_kind(grants, tmp_path):  # noqa: F811
     db = tmp_path / "web.duckdb"
     env = {"FUNDQUERY_DB": str(db), "FUNDQUERY_INSTANCE": str(tmp_path / "instance")}
     runner = CliRunner(env=env)
-    assert runner.invoke(cli, ["load", grants.kind, str(path), "--publish"]).exit_code == 0
+    add_reviewer = ["user", "add", "shen", "--role", "reviewer", "--password-stdin"]
+    assert runner.invoke(cli, add_reviewer, input=PASSWORD).exit_code == 0
+    loaded = runner.invoke(cli, ["load", grants.kind, str(path), "--publish", "--reviewer", "shen"])
+    assert loaded.exit_code == 0, loaded.output
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(db)})
     response = app.test_client().get(f"/opendata/{grants.kind}.csv")
     assert response.status_code == 200
