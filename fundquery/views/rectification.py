@@ -241,6 +241,8 @@ def summary() -> Response | str:
         "notices": notices,
         "statuses": {s: status_title(s) for s in flags.STATUSES},
         "can_draft": may_use("inspect.notice_create"),
+        # recovered or returned money of resolved flags per fund, township and year
+        "recovered_by": {by: answers.recovered(con, by) for by in ("fund", "township", "year")},
     }
     return render("inspect/summary.html", jsonable(data))
 

@@ -135,6 +135,11 @@ def test_the_office_answers_the_inspector_sends_back_then_accepts(inspector, loa
         "flag_move",  # accepted: resolved
         "flag_answer_accept",
     ]
+    # the inspectors' summary sums it per fund, township and year
+    recovered = inspector.get("/staff/inspect/summary?format=json").get_json()["recovered_by"]
+    assert [(r["grp"], r["recovered_yuan"]) for r in recovered["fund"]] == [
+        (done["flag"]["fund_code"], "120.50")
+    ]
     # the year's report counts what was recovered (120.50 yuan = 0.01 万元)
     anonymous = loaded_app.test_client()
     report = anonymous.get(f"/annual/{dt.date.today().year}?format=json").get_json()
