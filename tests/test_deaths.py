@@ -138,3 +138,22 @@ def test_the_register_is_never_public(with_deaths):
     }
     assert "live_deaths" in views and "public_deaths" not in views
     assert "deaths" not in DATASETS
+
+
+def test_a_correction_of_a_register_holds_back_the_batch_it_replaces(with_deaths, load, tmp_path):
+    """A declared kind's live view follows live_batches, as the seven kinds of the migrations do."""
+    old = with_deaths.execute("SELECT max(batch_id) FROM batches WHERE kind = 'deaths'").fetchone()[
+        0
+    ]
+    header = ["序号", "逝者姓名", "性别", "证件号码", "死亡时间", "火化时间", "数据来源"]
+    fixed = write_csv(
+        tmp_path / "deaths-fixed.csv",
+        [header, ["1", "李老汉", "男", DEAD, "2024年3月10日", "2024年3月12日", "县殡仪馆"]],
+        "gbk",
+    )
+    new = load(fixed, "deaths", replaces=old).batch
+    assert new is not None
+    batches = [
+        r[0] for r in with_deaths.execute("SELECT DISTINCT batch_id FROM live_deaths").fetchall()
+    ]
+    assert batches == [new]  # the correction waiting for review, not both
