@@ -91,7 +91,7 @@ def planted(load, store, tmp_path):
 
 
 def test_the_check_is_in_the_catalogue():
-    assert CHECKS["overdue_replies"] in CATALOGUE and CATALOGUE[-1].label == "overdue_replies"
+    assert CHECKS["overdue_replies"] in CATALOGUE and CHECKS["overdue_replies"].group == "publication"
 
 
 def test_overdue_replies_finds_the_open_and_the_late(store, planted):
