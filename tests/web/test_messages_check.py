@@ -91,7 +91,9 @@ def planted(load, store, tmp_path):
 
 
 def test_the_check_is_in_the_catalogue():
-    assert CHECKS["overdue_replies"] in CATALOGUE and CHECKS["overdue_replies"].group == "publication"
+    assert (
+        CHECKS["overdue_replies"] in CATALOGUE and CHECKS["overdue_replies"].group == "publication"
+    )
 
 
 def test_overdue_replies_finds_the_open_and_the_late(store, planted):
