@@ -107,6 +107,19 @@ def test_demo_loads_publishes_and_matches_its_manifest(tmp_path, monkeypatch):
         "agencies": exp["agencies"]["count"],
         "staff": exp["staff"]["by_status"]["在职"],
     }
+    # the seed county's 62 messages, all answered: 31 directly, 25 transferred, 1 to the discipline
+    # commission, 5 otherwise (seeds/002); every one on time
+    assert {k: figures["messages"][k] for k in ("received", "answered", "on_time")} == {
+        "received": 62,
+        "answered": 62,
+        "on_time": 62,
+    }
+    assert figures["messages"]["handling"] == {
+        "direct": 31,
+        "transferred": 25,
+        "discipline": 1,
+        "other": 5,
+    }
     buckets = exp["disbursements"]["delay_buckets"]
     counts = [buckets["le3"], buckets["4to10"], buckets["gt10"]]
     assert figures["speed"]["counts"] == counts

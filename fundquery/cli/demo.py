@@ -22,7 +22,59 @@ from fundquery.cli.common import (
     set_county_or_exit,
     store,
 )
+from fundquery.messages import store as message_store
+from fundquery.messages import workflow
+from fundquery.queries.messages import form_choices
 from fundquery.synthetic import generate
+from fundquery.synthetic.messages import DESK
+from fundquery.synthetic.messages import messages as planned_messages
+
+
+def leave_messages(con, year: int, seed: int) -> None:
+    """The county's residents' messages of the year, taken through the desk's own workflow: received,
+    registered with how the desk handled it, routed, answered by the office in charge, reviewed and
+    published (the yearly report counts them)."""
+    townships = form_choices(con)["townships"]
+    departments = [d for d in message_store.departments(con) if d != DESK] or [DESK]
+    for m in planned_messages(year, townships, departments, seed):
+        receipt = message_store.submit(
+            con,
+            message_type=m.message_type,
+            township=m.township,
+            village=None,
+            body=m.body,
+            name=m.name,
+            phone=m.phone,
+            now=m.received_at,
+        )
+        workflow.register(
+            con,
+            receipt.message_id,
+            category=m.category,
+            department=m.department,
+            working_days=3,
+            actor="demo-desk",
+            now=m.received_at,
+            handling=m.handling,
+        )
+        workflow.route(con, receipt.message_id, actor="demo-desk", now=m.received_at)
+        workflow.answer(
+            con,
+            receipt.message_id,
+            reply="已核实，按政策办理。",
+            actor="demo-office",
+            office=m.department,
+            now=m.answered_at,
+        )
+        workflow.review(
+            con,
+            receipt.message_id,
+            public_body=m.body,
+            is_listed=True,
+            actor=DEMO_REVIEWER,
+            now=m.answered_at,
+        )
+        workflow.publish(con, receipt.message_id, actor=DEMO_REVIEWER, now=m.answered_at)
 
 
 @click.command()
@@ -89,6 +141,8 @@ def demo(
                 progress.advance(loading)
                 if result.status == "rejected":
                     break
+            if not any(r.status == "rejected" for r in results):
+                leave_messages(con, manifest.year, seed)
     failed = [r for r in results if r.status == "rejected"]
     if as_json:
         click.echo(

@@ -36,6 +36,14 @@ STATUS_EN = {
     "published": "Answered",
     "sent_back": "Sent back for a new answer",
 }
+# How the desk handled a message (the yearly report's 办理方式), chosen at registration.
+HANDLINGS = ("direct", "transferred", "discipline", "other")
+HANDLING_ZH = {
+    "direct": "直接答复",
+    "transferred": "转相关部门办理",
+    "discipline": "转纪检监察机关",
+    "other": "其他方式处理",
+}
 # The desk's categories (处理笺 分类).
 CATEGORIES = ("补贴发放", "资金拨付", "项目资金", "部门预算", "机构编制", "政策咨询", "其他")
 # The seeds: replies to the public within 3 working days.  An instance may set

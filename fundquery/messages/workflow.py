@@ -15,7 +15,7 @@ import duckdb
 from etl.audit import audit
 from etl.personal import PersonalNumber, masked, refuse
 from etl.transaction import transaction
-from fundquery.messages import CATEGORIES, STATUS_ZH, MessageError, store
+from fundquery.messages import CATEGORIES, HANDLING_ZH, HANDLINGS, STATUS_ZH, MessageError, store
 from fundquery.messages.deadlines import add_working_days
 from fundquery.messages.store import MAX_BODY_CHARS, event, get, plain
 
@@ -121,8 +121,10 @@ def register(
     actor: str,
     note: str | None = None,
     now: dt.datetime | None = None,
+    handling: str = "transferred",
 ) -> dt.date:
-    """登记: category, department in charge, and the deadline counted from the day it was received."""
+    """登记: category, department in charge, how it is handled, and the deadline counted from the day
+    it was received."""
     now = now or dt.datetime.now()
     message = existing_message(con, message_id)
     _can(message, "register")
@@ -133,6 +135,11 @@ def register(
         )
     if not department:
         raise MessageError("请填写承办部门。/ The department in charge is required.")
+    if handling not in HANDLINGS:
+        raise MessageError(
+            f"办理方式应为 {'、'.join(HANDLING_ZH.values())} 之一。"
+            f" / How it is handled must be one of {', '.join(HANDLINGS)}."
+        )
     _nothing_personal(
         department, "承办部门", "The department in charge"
     )  # published with the reply
@@ -157,9 +164,11 @@ def register(
             "is_deadline_provisional": provisional,
             "registered_at": now,
             "registered_by": actor,
+            "handling": handling,
         },
         category=category,
         department=department,
+        handling=handling,
         deadline=deadline,
     )
     return deadline

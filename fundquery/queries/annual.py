@@ -58,21 +58,23 @@ WHERE d.disbursed_on IS NOT NULL AND d.disbursed_on <= $as_of
   AND d.fund_code IN (SELECT fund_code FROM public_funds WHERE year = $year)
 GROUP BY ALL
 """  # noqa: S608
-# How a message was handled: answered by the office that registered it (directly), by the
-# discipline commission, by another department (transferred), or not routed to anyone (other).
+# How a message was handled: as the desk recorded it at registration (messages.handling); for a
+# message registered before that was recorded, from the department in charge: the registering
+# account's own office (directly), the discipline commission, another department (transferred).
 HANDLING = """
 WITH m AS (
-  SELECT m.department, u.office AS desk_office
+  SELECT coalesce(m.handling, CASE
+           WHEN m.department IS NULL THEN 'other'
+           WHEN m.department = u.office THEN 'direct'
+           WHEN regexp_matches(m.department, '纪委|纪检|监委|监察') THEN 'discipline'
+           ELSE 'transferred' END) AS handling
   FROM messages m LEFT JOIN users u ON u.username = m.registered_by
   WHERE year(m.received_at) = $year
 )
-SELECT
-  count(*) FILTER (WHERE department IS NOT NULL AND department = desk_office) AS direct,
-  count(*) FILTER (WHERE department IS NOT NULL AND department IS DISTINCT FROM desk_office
-                   AND regexp_matches(department, '纪委|纪检|监委|监察')) AS discipline,
-  count(*) FILTER (WHERE department IS NOT NULL AND department IS DISTINCT FROM desk_office
-                   AND NOT regexp_matches(department, '纪委|纪检|监委|监察')) AS transferred,
-  count(*) FILTER (WHERE department IS NULL) AS other
+SELECT count(*) FILTER (WHERE handling = 'direct') AS direct,
+       count(*) FILTER (WHERE handling = 'discipline') AS discipline,
+       count(*) FILTER (WHERE handling = 'transferred') AS transferred,
+       count(*) FILTER (WHERE handling = 'other') AS other
 FROM m
 """
 # Through inspectors' flags resolved in the year: money recovered, ghost staff taken off the roll.

@@ -132,6 +132,7 @@ def message(message_id: int) -> Response | str:
             category=found["category"] or CATEGORIES[0],
             department=found["department"],
             working_days=working_days.get(found["message_type"], 3),
+            handling=found["handling"] or "transferred",
         ),
         "route": NoteForm(prefix="route"),
         "answer": AnswerForm(reply=found["reply"]),
@@ -184,6 +185,7 @@ def register(message_id: int) -> Response:
             working_days=form.working_days.data,
             actor=current_user.username,
             note=form.note.data,
+            handling=form.handling.data,
         ),
     )
     department = (form.department.data or "").strip()

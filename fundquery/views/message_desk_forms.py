@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from fundquery.inspect.catalogue import SEVERITIES, SEVERITY_ZH
-from fundquery.messages import CATEGORIES
+from fundquery.messages import CATEGORIES, HANDLING_ZH, HANDLINGS
 
 CATEGORY_TITLES = {
     "补贴发放": _l("补贴发放"),
@@ -38,6 +38,11 @@ class RegisterForm(FlaskForm):
     )
     working_days = IntegerField(
         _l("办理时限（工作日）"), validators=[DataRequired(), NumberRange(min=1, max=60)]
+    )
+    handling = SelectField(
+        _l("办理方式"),
+        choices=[SelectChoice(h, _l(HANDLING_ZH[h])) for h in HANDLINGS],
+        default="transferred",
     )
     note = TextAreaField(
         _l("登记说明"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}

@@ -54,7 +54,7 @@ def test_another_year_counts_only_its_own_funds(county_client):
     assert county_client.get("/annual").headers["Location"].endswith("/annual/2024")
 
 
-def _message(con, *, department, publish, when):
+def _message(con, *, department, publish, when, handling="transferred"):
     receipt = message_store.submit(
         con, message_type="咨询", township="城关镇", village=None, body="问", now=when
     )
@@ -68,6 +68,7 @@ def _message(con, *, department, publish, when):
         working_days=3,
         actor="desk",
         now=when,
+        handling=handling,
     )
     workflow.route(con, receipt.message_id, actor="desk", now=when)
     if publish:
@@ -85,16 +86,11 @@ def test_messages_by_how_they_were_handled_and_money_recovered_through_flags(
     when = dt.datetime(2024, 5, 6, 9)
     with county_app.app_context():
         con = get_db()
-        _message(
-            con, department="县政务公开办", publish=True, when=when
-        )  # answered by the desk itself
+        # as the desk recorded it at registration
+        _message(con, department="县政务公开办", publish=True, when=when, handling="direct")
         _message(con, department="县民政局", publish=True, when=when)  # transferred
-        _message(
-            con, department="县民政局", publish=False, when=when
-        )  # transferred, not yet answered
-        _message(
-            con, department="县纪委监委", publish=True, when=when
-        )  # to the discipline commission
+        _message(con, department="县民政局", publish=False, when=when)  # not yet answered
+        _message(con, department="县纪委监委", publish=True, when=when, handling="discipline")
         _message(con, department=None, publish=False, when=when)  # never registered
         recovered = flags.create(
             con,
@@ -162,3 +158,20 @@ def test_the_page_reads_as_a_report(county_client):
     assert "≤3天" in page and "50.00" in page
     home = county_client.get("/").get_data(as_text=True)
     assert 'href="/annual"' in home
+
+
+def test_messages_registered_before_the_handling_was_recorded_follow_their_department(
+    county_app, county_client
+):
+    add_user(county_app, "desk", "reviewer", office="县政务公开办")
+    when = dt.datetime(2024, 5, 6, 9)
+    with county_app.app_context():
+        con = get_db()
+        _message(con, department="县政务公开办", publish=True, when=when, handling="direct")
+        _message(con, department="县民政局", publish=True, when=when)
+        _message(con, department="县纪委监委", publish=True, when=when, handling="discipline")
+        con.execute(
+            "UPDATE messages SET handling = NULL"
+        )  # as a store migrated to version 20 has them
+    handling = county_client.get("/annual/2024?format=json").get_json()["messages"]["handling"]
+    assert handling == {"direct": 1, "transferred": 1, "discipline": 1, "other": 0}
