@@ -219,8 +219,12 @@ def _assign(
 def detect(
     head: list[list[str | None]], kind: str | None = None, mapping: dict[str, str] | None = None
 ) -> HeaderMatch | None:
-    """Best header in the first rows of a sheet, for one kind or (None) any kind, with the runner-up kind."""
-    specs = [SPECS[kind]] if kind else list(SPECS.values())
+    """Best header in the first rows of a sheet, for one kind or (None) any kind, with the runner-up kind.
+
+    Another department's register (deaths, payroll) is never guessed: it is loaded by inspectors who
+    name its kind, and a clerk's roster that looks like one must not be taken for it (nor refused as it).
+    """
+    specs = [SPECS[kind]] if kind else [s for s in SPECS.values() if not s.register]
     per_kind: list[HeaderMatch] = []
     for spec in specs:
         best: HeaderMatch | None = None
