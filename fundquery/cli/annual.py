@@ -10,6 +10,7 @@ import click
 import xlsxwriter
 
 from fundquery.cli.report import _open_store
+from fundquery.messages import HANDLING_ZH, HANDLINGS
 from fundquery.queries import annual
 from fundquery.web.formatting import jsonable
 
@@ -59,12 +60,14 @@ def figure(figures: dict, section: str, key: str):
     return (figures[section] or {}).get(key)
 
 
-HANDLING = (
-    ("direct", "直接答复", "Answered directly"),
-    ("transferred", "转相关部门办理", "Transferred to a department"),
-    ("discipline", "转纪检监察机关", "To the discipline commission"),
-    ("other", "其他方式处理", "Handled otherwise"),
-)
+HANDLING_EN = {
+    "direct": "Answered directly",
+    "transferred": "Transferred to a department",
+    "discipline": "To the discipline commission",
+    "other": "Handled otherwise",
+}
+# (key, 中文, English), the desk's own 办理方式 labels (fundquery.messages.HANDLING_ZH)
+HANDLING = tuple((h, HANDLING_ZH[h], HANDLING_EN[h]) for h in HANDLINGS)
 
 
 def write_xlsx(figures: dict, path: Path) -> None:

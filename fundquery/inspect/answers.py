@@ -23,15 +23,11 @@ from etl.transaction import transaction
 from fundquery.inspect import flags
 from fundquery.inspect.flags import FlagError
 from fundquery.messages.deadlines import add_working_days
+from fundquery.queries.sql import fetch
 
 MAX_BODY = 2000
 DEFAULT_WORKING_DAYS = 20  # the 整改 deadline when the inspector gives none (working days)
 OPEN = ("open", "in_progress")
-
-
-def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
 def deadline(con: duckdb.DuckDBPyConnection, start: dt.date, working_days: int) -> dt.date:
@@ -40,9 +36,7 @@ def deadline(con: duckdb.DuckDBPyConnection, start: dt.date, working_days: int) 
 
 
 def answers(con: duckdb.DuckDBPyConnection, flag_id: int) -> list[dict[str, Any]]:
-    return _rows(
-        con.execute("SELECT * FROM flag_answers WHERE flag_id = ? ORDER BY answer_id", [flag_id])
-    )
+    return fetch(con, "SELECT * FROM flag_answers WHERE flag_id = ? ORDER BY answer_id", [flag_id])
 
 
 def pending(con: duckdb.DuckDBPyConnection, flag_id: int) -> dict[str, Any] | None:
@@ -55,9 +49,9 @@ def for_office(
     con: duckdb.DuckDBPyConnection, office: str, today: dt.date | None = None
 ) -> list[dict[str, Any]]:
     """The office's open flags, overdue first, each with its latest answer's state."""
-    return _rows(
-        con.execute(
-            """
+    return fetch(
+        con,
+        """
             SELECT f.flag_id, f.title, f.severity, f.status, f.due_on, f.amount_yuan, f.fund_code,
                    f.township, f.created_at,
                    f.due_on IS NOT NULL AND f.due_on < ? AS is_overdue,
@@ -69,8 +63,7 @@ def for_office(
             WHERE f.assignee_office = ? AND f.status IN ('open', 'in_progress')
             ORDER BY is_overdue DESC, f.due_on NULLS LAST, f.flag_id
             """,
-            [today or dt.date.today(), office],
-        )
+        [today or dt.date.today(), office],
     )
 
 
@@ -184,10 +177,9 @@ def send_back(con: duckdb.DuckDBPyConnection, flag_id: int, *, actor: str, note:
 def recovered(con: duckdb.DuckDBPyConnection, by: str) -> list[dict[str, Any]]:
     """Recovered or returned money of resolved flags per fund, township or year."""
     column = {"fund": "fund_code", "township": "township", "year": "year"}[by]
-    return _rows(
-        con.execute(
-            f"SELECT {column} AS grp, count(*) AS flags, sum(recovered_yuan) AS recovered_yuan"  # noqa: S608
-            " FROM flags WHERE status = 'resolved' AND recovered_yuan IS NOT NULL"
-            " GROUP BY ALL ORDER BY recovered_yuan DESC NULLS LAST, grp"
-        )
+    return fetch(
+        con,
+        f"SELECT {column} AS grp, count(*) AS flags, sum(recovered_yuan) AS recovered_yuan"  # noqa: S608
+        " FROM flags WHERE status = 'resolved' AND recovered_yuan IS NOT NULL"
+        " GROUP BY ALL ORDER BY recovered_yuan DESC NULLS LAST, grp",
     )
