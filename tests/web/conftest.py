@@ -15,7 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from etl.idnum import Hasher, load_key
+from etl.load import load_file
+from etl.store import connect
 from fundquery import REPO_ROOT, create_app
+from fundquery.accounts import accounts
+from fundquery.synthetic import generate
 from fundquery.web.config import ensure_instance
 from fundquery.web.db import EXTENSION
 
@@ -118,3 +123,28 @@ def live_server(live_server_db, tmp_path_factory) -> Iterator[LiveServer]:
     """A real gunicorn server on loopback, shared by a module's tests."""
     with running_server(live_server_db, tmp_path_factory.mktemp("live-instance")) as server:
         yield server
+
+
+def synthetic_county_server(root: Path, users: list[tuple[str, str, str]], password: str):
+    """A running server on a small synthetic county, every file loaded and published, with
+    ``users`` as (name, role, office); a context manager yielding the LiveServer."""
+    db, instance = root / "live.duckdb", root / "instance"
+    key = load_key(instance, create=True)
+    manifest = generate(root / "county", 0.02)
+    con = connect(db)
+    for entry in manifest.files:
+        result = load_file(
+            con,
+            manifest.out_dir / entry.path,
+            entry.kind,
+            hasher=Hasher(key),
+            uploaded_by="demo",
+            archive_dir=root / "uploads",
+            publish=True,
+            reviewer="reviewer",
+        )
+        assert result.status == "loaded", entry.path
+    for name, role, office in users:
+        accounts.create(con, name, password, [role], office=office, actor="test")
+    con.close()
+    return running_server(db, instance)

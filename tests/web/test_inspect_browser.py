@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.idnum import Hasher, load_key
-from etl.load import load_file
-from etl.store import connect
-from fundquery.accounts import accounts
-from fundquery.synthetic import generate
-from tests.web.conftest import running_server
+from tests.web.conftest import synthetic_county_server
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -25,25 +20,8 @@ AS_OF = "as_of=2024-12-31"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("inspect-browser")
-    db, instance = root / "live.duckdb", root / "instance"
-    key = load_key(instance, create=True)
-    manifest = generate(root / "county", 0.02)
-    con = connect(db)
-    for entry in manifest.files:
-        result = load_file(
-            con,
-            manifest.out_dir / entry.path,
-            entry.kind,
-            hasher=Hasher(key),
-            uploaded_by="demo",
-            archive_dir=root / "uploads",
-            publish=True,
-            reviewer="reviewer",
-        )
-        assert result.status == "loaded", entry.path
-    accounts.create(con, "jian", PASSWORD, ["inspector"], office="县纪委监委", actor="test")
-    con.close()
-    with running_server(db, instance) as live:
+    users = [("jian", "inspector", "县纪委监委")]
+    with synthetic_county_server(root, users, PASSWORD) as live:
         yield live
 
 

@@ -10,12 +10,7 @@ import re
 
 import pytest
 
-from etl.idnum import Hasher, load_key
-from etl.load import load_file
-from etl.store import connect
-from fundquery.accounts import accounts
-from fundquery.synthetic import generate
-from tests.web.conftest import running_server
+from tests.web.conftest import synthetic_county_server
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -26,27 +21,12 @@ OFFICE = "城关镇财政所"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("rectify-browser")
-    db, instance = root / "live.duckdb", root / "instance"
-    key = load_key(instance, create=True)
-    manifest = generate(root / "county", 0.02)
-    con = connect(db)
-    for entry in manifest.files:
-        result = load_file(
-            con,
-            manifest.out_dir / entry.path,
-            entry.kind,
-            hasher=Hasher(key),
-            uploaded_by="demo",
-            archive_dir=root / "uploads",
-            publish=True,
-            reviewer="reviewer",
-        )
-        assert result.status == "loaded", entry.path
-    accounts.create(con, "jian", PASSWORD, ["inspector"], office="县纪委监委", actor="test")
-    accounts.create(con, "wang", PASSWORD, ["finance"], office=OFFICE, actor="test")
-    accounts.create(con, "shen", PASSWORD, ["reviewer"], office="县财政局", actor="test")
-    con.close()
-    with running_server(db, instance) as live:
+    users = [
+        ("jian", "inspector", "县纪委监委"),
+        ("wang", "finance", OFFICE),
+        ("shen", "reviewer", "县财政局"),
+    ]
+    with synthetic_county_server(root, users, PASSWORD) as live:
         yield live
 
 
