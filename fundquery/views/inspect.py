@@ -23,6 +23,7 @@ from fundquery.inspect.checks.delays import stages as delay_stages
 from fundquery.inspect.checks.registers import registers_read
 from fundquery.inspect.export import shown_row, write_csv, write_xlsx
 from fundquery.queries.inspect import report_choices
+from fundquery.resident.masking import mask_name
 from fundquery.views import render
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
@@ -276,6 +277,37 @@ def delays() -> Response | str:
 # -- a person ------------------------------------------------------------------
 
 
+# Register columns holding a person's name: masked until the full record is shown.
+_NAME_WORDS = ("姓名", "所有人", "法定代表人", "经营者", "权利人")
+
+
+def shown_register(found: dict[str, Any], *, full: bool) -> dict[str, Any]:
+    """One register's rows as the page shows them: declared columns in order, names masked unless ``full``."""
+    lang = current_language()
+    columns = found["columns"]
+    masked = {
+        name
+        for name, zh, _en, _type in columns
+        if name == "name" or any(word in zh for word in _NAME_WORDS)
+    }
+    return {
+        "kind": found["kind"],
+        "title": found["title_en"] if lang == "en" else found["title_zh"],
+        "columns": [en if lang == "en" else zh for _name, zh, en, _type in columns],
+        "rows": [
+            {
+                "cells": [
+                    row.get(name) if full or name not in masked else mask_name(row.get(name))
+                    for name, _zh, _en, _type in columns
+                ],
+                "batch": f"{row['batch_id']}:{row['row_no']}",
+                "batch_status": row["batch_status"],
+            }
+            for row in found["rows"]
+        ],
+    }
+
+
 def _revealed(id_hash: str) -> bool:
     granted = session.get("inspect_reveal", {})
     return granted.get(id_hash, 0) > time.time()
@@ -288,9 +320,21 @@ def person_page(id_hash: str) -> Response | str:
     con = get_db()
     found = person.overview(con, id_hash) or abort(404)
     full = person.full_record(con, id_hash) if _revealed(id_hash) else None
+    registers = [
+        shown_register(r, full=full is not None) for r in person.register_rows(con, id_hash)
+    ]
+    if registers:  # rows of other departments' registers: every view is in the audit log
+        _audit(
+            "view_register",
+            f"person:{id_hash[:16]}",
+            registers=[r["kind"] for r in registers],
+            rows=sum(len(r["rows"]) for r in registers),
+            full=full is not None,
+        )
     data = {
         "person": found,
         "full": full,
+        "registers": registers,
         "id_hash": id_hash,
         "reveal_minutes": REVEAL_SECONDS // 60,
     }
