@@ -11,7 +11,9 @@ import json
 from decimal import Decimal
 
 import pytest
+from click.testing import CliRunner
 
+from fundquery.cli import cli
 from fundquery.inspect import flags, samples, visits
 from fundquery.inspect.samples import SampleError, Scope
 from fundquery.inspect.visits import VisitError
@@ -247,3 +249,66 @@ def test_drawing_and_visiting_are_in_the_audit_log(county, drawn):
         ("sample_visit", f"sample:{drawn}:1"),
     ]
     assert json.loads(rows[0][2])["seed"] == 5
+
+
+@pytest.fixture
+def cli_run(county, tmp_path, monkeypatch):
+    """`fundquery ARGS` on the county's store (closed here: the command opens it itself)."""
+    county.close()
+    monkeypatch.setenv("FUNDQUERY_DB", str(tmp_path / "store.duckdb"))
+    monkeypatch.setenv("FUNDQUERY_INSTANCE", str(tmp_path / "instance"))
+
+    def _run(*args):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    return _run
+
+
+def test_the_command_line_draws_lists_and_shows_the_same_sample(cli_run, hasher):
+    drawn = cli_run(
+        "sample",
+        "draw",
+        "--fund",
+        "F001",
+        "--year",
+        "2024",
+        "--size",
+        "6",
+        "--seed",
+        "99",
+        "--json",
+    )
+    assert drawn.exit_code == 0, drawn.output
+    data = json.loads(drawn.stdout)
+    assert data["sample"]["seed"] == 99 and data["summary"]["visited_count"] == 0
+    # the same list as the documented draw worked by hand; the hash itself never printed
+    masked = [make_id(seq=n) for n in range(1, 18)]
+    by_hash = {hasher(i): i[:6] + "********" + i[-4:] for i in masked}
+    expected = _expected(hasher, 99, {"城关镇": 3, "石桥镇": 2, "花园乡": 1})
+    assert [m["id_masked"] for m in data["members"]] == [by_hash[h] for h in expected]
+    assert "id_hash" not in drawn.stdout and not any(h in drawn.stdout for h in expected)
+    listed = cli_run("sample", "list")
+    assert (
+        listed.exit_code == 0 and "种子 seed 99" in listed.stdout and "抽取 6/17" in listed.stdout
+    )
+    shown = cli_run("sample", "show", str(data["sample"]["sample_id"]))
+    assert shown.exit_code == 0
+    assert "种子 seed 99" in shown.stdout and "城关镇：10 名中抽 3 名" in shown.stdout
+    assert (
+        "已走访 0/6" in shown.stdout and "村民" in shown.stdout
+    )  # names in full for the inspector
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--size", "0"], "抽样数量“0”"),
+        (["--share", "1.5"], "抽样比例“1.5”"),
+        (["--fund", "F999", "--size", "3"], "资金编码“F999”"),
+    ],
+    ids=["size-0", "share-over-1", "unknown-fund"],
+)
+def test_the_command_line_refuses_a_bad_draw_in_one_sentence(cli_run, args, words):
+    result = cli_run("sample", "draw", *args)
+    assert result.exit_code == 1 and words in result.stderr and "Traceback" not in result.output
+    assert "[]" == cli_run("sample", "list", "--json").stdout.strip()
