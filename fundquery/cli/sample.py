@@ -76,11 +76,11 @@ def list_samples(as_json: bool) -> None:
         click.echo(json.dumps(jsonable(found), ensure_ascii=False))
         return
     for s in found:
-        scope = " ".join(
-            f"{k}={v}"
-            for k, v in samples.Scope(s["fund_code"], s["township"], s["village"], s["year"])
-            .active()
-            .items()
+        scope = "，".join(
+            f"{d['title']} {d['value']}"
+            for d in samples.Scope(
+                s["fund_code"], s["township"], s["village"], s["year"]
+            ).described()
         )
         click.echo(
             f"{s['sample_id']}\t{scope}\t种子 seed {s['seed']}\t"
@@ -114,7 +114,7 @@ def _show(con, sample_id: int, as_json: bool) -> None:
         click.echo(json.dumps(jsonable(data), ensure_ascii=False))
         return
     console = stdout_console()
-    scope = "，".join(f"{k}={v}" for k, v in found["scope"].items()) or "全部"
+    scope = found["scope_zh"]
     asked = f"数量 {found['size_asked']}" if found["size_asked"] else f"比例 {found['share']}"
     console.print(
         f"[bold]抽查 {sample_id}[/bold]：{scope}；{asked}；种子 seed {found['seed']}（{found['method']}）；"

@@ -45,6 +45,7 @@ from typing import Any
 import duckdb
 
 from etl.audit import audit
+from etl.labels import label
 from etl.transaction import transaction
 from fundquery.queries.sql import fetch
 
@@ -67,6 +68,13 @@ class Scope:
 
     def active(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+
+    def described(self, lang: str = "zh") -> list[dict[str, Any]]:
+        """The filters as people read them: each with its label from the one vocabulary (etl/labels.py)."""
+        return [
+            {"name": k, "title": label(k).en if lang == "en" else label(k).zh, "value": v}
+            for k, v in self.active().items()
+        ]
 
 
 # One row per recipient in the scope, from the live payments; the ID hash is the stable key.
@@ -113,6 +121,27 @@ def parse_share(text: str | Decimal | float | None) -> Decimal | None:
             f" / Share “{raw}”: expected a fraction above 0 and at most 1 (0.05) or a percentage (5%)."
         )
     return share
+
+
+def parse_whole(text: str | None, what: str) -> int | None:
+    """A size or seed as typed on a form: a whole number, or SampleError naming the value."""
+    if text is None or str(text).strip() == "":
+        return None
+    raw = str(text).strip()
+    if raw.lstrip("-").isdigit() and raw.isascii():
+        return int(raw)
+    zh, en, expected_zh, expected_en = {
+        "size": ("抽样数量", "Size", "1 以上的整数", "a whole number of at least 1"),
+        "seed": (
+            "随机种子",
+            "Seed",
+            f"0 到 {MAX_SEED} 之间的整数",
+            f"a whole number from 0 to {MAX_SEED}",
+        ),
+    }[what]
+    raise SampleError(
+        f"{zh}“{raw}”不对：应为{expected_zh}。/ {en} “{raw}”: expected {expected_en}."
+    )
 
 
 def check_size(size: int | None, share: Decimal | None) -> None:
@@ -324,9 +353,9 @@ def get(con: duckdb.DuckDBPyConnection, sample_id: int) -> dict[str, Any] | None
         return None
     found = rows[0]
     found["strata"] = json.loads(found["strata"])
-    found["scope"] = Scope(
-        found["fund_code"], found["township"], found["village"], found["year"]
-    ).active()
+    scope = Scope(found["fund_code"], found["township"], found["village"], found["year"])
+    found["scope"] = scope.active()
+    found["scope_zh"] = "，".join(f"{d['title']} {d['value']}" for d in scope.described()) or "全部"
     return found
 
 
@@ -334,7 +363,7 @@ def listing(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every sample, newest first, with how many members were visited."""
     return fetch(
         con,
-        "SELECT s.sample_id, s.fund_code, s.township, s.village, s.year, s.size_asked, s.share, s.seed,"
+        "SELECT s.sample_id, s.fund_code, s.township, s.village, s.year, s.size_asked, s.share, s.seed, s.method,"
         " s.candidate_count, s.member_count, s.created_by, s.created_at,"
         " (SELECT count(DISTINCT v.member_no) FROM sample_visits v WHERE v.sample_id = s.sample_id)"
         " AS visited_count FROM samples s ORDER BY s.sample_id DESC",

@@ -215,3 +215,8 @@ def summary(con: duckdb.DuckDBPyConnection, sample_id: int) -> dict[str, Any]:
             (r["recover_yuan"] for r in rows if r["recover_yuan"] is not None), Decimal("0.00")
         ),
     }
+
+
+def summaries(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every sample with its summary, oldest first (the inspectors' workbook has a sheet of them)."""
+    return [{**s, "summary": summary(con, s["sample_id"])} for s in reversed(samples.listing(con))]

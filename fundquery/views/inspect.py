@@ -17,7 +17,18 @@ from flask_babel import gettext as _
 
 from etl.audit import audit
 from fundquery.accounts.auth import current_user, roles_required
-from fundquery.inspect import CATALOGUE, CHECKS, GROUPS, Filters, Params, charts, flags, person, run
+from fundquery.inspect import (
+    CATALOGUE,
+    CHECKS,
+    GROUPS,
+    Filters,
+    Params,
+    charts,
+    flags,
+    person,
+    run,
+    visits,
+)
 from fundquery.inspect.catalogue import SEVERITY_ZH, finding_key
 from fundquery.inspect.checks.delays import stages as delay_stages
 from fundquery.inspect.checks.registers import registers_read
@@ -227,7 +238,9 @@ def export_xlsx() -> Response:
     checks = [CHECKS.get(label) or abort(404)] if label else list(CATALOGUE)
     results = [run(get_db(), c, params, filters) for c in checks]
     buffer = io.BytesIO()
-    write_xlsx(results, buffer, generated_by=current_user.username)
+    # the whole catalogue also carries the field checks' summaries (issue 16)
+    found_samples = [] if label else visits.summaries(get_db())
+    write_xlsx(results, buffer, generated_by=current_user.username, samples=found_samples)
     buffer.seek(0)
     _audit(
         "inspect_export",
