@@ -123,6 +123,9 @@ def test_an_inspector_draws_prints_visits_and_sees_the_summary(county_app):
     assert member["outcome"] == "amount_differs" and member["flag_url"]
     flag = client.get(f"{member['flag_url']}?format=json").get_json()["flag"]
     assert flag["assignee_office"] == "城关镇财政所" and flag["amount_yuan"] == "292.50"
+    figures = {f["title"]: f["value"] for f in flag["figures_list"]}
+    assert figures["姓名"] == first["name"][0] + "*" + first["name"][2:]  # masked, labelled
+    assert figures["核查结果"] == "金额不符" and figures["应追回金额"] == "292.50"
     # the office sees it among its flags to answer
     office = app.test_client()
     assert sign_in(office, "cai").status_code == 302
