@@ -126,11 +126,13 @@ def _counts(con) -> tuple[int, int, int, int]:
 @pytest.mark.parametrize(
     ("scope", "kw", "words"),
     [
-        (F001, {"size": 0}, ["抽样数量", "“0”", "1 以上的整数"]),
+        (F001, {"size": 0}, ["抽样数量", "“0”", "1 以上"]),
+        (F001, {"size": 10**12}, ["抽样数量", "“1000000000000”", "不超过 1000000"]),
         (F001, {"size": -3}, ["抽样数量", "“-3”"]),
         (F001, {"share": "1.5"}, ["抽样比例", "“1.5”", "不超过 1"]),
         (F001, {"share": "0"}, ["抽样比例", "“0”"]),
         (F001, {"share": "五成"}, ["抽样比例", "“五成”"]),
+        (F001, {"share": "0.00000001"}, ["抽样比例", "“0.00000001”", "6 位小数"]),
         (F001, {"size": 3, "share": "0.1"}, ["抽样数量或抽样比例中的一个"]),
         (F001, {}, ["抽样数量或抽样比例中的一个"]),
         (Scope(fund_code="F999"), {"size": 3}, ["资金编码", "“F999”", "不在资金目录"]),
@@ -140,10 +142,12 @@ def _counts(con) -> tuple[int, int, int, int]:
     ],
     ids=[
         "size-0",
+        "size-huge",
         "size-negative",
         "share-over-1",
         "share-0",
         "share-words",
+        "share-8-decimals",
         "both",
         "neither",
         "unknown-fund",
