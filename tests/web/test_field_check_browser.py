@@ -81,6 +81,16 @@ def test_draw_print_visit_and_summary(page, server, artifacts):
     assert page.locator("#m1").get_by_role("link", name=re.compile("标记")).is_visible()
     page.screenshot(path=artifacts / "fieldcheck-summary.png", full_page=True)
 
+    page.get_by_role("link", name="English").click()
+    page.wait_for_load_state()
+    assert (
+        "Visited 1 of 8; 1 problems found; 150.00 yuan to recover."
+        in page.locator("#summary").inner_text()
+    )
+    assert page.locator("#m1 .tag").inner_text() == "Amount differs"
+    page.screenshot(path=artifacts / "fieldcheck-summary-en.png", full_page=True)
+    page.get_by_role("link", name="中文").click()
+
 
 def test_a_register_finding_leads_to_the_person_record(page, server, artifacts):
     page.goto(f"{server.url}/staff/inspect/check/paid_after_death?as_of=2024-12-31")
