@@ -110,6 +110,12 @@ ROLE_ENDPOINTS: dict[str, frozenset[str]] = {
     "inspect.notice_publish": frozenset({REVIEWER}),
     "inspect.person": frozenset({INSPECTOR}),
     "inspect.person_reveal": frozenset({INSPECTOR}),
+    # field checks (明查暗访, issue 16): samples, the visit list, visits
+    "inspect.samples_index": frozenset({INSPECTOR}),
+    "inspect.sample": frozenset({INSPECTOR}),
+    "inspect.sample_print": frozenset({INSPECTOR}),
+    "inspect.sample_reveal": frozenset({INSPECTOR}),
+    "inspect.sample_visit": frozenset({INSPECTOR}),
     # the consultation and complaint desk (issue 6): the 公开办 (reviewer) registers, routes,
     # reviews and publishes; the department in charge (finance, by office) answers;
     # inspectors read, escalate and see the metrics.

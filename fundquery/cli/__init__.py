@@ -17,6 +17,7 @@ from flask.cli import FlaskGroup
 import fundquery
 from fundquery.cli import annual, backup, demo, lake, mappings, points, report, serve, store, users
 from fundquery.cli.common import ensure_instance, instance_dir
+from fundquery.cli.sample import sample_group
 
 
 def _make_app():
@@ -72,6 +73,7 @@ cli.add_command(points.points_group, "point")  # issue 17: query points, for usa
 cli.add_command(backup.backup_command, "backup")  # issue 8: backup and restore
 cli.add_command(backup.restore_command, "restore")
 cli.add_command(lake.export_lake_command, "export-lake")  # issue 7: a province's lake
+cli.add_command(sample_group, "sample")  # issue 16: field checks (明查暗访)
 
 
 def main() -> None:

@@ -85,9 +85,14 @@ def write_csv(result: Result, target: Path | io.StringIO, lang: str = "zh") -> N
 
 
 def write_xlsx(
-    results: Iterable[Result], target: Path | io.BytesIO, *, generated_by: str = ""
+    results: Iterable[Result],
+    target: Path | io.BytesIO,
+    *,
+    generated_by: str = "",
+    samples: Iterable[dict[str, Any]] = (),
 ) -> None:
-    """A summary sheet (counts, the as-of date, the filters and settings used), then one sheet per check."""
+    """A summary sheet (counts, the as-of date, the filters and settings used), one sheet per check,
+    and with ``samples`` (fundquery.inspect.visits.summaries) a sheet of field checks (issue 16)."""
     results = list(results)
     book = xlsxwriter.Workbook(
         target,
@@ -160,7 +165,57 @@ def write_xlsx(
                 _write(ws, i, j, col.kind, value, money, day)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(1, len(r.rows)), len(r.check.columns) - 1)
+    samples = list(samples)
+    if samples:
+        _samples_sheet(book.add_worksheet("实地抽查"), samples, head, money)
     book.close()
+
+
+def _samples_sheet(ws, samples: list[dict[str, Any]], head, money) -> None:
+    """One row per sample: how it was drawn, visited, problems by type, the amount to recover."""
+    outcomes = samples[0]["summary"]["by_outcome"]
+    header = [
+        "抽查编号",
+        "资金编码",
+        "年度",
+        "乡镇",
+        "村",
+        "随机种子",
+        "抽样方法",
+        "领取人数",
+        "抽取人数",
+        "已走访",
+        "发现问题",
+        *(o["title_zh"] for o in outcomes),
+        "应追回金额（元）",
+        "抽取人",
+        "抽取时间",
+    ]
+    for j, h in enumerate(header):
+        ws.write_string(0, j, h, head)
+    for i, s in enumerate(samples, start=1):
+        found = s["summary"]
+        cells = [
+            s["sample_id"],
+            s["fund_code"],
+            s["year"],
+            s["township"],
+            s["village"],
+            str(s["seed"]),  # text: a seed up to 2^63 is not exact as a spreadsheet number
+            s["method"],
+            s["candidate_count"],
+            s["member_count"],
+            found["visited_count"],
+            found["problem_count"],
+            *(o["member_count"] for o in found["by_outcome"]),
+            found["recover_yuan"],
+            s["created_by"],
+            s["created_at"].strftime("%Y-%m-%d %H:%M") if s["created_at"] else None,
+        ]
+        for j, value in enumerate(cells):
+            _write(ws, i, j, "amount" if j == len(cells) - 3 else "text", value, money, None)
+    ws.set_column(0, len(header) - 1, 12)
+    ws.freeze_panes(1, 0)
 
 
 def _write(ws, i: int, j: int, kind: str, value: Any, money, day) -> None:

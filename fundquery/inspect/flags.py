@@ -59,7 +59,13 @@ def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
-def create(
+def create(con: duckdb.DuckDBPyConnection, **fields: Any) -> int:
+    """Open a flag with its first note (the fields of ``create_in``); return its id."""
+    with transaction(con):
+        return create_in(con, **fields)
+
+
+def create_in(
     con: duckdb.DuckDBPyConnection,
     *,
     check_label: str | None,
@@ -78,43 +84,42 @@ def create(
     department: str | None = None,
     township: str | None = None,
 ) -> int:
-    """Open a flag with its first note; return its id."""
-    with transaction(con):
-        flag_id = con.execute(
-            "INSERT INTO flags (check_label, record_kind, record_key, title, figures, amount_yuan, year, fund_code,"
-            " department, township, severity, assignee_office, due_on, status, created_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING flag_id",
-            [
-                check_label,
-                record_kind,
-                record_key,
-                title,
-                json.dumps({k: jsonable(v) for k, v in figures.items()}, ensure_ascii=False),
-                amount_yuan,
-                year,
-                fund_code,
-                department,
-                township,
-                severity,
-                assignee_office,
-                due_on,
-                actor,
-            ],
-        ).fetchone()[0]
-        con.execute(
-            "INSERT INTO flag_events (flag_id, actor, from_status, to_status, note) VALUES (?, ?, NULL, 'open', ?)",
-            [flag_id, actor, note],
-        )
-        audit(
-            con,
+    """``create`` inside the caller's transaction (a field visit that found a problem opens its flag with it)."""
+    flag_id = con.execute(
+        "INSERT INTO flags (check_label, record_kind, record_key, title, figures, amount_yuan, year, fund_code,"
+        " department, township, severity, assignee_office, due_on, status, created_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING flag_id",
+        [
+            check_label,
+            record_kind,
+            record_key,
+            title,
+            json.dumps({k: jsonable(v) for k, v in figures.items()}, ensure_ascii=False),
+            amount_yuan,
+            year,
+            fund_code,
+            department,
+            township,
+            severity,
+            assignee_office,
+            due_on,
             actor,
-            "flag_open",
-            f"flag:{flag_id}",
-            check=check_label,
-            record_kind=record_kind,
-            severity=severity,
-            office=assignee_office,
-        )
+        ],
+    ).fetchone()[0]
+    con.execute(
+        "INSERT INTO flag_events (flag_id, actor, from_status, to_status, note) VALUES (?, ?, NULL, 'open', ?)",
+        [flag_id, actor, note],
+    )
+    audit(
+        con,
+        actor,
+        "flag_open",
+        f"flag:{flag_id}",
+        check=check_label,
+        record_kind=record_kind,
+        severity=severity,
+        office=assignee_office,
+    )
     return flag_id
 
 

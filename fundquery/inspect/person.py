@@ -5,6 +5,12 @@ The full ID number is never stored (only its hash and the masked form), so
 village and group, masked bank account, and every payment and staff row in
 every batch, including retracted and superseded ones.  Showing it is an
 explicit, audit-logged action (fundquery.views.inspect).
+
+Beside the payments stand the person's rows in every register from another
+department (issue 16): every declared kind with ``Spec.register`` and an ID
+number, found from the specs, so a register declared later appears here with
+no edit.  Those rows are shown on every view (names masked until the full
+record is shown), and every view that shows any is audit-logged by the caller.
 """
 
 from __future__ import annotations
@@ -13,6 +19,9 @@ from typing import Any
 
 import duckdb
 
+from etl.kinds import has_id_hash
+from etl.specs import SPECS
+from etl.spectypes import Spec
 from fundquery.resident.masking import mask_name
 
 
@@ -36,13 +45,15 @@ def overview(con: duckdb.DuckDBPyConnection, id_hash: str) -> dict[str, Any] | N
         " any_value(sex) FROM hit WHERE batch_id IN (SELECT batch_id FROM live_batches)",
         [id_hash],
     ).fetchone()
-    if not row[2] and not staff[2]:
+    registered = register_rows(con, id_hash) if not row[2] and not staff[2] else []
+    if not row[2] and not staff[2] and not registered:
         return None
-    name = row[1] or staff[1]
+    first = registered[0]["rows"][0] if registered else {}
+    name = row[1] or staff[1] or first.get("name")
     return {
-        "id_masked": row[0] or staff[0],
+        "id_masked": row[0] or staff[0] or first.get("id_masked"),
         "name_masked": mask_name(name),
-        "sex": row[5] or staff[4],
+        "sex": row[5] or staff[4] or first.get("sex"),
         "birth_year": row[6].year if row[6] else None,
         "payment_count": row[2],
         "fund_count": row[3],
@@ -93,3 +104,49 @@ def full_record(con: duckdb.DuckDBPyConnection, id_hash: str) -> dict[str, Any]:
         "household_members": members,
         "names": sorted({r["name"] for r in payments + staff}),
     }
+
+
+def registers() -> list[Spec]:
+    """Every declared register from another department that names people by ID number."""
+    return [s for s in SPECS.values() if s.register and has_id_hash(s)]
+
+
+def register_columns(spec: Spec) -> list[tuple[str, str, str, str]]:
+    """A register's shown columns as (stored name, 中文, English, type): its declared columns, the ID masked."""
+    shown = []
+    for col in spec.columns:
+        if not col.stored:
+            continue
+        if col.type == "id_number":
+            shown.append(("id_masked", col.label_zh, col.label_en, "id"))
+        elif col.name == "bank_account":
+            shown.append(("bank_account_masked", col.label_zh, col.label_en, "text"))
+        else:
+            shown.append((col.name, col.label_zh, col.label_en, col.type))
+    return shown
+
+
+def register_rows(con: duckdb.DuckDBPyConnection, id_hash: str) -> list[dict[str, Any]]:
+    """The person's rows in each register, in every batch with its status: [{kind, title, columns, rows}]."""
+    found = []
+    for spec in registers():
+        # The ID hash alone in the WHERE clause, so that the ART index is used (DESIGN.md §7).
+        rows = _rows(
+            con.execute(
+                f"WITH hit AS MATERIALIZED (SELECT * FROM {spec.table} WHERE id_hash = ?)"  # noqa: S608 (a declared table)
+                " SELECT h.*, b.file_name, b.status AS batch_status FROM hit h JOIN batches b USING (batch_id)"
+                " ORDER BY h.batch_id, h.row_no",
+                [id_hash],
+            )
+        )
+        if rows:
+            found.append(
+                {
+                    "kind": spec.kind,
+                    "title_zh": spec.title_zh,
+                    "title_en": spec.title_en,
+                    "columns": register_columns(spec),
+                    "rows": rows,
+                }
+            )
+    return found

@@ -27,6 +27,7 @@ from fundquery.views import (
     rectification,
     resident,  # noqa: F401 (routes on public.bp)
     review,
+    samples,  # noqa: F401 (routes on inspect.bp: field checks, issue 16)
     search,  # noqa: F401 (routes on public.bp)
     sections,
     staff,

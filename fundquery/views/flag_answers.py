@@ -19,6 +19,7 @@ from wtforms import DecimalField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from etl.labels import LABELS
 from etl.load import archive
 from fundquery.accounts.auth import current_user, roles_required
 from fundquery.inspect import CHECKS, answers, flags
@@ -98,6 +99,9 @@ def figures_list(found: dict) -> list[dict]:
             if k in columns
             else _("统计截至")
             if k == "as_of"
+            # a flag without a check (a field visit, issue 16): its columns' labels from the one vocabulary
+            else (LABELS[k].en if lang == "en" else LABELS[k].zh)
+            if k in LABELS
             else k,
             "value": v,
             "kind": columns[k].kind if k in columns else "text",

@@ -17,12 +17,24 @@ from flask_babel import gettext as _
 
 from etl.audit import audit
 from fundquery.accounts.auth import current_user, roles_required
-from fundquery.inspect import CATALOGUE, CHECKS, GROUPS, Filters, Params, charts, flags, person, run
+from fundquery.inspect import (
+    CATALOGUE,
+    CHECKS,
+    GROUPS,
+    Filters,
+    Params,
+    charts,
+    flags,
+    person,
+    run,
+    visits,
+)
 from fundquery.inspect.catalogue import SEVERITY_ZH, finding_key
 from fundquery.inspect.checks.delays import stages as delay_stages
 from fundquery.inspect.checks.registers import registers_read
 from fundquery.inspect.export import shown_row, write_csv, write_xlsx
 from fundquery.queries.inspect import report_choices
+from fundquery.resident.masking import mask_name
 from fundquery.views import render
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
@@ -226,7 +238,9 @@ def export_xlsx() -> Response:
     checks = [CHECKS.get(label) or abort(404)] if label else list(CATALOGUE)
     results = [run(get_db(), c, params, filters) for c in checks]
     buffer = io.BytesIO()
-    write_xlsx(results, buffer, generated_by=current_user.username)
+    # the whole catalogue also carries the field checks' summaries (issue 16)
+    found_samples = [] if label else visits.summaries(get_db())
+    write_xlsx(results, buffer, generated_by=current_user.username, samples=found_samples)
     buffer.seek(0)
     _audit(
         "inspect_export",
@@ -276,6 +290,37 @@ def delays() -> Response | str:
 # -- a person ------------------------------------------------------------------
 
 
+# Register columns holding a person's name: masked until the full record is shown.
+_NAME_WORDS = ("姓名", "所有人", "法定代表人", "经营者", "权利人")
+
+
+def shown_register(found: dict[str, Any], *, full: bool) -> dict[str, Any]:
+    """One register's rows as the page shows them: declared columns in order, names masked unless ``full``."""
+    lang = current_language()
+    columns = found["columns"]
+    masked = {
+        name
+        for name, zh, _en, _type in columns
+        if name == "name" or any(word in zh for word in _NAME_WORDS)
+    }
+    return {
+        "kind": found["kind"],
+        "title": found["title_en"] if lang == "en" else found["title_zh"],
+        "columns": [en if lang == "en" else zh for _name, zh, en, _type in columns],
+        "rows": [
+            {
+                "cells": [
+                    row.get(name) if full or name not in masked else mask_name(row.get(name))
+                    for name, _zh, _en, _type in columns
+                ],
+                "batch": f"{row['batch_id']}:{row['row_no']}",
+                "batch_status": row["batch_status"],
+            }
+            for row in found["rows"]
+        ],
+    }
+
+
 def _revealed(id_hash: str) -> bool:
     granted = session.get("inspect_reveal", {})
     return granted.get(id_hash, 0) > time.time()
@@ -288,9 +333,21 @@ def person_page(id_hash: str) -> Response | str:
     con = get_db()
     found = person.overview(con, id_hash) or abort(404)
     full = person.full_record(con, id_hash) if _revealed(id_hash) else None
+    registers = [
+        shown_register(r, full=full is not None) for r in person.register_rows(con, id_hash)
+    ]
+    if registers:  # rows of other departments' registers: every view is in the audit log
+        _audit(
+            "view_register",
+            f"person:{id_hash[:16]}",
+            registers=[r["kind"] for r in registers],
+            rows=sum(len(r["rows"]) for r in registers),
+            full=full is not None,
+        )
     data = {
         "person": found,
         "full": full,
+        "registers": registers,
         "id_hash": id_hash,
         "reveal_minutes": REVEAL_SECONDS // 60,
     }

@@ -228,7 +228,13 @@ def summary() -> Response | str:
     totals = flags.summary(con)
     for row in totals["resolved"]:
         c = CHECKS.get(row["check_label"])
-        row["title"] = c.title(current_language()) if c else row["check_label"]
+        row["title"] = (
+            c.title(current_language())
+            if c
+            else _("实地抽查")  # a field visit's flag (issue 16)
+            if row["check_label"] == "field_check"
+            else row["check_label"]
+        )
         row["outcome_title"] = outcome_title(row["outcome"])
     notices = flags.notices(con, published_only=False)
     for n in notices:
