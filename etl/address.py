@@ -17,8 +17,9 @@ import pyarrow.compute as pc
 
 from etl.text import norm
 
-# Headers that hold an address: 家庭地址, 家庭住址, 户籍住址, 种植地址, 地址.
-ADDRESS_HEADER = re.compile(r"(住址|地址)$")
+# Headers that hold an address, or the registered area a household belongs to: 家庭地址, 家庭住址,
+# 户籍住址, 种植地址, 居住地址, 地址, 属地 (a civil-affairs system's area name: 东风村委会), 户籍地.
+ADDRESS_HEADER = re.compile(r"(住址|地址|属地|户籍地|居住地)$")
 
 # A village's own name: no digit, space or punctuation, and none of the words that end a place of
 # another level (省 市 县 区 旗 镇 乡 街道 办事处) or a part below it (组 号).

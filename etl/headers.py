@@ -39,6 +39,21 @@ _DATA_CELL = re.compile(
 )
 
 
+def leaves_only(top: list[str | None], sub: list[str | None]) -> bool:
+    """Whether ``sub`` is the second row of a two-level header: its cells sit only under a group's span
+    (其他专项补贴金 over 价格临时补贴 / 取暖补贴), none under a cell of ``top`` that spans both rows.
+
+    A data row has a value under nearly every header cell; this row is empty under all of them.
+    """
+    filled = [p for p, c in enumerate(sub) if norm(c)]
+    at = lambda row, p: norm(row[p]) if p < len(row) else None  # noqa: E731
+
+    def leaf(p: int) -> bool:  # under a span, or under the group title that starts one
+        return not at(top, p) or (bool(at(sub, p + 1)) and not at(top, p + 1))
+
+    return bool(filled) and all(leaf(p) for p in filled) and any(not at(top, p) for p in filled)
+
+
 def looks_like_data(row: list[str | None]) -> bool:
     """Whether a row holds a cell only data holds (an ID number, a date, an amount)."""
     return any(_DATA_CELL.fullmatch((norm(c) or "").replace(" ", "")) for c in row if c)
@@ -258,7 +273,11 @@ def detect(
                     double.score[2] == single.score[2]
                     and (
                         len(double.mapped) > len(single.mapped)
-                        or (by_leaf and not single.mapped and double.points >= single.points)
+                        or (
+                            (by_leaf or leaves_only(head[r], leaves))
+                            and not single.mapped
+                            and double.points >= single.points
+                        )
                     )
                 )
                 if sure and wins:

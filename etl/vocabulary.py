@@ -101,6 +101,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"金额", 60, "应发|应付|应补|标准|合计|总额|大写"),
         # 补贴资金（元）, 补助资金, 救助金: the money paid on the row, written without 金额.
         Role(r"^(补贴|补助|救助|奖补|发放)(资金|款|金)$", 60),
+        # 发放合计, 实发合计, 发放总额: what the row was paid, summed over its parts (保障金 + 分类施保金 …).
+        Role(r"^(发放|实发|实付|支付)(合计|总额|总计)$", 90),
     ),
     "paid_on": (Role(r"(发放|到账|支付|拨付).*(日期|时间)", 70),),
     # 银行帐号 (minzheng-tekun-jiating-chaxun): 帐 is the older form of 账, still typed.

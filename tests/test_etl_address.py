@@ -47,15 +47,27 @@ def _roster(tmp_path, addresses, header=HEADER, village=False):
     return write_xlsx(tmp_path / "roster.xlsx", rows)
 
 
-def test_a_roster_with_only_an_address_loads_each_rows_village(load, store, funds_loaded, tmp_path):
-    result = load(_roster(tmp_path, ADDRESSES), "payments", values=VALUES)
+@pytest.mark.parametrize(
+    ("header", "addresses"),
+    [
+        ("家庭地址", ADDRESSES),
+        ("居住地址", ADDRESSES),
+        # A civil-affairs system's 属地: the household's registered area at village level.
+        ("属地", ["东风村委会", "红星村委会", "新华社区居委会"]),
+    ],
+)
+def test_a_roster_with_only_an_address_loads_each_rows_village(
+    load, store, funds_loaded, tmp_path, header, addresses
+):
+    path = _roster(tmp_path, addresses, header=[*HEADER[:-1], header])
+    result = load(path, "payments", values=VALUES)
     assert result.status == "loaded", result.as_json()
     stored = store.execute(
         "SELECT row_no, village FROM payments WHERE batch_id = ? ORDER BY row_no", [result.batch]
     ).fetchall()
     assert stored == [(3, "东风村"), (4, "红星村"), (5, "新华社区")]
     (warning,) = [f for f in result.report.findings if f.rule == "village_from_address"]
-    assert warning.severity == "warning" and warning.column == "家庭地址"
+    assert warning.severity == "warning" and warning.column == header
     assert "column_unused" not in {f.rule for f in result.report.findings}
 
 

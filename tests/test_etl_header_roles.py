@@ -92,3 +92,34 @@ def test_a_group_title_over_several_leaves_names_none_of_them():
     assert match.header_rows == (0, 1)
     assert match.mapping["item"] == 2 and match.mapping["amount_yuan"] == 3
     assert not match.ambiguous
+
+
+def test_a_second_header_row_of_a_groups_leaves_only_makes_the_header_two_rows():
+    """其他专项补贴金 spans 价格临时补贴 / 取暖补贴 and every other cell spans both rows: the second row
+    names nothing the kind has, yet it is the header's, not a data row."""
+    head = [
+        ["姓名", "身份证号", "保障人数", "其他专项补贴金", None, "发放合计（元）", "领取人"],
+        [None, None, None, "价格临时补贴", "取暖补贴", None, None],
+        ["张三", "110105194912310021", "2", "30.00", "50.00", "680.00", None],
+    ]
+    match = detect(head, "payments")
+    assert match.header_rows == (0, 1)
+    assert match.labels[3:5] == ["其他专项补贴金/价格临时补贴", "其他专项补贴金/取暖补贴"]
+    assert match.mapping["amount_yuan"] == 5 and match.mapping["quantity"] == 2
+
+
+def test_a_data_row_below_a_header_is_not_its_second_row():
+    head = [
+        ["姓名", "身份证号", "其他专项补贴金", None, "发放合计（元）"],
+        ["张三", None, "30.00", "50.00", "680.00"],
+    ]
+    assert detect(head, "payments").header_rows == (0,)
+
+
+def test_the_amount_paid_summed_over_its_parts_is_the_amount():
+    match = detect(
+        [["姓名", "身份证号", "保障金（元）", "分类施保金（元）", "发放合计（元）"]], "payments"
+    )
+    assert match.mapping["amount_yuan"] == 4
+    match = detect([["姓名", "身份证号", "实发总额"]], "payments")
+    assert match.mapping["amount_yuan"] == 2

@@ -42,6 +42,8 @@ NEED_UPLOAD_VALUES = {
     "jeeplus-queren-ji-bokuan",
     "px-shenqingku-xiangmu-daochu",
     "ruoyi-sysuser-tongjiju-ganbu",
+    "cam-dibao-fafang-mingxi",
+    "cam-dibao-fafang-qianzibiao",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
