@@ -62,6 +62,10 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"..大户$", 65, _NOT_THE_PERSON),
         # 客户名称 (a bank's list), 农户名称, 申请人名称: the stem is the payee itself; not 收款单位 (a firm).
         Role(r"^(客户|农户|申请人|收款人|领款人|持卡人)$", 65),
+        # 享受人 / 受益人: the person entitled.  Beside 户主姓名 (a 一卡通 roster names the head, the account
+        # holder and the entitled person: bosi-ykt-huamingce-daochu) it ties with the head at EXACT: whose
+        # payment it is (the household's, or the old person's 高龄津贴) the clerk says, never a guess.
+        Role(r"^(享受|受益)人(姓名)?$", EXACT),
     ),
     "id_number": (
         Role(r"^身份证|证件号|公民身份|身份号", 80, "类型|种类|有效期|地址"),
@@ -72,6 +76,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
             70,
             "类型|种类|有效期|地址|户名|代领|代办|监护|联系|经办|配偶",
         ),
+        # The entitled person's number: level with the head's (户主身份证号), so the two tie as their names do.
+        Role(r"^(享受人|受益人|享受对象)(的)?(身份证|公民身份|证件号)", 70),
     ),
     # 乡镇, 街道, 镇, 乡(镇), 镇名; not 镇办核实… (jeecg-shuangjidao-youxian-zoufang), a sentence that starts with 镇.
     # 所属街 (minzheng-tekun-jiating-chaxun) stems to 街: a 街道 written short.
@@ -130,6 +136,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
             "借调|调出|原|收款|付款|填报|制表|实施|承建|施工|主管|上级|预算|代码|编码",
         ),
     ),
+    # 聘用日期, 录用时间, 入编日期, 调入时间: when the person was taken on (jeecg-edusport-jiaolianyuan).
+    "hired_on": (Role(r"^(聘用|录用|入编|入职|调入|进入本?单位)(日期|时间)$", 70),),
     "staffing_type": (Role(r"编制(类型|性质|类别)|人员(类别|身份)", 70),),
     "quota": (Role(r"^(核定)?编制(数|人数)?$", 60),),
     # A project's 总投资 is its amount; its 计划开始时间 / 开工时间 its start (px-shenqingku-xiangmu-daochu).
@@ -205,6 +213,13 @@ CARD_STATUS = Enum(
         "已退回": "退回",
         "发放失败": "退回",
         "失败": "退回",
+        # A 一卡通 system's 支付状态 (bosi-ykt-huamingce-daochu): 已申请 when the roster is filled in.
+        "已申请": "待发放",
+        "待支付": "待发放",
+        "未支付": "待发放",
+        "已支付": "已发放",
+        "支付成功": "已发放",
+        "支付失败": "退回",
     },
     ("待发放", "发放中", "已发放", "退回"),
 )

@@ -42,6 +42,13 @@ RULES = [
     ),
     ("agencies", ["编制数", "编制类型"], "agency_name", ["调入单位", "用人单位"], ["填报单位"]),
     ("staff", ["姓名", "身份证号"], "agency_name", ["用人单位"], ["借调单位"]),
+    (
+        "staff",
+        ["姓名", "身份证号"],
+        "hired_on",
+        ["聘用日期", "录用时间"],
+        ["录用审批时间", "初任教练员时间"],
+    ),
 ]
 
 
@@ -123,3 +130,21 @@ def test_the_amount_paid_summed_over_its_parts_is_the_amount():
     assert match.mapping["amount_yuan"] == 4
     match = detect([["姓名", "身份证号", "实发总额"]], "payments")
     assert match.mapping["amount_yuan"] == 2
+
+
+def test_the_entitled_person_beside_the_household_head_is_asked_not_guessed():
+    """享受人 and 户主姓名 on one row (a 一卡通 roster): whose payment it is, the clerk says; the two ID
+    columns tie the same way, so a load never pairs one person's name with another's number."""
+    header = [
+        "户主姓名",
+        "户主身份证号",
+        "收款人姓名",
+        "享受人",
+        "享受人身份证号",
+        "补贴金额",
+        "村",
+    ]
+    match = detect([header], "payments")
+    assert dict(match.ambiguous) == {"name": (0, 3), "id_number": (1, 4)}
+    match = detect([["享受人", "享受人身份证号", "补贴金额"]], "payments")
+    assert match.mapping["name"] == 0 and match.mapping["id_number"] == 1

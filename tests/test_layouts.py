@@ -44,6 +44,7 @@ NEED_UPLOAD_VALUES = {
     "ruoyi-sysuser-tongjiju-ganbu",
     "cam-dibao-fafang-mingxi",
     "cam-dibao-fafang-qianzibiao",
+    "jeecg-edusport-jiaolianyuan",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -52,6 +53,8 @@ NEEDS_HEADER_MAPPING = {
     " 派 / 外 groups are not 编制类型)",
     "minzheng-tekun-jiating-chaxun": "the amount paid is one of five money columns (基本生活总费用 … 合计):"
     " the clerk says which",
+    "bosi-ykt-huamingce-daochu": "户主姓名 / 享受人 and their ID numbers tie: whose payment it is (the"
+    " household's or the entitled person's) the clerk says",
 }
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
