@@ -285,11 +285,12 @@ def build_incoming(
             selects.append(f'{expr} AS "{col.name}"')
             selects.append(f'CAST({expr} AS VARCHAR) AS "{col.name}__raw"')
             continue
-        parsed = (
-            "r.__id_id_value"
-            if col.type == "id_number"
-            else parse_expr(col, (times or {}).get(col.name, 1))
-        )
+        if col.type == "id_number":
+            parsed = "r.__id_id_value"
+        elif f"{col.name}__parsed" in present:  # read out of another text (etl.filevalues.fill)
+            parsed = f'r."{col.name}__parsed"'
+        else:
+            parsed = parse_expr(col, (times or {}).get(col.name, 1))
         selects.append(f'{parsed} AS "{col.name}"')
         selects.append(f'r."{col.name}" AS "{col.name}__raw"')
     if id_cols:

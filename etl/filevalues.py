@@ -49,8 +49,9 @@ from decimal import Decimal, InvalidOperation
 
 import pyarrow as pa
 
+from etl.address import ADDRESS_HEADER, villages
 from etl.headermatch import HeaderMatch
-from etl.text import header_unit, mask_digits, norm
+from etl.text import header_key, header_unit, mask_digits, norm
 
 __all__ = [
     "FILE_LEVEL",
@@ -262,7 +263,19 @@ def apply(match: HeaderMatch, values: dict[str, str] | None, lines: list[str]) -
         found = from_title(col.name, lines)
         if found:
             match.values[col.name] = FileValue(col.name, found[0], "title", mask_digits(found[1]))
+    _village_from_address(match)
     _plan_computed(match, lines)
+
+
+def _village_from_address(match: HeaderMatch) -> None:
+    """A required village the form, the clerk and the title do not give: read out of the one address column."""
+    if "village" not in {c.name for c in match.missing}:
+        return
+    found = [p for p in match.unused if ADDRESS_HEADER.search(header_key(match.labels[p]) or "")]
+    if len(found) == 1:
+        match.mapping["village"] = found[0]
+        match.scores["village"] = 0
+        match.parsed["village"] = "address"
 
 
 def _plan_computed(match: HeaderMatch, lines: list[str]) -> None:
@@ -300,7 +313,12 @@ def _plan_computed(match: HeaderMatch, lines: list[str]) -> None:
 
 
 def fill(table: pa.Table, match: HeaderMatch) -> pa.Table:
-    """The reader's table with a column for each file-level value the form lacks."""
+    """The reader's table with a column for each file-level value the form lacks, and ``<column>__parsed``
+    for each column read out of another (``match.parsed``: the village of an address; etl.clean)."""
+    for column, how in match.parsed.items():  # the cell's text stays the column's raw text
+        done = f"{column}__parsed" in table.column_names  # fill runs again after a re-read
+        if how == "address" and column in table.column_names and not done:
+            table = table.append_column(f"{column}__parsed", villages(table[column]))
     for column, fv in match.values.items():
         if column not in table.column_names:
             table = table.append_column(

@@ -22,7 +22,7 @@ from etl.headermatch import HeaderMatch, WideColumn
 from etl.specs import SPECS
 from etl.spectypes import Spec
 from etl.text import header_key, mask_digits, norm
-from etl.vocabulary import EXACT, ROLES, STEM, stem
+from etl.vocabulary import EXACT, STEM, roles, stem
 
 HEAD_ROWS = 30
 MIN_MATCHED = 2  # fewer matched columns than this is not a header
@@ -37,6 +37,21 @@ _DATA_CELL = re.compile(
     r"\d{6,}[\dXx]?|(19|20)\d{2}[-/年.]\d{1,2}([-/月.]\d{1,2}日?)?([ T]\d{1,2}:\d{2}(:\d{2})?)?"
     r"|[+-]?\d[\d,]*\.\d+元?|\d{1,3}(,\d{3})+(\.\d+)?元?"
 )
+
+
+def leaves_only(top: list[str | None], sub: list[str | None]) -> bool:
+    """Whether ``sub`` is the second row of a two-level header: its cells sit only under a group's span
+    (其他专项补贴金 over 价格临时补贴 / 取暖补贴), none under a cell of ``top`` that spans both rows.
+
+    A data row has a value under nearly every header cell; this row is empty under all of them.
+    """
+    filled = [p for p, c in enumerate(sub) if norm(c)]
+    at = lambda row, p: norm(row[p]) if p < len(row) else None  # noqa: E731
+
+    def leaf(p: int) -> bool:  # under a span, or under the group title that starts one
+        return not at(top, p) or (bool(at(sub, p + 1)) and not at(top, p + 1))
+
+    return bool(filled) and all(leaf(p) for p in filled) and any(not at(top, p) for p in filled)
 
 
 def looks_like_data(row: list[str | None]) -> bool:
@@ -74,7 +89,7 @@ def cell_scores(kind: str, text: str) -> tuple[tuple[str, int], ...]:
             score = 0
         else:
             score = max(
-                (r.score for r in ROLES.get(col.name, ()) if r.matches(key) or r.matches(stemmed)),
+                (r.score for r in roles(kind, col.name) if r.matches(key) or r.matches(stemmed)),
                 default=0,
             )
         if score:
@@ -164,11 +179,19 @@ def _match_row(
         if spec.wide and not s and t and (split := _split_wide(spec, t)):
             wide.append(WideColumn(pos, *split))
             continue
-        texts = [s, f"{owner}{s}" if owner and s else None, t] if s else [t]
-        for text in texts:
-            for name, score in cell_scores(spec.kind, text) if text else ():
+        # The leaf, and the leaf under its group; the top cell too unless it spans the next column
+        # (项目 over 类 / 款 / 科目名称 names its whole span, not its first column).
+        spans = bool(s and t and pos + 1 < width and pos + 1 < len(sub or []) and sub[pos + 1])
+        spans = spans and not (top[pos + 1] if pos + 1 < len(top) else None)
+        for texts in (
+            ([s, f"{owner}{s}" if owner and s else None], [] if spans else [t]) if s else ([t],)
+        ):
+            scored = [x for text in texts if text for x in cell_scores(spec.kind, text)]
+            for name, score in scored:
                 best = candidates.setdefault(name, {})
                 best[pos] = max(best.get(pos, 0), score)
+            if scored:
+                break
     found = {header_key(label) for label in match.mapped}
     match.mapping_unknown = {k: v for k, v in (mapping or {}).items() if header_key(k) not in found}
     _assign(match, candidates, forced)
@@ -239,8 +262,23 @@ def detect(
                 # top row must match something itself, by name rather than by a role's guess.
                 sure = single.wide or any(score >= STEM for score in single.scores.values())
                 # The clerk's mapping names two-level headers as "上/下": more of it applied says two rows.
+                # As many columns either way: two rows when the clerk's mapping says so, or when a
+                # column is found by its second-row cell (项目 over 科目名称) at no fewer points.
+                leaves = head[r + 1]
+                by_leaf = any(
+                    p < len(leaves) and leaves[p] and cell_scores(spec.kind, leaves[p])
+                    for p in double.mapping.values()
+                )
                 wins = double.score[2] > single.score[2] or (
-                    double.score[2] == single.score[2] and len(double.mapped) > len(single.mapped)
+                    double.score[2] == single.score[2]
+                    and (
+                        len(double.mapped) > len(single.mapped)
+                        or (
+                            (by_leaf or leaves_only(head[r], leaves))
+                            and not single.mapped
+                            and double.points >= single.points
+                        )
+                    )
                 )
                 if sure and wins:
                     options = [double]

@@ -35,6 +35,22 @@ def unparsed(*types: str) -> Callable[[Spec], list[Query]]:
     return queries
 
 
+def village_unparsed(spec: Spec) -> list[Query]:
+    """A village read out of an address (etl.address) that names none: the address is there, the village not.
+
+    Only a parsed village can be NULL beside a cell that is not: a 村 column's text is its village.
+    """
+    return [
+        (
+            c.name,
+            f'SELECT _row, "{c.name}__raw" AS value, NULL AS detail FROM incoming '  # noqa: S608
+            f'WHERE "{c.name}__raw" IS NOT NULL AND "{c.name}" IS NULL',
+        )
+        for c in spec.columns
+        if c.name == "village" and c.type == "text"
+    ]
+
+
 def enum_unknown(spec: Spec) -> list[Query]:
     """Enum values not in the vocabulary, with the accepted word closest to each as the detail."""
     queries = []

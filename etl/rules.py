@@ -32,6 +32,7 @@ from etl.rulequeries import (
     two_names,
     uncomputable,
     unparsed,
+    village_unparsed,
 )
 from etl.spectypes import Spec
 
@@ -66,6 +67,15 @@ CATALOGUE: tuple[Rule, ...] = (
         "必填",
         "a value",
         required,
+    ),
+    Rule(
+        "village_not_in_address",
+        E,
+        "“{header}”的值“{value}”中找不到村（应含“…村”或“…社区”）",
+        "“{header}”: “{value}” names no village (a “…村” or “…社区”)",
+        "含村或社区的地址，如 城关镇东风村3组；或在文件中加一列“村”",
+        "an address naming its village, such as 城关镇东风村3组; or a column 村 in the file",
+        village_unparsed,
     ),
     Rule(
         "amount_not_number",

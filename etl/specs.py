@@ -421,7 +421,9 @@ _add(
             ),
             Column(
                 "item",
-                ("科目名称", "项目", "明细", "功能科目"),
+                # 项目名称: a project budget's line is the project (xiangmu-yusuan-daoru-muban), above
+                # the 功能科目名称 it is booked to.
+                ("科目名称", "项目", "明细", "功能科目", "项目名称"),
                 "text",
                 False,
                 example="公务接待费",

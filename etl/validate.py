@@ -219,6 +219,30 @@ def _file_values(m, header_row: int, report: Report) -> None:
         report.counts[("value_invalid", name)] = 1
 
 
+def _parsed(m, header_row: int, report: Report) -> None:
+    """A warning, once for the file, for a column read out of another (the village of an address)."""
+    for name, how in m.parsed.items():
+        label, col = m.label(name), m.spec.column(name)
+        report.computed[name] = {"how": how, "inputs": [label], "unit": ""}
+        report.findings.append(
+            Finding(
+                header_row,
+                label,
+                None,
+                f"文件中的“{col.label_zh}”列",
+                "village_from_address",
+                "warning",
+                f"文件中没有“{col.label_zh}”列：{col.label_zh}取自“{label}”中的“…村”或“…社区”"
+                f"（如“城关镇东风村3组”为“东风村”）；地址中没有村的行会逐行指出",
+                f"the file has no column “{col.label_zh}” ({col.label_en}): it is read out of “{label}”"
+                f" (the “…村” or “…社区” in it: 城关镇东风村3组 gives 东风村); rows whose address names no"
+                " village are listed",
+                f"a column “{col.label_zh}”",
+            )
+        )
+        report.counts[("village_from_address", name)] = 1
+
+
 def _computed(m, header_row: int, report: Report) -> None:
     """A warning for each column computed for every row (etl.filevalues.Computed), once for the file."""
     for name, how in m.computed.items():
@@ -335,6 +359,7 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
         )
         report.counts[("amount_in_wan", name)] = 1
     _computed(m, m.header_rows[0] + 1, report)
+    _parsed(m, m.header_rows[0] + 1, report)
     build_incoming(con, spec, extract.table, hasher, times, m.computed)
     register_personal(con)  # the SQL functions rule personal_data_in_text calls
     _generated_codes(con, m, report)

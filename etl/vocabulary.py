@@ -8,6 +8,8 @@ A header is recognised in three tiers (etl.headers scores them):
    trailing 号 / 号码 / 数 / 名称 (身份证号码 → 身份证): score ``STEM``;
 3. role: a ``Role`` below, a pattern over the stemmed key with words that
    rule it out (a name is "…姓名" or "…人", but not "联系人"): its own score.
+   A role keyed ``"kind.column"`` holds in that kind only (a budget table's
+   合计 column is its amount; a roster's 合计 is not).
 
 The best-scoring column wins; two columns of the file at the same best score
 for one canonical column are reported as ambiguous, never guessed.  To teach
@@ -58,6 +60,12 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"^(补贴|补助|救助|享受|受益)对象$", 70),
         # 种粮大户, 种植大户, 养殖大户: a roster of large growers names the grower by the column's title.
         Role(r"..大户$", 65, _NOT_THE_PERSON),
+        # 客户名称 (a bank's list), 农户名称, 申请人名称: the stem is the payee itself; not 收款单位 (a firm).
+        Role(r"^(客户|农户|申请人|收款人|领款人|持卡人)$", 65),
+        # 享受人 / 受益人: the person entitled.  Beside 户主姓名 (a 一卡通 roster names the head, the account
+        # holder and the entitled person: bosi-ykt-huamingce-daochu) it ties with the head at EXACT: whose
+        # payment it is (the household's, or the old person's 高龄津贴) the clerk says, never a guess.
+        Role(r"^(享受|受益)人(姓名)?$", EXACT),
     ),
     "id_number": (
         Role(r"^身份证|证件号|公民身份|身份号", 80, "类型|种类|有效期|地址"),
@@ -68,13 +76,25 @@ ROLES: dict[str, tuple[Role, ...]] = {
             70,
             "类型|种类|有效期|地址|户名|代领|代办|监护|联系|经办|配偶",
         ),
+        # The entitled person's number: level with the head's (户主身份证号), so the two tie as their names do.
+        Role(r"^(享受人|受益人|享受对象)(的)?(身份证|公民身份|证件号)", 70),
     ),
     # 乡镇, 街道, 镇, 乡(镇), 镇名; not 镇办核实… (jeecg-shuangjidao-youxian-zoufang), a sentence that starts with 镇.
-    "township": (Role(r"乡镇|街道|^[乡镇](名|别|区|\(.*\))?$", 60, "城乡|乡村|村"),),
-    "village": (Role(r"村", 60, "小组|组$|村民$|人口|户数|村级|干部|城乡|乡村|农村"),),
+    # 所属街 (minzheng-tekun-jiating-chaxun) stems to 街: a 街道 written short.
+    "township": (
+        Role(r"乡镇|街道|^[乡镇街](名|别|区|\(.*\))?$", 60, "城乡|乡村|村"),
+        # 行政区域, 所属区域, 项目隶属区域: below a county's own forms the area named is the township.
+        Role(r"(行政|隶属|所在|所属)区域$|^区域$", 50, "代码|编码|id$|省|市|县"),
+    ),
+    # 所属社 / 社区: a 社区 is the town's village (居委会); 社 alone is its short form.
+    "village": (
+        Role(r"村", 60, "小组|组$|村民$|人口|户数|村级|干部|城乡|乡村|农村"),
+        Role(r"社区|^社$|居委会", 60, "社区服务|人口|户数|干部|保险|社保"),
+    ),
     "village_group": (Role(r"(小组|组别)$|^组", 60, "班组|组织"),),
     # 农户代码 (zjffqd-caizheng-buzhu-fafang-qingce): the 一卡通 system's household code.
-    "household_no": (Role(r"^(农户|家庭|户)(编|代)?(号|码|编码)", 60, "账|卡|户主"),),
+    # 用户编号 / 客户号 (ruoyi-shebao-butie-fafang-jilu): the paying system's own code for the payee.
+    "household_no": (Role(r"^(农户|家庭|户|用户|客户)(编|代)?(号|码|编码)", 60, "账|卡|户主"),),
     "quantity": (Role(r"面积|亩|人数|月数|头数|数量", 60, "金额|标准|单价|^每"),),
     # 每亩补贴, 每人每月补助: an amount per unit is the standard, not a quantity.
     "standard_yuan": (
@@ -87,6 +107,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"金额", 60, "应发|应付|应补|标准|合计|总额|大写"),
         # 补贴资金（元）, 补助资金, 救助金: the money paid on the row, written without 金额.
         Role(r"^(补贴|补助|救助|奖补|发放)(资金|款|金)$", 60),
+        # 发放合计, 实发合计, 发放总额: what the row was paid, summed over its parts (保障金 + 分类施保金 …).
+        Role(r"^(发放|实发|实付|支付)(合计|总额|总计)$", 90),
     ),
     "paid_on": (Role(r"(发放|到账|支付|拨付).*(日期|时间)", 70),),
     # 银行帐号 (minzheng-tekun-jiating-chaxun): 帐 is the older form of 账, still typed.
@@ -95,14 +117,53 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # Not 项目审批代码 (px-shenqingku-xiangmu-daochu): an approval number, not a fund.
     "fund_code": (Role(r"(资金|项目).*(编码|代码|编号)", 70, "审批|备案|核准|信用|统一"),),
     # 项目实施单位 (jeeplus-queren-ji-bokuan), 承建单位, 施工单位, 中标单位.
-    "contractor": (Role(r"(实施|承建|施工|中标|承包)(单位|企业|方)$", 70),),
+    # 项目业主单位 (px-shenqingku-xiangmu-daochu): the owner that carries the project out.
+    "contractor": (Role(r"(实施|承建|施工|中标|承包|业主)(单位|企业|方)$", 70),),
     "year": (Role(r"年度|年份", 70, "月"),),
     "period": (Role(r"期间|月份|批次", 60),),
-    "department": (Role(r"部门|预算单位", 60, "代码|编码"),),
-    "agency_name": (Role(r"(单位|机构).*名称$", 70),),
+    # 省级主管部门 above 编入部门预算 (an amount put into departments' budgets, not a department).
+    "department": (
+        Role(r"主管部门$", 70, "代码|编码"),
+        Role(r"部门|预算单位", 60, "代码|编码|编入|预算$|经费|金额"),
+    ),
+    "agency_name": (
+        Role(r"(单位|机构).*名称$", 70),
+        # 调入单位, 所在单位, 用人单位: an agency named by what it is to the row; not a unit that
+        # lends, pays, fills in or builds.
+        Role(
+            r"..单位$",
+            55,
+            "借调|调出|原|收款|付款|填报|制表|实施|承建|施工|主管|上级|预算|代码|编码",
+        ),
+    ),
+    # 聘用日期, 录用时间, 入编日期, 调入时间: when the person was taken on (jeecg-edusport-jiaolianyuan).
+    "hired_on": (Role(r"^(聘用|录用|入编|入职|调入|进入本?单位)(日期|时间)$", 70),),
     "staffing_type": (Role(r"编制(类型|性质|类别)|人员(类别|身份)", 70),),
     "quota": (Role(r"^(核定)?编制(数|人数)?$", 60),),
+    # A project's 总投资 is its amount; its 计划开始时间 / 开工时间 its start (px-shenqingku-xiangmu-daochu).
+    "projects.amount_yuan": (Role(r"^总投资|^投资(总额|金额)", 65),),
+    "start_on": (Role(r"(开工|开始|启动).*(日期|时间)$", 60, "结束|竣工|完工|申报"),),
+    # 审批状态, 实施状态, 建设进度: where the project stands.
+    "projects.status": (Role(r"状态$|进度$|进展$", 50, "进度状态|拨付|支付"),),
+    # 项目名称 is a budget line's item; 科目名称 / 经济科目 / 功能科目 the subject it is booked to.
+    "budgets.item": (
+        Role(r"^项目(名称)?$", 70),
+        Role(r"科目(名称)?$", 65, "编码|代码"),
+    ),
+    # A budget table's 合计 / 小计 column is the line's amount (人员经费 + 公用经费 beside it).
+    "budgets.amount_yuan": (Role(r"^(合计|总计|预算合计)$", 55),),
+    # 资金性质, 预算类别, 项目资金性质: which budget a line is in (一般公共预算, 基本支出 …).
+    "budgets.category": (Role(r"(资金|经费|支出|预算)(性质|类别|分类|类型)$", 65),),
+    # 2020年分配结果, 分配数, 下达数, 安排数: the amount a catalogue or allocation table gives a fund.
+    "funds.budget_yuan": (
+        Role(r"分配(结果|数|金额)$|(下达|安排|分配)(资金|数)$", 65, "待分|已办|编入"),
+    ),
 }
+
+
+def roles(kind: str, column: str) -> tuple[Role, ...]:
+    """The roles of ``column`` in every kind, then those declared for it in ``kind`` only (``"kind.column"``)."""
+    return ROLES.get(column, ()) + ROLES.get(f"{kind}.{column}", ())
 
 
 def stem(key: str) -> str:
@@ -152,6 +213,13 @@ CARD_STATUS = Enum(
         "已退回": "退回",
         "发放失败": "退回",
         "失败": "退回",
+        # A 一卡通 system's 支付状态 (bosi-ykt-huamingce-daochu): 已申请 when the roster is filled in.
+        "已申请": "待发放",
+        "待支付": "待发放",
+        "未支付": "待发放",
+        "已支付": "已发放",
+        "支付成功": "已发放",
+        "支付失败": "退回",
     },
     ("待发放", "发放中", "已发放", "退回"),
 )

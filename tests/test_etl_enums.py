@@ -49,3 +49,18 @@ def test_staff_status_as_written(tmp_path, load, store, written, stored):
     result = load(write_xlsx(tmp_path / "s.xlsx", [header, row]), "staff")
     assert result.status == "loaded", result.as_json()
     assert store.execute("SELECT status, staffing_type FROM staff").fetchone() == (stored, "其他")
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [("已申请", "待发放"), ("待支付", "待发放"), ("已支付", "已发放"), ("支付失败", "退回")],
+)
+def test_a_one_card_systems_payment_status_as_written(
+    tmp_path, funds_loaded, load, store, written, stored
+):
+    """支付状态 of a 一卡通 roster: 已申请 when filled in, 已支付 once paid (bosi-ykt-huamingce-daochu)."""
+    from tests.sheets import PAY_HEADER, pay_row
+
+    result = load(write_xlsx(tmp_path / "p.xlsx", [PAY_HEADER, pay_row(1, status=written)]))
+    assert result.status == "loaded", result.as_json()
+    assert store.execute("SELECT card_status FROM payments").fetchone() == (stored,)

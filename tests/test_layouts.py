@@ -3,8 +3,11 @@ and the findings are exactly the ones planted in its synthetic rows.
 
 Each layout is built into a real file (tests/layouts/build.py) and loaded through etl.load.load_file into
 a fresh DuckDB store, with its kind given and with ``auto`` (tests/layouts/harness.py says what went wrong).
-A layout the current loader does not load is listed in KNOWN_UNRECOGNISED with the loader's reason, as a
-strict xfail: when the matcher improves and it loads, the test fails until the entry is removed.
+Three tests per layout, as bench/layouts_corpus.py counts them: with nothing chosen at upload; with the
+values a clerk chooses at upload for the whole file (the layout's ``values``: fund, year …, not a mapping)
+and no header mapping; after the clerk's header mapping.  A layout the loader does not load in one of them
+is listed (NEED_UPLOAD_VALUES, NEEDS_HEADER_MAPPING, or its manifest's ``reason``: NOT_AT_ALL) as a strict
+xfail: when the loader improves and it loads, the test fails until the entry is removed.
 """
 
 from __future__ import annotations
@@ -18,87 +21,61 @@ from tests.layouts.harness import check, loader_takes_mapping
 
 LAYOUTS = all_layouts()
 
-_NO_FUND = "no fund code in the form, nor a catalogue fund named in a title: the clerk chooses it at upload"
-_NO_YEAR = "no year in the form or its title"
+# How far each layout is from loading (issue 14).  A value the clerk chooses once at upload for the
+# whole file (the fund, the year, a township: the layout's ``values``) is not a mapping.
 
-# Layouts the loader does not load with no mapping and no chosen values: slug -> why (issue 14).
+# Layouts that load with the clerk's upload values and no header mapping, but not with nothing chosen:
+# the form names neither the fund nor (some) the year, the place or the 编制类型 (its title does not
+# either), so the clerk chooses them.
+NEED_UPLOAD_VALUES = {
+    "diaoren-hedingbianzhi-shiyou",
+    "bumen-yusuan-jiben-zhichu-jingji-fenlei",
+    "cwbb-sangong-jingfei-bokuan",
+    "xiangmu-yusuan-daoru-muban",
+    "zhuanxiang-zijin-fenjie-huizong",
+    "jeecg-shuangjidao-youxian-zoufang",
+    "landcirculation-zhongliang-dahu",
+    "ruoyi-shebao-butie-fafang-jilu",
+    "ruoyi-shebao-fafang-jilu-daochu",
+    "yikatong-yidong-duochong",
+    "zjffqd-caizheng-buzhu-fafang-qingce",
+    "jeeplus-queren-ji-bokuan",
+    "px-shenqingku-xiangmu-daochu",
+    "ruoyi-sysuser-tongjiju-ganbu",
+    "cam-dibao-fafang-mingxi",
+    "cam-dibao-fafang-qianzibiao",
+    "jeecg-edusport-jiaolianyuan",
+}
+
+# Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
+NEEDS_HEADER_MAPPING = {
+    "gaoxiao-bianzhi-he-pai-wai": "二级部门 and 合：编制总数 / 合：实有人数 are one university's words (its 合 /"
+    " 派 / 外 groups are not 编制类型)",
+    "minzheng-tekun-jiating-chaxun": "the amount paid is one of five money columns (基本生活总费用 … 合计):"
+    " the clerk says which",
+    "bosi-ykt-huamingce-daochu": "户主姓名 / 享受人 and their ID numbers tie: whose payment it is (the"
+    " household's or the entitled person's) the clerk says",
+}
+
+# Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
+NOT_AT_ALL = {lay["slug"]: lay["reason"] for lay in LAYOUTS if "reason" in lay}
+
+
+def _upload_values(slug: str) -> str:
+    lay = next(lay for lay in LAYOUTS if lay["slug"] == slug)
+    return "chosen at upload: " + ", ".join(lay.get("values", {}))
+
+
+# Layouts the loader does not load with no mapping and nothing chosen at upload: slug -> why.
 KNOWN_UNRECOGNISED = {
-    "diaoren-hedingbianzhi-shiyou": "调入单位 is the agency (a transfer register's word: mapping);"
-    " no 编制类型 column (chosen at upload)",
-    "gaoxiao-bianzhi-he-pai-wai": "二级部门 and 合：编制总数 are one university's words (mapping);"
-    " no 编制类型 column (chosen at upload)",
-    "bumen-yusuan-jiben-zhichu-jingji-fenlei": "合计 is the amount and 项目/科目名称 the item (mapping);"
-    " " + _NO_YEAR + ", no 支出类别 (基本支出: chosen at upload)",
-    "cwbb-sangong-jingfei-bokuan": "no 支出类别 column (三公经费: chosen at upload); 预算数 vs 支出数",
-    "xiangmu-yusuan-daoru-muban": "no 主管部门 in the form or a title line (chosen at upload);"
-    " 项目资金性质 is the category (mapping)",
-    "qingdao-xinnengyuan-zhichu-mingxi": "a summary by region, not vouchers: no 凭证号, no 审核签字日期",
-    "zhida-zhifu-pingzheng": _NO_FUND + "; no 审核签字日期",
-    "dibao-zijin-fenji-tongji": "rows are units' 低保 amounts by level: no fund code or name",
-    "shengbenji-zhuanxiang-fenjie": "no fund code column (generated codes collide: a fund on several rows); "
-    + _NO_YEAR,
-    "zhida-zhibiao-mingxi": "no fund code column (generated codes collide: a fund on several rows); "
-    + _NO_YEAR,
-    "zhida-zhuanxiang-zijin-mulu": "no amount column; 专项编码 / 开始年份 (mapping)",
-    "zhuanxiang-zijin-fenjie-huizong": "2020年分配结果 is the amount and 省级主管部门 the department (mapping);"
-    " no 发放对象 (chosen at upload)",
-    "bf-pinkunhu-butie-duifu": _NO_FUND + "; no ID number column",
-    "dili-butie-cunganbu-dengji-qingce": "no ID number column (a 登记清册 signed by the household)",
-    "dili-butie-fenhu-dengji-qingce": "no ID number column (a 登记清册 signed by the household)",
-    "jeecg-shuangjidao-youxian-zoufang": _NO_FUND
-    + "; 客户名称 / 种植地址 are the name / village (mapping)",
-    "jeeplus-zijin-zhijie-daohu": "no amount column (a register of households, not of payments)",
-    "landcirculation-zhongliang-dahu": "no amount column (a register of 种粮大户: 种植面积 × the standard the"
-    " clerk gives at upload); " + _NO_FUND,
-    "minzheng-tekun-jiating-chaxun": _NO_FUND + "; 所属街 / 所属社 and the amount among five money"
-    " columns (mapping)",
-    "ruoyi-shebao-butie-fafang-jilu": _NO_FUND + "; " + _NO_YEAR,
-    "ruoyi-shebao-fafang-jilu-daochu": _NO_FUND + "; " + _NO_YEAR,
-    "ruoyi-simc-zhengdi-shebao-butie": _NO_FUND + "; no village column (by 行政区域 only)",
-    "yikatong-yidong-duochong": _NO_FUND + "; 身份证号/出生年月 is the ID and 异动金额 the amount"
-    " (mapping)",
-    "yiliao-jiuzhu-yizhetong-daochu": "no amount column; " + _NO_FUND,
-    "zhida-huiqi-limin-daorendaohu": "no ID number column; " + _NO_FUND,
-    "zjffqd-caizheng-buzhu-fafang-qingce": _NO_FUND + "; no village column (only inside 家庭地址)",
-    "jeeplus-queren-ji-bokuan": _NO_FUND + " (its 方案分配编号 is not one)",
-    "px-shenqingku-xiangmu-daochu": _NO_FUND + " (the project library has none)",
-    "ruoyi-sysuser-shiye-vo": "no ID number column; 部门 is the agency (mapping)",
-    "ruoyi-sysuser-tongjiju-ganbu": "no 单位名称: one agency's own roll (chosen at upload)",
+    **{slug: _upload_values(slug) for slug in NEED_UPLOAD_VALUES},
+    **NEEDS_HEADER_MAPPING,
+    **NOT_AT_ALL,
 }
-
-# Layouts that the clerk's mapping and chosen values (the layout's ``mapping`` and ``values``) cannot
-# make load: a required column is each row's own and the form does not have it, so no one value for
-# the whole file can stand for it, and the loader cannot compute it (an amount as quantity × the clerk's
-# standard needs a quantity and a standard that is the rule; a fund code generated from year + name
-# needs one row per fund: etl/filevalues.py).  They are not (or not only) rosters of our kinds.
-_NO_ID = "no ID number column: a payment roster must name each person by ID number"
-_NO_AMOUNT = "no amount column: a register of who qualifies, not of what was paid"
-KNOWN_UNMAPPABLE = {
-    "qingdao-xinnengyuan-zhichu-mingxi": "a subsidy's summary by region, not a voucher list:"
-    " no 凭证号 and no 审核签字日期 for each row",
-    "zhida-zhifu-pingzheng": "payment vouchers with no 审核签字日期 (only 支付时间): each voucher's own",
-    "dibao-zijin-fenji-tongji": "rows are units' 低保 amounts by level of government, not funds:"
-    " no fund code or name for each row",
-    "shengbenji-zhuanxiang-fenjie": "rows are a fund split by 预算单位 and 项目, not a catalogue: with no code"
-    " column the codes generated from year + name collide (fund_code_collision, each row named)",
-    "zhida-zhibiao-mingxi": "rows are a fund's 指标 by 单位, not a catalogue: with no code column the codes"
-    " generated from year + name collide (fund_code_collision, each row named)",
-    "zhida-zhuanxiang-zijin-mulu": "a catalogue with no amount: each fund's budget is its own",
-    "bf-pinkunhu-butie-duifu": _NO_ID,
-    "dili-butie-cunganbu-dengji-qingce": _NO_ID,
-    "dili-butie-fenhu-dengji-qingce": _NO_ID,
-    "zhida-huiqi-limin-daorendaohu": _NO_ID + " (it pays households and firms by account)",
-    "jeeplus-zijin-zhijie-daohu": "no amount column: its 下达金额 is each household's own (a field the export"
-    " leaves out), not 贫困人口数 × a standard, so no standard chosen at upload can stand for it",
-    "yiliao-jiuzhu-yizhetong-daochu": _NO_AMOUNT
-    + " (an application list), and no quantity to compute it"
-    " from: 医疗救助 is each person's own",
-    "ruoyi-simc-zhengdi-shebao-butie": "no village: the 征地 roster is by 行政区域 only, and one village"
-    " cannot stand for every row",
-    "zjffqd-caizheng-buzhu-fafang-qingce": "no village: a township-wide roster names it only inside"
-    " 家庭地址",
-    "ruoyi-sysuser-shiye-vo": "no ID number column: a named staff roll must name each person by ID number",
-}
+# Layouts that do not load with the upload values and no header mapping.
+KNOWN_NEED_MAPPING = {**NEEDS_HEADER_MAPPING, **NOT_AT_ALL}
+# Layouts that the clerk's mapping and chosen values cannot make load.
+KNOWN_UNMAPPABLE = NOT_AT_ALL
 
 
 def _params(known: dict[str, str]) -> list:
@@ -114,6 +91,15 @@ def test_layout_loads_with_no_mapping(layout, tmp_path):
     assert not problems, "kind given:\n" + "\n".join(problems)
     problems = check(layout, tmp_path / "auto", kind="auto")
     assert not problems, "kind auto:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "layout", [p for p in _params(KNOWN_NEED_MAPPING) if p.values[0].get("values")]
+)
+def test_layout_loads_with_upload_values_and_no_header_mapping(layout, tmp_path):
+    """Kind given: values are chosen with the kind (the upload page's mapping form posts both)."""
+    problems = check(layout, tmp_path / "given", mapping={}, values=layout["values"])
+    assert not problems, "kind given, upload values:\n" + "\n".join(problems)
 
 
 @pytest.mark.skipif(
@@ -170,7 +156,15 @@ def test_layout_is_declared_completely(layout):
 
 
 def test_an_unmappable_layout_is_also_unrecognised():
-    assert set(KNOWN_UNMAPPABLE) <= set(KNOWN_UNRECOGNISED)
+    assert set(KNOWN_UNMAPPABLE) <= set(KNOWN_NEED_MAPPING) <= set(KNOWN_UNRECOGNISED)
+    assert not NEED_UPLOAD_VALUES & set(KNOWN_NEED_MAPPING)
+    assert all(len(reason) > 20 for reason in NOT_AT_ALL.values())
+
+
+def test_a_layout_that_needs_upload_values_has_them():
+    for lay in LAYOUTS:
+        if lay["slug"] in NEED_UPLOAD_VALUES:
+            assert lay.get("values"), lay["slug"]
 
 
 def test_layout_values_are_file_level():

@@ -23,7 +23,7 @@ from etl.specs import SPECS
 from etl.store import connect
 from etl.text import cell_text, header_key, norm
 from etl.vocabulary import IGNORED_HEADERS
-from tests.layouts.build import Built, build
+from tests.layouts.build import VILLAGES, Built, build
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, write_xlsx
 
 HASHER = Hasher(b"layouts-key-0123456789abcdef0123")
@@ -202,6 +202,9 @@ def _stored(con, layout: dict, built: Built, result: LoadResult) -> list[str]:
             v = d["cells"][pos]
             if cs.type == "id_number":
                 sql, want = "id_masked", mask(_text(v))
+            elif col.get("parse") == "address":  # the village the builder wrote into the address
+                sql = f'"{canonical}"'
+                want = next((name for name in VILLAGES if name in (_text(v) or "")), None)
             elif canonical == "bank_account":
                 sql, want = "bank_account_masked", "****" + _text(v)[-4:]
             else:
@@ -305,8 +308,13 @@ def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[l
     want_unused = _expected_unused(layout)
     seen_unused: set[str] = set()
     want_computed, seen_computed = _expected_computed(layout, values), []
+    # A village read out of an address column (etl.address): one warning naming that column.
+    want_parsed = [_key(c) for c in layout["columns"] if c.get("parse") == "address"]
+    seen_parsed = []
     for f in result.report.findings:
-        if f.rule in ("amount_computed", "fund_code_generated"):
+        if f.rule == "village_from_address":
+            seen_parsed.append(f.column)
+        elif f.rule in ("amount_computed", "fund_code_generated"):
             seen_computed.append(f.rule)
             standard = (values or {}).get("standard_yuan")
             if (
@@ -330,6 +338,8 @@ def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[l
                 )
         else:
             rest.append(f)
+    if [norm(h) for h in seen_parsed] != [norm(h) for h in want_parsed]:
+        problems.append(f"village_from_address names {seen_parsed}, expected {want_parsed}")
     if sorted(seen_computed) != sorted(want_computed):
         problems.append(
             f"computed-column warnings {sorted(seen_computed)}, expected {sorted(want_computed)}"

@@ -1,0 +1,45 @@
+"""The village in an address: a roster that names the village only inside 家庭地址 (城关镇东风村3组3号).
+
+A township-wide roster of the 一卡通 system writes each household's 家庭地址 and no 村 column; the
+finance office reads the village out of the address.  So does the loader, when the form has no
+village column, the clerk chose none and the title names none (etl.filevalues): the village is the
+first "…村" or "…社区" in the address that is not part of a township's name (新村镇), after the
+province, city, county, township or 街道 before it.  A row whose address names no village is left
+without one, and the rule that a village is required names that row.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from etl.text import norm
+
+# Headers that hold an address, or the registered area a household belongs to: 家庭地址, 家庭住址,
+# 户籍住址, 种植地址, 居住地址, 地址, 属地 (a civil-affairs system's area name: 东风村委会), 户籍地.
+ADDRESS_HEADER = re.compile(r"(住址|地址|属地|户籍地|居住地)$")
+
+# A village's own name: no digit, space or punctuation, and none of the words that end a place of
+# another level (省 市 县 区 旗 镇 乡 街道 办事处) or a part below it (组 号).
+_NAME = r"[^\s\d0-9省市县区旗镇乡街道办处村组号社,，、()（）\-#]{1,8}"
+_VILLAGE = re.compile(rf"({_NAME}(?:村|社区))(?!镇|乡|街道)")
+
+
+def village_in(address: str | None) -> str | None:
+    """The village an address names (城关镇东风村3组3号 -> 东风村), or None when it names none."""
+    text = norm(address)
+    if not text:
+        return None
+    found = _VILLAGE.search(text.replace(" ", ""))
+    return found.group(1) if found else None
+
+
+def villages(addresses: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """``village_in`` of every address, each distinct address parsed once."""
+    if isinstance(addresses, pa.ChunkedArray):
+        addresses = addresses.combine_chunks()
+    encoded = pc.dictionary_encode(addresses.cast(pa.string()))
+    parsed = pa.array([village_in(a) for a in encoded.dictionary.to_pylist()], pa.string())
+    return pc.take(parsed, encoded.indices)

@@ -1,0 +1,99 @@
+"""The village read out of an address (etl.address), for a roster with 家庭地址 and no 村 column (issue 14).
+
+A township-wide 一卡通 roster names each household's village only inside its address; the finance office
+reads it from there, and so does the loader: one warning for the file, each row's village stored, a row
+whose address names no village refused by the rule that a village is required, naming that row.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.address import village_in
+from tests.conftest import snapshot
+from tests.sheets import make_id, write_xlsx
+
+
+@pytest.mark.parametrize(
+    ("address", "village"),
+    [
+        ("城关镇东风村3组3号", "东风村"),
+        ("湖北省随州市曾都区城关镇东风村二组", "东风村"),
+        ("新村镇东风村5号", "东风村"),  # 新村 is the township's name, not a village
+        ("城南街道新华社区5栋2单元", "新华社区"),
+        ("东风村", "东风村"),
+        ("东风村委会", "东风村"),
+        ("城 关 镇 东 风 村 一 组", "东风村"),
+        ("坪坝乡红星村", "红星村"),
+        ("城关镇解放路12号", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_the_village_in_an_address(address, village):
+    assert village_in(address) == village
+
+
+HEADER = ["序号", "姓名", "身份证号", "补贴金额", "家庭地址"]
+ADDRESSES = ["城关镇东风村一组3号", "城关镇红星村二组4号", "城关镇新华社区5栋"]
+VALUES = {"fund_code": "F001", "year": "2024", "township": "城关镇"}
+
+
+def _roster(tmp_path, addresses, header=HEADER, village=False):
+    rows = [["城关镇财政补助性资金发放清册"], header]
+    for i, address in enumerate(addresses):
+        row = [str(i + 1), f"张{'一二三四'[i]}", make_id(seq=i + 1), "100.00", address]
+        rows.append(row + (["东风村"] if village else []))
+    return write_xlsx(tmp_path / "roster.xlsx", rows)
+
+
+@pytest.mark.parametrize(
+    ("header", "addresses"),
+    [
+        ("家庭地址", ADDRESSES),
+        ("居住地址", ADDRESSES),
+        # A civil-affairs system's 属地: the household's registered area at village level.
+        ("属地", ["东风村委会", "红星村委会", "新华社区居委会"]),
+    ],
+)
+def test_a_roster_with_only_an_address_loads_each_rows_village(
+    load, store, funds_loaded, tmp_path, header, addresses
+):
+    path = _roster(tmp_path, addresses, header=[*HEADER[:-1], header])
+    result = load(path, "payments", values=VALUES)
+    assert result.status == "loaded", result.as_json()
+    stored = store.execute(
+        "SELECT row_no, village FROM payments WHERE batch_id = ? ORDER BY row_no", [result.batch]
+    ).fetchall()
+    assert stored == [(3, "东风村"), (4, "红星村"), (5, "新华社区")]
+    (warning,) = [f for f in result.report.findings if f.rule == "village_from_address"]
+    assert warning.severity == "warning" and warning.column == header
+    assert "column_unused" not in {f.rule for f in result.report.findings}
+
+
+def test_an_address_with_no_village_is_refused_on_its_row_and_nothing_is_stored(
+    load, store, funds_loaded, tmp_path
+):
+    before = snapshot(store)
+    result = load(
+        _roster(tmp_path, [ADDRESSES[0], "城关镇解放路12号", ADDRESSES[2]]),
+        "payments",
+        values=VALUES,
+    )
+    assert result.status == "rejected"
+    errors = [(f.rule, f.row, f.column) for f in result.report.errors]
+    assert errors == [("village_not_in_address", 4, "家庭地址")]
+    assert result.report.errors[0].value == "城关镇解放路12号"
+    assert snapshot(store) == before
+
+
+def test_a_village_column_is_the_village_and_the_address_is_not_read(
+    load, store, funds_loaded, tmp_path
+):
+    path = _roster(tmp_path, ADDRESSES, header=[*HEADER, "村"], village=True)
+    result = load(path, "payments", values=VALUES)
+    assert result.status == "loaded", result.as_json()
+    assert {r[0] for r in store.execute("SELECT village FROM payments").fetchall()} == {"东风村"}
+    assert "village_from_address" not in {f.rule for f in result.report.findings}
+    (unused,) = [f for f in result.report.findings if f.rule == "column_unused"]
+    assert "家庭地址" in unused.message
