@@ -16,7 +16,7 @@ shop with capital below the threshold, a payee's single small house.
 
 Written as the departments' systems export them: the traffic police's 机动车登记信息 (xlsx, a title
 row, Excel dates, GA 802 status letters), the market regulator's 市场主体登记信息 (GBK csv, 注册资本
-in 万元) and the real-estate centre's 不动产登记信息 (xlsx, 建筑面积(㎡), 登簿日期 as 2021年3月5日).
+in yuan; the 万元 form is tested in tests/test_relief_registers.py, and loads with a warning) and the real-estate centre's 不动产登记信息 (xlsx, 建筑面积(㎡), 登簿日期 as 2021年3月5日).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ BUSINESS_HEADER = [
     "市场主体类型",
     "法定代表人",
     "证件号码",
-    "注册资本(万元)",
+    "注册资本(元)",
     "成立日期",
     "登记状态",
     "注销日期",
@@ -361,7 +361,7 @@ def business_rows(rows: list[dict]) -> list[list]:
             r["business_type"],
             r["person"].name,
             r["person"].id_number,
-            str(r["capital_wan"]),
+            f"{r['capital_wan'] * 10000:.2f}",
             r["founded_on"].isoformat(),
             r["status"],
             r["cancelled_on"].isoformat() if r["cancelled_on"] else "",
@@ -410,7 +410,7 @@ def write_registers(out, plan) -> None:
         [f"{plan.year}年度市场主体登记信息"],
         [BUSINESS_HEADER],
         counted("businesses", business_rows(registers["businesses"]), 5),
-        ["title_rows", "gbk", "wan_yuan"],
+        ["title_rows", "gbk"],
         encoding="gbk",
     )
     out.emit(
