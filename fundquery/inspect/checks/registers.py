@@ -97,24 +97,35 @@ ORDER BY d.died_on, pr.id_hash, pr.month, pr.batch_id, pr.row_no
 # Someone serving on an agency's roll (在职, or no status) to whom that agency paid no salary in a
 # month its payroll covers (it paid someone that month): the roll holds a post nobody is paid for,
 # or the person is paid elsewhere.  Agencies match as in payroll_not_on_roll; a month before the
-# month of hiring is not expected.
+# month of hiring is not expected.  The agency match by name or code is two equi-joins and a UNION of
+# row keys: the OR in one join condition made DuckDB pair every roll row with every agency-month.
 ROLL_NOT_ON_PAYROLL = """
-WITH paid_months AS (
-    SELECT DISTINCT county_code, agency_code, agency_name, month FROM live_payroll
+WITH by_name AS (SELECT DISTINCT county_code, agency_name, month FROM live_payroll),
+by_code AS (
+    SELECT DISTINCT county_code, agency_code, month FROM live_payroll WHERE agency_code IS NOT NULL
+),
+serving AS (
+    SELECT county_code, id_hash, id_masked, name, agency_code, agency_name, staffing_type, hired_on,
+           batch_id, row_no
+    FROM live_staff WHERE coalesce(status, '在职') = '在职'
+),
+covered AS (
+    SELECT s.county_code, s.batch_id, s.row_no, m.month FROM serving s
+    JOIN by_name m ON m.county_code = s.county_code AND m.agency_name = s.agency_name
+    UNION
+    SELECT s.county_code, s.batch_id, s.row_no, m.month FROM serving s
+    JOIN by_code m ON m.county_code = s.county_code AND m.agency_code = s.agency_code
 ),
 expected AS (
-    SELECT DISTINCT s.county_code, s.id_hash, s.id_masked, s.name, s.agency_code, s.agency_name,
-           s.staffing_type, m.month, s.batch_id, s.row_no
-    FROM live_staff s
-    JOIN paid_months m ON m.county_code = s.county_code
-     AND (m.agency_name = s.agency_name OR (s.agency_code IS NOT NULL AND m.agency_code = s.agency_code))
-    WHERE coalesce(s.status, '在职') = '在职' AND (s.hired_on IS NULL OR s.hired_on <= last_day(m.month))
+    SELECT s.*, c.month FROM covered c
+    JOIN serving s ON s.county_code = c.county_code AND s.batch_id = c.batch_id AND s.row_no = c.row_no
+    WHERE s.hired_on IS NULL OR s.hired_on <= last_day(c.month)
 ),
 salaried AS (
     SELECT DISTINCT e.county_code, e.batch_id, e.row_no, e.month
     FROM expected e
     JOIN live_payroll pr ON pr.county_code = e.county_code AND pr.id_hash = e.id_hash AND pr.month = e.month
-     AND (pr.agency_name = e.agency_name OR (e.agency_code IS NOT NULL AND pr.agency_code = e.agency_code))
+    WHERE pr.agency_name = e.agency_name OR (e.agency_code IS NOT NULL AND pr.agency_code = e.agency_code)
 )
 SELECT e.county_code, e.id_hash, e.id_masked, e.name, e.agency_code, e.agency_name, e.staffing_type,
        strftime(e.month, '%Y-%m') AS month, CAST(year(e.month) AS INTEGER) AS year, e.batch_id, e.row_no
@@ -125,16 +136,22 @@ WHERE p.row_no IS NULL
 ORDER BY e.agency_name, e.id_hash, e.month, e.batch_id, e.row_no
 """  # noqa: S608
 
-# One ID paid a salary by two or more agencies in one month (by the agencies' names as the payroll has them).
+# One ID paid a salary by two or more agencies in one month (by the agencies' names as the payroll
+# has them).  The (ID, month) pairs with two names first, by min <> max: a DISTINCT count over every
+# salary took several times as long.
 PAYROLL_TWO_AGENCIES = f"""
-SELECT county_code, id_hash, min(id_masked) AS id_masked, min(name) AS name,
-       strftime(month, '%Y-%m') AS month, CAST(year(month) AS INTEGER) AS year,
-       {distinct_list("agency_name")} AS agencies, count(DISTINCT agency_name) AS agency_count,
-       count(*) AS salary_count, sum(net_yuan) AS net_yuan
-FROM live_payroll
-GROUP BY county_code, id_hash, month
-HAVING count(DISTINCT agency_name) > 1
-ORDER BY month, id_hash
+WITH twice AS (
+    SELECT county_code, id_hash, month FROM live_payroll
+    GROUP BY county_code, id_hash, month HAVING min(agency_name) <> max(agency_name)
+)
+SELECT pr.county_code, pr.id_hash, min(pr.id_masked) AS id_masked, min(pr.name) AS name,
+       strftime(pr.month, '%Y-%m') AS month, CAST(year(pr.month) AS INTEGER) AS year,
+       {distinct_list("pr.agency_name")} AS agencies, count(DISTINCT pr.agency_name) AS agency_count,
+       count(*) AS salary_count, sum(pr.net_yuan) AS net_yuan
+FROM live_payroll pr
+JOIN twice t ON t.county_code = pr.county_code AND t.id_hash = pr.id_hash AND t.month = pr.month
+GROUP BY pr.county_code, pr.id_hash, pr.month
+ORDER BY month, pr.id_hash
 """  # noqa: S608
 
 _DEATH = (
