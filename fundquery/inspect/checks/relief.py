@@ -136,9 +136,7 @@ _PAYMENT_COLS = (
     Column("name", kind="name"),
     Column("id_masked", kind="id"),
     *FUND_COLS,
-    Column("period"),
-    Column("township"),
-    Column("village"),
+    Column("township"),  # the period and the village are on the person record: a narrower table
     Column("paid_on", kind="date"),
     Column("amount_yuan", kind="amount"),
 )
