@@ -102,8 +102,11 @@ BUILD = [
     " SELECT 8, 10000000 + g * 12 + m, 'A' || g, '单位' || g, '空饷' || g, md5('ghost' || g), '422822********0000',"
     " make_date(2024, m + 1, 1), 6000, 4800 FROM range(20) t(g), range(12) r(m)",
     # The rest of a province's payroll (issue 16: 10 M rows): people on 20,000 more agencies' rolls, paid
-    # every month; every 5,000th is not paid from September (roll_not_on_payroll), every 7,919th is
+    # every month; every 5,003rd is not paid from September (roll_not_on_payroll), every 7,919th is
     # paid by a second agency too (payroll_two_agencies).
+    "INSERT INTO agencies (batch_id, row_no, agency_code, agency_name, department, staffing_type, quota,"
+    " actual_reported)"
+    " SELECT 4, 1000 + a, 'B' || a, '机关' || a, '县部门' || (a % 10), '行政', 100, 5 FROM range(20000) t(a)",
     "INSERT INTO staff (batch_id, row_no, agency_code, agency_name, name, id_hash, id_masked, sex, birth_date,"
     " staffing_type, post, status)"
     " SELECT 5, 100000 + e, 'B' || (e % 20000), '机关' || (e % 20000), '供养' || e, md5('paid' || e),"
@@ -112,7 +115,7 @@ BUILD = [
     " net_yuan)"
     " SELECT 8, 20000000 + e * 12 + m, 'B' || (e % 20000), '机关' || (e % 20000), '供养' || e, md5('paid' || e),"
     " '422822********0000', make_date(2024, m + 1, 1), 6000, 4800"
-    " FROM range($paid_people) t(e), range(12) r(m) WHERE e % 5000 <> 1 OR m < 8",
+    " FROM range($paid_people) t(e), range(12) r(m) WHERE e % 5003 <> 1 OR m < 8",
     "INSERT INTO payroll BY NAME SELECT * REPLACE (row_no + 200000000 AS row_no, 'C1' AS agency_code,"
     " '另一机关' AS agency_name) FROM payroll WHERE row_no >= 20000000 AND (row_no - 20000000) // 12 % 7919 = 3",
     # Vehicles (2 M), businesses (1 M), properties (1 M): mostly people never paid; every 500th vehicle,

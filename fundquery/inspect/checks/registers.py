@@ -99,6 +99,7 @@ ORDER BY d.died_on, pr.id_hash, pr.month, pr.batch_id, pr.row_no
 # or the person is paid elsewhere.  Agencies match as in payroll_not_on_roll; a month before the
 # month of hiring is not expected.  The agency match by name or code is two equi-joins and a UNION of
 # row keys: the OR in one join condition made DuckDB pair every roll row with every agency-month.
+# Only row keys and months go through the big joins; names and agencies are joined back at the end.
 ROLL_NOT_ON_PAYROLL = """
 WITH by_name AS (SELECT DISTINCT county_code, agency_name, month FROM live_payroll),
 by_code AS (
@@ -112,28 +113,29 @@ serving AS (
 covered AS (
     SELECT s.county_code, s.batch_id, s.row_no, m.month FROM serving s
     JOIN by_name m ON m.county_code = s.county_code AND m.agency_name = s.agency_name
+    WHERE s.hired_on IS NULL OR s.hired_on <= last_day(m.month)
     UNION
     SELECT s.county_code, s.batch_id, s.row_no, m.month FROM serving s
     JOIN by_code m ON m.county_code = s.county_code AND m.agency_code = s.agency_code
-),
-expected AS (
-    SELECT s.*, c.month FROM covered c
-    JOIN serving s ON s.county_code = c.county_code AND s.batch_id = c.batch_id AND s.row_no = c.row_no
-    WHERE s.hired_on IS NULL OR s.hired_on <= last_day(c.month)
+    WHERE s.hired_on IS NULL OR s.hired_on <= last_day(m.month)
 ),
 salaried AS (
-    SELECT DISTINCT e.county_code, e.batch_id, e.row_no, e.month
-    FROM expected e
-    JOIN live_payroll pr ON pr.county_code = e.county_code AND pr.id_hash = e.id_hash AND pr.month = e.month
-    WHERE pr.agency_name = e.agency_name OR (e.agency_code IS NOT NULL AND pr.agency_code = e.agency_code)
+    SELECT DISTINCT s.county_code, s.batch_id, s.row_no, pr.month
+    FROM serving s
+    JOIN live_payroll pr ON pr.county_code = s.county_code AND pr.id_hash = s.id_hash
+    WHERE pr.agency_name = s.agency_name OR (s.agency_code IS NOT NULL AND pr.agency_code = s.agency_code)
+),
+unpaid AS (
+    SELECT c.county_code, c.batch_id, c.row_no, c.month FROM covered c
+    LEFT JOIN salaried p ON p.county_code = c.county_code AND p.batch_id = c.batch_id AND p.row_no = c.row_no
+     AND p.month = c.month
+    WHERE p.row_no IS NULL
 )
-SELECT e.county_code, e.id_hash, e.id_masked, e.name, e.agency_code, e.agency_name, e.staffing_type,
-       strftime(e.month, '%Y-%m') AS month, CAST(year(e.month) AS INTEGER) AS year, e.batch_id, e.row_no
-FROM expected e
-LEFT JOIN salaried p ON p.county_code = e.county_code AND p.batch_id = e.batch_id AND p.row_no = e.row_no
- AND p.month = e.month
-WHERE p.row_no IS NULL
-ORDER BY e.agency_name, e.id_hash, e.month, e.batch_id, e.row_no
+SELECT s.county_code, s.id_hash, s.id_masked, s.name, s.agency_code, s.agency_name, s.staffing_type,
+       strftime(u.month, '%Y-%m') AS month, CAST(year(u.month) AS INTEGER) AS year, s.batch_id, s.row_no
+FROM unpaid u
+JOIN serving s ON s.county_code = u.county_code AND s.batch_id = u.batch_id AND s.row_no = u.row_no
+ORDER BY s.agency_name, s.id_hash, u.month, s.batch_id, s.row_no
 """  # noqa: S608
 
 # One ID paid a salary by two or more agencies in one month (by the agencies' names as the payroll
