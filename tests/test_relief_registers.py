@@ -11,8 +11,10 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
+import duckdb
 import pytest
 
+from etl.store import connect, migrate, migrations
 from fundquery.inspect import CHECKS, Params, run
 from fundquery.queries.datasets import DATASETS
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_csv, write_xlsx
@@ -209,3 +211,24 @@ def test_a_vehicle_without_a_registration_date_is_refused_and_nothing_stored(loa
     (error,) = [f for f in result.report.findings if f.severity == "error"]
     assert error.row == 2 and error.value == "不详" and "初次登记日期" in error.column, error
     assert store.execute("SELECT count(*) FROM vehicles").fetchone() == (0,)
+
+
+def test_a_store_made_before_021_gets_the_column_and_its_funds_go_by_name(tmp_path):
+    """A catalogue loaded before the column existed: NULL, so the vocabulary decides (F002 低保 yes)."""
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, [m for m in migrations() if m[0] < 21])
+    assert "means_tested" not in {r[0] for r in con.execute("DESCRIBE funds").fetchall()}
+    con.execute(
+        "INSERT INTO funds (batch_id, row_no, fund_code, fund_name, department, year, budget_yuan, pays_to)"
+        " VALUES (1, 2, 'F002', '城乡居民最低生活保障', '县民政局', 2024, 1, 'persons'),"
+        " (1, 3, 'F001', '耕地地力保护补贴', '县农业农村局', 2024, 1, 'persons')"
+    )
+    con.close()
+    con = connect(path)
+    rows = con.execute(
+        "SELECT fund_code, means_tested, regexp_matches(fund_name, ?) FROM funds ORDER BY fund_code",
+        [PARAMS.means_tested_funds],
+    ).fetchall()
+    assert rows == [("F001", None, False), ("F002", None, True)]
+    con.close()
