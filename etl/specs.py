@@ -752,7 +752,8 @@ _add(
 )
 
 # 机动车登记: the traffic police's vehicle register (公安交管 机动车登记信息, GA 329 / the 机动车登记
-# 证书's fields) as its systems export it: 机动车所有人 / 所有人, 身份证明号码, 号牌号码 (and 号牌种类),
+# 证书's fields) as its systems export it: 机动车所有人 / 所有人, 身份证明号码, 号牌号码 (号牌种类, beside
+# 车辆类型 in most exports, is not read: it would make the vehicle type ambiguous),
 # 车辆类型, 使用性质, 初次登记日期 / 注册登记日期, 机动车状态 (A 正常, E 注销, M 强制注销 …), 注销日期.
 _add(
     Spec(
@@ -792,7 +793,7 @@ _add(
             ),
             Column(
                 "vehicle_type",
-                ("车辆类型", "车型", "车辆类别", "号牌种类"),
+                ("车辆类型", "车型", "车辆类别"),
                 "text",
                 True,
                 example="小型普通客车",

@@ -232,3 +232,19 @@ def test_a_store_made_before_021_gets_the_column_and_its_funds_go_by_name(tmp_pa
     ).fetchall()
     assert rows == [("F001", None, False), ("F002", None, True)]
     con.close()
+
+
+def test_a_traffic_police_export_with_both_plate_kind_and_vehicle_type_loads(load, store, tmp_path):
+    header = [
+        "号牌种类",
+        "号牌号码",
+        "车辆类型",
+        "机动车所有人",
+        "身份证明名称",
+        "身份证明号码",
+        "初次登记日期",
+    ]
+    row = ["小型汽车", "豫P1A001", "小型轿车", "周甲", "居民身份证", PEOPLE["周甲"], "2020-05-01"]
+    result = load(write_xlsx(tmp_path / "gat.xlsx", [header, row]), "vehicles")
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert store.execute("SELECT vehicle_type FROM live_vehicles").fetchall() == [("小型轿车",)]
