@@ -9,6 +9,7 @@ planted anomalies so that no check runs on an empty result.
 
     .venv/bin/python bench/inspect_bench.py               # 10 M rows (~2 min on 2 cores)
     .venv/bin/python bench/inspect_bench.py --rows 1000000
+    .venv/bin/python bench/inspect_bench.py --rows 1000000 --registers 0.1   # registers at a tenth
 
 Target (issue 5): the whole catalogue under 10 s, any single check under 2 s.
 Figures go to stdout and bench/out/inspect.json.
@@ -37,7 +38,8 @@ BUILD = [
     "INSERT INTO batches (batch_id, kind, file_name, sha256, uploaded_by, row_count, status, published_at)"
     " SELECT i, k, k || '.csv', md5(k), 'bench', 0, 'published', TIMESTAMP '2025-01-10 09:00:00'"
     " FROM (VALUES (1, 'funds'), (2, 'disbursements'), (3, 'payments'), (4, 'agencies'), (5, 'staff'),"
-    " (6, 'payments'), (7, 'deaths'), (8, 'payroll')) t(i, k)",
+    " (6, 'payments'), (7, 'deaths'), (8, 'payroll'), (9, 'vehicles'), (10, 'businesses'),"
+    " (11, 'properties')) t(i, k)",
     "INSERT INTO funds (batch_id, row_no, fund_code, fund_name, department, year, budget_yuan, pays_to, standard_yuan)"
     " SELECT 1, f, 'F2024' || lpad(f::VARCHAR, 3, '0'),"
     " CASE f WHEN 2 THEN '农村最低生活保障金' WHEN 3 THEN '特困人员救助供养金' WHEN 4 THEN '城市最低生活保障金'"
@@ -99,16 +101,74 @@ BUILD = [
     " net_yuan)"
     " SELECT 8, 10000000 + g * 12 + m, 'A' || g, '单位' || g, '空饷' || g, md5('ghost' || g), '422822********0000',"
     " make_date(2024, m + 1, 1), 6000, 4800 FROM range(20) t(g), range(12) r(m)",
+    # The rest of a province's payroll (issue 16: 10 M rows): people on 20,000 more agencies' rolls, paid
+    # every month; every 5,003rd is not paid from September (roll_not_on_payroll), every 7,919th is
+    # paid by a second agency too (payroll_two_agencies).
+    "INSERT INTO agencies (batch_id, row_no, agency_code, agency_name, department, staffing_type, quota,"
+    " actual_reported)"
+    " SELECT 4, 1000 + a, 'B' || a, '机关' || a, '县部门' || (a % 10), '行政', 100, 5 FROM range(20000) t(a)",
+    "INSERT INTO staff (batch_id, row_no, agency_code, agency_name, name, id_hash, id_masked, sex, birth_date,"
+    " staffing_type, post, status)"
+    " SELECT 5, 100000 + e, 'B' || (e % 20000), '机关' || (e % 20000), '供养' || e, md5('paid' || e),"
+    " '422822********0000', '男', DATE '1975-01-01', '行政', '科员', '在职' FROM range($paid_people) t(e)",
+    "INSERT INTO payroll (batch_id, row_no, agency_code, agency_name, name, id_hash, id_masked, month, gross_yuan,"
+    " net_yuan)"
+    " SELECT 8, 20000000 + e * 12 + m, 'B' || (e % 20000), '机关' || (e % 20000), '供养' || e, md5('paid' || e),"
+    " '422822********0000', make_date(2024, m + 1, 1), 6000, 4800"
+    " FROM range($paid_people) t(e), range(12) r(m) WHERE e % 5003 <> 1 OR m < 8",
+    "INSERT INTO payroll BY NAME SELECT * REPLACE (row_no + 200000000 AS row_no, 'C1' AS agency_code,"
+    " '另一机关' AS agency_name) FROM payroll WHERE row_no >= 20000000 AND (row_no - 20000000) // 12 % 7919 = 3",
+    # Vehicles (2 M), businesses (1 M), properties (1 M): mostly people never paid; every 500th vehicle,
+    # 1,000th business and 200th property is a payee's (payee p: name 姓名p, hash md5(p)); a tenth of the
+    # vehicles are motorcycles (exempt), a fiftieth cancelled in 2024.  Funds 2-4 are means-tested by name.
+    "INSERT INTO vehicles (batch_id, row_no, name, id_hash, id_masked, sex, birth_date, plate_no, vehicle_type,"
+    " vehicle_use, registered_on, vehicle_status, cancelled_on)"
+    " SELECT 9, v, CASE WHEN v % 500 = 0 THEN '姓名' || (v // 500) ELSE '车主' || v END,"
+    " CASE WHEN v % 500 = 0 THEN md5((v // 500)::VARCHAR) ELSE md5('car' || v) END, '422822********0000', '男',"
+    " DATE '1970-01-01', '豫P' || v, CASE WHEN v % 10 = 3 THEN '普通二轮摩托车' ELSE '小型轿车' END, '非营运',"
+    " DATE '2015-01-01' + (v % 3500)::INTEGER, CASE WHEN v % 50 = 1 THEN 'E' ELSE 'A' END,"
+    " CASE WHEN v % 50 = 1 THEN DATE '2024-01-01' + (v % 366)::INTEGER END FROM range($vehicles) t(v)",
+    "INSERT INTO businesses (batch_id, row_no, business_name, credit_code, name, id_hash, id_masked, sex,"
+    " birth_date, business_type, capital_yuan, founded_on, cancelled_on, revoked_on, business_status)"
+    " SELECT 10, b, '商户' || b, '92411522' || lpad(b::VARCHAR, 10, '0'),"
+    " CASE WHEN b % 1000 = 0 THEN '姓名' || (b // 1000) ELSE '经营者' || b END,"
+    " CASE WHEN b % 1000 = 0 THEN md5((b // 1000)::VARCHAR) ELSE md5('firm' || b) END, '422822********0000',"
+    " '男', DATE '1970-01-01', CASE WHEN b % 3 = 0 THEN '有限责任公司' ELSE '个体工商户' END, (b % 7) * 30000,"
+    " DATE '2010-01-01' + (b % 5000)::INTEGER, CASE WHEN b % 13 = 1 THEN DATE '2024-01-01' + (b % 366)::INTEGER END,"
+    " NULL, CASE WHEN b % 13 = 1 THEN '注销' ELSE '存续' END FROM range($businesses) t(b)",
+    "INSERT INTO properties (batch_id, row_no, name, id_hash, id_masked, sex, birth_date, cert_no, location,"
+    " property_use, area_m2, registered_on, cancelled_on)"
+    " SELECT 11, e, CASE WHEN e % 200 = 0 THEN '姓名' || (e // 200) ELSE '权利人' || e END,"
+    " CASE WHEN e % 200 = 0 THEN md5((e // 200)::VARCHAR) ELSE md5('home' || e) END, '422822********0000', '男',"
+    " DATE '1970-01-01', '不动产权第' || e || '号', '城关镇' || e || '号', '住宅', 60 + e % 150,"
+    " DATE '2005-01-01' + (e % 7000)::INTEGER, NULL FROM range($properties) t(e)",
 ]
 
 
-def build(path: Path, rows: int) -> float:
+# The registers' sizes at --registers 1 (issue 16): 10 M payroll rows, 2 M vehicles, 1 M each of
+# businesses and properties (deaths follow --rows: a tenth of the payments).
+REGISTERS = {
+    "payroll": 10_000_000,
+    "vehicles": 2_000_000,
+    "businesses": 1_000_000,
+    "properties": 1_000_000,
+}
+
+
+def build(path: Path, rows: int, registers: float = 1.0) -> float:
     if path.exists():
         path.unlink()
     con = connect(path)
     start = time.perf_counter()
+    sizes = {k: round(v * registers) for k, v in REGISTERS.items()}
     for sql in BUILD:
-        wanted = {"rows": rows, "staff": 11_482, "deaths": rows // 10}
+        wanted = {
+            "rows": rows,
+            "staff": 11_482,
+            "deaths": rows // 10,
+            "paid_people": max(0, sizes["payroll"] - 11_482 * 12) // 12,
+            **sizes,
+        }
         values = {k: v for k, v in wanted.items() if f"${k}" in sql}
         con.execute(sql, values)
     con.execute(
@@ -129,14 +189,25 @@ def main() -> int:
     parser.add_argument(
         "--repeat", type=int, default=2, help="runs per check; the best is reported"
     )
+    parser.add_argument(
+        "--registers",
+        type=float,
+        default=1.0,
+        help="the registers' sizes as a share of issue 16's (10 M payroll, 2 M vehicles, 1 M businesses and properties)",
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "inspect.duckdb"
     if not (args.keep and path.exists()):
         print(f"building a store of {args.rows:,} payments …", flush=True)
-        print(f"  built in {build(path, args.rows):.1f} s", flush=True)
+        print(f"  built in {build(path, args.rows, args.registers):.1f} s", flush=True)
     con = connect(path, read_only=True)
     payments = con.execute("SELECT count(*) FROM live_payments").fetchone()[0]
+    register_rows = {
+        table: con.execute(f"SELECT count(*) FROM live_{table}").fetchone()[0]  # noqa: S608 (fixed names)
+        for table in ("deaths", "payroll", "vehicles", "businesses", "properties")
+    }
+    print("  registers: " + ", ".join(f"{k} {v:,}" for k, v in register_rows.items()), flush=True)
     params, filters = Params(as_of=dt.date(2024, 12, 31)), Filters()
     figures = []
     for check in CATALOGUE:
@@ -146,7 +217,7 @@ def main() -> int:
             found = run(con, check, params, filters).count
             best = min(best, time.perf_counter() - start)
         figures.append({"check": check.label, "seconds": round(best, 3), "findings": found})
-        print(f"  {check.label:<22} {best:7.3f} s  {found:>8,} findings", flush=True)
+        print(f"  {check.label:<24} {best:7.3f} s  {found:>8,} findings", flush=True)
     start = time.perf_counter()
     for check in CATALOGUE:
         run(con, check, params, filters)
@@ -160,6 +231,8 @@ def main() -> int:
     slowest = max(figures, key=lambda f: f["seconds"])
     summary = {
         "payments": payments,
+        "registers": register_rows,
+        "load_average": os.getloadavg(),
         "cpus": os.cpu_count(),
         "checks": figures,
         "whole_catalogue_seconds": round(whole, 2),

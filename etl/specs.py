@@ -122,6 +122,26 @@ _add(
                 example="财农〔2024〕1号",
                 public=True,
             ),
+            # Which funds are means-tested (issue 16): the relief_* checks look at their payments.  A blank
+            # or absent column leaves it to the names in vocabulary.MEANS_TESTED_FUNDS (docs/registers.md).
+            Column(
+                "means_tested",
+                (
+                    "是否经济状况核查",
+                    "经济状况核查",
+                    "是否家庭经济状况核对",
+                    "家庭经济状况核对",
+                    "是否需经济状况核对",
+                    "是否社会救助",
+                    "社会救助资金",
+                    "是否困难群众救助资金",
+                ),
+                "enum",
+                False,
+                enum=vocabulary.MEANS_TESTED,
+                example="是",
+                check=False,
+            ),
         ),
         open_data=OpenData(
             "year DESC, fund_code",
@@ -729,6 +749,256 @@ _add(
         ),
         register=True,
         year_from="month",
+        uploaders=("inspector", "admin"),
+    )
+)
+
+# 机动车登记: the traffic police's vehicle register (公安交管 机动车登记信息, GA 329 / the 机动车登记
+# 证书's fields) as its systems export it: 机动车所有人 / 所有人, 身份证明号码, 号牌号码 (号牌种类, beside
+# 车辆类型 in most exports, is not read: it would make the vehicle type ambiguous),
+# 车辆类型, 使用性质, 初次登记日期 / 注册登记日期, 机动车状态 (A 正常, E 注销, M 强制注销 …), 注销日期.
+_add(
+    Spec(
+        "vehicles",
+        "机动车登记",
+        "Motor vehicle registrations (register)",
+        "vehicles",
+        (
+            Column(
+                "name",
+                ("所有人", "机动车所有人", "所有人姓名", "车主", "车主姓名", "姓名"),
+                "text",
+                True,
+                example="王五",
+            ),
+            Column(
+                "id_number",
+                (
+                    "身份证明号码",
+                    "所有人身份证明号码",
+                    "身份证号",
+                    "身份证号码",
+                    "公民身份号码",
+                    "证件号码",
+                    "车主身份证号",
+                ),
+                "id_number",
+                True,
+                example="110105194912310021",
+            ),
+            Column(
+                "plate_no",
+                ("号牌号码", "车牌号码", "车牌号", "号牌", "车牌"),
+                "code",
+                True,
+                example="豫A12345",
+            ),
+            Column(
+                "vehicle_type",
+                ("车辆类型", "车型", "车辆类别"),
+                "text",
+                True,
+                example="小型普通客车",
+            ),
+            Column("vehicle_use", ("使用性质", "车辆使用性质"), "text", False, example="非营运"),
+            Column(
+                "registered_on",
+                ("初次登记日期", "注册登记日期", "初登日期", "登记日期", "注册日期"),
+                "date",
+                True,
+                example="2021-06-18",
+            ),
+            Column(
+                "vehicle_status",
+                ("机动车状态", "车辆状态", "状态"),
+                "text",
+                False,
+                example="正常",
+            ),
+            Column(
+                "cancelled_on",
+                ("注销日期", "注销时间", "强制注销日期"),
+                "date",
+                False,
+                example="2024-08-01",
+            ),
+        ),
+        register=True,
+        year_from="registered_on",
+        uploaders=("inspector", "admin"),
+    )
+)
+
+# 市场主体登记: the market regulator's register of businesses (企业 and 个体工商户) as 国家企业信用信息
+# 公示系统 and the 登记注册 system export it: 企业名称 / 字号名称, 统一社会信用代码, 法定代表人 / 经营者
+# / 负责人 and 证件号码, 市场主体类型 / 企业类型 / 组成形式, 注册资本 / 资金数额 (often 万元), 成立日期,
+# 注销日期, 吊销日期, 登记状态 (存续, 在业, 注销, 吊销).
+_add(
+    Spec(
+        "businesses",
+        "市场主体登记",
+        "Business registrations (register)",
+        "businesses",
+        (
+            Column(
+                "business_name",
+                ("企业名称", "市场主体名称", "字号名称", "个体工商户名称", "名称", "主体名称"),
+                "text",
+                False,
+                example="清溪县王五农资店",
+            ),
+            Column(
+                "credit_code",
+                ("统一社会信用代码", "信用代码", "注册号", "统一代码"),
+                "code",
+                False,
+                example="92410100MA4X0001XX",
+            ),
+            Column(
+                "name",
+                (
+                    "法定代表人",
+                    "经营者",
+                    "法定代表人(负责人)",
+                    "法定代表人姓名",
+                    "经营者姓名",
+                    "负责人",
+                    "投资人",
+                ),
+                "text",
+                True,
+                example="王五",
+            ),
+            Column(
+                "id_number",
+                (
+                    "证件号码",
+                    "法定代表人证件号码",
+                    "经营者证件号码",
+                    "经营者身份证号",
+                    "身份证号",
+                    "身份证号码",
+                    "身份证件号码",
+                ),
+                "id_number",
+                True,
+                example="110105194912310021",
+            ),
+            Column(
+                "business_type",
+                ("市场主体类型", "企业类型", "主体类型", "类型", "组成形式", "企业类别"),
+                "text",
+                False,
+                example="个体工商户",
+            ),
+            Column(
+                "capital_yuan",
+                ("注册资本", "注册资金", "资金数额", "出资额", "注册资本(金)"),
+                "amount",
+                False,
+                example="100,000.00",
+            ),
+            Column(
+                "founded_on",
+                ("成立日期", "注册日期", "核准设立日期", "开业日期", "成立时间"),
+                "date",
+                True,
+                example="2019-04-02",
+            ),
+            Column("cancelled_on", ("注销日期", "注销时间"), "date", False, example=""),
+            Column("revoked_on", ("吊销日期", "吊销时间"), "date", False, example=""),
+            Column(
+                "business_status",
+                ("登记状态", "经营状态", "企业状态", "状态"),
+                "text",
+                False,
+                example="存续",
+            ),
+        ),
+        register=True,
+        year_from="founded_on",
+        uploaders=("inspector", "admin"),
+    )
+)
+
+# 不动产登记: the real-estate register (不动产登记簿, 自然资源部 不动产登记数据库标准) as a county's
+# 不动产登记中心 exports it: 权利人, 证件号码 / 权利人证件号, 不动产权证号, 坐落, 用途 / 规划用途,
+# 建筑面积 / 面积(㎡), 登记日期 / 登簿日期, 注销日期.
+_add(
+    Spec(
+        "properties",
+        "不动产登记",
+        "Real-estate registrations (register)",
+        "properties",
+        (
+            Column(
+                "name",
+                ("权利人", "权利人名称", "权利人姓名", "产权人", "所有权人", "房屋所有权人"),
+                "text",
+                True,
+                example="王五",
+            ),
+            Column(
+                "id_number",
+                (
+                    "证件号码",
+                    "权利人证件号码",
+                    "权利人证件号",
+                    "证件号",
+                    "身份证号",
+                    "身份证号码",
+                    "产权人身份证号",
+                ),
+                "id_number",
+                True,
+                example="110105194912310021",
+            ),
+            Column(
+                "cert_no",
+                ("不动产权证号", "不动产权证书号", "不动产权证书号码", "产权证号", "房产证号"),
+                "code",
+                False,
+                example="豫(2021)清溪县不动产权第0001234号",
+            ),
+            Column(
+                "location",
+                ("坐落", "房屋坐落", "不动产坐落", "坐落地址", "房屋地址"),
+                "text",
+                False,
+                example="城关镇建设路12号3单元402室",
+            ),
+            Column(
+                "property_use",
+                ("用途", "规划用途", "房屋用途", "设计用途"),
+                "text",
+                False,
+                example="住宅",
+            ),
+            Column(
+                "area_m2",
+                (
+                    "建筑面积",
+                    "面积",
+                    "房屋建筑面积",
+                    "建筑面积(平方米)",
+                    "建筑面积(㎡)",
+                    "建筑面积(m2)",
+                ),
+                "decimal",
+                True,
+                example="98.56",
+            ),
+            Column(
+                "registered_on",
+                ("登记日期", "登簿日期", "登记时间", "登簿时间", "发证日期"),
+                "date",
+                True,
+                example="2020-11-05",
+            ),
+            Column("cancelled_on", ("注销日期", "注销登记日期"), "date", False, example=""),
+        ),
+        register=True,
+        year_from="registered_on",
         uploaders=("inspector", "admin"),
     )
 )

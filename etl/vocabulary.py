@@ -290,3 +290,39 @@ STAFF_STATUS = Enum(
 
 # The wide 编制 form's group headers: 行政编制数 is 行政 once these words are taken out.
 GROUP_NOISE = ("编制数", "编制", "人数", "数")
+
+# --- means-tested funds (issue 16) ------------------------------------------------
+
+# 是否经济状况核查: a fund catalogue may say which funds are means-tested (paid after a check of the
+# family's income and property).  A blank cell, or a catalogue without the column, is "not said".
+MEANS_TESTED = Enum(
+    {
+        "是": "是",
+        "否": "否",
+        "需核查": "是",
+        "需要": "是",
+        "不需核查": "否",
+        "不需要": "否",
+        "y": "是",
+        "n": "否",
+        "yes": "是",
+        "no": "否",
+        "√": "是",
+        "×": "否",
+    },
+    ("是", "否"),
+)
+
+# Funds that are means-tested when the catalogue does not say: the 社会救助暂行办法 (国务院令第649号)
+# assistance paid after a check of the family's income and property: 最低生活保障, 特困人员供养
+# (五保), 临时救助, 医疗救助, 教育救助, 住房救助.  Matched on the fund's name (a part of it).
+MEANS_TESTED_FUNDS = (
+    "最低生活保障",
+    "低保",
+    "特困",
+    "五保",
+    "临时救助",
+    "医疗救助",
+    "教育救助",
+    "住房救助",
+)

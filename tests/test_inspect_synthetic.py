@@ -336,3 +336,121 @@ def test_payroll_not_on_roll_is_every_planted_salary_and_not_the_new_hire(county
         [joiner["id_masked"], joiner["name"]],
     ).fetchall()
     assert rows[0] == (joiner["first_month"],)  # paid from the month of joining, and not found
+
+
+def _payments_of(entries: list[dict]) -> set[tuple]:
+    return {
+        (d["id_masked"], d["name"], d["fund_code"], p["paid_on"], Decimal(p["amount_yuan"]))
+        for d in entries
+        for p in d["payments"]
+    }
+
+
+def _payment_rows(rows: list[dict]) -> set[tuple]:
+    found_set = {
+        (r["id_masked"], r["name"], r["fund_code"], r["paid_on"].isoformat(), r["amount_yuan"])
+        for r in rows
+    }
+    assert len(found_set) == len(rows)  # one row per payment
+    return found_set
+
+
+@pytest.mark.parametrize(
+    "label", ["relief_vehicle_owner", "relief_business_owner", "relief_property_owner"]
+)
+def test_relief_paid_to_owners_is_every_planted_payment_and_no_decoy(county, label):
+    con, manifest, _, params = county
+    rows = run(con, CHECKS[label], params).rows
+    assert_exact(_payment_rows(rows), _payments_of(manifest.anomalies[label]), label)
+    shown = {
+        r["id_masked"]
+        for check in ("relief_vehicle_owner", "relief_business_owner", "relief_property_owner")
+        for r in run(con, CHECKS[check], params).rows
+    }
+    decoys = [
+        d
+        for key in (
+            "vehicle_namesake",
+            "vehicle_exempt_type",
+            "business_cancelled_before_payment",
+            "business_below_capital",
+            "property_below_area",
+        )
+        for d in manifest.decoys[key]
+    ]
+    assert len(decoys) == 5 and not {d["id_masked"] for d in decoys} & shown
+    assert not {d["payee_id_masked"] for d in manifest.decoys["vehicle_namesake"]} & shown
+
+
+def test_a_car_counts_only_while_it_is_held(county):
+    """The car bought in mid-year and the car sold in mid-year: only the payments made while held."""
+    con, manifest, _, params = county
+    owners = manifest.anomalies["relief_vehicle_owner"]
+    rows = run(con, CHECKS["relief_vehicle_owner"], params).rows
+    for owner in owners:
+        mine = [r for r in rows if r["id_masked"] == owner["id_masked"]]
+        assert {r["plates"] for r in mine} == {owner["plate_no"]}
+    held_all_year, bought, sold = (len(o["payments"]) for o in owners)
+    assert bought < held_all_year and sold < held_all_year
+
+
+def test_register_rows_under_another_name_are_the_planted_data_quality_list(county):
+    con, manifest, _, params = county
+    titles = {"vehicles": "机动车登记", "businesses": "市场主体登记", "properties": "不动产登记"}
+    planted = {
+        (titles[d["register"]], d["id_masked"], d["register_name"], d["name"])
+        for d in manifest.anomalies["register_name_differs"]
+    }
+    assert_exact(
+        found(con, "register_name_differs", params, "register", "id_masked", "name", "payee_name"),
+        planted,
+        "register_name_differs",
+    )
+
+
+def test_payroll_after_death_is_every_planted_salary_and_not_the_month_of_death(county):
+    con, manifest, _, params = county
+    planted = {
+        (d["id_masked"], d["name"], d["agency_name"], month)
+        for d in manifest.anomalies["payroll_after_death"]
+        for month in d["months"]
+    }
+    result = found(con, "payroll_after_death", params, "id_masked", "name", "agency_name", "month")
+    assert_exact(result, planted, "payroll_after_death")
+    (decoy,) = manifest.decoys["salary_in_month_of_death"]
+    paid = con.execute(
+        "SELECT max(strftime(month, '%Y-%m')) FROM live_payroll WHERE id_masked = ? AND name = ?",
+        [decoy["id_masked"], decoy["name"]],
+    ).fetchone()[0]
+    assert paid == decoy["died_on"][:7]  # paid for the month of death, and not found
+    assert decoy["id_masked"] not in {r[0] for r in result}
+
+
+def test_roll_not_on_payroll_is_the_planted_and_not_the_new_hire(county):
+    con, manifest, _, params = county
+    planted = {
+        (d["id_masked"], d["name"], d["agency_name"], month)
+        for d in manifest.anomalies["roll_not_on_payroll"]
+        for month in d["months"]
+    }
+    result = found(con, "roll_not_on_payroll", params, "id_masked", "name", "agency_name", "month")
+    assert_exact(result, planted, "roll_not_on_payroll")
+    (joiner,) = manifest.decoys["salary_in_month_of_joining"]
+    assert joiner["id_masked"] not in {r[0] for r in result}  # on the roll, unpaid before joining
+
+
+def test_payroll_two_agencies_is_the_person_on_two_rolls(county):
+    con, manifest, _, params = county
+    planted = {
+        (d["id_masked"], d["name"], month, "、".join(d["agencies"]))
+        for d in manifest.anomalies["payroll_two_agencies"]
+        for month in d["months"]
+    }
+    assert {d["id_masked"] for d in manifest.anomalies["two_rolls"]} == {
+        d["id_masked"] for d in manifest.anomalies["payroll_two_agencies"]
+    }
+    assert_exact(
+        found(con, "payroll_two_agencies", params, "id_masked", "name", "month", "agencies"),
+        planted,
+        "payroll_two_agencies",
+    )

@@ -126,7 +126,13 @@ def _supplement(county):
 def test_files_are_listed_in_load_order_and_exist(county):
     kinds = [f.kind for f in county.files]
     order = ["funds", "agencies", "staff", "budgets", "disbursements", "projects", "payments"]
-    order += ["deaths", "payroll"]  # other departments' registers, last (issue 16)
+    order += [
+        "deaths",
+        "payroll",
+        "vehicles",
+        "businesses",
+        "properties",
+    ]  # registers, last (issue 16)
     assert sorted(kinds, key=order.index) == kinds
     assert "duplicate_payments" in _supplement(county).traits
     assert {p.name for p in county.out_dir.iterdir()} == {f.path for f in county.files} | {

@@ -15,6 +15,7 @@ from fundquery.inspect.checks import (
     publication,
     rectification,
     registers,
+    relief,
     replies,
     staffing,
 )
@@ -25,6 +26,7 @@ CATALOGUE: tuple[Check, ...] = (
     *payments.CHECKS,
     *staffing.CHECKS,
     *registers.CHECKS,  # other departments' registers (issue 16)
+    *relief.CHECKS,  # means-tested payments against vehicles, businesses, property (issue 16)
     *publication.CHECKS,
     *replies.CHECKS,  # consultations and complaints (issue 6)
     *rectification.CHECKS,  # flags not put right by their deadline (issue 17)

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from etl.labels import label
+from etl.vocabulary import MEANS_TESTED_FUNDS
 from fundquery.calendar.timeliness import RULE_WORKING_DAYS
 
 SEVERITIES = ("high", "medium", "low")
@@ -80,6 +81,21 @@ class Params:
     # days is a finding (0: the month's own payment is due; a county that pays in arrears may allow
     # the next month's roll, e.g. 31).  Issue 16.
     death_grace_days: int = 0
+    # Means-tested funds (issue 16): a fund the catalogue marks 是否经济状况核查 是 (否: never); where it says
+    # nothing, a fund whose name has one of these words (etl.vocabulary.MEANS_TESTED_FUNDS, from the
+    # 社会救助暂行办法's assistance paid after a check of income and property).
+    means_tested_funds: str = "|".join(MEANS_TESTED_FUNDS)
+    # relief_vehicle_owner: vehicle types that do not count against a relief family (车辆类型 or 号牌种类
+    # containing one of these words).  Default: the kinds provinces' 低保 rules commonly leave out
+    # (motorcycles, three-wheelers, farm vehicles, tractors, disabled people's carriages); a county
+    # sets its own province's list.
+    exempt_vehicle_types: str = "摩托|三轮|农用|拖拉机|残疾人"
+    # relief_business_owner: an active business counts when its registered capital is above this many
+    # yuan.  Our default, not a legal figure: set the one the province's 低保 rules use.
+    business_capital_yuan: int = 50_000
+    # relief_property_owner: the floor area (m²) of every property a payee holds at payment time, above
+    # which the payment is a finding.  Our default, not a legal figure: set the province's.
+    property_area_sqm: int = 120
 
     def sql_values(self) -> dict[str, Any]:
         values = asdict(self)

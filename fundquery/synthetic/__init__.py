@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from . import deaths, files, names, payment_files, payroll, spending_files
+from . import assets, deaths, files, names, payment_files, payroll, spending_files
 from .county import build_plan
 from .manifest import MANIFEST_NAME, FileEntry, Manifest, Tally
 from .plan import Plan
@@ -40,7 +40,7 @@ def generate(
     _remove_previous(out_dir)
     plan = build_plan(scale, seed, year)
     tally = Tally()
-    out = files.Out(out_dir, tally, progress, total=12 + len(plan.person_funds))
+    out = files.Out(out_dir, tally, progress, total=15 + len(plan.person_funds))
     files.write_funds(out, plan)
     files.write_agencies(out, plan)
     files.write_staff(out, plan)
@@ -52,6 +52,7 @@ def generate(
     payment_files.write_supplement(out, plan, len(plan.person_funds))
     deaths.write_register(out, plan)  # other departments' registers (issue 16), loaded last
     payroll.write_payroll(out, plan)
+    assets.write_registers(out, plan)
     manifest = Manifest(
         out_dir,
         scale,
@@ -111,6 +112,22 @@ def rules(plan: Plan) -> dict:
         " not a finding",
         "payroll_not_on_roll": "a payroll row whose id_number is on none of the paying agency's staff roll rows"
         " (hired_on after the month's end counts as not yet on it); every such salary is listed",
+        "payroll_after_death": "a payroll row whose id_number and name are a death register row's, for a month"
+        " after the month of died_on; every such salary is listed",
+        "roll_not_on_payroll": "a staff roll row with status 在职 and no payroll row from its agency in a month"
+        " that agency's payroll covers (months before the month of hired_on not counted); one per month",
+        "payroll_two_agencies": "one id_number paid by two or more agencies in one month; one per month",
+        "means_tested_funds": "the catalogue has no 是否经济状况核查 column: a fund is means-tested when its name"
+        " has a word of etl.vocabulary.MEANS_TESTED_FUNDS (低保, 特困, 临时救助, 医疗救助 …)",
+        "relief_vehicle_owner": "a means-tested payment (not 退回, with a paid_on) whose id_number and name hold"
+        " a vehicle registered on or before paid_on and not cancelled by then, of a type not exempt (摩托, 三轮,"
+        " 农用, 拖拉机, 残疾人)",
+        "relief_business_owner": "a means-tested payment whose payee runs a business founded on or before paid_on,"
+        " not cancelled or revoked by then, with registered capital above 50,000 yuan",
+        "relief_property_owner": "a means-tested payment whose payee holds property registered on or before"
+        " paid_on of more than 120 m² in all",
+        "register_name_differs": "a vehicle, business or property row with a means-tested payee's id_number under"
+        " another name: data quality, not a finding",
         "in_progress": "card_status 发放中: sent to the bank, not yet in the account on as_of; not paid out, "
         "in no allocation, nothing to report (decoys.payments_in_progress)",
         "scaling": "every scale keeps the whole catalogue: 55 funds (35 to persons, 20 to projects), the 10 "

@@ -17,7 +17,7 @@ import random
 from collections import Counter
 
 from . import anomalies as an
-from . import deaths, disburse, ids, money, names, payroll, staffing
+from . import assets, deaths, disburse, ids, money, names, payroll, staffing
 from . import disbursement_entries as de
 from . import programmes as pg
 from .plan import (
@@ -151,6 +151,9 @@ def build_plan(scale: float = 1.0, seed: int = 20070101, year: int = 2024) -> Pl
     avoid = set(_id_numbers(plan.anomalies)) | set(_id_numbers(plan.decoys))
     plan.payroll, ghosts, decoys = payroll.plant_payroll(rng("payroll"), plan, avoid)
     plan.anomalies.update(ghosts)
+    plan.decoys.update(decoys)
+    plan.registers, owners, decoys = assets.plant_assets(rng("assets"), plan, pick)
+    plan.anomalies.update(owners)
     plan.decoys.update(decoys)
     return plan
 

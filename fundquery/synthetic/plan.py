@@ -102,6 +102,7 @@ class Plan:
     townships: list[str] = field(default_factory=list)
     deaths: list[list] = field(default_factory=list)  # the death register's rows (deaths.py)
     payroll: list[list] = field(default_factory=list)  # the payroll's rows (payroll.py)
+    registers: dict = field(default_factory=dict)  # vehicles, businesses, properties (assets.py)
 
     @property
     def as_of(self) -> dt.date:

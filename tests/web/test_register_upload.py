@@ -84,3 +84,68 @@ def test_the_reviewers_page_of_a_register_batch_shows_the_public_nothing(
     assert page.status_code == 200
     public = page.get_json()["public"]
     assert public["sample"] == [] and public["totals"]["row_count"] == 1
+
+
+NEW_REGISTERS = {
+    "vehicles": (
+        "机动车登记",
+        [
+            ["机动车所有人", "身份证明号码", "号牌号码", "车辆类型", "初次登记日期"],
+            ["李老汉", make_id(birth="19400203", seq=501), "豫P1A001", "小型轿车", "2020-05-01"],
+        ],
+    ),
+    "businesses": (
+        "市场主体登记",
+        [
+            ["企业名称", "经营者", "证件号码", "资金数额", "成立日期"],
+            ["清溪县李记百货店", "李老汉", make_id(birth="19400203", seq=501), "3", "2021-04-01"],
+        ],
+    ),
+    "properties": (
+        "不动产登记",
+        [
+            ["权利人", "证件号码", "坐落", "建筑面积", "登记日期"],
+            [
+                "李老汉",
+                make_id(birth="19400203", seq=501),
+                "城关镇建设路12号",
+                "98.56",
+                "2018-03-05",
+            ],
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", NEW_REGISTERS)
+def test_the_new_registers_are_loaded_by_inspectors_only(
+    kind, inspector, finance, staff_app, tmp_path
+):
+    title, rows = NEW_REGISTERS[kind]
+    assert title in inspector.get("/staff/upload").get_data(as_text=True)
+    assert title not in finance.get("/staff/upload").get_data(as_text=True)
+    assert finance.get(f"/staff/templates/{kind}.xlsx").status_code == 403
+    assert inspector.get(f"/staff/templates/{kind}.xlsx").status_code == 200
+    url, data = preview(inspector, write_xlsx(tmp_path / f"{kind}.xlsx", rows), kind)
+    assert data["kind"] == kind and data["error_total"] == 0, data
+    assert load(inspector, url, data).status_code == 302
+    with staff_app.app_context():
+        assert get_db().execute(f"SELECT count(*) FROM live_{kind}").fetchone() == (1,)  # noqa: S608
+
+
+def test_viewing_the_relief_checks_logs_the_registers_they_read(inspector, staff_app):
+    for label in ("relief_vehicle_owner", "register_name_differs", "roll_not_on_payroll"):
+        assert inspector.get(f"/staff/inspect/check/{label}").status_code == 200
+    with staff_app.app_context():
+        logged = (
+            get_db()
+            .execute(
+                "SELECT target, detail FROM audit_log WHERE action = 'view_register' ORDER BY audit_id"
+            )
+            .fetchall()
+        )
+    assert [(t, json.loads(d)["registers"]) for t, d in logged] == [
+        ("check:relief_vehicle_owner", ["vehicles"]),
+        ("check:register_name_differs", ["vehicles", "businesses", "properties"]),
+        ("check:roll_not_on_payroll", ["payroll"]),
+    ]

@@ -80,9 +80,95 @@ WHERE o.row_no IS NULL
 ORDER BY pr.agency_name, pr.id_hash, pr.month, pr.batch_id, pr.row_no
 """  # noqa: S608
 
+# A salary for a month that began after the end of the month its payee died in, beyond the grace
+# (the month of death's own salary is due).  Matched like paid_after_death: ID hash, then name.
+PAYROLL_AFTER_DEATH = f"""
+WITH {_DIED}
+SELECT pr.county_code, pr.id_hash, pr.id_masked, pr.name, pr.agency_code, pr.agency_name,
+       strftime(pr.month, '%Y-%m') AS month, CAST(year(pr.month) AS INTEGER) AS year,
+       pr.gross_yuan, pr.net_yuan, d.died_on, d.source, pr.batch_id, pr.row_no
+FROM live_payroll pr
+JOIN died d ON d.id_hash = pr.id_hash
+WHERE d.county_code = pr.county_code AND d.name = pr.name
+  AND date_diff('day', last_day(d.died_on), pr.month) > $death_grace_days
+ORDER BY d.died_on, pr.id_hash, pr.month, pr.batch_id, pr.row_no
+"""  # noqa: S608
+
+# Someone serving on an agency's roll (在职, or no status) to whom that agency paid no salary in a
+# month its payroll covers (it paid someone that month): the roll holds a post nobody is paid for,
+# or the person is paid elsewhere.  Agencies match as in payroll_not_on_roll; a month before the
+# month of hiring is not expected.  The agency match by name or code is two equi-joins and a UNION of
+# row keys: the OR in one join condition made DuckDB pair every roll row with every agency-month.
+# Only row keys and months go through the big joins; names and agencies are joined back at the end.
+ROLL_NOT_ON_PAYROLL = """
+WITH by_name AS (SELECT DISTINCT county_code, agency_name, month FROM live_payroll),
+by_code AS (
+    SELECT DISTINCT county_code, agency_code, month FROM live_payroll WHERE agency_code IS NOT NULL
+),
+serving AS (
+    SELECT county_code, id_hash, id_masked, name, agency_code, agency_name, staffing_type, hired_on,
+           batch_id, row_no
+    FROM live_staff WHERE coalesce(status, '在职') = '在职'
+),
+covered AS (
+    SELECT s.county_code, s.batch_id, s.row_no, m.month FROM serving s
+    JOIN by_name m ON m.county_code = s.county_code AND m.agency_name = s.agency_name
+    WHERE s.hired_on IS NULL OR s.hired_on <= last_day(m.month)
+    UNION
+    SELECT s.county_code, s.batch_id, s.row_no, m.month FROM serving s
+    JOIN by_code m ON m.county_code = s.county_code AND m.agency_code = s.agency_code
+    WHERE s.hired_on IS NULL OR s.hired_on <= last_day(m.month)
+),
+salaried AS (
+    SELECT DISTINCT s.county_code, s.batch_id, s.row_no, pr.month
+    FROM serving s
+    JOIN live_payroll pr ON pr.county_code = s.county_code AND pr.id_hash = s.id_hash
+    WHERE pr.agency_name = s.agency_name OR (s.agency_code IS NOT NULL AND pr.agency_code = s.agency_code)
+),
+unpaid AS (
+    SELECT c.county_code, c.batch_id, c.row_no, c.month FROM covered c
+    LEFT JOIN salaried p ON p.county_code = c.county_code AND p.batch_id = c.batch_id AND p.row_no = c.row_no
+     AND p.month = c.month
+    WHERE p.row_no IS NULL
+)
+SELECT s.county_code, s.id_hash, s.id_masked, s.name, s.agency_code, s.agency_name, s.staffing_type,
+       strftime(u.month, '%Y-%m') AS month, CAST(year(u.month) AS INTEGER) AS year, s.batch_id, s.row_no
+FROM unpaid u
+JOIN serving s ON s.county_code = u.county_code AND s.batch_id = u.batch_id AND s.row_no = u.row_no
+ORDER BY s.agency_name, s.id_hash, u.month, s.batch_id, s.row_no
+"""  # noqa: S608
+
+# One ID paid a salary by two or more agencies in one month (by the agencies' names as the payroll
+# has them).  The (ID, month) pairs with two names first, by min <> max: a DISTINCT count over every
+# salary took several times as long.
+PAYROLL_TWO_AGENCIES = f"""
+WITH twice AS (
+    SELECT county_code, id_hash, month FROM live_payroll
+    GROUP BY county_code, id_hash, month HAVING min(agency_name) <> max(agency_name)
+)
+SELECT pr.county_code, pr.id_hash, min(pr.id_masked) AS id_masked, min(pr.name) AS name,
+       strftime(pr.month, '%Y-%m') AS month, CAST(year(pr.month) AS INTEGER) AS year,
+       {distinct_list("pr.agency_name")} AS agencies, count(DISTINCT pr.agency_name) AS agency_count,
+       count(*) AS salary_count, sum(pr.net_yuan) AS net_yuan
+FROM live_payroll pr
+JOIN twice t ON t.county_code = pr.county_code AND t.id_hash = pr.id_hash AND t.month = pr.month
+GROUP BY pr.county_code, pr.id_hash, pr.month
+ORDER BY month, pr.id_hash
+"""  # noqa: S608
+
 _DEATH = (
     Column("died_on", kind="date"),
     Column("source"),
+)
+_SALARY = (
+    Column("name", kind="name"),
+    Column("id_masked", kind="id"),
+    Column("agency_code"),
+    Column("agency_name"),
+    Column("month"),
+    Column("year", kind="int"),
+    Column("gross_yuan", kind="amount"),
+    Column("net_yuan", kind="amount"),
 )
 
 CHECKS = (
@@ -172,6 +258,81 @@ CHECKS = (
             Column("row_no", kind="int"),
         ),
         key=("batch_id", "row_no"),
+        filters=("year",),
+        amount_column="net_yuan",
+    ),
+    Check(
+        "payroll_after_death",
+        "registers",
+        "死亡后仍在发放工资",
+        "Salary paid after death",
+        "high",
+        "死亡火化登记中的人（身份证号哈希和姓名都相同）在死亡当月之后的月份仍领到工资；宽限天数与“死亡后仍在发放”共用。"
+        "每一笔这样的工资列一行。",
+        "A person in the death and cremation register (same keyed ID hash and same name) was paid a salary"
+        " for a month after the month of death, beyond the grace shared with 'paid after death'; one row per"
+        " salary.",
+        "通知单位停发，核实死亡日期，追回死亡后发放的工资，查明由谁领取。",
+        "Have the agency stop the salary, confirm the date of death, recover what was paid after it and find"
+        " out who drew it.",
+        PAYROLL_AFTER_DEATH,
+        (*_SALARY, *_DEATH, Column("batch_id", kind="int"), Column("row_no", kind="int")),
+        key=("batch_id", "row_no"),
+        filters=("year",),
+        amount_column="net_yuan",
+    ),
+    Check(
+        "roll_not_on_payroll",
+        "registers",
+        "在编在职却未领工资",
+        "On the roll but not on the payroll",
+        "medium",
+        "编制实名制名册上在职的人（按身份证号哈希匹配），在本单位发放工资的某个月份没有从本单位领到工资"
+        "（入编当月之前的月份不算）：名册可能占着空编，或此人在别处领工资。每人每月列一行。",
+        "Someone serving on an agency's named roll (matched by the keyed ID hash) was paid no salary by that"
+        " agency in a month its payroll covers (months before the month of hiring do not count): the roll may"
+        " hold an empty post, or the person is paid elsewhere. One row per person and month.",
+        "向单位和编制部门核实此人是否在岗、在哪里领工资；已离开的办理出编，空编如实上报。",
+        "Ask the agency and the staffing office whether the person works there and where they are paid;"
+        " remove those who left from the roll and report empty posts as such.",
+        ROLL_NOT_ON_PAYROLL,
+        (
+            Column("name", kind="name"),
+            Column("id_masked", kind="id"),
+            Column("agency_code"),
+            Column("agency_name"),
+            Column("staffing_type"),
+            Column("month"),
+            Column("year", kind="int"),
+            Column("batch_id", kind="int"),
+            Column("row_no", kind="int"),
+        ),
+        key=("batch_id", "row_no", "month"),
+        filters=("year",),
+    ),
+    Check(
+        "payroll_two_agencies",
+        "registers",
+        "同一人同月从两个单位领工资",
+        "Paid by two agencies in one month",
+        "high",
+        "同一身份证号（哈希）同一个月从两个或更多单位领到工资。每人每月列一行，列出各单位和实发合计。",
+        "One ID number (keyed hash) was paid a salary by two or more agencies in the same month. One row per"
+        " person and month, with the agencies and the net pay in all.",
+        "向各单位核实此人在哪里工作，停发不在岗单位的工资并追回。",
+        "Ask each agency where the person works; stop and recover the salary from the agency they do not work for.",
+        PAYROLL_TWO_AGENCIES,
+        (
+            Column("name", kind="name"),
+            Column("id_masked", kind="id"),
+            Column("month"),
+            Column("year", kind="int"),
+            Column("agencies"),
+            Column("agency_count", kind="int"),
+            Column("salary_count", "工资笔数", "Salaries", "int"),
+            Column("net_yuan", "实发合计", "Net pay in all", "amount"),
+        ),
+        key=("id_hash", "month"),
         filters=("year",),
         amount_column="net_yuan",
     ),
