@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -319,15 +320,25 @@ _by_reviewer = click.option(
 @click.argument("batch", type=int)
 @_by_reviewer
 @click.option("--note", help="The review's note (保密审查意见).")
-def publish(batch: int, by: str, note: str | None) -> None:
+@click.option(
+    "--on",
+    "published_on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Back-fill history: the day BATCH was in fact published (YYYY-MM-DD, not after today);"
+    " --by must also be an administrator. The audit log keeps the real time beside it.",
+)
+def publish(batch: int, by: str, note: str | None, published_on: dt.datetime | None) -> None:
     """Publish BATCH after the secrecy review, as reviewer --by (never the one who uploaded it)."""
+    day = published_on.date() if published_on else None
     with store() as con:
         try:
             office = transitions.reviewer_office(con, by)
-            transitions.publish(con, batch, actor=by, office=office, note=note)
+            transitions.publish(con, batch, actor=by, office=office, note=note, published_on=day)
         except BatchError as exc:
             _refuse(exc)
-    click.echo(f"批次 {batch} 已公开。")
+    click.echo(
+        f"批次 {batch} 已公开" + (f"（公开日期登记为 {day.isoformat()}）。" if day else "。")
+    )
 
 
 @click.command()
