@@ -26,6 +26,7 @@ import duckdb
 
 from etl.audit import audit
 from etl.transaction import transaction
+from etl.vocabulary import NOTICE_DAYS_RANGE
 
 # Who publishes what ``fundquery demo`` loads: a reviewer of its own, never the uploader.  Only the
 # demo names it (through etl.load); the CLI's reviewer must be a reviewer account (reviewer_office).
@@ -171,6 +172,22 @@ def reviewer_office(con: duckdb.DuckDBPyConnection, username: str) -> str | None
     return office
 
 
+def parse_notice_days(value: object) -> int | None:
+    """A batch's 公示天数 as chosen at upload or publication (None: not chosen); BatchError naming
+    the value when it is not a whole number of days in NOTICE_DAYS_RANGE."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    low, high = NOTICE_DAYS_RANGE
+    text = str(value).strip()
+    days = int(text) if text.isascii() and text.isdigit() else None
+    if days is None or not low <= days <= high:
+        raise BatchError(
+            f"公示天数“{text}”无效：应为 {low} 至 {high} 的整数天数，如 7。"
+            f" / Notice days “{text}”: expected a whole number of days from {low} to {high}, such as 7."
+        )
+    return days
+
+
 def held_by(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
     """The live batch that already holds a file with this digest, if any."""
     row = con.execute(
@@ -191,6 +208,7 @@ def record_load(
     row_count: int,
     replaces: int | None,
     published: bool,
+    notice_days: int | None = None,
 ) -> int:
     """A new loaded batch and its audit line; the caller holds the transaction.
 
@@ -201,8 +219,8 @@ def record_load(
         _kind, target = replaceable(con, replaces)
     batch_id = con.execute(
         "INSERT INTO batches (kind, file_name, sha256, uploaded_by, office, row_count, status, replaces,"
-        " takes_place_of) VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?, ?) RETURNING batch_id",
-        [kind, file_name, sha256, uploaded_by, office, row_count, replaces, target],
+        " takes_place_of, notice_days) VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?) RETURNING batch_id",
+        [kind, file_name, sha256, uploaded_by, office, row_count, replaces, target, notice_days],
     ).fetchone()[0]
     audit(
         con,
@@ -215,6 +233,7 @@ def record_load(
         rows=row_count,
         replaces=replaces,
         published=published,
+        notice_days=notice_days,
     )
     return batch_id
 
@@ -253,11 +272,13 @@ def _review(
     office: str | None,
     note: str | None,
     published_on: dt.date | None = None,
+    days: int | None = None,
 ) -> None:
     """Check and write one review step (publish, reject or withdraw); the caller holds the transaction.
 
     ``published_on`` (publish only) is the day the batch counts as published, when that is not today
     (``check_published_on`` says who may give one); the audit line keeps the real time beside it.
+    ``days`` (publish only): the 公示天数 the reviewer chose, replacing the one chosen at upload.
     """
     rows = con.execute(
         "SELECT status, uploaded_by FROM batches WHERE batch_id = ?", [batch_id]
@@ -294,6 +315,9 @@ def _review(
                 "UPDATE batches SET published_at = CAST(? AS TIMESTAMP) WHERE batch_id = ?",
                 [published_on, batch_id],
             )
+        if days is not None:
+            con.execute("UPDATE batches SET notice_days = ? WHERE batch_id = ?", [days, batch_id])
+            detail["notice_days"] = days
         detail["superseded"] = _supersede(con, batch_id)
     elif action == "reject":
         if status != "loaded":
@@ -360,14 +384,16 @@ def publish(
     office: str | None = None,
     note: str | None = None,
     published_on: dt.date | None = None,
+    days: int | None = None,
 ) -> None:
     """Make a loaded batch public, by a reviewer who did not upload it; a correction takes the old one down.
 
     ``published_on``: the day it counts as published, for the demo and an administrator back-filling
     history (never a day after today); the audit line is stamped with the real time all the same.
+    ``days``: the notice's 公示天数 (``parse_notice_days`` checks a value typed by a person).
     """
     with transaction(con):
-        _review(con, batch_id, "publish", actor, office, note, published_on)
+        _review(con, batch_id, "publish", actor, office, note, published_on, days)
 
 
 def reject(

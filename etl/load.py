@@ -196,6 +196,7 @@ def load_file(
     mapping: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     published_on: dt.date | None = None,
+    notice_days: int | str | None = None,
 ) -> LoadResult:
     """Archive, read, validate and (if no errors) load one file.  Raises etl.extract.UnreadableFile.
 
@@ -215,12 +216,15 @@ def load_file(
     ``publish`` publishes the batch in the same transaction, by ``reviewer`` of ``reviewer_office``
     (who must not be the uploader: ``etl.batches`` decides), as of ``published_on`` when given (the
     demo's dates, an administrator's back-filled history: ``etl.batches.check_published_on``).
+    ``notice_days``: the batch's 公示天数 chosen at upload (a notice's 公示期 before the catalogue's and
+    the setting's); a value that is not 1–365 days is refused before anything is archived.
     """
     stage = on_stage or (lambda _s: None)
     path = Path(path)
     name = file_name or path.name
     if publish and not reviewer:
         raise BatchError("公开须写明审核人。/ Publishing needs a reviewer.")
+    notice_days = batches.parse_notice_days(notice_days)
     if publish and published_on is not None:  # refused before anything is archived or recorded
         batches.check_published_on(con, reviewer, published_on)
     if kind != "auto" and kind not in SPECS:
@@ -275,6 +279,7 @@ def load_file(
             mapping=mapping,
             values=values,
             published_on=published_on,
+            notice_days=notice_days,
         )
         outcome = result.status
     except duckdb.Error as exc:
@@ -316,6 +321,7 @@ def _load_attempt(
     mapping: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     published_on: dt.date | None = None,
+    notice_days: int | None = None,
 ) -> None:
     """Read, validate and (if no errors) store one archived file; fills ``result``."""
     name, digest = result.file_name, result.sha256
@@ -351,6 +357,7 @@ def _load_attempt(
             row_count=report.rows,
             replaces=replaces,
             published=publish,
+            notice_days=notice_days,
         )
         con.execute(_insert_sql(spec, ordered=_in_row_order(con)), [batch_id])
         record_report(

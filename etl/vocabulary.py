@@ -222,3 +222,6 @@ STAFF_STATUS = Enum(
 
 # The wide 编制 form's group headers: 行政编制数 is 行政 once these words are taken out.
 GROUP_NOISE = ("编制数", "编制", "人数", "数")
+
+# A village notice's 公示期 in days: the fund catalogue's 公示天数 and a batch's (etl.batches).
+NOTICE_DAYS_RANGE = (1, 365)

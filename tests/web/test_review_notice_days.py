@@ -1,0 +1,50 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.web are parameters here)
+"""The reviewer chooses a payment list's 公示天数 when publishing it on the review page (issue 17)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fundquery.web.db import get_db
+from tests.web.accounts import csrf_token
+from tests.web.staffing import finance, funds_file, load, preview, staff_app, with_funds  # noqa: F401
+from tests.web.test_staff_review import loaded  # noqa: F401
+
+
+def _publish(client, days: str, batch: int = 2):
+    token = csrf_token(client, f"/staff/review/{batch}")
+    form = {"csrf_token": token, "reviewed": "y", "note": "", "notice_days": days}
+    return client.post(f"/staff/review/{batch}/publish", data=form)
+
+
+def _batch(app):
+    with app.app_context():
+        return (
+            get_db()
+            .execute("SELECT status, notice_days FROM batches WHERE batch_id = 2")
+            .fetchone()
+        )
+
+
+def test_the_review_page_offers_the_days_for_a_payment_list(staff_app, loaded):
+    page = loaded.get("/staff/review/2").get_data(as_text=True)
+    assert 'name="notice_days"' in page and "村级公示天数" in page
+    assert 'name="notice_days"' not in loaded.get("/staff/review/1").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("days", ["0", "七天", "366"])
+def test_a_bad_value_is_named_and_nothing_is_published(staff_app, loaded, days):
+    response = _publish(loaded, days)
+    assert response.status_code == 302
+    assert f"公示天数“{days}”无效：应为 1 至 365 的整数天数" in loaded.get(
+        response.location
+    ).get_data(as_text=True)
+    assert _batch(staff_app) == ("loaded", None)
+
+
+def test_the_days_chosen_are_the_batch_s(staff_app, loaded):
+    assert _publish(loaded, "14").status_code == 302
+    assert _batch(staff_app) == ("published", 14)
+    assert _publish(loaded, "", batch=1).status_code == 302  # the catalogue, for the notice's fund
+    page = loaded.get("/notices/2024/F001/城关镇/东风村").get_data(as_text=True)
+    assert "（14 天）" in page
