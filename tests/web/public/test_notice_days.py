@@ -1,9 +1,9 @@
 """A village notice's 公示期: the batch's 公示天数, else the fund catalogue's, else NOTICE_DAYS (issue 17).
 
-A real store: the catalogue and three payment lists go through the loader, published by the
+A real store: the catalogue and payment lists go through the loader, published by the
 demo's reviewer on 20 March 2024 (a back-filled day, so the dates below are fixed):
 F001 in 东风村 (no days chosen: the catalogue's 15), F001 in 红旗村 (5 chosen at upload),
-F002 in 东风村 (neither: the setting).  Every end date is counted by hand, the first day
+F002 in 红旗村 (neither: the setting); F002 in 东风村 has March's list and April's.  Every end date is counted by hand, the first day
 counting as day one.
 """
 
@@ -49,8 +49,7 @@ def _load(con, tmp_path, path, kind, **extra):
         archive_dir=tmp_path / "uploads",
         publish=True,
         reviewer=DEMO_REVIEWER,
-        published_on=PUBLISHED,
-        **extra,
+        **{"published_on": PUBLISHED, **extra},
     )
     return result
 
@@ -65,11 +64,22 @@ def store(tmp_path):
         "f001-dongfeng.xlsx": ([pay_row(1)], None),
         "f001-hongqi.xlsx": ([_village(pay_row(2, name="李四"), "红旗村")], "5"),
         "f002-dongfeng.xlsx": ([pay_row(3, name="王五", fund="F002", amount="300.00")], None),
+        "f002-hongqi.xlsx": (
+            [_village(pay_row(5, name="钱七", fund="F002", amount="300.00"), "红旗村")],
+            None,
+        ),
     }
     for name, (rows, days) in lists.items():
         path = write_xlsx(tmp_path / name, [["2024年3月发放清册"], PAY_HEADER, *rows])
         done = _load(con, tmp_path, path, "payments", notice_days=days)
         assert done.status == "loaded", done.as_json()["errors"]
+    # F002 in 东风村 again a month later (April's list, 8 days chosen): the notice is posted anew
+    april = write_xlsx(
+        tmp_path / "f002-dongfeng-04.xlsx",
+        [["2024年4月发放清册"], PAY_HEADER, pay_row(4, name="赵六", fund="F002", amount="300.00")],
+    )
+    later = dict(notice_days="8", published_on=dt.date(2024, 4, 22))
+    assert _load(con, tmp_path, april, "payments", **later).status == "loaded"
     con.close()
     return db
 
@@ -92,7 +102,7 @@ def _period(db, village: str, fund: str, **settings) -> dict:
 @pytest.mark.parametrize(
     ("village", "fund", "end", "days"),
     [
-        ("东风村", "F002", "2024-03-29", 10),  # the setting: 20–29 March
+        ("红旗村", "F002", "2024-03-29", 10),  # the setting: 20–29 March
         ("东风村", "F001", "2024-04-03", 15),  # the catalogue's 15: 20–31 March (12), 1–3 April
         ("红旗村", "F001", "2024-03-24", 5),  # the batch's 5 before the catalogue's 15
     ],
@@ -107,8 +117,17 @@ def test_each_level_of_the_default_chain(store, village, fund, end, days):
 
 
 def test_the_setting_applies_only_where_nothing_else_is_set(store):
-    assert _period(store, "东风村", "F002")["days"] == 7  # NOTICE_DAYS' own default
+    assert _period(store, "红旗村", "F002")["days"] == 7  # NOTICE_DAYS' own default
     assert _period(store, "东风村", "F001")["days"] == 15
+
+
+def test_a_later_list_posts_the_notice_anew_with_its_own_days(store):
+    """东风村's F002 notice: March's list (no days) and April's (8 days, published 22 April)."""
+    assert _period(store, "东风村", "F002", NOTICE_DAYS=10) == {
+        "start": "2024-04-22",
+        "end": "2024-04-29",  # 22–29 April: 8 days
+        "days": 8,
+    }
 
 
 def test_days_chosen_at_publication_on_the_command_line(tmp_path, monkeypatch):
