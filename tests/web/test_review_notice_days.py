@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fundquery.web.db import get_db
+from tests.sheets import PAY_HEADER, pay_row, write_xlsx
 from tests.web.accounts import csrf_token
 from tests.web.staffing import finance, funds_file, load, preview, staff_app, with_funds  # noqa: F401
 from tests.web.test_staff_review import loaded  # noqa: F401
@@ -48,3 +49,29 @@ def test_the_days_chosen_are_the_batch_s(staff_app, loaded):
     assert _publish(loaded, "", batch=1).status_code == 302  # the catalogue, for the notice's fund
     page = loaded.get("/notices/2024/F001/城关镇/东风村").get_data(as_text=True)
     assert "（14 天）" in page
+
+
+def test_the_clerk_chooses_the_days_at_upload(staff_app, with_funds, tmp_path):
+    """The preview's load form carries 村级公示天数 for a payment list; a bad one loads nothing."""
+    rows = [["2024年耕地地力保护补贴发放清册"], PAY_HEADER, pay_row(1, paid="2024-03-01")]
+    url, data = preview(with_funds, write_xlsx(tmp_path / "清册.xlsx", rows))
+    assert 'name="notice_days"' in with_funds.get(url).get_data(as_text=True)
+    token = csrf_token(with_funds, url)
+    form = {"kind": data["kind"], "replaces": "", "csrf_token": token}
+    refused = with_funds.post(
+        f"/staff/upload/{data['sha256']}/load", data={**form, "notice_days": "0"}
+    )
+    assert refused.status_code == 302
+    assert "公示天数“0”无效" in with_funds.get(refused.location).get_data(as_text=True)
+    with staff_app.app_context():
+        assert get_db().execute(
+            "SELECT count(*) FROM batches WHERE kind = 'payments'"
+        ).fetchone() == (0,)
+    done = with_funds.post(
+        f"/staff/upload/{data['sha256']}/load", data={**form, "notice_days": "9"}
+    )
+    assert done.status_code == 302
+    with staff_app.app_context():
+        assert get_db().execute(
+            "SELECT status, notice_days FROM batches WHERE kind = 'payments'"
+        ).fetchone() == ("loaded", 9)
