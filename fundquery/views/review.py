@@ -102,7 +102,8 @@ def batch(batch_id: int) -> Response | str:
     return render(
         "staff/review_batch.html",
         data,
-        publish_form=PublishForm(),
+        # the days chosen at upload, for the reviewer to keep or change
+        publish_form=PublishForm(notice_days=batch_queries.notice_days(get_db(), batch_id) or ""),
         reject_form=RejectForm(),
         withdraw_form=WithdrawForm(),
     )

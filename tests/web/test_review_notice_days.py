@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from fundquery.web.db import get_db
 from tests.sheets import PAY_HEADER, pay_row, write_xlsx
-from tests.web.accounts import csrf_token
+from tests.web.accounts import add_user, csrf_token, sign_in
 from tests.web.staffing import finance, funds_file, load, preview, staff_app, with_funds  # noqa: F401
 from tests.web.test_staff_review import loaded  # noqa: F401
 
@@ -75,3 +77,8 @@ def test_the_clerk_chooses_the_days_at_upload(staff_app, with_funds, tmp_path):
         assert get_db().execute(
             "SELECT status, notice_days FROM batches WHERE kind = 'payments'"
         ).fetchone() == ("loaded", 9)
+    add_user(staff_app, "zhao", "reviewer", office="县政务公开办")
+    reviewer = staff_app.test_client()
+    sign_in(reviewer, "zhao")
+    review = reviewer.get("/staff/review/2").get_data(as_text=True)  # to keep or to change
+    assert re.search(r'<input[^>]*name="notice_days"[^>]*value="9"', review), review
