@@ -20,14 +20,22 @@ No Flask here.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 
 from etl.audit import audit
 from etl.transaction import transaction
+from etl.vocabulary import NOTICE_DAYS_RANGE
 
 # Who publishes what ``fundquery demo`` loads: a reviewer of its own, never the uploader.  Only the
 # demo names it (through etl.load); the CLI's reviewer must be a reviewer account (reviewer_office).
 DEMO_REVIEWER = "demo-reviewer"
+
+
+# Who may give a publication date that is not today: the demo (its payment files carry the dates a
+# county's offices would have published them on) and an administrator back-filling history.
+BACKDATE_ROLE = "admin"
 
 
 class BatchError(ValueError):
@@ -164,6 +172,22 @@ def reviewer_office(con: duckdb.DuckDBPyConnection, username: str) -> str | None
     return office
 
 
+def parse_notice_days(value: object) -> int | None:
+    """A batch's 公示天数 as chosen at upload or publication (None: not chosen); BatchError naming
+    the value when it is not a whole number of days in NOTICE_DAYS_RANGE."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    low, high = NOTICE_DAYS_RANGE
+    text = str(value).strip()
+    days = int(text) if text.isascii() and text.isdigit() else None
+    if days is None or not low <= days <= high:
+        raise BatchError(
+            f"公示天数“{text}”无效：应为 {low} 至 {high} 的整数天数，如 7。"
+            f" / Notice days “{text}”: expected a whole number of days from {low} to {high}, such as 7."
+        )
+    return days
+
+
 def held_by(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
     """The live batch that already holds a file with this digest, if any."""
     row = con.execute(
@@ -184,6 +208,7 @@ def record_load(
     row_count: int,
     replaces: int | None,
     published: bool,
+    notice_days: int | None = None,
 ) -> int:
     """A new loaded batch and its audit line; the caller holds the transaction.
 
@@ -194,8 +219,8 @@ def record_load(
         _kind, target = replaceable(con, replaces)
     batch_id = con.execute(
         "INSERT INTO batches (kind, file_name, sha256, uploaded_by, office, row_count, status, replaces,"
-        " takes_place_of) VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?, ?) RETURNING batch_id",
-        [kind, file_name, sha256, uploaded_by, office, row_count, replaces, target],
+        " takes_place_of, notice_days) VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?) RETURNING batch_id",
+        [kind, file_name, sha256, uploaded_by, office, row_count, replaces, target, notice_days],
     ).fetchone()[0]
     audit(
         con,
@@ -208,8 +233,35 @@ def record_load(
         rows=row_count,
         replaces=replaces,
         published=published,
+        notice_days=notice_days,
     )
     return batch_id
+
+
+def check_published_on(
+    con: duckdb.DuckDBPyConnection, actor: str, published_on: dt.date, today: dt.date | None = None
+) -> None:
+    """ReviewError unless ``actor`` may publish as of ``published_on``: the demo's reviewer or an
+    active administrator, and a day not after today (history is back-filled, the future is not)."""
+    today = today or dt.date.today()
+    if published_on > today:
+        raise ReviewError(
+            f"公开日期 {published_on.isoformat()} 晚于今天（{today.isoformat()}），不能预先登记公开。"
+            f" / The publication date {published_on.isoformat()} is after today ({today.isoformat()})."
+        )
+    if actor == DEMO_REVIEWER:
+        return
+    is_admin = con.execute(
+        "SELECT count(*) FROM users u JOIN user_roles r USING (user_id)"
+        " WHERE u.username = ? AND u.is_active AND r.role = ?",
+        [actor, BACKDATE_ROLE],
+    ).fetchone()[0]
+    if not is_admin:
+        raise ReviewError(
+            f"只有管理员补录历史公开记录时才能指定公开日期；用户“{actor}”不是管理员。"
+            f" / Only an administrator back-filling history may give a publication date;"
+            f" {actor} is not an administrator."
+        )
 
 
 def _review(
@@ -219,8 +271,15 @@ def _review(
     actor: str,
     office: str | None,
     note: str | None,
+    published_on: dt.date | None = None,
+    days: int | None = None,
 ) -> None:
-    """Check and write one review step (publish, reject or withdraw); the caller holds the transaction."""
+    """Check and write one review step (publish, reject or withdraw); the caller holds the transaction.
+
+    ``published_on`` (publish only) is the day the batch counts as published, when that is not today
+    (``check_published_on`` says who may give one); the audit line keeps the real time beside it.
+    ``days`` (publish only): the 公示天数 the reviewer chose, replacing the one chosen at upload.
+    """
     rows = con.execute(
         "SELECT status, uploaded_by FROM batches WHERE batch_id = ?", [batch_id]
     ).fetchall()
@@ -241,11 +300,24 @@ def _review(
                 f"批次 {batch_id} 已由批次 {waiting} 更正，不能再公开；请审核批次 {waiting}。"
                 f" / Batch {batch_id} is corrected by batch {waiting}: review batch {waiting}."
             )
+        if published_on is not None:
+            check_published_on(con, actor, published_on)
+            detail["published_on"] = published_on.isoformat()
         con.execute(
             "UPDATE batches SET status = 'published', published_at = current_timestamp, published_by = ?,"
             " changed_at = current_timestamp WHERE batch_id = ?",
             [actor, batch_id],
         )
+        if (
+            published_on is not None
+        ):  # the day it counts as published; changed_at keeps the real time
+            con.execute(
+                "UPDATE batches SET published_at = CAST(? AS TIMESTAMP) WHERE batch_id = ?",
+                [published_on, batch_id],
+            )
+        if days is not None:
+            con.execute("UPDATE batches SET notice_days = ? WHERE batch_id = ?", [days, batch_id])
+            detail["notice_days"] = days
         detail["superseded"] = _supersede(con, batch_id)
     elif action == "reject":
         if status != "loaded":
@@ -298,9 +370,10 @@ def publish_loaded(
     actor: str,
     office: str | None = None,
     note: str | None = None,
+    published_on: dt.date | None = None,
 ) -> None:
     """``publish`` inside a transaction the caller holds (a load that publishes at once)."""
-    _review(con, batch_id, "publish", actor, office, note)
+    _review(con, batch_id, "publish", actor, office, note, published_on)
 
 
 def publish(
@@ -310,10 +383,17 @@ def publish(
     actor: str,
     office: str | None = None,
     note: str | None = None,
+    published_on: dt.date | None = None,
+    days: int | None = None,
 ) -> None:
-    """Make a loaded batch public, by a reviewer who did not upload it; a correction takes the old one down."""
+    """Make a loaded batch public, by a reviewer who did not upload it; a correction takes the old one down.
+
+    ``published_on``: the day it counts as published, for the demo and an administrator back-filling
+    history (never a day after today); the audit line is stamped with the real time all the same.
+    ``days``: the notice's 公示天数 (``parse_notice_days`` checks a value typed by a person).
+    """
     with transaction(con):
-        _review(con, batch_id, "publish", actor, office, note)
+        _review(con, batch_id, "publish", actor, office, note, published_on, days)
 
 
 def reject(

@@ -31,6 +31,7 @@ LABELS: dict[str, Label] = {
     "budget_yuan": Label("预算金额(元)", "Budget (yuan)"),
     "standard_yuan": Label("补助标准(元)", "Standard (yuan)"),
     "ceiling_yuan": Label("最高限额", "Ceiling per payment (yuan)"),
+    "notice_days": Label("公示天数", "Days a village notice stays up"),
     "amount_yuan": Label("金额(元)", "Amount (yuan)"),
     "amount_due_yuan": Label("应发金额", "Amount due (yuan)"),
     "expected_yuan": Label("应发金额", "Expected"),

@@ -12,6 +12,7 @@ replaces as it is, public if it was, until the correction is published.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -194,6 +195,8 @@ def load_file(
     on_stage: Callable[[str], None] | None = None,
     mapping: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
+    published_on: dt.date | None = None,
+    notice_days: int | str | None = None,
 ) -> LoadResult:
     """Archive, read, validate and (if no errors) load one file.  Raises etl.extract.UnreadableFile.
 
@@ -211,13 +214,19 @@ def load_file(
     etl.filevalues; reported as ``as_json()["computed"]``).  The values
     used and where each came from are reported (``as_json()["values"]``); see etl.filevalues.
     ``publish`` publishes the batch in the same transaction, by ``reviewer`` of ``reviewer_office``
-    (who must not be the uploader: ``etl.batches`` decides).
+    (who must not be the uploader: ``etl.batches`` decides), as of ``published_on`` when given (the
+    demo's dates, an administrator's back-filled history: ``etl.batches.check_published_on``).
+    ``notice_days``: the batch's 公示天数 chosen at upload (a notice's 公示期 before the catalogue's and
+    the setting's); a value that is not 1–365 days is refused before anything is archived.
     """
     stage = on_stage or (lambda _s: None)
     path = Path(path)
     name = file_name or path.name
     if publish and not reviewer:
         raise BatchError("公开须写明审核人。/ Publishing needs a reviewer.")
+    notice_days = batches.parse_notice_days(notice_days)
+    if publish and published_on is not None:  # refused before anything is archived or recorded
+        batches.check_published_on(con, reviewer, published_on)
     if kind != "auto" and kind not in SPECS:
         raise BatchError(
             f"未知的数据类别“{kind}”，可选：{', '.join(SPECS)}。/ Unknown kind {kind}."
@@ -269,6 +278,8 @@ def load_file(
             stage=stage,
             mapping=mapping,
             values=values,
+            published_on=published_on,
+            notice_days=notice_days,
         )
         outcome = result.status
     except duckdb.Error as exc:
@@ -309,6 +320,8 @@ def _load_attempt(
     stage: Callable[[str], None],
     mapping: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
+    published_on: dt.date | None = None,
+    notice_days: int | None = None,
 ) -> None:
     """Read, validate and (if no errors) store one archived file; fills ``result``."""
     name, digest = result.file_name, result.sha256
@@ -344,6 +357,7 @@ def _load_attempt(
             row_count=report.rows,
             replaces=replaces,
             published=publish,
+            notice_days=notice_days,
         )
         con.execute(_insert_sql(spec, ordered=_in_row_order(con)), [batch_id])
         record_report(
@@ -363,6 +377,8 @@ def _load_attempt(
             fingerprint=report.fingerprint,
         )
         if publish:
-            batches.publish_loaded(con, batch_id, actor=reviewer, office=reviewer_office)
+            batches.publish_loaded(
+                con, batch_id, actor=reviewer, office=reviewer_office, published_on=published_on
+            )
         attempts.loaded(con, attempt, batch_id)
     result.status, result.batch, result.rows = "loaded", batch_id, report.rows

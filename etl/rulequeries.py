@@ -13,6 +13,7 @@ from etl.clean import closest_expr, q
 from etl.filevalues import FUND_NAME_NOISE
 from etl.personal import CANDIDATE_MIN_CHARS, CANDIDATE_RE, KINDS_FN, MASKED_FN
 from etl.spectypes import Column, Spec
+from etl.vocabulary import NOTICE_DAYS_RANGE
 
 Query = tuple[str, str]  # (canonical column, SQL returning _row, value, detail)
 
@@ -80,6 +81,20 @@ def negative(spec: Spec) -> list[Query]:
     return [
         (c.name, f'SELECT _row, "{c.name}__raw", NULL FROM incoming WHERE "{c.name}" < 0')  # noqa: S608
         for c in _cols(spec, "amount", "decimal", "int")
+    ]
+
+
+def notice_days_out_of_range(spec: Spec) -> list[Query]:
+    """A 公示天数 that is a whole number but not 1–365 (0 days would be no notice at all)."""
+    low, high = NOTICE_DAYS_RANGE
+    return [
+        (
+            c.name,
+            f'SELECT _row, "{c.name}__raw", NULL FROM incoming '  # noqa: S608 (declared names)
+            f'WHERE "{c.name}" >= 0 AND "{c.name}" NOT BETWEEN {low} AND {high}',  # below 0: amount_negative
+        )
+        for c in spec.columns
+        if c.name == "notice_days"
     ]
 
 

@@ -24,6 +24,7 @@ from etl.rulequeries import (
     id_problem,
     negative,
     none,
+    notice_days_out_of_range,
     paid_before_year,
     personal_in_text,
     region_unknown,
@@ -130,6 +131,15 @@ CATALOGUE: tuple[Rule, ...] = (
         "整数，如 20",
         "a whole number such as 20",
         unparsed("int"),
+    ),
+    Rule(
+        "notice_days_invalid",
+        E,
+        "“{header}”的值“{value}”不是有效的公示天数",
+        "“{header}”: “{value}” is not a number of days a notice stays up",
+        "1 至 365 的整数天数，如 7",
+        "a whole number of days from 1 to 365, such as 7",
+        notice_days_out_of_range,
     ),
     Rule(
         "flag_invalid",

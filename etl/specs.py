@@ -142,6 +142,13 @@ _add(
                 example="是",
                 check=False,
             ),
+            Column(
+                "notice_days",
+                ("公示天数", "公示期", "公示期限", "公示时间", "公示期天数"),
+                "int",
+                False,
+                example="7",
+            ),
         ),
         open_data=OpenData(
             "year DESC, fund_code",

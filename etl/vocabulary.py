@@ -326,3 +326,5 @@ MEANS_TESTED_FUNDS = (
     "教育救助",
     "住房救助",
 )
+# A village notice's 公示期 in days: the fund catalogue's 公示天数 and a batch's (etl.batches).
+NOTICE_DAYS_RANGE = (1, 365)

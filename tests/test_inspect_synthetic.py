@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from etl.batches import DEMO_REVIEWER
 from etl.idnum import Hasher
 from etl.load import load_file
 from etl.store import connect
@@ -36,7 +37,8 @@ def load_county(folder: Path, manifest, hasher: Hasher):
             uploaded_by="demo",
             archive_dir=folder / "uploads",
             publish=True,
-            reviewer="reviewer",
+            reviewer=DEMO_REVIEWER,  # who may give the day each payment list was published
+            published_on=dt.date.fromisoformat(entry.published_on) if entry.published_on else None,
         )
         assert result.status == "loaded", (entry.path, result.as_json()["errors"][:3])
     return con
@@ -256,7 +258,8 @@ def test_seed_scale_delays_reproduce_931_126_161(tmp_path):
             uploaded_by="demo",
             archive_dir=tmp_path / "uploads",
             publish=True,
-            reviewer="reviewer",
+            reviewer=DEMO_REVIEWER,  # who may give the day each payment list was published
+            published_on=dt.date.fromisoformat(entry.published_on) if entry.published_on else None,
         )
         assert result.status == "loaded", result.as_json()["errors"][:3]
     params = Params(as_of=plan.as_of)
@@ -454,3 +457,28 @@ def test_payroll_two_agencies_is_the_person_on_two_rolls(county):
         planted,
         "payroll_two_agencies",
     )
+def test_late_publication_finds_exactly_the_planted_lists(county):
+    """Monthly lists published within 20 working days of their first payment, a planted few later:
+    the check finds each (list, fund, township, day paid) the manifest plants, with the manifest's
+    count of working days (the generator counts on chinesecalendar, the check in SQL on the store's
+    holiday table), and nothing else."""
+    con, manifest, _, params = county
+    planted = manifest.anomalies["late_publication"]
+    assert len({p["file"] for p in planted}) == 3
+    key = ("file_name", "fund_code", "township", "paid_on", "published_on", "working_days")
+    assert_exact(
+        found(con, "late_publication", params, *key),
+        {
+            (
+                p["file"],
+                p["fund_code"],
+                p["township"],
+                dt.date.fromisoformat(p["paid_on"]),
+                dt.date.fromisoformat(p["published_on"]),
+                p["working_days"],
+            )
+            for p in planted
+        },
+        "late_publication",
+    )
+    assert all(p["working_days"] > 20 for p in planted)

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+import chinese_calendar
 import pytest
 from python_calamine import CalamineWorkbook
 from stdnum.cn import ric
@@ -115,9 +116,9 @@ def read(county):
     return by_kind
 
 
-def _supplement(county):
-    """The 补发清册: the last payments file."""
-    return [f for f in county.files if f.kind == "payments"][-1]
+def _supplements(county):
+    """The 补发清册 (one per month rows were missed in): the payments files after the funds' own."""
+    return [f for f in county.files if f.kind == "payments" and "several_funds" in f.traits]
 
 
 # -- the manifest and the counts -------------------------------------------------------
@@ -134,7 +135,7 @@ def test_files_are_listed_in_load_order_and_exist(county):
         "properties",
     ]  # registers, last (issue 16)
     assert sorted(kinds, key=order.index) == kinds
-    assert "duplicate_payments" in _supplement(county).traits
+    assert any("duplicate_payments" in f.traits for f in _supplements(county))
     assert {p.name for p in county.out_dir.iterdir()} == {f.path for f in county.files} | {
         "manifest.json"
     }
@@ -316,7 +317,8 @@ def test_payment_anomalies_are_exactly_the_planted(county, read):
     } == _keys(a["returned"], "id_number", "fund_code", "period")
     for d in a["duplicates"]:
         assert d["id_masked"] == d["id_number"][:6] + "*" * 8 + d["id_number"][-4:]
-        assert d["files"][-1] == _supplement(county).path
+        assert d["files"][-1] in {f.path for f in _supplements(county)}
+        assert d["files"][0] not in {f.path for f in _supplements(county)}
     # 发放中 (still at the bank on the as-of date) and 待发放: no date paid, no voucher.
     in_progress = {
         (r["id_number"], r["fund_code"], r["period"]) for r in pays if r["status"] == "发放中"
@@ -329,6 +331,34 @@ def test_payment_anomalies_are_exactly_the_planted(county, read):
         for r in pays
         if r["status"] in ("发放中", "待发放")
     )
+
+
+def test_payment_lists_are_monthly_and_published_within_20_working_days(county, read):
+    """A fund's own list holds one month's payments; every list is published on a working day
+    within 20 working days (chinesecalendar) of each payment in it, except the planted late."""
+    planted = {
+        (p["file"], p["township"], p["paid_on"]) for p in county.anomalies["late_publication"]
+    }
+    assert planted
+    files = {f.path: f for f in county.files if f.kind == "payments"}
+    assert all(f.published_on for f in files.values())
+    paid = defaultdict(set)
+    for r in read["payments"]:
+        if date(r["paid_on"]):
+            paid[r["_file"]].add((r["township"], date(r["paid_on"])))
+    late = set()
+    for path, days in paid.items():
+        if "several_funds" not in files[path].traits:
+            assert len({d.month for _, d in days}) == 1, path
+        published = dt.date.fromisoformat(files[path].published_on)
+        assert chinese_calendar.is_workday(published) and published <= dt.date.fromisoformat(
+            county.as_of
+        )
+        for township, day in days:
+            worked = len(chinese_calendar.get_workdays(day + dt.timedelta(days=1), published))
+            if worked > 20:
+                late.add((path, township, day.isoformat()))
+    assert late == planted
 
 
 def test_allocation_gaps_are_exactly_the_planted(county, read):

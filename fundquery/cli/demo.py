@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -136,6 +137,9 @@ def demo(
                     publish=True,
                     reviewer=DEMO_REVIEWER,
                     office="演示县财政局",
+                    published_on=(
+                        dt.date.fromisoformat(entry.published_on) if entry.published_on else None
+                    ),
                 )
                 results.append(result)
                 progress.advance(loading)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -91,6 +92,13 @@ def _summary(result: LoadResult) -> str:
     return f"未导入：{kind}{guessed}，发现 {errors} 个错误，数据库未做任何改动。请改正后重新上传。"
 
 
+_notice_days = click.option(
+    "--notice-days",
+    help="Days the village notices of these payments stay up (公示天数, 1–365); default: the fund"
+    " catalogue's 公示天数, else the setting NOTICE_DAYS.",
+)
+
+
 @click.command()
 @click.argument("kind", type=KindChoice())
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -134,6 +142,7 @@ def _summary(result: LoadResult) -> str:
 @click.option(
     "--no-saved", is_flag=True, help="Do not use a remembered mapping for this file's header."
 )
+@_notice_days
 def load(
     kind: str,
     file: Path,
@@ -147,6 +156,7 @@ def load(
     sets: tuple[str, ...],
     office: str | None,
     no_saved: bool,
+    notice_days: str | None,
 ) -> None:
     """Validate FILE and load it as KIND (auto: guess from the headers)."""
     console = Console(stderr=True, quiet=as_json)
@@ -186,6 +196,7 @@ def load(
                     on_stage=lambda s: on_stage(s, status),
                     mapping=choice.mapping or None,
                     values=choice.values or None,
+                    notice_days=notice_days,
                 )
             saved_id = remember(con, result, choice, office=office, username=uploaded_by)
         except UnreadableFile as exc:
@@ -319,15 +330,31 @@ _by_reviewer = click.option(
 @click.argument("batch", type=int)
 @_by_reviewer
 @click.option("--note", help="The review's note (保密审查意见).")
-def publish(batch: int, by: str, note: str | None) -> None:
+@click.option(
+    "--on",
+    "published_on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Back-fill history: the day BATCH was in fact published (YYYY-MM-DD, not after today);"
+    " --by must also be an administrator. The audit log keeps the real time beside it.",
+)
+@_notice_days
+def publish(
+    batch: int, by: str, note: str | None, published_on: dt.datetime | None, notice_days: str | None
+) -> None:
     """Publish BATCH after the secrecy review, as reviewer --by (never the one who uploaded it)."""
+    day = published_on.date() if published_on else None
     with store() as con:
         try:
+            days = transitions.parse_notice_days(notice_days)
             office = transitions.reviewer_office(con, by)
-            transitions.publish(con, batch, actor=by, office=office, note=note)
+            transitions.publish(
+                con, batch, actor=by, office=office, note=note, published_on=day, days=days
+            )
         except BatchError as exc:
             _refuse(exc)
-    click.echo(f"批次 {batch} 已公开。")
+    click.echo(
+        f"批次 {batch} 已公开" + (f"（公开日期登记为 {day.isoformat()}）。" if day else "。")
+    )
 
 
 @click.command()

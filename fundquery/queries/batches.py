@@ -186,3 +186,9 @@ def payment_dates(
         f" FROM {table} WHERE batch_id = ?",
         [batch_id],
     )[0]
+
+
+def notice_days(con: duckdb.DuckDBPyConnection, batch_id: int) -> int | None:
+    """The 公示天数 chosen for a batch at upload or publication (None: not chosen)."""
+    row = con.execute("SELECT notice_days FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+    return row[0] if row else None

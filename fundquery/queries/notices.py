@@ -68,14 +68,20 @@ def notice_totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def published_on(
+def notice_period(
     con: duckdb.DuckDBPyConnection, year: int, fund_code: str, township: str, village: str
-):
-    """The day a village notice's rows were first published (the start of its 公示期), or None."""
-    return fetch(
+) -> dict[str, Any] | None:
+    """Where a village notice's 公示期 comes from, or None when none of its rows is published:
+    ``start``, the day its latest rows were published (each month's list posts the notice anew);
+    ``batch_days``, the 公示天数 chosen for that batch; ``fund_days``, the fund catalogue's (either
+    None when not set)."""
+    rows = fetch(
         con,
-        "SELECT CAST(min(b.published_at) AS DATE) AS day FROM public_notice_rows n"
-        " JOIN public_batches b USING (batch_id)"
-        " WHERE n.year = ? AND n.fund_code = ? AND n.township = ? AND n.village = ?",
-        [year, fund_code, township, village],
-    )[0]["day"]
+        "SELECT CAST(b.published_at AS DATE) AS start, b.notice_days AS batch_days,"
+        " (SELECT max(f.notice_days) FROM public_funds f WHERE f.fund_code = ? AND f.year = ?) AS fund_days"
+        " FROM public_notice_rows n JOIN public_batches b USING (batch_id)"
+        " WHERE n.year = ? AND n.fund_code = ? AND n.township = ? AND n.village = ?"
+        " ORDER BY b.published_at DESC, b.batch_id DESC LIMIT 1",
+        [fund_code, year, year, fund_code, township, village],
+    )
+    return rows[0] if rows else None

@@ -13,12 +13,13 @@ Knows nothing of Flask.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from pathlib import Path
 
-from . import assets, deaths, files, names, payment_files, payroll, spending_files
+from . import assets, deaths, files, names, payment_files, payroll, publication, spending_files
 from .county import build_plan
-from .manifest import MANIFEST_NAME, FileEntry, Manifest, Tally
+from .manifest import MANIFEST_NAME, Manifest, Tally
 from .plan import Plan
 
 __all__ = ["Manifest", "Plan", "build_plan", "generate"]
@@ -47,9 +48,15 @@ def generate(
     spending_files.write_budgets(out, plan)
     spending_files.write_disbursements(out, plan)
     spending_files.write_projects(out, plan)
+    paid = []
     for i, fund in enumerate(plan.person_funds):
-        payment_files.write_fund(out, plan, fund, i)
-    payment_files.write_supplement(out, plan, len(plan.person_funds))
+        paid += payment_files.write_fund(out, plan, fund, i)
+    paid += payment_files.write_supplement(out, plan, len(plan.person_funds))
+    rng = random.Random(f"{seed}:publication")
+    published, late = publication.schedule(rng, paid, plan.as_of)
+    for entry in out.files:
+        if entry.path in published:
+            entry.published_on = published[entry.path].isoformat()
     deaths.write_register(out, plan)  # other departments' registers (issue 16), loaded last
     payroll.write_payroll(out, plan)
     assets.write_registers(out, plan)
@@ -63,7 +70,7 @@ def generate(
         out.files,
         tally.expected(),
         rules(plan),
-        _with_files(plan.anomalies, out.files),
+        {**_with_files(plan.anomalies, paid), "late_publication": late},
         plan.decoys,
     )
     manifest.write()
@@ -140,16 +147,16 @@ def rules(plan: Plan) -> dict:
     }
 
 
-def _with_files(anomalies: dict, written: list[FileEntry]) -> dict:
-    """Name the file each planted payment row is in."""
-    main = {
-        f.fund_codes[0]: f.path for f in written if f.kind == "payments" and len(f.fund_codes) == 1
-    }
-    supplement = [f for f in written if f.kind == "payments"][-1].path
+def _with_files(anomalies: dict, paid: list[publication.PaidFile]) -> dict:
+    """Name the files each planted payment row is in (its fund's list of the month, the 补发清册)."""
+    files_of: dict[tuple[str, str, str], list[str]] = {}
+    for f in paid:
+        for key in f.records:
+            files_of.setdefault(key, []).append(f.path)
     out = dict(anomalies)
-    out["duplicates"] = [
-        {**d, "files": [main[d["fund_code"]], supplement]} for d in anomalies["duplicates"]
-    ]
-    for key in ("returned", "wrong_amount"):
-        out[key] = [{**d, "files": [main[d["fund_code"]]]} for d in anomalies[key]]
+    for key in ("duplicates", "returned", "wrong_amount"):
+        out[key] = [
+            {**d, "files": files_of[d["fund_code"], d["period"], d["id_number"]]}
+            for d in anomalies[key]
+        ]
     return out

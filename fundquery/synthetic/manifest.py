@@ -27,6 +27,7 @@ class FileEntry:
     header: list[str]
     traits: list[str]
     fund_codes: list[str] = field(default_factory=list)
+    published_on: str | None = None  # the day it is published (payment lists); None: the day loaded
 
 
 class Tally:

@@ -1,5 +1,7 @@
-"""Payment lists (补贴发放清册): one file per fund, plus the supplementary list (补发清册)
-that the duplicate-payment anomaly arrives in, loaded last.
+"""Payment lists (补贴发放清册): one file per fund and month paid, as the township offices send
+them, plus the supplementary lists (补发清册, one per month the rows were missed in) that the
+duplicate-payment anomaly arrives in, loaded last.  Each file's publication day is decided by
+``publication.schedule`` from the days paid that it holds.
 
 Each fund's file has its own habits (``VARIANTS``): format and encoding, how
 dates and amounts are typed, title rows, blank rows between townships, 小计
@@ -17,6 +19,7 @@ from .files import Out, alias
 from .money import fen
 from .plan import Plan
 from .population import PersonFund, pay_date
+from .publication import PaidFile
 from .writers import fmt_amount, fmt_date, fmt_quantity, full_width
 
 K = "payments"
@@ -118,6 +121,7 @@ class _Rows:
         self.vouchers = plan.voucher_of(fund.programme.no) if v.get("voucher") else {}
         self.days: dict[tuple[int, int], dt.date] = {}
         self.serial = 0
+        self.written = PaidFile("")  # what the file being written holds (publication.schedule)
 
     def paid_on(self, ti: int, p: int, later: bool = False) -> dt.date:
         key = (ti, p)
@@ -138,7 +142,11 @@ class _Rows:
         std = fmt_amount(u.standard, v["amount"] if v["amount"] != "comma" else "plain")
         amt = fmt_amount(amount, v["amount"])
         unpaid = status in ("待发放", "发放中")  # not in the household's account yet
-        day = None if unpaid else fmt_date(self.paid_on(ti, p, later), v["date"])
+        paid_on = None if unpaid else self.paid_on(ti, p, later)
+        day = None if unpaid else fmt_date(paid_on, v["date"])
+        if paid_on is not None:
+            self.written.paid.add((f.code, place.township, paid_on))
+        self.written.records.add((f.code, f.labels[p], u.person.id_number))
         if wide:
             qty, amt, day = full_width(str(qty)), full_width(str(amt)), day and full_width(str(day))
         values = {
@@ -171,67 +179,87 @@ class _Rows:
         return row
 
 
-def write_fund(out: Out, plan: Plan, fund: PersonFund, i: int) -> None:
+def write_fund(out: Out, plan: Plan, fund: PersonFund, i: int) -> list[PaidFile]:
+    """One file per month the fund pays in (its periods of that month), in month order."""
     v = variant(fund)
     cols = _columns(fund, v, i)
-    shaper = _Rows(out, plan, fund, v, cols)
     state, no = plan.state, fund.programme.no
     order = sorted(
         range(len(fund.units)),
         key=lambda j: (fund.units[j].household.place.index, fund.units[j].household.no, j),
     )
+    written = []
+    for month in sorted(set(fund.months)):
+        periods = {p for p, m in enumerate(fund.months) if m == month}
+        shaper = _Rows(out, plan, fund, v, cols)
 
-    def rows():
-        total = town_total = 0
-        last_town = None
-        for n, j in enumerate(order):
-            u = fund.units[j]
-            ti = u.household.place.township_idx
-            if last_town is not None and ti != last_town:
-                if v.get("subtotal"):
-                    yield shaper.summary("小计", town_total)
-                if v.get("blank"):
-                    yield []
-                town_total = 0
-            last_town = ti
-            if v.get("blank_every") and n and n % v["blank_every"] == 0:
-                yield []
-            for p in range(u.first, u.last + 1):
-                if (no, j, p) in state.moved:
+        def rows(shaper=shaper, periods=periods):
+            total = town_total = 0
+            last_town = None
+            for n, j in enumerate(order):
+                u = fund.units[j]
+                mine = [p for p in range(u.first, u.last + 1) if p in periods]
+                if not mine:
                     continue
-                status, amount = (
-                    state.row(no, j, ti, p, u.amount) if state.touches(no) else ("已发放", u.amount)
-                )
-                total += fen(amount)
-                town_total += fen(amount)
-                yield shaper.record(j, p, status, amount)
-        if v.get("subtotal"):
-            yield shaper.summary("小计", town_total)
-        yield shaper.summary("合计", total)
+                ti = u.household.place.township_idx
+                if last_town is not None and ti != last_town:
+                    if v.get("subtotal"):
+                        yield shaper.summary("小计", town_total)
+                    if v.get("blank"):
+                        yield []
+                    town_total = 0
+                last_town = ti
+                if v.get("blank_every") and n and n % v["blank_every"] == 0:
+                    yield []
+                for p in mine:
+                    if (no, j, p) in state.moved:
+                        continue
+                    status, amount = (
+                        state.row(no, j, ti, p, u.amount)
+                        if state.touches(no)
+                        else ("已发放", u.amount)
+                    )
+                    total += fen(amount)
+                    town_total += fen(amount)
+                    yield shaper.record(j, p, status, amount)
+            if v.get("subtotal"):
+                yield shaper.summary("小计", town_total)
+            yield shaper.summary("合计", total)
 
-    traits = [f"{v['date']}_dates", f"amount_{v['amount']}", "title_rows", "total_row"]
-    traits += [t for t in ("blank", "subtotal", "serial", "voucher", "full_width") if v.get(t)]
-    traits += ["blank"] if v.get("blank_every") else []
-    traits += ["units_in_headers"] if v.get("units") else []
-    ext = "csv" if v["fmt"] == "csv" else "xlsx"
-    titles = [f"{names.COUNTY}{plan.year}年{fund.programme.name}发放清册"]
-    if v["titles"] > 1:
-        titles.append(f"填报单位：{fund.programme.department}　　　　　单位：元")
-    out.emit(
-        f"{10 + i:02d}_{fund.code}_{fund.programme.name}发放清册.{ext}",
-        K,
-        titles,
-        [[h for _, h in cols]],
-        rows(),
-        traits,
-        encoding=v.get("enc"),
-        fund_codes=[fund.code],
-        big=fund.rows > 5_000,
-    )
+        if not any(
+            u.first <= p <= u.last and (no, j, p) not in state.moved
+            for j, u in enumerate(fund.units)
+            for p in periods
+        ):
+            continue
+        traits = [f"{v['date']}_dates", f"amount_{v['amount']}", "title_rows", "total_row"]
+        traits += [t for t in ("blank", "subtotal", "serial", "voucher", "full_width") if v.get(t)]
+        traits += ["blank"] if v.get("blank_every") else []
+        traits += ["units_in_headers"] if v.get("units") else []
+        ext = "csv" if v["fmt"] == "csv" else "xlsx"
+        titles = [f"{names.COUNTY}{plan.year}年{month}月{fund.programme.name}发放清册"]
+        if v["titles"] > 1:
+            titles.append(f"填报单位：{fund.programme.department}　　　　　单位：元")
+        name = f"{10 + i:02d}_{fund.code}_{fund.programme.name}{month:02d}月发放清册.{ext}"
+        out.emit(
+            name,
+            K,
+            titles,
+            [[h for _, h in cols]],
+            rows(),
+            traits,
+            encoding=v.get("enc"),
+            fund_codes=[fund.code],
+            big=fund.rows > 5_000,
+        )
+        shaper.written.path = name
+        written.append(shaper.written)
+    return written
 
 
-def write_supplement(out: Out, plan: Plan, n_files: int) -> None:
-    """The 补发清册: rows missed in the monthly lists, and (planted) rows paid twice."""
+def write_supplement(out: Out, plan: Plan, n_files: int) -> list[PaidFile]:
+    """The 补发清册: rows missed in the monthly lists, and (planted) rows paid twice; one file per
+    month the rows were missed in, paid some weeks later."""
     funds = {f.programme.no: f for f in plan.person_funds}
     v = dict(fmt="xlsx", date="iso", amount="number", titles=1, serial=True)
     head = funds[1]
@@ -241,25 +269,38 @@ def write_supplement(out: Out, plan: Plan, n_files: int) -> None:
         for c, h in cols
     ]
     records = sorted(plan.state.moved) + list(plan.state.duplicates)
+    twice = set(plan.state.duplicates)
+    by_month: dict[int, list] = {}
+    for no, j, p in records:
+        by_month.setdefault(funds[no].months[p], []).append((no, j, p))
+    written = []
+    for month, chosen in sorted(by_month.items()):
+        paid = PaidFile("")
 
-    def rows():
-        total = 0
-        for serial, (no, j, p) in enumerate(records):
-            fund = funds[no]
-            shaper = _Rows(out, plan, fund, v, cols)
-            shaper.serial = serial
-            u = fund.units[j]
-            _, amount = plan.state.row(no, j, u.household.place.township_idx, p, u.amount)
-            total += fen(amount)
-            yield shaper.record(j, p, "已发放", amount, later=True)
-        yield _Rows(out, plan, head, v, cols).summary("合计", total)
+        def rows(chosen=chosen, paid=paid):
+            total = 0
+            for serial, (no, j, p) in enumerate(chosen):
+                fund = funds[no]
+                shaper = _Rows(out, plan, fund, v, cols)
+                shaper.serial, shaper.written = serial, paid
+                u = fund.units[j]
+                _, amount = plan.state.row(no, j, u.household.place.township_idx, p, u.amount)
+                total += fen(amount)
+                yield shaper.record(j, p, "已发放", amount, later=True)
+            yield _Rows(out, plan, head, v, cols).summary("合计", total)
 
-    out.emit(
-        f"{10 + n_files:02d}_{plan.year}年惠民惠农补贴补发清册.xlsx",
-        K,
-        [f"{names.COUNTY}{plan.year}年惠民惠农补贴补发清册"],
-        [[h for _, h in cols]],
-        rows(),
-        ["title_rows", "serial_column", "several_funds", "total_row", "duplicate_payments"],
-        fund_codes=sorted({funds[no].code for no, _, _ in records}),
-    )
+        traits = ["title_rows", "serial_column", "several_funds", "total_row"]
+        traits += ["duplicate_payments"] if twice & set(chosen) else []
+        name = f"{10 + n_files:02d}_{plan.year}年{month:02d}月惠民惠农补贴补发清册.xlsx"
+        out.emit(
+            name,
+            K,
+            [f"{names.COUNTY}{plan.year}年{month}月惠民惠农补贴补发清册"],
+            [[h for _, h in cols]],
+            rows(),
+            traits,
+            fund_codes=sorted({funds[no].code for no, _, _ in chosen}),
+        )
+        paid.path = name
+        written.append(paid)
+    return written

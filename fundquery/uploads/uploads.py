@@ -324,6 +324,7 @@ def load(
     office: str | None,
     replaces: int | None,
     warnings_accepted: int,
+    notice_days: str | None = None,
 ) -> LoadResult:
     """Load the staged file through etl.load.load_file, as the CLI does; remember the mapping used."""
     con = get_db()
@@ -342,6 +343,7 @@ def load(
         on_stage=timer,
         mapping=choice.mapping or None,
         values=choice.values or None,
+        notice_days=notice_days,
     )
     timer.done(result.status)
     if result.status == "loaded":

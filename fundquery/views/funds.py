@@ -111,13 +111,9 @@ def _notice(year: int, fund_code: str, township: str, village: str) -> dict:
     if found is None or not rows:
         abort(404)
     where = {"year": year, "fund_code": fund_code, "township": township, "village": village}
-    start = nq.published_on(get_db(), year, fund_code, township, village)
-    days = int(current_app.config.get("NOTICE_DAYS", DEFAULT_NOTICE_DAYS))
+    found_period = nq.notice_period(get_db(), year, fund_code, township, village)
     return {
-        # 公示期: from the day the rows were published, NOTICE_DAYS calendar days (7 by default)
-        "notice_period": {"start": start, "end": start + dt.timedelta(days=days - 1), "days": days}
-        if start
-        else None,
+        "notice_period": _period(found_period) if found_period else None,
         "objection_phone": current_app.config.get("FINANCE_OFFICE_PHONE"),
         "fund": found,
         "township": township,
@@ -129,6 +125,18 @@ def _notice(year: int, fund_code: str, township: str, village: str) -> dict:
         "print_url": url_for("public.notice_print", **where),
         "downloads": download_links("payments", where),
     }
+
+
+def _period(found: dict) -> dict:
+    """公示期: from the day the rows were published, for the days chosen for the batch, else the fund
+    catalogue's 公示天数, else the setting NOTICE_DAYS (7 calendar days by default)."""
+    days = (
+        found["batch_days"]
+        or found["fund_days"]
+        or int(current_app.config.get("NOTICE_DAYS", DEFAULT_NOTICE_DAYS))
+    )
+    start = found["start"]
+    return {"start": start, "end": start + dt.timedelta(days=days - 1), "days": days}
 
 
 def public_url(endpoint: str, **values) -> str | None:

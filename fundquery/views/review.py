@@ -33,6 +33,9 @@ class PublishForm(FlaskForm):
         validators=[DataRequired(_l("请先确认已完成保密审查。"))],
     )
     note = StringField(_l("审查意见（可不填）"), validators=[Length(max=500)])
+    notice_days = StringField(
+        _l("村级公示天数（可不填：按资金目录的公示天数，或系统默认）"), validators=[Length(max=10)]
+    )
 
 
 class RejectForm(FlaskForm):
@@ -99,7 +102,8 @@ def batch(batch_id: int) -> Response | str:
     return render(
         "staff/review_batch.html",
         data,
-        publish_form=PublishForm(),
+        # the days chosen at upload, for the reviewer to keep or change
+        publish_form=PublishForm(notice_days=batch_queries.notice_days(get_db(), batch_id) or ""),
         reject_form=RejectForm(),
         withdraw_form=WithdrawForm(),
     )
@@ -118,7 +122,7 @@ def _replaced(row: dict) -> dict | None:
     return {**replaced, "totals": totals}
 
 
-def _act(batch_id: int, form: FlaskForm, action, **given: str) -> Response | None:
+def _act(batch_id: int, form: FlaskForm, action, **given: object) -> Response | None:
     back = url_for("review.batch", batch_id=batch_id)
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -148,7 +152,13 @@ def publish(batch_id: int) -> Response:
         abort(404)
     if row["uploaded_by"] == current_user.username:
         abort(403)
-    refused = _act(batch_id, PublishForm(), batches.publish)
+    form = PublishForm()
+    try:  # the batch's 公示期 in days, before the catalogue's and the setting's
+        days = batches.parse_notice_days(form.notice_days.data)
+    except batches.BatchError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("review.batch", batch_id=batch_id))
+    refused = _act(batch_id, form, batches.publish, note=form.note.data, days=days)
     if refused:
         return refused
     flash(_("批次 %(batch)s 已公开。", batch=batch_id), "info")

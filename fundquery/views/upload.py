@@ -19,8 +19,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
 
 from etl.annotate import annotate
 from etl.audit import audit
@@ -61,6 +62,9 @@ class LoadForm(FlaskForm):
     kind = HiddenField()
     replaces = HiddenField()
     load_anyway = BooleanField(_l("我已看过以上提醒，仍然导入"))
+    notice_days = StringField(
+        _l("村级公示天数（可不填：按资金目录的公示天数，或系统默认）"), validators=[Length(max=10)]
+    )
 
 
 def _may_upload(kind: str) -> bool:
@@ -276,6 +280,7 @@ def load(sha256: str) -> Response | str:
             office=current_user.office,
             replaces=replaces,
             warnings_accepted=checked["warning_total"],
+            notice_days=form.notice_days.data,
         )
     except (BatchError, UnreadableFile, StoreUnwritable) as exc:
         note_failure(
