@@ -457,6 +457,8 @@ def test_payroll_two_agencies_is_the_person_on_two_rolls(county):
         planted,
         "payroll_two_agencies",
     )
+
+
 def test_late_publication_finds_exactly_the_planted_lists(county):
     """Monthly lists published within 20 working days of their first payment, a planted few later:
     the check finds each (list, fund, township, day paid) the manifest plants, with the manifest's
