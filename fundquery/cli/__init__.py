@@ -15,7 +15,19 @@ import click
 from flask.cli import FlaskGroup
 
 import fundquery
-from fundquery.cli import annual, backup, demo, lake, mappings, points, report, serve, store, users
+from fundquery.cli import (
+    annual,
+    backup,
+    demo,
+    lake,
+    mappings,
+    points,
+    report,
+    serve,
+    snapshot,
+    store,
+    users,
+)
 from fundquery.cli.common import ensure_instance, instance_dir
 
 
@@ -72,6 +84,7 @@ cli.add_command(points.points_group, "point")  # issue 17: query points, for usa
 cli.add_command(backup.backup_command, "backup")  # issue 8: backup and restore
 cli.add_command(backup.restore_command, "restore")
 cli.add_command(lake.export_lake_command, "export-lake")  # issue 7: a province's lake
+cli.add_command(snapshot.snapshot_command, "snapshot")  # issue 18: the public servers' snapshot
 
 
 def main() -> None:
