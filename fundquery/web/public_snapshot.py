@@ -8,7 +8,7 @@ version.  It serves the public pages and the resident lookup only.  Every
 other route (staff pages, signing in, leaving or following a message, the
 yearly report, whose figures count what is not published) is the owner's:
 with ``PUBLIC_OWNER_URL`` the visitor is redirected there, path and query
-kept; without it the answer is 404.  Nothing is written to the snapshot: the
+kept; without it the answer is a 404 page saying where to go instead.  Nothing is written to the snapshot: the
 lookup audit lines and the usage counts go as JSON lines into
 ``PUBLIC_SPOOL`` (default ``spool/`` in the instance folder), one file per
 process, for the owner to take in.
@@ -25,12 +25,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from flask import Flask, abort, current_app, redirect, request
+from flask import Flask, current_app, redirect, request
+from flask_babel import gettext as _
 
 from etl import store
 from fundquery.accounts.access import PUBLIC_ENDPOINTS
 from fundquery.lake.snapshot import CURRENT, current_file
 from fundquery.resident import audit_queue
+from fundquery.views import render
 from fundquery.web import db, usage
 
 # Public, but the owner's: they write (messages, signing in) or count what is not published (annual).
@@ -129,7 +131,11 @@ def _owners() -> Any:
         return None
     owner = current_app.config.get("PUBLIC_OWNER_URL")
     if not owner:
-        abort(404)
+        message = _(
+            "这里是公开数据的只读副本，不办理留言、查询留言进度和工作人员登录。"
+            "请到县财政局的网站或查询点办理，或致电财政所。"
+        )
+        return render("error.html", {"code": 404, "message": message}, 404)
     return redirect(owner.rstrip("/") + request.full_path.rstrip("?"), 303)
 
 

@@ -250,6 +250,7 @@ def test_staff_and_owner_routes_are_not_served(snapshot_dir, tmp_path, owner_url
                     assert answer.headers["Location"] == owner_url + url + "?x=1"
                 else:
                     assert answer.status_code == 404, (method, url)
+                    assert "公开数据的只读副本" in answer.get_data(as_text=True)  # says where to go
         assert {r.endpoint for r in rules} >= {"auth.login", "public.message_new", "upload.form"}
         assert all(e in PUBLIC_ENDPOINTS for e in OWNER_ENDPOINTS)
     finally:
