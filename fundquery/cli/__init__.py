@@ -25,6 +25,7 @@ from fundquery.cli import (
     report,
     serve,
     snapshot,
+    spool,
     store,
     users,
 )
@@ -85,6 +86,7 @@ cli.add_command(backup.backup_command, "backup")  # issue 8: backup and restore
 cli.add_command(backup.restore_command, "restore")
 cli.add_command(lake.export_lake_command, "export-lake")  # issue 7: a province's lake
 cli.add_command(snapshot.snapshot_command, "snapshot")  # issue 18: the public servers' snapshot
+cli.add_command(spool.spool_in_command, "spool-in")  # issue 18: what they spooled, taken back
 
 
 def main() -> None:

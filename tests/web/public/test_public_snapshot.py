@@ -327,3 +327,65 @@ def test_served_by_two_workers_and_reopened_on_a_new_publication(
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+def _counts(db: Path) -> tuple[int, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    lookups = con.execute(
+        "SELECT count(*) FROM audit_log WHERE action = 'resident_lookup'"
+    ).fetchone()[0]
+    views = con.execute("SELECT coalesce(sum(n), 0) FROM usage_daily").fetchone()[0]
+    con.close()
+    return lookups, views
+
+
+def test_spooled_lookups_and_counts_are_taken_in_by_the_owner_once(
+    owner_db, snapshot_dir, tmp_path
+):
+    spool = tmp_path / "spool"
+    app = _app(
+        county_config(
+            tmp_path / "unused.duckdb", PUBLIC_SNAPSHOT=str(snapshot_dir), PUBLIC_SPOOL=spool
+        )
+    )
+    client = app.test_client()
+    form = {"id_number": RESIDENT["id"], "name": RESIDENT["name"]}
+    try:
+        for _ in range(2):
+            client.post("/query", data={"csrf_token": _csrf(client, "/query"), **form})
+        client.get("/funds")
+    finally:
+        app.extensions[EXTENSION].close()
+    before = _counts(owner_db)
+    env = {**os.environ, "FUNDQUERY_DB": str(owner_db), "FUNDQUERY_INSTANCE": str(tmp_path / "i")}
+    command = [
+        sys.executable,
+        "-c",
+        "from fundquery.cli import main; main()",
+        "spool-in",
+        str(spool),
+    ]
+
+    def spool_in() -> subprocess.CompletedProcess:
+        return subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+
+    assert spool_in().returncode == 0
+    lookups, views = _counts(owner_db)
+    assert lookups == before[0] + 2
+    assert views == before[1] + 5  # 3 page views (the lookup form twice, /funds) and 2 lookups
+    assert spool_in().returncode == 0  # again: nothing new
+    assert _counts(owner_db) == (lookups, views)
+
+    # A line that is not what a server writes: named, and nothing taken.
+    (spool / "usage-99.jsonl").write_text('["2026-12-06", "page", "public.funds", ""]\n')
+    with (spool / next(p.name for p in spool.glob("lookup-audit-*"))).open("a") as more:
+        more.write(
+            json.dumps(["2026-12-06T10:00:00", "public", "resident_lookup", None, "{}"]) + "\n"
+        )
+    refused = spool_in()
+    assert refused.returncode == 2
+    assert "usage-99.jsonl 第 1 行" in refused.stderr and "5" in refused.stderr
+    assert _counts(owner_db) == (lookups, views)
+    (spool / "usage-99.jsonl").unlink()
+    assert spool_in().returncode == 0
+    assert _counts(owner_db) == (lookups + 1, views)
