@@ -9,8 +9,10 @@ from pathlib import Path
 import click
 
 import fundquery
-from fundquery.cli.common import EXIT_UNREADABLE, ensure_instance
+from fundquery.cli.common import EXIT_UNREADABLE, ensure_instance, instance_dir
 from fundquery.lake.snapshot import CURRENT
+from fundquery.web.config import ensure_instance as ensure_app_instance
+from fundquery.web.public_snapshot import key_problem
 from fundquery.web.server import serve as run_server
 
 
@@ -32,8 +34,17 @@ from fundquery.web.server import serve as run_server
 )
 def serve(host: str, port: int, threads: int, public_snapshot: Path | None, workers: int) -> None:
     """Serve the app through gunicorn: one process, threads (DESIGN.md §7); a snapshot, several."""
-    ensure_instance()
-    if public_snapshot is not None:
+    if public_snapshot is None:
+        if workers > 1:
+            click.echo(
+                "只有一个进程可以持有数据库：--workers 大于 1 只能与 --public-snapshot 一起使用。"
+                " / Only one process may hold the store: --workers above 1 needs --public-snapshot.",
+                err=True,
+            )
+            sys.exit(EXIT_UNREADABLE)
+        ensure_instance()
+    else:  # never a new ID-hash key here: it must be the county's own (key_problem below)
+        ensure_app_instance(instance_dir())
         if not (public_snapshot / CURRENT).is_file():
             click.echo(
                 f"{public_snapshot} 中没有公开快照（缺少 {CURRENT}）：请先运行 `fundquery snapshot {public_snapshot}`。"
@@ -42,11 +53,9 @@ def serve(host: str, port: int, threads: int, public_snapshot: Path | None, work
             )
             sys.exit(EXIT_UNREADABLE)
         os.environ["FUNDQUERY_PUBLIC_SNAPSHOT"] = str(public_snapshot.absolute())
-    elif workers > 1:
-        click.echo(
-            "只有一个进程可以持有数据库：--workers 大于 1 只能与 --public-snapshot 一起使用。"
-            " / Only one process may hold the store: --workers above 1 needs --public-snapshot.",
-            err=True,
-        )
+    app = fundquery.create_app()
+    problem = key_problem(app) if public_snapshot is not None else None
+    if problem:
+        click.echo(problem, err=True)
         sys.exit(EXIT_UNREADABLE)
-    run_server(fundquery.create_app(), host, port, threads=threads, workers=workers)
+    run_server(app, host, port, threads=threads, workers=workers)

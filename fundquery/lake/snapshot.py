@@ -32,6 +32,7 @@ from pathlib import Path
 import duckdb
 
 from etl import store
+from etl.idnum import Hasher
 from etl.kinds import stored_columns
 from etl.specs import SPECS
 from fundquery.queries.publication import version_text
@@ -79,6 +80,16 @@ OTHER_TABLES = (
         " FROM main.rectification_notices WHERE published_at IS NOT NULL",
     ),
 )
+
+
+# Hashed with the ID-hash key like an ID number, but not one: tells a public server whether its key
+# is the owner's (with another, every lookup would silently find nothing) and reveals nothing of it.
+KEY_CHECK_TEXT = "FUNDQUERY-SNAPSHOT-KEY-CHECK"
+
+
+def key_check(key: bytes) -> str:
+    """What the ID-hash ``key`` makes of a fixed text: equal on the owner and a server with its key."""
+    return Hasher(key)(KEY_CHECK_TEXT)[:16]
 
 
 @dataclass(frozen=True)
@@ -136,8 +147,10 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
     return rows
 
 
-def export_snapshot(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike) -> Snapshot:
-    """Write the published snapshot of the store ``con`` into ``folder`` and make it the current one."""
+def export_snapshot(
+    con: duckdb.DuckDBPyConnection, folder: str | os.PathLike, key: bytes
+) -> Snapshot:
+    """Write the published snapshot of the store ``con`` (hashed with ``key``) into ``folder``; make it current."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     version = hashlib.sha256(version_text(con).encode()).hexdigest()[:16]
@@ -147,7 +160,13 @@ def export_snapshot(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike) -
     rows = _write(con, partial)
     partial.chmod(0o444)
     partial.rename(target)
-    info = {"file": target.name, "version": version, "written_at": stamp, "rows": rows}
+    info = {
+        "file": target.name,
+        "version": version,
+        "written_at": stamp,
+        "rows": rows,
+        "id_key_check": key_check(key),
+    }
     target.with_suffix(".json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
     pointer = folder / f".{CURRENT}.{os.getpid()}"
     pointer.write_text(target.name + "\n", encoding="utf-8")
@@ -156,6 +175,11 @@ def export_snapshot(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike) -
         old.unlink()
         old.with_suffix(".json").unlink(missing_ok=True)
     return Snapshot(target, version, rows)
+
+
+def current_info(folder: str | os.PathLike) -> dict:
+    """The description written beside the current snapshot (version, rows, key check)."""
+    return json.loads(current_file(folder).with_suffix(".json").read_text(encoding="utf-8"))
 
 
 def current_file(folder: str | os.PathLike) -> Path:

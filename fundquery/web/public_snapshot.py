@@ -29,11 +29,13 @@ from flask import Flask, current_app, redirect, request
 from flask_babel import gettext as _
 
 from etl import store
+from etl.idnum import MissingKey
 from fundquery.accounts.access import PUBLIC_ENDPOINTS
-from fundquery.lake.snapshot import CURRENT, current_file
+from fundquery.lake.snapshot import CURRENT, current_file, current_info, key_check
 from fundquery.resident import audit_queue
 from fundquery.views import render
 from fundquery.web import db, usage
+from fundquery.web.config import id_hash_key
 
 # Public, but the owner's: they write (messages, signing in) or count what is not published (annual).
 OWNER_ENDPOINTS = frozenset(
@@ -137,6 +139,24 @@ def _owners() -> Any:
         )
         return render("error.html", {"code": 404, "message": message}, 404)
     return redirect(owner.rstrip("/") + request.full_path.rstrip("?"), 303)
+
+
+def key_problem(app: Flask) -> str | None:
+    """Why this server cannot look anyone up in its snapshot (no ID-hash key, or not the owner's), or None."""
+    folder = app.config["PUBLIC_SNAPSHOT"]
+    try:
+        mine = key_check(id_hash_key(app))
+    except MissingKey as exc:
+        return str(exc)
+    if current_info(folder).get("id_key_check") != mine:
+        return (
+            f"本机的身份证号哈希密钥与写出快照 {folder} 的县（区）系统不同：居民查询将一条也查不到。"
+            "请把该县实例目录中的 id_hash.key 复制到本机实例目录（或设置 FUNDQUERY_ID_KEY）。"
+            f" / This server's ID-hash key is not the one the snapshot in {folder} was written with:"
+            " every lookup would find nothing. Copy the county's instance/id_hash.key here (or set"
+            " FUNDQUERY_ID_KEY)."
+        )
+    return None
 
 
 def init_app(app: Flask) -> None:

@@ -103,7 +103,7 @@ def owner_db(county_db) -> Path:
 @pytest.fixture
 def snapshot_dir(owner_db, tmp_path) -> Path:
     con = connect(owner_db)
-    export_snapshot(con, tmp_path / "snap")
+    export_snapshot(con, tmp_path / "snap", ID_KEY)
     con.close()
     return tmp_path / "snap"
 
@@ -267,6 +267,29 @@ def _get(url: str) -> tuple[int, str]:
         return 0, ""
 
 
+@pytest.mark.parametrize("key", [None, b"another county's key 0123456789ab"], ids=["none", "other"])
+def test_a_server_without_the_owners_id_key_refuses_to_start(snapshot_dir, tmp_path, key):
+    """With no key, or another, every lookup would quietly find nothing: say so instead of serving."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    if key:
+        (instance / "id_hash.key").write_text(key.hex())
+    env = {**os.environ, "FUNDQUERY_INSTANCE": str(instance)}
+    env.pop("FUNDQUERY_ID_KEY", None)
+    command = [sys.executable, "-c", "from fundquery.cli import main; main()"]
+    refused = subprocess.run(
+        [*command, "serve", "--public-snapshot", str(snapshot_dir), "--port", str(free_port())],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 2, refused.stderr
+    assert "ID-hash key" in refused.stderr
+    assert (instance / "id_hash.key").exists() == bool(key)  # none was made up
+
+
 def test_served_by_two_workers_and_reopened_on_a_new_publication(
     owner_db, snapshot_dir, county, tmp_path
 ):
@@ -315,7 +338,7 @@ def test_served_by_two_workers_and_reopened_on_a_new_publication(
 
         con = connect(owner_db)
         transitions.retract(con, county["payments"], actor="reviewer")
-        export_snapshot(con, snapshot_dir)
+        export_snapshot(con, snapshot_dir, ID_KEY)
         con.close()
         assert (snapshot_dir / CURRENT).read_text().strip() == current_file(snapshot_dir).name
         # Every worker answers from the new file: ask more times than there are workers.
