@@ -51,10 +51,13 @@ def write_snapshot(db: Path, instance: Path, folder: Path) -> None:
     )
 
 
-def serve(folder: Path, instance: Path, port: int, workers: int, cache: bool) -> subprocess.Popen:
+def serve(
+    folder: Path, instance: Path, port: int, workers: int, cache: bool, extra: str = ""
+) -> subprocess.Popen:
     (instance / "config.py").write_text(
         f"PAGE_CACHE = {cache}\n"
-        'LOOKUP_RATE_LIMIT = "10000000 per minute"\nLOOKUP_GLOBAL_RATE_LIMIT = "10000000 per minute"\n',
+        'LOOKUP_RATE_LIMIT = "10000000 per minute"\nLOOKUP_GLOBAL_RATE_LIMIT = "10000000 per minute"\n'
+        + extra,
         encoding="utf-8",
     )
     env = {"FUNDQUERY_INSTANCE": str(instance), "PATH": "/usr/bin:/bin"}
