@@ -15,7 +15,20 @@ import click
 from flask.cli import FlaskGroup
 
 import fundquery
-from fundquery.cli import annual, backup, demo, lake, mappings, points, report, serve, store, users
+from fundquery.cli import (
+    annual,
+    backup,
+    demo,
+    lake,
+    mappings,
+    points,
+    report,
+    serve,
+    snapshot,
+    spool,
+    store,
+    users,
+)
 from fundquery.cli.common import ensure_instance, instance_dir
 from fundquery.cli.sample import sample_group
 
@@ -74,6 +87,8 @@ cli.add_command(backup.backup_command, "backup")  # issue 8: backup and restore
 cli.add_command(backup.restore_command, "restore")
 cli.add_command(lake.export_lake_command, "export-lake")  # issue 7: a province's lake
 cli.add_command(sample_group, "sample")  # issue 16: field checks (明查暗访)
+cli.add_command(snapshot.snapshot_command, "snapshot")  # issue 18: the public servers' snapshot
+cli.add_command(spool.spool_in_command, "spool-in")  # issue 18: what they spooled, taken back
 
 
 def main() -> None:

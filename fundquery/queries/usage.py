@@ -125,3 +125,20 @@ def remove_point(con: duckdb.DuckDBPyConnection, code: str) -> bool:
         con.execute("DELETE FROM query_points WHERE code = ? RETURNING code", [code]).fetchone()
         is not None
     )
+
+
+def most_read_funds(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, Any]]:
+    """Published funds (year, fund_code), the most viewed fund pages first, then the newest year."""
+    return fetch(
+        con,
+        """
+        SELECT f.year, f.fund_code
+        FROM (SELECT DISTINCT year, fund_code FROM public_funds) f
+        LEFT JOIN (SELECT subject, sum(n) AS views FROM usage_daily
+                   WHERE what = 'page' AND kind = 'public.fund' GROUP BY subject) u
+               ON u.subject = f.fund_code
+        ORDER BY coalesce(u.views, 0) DESC, f.year DESC, f.fund_code
+        LIMIT ?
+        """,
+        [limit],
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from fundquery.views import blueprints
-from fundquery.web import config, db, i18n, page_cache, security
+from fundquery.web import config, db, i18n, page_cache, page_warm, public_snapshot, security
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -30,5 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     blueprints.init_app(app)
+    public_snapshot.init_app(app)  # a public server on a published snapshot (issue 18)
     page_cache.init_app(app)  # after the access checks: a cached page is served past none of them
+    page_warm.init_app(app)  # the most-read pages computed again after each publication
     return app

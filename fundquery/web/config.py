@@ -72,6 +72,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         return
     app.config.from_pyfile("config.py", silent=True)
     app.config["DATABASE"] = str(default_db_path(app.config["DATABASE"]))
+    if os.environ.get("FUNDQUERY_PUBLIC_SNAPSHOT"):  # `fundquery serve --public-snapshot DIR`
+        app.config["PUBLIC_SNAPSHOT"] = os.environ["FUNDQUERY_PUBLIC_SNAPSHOT"]
     if os.environ.get("FUNDQUERY_SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["FUNDQUERY_SECRET_KEY"]
     if not app.config["SECRET_KEY"]:

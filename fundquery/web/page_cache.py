@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import duckdb
 from flask import Flask, Response, current_app, g, request, session
 
 from fundquery.accounts.auth import current_user
@@ -55,6 +57,12 @@ CACHED = frozenset(
     }
 )
 KEPT_HEADERS = ("Content-Type", "Content-Security-Policy", "Content-Disposition")
+# Set in the WSGI environ of the warmer's own requests (a client cannot set a key without HTTP_):
+# they are not reads, nor page views.
+WARMING = "FUNDQUERY_WARMING"
+READS_KEPT = (
+    2000  # pages whose reads are counted (for warming): the most read are kept when there are more
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,38 @@ class PageCache:
         self.hits = self.misses = 0
         self._pages: OrderedDict[str, Entry] = OrderedDict()
         self._lock = threading.Lock()
+        # Reads per (language, host, path) since the start, and the version last seen: a new one
+        # calls on_new_version (the warmer, fundquery/web/page_warm.py).
+        self.reads: Counter[tuple[str, str, str]] = Counter()
+        self.version: str | None = None
+        self.on_new_version: Callable[[], None] | None = None
+
+    def note(self, version: str, page: tuple[str, str, str]) -> None:
+        """One read of ``page`` (language, host, path) under ``version``; a new version is announced."""
+        with self._lock:
+            self.reads[page] += 1
+            if len(self.reads) > READS_KEPT:
+                self.reads = Counter(dict(self.reads.most_common(READS_KEPT // 2)))
+            changed = version != self.version
+        if changed:
+            self.seen(version)
+
+    def seen(self, version: str) -> None:
+        """``version`` is the publication version now; announce it if it is new."""
+        with self._lock:
+            if version == self.version:
+                return
+            self.version = version
+        if self.on_new_version is not None:
+            self.on_new_version()
+
+    def most_read(self, n: int) -> list[tuple[str, str, str]]:
+        with self._lock:
+            return [page for page, _ in self.reads.most_common(n)]
+
+    def __contains__(self, key: str) -> bool:
+        with self._lock:
+            return key in self._pages
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -110,9 +150,23 @@ def _cacheable_request() -> bool:
     )
 
 
-def _key_and_tag() -> tuple[str, str]:
-    version = hashlib.sha256(version_text(get_db()).encode()).hexdigest()[:16]
-    key = f"{version}|{current_language()}|{request.host}|{request.full_path}"
+def version_digest(con: duckdb.DuckDBPyConnection) -> str:
+    """The publication version: the digest of everything a public page is computed from."""
+    return hashlib.sha256(version_text(con).encode()).hexdigest()[:16]
+
+
+def page_key(version: str, language: str, host: str, full_path: str) -> str:
+    return f"{version}|{language}|{host}|{full_path}"
+
+
+def _key_and_tag(cache: PageCache) -> tuple[str, str]:
+    version = version_digest(get_db())
+    page = (current_language(), request.host, request.full_path)
+    if request.environ.get(WARMING):
+        cache.seen(version)
+    else:
+        cache.note(version, page)
+    key = page_key(version, *page)
     return key, hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
@@ -120,7 +174,7 @@ def _serve_cached() -> Response | None:
     cache: PageCache | None = current_app.extensions.get(EXTENSION)
     if cache is None or not _cacheable_request():
         return None
-    key, etag = _key_and_tag()
+    key, etag = _key_and_tag(cache)
     g.page_cache_key, g.page_cache_etag = key, etag
     if etag in request.if_none_match:
         response = Response(status=304)

@@ -1,7 +1,9 @@
 """The production server: gunicorn, ONE worker process with threads (DESIGN.md §7).
 
 Only one process may hold the DuckDB file, so there is exactly one worker and
-no ``--preload`` (the app opens the database lazily, after the fork).  The
+no ``--preload`` (the app opens the database lazily, after the fork).  A public
+server on a read-only snapshot (``fundquery/web/public_snapshot.py``) may run
+several: each worker opens the file read-only after the fork.  The
 access log records the path without the query string and no request bodies,
 referers or agents, so nothing a resident typed can end up in a log file.
 """
@@ -16,12 +18,12 @@ from gunicorn.app.base import BaseApplication
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
 
-def gunicorn_options(host: str, port: int, threads: int = 8) -> dict[str, Any]:
-    """The gunicorn settings the app must run with."""
+def gunicorn_options(host: str, port: int, threads: int = 8, workers: int = 1) -> dict[str, Any]:
+    """The gunicorn settings the app must run with (``workers`` > 1 only on a read-only snapshot)."""
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return {
         "bind": [bind],
-        "workers": 1,
+        "workers": workers,
         "worker_class": "gthread",
         "threads": threads,
         "preload_app": False,
@@ -54,6 +56,8 @@ class FundqueryServer(BaseApplication):
         return self.application
 
 
-def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000, threads: int = 8) -> None:
-    """Run the app under gunicorn (gthread, one worker) until stopped."""
-    FundqueryServer(app, gunicorn_options(host, port, threads)).run()
+def serve(
+    app: Flask, host: str = "127.0.0.1", port: int = 5000, threads: int = 8, workers: int = 1
+) -> None:
+    """Run the app under gunicorn (gthread, one worker unless it serves a snapshot) until stopped."""
+    FundqueryServer(app, gunicorn_options(host, port, threads, workers)).run()

@@ -20,6 +20,7 @@ from etl.transaction import transaction
 from fundquery.queries import usage as uq
 from fundquery.web.batch_writer import BatchWriter
 from fundquery.web.db import get_db, note_failure
+from fundquery.web.page_cache import WARMING
 
 WRITER_EXTENSION = "fundquery.usage_writer"
 FLUSH_SECONDS = 5.0
@@ -65,6 +66,7 @@ def _count_page(response: Response) -> Response:
         and response.status_code in (200, 304)  # a revalidated page is a view too
         and request.blueprint in COUNTED_BLUEPRINTS
         and endpoint not in NOT_COUNTED
+        and not request.environ.get(WARMING)  # the page cache's warmer is not a visitor
     ):
         subject = (
             (request.view_args or {}).get("fund_code", "") if endpoint == "public.fund" else ""

@@ -9,6 +9,7 @@ from etl import batches as transitions
 from fundquery import create_app
 from fundquery.web.db import EXTENSION, get_db
 from fundquery.web.page_cache import EXTENSION as CACHE
+from fundquery.web.page_warm import wait_warmed
 from tests.web.accounts import add_user, sign_in
 from tests.web.public.county import RESIDENT, county_config
 from tests.web.public.test_resident_lookup import look_up
@@ -95,3 +96,52 @@ def test_what_is_kept_is_bounded(county_db):
 def test_off_under_tests_unless_asked(county_client):
     first, second = county_client.get("/funds"), county_client.get("/funds")
     assert "ETag" not in first.headers and second.headers.get("X-Page-Cache") is None
+
+
+@pytest.fixture
+def warming_app(county_db):
+    app = create_app(
+        county_config(county_db, PAGE_CACHE=True, PAGE_CACHE_WARM=6, PAGE_CACHE_WARM_SECONDS=0.1)
+    )
+    yield app
+    app.extensions["fundquery.page_warm"].stop()
+    app.extensions[EXTENSION].close()
+
+
+def _usage_views(app) -> int:
+    with app.app_context():
+        return (
+            get_db()
+            .execute("SELECT coalesce(sum(n), 0) FROM usage_daily WHERE what = 'page'")
+            .fetchone()[0]
+        )
+
+
+def test_after_a_publication_the_most_read_pages_are_ready_before_anyone_asks(warming_app, county):
+    client = warming_app.test_client()
+    for _ in range(3):  # the most read here: a notice and a fund page
+        client.get("/notices/2024/F001/城关镇/东风村")
+        client.get("/funds/2024/F001?page=1")
+    look_up(client, RESIDENT["id"], RESIDENT["name"])  # personal: never warmed
+    assert wait_warmed(warming_app)
+    views = _usage_views(warming_app)
+
+    with warming_app.app_context():  # a publication change, made in the server's own process
+        transitions.publish(get_db(), county["unpublished"], actor="reviewer")
+    assert wait_warmed(warming_app)
+    warmer = warming_app.extensions["fundquery.page_warm"]
+    assert 0 < len(warmer.last_warmed) <= 6  # bounded
+    assert any("/notices/2024/F001/" in p for p in warmer.last_warmed)
+    assert all("/query" not in p and "/kiosk" not in p for p in warmer.last_warmed)
+
+    # The first visitor after the change is served from memory, and sees the change.
+    first = client.get("/notices/2024/F001/城关镇/东风村")
+    assert first.headers.get("X-Page-Cache") == "hit"
+    assert client.get("/funds/2024/F001?page=1").headers.get("X-Page-Cache") == "hit"
+    assert (
+        client.get("/published").headers.get("X-Page-Cache") == "hit"
+    )  # declared, never read here
+    published = client.get("/published?format=json").get_json()["datasets"]
+    assert county["unpublished"] in [d["batch_id"] for d in published]
+    # The warmer's own requests are not page views: only the four just made are counted.
+    assert _usage_views(warming_app) == views + 4
