@@ -42,8 +42,11 @@ KEEP = 3  # snapshot files kept in DIR: the current one and two before it (a ser
 
 # A kind's columns the lookup reads although the public pages do not show them.
 LOOKUP_COLUMNS = {"payments": frozenset({"id_hash", "id_masked", "household_no", "name"})}
-# Stored columns (not spec columns) that a public view filters on.
-VIEW_COLUMNS = {"staff": frozenset({"status"})}
+# Columns that a public view filters on or a public page reads although open data does not list them.
+VIEW_COLUMNS = {
+    "staff": frozenset({"status"}),
+    "funds": frozenset({"notice_days"}),  # a village notice's 公示期 (queries.notices)
+}
 # The copies of everything else the public pages read, owner (main) into snapshot (snap).
 OTHER_TABLES = (
     ("county", "SELECT * FROM main.county"),

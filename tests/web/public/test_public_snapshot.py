@@ -96,6 +96,8 @@ def _plant_messages(con) -> None:
 def owner_db(county_db) -> Path:
     con = connect(county_db)
     _plant_messages(con)
+    # A 公示期 the catalogue sets for F001 (issue 17): the village notice on the copy must say it too.
+    con.execute("UPDATE funds SET notice_days = 10 WHERE fund_code = 'F001'")
     con.close()
     return county_db
 
