@@ -213,6 +213,54 @@ def test_point_and_mappings_families(county):
     assert usage.returncode == 2 and "Missing argument 'FILE'" in usage.stderr
 
 
+def test_delegated_load_beside_the_servers_own_writes(county, tmp_path):
+    """A 20,000-row load carried out for the command line while the server writes for the web
+    (sign-ins, their session rows, page-view counts) and a second command writes too."""
+    _held(county)
+    county.ok("load", "funds", "funds.xlsx")
+    rows = 20_000
+    big = payments_csv(tmp_path / "并发清册.csv", rows, first=2_000_000)
+    proc = subprocess.Popen(
+        [str(FUNDQUERY), "load", "payments", str(big), "--json"],
+        env=county.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    other = subprocess.Popen(
+        [str(FUNDQUERY), "point", "add", "p-during", "并发查询点"],
+        env=county.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    signed_in = 0
+    try:
+        while proc.poll() is None:
+            admin = Browser(county.server.url).sign_in("boss", PASSWORD)  # a session row, audit
+            status, html = admin.get("/staff/admin/backup/")
+            assert status == 200 and 'name="password"' not in html  # signed in, not sent to /login
+            assert Browser(county.server.url).get("/funds")[0] == 200  # a page view counted
+            signed_in += 1
+        out, _ = proc.communicate(timeout=600)
+        other_out, other_err = other.communicate(timeout=600)
+    finally:
+        for p in (proc, other):
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+    assert proc.returncode == 0
+    assert other.returncode == 0, other_err
+    assert other_out.startswith("已登记查询点 p-during")
+    result = json.loads(out)
+    assert (result["status"], result["rows"]) == ("loaded", rows)
+    print(f"{signed_in} sign-ins and page views while the command loaded {rows} rows")  # -rP
+    assert signed_in >= 1
+    stored = {b["batch"]: b for b in json.loads(county.ok("batches", "--json").stdout)}
+    assert stored[result["batch"]]["rows"] == rows
+    assert "p-during\t并发查询点" in county.ok("point", "list").stdout
+
+
 def test_export_lake_while_serving(county):
     _held(county)
     done = county.ok("export-lake", "lake")
