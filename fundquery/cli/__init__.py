@@ -19,20 +19,9 @@ import click
 from flask.cli import FlaskGroup
 
 import fundquery
-from fundquery.cli import (
-    annual,
-    backup,
-    demo,
-    lake,
-    mappings,
-    points,
-    remote,
-    report,
-    serve,
-    store,
-    users,
-)
+from fundquery.cli import annual, backup, demo, lake, mappings, points, report, serve, store, users
 from fundquery.cli.common import ensure_instance, instance_dir, is_delegated
+from fundquery.cli.remote import absolute_paths, dispatch
 
 # The command line as typed, when `fundquery` runs as a program (main): what the server is sent.
 _ARGV: list[str] | None = None
@@ -72,13 +61,13 @@ def _set_env(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """财政资金公开查询系统 fundquery."""
-    remote.absolute_paths(ctx.command)  # path arguments are read from the caller's folder
+    absolute_paths(ctx.command)  # path arguments are read from the caller's folder
     if is_delegated():
         return
     # One instance folder for the CLI and the app it serves.
     os.environ.setdefault("FUNDQUERY_INSTANCE", str(instance_dir().absolute()))
     if _ARGV is not None:  # a running server holds the store: it carries the command out
-        code = remote.dispatch(ctx.invoked_subcommand, _ARGV)
+        code = dispatch(ctx.invoked_subcommand, _ARGV)
         if code is not None:
             ctx.exit(code)
 
