@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import stat
 import subprocess
@@ -259,6 +260,38 @@ def test_delegated_load_beside_the_servers_own_writes(county, tmp_path):
     stored = {b["batch"]: b for b in json.loads(county.ok("batches", "--json").stdout)}
     assert stored[result["batch"]]["rows"] == rows
     assert "p-during\t并发查询点" in county.ok("point", "list").stdout
+
+
+def test_the_command_finishes_when_its_client_is_gone(county, tmp_path):
+    """The terminal closed (the client SIGKILLed) halfway: the server still loads the file whole."""
+    _held(county)
+    county.ok("load", "funds", "funds.xlsx")
+    rows = 20_000
+    big = payments_csv(tmp_path / "无人等候.csv", rows, first=3_000_000)
+    proc = subprocess.Popen(
+        [str(FUNDQUERY), "load", "payments", str(big)],
+        env=county.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stderr.readline()
+        assert line.startswith("阶段 stage: "), line  # the server has started the load
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+    deadline = time.monotonic() + 300
+    while True:
+        listed = json.loads(county.ok("batches", "--json").stdout)
+        done = [b for b in listed if b["file"] == "无人等候.csv"]
+        if done or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert [(b["status"], b["rows"]) for b in done] == [("loaded", rows)]
 
 
 def test_export_lake_while_serving(county):

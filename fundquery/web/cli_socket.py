@@ -119,15 +119,30 @@ class _Session:
         self.sock = sock
         self.tty = tty
         self.lock = threading.Lock()  # rich or click may write from the command's thread only
+        self.gone = False
 
     def write(self, kind: bytes, data: bytes) -> None:
+        """Send output; once the client has gone (Ctrl-C, a closed terminal) it is dropped and the
+        command carries on to its end, as a web upload does when its browser is closed."""
         with self.lock:
-            send(self.sock, kind, data)
+            if self.gone:
+                return
+            try:
+                send(self.sock, kind, data)
+            except OSError:
+                self.gone = True
 
     def ask(self, kind: bytes, request: dict) -> bytes:
+        """Input from the client; with the client gone there is none (EOF for the command)."""
         with self.lock:
-            send(self.sock, kind, json.dumps(request).encode())
-            _kind, payload = receive(self.sock)
+            if self.gone:
+                raise EOFError
+            try:
+                send(self.sock, kind, json.dumps(request).encode())
+                _kind, payload = receive(self.sock)
+            except OSError as exc:
+                self.gone = True
+                raise EOFError from exc
         return payload
 
 
@@ -189,13 +204,19 @@ class _RoutedText:
         session = _session()
         if session is None:
             return self._original.readline(limit)
-        return session.ask(READ_STDIN, {"how": "readline"}).decode("utf-8")
+        try:
+            return session.ask(READ_STDIN, {"how": "readline"}).decode("utf-8")
+        except EOFError:
+            return ""
 
     def read(self, n: int = -1) -> str:
         session = _session()
         if session is None:
             return self._original.read(n)
-        return session.ask(READ_STDIN, {"how": "read", "n": n}).decode("utf-8")
+        try:
+            return session.ask(READ_STDIN, {"how": "read", "n": n}).decode("utf-8")
+        except EOFError:
+            return ""
 
     def isatty(self) -> bool:
         session = _session()
@@ -360,17 +381,20 @@ class CommandSocket:
         code = 1
         try:
             code = self.runner(list(hello["argv"]), hello)
-        except (ChannelClosed, BrokenPipeError, ConnectionResetError):
-            self.app.logger.warning(
-                "命令行客户端在命令执行中断开 / the client left: %s", hello["argv"]
-            )
-            return
         except Exception:  # a traceback for the one who asked, as the command would print it
             with contextlib.suppress(OSError):
                 session.write(STDERR, traceback.format_exc().encode("utf-8"))
             self.app.logger.exception("delegated command %s failed", hello["argv"][:1])
         finally:
             _local.session = None
+        if session.gone:
+            self.app.logger.warning(
+                "命令行客户端在命令执行中断开，命令已执行完毕（退出码 %s）/ the client left; the"
+                " command ran to its end (exit %s): %s",
+                code,
+                code,
+                hello["argv"][:1],
+            )
         with contextlib.suppress(OSError):
             send(conn, EXIT, json.dumps({"code": code}).encode())
 
