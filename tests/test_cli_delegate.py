@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import signal
 import socket
 import stat
@@ -292,6 +294,44 @@ def test_the_command_finishes_when_its_client_is_gone(county, tmp_path):
             break
         time.sleep(0.5)
     assert [(b["status"], b["rows"]) for b in done] == [("loaded", rows)]
+
+
+def test_password_prompt_on_the_callers_terminal(county):
+    """`user add` without --password-stdin asks on the caller's terminal (hidden), through the server."""
+    _held(county)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command on a terminal of its own
+        os.chdir(county.work)
+        os.execve(  # noqa: S606 (our own program, a fixed argument list)
+            str(FUNDQUERY), ["fundquery", "user", "add", "atdesk", "--role", "finance"], county.env
+        )
+    seen = b""
+
+    def until(token: bytes) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 120
+        while token not in seen and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.5)[0]:
+                try:
+                    seen += os.read(fd, 4096)
+                except OSError:  # the command ended and closed its terminal
+                    return
+
+    try:
+        until("密码 password:".encode())
+        os.write(fd, (PASSWORD + "\n").encode())
+        until("再次输入 repeat:".encode())
+        os.write(fd, (PASSWORD + "\n").encode())
+        until(b"atdesk")
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    text = seen.decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert "已添加用户 atdesk（finance）。" in text
+    assert PASSWORD not in text  # never echoed
+    status_code, html = Browser(county.server.url).sign_in("atdesk", PASSWORD).get("/staff/upload")
+    assert status_code == 200 and 'name="password"' not in html
 
 
 def test_export_lake_while_serving(county):
