@@ -28,8 +28,8 @@ from typing import Any
 import click
 
 from fundquery.cli.common import EXIT_BUSY, HANDLE, ServerStore, caller_cwd, db_path, instance_dir
-from fundquery.web import cli_socket
-from fundquery.web.cli_socket import (
+from fundquery.web import cli_wire
+from fundquery.web.cli_wire import (
     EXIT,
     HELLO,
     PROMPT,
@@ -82,7 +82,7 @@ def absolute_paths(command: click.Command) -> None:
 
 
 def socket_path() -> Path:
-    return cli_socket.socket_path(instance_dir())
+    return cli_wire.socket_path(instance_dir())
 
 
 def _isatty(stream: Any) -> bool:
@@ -133,7 +133,7 @@ def dispatch(command: str | None, argv: list[str]) -> int | None:
     if not (path.exists() or path.is_socket()):
         return None
     try:
-        sock = cli_socket.connect(path)
+        sock = cli_wire.connect(path)
     except OSError:
         return None  # left by a server that was killed: the store is free to open
     with sock:
@@ -141,7 +141,7 @@ def dispatch(command: str | None, argv: list[str]) -> int | None:
             click.echo(NOT_DELEGATED[command].format(socket=path), err=True)
             return EXIT_BUSY
         try:
-            cli_socket.send(sock, HELLO, json.dumps(_hello(argv), ensure_ascii=False).encode())
+            cli_wire.send(sock, HELLO, json.dumps(_hello(argv), ensure_ascii=False).encode())
             return _converse(sock)
         except (ChannelClosed, ConnectionResetError, BrokenPipeError):
             sys.stdout.flush()
@@ -152,7 +152,7 @@ def dispatch(command: str | None, argv: list[str]) -> int | None:
 def _converse(sock) -> int | None:  # noqa: ANN001
     out, err = sys.stdout.buffer, sys.stderr.buffer
     while True:
-        kind, payload = cli_socket.receive(sock)
+        kind, payload = cli_wire.receive(sock)
         if kind == STDOUT:
             out.write(payload)
             out.flush()
@@ -160,9 +160,9 @@ def _converse(sock) -> int | None:  # noqa: ANN001
             err.write(payload)
             err.flush()
         elif kind == READ_STDIN:
-            cli_socket.send(sock, STDIN_DATA, _read_stdin(json.loads(payload)))
+            cli_wire.send(sock, STDIN_DATA, _read_stdin(json.loads(payload)))
         elif kind == PROMPT:
-            cli_socket.send(sock, PROMPT_ANSWER, _answer_prompt(json.loads(payload)))
+            cli_wire.send(sock, PROMPT_ANSWER, _answer_prompt(json.loads(payload)))
         elif kind == EXIT:
             return int(json.loads(payload)["code"])
         elif kind == REFUSED:
