@@ -1,14 +1,18 @@
 """The ``fundquery`` command: a click group that also carries Flask's commands.
 
-Writing commands open the DuckDB file themselves; while the web server holds
-it they say so in one sentence and point to the web upload (exit 3).  Each
-command group is a module of this package; a new command goes in one of them
-(or a new one) and is added to the group here.
+Commands open the DuckDB file themselves; while ``fundquery serve`` holds it,
+the server carries them out on its own connection (fundquery.cli.remote, issue
+18), so every command works with the server running.  With the store held by a
+process that does not answer on the instance's socket, they say so in one
+sentence (exit 3).  Each command group is a module of this package; a new
+command goes in one of them (or a new one) and is added to the group here: it
+is delegated like the others without further ado.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -29,8 +33,12 @@ from fundquery.cli import (
     store,
     users,
 )
-from fundquery.cli.common import ensure_instance, instance_dir
+from fundquery.cli.common import ensure_instance, instance_dir, is_delegated
+from fundquery.cli.remote import absolute_paths, dispatch
 from fundquery.cli.sample import sample_group
+
+# The command line as typed, when `fundquery` runs as a program (main): what the server is sent.
+_ARGV: list[str] | None = None
 
 
 def _make_app():
@@ -41,7 +49,8 @@ def _make_app():
 
 
 def _set_env(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value:
+    # Carried out by the server: its store was checked to be the caller's; its environment stays its own.
+    if value and not is_delegated():
         os.environ[param.envvar] = str(Path(value).absolute())
     return value
 
@@ -63,10 +72,18 @@ def _set_env(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     is_eager=True,
     help="Instance folder with the secret and ID-hash keys (default ./instance).",
 )
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """财政资金公开查询系统 fundquery."""
+    absolute_paths(ctx.command)  # path arguments are read from the caller's folder
+    if is_delegated():
+        return
     # One instance folder for the CLI and the app it serves.
     os.environ.setdefault("FUNDQUERY_INSTANCE", str(instance_dir().absolute()))
+    if _ARGV is not None:  # a running server holds the store: it carries the command out
+        code = dispatch(ctx.invoked_subcommand, _ARGV)
+        if code is not None:
+            ctx.exit(code)
 
 
 # Flask's `run` starts the debug reloader, which opens the DuckDB file twice
@@ -92,4 +109,6 @@ cli.add_command(spool.spool_in_command, "spool-in")  # issue 18: what they spool
 
 
 def main() -> None:
+    global _ARGV
+    _ARGV = sys.argv[1:]
     cli(prog_name="fundquery")

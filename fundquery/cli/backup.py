@@ -29,7 +29,7 @@ import click
 from etl.backup import BackupError, restore, snapshot, verify
 from etl.idnum import MissingKey, load_key
 from etl.store import StoreBusy, connect, write_failure
-from fundquery.cli.common import archive_dir, db_path, instance_dir
+from fundquery.cli.common import archive_dir, caller_user, db_path, instance_dir
 
 EXIT_FAILED = 1
 
@@ -155,7 +155,7 @@ def backup_command(folder: Path, server: str, user: str, password_stdin: bool) -
                     archive_dir(),
                     folder,
                     key=_key(instance_dir()),
-                    made_by=os.environ.get("USER", "cli"),
+                    made_by=caller_user(),
                 )
             finally:
                 con.close()

@@ -10,7 +10,6 @@ layout is used on its own.  ``fundquery mappings`` lists the saved ones and
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from rich.table import Table
 
 from etl.load import LoadResult
 from etl.specs import SPECS
-from fundquery.cli.common import EXIT_REJECTED, stdout_console, store
+from fundquery.cli.common import EXIT_REJECTED, caller_user, stdout_console, store
 from fundquery.queries import mappings as saved_mappings
 from fundquery.uploads.remembered import Choice, UnknownColumn, target
 
@@ -197,7 +196,7 @@ def mappings_group(ctx: click.Context, as_json: bool, office: str | None) -> Non
 
 @mappings_group.command("remove")
 @click.argument("mapping_id", type=int)
-@click.option("--by", default=lambda: os.environ.get("USER", "cli"))
+@click.option("--by", default=caller_user)
 def remove(mapping_id: int, by: str) -> None:
     """Forget saved mapping MAPPING_ID: the next file of that form is asked about again."""
     with store() as con:

@@ -4,7 +4,6 @@ count for its point.  A kiosk becomes a point when its browser opens /kiosk?poin
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 
@@ -12,7 +11,7 @@ import click
 
 from etl.audit import audit
 from etl.transaction import transaction
-from fundquery.cli.common import EXIT_REJECTED, store
+from fundquery.cli.common import EXIT_REJECTED, caller_user, store
 from fundquery.queries import usage as uq
 
 CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -39,7 +38,7 @@ def add(code: str, name: str, township: str | None) -> None:
     if not name.strip():
         click.echo("请写查询点名称。/ The point needs a name.", err=True)
         sys.exit(EXIT_REJECTED)
-    actor = os.environ.get("USER", "cli")
+    actor = caller_user()
     with store() as con, transaction(con):
         uq.add_point(con, code, name.strip(), township, actor)
         audit(con, actor, "query_point_add", f"point:{code}", name=name.strip(), township=township)
@@ -65,7 +64,7 @@ def list_points(as_json: bool) -> None:
 @click.argument("code")
 def remove(code: str) -> None:
     """Forget query point CODE (its counts stay, under its code)."""
-    actor = os.environ.get("USER", "cli")
+    actor = caller_user()
     with store() as con, transaction(con):
         removed = uq.remove_point(con, code)
         if removed:

@@ -18,7 +18,8 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from etl.store import StoreBusy, connect, default_db_path
+from etl.store import StoreBusy
+from fundquery.cli.common import caller_user, db_path, open_store
 from fundquery.inspect import CATALOGUE, CHECKS, Filters, Params, run
 from fundquery.inspect.catalogue import SEVERITY_ZH
 from fundquery.inspect.checks.delays import stages as delay_stages
@@ -42,15 +43,15 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
 
 
 def _open_store():
-    path = default_db_path()
-    if not Path(path).exists():
+    path = db_path()
+    if not path.exists():
         click.echo(
             f"数据库 {path} 不存在：请先运行 `fundquery init` 并导入数据。/ No database at {path}.",
             err=True,
         )
         sys.exit(EXIT_USAGE)
     try:
-        return connect(path, read_only=True)
+        return open_store(read_only=True)
     except StoreBusy as exc:
         click.echo(str(exc).replace("无法写入", "无法读取"), err=True)
         sys.exit(EXIT_BUSY)
@@ -139,7 +140,7 @@ def report_command(
         data = [result_json(r, lang) for r in results]
         click.echo(json.dumps(data if label == "all" else data[0], ensure_ascii=False))
     elif xlsx_path:
-        write_xlsx(results, xlsx_path, generated_by=os.environ.get("USER", "cli"))
+        write_xlsx(results, xlsx_path, generated_by=caller_user())
         click.echo(
             f"已写入 {xlsx_path}：{len(results)} 项检查，共 {sum(r.count for r in results)} 条。"
         )

@@ -1,4 +1,4 @@
-"""``fundquery serve``: the app through gunicorn."""
+"""``fundquery serve``: the app through gunicorn, and the command socket the CLI uses meanwhile."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import click
 
 import fundquery
 from fundquery.cli.common import EXIT_UNREADABLE, ensure_instance, instance_dir
+from fundquery.cli.remote import runner
 from fundquery.lake.snapshot import CURRENT
 from fundquery.web.config import ensure_instance as ensure_app_instance
+from fundquery.web.db import EXTENSION as DB_EXTENSION
 from fundquery.web.public_snapshot import key_problem
 from fundquery.web.server import serve as run_server
 
@@ -32,8 +34,20 @@ from fundquery.web.server import serve as run_server
     show_default=True,
     help="Worker processes; more than one only with --public-snapshot.",
 )
-def serve(host: str, port: int, threads: int, public_snapshot: Path | None, workers: int) -> None:
-    """Serve the app through gunicorn: one process, threads (DESIGN.md §7); a snapshot, several."""
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    threads: int,
+    public_snapshot: Path | None,
+    workers: int,
+) -> None:
+    """Serve the app through gunicorn: one process, threads (DESIGN.md §7); a snapshot, several.
+
+    The owner's worker also listens on instance/fundquery.sock: every other `fundquery` command is
+    carried out there, by the same command functions on the worker's connection (issue 18).  A
+    snapshot server holds no store to write, so it takes no commands."""
     if public_snapshot is None:
         if workers > 1:
             click.echo(
@@ -58,4 +72,7 @@ def serve(host: str, port: int, threads: int, public_snapshot: Path | None, work
     if problem:
         click.echo(problem, err=True)
         sys.exit(EXIT_UNREADABLE)
-    run_server(app, host, port, threads=threads, workers=workers)
+    commands = None
+    if public_snapshot is None:
+        commands = runner(ctx.find_root().command, app.extensions[DB_EXTENSION].cursor)
+    run_server(app, host, port, threads=threads, workers=workers, commands=commands)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from fundquery.cli.common import (
     EXIT_UNREADABLE,
     EXIT_UNWRITABLE,
     archive_dir,
+    caller_user,
     db_path,
     ensure_instance,
     print_findings,
@@ -109,9 +109,7 @@ _notice_days = click.option(
     is_flag=True,
     help="Publish at once, as --reviewer (normally a reviewer publishes on the review page).",
 )
-@click.option(
-    "--by", "uploaded_by", default=lambda: os.environ.get("USER", "cli"), help="Who uploads."
-)
+@click.option("--by", "uploaded_by", default=caller_user, help="Who uploads.")
 @click.option(
     "--reviewer",
     help="With --publish: the reviewer account that publishes (role reviewer); never the uploader.",
@@ -308,7 +306,7 @@ def _reviewer(con: duckdb.DuckDBPyConnection, name: str | None) -> str | None:
 
 @click.command()
 @click.argument("batch", type=int)
-@click.option("--by", default=lambda: os.environ.get("USER", "cli"))
+@click.option("--by", default=caller_user)
 def retract(batch: int, by: str) -> None:
     """Take BATCH out of every view and report (kept in history)."""
     with store() as con:
@@ -321,7 +319,7 @@ def retract(batch: int, by: str) -> None:
 
 _by_reviewer = click.option(
     "--by",
-    default=lambda: os.environ.get("USER", "cli"),
+    default=caller_user,
     help="The reviewer's account (role reviewer), never the one who uploaded the batch.",
 )
 

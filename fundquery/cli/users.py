@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -19,11 +18,14 @@ from rich.console import Console
 from rich.table import Table
 
 from fundquery.accounts import accounts
-from fundquery.cli.common import store  # the CLI's one way to open the store (exit 3 when busy)
+from fundquery.cli.common import (  # the CLI's one way to open the store (exit 3 when busy)
+    caller_env,
+    store,
+)
 
 
 def _actor() -> str:
-    return "cli:" + (os.environ.get("USER") or getpass.getuser() or "?")
+    return "cli:" + (caller_env("USER") or getpass.getuser() or "?")
 
 
 def _read_password(from_stdin: bool) -> str:

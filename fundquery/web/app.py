@@ -7,7 +7,16 @@ from pathlib import Path
 from flask import Flask
 
 from fundquery.views import blueprints
-from fundquery.web import config, db, i18n, page_cache, page_warm, public_snapshot, security
+from fundquery.web import (
+    cli_socket,
+    config,
+    db,
+    i18n,
+    page_cache,
+    page_warm,
+    public_snapshot,
+    security,
+)
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -27,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     db.init_app(app)
+    cli_socket.init_app(app)  # listens once `fundquery serve` gives it the commands (issue 18)
     i18n.init_app(app)
     security.init_app(app)
     blueprints.init_app(app)

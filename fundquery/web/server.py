@@ -15,6 +15,8 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from fundquery.web import cli_socket
+
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
 
@@ -57,7 +59,27 @@ class FundqueryServer(BaseApplication):
 
 
 def serve(
-    app: Flask, host: str = "127.0.0.1", port: int = 5000, threads: int = 8, workers: int = 1
+    app: Flask,
+    host: str = "127.0.0.1",
+    port: int = 5000,
+    threads: int = 8,
+    workers: int = 1,
+    commands: cli_socket.Runner | None = None,
 ) -> None:
-    """Run the app under gunicorn (gthread, one worker unless it serves a snapshot) until stopped."""
-    FundqueryServer(app, gunicorn_options(host, port, threads, workers)).run()
+    """Run the app under gunicorn (gthread, one worker unless it serves a snapshot) until stopped.
+
+    With ``commands`` the worker, once forked, also carries out `fundquery` commands on its command
+    socket (fundquery.web.cli_socket), and removes the socket when it exits.
+    """
+    options = gunicorn_options(host, port, threads, workers)
+    if commands is not None:
+
+        def post_worker_init(_worker: Any) -> None:
+            cli_socket.start(app, commands)
+
+        def worker_exit(_arbiter: Any, _worker: Any) -> None:
+            cli_socket.stop(app)
+
+        options["post_worker_init"] = post_worker_init
+        options["worker_exit"] = worker_exit
+    FundqueryServer(app, options).run()
