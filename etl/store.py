@@ -102,10 +102,11 @@ def connect(
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise StoreBusy(
-                f"数据库 {path} 正被另一个进程（通常是正在运行的网站服务）占用，无法写入。"
-                "请通过网站的“上传”页面上传文件，或先停止服务再运行此命令。"
-                f" / The database {path} is held by another process (usually the running web server): "
-                "upload through the web page, or stop the server first."
+                f"数据库 {path} 正被另一个进程占用（另一条仍在运行的命令，或不是由 `fundquery serve`"
+                " 启动、不代为执行命令的服务），无法打开：请等它结束后再运行此命令。"
+                f" / The database {path} is held by another process (another command still running, or a"
+                " server not started by `fundquery serve`, which would carry the command out for you):"
+                " run this command again when it has finished."
             ) from exc
         message = write_failure(exc)
         if message and not read_only:

@@ -28,6 +28,7 @@ import pytest
 
 from bench.liveserver import Browser, Server
 from etl.store import connect
+from fundquery.lake.snapshot import current_file
 from tests.bigfile import funds_xlsx, payments_csv, person_name
 
 FUNDQUERY = Path(sys.executable).with_name("fundquery")
@@ -346,6 +347,19 @@ def test_export_lake_while_serving(county):
     assert funds == 3  # the published catalogue (tests/sheets.FUNDS_ROWS)
 
 
+def test_snapshot_while_serving(county):
+    """The province's nightly copy of the public side is written from a live county (docs/province.md)."""
+    _held(county)
+    county.ok("snapshot", "snap")
+    path = current_file(county.work / "snap")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        funds = con.execute("SELECT count(*) FROM funds").fetchone()[0]
+    finally:
+        con.close()
+    assert funds == 3  # the published catalogue (tests/sheets.FUNDS_ROWS)
+
+
 def test_demo_and_serve_refuse_while_serving(county):
     _held(county)
     demo = county.run("demo", "--scale", "0.001")
@@ -362,6 +376,7 @@ READ_COMMANDS = (
     ("user", "list", "--json"),
     ("point", "list", "--json"),
     ("annual", "2024", "--json"),
+    ("sample", "list", "--json"),
 )
 
 
