@@ -148,3 +148,24 @@ def synthetic_county_server(root: Path, users: list[tuple[str, str, str]], passw
         accounts.create(con, name, password, [role], office=office, actor="test")
     con.close()
     return running_server(db, instance)
+
+
+@contextmanager
+def signed_in_page(browser, url: str, username: str, password: str):
+    """A desktop chromium page signed in at ``url``; on leaving, no console error or warning may have
+    been shown (a CSP violation shows up there)."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None
+    )
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(url + "/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/staff/")
+    yield page
+    context.close()
+    assert problems == [], "console errors (a CSP violation shows up here)"
