@@ -325,6 +325,22 @@ def _unknown_regions(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("unknown_regions_src")
 
 
+def _rules_with_rows(con: duckdb.DuckDBPyConnection, queries: list[str]) -> list[int]:
+    """The indexes of ``queries`` that return at least one row, asked in one statement.
+
+    A file's rules are some fifty small queries and most find nothing: one UNION ALL that
+    says which found something costs one round trip instead of fifty (a small file's
+    validation was mostly per-query overhead), and only those are asked again for their rows.
+    """
+    if not queries:
+        return []
+    union = " UNION ALL ".join(
+        f"SELECT {i} AS q FROM (SELECT 1 FROM ({sql}) AS f LIMIT 1)"  # noqa: S608
+        for i, sql in enumerate(queries)
+    )
+    return sorted(q for (q,) in con.execute(union).fetchall())
+
+
 def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -> Report:
     """Build ``incoming`` on ``con`` and run every rule; the store is not changed."""
     spec = extract.match.spec
@@ -368,32 +384,30 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
     id_columns = {c.name for c in spec.columns if c.type == "id_number"}
     checks = [(rule, rule.queries(spec)) for rule in CATALOGUE]
     checks += [(RULES[label], fn(spec, m.computed)) for label, fn in COMPUTED_CHECKS.items()]
-    for rule, queries in checks:
-        for column, sql in queries:
-            if (
-                rule.label == "amount_rounded" and column in times
-            ):  # 1.2345 万元 is exact to the fen
-                continue
-            if (
-                column in m.computed and rule.label not in COMPUTED_CHECKS
-            ):  # its inputs' rules speak for it
-                continue
-            rows = con.execute(
-                f"SELECT count(*) OVER () AS total, _row, value, detail FROM ({sql}) AS f(_row, value, detail) "  # noqa: S608
-                f"ORDER BY _row LIMIT {MAX_PER_RULE}"
-            ).fetchall()
-            if not rows:
-                continue
-            report.counts[(rule.label, column)] = rows[0][0]
-            header = extract.match.label(column)
-            accepted = (
-                "、".join(spec.column(column).accepted_words)
-                if spec.column(column).type == "enum"
-                else ""
+    wanted = [
+        (rule, column, sql)
+        for rule, queries in checks
+        for column, sql in queries
+        # 1.2345 万元 is exact to the fen; a computed column's inputs' rules speak for it
+        if not (rule.label == "amount_rounded" and column in times)
+        and not (column in m.computed and rule.label not in COMPUTED_CHECKS)
+    ]
+    for index in _rules_with_rows(con, [sql for _rule, _column, sql in wanted]):
+        rule, column, sql = wanted[index]
+        rows = con.execute(
+            f"SELECT count(*) OVER () AS total, _row, value, detail FROM ({sql}) AS f(_row, value, detail) "  # noqa: S608
+            f"ORDER BY _row LIMIT {MAX_PER_RULE}"
+        ).fetchall()
+        report.counts[(rule.label, column)] = rows[0][0]
+        header = extract.match.label(column)
+        accepted = (
+            "、".join(spec.column(column).accepted_words)
+            if spec.column(column).type == "enum"
+            else ""
+        )
+        for _total, row, value, detail in rows:
+            report.findings.append(
+                rule_finding(rule, row, header, value, detail, column in id_columns, accepted)
             )
-            for _total, row, value, detail in rows:
-                report.findings.append(
-                    rule_finding(rule, row, header, value, detail, column in id_columns, accepted)
-                )
     report.findings.sort(key=lambda f: (f.severity != "error", f.row or 0))
     return report
