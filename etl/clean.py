@@ -48,10 +48,15 @@ def _amount(raw: str, scale: int, times: int = 1) -> str:
             )
         return f"TRY_CAST({x} AS DECIMAL(18,{scale}))"
 
+    # A cell written in 万 (50万元, 1.2万) is ten thousand times its number whatever the header says:
+    # in a 资金（万元） column "50万" is still 50 万元, never 50 万 万元.
+    wan_number = "'[+-]?(\\d+(\\.\\d*)?|\\.\\d+)万'"
+    in_wan = f"CAST(TRY_CAST(rtrim({t}, '万') AS DECIMAL(18,{scale + 4})) * 10000 AS DECIMAL(18,{scale}))"
     # A plain number (nearly every cell) has nothing to remove: cast it without the replace.
     return (
         f"CASE WHEN regexp_full_match({raw}, {number}) THEN {value(raw)} "
-        f"WHEN regexp_full_match({t}, {number}) THEN {value(t)} END"
+        f"WHEN regexp_full_match({t}, {number}) THEN {value(t)} "
+        f"WHEN regexp_full_match({t}, {wan_number}) THEN {in_wan} END"
     )
 
 

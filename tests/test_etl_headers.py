@@ -445,3 +445,19 @@ def test_amounts_in_wan_are_converted_to_yuan(tmp_path, load, store):
     assert result.status == "loaded", result.as_json()
     assert store.execute("SELECT budget_yuan FROM funds").fetchone() == (Decimal("1234567.00"),)
     assert [w.rule for w in result.report.warnings] == ["amount_in_wan"]
+
+
+def test_a_cell_in_wan_under_a_wan_header_is_not_multiplied_twice(tmp_path, load, store):
+    header = ["资金编码", "资金名称", "主管部门", "年度", "资金总额（万元）", "发放对象"]
+    rows = [
+        ["F001", "耕地地力保护补贴", "县农业农村局", "2024", "50万", "到人"],
+        ["F002", "农机购置补贴", "县农业农村局", "2024", "1.5", "到人"],
+    ]
+    result = load(write_xlsx(tmp_path / "f.xlsx", [header, *rows]))
+    assert result.status == "loaded", result.as_json()
+    assert store.execute(
+        "SELECT fund_code, budget_yuan FROM funds ORDER BY fund_code"
+    ).fetchall() == [
+        ("F001", Decimal("500000.00")),
+        ("F002", Decimal("15000.00")),
+    ]

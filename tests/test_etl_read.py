@@ -133,6 +133,9 @@ def test_excel_date_cells(tmp_path, funds_loaded, load, store):
         ("1234", "1234.00"),
         ("0.1", "0.10"),
         (" 1 234.5 ", "1234.50"),
+        ("0.12万元", "1200.00"),  # 万 inside the cell: 0.12 × 10000
+        ("1.23456万", "12345.60"),
+        ("人民币 3万元", "30000.00"),
     ],
 )
 def test_amount_forms_are_exact(tmp_path, funds_loaded, load, store, written, expected):
