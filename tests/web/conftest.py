@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -125,13 +126,20 @@ def live_server(live_server_db, tmp_path_factory) -> Iterator[LiveServer]:
         yield server
 
 
-def synthetic_county_server(root: Path, users: list[tuple[str, str, str]], password: str):
-    """A running server on a small synthetic county, every file loaded and published, with
-    ``users`` as (name, role, office); a context manager yielding the LiveServer."""
-    db, instance = root / "live.duckdb", root / "instance"
+def _synthetic_county(cache: Path) -> None:
+    """Generate the small synthetic county into ``cache`` and load and publish every file, once.
+
+    Four browser modules use the same county (scale 0.02, the default seed); building it took each of
+    them 30–50 s, so it is built once per test session (``cache`` sits in the session's base temp
+    folder) and each module works on its own copy of the store, key and files."""
+    done = cache / "built"
+    if done.exists():
+        return
+    shutil.rmtree(cache, ignore_errors=True)
+    instance = cache / "instance"
     key = load_key(instance, create=True)
-    manifest = generate(root / "county", 0.02)
-    con = connect(db)
+    manifest = generate(cache / "county", 0.02)
+    con = connect(cache / "live.duckdb")
     for entry in manifest.files:
         result = load_file(
             con,
@@ -139,11 +147,26 @@ def synthetic_county_server(root: Path, users: list[tuple[str, str, str]], passw
             entry.kind,
             hasher=Hasher(key),
             uploaded_by="demo",
-            archive_dir=root / "uploads",
+            archive_dir=cache / "uploads",
             publish=True,
             reviewer="reviewer",
         )
         assert result.status == "loaded", entry.path
+    con.close()
+    done.touch()
+
+
+def synthetic_county_server(root: Path, users: list[tuple[str, str, str]], password: str):
+    """A running server on a small synthetic county, every file loaded and published, with
+    ``users`` as (name, role, office); a context manager yielding the LiveServer.  ``root`` is a
+    folder from ``tmp_path_factory.mktemp``: the county's files are copied to ``root / "county"``."""
+    cache = root.parent / "synthetic-county-0.02"
+    _synthetic_county(cache)
+    db, instance = root / "live.duckdb", root / "instance"
+    shutil.copyfile(cache / "live.duckdb", db)
+    shutil.copytree(cache / "instance", instance)
+    shutil.copytree(cache / "county", root / "county")
+    con = connect(db)
     for name, role, office in users:
         accounts.create(con, name, password, [role], office=office, actor="test")
     con.close()
