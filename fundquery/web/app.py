@@ -15,6 +15,7 @@ from fundquery.web import (
     page_cache,
     page_warm,
     public_snapshot,
+    report_cache,
     security,
 )
 
@@ -43,4 +44,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     public_snapshot.init_app(app)  # a public server on a published snapshot (issue 18)
     page_cache.init_app(app)  # after the access checks: a cached page is served past none of them
     page_warm.init_app(app)  # the most-read pages computed again after each publication
+    report_cache.init_app(app)  # inspectors' report data computed once per store state
     return app
