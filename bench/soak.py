@@ -22,7 +22,11 @@ keeps the highest whose p99 stays under 100 ms with no error, then soaks at
 it.  Reported: requests served, errors, 5xx, p50/p99/max per kind and overall,
 the worker's peak memory (VmHWM) and its resident memory sampled every 2 s,
 with the trend after the first minute (MiB per minute) to tell whether memory
-grew, and the load average.  JSON in bench/out/soak_last.json.
+grew, and the load average.  The server logs what its memory is made of every
+10 s (MEMORY_LOG_SECONDS, fundquery/web/memory_log.py): anonymous and
+file-backed resident memory, glibc malloc in use and free, Python's blocks,
+DuckDB's buffer manager, the page and report caches; the soak reports each
+part at the start, at the upload, after it and at the end, to say what grew.  JSON in bench/out/soak_last.json.
 
     .venv/bin/python bench/soak.py --find-rate --minutes 10
     .venv/bin/python bench/soak.py --rate 60 --minutes 1
@@ -31,6 +35,7 @@ grew, and the load average.  JSON in bench/out/soak_last.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -279,6 +284,49 @@ def memory_trend(samples: list[tuple[float, float]], skip_s: float = 60) -> dict
     }
 
 
+MEMORY_PARTS = (
+    "vmrss_mib",
+    "rssanon_mib",
+    "rssfile_mib",
+    "malloc_in_use_mib",
+    "malloc_free_mib",
+    "python_blocks",
+    "duckdb_mib",
+    "page_cache_mib",
+    "page_cache_entries",
+    "report_cache_entries",
+)
+
+
+def memory_parts(log_path: Path, t0: float, upload: dict) -> dict:
+    """The server's own memory lines (fundquery/web/memory_log.py): each part at a few moments."""
+    lines = []
+    for line in log_path.read_text(errors="replace").splitlines():
+        if line.startswith("fundquery-memory "):
+            with contextlib.suppress(ValueError):
+                lines.append(json.loads(line.split(" ", 1)[1]))
+    lines = [x for x in lines if "t" in x]
+    if not lines:
+        return {}
+    moments = {"start": lines[0]["t"], "1 min": t0 + 60}
+    if "at_s" in upload:
+        moments["upload"] = t0 + upload["at_s"]
+        moments["after upload"] = t0 + upload["at_s"] + upload.get("seconds", 0) + 30
+    moments["end"] = lines[-1]["t"]
+
+    def at(when: float) -> dict:
+        return min(lines, key=lambda x: abs(x["t"] - when))
+
+    return {
+        name: {
+            "t_s": round(at(when)["t"] - t0, 1),
+            **{k: at(when).get(k) for k in MEMORY_PARTS},
+            "duckdb_tags_mib": at(when).get("duckdb_tags_mib"),
+        }
+        for name, when in moments.items()
+    }
+
+
 def page_costs(server: Server, people: list, tries: int = 5) -> dict[str, float]:
     """Each request of the mix alone, one at a time: its median time in ms (what no rate can beat)."""
     conn = Connection(server.port)
@@ -367,6 +415,8 @@ def soak(
 ) -> dict:
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
     store = prepare_store(work, people)
+    with open(store["instance"] / "config.py", "a", encoding="utf-8") as config:
+        config.write("MEMORY_LOG_SECONDS = 10\n")  # the parts of the worker's memory, in its log
     upload = payments_csv(work / "东风村补贴清册.csv", upload_rows, encoding="gbk")
     figures: dict = {
         "people": people,
@@ -426,12 +476,14 @@ def soak(
             thread.start()
             clerk_result["thread"] = thread
 
+        wall_t0 = time.time()
         main, results = run_traffic(
             server, store["people"], rate, minutes * 60, connections, during=clerk_uploads
         )
         clerk_result.pop("thread").join(timeout=600)
         sampler.stop()
         figures["worker_peak_mib"] = server.worker_peak_mib()
+        figures["memory_parts"] = memory_parts(work / "server.log", wall_t0, clerk_result)
     figures.update(
         rate=rate,
         minutes=minutes,
@@ -512,6 +564,15 @@ def main() -> int:
             f"after the upload: RSS {a.get('rss_after_skip_mib')} → {a.get('rss_last_mib')} MiB,"
             f" trend {a.get('slope_mib_per_min')} MiB/min"
         )
+    parts = figures.get("memory_parts") or {}
+    if parts:
+        print("worker memory by part (fundquery/web/memory_log.py; MiB, blocks, entries):")
+        print(f"{'':<14}" + "".join(f"{k.replace('_mib', ''):>20}" for k in MEMORY_PARTS))
+        for name, row in parts.items():
+            print(
+                f"{name + ' ' + str(row['t_s']) + 's':<14}"
+                + "".join(f"{row[k]!s:>20}" for k in MEMORY_PARTS)
+            )
     for line in s["errors_seen"]:
         print("  error:", line)
     shutil.rmtree(work, ignore_errors=True)
