@@ -412,11 +412,13 @@ def soak(
     trial: float = 20.0,
     threads: int = 8,
     quiet: bool = False,
+    report_cache: bool = True,
 ) -> dict:
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
     store = prepare_store(work, people)
     with open(store["instance"] / "config.py", "a", encoding="utf-8") as config:
         config.write("MEMORY_LOG_SECONDS = 10\n")  # the parts of the worker's memory, in its log
+        config.write(f"REPORT_CACHE = {report_cache}\n")
     upload = payments_csv(work / "东风村补贴清册.csv", upload_rows, encoding="gbk")
     figures: dict = {
         "people": people,
@@ -424,6 +426,7 @@ def soak(
         "connections": connections,
         "server_threads": threads,
         "cores": os.cpu_count(),
+        "report_cache": report_cache,
         "load_average_start": [round(x, 2) for x in os.getloadavg()],
     }
     with Server(
@@ -515,6 +518,11 @@ def main() -> int:
         "--connections", type=int, default=16, help="client threads (keep-alive connections)"
     )
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads")
+    parser.add_argument(
+        "--no-report-cache",
+        action="store_true",
+        help="every inspector report computed anew (REPORT_CACHE = False), to compare",
+    )
     args = parser.parse_args()
     if args.rate is None and not args.find_rate:
         parser.error("give --rate or --find-rate")
@@ -528,6 +536,7 @@ def main() -> int:
         connections=args.connections,
         trial=args.trial,
         threads=args.threads,
+        report_cache=not args.no_report_cache,
     )
     figures["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     figures["command"] = " ".join(["bench/soak.py", *sys.argv[1:]])
@@ -538,6 +547,7 @@ def main() -> int:
         print(f"\nrate searched for p99 < {P99_TARGET_MS} ms of: {figures['rate_target']} requests")
     print(
         f"\nsoak: {figures['rate']}/s for {figures['minutes']} min ({s['achieved_per_s']}/s achieved),"
+        f" report cache {'on' if figures['report_cache'] else 'off'},"
         f" {figures['cores']} cores, load average {figures['load_average_start'][0]} → {figures['load_average_end'][0]}"
     )
     print(
