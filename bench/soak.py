@@ -265,11 +265,15 @@ def run_traffic(
     return figures, traffic.results
 
 
-def memory_trend(samples: list[tuple[float, float]], skip_s: float = 60) -> dict:
-    """Peak and the least-squares slope of resident memory after the first ``skip_s`` seconds."""
+def memory_trend(
+    samples: list[tuple[float, float]], skip_s: float = 60, until_s: float | None = None
+) -> dict:
+    """Peak and the least-squares slope of resident memory from ``skip_s`` seconds (to ``until_s``)."""
     if not samples:
         return {}
-    later = [(t, m) for t, m in samples if t >= skip_s] or samples
+    later = [
+        (t, m) for t, m in samples if t >= skip_s and (until_s is None or t < until_s)
+    ] or samples
     n = len(later)
     mean_t, mean_m = sum(t for t, _ in later) / n, sum(m for _, m in later) / n
     var = sum((t - mean_t) ** 2 for t, _ in later)
@@ -277,7 +281,7 @@ def memory_trend(samples: list[tuple[float, float]], skip_s: float = 60) -> dict
     return {
         "rss_first_mib": samples[0][1],
         "rss_after_skip_mib": later[0][1],
-        "rss_last_mib": samples[-1][1],
+        "rss_last_mib": later[-1][1],
         "rss_max_mib": max(m for _, m in samples),
         "slope_mib_per_min": round(slope * 60, 2),
         "samples": len(samples),
@@ -501,6 +505,8 @@ def soak(
         figures["during_upload"] = summarise([r for r in results if start <= r[1] <= end])
         # The upload's tables leave the worker larger; whether memory keeps growing is the trend after it.
         figures["memory_after_upload"] = memory_trend(sampler.samples, skip_s=end + 30)
+        # Before it: the first minute left out (imports, first plans, caches filling).
+        figures["memory_before_upload"] = memory_trend(sampler.samples, until_s=start)
     return figures
 
 
@@ -568,6 +574,12 @@ def main() -> int:
         f"worker memory: peak {figures['worker_peak_mib']} MiB; RSS {m.get('rss_first_mib')} → {m.get('rss_last_mib')}"
         f" MiB, max {m.get('rss_max_mib')}; trend after the first minute {m.get('slope_mib_per_min')} MiB/min"
     )
+    if "memory_before_upload" in figures:
+        b = figures["memory_before_upload"]
+        print(
+            f"from the first minute to the upload: RSS {b.get('rss_after_skip_mib')} → {b.get('rss_last_mib')} MiB,"
+            f" trend {b.get('slope_mib_per_min')} MiB/min"
+        )
     if "memory_after_upload" in figures:
         a = figures["memory_after_upload"]
         print(
