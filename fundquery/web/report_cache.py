@@ -6,8 +6,8 @@ summary), never a rendered page: the page, its header with the signed-in name,
 its CSRF tokens, the flags shown beside each finding and every audit line are
 made anew for each request.  So nothing kept belongs to one user: a person's
 full record (the audited reveal) is on the person page, which is never cached,
-and the key is (store state, what, check, parameters, filters) with no user in
-it.  Flags are office-wide (every inspector sees every flag) and are read fresh
+and the key is (store state, what, language, check, parameters, filters) with no
+user in it.  Flags are office-wide (every inspector sees every flag) and are read fresh
 for each page; the summary, made from them, is keyed on their digest.
 
 The store state is ``queries.report_state``'s digest: any load, publish,
@@ -33,6 +33,7 @@ from flask import Flask, Response, current_app, g, request
 
 from fundquery.queries.report_state import report_state_text
 from fundquery.web.db import get_db
+from fundquery.web.i18n import current_language
 
 EXTENSION = "fundquery.report_cache"
 DEFAULT_ENTRIES = 64
@@ -101,12 +102,15 @@ def cached(
     if cache is None:
         return compute()
     state = store_state()
-    found, value = cache.get(state, (what, *key))
+    # The language too: nothing kept today is translated, but a value that one day is must not be
+    # served in the other language.
+    key = (what, current_language(), *key)
+    found, value = cache.get(state, key)
     g.report_cache = "hit" if found and g.get("report_cache", "hit") == "hit" else "miss"
     if not found:
         value = compute()
         if rows(value) <= ROWS_KEPT:
-            cache.put(state, (what, *key), value)
+            cache.put(state, key, value)
     return copy.deepcopy(value) if fresh_copy else value
 
 

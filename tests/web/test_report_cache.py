@@ -97,6 +97,8 @@ def test_report_pages_are_served_again_and_match_a_fresh_computation(app):
     # Other parameters are other entries: another as-of date is computed, not served.
     assert jian.get("/staff/inspect/delays?as_of=2024-06-30").headers[HEADER] == "miss"
     assert jian.get(DUPLICATES + "&township=花园乡").headers[HEADER] == "miss"
+    english = jian.get(DELAYS + "&lang=en")
+    assert english.headers[HEADER] == "miss" and "Payment delays" in english.get_data(as_text=True)
 
 
 def test_a_kept_report_carries_nothing_of_the_user_who_made_it(app):
