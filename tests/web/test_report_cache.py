@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from etl.batches import retract
+from etl.batches import publish, retract
 from etl.idnum import Hasher
 from etl.load import load_file
 from etl.store import transaction
@@ -139,6 +139,13 @@ def test_any_change_to_what_a_report_reads_drops_what_was_kept(app, tmp_path):
         loaded = _load(get_db(), again, "payments", tmp_path)
     assert loaded.status == "loaded", loaded.as_json()
     assert "辛八" in fresh_duplicates(app)
+    assert shown_duplicates(jian) == ("miss", len(fresh_duplicates(app)))
+
+    assert shown_duplicates(jian)[0] == "hit"
+
+    # Its publication changes no finding (inspectors saw it loaded) but is a new state all the same.
+    with app.app_context():
+        publish(get_db(), loaded.batch, actor="reviewer")
     assert shown_duplicates(jian) == ("miss", len(fresh_duplicates(app)))
 
     # Its retraction takes the finding away again.
