@@ -22,7 +22,11 @@ keeps the highest whose p99 stays under 100 ms with no error, then soaks at
 it.  Reported: requests served, errors, 5xx, p50/p99/max per kind and overall,
 the worker's peak memory (VmHWM) and its resident memory sampled every 2 s,
 with the trend after the first minute (MiB per minute) to tell whether memory
-grew, and the load average.  JSON in bench/out/soak_last.json.
+grew, and the load average.  The server logs what its memory is made of every
+10 s (MEMORY_LOG_SECONDS, fundquery/web/memory_log.py): anonymous and
+file-backed resident memory, glibc malloc in use and free, Python's blocks,
+DuckDB's buffer manager, the page and report caches; the soak reports each
+part at the start, at the upload, after it and at the end, to say what grew.  JSON in bench/out/soak_last.json.
 
     .venv/bin/python bench/soak.py --find-rate --minutes 10
     .venv/bin/python bench/soak.py --rate 60 --minutes 1
@@ -31,6 +35,7 @@ grew, and the load average.  JSON in bench/out/soak_last.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -260,11 +265,15 @@ def run_traffic(
     return figures, traffic.results
 
 
-def memory_trend(samples: list[tuple[float, float]], skip_s: float = 60) -> dict:
-    """Peak and the least-squares slope of resident memory after the first ``skip_s`` seconds."""
+def memory_trend(
+    samples: list[tuple[float, float]], skip_s: float = 60, until_s: float | None = None
+) -> dict:
+    """Peak and the least-squares slope of resident memory from ``skip_s`` seconds (to ``until_s``)."""
     if not samples:
         return {}
-    later = [(t, m) for t, m in samples if t >= skip_s] or samples
+    later = [
+        (t, m) for t, m in samples if t >= skip_s and (until_s is None or t < until_s)
+    ] or samples
     n = len(later)
     mean_t, mean_m = sum(t for t, _ in later) / n, sum(m for _, m in later) / n
     var = sum((t - mean_t) ** 2 for t, _ in later)
@@ -272,10 +281,53 @@ def memory_trend(samples: list[tuple[float, float]], skip_s: float = 60) -> dict
     return {
         "rss_first_mib": samples[0][1],
         "rss_after_skip_mib": later[0][1],
-        "rss_last_mib": samples[-1][1],
+        "rss_last_mib": later[-1][1],
         "rss_max_mib": max(m for _, m in samples),
         "slope_mib_per_min": round(slope * 60, 2),
         "samples": len(samples),
+    }
+
+
+MEMORY_PARTS = (
+    "vmrss_mib",
+    "rssanon_mib",
+    "rssfile_mib",
+    "malloc_in_use_mib",
+    "malloc_free_mib",
+    "python_blocks",
+    "duckdb_mib",
+    "page_cache_mib",
+    "page_cache_entries",
+    "report_cache_entries",
+)
+
+
+def memory_parts(log_path: Path, t0: float, upload: dict) -> dict:
+    """The server's own memory lines (fundquery/web/memory_log.py): each part at a few moments."""
+    lines = []
+    for line in log_path.read_text(errors="replace").splitlines():
+        if line.startswith("fundquery-memory "):
+            with contextlib.suppress(ValueError):
+                lines.append(json.loads(line.split(" ", 1)[1]))
+    lines = [x for x in lines if "t" in x]
+    if not lines:
+        return {}
+    moments = {"start": lines[0]["t"], "1 min": t0 + 60}
+    if "at_s" in upload:
+        moments["upload"] = t0 + upload["at_s"]
+        moments["after upload"] = t0 + upload["at_s"] + upload.get("seconds", 0) + 30
+    moments["end"] = lines[-1]["t"]
+
+    def at(when: float) -> dict:
+        return min(lines, key=lambda x: abs(x["t"] - when))
+
+    return {
+        name: {
+            "t_s": round(at(when)["t"] - t0, 1),
+            **{k: at(when).get(k) for k in MEMORY_PARTS},
+            "duckdb_tags_mib": at(when).get("duckdb_tags_mib"),
+        }
+        for name, when in moments.items()
     }
 
 
@@ -364,9 +416,13 @@ def soak(
     trial: float = 20.0,
     threads: int = 8,
     quiet: bool = False,
+    report_cache: bool = True,
 ) -> dict:
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
     store = prepare_store(work, people)
+    with open(store["instance"] / "config.py", "a", encoding="utf-8") as config:
+        config.write("MEMORY_LOG_SECONDS = 10\n")  # the parts of the worker's memory, in its log
+        config.write(f"REPORT_CACHE = {report_cache}\n")
     upload = payments_csv(work / "东风村补贴清册.csv", upload_rows, encoding="gbk")
     figures: dict = {
         "people": people,
@@ -374,6 +430,7 @@ def soak(
         "connections": connections,
         "server_threads": threads,
         "cores": os.cpu_count(),
+        "report_cache": report_cache,
         "load_average_start": [round(x, 2) for x in os.getloadavg()],
     }
     with Server(
@@ -426,12 +483,14 @@ def soak(
             thread.start()
             clerk_result["thread"] = thread
 
+        wall_t0 = time.time()
         main, results = run_traffic(
             server, store["people"], rate, minutes * 60, connections, during=clerk_uploads
         )
         clerk_result.pop("thread").join(timeout=600)
         sampler.stop()
         figures["worker_peak_mib"] = server.worker_peak_mib()
+        figures["memory_parts"] = memory_parts(work / "server.log", wall_t0, clerk_result)
     figures.update(
         rate=rate,
         minutes=minutes,
@@ -446,6 +505,8 @@ def soak(
         figures["during_upload"] = summarise([r for r in results if start <= r[1] <= end])
         # The upload's tables leave the worker larger; whether memory keeps growing is the trend after it.
         figures["memory_after_upload"] = memory_trend(sampler.samples, skip_s=end + 30)
+        # Before it: the first minute left out (imports, first plans, caches filling).
+        figures["memory_before_upload"] = memory_trend(sampler.samples, until_s=start)
     return figures
 
 
@@ -463,6 +524,11 @@ def main() -> int:
         "--connections", type=int, default=16, help="client threads (keep-alive connections)"
     )
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads")
+    parser.add_argument(
+        "--no-report-cache",
+        action="store_true",
+        help="every inspector report computed anew (REPORT_CACHE = False), to compare",
+    )
     args = parser.parse_args()
     if args.rate is None and not args.find_rate:
         parser.error("give --rate or --find-rate")
@@ -476,6 +542,7 @@ def main() -> int:
         connections=args.connections,
         trial=args.trial,
         threads=args.threads,
+        report_cache=not args.no_report_cache,
     )
     figures["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     figures["command"] = " ".join(["bench/soak.py", *sys.argv[1:]])
@@ -486,6 +553,7 @@ def main() -> int:
         print(f"\nrate searched for p99 < {P99_TARGET_MS} ms of: {figures['rate_target']} requests")
     print(
         f"\nsoak: {figures['rate']}/s for {figures['minutes']} min ({s['achieved_per_s']}/s achieved),"
+        f" report cache {'on' if figures['report_cache'] else 'off'},"
         f" {figures['cores']} cores, load average {figures['load_average_start'][0]} → {figures['load_average_end'][0]}"
     )
     print(
@@ -506,12 +574,27 @@ def main() -> int:
         f"worker memory: peak {figures['worker_peak_mib']} MiB; RSS {m.get('rss_first_mib')} → {m.get('rss_last_mib')}"
         f" MiB, max {m.get('rss_max_mib')}; trend after the first minute {m.get('slope_mib_per_min')} MiB/min"
     )
+    if "memory_before_upload" in figures:
+        b = figures["memory_before_upload"]
+        print(
+            f"from the first minute to the upload: RSS {b.get('rss_after_skip_mib')} → {b.get('rss_last_mib')} MiB,"
+            f" trend {b.get('slope_mib_per_min')} MiB/min"
+        )
     if "memory_after_upload" in figures:
         a = figures["memory_after_upload"]
         print(
             f"after the upload: RSS {a.get('rss_after_skip_mib')} → {a.get('rss_last_mib')} MiB,"
             f" trend {a.get('slope_mib_per_min')} MiB/min"
         )
+    parts = figures.get("memory_parts") or {}
+    if parts:
+        print("worker memory by part (fundquery/web/memory_log.py; MiB, blocks, entries):")
+        print(f"{'':<14}" + "".join(f"{k.replace('_mib', ''):>20}" for k in MEMORY_PARTS))
+        for name, row in parts.items():
+            print(
+                f"{name + ' ' + str(row['t_s']) + 's':<14}"
+                + "".join(f"{row[k]!s:>20}" for k in MEMORY_PARTS)
+            )
     for line in s["errors_seen"]:
         print("  error:", line)
     shutil.rmtree(work, ignore_errors=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, request, send_file, session, url_for
@@ -40,6 +41,7 @@ from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
 from fundquery.web.i18n import current_language
 from fundquery.web.params import MAX_INT, int_arg
+from fundquery.web.report_cache import cached
 from fundquery.web.security import chart_page
 
 bp = Blueprint("inspect", __name__, url_prefix="/staff/inspect")
@@ -110,6 +112,32 @@ def outcome_title(code: str | None) -> str:
     return _(flags.OUTCOME_ZH[code]) if code in flags.OUTCOME_ZH else "—"
 
 
+def choices() -> dict[str, list]:
+    """The filter form's choices, kept per store state (fundquery/web/report_cache.py)."""
+    return cached("choices", (), lambda: report_choices(get_db()))
+
+
+@dataclass(frozen=True)
+class CheckHead:
+    """What a check's page shows of its result: the first rows, the count and the money at stake."""
+
+    rows: list[dict[str, Any]]
+    count: int
+    amount_yuan: Any
+
+
+def check_head(found, params: Params, filters: Filters) -> CheckHead:
+    """A check's first PAGE_ROWS rows with its count and sum, kept per store state and settings."""
+
+    def compute() -> CheckHead:
+        result = run(get_db(), found, params, filters)
+        return CheckHead(result.rows[:PAGE_ROWS], result.count, result.amount_yuan)
+
+    return cached(
+        "check", (found.label, repr(params), repr(filters)), compute, rows=lambda h: len(h.rows)
+    )
+
+
 def _audit(action: str, target: str | None = None, **detail: Any) -> None:
     audit(get_db(), current_user.username, action, target, **detail)
 
@@ -143,7 +171,7 @@ def index() -> Response | str:
         "filters": filters.active(),
         "groups": groups,
         "total_findings": sum(r.count for r in results),
-        "choices": report_choices(get_db()),
+        "choices": choices(),
         "export_url": url_for(".export_xlsx", **filter_args(params, filters)),
     }
     chart = charts.findings_by_township(results, _("各乡镇问题线索数"))
@@ -160,7 +188,7 @@ def check(label: str) -> Response | str:
     found = CHECKS.get(label) or abort(404)
     params, filters = settings()
     lang = current_language()
-    result = run(get_db(), found, params, filters)
+    result = check_head(found, params, filters)
     registers = registers_read(found)
     if registers:  # rows of another department's register: every view is in the audit log
         _audit(
@@ -172,7 +200,7 @@ def check(label: str) -> Response | str:
         )
     flagged = flags.flagged_keys(get_db(), label)
     rows = []
-    for row in result.rows[:PAGE_ROWS]:
+    for row in result.rows:
         key = finding_key(found, row)
         entry = {"cells": shown_row(found, row), "key": key, "flag": flagged.get(key)}
         if row.get("id_hash"):
@@ -193,7 +221,7 @@ def check(label: str) -> Response | str:
         "amount_yuan": result.amount_yuan,
         "rows": rows,
         "truncated": result.count > PAGE_ROWS,
-        "choices": report_choices(get_db()),
+        "choices": choices(),
         "csv_url": url_for(".check_csv", label=label, **filter_args(params, filters)),
         "xlsx_url": url_for(".export_xlsx", label=label, **filter_args(params, filters)),
     }
@@ -263,13 +291,14 @@ def export_xlsx() -> Response:
 def delays() -> Response | str:
     """The delay report: every disbursement bucketed, per fund and department, and the wait to the household."""
     params, filters = settings()
-    con = get_db()
-    stages = delay_stages(con, params, filters)
+    stages = cached(
+        "delays", (repr(params), repr(filters)), lambda: delay_stages(get_db(), params, filters)
+    )
     data = {
         "as_of": params.as_of,
         "filters": filters.active(),
         "stages": stages,
-        "choices": report_choices(get_db()),
+        "choices": choices(),
         "edges_days": list(params.delay_edges_days),
     }
     chart = charts.delay_distribution(

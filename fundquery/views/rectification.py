@@ -36,6 +36,7 @@ from fundquery.views.inspect import (
 from fundquery.web.db import get_db
 from fundquery.web.formatting import jsonable
 from fundquery.web.i18n import current_language
+from fundquery.web.report_cache import cached
 
 public_bp = Blueprint("rectification", __name__)
 
@@ -225,7 +226,19 @@ def flag_move(flag_id: int) -> Response:
 def summary() -> Response | str:
     """What was recovered or corrected, from the resolved flags; drafts and published 整改公示."""
     con = get_db()
-    totals = flags.summary(con)
+    figures = cached(
+        "summary",
+        (),
+        lambda: {
+            "totals": flags.summary(con),
+            "notices": flags.notices(con, published_only=False),
+            "items": flags.resolved_for_notice(con),
+            "recovered_by": {by: answers.recovered(con, by) for by in ("fund", "township", "year")},
+        },
+        rows=lambda f: len(f["items"]) + len(f["notices"]) + len(f["totals"]["resolved"]),
+        fresh_copy=True,  # titles are added and bodies dropped below, in the request's own copy
+    )
+    totals = figures["totals"]
     for row in totals["resolved"]:
         c = CHECKS.get(row["check_label"])
         row["title"] = (
@@ -236,19 +249,19 @@ def summary() -> Response | str:
             else row["check_label"]
         )
         row["outcome_title"] = outcome_title(row["outcome"])
-    notices = flags.notices(con, published_only=False)
+    notices = figures["notices"]
     for n in notices:
         n["url"] = url_for(".notice", notice_id=n["notice_id"])
         n["item_count"] = len(n["body"]["items"])
         n.pop("body")
     data = {
         "summary": totals,
-        "items": flags.resolved_for_notice(con),
+        "items": figures["items"],
         "notices": notices,
         "statuses": {s: status_title(s) for s in flags.STATUSES},
         "can_draft": may_use("inspect.notice_create"),
         # recovered or returned money of resolved flags per fund, township and year
-        "recovered_by": {by: answers.recovered(con, by) for by in ("fund", "township", "year")},
+        "recovered_by": figures["recovered_by"],
     }
     return render("inspect/summary.html", jsonable(data))
 

@@ -12,9 +12,11 @@ from fundquery.web import (
     config,
     db,
     i18n,
+    memory_log,
     page_cache,
     page_warm,
     public_snapshot,
+    report_cache,
     security,
 )
 
@@ -43,4 +45,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     public_snapshot.init_app(app)  # a public server on a published snapshot (issue 18)
     page_cache.init_app(app)  # after the access checks: a cached page is served past none of them
     page_warm.init_app(app)  # the most-read pages computed again after each publication
+    report_cache.init_app(app)  # inspectors' report data computed once per store state
+    memory_log.init_app(app)  # what the process's memory is made of, when asked (the soak)
     return app

@@ -10,9 +10,12 @@ proxies wrote, never the ones the client wrote).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # DESIGN.md §5: lookups are rate-limited per client address.  A query point's
@@ -26,17 +29,39 @@ DEFAULT_LOOKUP_RATE_LIMIT = "10 per minute;50 per hour"
 DEFAULT_LOOKUP_GLOBAL_RATE_LIMIT = "300 per minute;5000 per hour"
 GLOBAL_KEY = "all-clients"
 
-limiter = Limiter(get_remote_address, storage_uri="memory://", strategy="fixed-window")
+MEMORY_STORAGE = "memory://"
+# No storage_uri here: Flask-Limiter's constructor argument would override RATELIMIT_STORAGE_URI.
+limiter = Limiter(get_remote_address, strategy="fixed-window")
+
+
+@lru_cache(maxsize=64)
+def share(limit: str, workers: int) -> str:
+    """``limit`` divided among ``workers`` processes that each count alone (rounded down, at least 1)."""
+    if workers <= 1:
+        return limit
+    return ";".join(
+        f"{max(1, item.amount // workers)} per {item.multiples} {item.GRANULARITY.name}"
+        for item in parse_many(limit)
+    )
+
+
+def counting_processes() -> int:
+    """How many processes count lookups apart: the workers, unless they share a store."""
+    if current_app.config.get("RATELIMIT_STORAGE_URI", MEMORY_STORAGE) != MEMORY_STORAGE:
+        return 1
+    return int(current_app.config.get("LOOKUP_LIMIT_WORKERS", 1))
 
 
 def lookup_limit() -> str:
-    """The configured per-client lookup limit (read per request, so tests and admins can change it)."""
-    return current_app.config.get("LOOKUP_RATE_LIMIT", DEFAULT_LOOKUP_RATE_LIMIT)
+    """The per-client lookup limit this process enforces (read per request, so tests and admins can change it)."""
+    limit = current_app.config.get("LOOKUP_RATE_LIMIT", DEFAULT_LOOKUP_RATE_LIMIT)
+    return share(limit, counting_processes())
 
 
 def lookup_global_limit() -> str:
-    """The configured limit on lookups from all clients together."""
-    return current_app.config.get("LOOKUP_GLOBAL_RATE_LIMIT", DEFAULT_LOOKUP_GLOBAL_RATE_LIMIT)
+    """The limit on lookups from all clients together that this process enforces."""
+    limit = current_app.config.get("LOOKUP_GLOBAL_RATE_LIMIT", DEFAULT_LOOKUP_GLOBAL_RATE_LIMIT)
+    return share(limit, counting_processes())
 
 
 def everybody() -> str:
@@ -48,6 +73,9 @@ def init_app(app: Flask) -> None:
     """Attach the limiter (each app gets fresh in-memory counters); trust only configured proxies."""
     app.config.setdefault("LOOKUP_RATE_LIMIT", DEFAULT_LOOKUP_RATE_LIMIT)
     app.config.setdefault("LOOKUP_GLOBAL_RATE_LIMIT", DEFAULT_LOOKUP_GLOBAL_RATE_LIMIT)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", MEMORY_STORAGE)
+    # Set by `fundquery serve --workers N` (fundquery/web/server.py): processes counting apart.
+    app.config.setdefault("LOOKUP_LIMIT_WORKERS", 1)
     proxies = int(app.config.setdefault("TRUSTED_PROXIES", 0))
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]

@@ -72,6 +72,8 @@ def serve(
     socket (fundquery.web.cli_socket), and removes the socket when it exits.
     """
     options = gunicorn_options(host, port, threads, workers)
+    # Each worker counts lookups in its own memory: the limit is shared out (fundquery.web.limiter).
+    app.config["LOOKUP_LIMIT_WORKERS"] = workers
     if commands is not None:
 
         def post_worker_init(_worker: Any) -> None:

@@ -28,3 +28,8 @@ def test_mixed_traffic_with_an_upload_has_no_error_and_no_5xx(tmp_path):
     assert all(s["by_kind"][k]["requests"] > 0 for k in ("lookup", "public", "report"))
     assert figures["upload"].get("loaded") is True, figures["upload"]
     assert figures["memory"]["samples"] > 5
+    # The worker logged what its memory is made of (fundquery/web/memory_log.py), and the
+    # inspectors' reports were kept (fundquery/web/report_cache.py).
+    end = figures["memory_parts"]["end"]
+    assert end["rssanon_mib"] > 0 and end["malloc_in_use_mib"] > 0 and end["duckdb_mib"] >= 0
+    assert end["report_cache_entries"] > 0 and end["page_cache_entries"] > 0
