@@ -1,7 +1,7 @@
 """What a reader returns and what every reader shares: the ``Extract``, ``UnreadableFile``, the finish.
 
-The finish skips blank, 合计/小计/总计 and repeated header rows (counted with
-their reason), names the columns after the spec's and melts the wide layout.
+The finish skips blank, 合计/小计/总计, repeated header rows, a signature footer
+(制表人：…) (counted with their reason), names the columns after the spec's and melts the wide layout.
 The csv reader (etl.csvread) and the workbook readers (etl.workbook) end here.
 """
 
@@ -23,6 +23,12 @@ from etl.headers import HEAD_ROWS
 # pyarrow's compute kernels release the GIL: normalise columns on every core.
 POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="fundquery-read")
 _TOTAL_ROW_SQL = r"^(合计|小计|总计|共计|累计|总合计)[::]?$"
+# A signature line under a table (制表人：张三, 审核人：, 制表时间：2024-03-31, 单位负责人：): a row whose
+# every filled cell is one is the form's footer, not data (dibao-zijin-fenji-tongji).
+_FOOTER_CELL = (
+    r"^(制表|填表|填报|审核|复核|审批|经办|单位负责|财务负责|分管领导|主管领导|负责)"
+    r"(人|日期|时间)?[::]"
+)
 
 
 class UnreadableFile(Exception):
@@ -101,6 +107,14 @@ def finish(
     for hit in POOL.map(_total_cells, [table[c] for c in value_cols]):  # a column per core
         if hit is not None:
             total = pc.or_(total, hit)
+    footer = pa.array([False] * table.num_rows, pa.bool_())
+    hits = list(POOL.map(_footer_cells, [table[c] for c in value_cols]))
+    if any(h is not None for h in hits):  # a row whose every filled cell is a signature line
+        footer = pc.invert(blank)
+        for c, hit in zip(value_cols, hits, strict=True):
+            ok = pc.is_null(table[c]) if hit is None else pc.or_(hit, pc.is_null(table[c]))
+            footer = pc.and_(footer, ok)
+    total = pc.and_(total, pc.invert(footer))
     repeat = pa.array([bool(match.mapping)] * table.num_rows, pa.bool_())
     for pos in match.mapping.values():
         label = match.labels[pos]
@@ -113,7 +127,8 @@ def finish(
             rows, pc.and_(repeat, pc.invert(pc.or_(total, blank)))
         ).to_pylist(),
     }
-    keep = pc.invert(pc.or_(pc.or_(blank, total), repeat))
+    skipped["footer"] = pc.filter(rows, footer).to_pylist()
+    keep = pc.invert(pc.or_(pc.or_(pc.or_(blank, total), repeat), footer))
     table = table.filter(keep)
     if match.wide:
         table = _melt(table, match)
@@ -126,6 +141,15 @@ def finish(
         )
     return Extract(
         path, fmt, sheet, encoding, match, table, rows_read, {k: v for k, v in skipped.items() if v}
+    )
+
+
+def _footer_cells(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """Where a column holds a signature line (制表人：…), or None when no cell has a colon at all."""
+    if not pc.any(pc.match_substring(column, ":")).as_py():  # norm makes ： a :
+        return None
+    return pc.fill_null(
+        pc.match_substring_regex(pc.replace_substring(column, " ", ""), _FOOTER_CELL), False
     )
 
 
