@@ -126,7 +126,8 @@ def _supplements(county):
 
 def test_files_are_listed_in_load_order_and_exist(county):
     kinds = [f.kind for f in county.files]
-    order = ["funds", "agencies", "staff", "budgets", "disbursements", "projects", "payments"]
+    order = ["funds", "agencies", "staff", "budgets", "disbursements", "allocations", "projects"]
+    order += ["payments"]
     order += [
         "deaths",
         "payroll",
@@ -182,6 +183,11 @@ def test_counts_read_back_match_the_manifest(county, read):
     assert len(read["agencies"]) == e["agencies"]["rows"]
     assert len(read["staff"]) == e["staff"]["rows"]
     assert len(read["disbursements"]) == e["disbursements"]["rows"]
+    assert len(read["allocations"]) == e["allocations"]["rows"]
+    assert (
+        str(sum(amount(r["amount_yuan"]) for r in read["allocations"]))
+        == e["allocations"]["amount_yuan"]
+    )
 
 
 def test_counts_scale_from_the_seed_county(county):
