@@ -109,9 +109,7 @@ def over_time(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> list
     )
 
 
-def allocations(
-    con: duckdb.DuckDBPyConnection, year: int, fund_code: str
-) -> list[dict[str, Any]]:
+def allocations(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> list[dict[str, Any]]:
     """One fund's published allocation table (资金分配 / 指标下达) by recipient, beside what was disbursed to
     it: its payee is the recipient or the recipient's 财政所 (as fundquery.inspect.checks.allocations)."""
     return fetch(
