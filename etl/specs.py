@@ -649,7 +649,7 @@ _add(
 # table for one fund takes it chosen at upload.  The split by level of government (中央 / 省级 / 市级 /
 # 县级) is not stored: the row's total (合计 / 小计 / 总计, or 金额) is the allocation, which is what the
 # inspectors' check and the public "where it went" compare with the money disbursed; the levels are
-# named in the report as columns not imported (docs/kinds.md says why).
+# named in the report as columns not imported (docs/allocations.md says why).
 _add(
     Spec(
         "allocations",

@@ -255,3 +255,22 @@ def test_a_payment_roster_is_not_taken_for_an_allocation_table():
     assert match.spec.kind == "payments"
     match = detect([["资金编码", "乡镇", "发放金额"]], "allocations")
     assert set(match.mapping) == {"fund_code", "recipient"}
+
+
+def test_level_columns_with_no_total_are_refused_not_summed(store, load, funds_loaded, tmp_path):
+    """中央 / 省级 / 县级 with no 合计: the amount is missing (named), never a sum of guessed columns."""
+    path = write_xlsx(
+        tmp_path / "levels.xlsx",
+        [
+            ["2024年资金分配表"],
+            ["资金编码", "乡镇", "中央", "省级", "县级"],
+            ["F001", "城关镇", "100", "50", "25"],
+        ],
+    )
+    res = load(path, "allocations")
+    assert res.status != "loaded"
+    (err,) = [f for f in res.report.errors if f.rule == "column_missing"]
+    assert (
+        "分配金额" in err.message and "中央" in err.message
+    )  # the column wanted, the columns there
+    assert store.execute("SELECT count(*) FROM allocations").fetchone()[0] == 0
