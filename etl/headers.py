@@ -256,6 +256,15 @@ def _spread(row: list[str | None], above_raw: list[str | None], above: list[str 
     return filled
 
 
+def _under_spans(row: list[str | None], above: list[str | None]) -> bool:
+    """Whether every filled cell of ``row`` sits inside a span of the row above: under an empty cell (a
+    merged cell covers it) or under the first cell of a span (its right neighbour empty).  A data row has
+    values under the header's own columns; a leaf row of a merged header has them only under spans."""
+    at = lambda p: above[p] if p < len(above) else None  # noqa: E731
+    filled = [p for p, c in enumerate(row) if c]
+    return all(at(p) is None or (p + 1 < len(row) and at(p + 1) is None) for p in filled)
+
+
 def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
     """The header continued over the rows under it that are still header (qingdao-xinnengyuan-zhichu-mingxi:
     a merged title over sellers over 销售车辆数 / 财政补助资金 over 市级 / 区市): rows with no cell under any
@@ -268,6 +277,7 @@ def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
     last = match.header_rows[-1]
     mapped = set(match.mapping.values()) | {w.position for w in match.wide}
     deeper: list[list[str | None]] = []
+    above = list(head[last])
     for r in range(last + 1, min(len(head), last + 1 + MAX_DEEPER)):
         row = list(head[r])
         if (
@@ -275,9 +285,11 @@ def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
             or looks_like_data(row)
             or any(p < len(row) and row[p] for p in mapped)
             or any(_TOTAL_CELL.fullmatch((c or "").replace(" ", "")) for c in row)
+            or not _under_spans(row, above)
         ):
             break
         deeper.append(row)
+        above = row
     if not deeper:
         return match
     width = max(len(match.labels), *(len(row) for row in deeper))

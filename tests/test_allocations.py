@@ -274,3 +274,17 @@ def test_level_columns_with_no_total_are_refused_not_summed(store, load, funds_l
         "分配金额" in err.message and "中央" in err.message
     )  # the column wanted, the columns there
     assert store.execute("SELECT count(*) FROM allocations").fetchone()[0] == 0
+
+
+def test_a_first_row_with_text_under_the_headers_own_columns_is_not_more_header():
+    """Text under 备注 and 经办人 (each its own header cell, not inside a span) is a row, not a leaf row
+    of a deeper header: the header stays one row and keeps its names."""
+    head = [
+        ["2024年资金分配表", None, None, None, None],
+        ["资金编码", "乡镇", "分配金额", "备注", "经办人"],
+        [None, None, None, "待补", "李四"],
+        ["F001", "城关镇", "3000", None, None],
+    ]
+    match = detect(head, "allocations")
+    assert match.header_rows == (1,)
+    assert match.labels == ["资金编码", "乡镇", "分配金额", "备注", "经办人"]
