@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,10 +26,11 @@ POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="f
 _TOTAL_ROW_SQL = r"^(合计|小计|总计|共计|累计|总合计)[::]?$"
 # A signature line under a table (制表人：张三, 审核人：, 制表时间：2024-03-31, 单位负责人：): a row whose
 # every filled cell is one is the form's footer, not data (dibao-zijin-fenji-tongji).
-_FOOTER_CELL = (
+_FOOTER = re.compile(
     r"^(制表|填表|填报|审核|复核|审批|经办|单位负责|财务负责|分管领导|主管领导|负责)"
     r"(人|日期|时间)?[::]"
 )
+FOOTER_ROWS = 10  # rows at the end of a sheet looked at for signature lines
 
 
 class UnreadableFile(Exception):
@@ -107,13 +109,7 @@ def finish(
     for hit in POOL.map(_total_cells, [table[c] for c in value_cols]):  # a column per core
         if hit is not None:
             total = pc.or_(total, hit)
-    footer = pa.array([False] * table.num_rows, pa.bool_())
-    hits = list(POOL.map(_footer_cells, [table[c] for c in value_cols]))
-    if any(h is not None for h in hits):  # a row whose every filled cell is a signature line
-        footer = pc.invert(blank)
-        for c, hit in zip(value_cols, hits, strict=True):
-            ok = pc.is_null(table[c]) if hit is None else pc.or_(hit, pc.is_null(table[c]))
-            footer = pc.and_(footer, ok)
+    footer = _footer_rows(table, value_cols)
     total = pc.and_(total, pc.invert(footer))
     repeat = pa.array([bool(match.mapping)] * table.num_rows, pa.bool_())
     for pos in match.mapping.values():
@@ -144,13 +140,19 @@ def finish(
     )
 
 
-def _footer_cells(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
-    """Where a column holds a signature line (制表人：…), or None when no cell has a colon at all."""
-    if not pc.any(pc.match_substring(column, ":")).as_py():  # norm makes ： a :
-        return None
-    return pc.fill_null(
-        pc.match_substring_regex(pc.replace_substring(column, " ", ""), _FOOTER_CELL), False
-    )
+def _footer_rows(table: pa.Table, value_cols: list[str]) -> pa.Array:
+    """The signature lines at the end of the sheet (制表人：…, 审核人：…): rows, from the last up, whose every
+    filled cell is one (blank rows between them pass); the first other row ends them.  Only the last
+    ``FOOTER_ROWS`` rows are looked at: a footer is under the table, and a million-row file pays nothing."""
+    flags = [False] * table.num_rows
+    for i in range(table.num_rows - 1, max(-1, table.num_rows - 1 - FOOTER_ROWS), -1):
+        filled = [v for v in (table[c][i].as_py() for c in value_cols) if v is not None]
+        if not filled:
+            continue
+        if not all(_FOOTER.match(v.replace(" ", "")) for v in filled):
+            break
+        flags[i] = True
+    return pa.array(flags, pa.bool_())
 
 
 def _total_cells(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
