@@ -535,6 +535,8 @@ def test_inspector_reports_find_exactly_the_planted(county, load, store):
     assert got("allocation_excess", "fund_code", "township") == _keys(
         a["allocation_excess"], "fund_code", "township"
     )
+    for label in ("allocation_not_disbursed", "disbursed_beyond_allocation"):  # issue 14
+        assert got(label, "fund_code", "recipient") == _keys(a[label], "fund_code", "recipient")
     person = ("id_masked", "fund_code", "period")
     assert got("duplicate_payment", *person) == _keys(a["duplicates"], *person)
     assert got("off_standard", *person) == _keys(a["wrong_amount"], *person)

@@ -24,7 +24,7 @@ GAP_YUAN = Decimal("80000.00")  # the planted allocation not disbursed
 DECOY_YUAN = Decimal("30000.00")  # the decoy: allocated too recently to be due
 SHORT_YUAN = Decimal("20000.00")  # one township's allocation written short: disbursed beyond it
 DECOY_DAYS = 10  # before the as-of date (the check's default stuck_days is 30)
-HEADER = ["序号", "资金编码", "资金名称", "乡镇", "指标文号", "下达日期", "分配金额"]
+HEADER = ["序号", "资金编码", "资金名称", "年度", "乡镇", "指标文号", "下达日期", "分配金额"]
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,7 @@ def write_allocations(out: Out, plan: Plan) -> None:
                     str(j),
                     a.fund_code,
                     name,
+                    str(plan.year),
                     a.township,
                     a.doc_no,
                     fmt_date(a.allocated_on, "zh"),
