@@ -171,6 +171,8 @@ def computed_expr(spec: Spec, how: Computed, times: dict[str, int] | None = None
     negative: a negative one is an error of its own column) and stored as DECIMAL(18,2), never float.
     ``fund_code``: ``G`` + year + ``-`` + the first hex digits of the SHA-256 of the normalised name
     (etl.filevalues.generated_fund_code in SQL); NULL when the year or the name is.
+    ``fund_lookup``: the code of the catalogue's (``live_funds``) one fund of the row's year whose name
+    has the same ``fund_key``; NULL when there is none or more than one (rule fund_name_unknown).
     """
     times = times or {}
     parsed = {name: f"({parse_expr(spec.column(name), times.get(name, 1))})" for name in how.inputs}
@@ -183,6 +185,13 @@ def computed_expr(spec: Spec, how: Computed, times: dict[str, int] | None = None
         return (
             f"CASE WHEN {year} IS NOT NULL AND {key} <> '' "
             f"THEN 'G' || CAST({year} AS VARCHAR) || '-' || upper(left(sha256({key}), {FUND_CODE_HEX})) END"
+        )
+    if how.how == "fund_lookup":  # the catalogue's one fund of that year and name, else NULL
+        year, name = parsed["year"], parsed["fund_name"]
+        key = lambda x: f"lower(regexp_replace({x}, {q(FUND_NAME_NOISE)}, '', 'g'))"  # noqa: E731
+        return (
+            "(SELECT CASE WHEN count(DISTINCT f.fund_code) = 1 THEN min(f.fund_code) END"  # noqa: S608
+            f" FROM live_funds f WHERE f.year = {year} AND {key('f.fund_name')} = {key(name)})"
         )
     raise ValueError(f"unknown computation {how.how}")
 

@@ -1,7 +1,7 @@
 """What a reader returns and what every reader shares: the ``Extract``, ``UnreadableFile``, the finish.
 
-The finish skips blank, 合计/小计/总计 and repeated header rows (counted with
-their reason), names the columns after the spec's and melts the wide layout.
+The finish skips blank, 合计/小计/总计, repeated header rows, a signature footer
+(制表人：…) (counted with their reason), names the columns after the spec's and melts the wide layout.
 The csv reader (etl.csvread) and the workbook readers (etl.workbook) end here.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +24,13 @@ from etl.headers import HEAD_ROWS
 # pyarrow's compute kernels release the GIL: normalise columns on every core.
 POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="fundquery-read")
 _TOTAL_ROW_SQL = r"^(合计|小计|总计|共计|累计|总合计)[::]?$"
+# A signature line under a table (制表人：张三, 审核人：, 制表时间：2024-03-31, 单位负责人：): a row whose
+# every filled cell is one is the form's footer, not data (dibao-zijin-fenji-tongji).
+_FOOTER = re.compile(
+    r"^(制表|填表|填报|审核|复核|审批|经办|单位负责|财务负责|分管领导|主管领导|负责)"
+    r"(人|日期|时间)?[::]"
+)
+FOOTER_ROWS = 10  # rows at the end of a sheet looked at for signature lines
 
 
 class UnreadableFile(Exception):
@@ -101,6 +109,8 @@ def finish(
     for hit in POOL.map(_total_cells, [table[c] for c in value_cols]):  # a column per core
         if hit is not None:
             total = pc.or_(total, hit)
+    footer = _footer_rows(table, value_cols)
+    total = pc.and_(total, pc.invert(footer))
     repeat = pa.array([bool(match.mapping)] * table.num_rows, pa.bool_())
     for pos in match.mapping.values():
         label = match.labels[pos]
@@ -113,7 +123,8 @@ def finish(
             rows, pc.and_(repeat, pc.invert(pc.or_(total, blank)))
         ).to_pylist(),
     }
-    keep = pc.invert(pc.or_(pc.or_(blank, total), repeat))
+    skipped["footer"] = pc.filter(rows, footer).to_pylist()
+    keep = pc.invert(pc.or_(pc.or_(pc.or_(blank, total), repeat), footer))
     table = table.filter(keep)
     if match.wide:
         table = _melt(table, match)
@@ -127,6 +138,21 @@ def finish(
     return Extract(
         path, fmt, sheet, encoding, match, table, rows_read, {k: v for k, v in skipped.items() if v}
     )
+
+
+def _footer_rows(table: pa.Table, value_cols: list[str]) -> pa.Array:
+    """The signature lines at the end of the sheet (制表人：…, 审核人：…): rows, from the last up, whose every
+    filled cell is one (blank rows between them pass); the first other row ends them.  Only the last
+    ``FOOTER_ROWS`` rows are looked at: a footer is under the table, and a million-row file pays nothing."""
+    flags = [False] * table.num_rows
+    for i in range(table.num_rows - 1, max(-1, table.num_rows - 1 - FOOTER_ROWS), -1):
+        filled = [v for v in (table[c][i].as_py() for c in value_cols) if v is not None]
+        if not filled:
+            continue
+        if not all(_FOOTER.match(v.replace(" ", "")) for v in filled):
+            break
+        flags[i] = True
+    return pa.array(flags, pa.bool_())
 
 
 def _total_cells(column: pa.ChunkedArray) -> pa.ChunkedArray | None:

@@ -38,6 +38,13 @@ Two required columns may be computed, in SQL (etl.clean), when the form lacks th
   split by unit, not a catalogue), or a code the store already holds for another
   name, is an error naming both (``fund_code_collision``).  A form that has a
   code column, or a code the clerk chose, is never given a generated one.
+- the fund code of any other kind's row that names its fund by name only (an
+  allocation table's 专项资金名称 / 中央直达资金名称): the code of the store's
+  catalogue fund of the row's year with that name, compared as ``fund_key``
+  (``fund_lookup``, a ``fund_code_looked_up`` warning); a name the catalogue
+  does not hold for that year, or holds twice, is an error on its row
+  (``fund_name_unknown``).  Never generated: an allocation points at a fund
+  the catalogue declares.
 """
 
 from __future__ import annotations
@@ -159,7 +166,7 @@ class Computed:
     """A required column the form lacks, computed for every row in SQL (etl.clean)."""
 
     column: str
-    how: str  # "product": quantity × standard; "fund_code": from year and fund name
+    how: str  # "product": quantity × standard; "fund_code": from year and fund name; "fund_lookup": the catalogue's
     inputs: tuple[str, ...]  # the canonical columns it is computed from
     unit: str = ""  # product: the quantity's unit (亩), for the message
 
@@ -310,6 +317,17 @@ def _plan_computed(match: HeaderMatch, lines: list[str]) -> None:
         and has("fund_name")
     ):
         match.computed["fund_code"] = Computed("fund_code", "fund_code", ("year", "fund_name"))
+    # An allocation table that names its funds (中央直达资金名称) with no code: each row's code is the
+    # catalogue's fund of that year and name (a name with no fund, or two, is an error on its row).
+    if (
+        match.spec.kind != "funds"
+        and "fund_code" in missing
+        and "fund_code" not in tied
+        and "fund_code" not in match.values_invalid
+        and "fund_name" in match.mapping
+        and "year" in names
+    ):
+        match.computed["fund_code"] = Computed("fund_code", "fund_lookup", ("year", "fund_name"))
 
 
 def fill(table: pa.Table, match: HeaderMatch) -> pa.Table:

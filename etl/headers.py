@@ -239,6 +239,79 @@ def _assign(
             match.scores[target] = match.scores.pop(col.name)
 
 
+MAX_DEEPER = 3  # header rows below a two-row header: a title over groups over leaves over levels
+_TOTAL_CELL = re.compile(
+    r"(合计|小计|总计|共计|累计|总合计):?"
+)  # a 合计 row is data's, never header
+
+
+def _spread(row: list[str | None], above_raw: list[str | None], above: list[str | None]) -> list:
+    """``row`` with each empty cell that sits inside the span of the cell above it given its left
+    neighbour's text (the merged cell covers it): 财政补助资金(万元) over 市级财政 and 区市财政."""
+    filled = list(row)
+    for p in range(1, len(filled)):
+        inside = p < len(above_raw) and above_raw[p] is None and above[p] == above[p - 1]
+        if filled[p] is None and inside:
+            filled[p] = filled[p - 1]
+    return filled
+
+
+def _under_spans(row: list[str | None], above: list[str | None]) -> bool:
+    """Whether every filled cell of ``row`` sits inside a span of the row above: under an empty cell (a
+    merged cell covers it) or under the first cell of a span (its right neighbour empty).  A data row has
+    values under the header's own columns; a leaf row of a merged header has them only under spans."""
+    at = lambda p: above[p] if p < len(above) else None  # noqa: E731
+    filled = [p for p, c in enumerate(row) if c]
+    return all(at(p) is None or (p + 1 < len(row) and at(p + 1) is None) for p in filled)
+
+
+def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
+    """The header continued over the rows under it that are still header (qingdao-xinnengyuan-zhichu-mingxi:
+    a merged title over sellers over 销售车辆数 / 财政补助资金 over 市级 / 区市): rows with no cell under any
+    column read into the kind (the spans above cover them), some header text, nothing only data holds.
+
+    Each column not read into the kind is then named by its cells under the header's first row, top to
+    bottom ("比亚迪汽车销售/财政补助资金(万元)/市级财政"), so the report names every column, not the
+    title spanning them; columns read into the kind keep their names.
+    """
+    last = match.header_rows[-1]
+    mapped = set(match.mapping.values()) | {w.position for w in match.wide}
+    deeper: list[list[str | None]] = []
+    above = list(head[last])
+    for r in range(last + 1, min(len(head), last + 1 + MAX_DEEPER)):
+        row = list(head[r])
+        if (
+            not any(row)
+            or looks_like_data(row)
+            or any(p < len(row) and row[p] for p in mapped)
+            or any(_TOTAL_CELL.fullmatch((c or "").replace(" ", "")) for c in row)
+            or not _under_spans(row, above)
+        ):
+            break
+        deeper.append(row)
+        above = row
+    if not deeper:
+        return match
+    width = max(len(match.labels), *(len(row) for row in deeper))
+    pad = lambda row: list(row) + [None] * (width - len(row))  # noqa: E731
+    top = pad(head[match.header_rows[0]])
+    above_raw, above = top, _spread(top, [None] * width, [None] * width)
+    grid = []
+    for row in (pad(r) for r in [*(head[r] for r in match.header_rows[1:]), *deeper]):
+        filled = _spread(row, above_raw, above)
+        grid.append(filled)
+        above_raw, above = row, filled
+    labels = pad(match.labels)
+    for p in range(width):
+        path = [row[p] for row in grid if row[p]]
+        path = [t for k, t in enumerate(path) if k == 0 or t != path[k - 1]]
+        if p not in mapped and path:
+            labels[p] = mask_digits("/".join(path))
+    match.labels = labels
+    match.header_rows = (*match.header_rows, *range(last + 1, last + 1 + len(deeper)))
+    return match
+
+
 def detect(
     head: list[list[str | None]], kind: str | None = None, mapping: dict[str, str] | None = None
 ) -> HeaderMatch | None:
@@ -286,7 +359,7 @@ def detect(
                 if m.score[2] >= MIN_MATCHED and (best is None or m.score > best.score):
                     best = m
         if best is not None:
-            per_kind.append(best)
+            per_kind.append(_deepen(best, head))
     if not per_kind:
         return None
     # A clerk's mapping names the kind's columns: a kind that lacks one of them is not the file's kind.

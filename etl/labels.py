@@ -102,6 +102,16 @@ LABELS: dict[str, Label] = {
     "last_paid_on": Label("末户到账", "Last paid"),
     # projects and budgets
     "project_name": Label("项目名称", "Project"),
+    # allocations (资金分配 / 指标下达, issue 14)
+    "recipient": Label("分配单位", "Allocated to"),
+    "doc_no": Label("指标文号", "Allocation document"),
+    "allocated_on": Label("下达日期", "Allocated on"),
+    "allocated_yuan": Label("分配金额", "Allocated"),
+    "due_yuan": Label("应已拨付的分配金额", "Allocated, due by now"),
+    "undisbursed_yuan": Label("未拨付金额", "Not disbursed"),
+    "beyond_yuan": Label("超分配拨付金额", "Disbursed beyond"),
+    "voucher_count": Label("拨付笔数", "Vouchers"),
+    "doc_nos": Label("指标文号", "Allocation documents"),
     "contractor": Label("实施单位", "Contractor"),
     "start_on": Label("开工日期", "Start"),
     "status": Label("状态", "Status"),

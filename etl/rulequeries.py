@@ -226,7 +226,7 @@ def uncomputable(spec: Spec, computed: dict) -> list[Query]:
 
 def fund_code_collision(spec: Spec, computed: dict) -> list[Query]:
     """Generated fund codes shared by two rows of the file, or held by the store for another name."""
-    if "fund_code" not in computed:
+    if "fund_code" not in computed or computed["fund_code"].how != "fund_code":
         return []
     key = lambda name: f"lower(regexp_replace({name}, {q(FUND_NAME_NOISE)}, '', 'g'))"  # noqa: E731
     in_file = (
@@ -241,6 +241,20 @@ def fund_code_collision(spec: Spec, computed: dict) -> list[Query]:
         f" WHERE {key('f.fund_name')} <> {key('i.fund_name')}"
     )
     return [("fund_name", f"{in_file} UNION ALL {in_store}")]
+
+
+def fund_name_unknown(spec: Spec, computed: dict) -> list[Query]:
+    """Rows whose fund name found no single catalogue fund of their year (``fund_lookup``)."""
+    how = computed.get("fund_code")
+    if how is None or how.how != "fund_lookup":
+        return []
+    return [
+        (
+            "fund_name",
+            "SELECT _row, fund_name__raw, CAST(year AS VARCHAR) FROM incoming "
+            "WHERE fund_code IS NULL AND fund_name IS NOT NULL AND year IS NOT NULL",
+        )
+    ]
 
 
 @_if_columns("fund_code", "period", "year", "id_number")

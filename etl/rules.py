@@ -20,6 +20,7 @@ from etl.rulequeries import (
     duplicate_person,
     enum_unknown,
     fund_code_collision,
+    fund_name_unknown,
     fund_unknown,
     id_problem,
     negative,
@@ -55,6 +56,7 @@ class Rule:
 COMPUTED_CHECKS: dict[str, Callable[[Spec, dict], list[Query]]] = {
     "amount_uncomputable": uncomputable,
     "fund_code_collision": fund_code_collision,
+    "fund_name_unknown": fund_name_unknown,
 }
 
 
@@ -223,6 +225,15 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}” is empty: the amount (quantity × standard) cannot be computed",
         "每行都有数量和标准",
         "a quantity and a standard on every row",
+        none,
+    ),
+    Rule(
+        "fund_name_unknown",
+        E,
+        "“{header}”的值“{value}”在 {detail} 年的专项资金目录中找不到（或有两个同名资金），无法确定资金编码",
+        "“{header}”: “{value}” is not one fund of the {detail} fund catalogue, so its fund code is unknown",
+        "已导入的专项资金目录中该年度的一个资金名称；或在文件中加一列“资金编码”",
+        "the name of one fund of that year's loaded catalogue; or a fund code column in the file",
         none,
     ),
     Rule(

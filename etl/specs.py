@@ -642,6 +642,108 @@ _add(
     )
 )
 
+# 资金分配 / 指标下达 (issue 14): a fund's money split over units or townships before any voucher, as a
+# finance bureau's 指标下达 table, a province's 专项资金分解 or a 低保 分级统计 writes it.  One row: one fund
+# to one recipient.  A table that names its funds by name (中央直达资金名称) and has no code column gets
+# each row's code from the store's catalogue by year and name (etl.filevalues: ``fund_lookup``); a
+# table for one fund takes it chosen at upload.  The split by level of government (中央 / 省级 / 市级 /
+# 县级) is not stored: the row's total (合计 / 小计 / 总计, or 金额) is the allocation, which is what the
+# inspectors' check and the public "where it went" compare with the money disbursed; the levels are
+# named in the report as columns not imported (docs/allocations.md says why).
+_add(
+    Spec(
+        "allocations",
+        "资金分配",
+        "Allocations",
+        "allocations",
+        (
+            Column("fund_code", _FUND_CODE, "code", True, example="F2024001", public=True),
+            Column(
+                "fund_name",
+                ("资金名称", "专项资金名称", "中央直达资金名称", "直达资金名称", "资金项目名称"),
+                "text",
+                False,
+                example="耕地地力保护补贴",
+                public=True,
+            ),
+            Column("year", _YEAR, "year", True, example="2024", public=True),
+            Column(
+                "recipient",
+                (
+                    "分配单位",
+                    "预算单位",
+                    "单位名称",
+                    "单位",
+                    "用款单位",
+                    "下达单位",
+                    "区市",
+                    "区市财政名称",
+                    "乡镇",
+                    "乡镇(街道)",
+                    "所属乡镇",
+                ),
+                "text",
+                True,
+                example="城关镇财政所",
+                public=True,
+            ),
+            # 合计 / 小计 / 总计 and 项目 are known by role (etl.vocabulary), below a budget table's own words.
+            Column("project_name", ("项目名称",), "text", False, public=True),
+            Column(
+                "department",
+                ("主管部门", "省级主管部门", "部门", "部门名称"),
+                "text",
+                False,
+                example="县农业农村局",
+                public=True,
+            ),
+            Column(
+                "doc_no",
+                ("指标文号", "下达文号", "文号", "本级文号", "分配文号"),
+                "text",
+                False,
+                example="清财农〔2024〕3号",
+                public=True,
+            ),
+            Column(
+                "allocated_on",
+                ("下达日期", "分配日期", "指标下达日期", "文件日期"),
+                "date",
+                False,
+                example="2024-02-20",
+                public=True,
+            ),
+            Column(
+                "amount_yuan",
+                (
+                    "分配金额",
+                    "下达资金",
+                    "下达金额",
+                    "指标金额",
+                    "金额",
+                    "分配资金",
+                    "可分解合计",
+                    "预算金额",
+                    "财政补助资金小计",
+                ),
+                "amount",
+                True,
+                example="120,000.00",
+                public=True,
+            ),
+        ),
+        open_data=OpenData(
+            "year DESC, fund_code, recipient",
+            {"year": "int", "fund_code": "text", "recipient": "text"},
+            title_zh="资金分配（指标下达）",
+            title_en="Allocations of funds",
+            total="amount_yuan",
+            group_by="fund_code",
+        ),
+        year_from="year",
+    )
+)
+
 # --- registers from other departments (issue 16): for matching only, never public -------------
 
 # 死亡、火化、殡葬登记: civil affairs, public security and funeral homes.  Headers as their systems

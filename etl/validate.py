@@ -8,6 +8,8 @@ English beside it); the ``Finding`` and the ``Report`` are declared in etl.findi
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pyarrow as pa
 
@@ -20,6 +22,8 @@ from etl.personal import register as register_personal
 from etl.rules import CATALOGUE, COMPUTED_CHECKS, RULES
 
 WAN_YUAN = 10_000  # yuan in one 万元
+# A line above the header giving the table's unit: 单位：万元, 金额单位：万元, (单位:万元).
+_TITLE_WAN = re.compile(r"(?:^|[^\u4e00-\u9fff])(?:金额)?单位\s*:\s*万元(?:$|[^\u4e00-\u9fff/])")
 MAX_PER_RULE = 500  # findings listed per rule and column; the count is always complete
 
 
@@ -270,8 +274,37 @@ def _computed(m, header_row: int, report: Report) -> None:
         report.counts[("amount_computed", name)] = 1
 
 
+def _looked_up_codes(con: duckdb.DuckDBPyConnection, m, report: Report) -> None:
+    """A warning, once for the file, that each row's fund code is the catalogue's for its name."""
+    if "fund_code" not in m.computed or m.computed["fund_code"].how != "fund_lookup":
+        return
+    example = con.execute(
+        "SELECT _row, fund_name, fund_code FROM incoming WHERE fund_code IS NOT NULL ORDER BY _row LIMIT 1"
+    ).fetchone()
+    label = m.label("fund_name")
+    row, name, code = example if example else (None, None, None)
+    shown = f"（如第 {row} 行“{name}”为“{code}”）" if example else ""
+    shown_en = f" (row {row} “{name}” is “{code}”)" if example else ""
+    report.findings.append(
+        Finding(
+            m.header_rows[0] + 1,
+            m.label("fund_code"),
+            code,
+            "文件中的“资金编码”列",
+            "fund_code_looked_up",
+            "warning",
+            f"文件中没有“资金编码”列：按年度和“{label}”在专项资金目录中查找每行的资金编码{shown}",
+            f"the file has no fund code column: each row's code is the fund catalogue's for its year and"
+            f" “{label}”{shown_en}",
+            "a fund code column in the file",
+        )
+    )
+    report.counts[("fund_code_looked_up", "fund_code")] = 1
+
+
 def _generated_codes(con: duckdb.DuckDBPyConnection, m, report: Report) -> None:
     """A warning naming the generated fund codes, with the first row's as the example."""
+    _looked_up_codes(con, m, report)
     if "fund_code" not in m.computed or m.computed["fund_code"].how != "fund_code":
         return
     example = con.execute(
@@ -300,12 +333,17 @@ def _generated_codes(con: duckdb.DuckDBPyConnection, m, report: Report) -> None:
 
 
 def _wan_columns(extract: Extract) -> dict[str, int]:
-    """Amount columns whose header says 万元, and the factor that makes them yuan."""
-    spec = extract.match.spec
+    """Amount columns in 万元, and the factor that makes them yuan: the header says 万元 (预算金额（万元）),
+    or it names no unit and a line above the header says the table's unit is 万元 (单位：万元, as
+    qingdao-xinnengyuan-zhichu-mingxi and cwbb-sangong-jingfei-bokuan write it)."""
+    m = extract.match
+    units = m.units
+    in_wan = any(_TITLE_WAN.search(line) for line in m.notes)
     return {
         name: WAN_YUAN
-        for name, unit in extract.match.units.items()
-        if unit == "万元" and spec.column(name).type == "amount"
+        for name in m.mapping
+        if m.spec.column(name).type == "amount"
+        and (units.get(name) == "万元" or (in_wan and name not in units))
     }
 
 

@@ -158,12 +158,36 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "funds.budget_yuan": (
         Role(r"分配(结果|数|金额)$|(下达|安排|分配)(资金|数)$", 65, "待分|已办|编入"),
     ),
+    # Allocation tables (资金分配 / 指标下达, issue 14): 项目资金名称, 用款单位名称, 指标下达金额, 下达文件日期.
+    "allocations.fund_name": (Role(r"资金(项目)?名称$|^资金项目$", 70, "本级|上级|处室|科目"),),
+    "allocations.recipient": (
+        Role(
+            r"^(预算|用款|下达|分配|接收)?单位(名称)?$|^(区市|区县|县区|乡镇|街道)",
+            55,
+            "主管|处室|填报|统计|编制|代码|编码|金额|资金",
+        ),
+    ),
+    "allocations.amount_yuan": (
+        Role(
+            r"^(分配|下达|指标|安排)(金额|资金|数|额)|(分配|下达|安排)(金额|资金|数)$|^(合计|小计|总计)$",
+            65,
+            "待分|已办|编入|日期|文号|单位",
+        ),
+    ),
+    "allocations.doc_no": (Role(r"文号$|文件号$", 60, "上级"),),
+    "allocations.allocated_on": (Role(r"(下达|分配|发文|文件)(日期|时间)$", 70),),
 }
+
+# Columns that take only the roles declared for their kind: an allocation's amount is what a table
+# allocates (分配金额, 下达资金, 合计), never a roster's 发放金额 — else a payment roster whose
+# name columns tie would be taken for an allocation table under ``auto``.
+OWN_ROLES_ONLY = frozenset({"allocations.amount_yuan"})
 
 
 def roles(kind: str, column: str) -> tuple[Role, ...]:
     """The roles of ``column`` in every kind, then those declared for it in ``kind`` only (``"kind.column"``)."""
-    return ROLES.get(column, ()) + ROLES.get(f"{kind}.{column}", ())
+    own = ROLES.get(f"{kind}.{column}", ())
+    return own if f"{kind}.{column}" in OWN_ROLES_ONLY else ROLES.get(column, ()) + own
 
 
 def stem(key: str) -> str:

@@ -231,9 +231,11 @@ def test_a_sheet_starting_off_the_corner_and_a_stray_cell_left_of_it(tmp_path):
     finally:
         package.close()
     fast = _same(tmp_path / "stray.xlsx")
-    assert fast.table["name"].to_pylist() == ["张三", None] and fast.skipped["blank"] == list(
+    # The stray cell is a signature line (制表人：…): the form's footer, skipped as such (issue 14).
+    assert fast.table["name"].to_pylist() == ["张三"] and fast.skipped["blank"] == list(
         range(3, 41)
     )
+    assert fast.skipped["footer"] == [41]
 
 
 def test_several_sheets_the_best_header_wins(tmp_path, no_fallback):

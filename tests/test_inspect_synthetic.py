@@ -87,6 +87,33 @@ def test_excesses_are_the_pairs_of_the_planted_double_payments(county):
     )
 
 
+def test_allocation_gaps_are_the_planted_and_not_the_recent_decoy(county):
+    """Issue 14: each fund's allocation table agrees with its disbursements but for one planted extra
+    allocation and one township written short; the decoy, allocated ten days before the as-of date, is
+    not yet due."""
+    con, manifest, _, params = county
+    planted = manifest.anomalies["allocation_not_disbursed"]
+    rows = run(con, CHECKS["allocation_not_disbursed"], params).rows
+    assert {(r["fund_code"], r["recipient"], r["undisbursed_yuan"]) for r in rows} == {
+        (d["fund_code"], d["recipient"], Decimal(d["amount_yuan"])) for d in planted
+    }
+    decoys = {(d["fund_code"], d["recipient"]) for d in manifest.decoys["allocation_not_yet_due"]}
+    assert decoys and not decoys & {(r["fund_code"], r["recipient"]) for r in rows}
+    beyond = run(con, CHECKS["disbursed_beyond_allocation"], params).rows
+    assert {(r["fund_code"], r["recipient"], r["beyond_yuan"]) for r in beyond} == {
+        (d["fund_code"], d["recipient"], Decimal(d["beyond_yuan"]))
+        for d in manifest.anomalies["disbursed_beyond_allocation"]
+    }
+    # A month on, the decoy's allocation is due and not disbursed: found, for exactly its amount.
+    later = Params(as_of=params.as_of + dt.timedelta(days=30))
+    undue = {
+        (r["fund_code"], r["recipient"]): r["undisbursed_yuan"]
+        for r in run(con, CHECKS["allocation_not_disbursed"], later).rows
+    }
+    for d in manifest.decoys["allocation_not_yet_due"]:
+        assert undue[(d["fund_code"], d["recipient"])] == Decimal(d["amount_yuan"])
+
+
 def test_duplicates_are_the_planted_ones(county):
     con, manifest, hasher, params = county
     planted = {

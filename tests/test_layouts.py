@@ -45,6 +45,11 @@ NEED_UPLOAD_VALUES = {
     "cam-dibao-fafang-mingxi",
     "cam-dibao-fafang-qianzibiao",
     "jeecg-edusport-jiaolianyuan",
+    # allocation tables (资金分配): the year, and for a one-fund table the fund, are chosen at upload
+    "shengbenji-zhuanxiang-fenjie",
+    "zhida-zhibiao-mingxi",
+    "dibao-zijin-fenji-tongji",
+    "qingdao-xinnengyuan-zhichu-mingxi",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.

@@ -126,7 +126,8 @@ def _supplements(county):
 
 def test_files_are_listed_in_load_order_and_exist(county):
     kinds = [f.kind for f in county.files]
-    order = ["funds", "agencies", "staff", "budgets", "disbursements", "projects", "payments"]
+    order = ["funds", "agencies", "staff", "budgets", "disbursements", "allocations", "projects"]
+    order += ["payments"]
     order += [
         "deaths",
         "payroll",
@@ -182,6 +183,11 @@ def test_counts_read_back_match_the_manifest(county, read):
     assert len(read["agencies"]) == e["agencies"]["rows"]
     assert len(read["staff"]) == e["staff"]["rows"]
     assert len(read["disbursements"]) == e["disbursements"]["rows"]
+    assert len(read["allocations"]) == e["allocations"]["rows"]
+    assert (
+        str(sum(amount(r["amount_yuan"]) for r in read["allocations"]))
+        == e["allocations"]["amount_yuan"]
+    )
 
 
 def test_counts_scale_from_the_seed_county(county):
@@ -529,6 +535,8 @@ def test_inspector_reports_find_exactly_the_planted(county, load, store):
     assert got("allocation_excess", "fund_code", "township") == _keys(
         a["allocation_excess"], "fund_code", "township"
     )
+    for label in ("allocation_not_disbursed", "disbursed_beyond_allocation"):  # issue 14
+        assert got(label, "fund_code", "recipient") == _keys(a[label], "fund_code", "recipient")
     person = ("id_masked", "fund_code", "period")
     assert got("duplicate_payment", *person) == _keys(a["duplicates"], *person)
     assert got("off_standard", *person) == _keys(a["wrong_amount"], *person)

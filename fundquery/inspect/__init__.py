@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fundquery.inspect.catalogue import Check, Filters, Params, Result, count, run
 from fundquery.inspect.checks import (
+    allocations,
     delays,
     money,
     payments,
@@ -23,6 +24,7 @@ from fundquery.inspect.checks import (
 CATALOGUE: tuple[Check, ...] = (
     *delays.CHECKS,
     *money.CHECKS,
+    *allocations.CHECKS,  # allocation tables against disbursements (issue 14)
     *payments.CHECKS,
     *staffing.CHECKS,
     *registers.CHECKS,  # other departments' registers (issue 16)

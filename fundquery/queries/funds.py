@@ -109,6 +109,27 @@ def over_time(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> list
     )
 
 
+def allocations(con: duckdb.DuckDBPyConnection, year: int, fund_code: str) -> list[dict[str, Any]]:
+    """One fund's published allocation table (资金分配 / 指标下达) by recipient, beside what was disbursed to
+    it: its payee is the recipient or the recipient's 财政所 (as fundquery.inspect.checks.allocations)."""
+    return fetch(
+        con,
+        """
+        WITH a AS (
+          SELECT recipient, sum(amount_yuan) AS allocated_yuan, min(allocated_on) AS allocated_on,
+                 string_agg(DISTINCT doc_no, '、') AS doc_nos
+          FROM public_allocations WHERE fund_code = $code AND year = $year GROUP BY recipient
+        )
+        SELECT a.recipient, a.allocated_yuan, a.allocated_on, a.doc_nos,
+               (SELECT coalesce(sum(d.amount_yuan), 0) FROM public_disbursements d
+                 WHERE d.fund_code = $code AND d.disbursed_on IS NOT NULL
+                   AND (d.payee = a.recipient OR d.payee = a.recipient || '财政所')) AS disbursed_yuan
+        FROM a ORDER BY a.allocated_yuan DESC, a.recipient
+        """,
+        {"code": fund_code, "year": year},
+    )
+
+
 def projects(con: duckdb.DuckDBPyConnection, fund_code: str) -> list[dict[str, Any]]:
     """The published projects of one fund."""
     return fetch(

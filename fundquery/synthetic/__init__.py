@@ -17,7 +17,17 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
-from . import assets, deaths, files, names, payment_files, payroll, publication, spending_files
+from . import (
+    allocation_files,
+    assets,
+    deaths,
+    files,
+    names,
+    payment_files,
+    payroll,
+    publication,
+    spending_files,
+)
 from .county import build_plan
 from .manifest import MANIFEST_NAME, Manifest, Tally
 from .plan import Plan
@@ -41,12 +51,13 @@ def generate(
     _remove_previous(out_dir)
     plan = build_plan(scale, seed, year)
     tally = Tally()
-    out = files.Out(out_dir, tally, progress, total=15 + len(plan.person_funds))
+    out = files.Out(out_dir, tally, progress, total=15 + 2 * len(plan.person_funds))
     files.write_funds(out, plan)
     files.write_agencies(out, plan)
     files.write_staff(out, plan)
     spending_files.write_budgets(out, plan)
     spending_files.write_disbursements(out, plan)
+    allocation_files.write_allocations(out, plan)
     spending_files.write_projects(out, plan)
     paid = []
     for i, fund in enumerate(plan.person_funds):

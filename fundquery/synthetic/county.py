@@ -16,8 +16,8 @@ import math
 import random
 from collections import Counter
 
+from . import allocation_files, assets, deaths, disburse, ids, money, names, payroll, staffing
 from . import anomalies as an
-from . import assets, deaths, disburse, ids, money, names, payroll, staffing
 from . import disbursement_entries as de
 from . import programmes as pg
 from .plan import (
@@ -243,6 +243,7 @@ def _plan_money(plan: Plan, funds: dict[int, PersonFund], rng) -> None:
     disburse.date_rows(rng("dates"), year, rows, plan.person_funds)
     disburse.number_vouchers(year, rows)
     plan.disbursements, plan.delays = rows, tuple(delays)
+    allocation_files.plan_allocations(plan)  # the allocation tables agree with these (issue 14)
     paid_all = de.paid_by_pair(plan, funds)
     plan.anomalies["shortfall"] = [
         de.shortfall_entry(plan, r, excess, paid_all) for r, excess in shortfall

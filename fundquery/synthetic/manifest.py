@@ -110,6 +110,11 @@ class Tally:
                 "delay_buckets": {k: delays.get(k, 0) for k in ("le3", "4to10", "gt10")},
                 "amount_yuan": str(yuan(self.fen["disbursements"])),
             },
+            "allocations": {  # issue 14: one table per fund paid to persons
+                "rows": self.rows["allocations"],
+                "amount_yuan": str(yuan(self.fen["allocations"])),
+                "amount_by_fund_yuan": money(by["allocations.fund_code.fen"]),
+            },
         }
 
 

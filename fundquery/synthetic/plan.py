@@ -103,6 +103,7 @@ class Plan:
     deaths: list[list] = field(default_factory=list)  # the death register's rows (deaths.py)
     payroll: list[list] = field(default_factory=list)  # the payroll's rows (payroll.py)
     registers: dict = field(default_factory=dict)  # vehicles, businesses, properties (assets.py)
+    allocations: list = field(default_factory=list)  # allocation tables' rows (allocation_files.py)
 
     @property
     def as_of(self) -> dt.date:

@@ -70,6 +70,7 @@ def fund(year: int, fund_code: str) -> Response | str:
         "villages": villages,
         "months": months,
         "projects": fq.projects(get_db(), fund_code),
+        "allocations": fq.allocations(get_db(), year, fund_code),
         "publications": publication.fund_publications(get_db(), year, fund_code),
     }
     value_key = "paid_yuan" if found["pays_to"] == "persons" else "projects_yuan"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
@@ -21,13 +22,13 @@ from etl.idnum import Hasher, mask
 from etl.load import LoadResult, load_file
 from etl.specs import SPECS
 from etl.store import connect
-from etl.text import cell_text, header_key, norm
+from etl.text import cell_text, header_key, header_unit, norm
 from etl.vocabulary import IGNORED_HEADERS
 from tests.layouts.build import VILLAGES, Built, build
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, write_xlsx
 
 HASHER = Hasher(b"layouts-key-0123456789abcdef0123")
-NEEDS_FUNDS = ("payments", "disbursements", "projects")
+NEEDS_FUNDS = ("payments", "disbursements", "projects", "allocations")
 
 
 def loader_takes_mapping() -> bool:
@@ -105,6 +106,31 @@ def _date(v) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+def _title_wan(layout: dict) -> bool:
+    """Whether a title line says the table's unit is 万元 (单位：万元): its amounts are stored ×10000."""
+    cells = [
+        c.get("text") if isinstance(c, dict) else c for row in layout["title_rows"] for c in row
+    ]
+    return any(
+        re.search(r"(?:^|[^\u4e00-\u9fff])(?:金额)?单位:万元", (norm(c) or "").replace(" ", ""))
+        for c in cells
+        if c
+    )
+
+
+def _wan_columns(layout: dict) -> set[str]:
+    """The canonical amount columns the loader reads in 万元 (their header or the title says so)."""
+    spec = SPECS[layout["kind"]]
+    names = {c.name for c in spec.columns if c.type == "amount"}
+    out = set()
+    for col in layout["columns"]:
+        if col["expect"] in names and not col.get("group"):
+            unit = header_unit(norm(_key(col)))
+            if unit == "万元" or (unit is None and _title_wan(layout)):
+                out.add(col["expect"])
+    return out
 
 
 def _expected_stored(ctype: str, col_spec, v):
@@ -209,6 +235,8 @@ def _stored(con, layout: dict, built: Built, result: LoadResult) -> list[str]:
                 sql, want = "bank_account_masked", "****" + _text(v)[-4:]
             else:
                 sql, want = f'"{canonical}"', _expected_stored(cs.type, cs, v)
+                if canonical in _wan_columns(layout) and want is not None:
+                    want = want * 10_000
             row = con.execute(
                 f"SELECT {sql} FROM {spec.table} WHERE batch_id = ? AND row_no = ?",  # noqa: S608
                 [result.batch, d["row"]],
@@ -256,6 +284,15 @@ def _computed_stored(con, layout: dict, built: Built, result: LoadResult) -> lis
             want["fund_code"] = generated_fund_code(
                 _num(_cell(layout, d, "year")), _cell(layout, d, "fund_name")
             )
+        if (
+            spec.kind != "funds"
+            and "fund_code" in absent
+            and "fund_code" not in (layout.get("values") or {})
+        ):  # looked up in the small catalogue _open loads (tests/sheets.FUNDS_ROWS) by year and name
+            year, name = _cell(layout, d, "year"), _cell(layout, d, "fund_name")
+            want["fund_code"] = next(
+                (r[0] for r in FUNDS_ROWS if r[1] == name and r[3] == str(year)), "<no fund>"
+            )
         for canonical, value in want.items():
             row = con.execute(
                 f'SELECT "{canonical}" FROM {spec.table} WHERE batch_id = ? AND row_no = ?',  # noqa: S608
@@ -276,6 +313,14 @@ def _expected_computed(layout: dict, values: dict | None) -> set[str]:
         want.add("amount_computed")
     if layout["kind"] == "funds" and "fund_code" in absent and "fund_code" not in values:
         want.add("fund_code_generated")
+    names_fund = any(c["expect"] == "fund_name" for c in layout["columns"])
+    if (
+        layout["kind"] != "funds"
+        and "fund_code" in absent
+        and "fund_code" not in values
+        and names_fund
+    ):
+        want.add("fund_code_looked_up")
     return want
 
 
@@ -311,10 +356,16 @@ def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[l
     # A village read out of an address column (etl.address): one warning naming that column.
     want_parsed = [_key(c) for c in layout["columns"] if c.get("parse") == "address"]
     seen_parsed = []
+    want_wan = sorted(
+        norm(_key(c))
+        for c in layout["columns"]
+        if c["expect"] in _wan_columns(layout) and not c.get("group")
+    )
+    seen_wan: list[str] = []
     for f in result.report.findings:
         if f.rule == "village_from_address":
             seen_parsed.append(f.column)
-        elif f.rule in ("amount_computed", "fund_code_generated"):
+        elif f.rule in ("amount_computed", "fund_code_generated", "fund_code_looked_up"):
             seen_computed.append(f.rule)
             standard = (values or {}).get("standard_yuan")
             if (
@@ -325,6 +376,8 @@ def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[l
                 problems.append(
                     f"amount_computed does not name the clerk's standard {standard!r}: {f.message}"
                 )
+        elif f.rule == "amount_in_wan":
+            seen_wan.append(f.column)
         elif f.rule == "column_unused":
             seen_unused = {norm(h) for h in f.message.split("：", 1)[1].split("、")}
         elif f.rule == "value_inferred":
@@ -340,6 +393,8 @@ def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[l
             rest.append(f)
     if [norm(h) for h in seen_parsed] != [norm(h) for h in want_parsed]:
         problems.append(f"village_from_address names {seen_parsed}, expected {want_parsed}")
+    if sorted(norm(h) for h in seen_wan) != want_wan:
+        problems.append(f"amount_in_wan names {seen_wan}, expected {want_wan}")
     if sorted(seen_computed) != sorted(want_computed):
         problems.append(
             f"computed-column warnings {sorted(seen_computed)}, expected {sorted(want_computed)}"
