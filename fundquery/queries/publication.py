@@ -24,7 +24,7 @@ FROM public_batches b
 """
 
 # The kinds whose rows name a fund, so a fund page can say which batches it shows.
-FUND_KINDS = ("funds", "disbursements", "payments", "projects")
+FUND_KINDS = ("funds", "allocations", "disbursements", "payments", "projects")
 
 
 def published_datasets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -35,7 +35,8 @@ def published_datasets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 def fund_publications(
     con: duckdb.DuckDBPyConnection, year: int, fund_code: str
 ) -> list[dict[str, Any]]:
-    """The published batches holding rows of one fund (its catalogue line, disbursements, payments, projects)."""
+    """The published batches holding rows of one fund (its catalogue line, allocations, disbursements,
+    payments, projects)."""
     parts, params = [], []
     for kind in FUND_KINDS:
         table = SPECS[kind].table

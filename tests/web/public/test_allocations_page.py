@@ -79,6 +79,10 @@ def test_a_funds_page_shows_where_its_allocation_went(browser, server, artifacts
         ["城关镇", "清财农〔2024〕3号", "2024-02-01", "100,000.00", "100,000.00"],
         ["河口乡", "清财农〔2024〕3号", "2024-02-01", "50,000.00", "20,000.00"],
     ]
+    published = page.locator(".publication-note li").all_inner_texts()
+    assert sorted(t.split("：")[0] for t in published) == sorted(
+        ["专项资金目录", "资金分配", "资金拨付"]
+    )
     section.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "fund-allocations-1280.png"), full_page=True)
     page.goto(server.url + "/funds/2024/F002")
