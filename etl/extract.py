@@ -18,8 +18,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from etl.filevalues import FILE_LEVEL
 from etl.headermatch import HeaderMatch
 from etl.headers import HEAD_ROWS
+from etl.specs import SPECS
 
 # pyarrow's compute kernels release the GIL: normalise columns on every core.
 POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="fundquery-read")
@@ -54,11 +56,25 @@ class Extract:
 
 
 def no_header(name: str, kind: str | None) -> UnreadableFile:
-    what = f"“{kind}”类" if kind else "任何一类"
+    """The file has no header row the loader knows; the example headers are the kind's own required
+    columns (a clerk loading an allocation table is not helped by a payment roster's headers)."""
+    spec = SPECS.get(kind) if kind else None
+    if spec is None:
+        what_zh, what_en, example = (
+            "任何一类",
+            "any dataset kind",
+            "如发放清册的 姓名、身份证号、发放金额",
+        )
+    else:
+        # the columns only the file itself can hold first (a fund or year may be chosen at upload)
+        required = [c for c in spec.columns if c.required and c.aliases]
+        columns = sorted(required, key=lambda c: c.name in FILE_LEVEL)[:4]
+        what_zh, what_en = f"“{spec.title_zh}”", spec.title_en
+        example = "如 " + "、".join(c.aliases[0] for c in columns)
     return UnreadableFile(
-        f"在文件 {name} 的前 {HEAD_ROWS} 行中找不到{what}数据的表头（如 姓名、身份证号、发放金额）。"
+        f"在文件 {name} 的前 {HEAD_ROWS} 行中找不到{what_zh}数据的表头（{example}）。"
         "请下载空白模板对照表头。"
-        f" / No header row for {kind or 'any dataset kind'} in the first {HEAD_ROWS} rows of {name}."
+        f" / No header row for {what_en} in the first {HEAD_ROWS} rows of {name}."
     )
 
 

@@ -363,6 +363,21 @@ def test_unreadable_files_say_why(tmp_path, name, content, says):
 
 
 @pytest.mark.parametrize(
+    ("kind", "title", "headers"),
+    [
+        ("payments", "“补贴发放清册”", "姓名、身份证号、发放金额"),
+        ("allocations", "“资金分配”", "分配单位、分配金额"),
+    ],
+)
+def test_no_header_names_the_kinds_own_headers(tmp_path, kind, title, headers):
+    path = tmp_path / "notes.csv"
+    path.write_bytes("只是一段话，没有表头。\n第二行\n".encode())
+    with pytest.raises(UnreadableFile) as raised:
+        read(path, kind)
+    assert title in str(raised.value) and headers in str(raised.value)
+
+
+@pytest.mark.parametrize(
     "column",
     [
         (
