@@ -1,8 +1,9 @@
 """The payroll checks (issue 16): roll_not_on_payroll, payroll_not_on_roll, payroll_two_agencies, exactly and cheaply.
 
 The first two compare the 编制实名制 roll with the treasury's payroll (10 M salary rows at the
-issue's scale); the third looks for one person paid by two agencies in one month.  Their meaning is written out once more here, in Python, from the checks'
-descriptions; rolls and payrolls are loaded through the real loader from spreadsheets made in
+issue's scale); the third looks for one person paid by two agencies in one month.  The first
+two's meaning is written out once more here, in Python, from the checks' descriptions; rolls and
+payrolls are loaded through the real loader from spreadsheets made in
 the test, and each check must return exactly the rows the Python definition gives: a few
 hand-worked cases (one salary written twice in a month hiding a month not paid, an agency
 matched by its code under another name, hiring in the middle of the year), then generated ones.
@@ -10,7 +11,8 @@ matched by its code under another name, hiring in the middle of the year), then 
 The last test looks at what DuckDB holds while it runs each: nothing may be the size of the
 payroll (a table of every (roll row, month), of every salary matched to the roll, or a group per
 person and month: the shapes that took 5.9 s, 2.5 s and 1.8 s at 10 M payroll rows, and 2.9 GiB
-for the first), only tables the size of the roll.
+for the first), only tables the size of the roll; and two_rolls, over the roll alone, builds its
+lists of agencies for the people it finds only.
 """
 
 from __future__ import annotations
@@ -323,3 +325,30 @@ def test_a_check_holds_nothing_the_size_of_the_payroll(staffed_county, tmp_path,
     staff = len(roll)
     assert len(payroll) > 10 * staff
     assert max(n for _, n in held) <= staff, sorted(held, key=lambda h: -h[1])
+
+
+def _aggregates(node: dict) -> list[tuple[str, int]]:
+    """Each GROUP BY of DuckDB's profile: its aggregates as one text, and its number of groups."""
+    found = []
+    if "GROUP_BY" in node["name"]:
+        found.append((str(node["extra_info"].get("Aggregates", "")), node["intermediate_rows"]))
+    for child in node.get("children", []):
+        found += _aggregates(child)
+    return found
+
+
+def test_two_rolls_builds_its_lists_for_the_people_it_finds_only(staffed_county, tmp_path):
+    """two_rolls lists each finding's agencies; building those lists for every member of staff took
+    most of its time.  Nobody here is on two rolls: no group may build a list."""
+    con = staffed_county[0]
+    profile = tmp_path / "profile.json"
+    sql, values = filtered_sql(CHECKS["two_rolls"], Filters())
+    con.execute("PRAGMA enable_profiling = 'json'")
+    con.execute(f"PRAGMA profiling_output = '{profile}'")
+    try:
+        assert con.execute(sql, bind(sql, {**PARAMS.sql_values(), **values})).fetchall() == []
+    finally:
+        con.execute("PRAGMA disable_profiling")
+    groups = [g for op in json.loads(profile.read_text())["operator"] for g in _aggregates(op)]
+    assert any("min(" in aggregates for aggregates, _ in groups), groups  # the format is as read
+    assert [g for g in groups if "list(" in g[0] and g[1] > 0] == []
