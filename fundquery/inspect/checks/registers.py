@@ -66,8 +66,8 @@ ORDER BY d.died_on, d.batch_id, d.row_no
 # The roll is first reduced to one line per person and agency name (and per person and agency code)
 # with the earliest date of hiring (none: on the roll from the start), so that each salary is looked
 # up in two tables the size of the roll: pairing every salary with its roll rows and then every
-# salary with those pairs built two tables the size of the payroll (10 M payroll rows: 2.5 s → 0.5 s,
-# bench/README.md).
+# salary with those pairs built two tables the size of the payroll (10 M payroll rows, the same
+# shared machine: 4.4 → 1.2 CPU seconds, bench/README.md).
 PAYROLL_NOT_ON_ROLL = """
 WITH roll_by_name AS (
     SELECT county_code, id_hash, agency_name,
@@ -115,8 +115,8 @@ ORDER BY d.died_on, pr.id_hash, pr.month, pr.batch_id, pr.row_no
 # and each roll row's distinct salaried months from then on are counted in one pass over the payroll;
 # every salaried month is a covered one, so a roll row is short exactly when it has fewer.  Only the
 # short rows are expanded to single months and compared month by month.  Building every (roll row,
-# month) and anti-joining every salaried (roll row, month) took 5.9 s on 10 M payroll rows
-# (bench/README.md).  The agency match by name or code is two equi-joins and a UNION: the OR in one
+# month) and anti-joining every salaried (roll row, month) took 5.9 s on 10 M payroll rows on a
+# quiet machine; counting first, 11.1 → 3.7 CPU seconds on a shared one (bench/README.md).  The agency match by name or code is two equi-joins and a UNION: the OR in one
 # join condition made DuckDB pair every post with every agency-month.
 ROLL_NOT_ON_PAYROLL = """
 WITH serving AS (
