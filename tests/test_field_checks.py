@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
 
 from fundquery.cli import cli
 from fundquery.inspect import flags, samples, visits
@@ -316,3 +317,29 @@ def test_the_command_line_refuses_a_bad_draw_in_one_sentence(cli_run, args, word
     result = cli_run("sample", "draw", *args)
     assert result.exit_code == 1 and words in result.stderr and "Traceback" not in result.output
     assert "[]" == cli_run("sample", "list", "--json").stdout.strip()
+
+
+@pytest.fixture
+def visited(county, drawn):
+    """The drawn sample with one member found deceased, 892.50 to recover."""
+    visits.record(county, drawn, 2, outcome="deceased", note="已去世", recover="892.50", actor="j")
+    return drawn
+
+
+def test_the_command_lines_workbook_has_the_field_check_sheet(visited, cli_run, tmp_path):
+    out = tmp_path / "report.xlsx"
+    result = cli_run("report", "all", "--xlsx", str(out), "--as-of", "2024-12-31")
+    assert result.exit_code == 0, result.output
+    book = CalamineWorkbook.from_path(str(out))
+    assert book.sheet_names[-1] == "实地抽查"
+    header, *rows = book.get_sheet_by_name("实地抽查").to_python()
+    (cells,) = [dict(zip(header, row, strict=True)) for row in rows]
+    assert cells["抽查编号"] == visited and cells["资金编码"] == "F001"
+    assert cells["随机种子"] == "5" and cells["领取人数"] == 17 and cells["抽取人数"] == 6
+    assert cells["已走访"] == 1 and cells["发现问题"] == 1 and cells["已死亡"] == 1
+    assert cells["应追回金额（元）"] == 892.5
+    assert "村民" not in json.dumps(rows, ensure_ascii=False)  # no names in the summary
+    # One check's workbook is that check's findings only.
+    one = tmp_path / "one.xlsx"
+    assert cli_run("report", "duplicate_payment", "--xlsx", str(one)).exit_code == 0
+    assert "实地抽查" not in CalamineWorkbook.from_path(str(one)).sheet_names
