@@ -20,7 +20,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import itertools
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -33,7 +32,7 @@ from etl.idnum import Hasher
 from etl.load import load_file
 from etl.store import connect
 from fundquery.inspect import CHECKS, Params, run
-from fundquery.inspect.catalogue import Filters, bind, filtered_sql
+from tests.plans import aggregates, held_rows, profile
 from tests.sheets import make_id, write_csv
 
 PARAMS = Params(as_of=dt.date(2024, 12, 31))
@@ -265,23 +264,6 @@ def test_both_checks_are_their_definitions_on_generated_rolls_and_payrolls(tmp_p
 AGENCY_COUNT, STAFF_PER_AGENCY, MONTHS = 6, 100, 12
 
 
-def _held_rows(node: dict) -> list[tuple[str, int]]:
-    """What each operator of DuckDB's profile keeps in memory while the query runs, in rows:
-    a join its build side (the second child), a GROUP BY or DISTINCT its groups, a sort or window
-    its input, a materialised CTE its rows."""
-    name, children = node["name"], node.get("children", [])
-    held = []
-    if name.endswith("JOIN") and len(children) == 2:
-        held.append((name, children[1]["intermediate_rows"]))
-    elif "GROUP_BY" in name or name in ("ORDER_BY", "WINDOW", "DISTINCT"):
-        held.append((name, node["intermediate_rows"]))
-    elif name == "CTE" and children:
-        held.append((f"CTE {node['extra_info'].get('CTE Name')}", children[0]["intermediate_rows"]))
-    for child in children:
-        held += _held_rows(child)
-    return held
-
-
 @pytest.fixture(scope="module")
 def staffed_county(tmp_path_factory):
     """600 roll rows in 6 agencies paid 12 months, but one member of staff not from October."""
@@ -309,17 +291,9 @@ def staffed_county(tmp_path_factory):
 )
 def test_a_check_holds_nothing_the_size_of_the_payroll(staffed_county, tmp_path, label, want):
     con, roll, payroll = staffed_county
-    profile = tmp_path / "profile.json"
-    sql, values = filtered_sql(CHECKS[label], Filters())
-    con.execute("PRAGMA enable_profiling = 'json'")
-    con.execute(f"PRAGMA profiling_output = '{profile}'")
-    try:
-        rows = con.execute(sql, bind(sql, {**PARAMS.sql_values(), **values})).fetchall()
-    finally:
-        con.execute("PRAGMA disable_profiling")
+    rows, operators = profile(con, label, PARAMS, tmp_path)
     assert len(rows) == want
-    held = [h for op in json.loads(profile.read_text())["operator"] for h in _held_rows(op)]
-    assert held, "the profile lists no operator: its format has changed"
+    held = [h for op in operators for h in held_rows(op)]
     # 7,197 salaries, 600 roll rows: a table of every salary matched to the roll, of every
     # (roll row, month) or of every (person, month) would hold thousands.
     staff = len(roll)
@@ -327,28 +301,11 @@ def test_a_check_holds_nothing_the_size_of_the_payroll(staffed_county, tmp_path,
     assert max(n for _, n in held) <= staff, sorted(held, key=lambda h: -h[1])
 
 
-def _aggregates(node: dict) -> list[tuple[str, int]]:
-    """Each GROUP BY of DuckDB's profile: its aggregates as one text, and its number of groups."""
-    found = []
-    if "GROUP_BY" in node["name"]:
-        found.append((str(node["extra_info"].get("Aggregates", "")), node["intermediate_rows"]))
-    for child in node.get("children", []):
-        found += _aggregates(child)
-    return found
-
-
 def test_two_rolls_builds_its_lists_for_the_people_it_finds_only(staffed_county, tmp_path):
     """two_rolls lists each finding's agencies; building those lists for every member of staff took
     most of its time.  Nobody here is on two rolls: no group may build a list."""
-    con = staffed_county[0]
-    profile = tmp_path / "profile.json"
-    sql, values = filtered_sql(CHECKS["two_rolls"], Filters())
-    con.execute("PRAGMA enable_profiling = 'json'")
-    con.execute(f"PRAGMA profiling_output = '{profile}'")
-    try:
-        assert con.execute(sql, bind(sql, {**PARAMS.sql_values(), **values})).fetchall() == []
-    finally:
-        con.execute("PRAGMA disable_profiling")
-    groups = [g for op in json.loads(profile.read_text())["operator"] for g in _aggregates(op)]
-    assert any("min(" in aggregates for aggregates, _ in groups), groups  # the format is as read
+    rows, operators = profile(staffed_county[0], "two_rolls", PARAMS, tmp_path)
+    assert rows == []
+    groups = [g for op in operators for g in aggregates(op)]
+    assert any("min(" in text for text, _ in groups), groups  # the format is as read
     assert [g for g in groups if "list(" in g[0] and g[1] > 0] == []
