@@ -21,6 +21,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -180,6 +181,13 @@ def build(path: Path, rows: int, registers: float = 1.0) -> float:
     return seconds
 
 
+def _cpu_seconds() -> float:
+    """User and system CPU seconds of this process, every DuckDB thread included: on a shared machine
+    they move much less than the wall clock (bench/README.md)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
@@ -201,6 +209,7 @@ def main() -> int:
     if not (args.keep and path.exists()):
         print(f"building a store of {args.rows:,} payments …", flush=True)
         print(f"  built in {build(path, args.rows, args.registers):.1f} s", flush=True)
+    load_before = os.getloadavg()
     con = connect(path, read_only=True)
     payments = con.execute("SELECT count(*) FROM live_payments").fetchone()[0]
     register_rows = {
@@ -211,17 +220,43 @@ def main() -> int:
     params, filters = Params(as_of=dt.date(2024, 12, 31)), Filters()
     figures = []
     for check in CATALOGUE:
-        best, found = float("inf"), 0
+        times, cpu, found = [], [], 0
         for _ in range(args.repeat):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), _cpu_seconds()
             found = run(con, check, params, filters).count
-            best = min(best, time.perf_counter() - start)
-        figures.append({"check": check.label, "seconds": round(best, 3), "findings": found})
-        print(f"  {check.label:<24} {best:7.3f} s  {found:>8,} findings", flush=True)
+            times.append(time.perf_counter() - start)
+            cpu.append(_cpu_seconds() - cpu_start)
+        best = min(times)
+        figures.append(
+            {
+                "check": check.label,
+                "seconds": round(best, 3),
+                "cpu_seconds": round(cpu[times.index(best)], 3),
+                "first_seconds": round(times[0], 3),
+                "findings": found,
+            }
+        )
+        print(
+            f"  {check.label:<24} {best:7.3f} s  cpu {cpu[times.index(best)]:6.2f} s"
+            f"  {found:>8,} findings  (first run {times[0]:.3f} s)",
+            flush=True,
+        )
+    # The whole catalogue once more, each check timed within it: the total against the sum of
+    # the checks' best times shows what running them one after another adds.
     start = time.perf_counter()
-    for check in CATALOGUE:
+    for figure, check in zip(figures, CATALOGUE, strict=True):
+        started = time.perf_counter()
         run(con, check, params, filters)
+        figure["in_whole_seconds"] = round(time.perf_counter() - started, 3)
     whole = time.perf_counter() - start
+    best_sum = sum(f["seconds"] for f in figures)
+    print(f"  whole catalogue {whole:.2f} s; sum of the checks' best times {best_sum:.2f} s")
+    for figure in sorted(figures, key=lambda f: f["seconds"] - f["in_whole_seconds"])[:5]:
+        print(
+            f"    {figure['check']:<24} in the whole run {figure['in_whole_seconds']:7.3f} s, "
+            f"best {figure['seconds']:.3f} s",
+            flush=True,
+        )
     start = time.perf_counter()
     for stage in ("treasury", "payout"):
         for by in ("all", "fund", "department"):
@@ -232,15 +267,18 @@ def main() -> int:
     summary = {
         "payments": payments,
         "registers": register_rows,
+        "load_average_before": load_before,
         "load_average": os.getloadavg(),
         "cpus": os.cpu_count(),
         "checks": figures,
         "whole_catalogue_seconds": round(whole, 2),
+        "sum_of_best_seconds": round(best_sum, 2),
         "slowest": slowest,
         "delay_report_seconds": round(delay_report, 2),
         "targets": {"whole_catalogue_seconds": 10, "single_check_seconds": 2},
     }
     print(
+        f"load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after; "
         f"payments {payments:,} on {os.cpu_count()} CPUs: whole catalogue {whole:.2f} s; slowest "
         f"{slowest['check']} {slowest['seconds']:.2f} s; delay report (both stages, 3 groupings) {delay_report:.2f} s"
     )

@@ -14,6 +14,7 @@ import pytest
 
 from fundquery.inspect import CHECKS, Params, run
 from fundquery.queries.datasets import DATASETS
+from tests.plans import aggregates, profile
 from tests.sheets import (
     FUNDS_HEADER,
     FUNDS_ROWS,
@@ -113,6 +114,31 @@ def test_paid_after_death_finds_every_payment_after_the_month_and_no_decoy(with_
         ("李老汉", "2024-05", "2024-05-15", Decimal("892.50"), 45),
     ]
     assert {r["id_hash"] for r in result.rows} == {result.rows[0]["id_hash"]}
+
+
+def test_two_registers_of_one_death_give_the_earliest_date_and_both_sources(
+    with_deaths, load, tmp_path
+):
+    # The police station registered 李老汉's death a day earlier than the funeral home did.
+    header = ["姓名", "公民身份号码", "死亡日期", "信息来源"]
+    rows = [["李老汉", DEAD, "2024-03-09", "县公安局派出所"]]
+    assert load(write_xlsx(tmp_path / "police.xlsx", [header, *rows]), "deaths").status == "loaded"
+    rows = run(with_deaths, CHECKS["paid_after_death"], PARAMS).rows
+    assert [(r["period"], r["died_on"], r["source"]) for r in rows] == [
+        ("2024-04", dt.date(2024, 3, 9), "县公安局派出所、县殡仪馆"),  # 公 U+516C before 殡 U+6BA1
+        ("2024-05", dt.date(2024, 3, 9), "县公安局派出所、县殡仪馆"),
+    ]
+
+
+def test_paid_after_death_lists_sources_for_the_people_it_finds_only(with_deaths, tmp_path):
+    """A county's death register holds everyone who died, mostly people never paid: a sorted list
+    of sources for each of them (1 M in bench/inspect_bench.py) took a third of the check's time.
+    Here three deaths, one of them a payee paid after it: at most one group may build a list."""
+    rows, operators = profile(with_deaths, "paid_after_death", PARAMS, tmp_path)
+    assert len(rows) == 2
+    groups = [g for op in operators for g in aggregates(op)]
+    assert any("min(" in text for text, _ in groups), groups  # the format is as read
+    assert [g for g in groups if "list(" in g[0] and g[1] > 1] == []
 
 
 def test_the_grace_is_a_parameter(with_deaths):

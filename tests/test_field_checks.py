@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
 
 from fundquery.cli import cli
 from fundquery.inspect import flags, samples, visits
@@ -316,3 +317,88 @@ def test_the_command_line_refuses_a_bad_draw_in_one_sentence(cli_run, args, word
     result = cli_run("sample", "draw", *args)
     assert result.exit_code == 1 and words in result.stderr and "Traceback" not in result.output
     assert "[]" == cli_run("sample", "list", "--json").stdout.strip()
+
+
+@pytest.fixture
+def visited(county, drawn):
+    """The drawn sample with one member found deceased, 892.50 to recover."""
+    visits.record(county, drawn, 2, outcome="deceased", note="已去世", recover="892.50", actor="j")
+    return drawn
+
+
+def test_the_command_lines_workbook_has_the_field_check_sheet(visited, cli_run, tmp_path):
+    out = tmp_path / "report.xlsx"
+    result = cli_run("report", "all", "--xlsx", str(out), "--as-of", "2024-12-31")
+    assert result.exit_code == 0, result.output
+    book = CalamineWorkbook.from_path(str(out))
+    assert book.sheet_names[-1] == "实地抽查"
+    header, *rows = book.get_sheet_by_name("实地抽查").to_python()
+    (cells,) = [dict(zip(header, row, strict=True)) for row in rows]
+    assert cells["抽查编号"] == visited and cells["资金编码"] == "F001"
+    assert cells["随机种子"] == "5" and cells["领取人数"] == 17 and cells["抽取人数"] == 6
+    assert cells["已走访"] == 1 and cells["发现问题"] == 1 and cells["已死亡"] == 1
+    assert cells["应追回金额（元）"] == 892.5
+    assert "村民" not in json.dumps(rows, ensure_ascii=False)  # no names in the summary
+    # One check's workbook is that check's findings only.
+    one = tmp_path / "one.xlsx"
+    assert cli_run("report", "duplicate_payment", "--xlsx", str(one)).exit_code == 0
+    assert "实地抽查" not in CalamineWorkbook.from_path(str(one)).sheet_names
+
+
+@pytest.fixture
+def drawn_for_cli(drawn, cli_run):
+    """The drawn sample, the store closed for the command line."""
+    return drawn
+
+
+def test_the_command_line_records_a_visit_and_a_problem_opens_a_flag(drawn_for_cli, cli_run):
+    sample_id = str(drawn_for_cli)
+    ok = cli_run("visit", sample_id, "1", "--outcome", "核实无误")
+    assert ok.exit_code == 0 and "核实无误" in ok.stdout, ok.output
+    found = cli_run(
+        "visit",
+        sample_id,
+        "2",
+        "--outcome",
+        "deceased",
+        "--note",
+        "去年已去世",
+        "--recover",
+        "1,185.00元",
+        "--visited-on",
+        "2024-06-01",
+        "--json",
+    )
+    assert found.exit_code == 0, found.output
+    member = json.loads(found.stdout)
+    assert member["outcome"] == "deceased" and member["recover_yuan"] == "1185.00"
+    assert member["flag_id"] is not None and "id_hash" not in found.stdout
+    shown = json.loads(cli_run("sample", "show", sample_id, "--json").stdout)["summary"]
+    assert (shown["visited_count"], shown["problem_count"], shown["recover_yuan"]) == (
+        2,
+        1,
+        "1185.00",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["1", "--outcome", "很好"], "第 1 号抽查对象，“核查结果”填的是“很好”"),
+        (["1", "--outcome", "已死亡"], "第 1 号抽查对象，结果为“已死亡”：请在“情况说明”中写明"),
+        (
+            ["1", "--outcome", "other", "--note", "x", "--recover", "12.345"],
+            "“应追回金额”填的是“12.345”",
+        ),
+        (["99", "--outcome", "核实无误"], "没有第 99 号对象"),
+    ],
+    ids=["outcome", "problem-without-note", "money", "no-member"],
+)
+def test_the_command_line_refuses_a_bad_visit_naming_it_and_stores_nothing(
+    drawn_for_cli, cli_run, args, words
+):
+    result = cli_run("visit", str(drawn_for_cli), *args)
+    assert result.exit_code == 1 and words in result.stderr and "Traceback" not in result.output
+    shown = json.loads(cli_run("sample", "show", str(drawn_for_cli), "--json").stdout)
+    assert shown["summary"]["visited_count"] == 0
+    assert cli_run("visit", "12345", "1", "--outcome", "核实无误").exit_code == 1

@@ -35,7 +35,7 @@ from fundquery.cli import (
 )
 from fundquery.cli.common import ensure_instance, instance_dir, is_delegated
 from fundquery.cli.remote import absolute_paths, dispatch
-from fundquery.cli.sample import sample_group
+from fundquery.cli.sample import sample_group, visit_command
 
 # The command line as typed, when `fundquery` runs as a program (main): what the server is sent.
 _ARGV: list[str] | None = None
@@ -104,6 +104,7 @@ cli.add_command(backup.backup_command, "backup")  # issue 8: backup and restore
 cli.add_command(backup.restore_command, "restore")
 cli.add_command(lake.export_lake_command, "export-lake")  # issue 7: a province's lake
 cli.add_command(sample_group, "sample")  # issue 16: field checks (明查暗访)
+cli.add_command(visit_command, "visit")  # issue 16: a field check's visit recorded
 cli.add_command(snapshot.snapshot_command, "snapshot")  # issue 18: the public servers' snapshot
 cli.add_command(spool.spool_in_command, "spool-in")  # issue 18: what they spooled, taken back
 

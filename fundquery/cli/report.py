@@ -20,7 +20,7 @@ from rich.table import Table
 
 from etl.store import StoreBusy
 from fundquery.cli.common import caller_user, db_path, open_store
-from fundquery.inspect import CATALOGUE, CHECKS, Filters, Params, run
+from fundquery.inspect import CATALOGUE, CHECKS, Filters, Params, run, visits
 from fundquery.inspect.catalogue import SEVERITY_ZH
 from fundquery.inspect.checks.delays import stages as delay_stages
 from fundquery.inspect.export import result_json, shown_row, write_csv, write_xlsx
@@ -122,12 +122,17 @@ def report_command(
         _delays(params, filters, lake, as_json)
         return
     checks = CATALOGUE if label == "all" else (CHECKS[label],)
+    found_samples: list[dict] = []
     if engine == "spark":
         results = _run_spark(lake, checks, params, filters)
     else:
         con = _open_lake(lake) if lake else _open_store()
         try:
             results = [run(con, check, params, filters) for check in checks]
+            # The whole catalogue's workbook carries the field checks' summaries, as the web's does
+            # (issue 16); samples live in the store, never in a lake.
+            if xlsx_path and label == "all" and not lake:
+                found_samples = visits.summaries(con)
         except duckdb.CatalogException as exc:
             click.echo(
                 f"数据库结构版本过旧，请先运行 `fundquery init` 升级。/ The database needs `fundquery init`: {exc}",
@@ -140,7 +145,7 @@ def report_command(
         data = [result_json(r, lang) for r in results]
         click.echo(json.dumps(data if label == "all" else data[0], ensure_ascii=False))
     elif xlsx_path:
-        write_xlsx(results, xlsx_path, generated_by=caller_user())
+        write_xlsx(results, xlsx_path, generated_by=caller_user(), samples=found_samples)
         click.echo(
             f"已写入 {xlsx_path}：{len(results)} 项检查，共 {sum(r.count for r in results)} 条。"
         )

@@ -4,15 +4,19 @@
     fundquery sample draw --fund F001 --township 城关镇 --share 0.05
     fundquery sample list [--json]
     fundquery sample show ID [--json]
+    fundquery visit ID MEMBER --outcome 已死亡 --note "2024年5月去世" [--recover 892.50] [--visited-on DATE]
 
 The draw is the one of fundquery.inspect.samples (documented there step by
 step); the seed is printed, so anyone can repeat it.  The visit list, with
 names in full, is printed by ``show`` for the inspector; ID numbers are masked.
-Visits are recorded on the inspectors' page (/staff/inspect/samples).
+A visit is recorded by ``fundquery visit`` or on the inspectors' page
+(/staff/inspect/samples), through the same fundquery.inspect.visits.record: a
+problem found opens a flag in the same transaction.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -98,6 +102,78 @@ def show(sample_id: int, as_json: bool) -> None:
             click.echo(f"没有抽查 {sample_id}。/ No sample {sample_id}.", err=True)
             sys.exit(EXIT_REJECTED)
         _show(con, sample_id, as_json)
+
+
+# The outcome as the inspector writes it: the code (deceased) or its title (已死亡).
+_OUTCOME_BY_TITLE = {title: code for code, title in visits.OUTCOME_ZH.items()}
+
+
+@click.command("visit")
+@click.argument("sample_id", type=int)
+@click.argument("member_no", type=int)
+@click.option(
+    "--outcome",
+    required=True,
+    help="核查结果 / outcome: "
+    + "、".join(visits.OUTCOME_ZH.values())
+    + " (or "
+    + ", ".join(visits.OUTCOMES)
+    + ").",
+)
+@click.option("--note", default="", help="情况说明: what was found (needed for a problem).")
+@click.option("--recover", help="应追回金额 / amount to recover, e.g. 892.50.")
+@click.option(
+    "--visited-on", type=click.DateTime(formats=["%Y-%m-%d"]), help="走访日期 (YYYY-MM-DD)."
+)
+@click.option("--office", help="责任单位 (default: the township's finance office).")
+@click.option("--json", "as_json", is_flag=True, help="Print the member as recorded, as JSON.")
+def visit_command(
+    sample_id: int,
+    member_no: int,
+    outcome: str,
+    note: str,
+    recover: str | None,
+    visited_on: dt.datetime | None,
+    office: str | None,
+    as_json: bool,
+) -> None:
+    """Record a visit to member MEMBER_NO of sample SAMPLE_ID (明查暗访); a problem opens a flag."""
+    code = _OUTCOME_BY_TITLE.get(outcome.strip(), outcome.strip())
+    with store() as con:
+        if samples.get(con, sample_id) is None:
+            click.echo(f"没有抽查 {sample_id}。/ No sample {sample_id}.", err=True)
+            sys.exit(EXIT_REJECTED)
+        try:
+            visits.record(
+                con,
+                sample_id,
+                member_no,
+                outcome=code,
+                note=note,
+                recover=recover,
+                visited_on=visited_on.date() if visited_on else None,
+                office=office,
+                actor=_actor(),
+            )
+        except visits.VisitError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_REJECTED)
+        found = visits.member(con, sample_id, member_no)
+    found.pop("id_hash")  # the hash never leaves; the masked ID is shown
+    found.pop("draw_key")
+    if as_json:
+        click.echo(json.dumps(jsonable(found), ensure_ascii=False))
+        return
+    flag = (
+        f"；已开立问题线索 #{found['flag_id']} / flag #{found['flag_id']} opened"
+        if found["flag_id"]
+        else ""
+    )
+    recovered = "" if found["recover_yuan"] is None else f"，应追回 {found['recover_yuan']:,} 元"
+    click.echo(
+        f"已记录抽查 {sample_id} 第 {member_no} 号（{found['name']}）：{visits.OUTCOME_ZH[code]}"
+        f"{recovered}{flag}。"
+    )
 
 
 def _show(con, sample_id: int, as_json: bool) -> None:

@@ -59,15 +59,24 @@ WHERE greatest(coalesce(r.on_roll, 0), coalesce(q.actual_reported, 0)) > coalesc
 ORDER BY over_count DESC, agency_name, staffing_type
 """  # noqa: S608
 
+# The people on two agencies' rolls first (one group per person, by min <> max of the agency), then
+# the counts and lists for those few: distinct counts and lists for every member of staff took most
+# of the check's time (833 k roll rows, bench/inspect_bench.py).
 TWO_ROLLS = f"""
+WITH on_two AS (
+    SELECT s.county_code, s.id_hash FROM live_staff s
+    WHERE {ON_ROLL}
+    GROUP BY s.county_code, s.id_hash
+    HAVING min(coalesce(s.agency_code, s.agency_name)) <> max(coalesce(s.agency_code, s.agency_name))
+)
 SELECT s.county_code, s.id_hash, any_value(s.id_masked) AS id_masked, arg_min(s.name, s.agency_name) AS name,
        count(DISTINCT s.agency_name) AS agency_count,
        {distinct_list("s.agency_name")} AS agencies,
        {distinct_list("s.staffing_type")} AS staffing_types
 FROM live_staff s
+JOIN on_two t ON t.county_code = s.county_code AND t.id_hash = s.id_hash
 WHERE {ON_ROLL}
 GROUP BY s.county_code, s.id_hash
-HAVING count(DISTINCT coalesce(s.agency_code, s.agency_name)) > 1
 ORDER BY agencies, s.id_hash
 """  # noqa: S608
 
