@@ -129,7 +129,7 @@ def _csv_head(
     values: dict[str, str] | None,
 ) -> tuple[str, HeaderMatch, int]:
     delimiter, head = head_rows(first_lines)
-    match = detect(head, kind, mapping)
+    match = detect(head, kind, mapping, values)
     if match is None:
         raise no_header(name, kind)
     if match.kind_tie:

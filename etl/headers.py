@@ -313,9 +313,15 @@ def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
 
 
 def detect(
-    head: list[list[str | None]], kind: str | None = None, mapping: dict[str, str] | None = None
+    head: list[list[str | None]],
+    kind: str | None = None,
+    mapping: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
 ) -> HeaderMatch | None:
     """Best header in the first rows of a sheet, for one kind or (None) any kind, with the runner-up kind.
+
+    The clerk's mapping and the values chosen at upload name columns of the kind: a kind that lacks one
+    of them is not the file's kind (a 三公经费 table with 类别 chosen is a budget, not a fund catalogue).
 
     Another department's register (deaths, payroll) is never guessed: it is loaded by inspectors who
     name its kind, and a clerk's roster that looks like one must not be taken for it (nor refused as it).
@@ -362,13 +368,23 @@ def detect(
             per_kind.append(_deepen(best, head))
     if not per_kind:
         return None
-    # A clerk's mapping names the kind's columns: a kind that lacks one of them is not the file's kind.
-    targets = {t for t in (mapping or {}).values() if t}
+    # A clerk's mapping and chosen values name the kind's columns: a kind that lacks one of them is not
+    # the file's kind.
+    chosen = {c for c, v in (values or {}).items() if v}
+    targets = {t for t in (mapping or {}).values() if t} | chosen
     fits = lambda m: targets <= {c.name for c in m.spec.columns}  # noqa: E731
-    ranked = sorted(per_kind, key=lambda m: (fits(m), m.score), reverse=True)
+
+    def complete(m: HeaderMatch) -> tuple[bool, int]:
+        """(nothing required missing, required found) once the chosen values fill their columns."""
+        missing = [c for c in m.missing if c.name not in chosen]
+        return (not missing, len(m.spec.required) - len(missing))
+
+    ranked = sorted(per_kind, key=lambda m: (fits(m), complete(m), m.score), reverse=True)
     best = ranked[0]
     if len(ranked) > 1:
         best.runner_up, best.runner_up_score = ranked[1].spec.kind, ranked[1].score
-        if fits(best) and not fits(ranked[1]):  # the mapping decided it: not a tie
-            best.runner_up_score = None
+        other = ranked[1]
+        by_values = complete(best) != complete(other) and best.score[:2] == other.score[:2]
+        if fits(best) != fits(other) or by_values:
+            best.runner_up_score = None  # the mapping or the chosen values decided it: not a tie
     return best

@@ -99,7 +99,7 @@ def read_xlsx(
         for sheet_name, part in package.sheets:
             head = package.head(part, HEAD_ROWS)
             rows = [[norm(cell_text(v)) for v in row] for row in head.rows]
-            match = detect(rows, kind, mapping)
+            match = detect(rows, kind, mapping, values)
             if match and (best is None or match.score > best[2].score):
                 best = (sheet_name, part, match, head, rows)
         if best is None:
@@ -255,7 +255,7 @@ def read_workbook(
                 [norm(cell_text(v)) for v in row]
                 for row in itertools.islice(sheet.iter_rows(), HEAD_ROWS)
             ]
-            match = detect(head, kind, mapping)
+            match = detect(head, kind, mapping, values)
             if match and (best is None or match.score > best[1].score):
                 best = (sheet, match, head)
         if best is None:

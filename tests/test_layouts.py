@@ -102,9 +102,12 @@ def test_layout_loads_with_no_mapping(layout, tmp_path):
     "layout", [p for p in _params(KNOWN_NEED_MAPPING) if p.values[0].get("values")]
 )
 def test_layout_loads_with_upload_values_and_no_header_mapping(layout, tmp_path):
-    """Kind given: values are chosen with the kind (the upload page's mapping form posts both)."""
+    """Kind given: values are chosen with the kind (the upload page's mapping form posts both); and
+    `auto` with the same values (`fundquery load auto FILE --value …`): the values vote for the kind."""
     problems = check(layout, tmp_path / "given", mapping={}, values=layout["values"])
     assert not problems, "kind given, upload values:\n" + "\n".join(problems)
+    problems = check(layout, tmp_path / "auto", kind="auto", mapping={}, values=layout["values"])
+    assert not problems, "kind auto, upload values:\n" + "\n".join(problems)
 
 
 @pytest.mark.skipif(
