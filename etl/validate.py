@@ -274,13 +274,18 @@ def _computed(m, header_row: int, report: Report) -> None:
         report.counts[("amount_computed", name)] = 1
 
 
+def _first_code(con: duckdb.DuckDBPyConnection) -> tuple | None:
+    """The first row with a fund code (row, fund name, code): the example a fund-code warning shows."""
+    return con.execute(
+        "SELECT _row, fund_name, fund_code FROM incoming WHERE fund_code IS NOT NULL ORDER BY _row LIMIT 1"
+    ).fetchone()
+
+
 def _looked_up_codes(con: duckdb.DuckDBPyConnection, m, report: Report) -> None:
     """A warning, once for the file, that each row's fund code is the catalogue's for its name."""
     if "fund_code" not in m.computed or m.computed["fund_code"].how != "fund_lookup":
         return
-    example = con.execute(
-        "SELECT _row, fund_name, fund_code FROM incoming WHERE fund_code IS NOT NULL ORDER BY _row LIMIT 1"
-    ).fetchone()
+    example = _first_code(con)
     label = m.label("fund_name")
     row, name, code = example if example else (None, None, None)
     shown = f"（如第 {row} 行“{name}”为“{code}”）" if example else ""
@@ -307,9 +312,7 @@ def _generated_codes(con: duckdb.DuckDBPyConnection, m, report: Report) -> None:
     _looked_up_codes(con, m, report)
     if "fund_code" not in m.computed or m.computed["fund_code"].how != "fund_code":
         return
-    example = con.execute(
-        "SELECT _row, fund_name, fund_code FROM incoming WHERE fund_code IS NOT NULL ORDER BY _row LIMIT 1"
-    ).fetchone()
+    example = _first_code(con)
     if example is None:
         return
     row, name, code = example
