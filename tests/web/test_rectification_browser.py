@@ -82,11 +82,13 @@ def test_flag_answer_accept_publish_and_count(browser, server, artifacts):
 
     reviewer_context, reviewer = signed_in(browser, server, "shen")
     reviewer.goto(notice_url)
-    reviewer.get_by_role("button", name="保密审查后公开").click()
+    with reviewer.expect_navigation():  # the publish answered before the public looks
+        reviewer.get_by_role("button", name="保密审查后公开").click()
 
     public = browser.new_page(locale="zh-CN")
     public.goto(server.url + "/")
-    public.get_by_role("link", name="整改公示").first.click()
+    with public.expect_navigation():  # content() mid-navigation is '' (failed a clean run once)
+        public.get_by_role("link", name="整改公示").first.click()
     assert "整改情况公示（第一批）" in public.content() and "892.50" in public.content()
     public.screenshot(path=artifacts / "rectify-public.png", full_page=True)
     public.goto(f"{server.url}/annual/{dt.date.today().year}")
