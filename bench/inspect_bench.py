@@ -156,22 +156,26 @@ REGISTERS = {
 }
 
 
+def parameters(rows: int, registers: float = 1.0) -> dict[str, int]:
+    """BUILD's parameters: `rows` payments, the registers at `registers` × REGISTERS."""
+    sizes = {k: round(v * registers) for k, v in REGISTERS.items()}
+    return {
+        "rows": rows,
+        "staff": 11_482,
+        "deaths": rows // 10,
+        "paid_people": max(0, sizes["payroll"] - 11_482 * 12) // 12,
+        **sizes,
+    }
+
+
 def build(path: Path, rows: int, registers: float = 1.0) -> float:
     if path.exists():
         path.unlink()
     con = connect(path)
     start = time.perf_counter()
-    sizes = {k: round(v * registers) for k, v in REGISTERS.items()}
+    wanted = parameters(rows, registers)
     for sql in BUILD:
-        wanted = {
-            "rows": rows,
-            "staff": 11_482,
-            "deaths": rows // 10,
-            "paid_people": max(0, sizes["payroll"] - 11_482 * 12) // 12,
-            **sizes,
-        }
-        values = {k: v for k, v in wanted.items() if f"${k}" in sql}
-        con.execute(sql, values)
+        con.execute(sql, {k: v for k, v in wanted.items() if f"${k}" in sql})
     con.execute(
         "UPDATE batches SET row_count = (SELECT count(*) FROM payments WHERE batch_id = 3) WHERE batch_id = 3"
     )

@@ -150,7 +150,7 @@ def county_sizes(rows: int) -> list[int]:
 
 def phase_build(lake: Path, rows: int) -> dict:
     import duckdb
-    from inspect_bench import BUILD
+    from inspect_bench import BUILD, parameters
 
     from etl.county import set_county
     from etl.store import migrate
@@ -162,10 +162,10 @@ def phase_build(lake: Path, rows: int) -> dict:
         start = time.perf_counter()
         con = duckdb.connect()
         migrate(con)
+        # The registers in proportion to the county: inspect_bench's REGISTERS are for 10 M payments.
+        wanted = parameters(size, size / 10_000_000)
         for sql in BUILD:
-            wanted = {"rows": size, "staff": 11_482, "deaths": size // 10}
-            values = {n: v for n, v in wanted.items() if f"${n}" in sql}
-            con.execute(sql, values)
+            con.execute(sql, {n: v for n, v in wanted.items() if f"${n}" in sql})
         set_county(con, f"{410100 + k:06d}", f"县{k}", "bench")
         generate_seconds += time.perf_counter() - start
         start = time.perf_counter()
