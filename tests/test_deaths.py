@@ -157,6 +157,44 @@ def test_same_id_another_name_is_a_data_quality_list_not_a_finding(with_deaths):
     }
 
 
+def test_same_id_another_name_on_the_payroll_is_on_the_same_list(with_deaths, load, tmp_path):
+    """A death row with a salaried person's ID under another name is listed beside the payees' (issue
+    16); a salaried person whose name the register has is not (payroll_after_death asks about them)."""
+    clerk = make_id(
+        birth="19700303", seq=505
+    )  # on the payroll as 钱小红, in the register as 钱晓红
+    same = make_id(birth="19650404", seq=506)  # 周大 on both: not a data-quality case
+    header = ["单位代码", "单位名称", "姓名", "身份证号码", "工资月份", "应发工资", "实发工资"]
+    salaries = [
+        ["001", "县财政局", "钱小红", clerk, f"2024年{m:02d}月", "6,000.00", "4,800.00"]
+        for m in (1, 2, 3)
+    ] + [["001", "县财政局", "周大", same, "2024年01月", "5,000.00", "4,000.00"]]
+    assert (
+        load(write_csv(tmp_path / "payroll.csv", [header, *salaries], "gbk"), "payroll").status
+        == "loaded"
+    )
+    header = ["姓名", "公民身份号码", "死亡日期", "信息来源"]
+    deaths = [["钱晓红", clerk, "2024-04-01", "县公安局"], ["周大", same, "2024-02-01", "县公安局"]]
+    assert (
+        load(write_xlsx(tmp_path / "police.xlsx", [header, *deaths]), "deaths").status == "loaded"
+    )
+    rows = run(with_deaths, CHECKS["death_name_differs"], PARAMS).rows
+    assert [
+        (
+            r["name"],
+            r["payee_name"],
+            r["payroll_name"],
+            r["salary_count"],
+            r["net_yuan"],
+            r["last_salary_month"],
+        )
+        for r in rows
+    ] == [
+        ("孙晓明", "孙小明", None, None, None, None),
+        ("钱晓红", None, "钱小红", 3, Decimal("14400.00"), "2024-03"),
+    ]
+
+
 def test_the_register_is_never_public(with_deaths):
     views = {
         r[0]

@@ -328,14 +328,22 @@ def test_paid_after_death_is_every_planted_payment_and_no_decoy(county):
 def test_same_id_another_name_in_the_death_register_is_the_planted_one(county):
     con, manifest, _, params = county
     planted = {
-        (d["id_masked"], d["register_name"], d["name"])
+        (d["id_masked"], d["register_name"], d["found_in"], d["name"])
         for d in manifest.anomalies["death_name_differs"]
     }
-    assert_exact(
-        found(con, "death_name_differs", params, "id_masked", "name", "payee_name"),
-        planted,
-        "death_name_differs",
-    )
+    assert {d["found_in"] for d in manifest.anomalies["death_name_differs"]} == {
+        "payments",
+        "payroll",
+    }
+    rows = run(con, CHECKS["death_name_differs"], params).rows
+    listed = {
+        (r["id_masked"], r["name"], side, r[f"{col}_name"])
+        for r in rows
+        for side, col in (("payments", "payee"), ("payroll", "payroll"))
+        if r[f"{col}_name"] is not None
+    }
+    assert len(listed) == len(rows)  # each death row matched one side here
+    assert_exact(listed, planted, "death_name_differs")
 
 
 def test_payroll_not_on_roll_is_every_planted_salary_and_not_the_new_hire(county):

@@ -126,8 +126,8 @@ def rules(plan: Plan) -> dict:
         "delay_buckets": "le3: 0-3 days, 4to10: 4-10 days, gt10: more than 10 days (disbursed_on - approved_on)",
         "paid_after_death": "a payment (not 退回, with a paid_on) whose id_number and name are a death register"
         " row's, paid after the end of the month of died_on; every such payment is listed",
-        "death_name_differs": "a death register row with a payee's id_number under another name: data quality,"
-        " not a finding",
+        "death_name_differs": "a death register row with a payee's or a salaried person's id_number under another"
+        " name (found_in: payments or payroll): data quality, not a finding",
         "payroll_not_on_roll": "a payroll row whose id_number is on none of the paying agency's staff roll rows"
         " (hired_on after the month's end counts as not yet on it); every such salary is listed",
         "payroll_after_death": "a payroll row whose id_number and name are a death register row's, for a month"

@@ -150,6 +150,7 @@ def build_plan(scale: float = 1.0, seed: int = 20070101, year: int = 2024) -> Pl
     plan.decoys.update(decoys)
     avoid = set(_id_numbers(plan.anomalies)) | set(_id_numbers(plan.decoys))
     plan.payroll, ghosts, decoys = payroll.plant_payroll(rng("payroll"), plan, avoid)
+    plan.anomalies["death_name_differs"] += ghosts.pop("death_name_differs")
     plan.anomalies.update(ghosts)
     plan.decoys.update(decoys)
     plan.registers, owners, decoys = assets.plant_assets(rng("assets"), plan, pick)

@@ -114,7 +114,12 @@ def plant_deaths(rng: random.Random, plan, pick) -> tuple[list[list], dict, dict
         {"person": Person(other, u.person.id_number, u.person.sex, u.person.birth), "died_on": died}
     )
     planted["death_name_differs"].append(
-        {**who(u.person), "register_name": other, "died_on": died.isoformat()}
+        {
+            **who(u.person),
+            "register_name": other,
+            "died_on": died.isoformat(),
+            "found_in": "payments",
+        }
     )
 
     fund, j = payee()  # a namesake of a payee, with another ID, died early in the year

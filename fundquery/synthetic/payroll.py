@@ -2,7 +2,8 @@
 
 Every serving member of staff is paid every month from the month they were hired.  Planted
 (``payroll_not_on_roll``): two people on no roll, each paid by an agency for several months
-(吃空饷); a member of staff who died in July, paid to December (``payroll_after_death``); one
+(吃空饷); a member of staff who died in July, paid to December (``payroll_after_death``); a
+member of staff whose ID the death register has under another name (``death_name_differs``); one
 paid January to August only while still serving on the roll (``roll_not_on_payroll``); whoever
 serves on two rolls, paid by both (``payroll_two_agencies``).  Decoys: a member of staff hired in
 the middle of the year, paid from the month of joining; one who died in December, the month of
@@ -75,10 +76,22 @@ def plant_payroll(rng: random.Random, plan, avoid: set[str]) -> tuple[list[list]
         and s.hired_on.year < year
     ]
     dead, last_month_dead, dropped = rng.sample(spare, 3)
+    misnamed = rng.choice([s for s in spare if s not in (dead, last_month_dead, dropped)])
     died = dt.date(year, DIED_MONTH, 10)  # salaries for the months after it are findings
     _register_death(rng, plan, dead.person, died)
     died_late = dt.date(year, 12, 5)  # the month of death is the last salary: no finding
     _register_death(rng, plan, last_month_dead.person, died_late)
+    # The register has a serving member of staff's ID under another name: a data-quality case, no finding.
+    other = plan.pop.names.person(misnamed.person.sex)
+    while other == misnamed.person.name:
+        other = plan.pop.names.person(misnamed.person.sex)
+    misnamed_died = dt.date(year, 1, 25)
+    _register_death(
+        rng,
+        plan,
+        Person(other, misnamed.person.id_number, misnamed.person.sex, misnamed.person.birth),
+        misnamed_died,
+    )
     rows = []
     for s in serving:
         first = s.hired_on.month if s.hired_on.year == year else 1
@@ -93,6 +106,14 @@ def plant_payroll(rng: random.Random, plan, avoid: set[str]) -> tuple[list[list]
                 "agency_name": dead.agency.name,
                 "died_on": died.isoformat(),
                 "months": [f"{year}-{m:02d}" for m in range(DIED_MONTH + 1, 13)],
+            }
+        ],
+        "death_name_differs": [
+            {
+                **who(misnamed.person),
+                "register_name": other,
+                "died_on": misnamed_died.isoformat(),
+                "found_in": "payroll",
             }
         ],
         "roll_not_on_payroll": [

@@ -2,7 +2,8 @@
 
 People are matched by the keyed ID hash and the name together.  A register row whose ID
 matches a payee but whose name differs is not a finding: it is listed apart as a data-quality
-list (``death_name_differs``), since either side may hold a typing error.
+list (``death_name_differs``, for payees and the payroll alike), since either side may hold a
+typing error.
 """
 
 from __future__ import annotations
@@ -55,8 +56,10 @@ LEFT JOIN fund_info f ON f.county_code = p.county_code AND f.fund_code = p.fund_
 ORDER BY p.died_on, p.id_hash, p.paid_on, p.batch_id, p.row_no
 """  # noqa: S608
 
-# Register rows whose ID is a payee's but whose name is none of that payee's names.  The payments of
-# registered IDs first (a semi-join), then their names: grouping all 10 M payments by ID took 4x as long.
+# Register rows whose ID is a payee's or a salaried person's but whose name is none of that side's
+# names.  The payments and salaries of registered IDs first (semi-joins), then their names: grouping
+# all 10 M payments by ID took 4x as long.  A death row is listed once, with both sides beside it;
+# it is listed when either side does not know the register's name.
 DEATH_NAME_DIFFERS = """
 WITH dead AS (SELECT DISTINCT county_code, id_hash FROM live_deaths),
 matched AS (
@@ -68,13 +71,26 @@ payees AS (
            count(*) AS payment_count, sum(amount_yuan) AS amount_yuan, max(paid_on) AS last_paid_on
     FROM matched GROUP BY county_code, id_hash
 ),
-same AS (SELECT DISTINCT county_code, id_hash, name FROM matched)
-SELECT d.county_code, d.id_hash, d.id_masked, d.name, y.payee_name, d.died_on, d.source,
-       y.payment_count, y.amount_yuan, y.last_paid_on, d.batch_id, d.row_no
+payee_names AS (SELECT DISTINCT county_code, id_hash, name FROM matched),
+salaried AS (
+    SELECT pr.county_code, pr.id_hash, pr.name, pr.net_yuan, pr.month, pr.batch_id, pr.row_no
+    FROM live_payroll pr JOIN dead d ON d.county_code = pr.county_code AND d.id_hash = pr.id_hash
+),
+salaries AS (
+    SELECT county_code, id_hash, arg_max(name, CAST(batch_id AS BIGINT) * 10000000 + row_no) AS payroll_name,
+           count(*) AS salary_count, sum(net_yuan) AS net_yuan, max(month) AS last_month
+    FROM salaried GROUP BY county_code, id_hash
+),
+salaried_names AS (SELECT DISTINCT county_code, id_hash, name FROM salaried)
+SELECT d.county_code, d.id_hash, d.id_masked, d.name, y.payee_name, w.payroll_name, d.died_on, d.source,
+       y.payment_count, y.amount_yuan, y.last_paid_on, w.salary_count, w.net_yuan,
+       strftime(w.last_month, '%Y-%m') AS last_salary_month, d.batch_id, d.row_no
 FROM live_deaths d
-JOIN payees y ON y.county_code = d.county_code AND y.id_hash = d.id_hash
-LEFT JOIN same s ON s.county_code = d.county_code AND s.id_hash = d.id_hash AND s.name = d.name
-WHERE s.id_hash IS NULL
+LEFT JOIN payees y ON y.county_code = d.county_code AND y.id_hash = d.id_hash
+LEFT JOIN salaries w ON w.county_code = d.county_code AND w.id_hash = d.id_hash
+LEFT JOIN payee_names s ON s.county_code = d.county_code AND s.id_hash = d.id_hash AND s.name = d.name
+LEFT JOIN salaried_names t ON t.county_code = d.county_code AND t.id_hash = d.id_hash AND t.name = d.name
+WHERE (y.id_hash IS NOT NULL AND s.id_hash IS NULL) OR (w.id_hash IS NOT NULL AND t.id_hash IS NULL)
 ORDER BY d.died_on, d.batch_id, d.row_no
 """  # noqa: S608
 
@@ -281,22 +297,27 @@ CHECKS = (
         "数据质量：身份证号相同而姓名不同",
         "Data quality: same ID number, another name",
         "low",
-        "死亡火化登记中的身份证号与某位领取人相同，姓名却不同。这不是问题线索：可能是登记或清册录错了身份证号，"
-        "也可能是改名；不计入“死亡后仍在发放”。",
-        "A death register row has a payee's ID number under another name. Not a finding: either side may hold"
-        " a mistyped ID number, or the person changed name; it is not counted in 'paid after death'.",
-        "请民政或殡葬部门与乡镇核对身份证号和姓名，改正错误的一方后重新导入。",
-        "Ask the register's department and the township to check the ID number and name; correct the wrong side"
-        " and load it again.",
+        "死亡火化登记中的身份证号与某位领取人或领工资的财政供养人员相同，姓名却不同。这不是问题线索：可能是登记、"
+        "清册或工资表录错了身份证号，也可能是改名；不计入“死亡后仍在发放”和“死亡后仍在发放工资”。",
+        "A death register row has the ID number of a payee or of someone on the payroll under another name. Not"
+        " a finding: the register, the roster or the payroll may hold a mistyped ID number, or the person changed"
+        " name; it is counted in neither 'paid after death' nor 'salary paid after death'.",
+        "请民政或殡葬部门与乡镇（或发工资的单位）核对身份证号和姓名，改正错误的一方后重新导入。",
+        "Ask the register's department and the township (or the paying agency) to check the ID number and name;"
+        " correct the wrong side and load it again.",
         DEATH_NAME_DIFFERS,
         (
             Column("name", "登记姓名", "Name in the register", "name"),
             Column("id_masked", kind="id"),
             Column("payee_name", "清册姓名", "Name on the payment roll", "name"),
+            Column("payroll_name", "工资表姓名", "Name on the payroll", "name"),
             *_DEATH,
             Column("payment_count", kind="int"),
             Column("amount_yuan", "发放合计", "Paid in all", "amount"),
             Column("last_paid_on", "最后发放日期", "Last paid on", "date"),
+            Column("salary_count", "工资笔数", "Salaries", "int"),
+            Column("net_yuan", "实发工资合计", "Net salary in all", "amount"),
+            Column("last_salary_month", "最后发薪月份", "Last salary month"),
             Column("batch_id", kind="int"),
             Column("row_no", kind="int"),
         ),
