@@ -40,7 +40,7 @@ BUILD = [
     " SELECT i, k, k || '.csv', md5(k), 'bench', 0, 'published', TIMESTAMP '2025-01-10 09:00:00'"
     " FROM (VALUES (1, 'funds'), (2, 'disbursements'), (3, 'payments'), (4, 'agencies'), (5, 'staff'),"
     " (6, 'payments'), (7, 'deaths'), (8, 'payroll'), (9, 'vehicles'), (10, 'businesses'),"
-    " (11, 'properties')) t(i, k)",
+    " (11, 'properties'), (12, 'allocations')) t(i, k)",
     "INSERT INTO funds (batch_id, row_no, fund_code, fund_name, department, year, budget_yuan, pays_to, standard_yuan)"
     " SELECT 1, f, 'F2024' || lpad(f::VARCHAR, 3, '0'),"
     " CASE f WHEN 2 THEN '农村最低生活保障金' WHEN 3 THEN '特困人员救助供养金' WHEN 4 THEN '城市最低生活保障金'"
@@ -143,6 +143,14 @@ BUILD = [
     " CASE WHEN e % 200 = 0 THEN md5((e // 200)::VARCHAR) ELSE md5('home' || e) END, '422822********0000', '男',"
     " DATE '1970-01-01', '不动产权第' || e || '号', '城关镇' || e || '号', '住宅', 60 + e % 150,"
     " DATE '2005-01-01' + (e % 7000)::INTEGER, NULL FROM range($properties) t(e)",
+    # Allocations (资金分配, issue 14): per fund and township what its vouchers disbursed, allocated on
+    # 5 January; every 37th (fund, township) was allocated 50,000 more than was disbursed
+    # (allocation_not_disbursed), every 41st 1,000 less (disbursed_beyond_allocation).
+    "INSERT INTO allocations (batch_id, row_no, fund_code, year, recipient, doc_no, allocated_on, amount_yuan)"
+    " SELECT 12, n, fund_code, 2024, replace(payee, '财政所', ''), '县财预〔2024〕' || n || '号', DATE '2024-01-05',"
+    " sent + CASE WHEN n % 37 = 0 THEN 50000 WHEN n % 41 = 0 THEN -1000 ELSE 0 END"
+    " FROM (SELECT row_number() OVER (ORDER BY fund_code, payee) AS n, fund_code, payee, sum(amount_yuan) AS sent"
+    " FROM disbursements WHERE voucher_no NOT IN ('PZ-STUCK', 'PZ-NEVER') GROUP BY fund_code, payee)",
 ]
 
 
