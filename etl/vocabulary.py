@@ -176,6 +176,22 @@ ROLES: dict[str, tuple[Role, ...]] = {
     ),
     "allocations.doc_no": (Role(r"文号$|文件号$", 60, "上级"),),
     "allocations.allocated_on": (Role(r"(下达|分配|发文|文件)(日期|时间)$", 70),),
+    # Registers (issue 16) as other systems export them.  登记时间 / 登记或交易时间: when a vehicle or a
+    # property was registered (cam-hedui-cheliang-xinxi, cam-hedui-fangguan-xinxi); not a check's date,
+    # nor a mortgage's or a seizure's registration, nor a cancellation.
+    "registered_on": (
+        Role(
+            r"^(初次|首次|注册)?登记.{0,3}(日期|时间)$|^登簿(日期|时间)$",
+            65,
+            "核对|注销|抵押|查封|预告|异议|变更",
+        ),
+    ),
+    # 车辆用途: the use a vehicle is registered for (营运 / 非营运), as the 核对 system writes 使用性质.
+    "vehicles.vehicle_use": (Role(r"(使用性质|用途)$", 65),),
+    # 不动产权证号（明）, 房屋所有权证号: the certificate, however the system qualifies it; not the unit's number.
+    "properties.cert_no": (
+        Role(r"不动产权证|产权证|房产证|房屋所有权证|土地(使用)?证", 65, "单元|流水|抵押|预告"),
+    ),
 }
 
 # Columns that take only the roles declared for their kind: an allocation's amount is what a table
