@@ -141,7 +141,12 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "staffing_type": (Role(r"编制(类型|性质|类别)|人员(类别|身份)", 70),),
     "quota": (Role(r"^(核定)?编制(数|人数)?$", 60),),
     # A project's 总投资 is its amount; its 计划开始时间 / 开工时间 its start (px-shenqingku-xiangmu-daochu).
-    "projects.amount_yuan": (Role(r"^总投资|^投资(总额|金额)", 65),),
+    "projects.amount_yuan": (
+        Role(r"^总投资|^投资(总额|金额)", 65),
+        # 计划投入资金 (daye-xianjie-zijin-xiangmu-jihua): what a project notice plans to put in; not what
+        # has already been spent, nor the project's own (自筹) share.
+        Role(r"^(计划|拟|预计)?(投入|安排)(资金|金额)$", 65, "已|累计|自筹"),
+    ),
     "start_on": (Role(r"(开工|开始|启动).*(日期|时间)$", 60, "结束|竣工|完工|申报"),),
     # 审批状态, 实施状态, 建设进度: where the project stands.
     "projects.status": (Role(r"状态$|进度$|进展$", 50, "进度状态|拨付|支付"),),
@@ -151,7 +156,11 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"科目(名称)?$", 65, "编码|代码"),
     ),
     # A budget table's 合计 / 小计 column is the line's amount (人员经费 + 公用经费 beside it).
-    "budgets.amount_yuan": (Role(r"^(合计|总计|预算合计)$", 55),),
+    "budgets.amount_yuan": (
+        Role(r"^(合计|总计|预算合计)$", 55),
+        # 本年预算数, 2016年预算数 (guilin-sifaju-sangong-tongji): this year's budget; not last year's.
+        Role(r"^(本年|本年度|当年|\d{4}年度?)预算(数|金额)?$", 70),
+    ),
     # 资金性质, 预算类别, 项目资金性质: which budget a line is in (一般公共预算, 基本支出 …).
     "budgets.category": (Role(r"(资金|经费|支出|预算)(性质|类别|分类|类型)$", 65),),
     # 2020年分配结果, 分配数, 下达数, 安排数: the amount a catalogue or allocation table gives a fund.
