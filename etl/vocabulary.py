@@ -157,7 +157,7 @@ ROLES: dict[str, tuple[Role, ...]] = {
     ),
     # A budget table's 合计 / 小计 column is the line's amount (人员经费 + 公用经费 beside it).
     "budgets.amount_yuan": (
-        Role(r"^(合计|总计|预算合计)$", 55),
+        Role(r"^(合计|小计|总计|预算合计)$", 55),
         # 本年预算数, 2016年预算数 (guilin-sifaju-sangong-tongji): this year's budget; not last year's.
         Role(r"^(本年|本年度|当年|\d{4}年度?)预算(数|金额)?$", 70),
     ),

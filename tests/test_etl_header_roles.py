@@ -185,3 +185,17 @@ def test_the_entitled_person_beside_the_household_head_is_asked_not_guessed():
     assert dict(match.ambiguous) == {"name": (0, 3), "id_number": (1, 4)}
     match = detect([["享受人", "享受人身份证号", "补贴金额"]], "payments")
     assert match.mapping["name"] == 0 and match.mapping["id_number"] == 1
+
+
+def test_a_group_title_over_two_leaves_is_not_taken_for_a_column():
+    """2016年预算数 spans 小计 / 其中:一般公共预算安排数 (nantong-guoziwei-sangong-yusuan): the header is both
+    rows, the amount is the 小计 leaf, and the leaf beside it is named (reported, not dropped)."""
+    head = [
+        ["项目", "2016年预算数", None],
+        [None, "小计", "其中:一般公共预算安排数"],
+        ["(二)公务接待费", "14.83", "14.83"],
+    ]
+    match = detect(head, "budgets")
+    assert match.header_rows == (0, 1)
+    assert match.mapping == {"item": 0, "amount_yuan": 1}
+    assert match.labels[1:] == ["2016年预算数/小计", "2016年预算数/其中:一般公共预算安排数"]
