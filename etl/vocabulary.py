@@ -175,6 +175,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
             55,
             "主管|处室|填报|统计|编制|代码|编码|金额|资金",
         ),
+        # 村名 / 行政村: a notice that puts a fund to villages (wenling-heimei-xiangcun-bofu-xiangdan);
+        # not 村级… or 村民… (an amount or a count written under the village's name).
+        Role(r"^(行政)?村(名|名称|委会)?$", 55),
     ),
     "allocations.amount_yuan": (
         Role(
@@ -182,6 +185,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
             65,
             "待分|已办|编入|日期|文号|单位",
         ),
+        # 本次拨付补助资金, 本次下达: this batch's allocation, beside the approved total and the
+        # cumulative entitlement of a multi-batch fund (wenling-heimei-xiangcun-bofu-xiangdan).
+        Role(r"^本次(拨付|下达|分配|安排)", 70, "日期|时间|文号|单位|比例"),
     ),
     "allocations.doc_no": (Role(r"文号$|文件号$", 60, "上级"),),
     "allocations.allocated_on": (Role(r"(下达|分配|发文|文件)(日期|时间)$", 70),),

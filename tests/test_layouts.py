@@ -56,6 +56,8 @@ NEED_UPLOAD_VALUES = {
     "daye-xianjie-zijin-xiangmu-jihua",
     "guilin-sifaju-sangong-tongji",
     "nantong-guoziwei-sangong-yusuan",
+    # a village allocation notice: its fund and year
+    "wenling-heimei-xiangcun-bofu-xiangdan",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -68,8 +70,6 @@ NEEDS_HEADER_MAPPING = {
     " household's or the entitled person's) the clerk says",
     "cam-hedui-fangguan-xinxi": "人员姓名 / 产权人姓名 and their ID numbers tie: the family member the 核对"
     " asked about and the owner the register answered; the clerk says the owner is the register's person",
-    "wenling-heimei-xiangcun-bofu-xiangdan": "the recipient is the village (村名, beside its 镇名) and the"
-    " allocation one of three money columns (本次拨付, not 核定总投资额 nor 应拨付资金总额): the clerk says which",
 }
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
