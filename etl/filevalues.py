@@ -95,6 +95,9 @@ FILE_LEVEL = frozenset(
         "agency_type",
         "staffing_type",
         "status",
+        # A payroll register's month: the treasury's 统发 export is run per unit and month, and its rows
+        # name neither (layout payroll/tongfa-gongzi-shuju-daochu); the inspector says which at upload.
+        "month",
         # A roster's 补助标准 when every row has the same one (its amount is then quantity × standard).
         "standard_yuan",
     }

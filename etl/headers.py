@@ -256,6 +256,12 @@ def _spread(row: list[str | None], above_raw: list[str | None], above: list[str 
     return filled
 
 
+def _spans_leaves(top: list[str | None], sub: list[str | None], p: int) -> bool:
+    """Whether the top cell at ``p`` is a title over the next column too, with a leaf under each."""
+    cell = lambda row, i: row[i] if i < len(row) else None  # noqa: E731
+    return bool(cell(top, p) and not cell(top, p + 1) and cell(sub, p) and cell(sub, p + 1))
+
+
 def _under_spans(row: list[str | None], above: list[str | None]) -> bool:
     """Whether every filled cell of ``row`` sits inside a span of the row above: under an empty cell (a
     merged cell covers it) or under the first cell of a span (its right neighbour empty).  A data row has
@@ -348,10 +354,14 @@ def detect(
                     p < len(leaves) and leaves[p] and cell_scores(spec.kind, leaves[p])
                     for p in double.mapping.values()
                 )
+                # A top cell spanning leaves (2016年预算数 over 小计 / 其中…) is a group's title: read as
+                # one row it would name a column by its title and leave the leaves beside it unnamed.
+                titled = any(_spans_leaves(head[r], leaves, p) for p in single.mapping.values())
                 wins = double.score[2] > single.score[2] or (
                     double.score[2] == single.score[2]
                     and (
-                        len(double.mapped) > len(single.mapped)
+                        titled
+                        or len(double.mapped) > len(single.mapped)
                         or (
                             (by_leaf or leaves_only(head[r], leaves))
                             and not single.mapped

@@ -141,7 +141,12 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "staffing_type": (Role(r"编制(类型|性质|类别)|人员(类别|身份)", 70),),
     "quota": (Role(r"^(核定)?编制(数|人数)?$", 60),),
     # A project's 总投资 is its amount; its 计划开始时间 / 开工时间 its start (px-shenqingku-xiangmu-daochu).
-    "projects.amount_yuan": (Role(r"^总投资|^投资(总额|金额)", 65),),
+    "projects.amount_yuan": (
+        Role(r"^总投资|^投资(总额|金额)", 65),
+        # 计划投入资金 (daye-xianjie-zijin-xiangmu-jihua): what a project notice plans to put in; not what
+        # has already been spent, nor the project's own (自筹) share.
+        Role(r"^(计划|拟|预计)?(投入|安排)(资金|金额)$", 65, "已|累计|自筹"),
+    ),
     "start_on": (Role(r"(开工|开始|启动).*(日期|时间)$", 60, "结束|竣工|完工|申报"),),
     # 审批状态, 实施状态, 建设进度: where the project stands.
     "projects.status": (Role(r"状态$|进度$|进展$", 50, "进度状态|拨付|支付"),),
@@ -151,7 +156,11 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"科目(名称)?$", 65, "编码|代码"),
     ),
     # A budget table's 合计 / 小计 column is the line's amount (人员经费 + 公用经费 beside it).
-    "budgets.amount_yuan": (Role(r"^(合计|总计|预算合计)$", 55),),
+    "budgets.amount_yuan": (
+        Role(r"^(合计|小计|总计|预算合计)$", 55),
+        # 本年预算数, 2016年预算数 (guilin-sifaju-sangong-tongji): this year's budget; not last year's.
+        Role(r"^(本年|本年度|当年|\d{4}年度?)预算(数|金额)?$", 70),
+    ),
     # 资金性质, 预算类别, 项目资金性质: which budget a line is in (一般公共预算, 基本支出 …).
     "budgets.category": (Role(r"(资金|经费|支出|预算)(性质|类别|分类|类型)$", 65),),
     # 2020年分配结果, 分配数, 下达数, 安排数: the amount a catalogue or allocation table gives a fund.
@@ -166,6 +175,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
             55,
             "主管|处室|填报|统计|编制|代码|编码|金额|资金",
         ),
+        # 村名 / 行政村: a notice that puts a fund to villages (wenling-heimei-xiangcun-bofu-xiangdan);
+        # not 村级… or 村民… (an amount or a count written under the village's name).
+        Role(r"^(行政)?村(名|名称|委会)?$", 55),
     ),
     "allocations.amount_yuan": (
         Role(
@@ -173,9 +185,28 @@ ROLES: dict[str, tuple[Role, ...]] = {
             65,
             "待分|已办|编入|日期|文号|单位",
         ),
+        # 本次拨付补助资金, 本次下达: this batch's allocation, beside the approved total and the
+        # cumulative entitlement of a multi-batch fund (wenling-heimei-xiangcun-bofu-xiangdan).
+        Role(r"^本次(拨付|下达|分配|安排)", 70, "日期|时间|文号|单位|比例"),
     ),
     "allocations.doc_no": (Role(r"文号$|文件号$", 60, "上级"),),
     "allocations.allocated_on": (Role(r"(下达|分配|发文|文件)(日期|时间)$", 70),),
+    # Registers (issue 16) as other systems export them.  登记时间 / 登记或交易时间: when a vehicle or a
+    # property was registered (cam-hedui-cheliang-xinxi, cam-hedui-fangguan-xinxi); not a check's date,
+    # nor a mortgage's or a seizure's registration, nor a cancellation.
+    "registered_on": (
+        Role(
+            r"^(初次|首次|注册)?登记.{0,3}(日期|时间)$|^登簿(日期|时间)$",
+            65,
+            "核对|注销|抵押|查封|预告|异议|变更",
+        ),
+    ),
+    # 车辆用途: the use a vehicle is registered for (营运 / 非营运), as the 核对 system writes 使用性质.
+    "vehicles.vehicle_use": (Role(r"(使用性质|用途)$", 65),),
+    # 不动产权证号（明）, 房屋所有权证号: the certificate, however the system qualifies it; not the unit's number.
+    "properties.cert_no": (
+        Role(r"不动产权证|产权证|房产证|房屋所有权证|土地(使用)?证", 65, "单元|流水|抵押|预告"),
+    ),
 }
 
 # Columns that take only the roles declared for their kind: an allocation's amount is what a table

@@ -207,3 +207,25 @@ def test_mappings_list_and_remove(run, tmp_path):
         "load", "payments", roster(tmp_path / "四月.xlsx", 10), "--office", "城关镇", "--json"
     )
     assert april.exit_code == 1
+
+
+def test_a_payrolls_unit_is_remembered_and_its_month_is_asked_again(run, tmp_path):
+    """A 统发 payroll export names neither its unit nor its month (layout payroll/tongfa-gongzi-shuju-daochu):
+    next month's file of the same form takes the unit from the remembered values, never last month's month."""
+    header = ["序号", "人员姓名", "身份证", "应发工资", "实发工资"]
+
+    def payroll(name: str, seq: int):
+        rows = [[1, "张三", make_id(seq=seq), "6215.00", "4980.35"]]
+        return write_xlsx(tmp_path / name, [header, *rows])
+
+    sets = ["--set", "agency_name=县财政局", "--set", "month=2024-03"]
+    march = run("load", "payroll", payroll("三月.xlsx", 1), *sets, "--office", "县财政局", "--json")
+    assert march.exit_code == 0, march.stdout
+    listed = json.loads(run("mappings", "--json").stdout)
+    assert [m["values"] for m in listed] == [{"agency_name": "县财政局"}]
+    april = run("load", "payroll", payroll("四月.xlsx", 2), "--office", "县财政局", "--json")
+    assert april.exit_code == 1
+    missing = [
+        e["column"] for e in json.loads(april.stdout)["errors"] if e["rule"] == "column_missing"
+    ]
+    assert missing == ["工资月份"], missing

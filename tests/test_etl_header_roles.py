@@ -49,6 +49,57 @@ RULES = [
         ["聘用日期", "录用时间"],
         ["录用审批时间", "初任教练员时间"],
     ),
+    # Registers as the 核对 and 不动产 systems export them (corpus2).
+    (
+        "vehicles",
+        ["所有人", "身份证号", "号牌号码", "车辆类型"],
+        "registered_on",
+        ["登记时间", "首次登记时间"],
+        ["核对日期", "注销登记时间", "抵押登记日期"],
+    ),
+    (
+        "properties",
+        ["权利人", "证件号码", "建筑面积"],
+        "registered_on",
+        ["登记或交易时间", "登记时间"],
+        ["抵押登记时间", "查封登记时间", "核对日期"],
+    ),
+    ("vehicles", ["所有人", "身份证号", "号牌号码"], "vehicle_use", ["车辆用途"], []),
+    (
+        "properties",
+        ["权利人", "证件号码", "建筑面积"],
+        "cert_no",
+        ["不动产权证号（明）", "房屋所有权证号"],
+        ["不动产单元号", "证号流水号"],
+    ),
+    (
+        "projects",
+        ["项目名称", "资金编码"],
+        "amount_yuan",
+        ["计划投入资金", "安排资金"],
+        ["已投入资金", "自筹投入资金"],
+    ),
+    (
+        "budgets",
+        ["部门", "年度"],
+        "amount_yuan",
+        ["本年预算数", "2016年预算数"],
+        ["上年预算数", "预算数增减"],
+    ),
+    (
+        "allocations",
+        ["资金编码", "年度", "应拨付资金总额(万元)"],
+        "amount_yuan",
+        ["本次拨付补助资金(万元)", "本次下达资金"],
+        ["本次拨付日期", "本次拨付比例"],
+    ),
+    (
+        "allocations",
+        ["资金编码", "年度", "分配金额"],
+        "recipient",
+        ["村名", "行政村"],
+        ["村级组织"],
+    ),
 ]
 
 
@@ -148,3 +199,17 @@ def test_the_entitled_person_beside_the_household_head_is_asked_not_guessed():
     assert dict(match.ambiguous) == {"name": (0, 3), "id_number": (1, 4)}
     match = detect([["享受人", "享受人身份证号", "补贴金额"]], "payments")
     assert match.mapping["name"] == 0 and match.mapping["id_number"] == 1
+
+
+def test_a_group_title_over_two_leaves_is_not_taken_for_a_column():
+    """2016年预算数 spans 小计 / 其中:一般公共预算安排数 (nantong-guoziwei-sangong-yusuan): the header is both
+    rows, the amount is the 小计 leaf, and the leaf beside it is named (reported, not dropped)."""
+    head = [
+        ["项目", "2016年预算数", None],
+        [None, "小计", "其中:一般公共预算安排数"],
+        ["(二)公务接待费", "14.83", "14.83"],
+    ]
+    match = detect(head, "budgets")
+    assert match.header_rows == (0, 1)
+    assert match.mapping == {"item": 0, "amount_yuan": 1}
+    assert match.labels[1:] == ["2016年预算数/小计", "2016年预算数/其中:一般公共预算安排数"]

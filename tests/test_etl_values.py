@@ -201,3 +201,20 @@ def test_an_id_number_in_a_header_is_masked_in_every_message(tmp_path, funds_loa
 def test_mask_digits_keeps_short_numbers():
     assert mask_digits("2024年 第3批 12345") == "2024年 第3批 12345"
     assert mask_digits("422822198104289856") == "422822********9856"
+
+
+def test_a_payroll_exports_month_and_unit_are_chosen_at_upload(tmp_path, load, store):
+    """A treasury 统发 export is one unit's file for one month and its rows name neither (layout
+    payroll/tongfa-gongzi-shuju-daochu): the inspector gives both at upload."""
+    header = ["序号", "人员姓名", "身份证", "应发工资", "实发工资"]
+    rows = [
+        [1, "张三", make_id(seq=1), "6215.00", "4980.35"],
+        [2, "李四", make_id(seq=2), "5100", "4200.10"],
+    ]
+    path = write_xlsx(tmp_path / "payroll.xlsx", [header, *rows])
+    result = load(path, "payroll", values={"agency_name": "县财政局", "month": "2024年3月"})
+    assert result.status == "loaded", result.as_json()["errors"]
+    got = store.execute(
+        "SELECT DISTINCT agency_name, month FROM payroll WHERE batch_id = ?", [result.batch]
+    ).fetchall()
+    assert [(a, str(m)[:7]) for a, m in got] == [("县财政局", "2024-03")]

@@ -50,6 +50,14 @@ NEED_UPLOAD_VALUES = {
     "zhida-zhibiao-mingxi",
     "dibao-zijin-fenji-tongji",
     "qingdao-xinnengyuan-zhichu-mingxi",
+    # a payroll 统发 export: one unit's file for one month, neither in its rows
+    "tongfa-gongzi-shuju-daochu",
+    # a project notice for one fund; a department's 三公 table (department, year, category chosen)
+    "daye-xianjie-zijin-xiangmu-jihua",
+    "guilin-sifaju-sangong-tongji",
+    "nantong-guoziwei-sangong-yusuan",
+    # a village allocation notice: its fund and year
+    "wenling-heimei-xiangcun-bofu-xiangdan",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -60,6 +68,8 @@ NEEDS_HEADER_MAPPING = {
     " the clerk says which",
     "bosi-ykt-huamingce-daochu": "户主姓名 / 享受人 and their ID numbers tie: whose payment it is (the"
     " household's or the entitled person's) the clerk says",
+    "cam-hedui-fangguan-xinxi": "人员姓名 / 产权人姓名 and their ID numbers tie: the family member the 核对"
+    " asked about and the owner the register answered; the clerk says the owner is the register's person",
 }
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
@@ -90,12 +100,19 @@ def _params(known: dict[str, str]) -> list:
     return [pytest.param(lay, id=lay["slug"], marks=marks(lay["slug"])) for lay in LAYOUTS]
 
 
+def _guessed(layout: dict) -> bool:
+    """Whether ``auto`` may find the layout's kind: another department's register is never guessed
+    (etl.headers.detect): inspectors name its kind."""
+    return not SPECS[layout["kind"]].register
+
+
 @pytest.mark.parametrize("layout", _params(KNOWN_UNRECOGNISED))
 def test_layout_loads_with_no_mapping(layout, tmp_path):
     problems = check(layout, tmp_path / "given")
     assert not problems, "kind given:\n" + "\n".join(problems)
-    problems = check(layout, tmp_path / "auto", kind="auto")
-    assert not problems, "kind auto:\n" + "\n".join(problems)
+    if _guessed(layout):
+        problems = check(layout, tmp_path / "auto", kind="auto")
+        assert not problems, "kind auto:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize(
@@ -106,8 +123,11 @@ def test_layout_loads_with_upload_values_and_no_header_mapping(layout, tmp_path)
     `auto` with the same values (`fundquery load auto FILE --value …`): the values vote for the kind."""
     problems = check(layout, tmp_path / "given", mapping={}, values=layout["values"])
     assert not problems, "kind given, upload values:\n" + "\n".join(problems)
-    problems = check(layout, tmp_path / "auto", kind="auto", mapping={}, values=layout["values"])
-    assert not problems, "kind auto, upload values:\n" + "\n".join(problems)
+    if _guessed(layout):
+        problems = check(
+            layout, tmp_path / "auto", kind="auto", mapping={}, values=layout["values"]
+        )
+        assert not problems, "kind auto, upload values:\n" + "\n".join(problems)
 
 
 @pytest.mark.skipif(
@@ -120,6 +140,8 @@ def test_layout_loads_after_the_clerks_mapping(layout, tmp_path):
         layout, tmp_path / "given", mapping=layout["mapping"], values=layout.get("values")
     )
     assert not problems, "kind given, with mapping:\n" + "\n".join(problems)
+    if not _guessed(layout):
+        return
     problems = check(
         layout,
         tmp_path / "auto",

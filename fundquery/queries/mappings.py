@@ -16,8 +16,9 @@ from etl.audit import audit
 from etl.filevalues import FILE_LEVEL
 
 # File-level values that stay the same from one month's file to the next: kept with the mapping.
-# The year and the period change with every file: chosen again each time (or read from the title).
-STABLE_VALUES = FILE_LEVEL - {"year", "period"}
+# The year, the period and a payroll's month change with every file: chosen again each time (or read
+# from the title), never carried over to next month's file of the same form.
+STABLE_VALUES = FILE_LEVEL - {"year", "period", "month"}
 
 _COLUMNS = (
     "mapping_id, office, kind, fingerprint, mapping, file_values, headers, file_name, saved_by,"

@@ -225,6 +225,10 @@ def _stored(con, layout: dict, built: Built, result: LoadResult) -> list[str]:
             if not canonical or col.get("group"):
                 continue
             cs = spec.column(canonical)
+            if (
+                not cs.stored
+            ):  # read and used (a cremation date standing in for the death date), not kept
+                continue
             v = d["cells"][pos]
             if cs.type == "id_number":
                 sql, want = "id_masked", mask(_text(v))
