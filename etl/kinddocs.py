@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from etl import kinds
 from etl.specs import SPECS
-from etl.spectypes import Spec
+from etl.spectypes import Column, Spec
 
 HEADER = """# Dataset kinds (数据类型)
 
@@ -24,6 +24,27 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _year(spec: Spec) -> str:
+    if not spec.year_from:
+        return ""
+    text = f", year from `{spec.year_from}`"
+    return text + (f" (`{spec.year_else}` where it is empty)" if spec.year_else else "")
+
+
+def _required(col: Column) -> str:
+    return "yes" if col.required else ("if the column is there" if col.required_if_present else "")
+
+
+def _absent_notes(spec: Spec) -> list[str]:
+    """What a file without a column required if present gets (etl.validate: one warning)."""
+    return [
+        f"- a file without `{c.name}` ({c.label_zh}) loads with one warning: “{c.absent_zh}”"
+        + (f"; each row then needs `{c.needed_without}`" if c.needed_without else "")
+        for c in spec.columns
+        if c.required_if_present and c.absent_zh
+    ]
+
+
 def kind_section(spec: Spec) -> str:
     public = "never public (register)" if spec.register else ("published after review")
     if not spec.register and not spec.public_columns:
@@ -34,7 +55,8 @@ def kind_section(spec: Spec) -> str:
         "",
         f"- table `{spec.table}`; views {views}",
         f"- uploaded by: {', '.join(spec.uploaders)}; {public}",
-        f"- lake partition: county{', year from `' + spec.year_from + '`' if spec.year_from else ''}",
+        f"- lake partition: county{_year(spec)}",
+        *_absent_notes(spec),
         "",
         "| column | type | required | public | headers (the first is the template's) |",
         "| --- | --- | --- | --- | --- |",
@@ -44,7 +66,7 @@ def kind_section(spec: Spec) -> str:
         if not c.stored:
             continue
         lines.append(
-            f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} |"
+            f"| `{c.name}` | {c.type} | {_required(c)} |"
             f" {'yes' if c.name in shown else ''} | {_cell('、'.join(c.aliases))} |"
         )
     return "\n".join(lines) + "\n"

@@ -68,12 +68,29 @@ def enum_unknown(spec: Spec) -> list[Query]:
 
 
 def required(spec: Spec) -> list[Query]:
+    """Empty cells of a required column, and of one required if present (etl.validate drops those
+    queries when the file lacks the column)."""
     return [
         (
             c.name,
             f'SELECT _row, NULL AS value, NULL AS detail FROM incoming WHERE "{c.name}__raw" IS NULL',  # noqa: S608
         )
-        for c in spec.required
+        for c in spec.columns
+        if c.required or c.required_if_present
+    ]
+
+
+def needed_without(spec: Spec) -> list[Query]:
+    """Rows that fill neither a column required if present nor the one each row needs without it
+    (etl.validate keeps these queries only when the file lacks the first column)."""
+    return [
+        (
+            c.needed_without,
+            f"SELECT _row, NULL AS value, '{c.label_zh}' AS detail FROM incoming "  # noqa: S608 (declared names)
+            f'WHERE "{c.name}__raw" IS NULL AND "{c.needed_without}__raw" IS NULL',
+        )
+        for c in spec.columns
+        if c.needed_without
     ]
 
 

@@ -23,6 +23,7 @@ from etl.rulequeries import (
     fund_name_unknown,
     fund_unknown,
     id_problem,
+    needed_without,
     negative,
     none,
     notice_days_out_of_range,
@@ -70,6 +71,15 @@ CATALOGUE: tuple[Rule, ...] = (
         "必填",
         "a value",
         required,
+    ),
+    Rule(
+        "value_required_without",
+        E,
+        "“{header}”不能为空：本表没有“{detail}”列，每张凭证须有“{header}”",
+        "“{header}” must not be empty: the file has no column “{detail}”, so every row needs “{header}”",
+        "本行的“{header}”，或在文件中加上“{detail}”列",
+        "this row's “{header}”, or a column “{detail}” in the file",
+        needed_without,
     ),
     Rule(
         "village_not_in_address",

@@ -196,7 +196,7 @@ _add(
             Column("fund_code", _FUND_CODE, "code", True, example="F2024001", public=True),
             Column(
                 "payee",
-                ("收款单位", "收款人", "拨付对象", "收款方"),
+                ("收款单位", "收款人", "拨付对象", "收款方", "收款账户名称"),
                 "text",
                 True,
                 example="城关镇财政所",
@@ -214,13 +214,21 @@ _add(
                 "approved_on",
                 ("审核签字日期", "审核日期", "签字日期", "审批日期"),
                 "date",
-                True,
+                False,
                 example="2024-03-01",
                 public=True,
+                # The 直达资金 system's 支付凭证 export has 支付时间 and no approval date (issue 14):
+                # such a file loads, and every check that measures from approval leaves it out, saying so.
+                required_if_present=True,
+                absent_zh="本表无审核签字日期：{n} 张凭证不计入拨付时长、滞留等按审核日期计算的检查",
+                absent_en="this file has no approval date (审核签字日期): its {n} vouchers are left out of"
+                " the disbursement delay, stuck money and other checks measured from approval",
+                needed_without="disbursed_on",
             ),
             Column(
                 "disbursed_on",
-                ("拨出日期", "拨付日期", "拨款日期"),
+                # 支付时间: the 直达资金 system's voucher export (支付凭证), when the money left
+                ("拨出日期", "拨付日期", "拨款日期", "支付时间", "支付日期"),
                 "date",
                 False,
                 example="2024-03-04",
@@ -243,6 +251,7 @@ _add(
             group_by="fund_code",
         ),
         year_from="approved_on",
+        year_else="disbursed_on",
     )
 )
 

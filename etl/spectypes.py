@@ -48,6 +48,15 @@ class Column:
     # Holds a personal number by design and is stored masked (一卡通号): the rule
     # personal_data_in_text (etl.personal) scans every other text and code column.
     personal: bool = False
+    # Not required (a file may lack the column: the table stores NULL), but a file that has the column
+    # must fill it in every row (value_required, as for a required column).  ``absent_zh``/``absent_en``
+    # is the one warning a file without it gets ({n}: its rows, {header}: the column's name), and
+    # ``needed_without`` a column each row must then fill instead (a voucher with no date at all says
+    # nothing about any delay).  Issue 14: the 直达资金 system's 支付凭证 have no 审核签字日期.
+    required_if_present: bool = False
+    absent_zh: str = ""
+    absent_en: str = ""
+    needed_without: str = ""
 
     @property
     def values(self) -> dict[str, str]:
@@ -133,6 +142,9 @@ class Spec:
         ""  # the column a row's year is read from (the lake's year partition); none: by county only
     )
     uploaders: tuple[str, ...] = ("finance",)  # roles that may upload the kind
+    # The column the year is read from when ``year_from`` is empty in a row (a voucher with no approval
+    # date belongs to the year it was disbursed): the lake's year partition is year(coalesce(...)).
+    year_else: str = ""
 
     @property
     def public_columns(self) -> tuple[Column, ...]:

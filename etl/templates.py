@@ -43,8 +43,14 @@ def type_note(col: Column) -> str:
     return note
 
 
+def _must_fill(col: Column) -> bool:
+    """Filled in every row of the template: required, or required when the file has the column (the
+    template has every column: a 直达资金 export without 审核签字日期 loads too, etl.validate)."""
+    return col.required or col.required_if_present
+
+
 def header_text(col: Column) -> str:
-    return ("*" if col.required else "") + col.label_zh
+    return ("*" if _must_fill(col) else "") + col.label_zh
 
 
 def template_xlsx(kind: str) -> bytes:
@@ -60,11 +66,11 @@ def template_xlsx(kind: str) -> bytes:
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     sheet = book.add_worksheet(spec.title_zh)
     for pos, col in enumerate(spec.columns):
-        sheet.write_string(0, pos, header_text(col), head_req if col.required else head)
+        sheet.write_string(0, pos, header_text(col), head_req if _must_fill(col) else head)
         cell_format = text if col.type in TEXT_TYPES or col.name == "bank_account" else None
         sheet.set_column(pos, pos, max(10, 2 * len(col.label_zh) + 4), cell_format)
         sheet.write_comment(
-            0, pos, f"{'必填。' if col.required else ''}{type_note(col)}", {"x_scale": 2}
+            0, pos, f"{'必填。' if _must_fill(col) else ''}{type_note(col)}", {"x_scale": 2}
         )
     sheet.freeze_panes(1, 0)
     notes = book.add_worksheet(NOTES_SHEET)
@@ -75,7 +81,9 @@ def template_xlsx(kind: str) -> bytes:
             0,
             (
                 col.label_zh,
-                "必填" if col.required else "可不填",
+                "必填"
+                if col.required
+                else ("有此列时必填" if col.required_if_present else "可不填"),
                 type_note(col),
                 "、".join(col.aliases[1:]),
                 col.note_zh or col.label_en,

@@ -247,6 +247,35 @@ def _parsed(m, header_row: int, report: Report) -> None:
         report.counts[("village_from_address", name)] = 1
 
 
+def _absent(m) -> set[str]:
+    """Columns required if present (etl.spectypes.Column.required_if_present) that the file lacks."""
+    have = set(m.mapping) | set(m.values) | set(m.computed)
+    return {c.name for c in m.spec.columns if c.required_if_present and c.name not in have}
+
+
+def _absent_columns(m, rows: int, header_row: int, report: Report) -> None:
+    """One warning for the file, not one per row, for each column required if present that it lacks."""
+    for name in sorted(_absent(m)):
+        col = m.spec.column(name)
+        if not col.absent_zh:
+            continue
+        fields = {"n": rows, "header": col.label_zh}
+        report.findings.append(
+            Finding(
+                header_row,
+                col.label_zh,
+                None,
+                f"文件中的“{col.label_zh}”列",
+                "column_absent",
+                "warning",
+                col.absent_zh.format(**fields),
+                col.absent_en.format(**fields),
+                f"a column “{col.label_zh}” ({col.label_en})",
+            )
+        )
+        report.counts[("column_absent", name)] = 1
+
+
 def _computed(m, header_row: int, report: Report) -> None:
     """A warning for each column computed for every row (etl.filevalues.Computed), once for the file."""
     for name, how in m.computed.items():
@@ -417,6 +446,14 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
         report.counts[("amount_in_wan", name)] = 1
     _computed(m, m.header_rows[0] + 1, report)
     _parsed(m, m.header_rows[0] + 1, report)
+    absent = _absent(m)
+    _absent_columns(m, extract.table.num_rows, m.header_rows[0] + 1, report)
+    # A column required if present is required only when present; the one needed without it, only then.
+    skipped = {("value_required", name) for name in absent} | {
+        ("value_required_without", c.needed_without)
+        for c in spec.columns
+        if c.needed_without and c.name not in absent
+    }
     build_incoming(con, spec, extract.table, hasher, times, m.computed)
     register_personal(con)  # the SQL functions rule personal_data_in_text calls
     _generated_codes(con, m, report)
@@ -432,6 +469,7 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
         # 1.2345 万元 is exact to the fen; a computed column's inputs' rules speak for it
         if not (rule.label == "amount_rounded" and column in times)
         and not (column in m.computed and rule.label not in COMPUTED_CHECKS)
+        and (rule.label, column) not in skipped
     ]
     for index in _rules_with_rows(con, [sql for _rule, _column, sql in wanted]):
         rule, column, sql = wanted[index]

@@ -45,6 +45,9 @@ NEED_UPLOAD_VALUES = {
     "cam-dibao-fafang-mingxi",
     "cam-dibao-fafang-qianzibiao",
     "jeecg-edusport-jiaolianyuan",
+    # 直达资金 支付凭证: no fund code (the 指标文号 is the link); no 审核签字日期 either, which loads with one
+    # column_absent warning (issue 14)
+    "zhida-zhifu-pingzheng",
     # allocation tables (资金分配): the year, and for a one-fund table the fund, are chosen at upload
     "shengbenji-zhuanxiang-fenjie",
     "zhida-zhibiao-mingxi",

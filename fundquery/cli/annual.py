@@ -10,6 +10,7 @@ import click
 import xlsxwriter
 
 from fundquery.cli.report import _open_store
+from fundquery.inspect.catalogue import UNDATED_EN, UNDATED_ZH
 from fundquery.messages import HANDLING_ZH, HANDLINGS
 from fundquery.queries import annual
 from fundquery.web.formatting import jsonable
@@ -94,6 +95,8 @@ def write_xlsx(figures: dict, path: Path) -> None:
         row += 1
         sheet.write_row(row, 0, [label, count, str(share) if share is not None else "—"])
     sheet.write_row(row + 1, 0, ["合计", speed["total"]])
+    if speed.get("undated"):  # vouchers with no approval date (issue 14): in no bucket, said
+        sheet.write_row(row + 2, 0, [UNDATED_ZH.format(n=speed["undated"])])
     book.close()
 
 
@@ -133,3 +136,6 @@ def annual_command(year: int, as_json: bool, xlsx_path: Path | None) -> None:
         )
     )
     click.echo(f"  资金拨付：共 {speed['total']} 笔，{shares}")
+    if speed.get("undated"):
+        n = speed["undated"]
+        click.echo(f"  {UNDATED_ZH.format(n=n)}  ({UNDATED_EN.format(n=n)})")

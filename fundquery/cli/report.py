@@ -21,7 +21,7 @@ from rich.table import Table
 from etl.store import StoreBusy
 from fundquery.cli.common import caller_user, db_path, open_store
 from fundquery.inspect import CATALOGUE, CHECKS, Filters, Params, run, visits
-from fundquery.inspect.catalogue import SEVERITY_ZH
+from fundquery.inspect.catalogue import SEVERITY_ZH, UNDATED_EN, UNDATED_ZH
 from fundquery.inspect.checks.delays import stages as delay_stages
 from fundquery.inspect.export import result_json, shown_row, write_csv, write_xlsx
 from fundquery.lake.duck import LakeError, open_lake
@@ -188,6 +188,9 @@ def _delays(params: Params, filters: Filters, lake: Path | None, as_json: bool) 
             )
             table.add_row("占比 %", *(f"{p}" for p in row["percentages"]), "100")
         console.print(table)
+        undated = sum(row.get("undated", 0) for row in rows)
+        if undated:  # vouchers with no approval date: in no bucket (issue 14)
+            console.print(UNDATED_ZH.format(n=undated) + " / " + UNDATED_EN.format(n=undated))
 
 
 def _open_lake(lake: Path):
@@ -230,6 +233,8 @@ def _print(results, lang: str) -> None:
         console.print(
             f"[bold]{check.label}[/bold] {check.title(lang)}（{SEVERITY_ZH[check.severity]}）：{r.count} 条"
         )
+        if r.left_out:  # rows the check could not judge (vouchers with no approval date)
+            console.print(r.left_out_text(lang))
         if not r.rows:
             continue
         table = Table(*[c.en if lang == "en" else c.zh for c in check.columns])

@@ -117,6 +117,24 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """Rows a check cannot judge and leaves out, counted and said beside its figures, never silently.
+
+    A disbursement voucher with no approval date (issue 14: the 直达资金 system's 支付凭证) has no
+    delay from approval: a check measured from approval leaves it out and the page says how many.
+    """
+
+    sql: str  # the rows left out, carrying the check's filter columns
+    zh: str  # {n}: how many
+    en: str
+
+
+# The vouchers with no approval date that a check measured from approval leaves out.
+UNDATED_ZH = "另有 {n} 张凭证无审核日期，未计入"
+UNDATED_EN = "{n} more vouchers have no approval date and are not counted"
+
+
+@dataclass(frozen=True)
 class Check:
     label: str
     group: str  # delays | money | payments | staffing | publication
@@ -133,6 +151,7 @@ class Check:
     filters: tuple[str, ...] = ()  # which of FILTERS the rows carry
     amount_column: str | None = None  # the money at stake in a row
     record_kind: str = "finding"
+    left_out: LeftOut | None = None  # rows the check cannot judge: counted and said on every page
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:  # not assert: checks must hold under python -O too
@@ -173,12 +192,21 @@ def bind(sql: str, values: dict[str, Any]) -> dict[str, Any]:
     return {name: values[name] for name in set(_PARAM.findall(sql))}
 
 
-def filtered_sql(check: Check, filters: Filters) -> tuple[str, dict[str, Any]]:
-    """The check's query narrowed by the active filters the check supports."""
+def filtered_sql(
+    check: Check, filters: Filters, source: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The check's query (or ``source``: its left-out rows) narrowed by the active filters it supports."""
     active = {k: v for k, v in filters.active().items() if k in check.filters}
     where = " AND ".join(f"finding.{k} = $f_{k}" for k in active)
-    sql = f"SELECT * FROM ({check.sql}) AS finding" + (f" WHERE {where}" if where else "")  # noqa: S608
+    sql = f"SELECT * FROM ({source or check.sql}) AS finding" + (f" WHERE {where}" if where else "")  # noqa: S608
     return sql, {f"f_{k}": v for k, v in active.items()}
+
+
+def left_out_sql(check: Check, params: Params, filters: Filters) -> tuple[str, dict[str, Any]]:
+    """The count of the rows ``check`` leaves out (it must have ``left_out``), under the same filters."""
+    sql, values = filtered_sql(check, filters, check.left_out.sql)
+    sql = f"SELECT count(*) AS n FROM ({sql}) AS left_out"  # noqa: S608
+    return sql, bind(sql, {**params.sql_values(), **values})
 
 
 @dataclass
@@ -187,10 +215,20 @@ class Result:
     rows: list[dict[str, Any]]
     params: Params
     filters: Filters
+    left_out: int | None = (
+        None  # rows the check could not judge (Check.left_out), None: it has none
+    )
 
     @property
     def count(self) -> int:
         return len(self.rows)
+
+    def left_out_text(self, lang: str) -> str:
+        """“另有 N 张凭证无审核日期，未计入” when the check left rows out, else ''."""
+        if not self.left_out:
+            return ""
+        text = self.check.left_out.en if lang == "en" else self.check.left_out.zh
+        return text.format(n=self.left_out)
 
     @property
     def amount_yuan(self):
@@ -212,7 +250,10 @@ def run(
     names = [d[0] for d in cursor.description]
     wanted = check.fields
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return Result(check, [{k: r[k] for k in wanted} for r in rows], params, filters)
+    left = None
+    if check.left_out is not None:
+        left = con.execute(*left_out_sql(check, params, filters)).fetchone()[0]
+    return Result(check, [{k: r[k] for k in wanted} for r in rows], params, filters, left)
 
 
 def count(

@@ -54,6 +54,8 @@ def result_json(result: Result, lang: str = "zh", *, full: bool = False) -> dict
         "filters": result.filters.active(),
         "count": result.count,
         "amount_yuan": jsonable(result.amount_yuan),
+        "left_out": result.left_out,  # rows the check could not judge (None: it leaves none out)
+        "left_out_text": result.left_out_text(lang),
         "columns": [
             {"name": c.name, "title": c.en if lang == "en" else c.zh, "kind": c.kind}
             for c in check.columns
@@ -148,7 +150,8 @@ def write_xlsx(
         summary.write_number(i, 3, r.count)
         if r.amount_yuan is not None:
             summary.write_number(i, 4, r.amount_yuan, money)
-        summary.write_string(i, 5, c.meaning_zh)
+        left = r.left_out_text("zh")  # vouchers the check could not judge, said beside its count
+        summary.write_string(i, 5, c.meaning_zh + (f"\n{left}" if left else ""))
         summary.write_string(i, 6, c.action_zh)
     summary.set_column(0, 0, 20)
     summary.set_column(1, 1, 30)

@@ -38,6 +38,8 @@ def kind_table(spec: Spec) -> LakeTable:
     if spec.year_from:
         col = spec.column(spec.year_from)
         year = col.name if col.type in ("year", "int") else f"CAST(year({col.name}) AS INTEGER)"
+        if spec.year_else:  # a voucher with no approval date goes under the year it was disbursed
+            year = f"CAST(year(coalesce({col.name}, {spec.year_else})) AS INTEGER)"
     prefix = "live_" if spec.register or spec.open_data is None else "public_"
     return LakeTable(spec.table, f"{prefix}{spec.table}", year)
 

@@ -16,7 +16,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from fundquery.inspect.catalogue import Check, Filters, Params, Result, bind, filtered_sql
+from fundquery.inspect.catalogue import (
+    Check,
+    Filters,
+    Params,
+    Result,
+    bind,
+    filtered_sql,
+    left_out_sql,
+)
 from fundquery.lake import CALENDAR_COLUMNS, CALENDAR_TABLES, tables
 from fundquery.lake.duck import read_manifest, table_files
 from fundquery.lake.translate import Untranslatable, to_spark
@@ -147,7 +155,10 @@ class SparkLake:
         names, rows = self.query(sql, values, check.label)
         wanted = check.fields
         dicts = [dict(zip(names, row, strict=True)) for row in rows]
-        return Result(check, [{k: r[k] for k in wanted} for r in dicts], params, filters)
+        left = None
+        if check.left_out is not None:
+            left = self.query(*left_out_sql(check, params, filters), check.label)[1][0][0]
+        return Result(check, [{k: r[k] for k in wanted} for r in dicts], params, filters, left)
 
 
 def _first_line(exc: Exception) -> str:

@@ -50,9 +50,11 @@ STAFFING = """
 SELECT (SELECT count(DISTINCT agency_name) FROM public_agencies) AS agencies,
        (SELECT count(*) FROM public_staff_roll) AS staff
 """
-# A fund's disbursements belong to the fund's year (some are approved the December before).
+# A fund's disbursements belong to the fund's year (some are approved the December before).  A voucher
+# with no approval date (issue 14) has no delay: bucket NULL, counted apart and said under the table.
 SPEED = f"""
-SELECT array_length(list_filter($edges, lambda e: e < {DELAY_DAYS})) AS bucket, count(*) AS n
+SELECT CASE WHEN d.approved_on IS NOT NULL
+            THEN array_length(list_filter($edges, lambda e: e < {DELAY_DAYS})) END AS bucket, count(*) AS n
 FROM public_disbursements d
 WHERE d.disbursed_on IS NOT NULL AND d.disbursed_on <= $as_of
   AND d.fund_code IN (SELECT fund_code FROM public_funds WHERE year = $year)
@@ -95,7 +97,7 @@ def wan(yuan: Decimal | int | None) -> Decimal:
 
 def speed_table(con: duckdb.DuckDBPyConnection, year: int, today: dt.date) -> dict[str, Any]:
     """The year's funds' published disbursements by days from approval to disbursement
-    (≤3 / 4–10 / >10 as the inspectors' buckets), with shares."""
+    (≤3 / 4–10 / >10 as the inspectors' buckets), with shares; ``undated``: those with no approval date."""
     edges = Params(as_of=today).delay_edges_days
     counted = {
         r["bucket"]: r["n"]
@@ -108,6 +110,7 @@ def speed_table(con: duckdb.DuckDBPyConnection, year: int, today: dt.date) -> di
         "labels": bucket_labels(edges),
         "counts": counts,
         "total": total,
+        "undated": counted.get(None, 0),  # no approval date: in no bucket, said beside the table
         "shares": [percent(n, total) for n in counts],
     }
 

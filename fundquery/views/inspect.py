@@ -124,6 +124,9 @@ class CheckHead:
     rows: list[dict[str, Any]]
     count: int
     amount_yuan: Any
+    left_out: dict[
+        str, str
+    ]  # language -> “另有 N 张凭证无审核日期，未计入” ('' when nothing was left out)
 
 
 def check_head(found, params: Params, filters: Filters) -> CheckHead:
@@ -131,7 +134,8 @@ def check_head(found, params: Params, filters: Filters) -> CheckHead:
 
     def compute() -> CheckHead:
         result = run(get_db(), found, params, filters)
-        return CheckHead(result.rows[:PAGE_ROWS], result.count, result.amount_yuan)
+        left = {lang: result.left_out_text(lang) for lang in ("zh", "en")}
+        return CheckHead(result.rows[:PAGE_ROWS], result.count, result.amount_yuan, left)
 
     return cached(
         "check", (found.label, repr(params), repr(filters)), compute, rows=lambda h: len(h.rows)
@@ -160,6 +164,7 @@ def index() -> Response | str:
                 **check_info(r.check, lang),
                 "count": r.count,
                 "amount_yuan": r.amount_yuan,
+                "left_out": r.left_out_text(lang),
                 "url": url_for(".check", label=r.check.label, **filter_args(params, filters)),
             }
             for r in results
@@ -219,6 +224,7 @@ def check(label: str) -> Response | str:
         ],
         "count": result.count,
         "amount_yuan": result.amount_yuan,
+        "left_out": result.left_out.get(lang, result.left_out["zh"]),
         "rows": rows,
         "truncated": result.count > PAGE_ROWS,
         "choices": choices(),

@@ -343,7 +343,24 @@ def _expected_unused(layout: dict) -> set[str]:
     }
 
 
-def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[list, list[str]]:
+def _expected_absent(layout: dict, mapping: dict | None) -> list[str]:
+    """The columns required if present (etl.spectypes.Column.required_if_present) the form lacks: one
+    ``column_absent`` warning each (issue 14: vouchers with no 审核签字日期)."""
+    have = {c["expect"] for c in layout["columns"]} | set((mapping or {}).values())
+    return sorted(
+        c.label_zh
+        for c in SPECS[layout["kind"]].columns
+        if c.required_if_present and c.absent_zh and c.name not in have
+    )
+
+
+def structural(
+    layout: dict,
+    result: LoadResult,
+    values: dict | None,
+    mapping: dict | None = None,
+    rows: int | None = None,
+) -> tuple[list, list[str]]:
     """The findings left to compare with the planted ones, and problems with the expected warnings.
 
     ``column_unused`` is expected whenever the layout declares ``unimported``: its message must name
@@ -366,8 +383,13 @@ def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[l
         if c["expect"] in _wan_columns(layout) and not c.get("group")
     )
     seen_wan: list[str] = []
+    want_absent, seen_absent = _expected_absent(layout, mapping), []
     for f in result.report.findings:
-        if f.rule == "village_from_address":
+        if f.rule == "column_absent":  # once for the file, naming how many rows it leaves out
+            seen_absent.append(f.column)
+            if rows is not None and f"{rows} 张" not in f.message:
+                problems.append(f"column_absent does not name the file's {rows} rows: {f.message}")
+        elif f.rule == "village_from_address":
             seen_parsed.append(f.column)
         elif f.rule in ("amount_computed", "fund_code_generated", "fund_code_looked_up"):
             seen_computed.append(f.rule)
@@ -395,6 +417,8 @@ def structural(layout: dict, result: LoadResult, values: dict | None) -> tuple[l
                 )
         else:
             rest.append(f)
+    if sorted(seen_absent) != want_absent:
+        problems.append(f"column_absent names {sorted(seen_absent)}, expected {want_absent}")
     if [norm(h) for h in seen_parsed] != [norm(h) for h in want_parsed]:
         problems.append(f"village_from_address names {seen_parsed}, expected {want_parsed}")
     if sorted(norm(h) for h in seen_wan) != want_wan:
@@ -442,7 +466,7 @@ def check(
                     problems.append(f"loaded {result.rows} rows, wrote {len(built.data)}")
                 problems += _stored(con, layout, built, result)
                 continue
-            findings, wrong = structural(layout, result, values)
+            findings, wrong = structural(layout, result, values, mapping, len(built.data))
             problems += wrong
             found = {(f.rule, f.row) for f in findings}
             if found != built.planted:

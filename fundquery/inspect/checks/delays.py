@@ -13,9 +13,18 @@ from typing import Any
 
 import duckdb
 
-from fundquery.inspect.catalogue import Check, Column, Filters, Params, bind
+from fundquery.inspect.catalogue import (
+    UNDATED_EN,
+    UNDATED_ZH,
+    Check,
+    Column,
+    Filters,
+    LeftOut,
+    Params,
+    bind,
+)
 from fundquery.inspect.checks.common import FUND_COLS, ON_DISBURSEMENT
-from fundquery.inspect.sql import ALLOCATIONS, FUND_INFO, PAYMENT_LINKS
+from fundquery.inspect.sql import ALLOCATIONS, DISBURSEMENT_YEAR, FUND_INFO, PAYMENT_LINKS
 
 _DELAY = "date_diff('day', d.approved_on, d.disbursed_on)"
 DELAY_DAYS = (
@@ -23,14 +32,17 @@ DELAY_DAYS = (
 )
 
 # Every disbursement with its delay and bucket (0: ≤ first edge …); the check
-# and the distribution both read this.
+# and the distribution both read this.  A voucher with no approval date has no
+# delay and no bucket (NULL: without the CASE, list_filter over NULL comparisons
+# is empty and it would land in ≤3 days): it is counted apart, as left out.
 DISBURSEMENT_DELAYS = f"""
 WITH {FUND_INFO}
-SELECT d.county_code, d.voucher_no, d.fund_code, f.fund_name, f.department, CAST(year(d.approved_on) AS INTEGER) AS year,
+SELECT d.county_code, d.voucher_no, d.fund_code, f.fund_name, f.department, {DISBURSEMENT_YEAR} AS year,
        nullif(regexp_extract(d.payee, '^(.+)财政所$', 1), '') AS township,
        d.payee, d.amount_yuan, d.approved_on, d.disbursed_on,
        {_DELAY} AS delay_days,
-       array_length(list_filter($delay_edges_days, lambda e: e < {_DELAY})) AS bucket,
+       CASE WHEN d.approved_on IS NOT NULL
+            THEN array_length(list_filter($delay_edges_days, lambda e: e < {_DELAY})) END AS bucket,
        d.is_by_progress, d.reason,
        d.is_by_progress OR d.reason IS NOT NULL AS is_excused, 1 AS weight
 FROM live_disbursements d
@@ -42,14 +54,17 @@ WHERE d.disbursed_on IS NOT NULL AND d.disbursed_on <= $as_of
 # the county found 7 such delayed funds (DESIGN.md §1).
 DISBURSEMENT_DELAY = f"""
 SELECT * FROM ({DISBURSEMENT_DELAYS})
-WHERE NOT is_excused AND delay_days > list_max($delay_edges_days)
+WHERE approved_on IS NOT NULL AND NOT is_excused AND delay_days > list_max($delay_edges_days)
 ORDER BY delay_days DESC, voucher_no
 """  # noqa: S608
+
+# The vouchers disbursement_delay cannot judge: disbursed, with no approval date.
+UNDATED_DISBURSED = f"SELECT * FROM ({DISBURSEMENT_DELAYS}) WHERE approved_on IS NULL"  # noqa: S608
 
 # Second stage, per household payment (weight: payments that day): from disbursement to the account.
 PAYOUT_WAITS = f"""
 WITH {FUND_INFO}, {ALLOCATIONS}, {PAYMENT_LINKS}
-SELECT d.county_code, d.voucher_no, d.fund_code, d.fund_name, d.department, CAST(year(d.approved_on) AS INTEGER) AS year,
+SELECT d.county_code, d.voucher_no, d.fund_code, d.fund_name, d.department, {DISBURSEMENT_YEAR} AS year,
        l.township, l.amount_yuan, l.wait_days, l.payment_count AS weight,
        array_length(list_filter($delay_edges_days, lambda e: e < l.wait_days)) AS bucket
 FROM links l JOIN disbursed d USING (county_code, voucher_no)
@@ -60,7 +75,7 @@ FROM links l JOIN disbursed d USING (county_code, voucher_no)
 # the first payment is what shows money held back).
 PAYOUT_DELAY = f"""
 WITH {FUND_INFO}, {ALLOCATIONS}, {PAYMENT_LINKS}
-SELECT d.county_code, d.voucher_no, d.fund_code, d.fund_name, d.department, CAST(year(d.approved_on) AS INTEGER) AS year,
+SELECT d.county_code, d.voucher_no, d.fund_code, d.fund_name, d.department, {DISBURSEMENT_YEAR} AS year,
        d.township, d.amount_yuan, d.approved_on, d.disbursed_on,
        min(l.paid_on) AS first_paid_on, max(l.paid_on) AS last_paid_on, sum(l.payment_count) AS payment_count,
        min(l.wait_days) AS wait_days, date_diff('day', d.approved_on, min(l.paid_on)) AS total_days
@@ -98,6 +113,7 @@ CHECKS = (
             Column("bucket", kind="int"),
         ),
         **ON_DISBURSEMENT,
+        left_out=LeftOut(UNDATED_DISBURSED, UNDATED_ZH, UNDATED_EN),
     ),
     Check(
         "payout_delay",
@@ -106,11 +122,14 @@ CHECKS = (
         "Slow payout: treasury to the first household",
         "medium",
         "资金从国库拨给乡镇财政所后，超过规定天数（默认 30 天）才有第一户收到钱。发放按凭证号对应拨付；"
-        "清册没有凭证号的，对应同一资金拨给该乡镇的、发放日之前最近的一笔拨付。每户从拨出到到账的天数分布见时效分布的第二段。",
+        "清册没有凭证号的，对应同一资金拨给该乡镇的、发放日之前最近的一笔拨付。每户从拨出到到账的天数分布见时效分布的第二段。"
+        "无审核日期的凭证（如直达资金支付凭证）照样从拨出日算起，只是没有审核到到户的总天数。",
         "Disbursements to a township whose first household payment came more than the limit (30 days by "
         "default) after the money left the treasury. A payment is matched by voucher number, or, on rolls "
         "without one, to the fund's latest disbursement to the township before it was paid. The wait of every "
-        "household is the second stage of the delay report.",
+        "household is the second stage of the delay report. A voucher with no approval date (such as the "
+        "直达资金 system's payment vouchers) counts from its disbursement all the same; it has no total days "
+        "from approval.",
         "向乡镇财政所核实资金滞留原因，检查是否存在截留、挪用或以拨代支；督促限期发放。",
         "Ask the township finance office why the money waited; check for withholding or diversion.",
         PAYOUT_DELAY,
@@ -165,8 +184,10 @@ def distribution(
 
     stage "treasury": every disbursement, approval to disbursement; of each
     bucket, those paid by progress or with a recorded reason are counted
-    apart (``explained``), never dropped.  Stage "payout": every household
-    payment, disbursement to the household's account.
+    apart (``explained``), never dropped; a voucher with no approval date is
+    in no bucket and no total: ``undated`` counts it (“另有 N 张凭证无审核日期，
+    未计入”).  Stage "payout": every household payment, disbursement to the
+    household's account.
     """
     group = _GROUPS[by]
     if stage == "treasury":
@@ -195,8 +216,14 @@ def distribution(
                 "buckets": [0] * len(labels),
                 "amounts": [Decimal(0)] * len(labels),
                 "explained": [0] * len(labels),
+                "undated": 0,
+                "undated_yuan": Decimal(0),
             },
         )
+        if b is None:  # no approval date: no delay (DISBURSEMENT_DELAYS), counted apart
+            entry["undated"] += int(n)
+            entry["undated_yuan"] += amount
+            continue
         entry["buckets"][b] += int(n)
         entry["amounts"][b] += amount
         entry["explained"][b] += int(explained)

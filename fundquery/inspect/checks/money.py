@@ -6,9 +6,9 @@ the payment rolls (补贴发放清册 凭证号).
 
 from __future__ import annotations
 
-from fundquery.inspect.catalogue import Check, Column
+from fundquery.inspect.catalogue import UNDATED_EN, UNDATED_ZH, Check, Column, LeftOut
 from fundquery.inspect.checks.common import FUND_COLS, FUND_FILTERS, ON_DISBURSEMENT
-from fundquery.inspect.sql import ALLOCATIONS, FUND_INFO, PAID, PAYMENT_LINKS
+from fundquery.inspect.sql import ALLOCATIONS, DISBURSEMENT_YEAR, FUND_INFO, PAID, PAYMENT_LINKS
 
 STUCK_APPROVAL = f"""
 WITH {FUND_INFO}
@@ -21,11 +21,20 @@ WHERE (d.disbursed_on IS NULL OR d.disbursed_on > $as_of) AND NOT d.is_by_progre
 ORDER BY days_waiting DESC, d.voucher_no
 """  # noqa: S608
 
+# The vouchers stuck_approval cannot judge: no approval date and not disbursed by the as-of date (the
+# loader takes a voucher with no approval date only with a disbursement date: a later one).
+UNDATED_UNDISBURSED = f"""
+WITH {FUND_INFO}
+SELECT d.county_code, d.fund_code, f.department, {DISBURSEMENT_YEAR} AS year
+FROM live_disbursements d LEFT JOIN fund_info f USING (county_code, fund_code)
+WHERE d.approved_on IS NULL AND (d.disbursed_on IS NULL OR d.disbursed_on > $as_of) AND NOT d.is_by_progress
+"""  # noqa: S608
+
 # Money that left the treasury for a township's households, none of which had
 # reached a household by the as-of date.
 STUCK_PAYOUT = f"""
 WITH {FUND_INFO}, {ALLOCATIONS}, {PAYMENT_LINKS}
-SELECT d.county_code, d.voucher_no, d.fund_code, d.fund_name, d.department, CAST(year(d.approved_on) AS INTEGER) AS year,
+SELECT d.county_code, d.voucher_no, d.fund_code, d.fund_name, d.department, {DISBURSEMENT_YEAR} AS year,
        d.township, d.payee, d.amount_yuan, d.disbursed_on,
        date_diff('day', d.disbursed_on, $as_of) AS days_waiting
 FROM disbursed d
@@ -40,7 +49,7 @@ ALLOCATION_BALANCE = f"""
 WITH {FUND_INFO}, {ALLOCATIONS},
 given AS (
     SELECT county_code, fund_code, township, any_value(fund_name) AS fund_name, any_value(department) AS department,
-           min(CAST(year(approved_on) AS INTEGER)) AS year, sum(amount_yuan) AS disbursed_yuan,
+           min(CAST(year(coalesce(approved_on, disbursed_on)) AS INTEGER)) AS year, sum(amount_yuan) AS disbursed_yuan,
            string_agg(voucher_no, '、' ORDER BY voucher_no) AS vouchers
     FROM allocations WHERE disbursed_on <= $as_of AND township IS NOT NULL
     GROUP BY county_code, fund_code, township
@@ -107,6 +116,7 @@ CHECKS = (
         filters=("year", "fund_code", "department"),
         amount_column="amount_yuan",
         record_kind="disbursements",
+        left_out=LeftOut(UNDATED_UNDISBURSED, UNDATED_ZH, UNDATED_EN),
     ),
     Check(
         "stuck_payout",
@@ -115,10 +125,12 @@ CHECKS = (
         "Stuck: disbursed, not paid to households",
         "high",
         "补助到人到户的资金拨给乡镇财政所已超过规定天数（默认 30 天），截至统计日没有一户收到这笔钱："
-        "发放清册中没有以该凭证号发放成功的记录，没有凭证号的清册按同一资金、同一乡镇在拨出之后的发放计。",
+        "发放清册中没有以该凭证号发放成功的记录，没有凭证号的清册按同一资金、同一乡镇在拨出之后的发放计。"
+        "无审核日期的凭证照样计入，年度按拨出日期。",
         "Money for a fund paid to persons left the treasury for a township longer ago than the limit (30 days by "
         "default) and no household had received any of it by the as-of date: no successful payment under its "
-        "voucher number or, for rolls without one, from the same fund in the same township after it was disbursed.",
+        "voucher number or, for rolls without one, from the same fund in the same township after it was disbursed."
+        " A voucher with no approval date counts all the same, under the year it was disbursed.",
         "到乡镇财政所核查资金去向：是否滞留在财政所账户、被截留或挪用；督促限期发放并追回利息。",
         "Check where the money is at the township finance office: held, withheld or diverted; have it paid out.",
         STUCK_PAYOUT,
