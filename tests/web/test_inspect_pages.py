@@ -14,6 +14,7 @@ from etl.load import load_file
 from fundquery.web.db import get_db
 from fundquery.web.security import CHART_CONTENT_SECURITY_POLICY
 from tests import inspect_county as county
+from tests.sheets import write_xlsx
 from tests.web.accounts import add_user, csrf_token, sign_in
 
 AS_OF = "as_of=2024-12-31"
@@ -262,3 +263,24 @@ def test_pages_render_in_english(inspector):
     html = inspector.get(f"/staff/inspect/?{AS_OF}&lang=en").get_data(as_text=True)
     assert "Paid twice" in html
     assert re.search(r"Public staff on relief rolls", html)
+
+
+def test_an_empty_name_in_a_row_is_not_a_link_to_the_person(inspector, loaded_app, tmp_path):
+    """death_name_differs shows the roster's and the payroll's name; a side that does not know the
+    ID has no name, and its empty cell must not lead to the person record as if it were one."""
+    header = ["姓名", "公民身份号码", "死亡日期", "信息来源"]
+    path = write_xlsx(
+        tmp_path / "deaths.xlsx", [header, ["甲壹", county.id_of("甲一"), "2024-01-05", "县殡仪馆"]]
+    )
+    with loaded_app.app_context():
+        result = load_file(
+            get_db(), path, "deaths", hasher=Hasher(KEY), uploaded_by="jian",
+            archive_dir=tmp_path / "up",
+        )  # fmt: skip
+    assert result.status == "loaded", result.as_json()
+    html = inspector.get(f"/staff/inspect/check/death_name_differs?{AS_OF}").get_data(as_text=True)
+    cells = re.findall(r'<td class="k-name">(.*?)</td>', html, re.S)
+    # the register's name, the roster's name, the payroll's name (none: 甲一 draws no salary)
+    assert len(cells) == 3, cells
+    assert "<a " in cells[0] and "<a " in cells[1]
+    assert "<a " not in cells[2] and cells[2].strip() != ""
