@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -175,3 +176,33 @@ def test_blank_templates_download(finance, kind):
     assert response.status_code == 200
     assert openpyxl.load_workbook(io.BytesIO(response.data)).sheetnames[1] == "填表说明"
     assert finance.get("/staff/templates/nothing.xlsx").status_code == 404
+
+
+def test_the_sample_says_yes_and_no_in_words_not_true_and_false(staff_app, with_funds, tmp_path):
+    """A clerk reads the preview's sample rows as they will be stored: 按进度拨付 is 是 / 否 there, as
+    in her sheet, never Python's True / False."""
+    header = [
+        "凭证号",
+        "资金编码",
+        "收款单位",
+        "拨付金额",
+        "审核签字日期",
+        "拨出日期",
+        "按进度拨付",
+    ]
+    rows = [
+        ["V1", "F001", "城关镇财政所", "700.00", "2024-03-01", "2024-03-04", "是"],
+        ["V2", "F001", "城关镇财政所", "900.00", "2024-03-01", "2024-03-20", "否"],
+    ]
+    url, data = preview(
+        with_funds, write_xlsx(tmp_path / "拨付.xlsx", [header, *rows]), "disbursements"
+    )
+    assert [r["is_by_progress"] for r in data["sample"]] == [
+        True,
+        False,
+    ]  # the JSON keeps the value
+    html = with_funds.get(url).get_data(as_text=True)
+    sample = html[html.index('class="data small sample"') :]
+    cells = re.findall(r"<td>(.*?)</td>", sample[: sample.index("</table>")])
+    assert "True" not in cells and "False" not in cells
+    assert "是" in cells and "否" in cells
