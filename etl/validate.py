@@ -253,9 +253,9 @@ def _absent(m) -> set[str]:
     return {c.name for c in m.spec.columns if c.required_if_present and c.name not in have}
 
 
-def _absent_columns(m, rows: int, header_row: int, report: Report) -> None:
+def _absent_columns(m, absent: set[str], rows: int, header_row: int, report: Report) -> None:
     """One warning for the file, not one per row, for each column required if present that it lacks."""
-    for name in sorted(_absent(m)):
+    for name in sorted(absent):
         col = m.spec.column(name)
         if not col.absent_zh:
             continue
@@ -447,7 +447,7 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
     _computed(m, m.header_rows[0] + 1, report)
     _parsed(m, m.header_rows[0] + 1, report)
     absent = _absent(m)
-    _absent_columns(m, extract.table.num_rows, m.header_rows[0] + 1, report)
+    _absent_columns(m, absent, extract.table.num_rows, m.header_rows[0] + 1, report)
     # A column required if present is required only when present; the one needed without it, only then.
     skipped = {("value_required", name) for name in absent} | {
         ("value_required_without", c.needed_without)

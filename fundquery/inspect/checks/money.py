@@ -49,9 +49,9 @@ ALLOCATION_BALANCE = f"""
 WITH {FUND_INFO}, {ALLOCATIONS},
 given AS (
     SELECT county_code, fund_code, township, any_value(fund_name) AS fund_name, any_value(department) AS department,
-           min(CAST(year(coalesce(approved_on, disbursed_on)) AS INTEGER)) AS year, sum(amount_yuan) AS disbursed_yuan,
+           min({DISBURSEMENT_YEAR}) AS year, sum(amount_yuan) AS disbursed_yuan,
            string_agg(voucher_no, '、' ORDER BY voucher_no) AS vouchers
-    FROM allocations WHERE disbursed_on <= $as_of AND township IS NOT NULL
+    FROM allocations d WHERE disbursed_on <= $as_of AND township IS NOT NULL
     GROUP BY county_code, fund_code, township
 ),
 received AS (
