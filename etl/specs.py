@@ -283,7 +283,20 @@ _add(
                 public=True,
             ),
             Column("name", _NAME, "text", True, example="张三", public=True),
-            Column("id_number", _ID, "id_number", True, example="110105194912310021"),
+            Column(
+                "id_number",
+                _ID,
+                "id_number",
+                False,
+                example="110105194912310021",
+                # A roster printed without an ID number column loads (issue 14); every check that
+                # matches by person leaves its rows out and says how many.  A file with the column
+                # must fill it in every row.
+                required_if_present=True,
+                absent_zh="本表无身份证号：{n} 条发放不能按身份证号查询，也不参与按身份证号的核对",
+                absent_en="this file has no ID number column: its {n} payments cannot be looked up by ID"
+                " number and are left out of every check that matches by ID number",
+            ),
             Column("household_no", ("户号", "户编号", "家庭编号"), "code", False, example="H0001"),
             Column(
                 "quantity",
@@ -380,6 +393,7 @@ _add(
             group_by="township",
         ),
         year_from="year",
+        lookup_key=True,
     )
 )
 
