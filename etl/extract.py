@@ -67,7 +67,8 @@ def no_header(name: str, kind: str | None) -> UnreadableFile:
         )
     else:
         # the columns only the file itself can hold first (a fund or year may be chosen at upload)
-        required = [c for c in spec.columns if c.required and c.aliases]
+        # (a column required when present, as a roster's 身份证号, is one a clerk should look for too)
+        required = [c for c in spec.columns if (c.required or c.required_if_present) and c.aliases]
         columns = sorted(required, key=lambda c: c.name in FILE_LEVEL)[:4]
         what_zh, what_en = f"“{spec.title_zh}”", spec.title_en
         example = "如 " + "、".join(c.aliases[0] for c in columns)
