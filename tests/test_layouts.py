@@ -73,6 +73,12 @@ NEEDS_HEADER_MAPPING = {
     " household's or the entitled person's) the clerk says",
     "cam-hedui-fangguan-xinxi": "人员姓名 / 产权人姓名 and their ID numbers tie: the family member the 核对"
     " asked about and the owner the register answered; the clerk says the owner is the register's person",
+    # Forms that lack a column the product can do without (issue 14): they load with one column_absent
+    # warning, after the clerk maps the columns that are the form's own words.
+    "zhida-zhuanxiang-zijin-mulu": "专项编码 / 开始年份 are the 直达 system's words for the code and the year,"
+    " and 预算单位 ties with 主管部门; no budget amount column",
+    "ruoyi-simc-zhengdi-shebao-butie": "行政区域 is the township and 补贴年月 the period, and 参保状态 / 退休状态"
+    " tie for the 发放状态; no village column",
 }
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
