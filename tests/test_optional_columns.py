@@ -73,14 +73,14 @@ def test_a_catalogue_without_budgets_loads_with_one_warning_and_stores_null(load
     ]
 
 
-def test_a_catalogue_with_the_column_must_fill_it_and_a_refused_file_changes_nothing(
+def test_the_column_decides_an_empty_budget_is_a_row_error_only_where_the_file_has_it(
     funds_loaded, load, store, tmp_path
 ):
-    """Required if present: the column is there, row 3 (the second fund) leaves it empty: that row's
-    error naming the column, and nothing is stored."""
+    """Required if present: with the column, row 3 (the second fund) leaving it empty is that row's error
+    naming the column, and nothing is stored; the same funds in a file without the column load."""
     before = snapshot(store)
     rows = [
-        [*r[:3], r[3], budget, r[4]]
+        [*r[:4], budget, r[4]]
         for r, budget in zip(NO_BUDGET_ROWS, ["10.00", "", "5.00"], strict=True)
     ]
     header = [*NO_BUDGET_HEADER[:4], "预算金额", NO_BUDGET_HEADER[4]]
@@ -90,6 +90,8 @@ def test_a_catalogue_with_the_column_must_fill_it_and_a_refused_file_changes_not
     assert (error.rule, error.row, error.column) == ("value_required", 3, "预算金额")
     assert "column_absent" not in _rules(result)
     assert snapshot(store) == before
+    path = write_xlsx(tmp_path / "zhida.xlsx", [NO_BUDGET_HEADER, *NO_BUDGET_ROWS])
+    assert load(path, "funds").status == "loaded"
 
 
 def test_a_roster_without_a_village_loads_with_one_warning_and_stores_null(load, store, tmp_path):
