@@ -14,15 +14,19 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
+from click.testing import CliRunner
 
 from etl import store as etl_store
 from etl.idnum import Hasher
 from etl.load import load_file
 from etl.store import connect
 from fundquery import create_app
+from fundquery.cli import cli
 from fundquery.web.db import EXTENSION
 from tests.conftest import snapshot
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, make_id, pay_row, write_xlsx
@@ -125,8 +129,7 @@ def test_a_roster_with_the_village_column_must_fill_it(load, store, tmp_path):
     assert snapshot(store) == before
 
 
-@pytest.fixture
-def published(tmp_path):
+def _published_store(tmp_path) -> Path:
     """A store with both forms published beside the county's own catalogue and a roster with villages."""
     path = tmp_path / "public.duckdb"
     con = connect(path)
@@ -149,6 +152,13 @@ def published(tmp_path):
         )
         assert result.status == "loaded", result.as_json()["errors"]
     con.close()
+    return path
+
+
+@pytest.fixture
+def published(tmp_path):
+    """The app's test client on ``_published_store``."""
+    path = _published_store(tmp_path)
     app = create_app(
         {"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(path), "ID_HASH_KEY": KEY}
     )
@@ -203,6 +213,29 @@ def test_the_annual_report_says_how_many_funds_its_budget_totals_lack(published)
     assert figures["to_projects"]["unbudgeted"] == 0
     page = published.get("/annual/2024").get_data(as_text=True)
     assert page.count("其中 3 项资金未公布预算，未计入") == 2  # 资金总额 and 到人（户）资金金额
+
+
+def test_the_annual_command_says_it_too(tmp_path, monkeypatch):
+    """`fundquery annual 2024` (text and --xlsx): the same two budget totals, each saying what it lacks."""
+    monkeypatch.setenv("FUNDQUERY_DB", str(_published_store(tmp_path)))
+    monkeypatch.setenv("FUNDQUERY_INSTANCE", str(tmp_path / "instance"))
+    run = CliRunner().invoke
+    text = run(cli, ["annual", "2024"], catch_exceptions=False)
+    assert text.exit_code == 0, text.output
+    lines = text.output.splitlines()
+    at = lines.index("  资金总额（万元）：350.00  (Their budgets (10,000 yuan))")
+    assert lines[at + 1] == (
+        "    其中 3 项资金未公布预算，未计入  (3 of the funds have no published budget and are not counted)"
+    )
+    assert text.output.count("其中 3 项资金未公布预算，未计入") == 2
+    out = tmp_path / "annual.xlsx"
+    assert run(cli, ["annual", "2024", "--xlsx", str(out)], catch_exceptions=False).exit_code == 0
+    sheet = openpyxl.load_workbook(out).active
+    said = {r[0]: r[2] for r in sheet.iter_rows(values_only=True) if "未公布预算" in str(r[2])}
+    assert said == {
+        "资金总额（万元）": "其中 3 项资金未公布预算，未计入",
+        "到人（户）资金金额（万元）": "其中 3 项资金未公布预算，未计入",
+    }
 
 
 def test_payments_without_a_village_count_for_their_township_and_in_no_notice(published):
