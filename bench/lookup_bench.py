@@ -176,21 +176,22 @@ def build(folder: Path, rows: int, seed: int) -> None:
     con.register("persons", persons)
     con.register("fund_list", funds)
     # Bulk load without the indexes, then build them (much faster than row by row).
-    con.execute("DROP INDEX payments_id_hash")
+    con.execute("DROP INDEX payments_id_key")
     con.execute("DROP INDEX payments_household")
     con.execute("""
         INSERT INTO payments (batch_id, row_no, fund_code, year, period, township, village, village_group, name,
-                              id_hash, id_masked, household_no, quantity, standard_yuan, amount_yuan, paid_on,
-                              card_status)
+                              id_hash, id_key, id_masked, household_no, quantity, standard_yuan, amount_yuan,
+                              paid_on, card_status)
         SELECT 2, row_number() OVER (), f.fund_code, 2024, '2024-05', '第' || (p.village_no // 25 + 1) || '镇',
-               '第' || (p.village_no % 25 + 1) || '村', '1组', p.name, p.id_hash, p.id_masked, p.household_no,
+               '第' || (p.village_no % 25 + 1) || '村', '1组', p.name, p.id_hash,
+               CAST('0x' || left(p.id_hash, 15) AS BIGINT), p.id_masked, p.household_no,
                2.5, CAST(f.standard_yuan AS DECIMAL(18,2)), CAST(f.standard_yuan AS DECIMAL(18,2)) * 2.5,
                DATE '2024-05-20', '已发放'
         FROM persons p CROSS JOIN fund_list f
     """)
     print(f"  DuckDB: {people * len(FUNDS):,} rows in {time.perf_counter() - t0:.1f} s", flush=True)
     t0 = time.perf_counter()
-    con.execute("CREATE INDEX payments_id_hash ON payments (id_hash)")
+    con.execute("CREATE INDEX payments_id_key ON payments (id_key)")
     con.execute("CREATE INDEX payments_household ON payments (household_no)")
     print(f"  DuckDB: ART indexes in {time.perf_counter() - t0:.1f} s", flush=True)
 

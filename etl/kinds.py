@@ -80,6 +80,8 @@ def stored_columns(spec: Spec) -> list[StoredColumn]:
     for col in spec.columns:
         if col.stored:
             columns += _stored(col)
+    if spec.lookup_key:  # etl/sql/025_lookup_key.sql: the resident lookup's indexed key, last
+        columns.append(StoredColumn("id_key", "BIGINT"))
     return columns
 
 
@@ -121,9 +123,10 @@ def missing(con: duckdb.DuckDBPyConnection) -> list[str]:
         if spec.table not in have:
             todo.append(table_ddl(spec))
             if has_id_hash(spec):
-                # the matching and the person record go by the hash alone (DESIGN.md §7)
+                # the matching and the person record go by the key (or hash) alone (DESIGN.md §7)
+                key = "id_key" if spec.lookup_key else "id_hash"
                 todo.append(
-                    f"CREATE INDEX IF NOT EXISTS {spec.table}_id_hash ON {spec.table} (id_hash)"
+                    f"CREATE INDEX IF NOT EXISTS {spec.table}_{key} ON {spec.table} ({key})"
                 )
         todo += [view_ddl(spec, p) for p in views(spec) if f"{p}{spec.table}" not in have]
     return todo

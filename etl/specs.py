@@ -397,6 +397,7 @@ _add(
             group_by="township",
         ),
         year_from="year",
+        lookup_key=True,
     )
 )
 

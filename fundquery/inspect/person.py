@@ -19,10 +19,18 @@ from typing import Any
 
 import duckdb
 
+from etl.idnum import lookup_key
 from etl.kinds import has_id_hash
 from etl.specs import SPECS
 from etl.spectypes import Spec
 from fundquery.resident.masking import mask_name
+
+# A person's payments: by the indexed key alone (DESIGN.md §7: the index is used only when its column is
+# the whole WHERE clause), then the rows whose hash is the person's (two people may share a key).
+PAYMENTS_HIT = (
+    "WITH keyed AS MATERIALIZED (SELECT * FROM payments WHERE id_key = ?),"
+    " hit AS (SELECT * FROM keyed WHERE id_hash = ?)"
+)
 
 
 def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -32,12 +40,11 @@ def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 def overview(con: duckdb.DuckDBPyConnection, id_hash: str) -> dict[str, Any] | None:
     """What may be shown without the explicit action: masked ID and name, counts, funds."""
-    # The ART index on id_hash is used only when it is the whole WHERE clause (DESIGN.md §7).
     row = con.execute(
-        "WITH hit AS MATERIALIZED (SELECT * FROM payments WHERE id_hash = ?)"
-        " SELECT any_value(id_masked), any_value(name), count(*), count(DISTINCT fund_code),"
+        PAYMENTS_HIT  # noqa: S608 (constants)
+        + " SELECT any_value(id_masked), any_value(name), count(*), count(DISTINCT fund_code),"
         " sum(amount_yuan), any_value(sex), min(birth_date) FROM hit WHERE batch_id IN (SELECT batch_id FROM live_batches)",
-        [id_hash],
+        [lookup_key(id_hash), id_hash],
     ).fetchone()
     staff = con.execute(
         "WITH hit AS MATERIALIZED (SELECT * FROM staff WHERE id_hash = ?)"
@@ -67,14 +74,14 @@ def full_record(con: duckdb.DuckDBPyConnection, id_hash: str) -> dict[str, Any]:
     """Every payment and staff row of the person, in every batch, with the batch's file and status."""
     payments = _rows(
         con.execute(
-            "WITH hit AS MATERIALIZED (SELECT * FROM payments WHERE id_hash = ?)"
-            " SELECT h.name, h.id_masked, h.fund_code, f.fund_name, h.year, h.period, h.township, h.village,"
+            PAYMENTS_HIT  # noqa: S608 (constants)
+            + " SELECT h.name, h.id_masked, h.fund_code, f.fund_name, h.year, h.period, h.township, h.village,"
             " h.village_group, h.household_no, h.quantity, h.standard_yuan, h.amount_yuan, h.paid_on,"
             " h.bank_account_masked, h.card_status, h.voucher_no, h.batch_id, h.row_no, b.file_name, b.status AS batch_status"
             " FROM hit h JOIN batches b USING (batch_id)"
             " LEFT JOIN (SELECT fund_code, arg_max(fund_name, year) AS fund_name FROM funds GROUP BY fund_code) f USING (fund_code)"
             " ORDER BY h.year, h.fund_code, h.period, h.batch_id, h.row_no",
-            [id_hash],
+            [lookup_key(id_hash), id_hash],
         )
     )
     staff = _rows(

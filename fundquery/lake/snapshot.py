@@ -41,7 +41,7 @@ CURRENT = "CURRENT"
 KEEP = 3  # snapshot files kept in DIR: the current one and two before it (a server may still read them)
 
 # A kind's columns the lookup reads although the public pages do not show them.
-LOOKUP_COLUMNS = {"payments": frozenset({"id_hash", "id_masked", "household_no", "name"})}
+LOOKUP_COLUMNS = {"payments": frozenset({"id_hash", "id_key", "id_masked", "household_no", "name"})}
 # Columns that a public view filters on or a public page reads although open data does not list them.
 VIEW_COLUMNS = {
     "staff": frozenset({"status"}),

@@ -1,6 +1,6 @@
 """The resident lookup: published payments by ID hash, then by household.
 
-DuckDB uses the ART index on payments.id_hash (or household_no) only when
+DuckDB uses the ART index on payments.id_key (or household_no) only when
 that column is the whole WHERE clause (DESIGN.md §7): a second condition, even
 the published-batch filter of the public_payments view, turns the lookup into
 a full scan (75 ms instead of 1 ms on 3 M rows).  So the index lookup reads
@@ -18,13 +18,16 @@ from typing import Any
 
 import duckdb
 
+from etl.idnum import lookup_key
 from fundquery.queries.sql import fetch
 
 COLUMNS = (
     "fund_code, year, period, township, village, village_group, name, id_masked, household_no,"
     " quantity, standard_yuan, amount_yuan, paid_on, card_status, batch_id, row_no"
 )
-OF_ID = f"SELECT {COLUMNS}, true AS is_own FROM payments WHERE id_hash = ?"  # noqa: S608 (constant columns)
+# By the 60-bit key (etl.idnum.lookup_key; its index costs a third of one on the hash at load), the rows
+# then kept only if their hash is the person's: two people may share a key.
+OF_ID = f"SELECT {COLUMNS}, id_hash, true AS is_own FROM payments WHERE id_key = ?"  # noqa: S608 (constant columns)
 OF_HOUSEHOLD = f"SELECT {COLUMNS}, id_hash, false AS is_own FROM payments WHERE household_no = ?"  # noqa: S608
 
 
@@ -48,7 +51,10 @@ def payments_of_id(
 
 def stored_of_id(con: duckdb.DuckDBPyConnection, id_hash: str) -> list[dict[str, Any]]:
     """Every stored payment to the person with this keyed ID hash, published or not (one index lookup)."""
-    return fetch(con, OF_ID, [id_hash])
+    rows = [r for r in fetch(con, OF_ID, [lookup_key(id_hash)]) if r["id_hash"] == id_hash]
+    for r in rows:
+        del r["id_hash"]
+    return rows
 
 
 def published_only(rows: list[dict[str, Any]], published: frozenset[int]) -> list[dict[str, Any]]:

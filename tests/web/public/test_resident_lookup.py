@@ -282,3 +282,29 @@ def test_fund_names_follow_a_replaced_catalogue(county_app, county_client, count
     assert "耕地地力保护补贴(更正)" in look_up(county_client, RESIDENT["id"], "张三").get_data(
         as_text=True
     )
+
+
+def test_a_stranger_who_shares_the_lookup_key_is_never_shown(county_app, county_client):
+    """The lookup goes by the 60-bit key (etl/sql/025_lookup_key.sql); two people may share one, and only
+    the rows whose whole hash is the resident's are the resident's."""
+    own_hash = Hasher(ID_KEY)(RESIDENT["id"])
+    stranger_hash = own_hash[:15] + ("0" if own_hash[15] != "0" else "1") + own_hash[16:]
+    with county_app.app_context():
+        db = get_db()
+        batch = db.execute(
+            "SELECT batch_id FROM payments WHERE id_hash = ? LIMIT 1", [own_hash]
+        ).fetchone()[0]
+        db.execute(
+            "INSERT INTO payments (batch_id, row_no, fund_code, year, township, village, name, id_hash,"
+            " id_key, id_masked, amount_yuan)"
+            " SELECT batch_id, 9999, fund_code, year, township, village, '钱多多', ?, ?, 'x', 777.77"
+            " FROM payments WHERE id_hash = ? LIMIT 1",
+            [stranger_hash, int(own_hash[:15], 16), own_hash],
+        )
+        assert db.execute(
+            "SELECT count(DISTINCT id_hash) FROM payments WHERE batch_id = ? AND id_key = ?",
+            [batch, int(own_hash[:15], 16)],
+        ).fetchone() == (2,)
+    html = look_up(county_client, RESIDENT["id"], "张三").get_data(as_text=True)
+    assert "892.51" in html  # the resident's own
+    assert "777.77" not in html and "钱*多" not in html
