@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 
-from fundquery.inspect import CHECKS, Filters, Params, run
+from fundquery.inspect import CHECKS, Filters, Params, run, samples
 from tests.conftest import snapshot
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_xlsx
 
@@ -245,3 +245,16 @@ def test_a_check_that_needs_no_person_keeps_the_idless_rows(county):
         (r["name"], r["id_masked"], r["expected_yuan"], r["difference_yuan"]) for r in result.rows
     ] == [("周八", None, Decimal("1050.00"), Decimal("-50.00"))]
     assert result.left_out is None
+
+
+def test_the_field_check_draw_has_nobody_to_draw_and_says_how_many(county):
+    """Candidates are people (one per ID hash): 张三 and 李四; the scope's payments with no ID number are
+    counted beside them — all five, or F001's four (王五, 赵六, 周八, 吴九)."""
+    whole = samples.get(county, samples.draw(county, samples.Scope(), size=5, seed=7, actor="t"))
+    assert (whole["candidate_count"], whole["member_count"], whole["idless_count"]) == (2, 2, 5)
+    f001 = samples.get(
+        county, samples.draw(county, samples.Scope(fund_code="F001"), size=1, seed=7, actor="t")
+    )
+    assert (f001["candidate_count"], f001["idless_count"]) == (2, 4)
+    names = [m["name"] for m in samples.members(county, whole["sample_id"])]
+    assert sorted(names) == ["张三", "李四"]

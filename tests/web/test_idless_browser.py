@@ -3,7 +3,8 @@
 The village notice shows its payments like any other (masked names, no ID column, no “None”); the
 resident lookup by ID cannot find them, but shows the one in the person's household (same 户号) as 同户;
 the inspectors' check pages say how many ID-less payments a check by person leaves out, and a check
-that needs no person lists an ID-less row with an empty ID cell.  Screenshots: tests/artifacts/idless-*.png.
+that needs no person lists an ID-less row with an empty ID cell; a field-check sample says how many
+payments of its scope had nobody to draw.  Screenshots: tests/artifacts/idless-*.png.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from etl.idnum import Hasher, load_key
 from etl.load import load_file
 from etl.store import connect
 from fundquery.accounts import accounts
+from fundquery.inspect import samples
 from fundquery.web.config import ensure_instance
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, write_xlsx
 from tests.test_idless_rosters import ID_ROWS, IDLESS_HEADER, IDLESS_ROWS, ZHANG
@@ -49,6 +51,7 @@ def server(tmp_path_factory):
         )
         assert result.status == "loaded", result.as_json()["errors"]
     accounts.create(con, "jian", PASSWORD, ["inspector"], office="县纪委监委", actor="test")
+    samples.draw(con, samples.Scope(), size=2, seed=7, actor="jian")  # 张三 and 李四: sample 1
     con.close()
     with running_server(db, instance) as live:
         yield live
@@ -111,6 +114,12 @@ def test_the_check_pages_say_what_they_leave_out(browser, server, artifacts):
         assert "None" not in row.inner_text()
         assert row.locator("a[href*='/person/']").count() == 0  # nobody's record to open
         page.screenshot(path=artifacts / "idless-off-standard.png", full_page=True)
+
+        page.goto(f"{server.url}/staff/inspect/samples/1")
+        said = page.locator("#left-out").inner_text()
+        assert said == "范围内另有 5 条发放无身份证号，不在抽样对象中"  # nobody's to draw
+        assert page.locator("tr[id^=m]").count() == 2
+        page.screenshot(path=artifacts / "idless-sample.png", full_page=True)
 
         page.goto(f"{server.url}/staff/inspect/?{AS_OF}")
         line = page.locator("table.checks tr", has=page.get_by_role("link", name="重复发放"))
