@@ -16,6 +16,7 @@ from decimal import Decimal
 import pytest
 
 from fundquery.inspect import CHECKS, Filters, Params, run, samples
+from fundquery.inspect.export import result_json
 from tests.conftest import snapshot
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_xlsx
 
@@ -211,6 +212,12 @@ def test_a_check_by_person_leaves_the_idless_payments_out_and_counts_them(county
     result = run(county, CHECKS[label], PARAMS)
     assert result.left_out == LEFT_OUT[label]
     assert result.left_out_text("zh") == SAID.format(n=LEFT_OUT[label])
+    exported = result_json(result, "en")  # the JSON export and `fundquery report --json`
+    assert exported["left_out"] == LEFT_OUT[label]
+    assert (
+        exported["left_out_text"]
+        == f"{LEFT_OUT[label]} more payments have no ID number and are not counted"
+    )
     assert all(r.get("id_masked") is not None for r in result.rows), result.rows
 
 

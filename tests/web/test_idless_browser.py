@@ -115,6 +115,18 @@ def test_the_check_pages_say_what_they_leave_out(browser, server, artifacts):
         assert row.locator("a[href*='/person/']").count() == 0  # nobody's record to open
         page.screenshot(path=artifacts / "idless-off-standard.png", full_page=True)
 
+        # 张三's record, revealed with a reason: his household H0101 holds 王五, who has no ID number
+        page.goto(f"{server.url}/staff/inspect/check/duplicate_payment?{AS_OF}")
+        page.click("table.findings a[href*='/person/']")
+        page.fill("#reason", "核查重复发放线索")
+        page.click("form.form button[type=submit]")
+        page.wait_for_selector("text=同户人员")
+        members = page.locator("h2:has-text('同户人员') + ul li").all_inner_texts()
+        assert sorted(members) == sorted(
+            ["H0101 · 王五", "H0101 · 张三 · " + ZHANG[:6] + "********" + ZHANG[-4:]]
+        )
+        page.screenshot(path=artifacts / "idless-person.png", full_page=True)
+
         page.goto(f"{server.url}/staff/inspect/samples/1")
         said = page.locator("#left-out").inner_text()
         assert said == "范围内另有 5 条发放无身份证号，不在抽样对象中"  # nobody's to draw
