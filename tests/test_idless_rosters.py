@@ -17,6 +17,7 @@ import pytest
 
 from fundquery.inspect import CHECKS, Filters, Params, run, samples
 from fundquery.inspect.export import result_json
+from fundquery.queries import resident as resident_sql
 from tests.conftest import snapshot
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_xlsx
 
@@ -265,3 +266,14 @@ def test_the_field_check_draw_has_nobody_to_draw_and_says_how_many(county):
     assert (f001["candidate_count"], f001["idless_count"]) == (2, 4)
     names = [m["name"] for m in samples.members(county, whole["sample_id"])]
     assert sorted(names) == ["张三", "李四"]
+
+
+def test_the_lookups_decoy_is_never_an_idless_payment(funds_loaded, load, store, tmp_path, hasher):
+    """A failed resident lookup reads a decoy person's rows (issue 15: the same work either way); a
+    payment with no ID number is nobody to read, even when its roster was published first."""
+    for path in (idless_file(tmp_path), write_xlsx(tmp_path / "ids.xlsx", [PAY_HEADER, *ID_ROWS])):
+        result = load(path, "payments", publish=True, reviewer="reviewer")
+        assert result.status == "loaded", result.as_json()["errors"]
+    published = resident_sql.published_batches(store)["payments"]
+    decoy = resident_sql.decoy_hash(store, str(tmp_path / "decoy-test"), published)
+    assert decoy in {hasher(ZHANG), hasher(ID_ROWS[2][PAY_HEADER.index("身份证号")])}
