@@ -175,6 +175,9 @@ def test_grain_growers_roster_loads(tmp_path, funds_loaded, load, store):
     ]
     (unused,) = [w for w in result.report.warnings if w.rule == "column_unused"]
     assert unused.message == "未导入的列：联系电话、家庭农场"
+    # One warning naming both columns counts once: the preview's “提醒（共 N 条）” is the rows it lists.
+    assert result.report.counts[("column_unused", "")] == 1
+    assert result.report.total("warning") == len(result.report.warnings)
     assert "13800000000" not in str(store.execute("SELECT * FROM payments").fetchall())
 
 

@@ -110,15 +110,16 @@ def test_full_id_never_appears_in_findings(tmp_path, funds_loaded, load):
 
 
 def test_missing_required_column_names_the_header_and_aliases(tmp_path, funds_loaded, load, store):
-    header = [h for h in PAY_HEADER if h != "身份证号"]
+    # (a roster without 身份证号 loads since issue 14's ID-less rosters: the name is required)
+    header = [h for h in PAY_HEADER if h != "姓名"]
     row = pay_row(1)
-    del row[8]
+    del row[PAY_HEADER.index("姓名")]
     before = snapshot(store)
     result = load(write_xlsx(tmp_path / "p.xlsx", [header, row]), "payments")
     assert result.status == "rejected"
     (finding,) = result.report.errors
-    assert finding.rule == "column_missing" and finding.row == 1 and finding.column == "身份证号"
-    assert "公民身份号码" in finding.message and "证件号码" in finding.message
+    assert finding.rule == "column_missing" and finding.row == 1 and finding.column == "姓名"
+    assert "户主姓名" in finding.message and "领取人姓名" in finding.message
     assert snapshot(store) == before
 
 
