@@ -51,6 +51,7 @@ def server(tmp_path_factory):
         )
         assert result.status == "loaded", result.as_json()["errors"]
     accounts.create(con, "jian", PASSWORD, ["inspector"], office="县纪委监委", actor="test")
+    accounts.create(con, "wang", PASSWORD, ["finance"], office="城关镇财政所", actor="test")
     samples.draw(con, samples.Scope(), size=2, seed=7, actor="jian")  # 张三 and 李四: sample 1
     con.close()
     with running_server(db, instance) as live:
@@ -136,3 +137,40 @@ def test_the_check_pages_say_what_they_leave_out(browser, server, artifacts):
         page.goto(f"{server.url}/staff/inspect/?{AS_OF}")
         line = page.locator("table.checks tr", has=page.get_by_role("link", name="重复发放"))
         assert line.locator(".left-out").inner_text() == "另有 4 条发放无身份证号，未计入"
+
+
+def test_a_clerk_uploads_a_roster_without_ids_and_sees_one_warning(
+    browser, server, artifacts, tmp_path
+):
+    """The upload preview names the missing column once (not one warning per row), and the file loads."""
+    rows = [
+        [*r[:7], r[7] + "甲", *r[8:]] for r in IDLESS_ROWS[:3]
+    ]  # another month's names: a new file
+    path = write_xlsx(
+        tmp_path / "登记清册.xlsx", [["2024年补贴发放登记清册"], IDLESS_HEADER, *rows]
+    )
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/login")
+        page.get_by_label("用户名").fill("wang")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url("**/staff/")
+        page.goto(server.url + "/staff/upload")
+        page.get_by_label("文件", exact=True).set_input_files(str(path))
+        page.get_by_role("button", name="上传并检查").click()
+        page.wait_for_url("**/staff/upload/*")
+        text = page.locator("main").inner_text()
+        said = "本表无身份证号：3 条发放不能按身份证号查询"
+        assert text.count(said) == 1, text
+        assert "None" not in text
+        page.screenshot(path=artifacts / "idless-upload.png", full_page=True)
+        tick = page.get_by_label("我已看过以上提醒，仍然导入")
+        if tick.count():
+            tick.check()
+        page.get_by_role("button", name="导入 3 行").click()
+        page.wait_for_url("**/staff/batches/")
+        assert "已导入批次" in page.locator(".flash").inner_text()
+    finally:
+        context.close()
