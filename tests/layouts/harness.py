@@ -345,7 +345,7 @@ def _expected_unused(layout: dict) -> set[str]:
 
 def _expected_absent(layout: dict, mapping: dict | None) -> list[str]:
     """The columns required if present (etl.spectypes.Column.required_if_present) the form lacks: one
-    ``column_absent`` warning each (issue 14: vouchers with no 审核签字日期)."""
+    ``column_absent`` warning each (issue 14: vouchers with no 审核签字日期, rosters with no 身份证号)."""
     have = {c["expect"] for c in layout["columns"]} | set((mapping or {}).values())
     return sorted(
         c.label_zh
@@ -387,7 +387,8 @@ def structural(
     for f in result.report.findings:
         if f.rule == "column_absent":  # once for the file, naming how many rows it leaves out
             seen_absent.append(f.column)
-            if rows is not None and f"{rows} 张" not in f.message:
+            # “本表无审核签字日期：N 张凭证…”, “本表无身份证号：N 条发放…”
+            if rows is not None and f"：{rows} " not in f.message:
                 problems.append(f"column_absent does not name the file's {rows} rows: {f.message}")
         elif f.rule == "village_from_address":
             seen_parsed.append(f.column)
