@@ -263,7 +263,11 @@ def _id_columns(
         columns["id_hash"] = pa.array(
             [hasher(v) if v is not None and p is None else None for v, p in pairs], pa.string()
         )
-    return {name: pc.take(arr, encoded.indices) for name, arr in columns.items()}
+    # Each row's values as a dictionary array over the distinct numbers' (no copy: DuckDB decodes it
+    # while it creates ``incoming``, in parallel, instead of seven takes of every row here).
+    return {
+        name: pa.DictionaryArray.from_arrays(encoded.indices, arr) for name, arr in columns.items()
+    }
 
 
 def build_incoming(

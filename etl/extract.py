@@ -142,7 +142,7 @@ def finish(
     }
     skipped["footer"] = pc.filter(rows, footer).to_pylist()
     keep = pc.invert(pc.or_(pc.or_(pc.or_(blank, total), repeat), footer))
-    table = table.filter(keep)
+    table = kept_rows(table, keep)
     if match.wide:
         table = _melt(table, match)
     else:
@@ -155,6 +155,19 @@ def finish(
     return Extract(
         path, fmt, sheet, encoding, match, table, rows_read, {k: v for k, v in skipped.items() if v}
     )
+
+
+def kept_rows(table: pa.Table, keep: pa.Array) -> pa.Table:
+    """``table.filter(keep)``; a slice (no copy) when the kept rows are one run, as they are when only a total
+    row or the signature lines under the table, or title lines above it, are left out (a copy of a million
+    rows' columns costs 0.1-0.3 s)."""
+    kept = pc.indices_nonzero(keep)
+    if len(kept) == 0:
+        return table.slice(0, 0)
+    first, last = kept[0].as_py(), kept[-1].as_py()
+    if last - first + 1 == len(kept):
+        return table.slice(first, len(kept))
+    return table.filter(keep)
 
 
 def _footer_rows(table: pa.Table, value_cols: list[str]) -> pa.Array:

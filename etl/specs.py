@@ -310,13 +310,17 @@ _add(
                 "id_number",
                 False,
                 example="110105194912310021",
-                # A roster printed without an ID number column loads (issue 14); every check that
-                # matches by person leaves its rows out and says how many.  A file with the column
-                # must fill it in every row.
+                # Real rosters without the column (issue 14): a 登记清册 the household signs, an 扶贫 兑付
+                # grid, the 直达资金 惠企利民 export.  Such a file loads; where the money went stands
+                # without IDs, and every check that matches people by ID leaves its rows out, saying so.
+                # No other column stands in for it: two of the four real forms name a household by name
+                # and village alone (no 户号, no account), and a 户号 or an account is not a person.
                 required_if_present=True,
-                absent_zh="本表无身份证号：{n} 条发放不能按身份证号查询，也不参与按身份证号的核对",
-                absent_en="this file has no ID number column: its {n} payments cannot be looked up by ID"
-                " number and are left out of every check that matches by ID number",
+                absent_zh="本表无身份证号：{n} 条发放不能按身份证号查询，也不参与按身份证号的核对"
+                "（重复发放、死亡人员、财政供养人员等）",
+                absent_en="this file has no ID number column (身份证号): its {n} payments cannot be looked"
+                " up by ID number and take no part in the checks that match people by ID number (paid"
+                " twice, after death, public staff …)",
             ),
             Column("household_no", ("户号", "户编号", "家庭编号"), "code", False, example="H0001"),
             Column(

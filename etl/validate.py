@@ -126,7 +126,9 @@ def _structural(extract: Extract, report: Report) -> None:
                 "every column mapped to a field, or marked not needed",
             )
         )
-        report.counts[("column_unused", "")] = 1  # one finding naming them all, like every header finding
+        report.counts[("column_unused", "")] = (
+            1  # one finding naming them all, like every header finding
+        )
     _file_values(m, header_row, report)
     columns = {c.name for c in m.spec.columns}
     for label, target in m.mapping_unknown.items():

@@ -22,12 +22,14 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from xml.etree.ElementTree import XMLPullParser
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from zlib_ng import zlib_ng
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -37,6 +39,7 @@ PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 MAX_GRID_CELLS = 32 << 20
 EXCEL_MAX_ROW = 1_048_576
 CHUNK = 16 << 20
+_LOCAL_HEADER = 30  # a zip entry's local file header, before its name and extra field
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # Cell and row references that are rare in an ordinary sheet, so the scan stays cheap:
 # a column of two or three letters (AA and beyond), a row of seven digits or more.
@@ -286,13 +289,59 @@ def _has_rare_ref(data: bytes) -> bool:
 
 
 def _blocks(zf: zipfile.ZipFile, part: str):
-    """A zip part inflated in blocks, the next one inflated in a thread (zlib lets go of the GIL)
+    """A zip part inflated in blocks, the next one inflated in a thread (zlib-ng lets go of the GIL)
     while the caller scans the current one."""
-    with zf.open(part) as fh, ThreadPoolExecutor(1, thread_name_prefix="fundquery-inflate") as pool:
-        pending = pool.submit(fh.read, CHUNK)
+    blocks = _inflated(zf, part)
+    with (
+        contextlib.closing(blocks),
+        ThreadPoolExecutor(1, thread_name_prefix="fundquery-inflate") as pool,
+    ):
+        pending = pool.submit(next, blocks, b"")
         while block := pending.result():
-            pending = pool.submit(fh.read, CHUNK)
+            pending = pool.submit(next, blocks, b"")
             yield block
+
+
+def _inflated(zf: zipfile.ZipFile, part: str):
+    """A deflated part's bytes, at most CHUNK at a time, inflated by zlib-ng rather than zipfile's zlib.
+
+    The extent check inflates the whole sheet before calamine reads it: zlib-ng does it in half zlib's
+    time (load_bench's 1 M-row sheet, 72 MB to 686 MB: 0.64 s against 1.31 s of CPU).  Each call inflates
+    at most CHUNK bytes, so a zip bomb never fills memory.  A part that is stored, encrypted or in a zip
+    opened from something other than a path goes through zipfile as before.
+    """
+    info = zf.getinfo(part)
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1 or not zf.filename:
+        with zf.open(part) as fh:
+            while block := fh.read(CHUNK):
+                yield block
+        return
+    inflater = zlib_ng.decompressobj(-zlib_ng.MAX_WBITS)
+    with open(zf.filename, "rb") as fh:
+        fh.seek(info.header_offset)
+        local = fh.read(_LOCAL_HEADER)
+        if len(local) < _LOCAL_HEADER or local[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"bad local header of {part}")
+        name_len, extra_len = struct.unpack("<HH", local[26:30])
+        fh.seek(info.header_offset + _LOCAL_HEADER + name_len + extra_len)
+        left, pending = info.compress_size, b""
+        try:
+            while not inflater.eof:
+                if not pending and left > 0:
+                    pending = fh.read(min(left, 1 << 20))
+                    left -= len(pending)
+                    if not pending:
+                        raise zipfile.BadZipFile(f"{part} ends early")
+                block = inflater.decompress(
+                    pending, CHUNK
+                )  # with no input left: what zlib still holds
+                if not block and not pending and left <= 0 and not inflater.eof:
+                    raise zipfile.BadZipFile(f"{part} ends early")
+                pending = inflater.unconsumed_tail
+                if block:
+                    yield block
+        except zlib_ng.error as exc:
+            raise zlib.error(str(exc)) from exc
 
 
 def _iter(zf: zipfile.ZipFile, part: str, *events: str):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pyarrow as pa
 import pytest
 
-from etl.extract import UnreadableFile
+from etl.extract import UnreadableFile, kept_rows
 from etl.read import read
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_csv, write_xls, write_xlsx
 
@@ -428,3 +429,21 @@ def test_header_only_file_loads_nothing_and_says_so(tmp_path, funds_loaded, load
         (finding,) = result.report.errors
         assert finding.rule == "no_rows" and "没有任何数据行" in finding.message
     assert store.execute("SELECT count(*) FROM batches").fetchone() == (1,)
+
+
+@pytest.mark.parametrize(
+    "keep",
+    [
+        [True] * 6,
+        [True] * 5 + [False],  # a total row under the table
+        [False, False] + [True] * 4,  # lines above the data
+        [False, True, True, True, False, False],
+        [True, False, True, True, True, True],  # a blank row inside: not one run
+        [False, True, False, True, False, False],
+        [False] * 6,
+    ],
+)
+def test_the_kept_rows_are_the_filtered_rows_whether_sliced_or_copied(keep):
+    table = pa.table({"_row": list(range(2, 8)), "c0": list("abcdef")})
+    mask = pa.array(keep)
+    assert kept_rows(table, mask).to_pylist() == table.filter(mask).to_pylist()

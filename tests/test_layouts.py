@@ -73,6 +73,16 @@ NEEDS_HEADER_MAPPING = {
     " household's or the entitled person's) the clerk says",
     "cam-hedui-fangguan-xinxi": "人员姓名 / 产权人姓名 and their ID numbers tie: the family member the 核对"
     " asked about and the owner the register answered; the clerk says the owner is the register's person",
+    # Rosters with no ID number column (issue 14): they load with one column_absent warning, after the
+    # clerk maps the columns that are the form's own words.
+    "bf-pinkunhu-butie-duifu": "兑付时间 (the day paid) and 户口本号 (the household's hukou book number) are"
+    " this 扶贫 grid's words; no ID number column",
+    "dili-butie-cunganbu-dengji-qingce": "three 亩 columns tie for the quantity (补贴依据面积, the area"
+    " excluded, 应享受补贴面积): the clerk says the one paid on; no ID number column",
+    "dili-butie-fenhu-dengji-qingce": "three 亩 columns tie for the quantity (土地确权耕地面积, the area"
+    " excluded, 应享受补贴面积): the clerk says the one paid on; no ID number column",
+    "zhida-huiqi-limin-daorendaohu": "收款账户名称 (a name) and 收款方账户 tie for the bank account, and 编号"
+    " is the farmer's household number; no ID number column",
     # Forms that lack a column the product can do without (issue 14): they load with one column_absent
     # warning, after the clerk maps the columns that are the form's own words.
     "zhida-zhuanxiang-zijin-mulu": "专项编码 / 开始年份 are the 直达 system's words for the code and the year,"

@@ -200,6 +200,12 @@ def _show(con, sample_id: int, as_json: bool) -> None:
         console.print(
             f"  {s['township'] or '（未填乡镇）'}：{s['candidates']} 名中抽 {s['drawn']} 名"
         )
+    if found["idless_count"]:  # a roster without ID numbers: nobody to draw (issue 14)
+        n = found["idless_count"]
+        console.print(
+            f"  范围内另有 {n} 条发放无身份证号，不在抽样对象中"
+            f" / {n} more payments in the scope have no ID number and cannot be drawn"
+        )
     table = Table(
         "序号", "乡镇", "村", "组", "姓名", "身份证号", "资金", "笔数", "金额", "核查结果", "应追回"
     )

@@ -122,6 +122,8 @@ class LeftOut:
 
     A disbursement voucher with no approval date (issue 14: the 直达资金 system's 支付凭证) has no
     delay from approval: a check measured from approval leaves it out and the page says how many.
+    A payment with no ID number (a roster without the column) is nobody's to match: a check that
+    matches people by the ID hash leaves it out the same way.
     """
 
     sql: str  # the rows left out, carrying the check's filter columns
@@ -132,6 +134,11 @@ class LeftOut:
 # The vouchers with no approval date that a check measured from approval leaves out.
 UNDATED_ZH = "另有 {n} 张凭证无审核日期，未计入"
 UNDATED_EN = "{n} more vouchers have no approval date and are not counted"
+
+# The payments with no ID number (a roster without the column, issue 14) that a check matching people
+# by the ID hash leaves out: such a row is nobody's to match, and NULL hashes must never meet each other.
+IDLESS_ZH = "另有 {n} 条发放无身份证号，未计入"
+IDLESS_EN = "{n} more payments have no ID number and are not counted"
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,20 @@ links AS (
     WHERE ranked.rank_no = 1
 )"""  # noqa: S608
 
+
+# Payments ``p`` with no ID number (issue 14: a roster without the 身份证号 column), carrying a fund
+# check's filter columns (checks.common.FUND_FILTERS): what a check that matches people by the ID hash
+# leaves out and counts (catalogue.LeftOut).  ``source`` is the payments the check looks at (a CTE of
+# ``ctes``, or live_payments) and ``where`` its own conditions on them.  Needs nothing but ``ctes``.
+def idless_payments(where: str = "true", source: str = "live_payments", ctes: str = "") -> str:
+    """The ID-less payments of ``source`` meeting ``where``, with county, fund, department, year, township."""
+    return f"""
+WITH {ctes + "," if ctes else ""}{FUND_INFO}
+SELECT p.county_code, p.fund_code, f.department, p.year, p.township
+FROM {source} p LEFT JOIN fund_info f ON f.county_code = p.county_code AND f.fund_code = p.fund_code
+WHERE p.id_hash IS NULL AND {where}"""  # noqa: S608 (declared fragments)
+
+
 # A staff member counts as on the roll while their status is 在职 (or not given).
 ON_ROLL = "coalesce(s.status, '在职') = '在职'"
 

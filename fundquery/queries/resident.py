@@ -74,7 +74,8 @@ def decoy_hash(
     if found is None:
         rows = fetch(
             con,
-            "SELECT id_hash FROM payments WHERE batch_id IN"
+            # not a payment with no ID number (issue 14): its NULL hash is nobody's to look up
+            "SELECT id_hash FROM payments WHERE id_hash IS NOT NULL AND batch_id IN"
             " (SELECT batch_id FROM public_batches WHERE kind = 'payments') LIMIT 1",
         )
         found = rows[0]["id_hash"] if rows else ""

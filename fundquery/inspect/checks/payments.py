@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fundquery.inspect.catalogue import Check, Column
+from fundquery.inspect.catalogue import IDLESS_EN, IDLESS_ZH, Check, Column, LeftOut
 from fundquery.inspect.checks.common import FUND_COLS, FUND_FILTERS
-from fundquery.inspect.sql import FUND_INFO, distinct_list
+from fundquery.inspect.sql import FUND_INFO, distinct_list, idless_payments
 
 # The same person, fund and period more than once, across every live batch.
 # A returned payment (退回) and the payment that replaced it are not a double.
+# A payment with no ID number (issue 14) is nobody's: grouped by a NULL hash, every ID-less
+# payment of a fund and period would be one "person" paid many times.  Left out and counted.
 _PERIOD = "coalesce(p.period, CAST(p.year AS VARCHAR))"
 _NOT_RETURNED = "p.card_status IS DISTINCT FROM '退回'"
 
@@ -22,7 +24,7 @@ _KEY_HASH = f"hash(p.county_code, p.id_hash, p.fund_code, p.year, {_PERIOD})"
 # county, and a collision across counties only adds a candidate.
 DUPLICATE_PAYMENT = f"""
 WITH {FUND_INFO},
-hashed AS (SELECT {_KEY_HASH} AS key_hash FROM live_payments p WHERE {_NOT_RETURNED}),
+hashed AS (SELECT {_KEY_HASH} AS key_hash FROM live_payments p WHERE {_NOT_RETURNED} AND p.id_hash IS NOT NULL),
 candidates AS (SELECT key_hash FROM hashed GROUP BY key_hash HAVING count(*) > 1)
 SELECT p.county_code, p.id_hash, any_value(p.id_masked) AS id_masked, arg_min(p.name, p.batch_id) AS name,
        p.fund_code, f.fund_name, f.department, p.year, {_PERIOD} AS period,
@@ -32,7 +34,7 @@ SELECT p.county_code, p.id_hash, any_value(p.id_masked) AS id_masked, arg_min(p.
        {distinct_list("CAST(p.batch_id AS VARCHAR)", ",")} AS batches
 FROM live_payments p
 LEFT JOIN fund_info f ON f.county_code = p.county_code AND f.fund_code = p.fund_code
-WHERE {_NOT_RETURNED} AND {_KEY_HASH} IN (SELECT key_hash FROM candidates)
+WHERE {_NOT_RETURNED} AND p.id_hash IS NOT NULL AND {_KEY_HASH} IN (SELECT key_hash FROM candidates)
 GROUP BY p.county_code, p.id_hash, p.fund_code, f.fund_name, f.department, p.year, {_PERIOD}
 HAVING count(*) > 1
 ORDER BY excess_yuan DESC, p.fund_code, period
@@ -71,6 +73,7 @@ WITH {FUND_INFO},
 returned AS (
     SELECT * FROM live_payments p
     WHERE p.card_status = '退回' AND date_diff('day', p.paid_on, $as_of) >= $returned_days
+      AND p.id_hash IS NOT NULL
 ),
 paid_again AS (
     SELECT DISTINCT p.county_code, p.batch_id, p.row_no
@@ -89,6 +92,14 @@ WHERE a.row_no IS NULL
 ORDER BY days_since DESC, p.batch_id, p.row_no
 """  # noqa: S608
 
+# The payments with no ID number (issue 14) that duplicate_payment and returned_unpaid cannot match
+# to a person, carrying the filter columns (FUND_FILTERS).  A returned one cannot be known as paid
+# again to the same person: it is left out rather than reported as never paid again.
+IDLESS_PAID = idless_payments(_NOT_RETURNED)
+IDLESS_RETURNED = idless_payments(
+    "p.card_status = '退回' AND date_diff('day', p.paid_on, $as_of) >= $returned_days"
+)
+
 _PERSON = (
     Column("name", kind="name"),
     Column("id_masked", kind="id"),
@@ -105,9 +116,11 @@ CHECKS = (
         "重复发放",
         "Paid twice",
         "high",
-        "同一人（按身份证号哈希匹配）同一资金同一期间领取了不止一次，包括分在不同批次、不同村的情况（退回后重发的不算）。",
+        "同一人（按身份证号哈希匹配）同一资金同一期间领取了不止一次，包括分在不同批次、不同村的情况（退回后重发的不算）。"
+        "无身份证号的发放无从按人比对，不计入，另列条数。",
         "The same person (matched by the keyed ID hash) paid more than once for the same fund and period, "
-        "also across batches and villages (a returned payment paid again is not counted).",
+        "also across batches and villages (a returned payment paid again is not counted). Payments with no ID"
+        " number cannot be matched to a person: they are left out and counted apart.",
         "核对两次发放的银行回单；确属重复的追回多发金额，查明是录入错误还是冒领。",
         "Check both payments' bank returns; recover the excess and find out whether it was a typing error or fraud.",
         DUPLICATE_PAYMENT,
@@ -123,6 +136,7 @@ CHECKS = (
         filters=FUND_FILTERS,
         amount_column="excess_yuan",
         record_kind="person",
+        left_out=LeftOut(IDLESS_PAID, IDLESS_ZH, IDLESS_EN),
     ),
     Check(
         "off_standard",
@@ -178,9 +192,11 @@ CHECKS = (
         "一卡通退回未重发",
         "Returned and not paid again",
         "medium",
-        "一卡通发放被银行退回（账户注销、户名不符等），超过规定天数（默认 30 天）仍没有重新发放成功。",
+        "一卡通发放被银行退回（账户注销、户名不符等），超过规定天数（默认 30 天）仍没有重新发放成功。"
+        "无身份证号的退回无从查到是否已重发给同一人，不计入，另列条数。",
         "A 一卡通 payment the bank returned (closed account, wrong name …) not paid again successfully within the "
-        "limit (30 days by default).",
+        "limit (30 days by default). A returned payment with no ID number cannot be matched to a later payment"
+        " to the same person: it is left out and counted apart.",
         "通知乡镇财政所联系领取人更正账户后重新发放；核实退回资金是否已退回专户。",
         "Have the township contact the person, correct the account and pay again; check the returned money is back.",
         RETURNED_UNPAID,
@@ -196,5 +212,6 @@ CHECKS = (
         filters=FUND_FILTERS,
         amount_column="amount_yuan",
         record_kind="payments",
+        left_out=LeftOut(IDLESS_RETURNED, IDLESS_ZH, IDLESS_EN),
     ),
 )

@@ -9,9 +9,9 @@ typing error.
 from __future__ import annotations
 
 from etl.specs import SPECS
-from fundquery.inspect.catalogue import Check, Column
+from fundquery.inspect.catalogue import IDLESS_EN, IDLESS_ZH, Check, Column, LeftOut
 from fundquery.inspect.checks.common import FUND_COLS, FUND_FILTERS
-from fundquery.inspect.sql import FUND_INFO, distinct_list
+from fundquery.inspect.sql import FUND_INFO, distinct_list, idless_payments
 
 # A person's death as the registers have it: the earliest date any of them gives.  The sources are
 # listed for the people a check finds only (_SOURCES): a sorted list of sources for every one of
@@ -55,6 +55,11 @@ JOIN sources s ON s.county_code = p.county_code AND s.id_hash = p.id_hash AND s.
 LEFT JOIN fund_info f ON f.county_code = p.county_code AND f.fund_code = p.fund_code
 ORDER BY p.died_on, p.id_hash, p.paid_on, p.batch_id, p.row_no
 """  # noqa: S608
+
+# The payments paid_after_death looks at that have no ID number (issue 14): nobody's death can be
+# matched to them; and every ID-less payment, which death_name_differs cannot compare with a register.
+IDLESS_PAID = idless_payments("p.paid_on IS NOT NULL AND p.card_status IS DISTINCT FROM '退回'")
+IDLESS_ANY = idless_payments()
 
 # Register rows whose ID is a payee's or a salaried person's but whose name is none of that side's
 # names.  The payments and salaries of registered IDs first (semi-joins), then their names: grouping
@@ -290,6 +295,7 @@ CHECKS = (
         filters=FUND_FILTERS,
         amount_column="amount_yuan",
         record_kind="payments",
+        left_out=LeftOut(IDLESS_PAID, IDLESS_ZH, IDLESS_EN),
     ),
     Check(
         "death_name_differs",
@@ -322,6 +328,7 @@ CHECKS = (
             Column("row_no", kind="int"),
         ),
         key=("batch_id", "row_no"),
+        left_out=LeftOut(IDLESS_ANY, IDLESS_ZH, IDLESS_EN),
     ),
     Check(
         "payroll_not_on_roll",

@@ -9,23 +9,28 @@ not a finding: it is listed apart (``register_name_differs``), as for the death 
 
 from __future__ import annotations
 
-from fundquery.inspect.catalogue import Check, Column
+from fundquery.inspect.catalogue import IDLESS_EN, IDLESS_ZH, Check, Column, LeftOut
 from fundquery.inspect.checks.common import FUND_COLS, FUND_FILTERS
-from fundquery.inspect.sql import FUND_INFO, distinct_list
+from fundquery.inspect.sql import FUND_INFO, distinct_list, idless_payments
 
 # Means-tested payments that reached someone: not returned, with a date to place them in time.
-_TESTED = f"""
-{FUND_INFO},
+_TESTED_FUNDS = """
 tested AS (
     SELECT DISTINCT county_code, fund_code FROM live_funds
     WHERE coalesce(means_tested = '是', regexp_matches(fund_name, $means_tested_funds))
 ),
-relief AS (
+relief_all AS (
     SELECT p.county_code, p.id_hash, p.id_masked, p.name, p.fund_code, p.year, p.period, p.township,
            p.village, p.paid_on, p.amount_yuan, p.batch_id, p.row_no
     FROM live_payments p JOIN tested t ON t.county_code = p.county_code AND t.fund_code = p.fund_code
     WHERE p.paid_on IS NOT NULL AND p.card_status IS DISTINCT FROM '退回'
-)"""  # noqa: S608
+)"""
+# Only payments with an ID number are anyone's to match (issue 14: a roster without the column): an
+# ID-less one is left out and counted (IDLESS_RELIEF), and never grouped as one NULL "payee".
+_TESTED = f"""
+{FUND_INFO},{_TESTED_FUNDS},
+relief AS (SELECT * FROM relief_all WHERE id_hash IS NOT NULL)"""  # noqa: S608
+IDLESS_RELIEF = idless_payments(source="relief_all", ctes=_TESTED_FUNDS)
 
 _PAYMENT = """p.county_code, p.id_hash, p.id_masked, p.name, p.fund_code, f.fund_name, f.department,
        p.year, p.period, p.township, p.village, p.paid_on, p.amount_yuan"""
@@ -146,6 +151,7 @@ _ON_PAYMENT = {
     "filters": FUND_FILTERS,
     "amount_column": "amount_yuan",
     "record_kind": "payments",
+    "left_out": LeftOut(IDLESS_RELIEF, IDLESS_ZH, IDLESS_EN),
 }
 _MEANS = "救助类资金（资金目录“是否经济状况核查”为是；目录未填时按资金名称：低保、特困、临时救助、医疗救助等）"
 _MEANS_EN = (
@@ -259,5 +265,6 @@ CHECKS = (
             *_ROW,
         ),
         key=("batch_id", "row_no"),
+        left_out=LeftOut(IDLESS_RELIEF, IDLESS_ZH, IDLESS_EN),
     ),
 )

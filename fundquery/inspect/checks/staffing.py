@@ -6,13 +6,14 @@ Sex and birth date come from the ID number itself.
 
 from __future__ import annotations
 
-from fundquery.inspect.catalogue import Check, Column
-from fundquery.inspect.sql import ON_ROLL, distinct_list
+from fundquery.inspect.catalogue import IDLESS_EN, IDLESS_ZH, Check, Column, LeftOut
+from fundquery.inspect.sql import ON_ROLL, distinct_list, idless_payments
 
-STAFF_ON_RELIEF = f"""
-WITH relief_funds AS (
+_RELIEF_FUNDS = """relief_funds AS (
     SELECT DISTINCT county_code, fund_code FROM live_funds WHERE regexp_matches(fund_name, $relief_pattern)
-)
+)"""
+STAFF_ON_RELIEF = f"""
+WITH {_RELIEF_FUNDS}
 SELECT s.county_code, s.id_hash, s.id_masked, s.name, s.agency_name, s.post, s.status, s.staffing_type,
        {distinct_list("f.fund_name")} AS relief_funds,
        min(p.year) AS year, min(p.township) AS township, {distinct_list("p.village")} AS villages,
@@ -26,6 +27,14 @@ WHERE p.card_status IS DISTINCT FROM '退回'
 GROUP BY s.county_code, s.id_hash, s.id_masked, s.name, s.agency_name, s.post, s.status, s.staffing_type
 ORDER BY amount_yuan DESC, s.agency_name
 """  # noqa: S608
+
+# The relief payments staff_on_relief looks at that have no ID number (issue 14): no roll can be
+# matched to them.  The JOIN on the ID hash above never pairs a NULL; these are counted apart.
+IDLESS_RELIEF = idless_payments(
+    source="(SELECT p.* FROM live_payments p JOIN relief_funds r ON r.county_code = p.county_code"
+    " AND r.fund_code = p.fund_code WHERE p.card_status IS DISTINCT FROM '退回')",
+    ctes=_RELIEF_FUNDS,
+)
 
 # A staff row belongs to an agency by its code, or by its name when it has no
 # code; staff of a 编制类型 the agency has no quota for count against zero.
@@ -156,6 +165,7 @@ CHECKS = (
         filters=("year", "township"),
         amount_column="amount_yuan",
         record_kind="person",
+        left_out=LeftOut(IDLESS_RELIEF, IDLESS_ZH, IDLESS_EN),
     ),
     Check(
         "over_quota",

@@ -1,0 +1,279 @@
+"""Issue 14: payment rosters without an ID number column (登记清册, the 直达资金 惠企利民 export …) get in.
+
+A file without the 身份证号 column loads with ONE warning; a file that has the column must still fill it
+in every row.  Where the money went stands without IDs (fund, township, village, household; the
+notice); every check that matches people by the ID hash leaves the ID-less rows out and says how many
+(“另有 N 条发放无身份证号，未计入”), and no two NULL hashes ever meet as one "person".  The checks that
+do not go by person keep them.  Real files, a real store; every count below is worked out by hand
+from the rows written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from fundquery.inspect import CHECKS, Filters, Params, run, samples
+from fundquery.inspect.export import result_json
+from fundquery.queries import resident as resident_sql
+from tests.conftest import snapshot
+from tests.sheets import PAY_HEADER, make_id, pay_row, write_xlsx
+
+AS_OF = dt.date(2024, 12, 31)
+PARAMS = Params(as_of=AS_OF)
+SAID = "另有 {n} 条发放无身份证号，未计入"
+
+# Our own roster's header without 身份证号 (the 登记清册 and the 直达资金 export have none).
+IDLESS_HEADER = [h for h in PAY_HEADER if h != "身份证号"]
+# 序号 资金编码 年度 期间 乡镇 村 组 姓名 户号 面积 补助标准 发放金额 发放日期 发放状态
+IDLESS_ROWS = [
+    # 王五: of 张三's household (H0101, 城关镇 东风村: tests/sheets.pay_row's place)
+    [
+        "1",
+        "F001",
+        "2024",
+        "2024-03",
+        "城关镇",
+        "东风村",
+        "3组",
+        "王五",
+        "H0101",
+        "8.5",
+        "105",
+        "892.50",
+        "2024-03-15",
+        "已发放",
+    ],  # fmt: skip
+    # 赵六: another household, the same fund and period: a NULL hash must not make 王五 and 赵六 one person
+    [
+        "2",
+        "F001",
+        "2024",
+        "2024-03",
+        "城关镇",
+        "东风村",
+        "3组",
+        "赵六",
+        "H0202",
+        "8.5",
+        "105",
+        "892.50",
+        "2024-03-15",
+        "已发放",
+    ],  # fmt: skip
+    # 孙七: 低保 (F002, 城乡居民最低生活保障: means-tested, and a relief fund), in 石桥镇
+    [
+        "3",
+        "F002",
+        "2024",
+        "2024-03",
+        "石桥镇",
+        "西河村",
+        "1组",
+        "孙七",
+        "H0303",
+        "1",
+        "300",
+        "300.00",
+        "2024-03-20",
+        "已发放",
+    ],  # fmt: skip
+    # 周八: 10 亩 × 105 = 1,050.00, paid 1,000.00: off the standard, which needs no person
+    [
+        "4",
+        "F001",
+        "2024",
+        "2024-03",
+        "城关镇",
+        "东风村",
+        "3组",
+        "周八",
+        "H0404",
+        "10",
+        "105",
+        "1,000.00",
+        "2024-03-15",
+        "已发放",
+    ],  # fmt: skip
+    # 吴九: returned by the bank on 2024-03-15, 291 days before the as-of date
+    [
+        "5",
+        "F001",
+        "2024",
+        "2024-03",
+        "城关镇",
+        "东风村",
+        "3组",
+        "吴九",
+        "H0505",
+        "8.5",
+        "105",
+        "892.50",
+        "2024-03-15",
+        "退回",
+    ],  # fmt: skip
+]
+ZHANG = make_id(seq=1)
+# A roster with ID numbers beside it: 张三 paid twice for F001 2024-03, the one real double.
+ID_ROWS = [
+    pay_row(1, "张三", id_number=ZHANG, household="H0101"),
+    pay_row(2, "张三", id_number=ZHANG, household="H0101"),
+    pay_row(3, "李四", period="2024-04", paid="2024-04-15"),
+]
+
+
+def idless_file(tmp_path, rows=IDLESS_ROWS, name="idless.xlsx"):
+    return write_xlsx(tmp_path / name, [["2024年补贴发放登记清册"], IDLESS_HEADER, *rows])
+
+
+def _counts(result) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for f in result.report.findings:
+        found[f.rule] = found.get(f.rule, 0) + 1
+    return found
+
+
+@pytest.fixture
+def county(funds_loaded, load, store, tmp_path):
+    """The fund catalogue, a roster with IDs and an ID-less one, loaded (live)."""
+    with_ids = load(write_xlsx(tmp_path / "ids.xlsx", [PAY_HEADER, *ID_ROWS]), "payments")
+    assert with_ids.status == "loaded", with_ids.as_json()["errors"]
+    idless = load(idless_file(tmp_path), "payments")
+    assert idless.status == "loaded", idless.as_json()["errors"]
+    return store
+
+
+def test_a_roster_without_the_id_column_loads_with_one_warning(funds_loaded, load, store, tmp_path):
+    result = load(idless_file(tmp_path), "payments")
+    assert result.status == "loaded", result.as_json()["errors"]
+    (absent,) = [f for f in result.report.findings if f.rule == "column_absent"]
+    assert absent.severity == "warning" and absent.column == "身份证号"
+    assert absent.message == (
+        "本表无身份证号：5 条发放不能按身份证号查询，也不参与按身份证号的核对"
+        "（重复发放、死亡人员、财政供养人员等）"
+    )
+    assert "no ID number column" in absent.message_en and "its 5 payments" in absent.message_en
+    # one warning for the file, not one per row; and today's warning for 周八's 1,000.00 ≠ 10 × 105
+    assert _counts(result) == {"column_absent": 1, "amount_mismatch": 1}
+    stored = store.execute(
+        "SELECT name, household_no, id_hash, id_masked, sex, birth_date, amount_yuan FROM payments"
+        " WHERE batch_id = ? ORDER BY row_no",
+        [result.batch],
+    ).fetchall()
+    assert stored == [
+        ("王五", "H0101", None, None, None, None, Decimal("892.50")),
+        ("赵六", "H0202", None, None, None, None, Decimal("892.50")),
+        ("孙七", "H0303", None, None, None, None, Decimal("300.00")),
+        ("周八", "H0404", None, None, None, None, Decimal("1000.00")),
+        ("吴九", "H0505", None, None, None, None, Decimal("892.50")),
+    ]
+
+
+def test_the_column_decides_an_empty_id_cell_is_a_row_error_only_where_the_file_has_it(
+    funds_loaded, load, store, tmp_path
+):
+    """Required if present: with the column, row 3's empty cell is that row's error and nothing is
+    stored; the same payments in a file without the column load (with the one warning)."""
+    rows = [pay_row(1, "张三", id_number=ZHANG), pay_row(2, "王五")]
+    rows[1][PAY_HEADER.index("身份证号")] = ""
+    before = snapshot(store)
+    rejected = load(write_xlsx(tmp_path / "with.xlsx", [PAY_HEADER, *rows]), "payments")
+    assert rejected.status == "rejected"
+    (error,) = rejected.report.errors
+    assert (error.rule, error.row, error.column) == ("value_required", 3, "身份证号")
+    assert not any(f.rule == "column_absent" for f in rejected.report.findings)
+    assert snapshot(store) == before
+
+    cut = PAY_HEADER.index("身份证号")
+    without = [[c for i, c in enumerate(r) if i != cut] for r in [PAY_HEADER, *rows]]
+    loaded = load(write_xlsx(tmp_path / "without.xlsx", without), "payments")
+    assert loaded.status == "loaded", loaded.as_json()["errors"]
+    assert _counts(loaded) == {"column_absent": 1}
+
+
+# Each check that matches people by the ID hash, and the ID-less rows it leaves out, by hand (IDLESS_ROWS):
+# rows 1-4 reached someone (row 5 was returned); row 3 alone is of the 低保 fund F002.
+LEFT_OUT = {
+    "duplicate_payment": 4,  # not returned: 王五, 赵六, 孙七, 周八
+    "returned_unpaid": 1,  # 吴九, returned 291 days ago (limit 30)
+    "paid_after_death": 4,  # paid and not returned
+    "death_name_differs": 5,  # every ID-less payment: none can be compared with a death
+    "relief_vehicle_owner": 1,  # 孙七
+    "relief_business_owner": 1,
+    "relief_property_owner": 1,
+    "register_name_differs": 1,
+    "staff_on_relief": 1,
+}
+
+
+@pytest.mark.parametrize("label", sorted(LEFT_OUT))
+def test_a_check_by_person_leaves_the_idless_payments_out_and_counts_them(county, label):
+    result = run(county, CHECKS[label], PARAMS)
+    assert result.left_out == LEFT_OUT[label]
+    assert result.left_out_text("zh") == SAID.format(n=LEFT_OUT[label])
+    exported = result_json(result, "en")  # the JSON export and `fundquery report --json`
+    assert exported["left_out"] == LEFT_OUT[label]
+    assert (
+        exported["left_out_text"]
+        == f"{LEFT_OUT[label]} more payments have no ID number and are not counted"
+    )
+    assert all(r.get("id_masked") is not None for r in result.rows), result.rows
+
+
+def test_null_hashes_never_meet_as_one_person(county):
+    """王五, 赵六 and 周八 (F001, 2024-03, no ID): grouped by a NULL hash they would be one person paid
+    three times.  The one double is 张三's, found by his ID."""
+    result = run(county, CHECKS["duplicate_payment"], PARAMS)
+    assert [(r["name"], r["times_paid"], r["excess_yuan"]) for r in result.rows] == [
+        ("张三", 2, Decimal("892.50"))
+    ]
+
+
+def test_the_left_out_count_follows_the_checks_filters(county):
+    check = CHECKS["duplicate_payment"]
+    assert run(county, check, PARAMS, Filters(fund_code="F001")).left_out == 3  # 王五 赵六 周八
+    assert run(county, check, PARAMS, Filters(township="石桥镇")).left_out == 1  # 孙七
+    assert run(county, check, PARAMS, Filters(department="县民政局")).left_out == 1  # F002's
+    assert run(county, check, PARAMS, Filters(year=2023)).left_out == 0
+    relief = CHECKS["staff_on_relief"]  # filters: year, township
+    assert run(county, relief, PARAMS, Filters(township="城关镇")).left_out == 0
+    returned = CHECKS["returned_unpaid"]
+    assert run(county, returned, PARAMS, Filters(fund_code="F002")).left_out == 0
+    # 2024-03-15 + 30 days: on 2024-04-13 吴九's return is 29 days old, not yet the check's
+    early = Params(as_of=dt.date(2024, 4, 13))
+    assert run(county, returned, early).left_out == 0
+
+
+def test_a_check_that_needs_no_person_keeps_the_idless_rows(county):
+    """off_standard: 周八's 10 亩 × 105 = 1,050.00 against 1,000.00 paid, found with no ID at all."""
+    result = run(county, CHECKS["off_standard"], PARAMS)
+    assert [
+        (r["name"], r["id_masked"], r["expected_yuan"], r["difference_yuan"]) for r in result.rows
+    ] == [("周八", None, Decimal("1050.00"), Decimal("-50.00"))]
+    assert result.left_out is None
+
+
+def test_the_field_check_draw_has_nobody_to_draw_and_says_how_many(county):
+    """Candidates are people (one per ID hash): 张三 and 李四; the scope's payments with no ID number are
+    counted beside them — all five, or F001's four (王五, 赵六, 周八, 吴九)."""
+    whole = samples.get(county, samples.draw(county, samples.Scope(), size=5, seed=7, actor="t"))
+    assert (whole["candidate_count"], whole["member_count"], whole["idless_count"]) == (2, 2, 5)
+    f001 = samples.get(
+        county, samples.draw(county, samples.Scope(fund_code="F001"), size=1, seed=7, actor="t")
+    )
+    assert (f001["candidate_count"], f001["idless_count"]) == (2, 4)
+    names = [m["name"] for m in samples.members(county, whole["sample_id"])]
+    assert sorted(names) == ["张三", "李四"]
+
+
+def test_the_lookups_decoy_is_never_an_idless_payment(funds_loaded, load, store, tmp_path, hasher):
+    """A failed resident lookup reads a decoy person's rows (issue 15: the same work either way); a
+    payment with no ID number is nobody to read, even when its roster was published first."""
+    for path in (idless_file(tmp_path), write_xlsx(tmp_path / "ids.xlsx", [PAY_HEADER, *ID_ROWS])):
+        result = load(path, "payments", publish=True, reviewer="reviewer")
+        assert result.status == "loaded", result.as_json()["errors"]
+    published = resident_sql.published_batches(store)["payments"]
+    decoy = resident_sql.decoy_hash(store, str(tmp_path / "decoy-test"), published)
+    assert decoy in {hasher(ZHANG), hasher(ID_ROWS[2][PAY_HEADER.index("身份证号")])}
