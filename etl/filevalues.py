@@ -267,7 +267,7 @@ def apply(match: HeaderMatch, values: dict[str, str] | None, lines: list[str]) -
                 value, unit = standard_text(value)
                 match.standard_unit = unit
             match.values[column] = FileValue(column, value, "clerk")
-    for col in match.missing:
+    for col in _wanted(match):
         if col.name in match.values:
             continue
         found = from_title(col.name, lines)
@@ -277,9 +277,17 @@ def apply(match: HeaderMatch, values: dict[str, str] | None, lines: list[str]) -
     _plan_computed(match, lines)
 
 
+def _wanted(match: HeaderMatch) -> list:
+    """The required columns the form lacks, and those required if present (a roster's village, issue 14):
+    the title or an address may still give them before the file loads without them."""
+    found = set(match.mapping) | set(match.values) | set(match.computed)
+    absent = [c for c in match.spec.columns if c.required_if_present and c.name not in found]
+    return [*match.missing, *absent]
+
+
 def _village_from_address(match: HeaderMatch) -> None:
-    """A required village the form, the clerk and the title do not give: read out of the one address column."""
-    if "village" not in {c.name for c in match.missing}:
+    """A village the form, the clerk and the title do not give: read out of the one address column."""
+    if "village" not in {c.name for c in _wanted(match)} or "village" in match.values:
         return
     found = [p for p in match.unused if ADDRESS_HEADER.search(header_key(match.labels[p]) or "")]
     if len(found) == 1:

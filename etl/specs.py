@@ -92,9 +92,16 @@ _add(
                 "budget_yuan",
                 ("预算金额", "资金总额", "金额", "预算数"),
                 "amount",
-                True,
+                False,
                 example="1,234,500.00",
                 public=True,
+                # A provincial 直达 system's 专项资金 list names each fund with no amount (issue 14): it
+                # loads, its funds' budget shows “未公布”, and every total over budgets says how many it
+                # lacks.  A file with the column must fill it in every row.
+                required_if_present=True,
+                absent_zh="本表无预算金额：{n} 项资金的预算显示为“未公布”，不参与预算与拨付、发放的比较",
+                absent_en="this file has no budget amount (预算金额): its {n} funds show their budget as"
+                " “not published” and take no part in comparing budgets with what was disbursed or paid",
             ),
             Column(
                 "pays_to",
@@ -273,7 +280,21 @@ _add(
                 public=True,
             ),
             Column("township", _TOWNSHIP, "text", True, example="城关镇", public=True),
-            Column("village", _VILLAGE, "text", True, example="东风村", public=True),
+            Column(
+                "village",
+                _VILLAGE,
+                "text",
+                False,
+                example="东风村",
+                public=True,
+                # A township-level roster (被征地农民社保补贴) names only the 行政区域 (issue 14): it loads,
+                # its payments count in the township's totals and in no village's notice (公示).  A
+                # file with the column (or an address it is read from) must fill it in every row.
+                required_if_present=True,
+                absent_zh="本表无村：{n} 条发放只计入乡镇，不列入任何村的公示",
+                absent_en="this file has no village (村): its {n} payments count only for their township"
+                " and are in no village's public notice",
+            ),
             Column(
                 "village_group",
                 ("组", "村民小组", "小组", "组别", "村民组"),

@@ -83,6 +83,12 @@ NEEDS_HEADER_MAPPING = {
     " excluded, 应享受补贴面积): the clerk says the one paid on; no ID number column",
     "zhida-huiqi-limin-daorendaohu": "收款账户名称 (a name) and 收款方账户 tie for the bank account, and 编号"
     " is the farmer's household number; no ID number column",
+    # Forms that lack a column the product can do without (issue 14): they load with one column_absent
+    # warning, after the clerk maps the columns that are the form's own words.
+    "zhida-zhuanxiang-zijin-mulu": "专项编码 / 开始年份 are the 直达 system's words for the code and the year,"
+    " and 预算单位 ties with 主管部门; no budget amount column",
+    "ruoyi-simc-zhengdi-shebao-butie": "行政区域 is the township and 补贴年月 the period, and 参保状态 / 退休状态"
+    " tie for the 发放状态; no village column",
 }
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).

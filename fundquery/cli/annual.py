@@ -13,6 +13,7 @@ from fundquery.cli.report import _open_store
 from fundquery.inspect.catalogue import UNDATED_EN, UNDATED_ZH
 from fundquery.messages import HANDLING_ZH, HANDLINGS
 from fundquery.queries import annual
+from fundquery.queries.annual import UNBUDGETED_EN, UNBUDGETED_ZH
 from fundquery.web.formatting import jsonable
 
 # (section, key, 中文, English) in the order the report reads.
@@ -61,6 +62,13 @@ def figure(figures: dict, section: str, key: str):
     return (figures[section] or {}).get(key)
 
 
+def partial(figures: dict, section: str, key: str) -> int:
+    """How many funds a budget total lacks (no published budget, issue 14); 0 for any other figure."""
+    if key != "budget_wan":
+        return 0
+    return (figures[section] or {}).get("unbudgeted") or 0
+
+
 HANDLING_EN = {
     "direct": "Answered directly",
     "transferred": "Transferred to a department",
@@ -84,6 +92,8 @@ def write_xlsx(figures: dict, path: Path) -> None:
         value = figure(figures, section, key)
         sheet.write(row, 0, zh)
         sheet.write(row, 1, str(value) if value is not None else "—")
+        if partial(figures, section, key):  # a budget total that lacks funds says how many
+            sheet.write(row, 2, UNBUDGETED_ZH.format(n=partial(figures, section, key)))
         row += 1
     for key, zh, _en in HANDLING:
         sheet.write_row(row, 0, [f"咨询投诉：{zh}（件）", figures["messages"]["handling"][key]])
@@ -126,6 +136,8 @@ def annual_command(year: int, as_json: bool, xlsx_path: Path | None) -> None:
     for section, key, zh, en in LINES:
         value = figure(figures, section, key)
         click.echo(f"  {zh}：{value if value is not None else '—'}  ({en})")
+        if n := partial(figures, section, key):
+            click.echo(f"    {UNBUDGETED_ZH.format(n=n)}  ({UNBUDGETED_EN.format(n=n)})")
     for key, zh, en in HANDLING:
         click.echo(f"  咨询投诉{zh}：{figures['messages']['handling'][key]}  ({en})")
     speed = figures["speed"]

@@ -27,13 +27,20 @@ from fundquery.queries.sql import fetch
 WAN = Decimal(10000)
 CENT = Decimal("0.01")
 
+# A fund whose catalogue gave no budget (issue 14) counts as a fund and not in any budget total: the
+# report says how many each total lacks (UNBUDGETED_ZH), never a smaller sum as the whole.
+UNBUDGETED_ZH = "其中 {n} 项资金未公布预算，未计入"
+UNBUDGETED_EN = "{n} of the funds have no published budget and are not counted"
 FUNDS = """
 SELECT count(*) AS funds,
        coalesce(sum(budget_yuan), 0) AS budget_yuan,
        count(*) FILTER (WHERE pays_to = 'persons') AS person_funds,
        coalesce(sum(budget_yuan) FILTER (WHERE pays_to = 'persons'), 0) AS person_budget_yuan,
        count(*) FILTER (WHERE pays_to = 'projects') AS project_funds,
-       coalesce(sum(budget_yuan) FILTER (WHERE pays_to = 'projects'), 0) AS project_budget_yuan
+       coalesce(sum(budget_yuan) FILTER (WHERE pays_to = 'projects'), 0) AS project_budget_yuan,
+       count(*) FILTER (WHERE budget_yuan IS NULL) AS unbudgeted,
+       count(*) FILTER (WHERE budget_yuan IS NULL AND pays_to = 'persons') AS person_unbudgeted,
+       count(*) FILTER (WHERE budget_yuan IS NULL AND pays_to = 'projects') AS project_unbudgeted
 FROM (SELECT DISTINCT ON (fund_code) * FROM public_funds WHERE year = $year)
 """
 PAYMENTS = "SELECT count(*) AS times, coalesce(sum(amount_yuan), 0) AS amount_yuan FROM public_payments WHERE year = $year"
@@ -133,6 +140,7 @@ def report(con: duckdb.DuckDBPyConnection, year: int, today: dt.date) -> dict[st
         "funds": {
             "count": funds["funds"],
             "budget_wan": wan(funds["budget_yuan"]),
+            "unbudgeted": funds["unbudgeted"],  # funds with no published budget: not in budget_wan
             "person_times": payments["times"],
             "paid_wan": wan(payments["amount_yuan"]),
             "projects": projects["projects"],
@@ -140,10 +148,12 @@ def report(con: duckdb.DuckDBPyConnection, year: int, today: dt.date) -> dict[st
         "to_persons": {
             "count": funds["person_funds"],
             "budget_wan": wan(funds["person_budget_yuan"]),
+            "unbudgeted": funds["person_unbudgeted"],
         },
         "to_projects": {
             "funds": funds["project_funds"],
             "budget_wan": wan(funds["project_budget_yuan"]),
+            "unbudgeted": funds["project_unbudgeted"],
             "count": projects["projects"],
             "amount_wan": wan(projects["amount_yuan"]),
         },

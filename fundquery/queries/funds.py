@@ -14,6 +14,9 @@ FUNDS = DATASETS["funds"]
 # Facets of the catalogue; each counts the funds and sums their budgets under
 # the other facets' choices, so its numbers match the download of that choice.
 FACETS = ("year", "department", "category", "pays_to")
+# Funds whose catalogue gave no budget (issue 14: the 直达 system's 专项资金 list has no amount column):
+# a budget total leaves them out, and every total says how many it lacks rather than pass for the whole.
+UNBUDGETED = "count(*) FILTER (WHERE budget_yuan IS NULL) AS unbudgeted_count"
 
 
 def facets(
@@ -27,19 +30,21 @@ def facets(
         order = "value DESC" if facet == "year" else "fund_count DESC, value"
         found[facet] = fetch(
             con,
-            f'SELECT "{facet}" AS value, count(*) AS fund_count, sum(budget_yuan) AS budget_yuan'  # noqa: S608
-            f" FROM public_funds{where} GROUP BY ALL ORDER BY {order} NULLS LAST",
+            f'SELECT "{facet}" AS value, count(*) AS fund_count, sum(budget_yuan) AS budget_yuan,'  # noqa: S608
+            f" {UNBUDGETED} FROM public_funds{where} GROUP BY ALL ORDER BY {order} NULLS LAST",
             params,
         )
     return found
 
 
 def totals(con: duckdb.DuckDBPyConnection, args: Mapping[str, Any]) -> dict[str, Any]:
-    """Fund count and budget total of the catalogue under ``args``."""
+    """Fund count and budget total of the catalogue under ``args``, and how many funds the total lacks
+    (``unbudgeted_count``: no published budget, so the total is partial and the page says so)."""
     where, params = FUNDS.where(args)
     return fetch(
         con,
-        f"SELECT count(*) AS fund_count, coalesce(sum(budget_yuan), 0) AS budget_yuan FROM public_funds{where}",  # noqa: S608
+        f"SELECT count(*) AS fund_count, coalesce(sum(budget_yuan), 0) AS budget_yuan, {UNBUDGETED}"  # noqa: S608
+        f" FROM public_funds{where}",
         params,
     )[0]
 

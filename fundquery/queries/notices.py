@@ -12,12 +12,14 @@ from fundquery.queries.sql import fetch, values
 
 NOTICE_ROWS = DATASETS["payments"]
 NOTICE_FILTERS = ("year", "fund_code", "township", "village")
-# {where} is built by Dataset.where from declared column names; values are parameters.
+# {where} is built by Dataset.where from declared column names; values are parameters.  A payment with
+# no village (a township-level roster, issue 14) is in no village's notice: it counts for its township.
 GROUPED = """
 SELECT n.fund_code, n.year, n.township, n.village, count(*) AS payment_count,
        sum(n.amount_yuan) AS amount_yuan, max(f.fund_name) AS fund_name
 FROM (SELECT * FROM public_notice_rows{where}) n
 LEFT JOIN public_funds f ON f.fund_code = n.fund_code AND f.year = n.year
+WHERE n.village IS NOT NULL
 GROUP BY n.fund_code, n.year, n.township, n.village
 """
 

@@ -39,7 +39,7 @@ FROM public_projects ORDER BY township, village, project_name
 # Villages with a notice, with the notices' count; a village is found by its own or its township's name.
 PLACES = """
 SELECT township, village, count(DISTINCT (year, fund_code)) AS notice_count
-FROM public_notice_rows GROUP BY ALL ORDER BY township, village
+FROM public_notice_rows WHERE village IS NOT NULL GROUP BY ALL ORDER BY township, village
 """
 AGENCIES = """
 SELECT agency_name, any_value(department) AS department

@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import Response, abort, redirect, url_for
 
-from fundquery.cli.annual import HANDLING, LINES, figure
+from fundquery.cli.annual import HANDLING, LINES, figure, partial
 from fundquery.queries import annual as aq
 from fundquery.views import render
 from fundquery.views.public import bp
@@ -40,4 +40,5 @@ def annual(year: int) -> Response | str:
         lines=LINES,
         handling=HANDLING,
         figure=figure,
+        partial=partial,
     )

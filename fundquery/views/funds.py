@@ -75,7 +75,9 @@ def fund(year: int, fund_code: str) -> Response | str:
     }
     value_key = "paid_yuan" if found["pays_to"] == "persons" else "projects_yuan"
     chart_data = {
-        "village_chart": charts.village_treemap(villages, _("按乡镇、村分布（元）"), value_key),
+        "village_chart": charts.village_treemap(
+            villages, _("按乡镇、村分布（元）"), value_key, unvillaged=_("（未分村）")
+        ),
         "month_chart": charts.monthly_bars(months, _("按发放月份（元）")),
     }
     return render("public/fund.html", data, **chart_data)

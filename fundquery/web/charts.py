@@ -112,8 +112,11 @@ def _title(text: str) -> dict[str, Any]:
     return {"text": text, "x": 0.015, "xanchor": "left", "y": 0.97, "yanchor": "top"}
 
 
-def village_treemap(rows: list[dict[str, Any]], title: str, value_key: str) -> Markup | None:
-    """Township → village treemap of one fund's money (None when there is nothing to draw)."""
+def village_treemap(
+    rows: list[dict[str, Any]], title: str, value_key: str, unvillaged: str = "—"
+) -> Markup | None:
+    """Township → village treemap of one fund's money (None when there is nothing to draw); payments with
+    no village (a township-level roster, issue 14) are one box ``unvillaged`` under their township."""
     rows = [r for r in rows if r[value_key]]
     if not rows:
         return None
@@ -122,8 +125,9 @@ def village_treemap(rows: list[dict[str, Any]], title: str, value_key: str) -> M
     for r in rows:
         township = r["township"] or "—"
         townships[township] = townships.get(township, 0.0) + float(r[value_key])
-        ids.append(f"{township}/{r['village'] or '—'}")
-        labels.append(r["village"] or "—")
+        village = unvillaged if r["village"] is None else (r["village"] or "—")
+        ids.append(f"{township}/{village}")
+        labels.append(village)
         parents.append(township)
         values.append(float(r[value_key]))
     for township, total in townships.items():

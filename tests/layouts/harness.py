@@ -343,10 +343,12 @@ def _expected_unused(layout: dict) -> set[str]:
     }
 
 
-def _expected_absent(layout: dict, mapping: dict | None) -> list[str]:
-    """The columns required if present (etl.spectypes.Column.required_if_present) the form lacks: one
-    ``column_absent`` warning each (issue 14: vouchers with no 审核签字日期, rosters with no 身份证号)."""
+def _expected_absent(layout: dict, mapping: dict | None, values: dict | None = None) -> list[str]:
+    """The columns required if present (etl.spectypes.Column.required_if_present) the form lacks and the
+    clerk does not choose at upload (a roster's village): one ``column_absent`` warning each (issue 14:
+    vouchers with no 审核签字日期, rosters with no 身份证号, no 村, catalogues with no 预算金额)."""
     have = {c["expect"] for c in layout["columns"]} | set((mapping or {}).values())
+    have |= set(values or {})
     return sorted(
         c.label_zh
         for c in SPECS[layout["kind"]].columns
@@ -383,7 +385,7 @@ def structural(
         if c["expect"] in _wan_columns(layout) and not c.get("group")
     )
     seen_wan: list[str] = []
-    want_absent, seen_absent = _expected_absent(layout, mapping), []
+    want_absent, seen_absent = _expected_absent(layout, mapping, values), []
     for f in result.report.findings:
         if f.rule == "column_absent":  # once for the file, naming how many rows it leaves out
             seen_absent.append(f.column)

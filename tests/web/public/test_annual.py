@@ -19,13 +19,20 @@ EXPECTED_2024 = {
     "funds": {
         "count": 3,
         "budget_wan": "350.00",
+        "unbudgeted": 0,
         "person_times": 6,
         # 892.50 + 892.51 + 600.00 + 105.00 + 210.00 + 315.00 = 3,015.01 yuan in the lists
         "paid_wan": "0.30",
         "projects": 2,
     },
-    "to_persons": {"count": 2, "budget_wan": "150.00"},
-    "to_projects": {"funds": 1, "budget_wan": "200.00", "count": 2, "amount_wan": "35.00"},
+    "to_persons": {"count": 2, "budget_wan": "150.00", "unbudgeted": 0},
+    "to_projects": {
+        "funds": 1,
+        "budget_wan": "200.00",
+        "unbudgeted": 0,
+        "count": 2,
+        "amount_wan": "35.00",
+    },
     "budgets": {"departments": 2, "amount_wan": "504.20"},
     "staffing": {"agencies": 2, "staff": 4},
 }
@@ -45,6 +52,7 @@ def test_another_year_counts_only_its_own_funds(county_client):
     assert figures["funds"] == {
         "count": 1,
         "budget_wan": "12.00",
+        "unbudgeted": 0,
         "person_times": 1,
         "paid_wan": "0.01",
         "projects": 0,

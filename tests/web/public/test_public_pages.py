@@ -164,10 +164,10 @@ def _facet_checks(client, facet_values):
 
 def test_catalogue_facet_counts_and_totals_match_the_downloads(county_client):
     data = county_client.get("/funds?format=json").get_json()
-    assert data["totals"] == {"fund_count": 4, "budget_yuan": "3620000.00"}
+    assert data["totals"] == {"fund_count": 4, "budget_yuan": "3620000.00", "unbudgeted_count": 0}
     _facet_checks(county_client, [(f, e) for f, values in data["facets"].items() for e in values])
     chosen = county_client.get("/funds?format=json&year=2024&pays_to=persons").get_json()
-    assert chosen["totals"] == {"fund_count": 2, "budget_yuan": "1500000.00"}
+    assert chosen["totals"] == {"fund_count": 2, "budget_yuan": "1500000.00", "unbudgeted_count": 0}
     rows = read_csv(county_client.get(chosen["downloads"]["csv"]))
     assert len(rows) == 2 and sum(Decimal(r["预算金额(元)"]) for r in rows) == Decimal("1500000.00")
     departments = {e["value"]: e["fund_count"] for e in chosen["facets"]["department"]}
