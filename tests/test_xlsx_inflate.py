@@ -65,3 +65,14 @@ def test_a_deflate_stream_cut_short_raises_instead_of_looping(tmp_path):
         pytest.raises(zipfile.BadZipFile, match="early"),
     ):
         b"".join(_inflated(zf, PART))
+
+
+def test_a_part_that_inflates_beyond_its_declared_size_is_damaged(tmp_path):
+    data = b"<row/>" * 100_000
+    _zip(tmp_path / "l.xlsx", data, zipfile.ZIP_DEFLATED)
+    raw = bytearray((tmp_path / "l.xlsx").read_bytes())
+    entry = raw.rindex(b"PK\x01\x02")
+    raw[entry + 24 : entry + 28] = (len(data) // 10).to_bytes(4, "little")  # declared size, a tenth
+    (tmp_path / "l.xlsx").write_bytes(bytes(raw))
+    with zipfile.ZipFile(tmp_path / "l.xlsx") as zf, pytest.raises(zipfile.BadZipFile):
+        b"".join(_inflated(zf, PART))
