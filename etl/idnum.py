@@ -76,8 +76,12 @@ class Hasher:
 
 
 def lookup_key(id_hash: str) -> int:
-    """``payments.id_key`` of a keyed hash (LOOKUP_KEY_SQL in Python)."""
-    return int(id_hash[:LOOKUP_KEY_HEX], 16)
+    """``payments.id_key`` of a keyed hash (LOOKUP_KEY_SQL in Python); -1, which no row holds, for text that
+    is no hash (a person page's address typed by hand)."""
+    head = id_hash[:LOOKUP_KEY_HEX]
+    if len(head) != LOOKUP_KEY_HEX or head.strip("0123456789abcdefABCDEF"):
+        return -1
+    return int(head, 16)
 
 
 def mask(id_number: str | None) -> str | None:

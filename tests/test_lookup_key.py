@@ -51,3 +51,9 @@ def test_migration_25_keys_the_rows_an_older_store_holds_and_indexes_the_key(tmp
     }
     assert any("(id_key)" in s for s in indexes) and not any("(id_hash)" in s for s in indexes)
     con.close()
+
+
+def test_text_that_is_no_hash_has_a_key_no_row_holds():
+    for text in ("x", "", "0x123456789abcd", "g" * 64, "１２３４５６７８９０１２３４５" + "0" * 49):
+        assert lookup_key(text) == -1
+    assert lookup_key("F" * 64) == 2**60 - 1
