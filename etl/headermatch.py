@@ -62,12 +62,23 @@ class HeaderMatch:
     )
 
     @property
-    def missing(self) -> list[Column]:
+    def found(self) -> set[str]:
+        """The canonical columns the header, the chosen values or a computation give."""
         found = set(self.mapping) | (
             {self.spec.wide.group_column} | {w.measure for w in self.wide} if self.wide else set()
         )
-        found |= set(self.values) | set(self.computed)
+        return found | set(self.values) | set(self.computed)
+
+    @property
+    def missing(self) -> list[Column]:
+        found = self.found
         return [c for c in self.spec.required if c.name not in found]
+
+    @property
+    def expected_found(self) -> int:
+        """How many of the kind's expected columns (Spec.expected) the file gives."""
+        found = self.found
+        return sum(1 for c in self.spec.expected if c.name in found)
 
     @property
     def points(self) -> int:
@@ -77,10 +88,12 @@ class HeaderMatch:
 
     @property
     def score(self) -> tuple[bool, int, int, int]:
-        """(every required column found, required found, columns matched, points)."""
+        """(every required column found, expected columns found, columns matched, points).
+
+        Expected, not only required: a column required when present (a roster's 身份证号) still tells a
+        roster from a staff roll when both lack their other columns (a death register's header)."""
         matched = len(self.mapping) + len({w.measure for w in self.wide}) + (1 if self.wide else 0)
-        missing = len(self.missing)
-        return (missing == 0, len(self.spec.required) - missing, matched, self.points)
+        return (not self.missing, self.expected_found, matched, self.points)
 
     @property
     def kind_tie(self) -> bool:

@@ -387,7 +387,8 @@ def detect(
     def complete(m: HeaderMatch) -> tuple[bool, int]:
         """(nothing required missing, required found) once the chosen values fill their columns."""
         missing = [c for c in m.missing if c.name not in chosen]
-        return (not missing, len(m.spec.required) - len(missing))
+        found = m.found | chosen
+        return (not missing, sum(1 for c in m.spec.expected if c.name in found))
 
     ranked = sorted(per_kind, key=lambda m: (fits(m), complete(m), m.score), reverse=True)
     best = ranked[0]

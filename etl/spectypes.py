@@ -176,3 +176,9 @@ class Spec:
     @property
     def required(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
+
+    @property
+    def expected(self) -> tuple[Column, ...]:
+        """The required columns and those required when present (a roster's 身份证号): what says a file is
+        of this kind when its header is ranked against another kind's."""
+        return tuple(c for c in self.columns if c.required or c.required_if_present)
