@@ -92,10 +92,13 @@ def test_demo_loads_publishes_and_matches_its_manifest(tmp_path, monkeypatch):
             (Decimal(exp["payments"]["amount_yuan"]) / 10000).quantize(Decimal("0.01"))
         ),
         "projects": exp["projects"]["count"],
+        # every fund row the generator writes has a budget (fundquery.synthetic.files.write_funds)
+        "unbudgeted": 0,
     }
     assert figures["to_persons"] == {
         "count": exp["funds"]["by_pays_to"]["persons"],
         "budget_wan": wan["persons"],
+        "unbudgeted": 0,
     }
     assert figures["to_projects"]["count"] == exp["projects"]["count"]
     assert figures["to_projects"]["amount_wan"] == exp["projects"]["amount_wan"]
