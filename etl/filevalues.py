@@ -280,7 +280,7 @@ def apply(match: HeaderMatch, values: dict[str, str] | None, lines: list[str]) -
 def _wanted(match: HeaderMatch) -> list:
     """The required columns the form lacks, and those required if present (a roster's village, issue 14):
     the title or an address may still give them before the file loads without them."""
-    found = set(match.mapping) | set(match.values) | set(match.computed)
+    found = match.found
     absent = [c for c in match.spec.columns if c.required_if_present and c.name not in found]
     return [*match.missing, *absent]
 

@@ -74,10 +74,9 @@ class HeaderMatch:
         found = self.found
         return [c for c in self.spec.required if c.name not in found]
 
-    @property
-    def expected_found(self) -> int:
-        """How many of the kind's expected columns (Spec.expected) the file gives."""
-        found = self.found
+    def expected_found(self, also: set[str] | frozenset[str] = frozenset()) -> int:
+        """How many of the kind's expected columns (Spec.expected) the file gives, or ``also`` names."""
+        found = self.found | also
         return sum(1 for c in self.spec.expected if c.name in found)
 
     @property
@@ -93,7 +92,7 @@ class HeaderMatch:
         Expected, not only required: a column required when present (a roster's 身份证号) still tells a
         roster from a staff roll when both lack their other columns (a death register's header)."""
         matched = len(self.mapping) + len({w.measure for w in self.wide}) + (1 if self.wide else 0)
-        return (not self.missing, self.expected_found, matched, self.points)
+        return (not self.missing, self.expected_found(), matched, self.points)
 
     @property
     def kind_tie(self) -> bool:

@@ -387,8 +387,7 @@ def detect(
     def complete(m: HeaderMatch) -> tuple[bool, int]:
         """(nothing required missing, required found) once the chosen values fill their columns."""
         missing = [c for c in m.missing if c.name not in chosen]
-        found = m.found | chosen
-        return (not missing, sum(1 for c in m.spec.expected if c.name in found))
+        return (not missing, m.expected_found(chosen))
 
     ranked = sorted(per_kind, key=lambda m: (fits(m), complete(m), m.score), reverse=True)
     best = ranked[0]

@@ -126,9 +126,8 @@ def _structural(extract: Extract, report: Report) -> None:
                 "every column mapped to a field, or marked not needed",
             )
         )
-        report.counts[("column_unused", "")] = (
-            1  # one finding naming them all, like every header finding
-        )
+        # one finding naming them all counts once, like every header finding
+        report.counts[("column_unused", "")] = 1
     _file_values(m, header_row, report)
     columns = {c.name for c in m.spec.columns}
     for label, target in m.mapping_unknown.items():
@@ -251,8 +250,8 @@ def _parsed(m, header_row: int, report: Report) -> None:
 
 def _absent(m) -> set[str]:
     """Columns required if present (etl.spectypes.Column.required_if_present) that the file lacks."""
-    have = set(m.mapping) | set(m.values) | set(m.computed)
-    return {c.name for c in m.spec.columns if c.required_if_present and c.name not in have}
+    found = m.found
+    return {c.name for c in m.spec.columns if c.required_if_present and c.name not in found}
 
 
 def _absent_columns(m, absent: set[str], rows: int, header_row: int, report: Report) -> None:

@@ -333,9 +333,8 @@ def _inflated(zf: zipfile.ZipFile, part: str):
                     left -= len(pending)
                     if not pending:
                         raise zipfile.BadZipFile(f"{part} ends early")
-                block = inflater.decompress(
-                    pending, CHUNK
-                )  # with no input left: what zlib still holds
+                # with no input left, what zlib still holds
+                block = inflater.decompress(pending, CHUNK)
                 if not block and not pending and left <= 0 and not inflater.eof:
                     raise zipfile.BadZipFile(f"{part} ends early")
                 pending = inflater.unconsumed_tail
