@@ -69,6 +69,10 @@ links AS (
 )"""  # noqa: S608
 
 
+# A payment ``p`` that reached someone: not returned (退回), with a date to place it in time.
+REACHED = "p.paid_on IS NOT NULL AND p.card_status IS DISTINCT FROM '退回'"
+
+
 # Payments ``p`` with no ID number (issue 14: a roster without the 身份证号 column), carrying a fund
 # check's filter columns (checks.common.FUND_FILTERS): what a check that matches people by the ID hash
 # leaves out and counts (catalogue.LeftOut).  ``source`` is the payments the check looks at (a CTE of

@@ -12,6 +12,8 @@ from fundquery.inspect.sql import FUND_INFO, distinct_list, idless_payments
 # payment of a fund and period would be one "person" paid many times.  Left out and counted.
 _PERIOD = "coalesce(p.period, CAST(p.year AS VARCHAR))"
 _NOT_RETURNED = "p.card_status IS DISTINCT FROM '退回'"
+# Returned by the bank and not paid again within the limit (returned_unpaid, with or without an ID).
+_RETURNED_LATE = "p.card_status = '退回' AND date_diff('day', p.paid_on, $as_of) >= $returned_days"
 
 _KEY_HASH = f"hash(p.county_code, p.id_hash, p.fund_code, p.year, {_PERIOD})"
 
@@ -72,7 +74,7 @@ RETURNED_UNPAID = f"""
 WITH {FUND_INFO},
 returned AS (
     SELECT * FROM live_payments p
-    WHERE p.card_status = '退回' AND date_diff('day', p.paid_on, $as_of) >= $returned_days
+    WHERE {_RETURNED_LATE}
       AND p.id_hash IS NOT NULL
 ),
 paid_again AS (
@@ -96,9 +98,7 @@ ORDER BY days_since DESC, p.batch_id, p.row_no
 # to a person, carrying the filter columns (FUND_FILTERS).  A returned one cannot be known as paid
 # again to the same person: it is left out rather than reported as never paid again.
 IDLESS_PAID = idless_payments(_NOT_RETURNED)
-IDLESS_RETURNED = idless_payments(
-    "p.card_status = '退回' AND date_diff('day', p.paid_on, $as_of) >= $returned_days"
-)
+IDLESS_RETURNED = idless_payments(_RETURNED_LATE)
 
 _PERSON = (
     Column("name", kind="name"),

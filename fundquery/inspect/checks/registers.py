@@ -11,7 +11,7 @@ from __future__ import annotations
 from etl.specs import SPECS
 from fundquery.inspect.catalogue import IDLESS_EN, IDLESS_ZH, Check, Column, LeftOut
 from fundquery.inspect.checks.common import FUND_COLS, FUND_FILTERS
-from fundquery.inspect.sql import FUND_INFO, distinct_list, idless_payments
+from fundquery.inspect.sql import FUND_INFO, REACHED, distinct_list, idless_payments
 
 # A person's death as the registers have it: the earliest date any of them gives.  The sources are
 # listed for the people a check finds only (_SOURCES): a sorted list of sources for every one of
@@ -44,7 +44,7 @@ found AS (
     FROM live_payments p
     JOIN died d ON d.id_hash = p.id_hash
     WHERE d.county_code = p.county_code AND d.name = p.name
-      AND p.paid_on IS NOT NULL AND p.card_status IS DISTINCT FROM '退回'
+      AND {REACHED}
       AND date_diff('day', last_day(d.died_on), p.paid_on) > $death_grace_days
 ),{_SOURCES}
 SELECT p.county_code, p.id_hash, p.id_masked, p.name, p.fund_code, f.fund_name, f.department, p.year,
@@ -58,7 +58,7 @@ ORDER BY p.died_on, p.id_hash, p.paid_on, p.batch_id, p.row_no
 
 # The payments paid_after_death looks at that have no ID number (issue 14): nobody's death can be
 # matched to them; and every ID-less payment, which death_name_differs cannot compare with a register.
-IDLESS_PAID = idless_payments("p.paid_on IS NOT NULL AND p.card_status IS DISTINCT FROM '退回'")
+IDLESS_PAID = idless_payments(REACHED)
 IDLESS_ANY = idless_payments()
 
 # Register rows whose ID is a payee's or a salaried person's but whose name is none of that side's

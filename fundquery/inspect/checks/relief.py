@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from fundquery.inspect.catalogue import IDLESS_EN, IDLESS_ZH, Check, Column, LeftOut
 from fundquery.inspect.checks.common import FUND_COLS, FUND_FILTERS
-from fundquery.inspect.sql import FUND_INFO, distinct_list, idless_payments
+from fundquery.inspect.sql import FUND_INFO, REACHED, distinct_list, idless_payments
 
 # Means-tested payments that reached someone: not returned, with a date to place them in time.
-_TESTED_FUNDS = """
+_TESTED_FUNDS = f"""
 tested AS (
     SELECT DISTINCT county_code, fund_code FROM live_funds
     WHERE coalesce(means_tested = '是', regexp_matches(fund_name, $means_tested_funds))
@@ -23,8 +23,8 @@ relief_all AS (
     SELECT p.county_code, p.id_hash, p.id_masked, p.name, p.fund_code, p.year, p.period, p.township,
            p.village, p.paid_on, p.amount_yuan, p.batch_id, p.row_no
     FROM live_payments p JOIN tested t ON t.county_code = p.county_code AND t.fund_code = p.fund_code
-    WHERE p.paid_on IS NOT NULL AND p.card_status IS DISTINCT FROM '退回'
-)"""
+    WHERE {REACHED}
+)"""  # noqa: S608
 # Only payments with an ID number are anyone's to match (issue 14: a roster without the column): an
 # ID-less one is left out and counted (IDLESS_RELIEF), and never grouped as one NULL "payee".
 _TESTED = f"""

@@ -9,32 +9,32 @@ from __future__ import annotations
 from fundquery.inspect.catalogue import IDLESS_EN, IDLESS_ZH, Check, Column, LeftOut
 from fundquery.inspect.sql import ON_ROLL, distinct_list, idless_payments
 
-_RELIEF_FUNDS = """relief_funds AS (
+# The relief payments staff_on_relief looks at: of a fund named as relief, not returned.
+_RELIEF_PAYMENTS = """relief_funds AS (
     SELECT DISTINCT county_code, fund_code FROM live_funds WHERE regexp_matches(fund_name, $relief_pattern)
+),
+relief_payments AS (
+    SELECT p.* FROM live_payments p
+    JOIN relief_funds r ON r.county_code = p.county_code AND r.fund_code = p.fund_code
+    WHERE p.card_status IS DISTINCT FROM '退回'
 )"""
 STAFF_ON_RELIEF = f"""
-WITH {_RELIEF_FUNDS}
+WITH {_RELIEF_PAYMENTS}
 SELECT s.county_code, s.id_hash, s.id_masked, s.name, s.agency_name, s.post, s.status, s.staffing_type,
        {distinct_list("f.fund_name")} AS relief_funds,
        min(p.year) AS year, min(p.township) AS township, {distinct_list("p.village")} AS villages,
        count(*) AS payment_count, sum(p.amount_yuan) AS amount_yuan
 FROM live_staff s
-JOIN live_payments p ON p.county_code = s.county_code AND p.id_hash = s.id_hash
-JOIN relief_funds r ON r.county_code = p.county_code AND r.fund_code = p.fund_code
+JOIN relief_payments p ON p.county_code = s.county_code AND p.id_hash = s.id_hash
 JOIN (SELECT county_code, fund_code, arg_max(fund_name, year) AS fund_name FROM live_funds GROUP BY county_code, fund_code) f
   ON f.county_code = p.county_code AND f.fund_code = p.fund_code
-WHERE p.card_status IS DISTINCT FROM '退回'
 GROUP BY s.county_code, s.id_hash, s.id_masked, s.name, s.agency_name, s.post, s.status, s.staffing_type
 ORDER BY amount_yuan DESC, s.agency_name
 """  # noqa: S608
 
 # The relief payments staff_on_relief looks at that have no ID number (issue 14): no roll can be
 # matched to them.  The JOIN on the ID hash above never pairs a NULL; these are counted apart.
-IDLESS_RELIEF = idless_payments(
-    source="(SELECT p.* FROM live_payments p JOIN relief_funds r ON r.county_code = p.county_code"
-    " AND r.fund_code = p.fund_code WHERE p.card_status IS DISTINCT FROM '退回')",
-    ctes=_RELIEF_FUNDS,
-)
+IDLESS_RELIEF = idless_payments(source="relief_payments", ctes=_RELIEF_PAYMENTS)
 
 # A staff row belongs to an agency by its code, or by its name when it has no
 # code; staff of a 编制类型 the agency has no quota for count against zero.
