@@ -11,11 +11,10 @@ import datetime as dt
 
 import pytest
 
-from etl.county import set_county
 from fundquery.inspect import CHECKS, Filters, Params, run
 from fundquery.lake.duck import open_lake
-from fundquery.lake.export import export_lake
-from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, write_xlsx
+from tests.lakes import published_lake
+from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER
 from tests.test_idless_rosters import ID_ROWS, IDLESS_HEADER, IDLESS_ROWS, LEFT_OUT
 from tests.test_lake import bag
 
@@ -28,31 +27,13 @@ CHECKED = (*sorted(LEFT_OUT), "off_standard", "over_ceiling")
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
     """(store, lake folder) of the small county."""
-    from etl.idnum import Hasher
-    from etl.load import load_file
-    from etl.store import connect
-
     root = tmp_path_factory.mktemp("idless")
-    con = connect(root / "store.duckdb")
-    set_county(con, COUNTY, "己县", "test")
     files = (
         ("funds", [["2024年专项资金目录"], FUNDS_HEADER, *FUNDS_ROWS]),
         ("payments", [PAY_HEADER, *ID_ROWS]),
         ("payments", [IDLESS_HEADER, *IDLESS_ROWS]),
     )
-    for i, (kind, rows) in enumerate(files):
-        result = load_file(
-            con,
-            write_xlsx(root / f"{i}.xlsx", rows),
-            kind,
-            hasher=Hasher(b"county-456-key-0123456789abcdef01"),
-            uploaded_by="test",
-            archive_dir=root / "uploads",
-            publish=True,
-            reviewer="reviewer",
-        )
-        assert result.status == "loaded", result.as_json()["errors"]
-    export_lake(con, root / "lake")
+    con = published_lake(root, COUNTY, "己县", files)
     yield con, root / "lake"
     con.close()
 

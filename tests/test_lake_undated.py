@@ -12,12 +12,11 @@ import json
 
 import pytest
 
-from etl.county import set_county
 from fundquery.inspect import CHECKS, Filters, Params, run
 from fundquery.inspect.checks.delays import distribution
 from fundquery.lake.duck import open_lake
-from fundquery.lake.export import export_lake
-from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, write_xlsx
+from tests.lakes import published_lake
+from tests.sheets import FUNDS_HEADER, FUNDS_ROWS
 from tests.test_lake import bag
 from tests.test_undated_vouchers import DATED_HEADER, DATED_ROWS, ZHIDA_HEADER, ZHIDA_ROWS
 
@@ -38,31 +37,13 @@ NEXT_YEAR = ["ZF2025001", "F001", "石桥镇财政所", "400.00", "2025-01-06 08
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
     """(store, lake folder) of the small county."""
-    from etl.idnum import Hasher
-    from etl.load import load_file
-    from etl.store import connect
-
     root = tmp_path_factory.mktemp("undated")
-    con = connect(root / "store.duckdb")
-    set_county(con, COUNTY, "戊县", "test")
     files = (
         ("funds", [["2024年专项资金目录"], FUNDS_HEADER, *FUNDS_ROWS]),
         ("disbursements", [DATED_HEADER, *DATED_ROWS]),
         ("disbursements", [ZHIDA_HEADER, *ZHIDA_ROWS, NEXT_YEAR]),
     )
-    for i, (kind, rows) in enumerate(files):
-        result = load_file(
-            con,
-            write_xlsx(root / f"{i}.xlsx", rows),
-            kind,
-            hasher=Hasher(b"county-455-key-0123456789abcdef01"),
-            uploaded_by="test",
-            archive_dir=root / "uploads",
-            publish=True,
-            reviewer="reviewer",
-        )
-        assert result.status == "loaded", result.as_json()["errors"]
-    export_lake(con, root / "lake")
+    con = published_lake(root, COUNTY, "戊县", files)
     yield con, root / "lake"
     con.close()
 
