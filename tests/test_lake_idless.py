@@ -13,7 +13,7 @@ import pytest
 
 from fundquery.inspect import CHECKS, Filters, Params, run
 from fundquery.lake.duck import open_lake
-from tests.lakes import published_lake
+from tests.published import published_lake
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER
 from tests.test_idless_rosters import ID_ROWS, IDLESS_HEADER, IDLESS_ROWS, LEFT_OUT
 from tests.test_lake import bag

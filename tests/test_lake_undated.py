@@ -15,7 +15,7 @@ import pytest
 from fundquery.inspect import CHECKS, Filters, Params, run
 from fundquery.inspect.checks.delays import distribution
 from fundquery.lake.duck import open_lake
-from tests.lakes import published_lake
+from tests.published import published_lake
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS
 from tests.test_lake import bag
 from tests.test_undated_vouchers import DATED_HEADER, DATED_ROWS, ZHIDA_HEADER, ZHIDA_ROWS

@@ -12,11 +12,11 @@ from __future__ import annotations
 import pytest
 
 from etl.idnum import Hasher, load_key
-from etl.load import load_file
 from etl.store import connect
 from fundquery.accounts import accounts
 from fundquery.inspect import samples
 from fundquery.web.config import ensure_instance
+from tests.published import publish_files
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, write_xlsx
 from tests.test_idless_rosters import ID_ROWS, IDLESS_HEADER, IDLESS_ROWS, ZHANG
 from tests.web.conftest import running_server, signed_in_page
@@ -38,18 +38,7 @@ def server(tmp_path_factory):
         ("payments", [PAY_HEADER, *ID_ROWS]),
         ("payments", [["2024年补贴发放登记清册"], IDLESS_HEADER, *IDLESS_ROWS]),
     )
-    for i, (kind, rows) in enumerate(files):
-        result = load_file(
-            con,
-            write_xlsx(root / f"{i}.xlsx", rows),
-            kind,
-            hasher=hasher,
-            uploaded_by="test",
-            archive_dir=root / "uploads",
-            publish=True,
-            reviewer="reviewer",
-        )
-        assert result.status == "loaded", result.as_json()["errors"]
+    publish_files(con, root, files, hasher)
     accounts.create(con, "jian", PASSWORD, ["inspector"], office="县纪委监委", actor="test")
     accounts.create(con, "wang", PASSWORD, ["finance"], office="城关镇财政所", actor="test")
     samples.draw(con, samples.Scope(), size=2, seed=7, actor="jian")  # 张三 and 李四: sample 1

@@ -13,10 +13,10 @@ from __future__ import annotations
 import pytest
 
 from etl.idnum import Hasher, load_key
-from etl.load import load_file
 from etl.store import connect
 from fundquery.accounts import accounts
 from fundquery.web.config import ensure_instance
+from tests.published import publish_files
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, make_id, write_xlsx
 from tests.test_optional_columns import (
     NO_BUDGET_HEADER,
@@ -44,18 +44,7 @@ def server(tmp_path_factory):
         ("payments", [PAY_HEADER, *VILLAGE_ROWS]),
         ("payments", [NO_VILLAGE_HEADER, *NO_VILLAGE_ROWS]),
     )
-    for i, (kind, rows) in enumerate(files):
-        result = load_file(
-            con,
-            write_xlsx(root / f"{i}.xlsx", rows),
-            kind,
-            hasher=hasher,
-            uploaded_by="test",
-            archive_dir=root / "uploads",
-            publish=True,
-            reviewer="reviewer",
-        )
-        assert result.status == "loaded", result.as_json()["errors"]
+    publish_files(con, root, files, hasher)
     accounts.create(con, "wang", PASSWORD, ["finance"], office="石桥镇财政所", actor="test")
     con.close()
     with running_server(db, instance) as live:

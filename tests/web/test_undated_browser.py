@@ -8,11 +8,11 @@ from __future__ import annotations
 import pytest
 
 from etl.idnum import Hasher, load_key
-from etl.load import load_file
 from etl.store import connect
 from fundquery.accounts import accounts
 from fundquery.web.config import ensure_instance
-from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, write_xlsx
+from tests.published import publish_files
+from tests.sheets import FUNDS_HEADER, FUNDS_ROWS
 from tests.test_undated_vouchers import DATED_HEADER, DATED_ROWS, ZHIDA_HEADER, ZHIDA_ROWS
 from tests.web.conftest import running_server, signed_in_page
 
@@ -34,18 +34,7 @@ def server(tmp_path_factory):
         ("disbursements", [DATED_HEADER, *DATED_ROWS]),
         ("disbursements", [ZHIDA_HEADER, *ZHIDA_ROWS]),
     )
-    for i, (kind, rows) in enumerate(files):
-        result = load_file(
-            con,
-            write_xlsx(root / f"{i}.xlsx", rows),
-            kind,
-            hasher=hasher,
-            uploaded_by="test",
-            archive_dir=root / "uploads",
-            publish=True,
-            reviewer="reviewer",
-        )
-        assert result.status == "loaded", result.as_json()["errors"]
+    publish_files(con, root, files, hasher)
     accounts.create(con, "jian", PASSWORD, ["inspector"], office="县纪委监委", actor="test")
     con.close()
     with running_server(db, instance) as live:
