@@ -188,6 +188,15 @@ def payment_dates(
     )[0]
 
 
+def in_village_notices(con: duckdb.DuckDBPyConnection, batch_id: int) -> bool:
+    """Whether any payment of the batch names its village (a township-level roster is in no notice)."""
+    row = con.execute(
+        "SELECT EXISTS (SELECT 1 FROM payments WHERE batch_id = ? AND village IS NOT NULL)",
+        [batch_id],
+    ).fetchone()
+    return bool(row[0])
+
+
 def notice_days(con: duckdb.DuckDBPyConnection, batch_id: int) -> int | None:
     """The 公示天数 chosen for a batch at upload or publication (None: not chosen)."""
     row = con.execute("SELECT notice_days FROM batches WHERE batch_id = ?", [batch_id]).fetchone()

@@ -144,6 +144,10 @@ def mapping_page(
         "choice": {"mapping": choice.mapping, "values": choice.values},
         "saved_mapping": _saved_json(choice.recalled),
         "values_used": report.values,
+        # A roster without a village (a township-level list) is in no village's notice: no 公示天数 to ask.
+        "village_notice": any(
+            f["column"] == "village" and f["status"] not in ("missing", "absent") for f in fields
+        ),
     }
 
 

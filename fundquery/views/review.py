@@ -98,6 +98,8 @@ def batch(batch_id: int) -> Response | str:
         "timeliness": timeliness,
         "rule_working_days": RULE_WORKING_DAYS,
         "own_upload": row["uploaded_by"] == current_user.username,
+        "village_notice": row["kind"] == "payments"
+        and batch_queries.in_village_notices(get_db(), batch_id),
     }
     return render(
         "staff/review_batch.html",

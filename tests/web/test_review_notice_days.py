@@ -82,3 +82,28 @@ def test_the_clerk_chooses_the_days_at_upload(staff_app, with_funds, tmp_path):
     sign_in(reviewer, "zhao")
     review = reviewer.get("/staff/review/2").get_data(as_text=True)  # to keep or to change
     assert re.search(r'<input[^>]*name="notice_days"[^>]*value="9"', review), review
+
+
+def test_a_roster_without_villages_is_asked_no_days(staff_app, with_funds, tmp_path):
+    """A township-level roster (no 村 column, issue 14) is in no village's notice: neither the preview
+    nor the review page asks for 村级公示天数."""
+    at = PAY_HEADER.index("村")
+    rows = [
+        ["2024年耕地地力保护补贴发放清册"],
+        PAY_HEADER[:at] + PAY_HEADER[at + 1 :],
+        *(r[:at] + r[at + 1 :] for r in (pay_row(1), pay_row(2, name="欧阳修平"))),
+    ]
+    url, data = preview(with_funds, write_xlsx(tmp_path / "乡镇清册.xlsx", rows))
+    assert data["can_load"] and not data["village_notice"]
+    page = with_funds.get(url).get_data(as_text=True)
+    assert "导入 2 行" in page and 'name="notice_days"' not in page
+    assert load(with_funds, url, data, anyway=True).status_code == 302
+    with staff_app.app_context():
+        assert get_db().execute(
+            "SELECT count(*), count(village) FROM payments WHERE batch_id = 2"
+        ).fetchone() == (2, 0)
+    add_user(staff_app, "zhao", "reviewer", office="县政务公开办")
+    reviewer = staff_app.test_client()
+    sign_in(reviewer, "zhao")
+    page = reviewer.get("/staff/review/2").get_data(as_text=True)
+    assert "公开这个批次" in page and 'name="notice_days"' not in page
