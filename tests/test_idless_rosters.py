@@ -124,7 +124,6 @@ def test_the_column_decides_an_empty_id_cell_is_a_row_error_only_where_the_file_
 # rows 1-4 reached someone (row 5 was returned); row 3 alone is of the 低保 fund F002.
 LEFT_OUT = {
     "duplicate_payment": 4,  # not returned: 王五, 赵六, 孙七, 周八
-    "returned_unpaid": 1,  # 吴九, returned 291 days ago (limit 30)
     "paid_after_death": 4,  # paid and not returned
     "death_name_differs": 5,  # every ID-less payment: none can be compared with a death
     "relief_vehicle_owner": 1,  # 孙七
@@ -166,11 +165,6 @@ def test_the_left_out_count_follows_the_checks_filters(county):
     assert run(county, check, PARAMS, Filters(year=2023)).left_out == 0
     relief = CHECKS["staff_on_relief"]  # filters: year, township
     assert run(county, relief, PARAMS, Filters(township="城关镇")).left_out == 0
-    returned = CHECKS["returned_unpaid"]
-    assert run(county, returned, PARAMS, Filters(fund_code="F002")).left_out == 0
-    # 2024-03-15 + 30 days: on 2024-04-13 吴九's return is 29 days old, not yet the check's
-    early = Params(as_of=dt.date(2024, 4, 13))
-    assert run(county, returned, early).left_out == 0
 
 
 def test_a_check_that_needs_no_person_keeps_the_idless_rows(county):
@@ -204,3 +198,60 @@ def test_the_lookups_decoy_is_never_an_idless_payment(funds_loaded, load, store,
     published = resident_sql.published_batches(store)["payments"]
     decoy = resident_sql.decoy_hash(store, str(tmp_path / "decoy-test"), published)
     assert decoy in {hasher(ZHANG), hasher(ID_ROWS[2][PAY_HEADER.index("身份证号")])}
+
+
+# returned_unpaid matches an ID-less payment by household number and name (the 户号 of a 登记清册).
+UNMATCHED = "另有 {n} 条退回的发放既无身份证号也无户号，无从查到是否已重发，未计入"
+
+
+def test_an_idless_return_not_paid_again_is_found_by_its_household(county):
+    """吴九 (H0505, no ID) was returned on 2024-03-15 and never paid again: 291 days on 2024-12-31."""
+    result = run(county, CHECKS["returned_unpaid"], PARAMS)
+    assert [(r["name"], r["id_masked"], r["days_since"]) for r in result.rows] == [
+        ("吴九", None, 291)
+    ]
+    assert result.left_out == 0 and result.left_out_text("zh") == ""
+    # 2024-03-15 + 30 days: on 2024-04-13 the return is 29 days old, not yet the check's
+    assert not run(county, CHECKS["returned_unpaid"], Params(as_of=dt.date(2024, 4, 13))).rows
+
+
+def _paid_again(rows, tmp_path, load, name="again.xlsx"):
+    loaded = load(idless_file(tmp_path, rows, name), "payments")
+    assert loaded.status == "loaded", loaded.as_json()["errors"]
+
+
+def test_an_idless_return_paid_again_to_the_same_household_and_name_is_not_found(
+    county, load, tmp_path
+):
+    """吴九 paid again in April for March: the return is settled.  A payment to another name of the
+    household (H0505 吴十) or to 吴九 of another fund or period does not settle it."""
+    row = IDLESS_ROWS[4]
+    _paid_again(
+        [
+            row[:7] + ["吴十"] + row[8:12] + ["2024-04-10", "已发放"],
+            row[:1] + ["F002"] + row[2:12] + ["2024-04-10", "已发放"],
+            row[:3] + ["2024-04"] + row[4:12] + ["2024-04-10", "已发放"],
+        ],
+        tmp_path,
+        load,
+        "others.xlsx",
+    )
+    assert [r["name"] for r in run(county, CHECKS["returned_unpaid"], PARAMS).rows] == ["吴九"]
+    _paid_again([row[:12] + ["2024-04-10", "已发放"]], tmp_path, load)
+    assert run(county, CHECKS["returned_unpaid"], PARAMS).rows == []
+
+
+def test_an_idless_return_without_a_household_number_is_left_out_and_counted(
+    funds_loaded, load, store, tmp_path
+):
+    """A 登记清册 with neither 身份证号 nor 户号: its returned payment cannot be matched, and is counted
+    under the check's filters (fund F001 here)."""
+    at = IDLESS_HEADER.index("户号")
+    header = IDLESS_HEADER[:at] + IDLESS_HEADER[at + 1 :]
+    rows = [r[:at] + r[at + 1 :] for r in IDLESS_ROWS]
+    loaded = load(write_xlsx(tmp_path / "nohh.xlsx", [header, *rows]), "payments")
+    assert loaded.status == "loaded", loaded.as_json()["errors"]
+    result = run(store, CHECKS["returned_unpaid"], PARAMS)
+    assert result.rows == [] and result.left_out == 1
+    assert result.left_out_text("zh") == UNMATCHED.format(n=1)
+    assert run(store, CHECKS["returned_unpaid"], PARAMS, Filters(fund_code="F002")).left_out == 0

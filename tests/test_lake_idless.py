@@ -20,8 +20,10 @@ from tests.test_lake import bag
 
 COUNTY = "410456"
 PARAMS = Params(as_of=dt.date(2024, 12, 31))
-# The checks that match people by the ID hash, and two that do not (they keep the ID-less rows).
-CHECKED = (*sorted(LEFT_OUT), "off_standard", "over_ceiling")
+# The checks that match people by the ID hash, two that do not (they keep the ID-less rows), and
+# returned_unpaid, which matches the ID-less ones by household number (it finds 吴九, leaves none out).
+CHECKED = (*sorted(LEFT_OUT), "off_standard", "over_ceiling", "returned_unpaid")
+EXPECTED_LEFT_OUT = {**LEFT_OUT, "returned_unpaid": 0}
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +58,7 @@ def test_the_lake_leaves_out_what_the_store_leaves_out_on_duckdb_and_spark(count
         spark_lake = SparkLake(spark, lake)
         for label in CHECKED:
             in_store = run(con, CHECKS[label], PARAMS)
-            assert in_store.left_out == LEFT_OUT.get(label), label
+            assert in_store.left_out == EXPECTED_LEFT_OUT.get(label), label
             _same(run(duck, CHECKS[label], PARAMS), in_store)
             _same(spark_lake.run(CHECKS[label], PARAMS), in_store)
         # under a filter too: F001's ID-less payments not returned are 王五, 赵六, 周八
@@ -65,6 +67,8 @@ def test_the_lake_leaves_out_what_the_store_leaves_out_on_duckdb_and_spark(count
         assert in_store.left_out == 3
         _same(spark_lake.run(CHECKS["duplicate_payment"], PARAMS, f001), in_store)
         _same(run(duck, CHECKS["duplicate_payment"], PARAMS, f001), in_store)
+        returned = spark_lake.run(CHECKS["returned_unpaid"], PARAMS)
+        assert [r["name"] for r in returned.rows] == ["吴九"]
     finally:
         spark.stop()
         duck.close()

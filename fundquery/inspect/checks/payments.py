@@ -70,20 +70,32 @@ ORDER BY excess_yuan DESC, p.batch_id, p.row_no
 # The few returned rows first, then their later successful payments (paid_again):
 # written as a NOT EXISTS over the county-scoped views, DuckDB 2.0 built the
 # join on all 10 M rows and took 7× as long (bench/inspect_bench.py).
+# The same person: the same ID hash; for a payment with no ID number (a roster without the column,
+# issue 14), the same household number and name — a 登记清册's household is its 户号.  Two equi-joins
+# under UNION, not one join with OR: an OR condition is no hash join.
+_PAID_AGAIN = "(r.card_status IS NULL OR r.card_status = '已发放') AND r.paid_on >= p.paid_on AND r.paid_on <= $as_of"
+_SAME_PAYMENT = (
+    "r.county_code = p.county_code AND r.fund_code = p.fund_code AND r.year = p.year"
+    " AND r.period IS NOT DISTINCT FROM p.period"
+)
+_BY_HOUSEHOLD = "p.id_hash IS NULL AND p.household_no IS NOT NULL"
 RETURNED_UNPAID = f"""
 WITH {FUND_INFO},
 returned AS (
     SELECT * FROM live_payments p
     WHERE {_RETURNED_LATE}
-      AND p.id_hash IS NOT NULL
+      AND (p.id_hash IS NOT NULL OR {_BY_HOUSEHOLD})
 ),
 paid_again AS (
-    SELECT DISTINCT p.county_code, p.batch_id, p.row_no
+    SELECT p.county_code, p.batch_id, p.row_no
     FROM returned p
-    JOIN live_payments r
-      ON r.county_code = p.county_code AND r.id_hash = p.id_hash AND r.fund_code = p.fund_code AND r.year = p.year
-     AND r.period IS NOT DISTINCT FROM p.period
-    WHERE (r.card_status IS NULL OR r.card_status = '已发放') AND r.paid_on >= p.paid_on AND r.paid_on <= $as_of
+    JOIN live_payments r ON {_SAME_PAYMENT} AND r.id_hash = p.id_hash
+    WHERE {_PAID_AGAIN}
+    UNION
+    SELECT p.county_code, p.batch_id, p.row_no
+    FROM returned p
+    JOIN live_payments r ON {_SAME_PAYMENT} AND r.household_no = p.household_no AND r.name = p.name
+    WHERE {_BY_HOUSEHOLD} AND {_PAID_AGAIN}
 )
 SELECT {_PERSON_PAYMENT}, p.amount_yuan, p.paid_on AS returned_on, p.bank_account_masked,
        date_diff('day', p.paid_on, $as_of) AS days_since
@@ -94,11 +106,17 @@ WHERE a.row_no IS NULL
 ORDER BY days_since DESC, p.batch_id, p.row_no
 """  # noqa: S608
 
-# The payments with no ID number (issue 14) that duplicate_payment and returned_unpaid cannot match
-# to a person, carrying the filter columns (FUND_FILTERS).  A returned one cannot be known as paid
-# again to the same person: it is left out rather than reported as never paid again.
+# The payments with no ID number (issue 14) that duplicate_payment cannot match to a person, and the
+# returned ones returned_unpaid cannot (no household number either), carrying the filter columns
+# (FUND_FILTERS).  Such a returned payment cannot be known as paid again to the same person: it is
+# left out rather than reported as never paid again.
 IDLESS_PAID = idless_payments(_NOT_RETURNED)
-IDLESS_RETURNED = idless_payments(_RETURNED_LATE)
+IDLESS_RETURNED = idless_payments(f"{_RETURNED_LATE} AND p.household_no IS NULL")
+UNMATCHED_RETURNED_ZH = "另有 {n} 条退回的发放既无身份证号也无户号，无从查到是否已重发，未计入"
+UNMATCHED_RETURNED_EN = (
+    "{n} more returned payments have neither an ID number nor a household number: whether they were"
+    " paid again cannot be told, and they are not counted"
+)
 
 _PERSON = (
     Column("name", kind="name"),
@@ -193,10 +211,11 @@ CHECKS = (
         "Returned and not paid again",
         "medium",
         "一卡通发放被银行退回（账户注销、户名不符等），超过规定天数（默认 30 天）仍没有重新发放成功。"
-        "无身份证号的退回无从查到是否已重发给同一人，不计入，另列条数。",
+        "同一人按身份证号哈希匹配；无身份证号的发放按户号和姓名匹配；两者都没有的退回无从查到是否已重发，不计入，另列条数。",
         "A 一卡通 payment the bank returned (closed account, wrong name …) not paid again successfully within the "
-        "limit (30 days by default). A returned payment with no ID number cannot be matched to a later payment"
-        " to the same person: it is left out and counted apart.",
+        "limit (30 days by default). The same person is the same ID hash; a payment with no ID number is"
+        " matched by household number and name; a returned payment with neither cannot be matched to a"
+        " later payment: it is left out and counted apart.",
         "通知乡镇财政所联系领取人更正账户后重新发放；核实退回资金是否已退回专户。",
         "Have the township contact the person, correct the account and pay again; check the returned money is back.",
         RETURNED_UNPAID,
@@ -212,6 +231,6 @@ CHECKS = (
         filters=FUND_FILTERS,
         amount_column="amount_yuan",
         record_kind="payments",
-        left_out=LeftOut(IDLESS_RETURNED, IDLESS_ZH, IDLESS_EN),
+        left_out=LeftOut(IDLESS_RETURNED, UNMATCHED_RETURNED_ZH, UNMATCHED_RETURNED_EN),
     ),
 )
