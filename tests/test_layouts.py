@@ -89,6 +89,10 @@ NEEDS_HEADER_MAPPING = {
     " and 预算单位 ties with 主管部门; no budget amount column",
     "ruoyi-simc-zhengdi-shebao-butie": "行政区域 is the township and 补贴年月 the period, and 参保状态 / 退休状态"
     " tie for the 发放状态; no village column",
+    # A staff roll with no ID number column (issue 14, migration 027): it loads with one column_absent
+    # warning, after the clerk maps the personnel system's own words.
+    "ruoyi-sysuser-shiye-vo": "部门 is the agency, 现职级 the post and 参加工作时间 the date of hiring in this"
+    " personnel export (its 任现职级时间 is another date); no ID number column",
 }
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
