@@ -1,6 +1,6 @@
 """Issue 14 in chromium: a staff roll with no ID number column, published beside one with IDs.
 
-The public agency page counts and lists the ID-less staff like any other (no “None”); the inspectors'
+A clerk's upload preview names the missing column once; the public agency page counts and lists the ID-less staff like any other (no “None”); the inspectors'
 check pages say how many ID-less staff a check by person could not see, and a check that needs no
 person (inactive_on_roll) lists an ID-less row with an empty ID cell and no person link.
 Screenshots: tests/artifacts/idless-staff-*.png.
@@ -15,7 +15,7 @@ from etl.store import connect
 from fundquery.accounts import accounts
 from fundquery.web.config import ensure_instance
 from tests.published import publish_files
-from tests.sheets import FUNDS_HEADER, FUNDS_ROWS
+from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, write_xlsx
 from tests.test_idless_staff import (
     ID_STAFF,
     IDLESS_STAFF,
@@ -52,6 +52,7 @@ def server(tmp_path_factory):
     )
     publish_files(con, root, files, hasher)
     accounts.create(con, "jian", PASSWORD, ["inspector"], office="县纪委监委", actor="test")
+    accounts.create(con, "wang", PASSWORD, ["finance"], office="县财政局", actor="test")
     con.close()
     with running_server(db, instance) as live:
         yield live
@@ -95,3 +96,40 @@ def test_the_check_pages_say_what_they_could_not_see(browser, server, artifacts)
         line = page.locator("table.checks tr", has=page.get_by_role("link", name="一人多处在编"))
         assert line.locator(".left-out").inner_text() == "另有 3 名人员无身份证号，未计入"
         page.screenshot(path=artifacts / "idless-staff-index.png", full_page=True)
+
+
+def test_a_clerk_uploads_a_roll_without_ids_and_sees_one_warning(
+    browser, server, artifacts, tmp_path
+):
+    """The upload preview names the missing column once (not one warning per row), and the roll loads."""
+    rows = [
+        [*r[:2], r[2] + "甲", *r[3:]] for r in IDLESS_STAFF[:3]
+    ]  # another year's roll: a new file
+    path = write_xlsx(
+        tmp_path / "人员名册.xlsx", [["2025年事业单位人员名册"], IDLESS_STAFF_HEADER, *rows]
+    )
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/login")
+        page.get_by_label("用户名").fill("wang")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url("**/staff/")
+        page.goto(server.url + "/staff/upload")
+        page.get_by_label("文件", exact=True).set_input_files(str(path))
+        page.get_by_role("button", name="上传并检查").click()
+        page.wait_for_url("**/staff/upload/*")
+        text = page.locator("main").inner_text()
+        said = "本表无身份证号：3 名人员不参与按身份证号的核对"
+        assert text.count(said) == 1, text
+        assert "None" not in text
+        page.screenshot(path=artifacts / "idless-staff-upload.png", full_page=True)
+        tick = page.get_by_label("我已看过以上提醒，仍然导入")
+        if tick.count():
+            tick.check()
+        page.get_by_role("button", name="导入 3 行").click()
+        page.wait_for_url("**/staff/batches/")
+        assert "已导入批次" in page.locator(".flash").inner_text()
+    finally:
+        context.close()
