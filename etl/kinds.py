@@ -4,8 +4,9 @@
 seven kinds of etl/sql/001_init.sql it is the schema those stores already have
 (tests/test_kinds.py compares them), so an existing store goes on as it is.
 ``ensure`` makes, in a store, whatever a declared kind lacks: its table, the
-index on its ID hash, ``live_<table>`` (loaded and published batches) and,
-for a kind the public may see, ``public_<table>`` (published batches only).
+index on its ID key (or hash), ``live_<table>`` (loaded and published batches)
+and, for a kind the public may see, ``public_<table>`` (published batches only);
+a table made before its kind had ``id_key`` is rebuilt with it (``rekeyed``).
 A register from another department gets no ``public_`` view at all.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from etl.idnum import LOOKUP_KEY_SQL
 from etl.specs import SPECS
 from etl.spectypes import Column, Spec
 from etl.transaction import transaction
@@ -115,6 +117,42 @@ def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
+def _index_ddl(spec: Spec) -> str:
+    """The index the person record goes by, alone in its WHERE clause (DESIGN.md §7): the key, or the hash."""
+    key = "id_key" if spec.lookup_key else "id_hash"
+    return f"CREATE INDEX IF NOT EXISTS {spec.table}_{key} ON {spec.table} ({key})"
+
+
+def _lacks_key(con: duckdb.DuckDBPyConnection, spec: Spec) -> bool:
+    """Whether the store's table of a kind declared with ``lookup_key`` was made before it had one."""
+    if not (spec.lookup_key and has_id_hash(spec)):
+        return False
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema()"
+        " AND table_name = ? AND column_name = 'id_key'",
+        [spec.table],
+    ).fetchone()[0]
+    return not found
+
+
+def rekeyed(spec: Spec) -> list[str]:
+    """A table made before its kind had ``id_key`` (a register of a store older than
+    etl/sql/027_staff_id_key.sql), rebuilt with the key filled and indexed in place of the hash.
+    Rebuilt, not altered: DuckDB refuses ALTER on an indexed table and an index made in the
+    transaction that UPDATEs its table (025 did the same for payments).  BY NAME fails loudly should
+    the table hold a column its spec does not."""
+    table, new = spec.table, f"{spec.table}_rekeyed"
+    return [
+        table_ddl(spec).replace(f"CREATE TABLE {table} (", f"CREATE TABLE {new} (", 1),
+        f"INSERT INTO {new} BY NAME SELECT *, {LOOKUP_KEY_SQL} AS id_key FROM {table}"  # noqa: S608
+        " ORDER BY batch_id, row_no",
+        f"DROP TABLE {table}",
+        f"ALTER TABLE {new} RENAME TO {table}",
+        _index_ddl(spec),
+        *(view_ddl(spec, p) for p in views(spec)),
+    ]
+
+
 def missing(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The statements a store lacks for the declared kinds (empty for an up-to-date store)."""
     have = _existing(con)
@@ -123,11 +161,10 @@ def missing(con: duckdb.DuckDBPyConnection) -> list[str]:
         if spec.table not in have:
             todo.append(table_ddl(spec))
             if has_id_hash(spec):
-                # the matching and the person record go by the key (or hash) alone (DESIGN.md §7)
-                key = "id_key" if spec.lookup_key else "id_hash"
-                todo.append(
-                    f"CREATE INDEX IF NOT EXISTS {spec.table}_{key} ON {spec.table} ({key})"
-                )
+                todo.append(_index_ddl(spec))
+        elif _lacks_key(con, spec):
+            todo += rekeyed(spec)
+            continue
         todo += [view_ddl(spec, p) for p in views(spec) if f"{p}{spec.table}" not in have]
     return todo
 

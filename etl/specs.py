@@ -641,7 +641,22 @@ _add(
                 public=True,
             ),
             Column("name", _NAME, "text", True, example="李四", public=True),
-            Column("id_number", _ID, "id_number", True, example="110105197003070033"),
+            Column(
+                "id_number",
+                _ID,
+                "id_number",
+                False,
+                example="110105197003070033",
+                # A real 事业 personnel export without the column (issue 14: ruoyi-sysuser-shiye-vo).  The
+                # roll's public value stands without IDs (staffing against quota, the named roll); every
+                # check that matches staff by ID leaves its rows out, saying so.  No other column stands
+                # in: the row already names its agency and person, and the form's 出生年月 / 性别 are not
+                # a person's identity (the store takes both from the ID number only).
+                required_if_present=True,
+                absent_zh="本表无身份证号：{n} 名人员不参与按身份证号的核对（吃空饷、财政供养人员领取救助等）",
+                absent_en="this file has no ID number column (身份证号): its {n} staff take no part in the"
+                " checks that match people by ID number (ghost staff, public staff on relief …)",
+            ),
             # 人员类别 is known by its role (etl/vocabulary.py), below 编制类型: a roll with both
             # (ruoyi-sysuser-tongjiju-ganbu) has 编制类型 as the 编制类型.
             Column(
@@ -687,6 +702,7 @@ _add(
             column_order=("agency_code", "agency_name", "name", "post", "staffing_type"),
             group_by="agency_name",
         ),
+        lookup_key=True,
     )
 )
 
@@ -852,6 +868,7 @@ _add(
             ),
         ),
         register=True,
+        lookup_key=True,
         year_from="died_on",
         uploaders=("inspector", "admin"),
     )
@@ -905,6 +922,7 @@ _add(
             ),
         ),
         register=True,
+        lookup_key=True,
         year_from="month",
         uploaders=("inspector", "admin"),
     )
@@ -981,6 +999,7 @@ _add(
             ),
         ),
         register=True,
+        lookup_key=True,
         year_from="registered_on",
         uploaders=("inspector", "admin"),
     )
@@ -1073,6 +1092,7 @@ _add(
             ),
         ),
         register=True,
+        lookup_key=True,
         year_from="founded_on",
         uploaders=("inspector", "admin"),
     )
@@ -1155,6 +1175,7 @@ _add(
             Column("cancelled_on", ("注销日期", "注销登记日期"), "date", False, example=""),
         ),
         register=True,
+        lookup_key=True,
         year_from="registered_on",
         uploaders=("inspector", "admin"),
     )

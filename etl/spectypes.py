@@ -145,8 +145,9 @@ class Spec:
     # The column the year is read from when ``year_from`` is empty in a row (a voucher with no approval
     # date belongs to the year it was disbursed): the lake's year partition is year(coalesce(...)).
     year_else: str = ""
-    # The table has ``id_key`` (etl.idnum.LOOKUP_KEY_SQL), indexed for the resident lookup in place of
-    # the 64-character hash (etl/sql/025_lookup_key.sql): the kind a person is looked up in by the public.
+    # The table has ``id_key`` (etl.idnum.LOOKUP_KEY_SQL), indexed in place of the 64-character hash
+    # (etl/sql/025_lookup_key.sql, 027_staff_id_key.sql): payments, staff and every register, whose
+    # lookups by person go by key and then keep the rows whose hash is the person's.
     lookup_key: bool = False
 
     @property

@@ -83,6 +83,10 @@ NEEDS_HEADER_MAPPING = {
     # clerk maps the column that is the form's own word.
     "zhida-huiqi-limin-daorendaohu": "编号 is the farmer's household number in this export; a bare 编号 may as"
     " well be a running number, so the clerk says; no ID number column",
+    # A staff roll with no ID number column (issue 14, migration 027): it loads with one column_absent
+    # warning, after the clerk maps the personnel system's own words.
+    "ruoyi-sysuser-shiye-vo": "部门 is the agency, 现职级 the post and 参加工作时间 the date of hiring in this"
+    " personnel export (its 任现职级时间 is another date); no ID number column",
 }
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).

@@ -1,11 +1,16 @@
-"""payments.id_key, the resident lookup's indexed key (etl/sql/025_lookup_key.sql, issue 14's load speed)."""
+"""id_key, the indexed lookup key of payments (etl/sql/025_lookup_key.sql), staff and the registers (027)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 import duckdb
 
+from etl import kinds
 from etl import store as stores
 from etl.idnum import lookup_key
+from etl.specs import SPECS
 from tests.sheets import make_id, write_xlsx
 
 HEADER = ["资金编码", "年度", "乡镇", "村", "姓名", "身份证号", "发放金额"]
@@ -57,3 +62,52 @@ def test_text_that_is_no_hash_has_a_key_no_row_holds():
     for text in ("x", "", "0x123456789abcd", "g" * 64, "１２３４５６７８９０１２３４５" + "0" * 49):
         assert lookup_key(text) == -1
     assert lookup_key("F" * 64) == 2**60 - 1
+
+
+def test_migration_27_keys_an_older_stores_staff_and_registers_and_lets_staff_lack_an_id(tmp_path):
+    """A store older than 027: the staff table of 001 and a deaths register etl.kinds.ensure made then
+    (the hash indexed, no key), each holding a row.  Opened today, both hold the key, are indexed on it
+    and not on the hash, keep their rows, and a roll row may lack an ID."""
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    stores.migrate(con, [m for m in stores.migrations() if m[0] < 27])
+    before = replace(
+        SPECS["deaths"], lookup_key=False
+    )  # the register as ensure declared it before 027
+    con.execute(kinds.table_ddl(before))
+    con.execute("CREATE INDEX deaths_id_hash ON deaths (id_hash)")
+    con.execute(kinds.view_ddl(before, "live_"))
+    con.execute(
+        "INSERT INTO staff (batch_id, row_no, agency_name, name, id_hash, id_masked, staffing_type)"
+        " VALUES (4, 2, '县财政局', '张伟', ?, 'x', '行政')",
+        ["cd" * 32],
+    )
+    con.execute(
+        "INSERT INTO deaths (batch_id, row_no, name, id_hash, id_masked, died_on)"
+        " VALUES (5, 9, '李四', ?, 'y', DATE '2024-03-01')",
+        ["ef" * 32],
+    )
+    con.close()
+    con = stores.connect(path)
+    assert con.execute("SELECT batch_id, row_no, name, id_key FROM staff").fetchall() == [
+        (4, 2, "张伟", lookup_key("cd" * 32))
+    ]
+    assert con.execute("SELECT batch_id, row_no, died_on, id_key FROM deaths").fetchall() == [
+        (5, 9, dt.date(2024, 3, 1), lookup_key("ef" * 32))
+    ]
+    for table in ("staff", "deaths"):
+        indexes = {
+            sql
+            for (sql,) in con.execute(
+                "SELECT sql FROM duckdb_indexes() WHERE table_name = ?", [table]
+            ).fetchall()
+        }
+        assert any("(id_key)" in s for s in indexes), table
+        assert not any("(id_hash)" in s for s in indexes), table
+    assert kinds.missing(con) == []
+    con.execute(
+        "INSERT INTO staff (batch_id, row_no, agency_name, name, staffing_type)"
+        " VALUES (4, 3, '县财政局', '王芳', '行政')"
+    )
+    assert con.execute("SELECT count(*) FROM live_deaths").fetchone() == (0,)  # the view is back
+    con.close()

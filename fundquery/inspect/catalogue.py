@@ -126,9 +126,19 @@ class LeftOut:
     matches people by the ID hash leaves it out the same way.
     """
 
-    sql: str  # the rows left out, carrying the check's filter columns
+    sql: str  # the rows left out, carrying the check's filter columns (or those of ``filters``)
     zh: str  # {n}: how many
     en: str
+    # Which of the check's filters the rows carry (None: all).  A staff roll row has no year or
+    # township: the staff a check could not see are counted whatever the page is narrowed to.
+    filters: tuple[str, ...] | None = None
+    # A second kind of row the same check leaves out (staff_on_relief: ID-less payments and ID-less
+    # staff), counted apart and said beside the first.
+    also: LeftOut | None = None
+
+    @property
+    def parts(self) -> tuple[LeftOut, ...]:
+        return (self, *(self.also.parts if self.also else ()))
 
 
 # The vouchers with no approval date that a check measured from approval leaves out.
@@ -139,6 +149,10 @@ UNDATED_EN = "{n} more vouchers have no approval date and are not counted"
 # by the ID hash leaves out: such a row is nobody's to match, and NULL hashes must never meet each other.
 IDLESS_ZH = "另有 {n} 条发放无身份证号，未计入"
 IDLESS_EN = "{n} more payments have no ID number and are not counted"
+# The staff with no ID number (a roll without the column, issue 14) that a check matching staff by the
+# ID hash cannot see.
+IDLESS_STAFF_ZH = "另有 {n} 名人员无身份证号，未计入"
+IDLESS_STAFF_EN = "{n} more staff have no ID number and are not counted"
 
 
 @dataclass(frozen=True)
@@ -200,20 +214,35 @@ def bind(sql: str, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def filtered_sql(
-    check: Check, filters: Filters, source: str | None = None
+    check: Check,
+    filters: Filters,
+    source: str | None = None,
+    carried: tuple[str, ...] | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The check's query (or ``source``: its left-out rows) narrowed by the active filters it supports."""
-    active = {k: v for k, v in filters.active().items() if k in check.filters}
+    """The check's query (or ``source``: its left-out rows, carrying ``carried`` of the check's filter
+    columns, None: all) narrowed by the active filters it supports."""
+    supported = check.filters if carried is None else set(check.filters) & set(carried)
+    active = {k: v for k, v in filters.active().items() if k in supported}
     where = " AND ".join(f"finding.{k} = $f_{k}" for k in active)
     sql = f"SELECT * FROM ({source or check.sql}) AS finding" + (f" WHERE {where}" if where else "")  # noqa: S608
     return sql, {f"f_{k}": v for k, v in active.items()}
 
 
 def left_out_sql(check: Check, params: Params, filters: Filters) -> tuple[str, dict[str, Any]]:
-    """The count of the rows ``check`` leaves out (it must have ``left_out``), under the same filters."""
-    sql, values = filtered_sql(check, filters, check.left_out.sql)
-    sql = f"SELECT count(*) AS n FROM ({sql}) AS left_out"  # noqa: S608
+    """One row: the count of each kind of row ``check`` leaves out (it must have ``left_out``), under
+    the same filters (those the rows carry)."""
+    counts, values = [], {}
+    for i, part in enumerate(check.left_out.parts):
+        sql, narrowed = filtered_sql(check, filters, part.sql, part.filters)
+        counts.append(f"(SELECT count(*) FROM ({sql}) AS left_out_{i}) AS n{i}")  # noqa: S608
+        values.update(narrowed)
+    sql = "SELECT " + ", ".join(counts)
     return sql, bind(sql, {**params.sql_values(), **values})
+
+
+def left_out_counts(row: tuple | list) -> tuple[int, ...]:
+    """The counts of a ``left_out_sql`` row, as plain ints on either engine."""
+    return tuple(int(n) for n in row)
 
 
 @dataclass
@@ -222,20 +251,28 @@ class Result:
     rows: list[dict[str, Any]]
     params: Params
     filters: Filters
-    left_out: int | None = (
-        None  # rows the check could not judge (Check.left_out), None: it has none
-    )
+    # Each kind of row the check could not judge (Check.left_out's parts), None: it has none.
+    left_out_parts: tuple[int, ...] | None = None
 
     @property
     def count(self) -> int:
         return len(self.rows)
 
+    @property
+    def left_out(self) -> int | None:
+        """How many rows the check could not judge, of every kind (None: it leaves none out)."""
+        return None if self.left_out_parts is None else sum(self.left_out_parts)
+
     def left_out_text(self, lang: str) -> str:
-        """“另有 N 张凭证无审核日期，未计入” when the check left rows out, else ''."""
+        """“另有 N 张凭证无审核日期，未计入” when the check left rows out, else ''; each kind said apart."""
         if not self.left_out:
             return ""
-        text = self.check.left_out.en if lang == "en" else self.check.left_out.zh
-        return text.format(n=self.left_out)
+        said = [
+            (part.en if lang == "en" else part.zh).format(n=n)
+            for part, n in zip(self.check.left_out.parts, self.left_out_parts, strict=True)
+            if n
+        ]
+        return ("; " if lang == "en" else "；").join(said)
 
     @property
     def amount_yuan(self):
@@ -259,7 +296,7 @@ def run(
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     left = None
     if check.left_out is not None:
-        left = con.execute(*left_out_sql(check, params, filters)).fetchone()[0]
+        left = left_out_counts(con.execute(*left_out_sql(check, params, filters)).fetchone())
     return Result(check, [{k: r[k] for k in wanted} for r in rows], params, filters, left)
 
 

@@ -25,12 +25,19 @@ from etl.specs import SPECS
 from etl.spectypes import Spec
 from fundquery.resident.masking import mask_name
 
-# A person's payments: by the indexed key alone (DESIGN.md §7: the index is used only when its column is
-# the whole WHERE clause), then the rows whose hash is the person's (two people may share a key).
-PAYMENTS_HIT = (
-    "WITH keyed AS MATERIALIZED (SELECT * FROM payments WHERE id_key = ?),"
-    " hit AS (SELECT * FROM keyed WHERE id_hash = ?)"
-)
+
+def hit(table: str) -> str:
+    """A person's rows of ``table`` as the CTE ``hit``: by the indexed key alone (DESIGN.md §7: the index
+    is used only when its column is the whole WHERE clause), then the rows whose hash is the person's
+    (two people may share a key).  Its two parameters: ``lookup_key(id_hash), id_hash``."""
+    return (
+        f"WITH keyed AS MATERIALIZED (SELECT * FROM {table} WHERE id_key = ?),"  # noqa: S608 (a declared table)
+        " hit AS (SELECT * FROM keyed WHERE id_hash = ?)"
+    )
+
+
+PAYMENTS_HIT = hit("payments")
+STAFF_HIT = hit("staff")
 
 
 def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -47,10 +54,10 @@ def overview(con: duckdb.DuckDBPyConnection, id_hash: str) -> dict[str, Any] | N
         [lookup_key(id_hash), id_hash],
     ).fetchone()
     staff = con.execute(
-        "WITH hit AS MATERIALIZED (SELECT * FROM staff WHERE id_hash = ?)"
-        " SELECT any_value(id_masked), any_value(name), count(*), string_agg(DISTINCT agency_name, '、'),"
+        STAFF_HIT  # noqa: S608 (constants)
+        + " SELECT any_value(id_masked), any_value(name), count(*), string_agg(DISTINCT agency_name, '、'),"
         " any_value(sex) FROM hit WHERE batch_id IN (SELECT batch_id FROM live_batches)",
-        [id_hash],
+        [lookup_key(id_hash), id_hash],
     ).fetchone()
     registered = register_rows(con, id_hash) if not row[2] and not staff[2] else []
     if not row[2] and not staff[2] and not registered:
@@ -86,11 +93,11 @@ def full_record(con: duckdb.DuckDBPyConnection, id_hash: str) -> dict[str, Any]:
     )
     staff = _rows(
         con.execute(
-            "WITH hit AS MATERIALIZED (SELECT * FROM staff WHERE id_hash = ?)"
-            " SELECT h.name, h.id_masked, h.sex, h.birth_date, h.agency_code, h.agency_name, h.staffing_type, h.post,"
+            STAFF_HIT  # noqa: S608 (constants)
+            + " SELECT h.name, h.id_masked, h.sex, h.birth_date, h.agency_code, h.agency_name, h.staffing_type, h.post,"
             " h.hired_on, h.status, h.batch_id, h.row_no, b.file_name, b.status AS batch_status"
             " FROM hit h JOIN batches b USING (batch_id) ORDER BY h.batch_id, h.row_no",
-            [id_hash],
+            [lookup_key(id_hash), id_hash],
         )
     )
     households = sorted({p["household_no"] for p in payments if p["household_no"]})
@@ -137,13 +144,12 @@ def register_rows(con: duckdb.DuckDBPyConnection, id_hash: str) -> list[dict[str
     """The person's rows in each register, in every batch with its status: [{kind, title, columns, rows}]."""
     found = []
     for spec in registers():
-        # The ID hash alone in the WHERE clause, so that the ART index is used (DESIGN.md §7).
         rows = _rows(
             con.execute(
-                f"WITH hit AS MATERIALIZED (SELECT * FROM {spec.table} WHERE id_hash = ?)"  # noqa: S608 (a declared table)
-                " SELECT h.*, b.file_name, b.status AS batch_status FROM hit h JOIN batches b USING (batch_id)"
-                " ORDER BY h.batch_id, h.row_no",
-                [id_hash],
+                hit(spec.table)  # noqa: S608 (a declared table)
+                + " SELECT h.* EXCLUDE (id_key), b.file_name, b.status AS batch_status"
+                " FROM hit h JOIN batches b USING (batch_id) ORDER BY h.batch_id, h.row_no",
+                [lookup_key(id_hash), id_hash],
             )
         )
         if rows:

@@ -90,6 +90,14 @@ WHERE p.id_hash IS NULL AND {where}"""  # noqa: S608 (declared fragments)
 ON_ROLL = "coalesce(s.status, '在职') = '在职'"
 
 
+# Staff roll rows ``s`` with no ID number (issue 14: a roll without the 身份证号 column) meeting
+# ``where``: what a check that matches staff by the ID hash cannot see, and counts (catalogue.LeftOut,
+# with no filter columns: a roll row has no year, fund or township).
+def idless_staff(where: str = "true") -> str:
+    """The ID-less rows of live_staff meeting ``where``, with their county."""
+    return f"SELECT s.county_code FROM live_staff s WHERE s.id_hash IS NULL AND {where}"  # noqa: S608
+
+
 def distinct_list(column: str, separator: str = "、") -> str:
     """The distinct values of ``column`` in a group, sorted, joined by ``separator``.
 

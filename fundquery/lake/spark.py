@@ -23,6 +23,7 @@ from fundquery.inspect.catalogue import (
     Result,
     bind,
     filtered_sql,
+    left_out_counts,
     left_out_sql,
 )
 from fundquery.lake import CALENDAR_COLUMNS, CALENDAR_TABLES, tables
@@ -157,7 +158,9 @@ class SparkLake:
         dicts = [dict(zip(names, row, strict=True)) for row in rows]
         left = None
         if check.left_out is not None:
-            left = self.query(*left_out_sql(check, params, filters), check.label)[1][0][0]
+            left = left_out_counts(
+                self.query(*left_out_sql(check, params, filters), check.label)[1][0]
+            )
         return Result(check, [{k: r[k] for k in wanted} for r in dicts], params, filters, left)
 
 

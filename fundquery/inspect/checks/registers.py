@@ -8,9 +8,12 @@ typing error.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from etl.specs import SPECS
 from fundquery.inspect.catalogue import IDLESS_EN, IDLESS_ZH, Check, Column, LeftOut
 from fundquery.inspect.checks.common import FUND_COLS, FUND_FILTERS
+from fundquery.inspect.checks.staffing import STAFF_ANY, STAFF_ON_ROLL
 from fundquery.inspect.sql import FUND_INFO, REACHED, distinct_list, idless_payments
 
 # A person's death as the registers have it: the earliest date any of them gives.  The sources are
@@ -99,6 +102,7 @@ WHERE (y.id_hash IS NOT NULL AND s.id_hash IS NULL) OR (w.id_hash IS NOT NULL AN
 ORDER BY d.died_on, d.batch_id, d.row_no
 """  # noqa: S608
 
+
 # A salary paid by an agency to someone on none of its roll rows that month (吃空饷): the roll row is
 # the agency's by its code where both carry one, else by its name; a person hired during the month
 # is on the roll that month.  Any status counts as on the roll (inactive_on_roll reports those).
@@ -107,28 +111,79 @@ ORDER BY d.died_on, d.batch_id, d.row_no
 # up in two tables the size of the roll: pairing every salary with its roll rows and then every
 # salary with those pairs built two tables the size of the payroll (10 M payroll rows, the same
 # shared machine: 4.4 → 1.2 CPU seconds, bench/README.md).
-PAYROLL_NOT_ON_ROLL = """
-WITH roll_by_name AS (
+def _rolls(only: str = "true") -> str:
+    """The roll reduced to one line per person and agency name, and per person and agency code (of the
+    roll rows meeting ``only``)."""
+    return f"""
+roll_by_name AS (
     SELECT county_code, id_hash, agency_name,
            CASE WHEN count(hired_on) = count(*) THEN min(hired_on) END AS first_hired_on
-    FROM live_staff GROUP BY county_code, id_hash, agency_name
+    FROM live_staff WHERE id_hash IS NOT NULL AND {only} GROUP BY county_code, id_hash, agency_name
 ),
 roll_by_code AS (
     SELECT county_code, id_hash, agency_code,
            CASE WHEN count(hired_on) = count(*) THEN min(hired_on) END AS first_hired_on
-    FROM live_staff WHERE agency_code IS NOT NULL GROUP BY county_code, id_hash, agency_code
-)
+    FROM live_staff WHERE agency_code IS NOT NULL AND id_hash IS NOT NULL AND {only}
+    GROUP BY county_code, id_hash, agency_code
+)"""  # noqa: S608
+
+
+# The names on each agency's roll without an ID number (issue 14), by agency name and by code.
+_IDLESS_ROLL = """
+idless_by_name AS (
+    SELECT DISTINCT county_code, agency_name, name FROM live_staff WHERE id_hash IS NULL
+),
+idless_by_code AS (
+    SELECT DISTINCT county_code, agency_code, name FROM live_staff
+    WHERE id_hash IS NULL AND agency_code IS NOT NULL
+)"""
+
+
+def _unmatched(source: str) -> str:
+    """The salaries of ``source`` whose ID is on none of the paying agency's roll rows that month."""
+    return f"""
+    SELECT pr.* FROM {source} pr
+    LEFT JOIN roll_by_name n ON n.county_code = pr.county_code AND n.id_hash = pr.id_hash
+     AND n.agency_name = pr.agency_name
+    LEFT JOIN roll_by_code c ON c.county_code = pr.county_code AND c.id_hash = pr.id_hash
+     AND c.agency_code = pr.agency_code
+    WHERE (n.id_hash IS NULL OR (n.first_hired_on IS NOT NULL AND n.first_hired_on > last_day(pr.month)))
+      AND (c.id_hash IS NULL OR (c.first_hired_on IS NOT NULL AND c.first_hired_on > last_day(pr.month)))"""  # noqa: S608
+
+
+# Issue 14: a roll without ID numbers cannot be matched by ID.  A salary its ID finds on no roll row but
+# whose payee's name is on the paying agency's roll without an ID number is not judged (the roll may be
+# that person): left out of the findings, and counted apart (IDLESS_NAMED_SALARIES), beside the ID-less
+# staff the check could not see.  Those few are compared with the ID-less roll after the match by ID,
+# and counted from the ID-less roll's names, matched to the roll rows of their IDs only: the whole
+# roll is not reduced twice (3 M salaries: 0.09 CPU s for the count that way, 0.007 s this way).
+PAYROLL_NOT_ON_ROLL = f"""
+WITH {_rolls()},{_IDLESS_ROLL},
+unmatched AS ({_unmatched("live_payroll")})
 SELECT pr.county_code, pr.id_hash, pr.id_masked, pr.name, pr.agency_code, pr.agency_name,
        strftime(pr.month, '%Y-%m') AS month, CAST(year(pr.month) AS INTEGER) AS year,
        pr.gross_yuan, pr.net_yuan, pr.batch_id, pr.row_no
-FROM live_payroll pr
-LEFT JOIN roll_by_name n ON n.county_code = pr.county_code AND n.id_hash = pr.id_hash
- AND n.agency_name = pr.agency_name
-LEFT JOIN roll_by_code c ON c.county_code = pr.county_code AND c.id_hash = pr.id_hash
- AND c.agency_code = pr.agency_code
-WHERE (n.id_hash IS NULL OR (n.first_hired_on IS NOT NULL AND n.first_hired_on > last_day(pr.month)))
-  AND (c.id_hash IS NULL OR (c.first_hired_on IS NOT NULL AND c.first_hired_on > last_day(pr.month)))
+FROM unmatched pr
+LEFT JOIN idless_by_name xn ON xn.county_code = pr.county_code AND xn.agency_name = pr.agency_name
+ AND xn.name = pr.name
+LEFT JOIN idless_by_code xc ON xc.county_code = pr.county_code AND xc.agency_code = pr.agency_code
+ AND xc.name = pr.name
+WHERE xn.name IS NULL AND xc.name IS NULL
 ORDER BY pr.agency_name, pr.id_hash, pr.month, pr.batch_id, pr.row_no
+"""  # noqa: S608
+
+IDLESS_NAMED_SALARIES = f"""
+WITH {_IDLESS_ROLL},
+named AS (
+    SELECT pr.* FROM live_payroll pr
+    JOIN idless_by_name x ON x.county_code = pr.county_code AND x.agency_name = pr.agency_name
+     AND x.name = pr.name
+    UNION
+    SELECT pr.* FROM live_payroll pr
+    JOIN idless_by_code x ON x.county_code = pr.county_code AND x.agency_code = pr.agency_code
+     AND x.name = pr.name
+),{_rolls("id_hash IN (SELECT id_hash FROM named)")}
+SELECT pr.county_code, CAST(year(pr.month) AS INTEGER) AS year FROM ({_unmatched("named")}) pr
 """  # noqa: S608
 
 # A salary for a month that began after the end of the month its payee died in, beyond the grace
@@ -167,7 +222,7 @@ ROLL_NOT_ON_PAYROLL = """
 WITH serving AS (
     SELECT county_code, id_hash, id_masked, name, agency_code, agency_name, staffing_type, hired_on,
            batch_id, row_no
-    FROM live_staff WHERE coalesce(status, '在职') = '在职'
+    FROM live_staff WHERE coalesce(status, '在职') = '在职' AND id_hash IS NOT NULL
 ),
 agency_months AS (SELECT DISTINCT county_code, agency_name, agency_code, month FROM live_payroll),
 by_name AS (SELECT DISTINCT county_code, agency_name, month FROM agency_months),
@@ -348,6 +403,15 @@ CHECKS = (
         key=("batch_id", "row_no"),
         filters=("year",),
         amount_column="net_yuan",
+        left_out=replace(
+            STAFF_ANY,
+            also=LeftOut(
+                IDLESS_NAMED_SALARIES,
+                "另有 {n} 笔工资的领取人在本单位名册上有同名而无身份证号的人员，未计入",
+                "{n} more salaries went to someone whose name is on the agency's roll with no ID"
+                " number, and are not counted",
+            ),
+        ),
     ),
     Check(
         "payroll_after_death",
@@ -397,6 +461,7 @@ CHECKS = (
         ),
         key=("batch_id", "row_no", "month"),
         filters=("year",),
+        left_out=STAFF_ON_ROLL,
     ),
     Check(
         "payroll_two_agencies",

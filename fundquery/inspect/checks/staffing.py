@@ -6,8 +6,16 @@ Sex and birth date come from the ID number itself.
 
 from __future__ import annotations
 
-from fundquery.inspect.catalogue import IDLESS_EN, IDLESS_ZH, Check, Column, LeftOut
-from fundquery.inspect.sql import ON_ROLL, distinct_list, idless_payments
+from fundquery.inspect.catalogue import (
+    IDLESS_EN,
+    IDLESS_STAFF_EN,
+    IDLESS_STAFF_ZH,
+    IDLESS_ZH,
+    Check,
+    Column,
+    LeftOut,
+)
+from fundquery.inspect.sql import ON_ROLL, distinct_list, idless_payments, idless_staff
 
 # The relief payments staff_on_relief looks at: of a fund named as relief, not returned.
 _RELIEF_PAYMENTS = """relief_funds AS (
@@ -35,6 +43,13 @@ ORDER BY amount_yuan DESC, s.agency_name
 # The relief payments staff_on_relief looks at that have no ID number (issue 14): no roll can be
 # matched to them.  The JOIN on the ID hash above never pairs a NULL; these are counted apart.
 IDLESS_RELIEF = idless_payments(source="relief_payments", ctes=_RELIEF_PAYMENTS)
+
+# Staff with no ID number (issue 14: a roll without the column): no relief payment, salary or second
+# roll can be matched to them, and the retirement age is read from the ID number.  Counted whatever the
+# page is narrowed to (a roll row has no year or township); the JOINs and groups on the ID hash above
+# and below never take a NULL.
+STAFF_ANY = LeftOut(idless_staff(), IDLESS_STAFF_ZH, IDLESS_STAFF_EN, filters=())
+STAFF_ON_ROLL = LeftOut(idless_staff(ON_ROLL), IDLESS_STAFF_ZH, IDLESS_STAFF_EN, filters=())
 
 # A staff row belongs to an agency by its code, or by its name when it has no
 # code; staff of a 编制类型 the agency has no quota for count against zero.
@@ -74,7 +89,7 @@ ORDER BY over_count DESC, agency_name, staffing_type
 TWO_ROLLS = f"""
 WITH on_two AS (
     SELECT s.county_code, s.id_hash FROM live_staff s
-    WHERE {ON_ROLL}
+    WHERE {ON_ROLL} AND s.id_hash IS NOT NULL
     GROUP BY s.county_code, s.id_hash
     HAVING min(coalesce(s.agency_code, s.agency_name)) <> max(coalesce(s.agency_code, s.agency_name))
 )
@@ -165,7 +180,7 @@ CHECKS = (
         filters=("year", "township"),
         amount_column="amount_yuan",
         record_kind="person",
-        left_out=LeftOut(IDLESS_RELIEF, IDLESS_ZH, IDLESS_EN),
+        left_out=LeftOut(IDLESS_RELIEF, IDLESS_ZH, IDLESS_EN, also=STAFF_ANY),
     ),
     Check(
         "over_quota",
@@ -213,6 +228,7 @@ CHECKS = (
         ),
         key=("id_hash",),
         record_kind="person",
+        left_out=STAFF_ON_ROLL,
     ),
     Check(
         "past_retirement",
@@ -238,6 +254,7 @@ CHECKS = (
         ),
         key=("id_hash", "agency_name"),
         record_kind="person",
+        left_out=STAFF_ON_ROLL,
     ),
     Check(
         "inactive_on_roll",
