@@ -61,6 +61,13 @@ NEED_UPLOAD_VALUES = {
     "nantong-guoziwei-sangong-yusuan",
     # a village allocation notice: its fund and year
     "wenling-heimei-xiangcun-bofu-xiangdan",
+    # A held-out sample (tests/layouts/README.md), measured before the loader was changed for it:
+    # a 帮扶 village system's 残疾人 救助 import (fund, year, township, village chosen)
+    "mlds-canjiren-jiuzhu-daoru",
+    # a 指标 list of one fund; a cadre system's 机构干部统计表 (its 编制类型 chosen); a unit's 三公 row
+    "yusuan-zhibiao-xuanze",
+    "jigou-ganbu-tongjibiao",
+    "sangong-yusuan-danwei-liebiao",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -89,6 +96,29 @@ NEEDS_HEADER_MAPPING = {
     " and 预算单位 ties with 主管部门; no budget amount column",
     "ruoyi-simc-zhengdi-shebao-butie": "行政区域 is the township and 补贴年月 the period, and 参保状态 / 退休状态"
     " tie for the 发放状态; no village column",
+    # A held-out sample (tests/layouts/README.md), measured before the loader was changed for it.
+    "cbo-dibao-fuwu-mingdan": "状态 is whether the 低保 is still valid (正常), not a 发放状态: the clerk marks it not"
+    " needed",
+    "canlian-liangxiang-butie-daoru": "户籍街道 is the township, and 状态 (享受中) is the entitlement's, not a"
+    " 发放状态",
+    "nongye-butie-shenbao-mingxi": "所属地区 is the village the plot lies in",
+    "siwang-yixue-zhengming-daochu": "签发机构 (the hospital that issued the certificate) is the record's source",
+    "bangfu-zijin-daoru-muban": "编号 is the fund's code (关联项目编号 is another record's) and 资金类型 its"
+    " category",
+    "zhongyang-yusuannei-touzi-xiangmu": "five money columns in 万 (投资合计 … 本次下达): the clerk says 本次下达"
+    " is the fund's",
+    "jiaozhigong-huamingce-daochu": "工作单位 and 编制单位 are both agencies: the 编制 is held by the 编制单位;"
+    " 编制状态 (在编) is the status",
+    "wangge-shanghu-xinxi": "统一社会信用代码 and 注册号 (blank) both name the credit code; 商户名称 / 商户类型 are"
+    " the grid's words",
+}
+
+# Layouts of the held-out sample that should load (the form has what the kind needs) but that the
+# loader does not load even with the clerk's mapping and upload values: slug -> why.  Each is a
+# strict xfail everywhere; when the loader learns the rule, the entry goes.
+NOT_LOADED_YET = {
+    "liangzhong-butie-huming-mingxi": "户名 (the household's name in the form) is not a header of the kind, and"
+    " the title 东风村,城关镇,恩施州 names the township after a comma, which the title reader does not take",
 }
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
@@ -105,11 +135,12 @@ KNOWN_UNRECOGNISED = {
     **{slug: _upload_values(slug) for slug in NEED_UPLOAD_VALUES},
     **NEEDS_HEADER_MAPPING,
     **NOT_AT_ALL,
+    **NOT_LOADED_YET,
 }
 # Layouts that do not load with the upload values and no header mapping.
-KNOWN_NEED_MAPPING = {**NEEDS_HEADER_MAPPING, **NOT_AT_ALL}
+KNOWN_NEED_MAPPING = {**NEEDS_HEADER_MAPPING, **NOT_AT_ALL, **NOT_LOADED_YET}
 # Layouts that the clerk's mapping and chosen values cannot make load.
-KNOWN_UNMAPPABLE = NOT_AT_ALL
+KNOWN_UNMAPPABLE = {**NOT_AT_ALL, **NOT_LOADED_YET}
 
 
 def _params(known: dict[str, str]) -> list:
