@@ -81,17 +81,20 @@ def cell_scores(kind: str, text: str) -> tuple[tuple[str, int], ...]:
     exact, stems = _vocabulary(kind)
     out = []
     for col in SPECS[kind].columns:
-        if key in exact[col.name]:
+        role = 0
+        if ":" not in key:  # 填报单位:县农业农村局: a note above the header, not a header
+            role = max(
+                (r.score for r in roles(kind, col.name) if r.matches(key, stemmed)),
+                default=0,
+            )
+        if role > EXACT:  # OUTRANKS: the person a form is about, beside others it names
+            score = role
+        elif key in exact[col.name]:
             score = EXACT
         elif stemmed in stems[col.name]:
             score = STEM
-        elif ":" in key:  # 填报单位:县农业农村局: a note above the header, not a header
-            score = 0
         else:
-            score = max(
-                (r.score for r in roles(kind, col.name) if r.matches(key) or r.matches(stemmed)),
-                default=0,
-            )
+            score = role
         if score:
             out.append((col.name, score))
     return tuple(out)
@@ -195,6 +198,7 @@ def _match_row(
     found = {header_key(label) for label in match.mapped}
     match.mapping_unknown = {k: v for k, v in (mapping or {}).items() if header_key(k) not in found}
     _assign(match, candidates, forced)
+    _one_person(match, candidates, forced)
     return match
 
 
@@ -237,6 +241,40 @@ def _assign(
         ):
             match.mapping[target] = match.mapping.pop(col.name)
             match.scores[target] = match.scores.pop(col.name)
+
+
+# Whose a header says it is: 户主姓名 / 户主身份证号 the household head's, 享受人 / 享受人身份证号 the
+# entitled person's, 产权人姓名 the owner's.  Synonyms are one person.
+_WHOSE = re.compile(
+    r"^(户主|享受人|受益人|享受对象|收款人|领取人|领款人|持卡人|产权人|权利人|所有权人|人员|申请人)"
+)
+_SAME_PERSON = {"受益人": "享受人", "享受对象": "享受人", "权利人": "产权人", "所有权人": "产权人"}
+
+
+def _whose(label: str | None) -> str:
+    found = _WHOSE.match(header_key(label or ""))
+    return _SAME_PERSON.get(found.group(1), found.group(1)) if found else ""
+
+
+def _one_person(
+    match: HeaderMatch, candidates: dict[str, dict[int, int]], forced: dict[str, int]
+) -> None:
+    """A form that names several people (户主, 收款人, 享受人) must give the name and the ID number of
+    the same one: 享受人 beside 户主身份证号 is asked, never paired (one person's name, another's number)."""
+    columns = ("name", "id_number")
+    if not all(c in match.mapping for c in columns) or all(c in forced for c in columns):
+        return
+    people = {_whose(match.labels[p]) for c in columns for p in candidates.get(c, {})} - {""}
+    name, number = (_whose(match.labels[match.mapping[c]]) for c in columns)
+    if len(people) < 2 or name == number:
+        return
+    taken = {p for c, p in match.mapping.items() if c not in columns}
+    for col in columns:
+        if col in forced:
+            continue
+        del match.mapping[col]
+        match.scores.pop(col, None)
+        match.ambiguous.append((col, tuple(sorted(set(candidates[col]) - taken))))
 
 
 MAX_DEEPER = 3  # header rows below a two-row header: a title over groups over leaves over levels

@@ -96,6 +96,20 @@ def _structural(extract: Extract, report: Report) -> None:
     for name, positions in m.ambiguous:
         col = m.spec.column(name)
         tied = "、".join(f"“{m.labels[p]}”" for p in positions)
+        if len(positions) == 1:  # etl.headers._one_person: the only candidate is another person's
+            message = (
+                f"表中写了不止一个人（如户主、享受人），“{col.label_zh}”只能取“姓名”那个人的：{tied} 是另一个人的；"
+                f"请指定“{col.label_zh}”所在的列，或标为“不需要”",
+                f"the form names more than one person (the household head, the entitled person …) and"
+                f" “{col.label_zh}” ({col.label_en}) must be the named person's: {tied} is another's; map the"
+                " right column or mark it as not needed",
+            )
+        else:
+            message = (
+                f"无法确定哪一列是“{col.label_zh}”：{tied} 都符合；请指定其中一列，其余标为“不需要”",
+                f"cannot tell which column is “{col.label_zh}” ({col.label_en}): {tied} all fit; map one of"
+                " them and mark the others as not needed",
+            )
         report.findings.append(
             Finding(
                 header_row,
@@ -104,9 +118,7 @@ def _structural(extract: Extract, report: Report) -> None:
                 f"只有一列是“{col.label_zh}”",
                 "column_ambiguous",
                 "error",
-                f"无法确定哪一列是“{col.label_zh}”：{tied} 都符合；请指定其中一列，其余标为“不需要”",
-                f"cannot tell which column is “{col.label_zh}” ({col.label_en}): {tied} all fit; map one of them"
-                " and mark the others as not needed",
+                *message,
                 f"one column for “{col.label_zh}”",
             )
         )

@@ -9,7 +9,10 @@ A header is recognised in three tiers (etl.headers scores them):
 3. role: a ``Role`` below, a pattern over the stemmed key with words that
    rule it out (a name is "…姓名" or "…人", but not "联系人"): its own score.
    A role keyed ``"kind.column"`` holds in that kind only (a budget table's
-   合计 column is its amount; a roster's 合计 is not).
+   合计 column is its amount; a roster's 合计 is not).  A role scored above
+   ``EXACT`` (``OUTRANKS``) is consulted even for a header that is an exact alias:
+   it says which of two headers the kind is about when a form has both (a property
+   register's 产权人 beside the 人员 the 核对 asked about).
 
 The best-scoring column wins; two columns of the file at the same best score
 for one canonical column are reported as ambiguous, never guessed.  To teach
@@ -24,6 +27,9 @@ from dataclasses import dataclass
 
 EXACT = 100
 STEM = 90
+# A form that names the person the row is about beside others it also names: 享受人 beside 户主 on a
+# roster, 产权人 beside the 人员 a 核对 asked about.
+OUTRANKS = 105
 
 # Words a clerk puts before the header proper (所属村, 享受人员姓名, 补贴对象姓名).
 PREFIXES = ("补贴对象", "补助对象", "救助对象", "发放对象", "所属", "所在", "享受", "领取")
@@ -43,9 +49,12 @@ class Role:
     score: int
     unless: str = ""
 
-    def matches(self, key: str) -> bool:
-        return bool(re.search(self.pattern, key)) and not (
-            self.unless and re.search(self.unless, key)
+    def matches(self, key: str, stemmed: str = "") -> bool:
+        """The header's key or its stem fits the pattern, and neither holds a word that rules it out
+        (收款账户名称 stems to 收款账户, but it is still an account's name)."""
+        keys = (key, stemmed) if stemmed else (key,)
+        return any(re.search(self.pattern, k) for k in keys) and not (
+            self.unless and any(re.search(self.unless, k) for k in keys)
         )
 
 
@@ -65,10 +74,11 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # 户名 / 账户名 / 开户名: the account holder, as a bank's 代发 file and a village's roster name the
         # person paid (liangzhong-butie-huming-mingxi); below 姓名 and 户主姓名 when the form has those too.
         Role(r"^(户名|账户名|开户名)$", 65),
-        # 享受人 / 受益人: the person entitled.  Beside 户主姓名 (a 一卡通 roster names the head, the account
-        # holder and the entitled person: bosi-ykt-huamingce-daochu) it ties with the head at EXACT: whose
-        # payment it is (the household's, or the old person's 高龄津贴) the clerk says, never a guess.
-        Role(r"^(享受|受益)人(姓名)?$", EXACT),
+        # 享受人 / 受益人: the person entitled.  Beside 户主姓名 and 收款人姓名 (a 一卡通 roster names the head,
+        # the account holder and the entitled person: bosi-ykt-huamingce-daochu) the row is the entitled
+        # person's: the old person's 高龄津贴 must stop when the old person dies (paid_after_death goes by
+        # this ID), and two old people of one household are not one head paid twice (duplicate_payment).
+        Role(r"^(享受|受益)人(姓名)?$", OUTRANKS),
     ),
     "id_number": (
         Role(r"^身份证|证件号|公民身份|身份号", 80, "类型|种类|有效期|地址"),
@@ -79,8 +89,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
             70,
             "类型|种类|有效期|地址|户名|代领|代办|监护|联系|经办|配偶",
         ),
-        # The entitled person's number: level with the head's (户主身份证号), so the two tie as their names do.
-        Role(r"^(享受人|受益人|享受对象)(的)?(身份证|公民身份|证件号)", 70),
+        # The entitled person's number: above the head's (户主身份证号), as their names are.
+        Role(r"^(享受人|受益人|享受对象)(的)?(身份证|公民身份|证件号)", OUTRANKS),
     ),
     # 乡镇, 街道, 镇, 乡(镇), 镇名; not 镇办核实… (jeecg-shuangjidao-youxian-zoufang), a sentence that starts with 镇.
     # 所属街 (minzheng-tekun-jiating-chaxun) stems to 街: a 街道 written short.
@@ -97,8 +107,20 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "village_group": (Role(r"(小组|组别)$|^组", 60, "班组|组织"),),
     # 农户代码 (zjffqd-caizheng-buzhu-fafang-qingce): the 一卡通 system's household code.
     # 用户编号 / 客户号 (ruoyi-shebao-butie-fafang-jilu): the paying system's own code for the payee.
-    "household_no": (Role(r"^(农户|家庭|户|用户|客户)(编|代)?(号|码|编码)", 60, "账|卡|户主"),),
-    "quantity": (Role(r"面积|亩|人数|月数|头数|数量", 60, "金额|标准|单价|^每"),),
+    "household_no": (
+        Role(r"^(农户|家庭|户|用户|客户)(编|代)?(号|码|编码)", 60, "账|卡|户主"),
+        # 户口本号 / 户口簿号 (bf-pinkunhu-butie-duifu): the 户号 printed on the household's hukou book.
+        Role(r"^户口(本|簿)(编|代)?(号|码|编码)?$", 60),
+    ),
+    # Not an area a 登记清册 takes away (采用排除法排除的面积, 核减面积): that is no quantity paid on.
+    "quantity": (
+        Role(
+            r"面积|亩|人数|月数|头数|数量", 60, "金额|标准|单价|^每|排除|扣除|核减|剔除|不予|减少"
+        ),
+        # 应享受补贴面积, 计补面积 (dili-butie-*-dengji-qingce): the area the subsidy is paid on, beside the
+        # area it is reckoned from (补贴依据面积, 土地确权耕地面积) and the area taken away.
+        Role(r"(补贴|补助|计补)面积$", 70, "排除|扣除|核减|剔除|不予|减少"),
+    ),
     # 每亩补贴, 每人每月补助: an amount per unit is the standard, not a quantity.
     "standard_yuan": (
         Role(r"标准|单价", 70, "金额|日期"),
@@ -113,13 +135,28 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # 发放合计, 实发合计, 发放总额: what the row was paid, summed over its parts (保障金 + 分类施保金 …).
         Role(r"^(发放|实发|实付|支付)(合计|总额|总计)$", 90),
     ),
-    "paid_on": (Role(r"(发放|到账|支付|拨付).*(日期|时间)", 70),),
+    # 兑付时间 (bf-pinkunhu-butie-duifu): the day the subsidy was cashed out to the household.
+    "paid_on": (Role(r"(发放|到账|支付|拨付|兑付).*(日期|时间)", 70),),
     # 银行帐号 (minzheng-tekun-jiating-chaxun): 帐 is the older form of 账, still typed.
-    "bank_account": (Role(r"[账帐]号|卡号|存折|[账帐]户", 70, "开户行|户名|银行名称|网点"),),
-    "card_status": (Role(r"状态", 50),),
+    # Not 收款账户名称 / 银行账户名称 (zhida-huiqi-limin-daorendaohu): the account's name is a person's name.
+    "bank_account": (
+        Role(r"[账帐]号|卡号|存折|[账帐]户", 70, "开户行|户名|银行名称|网点|名称|姓名"),
+    ),
+    # The payment's state, not the person's: 参保状态 / 退休状态 (ruoyi-simc-zhengdi-shebao-butie) say whether
+    # the person is insured or retired, not whether the money went out.
+    "card_status": (
+        Role(
+            r"状态",
+            50,
+            "参保|退休|婚姻|健康|就业|户籍|人员|审核|审批|在职|在岗|生存|残疾|认定|权属|限制",
+        ),
+    ),
     # Not 项目审批代码 (px-shenqingku-xiangmu-daochu): an approval number, not a fund.
+    # 专项编码 (zhida-zhuanxiang-zijin-mulu): a 专项资金's code as the 直达 system names it.
     # Not 关联项目编号 (bangfu-zijin-daoru-muban): a 关联… column names another record, not the row's fund.
-    "fund_code": (Role(r"(资金|项目).*(编码|代码|编号)", 70, "审批|备案|核准|信用|统一|关联"),),
+    "fund_code": (
+        Role(r"(资金|项目|专项).*(编码|代码|编号)", 70, "审批|备案|核准|信用|统一|关联"),
+    ),
     # A catalogue's bare 编号 / 编码 is the fund's own: each row of a fund catalogue is a fund.
     "funds.fund_code": (Role(r"^(编号|编码|代码)$", 60),),
     # 资金类型, 项目类型: a catalogue's category written 类型 for 类别 (bangfu-zijin-daoru-muban).
@@ -127,10 +164,16 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # 项目实施单位 (jeeplus-queren-ji-bokuan), 承建单位, 施工单位, 中标单位.
     # 项目业主单位 (px-shenqingku-xiangmu-daochu): the owner that carries the project out.
     "contractor": (Role(r"(实施|承建|施工|中标|承包|业主)(单位|企业|方)$", 70),),
-    "year": (Role(r"年度|年份", 70, "月"),),
-    "period": (Role(r"期间|月份|批次", 60),),
+    # 开始年份 beside 结束年份 (zhida-zhuanxiang-zijin-mulu): a fund set up for several years is the year it
+    # starts; the year it ends is no year of its own.
+    "year": (Role(r"年度|年份", 70, "月|结束|截止|终止|到期"),),
+    # 补贴年月, 发放年月 (ruoyi-simc-zhengdi-shebao-butie): the month paid for; not 出生年月.
+    "period": (Role(r"期间|月份|批次|^(补贴|补助|发放|支付|享受|所属)年月$", 60),),
     # 省级主管部门 above 编入部门预算 (an amount put into departments' budgets, not a department).
     "department": (
+        # 主管部门 beside 预算单位 (zhida-zhuanxiang-zijin-mulu): both are aliases, and the department a fund
+        # or a budget belongs to is the one in charge, not a budget unit under it.
+        Role(r"^主管部门(名称)?$", OUTRANKS),
         Role(r"主管部门$", 70, "代码|编码"),
         Role(r"部门|预算单位", 60, "代码|编码|编入|预算$|经费|金额"),
     ),
@@ -217,6 +260,12 @@ ROLES: dict[str, tuple[Role, ...]] = {
     ),
     # 车辆用途: the use a vehicle is registered for (营运 / 非营运), as the 核对 system writes 使用性质.
     "vehicles.vehicle_use": (Role(r"(使用性质|用途)$", 65),),
+    # A property register's person is the owner (产权人 / 权利人), beside the 人员 a 核对 asked about
+    # (cam-hedui-fangguan-xinxi): the register answers who owns the property.
+    "properties.name": (Role(r"^(产权|权利|所有权|房屋所有权?)人(姓名|名称)?$", OUTRANKS),),
+    "properties.id_number": (
+        Role(r"^(产权|权利|所有权|房屋所有权?)人(的)?(身份证|公民身份|证件号)", OUTRANKS),
+    ),
     # 不动产权证号（明）, 房屋所有权证号: the certificate, however the system qualifies it; not the unit's number.
     "properties.cert_no": (
         Role(r"不动产权证|产权证|房产证|房屋所有权证|土地(使用)?证", 65, "单元|流水|抵押|预告"),

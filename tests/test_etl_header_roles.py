@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from etl.headers import detect
+from tests.conftest import snapshot
 
 # One rule each: (kind, the other headers of the row, the canonical column, headers of the family that
 # must land in it, headers beside the family that must not: the rule's edge).
@@ -100,6 +101,45 @@ RULES = [
         ["村名", "行政村"],
         ["村级组织"],
     ),
+    # Seventh session (issue 14): the forms' own words, and the edges they must not take.
+    ("payments", ["资金编码", "姓名", "身份证号"], "paid_on", ["兑付时间", "兑付日期"], []),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "household_no",
+        ["户口本号", "户口簿编号"],
+        ["户口本地址"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "period",
+        ["补贴年月", "发放年月"],
+        ["出生年月"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "card_status",
+        ["支付状态", "一卡通状态"],
+        ["参保状态", "退休状态"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "bank_account",
+        ["收款方账户", "银行帐号"],
+        ["收款账户名称", "银行账户名称"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "quantity",
+        ["应享受补贴面积", "计补面积"],
+        ["采用排除法排除的面积（亩）", "核减面积"],
+    ),
+    ("funds", ["资金名称", "主管部门"], "fund_code", ["专项编码"], []),
+    ("funds", ["资金名称", "专项编码"], "year", ["开始年份"], ["结束年份"]),
 ]
 
 
@@ -183,9 +223,9 @@ def test_the_amount_paid_summed_over_its_parts_is_the_amount():
     assert match.mapping["amount_yuan"] == 2
 
 
-def test_the_entitled_person_beside_the_household_head_is_asked_not_guessed():
-    """享受人 and 户主姓名 on one row (a 一卡通 roster): whose payment it is, the clerk says; the two ID
-    columns tie the same way, so a load never pairs one person's name with another's number."""
+def test_the_entitled_person_beside_the_household_head_is_the_rows_person():
+    """享受人 beside 户主姓名 and 收款人姓名 (a 一卡通 roster, bosi-ykt-huamingce-daochu): the row is the
+    entitled person's — name and ID number both theirs, whatever the order of the columns."""
     header = [
         "户主姓名",
         "户主身份证号",
@@ -195,10 +235,78 @@ def test_the_entitled_person_beside_the_household_head_is_asked_not_guessed():
         "补贴金额",
         "村",
     ]
-    match = detect([header], "payments")
-    assert dict(match.ambiguous) == {"name": (0, 3), "id_number": (1, 4)}
-    match = detect([["享受人", "享受人身份证号", "补贴金额"]], "payments")
+    for row in (header, header[3:5] + header[:3] + header[5:]):
+        match = detect([row], "payments")
+        assert not match.ambiguous
+        assert row[match.mapping["name"]] == "享受人"
+        assert row[match.mapping["id_number"]] == "享受人身份证号"
+    match = detect([["户主姓名", "身份证号", "补贴金额", "村"]], "payments")
     assert match.mapping["name"] == 0 and match.mapping["id_number"] == 1
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["户主姓名", "户主身份证号", "享受人", "补贴金额", "村"],
+        ["户主姓名", "享受人", "身份证号", "补贴金额", "村"],
+        ["受益人", "户主姓名", "户主身份证号", "补贴金额", "村"],
+    ],
+)
+def test_a_name_and_an_id_number_of_two_people_are_asked_not_paired(header):
+    """A form naming several people whose ID column is not the chosen person's: both are asked."""
+    match = detect([header], "payments")
+    asked = dict(match.ambiguous)
+    assert "name" not in match.mapping and "id_number" not in match.mapping
+    assert {"户主姓名"} < {header[p] for p in asked["name"]}
+    assert all("身份证" in header[p] for p in asked["id_number"])
+
+
+def test_the_one_id_column_of_another_person_is_named_in_the_message(
+    funds_loaded, load, store, tmp_path
+):
+    path = tmp_path / "roster.csv"
+    rows = [
+        "资金编码,年度,乡镇,户主姓名,户主身份证号,享受人,补贴金额,村",
+        "F001,2024,城关镇,张三,11010519491231002X,李四,100.00,东风村",
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    before = snapshot(store)
+    result = load(path, "payments")
+    assert result.status == "rejected"
+    by_column = {
+        f.column: f.message for f in result.report.findings if f.rule == "column_ambiguous"
+    }
+    assert "“户主姓名”、“享受人” 都符合" in by_column["姓名"]
+    assert "“户主身份证号” 是另一个人的" in by_column["身份证号"]
+    assert snapshot(store) == before
+
+
+def test_a_property_registers_person_is_the_owner():
+    """The 核对 system's 房产 answer names the person asked about and the owner (cam-hedui-fangguan-xinxi)."""
+    header = ["人员姓名", "身份证号码", "房产证号", "产权人姓名", "产权人身份证号", "房屋坐落"]
+    for row in (header, header[3:5] + header[:3] + header[5:]):
+        match = detect([row], "properties")
+        assert row[match.mapping["name"]] == "产权人姓名"
+        assert row[match.mapping["id_number"]] == "产权人身份证号"
+
+
+def test_the_area_paid_on_outranks_the_areas_it_is_reckoned_from():
+    """A 耕地地力保护补贴 登记清册 (dili-butie-*-dengji-qingce): three 亩 columns, one paid on."""
+    for base in ("补贴依据面积（亩）", "土地确权耕地面积（亩）"):
+        row = ["户主姓名", base, "采用排除法排除的面积（亩）", "应享受补贴面积", "补贴金额（元）"]
+        match = detect([row], "payments")
+        assert match.mapping["quantity"] == 3 and not match.ambiguous
+    match = detect([["户主姓名", "核减面积", "补贴金额（元）"]], "payments")
+    assert "quantity" not in match.mapping
+
+
+def test_the_department_in_charge_outranks_a_budget_unit():
+    """主管部门 and 预算单位 are both aliases of a fund's department (zhida-zhuanxiang-zijin-mulu)."""
+    for row in (["资金名称", "主管部门", "预算单位"], ["资金名称", "预算单位", "主管部门"]):
+        match = detect([row], "funds")
+        assert row[match.mapping["department"]] == "主管部门" and not match.ambiguous
+    match = detect([["资金名称", "预算单位"]], "funds")
+    assert match.mapping["department"] == 1
 
 
 def test_a_group_title_over_two_leaves_is_not_taken_for_a_column():
