@@ -2,6 +2,7 @@
 header mapping, not at all.
 
     .venv/bin/python bench/layouts_corpus.py
+    .venv/bin/python bench/layouts_corpus.py SLUG …   # only these layouts (a held-out sample, say)
 
 Each layout under tests/layouts/ is built with synthetic rows (tests/layouts/build.py) and loaded through
 the real loader (etl.load.load_file) into a fresh store, as tests/test_layouts.py does; "loads" means the
@@ -18,6 +19,7 @@ kind needs).
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from collections import Counter
@@ -52,8 +54,16 @@ def pct(n: int, total: int) -> str:
     return f"{100 * n / total:.0f} %" if total else "-"
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("slugs", nargs="*", help="only the layouts with these slugs (default: all)")
+    args = parser.parse_args(argv)
     layouts = all_layouts()
+    if args.slugs:
+        unknown = set(args.slugs) - {lay["slug"] for lay in layouts}
+        if unknown:
+            parser.error(f"no layout with slug: {', '.join(sorted(unknown))}")
+        layouts = [lay for lay in layouts if lay["slug"] in set(args.slugs)]
     by_kind = Counter(lay["kind"] for lay in layouts)
     how: dict[str, tuple[str, str]] = {}
     with tempfile.TemporaryDirectory(prefix="layouts-corpus-") as tmp:
@@ -62,7 +72,10 @@ def main() -> int:
     count = Counter(h for h, _ in how.values())
     total = len(layouts)
     no_mapping = count[PLAIN] + count[VALUES]
-    print(f"Layouts: {total} real layouts under tests/layouts/")
+    print(
+        f"Layouts: {total} real layouts under tests/layouts/"
+        + (" (the slugs given)" if args.slugs else "")
+    )
     for kind, n in sorted(by_kind.items()):
         print(f"  {kind:<14} {n}")
     print()

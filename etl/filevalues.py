@@ -124,10 +124,15 @@ _QUANTITY_UNITS = (
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _PLACE_END = r"(?=$|[\s(,;，；、]|财政所|人民政府|政府|办事处|委员会|村委会|村民委员会|盖章)"
+# A place starts a line, follows a space or a colon, or follows another place in a list
+# (东风村,城关镇,恩施州: a page heading its table with the village, the township and the city).
+_PLACE_START = r"(?:^|[\s:,;，；、])"
 _TOWNSHIP = re.compile(
-    r"(?:^|[\s:])((?!城乡|乡村)[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道))" + _PLACE_END
+    _PLACE_START + r"((?!城乡|乡村)[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道))" + _PLACE_END
 )
-_VILLAGE = re.compile(r"(?:^|[\s:])((?!农村|乡村)[\u4e00-\u9fff]{1,8}?(?:村|社区))" + _PLACE_END)
+_VILLAGE = re.compile(
+    _PLACE_START + r"((?!农村|乡村)[\u4e00-\u9fff]{1,8}?(?:村|社区))" + _PLACE_END
+)
 _LABELLED = {  # 乡镇：城关镇, 村：东风村
     "township": re.compile(
         r"(?:乡镇|乡\(镇\)|镇\(乡\)|街道|乡镇\(街道\))\s*:\s*([\u4e00-\u9fff]{2,12})"

@@ -71,6 +71,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"..大户$", 65, _NOT_THE_PERSON),
         # 客户名称 (a bank's list), 农户名称, 申请人名称: the stem is the payee itself; not 收款单位 (a firm).
         Role(r"^(客户|农户|申请人|收款人|领款人|持卡人)$", 65),
+        # 户名 / 账户名 / 开户名: the account holder, as a bank's 代发 file and a village's roster name the
+        # person paid (liangzhong-butie-huming-mingxi); below 姓名 and 户主姓名 when the form has those too.
+        Role(r"^(户名|账户名|开户名)$", 65),
         # 享受人 / 受益人: the person entitled.  Beside 户主姓名 and 收款人姓名 (a 一卡通 roster names the head,
         # the account holder and the entitled person: bosi-ykt-huamingce-daochu) the row is the entitled
         # person's: the old person's 高龄津贴 must stop when the old person dies (paid_after_death goes by
@@ -150,7 +153,14 @@ ROLES: dict[str, tuple[Role, ...]] = {
     ),
     # Not 项目审批代码 (px-shenqingku-xiangmu-daochu): an approval number, not a fund.
     # 专项编码 (zhida-zhuanxiang-zijin-mulu): a 专项资金's code as the 直达 system names it.
-    "fund_code": (Role(r"(资金|项目|专项).*(编码|代码|编号)", 70, "审批|备案|核准|信用|统一"),),
+    # Not 关联项目编号 (bangfu-zijin-daoru-muban): a 关联… column names another record, not the row's fund.
+    "fund_code": (
+        Role(r"(资金|项目|专项).*(编码|代码|编号)", 70, "审批|备案|核准|信用|统一|关联"),
+    ),
+    # A catalogue's bare 编号 / 编码 is the fund's own: each row of a fund catalogue is a fund.
+    "funds.fund_code": (Role(r"^(编号|编码|代码)$", 60),),
+    # 资金类型, 项目类型: a catalogue's category written 类型 for 类别 (bangfu-zijin-daoru-muban).
+    "funds.category": (Role(r"^(资金|项目)?(类型|类别|分类)$", 65),),
     # 项目实施单位 (jeeplus-queren-ji-bokuan), 承建单位, 施工单位, 中标单位.
     # 项目业主单位 (px-shenqingku-xiangmu-daochu): the owner that carries the project out.
     "contractor": (Role(r"(实施|承建|施工|中标|承包|业主)(单位|企业|方)$", 70),),
@@ -179,6 +189,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
     ),
     # 聘用日期, 录用时间, 入编日期, 调入时间: when the person was taken on (jeecg-edusport-jiaolianyuan).
     "hired_on": (Role(r"^(聘用|录用|入编|入职|调入|进入本?单位)(日期|时间)$", 70),),
+    # 编制状态 (在编), 工作状态, 在岗状态: a staff roll's status column however it is qualified
+    # (jiaozhigong-huamingce-daochu); STAFF_STATUS reads 在编 / 在岗 as 在职.
+    "staff.status": (Role(r"^(人员|在职|在编|编制|在岗|工作)状态$", 60),),
     "staffing_type": (Role(r"编制(类型|性质|类别)|人员(类别|身份)", 70),),
     "quota": (Role(r"^(核定)?编制(数|人数)?$", 60),),
     # A project's 总投资 is its amount; its 计划开始时间 / 开工时间 its start (px-shenqingku-xiangmu-daochu).
@@ -187,6 +200,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # 计划投入资金 (daye-xianjie-zijin-xiangmu-jihua): what a project notice plans to put in; not what
         # has already been spent, nor the project's own (自筹) share.
         Role(r"^(计划|拟|预计)?(投入|安排)(资金|金额)$", 65, "已|累计|自筹"),
+        # 本次下达(万), 本次拨付: what this batch of the fund puts to the project, beside its total investment
+        # by source (zhongyang-yusuannei-touzi-xiangmu), as an allocation table's 本次 column is.
+        Role(r"^本次(下达|拨付|安排|分配)", 70, "日期|时间|文号|单位|比例"),
     ),
     "start_on": (Role(r"(开工|开始|启动).*(日期|时间)$", 60, "结束|竣工|完工|申报"),),
     # 审批状态, 实施状态, 建设进度: where the project stands.
@@ -254,6 +270,15 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "properties.cert_no": (
         Role(r"不动产权证|产权证|房产证|房屋所有权证|土地(使用)?证", 65, "单元|流水|抵押|预告"),
     ),
+    # 注册号: the registration number a business had before the 统一社会信用代码 (2015); it stands for the
+    # credit code when the register has no credit code column, and gives way to one that has
+    # (wangge-shanghu-xinxi lists both).
+    "businesses.credit_code": (Role(r"^(工商)?注册号(码)?$|^(工商)?注册$", 80),),
+    # 商户名称 / 商户类型: a grid's or a market's word for a business (个体工商户, 企业).
+    "businesses.business_name": (Role(r"^(商户|店铺|门店|商铺|经营户)(名称)?$", 65),),
+    "businesses.business_type": (Role(r"^(商户|经营户|主体)(类型|类别)$", 65),),
+    # 签发机构 of a 死亡医学证明, 报告单位 of a death report card: the body the record comes from.
+    "deaths.source": (Role(r"(签发|出具|报告|填报|上报)(机构|单位|医院)$", 65),),
 }
 
 # Columns that take only the roles declared for their kind: an allocation's amount is what a table

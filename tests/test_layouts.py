@@ -57,9 +57,10 @@ NEED_UPLOAD_VALUES = {
     # kind's (兑付时间, 户口本号, 专项编码, 补贴年月), an account's 名称 is no account, a person's 参保状态 no
     # payment's, the area paid on outranks the areas it is reckoned from, 主管部门 outranks 预算单位, and the
     # 享受人 a 一卡通 roster names beside the 户主 is the row's person (etl/vocabulary.py OUTRANKS).
+    # (The two 耕地地力保护补贴 登记清册 load with nothing chosen: their titles name the fund, the year, the
+    # township and the village, and the harness no longer expects a column_absent for the village a
+    # title names.)
     "bf-pinkunhu-butie-duifu",
-    "dili-butie-cunganbu-dengji-qingce",
-    "dili-butie-fenhu-dengji-qingce",
     "zhida-zhuanxiang-zijin-mulu",
     "ruoyi-simc-zhengdi-shebao-butie",
     "bosi-ykt-huamingce-daochu",
@@ -71,6 +72,15 @@ NEED_UPLOAD_VALUES = {
     "nantong-guoziwei-sangong-yusuan",
     # a village allocation notice: its fund and year
     "wenling-heimei-xiangcun-bofu-xiangdan",
+    # A held-out sample (tests/layouts/README.md), measured before the loader was changed for it:
+    # a 帮扶 village system's 残疾人 救助 import (fund, year, township, village chosen)
+    "mlds-canjiren-jiuzhu-daoru",
+    # a 指标 list of one fund; a cadre system's 机构干部统计表 (its 编制类型 chosen); a unit's 三公 row
+    "yusuan-zhibiao-xuanze",
+    "jigou-ganbu-tongjibiao",
+    "sangong-yusuan-danwei-liebiao",
+    # a 中央预算内投资 project list: its fund (本次下达 is the fund's money to the project)
+    "zhongyang-yusuannei-touzi-xiangmu",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -87,7 +97,24 @@ NEEDS_HEADER_MAPPING = {
     # warning, after the clerk maps the personnel system's own words.
     "ruoyi-sysuser-shiye-vo": "部门 is the agency, 现职级 the post and 参加工作时间 the date of hiring in this"
     " personnel export (its 任现职级时间 is another date); no ID number column",
+    # A held-out sample (tests/layouts/README.md), measured before the loader was changed for it.
+    "cbo-dibao-fuwu-mingdan": "状态 is whether the 低保 is still valid (正常), not a 发放状态: the clerk marks it not"
+    " needed",
+    "canlian-liangxiang-butie-daoru": "户籍街道 is the township, and 状态 (享受中) is the entitlement's, not a"
+    " 发放状态",
+    "nongye-butie-shenbao-mingxi": "所属地区 is the village the plot lies in",
+    "bangfu-zijin-daoru-muban": "资金来源 here is who gave the money (部队, 政府, 捐赠), not the 资金级次 the"
+    " word names in a county's catalogue: the clerk marks it not needed",
+    "jiaozhigong-huamingce-daochu": "工作单位 and 编制单位 are both agencies: the clerk says the 编制 is held by"
+    " the 编制单位",
+    "liangzhong-butie-huming-mingxi": "three 元 columns (种子应收金额, 种子补贴金额, 农户自负金额) tie for the"
+    " amount and two 亩 columns for the quantity: the clerk says which; no ID number column",
 }
+
+# Layouts of the held-out sample that should load (the form has what the kind needs) but that the
+# loader does not load even with the clerk's mapping and upload values: slug -> why.  Each is a
+# strict xfail everywhere; when the loader learns the rule, the entry goes.
+NOT_LOADED_YET: dict[str, str] = {}
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
 NOT_AT_ALL = {lay["slug"]: lay["reason"] for lay in LAYOUTS if "reason" in lay}
@@ -103,11 +130,12 @@ KNOWN_UNRECOGNISED = {
     **{slug: _upload_values(slug) for slug in NEED_UPLOAD_VALUES},
     **NEEDS_HEADER_MAPPING,
     **NOT_AT_ALL,
+    **NOT_LOADED_YET,
 }
 # Layouts that do not load with the upload values and no header mapping.
-KNOWN_NEED_MAPPING = {**NEEDS_HEADER_MAPPING, **NOT_AT_ALL}
+KNOWN_NEED_MAPPING = {**NEEDS_HEADER_MAPPING, **NOT_AT_ALL, **NOT_LOADED_YET}
 # Layouts that the clerk's mapping and chosen values cannot make load.
-KNOWN_UNMAPPABLE = NOT_AT_ALL
+KNOWN_UNMAPPABLE = {**NOT_AT_ALL, **NOT_LOADED_YET}
 
 
 def _params(known: dict[str, str]) -> list:

@@ -346,9 +346,10 @@ def _expected_unused(layout: dict) -> set[str]:
 def _expected_absent(layout: dict, mapping: dict | None, values: dict | None = None) -> list[str]:
     """The columns required if present (etl.spectypes.Column.required_if_present) the form lacks and the
     clerk does not choose at upload (a roster's village): one ``column_absent`` warning each (issue 14:
-    vouchers with no 审核签字日期, rosters with no 身份证号, no 村, catalogues with no 预算金额)."""
+    vouchers with no 审核签字日期, rosters with no 身份证号, no 村, catalogues with no 预算金额).  Not for
+    one the layout's ``absent_required`` says its title names (东风村,城关镇,… above the table)."""
     have = {c["expect"] for c in layout["columns"]} | set((mapping or {}).values())
-    have |= set(values or {})
+    have |= set(values or {}) | set(layout.get("absent_required", ()))
     return sorted(
         c.label_zh
         for c in SPECS[layout["kind"]].columns
