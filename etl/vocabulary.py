@@ -129,7 +129,10 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "amount_due_yuan": (Role(r"^应发|^应付|^应补", 90, "日期|时间|人|标准"),),
     "amount_yuan": (
         Role(r"^实发|^实付|^实补", 95, "日期|时间|人|标准"),
-        Role(r"金额", 60, "应发|应付|应补|标准|合计|总额|大写"),
+        # Not what the household pays or owes itself (农户自负金额, 种子应收金额: liangzhong-butie-huming-mingxi).
+        Role(r"金额", 60, "应发|应付|应补|标准|合计|总额|大写|应收|自负|自付|自筹|缴"),
+        # 种子补贴金额, 困难补助金额: the subsidy, beside the other money a form lists.
+        Role(r"(补贴|补助|救助|奖补)金额$", 70, "应发|应付|应补|应收|标准|合计|总额|大写"),
         # 补贴资金（元）, 补助资金, 救助金: the money paid on the row, written without 金额.
         Role(r"^(补贴|补助|救助|奖补|发放)(资金|款|金)$", 60),
         # 发放合计, 实发合计, 发放总额: what the row was paid, summed over its parts (保障金 + 分类施保金 …).
@@ -177,6 +180,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"主管部门$", 70, "代码|编码"),
         Role(r"部门|预算单位", 60, "代码|编码|编入|预算$|经费|金额"),
     ),
+    # A named staff roll counts each person against the quota of the agency holding the 编制: its 编制单位
+    # outranks the 工作单位 the person works at (借调, 集团化办学: jiaozhigong-huamingce-daochu).
+    "staff.agency_name": (Role(r"^编制(所在|所属)?单位(名称)?$", OUTRANKS),),
     "agency_name": (
         Role(r"(单位|机构).*名称$", 70),
         # 调入单位, 所在单位, 用人单位: an agency named by what it is to the row; not a unit that

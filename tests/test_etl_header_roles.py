@@ -140,6 +140,13 @@ RULES = [
     ),
     ("funds", ["资金名称", "主管部门"], "fund_code", ["专项编码"], []),
     ("funds", ["资金名称", "专项编码"], "year", ["开始年份"], ["结束年份"]),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "amount_yuan",
+        ["种子补贴金额（元）", "困难补助金额"],
+        ["种子应收金额（元）", "农户自负金额（元）"],
+    ),
 ]
 
 
@@ -321,3 +328,28 @@ def test_a_group_title_over_two_leaves_is_not_taken_for_a_column():
     assert match.header_rows == (0, 1)
     assert match.mapping == {"item": 0, "amount_yuan": 1}
     assert match.labels[1:] == ["2016年预算数/小计", "2016年预算数/其中:一般公共预算安排数"]
+
+
+def test_the_subsidy_among_a_seed_lists_money_columns_is_the_amount():
+    """A 良种补贴 list (liangzhong-butie-huming-mingxi): what the seed costs, the subsidy, the farmer's share."""
+    row = [
+        "户名",
+        "补贴面积 (亩)",
+        "供种面积 （亩）",
+        "种子应收金额 （元）",
+        "种子补贴金额 （元）",
+        "农户自负金额 （元）",
+    ]
+    match = detect([row], "payments")
+    assert match.mapping["amount_yuan"] == 4 and match.mapping["quantity"] == 1
+    assert not match.ambiguous
+
+
+def test_a_staff_roll_counts_the_person_where_the_post_is_held():
+    """工作单位 beside 编制单位 (jiaozhigong-huamingce-daochu): the roll is counted against the quota of the
+    agency holding the 编制; a roll with only 工作单位 is that agency's."""
+    row = ["姓名", "证件号码", "工作单位", "编制单位", "编制类型"]
+    assert detect([row], "staff").mapping["agency_name"] == 3
+    assert (
+        detect([["姓名", "证件号码", "工作单位", "编制类型"]], "staff").mapping["agency_name"] == 2
+    )

@@ -64,6 +64,8 @@ NEED_UPLOAD_VALUES = {
     "zhida-zhuanxiang-zijin-mulu",
     "ruoyi-simc-zhengdi-shebao-butie",
     "bosi-ykt-huamingce-daochu",
+    # the held-out sample's seed-subsidy list: the subsidy among its money columns, the area paid on
+    "liangzhong-butie-huming-mingxi",
     # a payroll 统发 export: one unit's file for one month, neither in its rows
     "tongfa-gongzi-shuju-daochu",
     # a project notice for one fund; a department's 三公 table (department, year, category chosen)
@@ -105,10 +107,6 @@ NEEDS_HEADER_MAPPING = {
     "nongye-butie-shenbao-mingxi": "所属地区 is the village the plot lies in",
     "bangfu-zijin-daoru-muban": "资金来源 here is who gave the money (部队, 政府, 捐赠), not the 资金级次 the"
     " word names in a county's catalogue: the clerk marks it not needed",
-    "jiaozhigong-huamingce-daochu": "工作单位 and 编制单位 are both agencies: the clerk says the 编制 is held by"
-    " the 编制单位",
-    "liangzhong-butie-huming-mingxi": "three 元 columns (种子应收金额, 种子补贴金额, 农户自负金额) tie for the"
-    " amount and two 亩 columns for the quantity: the clerk says which; no ID number column",
 }
 
 # Layouts of the held-out sample that should load (the form has what the kind needs) but that the
