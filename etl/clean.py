@@ -320,6 +320,46 @@ def _id_columns(
     }
 
 
+# A column is parsed once per distinct value when it has at most this share of distinct values (a
+# roster repeats its fund, year, township, village, standard, dates and status on every row).
+BY_VALUE_ROWS = 10_000
+BY_VALUE_SHARE = 4  # distinct values at most a quarter of the rows
+# Types whose parse runs regular expressions; a text or code column's (a replace) costs less than the encoding.
+BY_VALUE_TYPES = frozenset({"int", "year", "amount", "decimal", "date", "month", "flag", "enum"})
+
+
+def _parsed_by_value(
+    con: duckdb.DuckDBPyConnection, col: Column, text: pa.Array | pa.ChunkedArray, times: int
+) -> pa.DictionaryArray | None:
+    """``parse_expr`` of each distinct value of a long, repetitive column, as a dictionary array over
+    every row (DuckDB decodes it while it creates ``incoming``), or None for a column to parse row by row.
+
+    The regular expressions of an amount, a date or an enum then run a few thousand times instead of
+    a million.  A blank cell is one of the values too (a flag's blank is ``false``, not NULL).
+    """
+    if len(text) <= BY_VALUE_ROWS or col.type not in BY_VALUE_TYPES:
+        return None
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    encoded = pc.dictionary_encode(text, null_encoding="encode")
+    if len(encoded.dictionary) > len(text) // BY_VALUE_SHARE:
+        return None
+    values = pa.table(
+        {
+            "i": pa.array(range(len(encoded.dictionary)), pa.int32()),
+            col.name: encoded.dictionary.cast(pa.string()),
+        }
+    )
+    con.register("parse_values", values)
+    try:
+        parsed = con.sql(
+            f"SELECT {parse_expr(col, times)} AS v FROM parse_values r ORDER BY i"  # noqa: S608
+        ).to_arrow_table()["v"]
+    finally:
+        con.unregister("parse_values")
+    return pa.DictionaryArray.from_arrays(encoded.indices, parsed.combine_chunks())
+
+
 def build_incoming(
     con: duckdb.DuckDBPyConnection,
     spec: Spec,
@@ -333,9 +373,10 @@ def build_incoming(
     ``times``: amount columns whose header names 万元 (canonical -> 10000).
     ``computed``: columns the form lacks, computed from others (``computed_expr``); their ``__raw``
     is the computed value as text, so the rules see it as written.
-    ID numbers are checked, hashed and masked once per distinct number (``_id_columns``).  The
-    parsed columns are computed in the statement that creates ``incoming``, one scan of the
-    upload with no join: the upload is materialised once, in the file's row order.
+    ID numbers are checked, hashed and masked once per distinct number (``_id_columns``), and so is
+    a long column of few distinct values (``_parsed_by_value``); the other parsed columns are computed
+    in the statement that creates ``incoming``, one scan of the upload with no join: the upload is
+    materialised once, in the file's row order.
     """
     present = set(raw.column_names)
     for col in spec.columns:  # optional columns absent from the file are simply empty
@@ -358,7 +399,12 @@ def build_incoming(
         elif f"{col.name}__parsed" in present:  # read out of another text (etl.filevalues.fill)
             parsed = f'r."{col.name}__parsed"'
         else:
-            parsed = parse_expr(col, (times or {}).get(col.name, 1))
+            by_value = _parsed_by_value(con, col, raw[col.name], (times or {}).get(col.name, 1))
+            if by_value is None:
+                parsed = parse_expr(col, (times or {}).get(col.name, 1))
+            else:
+                raw = raw.append_column(f"__v_{col.name}", by_value)
+                parsed = f'r."__v_{col.name}"'
         selects.append(f'{parsed} AS "{col.name}"')
         selects.append(f'r."{col.name}" AS "{col.name}__raw"')
     if id_cols:
