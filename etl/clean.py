@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.filevalues import FUND_CODE_HEX, FUND_NAME_NOISE, Computed
-from etl.idnum import Hasher
+from etl.idnum import LOOKUP_KEY_SQL, Hasher, lookup_key
 from etl.spectypes import Column, Spec
 from etl.text import norm
 from etl.vocabulary import ENUM_NOISE, enum_key
@@ -261,7 +261,8 @@ def _id_columns(
     con: duckdb.DuckDBPyConnection, col: Column, ids: pa.Array | pa.ChunkedArray, hasher: Hasher
 ) -> dict[str, pa.Array]:
     """For every row: the ID number as parsed, its problem, keyed hash, masked form, sex and birth date,
-    and ``person_key``: one small integer per valid number (one person of the upload), which the
+    the resident lookup's ``id_key`` (etl.idnum.LOOKUP_KEY_SQL: once per number, not once per row in the
+    store's insert), and ``person_key``: one small integer per valid number (one person of the upload), which the
     rules group and join by (grouping on an integer costs less than on a 64-character hash).
 
     Each distinct number (a payments file names each person many times) is checked, hashed and
@@ -291,13 +292,14 @@ def _id_columns(
     con.register("id_distinct", distinct)
     try:
         found = con.sql(
-            f"SELECT {x}, problem, CAST({hashed} AS VARCHAR) AS id_hash,"  # noqa: S608
+            f"SELECT * EXCLUDE (i), {LOOKUP_KEY_SQL} AS id_key FROM (SELECT i, {x}, problem,"  # noqa: S608
+            f" CAST({hashed} AS VARCHAR) AS id_hash,"
             f" CASE WHEN {valid} THEN left({x}, 6) || '********' || right({x}, 4) END AS id_masked,"
             f" CASE WHEN {valid} THEN"
             f"  CASE WHEN substr({x}, 17, 1) IN ('1','3','5','7','9') THEN '男' ELSE '女' END END AS sex,"
             f" CASE WHEN {valid} THEN CAST(strptime(substr({x}, 7, 8), '%Y%m%d') AS DATE) END AS birth_date"
             f" FROM (SELECT i, {x}, {id_problem_expr(x, check)} AS problem"
-            f" FROM (SELECT i, {parse_expr(col)} AS {x}, id_arrow, id_check FROM id_distinct r)) ORDER BY i",
+            f" FROM (SELECT i, {parse_expr(col)} AS {x}, id_arrow, id_check FROM id_distinct r))) ORDER BY i",
             params={"ipad": pads[0], "opad": pads[1]} if pads is not None else None,
         ).to_arrow_table()
     finally:
@@ -312,6 +314,10 @@ def _id_columns(
         pairs = zip(columns["id_value"].to_pylist(), columns["problem"].to_pylist(), strict=True)
         columns["id_hash"] = pa.array(
             [hasher(v) if v is not None and p is None else None for v, p in pairs], pa.string()
+        )
+        columns["id_key"] = pa.array(
+            [None if h is None else lookup_key(h) for h in columns["id_hash"].to_pylist()],
+            pa.int64(),
         )
     # Each row's values as a dictionary array over the distinct numbers' (no copy: DuckDB decodes it
     # while it creates ``incoming``, in parallel, instead of seven takes of every row here).
@@ -411,7 +417,7 @@ def build_incoming(
         selects.append(f'r.__id_problem AS "{id_col.name}__problem"')
         selects += [
             f"r.__id_{name} AS {name}"
-            for name in ("id_hash", "id_masked", "sex", "birth_date", "person_key")
+            for name in ("id_hash", "id_masked", "sex", "birth_date", "person_key", "id_key")
         ]
     con.register("raw_upload", raw)
     try:

@@ -263,3 +263,23 @@ def test_a_long_rosters_repetitive_columns_are_not_parsed_row_by_row(hasher):
     assert parsed("paid_on", "2024年3月5日") == "2024-03-05"
     assert parsed("paid_on", "45356") == "2024-03-05"  # an Excel serial
     assert parsed("paid_on", "2024-02-30") is None
+
+
+@pytest.mark.parametrize("in_sql", [True, False], ids=["hashed-in-duckdb", "hashed-in-python"])
+def test_the_lookup_key_is_made_once_per_number_and_stored_as_made(hasher, in_sql):
+    """``incoming.id_key`` is the hash's first 15 hex digits (etl.idnum.lookup_key) for a valid number, NULL
+    otherwise; the store's insert takes it as it is instead of cutting every row's hash again."""
+    key = hasher if in_sql else (lambda number: hasher(number))
+    spec = SPECS["payments"]
+    good = make_id(seq=7)
+    ids = [good, None, "4.10102E+17", good, make_id(seq=9, sex="f")]
+    columns = {c.name: pa.nulls(len(ids), pa.string()) for c in spec.columns}
+    columns["id_number"] = pa.array(ids, pa.string())
+    raw = pa.table({"_row": pa.array(range(2, 2 + len(ids)), pa.int32()), **columns})
+    con = duckdb.connect()
+    build_incoming(con, spec, raw, key)
+    got = con.execute("SELECT id_number, id_key FROM incoming ORDER BY rowid").fetchall()
+    expected = [None if n is None or "E" in n else int(hasher(n)[:15], 16) for n in ids]
+    assert [k for _n, k in got] == expected
+    # main cut the key out of every row's hash in the insert (LOOKUP_KEY_SQL)
+    assert "left(id_hash" not in _insert_sql(spec)
