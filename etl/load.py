@@ -29,7 +29,7 @@ from etl import attempts, batches
 from etl.batches import BatchError
 from etl.extract import Extract, UnreadableFile, release_memory
 from etl.findings import Report
-from etl.idnum import LOOKUP_KEY_SQL, Hasher
+from etl.idnum import Hasher
 from etl.read import read
 from etl.specs import SPECS
 from etl.spectypes import Spec
@@ -124,9 +124,9 @@ def _insert_sql(spec: Spec, ordered: bool = False) -> str:
         else:
             cols.append(c.name)
             exprs.append(f'"{c.name}"')
-    if spec.lookup_key:
+    if spec.lookup_key:  # computed once per ID number in etl.clean (etl.idnum.LOOKUP_KEY_SQL)
         cols.append("id_key")
-        exprs.append(LOOKUP_KEY_SQL)
+        exprs.append("id_key")
     order = "" if ordered else " ORDER BY _row"
     return f"INSERT INTO {spec.table} ({', '.join(cols)}) SELECT {', '.join(exprs)} FROM incoming{order}"  # noqa: S608
 

@@ -290,13 +290,17 @@ def duplicate_person(spec: Spec) -> list[Query]:
 
 @_if_columns("id_number", "name")
 def two_names(spec: Spec) -> list[Query]:
+    """Rows naming a person otherwise than the person's first row does.  The people with two names are
+    found first by ``min(name) <> max(name)`` (one small aggregate over a million rows; a distinct count
+    per person cost twice as much), and only their rows are grouped for the first name."""
     return [
         (
             "name",
             "SELECT i._row, i.name, g.first_name || '（第 ' || g.first_row || ' 行）' FROM incoming i JOIN ("
             " SELECT person_key, arg_min(name, _row) AS first_name, min(_row) AS first_row FROM incoming"
-            " WHERE person_key IS NOT NULL AND name IS NOT NULL GROUP BY person_key HAVING count(DISTINCT name) > 1) g"
-            " USING (person_key) WHERE i.name <> g.first_name",
+            " WHERE name IS NOT NULL AND person_key IN (SELECT person_key FROM incoming"
+            " WHERE person_key IS NOT NULL AND name IS NOT NULL GROUP BY person_key HAVING min(name) <> max(name))"
+            " GROUP BY person_key) g USING (person_key) WHERE i.name <> g.first_name",
         )
     ]
 

@@ -179,3 +179,107 @@ def test_an_upload_out_of_row_order_is_sorted_before_it_is_stored(
         "SELECT row_no, amount_yuan FROM payments WHERE batch_id = 999 ORDER BY rowid"
     ).fetchall()
     assert [(r[0], str(r[1])) for r in stored] == [(i + 2, f"{200 + i}.00") for i in range(50)]
+
+
+# Cells as clerks write them, for every parsed type: plain, decorated, blank, and wrong.
+_CELLS = {
+    "amount": ["892.50", "1,234.50元", "5万", " ", None, "abc", "-3", "0.125"],
+    "decimal": ["8.5", "1,2.3", None, "亩", "0.0001"],
+    "int": ["3", "3.0", None, "三"],
+    "year": ["2024", "2024年度", None, "1800", "二〇二四"],
+    "date": ["2024-03-05", "2024/3/5", "2024年3月5日", "45356", "20240305", None, "2024-02-30"],
+    "month": ["2024-03", "2024年3月", "202403", "2024-03-15", None, "13月"],
+    "flag": ["是", "否", "Y", None, "也许"],
+}
+
+
+def _long_raw(spec, rows: int) -> pa.Table:
+    """``rows`` rows cycling through a few values per column, each column at its own pace."""
+    columns = {"_row": pa.array(range(2, 2 + rows), pa.int32())}
+    for k, c in enumerate(spec.columns):
+        cells = _CELLS.get(c.type) or (
+            [*list(c.values)[:4], "说不清", None] if c.type == "enum" else ["甲", "乙 丙", None]
+        )
+        if c.type == "id_number":
+            cells = [make_id(seq=1), make_id(seq=2), "4.10102E+17", None]
+        columns[c.name] = pa.array([cells[(i + k) % len(cells)] for i in range(rows)], pa.string())
+    return pa.table(columns)
+
+
+@pytest.mark.parametrize("kind", sorted(SPECS))
+def test_parsing_once_per_value_gives_what_parsing_every_row_gives(kind, hasher, monkeypatch):
+    """A long upload's repetitive columns are parsed once per distinct value (etl.clean._parsed_by_value);
+    ``incoming`` is the same, column for column and row for row, as when every row is parsed."""
+    spec = SPECS[kind]
+    raw = _long_raw(spec, 12_000)
+    times = {
+        next((c.name for c in spec.columns if c.type == "amount"), "none"): 10_000
+    }  # one in 万元
+    con = duckdb.connect()
+    build_incoming(con, spec, raw, hasher, times)
+    by_value = con.sql("SELECT * FROM incoming ORDER BY rowid").to_arrow_table()
+    monkeypatch.setattr("etl.clean.BY_VALUE_ROWS", 10**9)
+    build_incoming(con, spec, raw, hasher, times)
+    by_row = con.sql("SELECT * FROM incoming ORDER BY rowid").to_arrow_table()
+    assert by_value.schema == by_row.schema
+    for name in by_row.column_names:
+        assert by_value[name].to_pylist() == by_row[name].to_pylist(), name
+
+
+def test_a_long_rosters_repetitive_columns_are_not_parsed_row_by_row(hasher):
+    """At 12,000 rows the statement creating ``incoming`` parses no amount, date or year: they repeat, and
+    each distinct value was parsed once beforehand; the values are those a clerk's cells mean."""
+    spec = SPECS["payments"]
+    raw = _long_raw(spec, 12_000)
+    con = duckdb.connect()
+    recorder = PlanRecorder(con)
+    statements = []
+    original = recorder.execute
+
+    def keep(sql, *args, **kwargs):
+        statements.append(sql)
+        return original(sql, *args, **kwargs)
+
+    recorder.execute = keep
+    build_incoming(recorder, spec, raw, hasher)
+    (create,) = [s for s in statements if s.startswith(PREFIX)]
+    # (a name's parse, a replace unless the name has a space, stays in it: parsing row by row costs less)
+    assert "regexp_full_match" not in create and "strptime" not in create, create
+    names = [c.name for c in spec.columns]
+
+    def first_row(column: str, cell: str) -> int:  # the spreadsheet row of the first such cell
+        k, cells = names.index(column), _CELLS[spec.column(column).type]
+        return next(i for i in range(len(cells)) if cells[(i + k) % len(cells)] == cell) + 2
+
+    def parsed(column: str, cell: str):
+        return con.execute(
+            f"SELECT CAST({column} AS VARCHAR) FROM incoming WHERE _row = ?",  # noqa: S608
+            [first_row(column, cell)],
+        ).fetchone()[0]
+
+    assert parsed("amount_yuan", "1,234.50元") == "1234.50"
+    assert parsed("amount_yuan", "5万") == "50000.00"
+    assert parsed("amount_yuan", "abc") is None
+    assert parsed("paid_on", "2024年3月5日") == "2024-03-05"
+    assert parsed("paid_on", "45356") == "2024-03-05"  # an Excel serial
+    assert parsed("paid_on", "2024-02-30") is None
+
+
+@pytest.mark.parametrize("in_sql", [True, False], ids=["hashed-in-duckdb", "hashed-in-python"])
+def test_the_lookup_key_is_made_once_per_number_and_stored_as_made(hasher, in_sql):
+    """``incoming.id_key`` is the hash's first 15 hex digits (etl.idnum.lookup_key) for a valid number, NULL
+    otherwise; the store's insert takes it as it is instead of cutting every row's hash again."""
+    key = hasher if in_sql else (lambda number: hasher(number))
+    spec = SPECS["payments"]
+    good = make_id(seq=7)
+    ids = [good, None, "4.10102E+17", good, make_id(seq=9, sex="f")]
+    columns = {c.name: pa.nulls(len(ids), pa.string()) for c in spec.columns}
+    columns["id_number"] = pa.array(ids, pa.string())
+    raw = pa.table({"_row": pa.array(range(2, 2 + len(ids)), pa.int32()), **columns})
+    con = duckdb.connect()
+    build_incoming(con, spec, raw, key)
+    got = con.execute("SELECT id_number, id_key FROM incoming ORDER BY rowid").fetchall()
+    expected = [None if n is None or "E" in n else int(hasher(n)[:15], 16) for n in ids]
+    assert [k for _n, k in got] == expected
+    # main cut the key out of every row's hash in the insert (LOOKUP_KEY_SQL)
+    assert "left(id_hash" not in _insert_sql(spec)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import random
 
 import duckdb
+import pyarrow as pa
 import pytest
+from stdnum.cn import ric
 
-from etl.clean import id_problem_expr
+from etl.clean import check_chars, id_problem_expr
 from etl.idnum import Hasher, MissingKey, load_key, mask, region_known, stdnum_problem
 from tests.sheets import make_id
 
@@ -44,6 +46,29 @@ def test_sql_check_agrees_with_stdnum():
     assert disagree == []
     # the sample really exercises every outcome
     assert {stdnum_problem(n) for n in numbers} >= {None, "checksum", "length", "birth_date"}
+
+
+def test_numpy_check_character_agrees_with_stdnum():
+    """check_chars (numpy, the load's path) gives stdnum's check character for every 18-character number,
+    null for other lengths, and the SQL check fed with it classifies as stdnum does."""
+    candidates = _candidates(5000)
+    numbers = candidates + [None, "", "11010519491231002X" + "1", "4.10102E+17"]
+    got = check_chars(pa.array(numbers, pa.string())).to_pylist()
+    for number, char in zip(numbers, got, strict=True):
+        if number is not None and len(number) == 18:
+            assert char == ric.calc_check_digit(number), number  # it drops the last character
+        else:
+            assert char is None, number
+    con = duckdb.connect()
+    con.register("ids", pa.table({"x": pa.array(numbers, pa.string()), "c": got}))
+    classified = con.execute(f"SELECT x, {id_problem_expr('x', 'c')} FROM ids").fetchall()  # noqa: S608
+    assert len(classified) == len(numbers)
+    disagree = [
+        (n, p, stdnum_problem(n))
+        for n, p in classified[: len(candidates)]
+        if p != stdnum_problem(n)
+    ]
+    assert disagree == []
 
 
 def test_hash_is_keyed():
