@@ -7,6 +7,7 @@ are turned into text (etl.text), and the rows end in etl.extract's finish.
 from __future__ import annotations
 
 import itertools
+import logging
 import zipfile
 import zlib
 from pathlib import Path
@@ -32,6 +33,11 @@ from etl.headers import HEAD_ROWS, detect
 from etl.text import cell_text, column_text, float_text, norm, norm_array
 
 CHUNK_ROWS = 50_000
+
+# fastexcel logs “Could not determine dtype for column 1, falling back to string” (a mixed column read as
+# text) through Python's logging: with nothing configured, a clerk running the CLI saw it on stderr.
+# Every cell is read as text here on purpose; the reader's own errors still raise.
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 
 def damaged(name: str, exc: Exception | str) -> UnreadableFile:
