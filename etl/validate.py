@@ -17,6 +17,7 @@ from etl.clean import build_incoming
 from etl.extract import Extract
 from etl.filevalues import FILE_LEVEL, mask_digits, money
 from etl.findings import Finding, Report, rule_finding
+from etl.headermatch import HeaderMatch
 from etl.idnum import Hasher, region_known
 from etl.personal import register as register_personal
 from etl.rules import CATALOGUE, COMPUTED_CHECKS, RULES
@@ -501,5 +502,46 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
             report.findings.append(
                 rule_finding(rule, row, header, value, detail, column in id_columns, accepted)
             )
+    _foreign_values(con, m, m.header_rows[0] + 1, report)
     report.findings.sort(key=lambda f: (f.severity != "error", f.row or 0))
     return report
+
+
+def _foreign_values(
+    con: duckdb.DuckDBPyConnection, m: HeaderMatch, header_row: int, report: Report
+) -> None:
+    """An optional enum column none of whose values is the kind's is likely another thing under the same
+    header (a 低保 list's 状态 = 正常 / 已失效: the entitlement's state, not the payment's 发放状态): one
+    question about the column, as for a header, above the error on each row (the preview then opens
+    the mapping, where the clerk marks the column not needed)."""
+    for col in m.spec.columns:
+        bad = report.counts.get(("enum_invalid", col.name), 0)
+        if col.type != "enum" or col.required or not bad or col.name not in m.mapping:
+            continue
+        raw = f'"{col.name}__raw"'
+        filled, distinct, seen = con.execute(
+            f"SELECT count({raw}), count(DISTINCT {raw}), list(DISTINCT {raw} ORDER BY {raw})[:3]"  # noqa: S608 (declared names)
+            " FROM incoming"
+        ).fetchone()
+        if bad < filled:
+            continue
+        header, accepted = m.label(col.name), "、".join(col.accepted_words)
+        written = "、".join(f"“{v}”" for v in seen) + ("等" if distinct > len(seen) else "")
+        report.findings.append(
+            Finding(
+                header_row,
+                header,
+                None,
+                f"“{col.label_zh}”的取值：{accepted}",
+                "column_values_foreign",
+                "error",
+                f"“{header}”这一列的值（{written}）没有一个是“{col.label_zh}”的取值（{accepted}）："
+                f"它也许不是“{col.label_zh}”。如不是，请在对应关系中把“{header}”标为“不需要”；"
+                f"如是，请改正这一列的值",
+                f"no value of column “{header}” ({written}) is one of “{col.label_zh}” ({col.label_en}):"
+                f" {accepted}; it may be something else: if so, mark “{header}” as not needed in the"
+                " mapping; if not, correct its values",
+                f"values of “{col.label_zh}”: {accepted}",
+            )
+        )
+        report.counts[("column_values_foreign", col.name)] = 1

@@ -64,3 +64,43 @@ def test_a_one_card_systems_payment_status_as_written(
     result = load(write_xlsx(tmp_path / "p.xlsx", [PAY_HEADER, pay_row(1, status=written)]))
     assert result.status == "loaded", result.as_json()
     assert store.execute("SELECT card_status FROM payments").fetchone() == (stored,)
+
+
+def test_a_status_column_with_none_of_the_kinds_values_is_asked_about(
+    tmp_path, funds_loaded, load, store
+):
+    """A 低保 list's 状态 (正常 / 已失效: the entitlement's, cbo-dibao-fuwu-mingdan) under the header of
+    the payment's 发放状态: one question about the column above the rows' errors; marked not needed in the
+    mapping, the list loads with no status."""
+    from tests.conftest import snapshot
+    from tests.sheets import PAY_HEADER, pay_row
+
+    rows = [
+        pay_row(n, id_number=make_id(seq=n), status=s)
+        for n, s in enumerate(["正常", "已失效", "正常"], 1)
+    ]
+    header = [h if h != "发放状态" else "状态" for h in PAY_HEADER]
+    path = write_xlsx(tmp_path / "dibao.xlsx", [header, *rows])
+    before = snapshot(store)
+    result = load(path, "payments")
+    assert result.status == "rejected" and snapshot(store) == before
+    (asked,) = [f for f in result.report.errors if f.rule == "column_values_foreign"]
+    assert asked.row == 1 and asked.column == "状态"
+    assert asked.message.startswith(
+        "“状态”这一列的值（“已失效”、“正常”）没有一个是“发放状态”的取值（待发放、发放中、已发放、退回）"
+    )
+    assert result.report.total("error") == 1 + 3  # the question, and each row's value
+    loaded = load(path, "payments", mapping={"状态": ""})
+    assert loaded.status == "loaded", loaded.as_json()["errors"]
+    assert store.execute("SELECT count(*), count(card_status) FROM payments").fetchone() == (3, 0)
+
+
+def test_one_wrong_status_among_right_ones_is_that_rows_error_only(tmp_path, funds_loaded, load):
+    from tests.sheets import PAY_HEADER, pay_row
+
+    rows = [
+        pay_row(n, id_number=make_id(seq=n), status=s) for n, s in enumerate(["已发放", "正常"], 1)
+    ]
+    result = load(write_xlsx(tmp_path / "p.xlsx", [PAY_HEADER, *rows]), "payments")
+    assert [f.rule for f in result.report.errors] == ["enum_invalid"]
+    assert result.report.errors[0].row == 3

@@ -35,7 +35,13 @@ from fundquery.web.db import get_db
 
 SKIPPED_SHOWN = 20  # row numbers listed per skip reason
 # The findings that mean the header needs the clerk: the mapping form opens for them.
-HEADER_RULES = ("column_missing", "column_ambiguous", "mapping_invalid", "value_invalid")
+HEADER_RULES = (
+    "column_missing",
+    "column_ambiguous",
+    "column_values_foreign",
+    "mapping_invalid",
+    "value_invalid",
+)
 ASKED_ALWAYS = (
     "fund_code",
     "year",
@@ -139,6 +145,7 @@ def mapping_page(
         "asked_values": asked,
         "unimported": unimported,
         "needs_mapping": bool(rules & set(HEADER_RULES)),
+        "foreign_values": "column_values_foreign" in rules,
         "has_unrecognised": any(c["status"] == "unused" for c in file_columns),
         "fingerprint": match.fingerprint,
         "choice": {"mapping": choice.mapping, "values": choice.values},

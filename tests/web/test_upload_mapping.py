@@ -202,3 +202,24 @@ def test_mapping_form_needs_csrf(staff_app, with_funds, tmp_path):
         re.search("CSRF|csrf|会话|令牌", response.get_data(as_text=True))
         or response.status_code == 400
     )
+
+
+def test_a_column_of_another_things_values_opens_the_mapping(staff_app, with_funds, tmp_path):
+    """A 低保 list whose 状态 holds the entitlement's 正常 / 已失效: the preview asks about the column (the
+    mapping form), and marked not needed there the list can be loaded."""
+    from tests.sheets import PAY_HEADER, pay_row, write_xlsx
+
+    header = [h if h != "发放状态" else "状态" for h in PAY_HEADER]
+    rows = [
+        pay_row(n, id_number=make_id(seq=n), status=s) for n, s in enumerate(["正常", "已失效"], 1)
+    ]
+    url, data = preview(
+        with_funds, write_xlsx(tmp_path / "低保.xlsx", [header, *rows]), kind="payments"
+    )
+    assert data["needs_mapping"] and not data["can_load"]
+    page = with_funds.get(url).get_data(as_text=True)
+    assert "没有一个是“发放状态”的取值" in page and "重新检查" in page
+    rechecked = answer(with_funds, url, data, 状态="-")
+    assert rechecked.status_code == 302
+    data = with_funds.get(url + "&format=json").get_json()
+    assert data["error_total"] == 0 and data["can_load"], data["errors"]

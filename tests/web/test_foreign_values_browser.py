@@ -1,0 +1,72 @@
+"""In chromium: a 低保 list whose 状态 holds the entitlement's 正常 / 已失效, not a 发放状态 (the held-out
+layout cbo-dibao-fuwu-mingdan).  The preview asks about the column once, above the rows' errors, with
+the mapping open; the clerk marks 状态 not needed, checks again and loads.
+Screenshot: tests/artifacts/foreign-values-preview.png."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.idnum import Hasher, load_key
+from etl.store import connect
+from fundquery.accounts import accounts
+from fundquery.web.config import ensure_instance
+from tests.published import publish_files
+from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, make_id, pay_row, write_xlsx
+from tests.web.conftest import running_server
+
+pytestmark = pytest.mark.browser
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("foreign-values")
+    db, instance = root / "live.duckdb", root / "instance"
+    ensure_instance(instance)
+    con = connect(db)
+    files = (("funds", [["2024年专项资金目录"], FUNDS_HEADER, *FUNDS_ROWS]),)
+    publish_files(con, root, files, Hasher(load_key(instance, create=True)))
+    accounts.create(con, "wang", PASSWORD, ["finance"], office="城关镇财政所", actor="test")
+    con.close()
+    with running_server(db, instance) as live:
+        yield live
+
+
+def test_the_clerk_is_asked_about_the_column_and_marks_it_not_needed(
+    browser, server, artifacts, tmp_path
+):
+    header = [h if h != "发放状态" else "状态" for h in PAY_HEADER]
+    statuses = ["正常", "正常", "已失效"]
+    rows = [pay_row(n, id_number=make_id(seq=n), status=s) for n, s in enumerate(statuses, 1)]
+    path = write_xlsx(tmp_path / "低保名单.xlsx", [["2024年低保发放名单"], header, *rows])
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/login")
+        page.get_by_label("用户名").fill("wang")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url("**/staff/")
+        page.goto(server.url + "/staff/upload")
+        page.get_by_label("文件", exact=True).set_input_files(str(path))
+        page.get_by_role("button", name="上传并检查").click()
+        page.wait_for_url("**/staff/upload/*")
+        text = page.locator("main").inner_text()
+        asked = "“状态”这一列的值（“已失效”、“正常”）没有一个是“发放状态”的取值"
+        assert text.count(asked) == 1, text
+        assert page.get_by_role("button", name="重新检查").count() == 1
+        assert "有一列的值没有一个像它的表头所说的那一项" in text
+        page.screenshot(path=artifacts / "foreign-values-preview.png", full_page=True)
+        page.get_by_label("状态", exact=True).select_option(label="不需要（不导入）")
+        page.get_by_role("button", name="重新检查").click()
+        page.wait_for_load_state()
+        assert asked not in page.locator("main").inner_text()
+        tick = page.get_by_label("我已看过以上提醒，仍然导入")
+        if tick.count():
+            tick.check()
+        page.get_by_role("button", name="导入 3 行").click()
+        page.wait_for_url("**/staff/batches/")
+        assert "已导入批次" in page.locator(".flash").inner_text()
+    finally:
+        context.close()
