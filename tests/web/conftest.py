@@ -184,11 +184,35 @@ def signed_in_page(browser, url: str, username: str, password: str):
         "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None
     )
     page.on("pageerror", lambda e: problems.append(str(e)))
+    sign_in_page(page, url, username, password)
+    yield page
+    context.close()
+    assert problems == [], "console errors (a CSP violation shows up here)"
+
+
+def sign_in_page(page, url: str, username: str, password: str) -> None:
+    """Sign ``page`` in at ``url`` as a person would, through the login form."""
     page.goto(url + "/login")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/staff/")
-    yield page
-    context.close()
-    assert problems == [], "console errors (a CSP violation shows up here)"
+
+
+def upload_and_preview(page, url: str, path) -> str:
+    """On a signed-in page: upload ``path`` at /staff/upload; the preview's main text."""
+    page.goto(url + "/staff/upload")
+    page.get_by_label("文件", exact=True).set_input_files(str(path))
+    page.get_by_role("button", name="上传并检查").click()
+    page.wait_for_url("**/staff/upload/*")
+    return page.locator("main").inner_text()
+
+
+def load_previewed(page, rows: int) -> None:
+    """On a preview with no error: tick the warnings box if there is one, load the ``rows`` rows."""
+    tick = page.get_by_label("我已看过以上提醒，仍然导入")
+    if tick.count():
+        tick.check()
+    page.get_by_role("button", name=f"导入 {rows} 行").click()
+    page.wait_for_url("**/staff/batches/")
+    assert "已导入批次" in page.locator(".flash").inner_text()

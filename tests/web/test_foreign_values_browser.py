@@ -13,7 +13,7 @@ from fundquery.accounts import accounts
 from fundquery.web.config import ensure_instance
 from tests.published import publish_files
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, make_id, pay_row, write_xlsx
-from tests.web.conftest import running_server
+from tests.web.conftest import load_previewed, running_server, signed_in_page, upload_and_preview
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -40,19 +40,8 @@ def test_the_clerk_is_asked_about_the_column_and_marks_it_not_needed(
     statuses = ["正常", "正常", "已失效"]
     rows = [pay_row(n, id_number=make_id(seq=n), status=s) for n, s in enumerate(statuses, 1)]
     path = write_xlsx(tmp_path / "低保名单.xlsx", [["2024年低保发放名单"], header, *rows])
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    try:
-        page.goto(server.url + "/login")
-        page.get_by_label("用户名").fill("wang")
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url("**/staff/")
-        page.goto(server.url + "/staff/upload")
-        page.get_by_label("文件", exact=True).set_input_files(str(path))
-        page.get_by_role("button", name="上传并检查").click()
-        page.wait_for_url("**/staff/upload/*")
-        text = page.locator("main").inner_text()
+    with signed_in_page(browser, server.url, "wang", PASSWORD) as page:
+        text = upload_and_preview(page, server.url, path)
         asked = "“状态”这一列的值（“已失效”、“正常”）没有一个是“发放状态”的取值"
         assert text.count(asked) == 1, text
         assert page.get_by_role("button", name="重新检查").count() == 1
@@ -62,11 +51,4 @@ def test_the_clerk_is_asked_about_the_column_and_marks_it_not_needed(
         page.get_by_role("button", name="重新检查").click()
         page.wait_for_load_state()
         assert asked not in page.locator("main").inner_text()
-        tick = page.get_by_label("我已看过以上提醒，仍然导入")
-        if tick.count():
-            tick.check()
-        page.get_by_role("button", name="导入 3 行").click()
-        page.wait_for_url("**/staff/batches/")
-        assert "已导入批次" in page.locator(".flash").inner_text()
-    finally:
-        context.close()
+        load_previewed(page, 3)

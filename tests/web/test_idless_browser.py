@@ -19,7 +19,7 @@ from fundquery.web.config import ensure_instance
 from tests.published import publish_files
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, write_xlsx
 from tests.test_idless_rosters import ID_ROWS, IDLESS_HEADER, IDLESS_ROWS, ZHANG
-from tests.web.conftest import running_server, signed_in_page
+from tests.web.conftest import load_previewed, running_server, signed_in_page, upload_and_preview
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -138,28 +138,10 @@ def test_a_clerk_uploads_a_roster_without_ids_and_sees_one_warning(
     path = write_xlsx(
         tmp_path / "登记清册.xlsx", [["2024年补贴发放登记清册"], IDLESS_HEADER, *rows]
     )
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    try:
-        page.goto(server.url + "/login")
-        page.get_by_label("用户名").fill("wang")
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url("**/staff/")
-        page.goto(server.url + "/staff/upload")
-        page.get_by_label("文件", exact=True).set_input_files(str(path))
-        page.get_by_role("button", name="上传并检查").click()
-        page.wait_for_url("**/staff/upload/*")
-        text = page.locator("main").inner_text()
+    with signed_in_page(browser, server.url, "wang", PASSWORD) as page:
+        text = upload_and_preview(page, server.url, path)
         said = "本表无身份证号：3 条发放不能按身份证号查询"
         assert text.count(said) == 1, text
         assert "None" not in text
         page.screenshot(path=artifacts / "idless-upload.png", full_page=True)
-        tick = page.get_by_label("我已看过以上提醒，仍然导入")
-        if tick.count():
-            tick.check()
-        page.get_by_role("button", name="导入 3 行").click()
-        page.wait_for_url("**/staff/batches/")
-        assert "已导入批次" in page.locator(".flash").inner_text()
-    finally:
-        context.close()
+        load_previewed(page, 3)

@@ -25,7 +25,7 @@ from tests.test_optional_columns import (
     NO_VILLAGE_ROWS,
     VILLAGE_ROWS,
 )
-from tests.web.conftest import running_server
+from tests.web.conftest import running_server, sign_in_page, upload_and_preview
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -118,16 +118,8 @@ def test_the_upload_preview_names_the_missing_village_once(page, server, artifac
         [*r[:3], r[3] + "甲", make_id(seq=200 + i), *r[5:]] for i, r in enumerate(NO_VILLAGE_ROWS)
     ]
     path = write_xlsx(tmp_path / "征地社保补贴.xlsx", [NO_VILLAGE_HEADER, *rows])
-    page.goto(server.url + "/login")
-    page.get_by_label("用户名").fill("wang")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/staff/")
-    page.goto(server.url + "/staff/upload")
-    page.get_by_label("文件", exact=True).set_input_files(str(path))
-    page.get_by_role("button", name="上传并检查").click()
-    page.wait_for_url("**/staff/upload/*")
-    text = page.locator("main").inner_text()
+    sign_in_page(page, server.url, "wang", PASSWORD)
+    text = upload_and_preview(page, server.url, path)
     assert text.count("本表无村：3 条发放只计入乡镇，不列入任何村的公示") == 1, text
     assert "None" not in text
     page.screenshot(path=artifacts / "optional-upload.png", full_page=True)
