@@ -26,10 +26,13 @@ from etl.spectypes import Spec
 from fundquery.resident.masking import mask_name
 
 
-def hit(table: str) -> str:
+def hit(table: str, keyed: bool = True) -> str:
     """A person's rows of ``table`` as the CTE ``hit``: by the indexed key alone (DESIGN.md §7: the index
     is used only when its column is the whole WHERE clause), then the rows whose hash is the person's
-    (two people may share a key).  Its two parameters: ``lookup_key(id_hash), id_hash``."""
+    (two people may share a key).  Its two parameters: ``lookup_key(id_hash), id_hash``.  A register
+    declared without ``lookup_key`` (a department's new one) has no key: by the hash, one parameter."""
+    if not keyed:
+        return f"WITH hit AS (SELECT * FROM {table} WHERE id_hash = ?)"  # noqa: S608 (a declared table)
     return (
         f"WITH keyed AS MATERIALIZED (SELECT * FROM {table} WHERE id_key = ?),"  # noqa: S608 (a declared table)
         " hit AS (SELECT * FROM keyed WHERE id_hash = ?)"
@@ -144,12 +147,14 @@ def register_rows(con: duckdb.DuckDBPyConnection, id_hash: str) -> list[dict[str
     """The person's rows in each register, in every batch with its status: [{kind, title, columns, rows}]."""
     found = []
     for spec in registers():
+        keyed = spec.lookup_key
         rows = _rows(
             con.execute(
-                hit(spec.table)  # noqa: S608 (a declared table)
-                + " SELECT h.* EXCLUDE (id_key), b.file_name, b.status AS batch_status"
+                hit(spec.table, keyed)  # noqa: S608 (a declared table)
+                + (" SELECT h.* EXCLUDE (id_key)," if keyed else " SELECT h.*,")
+                + " b.file_name, b.status AS batch_status"
                 " FROM hit h JOIN batches b USING (batch_id) ORDER BY h.batch_id, h.row_no",
-                [lookup_key(id_hash), id_hash],
+                [lookup_key(id_hash), id_hash] if keyed else [id_hash],
             )
         )
         if rows:
