@@ -107,12 +107,26 @@ NEEDS_HEADER_MAPPING = {
     "nongye-butie-shenbao-mingxi": "所属地区 is the village the plot lies in",
     "bangfu-zijin-daoru-muban": "资金来源 here is who gave the money (部队, 政府, 捐赠), not the 资金级次 the"
     " word names in a county's catalogue: the clerk marks it not needed",
+    # A second held-out sample (tests/layouts/README.md), measured as it came; nothing loads it
+    # with no mapping.
+    "zb-buzhuxing-zijin-zhibiao": "归口部门 is the department the 指标 goes to (the recipient); the"
+    " allocation's words (分配单位, 预算单位 …) are not on this 指标 list",
+    "htsys-xinnengyuan-qingsuan-shenhe": "车辆生产企业 is the recipient and 应清算补助资金（万元） the"
+    " amount among five 万元 columns: no header row is found for the kind without them",
+    "htsys-huatong-cheliang-butie": "车企 is the recipient and 总申报补贴 the amount beside the city's and"
+    " district's shares: no header row is found for the kind without them",
+    "mizhi-xuesheng-zizhu-daochu": "姓名 (the student) and 户主姓名 both name a person: the clerk marks"
+    " 户主姓名 not needed",
 }
 
 # Layouts of the held-out sample that should load (the form has what the kind needs) but that the
 # loader does not load even with the clerk's mapping and upload values: slug -> why.  Each is a
 # strict xfail everywhere; when the loader learns the rule, the entry goes.
-NOT_LOADED_YET: dict[str, str] = {}
+NOT_LOADED_YET: dict[str, str] = {
+    # the second held-out sample: the clerk's mapping (written before the run) gives 上级单位 but not
+    # the bare 名称, which the loader does not read as 单位名称; with 名称 mapped as well it loads
+    "sifating-jigou-bianzhi": "a bare 名称 is not read as the agency's name (单位名称)",
+}
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
 NOT_AT_ALL = {lay["slug"]: lay["reason"] for lay in LAYOUTS if "reason" in lay}
