@@ -256,15 +256,23 @@ def _whose(label: str | None) -> str:
     return _SAME_PERSON.get(found.group(1), found.group(1)) if found else ""
 
 
+def _named(label: str | None) -> str | None:
+    """The person a name header names: whose it says, "" for a plain 姓名, None for another header
+    (退役军人, 核对人: a word about someone, not a second person the row names)."""
+    return _whose(label) or ("" if header_key(label or "") == "姓名" else None)
+
+
 def _one_person(
     match: HeaderMatch, candidates: dict[str, dict[int, int]], forced: dict[str, int]
 ) -> None:
-    """A form that names several people (户主, 收款人, 享受人) must give the name and the ID number of
-    the same one: 享受人 beside 户主身份证号 is asked, never paired (one person's name, another's number)."""
+    """A form that names several people (户主, 收款人, 享受人, or a plain 姓名 beside 户主姓名) must give the
+    name and the ID number of the same one: 享受人 beside 户主身份证号 is asked, never paired (one person's
+    name, another's number).  A plain 身份证号 is the plainly named person's; beside a single name
+    (户主姓名 and 身份证号, the common roster) it is that person's."""
     columns = ("name", "id_number")
     if not all(c in match.mapping for c in columns) or all(c in forced for c in columns):
         return
-    people = {_whose(match.labels[p]) for c in columns for p in candidates.get(c, {})} - {""}
+    people = {_named(match.labels[p]) for p in candidates.get("name", {})} - {None}
     name, number = (_whose(match.labels[match.mapping[c]]) for c in columns)
     if len(people) < 2 or name == number:
         return

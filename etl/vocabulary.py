@@ -30,6 +30,9 @@ STEM = 90
 # A form that names the person the row is about beside others it also names: 享受人 beside 户主 on a
 # roster, 产权人 beside the 人员 a 核对 asked about.
 OUTRANKS = 105
+# A plain 姓名 beside 户主姓名 (both exact aliases): the row's own person, the head named for the household
+# (a 学生资助 export: the student, then the head).  Below OUTRANKS: never over the 享受人 a form names.
+PLAIN_NAME = 101
 
 # Words a clerk puts before the header proper (所属村, 享受人员姓名, 补贴对象姓名).
 PREFIXES = ("补贴对象", "补助对象", "救助对象", "发放对象", "所属", "所在", "享受", "领取")
@@ -79,6 +82,7 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # person's: the old person's 高龄津贴 must stop when the old person dies (paid_after_death goes by
         # this ID), and two old people of one household are not one head paid twice (duplicate_payment).
         Role(r"^(享受|受益)人(姓名)?$", OUTRANKS),
+        Role(r"^姓名$", PLAIN_NAME),
     ),
     "id_number": (
         Role(r"^身份证|证件号|公民身份|身份号", 80, "类型|种类|有效期|地址"),
@@ -131,8 +135,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"^实发|^实付|^实补", 95, "日期|时间|人|标准"),
         # Not what the household pays or owes itself (农户自负金额, 种子应收金额: liangzhong-butie-huming-mingxi).
         Role(r"金额", 60, "应发|应付|应补|标准|合计|总额|大写|应收|自负|自付|自筹|缴"),
-        # 种子补贴金额, 困难补助金额: the subsidy, beside the other money a form lists.
-        Role(r"(补贴|补助|救助|奖补)金额$", 70, "应发|应付|应补|应收|标准|合计|总额|大写"),
+        # 种子补贴金额, 困难补助金额, 资助金额: the subsidy or aid, beside the other money a form lists (营养餐金额).
+        Role(r"(补贴|补助|救助|奖补|资助)金额$", 70, "应发|应付|应补|应收|标准|合计|总额|大写"),
         # 补贴资金（元）, 补助资金, 救助金: the money paid on the row, written without 金额.
         Role(r"^(补贴|补助|救助|奖补|发放)(资金|款|金)$", 60),
         # 发放合计, 实发合计, 发放总额: what the row was paid, summed over its parts (保障金 + 分类施保金 …).
@@ -183,6 +187,10 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # A named staff roll counts each person against the quota of the agency holding the 编制: its 编制单位
     # outranks the 工作单位 the person works at (借调, 集团化办学: jiaozhigong-huamingce-daochu).
     "staff.agency_name": (Role(r"^编制(所在|所属)?单位(名称)?$", OUTRANKS),),
+    # An agency list (sifating-jigou-bianzhi: 名称, 简称, 上级单位, 编制数): the bare 名称 / 全称 is the
+    # agency's, and its 上级单位 the department it comes under.
+    "agencies.agency_name": (Role(r"^(名称|全称)$", 60),),
+    "agencies.department": (Role(r"^上级(单位|部门|机构)(名称)?$", 60),),
     "agency_name": (
         Role(r"(单位|机构).*名称$", 70),
         # 调入单位, 所在单位, 用人单位: an agency named by what it is to the row; not a unit that

@@ -42,6 +42,8 @@ RULES = [
         ["待分配资金"],
     ),
     ("agencies", ["编制数", "编制类型"], "agency_name", ["调入单位", "用人单位"], ["填报单位"]),
+    ("agencies", ["编制数", "简称"], "agency_name", ["名称", "全称"], ["上级单位"]),
+    ("agencies", ["名称", "编制数"], "department", ["上级单位", "上级部门"], ["简称"]),
     ("staff", ["姓名", "身份证号"], "agency_name", ["用人单位"], ["借调单位"]),
     (
         "staff",
@@ -256,6 +258,7 @@ def test_the_entitled_person_beside_the_household_head_is_the_rows_person():
     [
         ["户主姓名", "户主身份证号", "享受人", "补贴金额", "村"],
         ["户主姓名", "享受人", "身份证号", "补贴金额", "村"],
+        ["姓名", "户主姓名", "户主身份证号", "补贴金额", "村"],
         ["受益人", "户主姓名", "户主身份证号", "补贴金额", "村"],
     ],
 )
@@ -264,7 +267,7 @@ def test_a_name_and_an_id_number_of_two_people_are_asked_not_paired(header):
     match = detect([header], "payments")
     asked = dict(match.ambiguous)
     assert "name" not in match.mapping and "id_number" not in match.mapping
-    assert {"户主姓名"} < {header[p] for p in asked["name"]}
+    assert "户主姓名" in {header[p] for p in asked["name"]} and len(asked["name"]) == 2
     assert all("身份证" in header[p] for p in asked["id_number"])
 
 
@@ -353,3 +356,21 @@ def test_a_staff_roll_counts_the_person_where_the_post_is_held():
     assert (
         detect([["姓名", "证件号码", "工作单位", "编制类型"]], "staff").mapping["agency_name"] == 2
     )
+
+
+def test_a_plain_name_beside_the_household_head_is_the_rows_person():
+    """A 学生资助 export (mizhi-xuesheng-zizhu-daochu): 姓名 and 身份证号码 are the student's, 户主姓名 the
+    head's; the aid (资助金额) is the amount, not the meal programme's 营养餐金额 beside it."""
+    row = ["姓名", "身份证号码", "户编号", "户主姓名", "资助金额", "营养餐金额", "村"]
+    match = detect([row], "payments")
+    assert not match.ambiguous
+    assert {
+        k: row[v] for k, v in match.mapping.items() if k in ("name", "id_number", "amount_yuan")
+    } == {
+        "name": "姓名",
+        "id_number": "身份证号码",
+        "amount_yuan": "资助金额",
+    }
+    # the entitled person a form names still outranks a plain 姓名
+    match = detect([["姓名", "享受人", "享受人身份证号", "补贴金额"]], "payments")
+    assert match.mapping["name"] == 1 and match.mapping["id_number"] == 2

