@@ -89,6 +89,12 @@ FUNDS = (
     ("B004", "公益林生态效益补偿", "15.00"),
 )
 LOOKUP_LIMIT = "1000000 per minute"
+# The per-address limit and the all-clients one (issue 15, fundquery/web/limiter.py) raised so that
+# neither refuses the bench's lookups: with the default all-clients 300 per minute, 1,897 of 2,200
+# answers were refusals and counted as failures.
+LIMITS_CONFIG = (
+    f"LOOKUP_RATE_LIMIT = {LOOKUP_LIMIT!r}\nLOOKUP_GLOBAL_RATE_LIMIT = {LOOKUP_LIMIT!r}\n"
+)
 
 
 def person_id(i: int) -> str:
@@ -114,7 +120,7 @@ def build(folder: Path, rows: int, seed: int) -> None:
     key = secrets.token_bytes(32)
     (instance / "id_hash.key").write_text(key.hex() + "\n")
     (instance / "secret_key").write_text(secrets.token_hex(32) + "\n")
-    (instance / "config.py").write_text(f"LOOKUP_RATE_LIMIT = {LOOKUP_LIMIT!r}\n")
+    (instance / "config.py").write_text(LIMITS_CONFIG)
     people = rows // len(FUNDS)
     t0 = time.perf_counter()
     base = hmac.new(key, digestmod=hashlib.sha256)
@@ -369,6 +375,9 @@ def main() -> int:
         print(f"building {args.rows:,} payment rows in {folder} …", flush=True)
         build(folder, args.rows, args.seed)
     people = json.loads((folder / "people.json").read_text())
+    (folder / "instance" / "config.py").write_text(
+        LIMITS_CONFIG
+    )  # a folder built before a limit was added
     key = bytes.fromhex((folder / "instance" / "id_hash.key").read_text().strip())
     hashes = [hmac.new(key, n.encode(), hashlib.sha256).hexdigest() for n, _ in people]
     if not (DATASETTE_VENV / "bin" / "datasette").exists():
