@@ -24,6 +24,7 @@ from fundquery.accounts import accounts
 from fundquery.synthetic import generate
 from fundquery.web.config import ensure_instance
 from fundquery.web.db import EXTENSION
+from tests.published import publish_files
 
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 SERVER_START_SECONDS = 30
@@ -154,6 +155,24 @@ def _synthetic_county(cache: Path) -> None:
         assert result.status == "loaded", entry.path
     con.close()
     done.touch()
+
+
+def published_server(
+    root: Path, files, users: list[tuple[str, str, str]], password: str, then=None
+):
+    """A running server on ``root/live.duckdb`` with ``files`` ((kind, rows), tests.published.publish_files)
+    loaded and published, ``users`` as (name, role, office), and ``then(con)`` run on the store before it
+    is served; a context manager yielding the LiveServer."""
+    db, instance = root / "live.duckdb", root / "instance"
+    ensure_instance(instance)
+    con = connect(db)
+    publish_files(con, root, files, Hasher(load_key(instance, create=True)))
+    for name, role, office in users:
+        accounts.create(con, name, password, [role], office=office, actor="test")
+    if then:
+        then(con)
+    con.close()
+    return running_server(db, instance)
 
 
 def synthetic_county_server(root: Path, users: list[tuple[str, str, str]], password: str):

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from etl.idnum import Hasher, load_key
-from etl.store import connect
-from fundquery.accounts import accounts
-from fundquery.web.config import ensure_instance
-from tests.published import publish_files
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, make_id, pay_row, write_xlsx
-from tests.web.conftest import load_previewed, running_server, signed_in_page, upload_and_preview
+from tests.web.conftest import (
+    load_previewed,
+    published_server,
+    signed_in_page,
+    upload_and_preview,
+)
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -21,15 +21,11 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("foreign-values")
-    db, instance = root / "live.duckdb", root / "instance"
-    ensure_instance(instance)
-    con = connect(db)
     files = (("funds", [["2024年专项资金目录"], FUNDS_HEADER, *FUNDS_ROWS]),)
-    publish_files(con, root, files, Hasher(load_key(instance, create=True)))
-    accounts.create(con, "wang", PASSWORD, ["finance"], office="城关镇财政所", actor="test")
-    con.close()
-    with running_server(db, instance) as live:
+    users = [("wang", "finance", "城关镇财政所")]
+    with published_server(
+        tmp_path_factory.mktemp("foreign-values"), files, users, PASSWORD
+    ) as live:
         yield live
 
 

@@ -11,39 +11,38 @@ from __future__ import annotations
 
 import pytest
 
-from etl.idnum import Hasher, load_key
-from etl.store import connect
-from fundquery.accounts import accounts
 from fundquery.inspect import samples
-from fundquery.web.config import ensure_instance
-from tests.published import publish_files
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, write_xlsx
 from tests.test_idless_rosters import ID_ROWS, IDLESS_HEADER, IDLESS_ROWS, ZHANG
-from tests.web.conftest import load_previewed, running_server, signed_in_page, upload_and_preview
+from tests.web.conftest import (
+    load_previewed,
+    published_server,
+    signed_in_page,
+    upload_and_preview,
+)
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
 AS_OF = "as_of=2024-12-31"
 
 
+def _draw_sample(con) -> None:
+    samples.draw(con, samples.Scope(), size=2, seed=7, actor="jian")  # 张三 and 李四: sample 1
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("idless-browser")
-    db, instance = root / "live.duckdb", root / "instance"
-    ensure_instance(instance)
-    hasher = Hasher(load_key(instance, create=True))
-    con = connect(db)
     files = (
         ("funds", [["2024年专项资金目录"], FUNDS_HEADER, *FUNDS_ROWS]),
         ("payments", [PAY_HEADER, *ID_ROWS]),
         ("payments", [["2024年补贴发放登记清册"], IDLESS_HEADER, *IDLESS_ROWS]),
     )
-    publish_files(con, root, files, hasher)
-    accounts.create(con, "jian", PASSWORD, ["inspector"], office="县纪委监委", actor="test")
-    accounts.create(con, "wang", PASSWORD, ["finance"], office="城关镇财政所", actor="test")
-    samples.draw(con, samples.Scope(), size=2, seed=7, actor="jian")  # 张三 and 李四: sample 1
-    con.close()
-    with running_server(db, instance) as live:
+    users = [
+        ("jian", "inspector", "县纪委监委"),
+        ("wang", "finance", "城关镇财政所"),
+    ]
+    with published_server(root, files, users, PASSWORD, then=_draw_sample) as live:
         yield live
 
 

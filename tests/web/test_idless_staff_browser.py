@@ -10,11 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from etl.idnum import Hasher, load_key
-from etl.store import connect
-from fundquery.accounts import accounts
-from fundquery.web.config import ensure_instance
-from tests.published import publish_files
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, write_xlsx
 from tests.test_idless_staff import (
     ID_STAFF,
@@ -24,7 +19,12 @@ from tests.test_idless_staff import (
     PAYROLL_HEADER,
     STAFF_HEADER,
 )
-from tests.web.conftest import load_previewed, running_server, signed_in_page, upload_and_preview
+from tests.web.conftest import (
+    load_previewed,
+    published_server,
+    signed_in_page,
+    upload_and_preview,
+)
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -39,10 +39,6 @@ AGENCIES = [
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("idless-staff-browser")
-    db, instance = root / "live.duckdb", root / "instance"
-    ensure_instance(instance)
-    hasher = Hasher(load_key(instance, create=True))
-    con = connect(db)
     files = (
         ("funds", [["2024年专项资金目录"], FUNDS_HEADER, *FUNDS_ROWS]),
         ("agencies", [AGENCIES_HEADER, *AGENCIES]),
@@ -50,11 +46,11 @@ def server(tmp_path_factory):
         ("staff", [["2024年事业单位人员名册"], IDLESS_STAFF_HEADER, *IDLESS_STAFF]),
         ("payroll", [PAYROLL_HEADER, *PAYROLL]),
     )
-    publish_files(con, root, files, hasher)
-    accounts.create(con, "jian", PASSWORD, ["inspector"], office="县纪委监委", actor="test")
-    accounts.create(con, "wang", PASSWORD, ["finance"], office="县财政局", actor="test")
-    con.close()
-    with running_server(db, instance) as live:
+    users = [
+        ("jian", "inspector", "县纪委监委"),
+        ("wang", "finance", "县财政局"),
+    ]
+    with published_server(root, files, users, PASSWORD) as live:
         yield live
 
 

@@ -12,11 +12,6 @@ from __future__ import annotations
 
 import pytest
 
-from etl.idnum import Hasher, load_key
-from etl.store import connect
-from fundquery.accounts import accounts
-from fundquery.web.config import ensure_instance
-from tests.published import publish_files
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, make_id, write_xlsx
 from tests.test_optional_columns import (
     NO_BUDGET_HEADER,
@@ -25,7 +20,7 @@ from tests.test_optional_columns import (
     NO_VILLAGE_ROWS,
     VILLAGE_ROWS,
 )
-from tests.web.conftest import running_server, sign_in_page, upload_and_preview
+from tests.web.conftest import published_server, sign_in_page, upload_and_preview
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -34,20 +29,16 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("optional-browser")
-    db, instance = root / "live.duckdb", root / "instance"
-    ensure_instance(instance)
-    hasher = Hasher(load_key(instance, create=True))
-    con = connect(db)
     files = (
         ("funds", [["2024年专项资金目录"], FUNDS_HEADER, *FUNDS_ROWS]),
         ("funds", [NO_BUDGET_HEADER, *NO_BUDGET_ROWS]),
         ("payments", [PAY_HEADER, *VILLAGE_ROWS]),
         ("payments", [NO_VILLAGE_HEADER, *NO_VILLAGE_ROWS]),
     )
-    publish_files(con, root, files, hasher)
-    accounts.create(con, "wang", PASSWORD, ["finance"], office="石桥镇财政所", actor="test")
-    con.close()
-    with running_server(db, instance) as live:
+    users = [
+        ("wang", "finance", "石桥镇财政所"),
+    ]
+    with published_server(root, files, users, PASSWORD) as live:
         yield live
 
 

@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from etl.idnum import Hasher, load_key
-from etl.store import connect
-from fundquery.accounts import accounts
-from fundquery.web.config import ensure_instance
-from tests.published import publish_files
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS
 from tests.test_undated_vouchers import DATED_HEADER, DATED_ROWS, ZHIDA_HEADER, ZHIDA_ROWS
-from tests.web.conftest import running_server, signed_in_page
+from tests.web.conftest import published_server, signed_in_page
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -25,19 +20,15 @@ SAID = "另有 3 张凭证无审核日期，未计入"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("undated-browser")
-    db, instance = root / "live.duckdb", root / "instance"
-    ensure_instance(instance)
-    hasher = Hasher(load_key(instance, create=True))
-    con = connect(db)
     files = (
         ("funds", [["2024年专项资金目录"], FUNDS_HEADER, *FUNDS_ROWS]),
         ("disbursements", [DATED_HEADER, *DATED_ROWS]),
         ("disbursements", [ZHIDA_HEADER, *ZHIDA_ROWS]),
     )
-    publish_files(con, root, files, hasher)
-    accounts.create(con, "jian", PASSWORD, ["inspector"], office="县纪委监委", actor="test")
-    con.close()
-    with running_server(db, instance) as live:
+    users = [
+        ("jian", "inspector", "县纪委监委"),
+    ]
+    with published_server(root, files, users, PASSWORD) as live:
         yield live
 
 
