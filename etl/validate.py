@@ -12,6 +12,7 @@ import re
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.clean import build_incoming
 from etl.extract import Extract
@@ -21,6 +22,8 @@ from etl.headermatch import HeaderMatch
 from etl.idnum import Hasher, region_known
 from etl.personal import register as register_personal
 from etl.rules import CATALOGUE, COMPUTED_CHECKS, RULES
+from etl.text import norm
+from etl.vocabulary import enum_key
 
 WAN_YUAN = 10_000  # yuan in one 万元
 # A line above the header giving the table's unit: 单位：万元, 金额单位：万元, (单位:万元).
@@ -438,9 +441,13 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
         fingerprint=m.fingerprint,
         detection=m.confidence,
     )
+    other_states = _other_states(extract)
     _structural(extract, report)
     if report.errors:
         return report
+    for finding in other_states:
+        report.findings.append(finding)
+        report.counts[("column_other_states", finding.column)] = 1
     times = _wan_columns(extract)
     for name in times:
         header = m.label(name)
@@ -507,6 +514,52 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
     return report
 
 
+def _distinct_keys(values: pa.ChunkedArray | pa.Array) -> tuple[set[str], list[str]]:
+    """The enum keys of a column's written values, and the values themselves (sorted, blanks left out)."""
+    written = sorted({v.strip() for v in pc.unique(values).to_pylist() if v and v.strip()})
+    return {enum_key(norm(v) or "") for v in written}, written
+
+
+def _other_states(extract: Extract) -> list[Finding]:
+    """An optional enum column holding only another thing's states in force (a 残联 list's 状态 = 享受中:
+    the entitlement holds, so the list is paid as it stands) is that other thing's column: taken out of
+    the mapping before anything is checked, so it is not loaded and is named among the columns not
+    loaded, with one warning saying why.  A column the clerk mapped to the enum stays (the clerk said so),
+    and one with an ended state (已失效) among them is asked about (``_foreign_values``)."""
+    m = extract.match
+    found = []
+    for col in m.spec.columns:
+        other = col.enum.other if col.enum else None
+        if other is None or col.required or col.name not in m.mapping:
+            continue
+        header = m.label(col.name)
+        if m.mapped.get(header) == col.name:
+            continue
+        keys, written = _distinct_keys(extract.table[col.name])
+        if other.of(keys) != "in_force":
+            continue
+        del m.mapping[col.name]
+        m.scores.pop(col.name, None)
+        extract.table = extract.table.drop_columns([col.name])
+        values, accepted = "、".join(f"“{v}”" for v in written), "、".join(col.accepted_words)
+        found.append(
+            Finding(
+                m.header_rows[0] + 1,
+                header,
+                None,
+                f"“{col.label_zh}”的取值：{accepted}",
+                "column_other_states",
+                "warning",
+                f"“{header}”这一列的值（{values}）是{other.what_zh}，不是“{col.label_zh}”（{accepted}），"
+                f"未作为“{col.label_zh}”导入；如它确是“{col.label_zh}”，请在对应关系中指定",
+                f"the values of column “{header}” ({values}) are {other.what_en}, not"
+                f" “{col.label_zh}” ({col.label_en}: {accepted}): not loaded as such; if it is, map it",
+                f"values of “{col.label_zh}”: {accepted}",
+            )
+        )
+    return found
+
+
 def _foreign_values(
     con: duckdb.DuckDBPyConnection, m: HeaderMatch, header_row: int, report: Report
 ) -> None:
@@ -527,6 +580,37 @@ def _foreign_values(
             continue
         header, accepted = m.label(col.name), "、".join(col.accepted_words)
         written = "、".join(f"“{v}”" for v in seen) + ("等" if distinct > len(seen) else "")
+        other = col.enum.other if col.enum else None
+        keys = {
+            enum_key(norm(v) or "")
+            for (v,) in con.execute(
+                f"SELECT DISTINCT {raw} FROM incoming WHERE {raw} IS NOT NULL"  # noqa: S608 (declared names)
+            ).fetchall()
+        }
+        if other and other.of(keys - {""}) == "mixed":
+            # 正常 / 已失效: the entitlement's state, some of it ended: the clerk decides whether every
+            # row was paid all the same
+            zh = (
+                f"“{header}”这一列的值（{written}）是{other.what_zh}，不是“{col.label_zh}”的取值（{accepted}），"
+                f"其中有的已不再享受。如本表各行都已发放，请在对应关系中把“{header}”标为“不需要”；"
+                f"如不是，请去掉未发放的行"
+            )
+            en = (
+                f"the values of column “{header}” ({written}) are {other.what_en}, not “{col.label_zh}”"
+                f" ({col.label_en}: {accepted}), and some have ended: if every row was paid, mark"
+                f" “{header}” as not needed in the mapping; if not, remove the rows not paid"
+            )
+        else:
+            zh = (
+                f"“{header}”这一列的值（{written}）没有一个是“{col.label_zh}”的取值（{accepted}）："
+                f"它也许不是“{col.label_zh}”。如不是，请在对应关系中把“{header}”标为“不需要”；"
+                f"如是，请改正这一列的值"
+            )
+            en = (
+                f"no value of column “{header}” ({written}) is one of “{col.label_zh}” ({col.label_en}):"
+                f" {accepted}; it may be something else: if so, mark “{header}” as not needed in the"
+                " mapping; if not, correct its values"
+            )
         report.findings.append(
             Finding(
                 header_row,
@@ -535,12 +619,8 @@ def _foreign_values(
                 f"“{col.label_zh}”的取值：{accepted}",
                 "column_values_foreign",
                 "error",
-                f"“{header}”这一列的值（{written}）没有一个是“{col.label_zh}”的取值（{accepted}）："
-                f"它也许不是“{col.label_zh}”。如不是，请在对应关系中把“{header}”标为“不需要”；"
-                f"如是，请改正这一列的值",
-                f"no value of column “{header}” ({written}) is one of “{col.label_zh}” ({col.label_en}):"
-                f" {accepted}; it may be something else: if so, mark “{header}” as not needed in the"
-                " mapping; if not, correct its values",
+                zh,
+                en,
                 f"values of “{col.label_zh}”: {accepted}",
             )
         )

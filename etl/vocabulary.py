@@ -332,11 +332,65 @@ def enum_key(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class OtherStates:
+    """The values another thing's state takes under the same header: a column holding only these is that
+    other thing, not the enum (a 民政 or 残联 list's 状态 = 享受中 is the entitlement's, not the payment's).
+
+    ``in_force``: states under which the row is what the kind expects (the entitlement holds: the list is
+    paid as it stands); ``ended``: states that say it is not (已失效, 停保), which a clerk must look at."""
+
+    what_zh: str
+    what_en: str
+    in_force: frozenset[str]
+    ended: frozenset[str]
+
+    def of(self, keys: set[str]) -> str:
+        """ "in_force" when every key is a state in force, "mixed" when every key is one of the states
+        and some has ended, "" when any is not one of them."""
+        in_force = {enum_key(v) for v in self.in_force}
+        if keys and keys <= in_force:
+            return "in_force"
+        if keys and keys <= in_force | {enum_key(v) for v in self.ended}:
+            return "mixed"
+        return ""
+
+
+# The state of an entitlement (低保, 特困, 残疾人两项补贴) as 民政 and 残联 systems export it under 状态:
+# canlian-liangxiang-butie-daoru writes 享受中, cbo-dibao-fuwu-mingdan 正常 / 已失效.
+ENTITLEMENT_STATES = OtherStates(
+    "享受资格的状态",
+    "the entitlement's state",
+    frozenset({"享受中", "正在享受", "正常享受", "享受", "在享", "正常", "在保", "有效", "在册"}),
+    frozenset(
+        {
+            "已失效",
+            "失效",
+            "无效",
+            "停保",
+            "已停保",
+            "停止享受",
+            "暂停",
+            "暂停享受",
+            "注销",
+            "已注销",
+            "取消",
+            "已取消",
+            "退出",
+            "已退出",
+            "死亡",
+        }
+    ),
+)
+
+
+@dataclass(frozen=True)
 class Enum:
-    """An enum column's vocabulary: ``values`` written form -> stored form; ``accepted`` names them in messages."""
+    """An enum column's vocabulary: ``values`` written form -> stored form; ``accepted`` names them in messages;
+    ``other``: another thing's states a column under the same header may hold instead."""
 
     values: dict[str, str]
     accepted: tuple[str, ...]
+    other: OtherStates | None = None
 
 
 # 一卡通 (one-card) payment status as it appears in bank return files.
@@ -363,6 +417,7 @@ CARD_STATUS = Enum(
         "支付失败": "退回",
     },
     ("待发放", "发放中", "已发放", "退回"),
+    ENTITLEMENT_STATES,
 )
 
 # 发放对象: the seed report writes 到人(户); clerks write 到人到户, 到户到人, 个人, 农户.

@@ -86,13 +86,57 @@ def test_a_status_column_with_none_of_the_kinds_values_is_asked_about(
     assert result.status == "rejected" and snapshot(store) == before
     (asked,) = [f for f in result.report.errors if f.rule == "column_values_foreign"]
     assert asked.row == 1 and asked.column == "状态"
+    # 正常 / 已失效 are the entitlement's states, and one has ended: the clerk says whether all were paid
     assert asked.message.startswith(
-        "“状态”这一列的值（“已失效”、“正常”）没有一个是“发放状态”的取值（待发放、发放中、已发放、退回）"
+        "“状态”这一列的值（“已失效”、“正常”）是享受资格的状态，不是“发放状态”的取值（待发放、发放中、已发放、退回），"
+        "其中有的已不再享受。如本表各行都已发放，请在对应关系中把“状态”标为“不需要”"
     )
     assert result.report.total("error") == 1 + 3  # the question, and each row's value
     loaded = load(path, "payments", mapping={"状态": ""})
     assert loaded.status == "loaded", loaded.as_json()["errors"]
     assert store.execute("SELECT count(*), count(card_status) FROM payments").fetchone() == (3, 0)
+
+
+def test_a_status_column_of_entitlements_in_force_is_not_the_payments_status(
+    tmp_path, funds_loaded, load, store
+):
+    """A 残联 list's 状态 = 享受中 (canlian-liangxiang-butie-daoru): every entitlement holds, so the list is
+    paid as it stands; the column is the entitlement's, not loaded as 发放状态, and one warning says so
+    (the clerk is not asked).  Another column's values, or a clerk who maps it, keep the old rules."""
+    from tests.sheets import PAY_HEADER, pay_row
+
+    header = [h if h != "发放状态" else "状态" for h in PAY_HEADER]
+    rows = [
+        pay_row(n, id_number=make_id(seq=n), status=s) for n, s in enumerate(["享受中", "正常"], 1)
+    ]
+    path = write_xlsx(tmp_path / "canlian.xlsx", [header, *rows])
+    result = load(path, "payments")
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert store.execute("SELECT count(*), count(card_status) FROM payments").fetchone() == (2, 0)
+    (said,) = [f for f in result.report.warnings if f.rule == "column_other_states"]
+    assert (said.row, said.column) == (1, "状态")
+    assert said.message.startswith(
+        "“状态”这一列的值（“享受中”、“正常”）是享受资格的状态，不是“发放状态”（待发放、发放中、已发放、退回）"
+    )
+    (unused,) = [f for f in result.report.warnings if f.rule == "column_unused"]
+    assert "状态" in unused.message.split("：", 1)[1].split("、")
+
+
+def test_the_clerk_who_maps_a_status_column_is_taken_at_their_word(
+    tmp_path, funds_loaded, load, store
+):
+    from tests.conftest import snapshot
+    from tests.sheets import PAY_HEADER, pay_row
+
+    header = [h if h != "发放状态" else "状态" for h in PAY_HEADER]
+    path = write_xlsx(
+        tmp_path / "p.xlsx", [header, pay_row(1, id_number=make_id(seq=1), status="享受中")]
+    )
+    before = snapshot(store)
+    result = load(path, "payments", mapping={"状态": "card_status"})
+    assert result.status == "rejected" and snapshot(store) == before
+    assert "column_other_states" not in {f.rule for f in result.report.findings}
+    assert [f.rule for f in result.report.errors if f.row == 2] == ["enum_invalid"]
 
 
 def test_one_wrong_status_among_right_ones_is_that_rows_error_only(tmp_path, funds_loaded, load):

@@ -87,6 +87,11 @@ NEED_UPLOAD_VALUES = {
     "sangong-yusuan-danwei-liebiao",
     # a 中央预算内投资 project list: its fund (本次下达 is the fund's money to the project)
     "zhongyang-yusuannei-touzi-xiangmu",
+    # Loaded with no header mapping since the eighth session: a 状态 whose every value is an entitlement
+    # in force (正常, 享受中) is the entitlement's state, not the payment's 发放状态: not loaded, one
+    # column_other_states warning (etl/vocabulary.py ENTITLEMENT_STATES).
+    "cbo-dibao-fuwu-mingdan",
+    "canlian-liangxiang-butie-daoru",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -104,10 +109,6 @@ NEEDS_HEADER_MAPPING = {
     "ruoyi-sysuser-shiye-vo": "部门 is the agency, 现职级 the post and 参加工作时间 the date of hiring in this"
     " personnel export (its 任现职级时间 is another date); no ID number column",
     # A held-out sample (tests/layouts/README.md), measured before the loader was changed for it.
-    "cbo-dibao-fuwu-mingdan": "状态 is whether the 低保 is still valid (正常), not a 发放状态: the clerk marks it not"
-    " needed",
-    "canlian-liangxiang-butie-daoru": "户籍街道 is the township, and 状态 (享受中) is the entitlement's, not a"
-    " 发放状态",
     "nongye-butie-shenbao-mingxi": "所属地区 is the village the plot lies in",
     "bangfu-zijin-daoru-muban": "资金来源 here is who gave the money (部队, 政府, 捐赠), not the 资金级次 the"
     " word names in a county's catalogue: the clerk marks it not needed",

@@ -369,7 +369,8 @@ def structural(
     ``column_unused`` is expected whenever the layout declares ``unimported``: its message must name
     exactly those headers.  ``value_inferred`` (a file-level value read from the title) is expected
     only for a required column the form lacks, and must agree with the value the clerk would choose.
-    ``amount_computed`` / ``fund_code_generated`` (a required column the form lacks, computed for every
+    ``column_other_states`` (an enum column's header over another thing's states) may name only a column
+    the layout does not import.  ``amount_computed`` / ``fund_code_generated`` (a required column the form lacks, computed for every
     row) are expected exactly once each, exactly when the layout lacks that column and the run gives
     what it is computed from (the clerk's standard; a catalogue's fund names).
     """
@@ -408,6 +409,11 @@ def structural(
                 )
         elif f.rule == "amount_in_wan":
             seen_wan.append(f.column)
+        elif f.rule == "column_other_states":
+            # a 状态 holding another thing's states (享受中): not loaded, so only a column the layout
+            # does not import may be named
+            if norm(f.column) not in want_unused:
+                problems.append(f"column_other_states names {f.column!r}, which the layout imports")
         elif f.rule == "column_unused":
             seen_unused = {norm(h) for h in f.message.split("：", 1)[1].split("、")}
         elif f.rule == "value_inferred":
