@@ -249,6 +249,10 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # 村名 / 行政村: a notice that puts a fund to villages (wenling-heimei-xiangcun-bofu-xiangdan);
         # not 村级… or 村民… (an amount or a count written under the village's name).
         Role(r"^(行政)?村(名|名称|委会)?$", 55),
+        # 车辆生产企业, 车企, 申报企业: a fund allocated to enterprises (新能源汽车推广应用补助, issue 14's
+        # htsys-xinnengyuan-qingsuan-shenhe and htsys-huatong-cheliang-butie); not the enterprise's code,
+        # type or address, nor a count of enterprises.
+        Role(r"企业(名称)?$|^车企$", 55, "代码|编码|类型|性质|地址|个数|家数|数量"),
     ),
     "allocations.amount_yuan": (
         Role(
@@ -259,6 +263,15 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # 本次拨付补助资金, 本次下达: this batch's allocation, beside the approved total and the
         # cumulative entitlement of a multi-batch fund (wenling-heimei-xiangcun-bofu-xiangdan).
         Role(r"^本次(拨付|下达|分配|安排)", 70, "日期|时间|文号|单位|比例"),
+        # What is granted, beside what was applied for: 应清算补助资金 (what a producer is settled), 核定补助
+        # 资金, 审定金额; 总申报补贴 beside the city's and district's shares of it.  Not a 标准 (per unit),
+        # nor what the enterprise itself asked (企业申请…).
+        Role(
+            r"^(应|核定|审定|核拨)(清算|拨付|分配|下达)?(的)?(补助|补贴)?(资金|金额|额)$"
+            r"|^总(申报|核定|清算|分配|下达)?(补贴|补助)(资金|金额|额)?$",
+            65,
+            "标准|申请|日期|文号|单位|比例",
+        ),
     ),
     "allocations.doc_no": (Role(r"文号$|文件号$", 60, "上级"),),
     "allocations.allocated_on": (Role(r"(下达|分配|发文|文件)(日期|时间)$", 70),),

@@ -149,6 +149,22 @@ RULES = [
         ["种子补贴金额（元）", "困难补助金额"],
         ["种子应收金额（元）", "农户自负金额（元）"],
     ),
+    # Eighth session (issue 14): a fund allocated to enterprises, and what is granted beside what was
+    # asked (the second held-out sample's two 新能源汽车 tables).
+    (
+        "allocations",
+        ["资金编码", "年度", "分配金额"],
+        "recipient",
+        ["申报企业", "企业名称", "车企"],
+        ["企业代码", "企业类型"],
+    ),
+    (
+        "allocations",
+        ["资金编码", "年度", "分配单位"],
+        "amount_yuan",
+        ["核定补助资金（万元）", "应拨付金额", "总补助资金"],
+        ["核定补助标准（万元）", "总申报补贴比例"],
+    ),
 ]
 
 

@@ -92,6 +92,10 @@ NEED_UPLOAD_VALUES = {
     # column_other_states warning (etl/vocabulary.py ENTITLEMENT_STATES).
     "cbo-dibao-fuwu-mingdan",
     "canlian-liangxiang-butie-daoru",
+    # and a fund allocated to enterprises: 车辆生产企业 / 车企 the recipient, 应清算补助资金 / 总申报补贴
+    # what is granted beside what was asked (the fund, and one's year, chosen at upload)
+    "htsys-xinnengyuan-qingsuan-shenhe",
+    "htsys-huatong-cheliang-butie",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -116,10 +120,6 @@ NEEDS_HEADER_MAPPING = {
     # with no mapping.
     "zb-buzhuxing-zijin-zhibiao": "归口部门 is the department the 指标 goes to (the recipient); the"
     " allocation's words (分配单位, 预算单位 …) are not on this 指标 list",
-    "htsys-xinnengyuan-qingsuan-shenhe": "车辆生产企业 is the recipient and 应清算补助资金（万元） the"
-    " amount among five 万元 columns: no header row is found for the kind without them",
-    "htsys-huatong-cheliang-butie": "车企 is the recipient and 总申报补贴 the amount beside the city's and"
-    " district's shares: no header row is found for the kind without them",
 }
 
 # Layouts of the held-out sample that should load (the form has what the kind needs) but that the
