@@ -20,6 +20,10 @@ from etl.text import norm
 # Headers that hold an address, or the registered area a household belongs to: 家庭地址, 家庭住址,
 # 户籍住址, 种植地址, 居住地址, 地址, 属地 (a civil-affairs system's area name: 东风村委会), 户籍地.
 ADDRESS_HEADER = re.compile(r"(住址|地址|属地|户籍地|居住地)$")
+# Headers of an area, which may be a village or a place of any other level (所属地区 is the village a
+# plot lies in on nongye-butie-shenbao-mingxi, a prefecture on other forms): read as an address only
+# when at least half of its distinct values name a village (``names_villages``).
+AREA_HEADER = re.compile(r"^(所属|所在)?(地区|区域|地域|片区|所在地)(名称)?$")
 
 # A village's own name: no digit, space or punctuation, and none of the words that end a place of
 # another level (省 市 县 区 旗 镇 乡 街道 办事处) or a part below it (组 号).
@@ -43,3 +47,9 @@ def villages(addresses: pa.Array | pa.ChunkedArray) -> pa.Array:
     encoded = pc.dictionary_encode(addresses.cast(pa.string()))
     parsed = pa.array([village_in(a) for a in encoded.dictionary.to_pylist()], pa.string())
     return pc.take(parsed, encoded.indices)
+
+
+def names_villages(values: pa.Array | pa.ChunkedArray) -> bool:
+    """At least half of the distinct non-empty values name a village (东风村, 城关镇团结社区)."""
+    written = {v for v in pc.unique(values).to_pylist() if v and v.strip()}
+    return bool(written) and 2 * sum(1 for v in written if village_in(v)) >= len(written)

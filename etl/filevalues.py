@@ -56,7 +56,7 @@ from decimal import Decimal, InvalidOperation
 
 import pyarrow as pa
 
-from etl.address import ADDRESS_HEADER, villages
+from etl.address import ADDRESS_HEADER, AREA_HEADER, names_villages, villages
 from etl.headermatch import HeaderMatch
 from etl.text import header_key, header_unit, mask_digits, norm
 
@@ -295,6 +295,8 @@ def _village_from_address(match: HeaderMatch) -> None:
     if "village" not in {c.name for c in _wanted(match)} or "village" in match.values:
         return
     found = [p for p in match.unused if ADDRESS_HEADER.search(header_key(match.labels[p]) or "")]
+    if not found:  # an area (所属地区), read as an address if its values name villages (``fill``)
+        found = [p for p in match.unused if AREA_HEADER.search(header_key(match.labels[p]) or "")]
     if len(found) == 1:
         match.mapping["village"] = found[0]
         match.scores["village"] = 0
@@ -349,9 +351,16 @@ def _plan_computed(match: HeaderMatch, lines: list[str]) -> None:
 def fill(table: pa.Table, match: HeaderMatch) -> pa.Table:
     """The reader's table with a column for each file-level value the form lacks, and ``<column>__parsed``
     for each column read out of another (``match.parsed``: the village of an address; etl.clean)."""
-    for column, how in match.parsed.items():  # the cell's text stays the column's raw text
+    for column, how in list(match.parsed.items()):  # the cell's text stays the column's raw text
         done = f"{column}__parsed" in table.column_names  # fill runs again after a re-read
         if how == "address" and column in table.column_names and not done:
+            label = header_key(match.label(column)) or ""
+            if not ADDRESS_HEADER.search(label) and not names_villages(table[column]):
+                # an area of another level (a prefecture): not the village; the form has none
+                del match.parsed[column], match.mapping[column]
+                match.scores.pop(column, None)
+                table = table.drop_columns([column])
+                continue
             table = table.append_column(f"{column}__parsed", villages(table[column]))
     for column, fv in match.values.items():
         if column not in table.column_names:

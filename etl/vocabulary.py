@@ -186,7 +186,17 @@ ROLES: dict[str, tuple[Role, ...]] = {
     ),
     # A named staff roll counts each person against the quota of the agency holding the 编制: its 编制单位
     # outranks the 工作单位 the person works at (借调, 集团化办学: jiaozhigong-huamingce-daochu).
-    "staff.agency_name": (Role(r"^编制(所在|所属)?单位(名称)?$", OUTRANKS),),
+    "staff.agency_name": (
+        Role(r"^编制(所在|所属)?单位(名称)?$", OUTRANKS),
+        # A personnel system's export (ruoyi-sysuser-shiye-vo) names where each person works 部门, and
+        # has no 单位 column; below every 单位 a roll may also have.
+        Role(r"^(所在|所属)?部门(名称)?$", 50),
+    ),
+    # 现职级 / 现任职级 / 职务级别: the post as a personnel system writes it; not the date it was taken
+    # (任现职级时间), nor a professional title (职称).
+    "staff.post": (
+        Role(r"^(现|现任|担任)?(职级|职务|岗位)(名称|等级|级别)?$", 60, "时间|日期|年限|代码|编码"),
+    ),
     # An agency list (sifating-jigou-bianzhi: 名称, 简称, 上级单位, 编制数): the bare 名称 / 全称 is the
     # agency's, and its 上级单位 the department it comes under.
     "agencies.agency_name": (Role(r"^(名称|全称)$", 60),),

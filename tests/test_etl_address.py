@@ -54,6 +54,9 @@ def _roster(tmp_path, addresses, header=HEADER, village=False):
         ("居住地址", ADDRESSES),
         # A civil-affairs system's 属地: the household's registered area at village level.
         ("属地", ["东风村委会", "红星村委会", "新华社区居委会"]),
+        # An area whose values name villages (nongye-butie-shenbao-mingxi: the village a plot lies in).
+        ("所属地区", ["东风村", "红星村", "新华社区"]),
+        ("地区", ["城关镇东风村", "城关镇红星村", "城关镇新华社区"]),
     ],
 )
 def test_a_roster_with_only_an_address_loads_each_rows_village(
@@ -97,3 +100,16 @@ def test_a_village_column_is_the_village_and_the_address_is_not_read(
     assert "village_from_address" not in {f.rule for f in result.report.findings}
     (unused,) = [f for f in result.report.findings if f.rule == "column_unused"]
     assert "家庭地址" in unused.message
+
+
+def test_an_area_that_names_no_villages_is_not_the_village(load, store, funds_loaded, tmp_path):
+    """所属地区 of another level (a prefecture, as other forms write it) is not read for the village:
+    the roster loads with no village, saying so, and the area is named among the columns not loaded."""
+    path = _roster(tmp_path, ["恩施州", "恩施州", "宜昌市"], header=[*HEADER[:-1], "所属地区"])
+    result = load(path, "payments", values=VALUES)
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert store.execute("SELECT count(*), count(village) FROM payments").fetchone() == (3, 0)
+    rules = {f.rule: f for f in result.report.findings}
+    assert "village_from_address" not in rules and "village_not_in_address" not in rules
+    assert rules["column_absent"].column == "村"
+    assert "所属地区" in rules["column_unused"].message.split("：", 1)[1].split("、")

@@ -165,6 +165,15 @@ RULES = [
         ["核定补助资金（万元）", "应拨付金额", "总补助资金"],
         ["核定补助标准（万元）", "总申报补贴比例"],
     ),
+    # A personnel system's staff export (ruoyi-sysuser-shiye-vo): 部门 where the person works, 现职级 the post.
+    ("staff", ["姓名", "身份证号"], "agency_name", ["所在部门", "部门名称"], ["部门编码"]),
+    (
+        "staff",
+        ["姓名", "身份证号", "单位名称"],
+        "post",
+        ["现职级", "职务级别"],
+        ["任现职级时间", "职称"],
+    ),
 ]
 
 
@@ -390,3 +399,9 @@ def test_a_plain_name_beside_the_household_head_is_the_rows_person():
     # the entitled person a form names still outranks a plain 姓名
     match = detect([["姓名", "享受人", "享受人身份证号", "补贴金额"]], "payments")
     assert match.mapping["name"] == 1 and match.mapping["id_number"] == 2
+
+
+def test_a_department_is_the_agency_only_on_a_roll_without_one():
+    """部门 stands for the agency where the roll names no 单位; beside a 工作单位 it is a part of it."""
+    match = detect([["姓名", "身份证号", "部门", "工作单位"]], "staff")
+    assert match is not None and match.mapping["agency_name"] == 3

@@ -96,6 +96,9 @@ NEED_UPLOAD_VALUES = {
     # what is granted beside what was asked (the fund, and one's year, chosen at upload)
     "htsys-xinnengyuan-qingsuan-shenhe",
     "htsys-huatong-cheliang-butie",
+    # and a 农业 subsidy declaration: 所属地区 names the village the plot lies in (read as an address
+    # when its values name villages, etl/address.py AREA_HEADER)
+    "nongye-butie-shenbao-mingxi",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -108,12 +111,7 @@ NEEDS_HEADER_MAPPING = {
     # clerk maps the column that is the form's own word.
     "zhida-huiqi-limin-daorendaohu": "编号 is the farmer's household number in this export; a bare 编号 may as"
     " well be a running number, so the clerk says; no ID number column",
-    # A staff roll with no ID number column (issue 14, migration 027): it loads with one column_absent
-    # warning, after the clerk maps the personnel system's own words.
-    "ruoyi-sysuser-shiye-vo": "部门 is the agency, 现职级 the post and 参加工作时间 the date of hiring in this"
-    " personnel export (its 任现职级时间 is another date); no ID number column",
     # A held-out sample (tests/layouts/README.md), measured before the loader was changed for it.
-    "nongye-butie-shenbao-mingxi": "所属地区 is the village the plot lies in",
     "bangfu-zijin-daoru-muban": "资金来源 here is who gave the money (部队, 政府, 捐赠), not the 资金级次 the"
     " word names in a county's catalogue: the clerk marks it not needed",
     # A second held-out sample (tests/layouts/README.md), measured as it came; nothing loads it

@@ -379,7 +379,12 @@ def structural(
     seen_unused: set[str] = set()
     want_computed, seen_computed = _expected_computed(layout, values), []
     # A village read out of an address column (etl.address): one warning naming that column.
-    want_parsed = [_key(c) for c in layout["columns"] if c.get("parse") == "address"]
+    # (Not when the clerk's mapping names the column itself: its cells are then the village.)
+    want_parsed = [
+        _key(c)
+        for c in layout["columns"]
+        if c.get("parse") == "address" and _key(c) not in (mapping or {})
+    ]
     seen_parsed = []
     want_wan = sorted(
         norm(_key(c))
