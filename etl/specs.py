@@ -86,6 +86,12 @@ _add(
                 False,
                 example="中央",
                 public=True,
+                # 资金来源 is the level on a county's catalogue, the giver (部队, 捐赠) on a 帮扶 system's
+                # (bangfu-zijin-daoru-muban)
+                looks_like=(
+                    r"中央|国家|省|市|州|盟|县|区|旗|乡|镇|本级|地方",
+                    "中央、省级、市级、县级、乡级",
+                ),
             ),
             Column("year", _YEAR, "year", True, example="2024", public=True),
             Column(

@@ -57,6 +57,11 @@ class Column:
     absent_zh: str = ""
     absent_en: str = ""
     needed_without: str = ""
+    # A free-text column whose values say what it is (a 资金级次 names a level: 中央, 省级 …): a pattern
+    # some value must match, and the words a message names.  A column taken by its header whose every
+    # value is unlike it is another thing under the same header (资金来源 = who gave the money):
+    # not loaded, with one warning (etl.validate).  None: any value.
+    looks_like: tuple[str, str] | None = None
 
     @property
     def values(self) -> dict[str, str]:

@@ -557,6 +557,44 @@ def _other_states(extract: Extract) -> list[Finding]:
                 f"values of “{col.label_zh}”: {accepted}",
             )
         )
+    return found + _unlike_values(extract)
+
+
+def _unlike_values(extract: Extract) -> list[Finding]:
+    """An optional text column taken by its header none of whose values looks like it (``Column.looks_like``:
+    a 资金来源 of 部队 / 捐赠 names no 资金级次): another thing under the same header, taken out of the
+    mapping like ``_other_states``; a column the clerk mapped stays."""
+    m = extract.match
+    found = []
+    for col in m.spec.columns:
+        if col.looks_like is None or col.required or col.name not in m.mapping:
+            continue
+        header = m.label(col.name)
+        if m.mapped.get(header) == col.name:
+            continue
+        pattern, words = col.looks_like
+        written = _distinct_keys(extract.table[col.name])[1]
+        if not written or any(re.search(pattern, v) for v in written):
+            continue
+        del m.mapping[col.name]
+        m.scores.pop(col.name, None)
+        extract.table = extract.table.drop_columns([col.name])
+        shown = "、".join(f"“{v}”" for v in written[:3]) + ("等" if len(written) > 3 else "")
+        found.append(
+            Finding(
+                m.header_rows[0] + 1,
+                header,
+                None,
+                f"“{col.label_zh}”，如 {words}",
+                "column_other_states",
+                "warning",
+                f"“{header}”这一列的值（{shown}）没有一个像“{col.label_zh}”（如 {words}），"
+                f"未作为“{col.label_zh}”导入；如它确是“{col.label_zh}”，请在对应关系中指定",
+                f"no value of column “{header}” ({shown}) looks like “{col.label_zh}” ({col.label_en},"
+                f" such as {words}): not loaded as such; if it is, map it",
+                f"“{col.label_zh}”, such as {words}",
+            )
+        )
     return found
 
 

@@ -217,7 +217,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # (jiaozhigong-huamingce-daochu); STAFF_STATUS reads 在编 / 在岗 as 在职.
     "staff.status": (Role(r"^(人员|在职|在编|编制|在岗|工作)状态$", 60),),
     "staffing_type": (Role(r"编制(类型|性质|类别)|人员(类别|身份)", 70),),
-    "quota": (Role(r"^(核定)?编制(数|人数)?$", 60),),
+    # 编制总数 / 核定编制总数: the quota however it is totalled (gaoxiao-bianzhi-he-pai-wai); not 空编数.
+    "quota": (Role(r"^(核定)?编制(总数|总额|数|人数)?$|^(核定)?编制总$", 60),),
     # A project's 总投资 is its amount; its 计划开始时间 / 开工时间 its start (px-shenqingku-xiangmu-daochu).
     "projects.amount_yuan": (
         Role(r"^总投资|^投资(总额|金额)", 65),

@@ -148,3 +148,38 @@ def test_one_wrong_status_among_right_ones_is_that_rows_error_only(tmp_path, fun
     result = load(write_xlsx(tmp_path / "p.xlsx", [PAY_HEADER, *rows]), "payments")
     assert [f.rule for f in result.report.errors] == ["enum_invalid"]
     assert result.report.errors[0].row == 3
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        (["部队", "社会捐赠", "部队"], None),  # who gave the money: not loaded as the level
+        (
+            ["中央", "省级", "县本级"],
+            ["中央", "省级", "县本级"],
+        ),  # the level, as a county writes it
+    ],
+)
+def test_a_funds_source_is_its_level_only_when_its_values_name_levels(
+    tmp_path, load, store, written, stored
+):
+    """资金来源 is the 资金级次 on a county's catalogue and the giver on a 帮扶 system's
+    (bangfu-zijin-daoru-muban): a column of the header whose values name no level is not loaded as
+    the level, and one warning says so."""
+    from tests.sheets import FUNDS_ROWS
+
+    rows = [[*row, source] for row, source in zip(FUNDS_ROWS, written, strict=True)]
+    result = load(
+        write_xlsx(tmp_path / "funds.xlsx", [[*FUNDS_HEADER, "资金来源"], *rows]), "funds"
+    )
+    assert result.status == "loaded", result.as_json()["errors"]
+    got = [r[0] for r in store.execute("SELECT level FROM funds ORDER BY fund_code").fetchall()]
+    said = [f for f in result.report.warnings if f.rule == "column_other_states"]
+    if stored is None:
+        assert got == [None, None, None]
+        assert [(f.row, f.column) for f in said] == [(1, "资金来源")]
+        assert said[0].message.startswith(
+            "“资金来源”这一列的值（“社会捐赠”、“部队”）没有一个像“资金级次”"
+        )
+    else:
+        assert got == stored and said == []

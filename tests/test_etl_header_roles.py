@@ -165,6 +165,14 @@ RULES = [
         ["核定补助资金（万元）", "应拨付金额", "总补助资金"],
         ["核定补助标准（万元）", "总申报补贴比例"],
     ),
+    # 编制总数: the quota however it is totalled (gaoxiao-bianzhi-he-pai-wai)
+    (
+        "agencies",
+        ["单位名称", "编制类型"],
+        "quota",
+        ["编制总数", "核定编制总数"],
+        ["空编数", "编制总数增减"],
+    ),
     # A personnel system's staff export (ruoyi-sysuser-shiye-vo): 部门 where the person works, 现职级 the post.
     ("staff", ["姓名", "身份证号"], "agency_name", ["所在部门", "部门名称"], ["部门编码"]),
     (

@@ -99,6 +99,9 @@ NEED_UPLOAD_VALUES = {
     # and a 农业 subsidy declaration: 所属地区 names the village the plot lies in (read as an address
     # when its values name villages, etl/address.py AREA_HEADER)
     "nongye-butie-shenbao-mingxi",
+    # and a 帮扶 system's fund list: its 资金来源 (部队, 政府, 捐赠) names no level, so it is not the
+    # 资金级次 the word is on a county's catalogue (etl/spectypes.py Column.looks_like)
+    "bangfu-zijin-daoru-muban",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -112,8 +115,6 @@ NEEDS_HEADER_MAPPING = {
     "zhida-huiqi-limin-daorendaohu": "编号 is the farmer's household number in this export; a bare 编号 may as"
     " well be a running number, so the clerk says; no ID number column",
     # A held-out sample (tests/layouts/README.md), measured before the loader was changed for it.
-    "bangfu-zijin-daoru-muban": "资金来源 here is who gave the money (部队, 政府, 捐赠), not the 资金级次 the"
-    " word names in a county's catalogue: the clerk marks it not needed",
     # A second held-out sample (tests/layouts/README.md), measured as it came; nothing loads it
     # with no mapping.
     "zb-buzhuxing-zijin-zhibiao": "归口部门 is the department the 指标 goes to (the recipient); the"
