@@ -364,6 +364,16 @@ def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
     return match
 
 
+def header_at(
+    head: list[list[str | None]], row: int, kind: str, mapping: dict[str, str] | None = None
+) -> HeaderMatch:
+    """The header a clerk says is row ``row`` of ``head`` (0-based), however few of its cells the kind's
+    words name: what the upload page shows for the clerk to map when ``detect`` found no header."""
+    match = _match_row(SPECS[kind], head[row], None, mapping)
+    match.header_rows = (row,)
+    return match
+
+
 def detect(
     head: list[list[str | None]],
     kind: str | None = None,

@@ -91,6 +91,16 @@ def _xlsx_heads(path: Path) -> list[list[list[str | None]]] | None:
         book.close()
 
 
+def first_rows(path: str | Path, name: str | None = None) -> list[list[str | None]]:
+    """The first rows of the file's first sheet that has any (as the full read trims them), masked as samples
+    are: what the upload page shows when no header was found, for the clerk to say which row it is."""
+    path = Path(path)
+    for head in _heads(path, name or path.name):
+        if any(any(cell for cell in row) for row in head):
+            return [[mask_sample(cell) if cell else None for cell in row] for row in head]
+    return []
+
+
 def peek(
     path: str | Path,
     kind: str | None = None,

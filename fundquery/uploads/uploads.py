@@ -22,9 +22,11 @@ from flask import current_app
 
 from etl.audit import audit
 from etl.filevalues import FILE_LEVEL
+from etl.headermatch import HeaderMatch
+from etl.headers import header_at
 from etl.idnum import Hasher
 from etl.load import LoadResult, load_file, record_report
-from etl.peek import peek
+from etl.peek import SAMPLES, first_rows, peek
 from etl.preview import Preview, column_letter, dry_run
 from etl.specs import SPECS
 from etl.transaction import transaction
@@ -99,44 +101,7 @@ def mapping_page(
     samples = peek(
         staged.path, match.spec.kind, name=staged.file_name, mapping=choice.mapping or None
     ).samples
-    labels = {c.name: (c.label_zh, c.label_en) for c in match.spec.columns}
-    file_columns = []
-    for col in match.columns():
-        pos = col["position"]
-        shown = col.get("group") or labels.get(col["column"] or "", ("", ""))[0]
-        file_columns.append(
-            {
-                **col,
-                "letter": column_letter(pos),
-                "samples": samples.get(pos, []),
-                "label_zh": shown,
-                "label_en": labels.get(col["column"] or "", ("", ""))[1],
-            }
-        )
-    fields = match.fields()
-    for f in fields:
-        given = report.values.get(f["column"])
-        if given and f["status"] in ("missing", "absent"):
-            f["status"], f["value"], f["value_source"] = "value", given["value"], given["source"]
-    taken = set(match.mapping) | ({match.spec.wide.group_column} if match.wide else set())
-    asked = [
-        {
-            "column": c.name,
-            "label_zh": c.label_zh,
-            "label_en": c.label_en,
-            "required": c.required,
-            "value": (report.values.get(c.name) or {}).get("value", choice.values.get(c.name, "")),
-            "source": (report.values.get(c.name) or {}).get("source"),
-        }
-        for c in match.spec.columns
-        if c.name in FILE_LEVEL
-        and c.name not in taken
-        and (
-            c.name in ASKED_ALWAYS
-            or (c.required and c.name not in taken)
-            or c.name in choice.values
-        )
-    ]
+    file_columns, fields, asked = _sides(match, samples, report.values, choice.values)
     rules = {f.rule for f in report.findings if f.severity == "error"}
     unimported = [c["header"] for c in file_columns if c["status"] in ("unused", "not_needed")]
     return {
@@ -155,6 +120,84 @@ def mapping_page(
         "village_notice": any(
             f["column"] == "village" and f["status"] not in ("missing", "absent") for f in fields
         ),
+    }
+
+
+def _sides(
+    match: HeaderMatch, samples: dict[int, list[str]], given: dict, chosen: dict
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """The file's columns, the kind's columns and the file-level values asked, for the mapping form.
+
+    ``given``: the values the check used (column -> {value, source}); ``chosen``: the clerk's."""
+    labels = {c.name: (c.label_zh, c.label_en) for c in match.spec.columns}
+    file_columns = []
+    for col in match.columns():
+        pos = col["position"]
+        shown = col.get("group") or labels.get(col["column"] or "", ("", ""))[0]
+        file_columns.append(
+            {
+                **col,
+                "letter": column_letter(pos),
+                "samples": samples.get(pos, []),
+                "label_zh": shown,
+                "label_en": labels.get(col["column"] or "", ("", ""))[1],
+            }
+        )
+    fields = match.fields()
+    for f in fields:
+        value = given.get(f["column"])
+        if value and f["status"] in ("missing", "absent"):
+            f["status"], f["value"], f["value_source"] = "value", value["value"], value["source"]
+    taken = set(match.mapping) | ({match.spec.wide.group_column} if match.wide else set())
+    asked = [
+        {
+            "column": c.name,
+            "label_zh": c.label_zh,
+            "label_en": c.label_en,
+            "required": c.required,
+            "value": (given.get(c.name) or {}).get("value", chosen.get(c.name, "")),
+            "source": (given.get(c.name) or {}).get("source"),
+        }
+        for c in match.spec.columns
+        if c.name in FILE_LEVEL
+        and c.name not in taken
+        and (c.name in ASKED_ALWAYS or (c.required and c.name not in taken) or c.name in chosen)
+    ]
+    return file_columns, fields, asked
+
+
+def header_pick(
+    staged: staging.StagedFile, kind: str, row: int | None, choice: remembered.Choice
+) -> dict[str, Any]:
+    """No header was found: the file's first rows, for the clerk to say which is the header, and once
+    said (``row``, 0-based) that row's cells beside the kind's columns, to map as on the mapping form."""
+    head = first_rows(staged.path, staged.file_name)
+    width = max((len(r) for r in head), default=0)
+    spec = SPECS[kind]
+    data: dict[str, Any] = {
+        "kind": kind,
+        "kind_title_zh": spec.title_zh,
+        "kind_title_en": spec.title_en,
+        "head": [[*r, *[None] * (width - len(r))] for r in head],
+        "head_letters": [column_letter(p) for p in range(width)],
+        "header_row": row,
+    }
+    if row is None or not 0 <= row < len(head):
+        return data | {"header_row": None}
+    match = header_at(head, row, kind, choice.mapping or None)
+    below = [r for r in head[row + 1 :] if any(r)]
+    samples = {
+        pos: [v for v in (r[pos] if pos < len(r) else None for r in below) if v][:SAMPLES]
+        for pos in range(width)
+    }
+    file_columns, fields, asked = _sides(match, samples, {}, choice.values)
+    return data | {
+        "file_columns": file_columns,
+        "fields": fields,
+        "asked_values": asked,
+        "needs_mapping": True,
+        "has_unrecognised": True,
+        "saved_mapping": None,
     }
 
 

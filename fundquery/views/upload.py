@@ -194,7 +194,7 @@ def preview(sha256: str) -> Response | str:
             reason="unreadable",
         )
         data = {"sha256": sha256, "file_name": staged.file_name, "unreadable": str(exc)}
-        return render("staff/preview.html", data, 422, load_form=None)
+        return _header_pick(staged, data, kind, replaces, 422)
     data = data | {
         "replaces": replaces,
         "can_load": not data["error_total"] and not data["duplicate_of"],
@@ -209,6 +209,34 @@ def preview(sha256: str) -> Response | str:
     )
 
 
+def _header_row_arg(raw: str | None) -> int | None:
+    """The header row the clerk picked: the page's row number (1-based), as a 0-based index."""
+    return int(raw) - 1 if raw and raw.isdigit() and 0 < int(raw) <= 1000 else None
+
+
+def _header_pick(
+    staged: staging.StagedFile, data: dict, kind: str, replaces: int | None, status: int
+) -> Response:
+    """No header was found: the first rows of the file, for the clerk to say which row is the header
+    (a kind must be named for that), then that row's columns to map (issue 14: asked, not refused)."""
+    if kind == "auto" or not _may_upload(kind):
+        return render("staff/preview.html", data, status, load_form=None)
+    row = _header_row_arg(request.args.get("header_row"))
+    choice = uploads.current_choice(staged, kind, current_user.username, current_user.office)
+    data |= uploads.header_pick(staged, kind, row, choice) | {
+        "replaces": replaces,
+        "language": current_language(),
+        "mapping_url": url_for("upload.mapping", sha256=staged.sha256),
+    }
+    form = None
+    if data["header_row"] is not None:
+        form = upload_mapping.mapping_form(data | {"replaces": replaces})
+    if not data["head"]:
+        return render("staff/preview.html", data, status, load_form=None)
+    # a question to the clerk, like the mapping form: not an error response
+    return render("staff/preview.html", data, load_form=None, mapping_form=form, page=data)
+
+
 @bp.post("/upload/<sha256>/mapping")
 @roles_required("finance")
 def mapping(sha256: str) -> Response | str:
@@ -218,7 +246,15 @@ def mapping(sha256: str) -> Response | str:
     if kind not in SPECS:
         abort(400)
     replaces = _replaces_arg(request.form.get("replaces"))
-    data = uploads.make_preview(staged, kind, current_user.username, current_user.office)
+    try:
+        data = uploads.make_preview(staged, kind, current_user.username, current_user.office)
+    except UnreadableFile as exc:  # the header row the clerk picked, mapped on the picker page
+        row = _header_row_arg(request.form.get("header_row"))
+        choice = uploads.current_choice(staged, kind, current_user.username, current_user.office)
+        data = uploads.header_pick(staged, kind, row, choice)
+        if data["header_row"] is None:
+            abort(400)
+        data |= {"sha256": sha256, "file_name": staged.file_name, "unreadable": str(exc)}
     form = upload_mapping.mapping_form(data | {"replaces": replaces}, formdata=request.form)
     if form.validate_on_submit():
         if form.forget.data:

@@ -22,6 +22,9 @@ class MappingForm(FlaskForm):
 
     kind = HiddenField()
     replaces = HiddenField()
+    header_row = (
+        HiddenField()
+    )  # the row the clerk said is the header, when none was found (1-based)
     recheck = SubmitField(_l("重新检查"))
     forget = SubmitField(_l("不使用已保存的对应关系"))
 
@@ -116,8 +119,13 @@ def mapping_form(data: dict, formdata=None) -> MappingForm:  # noqa: ANN001
                 ),
             )
         defaults[f"val_{asked['column']}"] = asked["value"] or ""
+    picked = data.get("header_row")
     return Form(
-        formdata=formdata, kind=data["kind"], replaces=data.get("replaces") or "", **defaults
+        formdata=formdata,
+        kind=data["kind"],
+        replaces=data.get("replaces") or "",
+        header_row="" if picked is None else str(picked + 1),
+        **defaults,
     )
 
 

@@ -218,8 +218,73 @@ def test_a_column_of_another_things_values_opens_the_mapping(staff_app, with_fun
     )
     assert data["needs_mapping"] and not data["can_load"]
     page = with_funds.get(url).get_data(as_text=True)
-    assert "没有一个是“发放状态”的取值" in page and "重新检查" in page
+    assert "是享受资格的状态，不是“发放状态”的取值" in page and "重新检查" in page
     rechecked = answer(with_funds, url, data, 状态="-")
     assert rechecked.status_code == 302
     data = with_funds.get(url + "&format=json").get_json()
     assert data["error_total"] == 0 and data["can_load"], data["errors"]
+
+
+def test_a_form_whose_header_is_not_found_is_asked_which_row_then_mapped(
+    staff_app, with_funds, tmp_path
+):
+    """A university's 编制 table (gaoxiao-bianzhi-he-pai-wai: 二级部门, 合：编制总数 …) has no header the
+    loader knows, so it found no header row and the clerk could only upload again.  Now the page shows
+    the file's first rows; the clerk says which is the header, maps its columns and the file loads."""
+    from etl.text import norm
+    from tests.sheets import write_xlsx
+
+    header = ["二级部门", "合：编制总数", "合：实有人数", "派：编制总数"]
+    rows = [
+        ["某大学各二级单位编制情况"],
+        header,
+        ["文学院", "40", "38", "2"],
+        ["理学院", "55", "50", "0"],
+    ]
+    path = write_xlsx(tmp_path / "编制.xlsx", rows)
+    url, data = preview(with_funds, path, kind="agencies")
+    assert data["unreadable"] and data["header_row"] is None
+    shown = [norm(h) for h in header]  # as the loader reads a header: NFKC (合：→ 合:)
+    assert data["head"][0][0] == "某大学各二级单位编制情况" and data["head"][1] == shown
+    page = with_funds.get(url).get_data(as_text=True)
+    assert "请指出表头所在的行" in page and "合:编制总数" in page
+    assert 'name="header_row" value="2"' in page
+
+    picked = with_funds.get(url + "&header_row=2&format=json").get_json()
+    assert picked["header_row"] == 1
+    assert [c["header"] for c in picked["file_columns"]] == shown
+    assert next(c for c in picked["file_columns"] if c["header"] == "二级部门")["samples"] == [
+        "文学院",
+        "理学院",
+    ]
+    assert {a["column"] for a in picked["asked_values"]} >= {"staffing_type"}
+    page = with_funds.get(url + "&header_row=2").get_data(as_text=True)
+    assert (
+        'name="header_row" type="hidden" value="2"' in page or 'value="2" name="header_row"' in page
+    )
+
+    form = {
+        "csrf_token": csrf_token(with_funds, url),
+        "kind": "agencies",
+        "replaces": "",
+        "header_row": "2",
+        "recheck": "重新检查",
+        "val_staffing_type": "事业",
+    }
+    choose = {"二级部门": "agency_name", "合:编制总数": "quota", "合:实有人数": "actual_reported"}
+    for c in picked["file_columns"]:
+        form[f"col_{c['position']}"] = choose.get(c["header"], "-")
+    answered = with_funds.post(f"/staff/upload/{picked['sha256']}/mapping", data=form)
+    assert answered.status_code == 302, answered.get_data(as_text=True)
+    checked = with_funds.get(answered.location.split("#")[0] + "&format=json").get_json()
+    assert not checked.get("unreadable") and checked["error_total"] == 0, checked.get("errors")
+    assert checked["header_rows"] == [2]
+    loaded = load(with_funds, url, checked, anyway=True)
+    assert loaded.status_code == 302
+    with staff_app.app_context():
+        got = (
+            get_db()
+            .execute("SELECT agency_name, quota, staffing_type FROM agencies ORDER BY agency_name")
+            .fetchall()
+        )
+    assert got == [("文学院", 40, "事业(其他)"), ("理学院", 55, "事业(其他)")]  # 事业 is stored so
