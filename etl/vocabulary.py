@@ -32,7 +32,11 @@ STEM = 90
 OUTRANKS = 105
 # A plain 姓名 beside 户主姓名 (both exact aliases): the row's own person, the head named for the household
 # (a 学生资助 export: the student, then the head).  Below OUTRANKS: never over the 享受人 a form names.
-PLAIN_NAME = 101
+PLAIN_NAME = 102
+# 享受人员姓名 beside 户主姓名 (gistone-dibao-xiangshou-daoru: the member who receives 低保): the member, as
+# 享受人 is; but beside a plain 姓名 (yikatong-yidong-duochong: the person whose cards the list is about,
+# with the ID number) it is another person named on the row.
+MEMBER = 101
 
 # Words a clerk puts before the header proper (所属村, 享受人员姓名, 补贴对象姓名).
 PREFIXES = ("补贴对象", "补助对象", "救助对象", "发放对象", "所属", "所在", "享受", "领取")
@@ -61,6 +65,9 @@ class Role:
         )
 
 
+# A level's opinion, date or signature on an application (社区审批意见, 街道审批时间) is no place.
+_NOT_A_PLACE = "审批|审核|意见|时间|日期|签字|签章|盖章|经办|负责人|电话"
+
 # People who sign, fill in or vouch for a form are not the person paid.
 _NOT_THE_PERSON = "联系|电话|手机|代理|经办|负责|审核|复核|填报|制表|监护|法人|法定|证明|担保|审批|批准|录入|开户|单位|身份|证件|代领|代办|签字|签名|签章"
 
@@ -73,7 +80,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # 种粮大户, 种植大户, 养殖大户: a roster of large growers names the grower by the column's title.
         Role(r"..大户$", 65, _NOT_THE_PERSON),
         # 客户名称 (a bank's list), 农户名称, 申请人名称: the stem is the payee itself; not 收款单位 (a firm).
-        Role(r"^(客户|农户|申请人|收款人|领款人|持卡人)$", 65),
+        # 车主: the owner paid for a vehicle scrapped (huangbiaoche-taotai-butie-shouli).
+        Role(r"^(客户|农户|申请人|收款人|领款人|持卡人|车主)$", 65),
         # 户名 / 账户名 / 开户名: the account holder, as a bank's 代发 file and a village's roster name the
         # person paid (liangzhong-butie-huming-mingxi); below 姓名 and 户主姓名 when the form has those too.
         Role(r"^(户名|账户名|开户名)$", 65),
@@ -82,6 +90,7 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # person's: the old person's 高龄津贴 must stop when the old person dies (paid_after_death goes by
         # this ID), and two old people of one household are not one head paid twice (duplicate_payment).
         Role(r"^(享受|受益)人(姓名)?$", OUTRANKS),
+        Role(r"^(享受|受益)人员(姓名)?$", MEMBER),
         Role(r"^姓名$", PLAIN_NAME),
     ),
     "id_number": (
@@ -94,19 +103,20 @@ ROLES: dict[str, tuple[Role, ...]] = {
             "类型|种类|有效期|地址|户名|代领|代办|监护|联系|经办|配偶",
         ),
         # The entitled person's number: above the head's (户主身份证号), as their names are.
-        Role(r"^(享受人|受益人|享受对象)(的)?(身份证|公民身份|证件号)", OUTRANKS),
+        Role(r"^(享受人员?|受益人|享受对象)(的)?(身份证|公民身份|证件号)", OUTRANKS),
     ),
     # 乡镇, 街道, 镇, 乡(镇), 镇名; not 镇办核实… (jeecg-shuangjidao-youxian-zoufang), a sentence that starts with 镇.
     # 所属街 (minzheng-tekun-jiating-chaxun) stems to 街: a 街道 written short.
     "township": (
-        Role(r"乡镇|街道|^[乡镇街](名|别|区|\(.*\))?$", 60, "城乡|乡村|村"),
+        # Not a step of an approval named by its level (街道审批意见, 街道审批时间: linshi-jiuzhu-chaxun-daochu).
+        Role(r"乡镇|街道|^[乡镇街](名|别|区|\(.*\))?$", 60, "城乡|乡村|村|" + _NOT_A_PLACE),
         # 行政区域, 所属区域, 项目隶属区域: below a county's own forms the area named is the township.
         Role(r"(行政|隶属|所在|所属)区域$|^区域$", 50, "代码|编码|id$|省|市|县"),
     ),
     # 所属社 / 社区: a 社区 is the town's village (居委会); 社 alone is its short form.
     "village": (
-        Role(r"村", 60, "小组|组$|村民$|人口|户数|村级|干部|城乡|乡村|农村"),
-        Role(r"社区|^社$|居委会", 60, "社区服务|人口|户数|干部|保险|社保"),
+        Role(r"村", 60, "小组|组$|村民$|人口|户数|村级|干部|城乡|乡村|农村|" + _NOT_A_PLACE),
+        Role(r"社区|^社$|居委会", 60, "社区服务|人口|户数|干部|保险|社保|" + _NOT_A_PLACE),
     ),
     "village_group": (Role(r"(小组|组别)$|^组", 60, "班组|组织"),),
     # 农户代码 (zjffqd-caizheng-buzhu-fafang-qingce): the 一卡通 system's household code.
@@ -127,12 +137,20 @@ ROLES: dict[str, tuple[Role, ...]] = {
     ),
     # 每亩补贴, 每人每月补助: an amount per unit is the standard, not a quantity.
     "standard_yuan": (
-        Role(r"标准|单价", 70, "金额|日期"),
+        # not a vehicle's 排放标准 (huangbiaoche-taotai-butie-shouli) nor a 执行标准 of a product
+        Role(r"标准|单价", 70, "金额|日期|排放|执行|技术|质量"),
         Role(r"^每(亩|人|户|头|月|年)", 70, "日期|人数|面积"),
     ),
-    "amount_due_yuan": (Role(r"^应发|^应付|^应补", 90, "日期|时间|人|标准"),),
+    # 核准救助金额 beside 实际发放金额 (cams-yingji-shenghuo-fafang-mingce): what was approved is what was due.
+    "amount_due_yuan": (
+        Role(
+            r"^应发|^应付|^应补|^(核准|核定|审定|批准)(的)?(救助|补助|补贴)?金额",
+            90,
+            "日期|时间|人|标准",
+        ),
+    ),
     "amount_yuan": (
-        Role(r"^实发|^实付|^实补", 95, "日期|时间|人|标准"),
+        Role(r"^实发|^实付|^实补|^实际(发放|支付|补助|补贴|救助|领取)", 95, "日期|时间|人|标准"),
         # Not what the household pays or owes itself (农户自负金额, 种子应收金额: liangzhong-butie-huming-mingxi).
         Role(r"金额", 60, "应发|应付|应补|标准|合计|总额|大写|应收|自负|自付|自筹|缴"),
         # 种子补贴金额, 困难补助金额, 资助金额: the subsidy or aid, beside the other money a form lists (营养餐金额).
@@ -163,6 +181,10 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # Not 关联项目编号 (bangfu-zijin-daoru-muban): a 关联… column names another record, not the row's fund.
     "fund_code": (
         Role(r"(资金|项目|专项).*(编码|代码|编号)", 70, "审批|备案|核准|信用|统一|关联"),
+    ),
+    # A project list's 项目编号 is the project's own number (jxstar-xiangmu-lixiang), not its fund's code.
+    "projects.fund_code": (
+        Role(r"(资金|专项).*(编码|代码|编号)", 70, "审批|备案|核准|信用|统一|关联"),
     ),
     # A catalogue's bare 编号 / 编码 is the fund's own: each row of a fund catalogue is a fund.
     "funds.fund_code": (Role(r"^(编号|编码|代码)$", 60),),
@@ -264,12 +286,16 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # htsys-xinnengyuan-qingsuan-shenhe and htsys-huatong-cheliang-butie); not the enterprise's code,
         # type or address, nor a count of enterprises.
         Role(r"企业(名称)?$|^车企$", 55, "代码|编码|类型|性质|地址|个数|家数|数量"),
+        # 使用部门 / 用款部门: the department the money is put to (quota-yusuan-zhibiao-xiada), above the
+        # department in charge a bare 部门 names.
+        Role(r"^(使用|用款|用资)(部门|单位)(名称)?$", 65),
     ),
     "allocations.amount_yuan": (
         Role(
             r"^(分配|下达|指标|安排)(金额|资金|数|额)|(分配|下达|安排)(金额|资金|数)$|^(合计|小计|总计)$",
             65,
-            "待分|已办|编入|日期|文号|单位",
+            # not what was issued so far nor what is left (累计下达金额, 指标剩余金额: quota-yusuan-zhibiao-xiada)
+            "待分|已办|编入|日期|文号|单位|累计|剩余",
         ),
         # 本次拨付补助资金, 本次下达: this batch's allocation, beside the approved total and the
         # cumulative entitlement of a multi-batch fund (wenling-heimei-xiangcun-bofu-xiangdan).
@@ -278,10 +304,10 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # 资金, 审定金额; 总申报补贴 beside the city's and district's shares of it.  Not a 标准 (per unit),
         # nor what the enterprise itself asked (企业申请…).
         Role(
-            r"^(应|核定|审定|核拨)(清算|拨付|分配|下达)?(的)?(补助|补贴)?(资金|金额|额)$"
+            r"^(应|核定|审定|核拨)(清算|拨付|分配|下达)?(的)?(补助|补贴)?(资金|金额|额)$|批复(金额|资金|数|额)$"
             r"|^总(申报|核定|清算|分配|下达)?(补贴|补助)(资金|金额|额)?$",
             65,
-            "标准|申请|日期|文号|单位|比例",
+            "标准|申请|日期|文号|单位|比例|累计|剩余|总额",
         ),
     ),
     "allocations.doc_no": (Role(r"文号$|文件号$", 60, "上级"),),
@@ -322,7 +348,7 @@ ROLES: dict[str, tuple[Role, ...]] = {
 # Columns that take only the roles declared for their kind: an allocation's amount is what a table
 # allocates (分配金额, 下达资金, 合计), never a roster's 发放金额 — else a payment roster whose
 # name columns tie would be taken for an allocation table under ``auto``.
-OWN_ROLES_ONLY = frozenset({"allocations.amount_yuan"})
+OWN_ROLES_ONLY = frozenset({"allocations.amount_yuan", "projects.fund_code"})
 
 
 def roles(kind: str, column: str) -> tuple[Role, ...]:
@@ -380,10 +406,11 @@ class OtherStates:
 
 
 # The state of an entitlement (低保, 特困, 残疾人两项补贴) as 民政 and 残联 systems export it under 状态:
-# canlian-liangxiang-butie-daoru writes 享受中, cbo-dibao-fuwu-mingdan 正常 / 已失效.
+# canlian-liangxiang-butie-daoru writes 享受中, cbo-dibao-fuwu-mingdan 正常 / 已失效; or of the record in
+# the system (业务状态 = 正常: huangbiaoche-taotai-butie-shouli).
 ENTITLEMENT_STATES = OtherStates(
-    "享受资格的状态",
-    "the entitlement's state",
+    "享受资格或记录的状态",
+    "the state of an entitlement or a record",
     frozenset({"享受中", "正在享受", "正常享受", "享受", "在享", "正常", "在保", "有效", "在册"}),
     frozenset(
         {

@@ -88,7 +88,7 @@ def test_a_status_column_with_none_of_the_kinds_values_is_asked_about(
     assert asked.row == 1 and asked.column == "状态"
     # 正常 / 已失效 are the entitlement's states, and one has ended: the clerk says whether all were paid
     assert asked.message.startswith(
-        "“状态”这一列的值（“已失效”、“正常”）是享受资格的状态，不是“发放状态”的取值（待发放、发放中、已发放、退回），"
+        "“状态”这一列的值（“已失效”、“正常”）是享受资格或记录的状态，不是“发放状态”的取值（待发放、发放中、已发放、退回），"
         "其中有的已不再享受。如本表各行都已发放，请在对应关系中把“状态”标为“不需要”"
     )
     assert result.report.total("error") == 1 + 3  # the question, and each row's value
@@ -116,7 +116,7 @@ def test_a_status_column_of_entitlements_in_force_is_not_the_payments_status(
     (said,) = [f for f in result.report.warnings if f.rule == "column_other_states"]
     assert (said.row, said.column) == (1, "状态")
     assert said.message.startswith(
-        "“状态”这一列的值（“享受中”、“正常”）是享受资格的状态，不是“发放状态”（待发放、发放中、已发放、退回）"
+        "“状态”这一列的值（“享受中”、“正常”）是享受资格或记录的状态，不是“发放状态”（待发放、发放中、已发放、退回）"
     )
     (unused,) = [f for f in result.report.warnings if f.rule == "column_unused"]
     assert "状态" in unused.message.split("：", 1)[1].split("、")

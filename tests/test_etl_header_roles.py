@@ -173,6 +173,46 @@ RULES = [
         ["编制总数", "核定编制总数"],
         ["空编数", "编制总数增减"],
     ),
+    # The third held-out sample (corpus5), after it was measured: an approval's step named by its level is
+    # no place; a vehicle's owner is the person paid; an emission standard is no 补助标准; a project's own
+    # number is not its fund's code; the department money is put to, and the amount approved for it.
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "township",
+        ["街道", "所属乡镇"],
+        ["街道审批意见", "街道审批时间", "乡镇审核意见"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "village",
+        ["社区", "行政村"],
+        ["社区审批意见", "社区审批时间", "村委会审核意见"],
+    ),
+    ("payments", ["资金编码", "身份证号", "补贴金额"], "name", ["车主"], ["车主电话"]),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号", "面积"],
+        "standard_yuan",
+        ["补助标准"],
+        ["排放标准", "执行标准"],
+    ),
+    ("projects", ["项目名称", "金额"], "fund_code", ["资金编码", "专项资金代码"], ["项目编号"]),
+    (
+        "allocations",
+        ["资金编码", "年度", "分配金额"],
+        "recipient",
+        ["使用部门", "用款部门"],
+        ["部门编码"],
+    ),
+    (
+        "allocations",
+        ["资金编码", "年度", "使用部门"],
+        "amount_yuan",
+        ["部门批复金额（万元）", "批复资金"],
+        ["累计下达金额", "指标剩余金额", "指标批复总额"],
+    ),
     # A personnel system's staff export (ruoyi-sysuser-shiye-vo): 部门 where the person works, 现职级 the post.
     ("staff", ["姓名", "身份证号"], "agency_name", ["所在部门", "部门名称"], ["部门编码"]),
     (
@@ -413,3 +453,34 @@ def test_a_department_is_the_agency_only_on_a_roll_without_one():
     """部门 stands for the agency where the roll names no 单位; beside a 工作单位 it is a part of it."""
     match = detect([["姓名", "身份证号", "部门", "工作单位"]], "staff")
     assert match is not None and match.mapping["agency_name"] == 3
+
+
+def test_the_member_who_receives_is_the_rows_person_beside_the_head():
+    """A 低保 roster of members (gistone-dibao-xiangshou-daoru): 享受人员姓名 / 享受人员身份证 beside the
+    户主's; stored under the head, every member's amount would be the head's."""
+    header = [
+        "户主姓名",
+        "户主身份证号码",
+        "享受人员姓名",
+        "享受人员身份证",
+        "成员享受金额",
+        "资金编码",
+    ]
+    match = detect([header], "payments")
+    assert match is not None
+    assert (match.mapping["name"], match.mapping["id_number"]) == (2, 3)
+    # beside a plain 姓名 with the ID number (yikatong-yidong-duochong) the 享受人员 is another person
+    plain = detect([["姓名", "身份证号", "享受人员姓名", "异动金额", "资金编码"]], "payments")
+    assert plain is not None and plain.mapping["name"] == 0
+
+
+def test_the_amount_approved_is_due_and_the_amount_paid_is_the_amount():
+    """核准救助金额 beside 实际发放金额 (cams-yingji-shenghuo-fafang-mingce); alone, the approved amount
+    stands in for the amount, as 应发金额 does."""
+    match = detect(
+        [["户主姓名", "身份证号", "核准救助金额(元)", "实际发放金额(元)", "资金编码"]], "payments"
+    )
+    assert match is not None
+    assert (match.mapping["amount_due_yuan"], match.mapping["amount_yuan"]) == (2, 3)
+    alone = detect([["户主姓名", "身份证号", "核准救助金额(元)", "资金编码"]], "payments")
+    assert alone is not None and alone.mapping["amount_yuan"] == 2

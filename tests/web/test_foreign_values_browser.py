@@ -38,7 +38,7 @@ def test_the_clerk_is_asked_about_the_column_and_marks_it_not_needed(
     path = write_xlsx(tmp_path / "低保名单.xlsx", [["2024年低保发放名单"], header, *rows])
     with signed_in_page(browser, server.url, "wang", PASSWORD) as page:
         text = upload_and_preview(page, server.url, path)
-        asked = "“状态”这一列的值（“已失效”、“正常”）是享受资格的状态，不是“发放状态”的取值"
+        asked = "“状态”这一列的值（“已失效”、“正常”）是享受资格或记录的状态，不是“发放状态”的取值"
         assert text.count(asked) == 1, text
         assert page.get_by_role("button", name="重新检查").count() == 1
         assert "有一列的值没有一个像它的表头所说的那一项" in text

@@ -218,7 +218,7 @@ def test_a_column_of_another_things_values_opens_the_mapping(staff_app, with_fun
     )
     assert data["needs_mapping"] and not data["can_load"]
     page = with_funds.get(url).get_data(as_text=True)
-    assert "是享受资格的状态，不是“发放状态”的取值" in page and "重新检查" in page
+    assert "是享受资格或记录的状态，不是“发放状态”的取值" in page and "重新检查" in page
     rechecked = answer(with_funds, url, data, 状态="-")
     assert rechecked.status_code == 302
     data = with_funds.get(url + "&format=json").get_json()
