@@ -289,6 +289,9 @@ MAX_DEEPER = 3  # header rows below a two-row header: a title over groups over l
 _TOTAL_CELL = re.compile(
     r"(合计|小计|总计|共计|累计|总合计):?"
 )  # a 合计 row is data's, never header
+_WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # a cell with words in it (not a dash, not a number)
+_DIGIT = re.compile(r"\d")
+_GROUP_CHARS = 20  # a group's name is short; a title over groups is a sentence
 
 
 def _spread(row: list[str | None], above_raw: list[str | None], above: list[str | None]) -> list:
@@ -317,14 +320,25 @@ def _under_spans(row: list[str | None], above: list[str | None]) -> bool:
     return all(at(p) is None or (p + 1 < len(row) and at(p + 1) is None) for p in filled)
 
 
+def _total_row(row: list[str | None]) -> bool:
+    """A 合计 / 小计 row under the header, not a header row that has a 小计 column among its leaves
+    (shizhi-xiangmu-zhichu-yusuan-pifu: 小计 / 财政拨款 / 纳入财政专户管理的非税收入安排 under 一般公共预算收入安排):
+    a total word, and no other cell with words in it."""
+    texts = [(c or "").replace(" ", "") for c in row if c]
+    if not any(_TOTAL_CELL.fullmatch(t) for t in texts):
+        return False
+    return not any(_WORDS.search(t) for t in texts if not _TOTAL_CELL.fullmatch(t))
+
+
 def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
     """The header continued over the rows under it that are still header (qingdao-xinnengyuan-zhichu-mingxi:
     a merged title over sellers over 销售车辆数 / 财政补助资金 over 市级 / 区市): rows with no cell under any
     column read into the kind (the spans above cover them), some header text, nothing only data holds.
 
-    Each column not read into the kind is then named by its cells under the header's first row, top to
-    bottom ("比亚迪汽车销售/财政补助资金(万元)/市级财政"), so the report names every column, not the
-    title spanning them; columns read into the kind keep their names.
+    Each column not read into the kind is then named by its cells top to bottom, under the header's
+    first row when that is one title spanning them ("比亚迪汽车销售/财政补助资金(万元)/市级财政"), from it
+    when it names columns ("一般公共预算收入安排/财政拨款"), so the report names every column, not the title
+    spanning them; columns read into the kind keep their names.
     """
     last = match.header_rows[-1]
     mapped = set(match.mapping.values()) | {w.position for w in match.wide}
@@ -336,7 +350,7 @@ def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
             not any(row)
             or looks_like_data(row)
             or any(p < len(row) and row[p] for p in mapped)
-            or any(_TOTAL_CELL.fullmatch((c or "").replace(" ", "")) for c in row)
+            or _total_row(row)
             or not _under_spans(row, above)
         ):
             break
@@ -348,7 +362,10 @@ def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
     pad = lambda row: list(row) + [None] * (width - len(row))  # noqa: E731
     top = pad(head[match.header_rows[0]])
     above_raw, above = top, _spread(top, [None] * width, [None] * width)
-    grid = []
+    # A cell of the first row is the path's top when it names a group of columns (一般公共预算收入安排), not
+    # when it is a title over them (新能源汽车推广应用示范财政扶持专项资金补助120万元(其中:…): a sentence
+    # with figures in it, qingdao-xinnengyuan-zhichu-mingxi).
+    grid = [[t if t and len(t) <= _GROUP_CHARS and not _DIGIT.search(t) else None for t in above]]
     for row in (pad(r) for r in [*(head[r] for r in match.header_rows[1:]), *deeper]):
         filled = _spread(row, above_raw, above)
         grid.append(filled)

@@ -484,3 +484,26 @@ def test_the_amount_approved_is_due_and_the_amount_paid_is_the_amount():
     assert (match.mapping["amount_due_yuan"], match.mapping["amount_yuan"]) == (2, 3)
     alone = detect([["户主姓名", "身份证号", "核准救助金额(元)", "资金编码"]], "payments")
     assert alone is not None and alone.mapping["amount_yuan"] == 2
+
+
+def test_a_three_level_header_with_a_subtotal_leaf_is_read_to_its_leaves():
+    """A budget 批复表 (shizhi-xiangmu-zhichu-yusuan-pifu): 一般公共预算收入安排 over 小计 / 财政拨款 /
+    纳入财政专户管理的非税收入安排 over four leaves.  Its 小计 is a column, not a total row: the header goes
+    on to the leaves, and each column is named from its group down."""
+    head = [
+        ["单位名称", "项目名称", "合计", "一般公共预算收入安排", None, None, None, "上年结余"],
+        [None, None, None, "小计", "财政拨款", "纳入财政专户管理的非税收入安排", None, None],
+        [None, None, None, None, None, "专项收入", "罚没收入", None],
+        ["县农业农村局", "高标准农田建设", "120.00", "100.00", "100.00", "0", "0", "20.00"],
+    ]
+    match = detect(head, "budgets")
+    assert match is not None and match.header_rows == (0, 1, 2)
+    assert match.labels[3:7] == [
+        "一般公共预算收入安排/小计",
+        "一般公共预算收入安排/财政拨款",
+        "一般公共预算收入安排/纳入财政专户管理的非税收入安排/专项收入",
+        "一般公共预算收入安排/纳入财政专户管理的非税收入安排/罚没收入",
+    ]
+    # a total row under a header stays data's
+    total = [["单位名称", "项目名称", "合计"], ["合计", None, "120.00"], ["县农业农村局", "a", "1"]]
+    assert detect(total, "budgets").header_rows == (0,)
