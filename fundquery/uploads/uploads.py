@@ -173,16 +173,16 @@ def header_pick(
     said (``row``, 0-based) that row's cells beside the kind's columns, to map as on the mapping form."""
     head = first_rows(staged.path, staged.file_name)
     width = max((len(r) for r in head), default=0)
-    spec = SPECS[kind]
+    spec = SPECS.get(kind)  # None: "auto", the page asks for the kind too
     data: dict[str, Any] = {
         "kind": kind,
-        "kind_title_zh": spec.title_zh,
-        "kind_title_en": spec.title_en,
+        "kind_title_zh": spec.title_zh if spec else "",
+        "kind_title_en": spec.title_en if spec else "",
         "head": [[*r, *[None] * (width - len(r))] for r in head],
         "head_letters": [column_letter(p) for p in range(width)],
         "header_row": row,
     }
-    if row is None or not 0 <= row < len(head):
+    if spec is None or row is None or not 0 <= row < len(head):
         return data | {"header_row": None}
     match = header_at(head, row, kind, choice.mapping or None)
     below = [r for r in head[row + 1 :] if any(r)]

@@ -219,13 +219,15 @@ def _header_pick(
 ) -> Response:
     """No header was found: the first rows of the file, for the clerk to say which row is the header
     (a kind must be named for that), then that row's columns to map (issue 14: asked, not refused)."""
-    if kind == "auto" or not _may_upload(kind):
+    if kind != "auto" and not _may_upload(kind):
         return render("staff/preview.html", data, status, load_form=None)
+    language = current_language()
+    data["kinds"] = [{"kind": k, "title": uploads.kind_title(k, language)} for k in _uploadable()]
     row = _header_row_arg(request.args.get("header_row"))
     choice = uploads.current_choice(staged, kind, current_user.username, current_user.office)
     data |= uploads.header_pick(staged, kind, row, choice) | {
         "replaces": replaces,
-        "language": current_language(),
+        "language": language,
         "mapping_url": url_for("upload.mapping", sha256=staged.sha256),
     }
     form = None

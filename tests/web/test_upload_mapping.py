@@ -288,3 +288,23 @@ def test_a_form_whose_header_is_not_found_is_asked_which_row_then_mapped(
             .fetchall()
         )
     assert got == [("文学院", 40, "事业(其他)"), ("理学院", 55, "事业(其他)")]  # 事业 is stored so
+
+
+def test_a_file_of_no_kind_found_asks_the_kind_with_the_header_row(staff_app, with_funds, tmp_path):
+    """Uploaded as 自动识别 and no header of any kind found: the page asks the kind beside the rows."""
+    from tests.sheets import write_xlsx
+
+    rows = [["二级部门", "合：编制总数", "合：实有人数"], ["文学院", "40", "38"]]
+    url, data = preview(with_funds, write_xlsx(tmp_path / "编制.xlsx", rows), kind="auto")
+    assert data["unreadable"] and data["kind"] == "auto" and "file_columns" not in data
+    assert {"kind": "agencies", "title": "机构编制"} in data["kinds"]
+    page = with_funds.get(url).get_data(as_text=True)
+    assert '<select id="pick-kind" name="kind"' in page and "没有认出任何一类数据的表头" in page
+    chosen = url.replace("kind=auto", "kind=agencies") + "&header_row=1&format=json"
+    picked = with_funds.get(chosen).get_json()
+    assert picked["kind"] == "agencies" and picked["header_row"] == 0
+    assert [c["header"] for c in picked["file_columns"]] == [
+        "二级部门",
+        "合:编制总数",
+        "合:实有人数",
+    ]
