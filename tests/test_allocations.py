@@ -120,7 +120,11 @@ def test_a_header_deeper_than_two_rows_names_each_column_it_does_not_import(
     res = load(path, "allocations", values={"fund_code": "F001", "year": "2024"})
     assert res.status == "loaded", res.as_json()
     (unused,) = [f for f in res.report.findings if f.rule == "column_unused"]
-    assert unused.message.split("：", 1)[1] == "中央、地方/省级、地方/县级"
+    # each named from its group down (the first row's 按级次分列 names the group, it is no title over it)
+    assert (
+        unused.message.split("：", 1)[1]
+        == "按级次分列(其中)/中央、按级次分列(其中)/地方/省级、按级次分列(其中)/地方/县级"
+    )
     assert store.execute(
         "SELECT row_no, recipient, amount_yuan FROM allocations ORDER BY row_no"
     ).fetchall() == [(5, "城关镇", Decimal("3000.00")), (6, "河口乡", Decimal("2000.00"))]
