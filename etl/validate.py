@@ -520,6 +520,14 @@ def _distinct_keys(values: pa.ChunkedArray | pa.Array) -> tuple[set[str], list[s
     return {enum_key(norm(v) or "") for v in written}, written
 
 
+def _take_out(extract: Extract, name: str) -> None:
+    """Column ``name`` is another thing under the kind's header: not read into the kind (so the report
+    names its header among the columns not loaded)."""
+    del extract.match.mapping[name]
+    extract.match.scores.pop(name, None)
+    extract.table = extract.table.drop_columns([name])
+
+
 def _other_states(extract: Extract) -> list[Finding]:
     """An optional enum column holding only another thing's states in force (a 残联 list's 状态 = 享受中:
     the entitlement holds, so the list is paid as it stands) is that other thing's column: taken out of
@@ -538,9 +546,7 @@ def _other_states(extract: Extract) -> list[Finding]:
         keys, written = _distinct_keys(extract.table[col.name])
         if other.of(keys) != "in_force":
             continue
-        del m.mapping[col.name]
-        m.scores.pop(col.name, None)
-        extract.table = extract.table.drop_columns([col.name])
+        _take_out(extract, col.name)
         values, accepted = "、".join(f"“{v}”" for v in written), "、".join(col.accepted_words)
         found.append(
             Finding(
@@ -576,9 +582,7 @@ def _unlike_values(extract: Extract) -> list[Finding]:
         written = _distinct_keys(extract.table[col.name])[1]
         if not written or any(re.search(pattern, v) for v in written):
             continue
-        del m.mapping[col.name]
-        m.scores.pop(col.name, None)
-        extract.table = extract.table.drop_columns([col.name])
+        _take_out(extract, col.name)
         shown = "、".join(f"“{v}”" for v in written[:3]) + ("等" if len(written) > 3 else "")
         found.append(
             Finding(
