@@ -279,7 +279,7 @@ def _id_columns(
     upper = pc.utf8_upper(pc.replace_substring(numbers, " ", ""))
     distinct = pa.table(
         {
-            "i": pa.array(range(len(numbers)), pa.int32()),
+            "i": pa.array(np.arange(len(numbers), dtype=np.int32)),
             col.name: numbers,
             "id_arrow": upper,
             "id_check": check_chars(upper),
@@ -352,7 +352,7 @@ def _parsed_by_value(
         return None
     values = pa.table(
         {
-            "i": pa.array(range(len(encoded.dictionary)), pa.int32()),
+            "i": pa.array(np.arange(len(encoded.dictionary), dtype=np.int32)),
             col.name: encoded.dictionary.cast(pa.string()),
         }
     )

@@ -27,6 +27,7 @@ from etl.extract import (
     finish,
     no_header,
     release_memory,
+    row_numbers,
 )
 from etl.headermatch import HeaderMatch, kind_tie_message
 from etl.headers import HEAD_ROWS, detect
@@ -175,7 +176,7 @@ def _fastexcel_columns(
     if any(text is None for text in texts):
         return None
     release_memory()
-    arrays = {"_row": pa.array(range(skip + 1, skip + 1 + n), pa.int32())}
+    arrays = {"_row": row_numbers(skip + 1, n)}
     for pos, arr in zip(positions, texts, strict=True):
         arrays[f"c{pos}"] = arr
     return pa.table(arrays)
@@ -322,7 +323,7 @@ def _columns(rows, match: HeaderMatch, first_row_no: int) -> pa.Table:
         chunk = list(itertools.islice(rows, CHUNK_ROWS))
         if not chunk:
             break
-        arrays = {"_row": pa.array(range(row_no, row_no + len(chunk)), pa.int32())}
+        arrays = {"_row": row_numbers(row_no, len(chunk))}
         width = max(positions, default=-1) + 1
         if any(len(r) < width for r in chunk):
             chunk = [list(r) + [None] * (width - len(r)) for r in chunk]

@@ -57,3 +57,12 @@ def test_the_scan_reads_bytes_not_cells(monkeypatch):
     monkeypatch.setattr(extract.pc, "match_substring", counted)
     assert extract._total_cells(pa.chunked_array([pa.array(["张三"] * 1000)])) is None
     assert calls == []
+
+
+@pytest.mark.parametrize(("first", "count"), [(3, 1_000), (1, 0), (1_048_575, 2)])
+def test_row_numbers_are_the_spreadsheets_as_int32(first, count):
+    """The reader's ``_row``: the same numbers a Python range gives, made in numpy (a million from a range
+    cost 0.1 s)."""
+    numbers = extract.row_numbers(first, count)
+    assert numbers.type == pa.int32()
+    assert numbers.to_pylist() == list(range(first, first + count))
