@@ -56,23 +56,26 @@ def main(argv: list[str] | None = None) -> int:
             print(f"funds not loaded: {funds.status}", file=sys.stderr)
             return 1
         path = folder / ("payments.xlsx" if args.format == "xlsx" else "payments_gbk.csv")
-        marks: list[tuple[str, float]] = []
+        marks: list[tuple[str, float, float]] = []
         wall0 = time.perf_counter()
         result = load.load_file(
             con, path, "payments", hasher=hasher, uploaded_by="bench",
-            archive_dir=work / "archive", on_stage=lambda name: marks.append((name, cpu_seconds())),
+            archive_dir=work / "archive", on_stage=lambda name: marks.append((name, cpu_seconds(), time.perf_counter())),
         )  # fmt: skip
         wall = time.perf_counter() - wall0
-        marks.append(("end", cpu_seconds()))
+        marks.append(("end", cpu_seconds(), time.perf_counter()))
         con.close()
+        size = (work / "store.duckdb").stat().st_size / 2**20
     finally:
         shutil.rmtree(work, ignore_errors=True)
     stages = " ".join(
-        f"{name}={marks[i + 1][1] - at:.2f}" for i, (name, at) in enumerate(marks[:-1])
+        f"{name}={marks[i + 1][1] - at:.2f}/{marks[i + 1][2] - wall_at:.2f}"
+        for i, (name, at, wall_at) in enumerate(marks[:-1])
     )
     print(
         f"{Path(etl.__file__).resolve().parent.parent.name} {args.format} wall={wall:.2f}"
         f" cpu={marks[-1][1] - marks[0][1]:.2f} {stages} status={result.status} rows={result.rows:,}"
+        f" store_mib={size:.1f}"
         f" load_average={os.getloadavg()[0]:.2f}"
     )
     return 0 if result.status == "loaded" else 1

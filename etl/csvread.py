@@ -25,6 +25,7 @@ from etl.extract import (
     column_positions,
     finish,
     no_header,
+    row_numbers,
 )
 from etl.headermatch import HeaderMatch, kind_tie_message
 from etl.headers import HEAD_ROWS, detect
@@ -192,7 +193,7 @@ def _pyarrow_csv(
         raw = raw.slice(0, max(raw.num_rows - trailing_blank, 0))
     keep = column_positions(match)
     first = match.data_start + 1
-    arrays = {"_row": pa.array(range(first, first + raw.num_rows), pa.int32())}
+    arrays = {"_row": row_numbers(first, raw.num_rows)}
     present = [pos for pos in keep if pos < width]
     normed = POOL.map(norm_array, [raw.column(f"c{pos}") for pos in present])
     arrays.update({f"c{pos}": arr for pos, arr in zip(present, normed, strict=True)})

@@ -27,6 +27,7 @@ from etl.extract import (
     finish,
     no_header,
     release_memory,
+    row_numbers,
 )
 from etl.headermatch import HeaderMatch, kind_tie_message
 from etl.headers import HEAD_ROWS, detect
@@ -167,22 +168,29 @@ def _fastexcel_columns(
         return None  # e.g. "N/A" typed in a number column: fastexcel would drop it
     by_index = {int(n.removeprefix("__UNNAMED__")): batch.column(n) for n in batch.schema.names}
     n = batch.num_rows
-    texts, typed = [], []
-    for pos in positions:
-        arr = by_index.get(pos)
-        text = pa.nulls(n, pa.string()) if arr is None else _distinct_text(arr)
-        if text is None:
-            return None
-        texts.append(text)
-        typed.append(arr is not None and not pa.types.is_string(arr.type))
+    # Each column converted and normalised on its own, a column per core (pyarrow lets go of the GIL).
+    columns = [by_index.get(pos) for pos in positions]
     del batch, by_index
+    texts = list(POOL.map(_column_text, columns, [n] * len(columns)))
+    del columns
+    if any(text is None for text in texts):
+        return None
     release_memory()
-    arrays = {"_row": pa.array(range(skip + 1, skip + 1 + n), pa.int32())}
-    # Text made from numbers, dates and booleans is already normal (digits, ISO dates, 是/否).
-    normed = POOL.map(lambda t: t[0] if t[1] else norm_array(t[0]), zip(texts, typed, strict=True))
-    for pos, arr in zip(positions, normed, strict=True):
+    arrays = {"_row": row_numbers(skip + 1, n)}
+    for pos, arr in zip(positions, texts, strict=True):
         arrays[f"c{pos}"] = arr
     return pa.table(arrays)
+
+
+def _column_text(arr: pa.Array | None, rows: int) -> pa.Array | None:
+    """One column of fastexcel's batch as normalised text (None: it needs the cell-by-cell reader).
+    Text made from numbers, dates and booleans is already normal (digits, ISO dates, 是/否)."""
+    if arr is None:
+        return pa.nulls(rows, pa.string())
+    text = _distinct_text(arr)
+    if text is None or not pa.types.is_string(arr.type):
+        return text
+    return norm_array(text)
 
 
 def _distinct_text(arr: pa.Array) -> pa.Array | None:
@@ -315,7 +323,7 @@ def _columns(rows, match: HeaderMatch, first_row_no: int) -> pa.Table:
         chunk = list(itertools.islice(rows, CHUNK_ROWS))
         if not chunk:
             break
-        arrays = {"_row": pa.array(range(row_no, row_no + len(chunk)), pa.int32())}
+        arrays = {"_row": row_numbers(row_no, len(chunk))}
         width = max(positions, default=-1) + 1
         if any(len(r) < width for r in chunk):
             chunk = [list(r) + [None] * (width - len(r)) for r in chunk]

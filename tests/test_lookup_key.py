@@ -111,3 +111,59 @@ def test_migration_27_keys_an_older_stores_staff_and_registers_and_lets_staff_la
     )
     assert con.execute("SELECT count(*) FROM live_deaths").fetchone() == (0,)  # the view is back
     con.close()
+
+
+def test_migration_28_stores_an_older_stores_hashes_uncompressed_and_keeps_its_rows(tmp_path):
+    """payments.id_hash is stored uncompressed (etl/sql/028_id_hash_uncompressed.sql: DICT_FSST packed the
+    random hex about 2:1 and choosing it was the dearest part of a load's insert); the rows, the key's and
+    the household's indexes and the views an older store had are kept."""
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    stores.migrate(con, [m for m in stores.migrations() if m[0] < 28])
+    hashes = [f"{n:064x}" for n in range(1, 3001)]
+    con.execute(
+        "INSERT INTO payments (batch_id, row_no, fund_code, year, township, village, name, id_hash,"
+        " id_masked, household_no, amount_yuan, id_key) SELECT 7, i, 'F1', 2024, '城关镇', '大村', '张三',"
+        " h, 'x', 'H' || i, 12.34, CAST('0x' || left(h, 15) AS BIGINT)"
+        " FROM (SELECT unnest(range(3000)) AS i, unnest(?) AS h)",
+        [hashes],
+    )
+    con.close()
+    con = stores.connect(path)
+    assert con.execute("SELECT list(id_hash ORDER BY row_no) FROM payments").fetchone()[0] == hashes
+    con.execute("CHECKPOINT")
+    compression = {
+        c
+        for (c,) in con.execute(
+            "SELECT DISTINCT compression FROM pragma_storage_info('payments')"
+            " WHERE column_name = 'id_hash' AND segment_type = 'VARCHAR'"
+        ).fetchall()
+    }
+    assert compression == {"Uncompressed"}, compression
+    indexes = {
+        sql
+        for (sql,) in con.execute(
+            "SELECT sql FROM duckdb_indexes() WHERE table_name = 'payments'"
+        ).fetchall()
+    }
+    assert any("(id_key)" in s for s in indexes) and any("(household_no)" in s for s in indexes)
+    assert con.execute("SELECT count(*) FROM live_payments").fetchone()[0] == 0  # batch 7 is none
+    con.close()
+
+
+def test_a_loaded_rosters_hashes_are_stored_uncompressed(store, funds_loaded, load, tmp_path):
+    """A load into a new store writes id_hash as 028 declares it (no DICT_FSST chosen at insert)."""
+    rows = [
+        ["F001", "2024", "城关镇", "大村", "张三", make_id(seq=s), "10.00"] for s in range(1, 400)
+    ]
+    result = load(write_xlsx(tmp_path / "p.xlsx", [HEADER, *rows]), "payments")
+    assert result.status == "loaded", result.as_json()["errors"]
+    store.execute("CHECKPOINT")
+    compression = {
+        c
+        for (c,) in store.execute(
+            "SELECT DISTINCT compression FROM pragma_storage_info('payments')"
+            " WHERE column_name = 'id_hash' AND segment_type = 'VARCHAR'"
+        ).fetchall()
+    }
+    assert compression == {"Uncompressed"}, compression
