@@ -40,6 +40,11 @@ class UnreadableFile(Exception):
     """The file is not a spreadsheet we can read; ``str()`` is a sentence for a person."""
 
 
+class NoHeader(UnreadableFile):
+    """The file was read, but no header row of the kind was found in its first rows: the clerk may say
+    which row it is (the upload page's header picker).  Never raised for a hostile or damaged file."""
+
+
 @dataclass
 class Extract:
     path: Path
@@ -56,7 +61,7 @@ class Extract:
         return self.match.spec.kind
 
 
-def no_header(name: str, kind: str | None) -> UnreadableFile:
+def no_header(name: str, kind: str | None) -> NoHeader:
     """The file has no header row the loader knows; the example headers are the kind's own required
     columns (a clerk loading an allocation table is not helped by a payment roster's headers)."""
     spec = SPECS.get(kind) if kind else None
@@ -73,7 +78,7 @@ def no_header(name: str, kind: str | None) -> UnreadableFile:
         columns = sorted(required, key=lambda c: c.name in FILE_LEVEL)[:4]
         what_zh, what_en = f"“{spec.title_zh}”", spec.title_en
         example = "如 " + "、".join(c.aliases[0] for c in columns)
-    return UnreadableFile(
+    return NoHeader(
         f"在文件 {name} 的前 {HEAD_ROWS} 行中找不到{what_zh}数据的表头（{example}）。"
         "请下载空白模板对照表头。"
         f" / No header row for {what_en} in the first {HEAD_ROWS} rows of {name}."

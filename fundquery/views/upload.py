@@ -25,7 +25,7 @@ from wtforms.validators import Length
 
 from etl.annotate import annotate
 from etl.audit import audit
-from etl.extract import UnreadableFile
+from etl.extract import NoHeader, UnreadableFile
 from etl.load import BatchError
 from etl.preview import dry_run
 from etl.specs import SPECS
@@ -194,6 +194,8 @@ def preview(sha256: str) -> Response | str:
             reason="unreadable",
         )
         data = {"sha256": sha256, "file_name": staged.file_name, "unreadable": str(exc)}
+        if not isinstance(exc, NoHeader):  # hostile, damaged, not a spreadsheet: nothing to pick
+            return render("staff/preview.html", data, 422, load_form=None)
         return _header_pick(staged, data, kind, replaces, 422)
     data = data | {
         "replaces": replaces,
@@ -250,7 +252,7 @@ def mapping(sha256: str) -> Response | str:
     replaces = _replaces_arg(request.form.get("replaces"))
     try:
         data = uploads.make_preview(staged, kind, current_user.username, current_user.office)
-    except UnreadableFile as exc:  # the header row the clerk picked, mapped on the picker page
+    except NoHeader as exc:  # the header row the clerk picked, mapped on the picker page
         row = _header_row_arg(request.form.get("header_row"))
         choice = uploads.current_choice(staged, kind, current_user.username, current_user.office)
         data = uploads.header_pick(staged, kind, row, choice)
