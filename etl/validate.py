@@ -441,7 +441,7 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
         fingerprint=m.fingerprint,
         detection=m.confidence,
     )
-    other_states = _other_states(extract)
+    other_states = _other_states(extract) + _unlike_values(extract)
     _structural(extract, report)
     if report.errors:
         return report
@@ -528,6 +528,20 @@ def _take_out(extract: Extract, name: str) -> None:
     extract.table = extract.table.drop_columns([name])
 
 
+def _taken_by_header(extract: Extract, wanted) -> list:  # noqa: ANN001 (a Column predicate)
+    """(column, header) of each optional column ``wanted`` names that the header matcher took, not the
+    clerk's mapping (a clerk who maps a column is taken at their word)."""
+    m = extract.match
+    out = []
+    for col in m.spec.columns:
+        if col.required or col.name not in m.mapping or not wanted(col):
+            continue
+        header = m.label(col.name)
+        if m.mapped.get(header) != col.name:
+            out.append((col, header))
+    return out
+
+
 def _other_states(extract: Extract) -> list[Finding]:
     """An optional enum column holding only another thing's states in force (a 残联 list's 状态 = 享受中:
     the entitlement holds, so the list is paid as it stands) is that other thing's column: taken out of
@@ -536,13 +550,8 @@ def _other_states(extract: Extract) -> list[Finding]:
     and one with an ended state (已失效) among them is asked about (``_foreign_values``)."""
     m = extract.match
     found = []
-    for col in m.spec.columns:
-        other = col.enum.other if col.enum else None
-        if other is None or col.required or col.name not in m.mapping:
-            continue
-        header = m.label(col.name)
-        if m.mapped.get(header) == col.name:
-            continue
+    for col, header in _taken_by_header(extract, lambda c: c.enum and c.enum.other):
+        other = col.enum.other
         keys, written = _distinct_keys(extract.table[col.name])
         if other.of(keys) != "in_force":
             continue
@@ -563,7 +572,7 @@ def _other_states(extract: Extract) -> list[Finding]:
                 f"values of “{col.label_zh}”: {accepted}",
             )
         )
-    return found + _unlike_values(extract)
+    return found
 
 
 def _unlike_values(extract: Extract) -> list[Finding]:
@@ -572,12 +581,7 @@ def _unlike_values(extract: Extract) -> list[Finding]:
     mapping like ``_other_states``; a column the clerk mapped stays."""
     m = extract.match
     found = []
-    for col in m.spec.columns:
-        if col.looks_like is None or col.required or col.name not in m.mapping:
-            continue
-        header = m.label(col.name)
-        if m.mapped.get(header) == col.name:
-            continue
+    for col, header in _taken_by_header(extract, lambda c: c.looks_like is not None):
         pattern, words = col.looks_like
         written = _distinct_keys(extract.table[col.name])[1]
         if not written or any(re.search(pattern, v) for v in written):
@@ -602,6 +606,12 @@ def _unlike_values(extract: Extract) -> list[Finding]:
     return found
 
 
+def _incoming_keys(con: duckdb.DuckDBPyConnection, raw: str) -> set[str]:
+    """The enum keys of a column's written values in ``incoming`` (blanks left out)."""
+    rows = con.execute(f"SELECT DISTINCT {raw} FROM incoming WHERE {raw} IS NOT NULL").fetchall()  # noqa: S608 (declared names)
+    return {enum_key(norm(v) or "") for (v,) in rows} - {""}
+
+
 def _foreign_values(
     con: duckdb.DuckDBPyConnection, m: HeaderMatch, header_row: int, report: Report
 ) -> None:
@@ -623,13 +633,7 @@ def _foreign_values(
         header, accepted = m.label(col.name), "、".join(col.accepted_words)
         written = "、".join(f"“{v}”" for v in seen) + ("等" if distinct > len(seen) else "")
         other = col.enum.other if col.enum else None
-        keys = {
-            enum_key(norm(v) or "")
-            for (v,) in con.execute(
-                f"SELECT DISTINCT {raw} FROM incoming WHERE {raw} IS NOT NULL"  # noqa: S608 (declared names)
-            ).fetchall()
-        }
-        if other and other.of(keys - {""}) == "mixed":
+        if other and other.of(_incoming_keys(con, raw)) == "mixed":
             # 正常 / 已失效: the entitlement's state, some of it ended: the clerk decides whether every
             # row was paid all the same
             zh = (

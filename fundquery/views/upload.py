@@ -232,11 +232,11 @@ def _header_pick(
         "language": language,
         "mapping_url": url_for("upload.mapping", sha256=staged.sha256),
     }
+    if not data["head"]:
+        return render("staff/preview.html", data, status, load_form=None)
     form = None
     if data["header_row"] is not None:
         form = upload_mapping.mapping_form(data | {"replaces": replaces})
-    if not data["head"]:
-        return render("staff/preview.html", data, status, load_form=None)
     # a question to the clerk, like the mapping form: not an error response
     return render("staff/preview.html", data, load_form=None, mapping_form=form, page=data)
 
