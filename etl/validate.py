@@ -551,9 +551,9 @@ def _other_states(extract: Extract) -> list[Finding]:
     m = extract.match
     found = []
     for col, header in _taken_by_header(extract, lambda c: c.enum and c.enum.other):
-        other = col.enum.other
         keys, written = _distinct_keys(extract.table[col.name])
-        if other.of(keys) != "in_force":
+        other, verdict = col.enum.other_states(keys)
+        if verdict != "in_force":
             continue
         _take_out(extract, col.name)
         values, accepted = "、".join(f"“{v}”" for v in written), "、".join(col.accepted_words)
@@ -632,18 +632,22 @@ def _foreign_values(
             continue
         header, accepted = m.label(col.name), "、".join(col.accepted_words)
         written = "、".join(f"“{v}”" for v in seen) + ("等" if distinct > len(seen) else "")
-        other = col.enum.other if col.enum else None
-        if other and other.of(_incoming_keys(con, raw)) == "mixed":
+        other, verdict = (
+            col.enum.other_states(_incoming_keys(con, raw))
+            if col.enum and col.enum.other
+            else (None, "")
+        )
+        if verdict == "mixed":
             # 正常 / 已失效: the entitlement's state, some of it ended: the clerk decides whether every
             # row was paid all the same
             zh = (
                 f"“{header}”这一列的值（{written}）是{other.what_zh}，不是“{col.label_zh}”的取值（{accepted}），"
-                f"其中有的已不再享受。如本表各行都已发放，请在对应关系中把“{header}”标为“不需要”；"
+                f"{other.ended_zh}。如本表各行都已发放，请在对应关系中把“{header}”标为“不需要”；"
                 f"如不是，请去掉未发放的行"
             )
             en = (
                 f"the values of column “{header}” ({written}) are {other.what_en}, not “{col.label_zh}”"
-                f" ({col.label_en}: {accepted}), and some have ended: if every row was paid, mark"
+                f" ({col.label_en}: {accepted}), and {other.ended_en}: if every row was paid, mark"
                 f" “{header}” as not needed in the mapping; if not, remove the rows not paid"
             )
         else:

@@ -387,12 +387,15 @@ class OtherStates:
     other thing, not the enum (a 民政 or 残联 list's 状态 = 享受中 is the entitlement's, not the payment's).
 
     ``in_force``: states under which the row is what the kind expects (the entitlement holds: the list is
-    paid as it stands); ``ended``: states that say it is not (已失效, 停保), which a clerk must look at."""
+    paid as it stands); ``ended``: states that say it is not (已失效, 停保), which a clerk must look at;
+    ``ended_zh`` / ``ended_en`` say so in the question about a column that has some."""
 
     what_zh: str
     what_en: str
     in_force: frozenset[str]
     ended: frozenset[str]
+    ended_zh: str = "其中有的已不再享受"
+    ended_en: str = "some have ended"
 
     def of(self, keys: set[str]) -> str:
         """ "in_force" when every key is a state in force, "mixed" when every key is one of the states
@@ -434,14 +437,66 @@ ENTITLEMENT_STATES = OtherStates(
 )
 
 
+# The state of a check on the record (抽查, 审核, 审批) that a 民政 system shows under 状态: a 低保 system's
+# spot-check queue writes 待抽查 / 已抽查 / 驳回 (sldb-shehuihua-jiuzhu-xinxi).  A check after the grant
+# (抽查) or one passed leaves the row paid as it stands; one not yet passed or failed (待审核, 驳回) does not
+# say the row was paid, so it is asked about.
+REVIEW_STATES = OtherStates(
+    "审核或抽查的状态",
+    "the state of a review or spot check",
+    frozenset(
+        {
+            "待抽查",
+            "抽查中",
+            "已抽查",
+            "抽查通过",
+            "已审核",
+            "审核通过",
+            "已审批",
+            "审批通过",
+            "已复核",
+            "复核通过",
+        }
+    ),
+    frozenset(
+        {
+            "待审核",
+            "审核中",
+            "未审核",
+            "待审批",
+            "审批中",
+            "待复核",
+            "驳回",
+            "已驳回",
+            "审核不通过",
+            "审批不通过",
+            "抽查不通过",
+            "不通过",
+            "未通过",
+        }
+    ),
+    "其中有的尚未通过或未通过审核",
+    "some have not passed the review",
+)
+
+
 @dataclass(frozen=True)
 class Enum:
     """An enum column's vocabulary: ``values`` written form -> stored form; ``accepted`` names them in messages;
-    ``other``: another thing's states a column under the same header may hold instead."""
+    ``other``: other things' states a column under the same header may hold instead."""
 
     values: dict[str, str]
     accepted: tuple[str, ...]
-    other: OtherStates | None = None
+    other: tuple[OtherStates, ...] = ()
+
+    def other_states(self, keys: set[str]) -> tuple[OtherStates | None, str]:
+        """The other thing whose states ``keys`` all are, and ``OtherStates.of``'s verdict ("in_force",
+        "mixed"); (None, "") when they are none's."""
+        for other in self.other:
+            verdict = other.of(keys)
+            if verdict:
+                return other, verdict
+        return None, ""
 
 
 # 一卡通 (one-card) payment status as it appears in bank return files.
@@ -468,7 +523,7 @@ CARD_STATUS = Enum(
         "支付失败": "退回",
     },
     ("待发放", "发放中", "已发放", "退回"),
-    ENTITLEMENT_STATES,
+    (ENTITLEMENT_STATES, REVIEW_STATES),
 )
 
 # 发放对象: the seed report writes 到人(户); clerks write 到人到户, 到户到人, 个人, 农户.

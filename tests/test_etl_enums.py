@@ -122,6 +122,40 @@ def test_a_status_column_of_entitlements_in_force_is_not_the_payments_status(
     assert "状态" in unused.message.split("：", 1)[1].split("、")
 
 
+def test_a_status_column_of_a_spot_check_is_not_the_payments_status(
+    tmp_path, funds_loaded, load, store
+):
+    """A 低保 system's spot-check queue (sldb-shehuihua-jiuzhu-xinxi) writes the check's state under
+    状态: 待抽查 / 已抽查 come after the grant, so the list is paid as it stands and the column is not
+    loaded as 发放状态 (one warning); with a 驳回 among them some rows failed the check, and the clerk is
+    asked, in words that say so, whether every row was paid."""
+    from tests.conftest import snapshot
+    from tests.sheets import PAY_HEADER, pay_row
+
+    header = [h if h != "发放状态" else "状态" for h in PAY_HEADER]
+
+    def roster(name: str, states: list[str]):
+        rows = [pay_row(n, id_number=make_id(seq=n), status=s) for n, s in enumerate(states, 1)]
+        return write_xlsx(tmp_path / name, [header, *rows])
+
+    result = load(roster("checked.xlsx", ["待抽查", "已抽查", "待抽查"]), "payments")
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert store.execute("SELECT count(*), count(card_status) FROM payments").fetchone() == (3, 0)
+    (said,) = [f for f in result.report.warnings if f.rule == "column_other_states"]
+    assert said.message.startswith(
+        "“状态”这一列的值（“已抽查”、“待抽查”）是审核或抽查的状态，不是“发放状态”（待发放、发放中、已发放、退回）"
+    )
+
+    before = snapshot(store)
+    result = load(roster("rejected.xlsx", ["待抽查", "驳回"]), "payments")
+    assert result.status == "rejected" and snapshot(store) == before
+    (asked,) = [f for f in result.report.errors if f.rule == "column_values_foreign"]
+    assert asked.message.startswith(
+        "“状态”这一列的值（“待抽查”、“驳回”）是审核或抽查的状态，不是“发放状态”的取值（待发放、发放中、已发放、退回），"
+        "其中有的尚未通过或未通过审核。如本表各行都已发放"
+    )
+
+
 def test_the_clerk_who_maps_a_status_column_is_taken_at_their_word(
     tmp_path, funds_loaded, load, store
 ):
