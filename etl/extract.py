@@ -42,7 +42,15 @@ class UnreadableFile(Exception):
 
 class NoHeader(UnreadableFile):
     """The file was read, but no header row of the kind was found in its first rows: the clerk may say
-    which row it is (the upload page's header picker).  Never raised for a hostile or damaged file."""
+    which row it is (the upload page's header picker).  Never raised for a hostile or damaged file.
+    ``found`` is the message without its advice (the template): the page that asks for the row says it."""
+
+    def __init__(self, message: str, found: str | None = None) -> None:
+        super().__init__(message)
+        self.found = found or message
+
+    def __reduce__(self):  # pickled whole from an isolated reader (etl/isolated.py)
+        return (NoHeader, (str(self), self.found))
 
 
 @dataclass
@@ -78,11 +86,9 @@ def no_header(name: str, kind: str | None) -> NoHeader:
         columns = sorted(required, key=lambda c: c.name in FILE_LEVEL)[:4]
         what_zh, what_en = f"“{spec.title_zh}”", spec.title_en
         example = "如 " + "、".join(c.aliases[0] for c in columns)
-    return NoHeader(
-        f"在文件 {name} 的前 {HEAD_ROWS} 行中找不到{what_zh}数据的表头（{example}）。"
-        "请下载空白模板对照表头。"
-        f" / No header row for {what_en} in the first {HEAD_ROWS} rows of {name}."
-    )
+    zh = f"在文件 {name} 的前 {HEAD_ROWS} 行中找不到{what_zh}数据的表头（{example}）。"
+    en = f" / No header row for {what_en} in the first {HEAD_ROWS} rows of {name}."
+    return NoHeader(f"{zh}请下载空白模板对照表头。{en}", zh + en)
 
 
 try:  # glibc's malloc_trim (not on macOS, Windows or musl)

@@ -92,13 +92,16 @@ def _xlsx_heads(path: Path) -> list[list[list[str | None]]] | None:
 
 
 def first_rows(path: str | Path, name: str | None = None) -> list[list[str | None]]:
-    """The first rows of the file's first sheet that has any (as the full read trims them), masked as samples
-    are: what the upload page shows when no header was found, for the clerk to say which row it is."""
+    """The first rows of the file's sheet that looks most like a table (as the full read trims them), masked
+    as samples are: what the upload page shows when no header was found, for the clerk to say which row it
+    is.  A form's sheet has rows of many filled cells; a 填表说明 or cover sheet before it, lines of text:
+    the sheet with the widest row wins, the first of equals."""
     path = Path(path)
-    for head in _heads(path, name or path.name):
-        if any(any(cell for cell in row) for row in head):
-            return [[mask_sample(cell) if cell else None for cell in row] for row in head]
-    return []
+    heads = [h for h in _heads(path, name or path.name) if any(any(row) for row in h)]
+    if not heads:
+        return []
+    head = max(heads, key=lambda h: max(sum(1 for cell in row if cell) for row in h))
+    return [[mask_sample(cell) if cell else None for cell in row] for row in head]
 
 
 def peek(

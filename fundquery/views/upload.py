@@ -196,7 +196,7 @@ def preview(sha256: str) -> Response | str:
         data = {"sha256": sha256, "file_name": staged.file_name, "unreadable": str(exc)}
         if not isinstance(exc, NoHeader):  # hostile, damaged, not a spreadsheet: nothing to pick
             return render("staff/preview.html", data, 422, load_form=None)
-        return _header_pick(staged, data, kind, replaces, 422)
+        return _header_pick(staged, data | {"no_header_found": exc.found}, kind, replaces, 422)
     data = data | {
         "replaces": replaces,
         "can_load": not data["error_total"] and not data["duplicate_of"],
@@ -234,6 +234,8 @@ def _header_pick(
     }
     if not data["head"]:
         return render("staff/preview.html", data, status, load_form=None)
+    # the picker below is the advice now, not the blank template
+    data["unreadable"] = data.pop("no_header_found", data["unreadable"])
     form = None
     if data["header_row"] is not None:
         form = upload_mapping.mapping_form(data | {"replaces": replaces})
@@ -258,7 +260,7 @@ def mapping(sha256: str) -> Response | str:
         data = uploads.header_pick(staged, kind, row, choice)
         if data["header_row"] is None:
             abort(400)
-        data |= {"sha256": sha256, "file_name": staged.file_name, "unreadable": str(exc)}
+        data |= {"sha256": sha256, "file_name": staged.file_name, "unreadable": exc.found}
     form = upload_mapping.mapping_form(data | {"replaces": replaces}, formdata=request.form)
     if form.validate_on_submit():
         if form.forget.data:

@@ -248,6 +248,8 @@ def test_a_form_whose_header_is_not_found_is_asked_which_row_then_mapped(
     assert data["head"][0][0] == "某大学各二级单位编制情况" and data["head"][1] == shown
     page = with_funds.get(url).get_data(as_text=True)
     assert "请指出表头所在的行" in page and "合:编制总数" in page
+    # the row picker is the advice: the blank template is not
+    assert "找不到“机构编制”数据的表头" in page and "请下载空白模板" not in page
     assert 'name="header_row" value="2"' in page
 
     picked = with_funds.get(url + "&header_row=2&format=json").get_json()
@@ -308,3 +310,47 @@ def test_a_file_of_no_kind_found_asks_the_kind_with_the_header_row(staff_app, wi
         "合:编制总数",
         "合:实有人数",
     ]
+
+
+def test_the_rows_shown_for_the_header_are_the_forms_not_a_cover_sheets(
+    staff_app, with_funds, tmp_path
+):
+    """A workbook whose first sheet is the form's 填表说明 (a line of text a row) and whose second is the
+    form: the rows the clerk picks the header from are the form's, and the mapping made from them
+    finds the header on that sheet."""
+    from etl.text import norm
+    from tests.sheets import write_xlsx
+
+    header = ["二级部门", "合：编制总数", "合：实有人数"]
+    cover = [
+        ["填表说明"],
+        ["1. 编制数以编委批复为准"],
+        ["2. 实有人数为年末数"],
+        ["3. 金额单位：人"],
+    ]
+    path = write_xlsx(
+        tmp_path / "编制.xlsx",
+        [["某大学各二级单位编制情况"], header, ["文学院", "40", "38"], ["理学院", "55", "50"]],
+        sheet="编制表",
+        extra_sheets={"填表说明": cover},
+    )
+    url, data = preview(with_funds, path, kind="agencies")
+    assert data["unreadable"] and data["header_row"] is None
+    assert data["head"][1] == [norm(h) for h in header], data["head"]
+    picked = with_funds.get(url + "&header_row=2&format=json").get_json()
+    form = {
+        "csrf_token": csrf_token(with_funds, url),
+        "kind": "agencies",
+        "replaces": "",
+        "header_row": "2",
+        "recheck": "重新检查",
+        "val_staffing_type": "事业",
+    }
+    choose = {"二级部门": "agency_name", "合:编制总数": "quota", "合:实有人数": "actual_reported"}
+    for c in picked["file_columns"]:
+        form[f"col_{c['position']}"] = choose.get(c["header"], "-")
+    answered = with_funds.post(f"/staff/upload/{picked['sha256']}/mapping", data=form)
+    assert answered.status_code == 302, answered.get_data(as_text=True)
+    checked = with_funds.get(answered.location.split("#")[0] + "&format=json").get_json()
+    assert not checked.get("unreadable") and checked["error_total"] == 0, checked.get("errors")
+    assert checked["header_rows"] == [2]
