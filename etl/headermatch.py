@@ -60,6 +60,9 @@ class HeaderMatch:
     standard_unit: str = (
         ""  # the unit of a standard chosen at upload or read from the title (元/亩 -> 亩)
     )
+    # Required columns found by what their cells hold, not by their header (etl.bycontent): canonical ->
+    # canonical (a dict, as ``parsed``, so that the mapping page and the report can name them).
+    by_values: dict[str, str] = field(default_factory=dict)
 
     @property
     def found(self) -> set[str]:

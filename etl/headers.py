@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from etl.bycontent import SAYS, says
 from etl.headermatch import HeaderMatch, WideColumn
 from etl.specs import SPECS
 from etl.spectypes import Spec
 from etl.text import header_key, mask_digits, norm
-from etl.vocabulary import EXACT, STEM, roles, stem
+from etl.vocabulary import EXACT, IGNORED_HEADERS, STEM, roles, stem
 
 HEAD_ROWS = 30
 MIN_MATCHED = 2  # fewer matched columns than this is not a header
@@ -381,6 +382,42 @@ def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
     return match
 
 
+def _by_values(match: HeaderMatch, head: list[list[str | None]], chosen: set[str]) -> HeaderMatch:
+    """A required column the header left unfound (or one required when present), taken from the one
+    column whose header means nothing to the kind and whose cells say what it is (etl/bycontent.py:
+    所属街 of township names, 公民号 of valid ID numbers).  Not a column the clerk mapped or marked not
+    needed, nor one the chosen values fill."""
+    tied = {name for name, _ in match.ambiguous}
+    found = match.found | chosen | tied
+    wanted = [
+        c
+        for c in match.spec.columns
+        if (c.required or c.required_if_present) and c.name in SAYS and c.name not in found
+    ]
+    if not wanted:
+        return match
+    ignored = {header_key(h) for h in IGNORED_HEADERS}
+    used = match.used_positions
+    free = [
+        p
+        for p, label in enumerate(match.labels)
+        if label
+        and p not in used
+        and header_key(label) not in ignored
+        and not cell_scores(match.spec.kind, label)
+    ]
+    rows = [r for r in head[match.data_start :] if any(r) and not _total_row(r)]
+    for col in wanted:
+        hits = [
+            p for p in free if says([r[p] if p < len(r) else None for r in rows], SAYS[col.name])
+        ]
+        if len(hits) == 1:
+            match.mapping[col.name] = hits[0]
+            match.by_values[col.name] = col.name
+            free.remove(hits[0])
+    return match
+
+
 def header_at(
     head: list[list[str | None]], row: int, kind: str, mapping: dict[str, str] | None = None
 ) -> HeaderMatch:
@@ -406,6 +443,7 @@ def detect(
     name its kind, and a clerk's roster that looks like one must not be taken for it (nor refused as it).
     """
     specs = [SPECS[kind]] if kind else [s for s in SPECS.values() if not s.register]
+    chosen = {c for c, v in (values or {}).items() if v}
     per_kind: list[HeaderMatch] = []
     for spec in specs:
         best: HeaderMatch | None = None
@@ -448,12 +486,11 @@ def detect(
                 if m.score[2] >= MIN_MATCHED and (best is None or m.score > best.score):
                     best = m
         if best is not None:
-            per_kind.append(_deepen(best, head))
+            per_kind.append(_by_values(_deepen(best, head), head, chosen))
     if not per_kind:
         return None
     # A clerk's mapping and chosen values name the kind's columns: a kind that lacks one of them is not
     # the file's kind.
-    chosen = {c for c, v in (values or {}).items() if v}
     targets = {t for t in (mapping or {}).values() if t} | chosen
     fits = lambda m: targets <= {c.name for c in m.spec.columns}  # noqa: E731
 

@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from etl.bycontent import SAYS
 from etl.clean import build_incoming
 from etl.extract import Extract
 from etl.filevalues import FILE_LEVEL, mask_digits, money
@@ -264,6 +265,30 @@ def _parsed(m, header_row: int, report: Report) -> None:
         report.counts[("village_from_address", name)] = 1
 
 
+def _found_by_values(m, header_row: int, report: Report) -> None:
+    """A warning, once for the file, for each required column found by its cells, not by its header
+    (etl/bycontent.py): the clerk who disagrees maps the column."""
+    for name in m.by_values:
+        label, col, what = m.label(name), m.spec.column(name), SAYS[name]
+        report.findings.append(
+            Finding(
+                header_row,
+                label,
+                None,
+                f"“{col.label_zh}”列",
+                "column_by_values",
+                "warning",
+                f"表头“{label}”不是“{col.label_zh}”的常见写法，但这一列的值都是{what.what_zh}，"
+                f"已作为“{col.label_zh}”导入；如不是，请在对应关系中改正",
+                f"the header “{label}” is not one of the usual names of “{col.label_zh}”"
+                f" ({col.label_en}), but its values are all {what.what_en}: loaded as such; if it is"
+                " not, correct the mapping",
+                f"a column “{col.label_zh}”",
+            )
+        )
+        report.counts[("column_by_values", name)] = 1
+
+
 def _absent(m) -> set[str]:
     """Columns required if present (etl.spectypes.Column.required_if_present) that the file lacks."""
     found = m.found
@@ -467,6 +492,7 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
         report.counts[("amount_in_wan", name)] = 1
     _computed(m, m.header_rows[0] + 1, report)
     _parsed(m, m.header_rows[0] + 1, report)
+    _found_by_values(m, m.header_rows[0] + 1, report)
     absent = _absent(m)
     _absent_columns(m, absent, extract.table.num_rows, m.header_rows[0] + 1, report)
     # A column required if present is required only when present; the one needed without it, only then.
