@@ -26,10 +26,12 @@ MIN_VALUES = 3  # fewer filled cells under the header say too little
 SHARE = 0.9  # of the filled cells (a stray 合计 or a note may be among them)
 
 _TOWNSHIP = re.compile(r"..*(镇|乡|街道|街道办事处|办事处|苏木)")
-# An office, a unit, an enterprise or a place that receives money: what a 分配单位 / 单位名称 / 部门 holds.
+# An office, a unit, an enterprise or a place that receives money: what a 分配单位 / 单位名称 / 部门 holds
+# (城关镇中心小学, 县农业农村局); a name, so no spaces, no "/", no leading figures (a 工作履历 of "2016 调入本校"
+# ends as a school's name does) and not a sentence.
 _ORGANISATION = re.compile(
-    r"..+(局|委员会|委|办公室|办|中心|站|所|院|学校|校|医院|公司|厂|合作社|协会|学会|联合会|队|部|厅"
-    r"|处|署|政府|集团|银行|馆|园|场|团|会)"
+    r"(?![\d（(])[^\s/，,;；。]{1,28}(局|委员会|委|办公室|办|中心|站|所|院|学校|学|校|医院|公司|厂|合作社|协会"
+    r"|学会|联合会|队|部|厅|处|署|政府|集团|银行|馆|园|场|团|会)"
 )
 _PLACE = re.compile(r"..*(镇|乡|街道|街道办事处|办事处|村|社区|县|区|市)")
 

@@ -272,6 +272,10 @@ def apply(match: HeaderMatch, values: dict[str, str] | None, lines: list[str]) -
                 value, unit = standard_text(value)
                 match.standard_unit = unit
             match.values[column] = FileValue(column, value, "clerk")
+    # A column the clerk chose a value for is not asked about when several of the form's columns could
+    # be it (shenji-zhifu-pingzheng-mingxi: four …编码 columns tie for the fund code of a file whose fund
+    # is chosen at upload): they are named among the columns not loaded instead.
+    match.ambiguous = [(name, tied) for name, tied in match.ambiguous if name not in match.values]
     for col in _wanted(match):
         if col.name in match.values:
             continue

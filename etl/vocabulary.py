@@ -180,12 +180,21 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # 专项编码 (zhida-zhuanxiang-zijin-mulu): a 专项资金's code as the 直达 system names it.
     # Not 关联项目编号 (bangfu-zijin-daoru-muban): a 关联… column names another record, not the row's fund.
     "fund_code": (
+        # 专项资金目录编码 beside 项目编码 (zhida-zhuanxiang-xiada-dengji-zhuizong): the catalogue's code is
+        # the fund's; the project's is the project's.
+        Role(r"^(专项)?资金目录(编码|代码|编号)$", OUTRANKS),
         Role(r"(资金|项目|专项).*(编码|代码|编号)", 70, "审批|备案|核准|信用|统一|关联"),
     ),
+    # 专项资金目录名称 (zhida-zhuanxiang-xiada-dengji-zhuizong): the catalogue's name of the fund.
+    "fund_name": (Role(r"^(专项)?资金目录名称$", 70),),
     # A project list's 项目编号 is the project's own number (jxstar-xiangmu-lixiang), not its fund's code.
     "projects.fund_code": (
         Role(r"(资金|专项).*(编码|代码|编号)", 70, "审批|备案|核准|信用|统一|关联"),
     ),
+    # A voucher table's bare 编号 is the voucher's (shenji-zhifu-pingzheng-mingxi): each row is one; and
+    # the 供应商 a treasury pays is the payee.
+    "disbursements.voucher_no": (Role(r"^(编号|单号)$", 60),),
+    "disbursements.payee": (Role(r"^(供应商|收款单位|收款方)(名称|全称)?$", 70),),
     # A catalogue's bare 编号 / 编码 is the fund's own: each row of a fund catalogue is a fund.
     "funds.fund_code": (Role(r"^(编号|编码|代码)$", 60),),
     # 资金类型, 项目类型: a catalogue's category written 类型 for 类别 (bangfu-zijin-daoru-muban).
@@ -204,7 +213,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # or a budget belongs to is the one in charge, not a budget unit under it.
         Role(r"^主管部门(名称)?$", OUTRANKS),
         Role(r"主管部门$", 70, "代码|编码"),
-        Role(r"部门|预算单位", 60, "代码|编码|编入|预算$|经费|金额"),
+        # Not 部门支出经济分类 (zhida-zhuanxiang-xiada-dengji-zhuizong): a classification, not a department.
+        Role(r"部门|预算单位", 60, "代码|编码|编入|预算$|经费|金额|分类|科目"),
     ),
     # A named staff roll counts each person against the quota of the agency holding the 编制: its 编制单位
     # outranks the 工作单位 the person works at (借调, 集团化办学: jiaozhigong-huamingce-daochu).
@@ -218,13 +228,23 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # (任现职级时间), nor a professional title (职称).
     "staff.post": (
         Role(r"^(现|现任|担任)?(职级|职务|岗位)(名称|等级|级别)?$", 60, "时间|日期|年限|代码|编码"),
+        # 岗位职务 beside 岗位 (jiaozhigong-huamingce-csv-daochu: 教师 / 教研组长 beside 专业技术岗位): the post
+        # held, not its category.
+        Role(r"^(岗位|现任)(职务|职级)$", OUTRANKS),
     ),
     # An agency list (sifating-jigou-bianzhi: 名称, 简称, 上级单位, 编制数): the bare 名称 / 全称 is the
     # agency's, and its 上级单位 the department it comes under.
     "agencies.agency_name": (Role(r"^(名称|全称)$", 60),),
+    # A school's or hospital's own code, type and count on its 编制 ledger (xuexiao-bianzhi-taizhang,
+    # bianzhi-renyuan-taizhang-daoru): 学校编号, 机构编码, 学校类型; 实有在编(人数) is the staff on the roll,
+    # not 实有控制数 (员额 outside the 编制).
+    "agencies.agency_code": (Role(r"^(机构|单位|学校|医院)(编码|编号|代码)$", 70),),
+    "agencies.agency_type": (Role(r"^(机构|单位|学校|医院)(类型|类别|性质)$", 70),),
+    "agencies.actual_reported": (Role(r"^实有在编(人数|数)?$", 70),),
     "agencies.department": (Role(r"^上级(单位|部门|机构)(名称)?$", 60),),
     "agency_name": (
-        Role(r"(单位|机构).*名称$", 70),
+        Role(r"(单位|机构).*(名称|全称)$", 70),
+        Role(r"^(学校|医院|幼儿园)(名称|全称)$", 70),
         # 调入单位, 所在单位, 用人单位: an agency named by what it is to the row; not a unit that
         # lends, pays, fills in or builds.
         Role(
@@ -234,7 +254,12 @@ ROLES: dict[str, tuple[Role, ...]] = {
         ),
     ),
     # 聘用日期, 录用时间, 入编日期, 调入时间: when the person was taken on (jeecg-edusport-jiaolianyuan).
-    "hired_on": (Role(r"^(聘用|录用|入编|入职|调入|进入本?单位)(日期|时间)$", 70),),
+    # 本县入编时间 (jiaozhigong-huamingce-csv-daochu): the same, qualified by where.
+    "hired_on": (
+        Role(
+            r"^(本县|本市|本区|本单位|首次)?(聘用|录用|入编|入职|调入|进入本?单位)(日期|时间)$", 70
+        ),
+    ),
     # 编制状态 (在编), 工作状态, 在岗状态: a staff roll's status column however it is qualified
     # (jiaozhigong-huamingce-daochu); STAFF_STATUS reads 在编 / 在岗 as 在职.
     "staff.status": (Role(r"^(人员|在职|在编|编制|在岗|工作)状态$", 60),),
@@ -264,6 +289,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"^(合计|小计|总计|预算合计)$", 55),
         # 本年预算数, 2016年预算数 (guilin-sifaju-sangong-tongji): this year's budget; not last year's.
         Role(r"^(本年|本年度|当年|\d{4}年度?)预算(数|金额)?$", 70),
+        # 正常预算金额 beside 调增金额 / 调减金额 (shenji-bumen-yusuan-tiaozheng-zhanbi): the budget as passed,
+        # before what adjusts it; 年初预算 the same.
+        Role(r"^(正常|年初|批复|核定)预算(数|金额)?$", 70),
     ),
     # 资金性质, 预算类别, 项目资金性质: which budget a line is in (一般公共预算, 基本支出 …).
     "budgets.category": (Role(r"(资金|经费|支出|预算)(性质|类别|分类|类型)$", 65),),

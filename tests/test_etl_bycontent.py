@@ -103,3 +103,26 @@ def test_a_column_of_numbers_that_are_not_id_numbers_is_not_taken(
     result = load(write_xlsx(tmp_path / "p.xlsx", [header, *rows]), "payments")
     assert store.execute("SELECT count(id_hash) FROM payments").fetchone() == (0,)
     assert "column_by_values" not in {f.rule for f in result.report.findings}
+
+
+def test_a_staff_rolls_unit_is_found_beside_a_work_history_that_ends_like_one(
+    store, load, tmp_path
+):
+    """A school's staff roll (jiaozhigong-huamingce-csv-daochu) heads its unit 单位全称 and keeps a
+    工作履历 whose lines end as a school's name does (“2016 调入本校”): the unit is the column of names,
+    not the column of sentences."""
+    header = ["单位全称", "姓名", "身份证号码", "工作履历"]
+    schools = ["城关镇中心小学", "城关镇中心小学", "县第一中学", "河口乡中学"]
+    rows = [
+        [school, name, make_id(seq=n), f"20{10 + n} 参加工作 / 2016 调入本校"]
+        for n, (school, name) in enumerate(
+            zip(schools, ["张三", "李四", "王五", "赵六"], strict=True), 1
+        )
+    ]
+    path = write_xlsx(tmp_path / "s.xlsx", [header, *rows])
+    result = load(path, "staff", values={"staffing_type": "事业"})
+    assert result.status == "loaded", result.as_json()["errors"]
+    got = store.execute("SELECT agency_name FROM staff ORDER BY row_no").fetchall()
+    assert [a for (a,) in got] == schools
+    (said,) = [f for f in result.report.warnings if f.rule == "column_by_values"]
+    assert said.column == "单位全称"

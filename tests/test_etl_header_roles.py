@@ -222,6 +222,57 @@ RULES = [
         ["现职级", "职务级别"],
         ["任现职级时间", "职称"],
     ),
+    # A fourth held-out sample, after it was measured (ninth session): a school's or hospital's own code,
+    # type and staff on the roll in a 编制 ledger; 入编时间 qualified by where; the unit's 全称; the fund
+    # catalogue's code and name beside a project's; a classification is no department.
+    ("agencies", ["单位名称", "编制数"], "agency_code", ["医院编号", "单位编号"], ["上级单位编码"]),
+    ("agencies", ["单位名称", "编制数"], "agency_type", ["医院类型", "单位类别"], ["岗位类型"]),
+    (
+        "agencies",
+        ["单位名称", "编制数"],
+        "actual_reported",
+        ["实有在编数", "实有在编"],
+        ["实有控制数", "实有编外人数"],
+    ),
+    ("staff", ["姓名", "身份证号"], "hired_on", ["本市入编日期", "首次入职时间"], ["入编批文号"]),
+    ("staff", ["姓名", "身份证号"], "agency_name", ["单位全称", "医院名称"], ["学校类型"]),
+    (
+        "allocations",
+        ["项目编码", "年度", "分配单位", "分配金额"],
+        "fund_code",
+        ["资金目录编码", "专项资金目录代码"],
+        [],
+    ),
+    (
+        "allocations",
+        ["资金编码", "年度", "分配单位", "分配金额"],
+        "fund_name",
+        ["资金目录名称"],
+        [],
+    ),
+    ("staff", ["姓名", "身份证号", "岗位"], "post", ["岗位职务", "现任职级"], []),
+    ("budgets", ["部门", "年度", "调增金额"], "amount_yuan", ["正常预算金额", "年初预算数"], []),
+    (
+        "disbursements",
+        ["资金编码", "收款单位", "拨付金额"],
+        "voucher_no",
+        ["编号"],
+        ["预算项目编号"],
+    ),
+    (
+        "disbursements",
+        ["凭证号", "资金编码", "拨付金额"],
+        "payee",
+        ["供应商名称", "供应商"],
+        ["供应商编码"],
+    ),
+    (
+        "funds",
+        ["资金编码", "资金名称", "年度"],
+        "department",
+        ["主管部门名称"],
+        ["部门支出经济分类", "部门经济分类科目"],
+    ),
 ]
 
 
@@ -507,3 +558,30 @@ def test_a_three_level_header_with_a_subtotal_leaf_is_read_to_its_leaves():
     # a total row under a header stays data's
     total = [["单位名称", "项目名称", "合计"], ["合计", None, "120.00"], ["县农业农村局", "a", "1"]]
     assert detect(total, "budgets").header_rows == (0,)
+
+
+def test_columns_that_tie_for_a_value_chosen_at_upload_are_not_asked_about(
+    store, load, funds_loaded, tmp_path
+):
+    """A treasury's voucher table (shenji-zhifu-pingzheng-mingxi) has four …编码 columns that could each
+    be the fund code; the clerk chose the fund at upload, so none is asked about: they are named among
+    the columns not loaded, and the file loads."""
+    from tests.sheets import write_xlsx
+
+    header = ["凭证号", "收款单位", "拨付金额", "审核签字日期", "项目分类编码", "预算项目编码"]
+    rows = [
+        [f"PZ{n:04d}", "县农业农村局", f"{n}000.00", "2024-03-01", "21301", f"2024{n:04d}"]
+        for n in range(1, 4)
+    ]
+    path = write_xlsx(tmp_path / "d.xlsx", [header, *rows])
+    before = snapshot(store)
+    asked = load(path, "disbursements")
+    assert asked.status == "rejected" and snapshot(store) == before
+    assert "column_ambiguous" in {f.rule for f in asked.report.errors}
+    result = load(path, "disbursements", values={"fund_code": "F001"})
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert store.execute(
+        "SELECT count(*) FROM disbursements WHERE fund_code = 'F001'"
+    ).fetchone() == (3,)
+    (unused,) = [f for f in result.report.warnings if f.rule == "column_unused"]
+    assert {"项目分类编码", "预算项目编码"} <= set(unused.message.split("：", 1)[1].split("、"))
