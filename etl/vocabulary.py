@@ -549,6 +549,11 @@ CARD_STATUS = Enum(
         "已支付": "已发放",
         "支付成功": "已发放",
         "支付失败": "退回",
+        # A township upload app's 错误清单 (butie-shangsong-cuowu-qingdan): the payment the fiscal platform
+        # or the bank sent back.
+        "平台退回": "退回",
+        "银行退回": "退回",
+        "被退回": "退回",
     },
     ("待发放", "发放中", "已发放", "退回"),
     (ENTITLEMENT_STATES, REVIEW_STATES),

@@ -53,7 +53,15 @@ def test_staff_status_as_written(tmp_path, load, store, written, stored):
 
 @pytest.mark.parametrize(
     ("written", "stored"),
-    [("已申请", "待发放"), ("待支付", "待发放"), ("已支付", "已发放"), ("支付失败", "退回")],
+    [
+        ("已申请", "待发放"),
+        ("待支付", "待发放"),
+        ("已支付", "已发放"),
+        ("支付失败", "退回"),
+        # a township upload app's 错误清单 (butie-shangsong-cuowu-qingdan): returned by the platform or bank
+        ("平台退回", "退回"),
+        ("银行退回", "退回"),
+    ],
 )
 def test_a_one_card_systems_payment_status_as_written(
     tmp_path, funds_loaded, load, store, written, stored

@@ -164,6 +164,8 @@ NEEDS_HEADER_MAPPING = {
     " 种植面积, the clerk marks the other areas not needed",
     # and after it was measured: which is the recipient (下达区划名称) and the amount (下达金额 beside 分配金额
     # and 追加金额) on a tracking list whose fund code the loader now reads from 专项资金目录编码
+    "butie-shangsong-cuowu-qingdan": "错误类型 (格式校验 / 平台退回) is the row's 发放状态 only as the clerk"
+    " says: an error list's type of error (平台退回 is read as 退回 since the ninth session)",
     "zhida-zhuanxiang-xiada-dengji-zhuizong": "下达区划名称 is the recipient and 下达金额 the amount among"
     " 分配金额 / 追加金额: the clerk says",
 }
@@ -171,11 +173,7 @@ NEEDS_HEADER_MAPPING = {
 # Layouts of the held-out sample that should load (the form has what the kind needs) but that the
 # loader does not load even with the clerk's mapping and upload values: slug -> why.  Each is a
 # strict xfail everywhere; when the loader learns the rule, the entry goes.
-NOT_LOADED_YET: dict[str, str] = {
-    # A fourth held-out sample (tests/layouts/README.md), measured as it came: it has what its kind
-    # needs, and the clerk's mapping, written before the run, does not make it load.
-    "butie-shangsong-cuowu-qingdan": "错误类型 = 平台退回 is not read as the state 退回 (column_values_foreign)",
-}
+NOT_LOADED_YET: dict[str, str] = {}
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
 NOT_AT_ALL = {lay["slug"]: lay["reason"] for lay in LAYOUTS if "reason" in lay}
