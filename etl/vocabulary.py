@@ -508,6 +508,34 @@ REVIEW_STATES = OtherStates(
 )
 
 
+# The state of a case (救助, 申请) as a 民政 system lists its cases under 救助状态 / 办理状态: a temporary-aid
+# query writes 审批中 / 已救助 (linshi-jiuzhu-chaxun-daochu).  A case closed with the aid given leaves the
+# row paid as it stands; one still being decided, refused or withdrawn does not, so it is asked about.
+CASE_STATES = OtherStates(
+    "救助或申请的办理状态",
+    "the state of an aid case or application",
+    frozenset({"已救助", "已办结", "办结", "已结案", "结案", "已完成"}),
+    frozenset(
+        {
+            "审批中",
+            "办理中",
+            "受理中",
+            "待受理",
+            "已受理",
+            "未救助",
+            "不予救助",
+            "不予受理",
+            "撤销",
+            "已撤销",
+            "终止",
+            "已终止",
+        }
+    ),
+    "其中有的尚未办结或未予救助",
+    "some are not closed or were refused",
+)
+
+
 @dataclass(frozen=True)
 class Enum:
     """An enum column's vocabulary: ``values`` written form -> stored form; ``accepted`` names them in messages;
@@ -556,7 +584,7 @@ CARD_STATUS = Enum(
         "被退回": "退回",
     },
     ("待发放", "发放中", "已发放", "退回"),
-    (ENTITLEMENT_STATES, REVIEW_STATES),
+    (ENTITLEMENT_STATES, REVIEW_STATES, CASE_STATES),
 )
 
 # 发放对象: the seed report writes 到人(户); clerks write 到人到户, 到户到人, 个人, 农户.

@@ -164,6 +164,36 @@ def test_a_status_column_of_a_spot_check_is_not_the_payments_status(
     )
 
 
+def test_an_aid_cases_state_is_not_the_payments_status(tmp_path, funds_loaded, load, store):
+    """A temporary-aid query (linshi-jiuzhu-chaxun-daochu) writes each case's state under 救助状态: 已救助
+    closes the case with the aid given, so the column is not loaded as 发放状态 (one warning); with a case
+    still 审批中 among them the clerk is asked whether every row was paid."""
+    from tests.conftest import snapshot
+    from tests.sheets import PAY_HEADER, pay_row
+
+    header = [h if h != "发放状态" else "救助状态" for h in PAY_HEADER]
+
+    def roster(name: str, states: list[str]):
+        rows = [pay_row(n, id_number=make_id(seq=n), status=s) for n, s in enumerate(states, 1)]
+        return write_xlsx(tmp_path / name, [header, *rows])
+
+    result = load(roster("closed.xlsx", ["已救助", "已救助"]), "payments")
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert store.execute("SELECT count(*), count(card_status) FROM payments").fetchone() == (2, 0)
+    (said,) = [f for f in result.report.warnings if f.rule == "column_other_states"]
+    assert said.message.startswith(
+        "“救助状态”这一列的值（“已救助”）是救助或申请的办理状态，不是“发放状态”"
+    )
+
+    before = snapshot(store)
+    result = load(roster("open.xlsx", ["已救助", "审批中"]), "payments")
+    assert result.status == "rejected" and snapshot(store) == before
+    (asked,) = [f for f in result.report.errors if f.rule == "column_values_foreign"]
+    assert (
+        "是救助或申请的办理状态" in asked.message and "其中有的尚未办结或未予救助" in asked.message
+    )
+
+
 def test_the_clerk_who_maps_a_status_column_is_taken_at_their_word(
     tmp_path, funds_loaded, load, store
 ):
