@@ -382,6 +382,30 @@ def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
     return match
 
 
+_ACTS = ("下达", "分配", "拨付", "分解", "安排", "下拨")
+
+
+def _same_act(match: HeaderMatch) -> HeaderMatch:
+    """Columns that tie for an allocation's amount or date (下达金额 / 分配金额, 下达时间 / 分配时间) are
+    the act the recipient's header names (下达区划名称: a 下达 tracker whose regions then 分配 on,
+    zhida-zhuanxiang-xiada-dengji-zhuizong): the one tied column naming the same act is taken."""
+    if match.spec.kind != "allocations" or "recipient" not in match.mapping:
+        return match
+    recipient = match.labels[match.mapping["recipient"]] or ""
+    act = next((a for a in _ACTS if a in recipient), None)
+    if act is None:
+        return match
+    left = []
+    for name, tied in match.ambiguous:
+        hits = [p for p in tied if act in (match.labels[p] or "")]
+        if len(hits) == 1 and name not in match.mapping:
+            match.mapping[name] = hits[0]
+        else:
+            left.append((name, tied))
+    match.ambiguous = left
+    return match
+
+
 def _by_values(match: HeaderMatch, head: list[list[str | None]], chosen: set[str]) -> HeaderMatch:
     """A required column the header left unfound (or one required when present), taken from the one
     column whose header means nothing to the kind and whose cells say what it is (etl/bycontent.py:
@@ -486,7 +510,7 @@ def detect(
                 if m.score[2] >= MIN_MATCHED and (best is None or m.score > best.score):
                     best = m
         if best is not None:
-            per_kind.append(_by_values(_deepen(best, head), head, chosen))
+            per_kind.append(_same_act(_by_values(_deepen(best, head), head, chosen)))
     if not per_kind:
         return None
     # A clerk's mapping and chosen values name the kind's columns: a kind that lacks one of them is not

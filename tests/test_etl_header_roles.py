@@ -585,3 +585,23 @@ def test_columns_that_tie_for_a_value_chosen_at_upload_are_not_asked_about(
     ).fetchone() == (3,)
     (unused,) = [f for f in result.report.warnings if f.rule == "column_unused"]
     assert {"项目分类编码", "预算项目编码"} <= set(unused.message.split("：", 1)[1].split("、"))
+
+
+@pytest.mark.parametrize(
+    ("recipient", "amount", "date"),
+    [
+        ("下达单位", "下达金额", "下达时间"),
+        ("分配单位", "分配金额", "分配时间"),
+        ("单位", None, None),
+    ],
+)
+def test_the_recipients_act_decides_between_two_allocated_amounts(recipient, amount, date):
+    """A 下达 tracker (zhida-zhuanxiang-xiada-dengji-zhuizong) writes what was issued to each region
+    (下达金额, 下达时间) beside what the region then allocated on (分配金额, 分配时间): the columns of the
+    act the recipient's header names are the table's; a recipient that names no act leaves the tie asked."""
+    header = ["资金编码", "年度", recipient, "下达金额", "分配金额", "下达时间", "分配时间"]
+    match = detect([header], "allocations")
+    taken = {name: match.labels[p] for name, p in match.mapping.items()}
+    assert (taken.get("amount_yuan"), taken.get("allocated_on")) == (amount, date)
+    tied = {name for name, _ in match.ambiguous}
+    assert tied == (set() if amount else {"amount_yuan", "allocated_on"})

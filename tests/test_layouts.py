@@ -136,6 +136,9 @@ NEED_UPLOAD_VALUES = {
     "jiaozhigong-huamingce-csv-daochu",
     # a temporary-aid query whose 救助状态 (已救助) is the case's, not a 发放状态 (etl/vocabulary.py CASE_STATES)
     "linshi-jiuzhu-chaxun-daochu",
+    # a 下达 tracker whose recipient (下达区划名称, found by its township names) names the act that picks
+    # 下达金额 / 下达时间 over 分配金额 / 分配时间 (etl/headers.py _same_act)
+    "zhida-zhuanxiang-xiada-dengji-zhuizong",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -161,12 +164,10 @@ NEEDS_HEADER_MAPPING = {
     # A fourth held-out sample (tests/layouts/README.md), measured as it came.
     "gengdi-butie-daoru-ziduan": "种植面积, 承包地面积 and 代耕代种面积 tie for the quantity: the subsidy is paid on"
     " 种植面积, the clerk marks the other areas not needed",
-    # and after it was measured: which is the recipient (下达区划名称) and the amount (下达金额 beside 分配金额
-    # and 追加金额) on a tracking list whose fund code the loader now reads from 专项资金目录编码
+    # and after it was measured: an upload app's error list, whose 错误类型 is its 发放状态 only as the clerk
+    # says (平台退回 is read as 退回 since the ninth session)
     "butie-shangsong-cuowu-qingdan": "错误类型 (格式校验 / 平台退回) is the row's 发放状态 only as the clerk"
-    " says: an error list's type of error (平台退回 is read as 退回 since the ninth session)",
-    "zhida-zhuanxiang-xiada-dengji-zhuizong": "下达区划名称 is the recipient and 下达金额 the amount among"
-    " 分配金额 / 追加金额: the clerk says",
+    " says: an error list's type of error",
 }
 
 # Layouts of the held-out sample that should load (the form has what the kind needs) but that the

@@ -419,6 +419,14 @@ def structural(
             # does not import may be named
             if norm(f.column) not in want_unused:
                 problems.append(f"column_other_states names {f.column!r}, which the layout imports")
+        elif f.rule == "column_by_values":
+            # a required column taken by what its cells hold (etl/bycontent.py): only a column the layout
+            # says is that column (its values are checked where they land, as every column's are)
+            label = f.expected.removesuffix("列").strip("“”")  # “分配单位”列
+            canonical = next(c.name for c in SPECS[layout["kind"]].columns if c.label_zh == label)
+            expect = {norm(_key(c)): c["expect"] for c in layout["columns"]}
+            if expect.get(norm(f.column)) != canonical:
+                problems.append(f"column_by_values took {f.column!r} for {canonical}: {f.message}")
         elif f.rule == "column_unused":
             seen_unused = {norm(h) for h in f.message.split("：", 1)[1].split("、")}
         elif f.rule == "value_inferred":
