@@ -72,7 +72,7 @@ def gbk_to_utf8(data: bytes, parts: int | None = None) -> pa.Buffer | None:
     source = pa.py_buffer(data)
     # A GBK character is one byte (ASCII, one UTF-8 byte) or two (at most three UTF-8 bytes).
     room = [(hi - lo) * 3 // 2 + 4 for lo, hi in zip(bounds, bounds[1:], strict=False)]
-    out = pa.allocate_buffer(sum(room))
+    out = pa.allocate_buffer(sum(room), resizable=True)
     starts = [sum(room[:k]) for k in range(len(room))]
     written = list(
         POOL.map(
@@ -91,10 +91,10 @@ def gbk_to_utf8(data: bytes, parts: int | None = None) -> pa.Buffer | None:
     for k in range(1, len(written)):
         ctypes.memmove(out.address + end, out.address + starts[k], written[k])
         end += written[k]
-    text = out.slice(0, end)
-    if b"\x80" in data and _has_euro(text):
+    out.resize(end, shrink_to_fit=True)  # the room left over given back (about a quarter)
+    if b"\x80" in data and _has_euro(out):
         return None  # a lone 0x80 (a trail byte 0x80, as in 個 8280, is read as Python reads it)
-    return text
+    return out
 
 
 def _has_euro(text: pa.Buffer) -> bool:
