@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from etl import filevalues
+from etl import filevalues, transcode
 from etl.extract import (
     POOL,
     Extract,
@@ -91,10 +91,13 @@ def read_csv(
         quoted = (
             b'"' in data
         )  # without quotes no value holds a line break: pyarrow parses in parallel
+        # GBK transcoded on every core (etl.transcode); None: pyarrow decodes it with Python's codec.
+        utf8 = transcode.gbk_to_utf8(data) if encoding == "gb18030" else None
         del data, text
         found = _pyarrow_csv(
-            path, name, kind, encoding, first_lines, max(trailing, 0), quoted, mapping, values
+            path, name, kind, encoding, first_lines, max(trailing, 0), quoted, mapping, values, utf8
         )
+        del utf8
         if found is not None:
             return found
         data = path.read_bytes()
@@ -150,8 +153,11 @@ def _pyarrow_csv(
     quoted: bool,
     mapping: dict[str, str] | None,
     values: dict[str, str] | None,
+    utf8: pa.Buffer | None = None,
 ) -> Extract | None:
-    """None when a row has another number of fields than the header (DuckDB pads them), or a line is only spaces."""
+    """None when a row has another number of fields than the header (DuckDB pads them), or a line is only spaces.
+
+    ``utf8``: the file already transcoded to UTF-8, read instead of ``path``."""
     delimiter, match, width = _csv_head(first_lines, kind, name, mapping, values)
     names = [f"c{i}" for i in range(width)]
     uneven: list[object] = []
@@ -162,9 +168,9 @@ def _pyarrow_csv(
 
     try:
         raw = pacsv.read_csv(
-            path,
+            path if utf8 is None else pa.BufferReader(utf8),
             read_options=pacsv.ReadOptions(
-                encoding="utf8" if encoding.startswith("utf-8") else encoding,
+                encoding="utf8" if utf8 is not None or encoding.startswith("utf-8") else encoding,
                 column_names=names,
                 skip_rows_after_names=match.data_start,
             ),

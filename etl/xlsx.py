@@ -38,7 +38,9 @@ PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # (Excel's 1,048,576 rows by 30 columns fit; XFD3000, 49 M cells, does not).
 MAX_GRID_CELLS = 32 << 20
 EXCEL_MAX_ROW = 1_048_576
-CHUNK = 16 << 20
+# Inflated in 2 MiB blocks: each is scanned while it is still in the cache.  load_bench's 1 M-row
+# sheet (720 MB inflated): 0.73-0.87 CPU s for the check against 1.15-1.18 in 16 MiB blocks.
+CHUNK = 2 << 20
 SEAM = 32  # bytes of one block searched again with the next: longer than any reference looked for
 _LOCAL_HEADER = 30  # a zip entry's local file header, before its name and extra field
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
