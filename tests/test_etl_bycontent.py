@@ -108,10 +108,10 @@ def test_a_column_of_numbers_that_are_not_id_numbers_is_not_taken(
 def test_a_staff_rolls_unit_is_found_beside_a_work_history_that_ends_like_one(
     store, load, tmp_path
 ):
-    """A school's staff roll (jiaozhigong-huamingce-csv-daochu) heads its unit 单位全称 and keeps a
-    工作履历 whose lines end as a school's name does (“2016 调入本校”): the unit is the column of names,
-    not the column of sentences."""
-    header = ["单位全称", "姓名", "身份证号码", "工作履历"]
+    """A school's staff roll (as jiaozhigong-huamingce-csv-daochu, whose 单位全称 is now a header word) heads
+    its unit 任教学校 and keeps a 工作履历 whose lines end as a school's name does (“2016 调入本校”): the unit
+    is the column of names, not the column of sentences."""
+    header = ["任教学校", "姓名", "身份证号码", "工作履历"]
     schools = ["城关镇中心小学", "城关镇中心小学", "县第一中学", "河口乡中学"]
     rows = [
         [school, name, make_id(seq=n), f"20{10 + n} 参加工作 / 2016 调入本校"]
@@ -125,4 +125,4 @@ def test_a_staff_rolls_unit_is_found_beside_a_work_history_that_ends_like_one(
     got = store.execute("SELECT agency_name FROM staff ORDER BY row_no").fetchall()
     assert [a for (a,) in got] == schools
     (said,) = [f for f in result.report.warnings if f.rule == "column_by_values"]
-    assert said.column == "单位全称"
+    assert said.column == "任教学校"
