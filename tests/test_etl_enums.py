@@ -130,68 +130,63 @@ def test_a_status_column_of_entitlements_in_force_is_not_the_payments_status(
     assert "状态" in unused.message.split("：", 1)[1].split("、")
 
 
-def test_a_status_column_of_a_spot_check_is_not_the_payments_status(
-    tmp_path, funds_loaded, load, store
+def _status_roster(path, header: str, states: list[str]):
+    """A roster whose 发放状态 column is headed ``header`` and holds ``states``, one row each."""
+    from tests.sheets import PAY_HEADER, pay_row
+
+    rows = [pay_row(n, id_number=make_id(seq=n), status=s) for n, s in enumerate(states, 1)]
+    return write_xlsx(path, [[h if h != "发放状态" else header for h in PAY_HEADER], *rows])
+
+
+@pytest.mark.parametrize(
+    ("header", "closed", "open_", "said", "asked"),
+    [
+        # a 低保 system's spot-check queue (sldb-shehuihua-jiuzhu-xinxi): 待抽查 / 已抽查 come after the
+        # grant; a 驳回 among them failed the check
+        (
+            "状态",
+            ["待抽查", "已抽查", "待抽查"],
+            ["待抽查", "驳回"],
+            "“状态”这一列的值（“已抽查”、“待抽查”）是审核或抽查的状态，不是“发放状态”（待发放、发放中、已发放、退回）",
+            "“状态”这一列的值（“待抽查”、“驳回”）是审核或抽查的状态，不是“发放状态”的取值（待发放、发放中、已发放、退回），"
+            "其中有的尚未通过或未通过审核。如本表各行都已发放",
+        ),
+        # a temporary-aid query (linshi-jiuzhu-chaxun-daochu): 已救助 closes the case with the aid given;
+        # a case still 审批中 is not closed
+        (
+            "救助状态",
+            ["已救助", "已救助"],
+            ["已救助", "审批中"],
+            "“救助状态”这一列的值（“已救助”）是救助或申请的办理状态，不是“发放状态”",
+            "“救助状态”这一列的值（“审批中”、“已救助”）是救助或申请的办理状态，不是“发放状态”的取值"
+            "（待发放、发放中、已发放、退回），其中有的尚未办结或未予救助",
+        ),
+    ],
+    ids=["spot-check", "aid-case"],
+)
+def test_a_status_column_of_a_check_or_a_case_is_not_the_payments_status(
+    tmp_path, funds_loaded, load, store, header, closed, open_, said, asked
 ):
-    """A 低保 system's spot-check queue (sldb-shehuihua-jiuzhu-xinxi) writes the check's state under
-    状态: 待抽查 / 已抽查 come after the grant, so the list is paid as it stands and the column is not
-    loaded as 发放状态 (one warning); with a 驳回 among them some rows failed the check, and the clerk is
-    asked, in words that say so, whether every row was paid."""
+    """Another process's state under a status header: when every row's says the row stands (the check
+    came after the grant, the case closed with the aid given) the column is not loaded as 发放状态 and one
+    warning says so; when some say otherwise the clerk is asked, in words that say so, whether every row
+    was paid, and nothing is stored."""
     from tests.conftest import snapshot
-    from tests.sheets import PAY_HEADER, pay_row
 
-    header = [h if h != "发放状态" else "状态" for h in PAY_HEADER]
-
-    def roster(name: str, states: list[str]):
-        rows = [pay_row(n, id_number=make_id(seq=n), status=s) for n, s in enumerate(states, 1)]
-        return write_xlsx(tmp_path / name, [header, *rows])
-
-    result = load(roster("checked.xlsx", ["待抽查", "已抽查", "待抽查"]), "payments")
+    result = load(_status_roster(tmp_path / "closed.xlsx", header, closed), "payments")
     assert result.status == "loaded", result.as_json()["errors"]
-    assert store.execute("SELECT count(*), count(card_status) FROM payments").fetchone() == (3, 0)
-    (said,) = [f for f in result.report.warnings if f.rule == "column_other_states"]
-    assert said.message.startswith(
-        "“状态”这一列的值（“已抽查”、“待抽查”）是审核或抽查的状态，不是“发放状态”（待发放、发放中、已发放、退回）"
+    assert store.execute("SELECT count(*), count(card_status) FROM payments").fetchone() == (
+        len(closed),
+        0,
     )
+    (warned,) = [f for f in result.report.warnings if f.rule == "column_other_states"]
+    assert warned.message.startswith(said), warned.message
 
     before = snapshot(store)
-    result = load(roster("rejected.xlsx", ["待抽查", "驳回"]), "payments")
+    result = load(_status_roster(tmp_path / "open.xlsx", header, open_), "payments")
     assert result.status == "rejected" and snapshot(store) == before
-    (asked,) = [f for f in result.report.errors if f.rule == "column_values_foreign"]
-    assert asked.message.startswith(
-        "“状态”这一列的值（“待抽查”、“驳回”）是审核或抽查的状态，不是“发放状态”的取值（待发放、发放中、已发放、退回），"
-        "其中有的尚未通过或未通过审核。如本表各行都已发放"
-    )
-
-
-def test_an_aid_cases_state_is_not_the_payments_status(tmp_path, funds_loaded, load, store):
-    """A temporary-aid query (linshi-jiuzhu-chaxun-daochu) writes each case's state under 救助状态: 已救助
-    closes the case with the aid given, so the column is not loaded as 发放状态 (one warning); with a case
-    still 审批中 among them the clerk is asked whether every row was paid."""
-    from tests.conftest import snapshot
-    from tests.sheets import PAY_HEADER, pay_row
-
-    header = [h if h != "发放状态" else "救助状态" for h in PAY_HEADER]
-
-    def roster(name: str, states: list[str]):
-        rows = [pay_row(n, id_number=make_id(seq=n), status=s) for n, s in enumerate(states, 1)]
-        return write_xlsx(tmp_path / name, [header, *rows])
-
-    result = load(roster("closed.xlsx", ["已救助", "已救助"]), "payments")
-    assert result.status == "loaded", result.as_json()["errors"]
-    assert store.execute("SELECT count(*), count(card_status) FROM payments").fetchone() == (2, 0)
-    (said,) = [f for f in result.report.warnings if f.rule == "column_other_states"]
-    assert said.message.startswith(
-        "“救助状态”这一列的值（“已救助”）是救助或申请的办理状态，不是“发放状态”"
-    )
-
-    before = snapshot(store)
-    result = load(roster("open.xlsx", ["已救助", "审批中"]), "payments")
-    assert result.status == "rejected" and snapshot(store) == before
-    (asked,) = [f for f in result.report.errors if f.rule == "column_values_foreign"]
-    assert (
-        "是救助或申请的办理状态" in asked.message and "其中有的尚未办结或未予救助" in asked.message
-    )
+    (question,) = [f for f in result.report.errors if f.rule == "column_values_foreign"]
+    assert question.message.startswith(asked), question.message
 
 
 def test_the_clerk_who_maps_a_status_column_is_taken_at_their_word(
