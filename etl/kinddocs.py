@@ -69,6 +69,16 @@ def kind_section(spec: Spec) -> str:
             f"| `{c.name}` | {c.type} | {_required(c)} |"
             f" {'yes' if c.name in shown else ''} | {_cell('、'.join(c.aliases))} |"
         )
+    # Columns read for a check and not stored (应发金额 beside 实发金额, a 火化日期): a file's column with
+    # these headers is read, not listed among the columns not loaded.
+    read_only = [c for c in spec.columns if not c.stored]
+    if read_only:
+        lines += ["", "Read for a check, not stored:", ""]
+        lines += [
+            f"- `{c.name}` ({c.type}): {_cell('、'.join(c.aliases))}"
+            + (f" — {c.note_zh}" if c.note_zh else "")
+            for c in read_only
+        ]
     return "\n".join(lines) + "\n"
 
 
