@@ -9,12 +9,13 @@ plan of that statement, for every kind, and at the stored rows of a load.
 from __future__ import annotations
 
 import codecs
+import re
 
 import duckdb
 import pyarrow as pa
 import pytest
 
-from etl.clean import build_incoming
+from etl.clean import _raw_as_parsed, build_incoming
 from etl.csvread import trailing_blank_lines
 from etl.extract import UnreadableFile
 from etl.load import _in_row_order, _insert_sql
@@ -374,3 +375,42 @@ def test_text_the_parse_changes_is_kept_as_written(hasher):
     assert con.execute("SELECT is_by_progress, is_by_progress__raw FROM incoming").fetchall() == [
         (False, None)
     ]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["F001", None, "F002"],
+        ["F 001", "F002"],
+        ["1101051949123100X", "110105194912310028"],
+        ["1101051949123100x", "110105194912310028"],
+        ["110105194912310a28"],
+        ["11010519491231002８"],  # a digit the reader's NFKC left alone would be non-ASCII
+        ["1101051949123100Ｘ"],
+        ["110105 194912310028"],
+        ["é"],
+        ["中文"],
+        [None, None],
+        [],
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("kind", ["code", "id_number"])
+def test_text_is_its_own_parse_exactly_when_the_definition_says(texts, kind):
+    """``__raw`` is generated only when no cell has a space (and, for an ID number, every cell is ASCII with
+    no small letter a-z): the plain searches etl.clean uses answer as the regular expression would."""
+    col = next(
+        c
+        for c in SPECS["payments"].columns
+        if c.type == kind and (kind == "id_number" or c.name == "fund_code")
+    )
+    text = pa.array(texts, pa.string())
+    pattern = re.compile(r"[ a-z]" if kind == "id_number" else " ")
+    changed = any(t is not None and pattern.search(t) for t in texts) or (
+        kind == "id_number" and any(t is not None and not t.isascii() for t in texts)
+    )
+    # An ID column with no number at all keeps its (blank) text stored: pyarrow's all() of no value is null.
+    empty_id = kind == "id_number" and all(t is None for t in texts)
+    expected = None if changed or empty_id else f'"{col.name}"'
+    assert _raw_as_parsed(col, text, in_file=True, read_out=False) == expected
+    assert _raw_as_parsed(col, pa.chunked_array([text], pa.string()), True, False) == expected
