@@ -60,15 +60,25 @@ TOWNSHIP = Says("乡镇（街道）名称", "township names", lambda v: bool(_TO
 ORGANISATION = Says("单位或部门名称", "names of units or offices", _organisation)
 RECIPIENT = Says("单位或乡镇名称", "names of units or townships", _recipient)
 
-# canonical column -> what its values say, for the columns a form cannot do without.  Not the village:
-# a 家庭地址 or 属地 of 东风村委会 is read for its village by etl/address.py (东风村), later than this.
+# canonical column ("kind.column" before "column") -> what its values say, for the columns a form cannot
+# do without.  Not the village: a 家庭地址 or 属地 of 东风村委会 is read for its village by etl/address.py
+# (东风村), later than this.  A unit's name only where the unit is what the table lists (an agency list, a
+# catalogue's or budget's department, an allocation's recipient): a staff roll or a payroll names many
+# units beside the one a person is counted in (毕业院校, 原工作单位, 发证机关), and a roll of one unit has the
+# unit chosen at upload — a guess there would put every person in a university.
 SAYS: dict[str, Says] = {
     "id_number": ID_NUMBER,
     "township": TOWNSHIP,
-    "agency_name": ORGANISATION,
-    "department": ORGANISATION,
-    "recipient": RECIPIENT,
+    "agencies.agency_name": ORGANISATION,
+    "funds.department": ORGANISATION,
+    "budgets.department": ORGANISATION,
+    "allocations.recipient": RECIPIENT,
 }
+
+
+def what_says(kind: str, column: str) -> Says | None:
+    """What the values of ``column`` of ``kind`` say, when they can stand in for its header."""
+    return SAYS.get(f"{kind}.{column}") or SAYS.get(column)
 
 
 def says(values: list[str | None], what: Says) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from etl.bycontent import SAYS, says
+from etl.bycontent import says, what_says
 from etl.headermatch import HeaderMatch, WideColumn
 from etl.specs import SPECS
 from etl.spectypes import Spec
@@ -416,7 +416,9 @@ def _by_values(match: HeaderMatch, head: list[list[str | None]], chosen: set[str
     wanted = [
         c
         for c in match.spec.columns
-        if (c.required or c.required_if_present) and c.name in SAYS and c.name not in found
+        if (c.required or c.required_if_present)
+        and what_says(match.spec.kind, c.name)
+        and c.name not in found
     ]
     if not wanted:
         return match
@@ -433,7 +435,11 @@ def _by_values(match: HeaderMatch, head: list[list[str | None]], chosen: set[str
     rows = [r for r in head[match.data_start :] if any(r) and not _total_row(r)]
     for col in wanted:
         hits = [
-            p for p in free if says([r[p] if p < len(r) else None for r in rows], SAYS[col.name])
+            p
+            for p in free
+            if says(
+                [r[p] if p < len(r) else None for r in rows], what_says(match.spec.kind, col.name)
+            )
         ]
         if len(hits) == 1:
             match.mapping[col.name] = hits[0]

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl.bycontent import SAYS
+from etl.bycontent import what_says
 from etl.clean import build_incoming
 from etl.extract import Extract
 from etl.filevalues import FILE_LEVEL, mask_digits, money
@@ -269,7 +269,7 @@ def _found_by_values(m, header_row: int, report: Report) -> None:
     """A warning, once for the file, for each required column found by its cells, not by its header
     (etl/bycontent.py): the clerk who disagrees maps the column."""
     for name in m.by_values:
-        label, col, what = m.label(name), m.spec.column(name), SAYS[name]
+        label, col, what = m.label(name), m.spec.column(name), what_says(m.spec.kind, name)
         report.findings.append(
             Finding(
                 header_row,

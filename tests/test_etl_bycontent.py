@@ -105,24 +105,32 @@ def test_a_column_of_numbers_that_are_not_id_numbers_is_not_taken(
     assert "column_by_values" not in {f.rule for f in result.report.findings}
 
 
-def test_a_staff_rolls_unit_is_found_beside_a_work_history_that_ends_like_one(
-    store, load, tmp_path
-):
-    """A school's staff roll (as jiaozhigong-huamingce-csv-daochu, whose 单位全称 is now a header word) heads
-    its unit 任教学校 and keeps a 工作履历 whose lines end as a school's name does (“2016 调入本校”): the unit
-    is the column of names, not the column of sentences."""
-    header = ["任教学校", "姓名", "身份证号码", "工作履历"]
-    schools = ["城关镇中心小学", "城关镇中心小学", "县第一中学", "河口乡中学"]
+def test_a_staff_rolls_unit_is_never_guessed_from_the_units_it_names(store, load, tmp_path):
+    """A staff roll names other units than the one each person is counted in (毕业院校 here; 原工作单位,
+    发证机关 elsewhere): a roll with no unit column is refused until the clerk chooses or maps the unit, not filled with the
+    universities its people graduated from."""
+    header = ["姓名", "身份证号码", "毕业院校", "政治面貌"]
     rows = [
-        [school, name, make_id(seq=n), f"20{10 + n} 参加工作 / 2016 调入本校"]
-        for n, (school, name) in enumerate(
-            zip(schools, ["张三", "李四", "王五", "赵六"], strict=True), 1
-        )
+        [name, make_id(seq=n), "华中师范大学", "群众"]
+        for n, name in enumerate(["张三", "李四", "王五", "赵六"], 1)
     ]
     path = write_xlsx(tmp_path / "s.xlsx", [header, *rows])
+    before = snapshot(store)
     result = load(path, "staff", values={"staffing_type": "事业"})
-    assert result.status == "loaded", result.as_json()["errors"]
-    got = store.execute("SELECT agency_name FROM staff ORDER BY row_no").fetchall()
-    assert [a for (a,) in got] == schools
-    (said,) = [f for f in result.report.warnings if f.rule == "column_by_values"]
-    assert said.column == "任教学校"
+    assert result.status == "rejected" and snapshot(store) == before
+    assert "column_missing" in {f.rule for f in result.report.errors}
+    assert "column_by_values" not in {f.rule for f in result.report.findings}
+    chosen = load(path, "staff", values={"staffing_type": "事业", "agency_name": "城关镇中心小学"})
+    assert chosen.status == "loaded", chosen.as_json()["errors"]
+    got = store.execute("SELECT DISTINCT agency_name FROM staff").fetchall()
+    assert got == [("城关镇中心小学",)]
+
+
+def test_a_units_name_is_a_name_not_a_sentence_that_ends_like_one():
+    """A 工作履历 line ends as a school's name does (“2016 调入本校”, jiaozhigong-huamingce-csv-daochu): it
+    has figures, spaces and a "/" in it, which a unit's name has not."""
+    from etl.bycontent import ORGANISATION, says
+
+    assert says(["城关镇中心小学", "县第一中学", "县农业农村局"], ORGANISATION)
+    assert not says(["2010 参加工作 / 2016 调入本校"] * 3, ORGANISATION)
+    assert not says(["张三", "李四", "王五"], ORGANISATION)
