@@ -62,16 +62,15 @@ RECIPIENT = Says("单位或乡镇名称", "names of units or townships", _recipi
 
 # canonical column ("kind.column" before "column") -> what its values say, for the columns a form cannot
 # do without.  Not the village: a 家庭地址 or 属地 of 东风村委会 is read for its village by etl/address.py
-# (东风村), later than this.  A unit's name only where the unit is what the table lists (an agency list, a
-# catalogue's or budget's department, an allocation's recipient): a staff roll or a payroll names many
-# units beside the one a person is counted in (毕业院校, 原工作单位, 发证机关), and a roll of one unit has the
-# unit chosen at upload — a guess there would put every person in a university.
+# (东风村), later than this.  A unit's name only where each row is a unit (an agency list, an allocation's
+# recipients): a staff roll or a payroll names other units than the one a person is counted in (毕业院校,
+# 原工作单位, 发证机关), a budget or a catalogue of one department names the units carrying its items out
+# (实施单位), and such a file has its unit or department chosen at upload — a guess there would put every
+# person in a university, every item under its contractor.
 SAYS: dict[str, Says] = {
     "id_number": ID_NUMBER,
     "township": TOWNSHIP,
     "agencies.agency_name": ORGANISATION,
-    "funds.department": ORGANISATION,
-    "budgets.department": ORGANISATION,
     "allocations.recipient": RECIPIENT,
 }
 

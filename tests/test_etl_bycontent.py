@@ -134,3 +134,27 @@ def test_a_units_name_is_a_name_not_a_sentence_that_ends_like_one():
     assert says(["城关镇中心小学", "县第一中学", "县农业农村局"], ORGANISATION)
     assert not says(["2010 参加工作 / 2016 调入本校"] * 3, ORGANISATION)
     assert not says(["张三", "李四", "王五"], ORGANISATION)
+
+
+def test_a_budget_of_one_department_does_not_take_its_contractors_for_the_department(
+    store, load, tmp_path
+):
+    """A department's project budget names the units carrying its items out (实施单位); the department is
+    the one the clerk chooses at upload, not the contractor on each row."""
+    header = ["项目名称", "实施单位", "金额"]
+    rows = [
+        ["农村公路养护", "县公路管理局", "300000.00"],
+        ["小型水利维修", "县水利工程公司", "120000.00"],
+        ["农技推广", "县农业技术推广中心", "80000.00"],
+    ]
+    path = write_xlsx(tmp_path / "b.xlsx", [header, *rows])
+    values = {"year": "2024", "category": "项目支出"}
+    before = snapshot(store)
+    result = load(path, "budgets", values=values)
+    assert result.status == "rejected" and snapshot(store) == before
+    assert "column_by_values" not in {f.rule for f in result.report.findings}
+    chosen = load(path, "budgets", values={**values, "department": "县交通运输局"})
+    assert chosen.status == "loaded", chosen.as_json()["errors"]
+    assert store.execute("SELECT DISTINCT department FROM budgets").fetchall() == [
+        ("县交通运输局",)
+    ]
