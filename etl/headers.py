@@ -23,7 +23,7 @@ from etl.headermatch import HeaderMatch, WideColumn
 from etl.specs import SPECS
 from etl.spectypes import Spec
 from etl.text import header_key, mask_digits, norm
-from etl.vocabulary import EXACT, IGNORED_HEADERS, STEM, roles, stem
+from etl.vocabulary import EXACT, STEM, roles, stem
 
 HEAD_ROWS = 30
 MIN_MATCHED = 2  # fewer matched columns than this is not a header
@@ -414,33 +414,19 @@ def _by_values(match: HeaderMatch, head: list[list[str | None]], chosen: set[str
     tied = {name for name, _ in match.ambiguous}
     found = match.found | chosen | tied
     wanted = [
-        c
+        (c, what)
         for c in match.spec.columns
         if (c.required or c.required_if_present)
-        and what_says(match.spec.kind, c.name)
         and c.name not in found
+        and (what := what_says(match.spec.kind, c.name))
     ]
     if not wanted:
         return match
-    ignored = {header_key(h) for h in IGNORED_HEADERS}
-    used = match.used_positions
-    free = [
-        p
-        for p, label in enumerate(match.labels)
-        if label
-        and p not in used
-        and header_key(label) not in ignored
-        and not cell_scores(match.spec.kind, label)
-    ]
+    # the columns nothing takes (HeaderMatch.unused) whose header means nothing to the kind
+    free = [p for p in match.unused if not cell_scores(match.spec.kind, match.labels[p])]
     rows = [r for r in head[match.data_start :] if any(r) and not _total_row(r)]
-    for col in wanted:
-        hits = [
-            p
-            for p in free
-            if says(
-                [r[p] if p < len(r) else None for r in rows], what_says(match.spec.kind, col.name)
-            )
-        ]
+    for col, what in wanted:
+        hits = [p for p in free if says([r[p] if p < len(r) else None for r in rows], what)]
         if len(hits) == 1:
             match.mapping[col.name] = hits[0]
             match.by_values[col.name] = col.name
