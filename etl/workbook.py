@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+import tempfile
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -18,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import python_calamine
 
-from etl import filevalues, xlsx
+from etl import filevalues, sheetsplit, xlsx
 from etl.extract import (
     POOL,
     Extract,
@@ -85,6 +87,27 @@ def read_xlsx(
     mixing types (text and numbers), or a cell fastexcel cannot convert, sends the
     file to python-calamine, whose cell-by-cell text is the reference (etl.text).
     """
+    with tempfile.TemporaryDirectory(prefix="fundquery-pieces-") as folder:
+        found = _checked_sheet(path, kind, name, mapping, values, Path(folder))
+        if found is None:
+            return None
+        sheet_name, match, skip, pieces = found
+        table = _fastexcel_columns(path, sheet_name, match, skip, pieces)
+    if table is None:
+        return None
+    return finish(path, "xlsx", sheet_name, None, match, table)
+
+
+def _checked_sheet(
+    path: Path,
+    kind: str | None,
+    name: str,
+    mapping: dict[str, str] | None,
+    values: dict[str, str] | None,
+    folder: Path,
+) -> tuple[str, HeaderMatch, int, list[sheetsplit.Piece] | None] | None:
+    """The sheet that holds the header, its match, the rows above its data, and its pieces (etl.sheetsplit)
+    for a big sheet, once every sheet's extent was checked; None: read the file through python-calamine."""
     try:
         package = xlsx.Package(path)
     except xlsx.NoWorkbookPart:
@@ -101,6 +124,7 @@ def read_xlsx(
         return None
     except _XLSX_ERRORS as exc:
         raise damaged(name, exc) from exc
+    cutter = None
     try:
         best = None
         for sheet_name, part in package.sheets:
@@ -119,39 +143,76 @@ def read_xlsx(
         filevalues.apply(match, values, filevalues.notes_above(rows, match))
         if match.kind_tie:
             raise UnreadableFile(kind_tie_message(match, name))
+        skip = head.first_row + match.data_start
+        parts = sheetsplit.count(package.zip.getinfo(part).file_size)
+        if parts > 1:
+            others = [p for _s, p in package.sheets if p != part]
+            copied = package.parts_calamine_reads()
+            cutter = sheetsplit.Pieces(
+                package.zip, part, others, copied, parts, head.first_col, skip, folder
+            )
         # Every sheet is checked (python-calamine, the fallback, loads them all); the chosen one
         # also for a cell left of its head, which would shift every column.
         plain = True
         for other, other_part in package.sheets:
             if other_part == part:
-                plain = package.check_extent(sheet_name, part, head.first_col)
+                sink = cutter.feed if cutter is not None else None
+                plain = package.check_extent(sheet_name, part, head.first_col, sink)
             else:
                 package.check_extent(other, other_part)
+        pieces = cutter.close() if cutter is not None else None
     except xlsx.SheetTooLarge as exc:
         raise _too_large(name, exc) from exc
     except (xlsx.NotPlainXlsx, *_XLSX_ERRORS) as exc:
         raise damaged(name, exc) from exc
     finally:
+        if cutter is not None:
+            cutter.close()  # its files, on the way out of an error too
         package.close()
-    table = (
-        _fastexcel_columns(path, sheet_name, match, head.first_row + match.data_start)
-        if plain
-        else None
-    )
-    if table is None:
-        return None
-    return finish(path, "xlsx", sheet_name, None, match, table)
+    return (sheet_name, match, skip, pieces) if plain else None
 
 
 def _fastexcel_columns(
-    path: Path, sheet_name: str, match: HeaderMatch, skip: int
+    path: Path,
+    sheet_name: str,
+    match: HeaderMatch,
+    skip: int,
+    pieces: list[sheetsplit.Piece] | None = None,
 ) -> pa.Table | None:
-    """The data rows' columns as text, or None when a column needs the cell-by-cell reader."""
+    """The data rows' columns as text, or None when a column needs the cell-by-cell reader.
+
+    A sheet cut into ``pieces`` is read a piece per thread; if any piece cannot be read that way, the
+    whole sheet is read as it is (the pieces only ever save time)."""
     positions = column_positions(match)
-    wanted = set(positions)
+    if pieces:
+        sources = [(str(p.path), p.skip) for p in pieces]
+        with ThreadPoolExecutor(len(sources), thread_name_prefix="fundquery-piece") as pool:
+            batches = list(
+                pool.map(
+                    _fastexcel_batch,
+                    sources,
+                    [sheet_name] * len(sources),
+                    [positions] * len(sources),
+                )
+            )
+        if all(b is not None for b in batches):
+            return _pieces_table(batches, [s for _p, s in sources], positions)
+        del batches
     source = str(path) if path.suffix.lower() in (".xlsx", ".xlsm") else path.read_bytes()
+    batch = _fastexcel_batch((source, skip), sheet_name, positions)
+    if batch is None:
+        return None
+    return _pieces_table([batch], [skip], positions)
+
+
+def _fastexcel_batch(
+    source: tuple[str | bytes, int], sheet_name: str, positions: list[int]
+) -> pa.RecordBatch | None:
+    """fastexcel's record batch of the wanted columns from row ``skip`` on (None: read cell by cell)."""
+    data, skip = source
+    wanted = set(positions)
     try:
-        reader = fastexcel.read_excel(source)
+        reader = fastexcel.read_excel(data)
         sheet = reader.load_sheet(
             sheet_name,
             header_row=None,
@@ -163,23 +224,40 @@ def _fastexcel_columns(
         batch, errors = sheet.to_arrow_with_errors()
     except fastexcel.FastExcelError:
         return None
-    del sheet, reader, source
     if errors is not None and any("got 'Error(" not in e.detail for e in errors.errors):
         return None  # e.g. "N/A" typed in a number column: fastexcel would drop it
-    by_index = {int(n.removeprefix("__UNNAMED__")): batch.column(n) for n in batch.schema.names}
-    n = batch.num_rows
-    # Each column converted and normalised on its own, a column per core (pyarrow lets go of the GIL).
-    columns = [by_index.get(pos) for pos in positions]
-    del batch, by_index
-    texts = list(POOL.map(_column_text, columns, [n] * len(columns)))
-    del columns
-    if any(text is None for text in texts):
-        return None
+    return batch
+
+
+def _pieces_table(
+    batches: list[pa.RecordBatch], skips: list[int], positions: list[int]
+) -> pa.Table | None:
+    """The pieces' columns as text, one table; the blank rows between a piece's last value and the next
+    piece's first row (the whole sheet's grid has them) put back."""
+    last = max((i for i, b in enumerate(batches) if b.num_rows), default=0)
+    tables = []
+    for i, batch in enumerate(batches[: last + 1]):
+        n = batch.num_rows
+        by_index = {int(c.removeprefix("__UNNAMED__")): batch.column(c) for c in batch.schema.names}
+        # Each column converted and normalised on its own, a column per core (pyarrow lets go of the GIL).
+        columns = [by_index.get(pos) for pos in positions]
+        del by_index
+        batches[i] = None
+        texts = list(POOL.map(_column_text, columns, [n] * len(columns)))
+        del columns
+        if any(text is None for text in texts):
+            return None
+        gap = skips[i + 1] - (skips[i] + n) if i < last else 0
+        if gap < 0:
+            return None  # a piece overlaps the next: never, if the cuts were right
+        if gap:
+            texts = [pa.concat_arrays([t, pa.nulls(gap, pa.string())]) for t in texts]
+        arrays = {"_row": row_numbers(skips[i] + 1, n + gap)}
+        for pos, arr in zip(positions, texts, strict=True):
+            arrays[f"c{pos}"] = arr
+        tables.append(pa.table(arrays))
     release_memory()
-    arrays = {"_row": row_numbers(skip + 1, n)}
-    for pos, arr in zip(positions, texts, strict=True):
-        arrays[f"c{pos}"] = arr
-    return pa.table(arrays)
+    return pa.concat_tables(tables)
 
 
 def _column_text(arr: pa.Array | None, rows: int) -> pa.Array | None:

@@ -131,6 +131,7 @@ class Package:
                 self.sheets.append((el.get("name"), rel[1]))
         if not self.sheets:
             raise NotPlainXlsx("no worksheet")
+        self.rels = rels
         sst = [p for t, p in rels.values() if t == "sharedStrings"]
         self._sst_part = sst[0] if sst and sst[0] in names else None
         self._sst: list[str] = []
@@ -224,18 +225,30 @@ class Package:
         except ValueError:
             return v.text
 
-    def check_extent(self, name: str, part: str, first_col: int = 0) -> bool:
-        return check_extent(self.zip, name, part, first_col)
+    def check_extent(self, name: str, part: str, first_col: int = 0, sink=None) -> bool:
+        return check_extent(self.zip, name, part, first_col, sink)
+
+    def parts_calamine_reads(self) -> list[str]:
+        """The package's parts besides the worksheets that calamine reads to lay out a sheet's values."""
+        wanted = {
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+        }
+        wanted |= {path for kind, path in self.rels.values() if kind in ("styles", "sharedStrings")}
+        return [name for name in self.zip.namelist() if name in wanted]
 
 
-def check_extent(zf: zipfile.ZipFile, name: str, part: str, first_col: int = 0) -> bool:
+def check_extent(zf: zipfile.ZipFile, name: str, part: str, first_col: int = 0, sink=None) -> bool:
     """Refuse (SheetTooLarge) a sheet whose grid would exceed MAX_GRID_CELLS.
 
     Only references that are rare in an ordinary sheet are collected (columns
     AA and beyond, rows from 1,000,000), so a sheet of up to 26 columns costs
     one pass of inflating and one regular expression.  Returns False when a
     cell lies left of ``first_col`` (the grid then starts further left than
-    the head said), True otherwise.
+    the head said), True otherwise.  ``sink``, if given, is handed each
+    inflated block in order (etl.sheetsplit cuts the sheet into pieces).
     """
     max_col, far_row, left = 25, 0, False
     left_of = (
@@ -243,6 +256,8 @@ def check_extent(zf: zipfile.ZipFile, name: str, part: str, first_col: int = 0) 
     )
     tail = b""
     for block in _blocks(zf, part):
+        if sink is not None:
+            sink(block)
         # A reference across two blocks lies in ``seam`` (a match needs at most 11 bytes): the block itself
         # is searched where it lies, not copied after the previous one's tail (686 MB of copies for
         # load_bench's sheet); only a block with a rare reference is joined to the tail for re to read.
