@@ -17,8 +17,10 @@ reserve room for the whole sheet in every piece), the piece's rows and a
 closing, and every other sheet empty.  Rows keep their own ``r`` numbers, so
 each piece's grid starts where its rows do; a one-cell row just above a
 piece's first row, in the head's first column, pins the grid's first column
-where the whole sheet's is, and is skipped as fastexcel skips the rows above
-the data (its ``skip_rows`` counts from the sheet's first row).
+where the whole sheet's is.  A piece is read from the sheet's first row
+(fastexcel counts rows from there and gives the rows above a grid as empty):
+a value above the piece's first row (a row out of order, which Excel would
+repair) sends the sheet to be read whole.
 
 Nothing is guessed: a sheet whose rows do not say their numbers where a cut
 falls, or whose rows cannot be found, is read whole (``close`` returns None).
@@ -48,7 +50,8 @@ _EMPTY_SHEET = (
 @dataclass
 class Piece:
     path: Path
-    skip: int  # rows above the piece's first row to read (fastexcel's skip_rows, from the sheet's top)
+    skip: int  # rows above the piece's first row to read, from the sheet's top
+    pinned: bool  # a #N/A cell on the row above its first (every piece but the first)
 
 
 def count(size: int) -> int:
@@ -109,7 +112,7 @@ class Pieces:
         self.prefix = found.group(1) + b":" if found.group(1) else b""
         self.head = _DIMENSION.sub(b"", self.opening[: found.end()])
         rest, self.opening = self.opening[found.end() :], b""
-        self._new_piece(self.skip)
+        self._new_piece(self.skip, pinned=False)
         self.pending, self.finding = b"", "cut"
         if rest:
             self.pos -= len(rest)
@@ -153,18 +156,20 @@ class Pieces:
                 if first - 1 <= self.skip:
                     continue  # a cut before the first data row: no piece here
                 self.out.write(b"</%ssheetData></%sworksheet>" % (self.prefix, self.prefix))
-                self._new_piece(first - 1)
+                self._new_piece(first - 1, pinned=True)
                 self.out.write(self._pin(first - 1))
 
     def _pin(self, row: int) -> bytes:
-        """One cell in the head's first column on ``row`` (1-based), just above the piece's rows."""
+        """An error cell (#N/A) in the head's first column on ``row`` (1-based), just above the piece's rows:
+        it starts the piece's grid in the whole sheet's first column, and fastexcel reads it as empty
+        without letting it decide a column's type."""
         p = self.prefix
         ref = b"%s%d" % (_letters(self.first_col), row)
-        return b'<%srow r="%d"><%sc r="%s" t="inlineStr"><%sis><%st>-</%st></%sis></%sc></%srow>' % (
-            p, row, p, ref, p, p, p, p, p, p,
+        return b'<%srow r="%d"><%sc r="%s" t="e"><%sv>#N/A</%sv></%sc></%srow>' % (
+            p, row, p, ref, p, p, p, p,
         )  # fmt: skip
 
-    def _new_piece(self, skip: int) -> None:
+    def _new_piece(self, skip: int, pinned: bool) -> None:
         path = self.folder / f"piece{len(self.pieces)}.xlsx"
         book = zipfile.ZipFile(path, "w", zipfile.ZIP_STORED)
         self.books.append(book)
@@ -174,7 +179,7 @@ class Pieces:
             book.writestr(name, _EMPTY_SHEET)
         self.out = book.open(self.part, "w")
         self.out.write(self.head)
-        self.pieces.append(Piece(path, skip))
+        self.pieces.append(Piece(path, skip, pinned))
 
     def _give_up(self) -> None:
         self.failed = True

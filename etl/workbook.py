@@ -185,24 +185,37 @@ def _fastexcel_columns(
     whole sheet is read as it is (the pieces only ever save time)."""
     positions = column_positions(match)
     if pieces:
-        sources = [(str(p.path), p.skip) for p in pieces]
-        with ThreadPoolExecutor(len(sources), thread_name_prefix="fundquery-piece") as pool:
+        with ThreadPoolExecutor(len(pieces), thread_name_prefix="fundquery-piece") as pool:
             batches = list(
                 pool.map(
-                    _fastexcel_batch,
-                    sources,
-                    [sheet_name] * len(sources),
-                    [positions] * len(sources),
+                    _piece_batch, pieces, [sheet_name] * len(pieces), [positions] * len(pieces)
                 )
             )
         if all(b is not None for b in batches):
-            return _pieces_table(batches, [s for _p, s in sources], positions)
+            table = _pieces_table(batches, [p.skip for p in pieces], positions)
+            if table is not None:
+                return table
         del batches
     source = str(path) if path.suffix.lower() in (".xlsx", ".xlsm") else path.read_bytes()
     batch = _fastexcel_batch((source, skip), sheet_name, positions)
     if batch is None:
         return None
     return _pieces_table([batch], [skip], positions)
+
+
+def _piece_batch(
+    piece: sheetsplit.Piece, sheet_name: str, positions: list[int]
+) -> pa.RecordBatch | None:
+    """A piece's rows; a pinned piece is read from the sheet's top, and nothing may lie above its rows."""
+    if not piece.pinned:
+        return _fastexcel_batch((str(piece.path), piece.skip), sheet_name, positions)
+    batch = _fastexcel_batch((str(piece.path), 0), sheet_name, positions)
+    if batch is None or batch.num_rows < piece.skip:
+        return None
+    above = batch.slice(0, piece.skip)
+    if any(column.null_count < len(column) for column in above.columns):
+        return None  # a row out of order, above the piece: the sheet is read whole
+    return batch.slice(piece.skip)
 
 
 def _fastexcel_batch(

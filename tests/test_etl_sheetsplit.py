@@ -207,3 +207,19 @@ def test_a_far_cell_in_a_sheet_being_cut_is_refused_and_leaves_no_files(tmp_path
     with pytest.raises(UnreadableFile, match="范围过大"):
         read(far, "payments")
     assert set(Path(tempfile.gettempdir()).glob("fundquery-pieces-*")) == before
+
+
+def test_a_row_out_of_order_in_a_later_piece_is_not_lost(tmp_path):
+    """Excel repairs a sheet whose rows are not in order; calamine places each row by its number.
+    A row numbered above a later piece's first row sends the sheet to be read whole."""
+
+    def moved(xml: bytes) -> bytes:
+        row = re.search(rb'<row r="5".*?</row>', xml).group(0)
+        return xml.replace(row, b"").replace(b"</sheetData>", row + b"</sheetData>")
+
+    path = _rewrite_sheet(
+        _roster(tmp_path / "p.xlsx", [_typed_row(i) for i in range(1, 201)]), moved
+    )
+    assert len(_pieces(path)) == 3
+    fast = _same(path)
+    assert fast.table["_row"].to_pylist()[:4] == [3, 4, 5, 6] and len(fast.table) == 200
