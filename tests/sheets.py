@@ -28,16 +28,23 @@ def write_xlsx(
         ws = book.add_worksheet(name)
         for r, row in enumerate(data):
             for c, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, dt.date):
-                    ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_fmt)
-                elif isinstance(value, str):
-                    ws.write_string(r, c, value)
-                else:
-                    ws.write_number(r, c, value)
+                write_cell(ws, r, c, value, date_fmt)
     book.close()
     return path
+
+
+def write_cell(ws, r: int, c: int, value, date_fmt, blank_fmt=None) -> None:
+    """A str as text, a date as a date, a number as a number; None no cell at all, or with ``blank_fmt``
+    a formatted cell with no value (<c r=".." s=".."/>)."""
+    if value is None:
+        if blank_fmt is not None:
+            ws.write_blank(r, c, None, blank_fmt)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_fmt)
+    elif isinstance(value, str):
+        ws.write_string(r, c, value)
+    else:
+        ws.write_number(r, c, value)
 
 
 def write_xls(path: Path, rows: list[list]) -> Path:

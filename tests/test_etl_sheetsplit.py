@@ -9,7 +9,6 @@ sheet really was cut (or, where it must not be, that it was not).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tempfile
 import zipfile
@@ -21,7 +20,7 @@ import xlsxwriter
 from etl import sheetsplit, workbook
 from etl.extract import UnreadableFile
 from etl.read import read
-from tests.sheets import PAY_HEADER, make_id
+from tests.sheets import PAY_HEADER, make_id, write_cell
 from tests.test_fast_read import _same, _typed_row, no_fallback  # noqa: F401 (a fixture)
 
 # The old cell-by-cell reader is the reference, never the path taken.
@@ -56,14 +55,7 @@ def _roster(path: Path, rows: list[list | None], *, constant_memory=False, sheet
         if row is None:
             continue
         for c, v in enumerate(row):
-            if v is None:
-                ws.write_blank(r, c, None, boxed)  # <c r=".." s=".."/>: a cell with no value
-            elif isinstance(v, dt.date):
-                ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), date_fmt)
-            elif isinstance(v, str):
-                ws.write_string(r, c, v)
-            else:
-                ws.write_number(r, c, v)
+            write_cell(ws, r, c, v, date_fmt, boxed)
     book.close()
     return path
 
