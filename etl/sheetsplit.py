@@ -28,8 +28,11 @@ falls, or whose rows cannot be found, is read whole (``close`` returns None).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +41,8 @@ from pathlib import Path
 # a 14-column roster): below that the threads and the copies cost more than they save.
 PART_BYTES = 16 << 20
 SPLIT_PARTS = min(4, len(os.sched_getaffinity(0)))
+ROOM_TO_SPARE = 256 << 20  # free space left on the disk after the pieces are written
+_IN_MEMORY = {"tmpfs", "ramfs"}
 _OPENING_LIMIT = 8 << 20  # the sheet's opening (views, columns ...) before <sheetData> is small
 _SHEET_DATA = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?sheetData(\s[^>]*)?(/?)>")
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*/>")
@@ -57,6 +62,42 @@ class Piece:
 def count(size: int) -> int:
     """How many pieces a sheet part of ``size`` inflated bytes is read in (1: whole)."""
     return max(1, min(SPLIT_PARTS, size // PART_BYTES))
+
+
+def room_for(path: Path, size: int) -> Path | None:
+    """Where the pieces of a sheet of ``size`` inflated bytes may be written: the system's temporary
+    folder (``TMPDIR``), else the folder of the file read (for the web, the uploads folder beside the
+    store), whichever is writable, has room for them with ROOM_TO_SPARE left, and is on a disk rather
+    than in memory (a tmpfs, as Debian's /tmp now is, would hold the pieces in the RAM the read needs).
+    None: the sheet is read whole."""
+    for folder in (Path(tempfile.gettempdir()), Path(path).resolve().parent):
+        try:
+            if (
+                os.access(folder, os.W_OK)
+                and _filesystem(folder) not in _IN_MEMORY
+                and shutil.disk_usage(folder).free > size + ROOM_TO_SPARE
+            ):
+                return folder
+        except OSError:
+            continue
+    return None
+
+
+def _filesystem(folder: Path) -> str | None:
+    """The type of the filesystem ``folder`` lies on, from /proc/self/mounts (None where that says nothing)."""
+    try:
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as fh:
+            mounts = [line.split()[1:3] for line in fh if len(line.split()) >= 3]
+    except OSError:
+        return None
+    where = str(folder.resolve())
+    best, kind = "", None
+    for point, fstype in mounts:
+        point = point.replace("\\040", " ")
+        inside = where == point or where.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fstype
+    return kind
 
 
 class Pieces:
@@ -95,12 +136,15 @@ class Pieces:
         if self.failed:
             return
         start, self.pos = self.pos, self.pos + len(block)
-        if self.prefix is None:
-            self._opening(block)
-        elif self.pending or (self.targets and self.pos > self.targets[0]):
-            self._cut(block, start)
-        else:
-            self.out.write(block)
+        try:
+            if self.prefix is None:
+                self._opening(block)
+            elif self.pending or (self.targets and self.pos > self.targets[0]):
+                self._cut(block, start)
+            else:
+                self.out.write(block)
+        except OSError:  # the disk filled up while the pieces were written: the sheet is read whole
+            self._give_up()
 
     def _opening(self, block: bytes) -> None:
         self.opening += block
@@ -186,21 +230,30 @@ class Pieces:
         self._close_books()
 
     def _close_books(self) -> None:
-        if self.out is not None:
-            self.out.close()
-            self.out = None
+        with contextlib.suppress(OSError):
+            if self.out is not None:
+                self.out.close()
+        self.out = None
         for book in self.books:
-            book.close()
+            with contextlib.suppress(OSError):
+                book.close()
 
     def close(self) -> list[Piece] | None:
-        """The pieces once every block was fed (None: read the sheet whole)."""
+        """The pieces once every block was fed (None: read the sheet whole).  Closing again closes nothing."""
         if self.failed or self.prefix is None:
             self._close_books()
             return None
-        if self.pending:
-            self.out.write(self.pending)
-            self.pending = b""
-        self._close_books()
+        try:
+            if self.out is not None:
+                self.out.write(self.pending)
+                self.pending = b""
+                self.out.close()
+                self.out = None
+            for book in self.books:
+                book.close()
+        except OSError:
+            self._give_up()
+            return None
         return self.pieces if len(self.pieces) > 1 else None
 
 

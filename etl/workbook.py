@@ -6,6 +6,7 @@ are turned into text (etl.text), and the rows end in etl.extract's finish.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import tempfile
@@ -87,8 +88,10 @@ def read_xlsx(
     mixing types (text and numbers), or a cell fastexcel cannot convert, sends the
     file to python-calamine, whose cell-by-cell text is the reference (etl.text).
     """
-    with tempfile.TemporaryDirectory(prefix="fundquery-pieces-") as folder:
-        found = _checked_sheet(path, kind, name, mapping, values, Path(folder))
+    with (
+        contextlib.ExitStack() as pieces_folder
+    ):  # the pieces' folder, if any, removed on the way out
+        found = _checked_sheet(path, kind, name, mapping, values, pieces_folder)
         if found is None:
             return None
         sheet_name, match, skip, pieces = found
@@ -104,7 +107,7 @@ def _checked_sheet(
     name: str,
     mapping: dict[str, str] | None,
     values: dict[str, str] | None,
-    folder: Path,
+    pieces_folder: contextlib.ExitStack,
 ) -> tuple[str, HeaderMatch, int, list[sheetsplit.Piece] | None] | None:
     """The sheet that holds the header, its match, the rows above its data, and its pieces (etl.sheetsplit)
     for a big sheet, once every sheet's extent was checked; None: read the file through python-calamine."""
@@ -144,12 +147,20 @@ def _checked_sheet(
         if match.kind_tie:
             raise UnreadableFile(kind_tie_message(match, name))
         skip = head.first_row + match.data_start
-        parts = sheetsplit.count(package.zip.getinfo(part).file_size)
-        if parts > 1:
+        size = package.zip.getinfo(part).file_size
+        parts = sheetsplit.count(size)
+        room = sheetsplit.room_for(path, size) if parts > 1 else None
+        folder = None
+        if room is not None:
+            with contextlib.suppress(OSError):  # no folder there after all: the sheet is read whole
+                folder = pieces_folder.enter_context(
+                    tempfile.TemporaryDirectory(prefix="fundquery-pieces-", dir=room)
+                )
+        if folder is not None:
             others = [p for _s, p in package.sheets if p != part]
             copied = package.parts_calamine_reads()
             cutter = sheetsplit.Pieces(
-                package.zip, part, others, copied, parts, head.first_col, skip, folder
+                package.zip, part, others, copied, parts, head.first_col, skip, Path(folder)
             )
         # Every sheet is checked (python-calamine, the fallback, loads them all); the chosen one
         # also for a cell left of its head, which would shift every column.

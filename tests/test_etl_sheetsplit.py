@@ -9,7 +9,11 @@ sheet really was cut (or, where it must not be, that it was not).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -35,8 +39,8 @@ def three_pieces(monkeypatch):
 
 def _pieces(path: Path, kind: str = "payments") -> list[sheetsplit.Piece] | None:
     """The pieces the reader cuts ``path`` into (None: it reads the sheet whole)."""
-    with tempfile.TemporaryDirectory() as folder:
-        found = workbook._checked_sheet(path, kind, path.name, None, None, Path(folder))
+    with contextlib.ExitStack() as folder:
+        found = workbook._checked_sheet(path, kind, path.name, None, None, folder)
         assert found is not None
         return found[3]
 
@@ -215,3 +219,54 @@ def test_a_row_out_of_order_in_a_later_piece_is_not_lost(tmp_path):
     assert len(_pieces(path)) == 3
     fast = _same(path)
     assert fast.table["_row"].to_pylist()[:4] == [3, 4, 5, 6] and len(fast.table) == 200
+
+
+def test_pieces_go_to_a_disk_not_to_memory(tmp_path, monkeypatch):
+    """A tmpfs (Debian's /tmp) would hold the pieces in the RAM the read needs: beside the file instead."""
+    shm = Path("/dev/shm")  # noqa: S108 (a tmpfs to refuse, not a place to write)
+    if sheetsplit._filesystem(shm) != "tmpfs" or not os.access(shm, os.W_OK):
+        pytest.skip("no writable tmpfs at /dev/shm")
+    assert sheetsplit._filesystem(tmp_path) not in ("tmpfs", "ramfs")
+    path = _roster(tmp_path / "p.xlsx", _rows(200))
+    monkeypatch.setattr(tempfile, "tempdir", str(shm))
+    assert sheetsplit.room_for(path, 1 << 20) == tmp_path
+    before = set(shm.glob("fundquery-pieces-*"))
+    assert len(_pieces(path)) == 3 and set(shm.glob("fundquery-pieces-*")) == before
+    _same(path)
+
+
+def test_no_room_for_the_pieces_reads_the_sheet_whole(tmp_path, monkeypatch):
+    path = _roster(tmp_path / "p.xlsx", _rows(200))
+    monkeypatch.setattr(sheetsplit, "ROOM_TO_SPARE", 1 << 60)
+    assert sheetsplit.room_for(path, 1 << 20) is None and _pieces(path) is None
+    assert len(_same(path).table) > 0
+
+
+_FULL_DISK = """
+import resource, signal, sys, tempfile
+from pathlib import Path
+from etl import sheetsplit
+from etl.read import read
+sheetsplit.PART_BYTES, sheetsplit.SPLIT_PARTS = 1, 3
+tempfile.tempdir = sys.argv[2]
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[3]), int(sys.argv[3])))
+table = read(sys.argv[1], "payments").table
+print(table.num_rows, table["_row"].to_pylist()[-1], len(list(Path(sys.argv[2]).iterdir())))
+"""
+
+
+def test_a_disk_filling_up_while_the_pieces_are_written_reads_the_sheet_whole(tmp_path):
+    """Files may grow to 20 KB in the child: the first piece's sheet cannot be written."""
+    path = _roster(tmp_path / "p.xlsx", _rows(400))
+    work = tmp_path / "tmp"
+    work.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", _FULL_DISK, str(path), str(work), str(20_000)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    whole = _same(path)  # in this process, with no limit
+    assert done.stdout.split() == [str(len(whole.table)), "402", "0"]
