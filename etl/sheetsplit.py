@@ -41,6 +41,10 @@ from pathlib import Path
 # a 14-column roster): below that the threads and the copies cost more than they save.
 PART_BYTES = 16 << 20
 SPLIT_PARTS = min(4, len(os.sched_getaffinity(0)))
+# Every piece carries the shared strings and the styles, and calamine parses them once per piece: a
+# workbook whose shared strings are bigger than this is read whole (a 1 M-row roster's, every name and ID
+# number different, is about 90 MB of XML).
+COPIED_LIMIT = 128 << 20
 ROOM_TO_SPARE = 256 << 20  # free space left on the disk after the pieces are written
 _IN_MEMORY = {"tmpfs", "ramfs"}
 _OPENING_LIMIT = 8 << 20  # the sheet's opening (views, columns ...) before <sheetData> is small
@@ -59,8 +63,11 @@ class Piece:
     pinned: bool  # a #N/A cell on the row above its first (every piece but the first)
 
 
-def count(size: int) -> int:
-    """How many pieces a sheet part of ``size`` inflated bytes is read in (1: whole)."""
+def count(size: int, copied: int = 0) -> int:
+    """How many pieces a sheet part of ``size`` inflated bytes is read in (1: whole), each carrying
+    ``copied`` bytes of the workbook's other parts."""
+    if copied > COPIED_LIMIT:
+        return 1
     return max(1, min(SPLIT_PARTS, size // PART_BYTES))
 
 

@@ -148,7 +148,8 @@ def _checked_sheet(
             raise UnreadableFile(kind_tie_message(match, name))
         skip = head.first_row + match.data_start
         size = package.zip.getinfo(part).file_size
-        parts = sheetsplit.count(size)
+        copied = package.parts_calamine_reads()
+        parts = sheetsplit.count(size, sum(package.zip.getinfo(c).file_size for c in copied))
         room = sheetsplit.room_for(path, size) if parts > 1 else None
         folder = None
         if room is not None:
@@ -158,7 +159,6 @@ def _checked_sheet(
                 )
         if folder is not None:
             others = [p for _s, p in package.sheets if p != part]
-            copied = package.parts_calamine_reads()
             cutter = sheetsplit.Pieces(
                 package.zip, part, others, copied, parts, head.first_col, skip, Path(folder)
             )
@@ -192,41 +192,49 @@ def _fastexcel_columns(
 ) -> pa.Table | None:
     """The data rows' columns as text, or None when a column needs the cell-by-cell reader.
 
-    A sheet cut into ``pieces`` is read a piece per thread; if any piece cannot be read that way, the
-    whole sheet is read as it is (the pieces only ever save time)."""
+    A sheet cut into ``pieces`` is read a piece per thread, each piece's columns made text in its own
+    thread as soon as it is read (while the others are still parsed); if any piece cannot be read that
+    way, the whole sheet is read as it is (the pieces only ever save time)."""
     positions = column_positions(match)
     if pieces:
         with ThreadPoolExecutor(len(pieces), thread_name_prefix="fundquery-piece") as pool:
-            batches = list(
+            texts = list(
                 pool.map(
-                    _piece_batch, pieces, [sheet_name] * len(pieces), [positions] * len(pieces)
+                    _piece_texts, pieces, [sheet_name] * len(pieces), [positions] * len(pieces)
                 )
             )
-        if all(b is not None for b in batches):
-            table = _pieces_table(batches, [p.skip for p in pieces], positions)
+        if all(t is not None for t in texts):
+            table = _joined(texts, [p.skip for p in pieces], positions)
             if table is not None:
                 return table
-        del batches
+        del texts
     source = str(path) if path.suffix.lower() in (".xlsx", ".xlsm") else path.read_bytes()
     batch = _fastexcel_batch((source, skip), sheet_name, positions)
     if batch is None:
         return None
-    return _pieces_table([batch], [skip], positions)
+    texts = _batch_texts(
+        batch, positions, POOL.map
+    )  # a column per core (pyarrow lets go of the GIL)
+    del batch
+    return None if texts is None else _joined([texts], [skip], positions)
 
 
-def _piece_batch(
+def _piece_texts(
     piece: sheetsplit.Piece, sheet_name: str, positions: list[int]
-) -> pa.RecordBatch | None:
-    """A piece's rows; a pinned piece is read from the sheet's top, and nothing may lie above its rows."""
+) -> tuple[int, list[pa.Array]] | None:
+    """A piece's rows, and its columns as text; a pinned piece is read from the sheet's top, and nothing
+    may lie above its rows."""
     if not piece.pinned:
-        return _fastexcel_batch((str(piece.path), piece.skip), sheet_name, positions)
-    batch = _fastexcel_batch((str(piece.path), 0), sheet_name, positions)
-    if batch is None or batch.num_rows < piece.skip:
-        return None
-    above = batch.slice(0, piece.skip)
-    if any(column.null_count < len(column) for column in above.columns):
-        return None  # a row out of order, above the piece: the sheet is read whole
-    return batch.slice(piece.skip)
+        batch = _fastexcel_batch((str(piece.path), piece.skip), sheet_name, positions)
+    else:
+        batch = _fastexcel_batch((str(piece.path), 0), sheet_name, positions)
+        if batch is None or batch.num_rows < piece.skip:
+            return None
+        above = batch.slice(0, piece.skip)
+        if any(column.null_count < len(column) for column in above.columns):
+            return None  # a row out of order, above the piece: the sheet is read whole
+        batch = batch.slice(piece.skip)
+    return None if batch is None else _batch_texts(batch, positions, map)
 
 
 def _fastexcel_batch(
@@ -253,24 +261,28 @@ def _fastexcel_batch(
     return batch
 
 
-def _pieces_table(
-    batches: list[pa.RecordBatch], skips: list[int], positions: list[int]
+def _batch_texts(
+    batch: pa.RecordBatch, positions: list[int], mapper
+) -> tuple[int, list[pa.Array]] | None:
+    """The rows of ``batch`` and its wanted columns as text, each converted and normalised on its own
+    (``mapper``: ``map`` in a piece's thread, the pool's for a whole sheet); None: read cell by cell."""
+    n = batch.num_rows
+    by_index = {int(c.removeprefix("__UNNAMED__")): batch.column(c) for c in batch.schema.names}
+    columns = [by_index.get(pos) for pos in positions]
+    del by_index, batch
+    texts = list(mapper(_column_text, columns, [n] * len(columns)))
+    return None if any(t is None for t in texts) else (n, texts)
+
+
+def _joined(
+    parts: list[tuple[int, list[pa.Array]]], skips: list[int], positions: list[int]
 ) -> pa.Table | None:
-    """The pieces' columns as text, one table; the blank rows between a piece's last value and the next
-    piece's first row (the whole sheet's grid has them) put back."""
-    last = max((i for i, b in enumerate(batches) if b.num_rows), default=0)
+    """The pieces' rows as one table; the blank rows between a piece's last value and the next piece's
+    first row (the whole sheet's grid has them) put back."""
+    release_memory()
+    last = max((i for i, (n, _t) in enumerate(parts) if n), default=0)
     tables = []
-    for i, batch in enumerate(batches[: last + 1]):
-        n = batch.num_rows
-        by_index = {int(c.removeprefix("__UNNAMED__")): batch.column(c) for c in batch.schema.names}
-        # Each column converted and normalised on its own, a column per core (pyarrow lets go of the GIL).
-        columns = [by_index.get(pos) for pos in positions]
-        del by_index
-        batches[i] = None
-        texts = list(POOL.map(_column_text, columns, [n] * len(columns)))
-        del columns
-        if any(text is None for text in texts):
-            return None
+    for i, (n, texts) in enumerate(parts[: last + 1]):
         gap = skips[i + 1] - (skips[i] + n) if i < last else 0
         if gap < 0:
             return None  # a piece overlaps the next: never, if the cuts were right
@@ -280,7 +292,6 @@ def _pieces_table(
         for pos, arr in zip(positions, texts, strict=True):
             arrays[f"c{pos}"] = arr
         tables.append(pa.table(arrays))
-    release_memory()
     return pa.concat_tables(tables)
 
 

@@ -270,3 +270,14 @@ def test_a_disk_filling_up_while_the_pieces_are_written_reads_the_sheet_whole(tm
     assert done.returncode == 0, done.stderr[-2000:]
     whole = _same(path)  # in this process, with no limit
     assert done.stdout.split() == [str(len(whole.table)), "402", "0"]
+
+
+def test_big_shared_strings_are_not_parsed_once_per_piece(tmp_path, monkeypatch):
+    """Each piece carries the shared strings and calamine parses them in each: past a limit, read whole."""
+    path = _roster(tmp_path / "p.xlsx", _rows(200))
+    with zipfile.ZipFile(path) as zf:
+        shared = zf.getinfo("xl/sharedStrings.xml").file_size
+    monkeypatch.setattr(sheetsplit, "COPIED_LIMIT", shared - 1)
+    assert _pieces(path) is None
+    monkeypatch.setattr(sheetsplit, "COPIED_LIMIT", shared + 10_000)  # the other parts are small
+    assert len(_pieces(path)) == 3
