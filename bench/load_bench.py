@@ -24,6 +24,7 @@ bench/out/last.json.  ``--profile`` runs the two loads under cProfile instead
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -423,6 +424,15 @@ def _cpu_seconds() -> float:
     return used.ru_utime + used.ru_stime
 
 
+@contextlib.contextmanager
+def _timed(res: dict):
+    """The wall clock and the CPU seconds of the block, into ``res``."""
+    c0, t0 = _cpu_seconds(), time.perf_counter()
+    yield
+    res["seconds"] = time.perf_counter() - t0
+    res["cpu_seconds"] = _cpu_seconds() - c0
+
+
 def child(
     step: str, folder: Path, rows: int, result_path: Path, profile: Path | None, keep: bool
 ) -> None:
@@ -434,39 +444,30 @@ def child(
             import pandas as pd
 
             base = _rss_mib()
-            c0 = _cpu_seconds()
-            t0 = time.perf_counter()
-            df = pd.read_excel(folder / "payments.xlsx", engine="openpyxl", dtype=str)
-            res["seconds"] = time.perf_counter() - t0
-            res["cpu_seconds"] = _cpu_seconds() - c0
+            with _timed(res):
+                df = pd.read_excel(folder / "payments.xlsx", engine="openpyxl", dtype=str)
             res["shape"] = list(df.shape)
             res["ok"] = df.shape[0] >= rows
         elif step == "calamine":
             import python_calamine
 
             base = _rss_mib()
-            c0 = _cpu_seconds()
-            t0 = time.perf_counter()
-            data = (
-                python_calamine.CalamineWorkbook.from_path(str(folder / "payments.xlsx"))
-                .get_sheet_by_index(0)
-                .to_python()
-            )
-            res["seconds"] = time.perf_counter() - t0
-            res["cpu_seconds"] = _cpu_seconds() - c0
+            with _timed(res):
+                data = (
+                    python_calamine.CalamineWorkbook.from_path(str(folder / "payments.xlsx"))
+                    .get_sheet_by_index(0)
+                    .to_python()
+                )
             res["shape"] = [len(data), max(len(r) for r in data)]
             res["ok"] = len(data) >= rows
         elif step == "fastexcel":
             import fastexcel
 
             base = _rss_mib()
-            c0 = _cpu_seconds()
-            t0 = time.perf_counter()
-            batch = fastexcel.read_excel(str(folder / "payments.xlsx")).load_sheet(
-                0, header_row=1, eager=True
-            )
-            res["seconds"] = time.perf_counter() - t0
-            res["cpu_seconds"] = _cpu_seconds() - c0
+            with _timed(res):
+                batch = fastexcel.read_excel(str(folder / "payments.xlsx")).load_sheet(
+                    0, header_row=1, eager=True
+                )
             res["shape"] = [batch.num_rows, batch.num_columns]
             res["ok"] = batch.num_rows >= rows
         elif step == "fastexcel_pieces":
@@ -479,29 +480,26 @@ def child(
             from etl import sheetsplit, xlsx
 
             base = _rss_mib()
-            c0 = _cpu_seconds()
-            t0 = time.perf_counter()
-            path = folder / "payments.xlsx"
-            with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path) as zf:
-                part = "xl/worksheets/sheet1.xml"
-                keep = [
-                    n for n in zf.namelist() if n != part and not n.startswith("xl/worksheets/")
-                ]
-                count = sheetsplit.count(zf.getinfo(part).file_size)
-                cutter = sheetsplit.Pieces(zf, part, [], keep, count, 0, 2, Path(tmp))
-                for block in xlsx._blocks(zf, part):
-                    cutter.feed(block)
-                pieces = cutter.close() or [sheetsplit.Piece(path, 2, False)]
+            with _timed(res):
+                path = folder / "payments.xlsx"
+                with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path) as zf:
+                    part = "xl/worksheets/sheet1.xml"
+                    keep = [
+                        n for n in zf.namelist() if n != part and not n.startswith("xl/worksheets/")
+                    ]
+                    count = sheetsplit.count(zf.getinfo(part).file_size)
+                    cutter = sheetsplit.Pieces(zf, part, [], keep, count, 0, 2, Path(tmp))
+                    for block in xlsx._blocks(zf, part):
+                        cutter.feed(block)
+                    pieces = cutter.close() or [sheetsplit.Piece(path, 2, False)]
 
-                def load(piece):
-                    return fastexcel.read_excel(str(piece.path)).load_sheet(
-                        0, header_row=None, skip_rows=piece.skip, eager=True
-                    )
+                    def load(piece):
+                        return fastexcel.read_excel(str(piece.path)).load_sheet(
+                            0, header_row=None, skip_rows=piece.skip, eager=True
+                        )
 
-                with ThreadPoolExecutor(len(pieces)) as pool:
-                    batches = list(pool.map(load, pieces))
-            res["seconds"] = time.perf_counter() - t0
-            res["cpu_seconds"] = _cpu_seconds() - c0
+                    with ThreadPoolExecutor(len(pieces)) as pool:
+                        batches = list(pool.map(load, pieces))
             res["shape"] = [sum(b.num_rows for b in batches), len(pieces)]
             res["ok"] = res["shape"][0] >= rows
         elif step == "pyarrow_csv":
@@ -509,31 +507,25 @@ def child(
             import pyarrow.csv as pacsv
 
             base = _rss_mib()
-            c0 = _cpu_seconds()
-            t0 = time.perf_counter()
-            table = pacsv.read_csv(
-                folder / "payments_gbk.csv",
-                read_options=pacsv.ReadOptions(encoding="gb18030", skip_rows=1),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(HEADER, pa.string())
-                ),
-            )
-            res["seconds"] = time.perf_counter() - t0
-            res["cpu_seconds"] = _cpu_seconds() - c0
+            with _timed(res):
+                table = pacsv.read_csv(
+                    folder / "payments_gbk.csv",
+                    read_options=pacsv.ReadOptions(encoding="gb18030", skip_rows=1),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types=dict.fromkeys(HEADER, pa.string())
+                    ),
+                )
             res["shape"] = [table.num_rows, table.num_columns]
             res["ok"] = table.num_rows >= rows
         elif step == "duckdb_csv":
             import duckdb
 
             base = _rss_mib()
-            c0 = _cpu_seconds()
-            t0 = time.perf_counter()
-            con = duckdb.connect()
-            table = con.read_csv(
-                str(folder / "payments_utf8.csv"), header=True, all_varchar=True, skiprows=1
-            ).to_arrow_table()
-            res["seconds"] = time.perf_counter() - t0
-            res["cpu_seconds"] = _cpu_seconds() - c0
+            with _timed(res):
+                con = duckdb.connect()
+                table = con.read_csv(
+                    str(folder / "payments_utf8.csv"), header=True, all_varchar=True, skiprows=1
+                ).to_arrow_table()
             res["shape"] = [table.num_rows, table.num_columns]
             res["ok"] = table.num_rows >= rows
         elif step in LOADS:
