@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from etl import sheetsplit, workbook
+from etl import sheetsplit, workbook, xlsx
 from etl.extract import UnreadableFile
 from etl.read import read
 from tests.sheets import PAY_HEADER, make_id, write_cell
@@ -281,3 +281,21 @@ def test_big_shared_strings_are_not_parsed_once_per_piece(tmp_path, monkeypatch)
     assert _pieces(path) is None
     monkeypatch.setattr(sheetsplit, "COPIED_LIMIT", shared + 10_000)  # the other parts are small
     assert len(_pieces(path)) == 3
+
+
+@pytest.mark.parametrize("chunk", [7, 11, 16, 23, 40, 64, 101, 4096])
+@pytest.mark.parametrize("prefix", [False, True], ids=["plain", "x-prefix"])
+def test_cuts_that_fall_across_the_inflated_blocks(tmp_path, monkeypatch, chunk, prefix):
+    """The sheet inflated a few bytes at a time: a </row> or the next <row r="…"> cut by a block's end."""
+
+    def prefixed(xml: bytes) -> bytes:
+        xml = re.sub(rb"<(/?)(?!\?)([A-Za-z])", rb"<\1x:\2", xml)
+        return xml.replace(b' xmlns="', b' xmlns:x="', 1)
+
+    path = _roster(tmp_path / "p.xlsx", _rows(120))
+    if prefix:
+        path = _rewrite_sheet(path, prefixed)
+    monkeypatch.setattr(xlsx, "CHUNK", chunk)
+    pieces = _pieces(path)
+    assert pieces is not None and len(pieces) == 3
+    _same(path)
