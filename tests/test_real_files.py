@@ -198,3 +198,55 @@ def test_wps_roster_reads_the_same_in_pieces(tmp_path, monkeypatch, slug):
     monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 3)
     assert _cut(path, "payments", mapping, FUND)
     _same_in_pieces(monkeypatch, path, "payments", mapping, FUND)
+
+
+# .xls (BIFF8) templates of Inspur's 民政 system (A1500/cam), header rows only: no people in them, and
+# nothing appends a row to a BIFF8 file without rewriting it through another writer.
+XLS_VALUES = {"fund_code": "F002", "township": "城关镇", "year": "2024"}
+
+
+def test_wps_xls_relief_roster_header_lands_and_asks_for_the_village(tmp_path):
+    """冬春救助 (WPS Office, .xls): a note row above the header; the name, ID, approved amount and bank
+    account are recognised; 行政村（社区）代码 and 行政村（社区）名称 both look like the village, so
+    the clerk is asked (column_ambiguous), and an empty template is refused as one (no_rows)."""
+    path = HERE / "cam-dongchun-jiuzhu.xls"
+    _, res = _load(tmp_path, path, None, XLS_VALUES)
+    assert res.status == "rejected"
+    assert sorted(e.rule for e in res.report.errors) == ["column_ambiguous", "no_rows"]
+    ambiguous = next(e for e in res.report.errors if e.rule == "column_ambiguous")
+    assert "行政村(社区)代码" in ambiguous.message and "行政村(社区)名称" in ambiguous.message
+
+    mapping = {"行政村(社区)名称": "village", "行政村(社区)代码": ""}
+    got = read(path, "payments", mapping=mapping, values=XLS_VALUES)
+    labels = got.match.labels
+    landed = {canonical: labels[i] for canonical, i in got.match.mapping.items()}
+    assert landed == {
+        "name": "户主姓名",
+        "id_number": "身份证号码",
+        "amount_yuan": "核准救助金额(元)",
+        "bank_account": "开户银行帐号",
+        "village": "行政村(社区)名称",
+    }
+    assert got.match.header_rows == (1,)
+    assert got.rows_read == 0
+    _, res = _load(tmp_path / "mapped", path, mapping, XLS_VALUES)
+    assert [e.rule for e in res.report.errors] == ["no_rows"]
+
+
+def test_excel_xls_bank_account_template_lands_and_names_the_missing_amount(tmp_path):
+    """银行账号模板 (Excel 2003, .xls, 200 formatted empty rows): name, ID and account land; the
+    missing amount is named with the columns that could be it."""
+    path = HERE / "cam-bank-account.xls"
+    got = read(path, "payments", values=XLS_VALUES)
+    labels = got.match.labels
+    assert {c: labels[i] for c, i in got.match.mapping.items()} == {
+        "name": "户主姓名",
+        "id_number": "身份证号码",
+        "bank_account": "银行账号",
+    }
+    assert got.table.num_rows == 0
+    assert len(got.skipped["blank"]) == 200
+    _, res = _load(tmp_path, path, None, XLS_VALUES)
+    assert [e.rule for e in res.report.errors] == ["column_missing"]
+    assert "发放金额" in res.report.errors[0].message
+    assert "开户银行、账户名称" in res.report.errors[0].message
