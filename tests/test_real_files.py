@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
+import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -250,3 +252,134 @@ def test_excel_xls_bank_account_template_lands_and_names_the_missing_amount(tmp_
     assert [e.rule for e in res.report.errors] == ["column_missing"]
     assert "发放金额" in res.report.errors[0].message
     assert "开户银行、账户名称" in res.report.errors[0].message
+
+
+# Apache POI's streaming writer (SXSSF), as an HR system (longsky21/ruihr) exports its 员工花名册: 84
+# columns, every string inline (t="inlineStr", the shared-string table empty and self-closed), numbers
+# with an explicit t="n" and a trailing ".0", dates as serials under yyyy-mm-dd, empty cells written
+# <c ...></c>, a line break after each <row> and </row>, a <dimension ref="A1"/> that says nothing of the
+# rows, and a comment (VML drawing) on every header cell.  The style of each column is the file's own
+# (its <cols>): 3 text, 4 date, 5 two decimals, 6 integer, 7 text.
+POI_SLUG = "ruihr-yuangong-huamingce"
+
+
+def _col_styles(path: Path) -> list[int]:
+    """Each column's style id, as the file's own <cols> gives it (one <col> a column)."""
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    cols = re.findall(r'<col min="(\d+)" max="(\d+)"[^>]*\bstyle="(\d+)"', xml)
+    assert all(lo == hi for lo, hi, _ in cols)
+    return [int(s) for _, _, s in cols]
+
+
+POI_STYLES = _col_styles(HERE / f"{POI_SLUG}.xlsx")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+POSTS = ("科员", "副科长", "科长", "办事员", "技术员")
+
+
+def _serial(d: dt.date) -> str:
+    return f"{(d - EXCEL_EPOCH).days}.0"
+
+
+def _staff(seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    people = _people(seed)
+    for i, p in enumerate(people):
+        p["post"] = rng.choice(POSTS)
+        p["hired_on"] = dt.date(2000, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 24))
+        p["status"] = "在职" if i % 7 else "离职"
+        p["employee_no"] = f"{i + 1:06d}"
+    return people
+
+
+def _poi_cells(p: dict) -> list[tuple[str, object]]:
+    cells: list[tuple[str | None, object]] = [("empty", None)] * len(POI_STYLES)
+    birth = dt.date(
+        int(p["id_number"][6:10]), int(p["id_number"][10:12]), int(p["id_number"][12:14])
+    )
+    given = {
+        0: ("is", p["name"]),
+        2: ("is", p["status"]),
+        3: ("is", "县财政局/国库股"),
+        4: ("is", p["post"]),
+        7: ("is", p["employee_no"]),
+        8: ("is", "居民身份证"),
+        9: ("is", p["id_number"]),
+        10: ("is", p["phone"]),
+        11: ("is", "劳动合同"),
+        12: ("is", "全职"),
+        13: ("tn", _serial(p["hired_on"])),
+        14: ("is", "县财政局"),
+        15: ("is", "男" if int(p["id_number"][16]) % 2 else "女"),
+        16: ("tn", _serial(birth)),
+    }
+    for i, cell in given.items():
+        cells[i] = cell
+    return cells
+
+
+# 职位 is the post (职务, which the matcher takes, is empty in this export); 合同公司 is the employer;
+# 员工状态 is not among the status headers the matcher knows (reported for etl/vocabulary.py).
+POI_MAPPING = {"职位": "post", "职务": "", "合同公司": "agency_name", "员工状态": "status"}
+POI_VALUES = {"staffing_type": "事业(其他)"}
+
+
+def _poi_filled(tmp_path: Path) -> tuple[Path, list[dict]]:
+    people = _staff(seed=7)
+    out = tmp_path / f"{POI_SLUG}.xlsx"
+    fill(
+        HERE / f"{POI_SLUG}.xlsx",
+        out,
+        "xl/worksheets/sheet1.xml",
+        [_poi_cells(p) for p in people],
+        POI_STYLES,
+        first_row=2,
+        row_attrs=' customHeight="true" ht="20.0"',
+        sep="\n",
+    )
+    return out, people
+
+
+def test_poi_staff_roll_loads_every_column_where_it_belongs(tmp_path):
+    """A POI-written 员工花名册 (inline strings, dates as serials, a dimension of A1), 400 synthetic
+    staff: stored with the name, masked ID, post, hire date and status written."""
+    from etl.load import load_file
+
+    path, people = _poi_filled(tmp_path)
+    con = _open(tmp_path / "store", "staff")
+    res = load_file(
+        con,
+        path,
+        "staff",
+        hasher=HASHER,
+        uploaded_by="tester",
+        archive_dir=tmp_path / "uploads",
+        mapping=POI_MAPPING,
+        values=POI_VALUES,
+    )
+    assert res.status == "loaded", res.as_json()
+    stored = con.execute(
+        "SELECT row_no, agency_name, name, id_masked, staffing_type, post, hired_on, status "
+        "FROM staff WHERE batch_id = ? ORDER BY row_no",
+        [res.batch],
+    ).fetchall()
+    assert stored == [
+        (
+            2 + i,
+            "县财政局",
+            p["name"],
+            mask(p["id_number"]),
+            "事业(其他)",
+            p["post"],
+            p["hired_on"],
+            p["status"],
+        )
+        for i, p in enumerate(people)
+    ]
+
+
+def test_poi_staff_roll_reads_the_same_in_pieces(tmp_path, monkeypatch):
+    path, _ = _poi_filled(tmp_path)
+    monkeypatch.setattr(sheetsplit, "PART_BYTES", 1)
+    monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 3)
+    assert _cut(path, "staff", POI_MAPPING, POI_VALUES)
+    _same_in_pieces(monkeypatch, path, "staff", POI_MAPPING, POI_VALUES)

@@ -28,6 +28,7 @@ _ROW = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
 _ROW_NO = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _SHARED_CELL = re.compile(rb'(<c\b[^>]*\bt="s"[^>]*>\s*<v>)(\d+)(</v>)')
 _SST = re.compile(rb"(<sst\b[^>]*>)(.*)(</sst>)", re.S)
+_SST_EMPTY = re.compile(rb"<sst\b[^>]*/>")
 _SI = re.compile(rb"<si>.*?</si>|<si/>", re.S)
 _COUNT = re.compile(rb'\scount="\d+"')
 _UNIQUE = re.compile(rb'\suniqueCount="\d+"')
@@ -54,6 +55,11 @@ def _rewrite(src: Path, dst: Path, parts: dict[str, bytes]) -> None:
 
 def _sst_parts(sst: bytes) -> tuple[bytes, list[bytes], bytes]:
     m = _SST.search(sst)
+    if (
+        m is None
+    ):  # an empty table, self-closed (POI's streaming writer, which writes inline strings)
+        e = _SST_EMPTY.search(sst)
+        return sst[: e.end() - 2] + b">", [], b"</sst>" + sst[e.end() :]
     return sst[: m.start(2)], _SI.findall(m.group(2)), sst[m.end(2) :]
 
 
@@ -81,10 +87,9 @@ def strip(src: Path, dst: Path, sheet: str, keep_rows: int) -> None:
 
     rows = b"".join(renumber(r) for r in kept)
     count = sum(len(_SHARED_CELL.findall(r)) for r in kept)
-    parts = {
-        sheet: xml[: m.start(2)] + rows + xml[m.end(2) :],
-        "xl/sharedStrings.xml": _sst_join(head, [items[i] for i in used], tail, count),
-    }
+    parts = {sheet: xml[: m.start(2)] + rows + xml[m.end(2) :]}
+    if items:
+        parts["xl/sharedStrings.xml"] = _sst_join(head, [items[i] for i in used], tail, count)
     _rewrite(src, dst, parts)
 
 
@@ -96,14 +101,17 @@ def fill(
     styles: list[int | None],
     first_row: int,
     row_attrs: str = "",
+    sep: str = "",
 ) -> None:
     """Append ``rows`` to ``sheet`` of ``src``, written to ``dst``, from spreadsheet row ``first_row``.
 
     A cell is ``("s", text)`` (a new shared string), ``("n", number text)``, ``("str", text)`` (a
     formula's cached text result, as POI and Excel write ``t="str"``), ``("is", text)`` (an inline
-    string) or ``(None, None)`` (a styled empty cell, as WPS writes them).  ``styles`` gives each
-    column's style id (None: no ``s``); ``row_attrs`` is copied into every ``<row>`` (the writer's own
-    ``spans``, heights ...).
+    string), ``("tn", number text)`` (a number with an explicit ``t="n"``, as POI writes it),
+    ``(None, None)`` (a styled empty cell, self-closed, as WPS writes them) or ``("empty", None)``
+    (the same as POI writes it, ``<c ...></c>``).  ``styles`` gives each column's style id (None: no
+    ``s``); ``row_attrs`` is copied into every ``<row>`` (the writer's own ``spans``, heights ...);
+    ``sep`` follows each ``<row ...>`` and ``</row>`` (POI's streaming writer puts a line break there).
     """
     with zipfile.ZipFile(src) as z:
         xml, sst = z.read(sheet), z.read("xl/sharedStrings.xml")
@@ -111,7 +119,7 @@ def fill(
     index = {}
     for i, si in enumerate(items):
         index.setdefault(si, i)
-    count = int(re.search(rb'\scount="(\d+)"', head).group(1))
+    count = before = int(re.search(rb'\scount="(\d+)"', head).group(1))
     out = []
     for n, cells in enumerate(rows):
         r = first_row + n
@@ -121,6 +129,10 @@ def fill(
             s = f' s="{style}"' if style is not None else ""
             if kind is None:
                 parts.append(f'<c r="{ref}"{s}/>')
+            elif kind == "empty":
+                parts.append(f'<c r="{ref}"{s}></c>')
+            elif kind == "tn":
+                parts.append(f'<c r="{ref}"{s} t="n"><v>{value}</v></c>')
             elif kind == "s":
                 si = f"<si><t>{escape(str(value))}</t></si>".encode()
                 if si not in index:
@@ -141,11 +153,10 @@ def fill(
                 )
             else:
                 raise ValueError(kind)
-        out.append(f'<row r="{r}"{row_attrs}>{"".join(parts)}</row>')
+        out.append(f'<row r="{r}"{row_attrs}>{sep}{"".join(parts)}</row>{sep}')
     m = _SHEET_DATA.search(xml)
     new_xml = xml[: m.end(2)] + "".join(out).encode() + xml[m.end(2) :]
-    _rewrite(
-        src,
-        dst,
-        {sheet: new_xml, "xl/sharedStrings.xml": _sst_join(head, items, tail, count)},
-    )
+    parts = {sheet: new_xml}
+    if count != before:  # the table is rewritten only when a string was added to it
+        parts["xl/sharedStrings.xml"] = _sst_join(head, items, tail, count)
+    _rewrite(src, dst, parts)
