@@ -69,15 +69,30 @@ def _sst_join(head: bytes, items: list[bytes], tail: bytes, count: int) -> bytes
     return head + b"".join(items) + tail
 
 
-def strip(src: Path, dst: Path, sheet: str, keep_rows: int) -> None:
-    """Write ``src`` to ``dst`` with every row of ``sheet`` (a part name) numbered above ``keep_rows``
-    removed, and the shared strings only those rows used removed from the table."""
+def strip(src: Path, dst: Path, keep: dict[str, int]) -> None:
+    """Write ``src`` to ``dst`` with every row numbered above ``keep[sheet]`` removed from each sheet
+    part named in ``keep`` (every sheet that holds people must be), and the shared strings that no
+    kept row of any sheet uses removed from the table (the rest renumbered)."""
     with zipfile.ZipFile(src) as z:
-        xml, sst = z.read(sheet), z.read("xl/sharedStrings.xml")
-    m = _SHEET_DATA.search(xml)
-    kept = [r for r in _ROW.findall(m.group(2)) if int(_ROW_NO.search(r).group(1)) <= keep_rows]
+        sheets = {
+            name: z.read(name) for name in z.namelist() if name.startswith("xl/worksheets/sheet")
+        }
+        sst = z.read("xl/sharedStrings.xml")
+    kept, spans = {}, {}
+    for name, xml in list(sheets.items()):
+        m = _SHEET_DATA.search(xml)
+        if m is None:  # <sheetData/>: no rows
+            del sheets[name]
+            continue
+        spans[name] = m.span(2)
+        rows = _ROW.findall(m.group(2))
+        if name in keep:
+            rows = [r for r in rows if int(_ROW_NO.search(r).group(1)) <= keep[name]]
+        kept[name] = rows
     head, items, tail = _sst_parts(sst)
-    used = sorted({int(i) for r in kept for _, i, _ in _SHARED_CELL.findall(r)})
+    used = sorted(
+        {int(i) for rows in kept.values() for r in rows for _, i, _ in _SHARED_CELL.findall(r)}
+    )
     new_no = {old: new for new, old in enumerate(used)}
 
     def renumber(row: bytes) -> bytes:
@@ -85,12 +100,14 @@ def strip(src: Path, dst: Path, sheet: str, keep_rows: int) -> None:
             lambda c: c.group(1) + str(new_no[int(c.group(2))]).encode() + c.group(3), row
         )
 
-    rows = b"".join(renumber(r) for r in kept)
-    count = sum(len(_SHARED_CELL.findall(r)) for r in kept)
-    parts = {sheet: xml[: m.start(2)] + rows + xml[m.end(2) :]}
+    parts = {}
+    for name, xml in sheets.items():
+        lo, hi = spans[name]
+        parts[name] = xml[:lo] + b"".join(renumber(r) for r in kept[name]) + xml[hi:]
     if items:
+        count = sum(len(_SHARED_CELL.findall(r)) for rows in kept.values() for r in rows)
         parts["xl/sharedStrings.xml"] = _sst_join(head, [items[i] for i in used], tail, count)
-    _rewrite(src, dst, parts)
+    _rewrite(src, dst, {k: v for k, v in parts.items() if k not in sheets or v != sheets[k]})
 
 
 def fill(
