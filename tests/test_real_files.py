@@ -481,3 +481,36 @@ def test_excel_staff_archive_reads_the_same_in_pieces(tmp_path, monkeypatch):
     monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 3)
     assert _cut(path, "staff", EXCEL_MAPPING, EXCEL_VALUES)
     _same_in_pieces(monkeypatch, path, "staff", EXCEL_MAPPING, EXCEL_VALUES)
+
+
+def test_excel_wage_sheet_with_a_table_part_lands_and_names_the_missing_id(tmp_path):
+    """A 工资表 saved by Excel (tidaybreak/send_wage_mail: a mail-merge sheet, four key/value rows above
+    the header, a ListObject table part over the header and its one placeholder row, a hyperlink):
+    name, 应发工资 and, by the clerk's mapping, 工资实发合计 land; the form has no ID number, which a
+    payroll needs, and the refusal says so and offers the unrecognised columns."""
+    path = HERE / "send-wage-mail-gongzibiao.xlsx"
+    mapping = {"工资实发合计": "net_yuan"}
+    values = {"agency_name": "县财政局", "month": "2019-01"}
+    got = read(path, "payroll", mapping=mapping, values=values)
+    assert {c: got.match.labels[i] for c, i in got.match.mapping.items()} == {
+        "name": "姓名",
+        "gross_yuan": "应发工资",
+        "net_yuan": "工资实发合计",
+    }
+    assert got.match.header_rows == (4,)
+    con = _open(tmp_path / "store", "payroll")
+    from etl.load import load_file
+
+    res = load_file(
+        con,
+        path,
+        "payroll",
+        hasher=HASHER,
+        uploaded_by="tester",
+        archive_dir=tmp_path / "uploads",
+        mapping=mapping,
+        values=values,
+    )
+    assert [e.rule for e in res.report.errors] == ["column_missing"]
+    assert "身份证号" in res.report.errors[0].message
+    assert "工资卡号" in res.report.errors[0].message
