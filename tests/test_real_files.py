@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from etl import sheetsplit
+from etl.extract import NoHeader
 from etl.idnum import mask
 from etl.read import read
 from fundquery.synthetic.ids import check_digit
@@ -514,3 +515,37 @@ def test_excel_wage_sheet_with_a_table_part_lands_and_names_the_missing_id(tmp_p
     assert [e.rule for e in res.report.errors] == ["column_missing"]
     assert "身份证号" in res.report.errors[0].message
     assert "工资卡号" in res.report.errors[0].message
+
+
+def test_mac_excel_xls_wage_sheet_is_found_after_mapping_and_names_the_missing_id(tmp_path):
+    """工资表模板 (Microsoft Macintosh Excel, .xls; balabalazhoucj/AutoSendSalary; placeholder rows
+    xxxx1…, no people): with only 姓名 recognised it is refused as having no header at all; with the
+    clerk's mapping of 应付工资 / 本月实付工资 the header is found, the nine rows read, and the refusal
+    names the ID number the form lacks (a duplicated 扣除其他 header is listed twice, not fatal)."""
+    path = HERE / "autosendsalary-gongzibiao.xls"
+    values = {"agency_name": "县财政局", "month": "2014-10"}
+    with pytest.raises(NoHeader):
+        read(path, "payroll", values=values)
+    mapping = {"本月实付工资": "net_yuan", "应付工资": "gross_yuan"}
+    got = read(path, "payroll", mapping=mapping, values=values)
+    assert {c: got.match.labels[i] for c, i in got.match.mapping.items()} == {
+        "name": "姓名",
+        "gross_yuan": "应付工资",
+        "net_yuan": "本月实付工资",
+    }
+    assert got.rows_read == 9
+    con = _open(tmp_path / "store", "payroll")
+    from etl.load import load_file
+
+    res = load_file(
+        con,
+        path,
+        "payroll",
+        hasher=HASHER,
+        uploaded_by="tester",
+        archive_dir=tmp_path / "uploads",
+        mapping=mapping,
+        values=values,
+    )
+    assert [e.rule for e in res.report.errors] == ["column_missing"]
+    assert "身份证号" in res.report.errors[0].message
