@@ -582,6 +582,17 @@ CARD_STATUS = Enum(
         "平台退回": "退回",
         "银行退回": "退回",
         "被退回": "退回",
+        # 兑付: a subsidy cashed out to the household (a 农机购置补贴 公示's 状态 = 已兑付), the word of the
+        # 兑付时间 a roster pays on; 报销: medical relief paid as a hospital bill's reimbursement (a 救助报销
+        # export's 处理状态 = 已报销 / 未报销).  A claim filed (已申报) or still under review is neither.
+        "已兑付": "已发放",
+        "兑付成功": "已发放",
+        "待兑付": "待发放",
+        "未兑付": "待发放",
+        "兑付失败": "退回",
+        "已报销": "已发放",
+        "待报销": "待发放",
+        "未报销": "待发放",
     },
     ("待发放", "发放中", "已发放", "退回"),
     (ENTITLEMENT_STATES, REVIEW_STATES, CASE_STATES),
@@ -638,6 +649,8 @@ STAFFING_TYPES = Enum(
 STAFF_STATUS = Enum(
     {
         "在职": "在职",
+        # 正常: a personnel system's state of a person on its roll (rosten-renyuan-guanli-liebiao).
+        "正常": "在职",
         "在岗": "在职",
         "在编": "在职",
         "退休": "退休",
