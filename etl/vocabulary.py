@@ -38,8 +38,9 @@ PLAIN_NAME = 102
 # with the ID number) it is another person named on the row.
 MEMBER = 101
 
-# Words a clerk puts before the header proper (所属村, 享受人员姓名, 补贴对象姓名).
-PREFIXES = ("补贴对象", "补助对象", "救助对象", "发放对象", "所属", "所在", "享受", "领取")
+# Words a clerk puts before the header proper (所属村, 享受人员姓名, 补贴对象姓名); 归属 is 所属 written
+# otherwise (归属乡镇 / 归属行政村 / 归属组: a 扶贫 补助 import template).
+PREFIXES = ("补贴对象", "补助对象", "救助对象", "发放对象", "所属", "所在", "归属", "享受", "领取")
 # Words after it that do not change its meaning, with the shortest stem that may remain
 # (人数 stays 人数: 人 alone says nothing).
 SUFFIXES = (("号码", 2), ("名称", 1), ("号", 2), ("数", 2))
@@ -168,12 +169,14 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"[账帐]号|卡号|存折|[账帐]户", 70, "开户行|户名|银行名称|网点|名称|姓名"),
     ),
     # The payment's state, not the person's: 参保状态 / 退休状态 (ruoyi-simc-zhengdi-shebao-butie) say whether
-    # the person is insured or retired, not whether the money went out.
+    # the person is insured or retired, not whether the money went out; nor a report's: 提交状态 / 上报状态
+    # (a 救灾 system's case lists: 已提交) say whether the case was sent up.
     "card_status": (
         Role(
             r"状态",
             50,
-            "参保|退休|婚姻|健康|就业|户籍|人员|审核|审批|在职|在岗|生存|残疾|认定|权属|限制",
+            "参保|退休|婚姻|健康|就业|户籍|人员|审核|审批|在职|在岗|生存|残疾|认定|权属|限制"
+            "|提交|上报|报送|填报",
         ),
     ),
     # Not 项目审批代码 (px-shenqingku-xiangmu-daochu): an approval number, not a fund.
@@ -204,7 +207,11 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "contractor": (Role(r"(实施|承建|施工|中标|承包|业主)(单位|企业|方)$", 70),),
     # 开始年份 beside 结束年份 (zhida-zhuanxiang-zijin-mulu): a fund set up for several years is the year it
     # starts; the year it ends is no year of its own.
-    "year": (Role(r"年度|年份", 70, "月|结束|截止|终止|到期"),),
+    # Not a year of the person's life (入学年份, 出生年份, 参加工作年份: a school's aid table beside its
+    # 发放年份): the fund's year is the year paid for.
+    "year": (
+        Role(r"年度|年份", 70, "月|结束|截止|终止|到期|入学|出生|毕业|入伍|参加工作|入职|退休"),
+    ),
     # 补贴年月, 发放年月 (ruoyi-simc-zhengdi-shebao-butie): the month paid for; not 出生年月.
     "period": (Role(r"期间|月份|批次|^(补贴|补助|发放|支付|享受|所属)年月$", 60),),
     # 省级主管部门 above 编入部门预算 (an amount put into departments' budgets, not a department).
