@@ -161,8 +161,14 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # 发放合计, 实发合计, 发放总额: what the row was paid, summed over its parts (保障金 + 分类施保金 …).
         Role(r"^(发放|实发|实付|支付)(合计|总额|总计)$", 90),
     ),
-    # 兑付时间 (bf-pinkunhu-butie-duifu): the day the subsidy was cashed out to the household.
-    "paid_on": (Role(r"(发放|到账|支付|拨付|兑付).*(日期|时间)", 70),),
+    # 兑付时间 (bf-pinkunhu-butie-duifu): the day the subsidy was cashed out to the household.  结算时间 /
+    # 结算日期 (a 医疗救助 import and export): the day the hospital bill was settled, the relief paid with it.
+    "paid_on": (Role(r"(发放|到账|支付|拨付|兑付|结算).*(日期|时间)", 70),),
+    # 拨款时间, 付款日期 (a 拨款 record list): the day the money left the treasury, as 拨出日期 says; not the
+    # day it was asked for or planned.
+    "disbursed_on": (
+        Role(r"^(实际)?(拨出|拨付|拨款|支付|付款|划拨)(日期|时间)$", 70, "申请|计划|审批|审核"),
+    ),
     # 银行帐号 (minzheng-tekun-jiating-chaxun): 帐 is the older form of 账, still typed.
     # Not 收款账户名称 / 银行账户名称 (zhida-huiqi-limin-daorendaohu): the account's name is a person's name.
     "bank_account": (
@@ -275,7 +281,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "quota": (Role(r"^(核定)?编制(总数|总额|数|人数)?$|^(核定)?编制总$", 60),),
     # A project's 总投资 is its amount; its 计划开始时间 / 开工时间 its start (px-shenqingku-xiangmu-daochu).
     "projects.amount_yuan": (
-        Role(r"^总投资|^投资(总额|金额)", 65),
+        # 投资额（万元） (a retrofit project list): the same as 投资金额; not what is done so far (已完成投资额).
+        Role(r"^总投资|^投资(总额|金额)|^投资额$", 65),
         # 计划投入资金 (daye-xianjie-zijin-xiangmu-jihua): what a project notice plans to put in; not what
         # has already been spent, nor the project's own (自筹) share.
         Role(r"^(计划|拟|预计)?(投入|安排)(资金|金额)$", 65, "已|累计|自筹"),

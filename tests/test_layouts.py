@@ -147,6 +147,11 @@ NEED_UPLOAD_VALUES = {
     "zaihou-chongjian-fangwu-jiuzhu",
     "yingji-shenghuo-jiuzhu-chaxun-liebiao",
     "xuesheng-zizhu-fafang-biaodan",
+    # 结算时间 is the day a relief bill was settled and paid (a 医疗救助 import template and export; the
+    # export's 处理状态 = 已报销 is read as 已发放); a retrofit project list's 投资额 is its amount
+    "yiliao-jiuzhu-jiuzhen-daoru-muban",
+    "jiuzhu-baoxiao-jiuzhen-jilu-daochu",
+    "jieneng-gaizao-xiangmu-liebiao",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -177,19 +182,16 @@ NEEDS_HEADER_MAPPING = {
     "butie-shangsong-cuowu-qingdan": "错误类型 (格式校验 / 平台退回) is the row's 发放状态 only as the clerk"
     " says: an error list's type of error",
     # A fifth held-out sample (tests/layouts/README.md), measured as it came.
-    "yiliao-jiuzhu-jiuzhen-daoru-muban": "结算时间 (the hospital bill settled, the relief with it) is when the"
-    " relief was paid, and 医疗救助金额 is the relief among seven money columns: the clerk says",
     "bumen-bianzhi-shiyou-renshu": "部门名称 is the agency on this 编制 table (column_missing 单位名称): the"
     " clerk says",
     "yibao-huikuan-bofu-jilu": "卖方企业 is the payee and 拨付申请单号 the voucher (column_missing 凭证号):"
     " the clerk says",
-    # and after it was measured (tenth session: 已报销 is read as 已发放): 结算时间 and the relief among
-    # seven money columns
-    "jiuzhu-baoxiao-jiuzhen-jilu-daochu": "结算时间 is when the relief was paid and 医疗救助金额 the relief"
-    " among seven money columns: the clerk says",
     # (归属组 and a 数量 with a note in brackets are read since the tenth session)
     "fupin-buzhu-daoru-muban": "贫困对象名称 / 贫困对象编号（村编号或个人身份证号码） are the person and the"
     " ID number of this 扶贫 form's words (either may name a village instead): the clerk says",
+    # (its 拨款时间 is read as the 拨出日期 since the tenth session)
+    "bumen-bokuan-zhangdan": "账单编号 is the transfer's voucher and 部门名称 the department paid on this"
+    " 拨款 list (no header row is found without them): the clerk says",
 }
 
 # Layouts of the held-out sample that should load (the form has what the kind needs) but that the
@@ -199,9 +201,6 @@ NOT_LOADED_YET: dict[str, str] = {
     # The fifth held-out sample (tests/layouts/README.md), measured as it came: the loader's first
     # problem with the clerk's mapping and upload values.
     "nongji-gouzhi-butie-gongshi": "column_values_foreign: 状态 = 已兑付 is not read as 已发放",
-    "bumen-bokuan-zhangdan": "value_required_without: 拨款时间 is not read as the 拨出日期 (and with"
-    " nothing mapped no header row is found)",
-    "jieneng-gaizao-xiangmu-liebiao": "column_missing 项目金额: 投资额(万元) is not read as the amount",
     "bumen-zhichu-yusuan-gongneng-fenlei": "column_missing 主管部门: the title's 编制部门 is not taken for"
     " the department",
 }
