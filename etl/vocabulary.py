@@ -141,6 +141,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # not a vehicle's 排放标准 (huangbiaoche-taotai-butie-shouli) nor a 执行标准 of a product
         Role(r"标准|单价", 70, "金额|日期|排放|执行|技术|质量"),
         Role(r"^每(亩|人|户|头|月|年)", 70, "日期|人数|面积"),
+        # 单台补贴额, 每台补贴 (a 农机购置补贴 公示): the subsidy per machine; not its price (单台销售价格).
+        Role(r"^(单台|每台|单套|每套|单件|每件)(补贴|补助)", 70, "价格|售价|数量"),
     ),
     # 核准救助金额 beside 实际发放金额 (cams-yingji-shenghuo-fafang-mingce): what was approved is what was due.
     "amount_due_yuan": (
@@ -160,6 +162,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"^(补贴|补助|救助|奖补|发放)(资金|款|金)$", 60),
         # 发放合计, 实发合计, 发放总额: what the row was paid, summed over its parts (保障金 + 分类施保金 …).
         Role(r"^(发放|实发|实付|支付)(合计|总额|总计)$", 90),
+        # 总补贴额, 补助额 (a 农机购置补贴 公示: 单台补贴额 × 购买数量 = 总补贴额): the subsidy paid, written
+        # 额 for 金额; not the amount per machine (单台…), nor a ceiling (补贴额度).
+        Role(r"^总?(补贴|补助|救助|奖补)额$", 65),
     ),
     # 兑付时间 (bf-pinkunhu-butie-duifu): the day the subsidy was cashed out to the household.  结算时间 /
     # 结算日期 (a 医疗救助 import and export): the day the hospital bill was settled, the relief paid with it.
