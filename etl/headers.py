@@ -32,6 +32,8 @@ MAX_HEADER_CHARS = 40  # a longer cell is a title or a note, not a header
 _NUMBERLIKE = re.compile(
     r"[\d.,:/+%x()\-]*"
 )  # an amount, a date, an ID number: data, never a header
+# A note in brackets at the end of a header (a unit is taken out of the key before: etl.text.header_key).
+_NOTE = re.compile(r"\([^()]*\)$")
 # A cell that only data holds: an ID or account number (6+ digits), a date, an amount with decimals or
 # thousands.  A row with one is a data row, never the second row of a two-level header.
 _DATA_CELL = re.compile(
@@ -79,13 +81,21 @@ def cell_scores(kind: str, text: str) -> tuple[tuple[str, int], ...]:
     if not key or len(key) > MAX_HEADER_CHARS or _NUMBERLIKE.fullmatch(key):
         return ()
     stemmed = stem(key)
+    # A note in brackets after the header (补助数量（即补助标准的乘数）) says how to fill the column: a role
+    # holds for the header with or without it, so the note's words never rule out the header's own
+    # (补助标准 inside the note); they may still add a reading (村组（社区）: a village or a 社区).
+    bare = _NOTE.sub("", key) or key
     exact, stems = _vocabulary(kind)
     out = []
     for col in SPECS[kind].columns:
         role = 0
         if ":" not in key:  # 填报单位:县农业农村局: a note above the header, not a header
             role = max(
-                (r.score for r in roles(kind, col.name) if r.matches(key, stemmed)),
+                (
+                    r.score
+                    for r in roles(kind, col.name)
+                    if r.matches(key, stemmed) or (bare != key and r.matches(bare, stem(bare)))
+                ),
                 default=0,
             )
         if role > EXACT:  # OUTRANKS: the person a form is about, beside others it names

@@ -38,8 +38,9 @@ PLAIN_NAME = 102
 # with the ID number) it is another person named on the row.
 MEMBER = 101
 
-# Words a clerk puts before the header proper (所属村, 享受人员姓名, 补贴对象姓名).
-PREFIXES = ("补贴对象", "补助对象", "救助对象", "发放对象", "所属", "所在", "享受", "领取")
+# Words a clerk puts before the header proper (所属村, 享受人员姓名, 补贴对象姓名); 归属 is 所属 written
+# otherwise (归属乡镇 / 归属行政村 / 归属组: a 扶贫 补助 import template).
+PREFIXES = ("补贴对象", "补助对象", "救助对象", "发放对象", "所属", "所在", "归属", "享受", "领取")
 # Words after it that do not change its meaning, with the shortest stem that may remain
 # (人数 stays 人数: 人 alone says nothing).
 SUFFIXES = (("号码", 2), ("名称", 1), ("号", 2), ("数", 2))
@@ -140,6 +141,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # not a vehicle's 排放标准 (huangbiaoche-taotai-butie-shouli) nor a 执行标准 of a product
         Role(r"标准|单价", 70, "金额|日期|排放|执行|技术|质量"),
         Role(r"^每(亩|人|户|头|月|年)", 70, "日期|人数|面积"),
+        # 单台补贴额, 每台补贴 (a 农机购置补贴 公示): the subsidy per machine; not its price (单台销售价格).
+        Role(r"^(单台|每台|单套|每套|单件|每件)(补贴|补助)", 70, "价格|售价|数量"),
     ),
     # 核准救助金额 beside 实际发放金额 (cams-yingji-shenghuo-fafang-mingce): what was approved is what was due.
     "amount_due_yuan": (
@@ -159,21 +162,32 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"^(补贴|补助|救助|奖补|发放)(资金|款|金)$", 60),
         # 发放合计, 实发合计, 发放总额: what the row was paid, summed over its parts (保障金 + 分类施保金 …).
         Role(r"^(发放|实发|实付|支付)(合计|总额|总计)$", 90),
+        # 总补贴额, 补助额 (a 农机购置补贴 公示: 单台补贴额 × 购买数量 = 总补贴额): the subsidy paid, written
+        # 额 for 金额; not the amount per machine (单台…), nor a ceiling (补贴额度).
+        Role(r"^总?(补贴|补助|救助|奖补)额$", 65),
     ),
-    # 兑付时间 (bf-pinkunhu-butie-duifu): the day the subsidy was cashed out to the household.
-    "paid_on": (Role(r"(发放|到账|支付|拨付|兑付).*(日期|时间)", 70),),
+    # 兑付时间 (bf-pinkunhu-butie-duifu): the day the subsidy was cashed out to the household.  结算时间 /
+    # 结算日期 (a 医疗救助 import and export): the day the hospital bill was settled, the relief paid with it.
+    "paid_on": (Role(r"(发放|到账|支付|拨付|兑付|结算).*(日期|时间)", 70),),
+    # 拨款时间, 付款日期 (a 拨款 record list): the day the money left the treasury, as 拨出日期 says; not the
+    # day it was asked for or planned.
+    "disbursed_on": (
+        Role(r"^(实际)?(拨出|拨付|拨款|支付|付款|划拨)(日期|时间)$", 70, "申请|计划|审批|审核"),
+    ),
     # 银行帐号 (minzheng-tekun-jiating-chaxun): 帐 is the older form of 账, still typed.
     # Not 收款账户名称 / 银行账户名称 (zhida-huiqi-limin-daorendaohu): the account's name is a person's name.
     "bank_account": (
         Role(r"[账帐]号|卡号|存折|[账帐]户", 70, "开户行|户名|银行名称|网点|名称|姓名"),
     ),
     # The payment's state, not the person's: 参保状态 / 退休状态 (ruoyi-simc-zhengdi-shebao-butie) say whether
-    # the person is insured or retired, not whether the money went out.
+    # the person is insured or retired, not whether the money went out; nor a report's: 提交状态 / 上报状态
+    # (a 救灾 system's case lists: 已提交) say whether the case was sent up.
     "card_status": (
         Role(
             r"状态",
             50,
-            "参保|退休|婚姻|健康|就业|户籍|人员|审核|审批|在职|在岗|生存|残疾|认定|权属|限制",
+            "参保|退休|婚姻|健康|就业|户籍|人员|审核|审批|在职|在岗|生存|残疾|认定|权属|限制"
+            "|提交|上报|报送|填报",
         ),
     ),
     # Not 项目审批代码 (px-shenqingku-xiangmu-daochu): an approval number, not a fund.
@@ -204,7 +218,11 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "contractor": (Role(r"(实施|承建|施工|中标|承包|业主)(单位|企业|方)$", 70),),
     # 开始年份 beside 结束年份 (zhida-zhuanxiang-zijin-mulu): a fund set up for several years is the year it
     # starts; the year it ends is no year of its own.
-    "year": (Role(r"年度|年份", 70, "月|结束|截止|终止|到期"),),
+    # Not a year of the person's life (入学年份, 出生年份, 参加工作年份: a school's aid table beside its
+    # 发放年份): the fund's year is the year paid for.
+    "year": (
+        Role(r"年度|年份", 70, "月|结束|截止|终止|到期|入学|出生|毕业|入伍|参加工作|入职|退休"),
+    ),
     # 补贴年月, 发放年月 (ruoyi-simc-zhengdi-shebao-butie): the month paid for; not 出生年月.
     "period": (Role(r"期间|月份|批次|^(补贴|补助|发放|支付|享受|所属)年月$", 60),),
     # 省级主管部门 above 编入部门预算 (an amount put into departments' budgets, not a department).
@@ -268,7 +286,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "quota": (Role(r"^(核定)?编制(总数|总额|数|人数)?$|^(核定)?编制总$", 60),),
     # A project's 总投资 is its amount; its 计划开始时间 / 开工时间 its start (px-shenqingku-xiangmu-daochu).
     "projects.amount_yuan": (
-        Role(r"^总投资|^投资(总额|金额)", 65),
+        # 投资额（万元） (a retrofit project list): the same as 投资金额; not what is done so far (已完成投资额).
+        Role(r"^总投资|^投资(总额|金额)|^投资额$", 65),
         # 计划投入资金 (daye-xianjie-zijin-xiangmu-jihua): what a project notice plans to put in; not what
         # has already been spent, nor the project's own (自筹) share.
         Role(r"^(计划|拟|预计)?(投入|安排)(资金|金额)$", 65, "已|累计|自筹"),
@@ -582,6 +601,17 @@ CARD_STATUS = Enum(
         "平台退回": "退回",
         "银行退回": "退回",
         "被退回": "退回",
+        # 兑付: a subsidy cashed out to the household (a 农机购置补贴 公示's 状态 = 已兑付), the word of the
+        # 兑付时间 a roster pays on; 报销: medical relief paid as a hospital bill's reimbursement (a 救助报销
+        # export's 处理状态 = 已报销 / 未报销).  A claim filed (已申报) or still under review is neither.
+        "已兑付": "已发放",
+        "兑付成功": "已发放",
+        "待兑付": "待发放",
+        "未兑付": "待发放",
+        "兑付失败": "退回",
+        "已报销": "已发放",
+        "待报销": "待发放",
+        "未报销": "待发放",
     },
     ("待发放", "发放中", "已发放", "退回"),
     (ENTITLEMENT_STATES, REVIEW_STATES, CASE_STATES),
@@ -638,6 +668,8 @@ STAFFING_TYPES = Enum(
 STAFF_STATUS = Enum(
     {
         "在职": "在职",
+        # 正常: a personnel system's state of a person on its roll (rosten-renyuan-guanli-liebiao).
+        "正常": "在职",
         "在岗": "在职",
         "在编": "在职",
         "退休": "退休",

@@ -74,6 +74,62 @@ def test_a_one_card_systems_payment_status_as_written(
     assert store.execute("SELECT card_status FROM payments").fetchone() == (stored,)
 
 
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        # 兑付: a subsidy cashed out to the household (a 农机购置补贴 公示: 状态 = 已兑付); the same word as
+        # the 兑付时间 a roster pays on
+        ("已兑付", "已发放"),
+        ("兑付成功", "已发放"),
+        ("待兑付", "待发放"),
+        ("未兑付", "待发放"),
+        # 报销: medical relief paid as the hospital bill's reimbursement (a 救助报销 export: 处理状态)
+        ("已报销", "已发放"),
+        ("未报销", "待发放"),
+    ],
+)
+def test_a_subsidy_cashed_out_or_a_bill_reimbursed_is_paid(
+    tmp_path, funds_loaded, load, store, written, stored
+):
+    from tests.sheets import PAY_HEADER, pay_row
+
+    result = load(write_xlsx(tmp_path / "p.xlsx", [PAY_HEADER, pay_row(1, status=written)]))
+    assert result.status == "loaded", result.as_json()
+    assert store.execute("SELECT card_status FROM payments").fetchone() == (stored,)
+
+
+@pytest.mark.parametrize("written", ["已申报", "报销审核中", "兑付审批"])
+def test_a_claim_filed_or_under_review_is_not_a_payment_state(
+    tmp_path, funds_loaded, load, store, written
+):
+    """The edge of 兑付 / 报销: a claim filed (已申报) or a reimbursement still being checked says nothing
+    was paid; each row is its own error, nothing is stored."""
+    from tests.conftest import snapshot
+    from tests.sheets import PAY_HEADER, pay_row
+
+    rows = [pay_row(1, status="已兑付"), pay_row(2, id_number=make_id(seq=2), status=written)]
+    before = snapshot(store)
+    result = load(write_xlsx(tmp_path / "p.xlsx", [PAY_HEADER, *rows]))
+    assert result.status == "rejected" and snapshot(store) == before
+    assert [(f.rule, f.row) for f in result.report.errors] == [("enum_invalid", 3)]
+
+
+def test_a_personnel_systems_normal_state_is_in_post(tmp_path, load, store):
+    """人员状态 = 正常 (a personnel system's grid, rosten-renyuan-guanli-liebiao): the person is in post;
+    a login's 停用 is no state of a person on the roll."""
+    header = ["单位名称", "姓名", "身份证号", "编制类型", "人员状态"]
+    rows = [
+        ["县财政局", "李四", make_id(seq=3), "其他编制", "正常"],
+        ["县财政局", "王五", make_id(seq=4), "其他编制", "停用"],
+    ]
+    result = load(write_xlsx(tmp_path / "s.xlsx", [header, rows[0]]), "staff")
+    assert result.status == "loaded", result.as_json()
+    assert store.execute("SELECT status FROM staff").fetchone() == ("在职",)
+    result = load(write_xlsx(tmp_path / "s2.xlsx", [header, *rows]), "staff")
+    assert result.status == "rejected"
+    assert [(f.rule, f.row) for f in result.report.errors] == [("enum_invalid", 3)]
+
+
 def test_a_status_column_with_none_of_the_kinds_values_is_asked_about(
     tmp_path, funds_loaded, load, store
 ):

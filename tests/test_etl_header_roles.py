@@ -273,6 +273,75 @@ RULES = [
         ["主管部门名称"],
         ["部门支出经济分类", "部门经济分类科目"],
     ),
+    # The fifth held-out sample, after it was measured (tenth session): a report's 提交状态 is the
+    # report's, not the payment's; a year of a person's life is no fund year; 归属… is 所属…; a note in
+    # brackets after a header never rules out its own words, nor rescues words that rule it out; the
+    # treasury's words for the day money left
+    # and a project's 投资额; the day a relief bill was settled is the day it was paid.
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "card_status",
+        ["发放状态", "状态"],
+        ["提交状态", "上报状态"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "year",
+        ["发放年份", "补贴年度"],
+        ["入学年份", "出生年份"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "village_group",
+        ["归属组", "归属村民小组"],
+        ["归属组织"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号", "补助标准"],
+        "quantity",
+        ["补助数量（即补助标准的乘数）", "面积（按确权登记）"],
+        ["补助标准（即每亩金额）", "核减面积（不予补贴）"],
+    ),
+    (
+        "disbursements",
+        ["凭证号", "资金编码", "收款单位", "拨付金额"],
+        "disbursed_on",
+        ["拨款时间", "付款日期"],
+        ["拨款申请时间", "计划拨付时间"],
+    ),
+    (
+        "projects",
+        ["项目名称", "资金编码"],
+        "amount_yuan",
+        ["投资额（万元）", "投资额"],
+        ["已完成投资额", "投资额占比"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号", "发放金额"],
+        "paid_on",
+        ["结算时间", "结算日期"],
+        ["结算年度", "出院时间"],
+    ),
+    # 总补贴额 and 单台补贴额 (a 农机购置补贴 公示): the subsidy paid and the subsidy per machine.
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号", "购买数量(台)"],
+        "amount_yuan",
+        ["总补贴额(元)", "补助额"],
+        ["单台补贴额(元)", "补贴额度"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号", "购买数量(台)", "总补贴额(元)"],
+        "standard_yuan",
+        ["单台补贴额(元)", "每台补贴"],
+        ["单台销售价格(元)"],
+    ),
 ]
 
 

@@ -106,6 +106,10 @@ def test_a_title_with_two_years_or_two_funds_gives_nothing(tmp_path, funds_loade
         ("village", ["县农业农村局"], None),
         ("department", ["部门：清溪县农业农村局", "单位：元"], "清溪县农业农村局"),
         ("department", ["单位：元"], None),
+        # a department's published budget table (部门支出预算表): 编制部门 names the department; an opinion
+        # of the 编制 office is no department
+        ("department", ["编制部门：清溪县农业农村局", "单位：万元"], "清溪县农业农村局"),
+        ("department", ["编制部门审核意见：同意"], None),
     ],
 )
 def test_title_patterns(column, lines, want):
