@@ -454,6 +454,15 @@ def header_at(
     return match
 
 
+def sheet_rank(match: HeaderMatch, head: list[list[str | None]]) -> tuple:
+    """How well a sheet's header fits, rows first: a workbook's blank template sheet, or another sheet of
+    the same system's export with no rows (家庭成员 beside 员工主表, tests/realfiles), loses to a sheet with
+    rows under its header, whatever their scores; between sheets both with rows, or both without, the
+    better header wins."""
+    has_rows = any(any(cell for cell in row) for row in head[match.data_start :])
+    return (has_rows, match.score)
+
+
 def detect(
     head: list[list[str | None]],
     kind: str | None = None,

@@ -19,7 +19,7 @@ from etl import isolated, workbook
 from etl.csvread import decode, head_rows
 from etl.extract import UnreadableFile
 from etl.headermatch import HeaderMatch
-from etl.headers import HEAD_ROWS, detect
+from etl.headers import HEAD_ROWS, detect, sheet_rank
 from etl.read import check_container, is_xlsx, sniff_format
 from etl.text import cell_text, mask_digits, norm
 
@@ -116,7 +116,7 @@ def peek(
     best: tuple[HeaderMatch, list] | None = None
     for head in _heads(path, name or path.name):
         match = detect(head, kind, mapping)
-        if match and (best is None or match.score > best[0].score):
+        if match and (best is None or sheet_rank(match, head) > sheet_rank(*best)):
             best = (match, head)
     if best is None:
         return Peek(None)

@@ -27,6 +27,12 @@ _UNIT = re.compile(
 _BRACKETS = str.maketrans("【〔[{〈《「『﹝】〕]}〉》」』﹞", "((((((((()))))))))")
 # A star (or a note mark) says "required"; it is not part of the header.
 _MARKS = re.compile(r"[*★☆※]|\(必填\)|\(选填\)")
+# A system's own field name glossed after the Chinese one (姓名_real_name, 身份证号_id_card_no, 当前状态
+# current_status, 金额(元)/amount): the header is the Chinese.  Only after a Chinese character or a closing
+# bracket and a space, _, /, - or :, so an ID or a code in Latin letters (ID号, A类人员) stays, and never
+# a bare identifier (单位_id, 项目业主单位id: a column of ids, not of units).
+_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff)])(?:\s+|\s*[_/:\-]\s*)([A-Za-z][A-Za-z0-9_\-/. ]*)$")
+_IDENTIFIER = {"id", "no", "code", "key", "num", "uuid", "pk"}
 
 
 def norm(value: str | None) -> str | None:
@@ -63,9 +69,13 @@ def _norm_plain(arr: pa.Array) -> pa.Array:
 
 def header_key(text: str | None) -> str:
     """The form headers are compared in: normalised (NFKC), no spaces or line breaks, one kind of
-    bracket, no star or 必填 mark, no unit in brackets at the end, lower case."""
-    text = (norm(text) or "").replace(" ", "").translate(_BRACKETS).lower()
-    text = _MARKS.sub("", text)
+    bracket, no star or 必填 mark, no Latin field name glossed after the Chinese, no unit in brackets at
+    the end, lower case."""
+    text = (norm(text) or "").translate(_BRACKETS)
+    gloss = _GLOSS.search(text)
+    if gloss and gloss.group(1).strip().lower() not in _IDENTIFIER:
+        text = text[: gloss.start()]
+    text = _MARKS.sub("", text.replace(" ", "").lower())
     return _UNIT.sub("", text)
 
 

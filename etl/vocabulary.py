@@ -280,7 +280,12 @@ ROLES: dict[str, tuple[Role, ...]] = {
     ),
     # 编制状态 (在编), 工作状态, 在岗状态: a staff roll's status column however it is qualified
     # (jiaozhigong-huamingce-daochu); STAFF_STATUS reads 在编 / 在岗 as 在职.
-    "staff.status": (Role(r"^(人员|在职|在编|编制|在岗|工作)状态$", 60),),
+    # 员工状态 / 职工状态 / 当前状态 (HR systems' 花名册 exports, tests/realfiles): the person's state in the unit.
+    "staff.status": (Role(r"^(人员|在职|在编|编制|在岗|工作|员工|职工|当前)状态$", 60),),
+    # A wage sheet's 本月实付工资 / 工资实发合计 is what was paid; 应付工资 what was due (tests/realfiles: a Mac
+    # Excel and an Excel wage sheet).  Not a date, and not a tax or a fund deducted from it.
+    "payroll.net_yuan": (Role(r"实发|实付", 70, "应发|应付|日期|时间|税|公积金|社保|标准"),),
+    "payroll.gross_yuan": (Role(r"应发|应付", 70, "实发|实付|日期|时间|税|公积金|社保|标准"),),
     "staffing_type": (Role(r"编制(类型|性质|类别)|人员(类别|身份)", 70),),
     # 编制总数 / 核定编制总数: the quota however it is totalled (gaoxiao-bianzhi-he-pai-wai); not 空编数.
     "quota": (Role(r"^(核定)?编制(总数|总额|数|人数)?$|^(核定)?编制总$", 60),),

@@ -33,7 +33,7 @@ from etl.extract import (
     row_numbers,
 )
 from etl.headermatch import HeaderMatch, kind_tie_message
-from etl.headers import HEAD_ROWS, detect
+from etl.headers import HEAD_ROWS, detect, sheet_rank
 from etl.text import cell_text, column_text, float_text, norm, norm_array
 
 CHUNK_ROWS = 50_000
@@ -134,7 +134,7 @@ def _checked_sheet(
             head = package.head(part, HEAD_ROWS)
             rows = [[norm(cell_text(v)) for v in row] for row in head.rows]
             match = detect(rows, kind, mapping, values)
-            if match and (best is None or match.score > best[2].score):
+            if match and (best is None or sheet_rank(match, rows) > sheet_rank(best[2], best[4])):
                 best = (sheet_name, part, match, head, rows)
         if best is None:
             # No header in the first rows as the XML has them: let calamine look (dates as dates), after
@@ -383,7 +383,7 @@ def read_workbook(
                 for row in itertools.islice(sheet.iter_rows(), HEAD_ROWS)
             ]
             match = detect(head, kind, mapping, values)
-            if match and (best is None or match.score > best[1].score):
+            if match and (best is None or sheet_rank(match, head) > sheet_rank(best[1], best[2])):
                 best = (sheet, match, head)
         if best is None:
             raise no_header(name, kind)

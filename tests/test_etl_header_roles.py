@@ -342,6 +342,23 @@ RULES = [
         ["单台补贴额(元)", "每台补贴"],
         ["单台销售价格(元)"],
     ),
+    # A wage sheet's words (tests/realfiles): 本月实付工资 and 工资实发合计 are what was paid, 应付工资 what
+    # was due; a deduction or a date beside them is neither.
+    (
+        "payroll",
+        ["单位名称", "姓名", "身份证号", "工资月份", "应发工资"],
+        "net_yuan",
+        ["本月实付工资", "工资实发合计"],
+        ["实发日期", "实付个税"],
+    ),
+    (
+        "payroll",
+        ["单位名称", "姓名", "身份证号", "工资月份", "实发工资"],
+        "gross_yuan",
+        ["应付工资", "工资应发合计"],
+        ["应付日期", "应发公积金"],
+    ),
+    ("staff", ["单位名称", "姓名", "身份证号"], "status", ["员工状态", "当前状态"], ["合同状态"]),
 ]
 
 

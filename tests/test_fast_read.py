@@ -248,6 +248,31 @@ def test_several_sheets_the_best_header_wins(tmp_path, no_fallback):
     assert read(tmp_path / "s.xlsx", None).sheet_name == "清册"
 
 
+def _template_then_rows(path):
+    """A blank template sheet (the header and a 银行账号 column more: a better match) before the filled one."""
+    book = xlsxwriter.Workbook(str(path))
+    template = book.add_worksheet("模板")
+    template.write_row(0, 0, [*PAY_HEADER, "银行账号"])
+    filled = book.add_worksheet("数据")
+    filled.write_row(0, 0, PAY_HEADER)
+    for n in (1, 2, 3):
+        filled.write_row(n, 0, pay_row(n))
+    book.close()
+    return path
+
+
+def test_the_sheet_with_rows_wins_over_a_blank_template(tmp_path):
+    """The blank 模板 sheet's header fits better (one more column), but the rows are on 数据: every reader
+    and the header peek choose 数据 (a HR system's export: an empty 家庭成员 sheet beside 员工主表)."""
+    from etl.peek import peek
+
+    path = _template_then_rows(tmp_path / "s.xlsx")
+    assert read(path, "payments").sheet_name == "数据"
+    assert len(read(path, "payments").table) == 3
+    assert OLD_WORKBOOK(path, "xlsx", "payments", path.name, None).sheet_name == "数据"
+    assert peek(path, "payments").match.labels == PAY_HEADER
+
+
 def test_shared_strings_and_rich_text_in_the_head(tmp_path):
     """A workbook with a shared-string table (as Excel and WPS write them), rich text in the header."""
     import openpyxl
