@@ -123,6 +123,12 @@ _QUANTITY_UNITS = (
 )
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+# A month: 2024年3月, 2024-03, 2019.1.1 (工资明细表（2019.1.1至2019.1.31）: both ends in one month), not a range
+# of months (2024年1-3月, 2024年1月至3月) and not a year alone (2024年度).
+_MONTH = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[.\-/])\s*(1[0-2]|0?[1-9])(?!\d)"
+    r"(?!\s*月?\s*(?:至|到|~|-|－)\s*(?:1[0-2]|0?[1-9])\s*月)"
+)
 _PLACE_END = r"(?=$|[\s(,;，；、]|财政所|人民政府|政府|办事处|委员会|村委会|村民委员会|盖章)"
 # A place starts a line, follows a space or a colon, or follows another place in a list
 # (东风村,城关镇,恩施州: a page heading its table with the village, the township and the city).
@@ -245,6 +251,13 @@ def from_title(column: str, lines: list[str]) -> tuple[str, str] | None:
     lines = [line for line in (norm(text) for text in lines) if line]
     if column == "year":
         return _one(_YEAR, lines)
+    if column == "month":
+        months = {
+            f"{m.group(1)}-{int(m.group(2)):02d}": line
+            for line in lines
+            for m in _MONTH.finditer(line)
+        }
+        return next(iter(months.items())) if len(months) == 1 else None
     if column == "department":
         return _one(_LABELLED[column], lines)
     if column == "standard_yuan":

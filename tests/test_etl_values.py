@@ -110,6 +110,14 @@ def test_a_title_with_two_years_or_two_funds_gives_nothing(tmp_path, funds_loade
         # of the 编制 office is no department
         ("department", ["编制部门：清溪县农业农村局", "单位：万元"], "清溪县农业农村局"),
         ("department", ["编制部门审核意见：同意"], None),
+        # A wage sheet's month (tests/realfiles: 工资明细表（2019.1.1至2019.1.31）), not a range of months.
+        ("month", ["工资明细表(2019.1.1至2019.1.31)"], "2019-01"),
+        ("month", ["2024年3月机关事业单位工资发放表"], "2024-03"),
+        ("month", ["2024年1-3月工资汇总"], None),
+        ("month", ["2024年1月至3月工资汇总"], None),
+        ("month", ["2024年度工资汇总"], None),
+        ("month", ["工资明细(2019.1.1至2019.2.28)"], None),
+        ("month", ["邮件标题 2019-2月份工资条", "表格头 工资明细表(2019.1.1至2019.1.31)"], None),
     ],
 )
 def test_title_patterns(column, lines, want):

@@ -502,6 +502,12 @@ def test_excel_wage_sheet_with_a_table_part_lands_and_names_the_missing_id(tmp_p
         "net_yuan": "工资实发合计",
     }
     assert got.match.header_rows == (4,)
+    # Since the tenth session 工资实发合计 is the net with no mapping.  The month is not taken from the rows
+    # above the header: they name two (邮件标题 2019-2月份工资条, 表格头 工资明细表（2019.1.1至2019.1.31）),
+    # so the clerk still says which.
+    unaided = read(path, "payroll", values={"agency_name": "县财政局"})
+    assert unaided.match.labels[unaided.match.mapping["net_yuan"]] == "工资实发合计"
+    assert "month" not in unaided.match.values
     con = _open(tmp_path / "store", "payroll")
     from etl.load import load_file
 
