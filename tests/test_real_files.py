@@ -84,14 +84,15 @@ def _expected(people: list[dict], first_row: int) -> list[tuple]:
     ]
 
 
-def _load(tmp_path: Path, path: Path, mapping: dict | None, values: dict):
+def _load(tmp_path: Path, path: Path, mapping: dict | None, values: dict, kind: str = "payments"):
+    """``path`` through etl.load.load_file into a fresh store (with a fund catalogue where ``kind`` needs one)."""
     from etl.load import load_file
 
-    con = _open(tmp_path / "store", "payments")
+    con = _open(tmp_path / "store", kind)
     res = load_file(
         con,
         path,
-        "payments",
+        kind,
         hasher=HASHER,
         uploaded_by="tester",
         archive_dir=tmp_path / "uploads",
@@ -342,20 +343,8 @@ def _poi_filled(tmp_path: Path) -> tuple[Path, list[dict]]:
 def test_poi_staff_roll_loads_every_column_where_it_belongs(tmp_path):
     """A POI-written 员工花名册 (inline strings, dates as serials, a dimension of A1), 400 synthetic
     staff: stored with the name, masked ID, post, hire date and status written."""
-    from etl.load import load_file
-
     path, people = _poi_filled(tmp_path)
-    con = _open(tmp_path / "store", "staff")
-    res = load_file(
-        con,
-        path,
-        "staff",
-        hasher=HASHER,
-        uploaded_by="tester",
-        archive_dir=tmp_path / "uploads",
-        mapping=POI_MAPPING,
-        values=POI_VALUES,
-    )
+    con, res = _load_staff(tmp_path, path, POI_MAPPING, POI_VALUES)
     assert res.status == "loaded", res.as_json()
     stored = con.execute(
         "SELECT row_no, agency_name, name, id_masked, staffing_type, post, hired_on, status "
@@ -430,20 +419,7 @@ def _excel_filled(tmp_path: Path) -> tuple[Path, list[dict]]:
 
 
 def _load_staff(tmp_path: Path, path: Path, mapping, values):
-    from etl.load import load_file
-
-    con = _open(tmp_path / "store", "staff")
-    res = load_file(
-        con,
-        path,
-        "staff",
-        hasher=HASHER,
-        uploaded_by="tester",
-        archive_dir=tmp_path / "uploads",
-        mapping=mapping,
-        values=values,
-    )
-    return con, res
+    return _load(tmp_path, path, mapping, values, "staff")
 
 
 def test_excel_staff_archive_loads_after_the_clerks_mapping(tmp_path):
@@ -508,19 +484,7 @@ def test_excel_wage_sheet_with_a_table_part_lands_and_names_the_missing_id(tmp_p
     unaided = read(path, "payroll", values={"agency_name": "县财政局"})
     assert unaided.match.labels[unaided.match.mapping["net_yuan"]] == "工资实发合计"
     assert "month" not in unaided.match.values
-    con = _open(tmp_path / "store", "payroll")
-    from etl.load import load_file
-
-    res = load_file(
-        con,
-        path,
-        "payroll",
-        hasher=HASHER,
-        uploaded_by="tester",
-        archive_dir=tmp_path / "uploads",
-        mapping=mapping,
-        values=values,
-    )
+    _, res = _load(tmp_path, path, mapping, values, "payroll")
     assert [e.rule for e in res.report.errors] == ["column_missing"]
     assert "身份证号" in res.report.errors[0].message
     assert "工资卡号" in res.report.errors[0].message
@@ -545,18 +509,6 @@ def test_mac_excel_xls_wage_sheet_is_found_and_names_the_missing_id(tmp_path):
             "net_yuan": "本月实付工资",
         }
     assert got.rows_read == 9
-    con = _open(tmp_path / "store", "payroll")
-    from etl.load import load_file
-
-    res = load_file(
-        con,
-        path,
-        "payroll",
-        hasher=HASHER,
-        uploaded_by="tester",
-        archive_dir=tmp_path / "uploads",
-        mapping=mapping,
-        values=values,
-    )
+    _, res = _load(tmp_path, path, mapping, values, "payroll")
     assert [e.rule for e in res.report.errors] == ["column_missing"]
     assert "身份证号" in res.report.errors[0].message
