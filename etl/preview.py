@@ -23,6 +23,7 @@ from etl.load import sha256_file
 from etl.read import read
 from etl.spectypes import Spec
 from etl.validate import validate
+from etl.xlsx import column_letter
 
 SAMPLE_ROWS = 20
 
@@ -55,16 +56,6 @@ class Preview:
                 }
             )
         return out
-
-
-def column_letter(pos: int) -> str:
-    """0 -> A, 26 -> AA: the column as Excel names it."""
-    letters = ""
-    pos += 1
-    while pos:
-        pos, rest = divmod(pos - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def stored_columns(spec: Spec) -> list[tuple[str, str]]:

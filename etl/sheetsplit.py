@@ -37,6 +37,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from etl.xlsx import column_letter
+
 # A sheet is cut into a piece per core, each at least PART_BYTES of XML (a 16 MiB piece is ~20,000 rows of
 # a 14-column roster): below that the threads and the copies cost more than they save.
 PART_BYTES = 16 << 20
@@ -129,12 +131,10 @@ class Pieces:
         self.pos = 0  # bytes of the part seen
         self.opening = b""  # the part's bytes up to <sheetData>, until it is found
         self.prefix: bytes | None = None  # the sheet's namespace prefix ("x:") or b""
-        self.pending = (
-            b""  # bytes held back: a cut's </row> or the next row's start tag may span blocks
-        )
-        self.finding = (
-            "cut"  # what pending waits for: "cut" (a </row>) or "row" (the next <row ...>)
-        )
+        # bytes held back: a cut's </row> or the next row's start tag may span blocks
+        self.pending = b""
+        # what pending waits for: "cut" (a </row>) or "row" (the next <row ...>)
+        self.finding = "cut"
         self.books: list[zipfile.ZipFile] = []
         self.pieces: list[Piece] = []
         self.out = None
@@ -216,7 +216,7 @@ class Pieces:
         it starts the piece's grid in the whole sheet's first column, and fastexcel reads it as empty
         without letting it decide a column's type."""
         p = self.prefix
-        ref = b"%s%d" % (_letters(self.first_col), row)
+        ref = b"%s%d" % (column_letter(self.first_col).encode(), row)
         return b'<%srow r="%d"><%sc r="%s" t="e"><%sv>#N/A</%sv></%sc></%srow>' % (
             p, row, p, ref, p, p, p, p,
         )  # fmt: skip
@@ -263,13 +263,3 @@ class Pieces:
             self._give_up()
             return None
         return self.pieces if len(self.pieces) > 1 else None
-
-
-def _letters(col: int) -> bytes:
-    """0-based column index -> its letters (0 -> A, 26 -> AA)."""
-    out = b""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = bytes([65 + rem]) + out
-    return out

@@ -88,9 +88,8 @@ def read_xlsx(
     mixing types (text and numbers), or a cell fastexcel cannot convert, sends the
     file to python-calamine, whose cell-by-cell text is the reference (etl.text).
     """
-    with (
-        contextlib.ExitStack() as pieces_folder
-    ):  # the pieces' folder, if any, removed on the way out
+    # the pieces' folder, if any, removed on the way out
+    with contextlib.ExitStack() as pieces_folder:
         found = _checked_sheet(path, kind, name, mapping, values, pieces_folder)
         if found is None:
             return None
@@ -209,12 +208,11 @@ def _fastexcel_columns(
                 return table
         del texts
     source = str(path) if path.suffix.lower() in (".xlsx", ".xlsm") else path.read_bytes()
-    batch = _fastexcel_batch((source, skip), sheet_name, positions)
+    batch = _fastexcel_batch(source, skip, sheet_name, positions)
     if batch is None:
         return None
-    texts = _batch_texts(
-        batch, positions, POOL.map
-    )  # a column per core (pyarrow lets go of the GIL)
+    # a column per core (pyarrow lets go of the GIL)
+    texts = _batch_texts(batch, positions, POOL.map)
     del batch
     return None if texts is None else _joined([texts], [skip], positions)
 
@@ -225,9 +223,9 @@ def _piece_texts(
     """A piece's rows, and its columns as text; a pinned piece is read from the sheet's top, and nothing
     may lie above its rows."""
     if not piece.pinned:
-        batch = _fastexcel_batch((str(piece.path), piece.skip), sheet_name, positions)
+        batch = _fastexcel_batch(str(piece.path), piece.skip, sheet_name, positions)
     else:
-        batch = _fastexcel_batch((str(piece.path), 0), sheet_name, positions)
+        batch = _fastexcel_batch(str(piece.path), 0, sheet_name, positions)
         if batch is None or batch.num_rows < piece.skip:
             return None
         above = batch.slice(0, piece.skip)
@@ -238,10 +236,9 @@ def _piece_texts(
 
 
 def _fastexcel_batch(
-    source: tuple[str | bytes, int], sheet_name: str, positions: list[int]
+    data: str | bytes, skip: int, sheet_name: str, positions: list[int]
 ) -> pa.RecordBatch | None:
     """fastexcel's record batch of the wanted columns from row ``skip`` on (None: read cell by cell)."""
-    data, skip = source
     wanted = set(positions)
     try:
         reader = fastexcel.read_excel(data)

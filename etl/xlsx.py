@@ -79,6 +79,16 @@ def col_index(letters: str) -> int:
     return n - 1
 
 
+def column_letter(pos: int) -> str:
+    """0 -> A, 26 -> AA: the column as Excel names it (``col_index``'s inverse)."""
+    letters = ""
+    pos += 1
+    while pos:
+        pos, rest = divmod(pos - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
@@ -236,7 +246,8 @@ class Package:
             "xl/workbook.xml",
             "xl/_rels/workbook.xml.rels",
         }
-        wanted |= {path for kind, path in self.rels.values() if kind in ("styles", "sharedStrings")}
+        wanted |= {path for kind, path in self.rels.values() if kind == "styles"}
+        wanted |= {self._sst_part} - {None}
         return [name for name in self.zip.namelist() if name in wanted]
 
 
