@@ -1,6 +1,6 @@
 """CPU seconds of each stage of one validated load: compare two checkouts on a busy machine.
 
-    .venv/bin/python bench/load_cpu.py csv|xlsx [--data DIR]
+    .venv/bin/python bench/load_cpu.py csv|xlsx [--data DIR] [--without-indexes]
     PYTHONPATH=/path/to/other/checkout .venv/bin/python bench/load_cpu.py csv   # another checkout's etl
 
 Loads load_bench.py's data (``bench/out/data-1000000-*``, made by a run of
@@ -9,7 +9,9 @@ of load_bench.py does, and prints one line: the checkout's folder name, wall
 and CPU seconds (user + system, every thread) of ``etl.load.load_file``, and
 the CPU seconds of each stage.  Run two checkouts one after the other, a few
 times: when the load average is high the wall clock mostly measures the
-other work, the CPU seconds much less.
+other work, the CPU seconds much less.  ``--without-indexes`` drops the payments
+table's two ART indexes (the resident lookup's) first: the load stage's difference
+is what keeping them costs at commit.
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("format", choices=("csv", "xlsx"))
     parser.add_argument("--data", type=Path, help="a data folder of load_bench.py")
+    parser.add_argument(
+        "--without-indexes",
+        action="store_true",
+        help="drop the payments table's ART indexes (the resident lookup's) before the load: what they cost",
+    )
     args = parser.parse_args(argv)
     folder = args.data or max(OUT.glob("data-1000000-*"), default=None)
     if folder is None:
@@ -47,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="fundquery-load-cpu-"))
     try:
         con = store.connect(work / "store.duckdb")
+        if args.without_indexes:
+            for (index,) in con.execute(
+                "SELECT index_name FROM duckdb_indexes() WHERE table_name = 'payments'"
+            ).fetchall():
+                con.execute(f'DROP INDEX "{index}"')
         hasher = Hasher(b"bench-key-0123456789abcdef012345")
         funds = load.load_file(
             con, folder / "funds.xlsx", "funds", hasher=hasher, uploaded_by="bench",
@@ -73,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         for i, (name, at, wall_at) in enumerate(marks[:-1])
     )
     print(
-        f"{Path(etl.__file__).resolve().parent.parent.name} {args.format} wall={wall:.2f}"
+        f"{Path(etl.__file__).resolve().parent.parent.name} {args.format}"
+        f"{' without-indexes' if args.without_indexes else ''} wall={wall:.2f}"
         f" cpu={marks[-1][1] - marks[0][1]:.2f} {stages} status={result.status} rows={result.rows:,}"
         f" store_mib={size:.1f}"
         f" load_average={os.getloadavg()[0]:.2f}"
