@@ -50,6 +50,19 @@ class LoadResult:
     duplicate_of: int | None = None
     report: Report | None = None
     extract: Extract | None = None
+    read_earlier: bool = False  # the file was not read again: an EarlierRead of it was used
+
+
+@dataclass(frozen=True)
+class EarlierRead:
+    """A read of a file made before the load (the web preview's), with the digest of the file it read.
+
+    The load takes it instead of reading the file again only when the file it archives has this digest;
+    the caller answers for the rest: the extract was read, as etl.read returns it, with the kind, mapping
+    and values the load is given (fundquery.uploads.readcache keys it so)."""
+
+    sha256: str
+    extract: Extract
 
     def as_json(self) -> dict:
         findings = self.report.findings if self.report else []
@@ -200,6 +213,7 @@ def load_file(
     values: dict[str, str] | None = None,
     published_on: dt.date | None = None,
     notice_days: int | str | None = None,
+    earlier: EarlierRead | None = None,
 ) -> LoadResult:
     """Archive, read, validate and (if no errors) load one file.  Raises etl.extract.UnreadableFile.
 
@@ -221,6 +235,8 @@ def load_file(
     demo's dates, an administrator's back-filled history: ``etl.batches.check_published_on``).
     ``notice_days``: the batch's 公示天数 chosen at upload (a notice's 公示期 before the catalogue's and
     the setting's); a value that is not 1–365 days is refused before anything is archived.
+    ``earlier``: the file's read made before, used when its digest is the archived file's (see
+    ``EarlierRead``; ``LoadResult.read_earlier`` says whether it was).
     """
     stage = on_stage or (lambda _s: None)
     path = Path(path)
@@ -283,6 +299,7 @@ def load_file(
             values=values,
             published_on=published_on,
             notice_days=notice_days,
+            earlier=earlier.extract if earlier is not None and earlier.sha256 == digest else None,
         )
         outcome = result.status
     except duckdb.Error as exc:
@@ -325,13 +342,18 @@ def _load_attempt(
     values: dict[str, str] | None = None,
     published_on: dt.date | None = None,
     notice_days: int | None = None,
+    earlier: Extract | None = None,
 ) -> None:
-    """Read, validate and (if no errors) store one archived file; fills ``result``."""
+    """Read (unless ``earlier`` is this file's read), validate and (if no errors) store one archived
+    file; fills ``result``."""
     name, digest = result.file_name, result.sha256
     stage("read")
-    extract = read(
-        path, None if kind == "auto" else kind, name=name, mapping=mapping, values=values
-    )
+    if earlier is not None:
+        extract, result.read_earlier = earlier, True
+    else:
+        extract = read(
+            path, None if kind == "auto" else kind, name=name, mapping=mapping, values=values
+        )
     filevalues.infer_fund(con, extract.match)
     extract.table = filevalues.fill(extract.table, extract.match)
     result.extract, result.kind, result.kind_guessed = extract, extract.kind, kind == "auto"

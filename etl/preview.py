@@ -10,6 +10,7 @@ closed here, so the store is not touched.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,13 +89,19 @@ def dry_run(
     file_name: str | None = None,
     mapping: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
+    on_read: Callable[[str, Extract], None] | None = None,
 ) -> Preview:
-    """Read and validate ``path`` as etl.load_file would (the same mapping and values); raises UnreadableFile."""
+    """Read and validate ``path`` as etl.load_file would (the same mapping and values); raises UnreadableFile.
+
+    ``on_read(sha256, extract)`` is given the file's read as etl.read returns it, before anything here
+    changes it: the web keeps it for the load that follows (``etl.load.EarlierRead``)."""
     path = Path(path)
     digest = sha256_file(path)
     extract = read(
         path, None if kind == "auto" else kind, name=file_name, mapping=mapping, values=values
     )
+    if on_read is not None:
+        on_read(digest, extract)
     filevalues.infer_fund(con, extract.match)
     extract.table = filevalues.fill(extract.table, extract.match)
     cur = con.cursor()

@@ -175,3 +175,26 @@ def test_money_is_exact_over_many_rows(tmp_path, funds_loaded, load, store):
         "SELECT sum(amount_yuan), typeof(sum(amount_yuan)) FROM payments"
     ).fetchone()
     assert total == (Decimal("100.00"), "DECIMAL(38,2)")
+
+
+def test_an_earlier_read_is_used_only_for_the_file_it_read(tmp_path, funds_loaded, load, store):
+    """``EarlierRead`` (the web preview's read): taken for the file of its digest, never for another."""
+    from etl.load import EarlierRead
+    from etl.read import read
+
+    first = write_xlsx(tmp_path / "a.xlsx", [PAY_HEADER, pay_row(1), pay_row(2, name="李四")])
+    other = write_xlsx(tmp_path / "b.xlsx", [PAY_HEADER, pay_row(1, amount="1.00")])
+    digest = hashlib.sha256(first.read_bytes()).hexdigest()
+    earlier = read(first, "payments")
+    earlier.table = earlier.table.slice(
+        0, 1
+    )  # so that its use shows: one row where the file has two
+
+    wrong = load(other, "payments", earlier=EarlierRead(digest, earlier))
+    assert wrong.status == "loaded" and not wrong.read_earlier
+    amounts = "SELECT row_no, amount_yuan FROM payments WHERE batch_id = ? ORDER BY row_no"
+    assert store.execute(amounts, [wrong.batch]).fetchall() == [(2, Decimal("1.00"))]
+
+    used = load(first, "payments", earlier=EarlierRead(digest, earlier))
+    assert used.status == "loaded" and used.read_earlier
+    assert store.execute(amounts, [used.batch]).fetchall() == [(2, Decimal("892.50"))]

@@ -54,9 +54,18 @@ def _meta_path(sha256: str) -> Path:
 
 
 def _write_json(path: Path, data: dict) -> None:
+    write_bytes(path, json.dumps(data, ensure_ascii=False, default=str).encode("utf-8"))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all: a .part file renamed over it."""
     tmp = path.with_suffix(path.suffix + ".part")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def suffix_of(file_name: str) -> str:

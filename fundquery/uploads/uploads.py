@@ -3,7 +3,8 @@
 Both go through the same ETL as ``fundquery load``: etl.preview.dry_run for
 the preview (read + validate, nothing stored) and etl.load.load_file for the
 load.  A preview is turned into a plain dict (what the page and its JSON
-show) and cached beside the staged file.
+show) and cached beside the staged file, and so is the file's read
+(fundquery.uploads.readcache): the load that follows does not read it again.
 """
 
 from __future__ import annotations
@@ -21,17 +22,18 @@ import pyarrow as pa
 from flask import current_app
 
 from etl.audit import audit
+from etl.extract import Extract
 from etl.filevalues import FILE_LEVEL
 from etl.headermatch import HeaderMatch
 from etl.headers import header_at
 from etl.idnum import Hasher
-from etl.load import LoadResult, load_file, record_report
+from etl.load import EarlierRead, LoadResult, load_file, record_report
 from etl.peek import SAMPLES, first_rows, peek
 from etl.preview import Preview, column_letter, dry_run
 from etl.specs import SPECS
 from etl.transaction import transaction
 from fundquery.queries import mappings as saved_mappings
-from fundquery.uploads import remembered, staging
+from fundquery.uploads import readcache, remembered, staging
 from fundquery.web.config import id_hash_key
 from fundquery.web.db import get_db
 
@@ -298,6 +300,7 @@ def choose(
         },
     )
     staging.forget_previews(staged.sha256)
+    readcache.forget(staged.sha256)
 
 
 def _key(kind: str, choice: remembered.Choice) -> str:
@@ -319,6 +322,14 @@ def make_preview(
         return cached
     con = get_db()
     start = time.perf_counter()
+
+    def keep_read(digest: str, extract: Extract) -> None:
+        if (
+            digest == staged.sha256
+        ):  # else the staged file changed since it was staged: keep nothing
+            found = [extract.kind] if kind == "auto" else []  # the load asks for the kind found
+            readcache.keep(digest, [_key(k, choice) for k in [kind, *found]], extract)
+
     preview = dry_run(
         con,
         staged.path,
@@ -327,6 +338,7 @@ def make_preview(
         file_name=staged.file_name,
         mapping=choice.mapping or None,
         values=choice.values or None,
+        on_read=keep_read,
     )
     current_app.logger.info("preview %s: %.2f s", staged.sha256[:12], time.perf_counter() - start)
     data = preview_dict(preview, staged, kind) | mapping_page(preview, staged, choice)
@@ -384,6 +396,7 @@ def load(
     con = get_db()
     choice = current_choice(staged, kind, username, office)
     timer = StageTimer(f"load {staged.sha256[:12]}")
+    earlier = readcache.kept(staged.sha256, _key(kind, choice))
     result = load_file(
         con,
         staged.path,
@@ -398,8 +411,10 @@ def load(
         mapping=choice.mapping or None,
         values=choice.values or None,
         notice_days=notice_days,
+        earlier=None if earlier is None else EarlierRead(staged.sha256, earlier),
     )
-    timer.done(result.status)
+    del earlier
+    timer.done(result.status + (" (the preview's read)" if result.read_earlier else ""))
     if result.status == "loaded":
         remembered.remember(con, result, choice, office=office, username=username)
     result.extract = None  # the table is not needed past the load
@@ -409,6 +424,7 @@ def load(
             con, username, "load_with_warnings", f"batch:{result.batch}", warnings=warnings_accepted
         )
     staging.forget_previews(staged.sha256)
+    readcache.forget(staged.sha256)
     if result.status == "loaded":
         staging.forget_choice(staged.sha256, username)
     return result
