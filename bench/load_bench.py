@@ -698,14 +698,25 @@ def _ratio(num, den):
     return num / den if num and den else None
 
 
+def _ratio_row(what: str, num, den, *, most: float | None, digits: int = 2) -> dict:
+    """One compared figure: ``num`` ÷ ``den`` against at most ``most`` (None: for information only)."""
+    r = _ratio(num, den)
+    return {
+        "what": what,
+        "value": r,
+        "shown": f"{r:.{digits}f}× as long" if r else "n/a",
+        "target": "(for information)" if most is None else f"≤ {most:g}×",
+        "pass": None if r is None or most is None else r <= most,
+    }
+
+
 def compare(results: dict[str, dict]) -> list[dict]:
     def secs(step):
         r = results.get(step)
         return r["seconds"] if r and r.get("ok") and r.get("seconds") else None
 
-    out = []
     r = _ratio(secs("openpyxl"), secs("load_xlsx"))
-    out.append(
+    out = [
         {
             "what": "validated xlsx load vs openpyxl read",
             "value": r,
@@ -713,59 +724,44 @@ def compare(results: dict[str, dict]) -> list[dict]:
             "target": f"≥ {TARGET_VS_OPENPYXL:g}× faster",
             "pass": None if r is None else r >= TARGET_VS_OPENPYXL,
         }
-    )
-    r = _ratio(secs("load_xlsx"), secs("calamine"))
-    out.append(
-        {
-            "what": "validated xlsx load vs calamine-alone read",
-            "value": r,
-            "shown": f"{r:.2f}× as long" if r else "n/a",
-            "target": f"≤ {TARGET_VS_CALAMINE:g}×",
-            "pass": None if r is None else r <= TARGET_VS_CALAMINE,
-        }
-    )
+    ]
     bare = [(secs(s), s) for s in ("calamine", "fastexcel") if secs(s)]
     fastest = min(bare) if bare else (None, None)
-    r = _ratio(secs("load_xlsx"), fastest[0])
-    out.append(
-        {
-            "what": f"validated xlsx load vs fastest bare read ({fastest[1] or '-'})",
-            "value": r,
-            "shown": f"{r:.2f}× as long" if r else "n/a",
-            "target": f"≤ {TARGET_VS_CALAMINE:g}×",
-            "pass": None if r is None else r <= TARGET_VS_CALAMINE,
-        }
-    )
-    r = _ratio(secs("load_xlsx"), secs("fastexcel_pieces"))
-    out.append(
-        {
-            "what": "validated xlsx load vs fastexcel on pieces (b3)",
-            "value": r,
-            "shown": f"{r:.2f}× as long" if r else "n/a",
-            "target": "(for information)",
-            "pass": None,
-        }
-    )
-    r = _ratio(secs("load_csv"), secs("duckdb_csv"))
-    out.append(
-        {
-            "what": "validated csv load vs bare DuckDB read",
-            "value": r,
-            "shown": f"{r:.1f}× as long" if r else "n/a",
-            "target": f"≤ {TARGET_VS_DUCKDB:g}×",
-            "pass": None if r is None else r <= TARGET_VS_DUCKDB,
-        }
-    )
-    r = _ratio(secs("load_csv"), secs("pyarrow_csv"))
-    out.append(
-        {
-            "what": "validated csv load vs bare pyarrow GBK read",
-            "value": r,
-            "shown": f"{r:.1f}× as long" if r else "n/a",
-            "target": "(for information)",
-            "pass": None,
-        }
-    )
+    xlsx = secs("load_xlsx")
+    out += [
+        _ratio_row(
+            "validated xlsx load vs calamine-alone read",
+            xlsx,
+            secs("calamine"),
+            most=TARGET_VS_CALAMINE,
+        ),
+        _ratio_row(
+            f"validated xlsx load vs fastest bare read ({fastest[1] or '-'})",
+            xlsx,
+            fastest[0],
+            most=TARGET_VS_CALAMINE,
+        ),
+        _ratio_row(
+            "validated xlsx load vs fastexcel on pieces (b3)",
+            xlsx,
+            secs("fastexcel_pieces"),
+            most=None,
+        ),
+        _ratio_row(
+            "validated csv load vs bare DuckDB read",
+            secs("load_csv"),
+            secs("duckdb_csv"),
+            most=TARGET_VS_DUCKDB,
+            digits=1,
+        ),
+        _ratio_row(
+            "validated csv load vs bare pyarrow GBK read",
+            secs("load_csv"),
+            secs("pyarrow_csv"),
+            most=None,
+            digits=1,
+        ),
+    ]
     for step in LOADS:
         res = results.get(step)
         peak = res.get("peak_rss_mib") if res and res.get("ok") else None
