@@ -10,6 +10,7 @@ referers or agents, so nothing a resident typed can end up in a log file.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask
@@ -72,6 +73,9 @@ def serve(
     socket (fundquery.web.cli_socket), and removes the socket when it exits.
     """
     options = gunicorn_options(host, port, threads, workers)
+    # The app's own lines (a load's stage times, a backup) are for the operator: never row content.
+    if app.logger.level == logging.NOTSET:
+        app.logger.setLevel(logging.INFO)
     # Each worker counts lookups in its own memory: the limit is shared out (fundquery.web.limiter).
     app.config["LOOKUP_LIMIT_WORKERS"] = workers
     if commands is not None:

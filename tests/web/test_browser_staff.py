@@ -127,6 +127,8 @@ def test_upload_fix_publish_and_find_it_public(browser, server, artifacts, tmp_p
     page.get_by_role("button", name="导入 3 行").click()
     page.wait_for_url("**/staff/batches/")
     assert "已导入批次 2" in page.locator(".flash").inner_text()
+    # the load took the preview's read, under gunicorn with the instance's secret key (readcache)
+    assert "loaded (the preview's read)" in server.log_path.read_text(encoding="utf-8")
     page.screenshot(path=artifacts / "staff-batches.png", full_page=True)
     page.get_by_role("button", name="退出").click()
 
