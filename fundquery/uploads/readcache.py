@@ -64,8 +64,9 @@ def keep(sha256: str, keys: list[str], extract: Extract) -> bool:
     if signing is None:
         return False
     table_path, meta_path = _paths(sha256)
-    part = table_path.with_name(table_path.name + ".part")
+    part = None
     try:
+        part = staging.part_file(table_path)
         with pa.OSFile(str(part), "wb") as sink, ipc.new_file(sink, extract.table.schema) as out:
             out.write_table(extract.table)
         os.replace(part, table_path)
@@ -81,7 +82,8 @@ def keep(sha256: str, keys: list[str], extract: Extract) -> bool:
         signature = hmac.new(signing, payload, hashlib.sha256).digest()
         staging.write_bytes(meta_path, signature + payload)
     except OSError as exc:  # a full disk: the load reads the file again
-        part.unlink(missing_ok=True)
+        if part is not None:
+            part.unlink(missing_ok=True)
         forget(sha256)
         current_app.logger.warning("read of %s not kept: %s", sha256[:12], exc.strerror)
         return False

@@ -58,14 +58,22 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all: a .part file renamed over it."""
-    tmp = path.with_suffix(path.suffix + ".part")
+    """Write ``path`` whole or not at all: a .part file of this writer's own, renamed over it (two
+    requests writing the same note at once never write into one file)."""
+    tmp = part_file(path)
     try:
         tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def part_file(path: Path) -> Path:
+    """A new empty .part file beside ``path``, this writer's own, to be renamed over it when complete."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".part")
+    os.close(fd)
+    return Path(tmp)
 
 
 def suffix_of(file_name: str) -> str:
