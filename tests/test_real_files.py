@@ -512,3 +512,81 @@ def test_mac_excel_xls_wage_sheet_is_found_and_names_the_missing_id(tmp_path):
     _, res = _load(tmp_path, path, mapping, values, "payroll")
     assert [e.rule for e in res.report.errors] == ["column_missing"]
     assert "身份证号" in res.report.errors[0].message
+
+
+# Apache POI's XSSFWorkbook (not the streaming writer: a shared-string table, no inline strings) created
+# this 待遇补贴 batch-import template of a social-security system (wiltonicp/kiteehub), and Microsoft
+# Excel for Mac last saved it: a title row merged over A1:F1 holding a five-line 填表说明 (94.5 pt high,
+# line breaks inside the cell), the header 姓名 / 身份证号 / 单位编码 / 单位名称 / 待遇名称 / 金额, x14ac
+# and xr namespaces, phoneticPr after each Chinese string.  Its one placeholder row (张三 with a 24-digit
+# number, the amount under 待遇名称 and an e-mail address under 金额) was cut out; 400 synthetic people
+# are appended with the placeholder row's own style ids (4: text, 3: the amount).
+KITEEHUB_SLUG = "kiteehub-daiyu-butie-daoru"
+KITEEHUB_VALUES = {"fund_code": "F001", "township": "城关镇", "year": "2024"}
+TREATMENTS = ("高龄津贴", "残疾人两项补贴", "独生子女奖励扶助")
+EMPLOYERS = (
+    ("DW0001", "县民政局"),
+    ("DW0002", "县人力资源和社会保障局"),
+    ("DW0003", "城关镇人民政府"),
+)
+
+
+def _treatment_people(seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    people = _people(seed)
+    for p in people:
+        p["employer"] = rng.choice(EMPLOYERS)
+        p["treatment"] = rng.choice(TREATMENTS)
+        p["amount"] = Decimal(rng.randrange(5000, 300000)) / 100
+    return people
+
+
+def _kiteehub_filled(tmp_path: Path) -> tuple[Path, list[dict]]:
+    people = _treatment_people(seed=13)
+    out = tmp_path / f"{KITEEHUB_SLUG}.xlsx"
+    fill(
+        HERE / f"{KITEEHUB_SLUG}.xlsx",
+        out,
+        "xl/worksheets/sheet1.xml",
+        [
+            [
+                ("s", p["name"]),
+                ("s", p["id_number"]),
+                ("s", p["employer"][0]),
+                ("s", p["employer"][1]),
+                ("s", p["treatment"]),
+                ("n", p["amount"]),
+            ]
+            for p in people
+        ],
+        [4, 4, 4, 4, 3, 3],
+        first_row=3,
+        row_attrs=' spans="1:6"',
+    )
+    return out, people
+
+
+def test_poi_xssf_subsidy_import_loads_every_column_where_it_belongs(tmp_path):
+    """The POI-created, Mac-Excel-saved 待遇补贴 import template with 400 synthetic people below its
+    merged 填表说明 and its header: loads as payments with no mapping (fund, township and year chosen
+    at upload), each row stored with the name, masked ID and amount written."""
+    path, people = _kiteehub_filled(tmp_path)
+    con, res = _load(tmp_path, path, None, KITEEHUB_VALUES)
+    assert res.status == "loaded", res.as_json()
+    stored = con.execute(
+        "SELECT row_no, fund_code, township, village, name, id_masked, year, amount_yuan "
+        "FROM payments WHERE batch_id = ? ORDER BY row_no",
+        [res.batch],
+    ).fetchall()
+    assert stored == [
+        (3 + i, "F001", "城关镇", None, p["name"], mask(p["id_number"]), 2024, p["amount"])
+        for i, p in enumerate(people)
+    ]
+
+
+def test_poi_xssf_subsidy_import_reads_the_same_in_pieces(tmp_path, monkeypatch):
+    path, _ = _kiteehub_filled(tmp_path)
+    monkeypatch.setattr(sheetsplit, "PART_BYTES", 1)
+    monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 3)
+    assert _cut(path, "payments", None, KITEEHUB_VALUES)
+    _same_in_pieces(monkeypatch, path, "payments", None, KITEEHUB_VALUES)
