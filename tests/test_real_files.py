@@ -590,3 +590,60 @@ def test_poi_xssf_subsidy_import_reads_the_same_in_pieces(tmp_path, monkeypatch)
     monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 3)
     assert _cut(path, "payments", None, KITEEHUB_VALUES)
     _same_in_pieces(monkeypatch, path, "payments", None, KITEEHUB_VALUES)
+
+
+# Microsoft Excel 2003 (BIFF8) — the 伤残人员 (disabled veterans') import template of Inspur's 民政 system
+# (A1500/cam, bpt/excelToTable): the visible template sheet holds a 64-column header with a star on every
+# required column (伤残身份证号*, 姓名*, 开户银行*, 开户名称*, 银行账户* …) and no rows; a hidden sheet
+# `type` holds the 86 rows of drop-down lists the template's data validations point at; a third sheet
+# holds the 导入注意事项.  No people: committed as it is.
+CAM_DISABILITY = HERE / "cam-shangcan-renyuan-daoru.xls"
+
+
+def test_excel_xls_disability_register_reads_the_template_sheet_not_the_hidden_lists(tmp_path):
+    """The empty template sheet is the one read (not the hidden 86-row list sheet beside it): 姓名* and
+    银行账户* land; the register has no amount, which a payment roster needs, and the refusal says so;
+    the two building areas (总建筑面积, 人均建筑面积) are both taken for the quantity and asked about."""
+    got = read(CAM_DISABILITY, "payments", values=XLS_VALUES)
+    assert got.sheet_name == "伤残人员导入模板"
+    assert got.rows_read == 0
+    landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
+    assert landed["name"] == "姓名*"
+    assert landed["bank_account"] == "银行账户*"
+    _, res = _load(tmp_path, CAM_DISABILITY, None, XLS_VALUES)
+    assert res.status == "rejected"
+    assert sorted(e.rule for e in res.report.errors) == ["column_ambiguous", "column_missing"]
+    missing = next(e for e in res.report.errors if e.rule == "column_missing")
+    assert "发放金额" in missing.message
+    ambiguous = next(e for e in res.report.errors if e.rule == "column_ambiguous")
+    assert "总建筑面积" in ambiguous.message and "人均建筑面积" in ambiguous.message
+
+
+def test_excel_xls_disability_register_after_the_clerks_mapping(tmp_path):
+    """With the clerk's mapping (the prefixed ID header, the two areas and the status not needed) the ID
+    lands too, and only the missing amount is left."""
+    mapping = {
+        "伤残身份证号*": "id_number",
+        "总建筑面积": "",
+        "人均建筑面积": "",
+        "优抚对象状态*": "",
+    }
+    got = read(CAM_DISABILITY, "payments", mapping=mapping, values=XLS_VALUES)
+    landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
+    assert landed == {"name": "姓名*", "id_number": "伤残身份证号*", "bank_account": "银行账户*"}
+    _, res = _load(tmp_path, CAM_DISABILITY, mapping, XLS_VALUES)
+    assert [e.rule for e in res.report.errors] == ["column_missing"]
+
+
+@pytest.mark.xfail(
+    reason="header words for etl/vocabulary.py: an ID header with a prefix naming the person "
+    "(伤残身份证号*, 参战人员身份证号* in the same system's templates) is not taken for the ID number "
+    "(in its 60岁退役士兵 template 退役证件号, the discharge certificate's number, is taken instead), "
+    "and 优抚对象状态* is taken for the card's status (一卡通状态)",
+    strict=False,
+)
+def test_excel_xls_disability_register_prefixed_id_header_needs_no_mapping():
+    got = read(CAM_DISABILITY, "payments", values=XLS_VALUES)
+    landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
+    assert landed.get("id_number") == "伤残身份证号*"
+    assert "card_status" not in landed
