@@ -862,3 +862,103 @@ def test_wps_xls_company_register_head_count_is_not_a_person():
     landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
     assert landed.get("name") != "员工人数"
     assert landed.get("business_name") == "公司名称"
+
+
+# The same system's 用户信息 import template (wiltonicp/kiteehub, kiteehub-plugin-sys/.../userImportTemplate.xlsx):
+# created by Apache POI, last saved by Microsoft Excel for Windows (a printerSettings part), its 填表说明
+# merged over A1:XFD1 (to the sheet's last column), 31 headers (账号, 姓名, 组织名称, 职位名称, 手机 …
+# 入职日期, 职级 … 证件类型, 证件号码 …), an ignoredErrors numberStoredAsText on A3.  Its placeholder row
+# (张三, 13800000000, a company's 工会办公室) was cut out; 400 synthetic staff are appended as text cells in
+# the placeholder row's style (6), the dates typed as text as the template's General columns keep them.
+KITEEHUB_USERS = "kiteehub-yonghu-xinxi-daoru"
+USERS_MAPPING = {"组织名称": "agency_name", "职位名称": "post", "职级": ""}
+USERS_VALUES = {"staffing_type": "事业(其他)"}
+AGENCIES = ("县财政局", "县民政局", "县农业农村局")
+
+
+def _users_cells(p: dict) -> list[tuple[str | None, object]]:
+    cells: list[tuple[str | None, object]] = [(None, None)] * 31
+    number = p["id_number"]
+    given = {
+        0: p["phone"],
+        1: p["name"],
+        2: p["agency"],
+        3: p["post"],
+        4: p["phone"],
+        7: p["employee_no"],
+        8: f"{p['hired_on']:%Y-%m-%d}",
+        9: "九级",
+        11: "男" if int(number[16]) % 2 else "女",
+        13: f"{number[6:10]}-{number[10:12]}-{number[12:14]}",
+        14: "汉族",
+        18: "居民身份证",
+        19: number,
+    }
+    for i, text in given.items():
+        cells[i] = ("s", text)
+    return cells
+
+
+def _users_filled(tmp_path: Path) -> tuple[Path, list[dict]]:
+    rng = random.Random(19)
+    people = _staff(seed=19)
+    for p in people:
+        p["agency"] = rng.choice(AGENCIES)
+    out = tmp_path / f"{KITEEHUB_USERS}.xlsx"
+    fill(
+        HERE / f"{KITEEHUB_USERS}.xlsx",
+        out,
+        "xl/worksheets/sheet1.xml",
+        [_users_cells(p) for p in people],
+        [6] * 31,
+        first_row=3,
+        row_attrs=' spans="1:31" x14ac:dyDescent="0.2"',
+    )
+    return out, people
+
+
+def test_poi_excel_user_import_loads_as_staff_after_the_clerks_mapping(tmp_path):
+    """400 synthetic staff below the A1:XFD1 note and the 31 headers: with 组织名称 / 职位名称 mapped
+    (职级, the grade, not needed) every row is stored with the agency, name, masked ID, post and hire
+    date written."""
+    path, people = _users_filled(tmp_path)
+    con, res = _load(tmp_path, path, USERS_MAPPING, USERS_VALUES, "staff")
+    assert res.status == "loaded", res.as_json()
+    stored = con.execute(
+        "SELECT row_no, agency_name, name, id_masked, staffing_type, post, hired_on FROM staff "
+        "WHERE batch_id = ? ORDER BY row_no",
+        [res.batch],
+    ).fetchall()
+    assert stored == [
+        (
+            3 + i,
+            p["agency"],
+            p["name"],
+            mask(p["id_number"]),
+            "事业(其他)",
+            p["post"],
+            p["hired_on"],
+        )
+        for i, p in enumerate(people)
+    ]
+
+
+def test_poi_excel_user_import_reads_the_same_in_pieces(tmp_path, monkeypatch):
+    path, _ = _users_filled(tmp_path)
+    monkeypatch.setattr(sheetsplit, "PART_BYTES", 1)
+    monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 3)
+    assert _cut(path, "staff", USERS_MAPPING, USERS_VALUES)
+    _same_in_pieces(monkeypatch, path, "staff", USERS_MAPPING, USERS_VALUES)
+
+
+@pytest.mark.xfail(
+    reason="header words for etl/vocabulary.py: 职级 (the grade) is taken for the post and 职位名称 "
+    "is not; 组织名称 is not taken for the agency",
+    strict=True,
+)
+def test_poi_excel_user_import_post_and_agency_need_no_mapping(tmp_path):
+    path, _ = _users_filled(tmp_path)
+    got = read(path, "staff", values=USERS_VALUES)
+    landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
+    assert landed.get("post") == "职位名称"
+    assert landed.get("agency_name") == "组织名称"
