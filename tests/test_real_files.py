@@ -962,3 +962,93 @@ def test_poi_excel_user_import_post_and_agency_need_no_mapping(tmp_path):
     landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
     assert landed.get("post") == "职位名称"
     assert landed.get("agency_name") == "组织名称"
+
+
+# WPS 表格 — a small company's monthly 工资表 (wangmiao033/gongzi, 熊动1月工资表(1).xlsx): the table starts in
+# column B, a title 2026 年 一 月 工 资 表 (spaced characters, the month in Chinese numerals) merged over
+# B1:Z2, 25 headers (姓名, 入职时间 … 税前工资 … 小计, 个税, 税后实发, 备注), the money columns formulas
+# (SUM(G4:N4), O4-W4-X4, shared), template rows whose 入职时间 is VLOOKUP(B24,[1]基础信息!B:D,2,FALSE) into
+# an external workbook, a 合计 row, a data-validation list (在岗,离岗) on 备注, comments on two cells.
+# Its 10 employees, the second sheet (their names and bank card numbers) and the external link's cached
+# copy of the other workbook's 基础信息 (names, hire dates) were cut out (fill.strip,
+# fill.drop_external_cache); 400 synthetic employees are appended with the first employee row's style
+# ids, numbers where the clerk's sheet has formulas.
+WANGMIAO_SLUG = "wangmiao-gongzibiao"
+WANGMIAO_MAPPING = {"税前工资": "gross_yuan", "税后实发": "net_yuan"}
+WANGMIAO_VALUES = {"agency_name": "县财政局"}
+_WANGMIAO_STYLES = [28, 29, 30, 31, 32, 32] + [31] * 7 + [32, 33] + [34] * 7 + [35, 35, 36]
+
+
+def _wages(seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    out = []
+    for p in _staff(seed):
+        base = Decimal(rng.randrange(3000, 12000))
+        bonus = Decimal(rng.choice((0, 0, 250, 500)))
+        gross = base + bonus
+        insurance = (gross * Decimal("0.105")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        tax = max(
+            Decimal(0), ((gross - insurance - 5000) * Decimal("0.03")).quantize(Decimal("0.01"))
+        )
+        p.update(base=base, bonus=bonus, gross=gross, insurance=insurance, tax=tax)
+        p["net"] = gross - insurance - tax
+        out.append(p)
+    return out
+
+
+def _wangmiao_cells(p: dict) -> list[tuple[str | None, object]]:
+    cells: list[tuple[str | None, object]] = [(None, None)] * 25
+    cells[0] = ("s", p["name"])
+    cells[1] = ("n", (p["hired_on"] - EXCEL_EPOCH).days)
+    cells[2] = ("n", 2026 - p["hired_on"].year)
+    cells[3] = ("n", "22")
+    cells[4] = cells[5] = ("n", p["base"])
+    cells[8] = ("n", p["bonus"])
+    cells[13] = ("n", p["gross"])
+    cells[15] = ("n", p["insurance"])
+    cells[21] = ("n", p["insurance"])
+    cells[22] = ("n", p["tax"])
+    cells[23] = ("n", p["net"])
+    return cells
+
+
+def _wangmiao_filled(tmp_path: Path) -> tuple[Path, list[dict]]:
+    people = _wages(seed=23)
+    out = tmp_path / f"{WANGMIAO_SLUG}.xlsx"
+    fill(
+        HERE / f"{WANGMIAO_SLUG}.xlsx",
+        out,
+        "xl/worksheets/sheet1.xml",
+        [_wangmiao_cells(p) for p in people],
+        _WANGMIAO_STYLES,
+        first_row=4,
+        row_attrs=' s="11" customFormat="1" spans="2:26"',
+        first_col=2,
+    )
+    return out, people
+
+
+def test_wps_company_payroll_reads_every_column_where_it_belongs(tmp_path):
+    """400 synthetic employees under the spaced title: with 税前工资 / 税后实发 mapped, each row reads with
+    the name, gross and net written, and the month is the title's (2026 年 一 月: 2026-01); the sheet
+    has no ID number, which a payroll register needs, and the refusal says so."""
+    path, people = _wangmiao_filled(tmp_path)
+    got = read(path, "payroll", mapping=WANGMIAO_MAPPING, values=WANGMIAO_VALUES)
+    month = got.match.values.get("month")
+    assert month is not None and month.value == "2026-01"
+    rows = got.table.select(["_row", "name", "gross_yuan", "net_yuan"]).to_pylist()
+    assert [
+        (r["_row"], r["name"], Decimal(r["gross_yuan"]), Decimal(r["net_yuan"])) for r in rows
+    ] == [(4 + i, p["name"], p["gross"], p["net"]) for i, p in enumerate(people)]
+    _, res = _load(tmp_path, path, WANGMIAO_MAPPING, WANGMIAO_VALUES, "payroll")
+    assert [e.rule for e in res.report.errors] == ["column_missing"]
+    assert "身份证号" in res.report.errors[0].message
+
+
+def test_wps_company_payroll_reads_the_same_in_pieces(tmp_path, monkeypatch):
+    path, _ = _wangmiao_filled(tmp_path)
+    monkeypatch.setattr(sheetsplit, "PART_BYTES", 1)
+    monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 3)
+    values = {**WANGMIAO_VALUES, "month": "2026-01"}
+    assert _cut(path, "payroll", WANGMIAO_MAPPING, values)
+    _same_in_pieces(monkeypatch, path, "payroll", WANGMIAO_MAPPING, values)
