@@ -1052,3 +1052,45 @@ def test_wps_company_payroll_reads_the_same_in_pieces(tmp_path, monkeypatch):
     values = {**WANGMIAO_VALUES, "month": "2026-01"}
     assert _cut(path, "payroll", WANGMIAO_MAPPING, values)
     _same_in_pieces(monkeypatch, path, "payroll", WANGMIAO_MAPPING, values)
+
+
+# A csv an HR system exported (longsky21/ruihr, StaffJobHistory.csv, the data its importer reads): UTF-8
+# without a BOM, CRLF line ends, no quoting, no line end after the last row; 姓名, 手机号码, 部门, 工号,
+# 职位, 公司名称, 担任职位, 入职日期, 离职日期, 职位描述.  Committed are the file's own bytes above the data
+# (the header line and its CRLF); its two real employees are not.  The test appends 400 synthetic ones
+# as the export writes them.
+RUIHR_CSV = "ruihr-staff-job-history"
+RUIHR_MAPPING = {"公司名称": "agency_name", "部门": "", "职位": "post"}
+
+
+def _ruihr_filled(tmp_path: Path) -> tuple[Path, list[dict]]:
+    rng = random.Random(29)
+    people = _staff(seed=29)
+    lines = []
+    for p in people:
+        p["agency"] = rng.choice(AGENCIES)
+        left = p["hired_on"] + dt.timedelta(days=400) if p["status"] == "离职" else None
+        number = p["employee_no"] if rng.random() < 0.8 else ""
+        lines.append(
+            f"{p['name']},{p['phone']},{rng.choice(('财务部', '国库股', '综合股'))},{number},{p['post']},"
+            f"{p['agency']},{p['post']},{p['hired_on']:%Y-%m-%d},{f'{left:%Y-%m-%d}' if left else ''},"
+        )
+    out = tmp_path / f"{RUIHR_CSV}.csv"
+    out.write_bytes((HERE / f"{RUIHR_CSV}.csv").read_bytes() + "\r\n".join(lines).encode())
+    return out, people
+
+
+def test_hr_system_csv_loads_as_staff_after_the_clerks_mapping(tmp_path):
+    """The exported csv with 400 synthetic employees: with 公司名称 / 职位 mapped (部门, the section, not
+    needed) every row is stored with the agency, name, post and hire date written, the last row (no
+    line end) included."""
+    path, people = _ruihr_filled(tmp_path)
+    con, res = _load(tmp_path, path, RUIHR_MAPPING, USERS_VALUES, "staff")
+    assert res.status == "loaded", res.as_json()
+    stored = con.execute(
+        "SELECT row_no, agency_name, name, post, hired_on FROM staff WHERE batch_id = ? ORDER BY row_no",
+        [res.batch],
+    ).fetchall()
+    assert stored == [
+        (2 + i, p["agency"], p["name"], p["post"], p["hired_on"]) for i, p in enumerate(people)
+    ]
