@@ -1124,3 +1124,25 @@ def test_excel_xls_veterans_register_after_the_clerks_mapping():
         "id_number": "60岁退役士兵身份证号*",
         "bank_account": "银行账户*",
     }
+
+
+# Microsoft Excel 97-2003 (BIFF8, code page 936) — the report template a treasury system's client fills
+# (caoyanguo/ITFE, 国库信息处理系统: budgetsubcodemonthlyreport/model.xls, opened by
+# BudgetsubcodemonthlyreportBean): a title 国家金库上海市分库（全辖）预算收支分科目2012-2013年月度汇总表, a blank
+# row, and 年度, 科目, 1月 … 12月, 合计.  No rows, no people: committed as it is.
+ITFE_MONTHLY = HERE / "itfe-yusuan-fenkemu-yuedu.xls"
+
+
+def test_excel_xls_treasury_monthly_report_reads_the_total_and_names_the_months(tmp_path):
+    """As a budget table (department and category chosen): 年度, 科目 and the 合计 column land; the
+    twelve month columns are named as not imported rather than dropped in silence; the title's range
+    of years gives no year; the empty template is refused as one."""
+    values = {"department": "县财政局", "category": "一般公共预算收入"}
+    got = read(ITFE_MONTHLY, "budgets", values=values)
+    landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
+    assert landed == {"year": "年度", "item": "科目", "amount_yuan": "合计"}
+    assert got.match.header_rows == (2,)
+    _, res = _load(tmp_path, ITFE_MONTHLY, None, values, "budgets")
+    assert [e.rule for e in res.report.errors] == ["no_rows"]
+    unused = next(w for w in res.report.warnings if w.rule == "column_unused")
+    assert all(f"{m}月" in unused.message for m in range(1, 13))
