@@ -129,6 +129,16 @@ _MONTH = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[.\-/])\s*(1[0-2]|0?[1-9])(?!\d)"
     r"(?!\s*月?\s*(?:至|到|~|-|－)\s*(?:1[0-2]|0?[1-9])\s*月)"
 )
+# The month in Chinese numerals, as a title writes it (2026 年 一 月 工 资 表, 2024年十二月), followed by 月;
+# not a range (2024年一至三月, 2024年一月至三月) nor a quarter (2024年一季度).
+_CHINESE_MONTHS = {c: n for n, c in enumerate("一二三四五六七八九十", start=1)} | {
+    "十一": 11,
+    "十二": 12,
+}
+_MONTH_HANZI = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*年\s*(十[一二]?|[一二三四五六七八九])\s*月"
+    r"(?!\s*(?:至|到|~|-|－))"
+)
 _PLACE_END = r"(?=$|[\s(,;，；、]|财政所|人民政府|政府|办事处|委员会|村委会|村民委员会|盖章)"
 # A place starts a line, follows a space or a colon, or follows another place in a list
 # (东风村,城关镇,恩施州: a page heading its table with the village, the township and the city).
@@ -256,6 +266,11 @@ def from_title(column: str, lines: list[str]) -> tuple[str, str] | None:
             f"{m.group(1)}-{int(m.group(2)):02d}": line
             for line in lines
             for m in _MONTH.finditer(line)
+        }
+        months |= {
+            f"{m.group(1)}-{_CHINESE_MONTHS[m.group(2)]:02d}": line
+            for line in lines
+            for m in _MONTH_HANZI.finditer(line)
         }
         return next(iter(months.items())) if len(months) == 1 else None
     if column == "department":

@@ -29,6 +29,9 @@ RATIO_CHECKED_ABOVE_BYTES = 16 << 20
 
 
 _LEADING = re.compile(rb"[\xef\xbb\xbf]*[ \t\n\r\x0b\x0c]*")
+# The namespace of an XML Spreadsheet 2003 <Workbook> (Excel's and WPS's "XML 表格"); an HTML page that
+# Excel saved names office:excel, not this.
+_SPREADSHEET_ML = b"urn:schemas-microsoft-com:office:spreadsheet"
 
 
 def sniff_format(data: bytes, name: str) -> str:
@@ -41,6 +44,13 @@ def sniff_format(data: bytes, name: str) -> str:
         raise UnreadableFile(f"文件 {name} 是空的。/ The file {name} is empty.")
     begin = _LEADING.match(data).end()  # data.lstrip(BOM bytes).lstrip(), without the copy
     start = data[begin : begin + 64].lower()
+    if start.startswith(b"<?xml") and _SPREADSHEET_ML in data[begin : begin + 4096]:
+        raise UnreadableFile(
+            f"文件 {name} 是 Excel 2003 XML 表格（XML Spreadsheet，许多系统导出的 .xls 是这种格式），"
+            "本系统不能直接读取：请在 Excel 或 WPS 中打开后“另存为” .xlsx 再上传。"
+            f" / {name} is an Excel 2003 XML spreadsheet (SpreadsheetML, as many systems export .xls),"
+            " which cannot be read here: open it in Excel or WPS and save as .xlsx."
+        )
     if start.startswith((b"<html", b"<!doctype", b"<?xml", b"<table", b"<meta")):
         raise UnreadableFile(
             f"文件 {name} 其实是网页（HTML），不是 Excel 表格：请在 Excel 中打开后“另存为” .xlsx 再上传。"

@@ -118,6 +118,14 @@ def test_a_title_with_two_years_or_two_funds_gives_nothing(tmp_path, funds_loade
         ("month", ["2024年度工资汇总"], None),
         ("month", ["工资明细(2019.1.1至2019.2.28)"], None),
         ("month", ["邮件标题 2019-2月份工资条", "表格头 工资明细表(2019.1.1至2019.1.31)"], None),
+        # The month in Chinese numerals (tests/realfiles: a WPS 工资表 titled 2026 年 一 月 工 资 表), not a
+        # range of months nor a quarter.
+        ("month", ["2026 年 一 月 工 资 表"], "2026-01"),
+        ("month", ["2024年十二月工资发放表"], "2024-12"),
+        ("month", ["2024年十月工资", "2024年10月"], "2024-10"),
+        ("month", ["2024年一至三月工资汇总"], None),
+        ("month", ["2024年一月至三月工资汇总"], None),
+        ("month", ["2024年一季度工资汇总"], None),
     ],
 )
 def test_title_patterns(column, lines, want):

@@ -11,6 +11,9 @@ byte for byte (same bytes, same compression, same order, directory entries inclu
   (``strip``), and new texts are appended to the same table (``fill``), its ``count`` and
   ``uniqueCount`` kept true.
 
+A workbook whose formulas look into another workbook (VLOOKUP(B4,[1]基础信息!B:D,2,FALSE)) keeps a copy of
+the cells they saw in ``xl/externalLinks/``: ``drop_external_cache`` empties that copy.
+
 Everything else of the sheet part (``<dimension>``, ``<cols>``, views, merges, data validations, the
 writer's namespaces) is left as written, even where it no longer matches the rows: a real clerk's file
 is as inconsistent after an edit.
@@ -110,6 +113,25 @@ def strip(src: Path, dst: Path, keep: dict[str, int]) -> None:
     _rewrite(src, dst, {k: v for k, v in parts.items() if k not in sheets or v != sheets[k]})
 
 
+_EXTERNAL_SHEET = re.compile(rb"(<sheetData\b[^>]*?)(?<!/)>.*?</sheetData>", re.S)
+
+
+def drop_external_cache(src: Path, dst: Path) -> None:
+    """Write ``src`` to ``dst`` with the cells an external link caches (the rows of the other workbook
+    a formula such as VLOOKUP(B4,[1]基础信息!B:D,2,FALSE) last saw: names, dates) dropped from every
+    ``xl/externalLinks/externalLinkN.xml``: each cached ``<sheetData ...>…</sheetData>`` becomes
+    ``<sheetData .../>``, as the writer leaves a sheet it could not refresh.  The link itself, its
+    target and sheet names, and every other part stay as written."""
+    with zipfile.ZipFile(src) as z:
+        links = {
+            n: z.read(n)
+            for n in z.namelist()
+            if n.startswith("xl/externalLinks/externalLink") and n.endswith(".xml")
+        }
+    parts = {n: _EXTERNAL_SHEET.sub(rb"\1/>", xml) for n, xml in links.items()}
+    _rewrite(src, dst, {n: v for n, v in parts.items() if v != links[n]})
+
+
 def fill(
     src: Path,
     dst: Path,
@@ -119,6 +141,7 @@ def fill(
     first_row: int,
     row_attrs: str = "",
     sep: str = "",
+    first_col: int = 1,
 ) -> None:
     """Append ``rows`` to ``sheet`` of ``src``, written to ``dst``, from spreadsheet row ``first_row``.
 
@@ -128,7 +151,8 @@ def fill(
     ``(None, None)`` (a styled empty cell, self-closed, as WPS writes them) or ``("empty", None)``
     (the same as POI writes it, ``<c ...></c>``).  ``styles`` gives each column's style id (None: no
     ``s``); ``row_attrs`` is copied into every ``<row>`` (the writer's own ``spans``, heights ...);
-    ``sep`` follows each ``<row ...>`` and ``</row>`` (POI's streaming writer puts a line break there).
+    ``sep`` follows each ``<row ...>`` and ``</row>`` (POI's streaming writer puts a line break there);
+    ``first_col`` is the column of the first cell (2: a sheet whose table starts in column B).
     """
     with zipfile.ZipFile(src) as z:
         xml, sst = z.read(sheet), z.read("xl/sharedStrings.xml")
@@ -141,7 +165,9 @@ def fill(
     for n, cells in enumerate(rows):
         r = first_row + n
         parts = []
-        for col, ((kind, value), style) in enumerate(zip(cells, styles, strict=True), start=1):
+        for col, ((kind, value), style) in enumerate(
+            zip(cells, styles, strict=True), start=first_col
+        ):
             ref = f"{_col(col)}{r}"
             s = f' s="{style}"' if style is not None else ""
             if kind is None:
