@@ -52,18 +52,6 @@ class LoadResult:
     extract: Extract | None = None
     read_earlier: bool = False  # the file was not read again: an EarlierRead of it was used
 
-
-@dataclass(frozen=True)
-class EarlierRead:
-    """A read of a file made before the load (the web preview's), with the digest of the file it read.
-
-    The load takes it instead of reading the file again only when the file it archives has this digest;
-    the caller answers for the rest: the extract was read, as etl.read returns it, with the kind, mapping
-    and values the load is given (fundquery.uploads.readcache keys it so)."""
-
-    sha256: str
-    extract: Extract
-
     def as_json(self) -> dict:
         findings = self.report.findings if self.report else []
         keys = ("row", "column", "value", "expected", "rule", "message", "message_en")
@@ -86,6 +74,18 @@ class EarlierRead:
             "fingerprint": self.report.fingerprint if self.report else None,
             "detection": self.report.detection if self.report and self.kind_guessed else None,
         }
+
+
+@dataclass(frozen=True)
+class EarlierRead:
+    """A read of a file made before the load (the web preview's), with the digest of the file it read.
+
+    The load takes it instead of reading the file again only when the file it archives has this digest;
+    the caller answers for the rest: the extract was read, as etl.read returns it, with the kind, mapping
+    and values the load is given (fundquery.uploads.readcache keys it so)."""
+
+    sha256: str
+    extract: Extract
 
 
 def sha256_file(path: Path) -> str:
