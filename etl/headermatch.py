@@ -55,7 +55,8 @@ class HeaderMatch:
     # Required columns the form lacks, computed for every row (etl.filevalues.Computed): canonical -> how.
     computed: dict = field(default_factory=dict)
     # Required columns read out of another column of the form: canonical -> how ("address": the
-    # village in a 家庭地址 column, etl.address).  The column is in ``mapping``; its cells are parsed.
+    # village in a 家庭地址 column; "village_group" / "group": the village and the group of a 村组 cell,
+    # etl.address).  The column is in ``mapping``; its cells are parsed.
     parsed: dict[str, str] = field(default_factory=dict)
     standard_unit: str = (
         ""  # the unit of a standard chosen at upload or read from the title (元/亩 -> 亩)

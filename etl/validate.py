@@ -246,6 +246,35 @@ def _parsed(m, header_row: int, report: Report) -> None:
     for name, how in m.parsed.items():
         label, col = m.label(name), m.spec.column(name)
         report.computed[name] = {"how": how, "inputs": [label], "unit": ""}
+        if how == "group":  # the group after the village in a 村组 cell
+            zh = (
+                f"文件中没有“{col.label_zh}”列：{col.label_zh}取自“{label}”中村名之后的“…组”"
+                f"（如“东风村一组”为“一组”）；没有写组的行，组留空"
+            )
+            en = (
+                f"the file has no column “{col.label_zh}” ({col.label_en}): it is read out of “{label}”"
+                " (the “…组” after the village: 东风村一组 gives 一组); rows that name no group have none"
+            )
+        elif how == "village_group":  # a 村组 cell: each group's rows are one village's
+            zh = (
+                f"文件中没有“{col.label_zh}”列：{col.label_zh}取自“{label}”中的“…村”或“…社区”"
+                f"（如“东风村一组”为“东风村”，同一村的各组为同一个村）；没有写村的行会逐行指出"
+            )
+            en = (
+                f"the file has no column “{col.label_zh}” ({col.label_en}): it is read out of “{label}”"
+                " (the “…村” or “…社区” in it: 东风村一组 gives 东风村, one village for all its groups);"
+                " rows that name no village are listed"
+            )
+        else:
+            zh = (
+                f"文件中没有“{col.label_zh}”列：{col.label_zh}取自“{label}”中的“…村”或“…社区”"
+                f"（如“城关镇东风村3组”为“东风村”）；地址中没有村的行会逐行指出"
+            )
+            en = (
+                f"the file has no column “{col.label_zh}” ({col.label_en}): it is read out of “{label}”"
+                f" (the “…村” or “…社区” in it: 城关镇东风村3组 gives 东风村); rows whose address names no"
+                " village are listed"
+            )
         report.findings.append(
             Finding(
                 header_row,
@@ -254,11 +283,8 @@ def _parsed(m, header_row: int, report: Report) -> None:
                 f"文件中的“{col.label_zh}”列",
                 "village_from_address",
                 "warning",
-                f"文件中没有“{col.label_zh}”列：{col.label_zh}取自“{label}”中的“…村”或“…社区”"
-                f"（如“城关镇东风村3组”为“东风村”）；地址中没有村的行会逐行指出",
-                f"the file has no column “{col.label_zh}” ({col.label_en}): it is read out of “{label}”"
-                f" (the “…村” or “…社区” in it: 城关镇东风村3组 gives 东风村); rows whose address names no"
-                " village are listed",
+                zh,
+                en,
                 f"a column “{col.label_zh}”",
             )
         )
