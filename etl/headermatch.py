@@ -64,6 +64,9 @@ class HeaderMatch:
     # Required columns found by what their cells hold, not by their header (etl.bycontent): canonical ->
     # canonical (a dict, as ``parsed``, so that the mapping page and the report can name them).
     by_values: dict[str, str] = field(default_factory=dict)
+    # Of those, the ones taken by a fallback word (etl.bycontent.FALLBACKS: 部门名称 as the agency):
+    # canonical -> the optional column the header was read as before ("" when none).
+    fallback: dict[str, str] = field(default_factory=dict)
 
     @property
     def found(self) -> set[str]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from etl.bycontent import says, what_says
+from etl.bycontent import fallback, says, what_says
 from etl.headermatch import HeaderMatch, WideColumn
 from etl.specs import SPECS
 from etl.spectypes import Spec
@@ -87,9 +87,14 @@ def cell_scores(kind: str, text: str) -> tuple[tuple[str, int], ...]:
     bare = _NOTE.sub("", key) or key
     exact, stems = _vocabulary(kind)
     out = []
+    # A 是否… header asks a yes/no question (乡镇是否签收, 是否已下发): its words are never the place, the
+    # unit, the person or the amount they name, only a yes/no column's (按进度拨付, 是否经济状况核查).
+    question = "是否" in key
     for col in SPECS[kind].columns:
         role = 0
-        if ":" not in key:  # 填报单位:县农业农村局: a note above the header, not a header
+        if question and not _yes_no(col):
+            pass
+        elif ":" not in key:  # 填报单位:县农业农村局: a note above the header, not a header
             role = max(
                 (
                     r.score
@@ -109,6 +114,11 @@ def cell_scores(kind: str, text: str) -> tuple[tuple[str, int], ...]:
         if score:
             out.append((col.name, score))
     return tuple(out)
+
+
+def _yes_no(col) -> bool:
+    """A column whose values are yes or no: a flag, or an enum stored as 是 / 否."""
+    return col.type == "flag" or (col.type == "enum" and set(col.values.values()) <= {"是", "否"})
 
 
 def _group(spec: Spec, text: str | None) -> str | None:
@@ -430,18 +440,57 @@ def _by_values(match: HeaderMatch, head: list[list[str | None]], chosen: set[str
         and c.name not in found
         and (what := what_says(match.spec.kind, c.name))
     ]
-    if not wanted:
-        return match
+    rows = [r for r in head[match.data_start :] if any(r) and not _total_row(r)]
     # the columns nothing takes (HeaderMatch.unused) whose header means nothing to the kind
     free = [p for p in match.unused if not cell_scores(match.spec.kind, match.labels[p])]
-    rows = [r for r in head[match.data_start :] if any(r) and not _total_row(r)]
     for col, what in wanted:
         hits = [p for p in free if says([r[p] if p < len(r) else None for r in rows], what)]
         if len(hits) == 1:
             match.mapping[col.name] = hits[0]
             match.by_values[col.name] = col.name
             free.remove(hits[0])
+    return _fallbacks(match, rows, chosen)
+
+
+def _fallbacks(match: HeaderMatch, rows: list[list[str | None]], chosen: set[str]) -> HeaderMatch:
+    """A required column still unfound, taken from the one column whose header is the kind's fallback word
+    for it and whose values say so (etl/bycontent.py FALLBACKS: 部门名称 as the agency of an agency list
+    with no 单位名称), whether nothing took that column or an optional column of the kind did (the
+    department in charge): the row's own unit comes before the one above it.  Not a column the clerk
+    mapped or marked not needed; reported as ``column_by_values``, naming what it was read as."""
+    tied = {name for name, _ in match.ambiguous}
+    required = {c.name for c in match.spec.columns if c.required or c.required_if_present}
+    forced = {p for label, target in match.mapped.items() for p in _positions(match, label)}
+    owner = {p: name for name, p in match.mapping.items()}
+    for col in match.spec.columns:
+        rule = fallback(match.spec.kind, col.name)
+        if rule is None or col.name not in required or col.name in match.found | chosen | tied:
+            continue
+        hits = [
+            p
+            for p, label in enumerate(match.labels)
+            if label
+            and p not in forced
+            and p not in match.dropped
+            and owner.get(p) not in required
+            and rule.words.search(header_key(label))
+            and says([r[p] if p < len(r) else None for r in rows], rule.what, rule.unique)
+        ]
+        if len(hits) != 1:
+            continue
+        was = owner.pop(hits[0], None)
+        if was is not None:
+            del match.mapping[was]
+            match.scores.pop(was, None)
+        match.mapping[col.name] = hits[0]
+        owner[hits[0]] = col.name
+        match.by_values[col.name] = col.name
+        match.fallback[col.name] = was or ""
     return match
+
+
+def _positions(match: HeaderMatch, label: str) -> list[int]:
+    return [p for p, written in enumerate(match.labels) if written == label]
 
 
 def header_at(

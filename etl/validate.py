@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl.bycontent import what_says
+from etl.bycontent import fallback, what_says
 from etl.clean import build_incoming
 from etl.extract import Extract
 from etl.filevalues import FILE_LEVEL, mask_digits, money
@@ -295,7 +295,21 @@ def _found_by_values(m, header_row: int, report: Report) -> None:
     """A warning, once for the file, for each required column found by its cells, not by its header
     (etl/bycontent.py): the clerk who disagrees maps the column."""
     for name in m.by_values:
-        label, col, what = m.label(name), m.spec.column(name), what_says(m.spec.kind, name)
+        label, col = m.label(name), m.spec.column(name)
+        taken = (
+            name in m.fallback
+        )  # a fallback word (etl/bycontent.py FALLBACKS): no better candidate
+        what = fallback(m.spec.kind, name).what if taken else what_says(m.spec.kind, name)
+        zh = en = ""
+        if taken:
+            other = m.spec.column(m.fallback[name]) if m.fallback[name] else None
+            zh = f"本表没有“{col.label_zh}”列" + (
+                f"，“{label}”原读作“{other.label_zh}”" if other else ""
+            )
+            en = f"the file has no column “{col.label_zh}”" + (
+                f"; “{label}” was read as “{other.label_en}”" if other else ""
+            )
+            zh, en = zh + "；", en + "; "
         report.findings.append(
             Finding(
                 header_row,
@@ -304,9 +318,9 @@ def _found_by_values(m, header_row: int, report: Report) -> None:
                 f"“{col.label_zh}”列",
                 "column_by_values",
                 "warning",
-                f"表头“{label}”不是“{col.label_zh}”的常见写法，但这一列的值都是{what.what_zh}，"
+                f"{zh}表头“{label}”不是“{col.label_zh}”的常见写法，但这一列的值都是{what.what_zh}，"
                 f"已作为“{col.label_zh}”导入；如不是，请在对应关系中改正",
-                f"the header “{label}” is not one of the usual names of “{col.label_zh}”"
+                f"{en}the header “{label}” is not one of the usual names of “{col.label_zh}”"
                 f" ({col.label_en}), but its values are all {what.what_en}: loaded as such; if it is"
                 " not, correct the mapping",
                 f"a column “{col.label_zh}”",
