@@ -14,6 +14,7 @@ the member's) is never taken; nor a column the clerk mapped or marked not needed
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -132,6 +133,47 @@ FALLBACKS: dict[str, Fallback] = {
 
 def fallback(kind: str, column: str) -> Fallback | None:
     return FALLBACKS.get(f"{kind}.{column}")
+
+
+def _id_shaped(value: str) -> bool:
+    """18 characters, 17 digits and a digit or X, with a real birth date: an ID number, right or wrong
+    (a wrong check character is its row's error, id_checksum, not a sign the column holds something
+    else; a village's code is 9 or 12 digits)."""
+    if not _ID_SHAPE.fullmatch(value):
+        return False
+    try:
+        born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    return dt.date(1900, 1, 1) <= born <= dt.date.today()
+
+
+_ID_SHAPE = re.compile(r"\d{17}[\dXx]")
+ID_SHAPED = Says("18 位身份证号", "18-character ID numbers", _id_shaped)
+
+# A person's name: two to five characters, not a place's or a unit's.
+_PERSON = re.compile(r"[\u4e00-\u9fff·]{2,5}")
+PERSON = Says(
+    "人名",
+    "people's names",
+    lambda v: bool(_PERSON.fullmatch(v)) and not _PLACE.fullmatch(v) and not _organisation(v),
+)
+
+# A note in brackets after a header that says what the column holds: 贫困对象编号（村编号或个人身份证号码）,
+# 贫困对象名称（行政村名字或个人名字） (a 扶贫 补助 import template: the aid may go to a person or to a
+# village).  Where the header's own words leave a required column unfound, the one column whose note
+# names it is taken when its values are what the note says; a note naming two things is settled by the
+# values (valid ID numbers are no village's code).  Reported as ``column_by_values``.
+NOTED: dict[str, Fallback] = {
+    "id_number": Fallback(re.compile(r"身份证|公民身份号码|证件号码"), ID_SHAPED),
+    "name": Fallback(re.compile(r"(个人|本人|人员)(姓名|名字)|^(姓名|名字)$"), PERSON),
+}
+
+
+def taken_as(kind: str, column: str) -> Says:
+    """What the values of a column taken by a fallback word or by its note say (for the warning)."""
+    rule = fallback(kind, column) or NOTED[column]
+    return rule.what
 
 
 def what_says(kind: str, column: str) -> Says | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from etl.bycontent import fallback, says, what_says
+from etl.bycontent import NOTED, fallback, says, what_says
 from etl.headermatch import HeaderMatch, WideColumn
 from etl.specs import SPECS
 from etl.spectypes import Spec
@@ -449,7 +449,51 @@ def _by_values(match: HeaderMatch, head: list[list[str | None]], chosen: set[str
             match.mapping[col.name] = hits[0]
             match.by_values[col.name] = col.name
             free.remove(hits[0])
-    return _fallbacks(match, rows, chosen)
+    return _fallbacks(_noted(match, rows, chosen), rows, chosen)
+
+
+def _noted(match: HeaderMatch, rows: list[list[str | None]], chosen: set[str]) -> HeaderMatch:
+    """A required column still unfound, taken from the one column nothing took whose note in brackets
+    names it and whose values are what the note says (etl/bycontent.py NOTED).  A column that only
+    tied for another column (村 in its note: a village's name or code) is settled by its values too: it
+    leaves that tie, and a tie left with one column is that column's."""
+    tied = {name for name, _ in match.ambiguous}
+    open_ = [*match.unused, *(p for _, ps in match.ambiguous for p in ps)]
+    taken: dict[str, int] = {}
+    for col in match.spec.columns:
+        rule = NOTED.get(col.name)
+        if rule is None or not (col.required or col.required_if_present):
+            continue
+        if col.name in match.found | chosen | tied:
+            continue
+        hits = []
+        for p in open_:
+            note = _NOTE.search(header_key(match.labels[p]))
+            column = [r[p] if p < len(r) else None for r in rows]
+            if note and rule.words.search(note.group(0)[1:-1]) and says(column, rule.what):
+                hits.append(p)
+        if len(hits) == 1 and hits[0] not in taken.values():
+            taken[col.name] = hits[0]
+    for name, pos in taken.items():
+        match.mapping[name] = pos
+        match.by_values[name] = name
+        match.fallback[name] = ""
+    if taken:
+        _leave_ties(match, set(taken.values()))
+    return match
+
+
+def _leave_ties(match: HeaderMatch, gone: set[int]) -> None:
+    """Take the positions ``gone`` out of every tie: a tie left with one column is that column's, one
+    left with none is no question."""
+    left = []
+    for name, positions in match.ambiguous:
+        rest = tuple(p for p in positions if p not in gone)
+        if len(rest) > 1:
+            left.append((name, rest))
+        elif rest and name not in match.mapping:
+            match.mapping[name] = rest[0]
+    match.ambiguous = left
 
 
 def _fallbacks(match: HeaderMatch, rows: list[list[str | None]], chosen: set[str]) -> HeaderMatch:

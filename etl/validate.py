@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl.bycontent import fallback, what_says
+from etl.bycontent import taken_as, what_says
 from etl.clean import build_incoming
 from etl.extract import Extract
 from etl.filevalues import FILE_LEVEL, mask_digits, money
@@ -299,7 +299,7 @@ def _found_by_values(m, header_row: int, report: Report) -> None:
         taken = (
             name in m.fallback
         )  # a fallback word (etl/bycontent.py FALLBACKS): no better candidate
-        what = fallback(m.spec.kind, name).what if taken else what_says(m.spec.kind, name)
+        what = taken_as(m.spec.kind, name) if taken else what_says(m.spec.kind, name)
         zh = en = ""
         if taken:
             other = m.spec.column(m.fallback[name]) if m.fallback[name] else None

@@ -811,3 +811,51 @@ def test_a_fallback_loads_with_one_warning_naming_what_was_taken(
     said = {f.column: f.message for f in result.report.warnings if f.rule == "column_by_values"}
     assert set(said) == {"账单编号", "部门名称"}
     assert "本表没有“凭证号”列" in said["账单编号"]
+
+
+NOTED_HEADER = [
+    "归属乡镇",
+    "贫困对象名称（行政村名字或个人名字）",
+    "贫困对象编号（村编号或个人身份证号码）",
+    "实际补助金额（元）",
+]
+
+
+def test_a_note_naming_the_content_and_the_values_settle_the_person_and_the_id_number():
+    """A 扶贫 补助 template (fupin-buzhu-daoru-muban) names its columns 贫困对象名称 / 贫困对象编号 and says in
+    brackets that they hold a village's or a person's name and code: over people's names and ID numbers
+    (one with a wrong check character, that row's own error) they are the row's person; reported."""
+    from tests.sheets import make_id
+
+    ids = [make_id(seq=n) for n in range(1, 5)]
+    ids[1] = ids[1][:-1] + ("0" if ids[1][-1] != "0" else "1")
+    head = _rows(
+        NOTED_HEADER, {NOTED_HEADER[1]: ["张三", "李四", "王五", "赵六"], NOTED_HEADER[2]: ids}
+    )
+    match = detect(head, "payments")
+    assert (match.mapping.get("name"), match.mapping.get("id_number")) == (1, 2)
+    assert match.fallback == {"name": "", "id_number": ""}
+    assert (
+        not match.ambiguous
+    )  # the 村 of their notes tied them for the village: their values say not
+
+
+def test_a_note_whose_values_are_villages_is_not_the_person():
+    head = _rows(
+        NOTED_HEADER,
+        {
+            NOTED_HEADER[1]: ["东风村", "红星村", "新华村", "胜利村"],
+            NOTED_HEADER[2]: ["420102001001", "420102001002", "420102001003", "420102001004"],
+        },
+    )
+    match = detect(head, "payments")
+    assert "name" not in match.mapping and "id_number" not in match.mapping
+
+
+def test_a_note_does_not_displace_the_forms_own_id_column():
+    from tests.sheets import make_id
+
+    header = ["姓名", "身份证号", "编号（村编号或个人身份证号码）", "补贴金额"]
+    ids = [make_id(seq=n) for n in range(1, 5)]
+    match = detect(_rows(header, {"身份证号": ids, header[2]: ids}), "payments")
+    assert match.mapping.get("id_number") == 1 and not match.fallback

@@ -166,6 +166,10 @@ NEED_UPLOAD_VALUES = {
     "zb-buzhuxing-zijin-zhibiao",
     "bumen-bokuan-zhangdan",
     "yibao-huikuan-bofu-jilu",
+    # and a 扶贫 template whose 贫困对象名称（行政村名字或个人名字） / 贫困对象编号（村编号或个人身份证号码）
+    # say in brackets what they hold: people's names and 18-character ID numbers settle it (the person,
+    # not a village; etl/bycontent.py NOTED), reported
+    "fupin-buzhu-daoru-muban",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -190,10 +194,6 @@ NEEDS_HEADER_MAPPING = {
     # says (平台退回 is read as 退回 since the ninth session)
     "butie-shangsong-cuowu-qingdan": "错误类型 (格式校验 / 平台退回) is the row's 发放状态 only as the clerk"
     " says: an error list's type of error",
-    # A fifth held-out sample (tests/layouts/README.md), measured as it came.
-    # (归属组 and a 数量 with a note in brackets are read since the tenth session)
-    "fupin-buzhu-daoru-muban": "贫困对象名称 / 贫困对象编号（村编号或个人身份证号码） are the person and the"
-    " ID number of this 扶贫 form's words (either may name a village instead): the clerk says",
 }
 
 # Layouts of the held-out sample that should load (the form has what the kind needs) but that the
