@@ -20,6 +20,9 @@ from etl.text import norm
 # Headers that hold an address, or the registered area a household belongs to: 家庭地址, 家庭住址,
 # 户籍住址, 种植地址, 居住地址, 地址, 属地 (a civil-affairs system's area name: 东风村委会), 户籍地.
 ADDRESS_HEADER = re.compile(r"(住址|地址|属地|户籍地|居住地)$")
+# An address that is not the household's: a bank's or a unit's (开户银行地址 on a 民政 relief template: where
+# the account was opened).
+NOT_HOME = re.compile(r"银行|开户|网点|单位|公司|企业|机构")
 # Headers of an area, which may be a village or a place of any other level (所属地区 is the village a
 # plot lies in on nongye-butie-shenbao-mingxi, a prefecture on other forms): read as an address only
 # when at least half of its distinct values name a village (``names_villages``).

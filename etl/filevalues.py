@@ -59,6 +59,7 @@ import pyarrow as pa
 from etl.address import (
     ADDRESS_HEADER,
     AREA_HEADER,
+    NOT_HOME,
     VILLAGE_GROUP_HEADER,
     groups,
     names_villages,
@@ -321,6 +322,10 @@ def _village_from_address(match: HeaderMatch) -> None:
     address column."""
     if "village" not in {c.name for c in _wanted(match)} or "village" in match.values:
         return
+    if "village" in {
+        name for name, _ in match.ambiguous
+    }:  # the form's village columns: the clerk says
+        return
     both = [
         p for p in match.unused if VILLAGE_GROUP_HEADER.search(header_key(match.labels[p]) or "")
     ]
@@ -335,7 +340,12 @@ def _village_from_address(match: HeaderMatch) -> None:
             match.scores[group] = 0
             match.parsed[group] = "group"
         return
-    found = [p for p in match.unused if ADDRESS_HEADER.search(header_key(match.labels[p]) or "")]
+    found = [
+        p
+        for p in match.unused
+        if ADDRESS_HEADER.search(key := header_key(match.labels[p]) or "")
+        and not NOT_HOME.search(key)
+    ]
     if not found:  # an area (所属地区), read as an address if its values name villages (``fill``)
         found = [p for p in match.unused if AREA_HEADER.search(header_key(match.labels[p]) or "")]
     if len(found) == 1:

@@ -231,3 +231,38 @@ def test_a_group_column_is_not_a_village_group_cell(load, store, funds_loaded, t
         3,
     )
     assert "village_from_address" not in {f.rule for f in result.report.findings}
+
+
+def test_a_banks_address_is_not_the_households(load, store, funds_loaded, tmp_path):
+    """开户银行地址 (a 民政 relief template, tests/realfiles/cam-dongchun-jiuzhu.xls) is where the account was
+    opened: no village is read out of it; the roster loads without one, saying so."""
+    path = _roster(
+        tmp_path,
+        ["县农商行东风村网点", "县农商行红星村网点", "县农商行城关支行"],
+        header=[*HEADER[:-1], "开户银行地址"],
+    )
+    result = load(path, "payments", values=VALUES)
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert store.execute("SELECT count(*), count(village) FROM payments").fetchone() == (3, 0)
+    rules = {f.rule: f for f in result.report.findings}
+    assert "village_from_address" not in rules and rules["column_absent"].column == "村"
+
+
+def test_village_columns_that_tie_are_asked_and_no_address_is_read():
+    """行政村（社区）代码 and 行政村（社区）名称 tie for the village: the clerk is asked, and the 家庭地址 beside
+    them is not read for a village meanwhile."""
+    from etl import filevalues
+    from etl.headers import detect
+
+    header = [
+        "户主姓名",
+        "身份证号码",
+        "行政村（社区）代码",
+        "行政村（社区）名称",
+        "补贴金额",
+        "家庭地址",
+    ]
+    match = detect([header], "payments")
+    filevalues.apply(match, VALUES, [])
+    assert "village" not in match.mapping and not match.parsed
+    assert "village" in {name for name, _ in match.ambiguous}
