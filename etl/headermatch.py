@@ -67,6 +67,10 @@ class HeaderMatch:
     # Of those, the ones taken by a fallback word (etl.bycontent.FALLBACKS: 部门名称 as the agency):
     # canonical -> the optional column the header was read as before ("" when none).
     fallback: dict[str, str] = field(default_factory=dict)
+    # Columns whose header the kind reads first but that are empty on every row, given up for a column
+    # the kind also reads as that column and that has values (职务 empty beside 职位): canonical -> the
+    # empty column's header.
+    instead: dict[str, str] = field(default_factory=dict)
 
     @property
     def found(self) -> set[str]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from etl.bycontent import NOTED, fallback, says, what_says
+from etl.bycontent import MIN_VALUES, NOTED, fallback, says, what_says
 from etl.headermatch import HeaderMatch, WideColumn
 from etl.specs import SPECS
 from etl.spectypes import Spec
@@ -449,7 +449,37 @@ def _by_values(match: HeaderMatch, head: list[list[str | None]], chosen: set[str
             match.mapping[col.name] = hits[0]
             match.by_values[col.name] = col.name
             free.remove(hits[0])
-    return _fallbacks(_noted(match, rows, chosen), rows, chosen)
+    return _fallbacks(_noted(_filled(match, rows), rows, chosen), rows, chosen)
+
+
+def _filled(match: HeaderMatch, rows: list[list[str | None]]) -> HeaderMatch:
+    """A column taken for a canonical column but empty on every row (an HR export's 职务, filled under 职位
+    instead) gives way to the best other column the kind also reads as that column that has values,
+    when there is one best; reported.  Not a column the clerk mapped; not with fewer than MIN_VALUES rows
+    (an empty template says nothing)."""
+    if len([r for r in rows if any(r)]) < MIN_VALUES:
+        return match
+    forced = {p for label in match.mapped for p in _positions(match, label)}
+    cells = lambda p: [r[p] if p < len(r) else None for r in rows]  # noqa: E731
+    has = lambda p: sum(1 for v in cells(p) if norm(v)) >= MIN_VALUES  # noqa: E731
+    for name, pos in list(match.mapping.items()):
+        if pos in forced or any(norm(v) for v in cells(pos)):
+            continue
+        scored = {
+            p: dict(cell_scores(match.spec.kind, match.labels[p])).get(name, 0)
+            for p in match.unused
+            if p not in forced and has(p)
+        }
+        scored = {p: score for p, score in scored.items() if score}
+        if not scored:
+            continue
+        best = max(scored.values())
+        top = [p for p, score in scored.items() if score == best]
+        if len(top) == 1:
+            match.instead[name] = match.labels[pos] or ""
+            match.mapping[name] = top[0]
+            match.scores[name] = best
+    return match
 
 
 def _noted(match: HeaderMatch, rows: list[list[str | None]], chosen: set[str]) -> HeaderMatch:

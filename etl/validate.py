@@ -291,6 +291,28 @@ def _parsed(m, header_row: int, report: Report) -> None:
         report.counts[("village_from_address", name)] = 1
 
 
+def _empty_given_up(m, header_row: int, report: Report) -> None:
+    """A warning, once for the file, for each column read from a filled column instead of the empty one
+    its header would have given (etl.headers._filled)."""
+    for name, empty in m.instead.items():
+        label, col = m.label(name), m.spec.column(name)
+        report.findings.append(
+            Finding(
+                header_row,
+                label,
+                None,
+                f"“{col.label_zh}”列",
+                "column_empty_instead",
+                "warning",
+                f"“{empty}”列没有填写，“{col.label_zh}”取自有值的“{label}”；如不是，请在对应关系中改正",
+                f"“{empty}” is empty on every row: “{col.label_zh}” ({col.label_en}) is read from “{label}”,"
+                " which has values; if it is not, correct the mapping",
+                f"a column “{col.label_zh}”",
+            )
+        )
+        report.counts[("column_empty_instead", name)] = 1
+
+
 def _found_by_values(m, header_row: int, report: Report) -> None:
     """A warning, once for the file, for each required column found by its cells, not by its header
     (etl/bycontent.py): the clerk who disagrees maps the column."""
@@ -533,6 +555,7 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
     _computed(m, m.header_rows[0] + 1, report)
     _parsed(m, m.header_rows[0] + 1, report)
     _found_by_values(m, m.header_rows[0] + 1, report)
+    _empty_given_up(m, m.header_rows[0] + 1, report)
     absent = _absent(m)
     _absent_columns(m, absent, extract.table.num_rows, m.header_rows[0] + 1, report)
     # A column required if present is required only when present; the one needed without it, only then.

@@ -859,3 +859,51 @@ def test_a_note_does_not_displace_the_forms_own_id_column():
     ids = [make_id(seq=n) for n in range(1, 5)]
     match = detect(_rows(header, {"身份证号": ids, header[2]: ids}), "payments")
     assert match.mapping.get("id_number") == 1 and not match.fallback
+
+
+STAFF = {"姓名": ["张三", "李四", "王五", "赵六"], "单位名称": UNITS}
+
+
+def test_an_empty_column_gives_way_to_a_filled_one_of_the_same_meaning(
+    store, load, funds_loaded, tmp_path
+):
+    """An HR system's 员工花名册 (tests/realfiles ruihr-yuangong-huamingce) leaves 职务 empty and writes the
+    post under 职位: the post is read from 职位, with one warning naming both; nothing else moves."""
+    from tests.sheets import make_id, write_xlsx
+
+    header = ["姓名", "身份证号", "单位名称", "职位", "职务"]
+    rows = [
+        [name, make_id(seq=n), UNITS[n], post, None]
+        for n, (name, post) in enumerate(
+            zip(STAFF["姓名"], ["科员", "股长", "科员", "副局长"], strict=True)
+        )
+    ]
+    result = load(
+        write_xlsx(tmp_path / "s.xlsx", [header, *rows]), "staff", values={"staffing_type": "行政"}
+    )
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert [r[0] for r in store.execute("SELECT post FROM staff ORDER BY row_no").fetchall()] == [
+        "科员",
+        "股长",
+        "科员",
+        "副局长",
+    ]
+    (said,) = [f for f in result.report.warnings if f.rule == "column_empty_instead"]
+    assert said.column == "职位" and "“职务”列没有填写" in said.message
+
+
+@pytest.mark.parametrize(
+    ("columns", "post"),
+    [
+        (
+            {"职位": ["科员"] * 4, "职务": ["股长"] * 4},
+            "职务",
+        ),  # both filled: the exact word, as before
+        ({"职务": [None] * 4}, "职务"),  # empty and nothing else: stays (the posts are not given)
+        ({"职务": [None] * 4, "职称": ["讲师"] * 4}, "职务"),  # a title is no post
+    ],
+)
+def test_an_empty_column_is_kept_when_nothing_filled_means_the_same(columns, post):
+    header = ["姓名", "单位名称", *columns]
+    match = detect(_rows(header, {**STAFF, **columns}), "staff")
+    assert match.labels[match.mapping["post"]] == post and not match.instead
