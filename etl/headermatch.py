@@ -195,7 +195,13 @@ class HeaderMatch:
 
     def columns(self) -> list[dict]:
         """Each column of the file: its header, what it was taken as and how (for the mapping page)."""
-        taken = {pos: name for name, pos in self.mapping.items()}
+        taken: dict[int, str] = {}
+        also: dict[int, list[str]] = {}  # a 村组 cell gives the village and the group (``parsed``)
+        for name, pos in self.mapping.items():
+            if pos in taken:
+                also.setdefault(pos, []).append(name)
+            else:
+                taken[pos] = name
         wide = {w.position: w for w in self.wide}
         tied = {p: name for name, positions in self.ambiguous for p in positions}
         unused = set(self.unused)
@@ -214,6 +220,8 @@ class HeaderMatch:
                 name = taken[pos]
                 how = "mapped" if self.mapped.get(label) == name else "matched"
                 entry.update(column=name, score=self.scores.get(name), status=how)
+                if pos in also:
+                    entry["also"] = also[pos]
             elif pos in wide:
                 entry.update(
                     column=wide[pos].measure, group=wide[pos].group, score=EXACT, status="wide"

@@ -266,3 +266,14 @@ def test_village_columns_that_tie_are_asked_and_no_address_is_read():
     filevalues.apply(match, VALUES, [])
     assert "village" not in match.mapping and not match.parsed
     assert "village" in {name for name, _ in match.ambiguous}
+
+
+def test_the_mapping_page_shows_a_village_group_cell_as_both():
+    """The upload's mapping page lists the file's 所在村组 as read for the village and the group."""
+    from etl import filevalues
+    from etl.headers import detect
+
+    match = detect([["姓名", "身份证号", "补贴金额", "所在村组"]], "payments")
+    filevalues.apply(match, VALUES, [])
+    (entry,) = [c for c in match.columns() if c["header"] == "所在村组"]
+    assert (entry["column"], entry.get("also")) == ("village", ["village_group"])
