@@ -20,15 +20,25 @@ from etl.text import norm
 # Headers that hold an address, or the registered area a household belongs to: 家庭地址, 家庭住址,
 # 户籍住址, 种植地址, 居住地址, 地址, 属地 (a civil-affairs system's area name: 东风村委会), 户籍地.
 ADDRESS_HEADER = re.compile(r"(住址|地址|属地|户籍地|居住地)$")
+# An address that is not the household's: a bank's or a unit's (开户银行地址 on a 民政 relief template: where
+# the account was opened).
+NOT_HOME = re.compile(r"银行|开户|网点|单位|公司|企业|机构")
 # Headers of an area, which may be a village or a place of any other level (所属地区 is the village a
 # plot lies in on nongye-butie-shenbao-mingxi, a prefecture on other forms): read as an address only
 # when at least half of its distinct values name a village (``names_villages``).
 AREA_HEADER = re.compile(r"^(所属|所在)?(地区|区域|地域|片区|所在地)(名称)?$")
+# Headers of a cell that holds the village and its group together: 所在村组 (东风村一组, a 农机购置补贴
+# 公示), 村组, 村(组), 村/组.  Not 村民组 / 村民小组 / 村小组: those are the group alone.  Taken as written
+# such a cell would make each group of a village a village of its own (东风村一组, 东风村二组); the
+# village and the group are read out of it.
+VILLAGE_GROUP_HEADER = re.compile(r"^(所属|所在|归属)?村(/|、|\(|及|和)?组\)?(名称|名)?$")
 
 # A village's own name: no digit, space or punctuation, and none of the words that end a place of
 # another level (省 市 县 区 旗 镇 乡 街道 办事处) or a part below it (组 号).
 _NAME = r"[^\s\d0-9省市县区旗镇乡街道办处村组号社,，、()（）\-#]{1,8}"
 _VILLAGE = re.compile(rf"({_NAME}(?:村|社区))(?!镇|乡|街道)")
+# The group written right after its village: 一组, 3组, 东一组, 第二村民小组, 张家湾组 (up to the first 组).
+_GROUP = re.compile(r"[^\s组号,，、()（）\-#]{1,6}?组")
 
 
 def village_in(address: str | None) -> str | None:
@@ -40,12 +50,32 @@ def village_in(address: str | None) -> str | None:
     return found.group(1) if found else None
 
 
+def group_in(text: str | None) -> str | None:
+    """The group written right after the village in ``text`` (东风村一组 -> 一组, 城关镇东风村3组3号 -> 3组), or
+    None: a cell with no village (一组 alone) gives no group either, since a group is a part of its village."""
+    squeezed = (norm(text) or "").replace(" ", "")
+    village = _VILLAGE.search(squeezed)
+    if not village:
+        return None
+    found = _GROUP.match(squeezed, village.end())
+    return found.group(0) if found else None
+
+
 def villages(addresses: pa.Array | pa.ChunkedArray) -> pa.Array:
     """``village_in`` of every address, each distinct address parsed once."""
     if isinstance(addresses, pa.ChunkedArray):
         addresses = addresses.combine_chunks()
     encoded = pc.dictionary_encode(addresses.cast(pa.string()))
     parsed = pa.array([village_in(a) for a in encoded.dictionary.to_pylist()], pa.string())
+    return pc.take(parsed, encoded.indices)
+
+
+def groups(cells: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """``group_in`` of every cell, each distinct cell parsed once."""
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    encoded = pc.dictionary_encode(cells.cast(pa.string()))
+    parsed = pa.array([group_in(a) for a in encoded.dictionary.to_pylist()], pa.string())
     return pc.take(parsed, encoded.indices)
 
 

@@ -14,6 +14,7 @@ the member's) is never taken; nor a column the clerk mapped or marked not needed
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,14 +76,115 @@ SAYS: dict[str, Says] = {
 }
 
 
+# Where an account is kept, not who is paid: a bank's name is an organisation's, never a payee's here.
+_BANK = re.compile(r"(银行|支行|分行|分理处|信用社|储蓄所)$")
+
+
+def _payee(value: str) -> bool:
+    return _organisation(value) and not _BANK.search(value)
+
+
+PAYEE = Says("收款单位名称", "names of units paid", _payee)
+# A row's own number: distinct on every row (checked over the column, ``unique``), with a figure in it.
+ROW_NUMBER = Says(
+    "每行不同的编号", "a different number on every row", lambda v: bool(re.search(r"\d", v))
+)
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A header word that may stand for a required column only when the form has no better candidate for
+    it: the header stage left the column unfound, exactly one column of the form has a header of
+    ``words`` (unused, or read as an optional column of the kind: 部门名称 as the department in charge),
+    and its values say ``what``.  Reported (``column_by_values``), never silent."""
+
+    words: re.Pattern
+    what: Says
+    unique: bool = False  # the values must also differ on every row (a row's own number)
+
+
+# canonical column ("kind.column") -> its fallback.  Each row of an agency list, an allocation table or a
+# disbursement list is one unit's: where the form names no 单位, the one column naming an organisation on
+# each row — 部门名称, 归口部门 (a department is itself a unit), 卖方企业 — is that row's unit; beside a
+# 单位名称 (or 收款单位, 分配单位) it stays what it was.  Not a unit that pays, fills in or is in charge of
+# the payer (预算单位, 付款单位, 主管部门 on a voucher list), nor a bank.  And a disbursement list with no
+# 凭证号 is keyed by the one number of the document each transfer was made on (账单编号, 拨付申请单号,
+# 付款单号) when it differs on every row; two such numbers are a question.
+FALLBACKS: dict[str, Fallback] = {
+    "agencies.agency_name": Fallback(re.compile(r"^(部门|机构)(名称|全称)?$"), ORGANISATION),
+    "allocations.recipient": Fallback(re.compile(r"^(归口|对口)?部门(名称)?$"), RECIPIENT),
+    "disbursements.payee": Fallback(
+        re.compile(
+            r"^(?!.*(预算|付款|拨出|支出|经办|填报|开户|主管|制表|审核|申请))"
+            r".*(部门|单位|企业|公司)(名称|全称)?$"
+        ),
+        PAYEE,
+    ),
+    "disbursements.voucher_no": Fallback(
+        re.compile(
+            r"^(?!.*(凭证|身份|证件|账号|帐号|卡号|银行|文号|项目|资金|合同|发票))"
+            r".*(单|单据|票据)(编号|编码|号码|号)$"
+        ),
+        ROW_NUMBER,
+        unique=True,
+    ),
+}
+
+
+def fallback(kind: str, column: str) -> Fallback | None:
+    return FALLBACKS.get(f"{kind}.{column}")
+
+
+def _id_shaped(value: str) -> bool:
+    """18 characters, 17 digits and a digit or X, with a real birth date: an ID number, right or wrong
+    (a wrong check character is its row's error, id_checksum, not a sign the column holds something
+    else; a village's code is 9 or 12 digits)."""
+    if not _ID_SHAPE.fullmatch(value):
+        return False
+    try:
+        born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    return dt.date(1900, 1, 1) <= born <= dt.date.today()
+
+
+_ID_SHAPE = re.compile(r"\d{17}[\dXx]")
+ID_SHAPED = Says("18 位身份证号", "18-character ID numbers", _id_shaped)
+
+# A person's name: two to five characters, not a place's or a unit's.
+_PERSON = re.compile(r"[\u4e00-\u9fff·]{2,5}")
+PERSON = Says(
+    "人名",
+    "people's names",
+    lambda v: bool(_PERSON.fullmatch(v)) and not _PLACE.fullmatch(v) and not _organisation(v),
+)
+
+# A note in brackets after a header that says what the column holds: 贫困对象编号（村编号或个人身份证号码）,
+# 贫困对象名称（行政村名字或个人名字） (a 扶贫 补助 import template: the aid may go to a person or to a
+# village).  Where the header's own words leave a required column unfound, the one column whose note
+# names it is taken when its values are what the note says; a note naming two things is settled by the
+# values (valid ID numbers are no village's code).  Reported as ``column_by_values``.
+NOTED: dict[str, Fallback] = {
+    "id_number": Fallback(re.compile(r"身份证|公民身份号码|证件号码"), ID_SHAPED),
+    "name": Fallback(re.compile(r"(个人|本人|人员)(姓名|名字)|^(姓名|名字)$"), PERSON),
+}
+
+
+def taken_as(kind: str, column: str) -> Says:
+    """What the values of a column taken by a fallback word or by its note say (for the warning)."""
+    rule = fallback(kind, column) or NOTED[column]
+    return rule.what
+
+
 def what_says(kind: str, column: str) -> Says | None:
     """What the values of ``column`` of ``kind`` say, when they can stand in for its header."""
     return SAYS.get(f"{kind}.{column}") or SAYS.get(column)
 
 
-def says(values: list[str | None], what: Says) -> bool:
-    """Whether the filled ones of ``values`` say ``what``: at least MIN_VALUES, and SHARE of them."""
+def says(values: list[str | None], what: Says, unique: bool = False) -> bool:
+    """Whether the filled ones of ``values`` say ``what``: at least MIN_VALUES, and SHARE of them (and, if
+    ``unique``, no value twice)."""
     filled = [t for t in (norm(v) for v in values) if t]
-    if len(filled) < MIN_VALUES:
+    if len(filled) < MIN_VALUES or (unique and len(set(filled)) < len(filled)):
         return False
     return sum(1 for t in filled if what.test(t)) >= SHARE * len(filled)

@@ -56,7 +56,15 @@ from decimal import Decimal, InvalidOperation
 
 import pyarrow as pa
 
-from etl.address import ADDRESS_HEADER, AREA_HEADER, names_villages, villages
+from etl.address import (
+    ADDRESS_HEADER,
+    AREA_HEADER,
+    NOT_HOME,
+    VILLAGE_GROUP_HEADER,
+    groups,
+    names_villages,
+    villages,
+)
 from etl.headermatch import HeaderMatch
 from etl.text import header_key, header_unit, mask_digits, norm
 
@@ -324,10 +332,35 @@ def _wanted(match: HeaderMatch) -> list:
 
 
 def _village_from_address(match: HeaderMatch) -> None:
-    """A village the form, the clerk and the title do not give: read out of the one address column."""
+    """A village the form, the clerk and the title do not give: read out of the one 村组 column (东风村一组:
+    the village, and the group where the kind has one and the form gives none), else out of the one
+    address column."""
     if "village" not in {c.name for c in _wanted(match)} or "village" in match.values:
         return
-    found = [p for p in match.unused if ADDRESS_HEADER.search(header_key(match.labels[p]) or "")]
+    if "village" in {
+        name for name, _ in match.ambiguous
+    }:  # the form's village columns: the clerk says
+        return
+    both = [
+        p for p in match.unused if VILLAGE_GROUP_HEADER.search(header_key(match.labels[p]) or "")
+    ]
+    if len(both) == 1:
+        match.mapping["village"] = both[0]
+        match.scores["village"] = 0
+        match.parsed["village"] = "village_group"
+        names = {c.name for c in match.spec.columns}
+        group = "village_group"
+        if group in names and group not in match.mapping and group not in match.values:
+            match.mapping[group] = both[0]
+            match.scores[group] = 0
+            match.parsed[group] = "group"
+        return
+    found = [
+        p
+        for p in match.unused
+        if ADDRESS_HEADER.search(key := header_key(match.labels[p]) or "")
+        and not NOT_HOME.search(key)
+    ]
     if not found:  # an area (所属地区), read as an address if its values name villages (``fill``)
         found = [p for p in match.unused if AREA_HEADER.search(header_key(match.labels[p]) or "")]
     if len(found) == 1:
@@ -383,7 +416,8 @@ def _plan_computed(match: HeaderMatch, lines: list[str]) -> None:
 
 def fill(table: pa.Table, match: HeaderMatch) -> pa.Table:
     """The reader's table with a column for each file-level value the form lacks, and ``<column>__parsed``
-    for each column read out of another (``match.parsed``: the village of an address; etl.clean)."""
+    for each column read out of another (``match.parsed``: the village of an address, the village and
+    the group of a 村组 cell; etl.clean)."""
     for column, how in list(match.parsed.items()):  # the cell's text stays the column's raw text
         done = f"{column}__parsed" in table.column_names  # fill runs again after a re-read
         if how == "address" and column in table.column_names and not done:
@@ -395,6 +429,10 @@ def fill(table: pa.Table, match: HeaderMatch) -> pa.Table:
                 table = table.drop_columns([column])
                 continue
             table = table.append_column(f"{column}__parsed", villages(table[column]))
+        elif how == "village_group" and column in table.column_names and not done:
+            table = table.append_column(f"{column}__parsed", villages(table[column]))
+        elif how == "group" and column in table.column_names and not done:
+            table = table.append_column(f"{column}__parsed", groups(table[column]))
     for column, fv in match.values.items():
         if column not in table.column_names:
             table = table.append_column(

@@ -55,7 +55,8 @@ class HeaderMatch:
     # Required columns the form lacks, computed for every row (etl.filevalues.Computed): canonical -> how.
     computed: dict = field(default_factory=dict)
     # Required columns read out of another column of the form: canonical -> how ("address": the
-    # village in a 家庭地址 column, etl.address).  The column is in ``mapping``; its cells are parsed.
+    # village in a 家庭地址 column; "village_group" / "group": the village and the group of a 村组 cell,
+    # etl.address).  The column is in ``mapping``; its cells are parsed.
     parsed: dict[str, str] = field(default_factory=dict)
     standard_unit: str = (
         ""  # the unit of a standard chosen at upload or read from the title (元/亩 -> 亩)
@@ -63,6 +64,13 @@ class HeaderMatch:
     # Required columns found by what their cells hold, not by their header (etl.bycontent): canonical ->
     # canonical (a dict, as ``parsed``, so that the mapping page and the report can name them).
     by_values: dict[str, str] = field(default_factory=dict)
+    # Of those, the ones taken by a fallback word (etl.bycontent.FALLBACKS: 部门名称 as the agency):
+    # canonical -> the optional column the header was read as before ("" when none).
+    fallback: dict[str, str] = field(default_factory=dict)
+    # Columns whose header the kind reads first but that are empty on every row, given up for a column
+    # the kind also reads as that column and that has values (职务 empty beside 职位): canonical -> the
+    # empty column's header.
+    instead: dict[str, str] = field(default_factory=dict)
 
     @property
     def found(self) -> set[str]:
@@ -187,7 +195,13 @@ class HeaderMatch:
 
     def columns(self) -> list[dict]:
         """Each column of the file: its header, what it was taken as and how (for the mapping page)."""
-        taken = {pos: name for name, pos in self.mapping.items()}
+        taken: dict[int, str] = {}
+        also: dict[int, list[str]] = {}  # a 村组 cell gives the village and the group (``parsed``)
+        for name, pos in self.mapping.items():
+            if pos in taken:
+                also.setdefault(pos, []).append(name)
+            else:
+                taken[pos] = name
         wide = {w.position: w for w in self.wide}
         tied = {p: name for name, positions in self.ambiguous for p in positions}
         unused = set(self.unused)
@@ -206,6 +220,8 @@ class HeaderMatch:
                 name = taken[pos]
                 how = "mapped" if self.mapped.get(label) == name else "matched"
                 entry.update(column=name, score=self.scores.get(name), status=how)
+                if pos in also:
+                    entry["also"] = also[pos]
             elif pos in wide:
                 entry.update(
                     column=wide[pos].measure, group=wide[pos].group, score=EXACT, status="wide"

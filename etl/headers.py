@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from etl.bycontent import says, what_says
+from etl.bycontent import MIN_VALUES, NOTED, fallback, says, what_says
 from etl.headermatch import HeaderMatch, WideColumn
 from etl.specs import SPECS
 from etl.spectypes import Spec
@@ -87,9 +87,14 @@ def cell_scores(kind: str, text: str) -> tuple[tuple[str, int], ...]:
     bare = _NOTE.sub("", key) or key
     exact, stems = _vocabulary(kind)
     out = []
+    # A 是否… header asks a yes/no question (乡镇是否签收, 是否已下发): its words are never the place, the
+    # unit, the person or the amount they name, only a yes/no column's (按进度拨付, 是否经济状况核查).
+    question = "是否" in key
     for col in SPECS[kind].columns:
         role = 0
-        if ":" not in key:  # 填报单位:县农业农村局: a note above the header, not a header
+        if question and not _yes_no(col):
+            pass
+        elif ":" not in key:  # 填报单位:县农业农村局: a note above the header, not a header
             role = max(
                 (
                     r.score
@@ -109,6 +114,11 @@ def cell_scores(kind: str, text: str) -> tuple[tuple[str, int], ...]:
         if score:
             out.append((col.name, score))
     return tuple(out)
+
+
+def _yes_no(col) -> bool:
+    """A column whose values are yes or no: a flag, or an enum stored as 是 / 否."""
+    return col.type == "flag" or (col.type == "enum" and set(col.values.values()) <= {"是", "否"})
 
 
 def _group(spec: Spec, text: str | None) -> str | None:
@@ -430,18 +440,131 @@ def _by_values(match: HeaderMatch, head: list[list[str | None]], chosen: set[str
         and c.name not in found
         and (what := what_says(match.spec.kind, c.name))
     ]
-    if not wanted:
-        return match
+    rows = [r for r in head[match.data_start :] if any(r) and not _total_row(r)]
     # the columns nothing takes (HeaderMatch.unused) whose header means nothing to the kind
     free = [p for p in match.unused if not cell_scores(match.spec.kind, match.labels[p])]
-    rows = [r for r in head[match.data_start :] if any(r) and not _total_row(r)]
     for col, what in wanted:
         hits = [p for p in free if says([r[p] if p < len(r) else None for r in rows], what)]
         if len(hits) == 1:
             match.mapping[col.name] = hits[0]
             match.by_values[col.name] = col.name
             free.remove(hits[0])
+    return _fallbacks(_noted(_filled(match, rows), rows, chosen), rows, chosen)
+
+
+def _filled(match: HeaderMatch, rows: list[list[str | None]]) -> HeaderMatch:
+    """A column taken for a canonical column but empty on every row (an HR export's 职务, filled under 职位
+    instead) gives way to the best other column the kind also reads as that column that has values,
+    when there is one best; reported.  Not a column the clerk mapped; not with fewer than MIN_VALUES rows
+    (an empty template says nothing)."""
+    if len([r for r in rows if any(r)]) < MIN_VALUES:
+        return match
+    forced = {p for label in match.mapped for p in _positions(match, label)}
+    cells = lambda p: [r[p] if p < len(r) else None for r in rows]  # noqa: E731
+    has = lambda p: sum(1 for v in cells(p) if norm(v)) >= MIN_VALUES  # noqa: E731
+    for name, pos in list(match.mapping.items()):
+        if pos in forced or any(norm(v) for v in cells(pos)):
+            continue
+        scored = {
+            p: dict(cell_scores(match.spec.kind, match.labels[p])).get(name, 0)
+            for p in match.unused
+            if p not in forced and has(p)
+        }
+        scored = {p: score for p, score in scored.items() if score}
+        if not scored:
+            continue
+        best = max(scored.values())
+        top = [p for p, score in scored.items() if score == best]
+        if len(top) == 1:
+            match.instead[name] = match.labels[pos] or ""
+            match.mapping[name] = top[0]
+            match.scores[name] = best
     return match
+
+
+def _noted(match: HeaderMatch, rows: list[list[str | None]], chosen: set[str]) -> HeaderMatch:
+    """A required column still unfound, taken from the one column nothing took whose note in brackets
+    names it and whose values are what the note says (etl/bycontent.py NOTED).  A column that only
+    tied for another column (村 in its note: a village's name or code) is settled by its values too: it
+    leaves that tie, and a tie left with one column is that column's."""
+    tied = {name for name, _ in match.ambiguous}
+    open_ = [*match.unused, *(p for _, ps in match.ambiguous for p in ps)]
+    taken: dict[str, int] = {}
+    for col in match.spec.columns:
+        rule = NOTED.get(col.name)
+        if rule is None or not (col.required or col.required_if_present):
+            continue
+        if col.name in match.found | chosen | tied:
+            continue
+        hits = []
+        for p in open_:
+            note = _NOTE.search(header_key(match.labels[p]))
+            column = [r[p] if p < len(r) else None for r in rows]
+            if note and rule.words.search(note.group(0)[1:-1]) and says(column, rule.what):
+                hits.append(p)
+        if len(hits) == 1 and hits[0] not in taken.values():
+            taken[col.name] = hits[0]
+    for name, pos in taken.items():
+        match.mapping[name] = pos
+        match.by_values[name] = name
+        match.fallback[name] = ""
+    if taken:
+        _leave_ties(match, set(taken.values()))
+    return match
+
+
+def _leave_ties(match: HeaderMatch, gone: set[int]) -> None:
+    """Take the positions ``gone`` out of every tie: a tie left with one column is that column's, one
+    left with none is no question."""
+    left = []
+    for name, positions in match.ambiguous:
+        rest = tuple(p for p in positions if p not in gone)
+        if len(rest) > 1:
+            left.append((name, rest))
+        elif rest and name not in match.mapping:
+            match.mapping[name] = rest[0]
+    match.ambiguous = left
+
+
+def _fallbacks(match: HeaderMatch, rows: list[list[str | None]], chosen: set[str]) -> HeaderMatch:
+    """A required column still unfound, taken from the one column whose header is the kind's fallback word
+    for it and whose values say so (etl/bycontent.py FALLBACKS: 部门名称 as the agency of an agency list
+    with no 单位名称), whether nothing took that column or an optional column of the kind did (the
+    department in charge): the row's own unit comes before the one above it.  Not a column the clerk
+    mapped or marked not needed; reported as ``column_by_values``, naming what it was read as."""
+    tied = {name for name, _ in match.ambiguous}
+    required = {c.name for c in match.spec.columns if c.required or c.required_if_present}
+    forced = {p for label, target in match.mapped.items() for p in _positions(match, label)}
+    owner = {p: name for name, p in match.mapping.items()}
+    for col in match.spec.columns:
+        rule = fallback(match.spec.kind, col.name)
+        if rule is None or col.name not in required or col.name in match.found | chosen | tied:
+            continue
+        hits = [
+            p
+            for p, label in enumerate(match.labels)
+            if label
+            and p not in forced
+            and p not in match.dropped
+            and owner.get(p) not in required
+            and rule.words.search(header_key(label))
+            and says([r[p] if p < len(r) else None for r in rows], rule.what, rule.unique)
+        ]
+        if len(hits) != 1:
+            continue
+        was = owner.pop(hits[0], None)
+        if was is not None:
+            del match.mapping[was]
+            match.scores.pop(was, None)
+        match.mapping[col.name] = hits[0]
+        owner[hits[0]] = col.name
+        match.by_values[col.name] = col.name
+        match.fallback[col.name] = was or ""
+    return match
+
+
+def _positions(match: HeaderMatch, label: str) -> list[int]:
+    return [p for p, written in enumerate(match.labels) if written == label]
 
 
 def header_at(

@@ -36,6 +36,29 @@ def unparsed(*types: str) -> Callable[[Spec], list[Query]]:
     return queries
 
 
+# What a cell formatted [h]:mm shows (etl.text.duration_text): hours, minutes and maybe seconds.
+DURATION_SQL = r"^-?\d+:\d{2}(:\d{2})?$"
+
+
+def date_unparsed(duration: bool) -> Callable[[Spec], list[Query]]:
+    """A date column's cells that are no date: those that show a duration (``duration``: 36:00, a cell
+    formatted [h]:mm, so the message says what the clerk sees), or the others."""
+    test = "" if duration else "NOT "
+
+    def queries(spec: Spec) -> list[Query]:
+        return [
+            (
+                c.name,
+                f'SELECT _row, "{c.name}__raw" AS value, NULL AS detail FROM incoming '  # noqa: S608
+                f'WHERE "{c.name}__raw" IS NOT NULL AND "{c.name}" IS NULL '
+                f"AND {test}regexp_full_match(\"{c.name}__raw\", '{DURATION_SQL}')",
+            )
+            for c in _cols(spec, "date")
+        ]
+
+    return queries
+
+
 def village_unparsed(spec: Spec) -> list[Query]:
     """A village read out of an address (etl.address) that names none: the address is there, the village not.
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from etl.rulequeries import (
     Query,
     amount_mismatch,
+    date_unparsed,
     disbursed_before_approved,
     due_differs,
     duplicate_person,
@@ -115,7 +116,16 @@ CATALOGUE: tuple[Rule, ...] = (
         "“{header}”: “{value}” is not a date",
         "日期，如 2024-03-05、2024/3/5 或 2024年3月5日",
         "a date such as 2024-03-05",
-        unparsed("date"),
+        date_unparsed(duration=False),
+    ),
+    Rule(
+        "date_is_duration",
+        E,
+        "“{header}”的值“{value}”是时长（单元格格式为 [h]:mm 之类的时间长度），不是日期",
+        "“{header}”: “{value}” is a duration (a cell formatted as a length of time, [h]:mm), not a date",
+        "日期，如 2024-03-05：把单元格格式改为日期，再填写发放的年月日",
+        "a date such as 2024-03-05: format the cell as a date and enter the day",
+        date_unparsed(duration=True),
     ),
     Rule(
         "month_invalid",

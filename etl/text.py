@@ -142,7 +142,19 @@ def cell_text(value: object) -> str | None:
         return value.isoformat(sep=" ")
     if kind is dt.date:
         return value.isoformat()
+    if kind is dt.timedelta:  # a cell formatted [h]:mm: the duration as Excel shows it (36:00)
+        return duration_text(value)
     return str(value)
+
+
+def duration_text(value: dt.timedelta) -> str:
+    """A duration as a cell formatted ``[h]:mm`` (``[h]:mm:ss`` when it has seconds) shows it: 1.5 days is
+    36:00, not str()'s "1 day, 12:00:00"."""
+    seconds = round(value.total_seconds())
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{sign}{hours}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
 
 
 def neutralise(value: object) -> object:

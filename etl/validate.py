@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl.bycontent import what_says
+from etl.bycontent import taken_as, what_says
 from etl.clean import build_incoming
 from etl.extract import Extract
 from etl.filevalues import FILE_LEVEL, mask_digits, money
@@ -246,6 +246,35 @@ def _parsed(m, header_row: int, report: Report) -> None:
     for name, how in m.parsed.items():
         label, col = m.label(name), m.spec.column(name)
         report.computed[name] = {"how": how, "inputs": [label], "unit": ""}
+        if how == "group":  # the group after the village in a 村组 cell
+            zh = (
+                f"文件中没有“{col.label_zh}”列：{col.label_zh}取自“{label}”中村名之后的“…组”"
+                f"（如“东风村一组”为“一组”）；没有写组的行，组留空"
+            )
+            en = (
+                f"the file has no column “{col.label_zh}” ({col.label_en}): it is read out of “{label}”"
+                " (the “…组” after the village: 东风村一组 gives 一组); rows that name no group have none"
+            )
+        elif how == "village_group":  # a 村组 cell: each group's rows are one village's
+            zh = (
+                f"文件中没有“{col.label_zh}”列：{col.label_zh}取自“{label}”中的“…村”或“…社区”"
+                f"（如“东风村一组”为“东风村”，同一村的各组为同一个村）；没有写村的行会逐行指出"
+            )
+            en = (
+                f"the file has no column “{col.label_zh}” ({col.label_en}): it is read out of “{label}”"
+                " (the “…村” or “…社区” in it: 东风村一组 gives 东风村, one village for all its groups);"
+                " rows that name no village are listed"
+            )
+        else:
+            zh = (
+                f"文件中没有“{col.label_zh}”列：{col.label_zh}取自“{label}”中的“…村”或“…社区”"
+                f"（如“城关镇东风村3组”为“东风村”）；地址中没有村的行会逐行指出"
+            )
+            en = (
+                f"the file has no column “{col.label_zh}” ({col.label_en}): it is read out of “{label}”"
+                f" (the “…村” or “…社区” in it: 城关镇东风村3组 gives 东风村); rows whose address names no"
+                " village are listed"
+            )
         report.findings.append(
             Finding(
                 header_row,
@@ -254,22 +283,55 @@ def _parsed(m, header_row: int, report: Report) -> None:
                 f"文件中的“{col.label_zh}”列",
                 "village_from_address",
                 "warning",
-                f"文件中没有“{col.label_zh}”列：{col.label_zh}取自“{label}”中的“…村”或“…社区”"
-                f"（如“城关镇东风村3组”为“东风村”）；地址中没有村的行会逐行指出",
-                f"the file has no column “{col.label_zh}” ({col.label_en}): it is read out of “{label}”"
-                f" (the “…村” or “…社区” in it: 城关镇东风村3组 gives 东风村); rows whose address names no"
-                " village are listed",
+                zh,
+                en,
                 f"a column “{col.label_zh}”",
             )
         )
         report.counts[("village_from_address", name)] = 1
 
 
+def _empty_given_up(m, header_row: int, report: Report) -> None:
+    """A warning, once for the file, for each column read from a filled column instead of the empty one
+    its header would have given (etl.headers._filled)."""
+    for name, empty in m.instead.items():
+        label, col = m.label(name), m.spec.column(name)
+        report.findings.append(
+            Finding(
+                header_row,
+                label,
+                None,
+                f"“{col.label_zh}”列",
+                "column_empty_instead",
+                "warning",
+                f"“{empty}”列没有填写，“{col.label_zh}”取自有值的“{label}”；如不是，请在对应关系中改正",
+                f"“{empty}” is empty on every row: “{col.label_zh}” ({col.label_en}) is read from “{label}”,"
+                " which has values; if it is not, correct the mapping",
+                f"a column “{col.label_zh}”",
+            )
+        )
+        report.counts[("column_empty_instead", name)] = 1
+
+
 def _found_by_values(m, header_row: int, report: Report) -> None:
     """A warning, once for the file, for each required column found by its cells, not by its header
     (etl/bycontent.py): the clerk who disagrees maps the column."""
     for name in m.by_values:
-        label, col, what = m.label(name), m.spec.column(name), what_says(m.spec.kind, name)
+        label, col = m.label(name), m.spec.column(name)
+        taken = (
+            name in m.fallback
+        )  # a fallback word (etl/bycontent.py FALLBACKS): no better candidate
+        what = taken_as(m.spec.kind, name) if taken else what_says(m.spec.kind, name)
+        zh = en = ""
+        if taken:
+            other = m.spec.column(m.fallback[name]) if m.fallback[name] else None
+            zh = f"本表没有“{col.label_zh}”列" + (
+                f"，“{label}”原读作“{other.label_zh}”" if other else ""
+            )
+            en = f"the file has no column “{col.label_zh}”" + (
+                f"; “{label}” was read as “{other.label_en}”" if other else ""
+            )
+            zh, en = zh + "；", en + "; "
         report.findings.append(
             Finding(
                 header_row,
@@ -278,9 +340,9 @@ def _found_by_values(m, header_row: int, report: Report) -> None:
                 f"“{col.label_zh}”列",
                 "column_by_values",
                 "warning",
-                f"表头“{label}”不是“{col.label_zh}”的常见写法，但这一列的值都是{what.what_zh}，"
+                f"{zh}表头“{label}”不是“{col.label_zh}”的常见写法，但这一列的值都是{what.what_zh}，"
                 f"已作为“{col.label_zh}”导入；如不是，请在对应关系中改正",
-                f"the header “{label}” is not one of the usual names of “{col.label_zh}”"
+                f"{en}the header “{label}” is not one of the usual names of “{col.label_zh}”"
                 f" ({col.label_en}), but its values are all {what.what_en}: loaded as such; if it is"
                 " not, correct the mapping",
                 f"a column “{col.label_zh}”",
@@ -493,6 +555,7 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
     _computed(m, m.header_rows[0] + 1, report)
     _parsed(m, m.header_rows[0] + 1, report)
     _found_by_values(m, m.header_rows[0] + 1, report)
+    _empty_given_up(m, m.header_rows[0] + 1, report)
     absent = _absent(m)
     _absent_columns(m, absent, extract.table.num_rows, m.header_rows[0] + 1, report)
     # A column required if present is required only when present; the one needed without it, only then.

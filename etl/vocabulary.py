@@ -245,7 +245,12 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # 现职级 / 现任职级 / 职务级别: the post as a personnel system writes it; not the date it was taken
     # (任现职级时间), nor a professional title (职称).
     "staff.post": (
-        Role(r"^(现|现任|担任)?(职级|职务|岗位)(名称|等级|级别)?$", 60, "时间|日期|年限|代码|编码"),
+        # 职位 (an HR system's 员工花名册, tests/realfiles ruihr-yuangong-huamingce): the position held.
+        Role(
+            r"^(现|现任|担任)?(职级|职务|岗位|职位)(名称|等级|级别)?$",
+            60,
+            "时间|日期|年限|代码|编码",
+        ),
         # 岗位职务 beside 岗位 (jiaozhigong-huamingce-csv-daochu: 教师 / 教研组长 beside 专业技术岗位): the post
         # held, not its category.
         Role(r"^(岗位|现任)(职务|职级)$", OUTRANKS),

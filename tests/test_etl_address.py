@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from etl.address import village_in
+from etl.address import VILLAGE_GROUP_HEADER, group_in, village_in
+from etl.text import header_key
 from tests.conftest import snapshot
 from tests.sheets import make_id, write_xlsx
 
@@ -113,3 +114,166 @@ def test_an_area_that_names_no_villages_is_not_the_village(load, store, funds_lo
     assert "village_from_address" not in rules and "village_not_in_address" not in rules
     assert rules["column_absent"].column == "村"
     assert "所属地区" in rules["column_unused"].message.split("：", 1)[1].split("、")
+
+
+# --- a cell that holds the village and its group together (所在村组: 东风村一组) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "village", "group"),
+    [
+        ("东风村一组", "东风村", "一组"),
+        ("东风村3组", "东风村", "3组"),
+        ("东风村东一组", "东风村", "东一组"),
+        ("红星村张家湾组", "红星村", "张家湾组"),
+        ("新华社区二组", "新华社区", "二组"),
+        ("东 风 村 二 组", "东风村", "二组"),
+        ("东风村", "东风村", None),  # a bare village: no group
+        ("一组", None, None),  # a group alone names no village, and is no group of a village known
+        ("东风一组", None, None),  # no 村 or 社区: the village's name is not known
+    ],
+)
+def test_the_village_and_the_group_in_a_village_group_cell(cell, village, group):
+    assert (village_in(cell), group_in(cell)) == (village, group)
+
+
+@pytest.mark.parametrize(
+    ("header", "is_both"),
+    [
+        ("所在村组", True),
+        ("村组", True),
+        ("村(组)", True),
+        ("村/组", True),
+        ("村民小组", False),  # the group alone
+        ("村民组", False),
+        ("村小组", False),
+        ("所在村", False),
+    ],
+)
+def test_a_village_group_header(header, is_both):
+    assert bool(VILLAGE_GROUP_HEADER.search(header_key(header))) is is_both
+
+
+def _village_group_roster(tmp_path, cells, header="所在村组", extra=None):
+    rows = [
+        ["城关镇农机购置补贴公示"],
+        ["序号", "姓名", "身份证号", "补贴金额", header, *(extra or [])],
+    ]
+    for i, cell in enumerate(cells):
+        row = [str(i + 1), f"张{'一二三四五'[i]}", make_id(seq=i + 1), "100.00", cell]
+        rows.append(row + (["东风村"] if extra else []))
+    return write_xlsx(tmp_path / "roster.xlsx", rows)
+
+
+def test_a_village_group_cell_gives_one_village_for_all_its_groups(
+    load, store, funds_loaded, tmp_path
+):
+    """东风村一组 and 东风村二组 are two groups of one village, never two villages; each row's group is kept."""
+    cells = ["东风村一组", "东风村二组", "红星村三组", "东风村"]
+    result = load(_village_group_roster(tmp_path, cells), "payments", values=VALUES)
+    assert result.status == "loaded", result.as_json()["errors"]
+    stored = store.execute(
+        "SELECT row_no, village, village_group FROM payments WHERE batch_id = ? ORDER BY row_no",
+        [result.batch],
+    ).fetchall()
+    assert stored == [
+        (3, "东风村", "一组"),
+        (4, "东风村", "二组"),
+        (5, "红星村", "三组"),
+        (6, "东风村", None),
+    ]
+    assert store.execute("SELECT count(DISTINCT village) FROM payments").fetchone() == (2,)
+    warnings = [f for f in result.report.findings if f.rule == "village_from_address"]
+    assert [w.column for w in warnings] == ["所在村组", "所在村组"]
+    assert "东风村一组" in warnings[0].message and "一组" in warnings[1].message
+    rules = {f.rule for f in result.report.findings}
+    assert "column_unused" not in rules and "column_absent" not in rules
+
+
+def test_a_village_group_cell_with_no_village_is_refused_on_its_row(
+    load, store, funds_loaded, tmp_path
+):
+    before = snapshot(store)
+    result = load(
+        _village_group_roster(tmp_path, ["东风村一组", "一组", "红星村二组"]),
+        "payments",
+        values=VALUES,
+    )
+    assert result.status == "rejected"
+    errors = [(f.rule, f.row, f.column, f.value) for f in result.report.errors]
+    assert errors == [("village_not_in_address", 4, "所在村组", "一组")]
+    assert snapshot(store) == before
+
+
+def test_a_village_column_wins_over_a_village_group_cell(load, store, funds_loaded, tmp_path):
+    """With a 村 column the form gives the village: its 村组 is not read (it is named among the unused)."""
+    path = _village_group_roster(tmp_path, ["东风村一组", "东风村二组", "东风村三组"], extra=["村"])
+    result = load(path, "payments", values=VALUES)
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert store.execute("SELECT DISTINCT village, village_group FROM payments").fetchall() == [
+        ("东风村", None)
+    ]
+    assert "village_from_address" not in {f.rule for f in result.report.findings}
+
+
+def test_a_group_column_is_not_a_village_group_cell(load, store, funds_loaded, tmp_path):
+    """村民小组 holds the group alone: it is the group, and no village is read out of it."""
+    result = load(
+        _village_group_roster(tmp_path, ["一组", "二组", "三组"], header="村民小组"),
+        "payments",
+        values=VALUES,
+    )
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert store.execute(
+        "SELECT count(village), count(village_group) FROM payments"
+    ).fetchone() == (
+        0,
+        3,
+    )
+    assert "village_from_address" not in {f.rule for f in result.report.findings}
+
+
+def test_a_banks_address_is_not_the_households(load, store, funds_loaded, tmp_path):
+    """开户银行地址 (a 民政 relief template, tests/realfiles/cam-dongchun-jiuzhu.xls) is where the account was
+    opened: no village is read out of it; the roster loads without one, saying so."""
+    path = _roster(
+        tmp_path,
+        ["县农商行东风村网点", "县农商行红星村网点", "县农商行城关支行"],
+        header=[*HEADER[:-1], "开户银行地址"],
+    )
+    result = load(path, "payments", values=VALUES)
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert store.execute("SELECT count(*), count(village) FROM payments").fetchone() == (3, 0)
+    rules = {f.rule: f for f in result.report.findings}
+    assert "village_from_address" not in rules and rules["column_absent"].column == "村"
+
+
+def test_village_columns_that_tie_are_asked_and_no_address_is_read():
+    """行政村（社区）代码 and 行政村（社区）名称 tie for the village: the clerk is asked, and the 家庭地址 beside
+    them is not read for a village meanwhile."""
+    from etl import filevalues
+    from etl.headers import detect
+
+    header = [
+        "户主姓名",
+        "身份证号码",
+        "行政村（社区）代码",
+        "行政村（社区）名称",
+        "补贴金额",
+        "家庭地址",
+    ]
+    match = detect([header], "payments")
+    filevalues.apply(match, VALUES, [])
+    assert "village" not in match.mapping and not match.parsed
+    assert "village" in {name for name, _ in match.ambiguous}
+
+
+def test_the_mapping_page_shows_a_village_group_cell_as_both():
+    """The upload's mapping page lists the file's 所在村组 as read for the village and the group."""
+    from etl import filevalues
+    from etl.headers import detect
+
+    match = detect([["姓名", "身份证号", "补贴金额", "所在村组"]], "payments")
+    filevalues.apply(match, VALUES, [])
+    (entry,) = [c for c in match.columns() if c["header"] == "所在村组"]
+    assert (entry["column"], entry.get("also")) == ("village", ["village_group"])

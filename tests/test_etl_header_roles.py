@@ -691,3 +691,219 @@ def test_the_recipients_act_decides_between_two_allocated_amounts(recipient, amo
     assert (taken.get("amount_yuan"), taken.get("allocated_on")) == (amount, date)
     tied = {name for name, _ in match.ambiguous}
     assert tied == (set() if amount else {"amount_yuan", "allocated_on"})
+
+
+# --- eleventh session: a 是否 question, and a fallback word where the form has no better candidate ------
+
+
+def _rows(header: list[str], columns: dict[str, list[str]], n: int = 4) -> list[list]:
+    """A header and ``n`` data rows: the given columns' values, ``v1`` … in the others."""
+    return [header] + [
+        [columns[h][i] if h in columns else f"v{i + 1}" for h in header] for i in range(n)
+    ]
+
+
+UNITS = ["县财政局", "县农业农村局", "县民政局", "县教育局"]
+
+
+def test_a_yes_no_question_is_never_the_place_it_names():
+    """乡镇是否签收 / 乡镇是否回执 (zb-buzhuxing-zijin-zhibiao) ask whether the township signed: not a
+    recipient, so the two do not tie for it; a yes/no column still takes its question (是否经济状况核查)."""
+    header = ["资金编码", "年度", "指标额度", "乡镇是否签收", "乡镇是否回执"]
+    match = detect([header], "allocations")
+    assert "recipient" not in {name for name, _ in match.ambiguous}
+    assert "recipient" not in match.mapping
+    assert detect([["乡镇", "姓名", "是否低保"]], "payments").mapping.keys() == {"township", "name"}
+    funds = detect([["资金名称", "年度", "是否经济状况核查"]], "funds")
+    assert funds.mapping.get("means_tested") == 2
+
+
+def test_a_department_is_the_agency_of_an_agency_list_with_no_unit():
+    """部门名称 on a 编制 table with no 单位名称 (bumen-bianzhi-shiyou-renshu) names the row's agency; reported."""
+    head = _rows(["部门名称", "编制人数", "实有人数"], {"部门名称": UNITS})
+    match = detect(head, "agencies")
+    assert match.mapping.get("agency_name") == 0 and "department" not in match.mapping
+    assert match.fallback == {"agency_name": "department"}
+
+
+def test_beside_a_unit_the_department_stays_the_department_in_charge():
+    head = _rows(["单位名称", "部门名称", "编制人数"], {"单位名称": UNITS, "部门名称": UNITS})
+    match = detect(head, "agencies")
+    assert (match.mapping.get("agency_name"), match.mapping.get("department")) == (0, 1)
+    assert not match.fallback
+
+
+def test_a_department_column_of_codes_is_not_taken_for_the_agency():
+    head = _rows(["部门名称", "编制人数"], {"部门名称": ["001", "002", "003", "004"]})
+    match = detect(head, "agencies")
+    assert "agency_name" not in match.mapping
+
+
+def test_the_department_a_quota_goes_to_is_the_recipient_with_no_unit_column():
+    """归口部门 on a 指标 list with no 分配单位 (zb-buzhuxing-zijin-zhibiao); beside one it is the department."""
+    alone = detect(_rows(["年度", "归口部门", "指标额度"], {"归口部门": UNITS}), "allocations")
+    assert alone.mapping.get("recipient") == 1 and "department" not in alone.mapping
+    beside = detect(
+        _rows(["年度", "分配单位", "归口部门", "指标额度"], {"分配单位": UNITS, "归口部门": UNITS}),
+        "allocations",
+    )
+    assert (beside.mapping.get("recipient"), beside.mapping.get("department")) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "payee"),
+    [
+        ("部门名称", UNITS, True),  # a 拨款 list (bumen-bokuan-zhangdan): the department paid
+        ("卖方企业", ["甲医药有限公司", "乙医药公司", "丙药业公司", "丁医药公司"], True),
+        ("预算单位", UNITS, False),  # the unit that pays, on a voucher list
+        ("开户单位", UNITS, False),
+        ("部门名称", ["县农村商业银行", "农业银行县支行", "县信用社", "邮储银行县支行"], False),
+    ],
+)
+def test_the_one_unit_on_a_disbursement_list_with_no_payee_is_the_payee(header, values, payee):
+    head = _rows(
+        ["凭证号", header, "拨付金额"], {header: values, "凭证号": ["P1", "P2", "P3", "P4"]}
+    )
+    match = detect(head, "disbursements")
+    assert (match.mapping.get("payee") == 1) is payee, match.mapping
+
+
+@pytest.mark.parametrize(
+    ("numbers", "voucher"),
+    [
+        ({"账单编号": ["ZD001", "ZD002", "ZD003", "ZD004"]}, "账单编号"),
+        (
+            {"拨付申请单号": ["S1", "S2", "S3", "S4"], "拨付记录": ["R1", "R2", "R3", "R4"]},
+            "拨付申请单号",
+        ),
+        ({"账单编号": ["ZD001", "ZD001", "ZD002", "ZD002"]}, None),  # not one per row
+        (
+            {"申请单号": ["S1", "S2", "S3", "S4"], "付款单号": ["F1", "F2", "F3", "F4"]},
+            None,
+        ),  # which?
+        ({"项目单号": ["X1", "X2", "X3", "X4"]}, None),  # a project's number
+    ],
+)
+def test_a_disbursement_lists_one_document_number_is_its_voucher(numbers, voucher):
+    header = ["收款单位", *numbers, "拨付金额"]
+    match = detect(_rows(header, {"收款单位": UNITS, **numbers}), "disbursements")
+    taken = match.mapping.get("voucher_no")
+    assert (match.labels[taken] if taken is not None else None) == voucher, match.mapping
+
+
+def test_a_fallback_loads_with_one_warning_naming_what_was_taken(
+    store, load, funds_loaded, tmp_path
+):
+    """The 拨款 list loads with its 账单编号 as the voucher and 部门名称 as the payee, each reported."""
+    from tests.sheets import write_xlsx
+
+    header = ["账单编号", "部门名称", "拨款时间", "拨款金额"]
+    rows = [[f"ZD{n:03d}", UNITS[n], f"2024-03-0{n + 1}", f"{n + 1}00.00"] for n in range(4)]
+    result = load(
+        write_xlsx(tmp_path / "b.xlsx", [header, *rows]),
+        "disbursements",
+        values={"fund_code": "F001"},
+    )
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert store.execute(
+        "SELECT voucher_no, payee FROM disbursements ORDER BY voucher_no LIMIT 1"
+    ).fetchone() == ("ZD000", "县财政局")
+    said = {f.column: f.message for f in result.report.warnings if f.rule == "column_by_values"}
+    assert set(said) == {"账单编号", "部门名称"}
+    assert "本表没有“凭证号”列" in said["账单编号"]
+
+
+NOTED_HEADER = [
+    "归属乡镇",
+    "贫困对象名称（行政村名字或个人名字）",
+    "贫困对象编号（村编号或个人身份证号码）",
+    "实际补助金额（元）",
+]
+
+
+def test_a_note_naming_the_content_and_the_values_settle_the_person_and_the_id_number():
+    """A 扶贫 补助 template (fupin-buzhu-daoru-muban) names its columns 贫困对象名称 / 贫困对象编号 and says in
+    brackets that they hold a village's or a person's name and code: over people's names and ID numbers
+    (one with a wrong check character, that row's own error) they are the row's person; reported."""
+    from tests.sheets import make_id
+
+    ids = [make_id(seq=n) for n in range(1, 5)]
+    ids[1] = ids[1][:-1] + ("0" if ids[1][-1] != "0" else "1")
+    head = _rows(
+        NOTED_HEADER, {NOTED_HEADER[1]: ["张三", "李四", "王五", "赵六"], NOTED_HEADER[2]: ids}
+    )
+    match = detect(head, "payments")
+    assert (match.mapping.get("name"), match.mapping.get("id_number")) == (1, 2)
+    assert match.fallback == {"name": "", "id_number": ""}
+    assert (
+        not match.ambiguous
+    )  # the 村 of their notes tied them for the village: their values say not
+
+
+def test_a_note_whose_values_are_villages_is_not_the_person():
+    head = _rows(
+        NOTED_HEADER,
+        {
+            NOTED_HEADER[1]: ["东风村", "红星村", "新华村", "胜利村"],
+            NOTED_HEADER[2]: ["420102001001", "420102001002", "420102001003", "420102001004"],
+        },
+    )
+    match = detect(head, "payments")
+    assert "name" not in match.mapping and "id_number" not in match.mapping
+
+
+def test_a_note_does_not_displace_the_forms_own_id_column():
+    from tests.sheets import make_id
+
+    header = ["姓名", "身份证号", "编号（村编号或个人身份证号码）", "补贴金额"]
+    ids = [make_id(seq=n) for n in range(1, 5)]
+    match = detect(_rows(header, {"身份证号": ids, header[2]: ids}), "payments")
+    assert match.mapping.get("id_number") == 1 and not match.fallback
+
+
+STAFF = {"姓名": ["张三", "李四", "王五", "赵六"], "单位名称": UNITS}
+
+
+def test_an_empty_column_gives_way_to_a_filled_one_of_the_same_meaning(
+    store, load, funds_loaded, tmp_path
+):
+    """An HR system's 员工花名册 (tests/realfiles ruihr-yuangong-huamingce) leaves 职务 empty and writes the
+    post under 职位: the post is read from 职位, with one warning naming both; nothing else moves."""
+    from tests.sheets import make_id, write_xlsx
+
+    header = ["姓名", "身份证号", "单位名称", "职位", "职务"]
+    rows = [
+        [name, make_id(seq=n), UNITS[n], post, None]
+        for n, (name, post) in enumerate(
+            zip(STAFF["姓名"], ["科员", "股长", "科员", "副局长"], strict=True)
+        )
+    ]
+    result = load(
+        write_xlsx(tmp_path / "s.xlsx", [header, *rows]), "staff", values={"staffing_type": "行政"}
+    )
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert [r[0] for r in store.execute("SELECT post FROM staff ORDER BY row_no").fetchall()] == [
+        "科员",
+        "股长",
+        "科员",
+        "副局长",
+    ]
+    (said,) = [f for f in result.report.warnings if f.rule == "column_empty_instead"]
+    assert said.column == "职位" and "“职务”列没有填写" in said.message
+
+
+@pytest.mark.parametrize(
+    ("columns", "post"),
+    [
+        (
+            {"职位": ["科员"] * 4, "职务": ["股长"] * 4},
+            "职务",
+        ),  # both filled: the exact word, as before
+        ({"职务": [None] * 4}, "职务"),  # empty and nothing else: stays (the posts are not given)
+        ({"职务": [None] * 4, "职称": ["讲师"] * 4}, "职务"),  # a title is no post
+    ],
+)
+def test_an_empty_column_is_kept_when_nothing_filled_means_the_same(columns, post):
+    header = ["姓名", "单位名称", *columns]
+    match = detect(_rows(header, {**STAFF, **columns}), "staff")
+    assert match.labels[match.mapping["post"]] == post and not match.instead

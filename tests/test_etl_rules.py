@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from etl.idnum import mask
@@ -209,3 +211,39 @@ def test_rule_messages_are_bilingual_and_labels_unique():
     for rule in CATALOGUE:
         assert rule.severity in ("error", "warning")
         assert rule.message_zh and rule.message_en and rule.expected_zh and rule.expected_en
+
+
+def test_a_duration_cell_in_a_date_column_says_it_is_a_duration(
+    tmp_path, load, store, funds_loaded
+):
+    """A cell formatted [h]:mm (1.5 days) under 发放日期: the message shows what the clerk sees (36:00, not
+    "1 day, 12:00:00"), says it is a duration and asks for a date; nothing is stored.  A typed text that
+    is no date stays date_invalid."""
+    import xlsxwriter
+
+    from etl.text import cell_text
+
+    assert cell_text(dt.timedelta(days=1, hours=12)) == "36:00"
+    assert cell_text(dt.timedelta(minutes=90, seconds=5)) == "1:30:05"
+    path = tmp_path / "d.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws, duration = book.add_worksheet("S"), book.add_format({"num_format": "[h]:mm"})
+    ws.write_row(0, 0, PAY_HEADER)
+    paid = PAY_HEADER.index("发放日期")
+    for r in range(1, 4):
+        ws.write_row(r, 0, pay_row(r))
+    ws.write_number(2, paid, 1.5, duration)
+    ws.write_string(3, paid, "三月初")
+    book.close()
+    before = snapshot(store)
+    result = load(path, "payments")
+    assert result.status == "rejected" and snapshot(store) == before
+    found = [(f.rule, f.row, f.column, f.value) for f in result.report.errors]
+    assert found == [
+        ("date_is_duration", 3, "发放日期", "36:00"),
+        ("date_invalid", 4, "发放日期", "三月初"),
+    ]
+    (error,) = only(result.report.errors, "date_is_duration")
+    assert (
+        "是时长" in error.message and "不是日期" in error.message and "2024-03-05" in error.expected
+    )

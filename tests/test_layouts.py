@@ -154,6 +154,22 @@ NEED_UPLOAD_VALUES = {
     "jieneng-gaizao-xiangmu-liebiao",
     # a department's 支出预算表: its title's 编制部门 names the department (the category chosen at upload)
     "bumen-zhichu-yusuan-gongneng-fenlei",
+    # (eleventh session) a 农机购置补贴 公示 whose 所在村组 holds village and group together (东风村一组):
+    # both are read out of it (etl/address.py VILLAGE_GROUP_HEADER), one village for all its groups
+    "nongji-gouzhi-butie-gongshi",
+    # and by a fallback word where the form has no better candidate, reported (column_by_values;
+    # etl/bycontent.py FALLBACKS): 部门名称 is the agency of a 编制 table with no 单位名称, 归口部门 the
+    # recipient of a 指标 list with no 分配单位 (its 乡镇是否签收 / 乡镇是否回执 ask a yes/no question: no
+    # recipient), 部门名称 / 卖方企业 the payee of a 拨款 list with no 收款单位, and its one document number
+    # that differs on every row (账单编号, 拨付申请单号) the voucher where there is no 凭证号
+    "bumen-bianzhi-shiyou-renshu",
+    "zb-buzhuxing-zijin-zhibiao",
+    "bumen-bokuan-zhangdan",
+    "yibao-huikuan-bofu-jilu",
+    # and a 扶贫 template whose 贫困对象名称（行政村名字或个人名字） / 贫困对象编号（村编号或个人身份证号码）
+    # say in brackets what they hold: people's names and 18-character ID numbers settle it (the person,
+    # not a village; etl/bycontent.py NOTED), reported
+    "fupin-buzhu-daoru-muban",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -166,11 +182,6 @@ NEEDS_HEADER_MAPPING = {
     # clerk maps the column that is the form's own word.
     "zhida-huiqi-limin-daorendaohu": "编号 is the farmer's household number in this export; a bare 编号 may as"
     " well be a running number, so the clerk says; no ID number column",
-    # A held-out sample (tests/layouts/README.md), measured before the loader was changed for it.
-    # A second held-out sample (tests/layouts/README.md), measured as it came; nothing loads it
-    # with no mapping.
-    "zb-buzhuxing-zijin-zhibiao": "归口部门 is the department the 指标 goes to (the recipient); the"
-    " allocation's words (分配单位, 预算单位 …) are not on this 指标 list",
     # A third held-out sample (tests/layouts/README.md), measured as it came.
     "zhengshou-guodufei-mingxi": "住房面积 and 商业面积 tie for the quantity: the allowance is reckoned on the"
     " housing area, the clerk marks 商业面积 not needed",
@@ -183,30 +194,12 @@ NEEDS_HEADER_MAPPING = {
     # says (平台退回 is read as 退回 since the ninth session)
     "butie-shangsong-cuowu-qingdan": "错误类型 (格式校验 / 平台退回) is the row's 发放状态 only as the clerk"
     " says: an error list's type of error",
-    # A fifth held-out sample (tests/layouts/README.md), measured as it came.
-    "bumen-bianzhi-shiyou-renshu": "部门名称 is the agency on this 编制 table (column_missing 单位名称); on an"
-    " agency list it is as often the department in charge (主管部门), so the clerk says",
-    "yibao-huikuan-bofu-jilu": "卖方企业 is the payee and 拨付申请单号 the voucher beside the platform's"
-    " 拨付记录 number (column_missing 凭证号): which of two numbers is the voucher, the clerk says",
-    # (归属组 and a 数量 with a note in brackets are read since the tenth session)
-    "fupin-buzhu-daoru-muban": "贫困对象名称 / 贫困对象编号（村编号或个人身份证号码） are the person and the"
-    " ID number of this 扶贫 form's words (either may name a village instead): the clerk says",
-    # (its 拨款时间 is read as the 拨出日期 since the tenth session)
-    "bumen-bokuan-zhangdan": "账单编号 is the transfer's voucher and 部门名称 the department paid on this"
-    " 拨款 list (no header row is found without them): the clerk says",
 }
 
 # Layouts of the held-out sample that should load (the form has what the kind needs) but that the
 # loader does not load even with the clerk's mapping and upload values: slug -> why.  Each is a
 # strict xfail everywhere; when the loader learns the rule, the entry goes.
-NOT_LOADED_YET: dict[str, str] = {
-    # The fifth held-out sample (tests/layouts/README.md), measured as it came: the loader's first
-    # problem with the clerk's mapping and upload values.
-    # (its 已兑付, 总补贴额 and 单台补贴额 are read since the tenth session)
-    "nongji-gouzhi-butie-gongshi": "所在村组 holds the village and the group together (东风村一组): taken"
-    " for the village as written it would split a village by group; the village is to be read out of it"
-    " as out of an address (etl/address.py), which the loader does not do for this header",
-}
+NOT_LOADED_YET: dict[str, str] = {}
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
 NOT_AT_ALL = {lay["slug"]: lay["reason"] for lay in LAYOUTS if "reason" in lay}

@@ -319,8 +319,9 @@ def _poi_cells(p: dict) -> list[tuple[str, object]]:
     return cells
 
 
-# 职位 is the post (职务, which the matcher takes, is empty in this export); 合同公司 is the employer;
-# 员工状态 is not among the status headers the matcher knows (reported for etl/vocabulary.py).
+# 职位 is the post (职务 is empty in this export; with no mapping the matcher now takes 职位 too: see the
+# test below); 合同公司 is the employer; 员工状态 is not among the status headers the matcher knows
+# (reported for etl/vocabulary.py).
 POI_MAPPING = {"职位": "post", "职务": "", "合同公司": "agency_name", "员工状态": "status"}
 POI_VALUES = {"staffing_type": "事业(其他)"}
 
@@ -365,6 +366,15 @@ def test_poi_staff_roll_loads_every_column_where_it_belongs(tmp_path):
         )
         for i, p in enumerate(people)
     ]
+
+
+def test_poi_staff_rolls_post_is_read_from_its_filled_column_with_no_mapping(tmp_path):
+    """With no mapping the post is 职位, which the export fills, not the empty 职务 its header would give
+    (etl.headers._filled); the warning names both."""
+    path, _ = _poi_filled(tmp_path)
+    got = read(path, "staff", values=POI_VALUES)
+    assert got.match.labels[got.match.mapping["post"]] == "职位"
+    assert got.match.instead == {"post": "职务"}
 
 
 def test_poi_staff_roll_reads_the_same_in_pieces(tmp_path, monkeypatch):

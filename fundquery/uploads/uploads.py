@@ -135,7 +135,9 @@ def _sides(
     file_columns = []
     for col in match.columns():
         pos = col["position"]
-        shown = col.get("group") or labels.get(col["column"] or "", ("", ""))[0]
+        shown = col.get("group") or "、".join(
+            labels.get(name, ("", ""))[0] for name in [col["column"] or "", *col.get("also", [])]
+        )
         file_columns.append(
             {
                 **col,

@@ -226,6 +226,8 @@ def row_values(
         elif gen == "choice":
             choices = col["choices"]
             v = choices[i % len(choices)]
+        elif gen == "village_group":  # village and group in one cell (所在村组: 东风村一组)
+            v = f"{VILLAGES[i % len(VILLAGES)]}{GROUPS[i % len(GROUPS)]}"
         elif gen == "address":
             v = f"{TOWNSHIPS[i % 3]}{VILLAGES[i % len(VILLAGES)]}{GROUPS[i % len(GROUPS)]}{i + 3}号"
         elif gen == "empty":

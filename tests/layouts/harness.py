@@ -215,6 +215,14 @@ def _landing(layout: dict, built: Built, result: LoadResult) -> list[str]:
     return problems
 
 
+def _reads_group(layout: dict) -> bool:
+    """Whether a 村组 cell gives the group too: the kind has a group column and the form has none."""
+    names = {c.name for c in SPECS[layout["kind"]].columns}
+    return "village_group" in names and not any(
+        c["expect"] == "village_group" for c in layout["columns"]
+    )
+
+
 def _stored(con, layout: dict, built: Built, result: LoadResult) -> list[str]:
     """The clean load's stored rows hold what the builder wrote (first and last data row)."""
     spec = SPECS[layout["kind"]]
@@ -232,9 +240,12 @@ def _stored(con, layout: dict, built: Built, result: LoadResult) -> list[str]:
             v = d["cells"][pos]
             if cs.type == "id_number":
                 sql, want = "id_masked", mask(_text(v))
-            elif col.get("parse") == "address":  # the village the builder wrote into the address
+            elif col.get("parse") in ("address", "village_group"):  # the village written into it
                 sql = f'"{canonical}"'
                 want = next((name for name in VILLAGES if name in (_text(v) or "")), None)
+                if col.get("parse") == "village_group" and _reads_group(layout):
+                    sql += ", village_group"  # and the group written after it (东风村一组)
+                    want = (want, (_text(v) or "").removeprefix(want or ""))
             elif canonical == "bank_account":
                 sql, want = "bank_account_masked", "****" + _text(v)[-4:]
             else:
@@ -245,7 +256,7 @@ def _stored(con, layout: dict, built: Built, result: LoadResult) -> list[str]:
                 f"SELECT {sql} FROM {spec.table} WHERE batch_id = ? AND row_no = ?",  # noqa: S608
                 [result.batch, d["row"]],
             ).fetchone()
-            seen = row[0] if row else "<no row>"
+            seen = (row if isinstance(want, tuple) else row[0]) if row else "<no row>"
             if isinstance(want, Decimal) and isinstance(seen, Decimal):
                 same = want == seen
             else:
@@ -380,10 +391,13 @@ def structural(
     want_computed, seen_computed = _expected_computed(layout, values), []
     # A village read out of an address column (etl.address): one warning naming that column.
     # (Not when the clerk's mapping names the column itself: its cells are then the village.)
+    # A 村组 cell (parse "village_group") gives the village and, where the kind has a group column and
+    # the form none, the group: one warning each.
     want_parsed = [
         _key(c)
         for c in layout["columns"]
-        if c.get("parse") == "address" and _key(c) not in (mapping or {})
+        if c.get("parse") in ("address", "village_group") and _key(c) not in (mapping or {})
+        for _ in range(2 if c.get("parse") == "village_group" and _reads_group(layout) else 1)
     ]
     seen_parsed = []
     want_wan = sorted(
