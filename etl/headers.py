@@ -157,21 +157,12 @@ def _split_wide(spec: Spec, text: str) -> tuple[str, str] | None:
     return None
 
 
-def _match_row(
-    spec: Spec,
-    top: list[str | None],
-    sub: list[str | None] | None,
-    mapping: dict[str, str] | None = None,
-) -> HeaderMatch:
-    width = max(len(top), len(sub or []))
-    wanted = {header_key(k): v for k, v in (mapping or {}).items()}
-    names = {c.name for c in spec.columns}
-    labels: list[str | None] = []
-    wide: list[WideColumn] = []
-    candidates: dict[str, dict[int, int]] = {}
-    match = HeaderMatch(spec, (), labels, {}, wide)
-    forced: dict[str, int] = {}
-    parent = None
+def _cells(
+    top: list[str | None], sub: list[str | None] | None, width: int
+) -> list[tuple[str | None, str | None, str | None, str | None]]:
+    """Each column's top cell, sub cell, the group it is under and its label as the clerk is shown it
+    ("上/下" for two rows), with any ID number in it masked (never echoed, even from a header)."""
+    cells, parent = [], None
     for pos in range(width):
         t = top[pos] if pos < len(top) else None
         s = sub[pos] if sub and pos < len(sub) else None
@@ -181,14 +172,58 @@ def _match_row(
             parent = None
         owner = t or (parent if s else None)
         label = f"{owner}/{s}" if owner and s else (s or t)
-        label = (
-            mask_digits(label) if label else label
-        )  # an ID number is never echoed, even from a header
+        cells.append((t, s, owner, mask_digits(label) if label else label))
+    return cells
+
+
+def _written(text: str) -> str:
+    """A header as written, up to width and spaces: 已发金额 （元） is 已发金额(元), not 已发金额."""
+    return (norm(text) or "").replace(" ", "")
+
+
+def _wanted(mapping: dict[str, str] | None, labels: list[str | None]):
+    """The clerk's mapping as a function of a label: the target of the header the clerk named, else None.
+
+    A header is named as the page shows it; one typed at the command line may differ in width, spaces,
+    brackets or a unit, so it is compared by ``header_key`` — but only where no label of the row is the
+    header as written (``_written``: full or half width, spaces aside): 已投入帮扶资金(元) names that
+    column, not the 已投入帮扶资金 group beside it, whose key is the same once the unit is dropped."""
+    shown = {_written(label) for label in labels if label}
+    exact = {_written(k): v for k, v in (mapping or {}).items() if _written(k) in shown}
+    loose = {header_key(k): v for k, v in (mapping or {}).items() if _written(k) not in shown}
+
+    def target(label: str) -> str | None:
+        if _written(label) in exact:
+            return exact[_written(label)]
+        return (
+            None
+            if any(header_key(k) == header_key(label) for k in exact)
+            else loose.get(header_key(label))
+        )
+
+    return target
+
+
+def _match_row(
+    spec: Spec,
+    top: list[str | None],
+    sub: list[str | None] | None,
+    mapping: dict[str, str] | None = None,
+) -> HeaderMatch:
+    width = max(len(top), len(sub or []))
+    cells = _cells(top, sub, width)
+    wanted = _wanted(mapping, [label for *_, label in cells])
+    names = {c.name for c in spec.columns}
+    labels: list[str | None] = []
+    wide: list[WideColumn] = []
+    candidates: dict[str, dict[int, int]] = {}
+    match = HeaderMatch(spec, (), labels, {}, wide)
+    forced: dict[str, int] = {}
+    for pos, (t, s, owner, label) in enumerate(cells):
         labels.append(label)
         if not label:
             continue
-        if header_key(label) in wanted:
-            target = wanted[header_key(label)]
+        if (target := wanted(label)) is not None:
             if target == "":
                 match.dropped.append(pos)
                 match.mapped[label] = ""

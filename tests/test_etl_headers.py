@@ -308,6 +308,21 @@ def test_two_level_mapping_key_is_top_slash_sub(tmp_path):
     assert extract.table["quantity"].to_pylist() == ["8.5"]
 
 
+def test_a_mapped_header_is_the_column_of_that_very_label_not_one_equal_without_its_unit(tmp_path):
+    """已发金额(元) and 已发金额 have one header_key: the clerk who names 已发金额(元) (as the page shows it,
+    or typed at the command line in full width with a space) means that column, not the other."""
+    head = ["资金编码", "年度", "乡镇", "村", "姓名", "身份证号", "已发金额(元)", "已发金额"]
+    row = ["F001", "2024", "城关镇", "东风村", "王芳", make_id(seq=7), "892.5", "100"]
+    path = write_csv(tmp_path / "p.csv", [head, row])
+    named = read(path, "payments", mapping={"已发金额(元)": "amount_yuan", "已发金额": ""})
+    assert named.table["amount_yuan"].to_pylist() == ["892.5"]
+    assert named.match.mapped == {"已发金额(元)": "amount_yuan", "已发金额": ""}
+    alone = read(path, "payments", mapping={"已发金额(元)": "amount_yuan"})
+    assert alone.table["amount_yuan"].to_pylist() == ["892.5"]
+    typed = read(path, "payments", mapping={"已发金额 （元）": "amount_yuan"})  # spaces, full width
+    assert typed.table["amount_yuan"].to_pylist() == ["892.5"]
+
+
 def test_fingerprint_is_the_header_layout(tmp_path):
     header = ["资金编码", "年度", "乡镇", "村", "姓名", "身份证号", "发放金额"]
     march = read(
