@@ -95,7 +95,21 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"^姓名$", PLAIN_NAME),
     ),
     "id_number": (
-        Role(r"^身份证|证件号|公民身份|身份号", 80, "类型|种类|有效期|地址"),
+        # Not another certificate's number: 退役证件号 is a discharge certificate's (cam-tuiyi-shibing-daoru).
+        Role(
+            r"^身份证|证件号|公民身份|身份号",
+            80,
+            "类型|种类|有效期|地址|退役证|军官证|士兵证|残疾证|学生证|工作证|驾驶证",
+        ),
+        # The person's number named with who the person is (伤残身份证号, 参战人员身份证号, 60岁退役士兵身份证号:
+        # A1500/cam's 优抚 templates); below 户主身份证号, never another person's (a spouse, an agent, a member);
+        # a note (…（村编号或个人身份证号码）) is left to the values (etl.bycontent.NOTED).
+        Role(
+            r"^[^(]{2,}身份证",  # in the header, not in a note in brackets after it
+            65,
+            "类型|种类|有效期|地址|户名|代领|代办|监护|联系|经办|配偶|家属|成员|亲属|父|母|子女|法人|法定|代理"
+            "|收款|领款",  # the payee beside the person (fupin-buzhu-daoru-muban): as before, not taken
+        ),
         # 户主身份证号 (minzheng-tekun-jiating-chaxun): the person paid is the household head; below 身份证号
         # when both are there.  Not an account holder's, an agent's or a guardian's number.
         Role(

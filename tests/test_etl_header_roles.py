@@ -907,3 +907,35 @@ def test_an_empty_column_is_kept_when_nothing_filled_means_the_same(columns, pos
     header = ["姓名", "单位名称", *columns]
     match = detect(_rows(header, {**STAFF, **columns}), "staff")
     assert match.labels[match.mapping["post"]] == post and not match.instead
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        # the person's number named with who the person is (A1500/cam's 优抚 templates)
+        (["姓名", "伤残身份证号*", "发放金额"], "伤残身份证号*"),
+        (["姓名", "参战人员身份证号", "发放金额"], "参战人员身份证号"),
+        # beside a discharge certificate's number, which is no ID number
+        (["姓名*", "60岁退役士兵身份证号*", "退役证件号", "发放金额"], "60岁退役士兵身份证号*"),
+        (["姓名", "退役证件号", "身份证号", "发放金额"], "身份证号"),
+        (["姓名", "证件号码", "发放金额"], "证件号码"),
+        # near cases: another certificate, another person
+        (["姓名", "退役证件号", "发放金额"], None),
+        (["姓名", "残疾证件号", "发放金额"], None),
+        (["姓名", "配偶身份证号", "发放金额"], None),
+        (["姓名", "家庭成员身份证号", "发放金额"], None),
+        (
+            ["姓名", "收款人身份证号码", "发放金额"],
+            None,
+        ),  # the payee's, beside the person's (as before)
+        (
+            ["姓名", "贫困对象编号（村编号或个人身份证号码）", "发放金额"],
+            None,
+        ),  # a note: the values say
+        (["户主姓名", "户主身份证号", "家庭成员身份证号", "发放金额"], "户主身份证号"),
+    ],
+)
+def test_an_id_number_named_with_its_person_and_not_another_certificates(row, expected):
+    match = detect([row], "payments")
+    found = match.mapping.get("id_number")
+    assert (row[found] if found is not None else None) == expected

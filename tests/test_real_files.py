@@ -646,17 +646,21 @@ def test_excel_xls_disability_register_after_the_clerks_mapping(tmp_path):
     assert [e.rule for e in res.report.errors] == ["column_missing"]
 
 
-@pytest.mark.xfail(
-    reason="header words for etl/vocabulary.py: an ID header with a prefix naming the person "
-    "(伤残身份证号*, 参战人员身份证号* in the same system's templates) is not taken for the ID number "
-    "(in its 60岁退役士兵 template 退役证件号, the discharge certificate's number, is taken instead), "
-    "and 优抚对象状态* is taken for the card's status (一卡通状态)",
-    strict=False,
-)
 def test_excel_xls_disability_register_prefixed_id_header_needs_no_mapping():
+    """伤残身份证号*: the ID number named with who the person is."""
     got = read(CAM_DISABILITY, "payments", values=XLS_VALUES)
     landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
     assert landed.get("id_number") == "伤残身份证号*"
+
+
+@pytest.mark.xfail(
+    reason="header words for etl/vocabulary.py: 优抚对象状态* (the entitlement's state) is taken for the"
+    " card's status (一卡通状态)",
+    strict=True,
+)
+def test_excel_xls_disability_register_entitlement_state_is_not_the_cards():
+    got = read(CAM_DISABILITY, "payments", values=XLS_VALUES)
+    landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
     assert "card_status" not in landed
 
 
@@ -1116,13 +1120,9 @@ def test_hr_system_csv_loads_as_staff_after_the_clerks_mapping(tmp_path):
 CAM_VETERANS = HERE / "cam-tuiyi-shibing-daoru.xls"
 
 
-@pytest.mark.xfail(
-    reason="header words for etl/vocabulary.py: 退役证件号 (a discharge certificate's number) is taken "
-    "for the ID number, and 60岁退役士兵身份证号* is not: every row's certificate number would be "
-    "checked, stored and matched as an ID number",
-    strict=True,
-)
 def test_excel_xls_veterans_register_takes_the_id_not_the_certificate_number():
+    """Not 退役证件号 (a discharge certificate's number: every row's would have been checked, stored and
+    matched as an ID number) but 60岁退役士兵身份证号*."""
     got = read(CAM_VETERANS, "payments", values=XLS_VALUES)
     landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
     assert landed.get("id_number") == "60岁退役士兵身份证号*"
