@@ -268,6 +268,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # 岗位职务 beside 岗位 (jiaozhigong-huamingce-csv-daochu: 教师 / 教研组长 beside 专业技术岗位): the post
         # held, not its category.
         Role(r"^(岗位|现任)(职务|职级)$", OUTRANKS),
+        # 职位名称 / 职务 beside 职级 (a POI user import, tests/realfiles kiteehub-yonghu-xinxi-daoru): the
+        # position held, above the grade; 职级 alone is still the post.
+        Role(r"^(职位|职务)(名称)?$", 65, "时间|日期|年限|代码|编码"),
     ),
     # An agency list (sifating-jigou-bianzhi: 名称, 简称, 上级单位, 编制数): the bare 名称 / 全称 is the
     # agency's, and its 上级单位 the department it comes under.
@@ -280,7 +283,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "agencies.actual_reported": (Role(r"^实有在编(人数|数)?$", 70),),
     "agencies.department": (Role(r"^上级(单位|部门|机构)(名称)?$", 60),),
     "agency_name": (
-        Role(r"(单位|机构).*(名称|全称)$", 70),
+        # 组织名称 (an HR system's user import: the organisation the person belongs to)
+        Role(r"(单位|机构).*(名称|全称)$|^(所在|所属)?组织(名称|全称)$", 70),
         Role(r"^(学校|医院|幼儿园)(名称|全称)$", 70),
         # 调入单位, 所在单位, 用人单位: an agency named by what it is to the row; not a unit that
         # lends, pays, fills in or builds.

@@ -939,3 +939,19 @@ def test_an_id_number_named_with_its_person_and_not_another_certificates(row, ex
     match = detect([row], "payments")
     found = match.mapping.get("id_number")
     assert (row[found] if found is not None else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("row", "post", "agency"),
+    [
+        (["姓名", "身份证号", "职级", "职位名称", "组织名称"], "职位名称", "组织名称"),
+        (["姓名", "身份证号", "职务", "职级", "单位名称"], "职务", "单位名称"),
+        # near cases: 职级 alone is still the post; a unit's name beside 组织 words stays the agency
+        (["姓名", "身份证号", "职级", "单位名称"], "职级", "单位名称"),
+        (["姓名", "身份证号", "职位", "任职位时间", "单位名称"], "职位", "单位名称"),
+    ],
+)
+def test_the_position_above_the_grade_and_the_organisation_as_the_agency(row, post, agency):
+    match = detect([row], "staff")
+    assert row[match.mapping["post"]] == post
+    assert row[match.mapping["agency_name"]] == agency

@@ -969,12 +969,8 @@ def test_poi_excel_user_import_reads_the_same_in_pieces(tmp_path, monkeypatch):
     _same_in_pieces(monkeypatch, path, "staff", USERS_MAPPING, USERS_VALUES)
 
 
-@pytest.mark.xfail(
-    reason="header words for etl/vocabulary.py: 职级 (the grade) is taken for the post and 职位名称 "
-    "is not; 组织名称 is not taken for the agency",
-    strict=True,
-)
 def test_poi_excel_user_import_post_and_agency_need_no_mapping(tmp_path):
+    """职位名称 (the position) above 职级 (the grade) beside it; 组织名称 the agency."""
     path, _ = _users_filled(tmp_path)
     got = read(path, "staff", values=USERS_VALUES)
     landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
