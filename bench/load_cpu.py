@@ -1,17 +1,18 @@
 """CPU seconds of each stage of one validated load: compare two checkouts on a busy machine.
 
-    .venv/bin/python bench/load_cpu.py csv|xlsx [--data DIR] [--without-indexes]
+    .venv/bin/python bench/load_cpu.py csv|xlsx [--data DIR] [--without-indexes] [--drop-index NAME]
     PYTHONPATH=/path/to/other/checkout .venv/bin/python bench/load_cpu.py csv   # another checkout's etl
 
 Loads load_bench.py's data (``bench/out/data-1000000-*``, made by a run of
 load_bench.py) into a fresh store after its fund catalogue, as step (d) or (e)
 of load_bench.py does, and prints one line: the checkout's folder name, wall
 and CPU seconds (user + system, every thread) of ``etl.load.load_file``, and
-the CPU seconds of each stage.  Run two checkouts one after the other, a few
+the CPU / wall seconds of each stage.  Run two checkouts one after the other, a few
 times: when the load average is high the wall clock mostly measures the
 other work, the CPU seconds much less.  ``--without-indexes`` drops the payments
 table's two ART indexes (the resident lookup's) first: the load stage's difference
-is what keeping them costs at commit.
+is what keeping them costs at commit; ``--drop-index payments_household`` (or
+``payments_id_key``) drops one, to see each index's share.
 """
 
 from __future__ import annotations
@@ -46,6 +47,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="drop the payments table's ART indexes (the resident lookup's) before the load: what they cost",
     )
+    parser.add_argument(
+        "--drop-index",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="drop this one index before the load (payments_id_key, payments_household); may repeat",
+    )
     args = parser.parse_args(argv)
     folder = args.data or max(OUT.glob("data-1000000-*"), default=None)
     if folder is None:
@@ -54,10 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="fundquery-load-cpu-"))
     try:
         con = store.connect(work / "store.duckdb")
-        if args.without_indexes:
-            for (index,) in con.execute(
-                "SELECT index_name FROM duckdb_indexes() WHERE table_name = 'payments'"
-            ).fetchall():
+        for (index,) in con.execute(
+            "SELECT index_name FROM duckdb_indexes() WHERE table_name = 'payments'"
+        ).fetchall():
+            if args.without_indexes or index in args.drop_index:
                 con.execute(f'DROP INDEX "{index}"')
         hasher = Hasher(b"bench-key-0123456789abcdef012345")
         funds = load.load_file(
@@ -86,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"{Path(etl.__file__).resolve().parent.parent.name} {args.format}"
-        f"{' without-indexes' if args.without_indexes else ''} wall={wall:.2f}"
+        f"{' without-indexes' if args.without_indexes else ''}"
+        f"{''.join(f' without-{name}' for name in args.drop_index)} wall={wall:.2f}"
         f" cpu={marks[-1][1] - marks[0][1]:.2f} {stages} status={result.status} rows={result.rows:,}"
         f" store_mib={size:.1f}"
         f" load_average={os.getloadavg()[0]:.2f}"
