@@ -60,6 +60,12 @@ class Report:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
 
+    def add_once(self, finding: Finding, key: str) -> None:
+        """A finding about the whole file (a header, a value chosen at upload), counted once under
+        (its rule, ``key``): a column's name, a header's label, or "" for the file."""
+        self.findings.append(finding)
+        self.counts[(finding.rule, key)] = 1
+
     def total(self, severity: str) -> int:
         rules = {f.rule: f.severity for f in self.findings}
         return sum(n for (rule, _), n in self.counts.items() if rules.get(rule) == severity)

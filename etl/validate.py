@@ -69,7 +69,7 @@ def _structural(extract: Extract, report: Report) -> None:
                     "；或有数量列（面积、人数、月数）并在上传时给出补助标准，按 数量 × 标准 计算"
                 )
                 hint_en += "; or a quantity column (area, persons, months) and the standard given at upload"
-        report.findings.append(
+        report.add_once(
             Finding(
                 header_row,
                 col.label_zh,
@@ -80,11 +80,11 @@ def _structural(extract: Extract, report: Report) -> None:
                 f"缺少必填列“{col.label_zh}”（可写作：{aliases}）{hint}",
                 f"required column “{col.label_zh}” ({col.label_en}) is missing; accepted headers: {', '.join(col.aliases)}{hint_en}",
                 f"a header among: {', '.join(col.aliases)}",
-            )
+            ),
+            col.name,
         )
-        report.counts[("column_missing", col.name)] = 1
     if not m.missing and extract.table.num_rows == 0:
-        report.findings.append(
+        report.add_once(
             Finding(
                 header_row,
                 "",
@@ -95,9 +95,9 @@ def _structural(extract: Extract, report: Report) -> None:
                 f"第 {header_row} 行是表头，但下面没有任何数据行（空白模板？）",
                 f"row {header_row} is the header but no data rows follow it (an empty template?)",
                 "at least one data row under the header",
-            )
+            ),
+            "",
         )
-        report.counts[("no_rows", "")] = 1
     for name, positions in m.ambiguous:
         col = m.spec.column(name)
         tied = "、".join(f"“{m.labels[p]}”" for p in positions)
@@ -115,7 +115,7 @@ def _structural(extract: Extract, report: Report) -> None:
                 f"cannot tell which column is “{col.label_zh}” ({col.label_en}): {tied} all fit; map one of"
                 " them and mark the others as not needed",
             )
-        report.findings.append(
+        report.add_once(
             Finding(
                 header_row,
                 col.label_zh,
@@ -125,12 +125,12 @@ def _structural(extract: Extract, report: Report) -> None:
                 "error",
                 *message,
                 f"one column for “{col.label_zh}”",
-            )
+            ),
+            name,
         )
-        report.counts[("column_ambiguous", name)] = 1
     if unused or m.dropped:
         names = "、".join(unused + [m.labels[p] or "" for p in m.dropped])
-        report.findings.append(
+        report.add_once(  # one finding naming them all, like every header finding
             Finding(
                 header_row,
                 names,
@@ -141,16 +141,15 @@ def _structural(extract: Extract, report: Report) -> None:
                 f"未导入的列：{names}",
                 f"columns not loaded: {names}",
                 "every column mapped to a field, or marked not needed",
-            )
+            ),
+            "",
         )
-        # one finding naming them all counts once, like every header finding
-        report.counts[("column_unused", "")] = 1
     _file_values(m, header_row, report)
     columns = {c.name for c in m.spec.columns}
     for label, target in m.mapping_unknown.items():
         if target and target not in columns:
             known = "、".join(f"{c.name}（{c.label_zh}）" for c in m.spec.columns)
-            report.findings.append(
+            report.add_once(
                 Finding(
                     header_row,
                     label,
@@ -161,11 +160,11 @@ def _structural(extract: Extract, report: Report) -> None:
                     f"指定的对应关系“{label}”→“{target}”无效：“{m.spec.title_zh}”没有“{target}”这一列；可选：{known}",
                     f"the mapping “{label}” → “{target}” is not valid: {m.spec.title_en} has no column {target}",
                     f"a column of {m.spec.title_en}",
-                )
+                ),
+                label,
             )
-            report.counts[("mapping_invalid", label)] = 1
             continue
-        report.findings.append(
+        report.add_once(
             Finding(
                 header_row,
                 label,
@@ -176,9 +175,9 @@ def _structural(extract: Extract, report: Report) -> None:
                 f"指定的对应关系“{label}”→“{target or '不需要'}”没有用上：文件的表头中没有“{label}”",
                 f"the mapping “{label}” → “{target or 'not needed'}” was not used: the header has no “{label}”",
                 "a header of the file",
-            )
+            ),
+            label,
         )
-        report.counts[("mapping_unused", label)] = 1
 
 
 def _file_values(m, header_row: int, report: Report) -> None:
@@ -188,7 +187,7 @@ def _file_values(m, header_row: int, report: Report) -> None:
         if fv.source != "title":
             continue
         col = m.spec.column(name)
-        report.findings.append(
+        report.add_once(
             Finding(
                 header_row,
                 col.label_zh,
@@ -200,12 +199,12 @@ def _file_values(m, header_row: int, report: Report) -> None:
                 f"the file has no column “{col.label_zh}” ({col.label_en}): taken from the title “{fv.line}” as"
                 f" “{fv.value}” for every row; choose it at upload if that is wrong",
                 f"a column “{col.label_zh}”, or a value chosen at upload",
-            )
+            ),
+            name,
         )
-        report.counts[("value_inferred", name)] = 1
     for name, value in m.values_unused.items():
         col = m.spec.column(name)
-        report.findings.append(
+        report.add_once(
             Finding(
                 header_row,
                 m.label(name),
@@ -217,15 +216,15 @@ def _file_values(m, header_row: int, report: Report) -> None:
                 f"the value “{value}” chosen for “{col.label_zh}” was not used: the file has the column"
                 f" “{m.label(name)}”, whose cells were loaded",
                 "a column the file lacks",
-            )
+            ),
+            name,
         )
-        report.counts[("value_unused", name)] = 1
     for name, value in m.values_invalid.items():
         value = mask_digits(value)
         allowed = "、".join(
             f"{c.name}（{c.label_zh}）" for c in m.spec.columns if c.name in FILE_LEVEL
         )
-        report.findings.append(
+        report.add_once(
             Finding(
                 header_row,
                 name,
@@ -236,9 +235,9 @@ def _file_values(m, header_row: int, report: Report) -> None:
                 f"不能为“{name}”指定一个全文件共用的值“{value}”；可指定的列：{allowed}",
                 f"“{name}” cannot take one value for the whole file; columns that can: {allowed}",
                 "a column that one value fills for the whole file",
-            )
+            ),
+            name,
         )
-        report.counts[("value_invalid", name)] = 1
 
 
 def _parsed(m, header_row: int, report: Report) -> None:
@@ -275,7 +274,7 @@ def _parsed(m, header_row: int, report: Report) -> None:
                 f" (the “…村” or “…社区” in it: 城关镇东风村3组 gives 东风村); rows whose address names no"
                 " village are listed"
             )
-        report.findings.append(
+        report.add_once(
             Finding(
                 header_row,
                 label,
@@ -286,9 +285,9 @@ def _parsed(m, header_row: int, report: Report) -> None:
                 zh,
                 en,
                 f"a column “{col.label_zh}”",
-            )
+            ),
+            name,
         )
-        report.counts[("village_from_address", name)] = 1
 
 
 def _empty_given_up(m, header_row: int, report: Report) -> None:
@@ -296,7 +295,7 @@ def _empty_given_up(m, header_row: int, report: Report) -> None:
     its header would have given (etl.headers._filled)."""
     for name, empty in m.instead.items():
         label, col = m.label(name), m.spec.column(name)
-        report.findings.append(
+        report.add_once(
             Finding(
                 header_row,
                 label,
@@ -308,9 +307,9 @@ def _empty_given_up(m, header_row: int, report: Report) -> None:
                 f"“{empty}” is empty on every row: “{col.label_zh}” ({col.label_en}) is read from “{label}”,"
                 " which has values; if it is not, correct the mapping",
                 f"a column “{col.label_zh}”",
-            )
+            ),
+            name,
         )
-        report.counts[("column_empty_instead", name)] = 1
 
 
 def _found_by_values(m, header_row: int, report: Report) -> None:
@@ -332,7 +331,7 @@ def _found_by_values(m, header_row: int, report: Report) -> None:
                 f"; “{label}” was read as “{other.label_en}”" if other else ""
             )
             zh, en = zh + "；", en + "; "
-        report.findings.append(
+        report.add_once(
             Finding(
                 header_row,
                 label,
@@ -346,9 +345,9 @@ def _found_by_values(m, header_row: int, report: Report) -> None:
                 f" ({col.label_en}), but its values are all {what.what_en}: loaded as such; if it is"
                 " not, correct the mapping",
                 f"a column “{col.label_zh}”",
-            )
+            ),
+            name,
         )
-        report.counts[("column_by_values", name)] = 1
 
 
 def _absent(m) -> set[str]:
@@ -364,7 +363,7 @@ def _absent_columns(m, absent: set[str], rows: int, header_row: int, report: Rep
         if not col.absent_zh:
             continue
         fields = {"n": rows, "header": col.label_zh}
-        report.findings.append(
+        report.add_once(
             Finding(
                 header_row,
                 col.label_zh,
@@ -375,9 +374,9 @@ def _absent_columns(m, absent: set[str], rows: int, header_row: int, report: Rep
                 col.absent_zh.format(**fields),
                 col.absent_en.format(**fields),
                 f"a column “{col.label_zh}” ({col.label_en})",
-            )
+            ),
+            name,
         )
-        report.counts[("column_absent", name)] = 1
 
 
 def _computed(m, header_row: int, report: Report) -> None:
@@ -391,7 +390,7 @@ def _computed(m, header_row: int, report: Report) -> None:
         per = f"/{how.unit}" if how.unit else ""
         shown = f"{money(fv.value)} 元{per}" if fv else f"每行的“{s_label}”"
         shown_en = f"{money(fv.value)} yuan{per}" if fv else f"each row's “{s_label}”"
-        report.findings.append(
+        report.add_once(
             Finding(
                 header_row,
                 m.label(name),
@@ -402,9 +401,9 @@ def _computed(m, header_row: int, report: Report) -> None:
                 f"发放金额按 {q_label} × {s_label} 计算（{shown}）",
                 f"the amount is computed as {q_label} × {s_label} ({shown_en}), exact to the fen",
                 "an amount column in the file",
-            )
+            ),
+            name,
         )
-        report.counts[("amount_computed", name)] = 1
 
 
 def _first_code(con: duckdb.DuckDBPyConnection) -> tuple | None:
@@ -423,7 +422,7 @@ def _looked_up_codes(con: duckdb.DuckDBPyConnection, m, report: Report) -> None:
     row, name, code = example if example else (None, None, None)
     shown = f"（如第 {row} 行“{name}”为“{code}”）" if example else ""
     shown_en = f" (row {row} “{name}” is “{code}”)" if example else ""
-    report.findings.append(
+    report.add_once(
         Finding(
             m.header_rows[0] + 1,
             m.label("fund_code"),
@@ -435,9 +434,9 @@ def _looked_up_codes(con: duckdb.DuckDBPyConnection, m, report: Report) -> None:
             f"the file has no fund code column: each row's code is the fund catalogue's for its year and"
             f" “{label}”{shown_en}",
             "a fund code column in the file",
-        )
+        ),
+        "fund_code",
     )
-    report.counts[("fund_code_looked_up", "fund_code")] = 1
 
 
 def _generated_codes(con: duckdb.DuckDBPyConnection, m, report: Report) -> None:
@@ -450,7 +449,7 @@ def _generated_codes(con: duckdb.DuckDBPyConnection, m, report: Report) -> None:
         return
     row, name, code = example
     label = m.label("fund_name")
-    report.findings.append(
+    report.add_once(
         Finding(
             m.header_rows[0] + 1,
             m.label("fund_code"),
@@ -463,9 +462,9 @@ def _generated_codes(con: duckdb.DuckDBPyConnection, m, report: Report) -> None:
             f"the file has no fund code column: codes are generated from the year and “{label}” (row {row}"
             f" “{name}” is “{code}”); loading the same catalogue again gives the same codes",
             "a fund code column in the file",
-        )
+        ),
+        "fund_code",
     )
-    report.counts[("fund_code_generated", "fund_code")] = 1
 
 
 def _wan_columns(extract: Extract) -> dict[str, int]:
@@ -533,12 +532,11 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
     if report.errors:
         return report
     for finding in other_states:
-        report.findings.append(finding)
-        report.counts[("column_other_states", finding.column)] = 1
+        report.add_once(finding, finding.column)
     times = _wan_columns(extract)
     for name in times:
         header = m.label(name)
-        report.findings.append(
+        report.add_once(
             Finding(
                 m.header_rows[0] + 1,
                 header,
@@ -549,9 +547,9 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
                 f"“{header}”以万元填写，已按 1 万元 = 10000 元换算成元导入",
                 f"“{header}” is in 万元 (10,000 yuan): loaded converted to yuan",
                 "amounts in yuan",
-            )
+            ),
+            name,
         )
-        report.counts[("amount_in_wan", name)] = 1
     _computed(m, m.header_rows[0] + 1, report)
     _parsed(m, m.header_rows[0] + 1, report)
     _found_by_values(m, m.header_rows[0] + 1, report)
@@ -750,7 +748,7 @@ def _foreign_values(
                 f" {accepted}; it may be something else: if so, mark “{header}” as not needed in the"
                 " mapping; if not, correct its values"
             )
-        report.findings.append(
+        report.add_once(
             Finding(
                 header_row,
                 header,
@@ -761,6 +759,6 @@ def _foreign_values(
                 zh,
                 en,
                 f"values of “{col.label_zh}”: {accepted}",
-            )
+            ),
+            col.name,
         )
-        report.counts[("column_values_foreign", col.name)] = 1
