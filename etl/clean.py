@@ -137,10 +137,12 @@ def parse_expr(col: Column, times: int = 1) -> str:
             )
         return raw
     if col.type in ("code", "id_number"):
+        # '0101010001: the apostrophe a clerk types (or a system writes) to keep a number as text
+        bare = f"CASE WHEN starts_with({raw}, '''') THEN substr({raw}, 2) ELSE {raw} END"
         return (
-            f"upper(replace({raw}, ' ', ''))"
+            f"upper(replace({bare}, ' ', ''))"
             if col.type == "id_number"
-            else f"replace({raw}, ' ', '')"
+            else f"replace({bare}, ' ', '')"
         )
     if col.type == "int":
         return f"TRY_CAST(regexp_replace({raw}, '\\.0+$', '') AS INTEGER)"
@@ -372,8 +374,8 @@ def _raw_as_parsed(
     """SQL giving ``col__raw`` from ``incoming``'s own columns when the parsed column holds the text as
     written on every row (None: the text is stored beside the parsed value).
 
-    A text column is parsed as it is; a name or a code loses its spaces, so it is the same when none has
-    one; an ID number is also upper-cased, so it is the same when every one is ASCII with no space and no
+    A text column is parsed as it is; a name or a code loses its spaces and a code its leading apostrophe,
+    so it is the same when none has either; an ID number is also upper-cased, so it is the same when every one is ASCII with no space and no
     small letter.  A column absent from the file is blank on every row (a flag's blank is parsed as
     ``false``, so a flag keeps its stored text).
     """
@@ -386,7 +388,7 @@ def _raw_as_parsed(
     # Plain searches, not a regular expression: about half the time on a million cells (bench/README.md,
     # branch post3).  ascii_upper changes the bytes a-z and nothing else, so it changes a number iff the
     # number holds a small letter.
-    if pc.any(pc.match_substring(text, " ")).as_py():
+    if pc.any(pc.match_substring(text, " ")).as_py() or pc.any(pc.starts_with(text, "'")).as_py():
         return None
     if col.type == "id_number" and not (
         pc.all(pc.string_is_ascii(text)).as_py()

@@ -29,7 +29,7 @@ from etl.extract import (
 )
 from etl.headermatch import HeaderMatch, kind_tie_message
 from etl.headers import HEAD_ROWS, detect
-from etl.text import norm, norm_array
+from etl.text import excel_text, excel_text_array, norm, norm_array
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -118,11 +118,12 @@ def trailing_blank_lines(data: bytes) -> int:
 
 
 def head_rows(first_lines: list[str]) -> tuple[str, list[list[str | None]]]:
-    """The delimiter (tab or comma, whichever the first lines use more) and the first rows, normalised."""
+    """The delimiter (tab or comma, whichever the first lines use more) and the first rows, normalised
+    (a ``="…"`` cell as the text inside, as ``csv_cells`` reads the rows)."""
     sample = "\n".join(first_lines)
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     rows = csv.reader(io.StringIO(sample), delimiter=delimiter)
-    return delimiter, [[norm(v) for v in row] for row in rows][:HEAD_ROWS]
+    return delimiter, [[norm(excel_text(v)) for v in row] for row in rows][:HEAD_ROWS]
 
 
 def _csv_head(
@@ -201,11 +202,19 @@ def _pyarrow_csv(
     first = match.data_start + 1
     arrays = {"_row": row_numbers(first, raw.num_rows)}
     present = [pos for pos in keep if pos < width]
-    normed = POOL.map(norm_array, [raw.column(f"c{pos}") for pos in present])
+    # a file with no quote has no ="…" cell
+    normed = POOL.map(
+        csv_cells if quoted else norm_array, [raw.column(f"c{pos}") for pos in present]
+    )
     arrays.update({f"c{pos}": arr for pos, arr in zip(present, normed, strict=True)})
     arrays.update({f"c{pos}": pa.nulls(raw.num_rows, pa.string()) for pos in keep if pos >= width})
     del raw
     return finish(path, "csv", None, encoding, match, pa.table(arrays))
+
+
+def csv_cells(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A csv column's cells as the clerk sees them in Excel (``="0101"`` is 0101), normalised."""
+    return norm_array(excel_text_array(arr))
 
 
 def _not_text(name: str) -> UnreadableFile:
@@ -256,7 +265,7 @@ def read_csv_duckdb(
         )
     }
     present = [pos for pos in keep if pos < width]
-    normed = POOL.map(norm_array, [raw.column(f"c{pos}").combine_chunks() for pos in present])
+    normed = POOL.map(csv_cells, [raw.column(f"c{pos}").combine_chunks() for pos in present])
     arrays.update({f"c{pos}": arr for pos, arr in zip(present, normed, strict=True)})
     arrays.update({f"c{pos}": pa.nulls(raw.num_rows, pa.string()) for pos in keep if pos >= width})
     return finish(path, "csv", None, encoding, match, pa.table(arrays))

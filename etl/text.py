@@ -43,6 +43,38 @@ def norm(value: str | None) -> str | None:
     return text or None
 
 
+# A csv cell written ="0101010001" is Excel's text formula: a system writes it so that Excel shows the
+# leading zeros and all 18 digits of an ID number, and Excel and WPS show the text inside.  Only a whole
+# cell of one quoted string (with "" for a quote inside), never a formula that computes something.
+
+
+def excel_text(value: str | None) -> str | None:
+    """A csv cell ``="…"`` as the text inside it (``excel_text_array`` of one cell)."""
+    if value and len(value) >= 3 and value.startswith('="') and value.endswith('"'):
+        inner = value[2:-1]
+        if '"' not in inner.replace('""', ""):
+            return inner.replace('""', '"')
+    return value
+
+
+def excel_text_array(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Each csv cell ``="…"`` as the text inside it, the way Excel and WPS show it (``""`` is one quote).
+
+    Plain kernels, no regular expression: a million such cells in about a tenth of the time."""
+    if not pc.any(pc.starts_with(arr, '="')).as_py():
+        return arr
+    inner = pc.utf8_slice_codeunits(arr, 2, -1)
+    whole = pc.and_(
+        pc.and_(pc.starts_with(arr, '="'), pc.ends_with(arr, '"')),
+        pc.greater_equal(pc.utf8_length(arr), 3),
+    )
+    if pc.any(pc.match_substring(inner, '"')).as_py():
+        # one string: every quote inside is doubled (="A"&"B" computes; it is left as written)
+        single = pc.invert(pc.match_substring(pc.replace_substring(inner, '""', ""), '"'))
+        whole, inner = pc.and_(whole, single), pc.replace_substring(inner, '""', '"')
+    return pc.if_else(whole, inner, arr)
+
+
 def norm_array(arr: pa.Array) -> pa.Array:
     """Vectorised ``norm`` over a pyarrow string array (each step only where it can change something).
 
