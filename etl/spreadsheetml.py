@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
+from pyexpat import ExpatError
 
 import pyarrow as pa
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, iterparse
+from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from etl import filevalues
 from etl.extract import Extract, UnreadableFile, column_positions, finish, no_header, row_numbers
@@ -35,7 +35,8 @@ from etl.text import cell_text, norm, norm_array
 from etl.workbook import _too_large, damaged
 from etl.xlsx import EXCEL_MAX_ROW, MAX_GRID_CELLS, SheetTooLarge
 
-SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+# Names as expat gives them, namespace and name joined by ElementTree's separator "}".
+SS = "urn:schemas-microsoft-com:office:spreadsheet}"
 _WORKSHEET, _ROW, _CELL, _DATA = (SS + t for t in ("Worksheet", "Row", "Cell", "Data"))
 _NAME, _INDEX, _TYPE, _SPAN = (SS + a for a in ("Name", "Index", "Type", "Span"))
 _ACROSS, _DOWN = SS + "MergeAcross", SS + "MergeDown"
@@ -43,10 +44,11 @@ EXCEL_MAX_COLUMN = 16_384  # XFD
 # The XML an xlsx may inflate to (etl.read.MAX_INFLATED_BYTES): this file is that XML, not inflated.
 MAX_BYTES = 1 << 30
 CHUNK_ROWS = 50_000
+PARSE_BLOCK = 1 << 20  # bytes handed to expat at a time; the rows they end are read in between
 # Digits Excel keeps of a number: a value written with more (2.2999999999999998, an ID number in
 # scientific form) is shown by Excel rounded to 15.
 _EXCEL_DIGITS = 15
-_PLAIN_INTEGER = re.compile(r"[+-]?\d+")
+_PLAIN_NUMBER = re.compile(r"([+-]?\d+)(?:\.(\d*))?")
 _DECLARED = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _NATIVE = {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "ascii"}  # expat reads these itself
 # Excel writes a time of day as a DateTime on its day 0 (1899-12-31); OLE's day 0 is 1899-12-30.
@@ -62,8 +64,13 @@ def number_text(text: str) -> str:
     the file was written: it keeps the form etl.text gives such a float, so the validator says so.
     """
     text = text.strip()
-    if _PLAIN_INTEGER.fullmatch(text):
-        return str(int(text))
+    plain = _PLAIN_NUMBER.fullmatch(text)
+    if plain:
+        whole, fraction = plain.group(1), (plain.group(2) or "").rstrip("0")
+        if not fraction:
+            return str(int(whole))
+        if len(whole.lstrip("+-0")) + len(fraction) <= _EXCEL_DIGITS:
+            return f"{'-' if whole.startswith('-') else ''}{abs(int(whole))}.{fraction}"
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -91,15 +98,10 @@ def datetime_text(text: str) -> str:
     return cell_text(value)
 
 
-def cell_value(cell) -> str | None:
-    """The text of a <Cell>'s <Data> (its rich text's runs joined), by its ss:Type."""
-    data = cell.find(_DATA)
-    if data is None:
-        return None
-    text = data.text if len(data) == 0 else "".join(data.itertext())
+def typed_text(kind: str | None, text: str) -> str | None:
+    """The text of a <Data> (its rich text's runs joined) by its ss:Type, as the other readers give it."""
     if not text:
         return None
-    kind = data.get(_TYPE)
     if kind == "Number":
         return number_text(text)
     if kind == "DateTime":
@@ -109,11 +111,6 @@ def cell_value(cell) -> str | None:
     if kind == "Error":
         return None  # #N/A, #DIV/0!: no value, as the other readers give it
     return text
-
-
-def _filled(cell) -> bool:
-    data = cell.find(_DATA)
-    return data is not None and bool(data.text or len(data))
 
 
 def _utf8(data: bytes) -> bytes:
@@ -153,7 +150,7 @@ class _Sheet:
     start: int = 0  # sheet row (0-based) of the first data row
     count: int = 0  # data rows so far
 
-    def add(self, row_no: int, cells: list[tuple[int, object]]) -> None:
+    def add(self, row_no: int, cells: list[tuple[int, str]]) -> None:
         if (
             self.rows is None
             and self.first_row is not None
@@ -161,25 +158,18 @@ class _Sheet:
         ):
             self.close_head()
         if self.rows is None:
-            values = {c: v for c, cell in cells if (v := cell_value(cell)) is not None}
-            if values:
-                self.first_row = row_no if self.first_row is None else self.first_row
-                self.head[row_no] = values
+            self.first_row = row_no if self.first_row is None else self.first_row
+            self.head[row_no] = dict(cells)
             return
         if self.match is None:
             return
         where = self.where
         values = [None] * len(self.cols)
-        filled = False
-        for c, cell in cells:
+        for c, value in cells:
             i = where.get(c)
             if i is not None:
-                values[i] = cell_value(cell)
-                filled = filled or values[i] is not None
-            elif not filled:
-                filled = _filled(cell)
-        if filled:
-            self._append(row_no, values)
+                values[i] = value
+        self._append(row_no, values)  # a value in a column with no header holds the row too
 
     def _append(self, row_no: int, values: list[str | None]) -> None:
         gap = row_no - (self.start + self.count)  # rows an ss:Index skipped: blank, as in the grid
@@ -237,12 +227,78 @@ class _Sheet:
         return pa.table(arrays)
 
 
-def _rows(data: bytes, name: str) -> Iterator[tuple[str, int | None, list]]:
-    """(sheet, row, [(column, <Cell>)]) for each <Row>, 0-based, where ss:Index puts them; (sheet, None,
-    []) at each sheet's end.  A cell is read before the next row is asked for (it is cleared then).
+class _Rows:
+    """expat's callbacks: each <Row> as (sheet, row, [(column, text)]) in ``ready``, 0-based, where ss:Index
+    puts them, only the cells with a value; (sheet, None, []) at each sheet's end.
 
-    Refuses a sheet reaching beyond Excel's last row or column, or whose grid would exceed the xlsx
-    reader's ``MAX_GRID_CELLS`` (a crafted ss:Index="16384" far down)."""
+    No element is built (ElementTree's Python-level parser, which defusedxml's is, costs three times the
+    time for a cell); the limits are checked as each row ends."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.sheet, self.ready = name, "", []
+        self.row_no, self.max_row, self.max_col = -1, 0, 0
+        self.cells: list | None = None  # the open row's cells
+        self.col = -1  # the last column the open row's cells cover
+        self.depth, self.cell_depth, self.data_depth = 0, -1, -1
+        self.at, self.kind, self.text, self.span = 0, None, [], 0
+
+    def start(self, tag: str, attrs: dict) -> None:
+        self.depth += 1
+        if tag == _CELL and self.cells is not None and self.cell_depth < 0:
+            self.cell_depth = self.depth
+            if not attrs:  # most cells: the one after the last
+                self.col = self.at = self.col + 1
+                return
+            self.at = _position(attrs.get(_INDEX), self.col, self, "单元格")
+            self.col = self.at + _count(attrs.get(_ACROSS))  # the merged cells it covers
+            self.max_row = max(self.max_row, self.row_no + _count(attrs.get(_DOWN)))
+        elif tag == _DATA and self.depth == self.cell_depth + 1:
+            self.data_depth, self.kind, self.text = self.depth, attrs.get(_TYPE), []
+        elif tag == _ROW:
+            self.row_no = _position(attrs.get(_INDEX), self.row_no, self, "行")
+            self.cells, self.col, self.span = [], -1, _count(attrs.get(_SPAN))
+        elif tag == _WORKSHEET:
+            self.sheet, self.row_no, self.max_row, self.max_col = attrs.get(_NAME) or "", -1, 0, 0
+
+    def end(self, tag: str) -> None:
+        if self.depth == self.data_depth:
+            value = typed_text(self.kind, "".join(self.text))
+            if value is not None:
+                self.cells.append((self.at, value))
+            self.data_depth = -1
+        elif self.depth == self.cell_depth:
+            self.cell_depth = -1
+        elif tag == _ROW and self.cells is not None:
+            self.max_col = max(self.max_col, self.col)
+            self.max_row = max(self.max_row, self.row_no)
+            if self.max_row >= EXCEL_MAX_ROW or self.max_col >= EXCEL_MAX_COLUMN:
+                raise SheetTooLarge(self.sheet, self.max_row + 1, self.max_col + 1)
+            if (self.max_row + 1) * (self.max_col + 1) > MAX_GRID_CELLS:
+                raise SheetTooLarge(self.sheet, self.max_row + 1, self.max_col + 1)
+            if self.cells:
+                self.ready.append((self.sheet, self.row_no, self.cells))
+            self.row_no += self.span  # rows of the same format written once
+            self.cells = None
+        elif tag == _WORKSHEET:
+            self.ready.append((self.sheet, None, []))
+        self.depth -= 1
+
+    def chars(self, text: str) -> None:
+        if self.data_depth >= 0:  # the Data's text, and its rich text's runs
+            self.text.append(text)
+
+
+def _count(value: str | None) -> int:
+    return int(value) if value else 0
+
+
+def _rows(data: bytes, name: str) -> Iterator[tuple[str, int | None, list]]:
+    """(sheet, row, [(column, text)]) for each <Row> with a value (``_Rows``); (sheet, None, []) at each
+    sheet's end.
+
+    Refuses a file over ``MAX_BYTES``; a sheet reaching beyond Excel's last row or column, or whose grid
+    would exceed the xlsx reader's ``MAX_GRID_CELLS`` (a crafted ss:Index="16384" far down); an entity
+    declaration or an external entity, through defusedxml's handlers on its expat parser."""
     if len(data) > MAX_BYTES:
         raise UnreadableFile(
             f"文件 {name} 有 {len(data) / 2**20:,.0f} MB，超过了 {MAX_BYTES / 2**20:,.0f} MB 的上限："
@@ -251,48 +307,24 @@ def _rows(data: bytes, name: str) -> Iterator[tuple[str, int | None, list]]:
             " split it into several files."
         )
     try:
-        source = io.BytesIO(_utf8(data))
+        data = _utf8(data)
     except UnicodeDecodeError as exc:
         raise damaged(name, exc) from exc
-    sheet, root, table = "", None, None
-    row_no, max_row, max_col = -1, 0, 0
+    rows = _Rows(name)
+    # defusedxml's parser: its expat refuses entity declarations and external entities; the elements'
+    # callbacks are ours.
+    parser = DefusedXMLParser().parser
+    parser.ordered_attributes = False
+    parser.StartElementHandler, parser.EndElementHandler = rows.start, rows.end
+    parser.CharacterDataHandler = rows.chars
+    view = memoryview(data)
     try:
-        for event, el in iterparse(source, events=("start", "end")):
-            tag = el.tag
-            if event == "start":
-                if root is None:
-                    root = el
-                elif tag == _WORKSHEET:
-                    sheet, row_no, max_row, max_col = el.get(_NAME) or "", -1, 0, 0
-                elif tag == SS + "Table":
-                    table = el
-                continue
-            if tag == _ROW:
-                row_no = _position(el, row_no, name, sheet, row_no + 1)
-                cells, col = [], -1
-                for cell in el:
-                    if cell.tag != _CELL:
-                        continue
-                    col = _position(cell, col, name, sheet, row_no + 1)
-                    cells.append((col, cell))
-                    col += int(cell.get(_ACROSS) or 0)  # the merged cells it covers
-                    down = row_no + int(cell.get(_DOWN) or 0)
-                    max_col, max_row = max(max_col, col), max(max_row, down)
-                max_row = max(max_row, row_no)
-                if max_row >= EXCEL_MAX_ROW or max_col >= EXCEL_MAX_COLUMN:
-                    raise SheetTooLarge(sheet, max_row + 1, max_col + 1)
-                if (max_row + 1) * (max_col + 1) > MAX_GRID_CELLS:
-                    raise SheetTooLarge(sheet, max_row + 1, max_col + 1)
-                if cells:
-                    yield sheet, row_no, cells
-                row_no += int(el.get(_SPAN) or 0)  # rows of the same format written once
-                if table is not None:
-                    table.clear()  # the rows read: a million of them would stay in memory
-            elif tag == _WORKSHEET:
-                yield sheet, None, []
-                table = None
-                if root is not None:
-                    root.clear()
+        for at in range(0, len(view), PARSE_BLOCK):
+            parser.Parse(view[at : at + PARSE_BLOCK], False)
+            yield from rows.ready
+            rows.ready.clear()
+        parser.Parse(b"", True)
+        yield from rows.ready
     except SheetTooLarge as exc:
         raise _too_large(name, exc) from exc
     except DefusedXmlException as exc:
@@ -302,13 +334,12 @@ def _rows(data: bytes, name: str) -> Iterator[tuple[str, int | None, list]]:
             f" / {name} declares XML entities or external references ({type(exc).__name__}), which no"
             " spreadsheet needs: refused as a possibly hostile file. Save it as .xlsx in Excel or WPS."
         ) from exc
-    except (ParseError, ValueError) as exc:
+    except (ExpatError, ParseError, ValueError) as exc:
         raise damaged(name, exc) from exc
 
 
-def _position(el, previous: int, name: str, sheet: str, row: int) -> int:
+def _position(index: str | None, previous: int, rows: _Rows, what: str) -> int:
     """The 0-based position ss:Index gives a row or a cell, else the one after ``previous``."""
-    index = el.get(_INDEX)
     if index is None:
         return previous + 1
     try:
@@ -316,11 +347,11 @@ def _position(el, previous: int, name: str, sheet: str, row: int) -> int:
     except ValueError:
         at = -1
     if at <= previous:
-        what = "行" if el.tag == _ROW else "单元格"
+        row = rows.row_no + 1 if what == "单元格" else previous + 2
         raise UnreadableFile(
-            f"文件 {name} 的工作表“{sheet}”第 {row} 行：{what}的 ss:Index=“{index}”不是比前一个更大的正整数，"
-            "Excel 也打不开这样的文件：请让导出系统重新导出。"
-            f" / In {name}, sheet {sheet}, row {row}: the {'row' if el.tag == _ROW else 'cell'}'s"
+            f"文件 {rows.name} 的工作表“{rows.sheet}”第 {row} 行：{what}的 ss:Index=“{index}”"
+            "不是比前一个更大的正整数，Excel 也打不开这样的文件：请让导出系统重新导出。"
+            f" / In {rows.name}, sheet {rows.sheet}, row {row}: the {'cell' if what == '单元格' else 'row'}'s"
             f" ss:Index “{index}” is not a whole number past the previous one's (Excel refuses it too)."
         )
     return at
@@ -384,9 +415,7 @@ def sheet_rows(data: bytes, name: str, sheet_name: str | None) -> tuple[list[lis
     for sheet, row_no, cells in _rows(data, name):
         if row_no is None or sheet != sheet_name:
             continue
-        values = {c: v for c, cell in cells if (v := cell_value(cell)) is not None}
-        if values:
-            found[row_no] = values
+        found[row_no] = dict(cells)
     if not found:
         return [], 0, 0
     first_row = min(found)

@@ -161,10 +161,13 @@ def test_numbers_are_the_text_excel_shows_never_binary_noise(tmp_path, funds_loa
 
 
 def test_rich_text_is_its_text(tmp_path):
-    """A cell with inline formatting (<ss:Data> holding html:B and html:Font runs) is its runs' text."""
+    """A cell with inline formatting (<ss:Data> holding html:B and html:Font runs) is its runs' text; the
+    note a clerk left on it (<Comment> with its own <ss:Data>) is not part of it."""
     rich = (
         '<Cell><ss:Data ss:Type="String" xmlns="http://www.w3.org/TR/REC-html40">'
-        '<B>张</B><Font html:Color="#FF0000">三</Font>丰</ss:Data></Cell>'
+        '<B>张</B><Font html:Color="#FF0000">三</Font>丰</ss:Data>'
+        '<Comment ss:Author="审核"><ss:Data xmlns="http://www.w3.org/TR/REC-html40">'
+        "<B>已核实</B></ss:Data></Comment></Cell>"
     )
     before = "".join(cell(v) for v in pay_row(1)[:7])
     after = "".join(cell(v) for v in pay_row(1)[8:])
