@@ -261,6 +261,19 @@ def test_a_crafted_index_far_away_is_refused(tmp_path, far_row, far_cell):
         read(xml, "payments")
 
 
+@pytest.mark.parametrize(
+    ("across", "down"),
+    [pytest.param(16_384, 0, id="merged-past-XFD"), pytest.param(0, 2_000_000, id="merged-down")],
+)
+def test_a_merge_reaching_far_away_is_refused(tmp_path, across, down):
+    """A title merged across or down past Excel's last column or row: refused as a stray cell is."""
+    rows = f"<Row>{cell('2024年清册', across=across, down=down)}</Row>"
+    rows += row_xml(PAY_HEADER) + row_xml(pay_row(1))
+    xml = write_book(tmp_path / "清册.xls", sheet_xml("Sheet1", rows))
+    with pytest.raises(UnreadableFile, match="上限"):
+        read(xml, "payments")
+
+
 def test_a_cell_index_going_back_is_refused_naming_the_row(tmp_path):
     """ss:Index must grow along a row (Excel refuses the file otherwise): refused, naming the row,
     never a value silently written over another."""
