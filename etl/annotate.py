@@ -23,6 +23,7 @@ import xlsxwriter
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
+from etl import spreadsheetml
 from etl.csvread import decode
 from etl.extract import Extract
 from etl.findings import Finding
@@ -143,6 +144,8 @@ def _cells(extract: Extract) -> tuple[Iterable[list], int, int]:
         sample = text[:200_000]
         delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
         return csv.reader(io.StringIO(text), delimiter=delimiter), 0, 0
+    if extract.file_format == "spreadsheetml":
+        return spreadsheetml.sheet_rows(path.read_bytes(), path.name, extract.sheet_name)
     sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(
         extract.sheet_name
     )

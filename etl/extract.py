@@ -56,7 +56,7 @@ class NoHeader(UnreadableFile):
 @dataclass
 class Extract:
     path: Path
-    file_format: str  # xlsx | xls | csv
+    file_format: str  # xlsx | xls | csv | spreadsheetml
     sheet_name: str | None
     encoding: str | None
     match: HeaderMatch

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 
-from etl import isolated, workbook
+from etl import isolated, spreadsheetml, workbook
 from etl.csvread import decode, head_rows
 from etl.extract import UnreadableFile
 from etl.headermatch import HeaderMatch
@@ -54,6 +54,8 @@ def _heads(path: Path, name: str) -> list[list[list[str | None]]]:
         cut = data.rfind(b"\n")
         text, _enc = decode(data[: cut + 1] if 0 < cut < len(data) - 1 else data, name)
         return [head_rows(text.splitlines()[: HEAD_ROWS + 2])[1]]
+    if fmt == "spreadsheetml":  # XML: every sheet's rows are parsed to reach the next sheet
+        return spreadsheetml.heads(path.read_bytes(), name)
     if fmt == "xlsx" and is_xlsx(check_container(path, name)):
         heads = _xlsx_heads(path)
         if heads is not None:

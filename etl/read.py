@@ -1,4 +1,5 @@
-"""Read a spreadsheet as it comes: xlsx/xls through calamine (etl.workbook), csv in UTF-8/GBK (etl.csvread).
+"""Read a spreadsheet as it comes: xlsx/xls through calamine (etl.workbook), csv in UTF-8/GBK (etl.csvread),
+an XML Spreadsheet 2003 (the .xls Java systems export) through etl.spreadsheetml.
 
 The result is an ``Extract``: which sheet, which header, and a pyarrow table
 of text with the spreadsheet's own row number in ``_row`` and one column per
@@ -14,7 +15,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from etl import csvread, filevalues, isolated, workbook
+from etl import csvread, filevalues, isolated, spreadsheetml, workbook
 from etl.extract import Extract, UnreadableFile, release_memory
 
 # An xlsx is a zip: its parts are inflated before they are read.  A zip bomb (a
@@ -35,7 +36,7 @@ _SPREADSHEET_ML = b"urn:schemas-microsoft-com:office:spreadsheet"
 
 
 def sniff_format(data: bytes, name: str) -> str:
-    """xlsx, xls or csv from the file's first bytes, not its name."""
+    """xlsx, xls, spreadsheetml or csv from the file's first bytes, not its name."""
     if data[:4] == b"PK\x03\x04":
         return "xlsx"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -44,13 +45,8 @@ def sniff_format(data: bytes, name: str) -> str:
         raise UnreadableFile(f"文件 {name} 是空的。/ The file {name} is empty.")
     begin = _LEADING.match(data).end()  # data.lstrip(BOM bytes).lstrip(), without the copy
     start = data[begin : begin + 64].lower()
-    if start.startswith(b"<?xml") and _SPREADSHEET_ML in data[begin : begin + 4096]:
-        raise UnreadableFile(
-            f"文件 {name} 是 Excel 2003 XML 表格（XML Spreadsheet，许多系统导出的 .xls 是这种格式），"
-            "本系统不能直接读取：请在 Excel 或 WPS 中打开后“另存为” .xlsx 再上传。"
-            f" / {name} is an Excel 2003 XML spreadsheet (SpreadsheetML, as many systems export .xls),"
-            " which cannot be read here: open it in Excel or WPS and save as .xlsx."
-        )
+    if start.startswith((b"<?xml", b"<workbook")) and _SPREADSHEET_ML in data[begin : begin + 4096]:
+        return "spreadsheetml"
     if start.startswith((b"<html", b"<!doctype", b"<?xml", b"<table", b"<meta")):
         raise UnreadableFile(
             f"文件 {name} 其实是网页（HTML），不是 Excel 表格：请在 Excel 中打开后“另存为” .xlsx 再上传。"
@@ -85,6 +81,8 @@ def read(
     fmt = sniff_format(data, name)
     if fmt == "csv":
         extract = csvread.read_csv(path, data, kind, name, mapping, values)
+    elif fmt == "spreadsheetml":
+        extract = spreadsheetml.read_spreadsheetml(data, path, kind, name, mapping, values)
     else:
         del data
         extract = None
