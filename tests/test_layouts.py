@@ -194,12 +194,38 @@ NEEDS_HEADER_MAPPING = {
     # says (平台退回 is read as 退回 since the ninth session)
     "butie-shangsong-cuowu-qingdan": "错误类型 (格式校验 / 平台退回) is the row's 发放状态 only as the clerk"
     " says: an error list's type of error",
+    # A sixth held-out sample (tests/layouts/README.md), measured as it came: the loader's first problem
+    # with the upload values and no header mapping.
+    "jiaoyu-zizhu-xiangmu-mingxi-daochu": "学期 (2024年秋季学期) is not read as the period (期间)",
+    "guer-jiben-shenghuofei-fafang-xiangqing": "column_missing 发放金额: 资金发放总额（元） is not read as the"
+    " amount (beside 当月发放金额 and 补发放金额)",
+    "wizsen-xiangmu-zijin-juxiada-caizhengxiada": "no header row found: 财政下达(万元) is not read as the"
+    " project's amount (beside 局计划下达(万元))",
+    "binzang-fuwu-jigou-renyuan": "从业日期 is not read as the hire date (入编时间 / 参加工作时间)",
+    "xuandiao-jiaoliu-yongren-jigou": "column_missing 单位名称: 用人机构 is not read as the agency (beside"
+    " 选调机构)",
 }
 
 # Layouts of the held-out sample that should load (the form has what the kind needs) but that the
 # loader does not load even with the clerk's mapping and upload values: slug -> why.  Each is a
 # strict xfail everywhere; when the loader learns the rule, the entry goes.
-NOT_LOADED_YET: dict[str, str] = {}
+NOT_LOADED_YET: dict[str, str] = {
+    # A sixth held-out sample (tests/layouts/README.md), measured as it came: the loader's first problem
+    # with the clerk's mapping (written before the run) and the upload values.
+    "qitian-cun-dibao-butie-huizong": "领款时间 is not read as the date paid (and the title's 七田村 not as"
+    " the village: column_absent 村)",
+    "cam-dibao-bufa-mingxi-csv": "column_missing 发放金额: 补发合计(元) is not read as the amount",
+    "yanglao-butie-fafang-jilu": "column_values_foreign: 操作类型 = 发放 is not read as 已发放",
+    "zhida-daorendaohu-fafang-mingxi-muban": "column_ambiguous 乡镇: 街道(乡镇)编码 and 街道(乡镇)名称 tie for"
+    " the township",
+    "huiqi-limin-zhifu-shuju-guanlian": "column_missing 收款单位: 收款方账户名称 is not read as the payee"
+    " (with no mapping 项目编码 is taken for the fund code, 申请单号 for the voucher, 单位 for the payee)",
+    "danwei-zhibiao-daoru-liebiao": "支出项目 is not read as the allocation's project (项目名称)",
+    "bumen-yusuan-tiaoji-shenqing-liebiao": "资金性质 (111-一般公共预算拨款) is taken for the 支出类别 over the"
+    " category chosen at upload (value_unused)",
+    "hedui-fankui-binzang-mingxi": "殡仪馆名称 is not read as the death's source (来源单位)",
+    "hedui-fankui-fangguan-mingxi": "column_missing 建筑面积: 房屋建筑面积(㎡) is not read as the area",
+}
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
 NOT_AT_ALL = {lay["slug"]: lay["reason"] for lay in LAYOUTS if "reason" in lay}
