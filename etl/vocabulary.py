@@ -193,15 +193,16 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "bank_account": (
         Role(r"[账帐]号|卡号|存折|[账帐]户", 70, "开户行|户名|银行名称|网点|名称|姓名"),
     ),
-    # The payment's state, not the person's: 参保状态 / 退休状态 (ruoyi-simc-zhengdi-shebao-butie) say whether
-    # the person is insured or retired, not whether the money went out; nor a report's: 提交状态 / 上报状态
-    # (a 救灾 system's case lists: 已提交) say whether the case was sent up.
+    # The payment's or the card's state, and only where the header says so (a bare 状态 is an alias, its
+    # values then decide: etl/vocabulary.py OtherStates): 发放状态, 支付状态, 一卡通状态, a bank's 回执状态,
+    # a relief bill's 报销状态.  Not the person's (参保状态, 退休状态: ruoyi-simc-zhengdi-shebao-butie; 优抚对象
+    # 状态: the state of a 优抚 entitlement, tests/realfiles cam-shangcan-renyuan-daoru), nor a report's
+    # (提交状态 / 上报状态: a 救灾 system's case lists), nor a case's or a record's (救助状态, 业务状态).
     "card_status": (
         Role(
-            r"状态",
+            r"^(一卡通|社保卡|银行卡|卡|资金|补贴|补助)?(发放|支付|兑付|到账|拨付|付款|打卡|代发|回执|报销)?"
+            r"(卡)?状态$",
             50,
-            "参保|退休|婚姻|健康|就业|户籍|人员|审核|审批|在职|在岗|生存|残疾|认定|权属|限制"
-            "|提交|上报|报送|填报",
         ),
     ),
     # Not 项目审批代码 (px-shenqingku-xiangmu-daochu): an approval number, not a fund.

@@ -359,6 +359,16 @@ RULES = [
         ["应付日期", "应发公积金"],
     ),
     ("staff", ["单位名称", "姓名", "身份证号"], "status", ["员工状态", "当前状态"], ["合同状态"]),
+    # A status is the card's or the payment's only where the header says so (words10): 优抚对象状态* on a
+    # 优抚 register (tests/realfiles cam-shangcan-renyuan-daoru) is the state of the person's entitlement,
+    # as 残疾人状态 or 户籍状态 is the person's; 银行卡状态 and 到账状态 say the card's and the payment's.
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "card_status",
+        ["银行卡状态", "到账状态", "兑付状态*"],
+        ["优抚对象状态*", "残疾人状态", "家庭状态"],
+    ),
 ]
 
 

@@ -653,12 +653,9 @@ def test_excel_xls_disability_register_prefixed_id_header_needs_no_mapping():
     assert landed.get("id_number") == "伤残身份证号*"
 
 
-@pytest.mark.xfail(
-    reason="header words for etl/vocabulary.py: 优抚对象状态* (the entitlement's state) is taken for the"
-    " card's status (一卡通状态)",
-    strict=True,
-)
 def test_excel_xls_disability_register_entitlement_state_is_not_the_cards():
+    """优抚对象状态* is the state of the person's 优抚 entitlement, not the card's or the payment's: a
+    status is those only where the header says so (发放状态, 一卡通状态)."""
     got = read(CAM_DISABILITY, "payments", values=XLS_VALUES)
     landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
     assert "card_status" not in landed
