@@ -44,6 +44,10 @@ PREFIXES = ("补贴对象", "补助对象", "救助对象", "发放对象", "所
 # Words after it that do not change its meaning, with the shortest stem that may remain
 # (人数 stays 人数: 人 alone says nothing).
 SUFFIXES = (("号码", 2), ("名称", 1), ("号", 2), ("数", 2))
+# A count of people or households keeps its 数: 员工人数 (a 企业信息 form, tests/realfiles
+# landcirculation-qiye-xinxi) is a head count, never the 员工人 a name's role (…人) would take, nor is
+# 种粮大户数 a grower or 受益人数 the person entitled.  (…人次 has no 数 to lose.)
+COUNTS = ("人数", "户数")
 
 # Headers that carry no data (a running number): not loaded, not reported as unused.
 IGNORED_HEADERS = ("序号", "序", "行号", "no", "no.", "编号序号")
@@ -416,7 +420,11 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # (wangge-shanghu-xinxi lists both).
     "businesses.credit_code": (Role(r"^(工商)?注册号(码)?$|^(工商)?注册$", 80),),
     # 商户名称 / 商户类型: a grid's or a market's word for a business (个体工商户, 企业).
-    "businesses.business_name": (Role(r"^(商户|店铺|门店|商铺|经营户)(名称)?$", 65),),
+    # 公司名称 / 企业全称 (a 土地流转 system's 企业信息 form, tests/realfiles landcirculation-qiye-xinxi).
+    "businesses.business_name": (
+        Role(r"^(商户|店铺|门店|商铺|经营户)(名称)?$", 65),
+        Role(r"^(公司|企业)(名称|全称)$", 65),
+    ),
     "businesses.business_type": (Role(r"^(商户|经营户|主体)(类型|类别)$", 65),),
     # 签发机构 of a 死亡医学证明, 报告单位 of a death report card: the body the record comes from.
     "deaths.source": (Role(r"(签发|出具|报告|填报|上报)(机构|单位|医院)$", 65),),
@@ -435,11 +443,14 @@ def roles(kind: str, column: str) -> tuple[Role, ...]:
 
 
 def stem(key: str) -> str:
-    """``key`` without a clerk's prefix and without a trailing 号 / 号码 / 数 / 名称."""
+    """``key`` without a clerk's prefix and without a trailing 号 / 号码 / 数 / 名称 (a count, …人数 /
+    …户数, keeps its 数)."""
     for prefix in PREFIXES:
         if key.startswith(prefix) and len(key) > len(prefix):
             key = key[len(prefix) :]
             break
+    if key.endswith(COUNTS):
+        return key
     for suffix, shortest in SUFFIXES:
         if key.endswith(suffix) and len(key) - len(suffix) >= shortest:
             key = key[: -len(suffix)]

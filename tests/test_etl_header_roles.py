@@ -369,6 +369,31 @@ RULES = [
         ["银行卡状态", "到账状态", "兑付状态*"],
         ["优抚对象状态*", "残疾人状态", "家庭状态"],
     ),
+    # A count is never a person (words10): 员工人数 on a 企业信息 form (tests/realfiles landcirculation-qiye-
+    # xinxi) is a head count, not the …人 who represents the company; …人数 / …户数 / …人次 are counts in
+    # every kind.  And the company's 公司名称 is the business's name.
+    (
+        "businesses",
+        ["企业名称", "统一社会信用代码"],
+        "name",
+        ["法定代表人", "投资人"],
+        ["员工人数", "从业人数", "股东人数"],
+    ),
+    (
+        "payments",
+        ["资金编码", "身份证号"],
+        "name",
+        ["种粮大户", "申请人"],
+        ["种粮大户数", "受益人数", "受益人次"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "quantity",
+        ["受益人数", "享受人数"],
+        ["受益人"],
+    ),
+    ("businesses", ["统一社会信用代码", "法定代表人"], "business_name", ["公司名称"], ["公司类别"]),
 ]
 
 

@@ -867,12 +867,8 @@ def test_wps_xls_company_register_lands_after_the_clerks_mapping(tmp_path):
     assert "证件号码" in res.report.errors[0].message
 
 
-@pytest.mark.xfail(
-    reason="header words for etl/vocabulary.py: 员工人数 (a head count) is taken for the legal "
-    "representative's name (…人), and 公司名称 is not taken for the business name",
-    strict=True,
-)
 def test_wps_xls_company_register_head_count_is_not_a_person():
+    """员工人数 is a head count, not the legal representative (…人); 公司名称 is the business's name."""
     got = read(LANDCIRC_COMPANY, "businesses")
     landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
     assert landed.get("name") != "员工人数"
