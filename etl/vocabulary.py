@@ -313,8 +313,19 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "staff.status": (Role(r"^(人员|在职|在编|编制|在岗|工作|员工|职工|当前)状态$", 60),),
     # A wage sheet's 本月实付工资 / 工资实发合计 is what was paid; 应付工资 what was due (tests/realfiles: a Mac
     # Excel and an Excel wage sheet).  Not a date, and not a tax or a fund deducted from it.
-    "payroll.net_yuan": (Role(r"实发|实付", 70, "应发|应付|日期|时间|税|公积金|社保|标准"),),
-    "payroll.gross_yuan": (Role(r"应发|应付", 70, "实发|实付|日期|时间|税|公积金|社保|标准"),),
+    # A company's sheet (tests/realfiles wangmiao-gongzibiao: 税前工资 = the sum of the pay's parts, then the
+    # insurance, 个税, and 税后实发 = what is left): the pay after tax is what was paid, the pay before it
+    # what was due; not a deduction named by the tax (税前扣除, 税后扣款).  Below 应发 / 实发: beside 应付工资
+    # (tests/realfiles autosendsalary-gongzibiao: 应付工资, 社保, 公积金, 税前工资, 个税 … 本月实付工资) 税前工资 is
+    # the taxable pay left after the insurance, not what was due.
+    "payroll.net_yuan": (
+        Role(r"实发|实付", 70, "应发|应付|日期|时间|税|公积金|社保|标准"),
+        Role(r"^税后(实发|实付)?(工资|薪酬|薪资|收入|金额|合计)?$", 65),
+    ),
+    "payroll.gross_yuan": (
+        Role(r"应发|应付", 70, "实发|实付|日期|时间|税|公积金|社保|标准"),
+        Role(r"^税前(应发|应付)?(工资|薪酬|薪资|收入|金额|合计)?$", 65),
+    ),
     "staffing_type": (Role(r"编制(类型|性质|类别)|人员(类别|身份)", 70),),
     # 编制总数 / 核定编制总数: the quota however it is totalled (gaoxiao-bianzhi-he-pai-wai); not 空编数.
     "quota": (Role(r"^(核定)?编制(总数|总额|数|人数)?$|^(核定)?编制总$", 60),),

@@ -394,6 +394,22 @@ RULES = [
         ["受益人"],
     ),
     ("businesses", ["统一社会信用代码", "法定代表人"], "business_name", ["公司名称"], ["公司类别"]),
+    # A company's wage sheet (tests/realfiles wangmiao-gongzibiao: 税前工资 … 个税, 税后实发): what is paid is
+    # the pay after tax, what is due the pay before it; a tax or a deduction named by the tax is neither.
+    (
+        "payroll",
+        ["单位名称", "姓名", "身份证号", "工资月份", "应发工资"],
+        "net_yuan",
+        ["税后实发", "税后工资", "税后实发工资"],
+        ["代扣个税", "税后扣款"],
+    ),
+    (
+        "payroll",
+        ["单位名称", "姓名", "身份证号", "工资月份", "实发工资"],
+        "gross_yuan",
+        ["税前工资", "税前应发"],
+        ["税前扣除", "税前扣款"],
+    ),
 ]
 
 
@@ -679,6 +695,18 @@ def test_a_three_level_header_with_a_subtotal_leaf_is_read_to_its_leaves():
     # a total row under a header stays data's
     total = [["单位名称", "项目名称", "合计"], ["合计", None, "120.00"], ["县农业农村局", "a", "1"]]
     assert detect(total, "budgets").header_rows == (0,)
+
+
+def test_the_pay_before_tax_is_due_only_where_the_sheet_names_no_pay_due():
+    """税前工资 beside 应付工资 (tests/realfiles autosendsalary-gongzibiao: 应付工资 less 社保 and 公积金 is
+    税前工资, the taxable pay): the pay due is 应付工资; 税后工资 beside 本月实付工资 is not the pay paid."""
+    head = [
+        ["单位名称", "工资月份", "姓名", "身份证号", "应付工资", "社保", "税前工资", "个税"]
+        + ["税后工资", "本月实付工资"]
+    ]
+    match = detect(head, "payroll")
+    assert match.mapping["gross_yuan"] == 4 and match.mapping["net_yuan"] == 9
+    assert not match.ambiguous
 
 
 def test_columns_that_tie_for_a_value_chosen_at_upload_are_not_asked_about(

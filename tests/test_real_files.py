@@ -1051,6 +1051,18 @@ def test_wps_company_payroll_reads_every_column_where_it_belongs(tmp_path):
     assert "身份证号" in res.report.errors[0].message
 
 
+def test_wps_company_payroll_wage_words_need_no_mapping(tmp_path):
+    """税前工资 is the pay due and 税后实发 the pay paid (the sheet's own formulas: 税后实发 = 税前工资 less
+    insurance and 个税): with no mapping the sheet reads as it does with the clerk's."""
+    path, _ = _wangmiao_filled(tmp_path)
+    got = read(path, "payroll", values=WANGMIAO_VALUES)
+    landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
+    assert landed == {"name": "姓名", "gross_yuan": "税前工资", "net_yuan": "税后实发"}
+    mapped = read(path, "payroll", mapping=WANGMIAO_MAPPING, values=WANGMIAO_VALUES)
+    columns = sorted(mapped.table.column_names)
+    assert got.table.select(columns).equals(mapped.table.select(columns))
+
+
 def test_wps_company_payroll_reads_the_same_in_pieces(tmp_path, monkeypatch):
     path, _ = _wangmiao_filled(tmp_path)
     monkeypatch.setattr(sheetsplit, "PART_BYTES", 1)
