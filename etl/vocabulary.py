@@ -198,15 +198,17 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"[账帐]号|卡号|存折|[账帐]户", 70, "开户行|户名|银行名称|网点|名称|姓名"),
     ),
     # The payment's or the card's state, and only where the header says so (a bare 状态 is an alias, its
-    # values then decide: etl/vocabulary.py OtherStates): 发放状态, 支付状态, 一卡通状态, a bank's 回执状态,
-    # a relief bill's 报销状态 or 处理状态 (jiuzhu-baoxiao-jiuzhen-jilu-daochu: 未报销 / 已报销 / 已退回, the
-    # processing of the bill the relief is paid with).  Not the person's (参保状态, 退休状态: ruoyi-simc-zhengdi-shebao-butie; 优抚对象
-    # 状态: the state of a 优抚 entitlement, tests/realfiles cam-shangcan-renyuan-daoru), nor a report's
-    # (提交状态 / 上报状态: a 救灾 system's case lists), nor a case's or a record's (救助状态, 业务状态).
+    # values then decide: OtherStates): 发放状态, 支付状态, 一卡通状态, a bank's 回执状态, a relief bill's
+    # 报销状态 or 处理状态 (jiuzhu-baoxiao-jiuzhen-jilu-daochu: 未报销 / 已报销 / 已退回, the processing of the
+    # bill the relief is paid with); and a case's or a record's (救助状态, 办理状态, 业务状态), read so that
+    # its values decide (CASE_STATES, ENTITLEMENT_STATES: a case still 审批中 is asked about, never loaded
+    # as paid).  Not the person's (参保状态, 退休状态: ruoyi-simc-zhengdi-shebao-butie; 优抚对象状态: the
+    # state of a 优抚 entitlement, tests/realfiles cam-shangcan-renyuan-daoru), nor a report's (提交状态 /
+    # 上报状态: a 救灾 system's case lists).
     "card_status": (
         Role(
-            r"^(一卡通|社保卡|银行卡|卡|资金|补贴|补助)?(发放|支付|兑付|到账|拨付|付款|打卡|代发|回执|报销|处理)?"
-            r"(卡)?状态$",
+            r"^(一卡通|社保卡|银行卡|卡|资金|补贴|补助)?"
+            r"(发放|支付|兑付|到账|拨付|付款|打卡|代发|回执|报销|处理|救助|办理|业务)?(卡)?状态$",
             50,
         ),
     ),

@@ -369,6 +369,15 @@ RULES = [
         ["银行卡状态", "到账状态", "兑付状态*"],
         ["优抚对象状态*", "残疾人状态", "家庭状态"],
     ),
+    # A case's or a record's state is read too, so that its values decide (tests/test_etl_enums.py: a case
+    # still 审批中 is asked about, never loaded as paid).
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "card_status",
+        ["救助状态", "办理状态", "业务状态"],
+        ["优抚状态"],
+    ),
     # A count is never a person (words10): 员工人数 on a 企业信息 form (tests/realfiles landcirculation-qiye-
     # xinxi) is a head count, not the …人 who represents the company; …人数 / …户数 / …人次 are counts in
     # every kind.  And the company's 公司名称 is the business's name.
