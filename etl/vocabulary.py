@@ -46,8 +46,9 @@ PREFIXES = ("补贴对象", "补助对象", "救助对象", "发放对象", "所
 SUFFIXES = (("号码", 2), ("名称", 1), ("号", 2), ("数", 2))
 # A count of people or households keeps its 数: 员工人数 (a 企业信息 form, tests/realfiles
 # landcirculation-qiye-xinxi) is a head count, never the 员工人 a name's role (…人) would take, nor is
-# 种粮大户数 a grower or 受益人数 the person entitled.  (…人次 has no 数 to lose.)
-COUNTS = ("人数", "户数")
+# 种粮大户数 a grower or 受益人数 the person entitled; nor 贫困村数 the 贫困村 a fund goes to.  (…人次 has no 数
+# to lose.)
+COUNTS = ("人数", "户数", "村数")
 
 # Headers that carry no data (a running number): not loaded, not reported as unused.
 IGNORED_HEADERS = ("序号", "序", "行号", "no", "no.", "编号序号")
@@ -374,8 +375,10 @@ ROLES: dict[str, tuple[Role, ...]] = {
             "主管|处室|填报|统计|编制|代码|编码|金额|资金",
         ),
         # 村名 / 行政村: a notice that puts a fund to villages (wenling-heimei-xiangcun-bofu-xiangdan);
-        # not 村级… or 村民… (an amount or a count written under the village's name).
-        Role(r"^(行政)?村(名|名称|委会)?$", 55),
+        # not 村级… or 村民… (an amount or a count written under the village's name).  贫困村 / 帮扶村: the
+        # village a 扶贫 统计表 puts its 帮扶资金 to (tests/realfiles fupin-bangfu-zijin-tongji), not the
+        # 帮扶单位 that helps it.
+        Role(r"^(行政|贫困|重点|帮扶|扶贫|脱贫|对口)?村(名|名称|委会)?$", 55),
         # 车辆生产企业, 车企, 申报企业: a fund allocated to enterprises (新能源汽车推广应用补助, issue 14's
         # htsys-xinnengyuan-qingsuan-shenhe and htsys-huatong-cheliang-butie); not the enterprise's code,
         # type or address, nor a count of enterprises.
@@ -391,6 +394,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
             # not what was issued so far nor what is left (累计下达金额, 指标剩余金额: quota-yusuan-zhibiao-xiada)
             "待分|已办|编入|日期|文号|单位|累计|剩余",
         ),
+        # 已投入帮扶资金 (a 扶贫 统计表, tests/realfiles fupin-bangfu-zijin-tongji): what was put into the
+        # village; not what was planned (规划投入资金), nor the group of its sources (已投入帮扶资金构成).
+        Role(r"^(已|实际)投入(帮扶|扶贫)?(资金|金额)$", 65),
         # 本次拨付补助资金, 本次下达: this batch's allocation, beside the approved total and the
         # cumulative entitlement of a multi-batch fund (wenling-heimei-xiangcun-bofu-xiangdan).
         Role(r"^本次(拨付|下达|分配|安排)", 70, "日期|时间|文号|单位|比例"),

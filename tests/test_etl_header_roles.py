@@ -419,6 +419,23 @@ RULES = [
         ["税前工资", "税前应发"],
         ["税前扣除", "税前扣款"],
     ),
+    # A 扶贫 帮扶资金 统计表 (tests/realfiles fupin-bangfu-zijin-tongji): the money goes to the 贫困村 it names,
+    # not to the 帮扶单位 that helps it; the amount is what was put in (已投入帮扶资金), not what was planned
+    # (规划投入资金), nor the group of its parts (…构成).
+    (
+        "allocations",
+        ["资金编码", "年度", "分配金额"],
+        "recipient",
+        ["贫困村", "帮扶村"],
+        ["帮扶单位", "贫困村数"],
+    ),
+    (
+        "allocations",
+        ["资金编码", "年度", "分配单位"],
+        "amount_yuan",
+        ["已投入帮扶资金(元)", "已投入资金"],
+        ["规划投入资金(元)", "已投入帮扶资金构成"],
+    ),
 ]
 
 
@@ -716,6 +733,39 @@ def test_the_pay_before_tax_is_due_only_where_the_sheet_names_no_pay_due():
     match = detect(head, "payroll")
     assert match.mapping["gross_yuan"] == 4 and match.mapping["net_yuan"] == 9
     assert not match.ambiguous
+
+
+# A 扶贫 统计表's three-level header (tests/realfiles fupin-bangfu-zijin-tongji): 已投入帮扶资金(元) beside the
+# group title 已投入帮扶资金, whose leaves (用于帮扶到户 / 到村) are on the third row.
+_AID = [
+    ["帮扶单位", "贫困村", "资金情况", None, None, None],
+    [None, None, "规划投入资金(元)", "已投入帮扶资金(元)", "已投入帮扶资金", None],
+    [None, None, None, None, "用于帮扶到户资金(元)", "用于帮扶到村资金(元)"],
+    ["县财政局", "东风村", "10,000.00", "8,000.00", "5,000.00", "3,000.00"],
+]
+
+
+def test_a_group_title_with_leaves_on_the_third_row_is_no_column_of_its_own():
+    """The group title's leaves are proven by the third row (a cell under it and under the column its
+    span covers): the amount is the column 已投入帮扶资金(元), not the title beside it."""
+    match = detect(_AID, "allocations")
+    assert match is not None and match.header_rows == (0, 1, 2)
+    assert match.mapping.get("recipient") == 1 and match.mapping.get("amount_yuan") == 3
+    assert not match.ambiguous
+
+
+def test_two_columns_of_one_name_with_no_leaves_under_either_are_asked_about():
+    """With no third row under it the second 已投入帮扶资金 is a column like the first: the two are asked
+    about, never guessed."""
+    head = [
+        ["资金编码", "帮扶单位", "贫困村", "资金情况", None, None],
+        [None, None, None, "规划投入资金(元)", "已投入帮扶资金(元)", "已投入帮扶资金"],
+        ["F002", "县财政局", "东风村", "10,000.00", "8,000.00", "5,000.00"],
+    ]
+    match = detect(head, "allocations")
+    assert match is not None and match.header_rows == (0, 1)
+    assert match.mapping.get("recipient") == 2 and "amount_yuan" not in match.mapping
+    assert match.ambiguous == [("amount_yuan", (4, 5))]
 
 
 def test_columns_that_tie_for_a_value_chosen_at_upload_are_not_asked_about(

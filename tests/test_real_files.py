@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from etl import sheetsplit
-from etl.extract import NoHeader, UnreadableFile
+from etl.extract import UnreadableFile
 from etl.idnum import mask
 from etl.read import read
 from fundquery.synthetic.ids import check_digit
@@ -806,17 +806,20 @@ FUPIN_VALUES = {"fund_code": "F002", "year": "2024"}
 FUPIN_MAPPING = {"贫困村": "recipient", "4/已投入帮扶资金(元)": "amount_yuan"}
 
 
-def test_excel_xls_aid_fund_form_is_refused_without_a_mapping_and_found_with_one():
-    """No allocation header is known (帮扶单位, 贫困村, 规划投入资金, 已投入帮扶资金): the refusal names the
-    allocation headers it looks for.  With the clerk's mapping the three-level header is found, the
-    ideographic-space padding is gone from the labels the clerk sees, and 贫困村 is the recipient."""
-    with pytest.raises(NoHeader) as caught:
-        read(FUPIN_REPORT, "allocations", values=FUPIN_VALUES)
-    assert "分配金额" in str(caught.value)
-    got = read(FUPIN_REPORT, "allocations", mapping=FUPIN_MAPPING, values=FUPIN_VALUES)
-    assert got.match.header_rows[:2] == (3, 4)
-    assert got.match.labels[:2] == ["帮扶单位", "贫困村"]
-    assert got.match.labels[got.match.mapping["recipient"]] == "贫困村"
+def test_excel_xls_aid_fund_form_is_found_without_a_mapping_as_with_one(tmp_path):
+    """贫困村 is the recipient (not the 帮扶单位 that helps it) and 已投入帮扶资金(元) the amount (not the
+    planned 规划投入资金, nor the group title 已投入帮扶资金 whose leaves are on the third row): with no
+    mapping the three-level header is found as with the clerk's, the ideographic-space padding is gone
+    from the labels, and the empty form is refused as one."""
+    for mapping in (None, FUPIN_MAPPING):
+        got = read(FUPIN_REPORT, "allocations", mapping=mapping, values=FUPIN_VALUES)
+        assert got.match.header_rows == (3, 4, 5)
+        assert got.match.labels[:2] == ["帮扶单位", "贫困村"]
+        landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
+        assert landed == {"recipient": "贫困村", "amount_yuan": "4/已投入帮扶资金(元)"}
+        assert not got.match.ambiguous
+    _, res = _load(tmp_path, FUPIN_REPORT, None, FUPIN_VALUES, "allocations")
+    assert [e.rule for e in res.report.errors] == ["no_rows"]
 
 
 def test_excel_xls_aid_fund_form_mapping_lands_on_the_column_the_clerk_named():
