@@ -33,7 +33,12 @@ _FOOTER = re.compile(
     r"^(制表|填表|填报|审核|复核|审批|经办|单位负责|财务负责|分管领导|主管领导|负责)"
     r"(人|日期|时间)?[::]"
 )
-FOOTER_ROWS = 10  # rows at the end of a sheet looked at for signature lines
+# The notes under a form (注：1.规划投入资金指… then 2.… 3.…, 说明：…, 填表说明：…: a 扶贫 统计表, tests/realfiles
+# fupin-bangfu-zijin-tongji): a row holding one cell that opens a note, and the numbered lines under it,
+# each one cell.  A numbered line is a note only under such an opening, never on its own.
+_NOTE_HEAD = re.compile(r"^(注|附注|说明|备注|填表说明|填报说明|编制说明)[::]")
+_NOTE_LINE = re.compile(r"^([(（]?(\d{1,2}|[一二三四五六七八九十]{1,3})[.、．)）])")
+FOOTER_ROWS = 10  # rows at the end of a sheet looked at for signature lines and notes
 
 
 class UnreadableFile(Exception):
@@ -189,17 +194,28 @@ def kept_rows(table: pa.Table, keep: pa.Array) -> pa.Table:
 
 
 def _footer_rows(table: pa.Table, value_cols: list[str]) -> pa.Array:
-    """The signature lines at the end of the sheet (制表人：…, 审核人：…): rows, from the last up, whose every
-    filled cell is one (blank rows between them pass); the first other row ends them.  Only the last
-    ``FOOTER_ROWS`` rows are looked at: a footer is under the table, and a million-row file pays nothing."""
+    """The signature lines and notes at the end of the sheet (制表人：…, 审核人：…; 注：… and its numbered
+    lines): rows, from the last up, whose every filled cell is a signature, or that hold one cell opening
+    a note or continuing one under its opening (blank rows between them pass); the first other row ends
+    them, and numbered lines with no opening above them are rows.  Only the last ``FOOTER_ROWS`` rows are
+    looked at: a footer is under the table, and a million-row file pays nothing."""
     flags = np.zeros(table.num_rows, dtype=bool)
+    numbered: list[int] = []  # numbered lines seen, notes once their opening is found above them
     for i in range(table.num_rows - 1, max(-1, table.num_rows - 1 - FOOTER_ROWS), -1):
-        filled = [v for v in (table[c][i].as_py() for c in value_cols) if v is not None]
+        filled = [
+            v.replace(" ", "") for v in (table[c][i].as_py() for c in value_cols) if v is not None
+        ]
         if not filled:
             continue
-        if not all(_FOOTER.match(v.replace(" ", "")) for v in filled):
+        if len(filled) == 1 and _NOTE_HEAD.match(filled[0]):
+            flags[[i, *numbered]] = True
+            numbered = []
+        elif len(filled) == 1 and _NOTE_LINE.match(filled[0]):
+            numbered.append(i)
+        elif all(_FOOTER.match(v) for v in filled) and not numbered:
+            flags[i] = True
+        else:
             break
-        flags[i] = True
     return pa.array(flags)
 
 

@@ -209,9 +209,13 @@ def _match_row(
     top: list[str | None],
     sub: list[str | None] | None,
     mapping: dict[str, str] | None = None,
+    below: list[str | None] | None = None,
 ) -> HeaderMatch:
     width = max(len(top), len(sub or []))
     cells = _cells(top, sub, width)
+    # A cell of the second row whose leaves are on the row below (a third level) is a group title: it
+    # names its leaves, not a column of its own, and is not scored for one.
+    titles = _group_titles(sub, below) if sub and below and not looks_like_data(below) else set()
     wanted = _wanted(mapping, [label for *_, label in cells])
     names = {c.name for c in spec.columns}
     labels: list[str | None] = []
@@ -232,6 +236,8 @@ def _match_row(
                 forced[target] = pos
                 match.mapped[label] = target
                 continue
+        if pos in titles:
+            continue
         if spec.wide and owner and s and _group(spec, owner) and _measure(spec, s):
             wide.append(WideColumn(pos, _group(spec, owner), _measure(spec, s)))
             continue
@@ -414,6 +420,8 @@ def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
         above = row
     if not deeper:
         return match
+    _leave_ties(match, _group_titles(head[last], deeper[0]))
+    mapped = set(match.mapping.values()) | {w.position for w in match.wide}
     width = max(len(match.labels), *(len(row) for row in deeper))
     pad = lambda row: list(row) + [None] * (width - len(row))  # noqa: E731
     top = pad(head[match.header_rows[0]])
@@ -435,6 +443,23 @@ def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
     match.labels = labels
     match.header_rows = (*match.header_rows, *range(last + 1, last + 1 + len(deeper)))
     return match
+
+
+def _at(row: list[str | None], p: int) -> str | None:
+    return row[p] if p < len(row) else None
+
+
+def _group_titles(row: list[str | None], below: list[str | None]) -> set[int]:
+    """The cells of ``row`` that the row under it proves group titles: a cell under it and one under the
+    next column, which its span covers (已投入帮扶资金 over 用于帮扶到户资金 / 用于帮扶到村资金 in a 扶贫
+    统计表, tests/realfiles fupin-bangfu-zijin-tongji).  A title names its leaves, not a column of its
+    own: it leaves a tie with a column of the same words (已投入帮扶资金(元) beside it)."""
+    cell = lambda r, p: r[p] if p < len(r) else None  # noqa: E731
+    return {
+        p
+        for p in range(len(row))
+        if cell(row, p) and not cell(row, p + 1) and cell(below, p) and cell(below, p + 1)
+    }
 
 
 _ACTS = ("下达", "分配", "拨付", "分解", "安排", "下拨")
@@ -645,11 +670,16 @@ def detect(
             single.header_rows = (r,)
             options = [single]
             if r + 1 < len(head) and not looks_like_data(head[r + 1]):
-                double = _match_row(spec, head[r], head[r + 1], mapping)
+                below = head[r + 2] if r + 2 < len(head) else None
+                double = _match_row(spec, head[r], head[r + 1], mapping, below)
                 double.header_rows = (r, r + 1)
                 # A title row above a header is not the top of a two-level header: the
                 # top row must match something itself, by name rather than by a role's guess.
                 sure = single.wide or any(score >= STEM for score in single.scores.values())
+                # or a cell it matches spans both rows (nothing under it: 帮扶单位 / 贫困村 beside a group
+                # over its leaves, tests/realfiles fupin-bangfu-zijin-tongji): a title spans columns, and
+                # the header under it has a cell under each of them.
+                sure = sure or any(not _at(head[r + 1], p) for p in single.mapping.values())
                 # The clerk's mapping names two-level headers as "上/下": more of it applied says two rows.
                 # As many columns either way: two rows when the clerk's mapping says so, or when a
                 # column is found by its second-row cell (项目 over 科目名称) at no fewer points.

@@ -44,6 +44,11 @@ PREFIXES = ("补贴对象", "补助对象", "救助对象", "发放对象", "所
 # Words after it that do not change its meaning, with the shortest stem that may remain
 # (人数 stays 人数: 人 alone says nothing).
 SUFFIXES = (("号码", 2), ("名称", 1), ("号", 2), ("数", 2))
+# A count of people or households keeps its 数: 员工人数 (a 企业信息 form, tests/realfiles
+# landcirculation-qiye-xinxi) is a head count, never the 员工人 a name's role (…人) would take, nor is
+# 种粮大户数 a grower or 受益人数 the person entitled; nor 贫困村数 the 贫困村 a fund goes to.  (…人次 has no 数
+# to lose.)
+COUNTS = ("人数", "户数", "村数")
 
 # Headers that carry no data (a running number): not loaded, not reported as unused.
 IGNORED_HEADERS = ("序号", "序", "行号", "no", "no.", "编号序号")
@@ -193,15 +198,19 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "bank_account": (
         Role(r"[账帐]号|卡号|存折|[账帐]户", 70, "开户行|户名|银行名称|网点|名称|姓名"),
     ),
-    # The payment's state, not the person's: 参保状态 / 退休状态 (ruoyi-simc-zhengdi-shebao-butie) say whether
-    # the person is insured or retired, not whether the money went out; nor a report's: 提交状态 / 上报状态
-    # (a 救灾 system's case lists: 已提交) say whether the case was sent up.
+    # The payment's or the card's state, and only where the header says so (a bare 状态 is an alias, its
+    # values then decide: OtherStates): 发放状态, 支付状态, 一卡通状态, a bank's 回执状态, a relief bill's
+    # 报销状态 or 处理状态 (jiuzhu-baoxiao-jiuzhen-jilu-daochu: 未报销 / 已报销 / 已退回, the processing of the
+    # bill the relief is paid with); and a case's or a record's (救助状态, 办理状态, 业务状态), read so that
+    # its values decide (CASE_STATES, ENTITLEMENT_STATES: a case still 审批中 is asked about, never loaded
+    # as paid).  Not the person's (参保状态, 退休状态: ruoyi-simc-zhengdi-shebao-butie; 优抚对象状态: the
+    # state of a 优抚 entitlement, tests/realfiles cam-shangcan-renyuan-daoru), nor a report's (提交状态 /
+    # 上报状态: a 救灾 system's case lists).
     "card_status": (
         Role(
-            r"状态",
+            r"^(一卡通|社保卡|银行卡|卡|资金|补贴|补助)?"
+            r"(发放|支付|兑付|到账|拨付|付款|打卡|代发|回执|报销|处理|救助|办理|业务)?(卡)?状态$",
             50,
-            "参保|退休|婚姻|健康|就业|户籍|人员|审核|审批|在职|在岗|生存|残疾|认定|权属|限制"
-            "|提交|上报|报送|填报",
         ),
     ),
     # Not 项目审批代码 (px-shenqingku-xiangmu-daochu): an approval number, not a fund.
@@ -307,8 +316,19 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "staff.status": (Role(r"^(人员|在职|在编|编制|在岗|工作|员工|职工|当前)状态$", 60),),
     # A wage sheet's 本月实付工资 / 工资实发合计 is what was paid; 应付工资 what was due (tests/realfiles: a Mac
     # Excel and an Excel wage sheet).  Not a date, and not a tax or a fund deducted from it.
-    "payroll.net_yuan": (Role(r"实发|实付", 70, "应发|应付|日期|时间|税|公积金|社保|标准"),),
-    "payroll.gross_yuan": (Role(r"应发|应付", 70, "实发|实付|日期|时间|税|公积金|社保|标准"),),
+    # A company's sheet (tests/realfiles wangmiao-gongzibiao: 税前工资 = the sum of the pay's parts, then the
+    # insurance, 个税, and 税后实发 = what is left): the pay after tax is what was paid, the pay before it
+    # what was due; not a deduction named by the tax (税前扣除, 税后扣款).  Below 应发 / 实发: beside 应付工资
+    # (tests/realfiles autosendsalary-gongzibiao: 应付工资, 社保, 公积金, 税前工资, 个税 … 本月实付工资) 税前工资 is
+    # the taxable pay left after the insurance, not what was due.
+    "payroll.net_yuan": (
+        Role(r"实发|实付", 70, "应发|应付|日期|时间|税|公积金|社保|标准"),
+        Role(r"^税后(实发|实付)?(工资|薪酬|薪资|收入|金额|合计)?$", 65),
+    ),
+    "payroll.gross_yuan": (
+        Role(r"应发|应付", 70, "实发|实付|日期|时间|税|公积金|社保|标准"),
+        Role(r"^税前(应发|应付)?(工资|薪酬|薪资|收入|金额|合计)?$", 65),
+    ),
     "staffing_type": (Role(r"编制(类型|性质|类别)|人员(类别|身份)", 70),),
     # 编制总数 / 核定编制总数: the quota however it is totalled (gaoxiao-bianzhi-he-pai-wai); not 空编数.
     "quota": (Role(r"^(核定)?编制(总数|总额|数|人数)?$|^(核定)?编制总$", 60),),
@@ -355,8 +375,10 @@ ROLES: dict[str, tuple[Role, ...]] = {
             "主管|处室|填报|统计|编制|代码|编码|金额|资金",
         ),
         # 村名 / 行政村: a notice that puts a fund to villages (wenling-heimei-xiangcun-bofu-xiangdan);
-        # not 村级… or 村民… (an amount or a count written under the village's name).
-        Role(r"^(行政)?村(名|名称|委会)?$", 55),
+        # not 村级… or 村民… (an amount or a count written under the village's name).  贫困村 / 帮扶村: the
+        # village a 扶贫 统计表 puts its 帮扶资金 to (tests/realfiles fupin-bangfu-zijin-tongji), not the
+        # 帮扶单位 that helps it.
+        Role(r"^(行政|贫困|重点|帮扶|扶贫|脱贫|对口)?村(名|名称|委会)?$", 55),
         # 车辆生产企业, 车企, 申报企业: a fund allocated to enterprises (新能源汽车推广应用补助, issue 14's
         # htsys-xinnengyuan-qingsuan-shenhe and htsys-huatong-cheliang-butie); not the enterprise's code,
         # type or address, nor a count of enterprises.
@@ -372,6 +394,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
             # not what was issued so far nor what is left (累计下达金额, 指标剩余金额: quota-yusuan-zhibiao-xiada)
             "待分|已办|编入|日期|文号|单位|累计|剩余",
         ),
+        # 已投入帮扶资金 (a 扶贫 统计表, tests/realfiles fupin-bangfu-zijin-tongji): what was put into the
+        # village; not what was planned (规划投入资金), nor the group of its sources (已投入帮扶资金构成).
+        Role(r"^(已|实际)投入(帮扶|扶贫)?(资金|金额)$", 65),
         # 本次拨付补助资金, 本次下达: this batch's allocation, beside the approved total and the
         # cumulative entitlement of a multi-batch fund (wenling-heimei-xiangcun-bofu-xiangdan).
         Role(r"^本次(拨付|下达|分配|安排)", 70, "日期|时间|文号|单位|比例"),
@@ -414,7 +439,11 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # (wangge-shanghu-xinxi lists both).
     "businesses.credit_code": (Role(r"^(工商)?注册号(码)?$|^(工商)?注册$", 80),),
     # 商户名称 / 商户类型: a grid's or a market's word for a business (个体工商户, 企业).
-    "businesses.business_name": (Role(r"^(商户|店铺|门店|商铺|经营户)(名称)?$", 65),),
+    # 公司名称 / 企业全称 (a 土地流转 system's 企业信息 form, tests/realfiles landcirculation-qiye-xinxi).
+    "businesses.business_name": (
+        Role(r"^(商户|店铺|门店|商铺|经营户)(名称)?$", 65),
+        Role(r"^(公司|企业)(名称|全称)$", 65),
+    ),
     "businesses.business_type": (Role(r"^(商户|经营户|主体)(类型|类别)$", 65),),
     # 签发机构 of a 死亡医学证明, 报告单位 of a death report card: the body the record comes from.
     "deaths.source": (Role(r"(签发|出具|报告|填报|上报)(机构|单位|医院)$", 65),),
@@ -433,11 +462,14 @@ def roles(kind: str, column: str) -> tuple[Role, ...]:
 
 
 def stem(key: str) -> str:
-    """``key`` without a clerk's prefix and without a trailing 号 / 号码 / 数 / 名称."""
+    """``key`` without a clerk's prefix and without a trailing 号 / 号码 / 数 / 名称 (a count, …人数 /
+    …户数, keeps its 数)."""
     for prefix in PREFIXES:
         if key.startswith(prefix) and len(key) > len(prefix):
             key = key[len(prefix) :]
             break
+    if key.endswith(COUNTS):
+        return key
     for suffix, shortest in SUFFIXES:
         if key.endswith(suffix) and len(key) - len(suffix) >= shortest:
             key = key[: -len(suffix)]

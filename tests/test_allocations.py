@@ -103,6 +103,48 @@ def test_a_signature_line_under_the_table_is_its_footer_not_a_row(
     assert store.execute("SELECT count(*) FROM allocations").fetchone()[0] == 2
 
 
+def test_notes_under_the_table_are_its_footer_not_rows(store, load, funds_loaded, tmp_path):
+    """注：… and the numbered lines under it (a 扶贫 统计表's five notes, tests/realfiles
+    fupin-bangfu-zijin-tongji), 说明：… and a signature line: the form's footer, not rows."""
+    path = write_xlsx(
+        tmp_path / "notes.xlsx",
+        [
+            ["2024年资金分配表"],
+            ["资金编码", "乡镇", "分配金额"],
+            ["F001", "城关镇", "3000"],
+            ["F001", "河口乡", "2000"],
+            [None, None, None],
+            ["注：1.分配金额指已下达的资金。", None, None],
+            ["2.乡镇为资金的使用单位。", None, None],
+            ["（3）金额单位为元。", None, None],
+            ["说明：本表由财政所填报。", None, None],
+            [None, "填表人：张三", None],
+        ],
+    )
+    res = load(path, "allocations")
+    assert res.status == "loaded", res.as_json()
+    assert res.report.skipped.get("footer") == [6, 7, 8, 9, 10]
+    assert store.execute("SELECT count(*) FROM allocations").fetchone()[0] == 2
+
+
+def test_a_numbered_line_under_no_note_is_a_row(store, load, funds_loaded, tmp_path):
+    """A numbered line with no 注 / 说明 above it is not proven a note: it is read as a row, and its
+    empty cells are named (nothing stored)."""
+    path = write_xlsx(
+        tmp_path / "numbered.xlsx",
+        [
+            ["2024年资金分配表"],
+            ["资金编码", "乡镇", "分配金额"],
+            ["F001", "城关镇", "3000"],
+            ["2.河口乡", None, None],
+        ],
+    )
+    res = load(path, "allocations")
+    assert res.status == "rejected"
+    assert {(e.rule, e.row) for e in res.report.errors} >= {("value_required", 4)}
+    assert store.execute("SELECT count(*) FROM allocations").fetchone()[0] == 0
+
+
 def test_a_header_deeper_than_two_rows_names_each_column_it_does_not_import(
     store, load, funds_loaded, tmp_path
 ):

@@ -359,6 +359,83 @@ RULES = [
         ["应付日期", "应发公积金"],
     ),
     ("staff", ["单位名称", "姓名", "身份证号"], "status", ["员工状态", "当前状态"], ["合同状态"]),
+    # A status is the card's or the payment's only where the header says so (words10): 优抚对象状态* on a
+    # 优抚 register (tests/realfiles cam-shangcan-renyuan-daoru) is the state of the person's entitlement,
+    # as 残疾人状态 or 户籍状态 is the person's; 银行卡状态 and 到账状态 say the card's and the payment's.
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "card_status",
+        ["银行卡状态", "到账状态", "兑付状态*"],
+        ["优抚对象状态*", "残疾人状态", "家庭状态"],
+    ),
+    # A case's or a record's state is read too, so that its values decide (tests/test_etl_enums.py: a case
+    # still 审批中 is asked about, never loaded as paid).
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "card_status",
+        ["救助状态", "办理状态", "业务状态"],
+        ["优抚状态"],
+    ),
+    # A count is never a person (words10): 员工人数 on a 企业信息 form (tests/realfiles landcirculation-qiye-
+    # xinxi) is a head count, not the …人 who represents the company; …人数 / …户数 / …人次 are counts in
+    # every kind.  And the company's 公司名称 is the business's name.
+    (
+        "businesses",
+        ["企业名称", "统一社会信用代码"],
+        "name",
+        ["法定代表人", "投资人"],
+        ["员工人数", "从业人数", "股东人数"],
+    ),
+    (
+        "payments",
+        ["资金编码", "身份证号"],
+        "name",
+        ["种粮大户", "申请人"],
+        ["种粮大户数", "受益人数", "受益人次"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "quantity",
+        ["受益人数", "享受人数"],
+        ["受益人"],
+    ),
+    ("businesses", ["统一社会信用代码", "法定代表人"], "business_name", ["公司名称"], ["公司类别"]),
+    # A company's wage sheet (tests/realfiles wangmiao-gongzibiao: 税前工资 … 个税, 税后实发): what is paid is
+    # the pay after tax, what is due the pay before it; a tax or a deduction named by the tax is neither.
+    (
+        "payroll",
+        ["单位名称", "姓名", "身份证号", "工资月份", "应发工资"],
+        "net_yuan",
+        ["税后实发", "税后工资", "税后实发工资"],
+        ["代扣个税", "税后扣款"],
+    ),
+    (
+        "payroll",
+        ["单位名称", "姓名", "身份证号", "工资月份", "实发工资"],
+        "gross_yuan",
+        ["税前工资", "税前应发"],
+        ["税前扣除", "税前扣款"],
+    ),
+    # A 扶贫 帮扶资金 统计表 (tests/realfiles fupin-bangfu-zijin-tongji): the money goes to the 贫困村 it names,
+    # not to the 帮扶单位 that helps it; the amount is what was put in (已投入帮扶资金), not what was planned
+    # (规划投入资金), nor the group of its parts (…构成).
+    (
+        "allocations",
+        ["资金编码", "年度", "分配金额"],
+        "recipient",
+        ["贫困村", "帮扶村"],
+        ["帮扶单位", "贫困村数"],
+    ),
+    (
+        "allocations",
+        ["资金编码", "年度", "分配单位"],
+        "amount_yuan",
+        ["已投入帮扶资金(元)", "已投入资金"],
+        ["规划投入资金(元)", "已投入帮扶资金构成"],
+    ),
 ]
 
 
@@ -644,6 +721,51 @@ def test_a_three_level_header_with_a_subtotal_leaf_is_read_to_its_leaves():
     # a total row under a header stays data's
     total = [["单位名称", "项目名称", "合计"], ["合计", None, "120.00"], ["县农业农村局", "a", "1"]]
     assert detect(total, "budgets").header_rows == (0,)
+
+
+def test_the_pay_before_tax_is_due_only_where_the_sheet_names_no_pay_due():
+    """税前工资 beside 应付工资 (tests/realfiles autosendsalary-gongzibiao: 应付工资 less 社保 and 公积金 is
+    税前工资, the taxable pay): the pay due is 应付工资; 税后工资 beside 本月实付工资 is not the pay paid."""
+    head = [
+        ["单位名称", "工资月份", "姓名", "身份证号", "应付工资", "社保", "税前工资", "个税"]
+        + ["税后工资", "本月实付工资"]
+    ]
+    match = detect(head, "payroll")
+    assert match.mapping["gross_yuan"] == 4 and match.mapping["net_yuan"] == 9
+    assert not match.ambiguous
+
+
+# A 扶贫 统计表's three-level header (tests/realfiles fupin-bangfu-zijin-tongji): 已投入帮扶资金(元) beside the
+# group title 已投入帮扶资金, whose leaves (用于帮扶到户 / 到村) are on the third row.
+_AID = [
+    ["帮扶单位", "贫困村", "资金情况", None, None, None],
+    [None, None, "规划投入资金(元)", "已投入帮扶资金(元)", "已投入帮扶资金", None],
+    [None, None, None, None, "用于帮扶到户资金(元)", "用于帮扶到村资金(元)"],
+    ["县财政局", "东风村", "10,000.00", "8,000.00", "5,000.00", "3,000.00"],
+]
+
+
+def test_a_group_title_with_leaves_on_the_third_row_is_no_column_of_its_own():
+    """The group title's leaves are proven by the third row (a cell under it and under the column its
+    span covers): the amount is the column 已投入帮扶资金(元), not the title beside it."""
+    match = detect(_AID, "allocations")
+    assert match is not None and match.header_rows == (0, 1, 2)
+    assert match.mapping.get("recipient") == 1 and match.mapping.get("amount_yuan") == 3
+    assert not match.ambiguous
+
+
+def test_two_columns_of_one_name_with_no_leaves_under_either_are_asked_about():
+    """With no third row under it the second 已投入帮扶资金 is a column like the first: the two are asked
+    about, never guessed."""
+    head = [
+        ["资金编码", "帮扶单位", "贫困村", "资金情况", None, None],
+        [None, None, None, "规划投入资金(元)", "已投入帮扶资金(元)", "已投入帮扶资金"],
+        ["F002", "县财政局", "东风村", "10,000.00", "8,000.00", "5,000.00"],
+    ]
+    match = detect(head, "allocations")
+    assert match is not None and match.header_rows == (0, 1)
+    assert match.mapping.get("recipient") == 2 and "amount_yuan" not in match.mapping
+    assert match.ambiguous == [("amount_yuan", (4, 5))]
 
 
 def test_columns_that_tie_for_a_value_chosen_at_upload_are_not_asked_about(

@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from etl import sheetsplit
-from etl.extract import NoHeader
 from etl.idnum import mask
 from etl.read import read
 from fundquery.synthetic.ids import check_digit
@@ -653,12 +652,9 @@ def test_excel_xls_disability_register_prefixed_id_header_needs_no_mapping():
     assert landed.get("id_number") == "伤残身份证号*"
 
 
-@pytest.mark.xfail(
-    reason="header words for etl/vocabulary.py: 优抚对象状态* (the entitlement's state) is taken for the"
-    " card's status (一卡通状态)",
-    strict=True,
-)
 def test_excel_xls_disability_register_entitlement_state_is_not_the_cards():
+    """优抚对象状态* is the state of the person's 优抚 entitlement, not the card's or the payment's: a
+    status is those only where the header says so (发放状态, 一卡通状态)."""
     got = read(CAM_DISABILITY, "payments", values=XLS_VALUES)
     landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
     assert "card_status" not in landed
@@ -805,17 +801,20 @@ FUPIN_VALUES = {"fund_code": "F002", "year": "2024"}
 FUPIN_MAPPING = {"贫困村": "recipient", "4/已投入帮扶资金(元)": "amount_yuan"}
 
 
-def test_excel_xls_aid_fund_form_is_refused_without_a_mapping_and_found_with_one():
-    """No allocation header is known (帮扶单位, 贫困村, 规划投入资金, 已投入帮扶资金): the refusal names the
-    allocation headers it looks for.  With the clerk's mapping the three-level header is found, the
-    ideographic-space padding is gone from the labels the clerk sees, and 贫困村 is the recipient."""
-    with pytest.raises(NoHeader) as caught:
-        read(FUPIN_REPORT, "allocations", values=FUPIN_VALUES)
-    assert "分配金额" in str(caught.value)
-    got = read(FUPIN_REPORT, "allocations", mapping=FUPIN_MAPPING, values=FUPIN_VALUES)
-    assert got.match.header_rows[:2] == (3, 4)
-    assert got.match.labels[:2] == ["帮扶单位", "贫困村"]
-    assert got.match.labels[got.match.mapping["recipient"]] == "贫困村"
+def test_excel_xls_aid_fund_form_is_found_without_a_mapping_as_with_one(tmp_path):
+    """贫困村 is the recipient (not the 帮扶单位 that helps it) and 已投入帮扶资金(元) the amount (not the
+    planned 规划投入资金, nor the group title 已投入帮扶资金 whose leaves are on the third row): with no
+    mapping the three-level header is found as with the clerk's, the ideographic-space padding is gone
+    from the labels, and the empty form is refused as one."""
+    for mapping in (None, FUPIN_MAPPING):
+        got = read(FUPIN_REPORT, "allocations", mapping=mapping, values=FUPIN_VALUES)
+        assert got.match.header_rows == (3, 4, 5)
+        assert got.match.labels[:2] == ["帮扶单位", "贫困村"]
+        landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
+        assert landed == {"recipient": "贫困村", "amount_yuan": "4/已投入帮扶资金(元)"}
+        assert not got.match.ambiguous
+    _, res = _load(tmp_path, FUPIN_REPORT, None, FUPIN_VALUES, "allocations")
+    assert [e.rule for e in res.report.errors] == ["no_rows"]
 
 
 def test_excel_xls_aid_fund_form_mapping_lands_on_the_column_the_clerk_named():
@@ -826,14 +825,13 @@ def test_excel_xls_aid_fund_form_mapping_lands_on_the_column_the_clerk_named():
     assert got.match.mapped == {"贫困村": "recipient", "4/已投入帮扶资金(元)": "amount_yuan"}
 
 
-@pytest.mark.xfail(
-    reason="a three-level header: the form's third header row (用于帮扶到户资金 (元) …) and its 注 lines"
-    " are read as data rows (value_required on each)",
-    strict=True,
-)
 def test_excel_xls_aid_fund_form_with_a_mapping_has_no_rows(tmp_path):
+    """The three-level header (its third row, 用于帮扶到户资金 (元) …, under the 已投入帮扶资金 group: found by
+    etl.headers._deepen) and the five 注 lines under it (注:1.… then 2.… to 5.…: the form's footer) are no
+    rows: the empty template is refused as one."""
     _, res = _load(tmp_path, FUPIN_REPORT, FUPIN_MAPPING, FUPIN_VALUES, "allocations")
     assert [e.rule for e in res.report.errors] == ["no_rows"]
+    assert res.report.skipped.get("footer") == [8, 9, 10, 11, 12]
 
 
 # WPS Office (.xls, BIFF8) — the 企业信息 import template of a county's 土地流转 system (yam126/landcirculation,
@@ -866,12 +864,8 @@ def test_wps_xls_company_register_lands_after_the_clerks_mapping(tmp_path):
     assert "证件号码" in res.report.errors[0].message
 
 
-@pytest.mark.xfail(
-    reason="header words for etl/vocabulary.py: 员工人数 (a head count) is taken for the legal "
-    "representative's name (…人), and 公司名称 is not taken for the business name",
-    strict=True,
-)
 def test_wps_xls_company_register_head_count_is_not_a_person():
+    """员工人数 is a head count, not the legal representative (…人); 公司名称 is the business's name."""
     got = read(LANDCIRC_COMPANY, "businesses")
     landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
     assert landed.get("name") != "员工人数"
@@ -1053,6 +1047,18 @@ def test_wps_company_payroll_reads_every_column_where_it_belongs(tmp_path):
     _, res = _load(tmp_path, path, WANGMIAO_MAPPING, WANGMIAO_VALUES, "payroll")
     assert [e.rule for e in res.report.errors] == ["column_missing"]
     assert "身份证号" in res.report.errors[0].message
+
+
+def test_wps_company_payroll_wage_words_need_no_mapping(tmp_path):
+    """税前工资 is the pay due and 税后实发 the pay paid (the sheet's own formulas: 税后实发 = 税前工资 less
+    insurance and 个税): with no mapping the sheet reads as it does with the clerk's."""
+    path, _ = _wangmiao_filled(tmp_path)
+    got = read(path, "payroll", values=WANGMIAO_VALUES)
+    landed = {c: got.match.labels[i] for c, i in got.match.mapping.items()}
+    assert landed == {"name": "姓名", "gross_yuan": "税前工资", "net_yuan": "税后实发"}
+    mapped = read(path, "payroll", mapping=WANGMIAO_MAPPING, values=WANGMIAO_VALUES)
+    columns = sorted(mapped.table.column_names)
+    assert got.table.select(columns).equals(mapped.table.select(columns))
 
 
 def test_wps_company_payroll_reads_the_same_in_pieces(tmp_path, monkeypatch):
