@@ -103,8 +103,10 @@ def _load(tmp_path: Path, path: Path, mapping: dict | None, values: dict, kind: 
 
 
 def _same_in_pieces(monkeypatch, path: Path, kind: str, mapping, values) -> None:
+    """The sheet, cut in three pieces (etl.sheetsplit), reads as it reads whole."""
     monkeypatch.setattr(sheetsplit, "PART_BYTES", 1)
     monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 3)
+    assert _cut(path, kind, mapping, values), "the sheet was not cut into pieces"
     pieces = read(path, kind, mapping=mapping, values=values)
     monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 1)
     whole = read(path, kind, mapping=mapping, values=values)
@@ -197,9 +199,6 @@ def test_wps_roster_reads_the_same_in_pieces(tmp_path, monkeypatch, slug):
     """The same register cut in three pieces (etl.sheetsplit) reads as it reads whole."""
     path, _ = _filled(tmp_path, slug)
     mapping = WPS_ROSTERS[slug]["mapping"]
-    monkeypatch.setattr(sheetsplit, "PART_BYTES", 1)
-    monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 3)
-    assert _cut(path, "payments", mapping, FUND)
     _same_in_pieces(monkeypatch, path, "payments", mapping, FUND)
 
 
@@ -378,9 +377,6 @@ def test_poi_staff_rolls_post_is_read_from_its_filled_column_with_no_mapping(tmp
 
 def test_poi_staff_roll_reads_the_same_in_pieces(tmp_path, monkeypatch):
     path, _ = _poi_filled(tmp_path)
-    monkeypatch.setattr(sheetsplit, "PART_BYTES", 1)
-    monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 3)
-    assert _cut(path, "staff", POI_MAPPING, POI_VALUES)
     _same_in_pieces(monkeypatch, path, "staff", POI_MAPPING, POI_VALUES)
 
 
@@ -467,9 +463,6 @@ def test_excel_staff_archive_bilingual_headers_need_no_mapping(tmp_path):
 
 def test_excel_staff_archive_reads_the_same_in_pieces(tmp_path, monkeypatch):
     path, _ = _excel_filled(tmp_path)
-    monkeypatch.setattr(sheetsplit, "PART_BYTES", 1)
-    monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 3)
-    assert _cut(path, "staff", EXCEL_MAPPING, EXCEL_VALUES)
     _same_in_pieces(monkeypatch, path, "staff", EXCEL_MAPPING, EXCEL_VALUES)
 
 
@@ -596,9 +589,6 @@ def test_poi_xssf_subsidy_import_loads_every_column_where_it_belongs(tmp_path):
 
 def test_poi_xssf_subsidy_import_reads_the_same_in_pieces(tmp_path, monkeypatch):
     path, _ = _kiteehub_filled(tmp_path)
-    monkeypatch.setattr(sheetsplit, "PART_BYTES", 1)
-    monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 3)
-    assert _cut(path, "payments", None, KITEEHUB_VALUES)
     _same_in_pieces(monkeypatch, path, "payments", None, KITEEHUB_VALUES)
 
 
@@ -953,9 +943,6 @@ def test_poi_excel_user_import_loads_as_staff_after_the_clerks_mapping(tmp_path)
 
 def test_poi_excel_user_import_reads_the_same_in_pieces(tmp_path, monkeypatch):
     path, _ = _users_filled(tmp_path)
-    monkeypatch.setattr(sheetsplit, "PART_BYTES", 1)
-    monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 3)
-    assert _cut(path, "staff", USERS_MAPPING, USERS_VALUES)
     _same_in_pieces(monkeypatch, path, "staff", USERS_MAPPING, USERS_VALUES)
 
 
@@ -1063,10 +1050,7 @@ def test_wps_company_payroll_wage_words_need_no_mapping(tmp_path):
 
 def test_wps_company_payroll_reads_the_same_in_pieces(tmp_path, monkeypatch):
     path, _ = _wangmiao_filled(tmp_path)
-    monkeypatch.setattr(sheetsplit, "PART_BYTES", 1)
-    monkeypatch.setattr(sheetsplit, "SPLIT_PARTS", 3)
     values = {**WANGMIAO_VALUES, "month": "2026-01"}
-    assert _cut(path, "payroll", WANGMIAO_MAPPING, values)
     _same_in_pieces(monkeypatch, path, "payroll", WANGMIAO_MAPPING, values)
 
 
