@@ -690,6 +690,9 @@ CARD_STATUS = Enum(
         "已报销": "已发放",
         "待报销": "待发放",
         "未报销": "待发放",
+        # 发放: the operation a 养老补贴 system records for a month paid (操作类型 = 发放 beside 未发放,
+        # yanglao-butie-fafang-jilu); its 暂停 / 停止发放 / 注销 are the entitlement's, not a payment state.
+        "发放": "已发放",
     },
     ("待发放", "发放中", "已发放", "退回"),
     (ENTITLEMENT_STATES, REVIEW_STATES, CASE_STATES),
