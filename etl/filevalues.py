@@ -157,6 +157,16 @@ _TOWNSHIP = re.compile(
 _VILLAGE = re.compile(
     _PLACE_START + r"((?!农村|乡村)[\u4e00-\u9fff]{1,8}?(?:村|社区))" + _PLACE_END
 )
+# A village glued to the name of its table (七田村低保补贴汇总表: a village's own 低保 汇总表, qitian-cun-
+# dibao-butie-huizong): a short name with no county, township or 农村 in it, then the fund or the table.
+# Not a kind of village (行政村补贴…, 贫困村…) nor 农村 / 城乡 (全县农村低保…).
+_VILLAGE_GLUED = re.compile(
+    _PLACE_START
+    + r"((?:(?![县市区镇乡省街农城])[\u4e00-\u9fff]){1,4}?(?:村|社区))"
+    + r"(?=最低生活保障|低保|特困|五保|临时救助|高龄|补贴|补助|救助|资金|发放|花名册|名册|清册|汇总表|明细表"
+    + r"|公示|台账|登记表|统计表)"
+)
+_KINDS_OF_VILLAGE = ("行政村", "自然村", "贫困村", "脱贫村", "重点村", "示范村", "试点村", "帮扶村")
 _LABELLED = {  # 乡镇：城关镇, 村：东风村
     "township": re.compile(
         r"(?:乡镇|乡\(镇\)|镇\(乡\)|街道|乡镇\(街道\))\s*:\s*([\u4e00-\u9fff]{2,12})"
@@ -289,7 +299,12 @@ def from_title(column: str, lines: list[str]) -> tuple[str, str] | None:
         labelled = _one(_LABELLED[column], lines)
         if labelled:
             return labelled
-        return _one(_TOWNSHIP if column == "township" else _VILLAGE, lines)
+        if column == "township":
+            return _one(_TOWNSHIP, lines)
+        found = _one(_VILLAGE, lines)
+        if found is None and not any(k in line for k in _KINDS_OF_VILLAGE for line in lines):
+            found = _one(_VILLAGE_GLUED, lines)
+        return found
     return None
 
 

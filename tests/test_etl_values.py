@@ -104,6 +104,12 @@ def test_a_title_with_two_years_or_two_funds_gives_nothing(tmp_path, funds_loade
         ("township", ["县城乡居民最低生活保障资金"], None),
         ("village", ["东风村（盖章）"], "东风村"),
         ("village", ["县农业农村局"], None),
+        # a village glued to its table's name (a village's 低保 汇总表); not a kind of village, not 农村
+        ("village", ["七田村低保补贴汇总表(城保+农保)"], "七田村"),
+        ("village", ["东风社区临时救助发放花名册"], "东风社区"),
+        ("village", ["行政村补贴资金汇总表"], None),
+        ("village", ["全县农村低保补贴汇总表"], None),
+        ("village", ["各村低保资金汇总表"], None),
         ("department", ["部门：清溪县农业农村局", "单位：元"], "清溪县农业农村局"),
         ("department", ["单位：元"], None),
         # a department's published budget table (部门支出预算表): 编制部门 names the department; an opinion
