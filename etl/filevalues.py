@@ -67,6 +67,7 @@ from etl.address import (
 )
 from etl.headermatch import HeaderMatch
 from etl.text import header_key, header_unit, mask_digits, norm
+from etl.vocabulary import STEM
 
 __all__ = [
     "FILE_LEVEL",
@@ -317,9 +318,15 @@ def apply(match: HeaderMatch, values: dict[str, str] | None, lines: list[str]) -
         value = norm(str(raw)) if raw is not None else None
         if column not in names or column not in FILE_LEVEL or not value:
             match.values_invalid[column] = value or ""
-        elif column in match.mapping or column in wide:
+        elif column in wide or (column in match.mapping and not _guessed(match, column)):
             match.values_unused[column] = value
         else:
+            # A column only a role guessed to be it (资金性质 for the budget's 支出类别: its values name a
+            # funding source, bumen-yusuan-tiaoji-shenqing-liebiao) gives way to what the clerk chose for
+            # the whole file: it is named among the columns not loaded.
+            if column in match.mapping:
+                del match.mapping[column]
+                match.scores.pop(column, None)
             if column == "standard_yuan":
                 value, unit = standard_text(value)
                 match.standard_unit = unit
@@ -336,6 +343,13 @@ def apply(match: HeaderMatch, values: dict[str, str] | None, lines: list[str]) -
             match.values[col.name] = FileValue(col.name, found[0], "title", mask_digits(found[1]))
     _village_from_address(match)
     _plan_computed(match, lines)
+
+
+def _guessed(match: HeaderMatch, column: str) -> bool:
+    """Whether the file's column for ``column`` was found by a role only (below a stem of an alias), not
+    by the kind's own words, the clerk's mapping or its values."""
+    score = match.scores.get(column)
+    return score is not None and score < STEM and column not in match.mapped.values()
 
 
 def _wanted(match: HeaderMatch) -> list:
