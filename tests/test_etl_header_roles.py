@@ -327,38 +327,6 @@ RULES = [
         ["结算时间", "结算日期"],
         ["结算年度", "出院时间"],
     ),
-    # 总补贴额 and 单台补贴额 (a 农机购置补贴 公示): the subsidy paid and the subsidy per machine.
-    (
-        "payments",
-        ["资金编码", "姓名", "身份证号", "购买数量(台)"],
-        "amount_yuan",
-        ["总补贴额(元)", "补助额"],
-        ["单台补贴额(元)", "补贴额度"],
-    ),
-    (
-        "payments",
-        ["资金编码", "姓名", "身份证号", "购买数量(台)", "总补贴额(元)"],
-        "standard_yuan",
-        ["单台补贴额(元)", "每台补贴"],
-        ["单台销售价格(元)"],
-    ),
-    # A wage sheet's words (tests/realfiles): 本月实付工资 and 工资实发合计 are what was paid, 应付工资 what
-    # was due; a deduction or a date beside them is neither.
-    (
-        "payroll",
-        ["单位名称", "姓名", "身份证号", "工资月份", "应发工资"],
-        "net_yuan",
-        ["本月实付工资", "工资实发合计"],
-        ["实发日期", "实付个税"],
-    ),
-    (
-        "payroll",
-        ["单位名称", "姓名", "身份证号", "工资月份", "实发工资"],
-        "gross_yuan",
-        ["应付工资", "工资应发合计"],
-        ["应付日期", "应发公积金"],
-    ),
-    ("staff", ["单位名称", "姓名", "身份证号"], "status", ["员工状态", "当前状态"], ["合同状态"]),
     # The sixth held-out sample, after it was measured (learn6): the words its forms use for a canonical
     # column, and the words beside them that are not it.
     (
@@ -440,6 +408,38 @@ RULES = [
         ["房屋坐落位置", "房屋位置"],
         ["户口所在地", "房屋位置编码"],
     ),
+    # 总补贴额 and 单台补贴额 (a 农机购置补贴 公示): the subsidy paid and the subsidy per machine.
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号", "购买数量(台)"],
+        "amount_yuan",
+        ["总补贴额(元)", "补助额"],
+        ["单台补贴额(元)", "补贴额度"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号", "购买数量(台)", "总补贴额(元)"],
+        "standard_yuan",
+        ["单台补贴额(元)", "每台补贴"],
+        ["单台销售价格(元)"],
+    ),
+    # A wage sheet's words (tests/realfiles): 本月实付工资 and 工资实发合计 are what was paid, 应付工资 what
+    # was due; a deduction or a date beside them is neither.
+    (
+        "payroll",
+        ["单位名称", "姓名", "身份证号", "工资月份", "应发工资"],
+        "net_yuan",
+        ["本月实付工资", "工资实发合计"],
+        ["实发日期", "实付个税"],
+    ),
+    (
+        "payroll",
+        ["单位名称", "姓名", "身份证号", "工资月份", "实发工资"],
+        "gross_yuan",
+        ["应付工资", "工资应发合计"],
+        ["应付日期", "应发公积金"],
+    ),
+    ("staff", ["单位名称", "姓名", "身份证号"], "status", ["员工状态", "当前状态"], ["合同状态"]),
 ]
 
 
