@@ -67,6 +67,7 @@ from etl.address import (
 )
 from etl.headermatch import HeaderMatch
 from etl.text import header_key, header_unit, mask_digits, norm
+from etl.vocabulary import STEM
 
 __all__ = [
     "FILE_LEVEL",
@@ -157,6 +158,16 @@ _TOWNSHIP = re.compile(
 _VILLAGE = re.compile(
     _PLACE_START + r"((?!农村|乡村)[\u4e00-\u9fff]{1,8}?(?:村|社区))" + _PLACE_END
 )
+# A village glued to the name of its table (七田村低保补贴汇总表: a village's own 低保 汇总表, qitian-cun-
+# dibao-butie-huizong): a short name with no county, township or 农村 in it, then the fund or the table.
+# Not a kind of village (行政村补贴…, 贫困村…) nor 农村 / 城乡 (全县农村低保…).
+_VILLAGE_GLUED = re.compile(
+    _PLACE_START
+    + r"((?:(?![县市区镇乡省街农城])[\u4e00-\u9fff]){1,4}?(?:村|社区))"
+    + r"(?=最低生活保障|低保|特困|五保|临时救助|高龄|补贴|补助|救助|资金|发放|花名册|名册|清册|汇总表|明细表"
+    + r"|公示|台账|登记表|统计表)"
+)
+_KINDS_OF_VILLAGE = ("行政村", "自然村", "贫困村", "脱贫村", "重点村", "示范村", "试点村", "帮扶村")
 _LABELLED = {  # 乡镇：城关镇, 村：东风村
     "township": re.compile(
         r"(?:乡镇|乡\(镇\)|镇\(乡\)|街道|乡镇\(街道\))\s*:\s*([\u4e00-\u9fff]{2,12})"
@@ -289,7 +300,12 @@ def from_title(column: str, lines: list[str]) -> tuple[str, str] | None:
         labelled = _one(_LABELLED[column], lines)
         if labelled:
             return labelled
-        return _one(_TOWNSHIP if column == "township" else _VILLAGE, lines)
+        if column == "township":
+            return _one(_TOWNSHIP, lines)
+        found = _one(_VILLAGE, lines)
+        if found is None and not any(k in line for k in _KINDS_OF_VILLAGE for line in lines):
+            found = _one(_VILLAGE_GLUED, lines)
+        return found
     return None
 
 
@@ -302,9 +318,15 @@ def apply(match: HeaderMatch, values: dict[str, str] | None, lines: list[str]) -
         value = norm(str(raw)) if raw is not None else None
         if column not in names or column not in FILE_LEVEL or not value:
             match.values_invalid[column] = value or ""
-        elif column in match.mapping or column in wide:
+        elif column in wide or (column in match.mapping and not _guessed(match, column)):
             match.values_unused[column] = value
         else:
+            # A column only a role guessed to be it (资金性质 for the budget's 支出类别: its values name a
+            # funding source, bumen-yusuan-tiaoji-shenqing-liebiao) gives way to what the clerk chose for
+            # the whole file: it is named among the columns not loaded.
+            if column in match.mapping:
+                del match.mapping[column]
+                match.scores.pop(column, None)
             if column == "standard_yuan":
                 value, unit = standard_text(value)
                 match.standard_unit = unit
@@ -321,6 +343,13 @@ def apply(match: HeaderMatch, values: dict[str, str] | None, lines: list[str]) -
             match.values[col.name] = FileValue(col.name, found[0], "title", mask_digits(found[1]))
     _village_from_address(match)
     _plan_computed(match, lines)
+
+
+def _guessed(match: HeaderMatch, column: str) -> bool:
+    """Whether the file's column for ``column`` was found by a role only (below a stem of an alias), not
+    by the kind's own words, the clerk's mapping or its values."""
+    score = match.scores.get(column)
+    return score is not None and score < STEM and column not in match.mapped.values()
 
 
 def _wanted(match: HeaderMatch) -> list:

@@ -129,13 +129,23 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # 所属街 (minzheng-tekun-jiating-chaxun) stems to 街: a 街道 written short.
     "township": (
         # Not a step of an approval named by its level (街道审批意见, 街道审批时间: linshi-jiuzhu-chaxun-daochu).
-        Role(r"乡镇|街道|^[乡镇街](名|别|区|\(.*\))?$", 60, "城乡|乡村|村|" + _NOT_A_PLACE),
+        # Not the place's code beside its name (街道(乡镇)编码 / 街道(乡镇)名称: a 直达 system's 到人到户
+        # template, zhida-daorendaohu-fafang-mingxi-muban): the 名称 is the place, the 编码 ties with nothing.
+        Role(
+            r"乡镇|街道|^[乡镇街](名|别|区|\(.*\))?$",
+            60,
+            "城乡|乡村|村|编码|代码|" + _NOT_A_PLACE,
+        ),
         # 行政区域, 所属区域, 项目隶属区域: below a county's own forms the area named is the township.
         Role(r"(行政|隶属|所在|所属)区域$|^区域$", 50, "代码|编码|id$|省|市|县"),
     ),
     # 所属社 / 社区: a 社区 is the town's village (居委会); 社 alone is its short form.
     "village": (
-        Role(r"村", 60, "小组|组$|村民$|人口|户数|村级|干部|城乡|乡村|农村|" + _NOT_A_PLACE),
+        Role(
+            r"村",
+            60,
+            "小组|组$|村民$|人口|户数|村级|干部|城乡|乡村|农村|编码|代码|" + _NOT_A_PLACE,
+        ),
         Role(r"社区|^社$|居委会", 60, "社区服务|人口|户数|干部|保险|社保|" + _NOT_A_PLACE),
     ),
     "village_group": (Role(r"(小组|组别)$|^组", 60, "班组|组织"),),
@@ -180,14 +190,23 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # 补贴资金（元）, 补助资金, 救助金: the money paid on the row, written without 金额.
         Role(r"^(补贴|补助|救助|奖补|发放)(资金|款|金)$", 60),
         # 发放合计, 实发合计, 发放总额: what the row was paid, summed over its parts (保障金 + 分类施保金 …).
-        Role(r"^(发放|实发|实付|支付)(合计|总额|总计)$", 90),
+        # 资金发放总额 (a 孤儿基本生活费 发放详情: 当月发放金额 + 补发放金额 = 资金发放总额) the same.
+        Role(r"^(资金)?(发放|实发|实付|支付)(合计|总额|总计)$", 90),
+        # 补发合计, 补发总额 (a 低保 补发 list exported as csv, cam-dibao-bufa-mingxi-csv): what a back-pay
+        # list pays the household; below 发放合计 when a roster has both.
+        Role(r"^补发(合计|总额|总计)$", 65),
         # 总补贴额, 补助额 (a 农机购置补贴 公示: 单台补贴额 × 购买数量 = 总补贴额): the subsidy paid, written
         # 额 for 金额; not the amount per machine (单台…), nor a ceiling (补贴额度).
         Role(r"^总?(补贴|补助|救助|奖补)额$", 65),
     ),
     # 兑付时间 (bf-pinkunhu-butie-duifu): the day the subsidy was cashed out to the household.  结算时间 /
     # 结算日期 (a 医疗救助 import and export): the day the hospital bill was settled, the relief paid with it.
-    "paid_on": (Role(r"(发放|到账|支付|拨付|兑付|结算).*(日期|时间)", 70),),
+    # 领款时间 / 领取日期 (a village's signed 低保 汇总表, qitian-cun-dibao-butie-huizong): the day the
+    # household took the money, beside its 领款人签字; not the signature itself.
+    "paid_on": (
+        Role(r"(发放|到账|支付|拨付|兑付|结算).*(日期|时间)", 70),
+        Role(r"^(领款|领取)(日期|时间)$", 70),
+    ),
     # 拨款时间, 付款日期 (a 拨款 record list): the day the money left the treasury, as 拨出日期 says; not the
     # day it was asked for or planned.
     "disbursed_on": (
@@ -231,7 +250,12 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # A voucher table's bare 编号 is the voucher's (shenji-zhifu-pingzheng-mingxi): each row is one; and
     # the 供应商 a treasury pays is the payee.
     "disbursements.voucher_no": (Role(r"^(编号|单号)$", 60),),
-    "disbursements.payee": (Role(r"^(供应商|收款单位|收款方)(名称|全称)?$", 70),),
+    # 收款方账户名称 (a payment data export, huiqi-limin-zhifu-shuju-guanlian): 收款账户名称 with the 方 of
+    # 收款方 / 付款方; not the payer's (付款方账户名称), nor the payee's bank or account number.
+    "disbursements.payee": (
+        Role(r"^(供应商|收款单位|收款方)(名称|全称)?$", 70),
+        Role(r"^收款(方|人|单位)?账户(名称|全称)$", 70),
+    ),
     # A catalogue's bare 编号 / 编码 is the fund's own: each row of a fund catalogue is a fund.
     "funds.fund_code": (Role(r"^(编号|编码|代码)$", 60),),
     # 资金类型, 项目类型: a catalogue's category written 类型 for 类别 (bangfu-zijin-daoru-muban).
@@ -247,7 +271,12 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"年度|年份", 70, "月|结束|截止|终止|到期|入学|出生|毕业|入伍|参加工作|入职|退休"),
     ),
     # 补贴年月, 发放年月 (ruoyi-simc-zhengdi-shebao-butie): the month paid for; not 出生年月.
-    "period": (Role(r"期间|月份|批次|^(补贴|补助|发放|支付|享受|所属)年月$", 60),),
+    # 学期 (a 教育资助 export: 2024年秋季学期): the term a student's aid is for; not a count of terms
+    # (学期数) nor the day a term starts (开学日期, 入学时间).
+    "period": (
+        Role(r"期间|月份|批次|^(补贴|补助|发放|支付|享受|所属)年月$", 60),
+        Role(r"^(资助|补助|发放|所属)?学期$", 60, "数$"),
+    ),
     # 省级主管部门 above 编入部门预算 (an amount put into departments' budgets, not a department).
     "department": (
         # 主管部门 beside 预算单位 (zhida-zhuanxiang-zijin-mulu): both are aliases, and the department a fund
@@ -295,6 +324,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # 组织名称 (an HR system's user import: the organisation the person belongs to)
         Role(r"(单位|机构).*(名称|全称)$|^(所在|所属)?组织(名称|全称)$", 70),
         Role(r"^(学校|医院|幼儿园)(名称|全称)$", 70),
+        # 用人机构 / 用人单位 (a 选调 list, xuandiao-jiaoliu-yongren-jigou): the agency that takes the staff,
+        # whose quota the row gives; not the 选调机构 that runs the selection.
+        Role(r"^用人(单位|机构)(名称|全称)?$", 70),
         # 调入单位, 所在单位, 用人单位: an agency named by what it is to the row; not a unit that
         # lends, pays, fills in or builds.
         Role(
@@ -307,7 +339,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # 本县入编时间 (jiaozhigong-huamingce-csv-daochu): the same, qualified by where.
     "hired_on": (
         Role(
-            r"^(本县|本市|本区|本单位|首次)?(聘用|录用|入编|入职|调入|进入本?单位)(日期|时间)$", 70
+            r"^(本县|本市|本区|本单位|首次)?(聘用|录用|入编|入职|调入|进入本?单位|从业)(日期|时间)$",
+            70,
         ),
     ),
     # 编制状态 (在编), 工作状态, 在岗状态: a staff roll's status column however it is qualified
@@ -412,6 +445,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
     ),
     "allocations.doc_no": (Role(r"文号$|文件号$", 60, "上级"),),
     "allocations.allocated_on": (Role(r"(下达|分配|发文|文件)(日期|时间)$", 70),),
+    # 支出项目 / 预算项目 (a 单位指标 import list, danwei-zhibiao-daoru-liebiao): the project the quota is for;
+    # not its code.
+    "allocations.project_name": (Role(r"^(支出|预算)项目(名称)?$", 65),),
     # Registers (issue 16) as other systems export them.  登记时间 / 登记或交易时间: when a vehicle or a
     # property was registered (cam-hedui-cheliang-xinxi, cam-hedui-fangguan-xinxi); not a check's date,
     # nor a mortgage's or a seizure's registration, nor a cancellation.
@@ -434,6 +470,15 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "properties.cert_no": (
         Role(r"不动产权证|产权证|房产证|房屋所有权证|土地(使用)?证", 65, "单元|流水|抵押|预告"),
     ),
+    # 房屋建筑面积(㎡) (a 核对 answer's 房管 tab, hedui-fankui-fangguan-mingxi): the area with its unit, which
+    # header_key writes m2; not a price per area nor a part of it (套内, 分摊).
+    "properties.area_m2": (
+        Role(r"^(房屋|房产|住房|不动产)?建筑面积", 65, "单价|价格|金额|套内|分摊|公摊|土地"),
+    ),
+    # 房屋坐落位置, 房屋位置: where the property lies, as 坐落 says; not a code or an area.
+    "properties.location": (
+        Role(r"坐落|^(房屋|房产|不动产)(位置|地址)$", 65, "面积|代码|编码|单元号"),
+    ),
     # 注册号: the registration number a business had before the 统一社会信用代码 (2015); it stands for the
     # credit code when the register has no credit code column, and gives way to one that has
     # (wangge-shanghu-xinxi lists both).
@@ -446,7 +491,12 @@ ROLES: dict[str, tuple[Role, ...]] = {
     ),
     "businesses.business_type": (Role(r"^(商户|经营户|主体)(类型|类别)$", 65),),
     # 签发机构 of a 死亡医学证明, 报告单位 of a death report card: the body the record comes from.
-    "deaths.source": (Role(r"(签发|出具|报告|填报|上报)(机构|单位|医院)$", 65),),
+    # 殡仪馆名称 / 火化单位 (a 核对 answer's 殡葬 tab, hedui-fankui-binzang-mingxi): the funeral home that
+    # reported the death; not its address or phone.
+    "deaths.source": (
+        Role(r"(签发|出具|报告|填报|上报)(机构|单位|医院)$", 65),
+        Role(r"^(殡仪馆|火化场|火化单位|殡葬服务机构)(名称|全称)?$", 65),
+    ),
 }
 
 # Columns that take only the roles declared for their kind: an allocation's amount is what a table
@@ -672,6 +722,9 @@ CARD_STATUS = Enum(
         "已报销": "已发放",
         "待报销": "待发放",
         "未报销": "待发放",
+        # 发放: the operation a 养老补贴 system records for a month paid (操作类型 = 发放 beside 未发放,
+        # yanglao-butie-fafang-jilu); its 暂停 / 停止发放 / 注销 are the entitlement's, not a payment state.
+        "发放": "已发放",
     },
     ("待发放", "发放中", "已发放", "退回"),
     (ENTITLEMENT_STATES, REVIEW_STATES, CASE_STATES),

@@ -98,6 +98,31 @@ def test_a_subsidy_cashed_out_or_a_bill_reimbursed_is_paid(
     assert store.execute("SELECT card_status FROM payments").fetchone() == (stored,)
 
 
+def test_a_month_recorded_as_paid_is_paid(tmp_path, funds_loaded, load, store):
+    """操作类型 = 发放 (a 养老补贴 system's 发放记录, yanglao-butie-fafang-jilu): the month was paid."""
+    from tests.sheets import PAY_HEADER, pay_row
+
+    result = load(write_xlsx(tmp_path / "p.xlsx", [PAY_HEADER, pay_row(1, status="发放")]))
+    assert result.status == "loaded", result.as_json()
+    assert store.execute("SELECT card_status FROM payments").fetchone() == ("已发放",)
+
+
+@pytest.mark.parametrize("written", ["停止发放", "暂停发放"])
+def test_an_entitlement_stopped_is_not_a_payment_state(
+    tmp_path, funds_loaded, load, store, written
+):
+    """The edge of 发放: 停止发放 / 暂停发放 say the entitlement was stopped, not that a month was paid or
+    is due: the row is an error and nothing is stored."""
+    from tests.conftest import snapshot
+    from tests.sheets import PAY_HEADER, pay_row
+
+    rows = [pay_row(1, status="已发放"), pay_row(2, id_number=make_id(seq=2), status=written)]
+    before = snapshot(store)
+    result = load(write_xlsx(tmp_path / "p.xlsx", [PAY_HEADER, *rows]))
+    assert result.status == "rejected" and snapshot(store) == before
+    assert [(f.rule, f.row) for f in result.report.errors] == [("enum_invalid", 3)]
+
+
 @pytest.mark.parametrize("written", ["已申报", "报销审核中", "兑付审批"])
 def test_a_claim_filed_or_under_review_is_not_a_payment_state(
     tmp_path, funds_loaded, load, store, written

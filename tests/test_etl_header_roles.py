@@ -327,6 +327,87 @@ RULES = [
         ["结算时间", "结算日期"],
         ["结算年度", "出院时间"],
     ),
+    # The sixth held-out sample, after it was measured (learn6): the words its forms use for a canonical
+    # column, and the words beside them that are not it.
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "period",
+        ["学期", "资助学期"],
+        ["学期数", "入学时间"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号", "当月发放金额（元）", "补发放金额（元）"],
+        "amount_yuan",
+        ["资金发放总额（元）", "资金发放合计"],
+        ["资金总额", "应发放总额"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "amount_yuan",
+        ["补发合计(元)", "补发总额"],
+        ["补发月数", "补发年月"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号", "发放金额"],
+        "paid_on",
+        ["领款时间", "领取日期"],
+        ["领款人签字(章)", "领款人"],
+    ),
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号"],
+        "township",
+        ["街道(乡镇)名称", "乡镇"],
+        ["街道(乡镇)编码", "乡镇代码"],
+    ),
+    ("payments", ["资金编码", "姓名", "身份证号"], "village", ["村名称"], ["村编码", "村代码"]),
+    (
+        "staff",
+        ["姓名", "身份证号", "单位名称"],
+        "hired_on",
+        ["从业日期", "从业时间"],
+        ["从业年限", "从业资格证号"],
+    ),
+    ("agencies", ["编制数", "编制类型"], "agency_name", ["用人机构", "用人单位名称"], ["选调机构"]),
+    (
+        "disbursements",
+        ["凭证号", "资金编码", "拨付金额"],
+        "payee",
+        ["收款方账户名称", "收款账户全称"],
+        ["付款方账户名称", "收款方银行名称", "收款方账户"],
+    ),
+    (
+        "allocations",
+        ["资金编码", "年度", "分配单位", "分配金额"],
+        "project_name",
+        ["支出项目", "预算项目名称"],
+        ["支出项目编码", "支出功能分类"],
+    ),
+    (
+        "deaths",
+        ["姓名", "身份证号", "死亡日期"],
+        "source",
+        ["殡仪馆名称", "火化单位"],
+        ["殡仪馆地址", "殡仪馆电话"],
+    ),
+    (
+        "properties",
+        ["权利人", "证件号码"],
+        "area_m2",
+        ["房屋建筑面积(㎡)", "房产建筑面积"],
+        ["套内建筑面积", "建筑面积单价"],
+    ),
+    (
+        "properties",
+        ["权利人", "证件号码", "建筑面积"],
+        "location",
+        ["房屋坐落位置", "房屋位置"],
+        ["户口所在地", "房屋位置编码"],
+    ),
     # 总补贴额 and 单台补贴额 (a 农机购置补贴 公示): the subsidy paid and the subsidy per machine.
     (
         "payments",
@@ -1077,3 +1158,42 @@ def test_the_position_above_the_grade_and_the_organisation_as_the_agency(row, po
     match = detect([row], "staff")
     assert row[match.mapping["post"]] == post
     assert row[match.mapping["agency_name"]] == agency
+
+
+def test_a_place_is_its_name_and_its_code_ties_with_nothing():
+    """街道(乡镇)编码 / 街道(乡镇)名称, 村编码 / 村名称 (a 直达 system's 到人到户 template): the names are the
+    places; the codes are not asked about."""
+    header = [
+        "资金编码",
+        "姓名",
+        "身份证号",
+        "街道(乡镇)编码",
+        "街道(乡镇)名称",
+        "村编码",
+        "村名称",
+    ]
+    match = detect([header], "payments")
+    assert (match.mapping["township"], match.mapping["village"]) == (4, 6), match.mapping
+    assert not match.ambiguous
+
+
+def test_a_total_paid_outranks_its_parts_and_a_roster_total_a_back_pay_total():
+    """当月发放金额 + 补发放金额 = 资金发放总额 (a 孤儿基本生活费 发放详情); 发放合计 over 补发合计."""
+    header = [
+        "资金编码",
+        "姓名",
+        "身份证号",
+        "当月发放金额（元）",
+        "补发放金额（元）",
+        "资金发放总额（元）",
+    ]
+    match = detect([header], "payments")
+    assert match.mapping["amount_yuan"] == 5 and not match.ambiguous, match.mapping
+    match = detect([["资金编码", "姓名", "身份证号", "补发合计", "发放合计"]], "payments")
+    assert match.mapping["amount_yuan"] == 4, match.mapping
+
+
+def test_the_agency_that_takes_the_staff_not_the_one_that_selects():
+    header = ["选调机构", "用人机构", "核定编制数", "编制类型"]
+    match = detect([header], "agencies")
+    assert match.mapping["agency_name"] == 1 and not match.ambiguous, match.mapping

@@ -104,6 +104,12 @@ def test_a_title_with_two_years_or_two_funds_gives_nothing(tmp_path, funds_loade
         ("township", ["县城乡居民最低生活保障资金"], None),
         ("village", ["东风村（盖章）"], "东风村"),
         ("village", ["县农业农村局"], None),
+        # a village glued to its table's name (a village's 低保 汇总表); not a kind of village, not 农村
+        ("village", ["七田村低保补贴汇总表(城保+农保)"], "七田村"),
+        ("village", ["东风社区临时救助发放花名册"], "东风社区"),
+        ("village", ["行政村补贴资金汇总表"], None),
+        ("village", ["全县农村低保补贴汇总表"], None),
+        ("village", ["各村低保资金汇总表"], None),
         ("department", ["部门：清溪县农业农村局", "单位：元"], "清溪县农业农村局"),
         ("department", ["单位：元"], None),
         # a department's published budget table (部门支出预算表): 编制部门 names the department; an opinion
@@ -143,6 +149,34 @@ def test_the_files_column_wins_over_a_chosen_value(tmp_path, funds_loaded, load,
         "SELECT DISTINCT fund_code FROM payments WHERE batch_id = ?", [result.batch]
     ).fetchall()
     assert codes == [("F001",)]
+
+
+BUDGET_HEADER = ["预算单位", "项目", "申请金额", "资金性质"]
+BUDGET_ROWS = [["县农业农村局", "农田建设", "1000.00", "111-一般公共预算拨款"]]
+
+
+def test_a_chosen_value_stands_over_a_column_only_a_role_guessed(tmp_path, load, store):
+    """资金性质 (111-一般公共预算拨款: a funding source) is read as the budget's 支出类别 by a role only; the
+    category the clerk chose for the file stands, and the column is named among those not loaded."""
+    path = write_xlsx(tmp_path / "b.xlsx", [BUDGET_HEADER, *BUDGET_ROWS])
+    result = load(path, "budgets", values={"year": "2024", "category": "项目支出"})
+    assert result.status == "loaded", result.as_json()
+    assert not [f for f in result.report.findings if f.rule == "value_unused"]
+    (unused,) = [f for f in result.report.findings if f.rule == "column_unused"]
+    assert "资金性质" in unused.message
+    assert store.execute("SELECT category FROM budgets").fetchall() == [("项目支出",)]
+
+
+def test_the_files_own_category_column_wins_over_a_chosen_value(tmp_path, load, store):
+    """The edge: a column the kind's own words name (支出类别) is the file's answer, row by row."""
+    header = ["预算单位", "项目", "申请金额", "支出类别"]
+    path = write_xlsx(
+        tmp_path / "b.xlsx", [header, ["县农业农村局", "农田建设", "1000.00", "基本支出"]]
+    )
+    result = load(path, "budgets", values={"year": "2024", "category": "项目支出"})
+    assert result.status == "loaded", result.as_json()
+    assert [f.rule for f in result.report.findings if f.rule == "value_unused"] == ["value_unused"]
+    assert store.execute("SELECT category FROM budgets").fetchall() == [("基本支出",)]
 
 
 def test_a_person_is_never_a_file_level_value(tmp_path, funds_loaded, load):
