@@ -446,6 +446,7 @@ def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
 
 
 def _at(row: list[str | None], p: int) -> str | None:
+    """The cell at ``p``, or None past the row's end."""
     return row[p] if p < len(row) else None
 
 
@@ -454,11 +455,10 @@ def _group_titles(row: list[str | None], below: list[str | None]) -> set[int]:
     next column, which its span covers (已投入帮扶资金 over 用于帮扶到户资金 / 用于帮扶到村资金 in a 扶贫
     统计表, tests/realfiles fupin-bangfu-zijin-tongji).  A title names its leaves, not a column of its
     own: it leaves a tie with a column of the same words (已投入帮扶资金(元) beside it)."""
-    cell = lambda r, p: r[p] if p < len(r) else None  # noqa: E731
     return {
         p
         for p in range(len(row))
-        if cell(row, p) and not cell(row, p + 1) and cell(below, p) and cell(below, p + 1)
+        if _at(row, p) and not _at(row, p + 1) and _at(below, p) and _at(below, p + 1)
     }
 
 
