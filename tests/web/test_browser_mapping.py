@@ -46,6 +46,13 @@ def server(tmp_path_factory):
         yield live
 
 
+def _overflow(page) -> int:
+    """How many pixels of the file's columns table are hidden to the right of its scroll box."""
+    return page.locator("table.file-columns").evaluate(
+        "t => t.parentElement.scrollWidth - t.parentElement.clientWidth"
+    )
+
+
 def _row(page, header: str):
     return page.locator("table.file-columns tbody tr", has=page.locator("th", has_text=header))
 
@@ -66,9 +73,11 @@ def test_clerk_maps_columns_with_the_selects_and_next_month_is_not_asked(
     assert make_id(seq=1) not in page.content() and "13812345678" not in page.content()
     assert "未导入的列：经营主体" in page.locator("#mapping").inner_text()
     page.screenshot(path=artifacts / "mapping-asked.png", full_page=True)
+    assert _overflow(page) == 0
     asked_url = page.url
     page.goto(asked_url + "&lang=en")
     assert "Tell the system what a few headers mean" in page.locator("#verdict").inner_text()
+    assert _overflow(page) == 0  # the English words are longer: the file's table still shows whole
     page.screenshot(path=artifacts / "mapping-asked-en.png", full_page=True)
     page.goto(asked_url + "&lang=zh")
 
