@@ -38,7 +38,9 @@ _FOOTER = re.compile(
 # each one cell.  A numbered line is a note only under such an opening, never on its own.
 _NOTE_HEAD = re.compile(r"^(注|附注|说明|备注|填表说明|填报说明|编制说明)[::]")
 _NOTE_LINE = re.compile(r"^([(（]?(\d{1,2}|[一二三四五六七八九十]{1,3})[.、．)）])")
-FOOTER_ROWS = 10  # rows at the end of a sheet looked at for signature lines and notes
+# Rows at the end of a sheet looked at for signature lines and notes.  The scan stops at the first row
+# that is neither, so the bound only caps the work; a 填表说明 can run to a dozen numbered lines and more.
+FOOTER_ROWS = 100
 
 
 class UnreadableFile(Exception):

@@ -127,6 +127,29 @@ def test_notes_under_the_table_are_its_footer_not_rows(store, load, funds_loaded
     assert store.execute("SELECT count(*) FROM allocations").fetchone()[0] == 2
 
 
+def test_a_long_note_under_the_table_is_all_footer(store, load, funds_loaded, tmp_path):
+    """A 填表说明 of fourteen numbered lines (more rows than a signature block ever has): every line is
+    footer, not only the last few, and the two data rows above them load."""
+    notes = [[f"{n}.第{n}项的填写说明。", None, None] for n in range(1, 15)]
+    path = write_xlsx(
+        tmp_path / "long-notes.xlsx",
+        [
+            ["2024年资金分配表"],
+            ["资金编码", "乡镇", "分配金额"],
+            ["F001", "城关镇", "3000"],
+            ["F001", "河口乡", "2000"],
+            ["填表说明：", None, None],
+            *notes,
+            [None, "填表人：张三", None],
+        ],
+    )
+    res = load(path, "allocations")
+    assert res.status == "loaded", res.as_json()
+    first_note_row = 5  # spreadsheet row of 填表说明： (title 1, header 2, data 3-4)
+    assert res.report.skipped.get("footer") == list(range(first_note_row, first_note_row + 16))
+    assert store.execute("SELECT count(*) FROM allocations").fetchone()[0] == 2
+
+
 def test_a_numbered_line_under_no_note_is_a_row(store, load, funds_loaded, tmp_path):
     """A numbered line with no 注 / 说明 above it is not proven a note: it is read as a row, and its
     empty cells are named (nothing stored)."""
