@@ -32,7 +32,7 @@ from etl.extract import Extract, UnreadableFile, column_positions, finish, no_he
 from etl.headermatch import HeaderMatch, kind_tie_message
 from etl.headers import HEAD_ROWS, detect, sheet_rank
 from etl.text import cell_text, norm, norm_array
-from etl.workbook import _too_large, damaged
+from etl.workbook import damaged, too_large
 from etl.xlsx import EXCEL_MAX_ROW, MAX_GRID_CELLS, SheetTooLarge
 
 # Names as expat gives them, namespace and name joined by ElementTree's separator "}".
@@ -326,7 +326,7 @@ def _rows(data: bytes, name: str) -> Iterator[tuple[str, int | None, list]]:
         parser.Parse(b"", True)
         yield from rows.ready
     except SheetTooLarge as exc:
-        raise _too_large(name, exc) from exc
+        raise too_large(name, exc) from exc
     except DefusedXmlException as exc:
         raise UnreadableFile(
             f"文件 {name} 含有 XML 实体声明或外部引用（{type(exc).__name__}），正常的 Excel 表格没有，"
