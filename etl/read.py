@@ -11,6 +11,7 @@ the text the user actually wrote.
 
 from __future__ import annotations
 
+import codecs
 import re
 import zipfile
 from pathlib import Path
@@ -33,6 +34,23 @@ _LEADING = re.compile(rb"[\xef\xbb\xbf]*[ \t\n\r\x0b\x0c]*")
 # The namespace of an XML Spreadsheet 2003 <Workbook> (Excel's and WPS's "XML 表格"); an HTML page that
 # Excel saved names office:excel, not this.
 _SPREADSHEET_ML = b"urn:schemas-microsoft-com:office:spreadsheet"
+# Excel may save "XML 表格" as UTF-16 (a byte-order mark first); without one, an XML file in UTF-16 starts
+# "<?" as the XML specification's appendix F recognises it.  A UTF-16 csv starts with its mark too.
+_UTF16_STARTS = (
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+)
+SNIFF_BYTES = 4096  # where the namespace of a SpreadsheetML <Workbook> is looked for
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """The file itself, or its first ``SNIFF_BYTES`` characters as UTF-8 when it is UTF-16 text."""
+    for start, codec in _UTF16_STARTS:
+        if data.startswith(start):
+            return data[: 2 * SNIFF_BYTES].decode(codec, errors="ignore").encode("utf-8")
+    return data
 
 
 def sniff_format(data: bytes, name: str) -> str:
@@ -43,9 +61,11 @@ def sniff_format(data: bytes, name: str) -> str:
         return "xls"
     if not data or data.isspace():  # no copy of a 100 MB file, as data.strip() would make
         raise UnreadableFile(f"文件 {name} 是空的。/ The file {name} is empty.")
-    begin = _LEADING.match(data).end()  # data.lstrip(BOM bytes).lstrip(), without the copy
-    start = data[begin : begin + 64].lower()
-    if start.startswith((b"<?xml", b"<workbook")) and _SPREADSHEET_ML in data[begin : begin + 4096]:
+    text = _as_utf8(data)
+    begin = _LEADING.match(text).end()  # text.lstrip(BOM bytes).lstrip(), without the copy
+    start = text[begin : begin + 64].lower()
+    head = text[begin : begin + SNIFF_BYTES]
+    if start.startswith((b"<?xml", b"<workbook")) and _SPREADSHEET_ML in head:
         return "spreadsheetml"
     if start.startswith((b"<html", b"<!doctype", b"<?xml", b"<table", b"<meta")):
         raise UnreadableFile(
