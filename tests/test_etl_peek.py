@@ -8,6 +8,14 @@ from etl.peek import mask_sample, peek
 from etl.read import read
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_csv, write_xls, write_xlsx
 
+
+def write_utf16(path, rows: list[list], codec: str):
+    """A csv in UTF-16 with its byte-order mark first, as Excel saves "Unicode 文本"."""
+    write_csv(path, rows, codec)
+    path.write_bytes("\ufeff".encode(codec) + path.read_bytes())
+    return path
+
+
 ROWS = [["2024年耕地地力保护补贴发放清册"], [], PAY_HEADER, pay_row(1), pay_row(2, name="李四")]
 
 
@@ -18,8 +26,11 @@ ROWS = [["2024年耕地地力保护补贴发放清册"], [], PAY_HEADER, pay_row
         (write_xlsx, "offset.xlsx", [[None, *r] for r in ROWS]),  # the form starts in column B
         (write_xls, "a.xls", ROWS),
         (lambda p, r: write_csv(p, r, "gbk"), "a.csv", ROWS),
+        # Excel's "Unicode 文本": UTF-16 with its byte-order mark; a line end is two bytes
+        (lambda p, r: write_utf16(p, r, "utf-16-le"), "a.txt", ROWS),
+        (lambda p, r: write_utf16(p, r, "utf-16-be"), "a.txt", ROWS),
     ],
-    ids=["xlsx", "xlsx-column-b", "xls", "csv-gbk"],
+    ids=["xlsx", "xlsx-column-b", "xls", "csv-gbk", "csv-utf16le", "csv-utf16be"],
 )
 def test_peek_finds_the_header_the_read_finds(tmp_path, writer, name, rows):
     path = writer(tmp_path / name, rows)
