@@ -54,7 +54,8 @@ def _as_utf8(data: bytes) -> bytes:
 
 
 def sniff_format(data: bytes, name: str) -> str:
-    """xlsx, xls, spreadsheetml or csv from the file's first bytes, not its name."""
+    """xlsx, xls, spreadsheetml or csv from the file's first bytes, not its name; a web page, another XML,
+    or a .xml that is text, refused with a sentence."""
     if data[:4] == b"PK\x03\x04":
         return "xlsx"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -67,10 +68,25 @@ def sniff_format(data: bytes, name: str) -> str:
     head = text[begin : begin + SNIFF_BYTES]
     if start.startswith((b"<?xml", b"<workbook")) and _SPREADSHEET_ML in head:
         return "spreadsheetml"
-    if start.startswith((b"<html", b"<!doctype", b"<?xml", b"<table", b"<meta")):
+    markup = start.startswith((b"<html", b"<!doctype", b"<?xml", b"<table", b"<meta"))
+    if markup and (
+        not start.startswith((b"<?xml", b"<!doctype"))
+        or b"<html" in head.lower()
+        or start.startswith(b"<!doctype html")
+    ):
         raise UnreadableFile(
             f"文件 {name} 其实是网页（HTML），不是 Excel 表格：请在 Excel 中打开后“另存为” .xlsx 再上传。"
             f" / {name} is really a web page (HTML), not a spreadsheet: open it in Excel and save as .xlsx."
+        )
+    if markup or name.lower().endswith(
+        ".xml"
+    ):  # a .xml is taken for what WPS and Excel save as one
+        raise UnreadableFile(
+            f"文件 {name} 不是 Excel 或 WPS 保存的“XML 表格”（XML Spreadsheet 2003，其中是"
+            f' <Workbook xmlns="{_SPREADSHEET_ML.decode()}">），无法作为表格读取：'
+            "请在 Excel 或 WPS 中打开后“另存为” .xlsx 再上传。"
+            f" / {name} is not an XML Spreadsheet 2003 (Excel's or WPS's “XML 表格”, a <Workbook> in the"
+            f" {_SPREADSHEET_ML.decode()} namespace): open it in Excel or WPS and save it as .xlsx."
         )
     return "csv"
 
