@@ -16,6 +16,7 @@ from etl.extract import UnreadableFile
 from etl.peek import peek
 from etl.read import read
 from tests.conftest import snapshot
+from tests.hostile_files import ENTITY_BOMB as BOMB
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_xlsx
 from tests.xmlsheets import cell, row_xml, rows_xml, sheet_xml, write_book
 
@@ -198,15 +199,6 @@ def test_the_sheet_is_chosen_as_in_a_workbook(tmp_path):
     book.close()
     assert read(reference, "payments").sheet_name == "清册"
     assert peek(xml, "payments").match.labels == got.match.labels
-
-
-BOMB = (
-    '<!DOCTYPE Workbook [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
-    '<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">'
-    '<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">'
-    '<!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;"><!ENTITY j "&i;&i;&i;&i;&i;&i;&i;&i;&i;&i;">]>\n'
-)
 
 
 @pytest.mark.parametrize(
