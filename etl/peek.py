@@ -69,9 +69,7 @@ def _whole_lines(data: bytes) -> bytes:
     (Excel's "Unicode 文本") a line end is two bytes, at an even place."""
     newline = {codecs.BOM_UTF16_LE: b"\n\x00", codecs.BOM_UTF16_BE: b"\x00\n"}.get(data[:2], b"\n")
     cut = data.rfind(newline)
-    while (
-        cut > 0 and len(newline) == 2 and cut % 2
-    ):  # the end of one character, the start of the next
+    while cut > 0 and len(newline) == 2 and cut % 2:  # 0A 00 across two characters: go on back
         cut = data.rfind(newline, 0, cut + 1)
     end = cut + len(newline)
     return data[:end] if 0 < cut and end < len(data) else data

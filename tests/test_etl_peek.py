@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 
-from etl.peek import mask_sample, peek
+from etl.peek import CSV_HEAD_BYTES, mask_sample, peek
 from etl.read import read
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_csv, write_xls, write_xlsx
 
@@ -48,3 +50,18 @@ def test_mask_sample_hides_id_card_and_phone_numbers():
     assert mask_sample("13812345678") == "138****5678"
     assert mask_sample("6217001234567890123").count("*") >= 9
     assert mask_sample("东风村") == "东风村" and mask_sample("6025.00") == "6025.00"
+
+
+def test_a_long_utf16_csv_is_cut_at_a_line_end_not_inside_two_characters(tmp_path):
+    """peek reads the first 256 KB.  In UTF-16 LE "ੁ一" is 41 0A 00 4E: a line end's bytes 0A 00 at an odd
+    place, inside two characters.  A line of them across the 256 KB must be left out whole, the cut made
+    at the real line end before it; the header is the one the full read finds."""
+    head = "\r\n".join(",".join(r or []) for r in ROWS) + "\r\n"
+    filler = "备注\r\n" * ((CSV_HEAD_BYTES // 2 - len(head)) // 4 - 100)
+    text = head + filler + "ੁ一" * 400 + "\r\n" + "备注\r\n" * 10
+    path = tmp_path / "a.txt"
+    path.write_bytes(text.encode("utf-16"))
+    first = path.read_bytes()[:CSV_HEAD_BYTES]
+    assert codecs.BOM_UTF16_LE == first[:2] and first.rfind(b"\n\x00") % 2 == 1  # the trap is there
+    full = read(path, "payments").match
+    assert peek(path, "payments").match.labels == full.labels
