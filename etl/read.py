@@ -1,5 +1,6 @@
 """Read a spreadsheet as it comes: xlsx/xls through calamine (etl.workbook), csv in UTF-8/GBK (etl.csvread),
-an XML Spreadsheet 2003 (the .xls Java systems export) through etl.spreadsheetml.
+an XML Spreadsheet 2003 (the .xls Java systems export, the .xml "XML 表格" WPS and Excel save) through
+etl.spreadsheetml.
 
 The result is an ``Extract``: which sheet, which header, and a pyarrow table
 of text with the spreadsheet's own row number in ``_row`` and one column per

@@ -1,4 +1,5 @@
-"""Read an XML Spreadsheet 2003 (SpreadsheetML): the "XML 表格" that Java systems send as .xls.
+"""Read an XML Spreadsheet 2003 (SpreadsheetML): the "XML 表格" that Java systems send as .xls, and that
+a clerk who saves "XML 表格" from WPS or Excel uploads as .xml (UTF-8, UTF-16 or GBK).
 
 A FreeMarker template saved from WPS or Excel as XML 表格, filled by the system: Excel and WPS open
 it, calamine does not, and no maintained package reads it.  It is parsed here with the standard
