@@ -29,7 +29,7 @@ import pytest
 import xlsxwriter
 import xlwt
 from click.testing import CliRunner
-from hypothesis import event, given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
@@ -333,6 +333,14 @@ def _xml_attack_file(folder: Path, what: str, name: str, keep: float) -> tuple[P
     return truncated_xml(path, keep), "损坏"
 
 
+# The few examples drawn may miss the SpreadsheetML form: it is tried by name as well (XFD3000, 49 M
+# cells, as .xml; a row past Excel's last, as .xls).
+XML_BOMBS = [
+    _built(far_index_xml, "清册.xml", 3_000, EXCEL_LAST_COL),
+    _built(far_index_xml, "清册.xls", EXCEL_LAST_ROW + 1, 1),
+]
+
+
 any_file = st.one_of(csv_file(), xlsx_file(), xls_file(), broken_file(), far_cell_file())
 
 
@@ -399,6 +407,8 @@ TOO_LARGE = ("范围过大", "内存内读取")  # etl.workbook (xlsx extent) an
 
 
 @given(dimension_bomb())
+@example(XML_BOMBS[0])
+@example(XML_BOMBS[1])
 def test_the_cli_loader_refuses_a_dimension_bomb_with_a_sentence(cli_store, generated):
     content, name = generated
     path = cli_store / "in" / name
@@ -571,6 +581,8 @@ def test_a_good_file_loads_every_row_exactly(cli_store, generated):
 @settings(max_examples=10)
 # The web takes no .ods (by name; renamed .xlsx, it is refused as a damaged xlsx).
 @given(dimension_bomb(ods=False))
+@example(XML_BOMBS[0])
+@example(XML_BOMBS[1])
 def test_the_web_upload_refuses_a_dimension_bomb_every_time_its_preview_opens(
     app, finance_client, generated
 ):
