@@ -9,6 +9,7 @@ are masked in the samples, so no full ID number reaches a page.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,8 +52,7 @@ def _heads(path: Path, name: str) -> list[list[list[str | None]]]:
         raise UnreadableFile(f"无法打开文件 {name}：{exc.strerror} / Cannot open {name}.") from exc
     fmt = sniff_format(data, name)
     if fmt == "csv":
-        cut = data.rfind(b"\n")
-        text, _enc = decode(data[: cut + 1] if 0 < cut < len(data) - 1 else data, name)
+        text, _enc = decode(_whole_lines(data), name)
         return [head_rows(text.splitlines()[: HEAD_ROWS + 2])[1]]
     if fmt == "spreadsheetml":  # XML: every sheet's rows are parsed to reach the next sheet
         return spreadsheetml.heads(path.read_bytes(), name)
@@ -62,6 +62,17 @@ def _heads(path: Path, name: str) -> list[list[list[str | None]]]:
             return heads
         return workbook.checked_calamine_heads(path, name)
     return isolated.heads(path, name)  # an xls, an ods: calamine parses every sheet whole
+
+
+def _whole_lines(data: bytes) -> bytes:
+    """The first bytes of a csv to its last line end, so that a line cut by the read is not decoded; in UTF-16
+    (Excel's "Unicode 文本") a line end is two bytes, at an even place."""
+    newline = {codecs.BOM_UTF16_LE: b"\n\x00", codecs.BOM_UTF16_BE: b"\x00\n"}.get(data[:2], b"\n")
+    cut = data.rfind(newline)
+    while cut > 0 and len(newline) == 2 and cut % 2:  # 0A 00 across two characters: go on back
+        cut = data.rfind(newline, 0, cut + 1)
+    end = cut + len(newline)
+    return data[:end] if 0 < cut and end < len(data) else data
 
 
 def _xlsx_heads(path: Path) -> list[list[list[str | None]]] | None:

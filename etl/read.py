@@ -1,5 +1,6 @@
 """Read a spreadsheet as it comes: xlsx/xls through calamine (etl.workbook), csv in UTF-8/GBK (etl.csvread),
-an XML Spreadsheet 2003 (the .xls Java systems export) through etl.spreadsheetml.
+an XML Spreadsheet 2003 (the .xls Java systems export, the .xml "XML 表格" WPS and Excel save) through
+etl.spreadsheetml.
 
 The result is an ``Extract``: which sheet, which header, and a pyarrow table
 of text with the spreadsheet's own row number in ``_row`` and one column per
@@ -11,6 +12,7 @@ the text the user actually wrote.
 
 from __future__ import annotations
 
+import codecs
 import re
 import zipfile
 from pathlib import Path
@@ -33,24 +35,59 @@ _LEADING = re.compile(rb"[\xef\xbb\xbf]*[ \t\n\r\x0b\x0c]*")
 # The namespace of an XML Spreadsheet 2003 <Workbook> (Excel's and WPS's "XML 表格"); an HTML page that
 # Excel saved names office:excel, not this.
 _SPREADSHEET_ML = b"urn:schemas-microsoft-com:office:spreadsheet"
+# Excel may save "XML 表格" as UTF-16 (a byte-order mark first); without one, an XML file in UTF-16 starts
+# "<?" as the XML specification's appendix F recognises it.  A UTF-16 csv starts with its mark too.
+_UTF16_STARTS = (
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+)
+SNIFF_BYTES = 4096  # where the namespace of a SpreadsheetML <Workbook> is looked for
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """The file itself, or its first ``SNIFF_BYTES`` characters as UTF-8 when it is UTF-16 text."""
+    for start, codec in _UTF16_STARTS:
+        if data.startswith(start):
+            return data[: 2 * SNIFF_BYTES].decode(codec, errors="ignore").encode("utf-8")
+    return data
 
 
 def sniff_format(data: bytes, name: str) -> str:
-    """xlsx, xls, spreadsheetml or csv from the file's first bytes, not its name."""
+    """xlsx, xls, spreadsheetml or csv from the file's first bytes, not its name; a web page, another XML,
+    or a .xml that is text, refused with a sentence."""
     if data[:4] == b"PK\x03\x04":
         return "xlsx"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "xls"
     if not data or data.isspace():  # no copy of a 100 MB file, as data.strip() would make
         raise UnreadableFile(f"文件 {name} 是空的。/ The file {name} is empty.")
-    begin = _LEADING.match(data).end()  # data.lstrip(BOM bytes).lstrip(), without the copy
-    start = data[begin : begin + 64].lower()
-    if start.startswith((b"<?xml", b"<workbook")) and _SPREADSHEET_ML in data[begin : begin + 4096]:
+    text = _as_utf8(data)
+    begin = _LEADING.match(text).end()  # text.lstrip(BOM bytes).lstrip(), without the copy
+    start = text[begin : begin + 64].lower()
+    head = text[begin : begin + SNIFF_BYTES]
+    if start.startswith((b"<?xml", b"<workbook")) and _SPREADSHEET_ML in head:
         return "spreadsheetml"
-    if start.startswith((b"<html", b"<!doctype", b"<?xml", b"<table", b"<meta")):
+    markup = start.startswith((b"<html", b"<!doctype", b"<?xml", b"<table", b"<meta"))
+    if markup and (
+        not start.startswith((b"<?xml", b"<!doctype"))
+        or b"<html" in head.lower()
+        or start.startswith(b"<!doctype html")
+    ):
         raise UnreadableFile(
             f"文件 {name} 其实是网页（HTML），不是 Excel 表格：请在 Excel 中打开后“另存为” .xlsx 再上传。"
             f" / {name} is really a web page (HTML), not a spreadsheet: open it in Excel and save as .xlsx."
+        )
+    if markup or name.lower().endswith(
+        ".xml"
+    ):  # a .xml is taken for what WPS and Excel save as one
+        raise UnreadableFile(
+            f"文件 {name} 不是 Excel 或 WPS 保存的“XML 表格”（XML Spreadsheet 2003，其中是"
+            f' <Workbook xmlns="{_SPREADSHEET_ML.decode()}">），无法作为表格读取：'
+            "请在 Excel 或 WPS 中打开后“另存为” .xlsx 再上传。"
+            f" / {name} is not an XML Spreadsheet 2003 (Excel's or WPS's “XML 表格”, a <Workbook> in the"
+            f" {_SPREADSHEET_ML.decode()} namespace): open it in Excel or WPS and save it as .xlsx."
         )
     return "csv"
 

@@ -1,9 +1,11 @@
-"""Read an XML Spreadsheet 2003 (SpreadsheetML): the "XML 表格" that Java systems send as .xls.
+"""Read an XML Spreadsheet 2003 (SpreadsheetML): the "XML 表格" that Java systems send as .xls, and that
+a clerk who saves "XML 表格" from WPS or Excel uploads as .xml (UTF-8, UTF-16 or GBK).
 
 A FreeMarker template saved from WPS or Excel as XML 表格, filled by the system: Excel and WPS open
 it, calamine does not, and no maintained package reads it.  It is parsed here with the standard
-library's expat behind defusedxml: an entity declaration (an entity-expansion bomb) or an external
-entity is refused before anything is expanded or fetched.
+library's expat behind defusedxml's XMLParser, fed in blocks, with a target of its own (no element is
+built): an entity declaration (an entity-expansion bomb) or an external entity is refused before
+anything is expanded or fetched.
 
 The sheet is laid out as calamine lays out a workbook's, so header detection, the finish and all
 that follows are the other readers': rows from the first row holding a value, columns from the first
@@ -21,22 +23,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
-from pyexpat import ExpatError
 
 import pyarrow as pa
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from defusedxml.ElementTree import ParseError, XMLParser
 
 from etl import filevalues
 from etl.extract import Extract, UnreadableFile, column_positions, finish, no_header, row_numbers
 from etl.headermatch import HeaderMatch, kind_tie_message
 from etl.headers import HEAD_ROWS, detect, sheet_rank
 from etl.text import cell_text, norm, norm_array
-from etl.workbook import _too_large, damaged
+from etl.workbook import damaged, too_large
 from etl.xlsx import EXCEL_MAX_ROW, MAX_GRID_CELLS, SheetTooLarge
 
-# Names as expat gives them, namespace and name joined by ElementTree's separator "}".
-SS = "urn:schemas-microsoft-com:office:spreadsheet}"
+# Names as ElementTree gives them: "{namespace}name".
+SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
 _WORKSHEET, _ROW, _CELL, _DATA = (SS + t for t in ("Worksheet", "Row", "Cell", "Data"))
 _NAME, _INDEX, _TYPE, _SPAN = (SS + a for a in ("Name", "Index", "Type", "Span"))
 _ACROSS, _DOWN = SS + "MergeAcross", SS + "MergeDown"
@@ -228,11 +229,12 @@ class _Sheet:
 
 
 class _Rows:
-    """expat's callbacks: each <Row> as (sheet, row, [(column, text)]) in ``ready``, 0-based, where ss:Index
-    puts them, only the cells with a value; (sheet, None, []) at each sheet's end.
+    """The parser's target (ElementTree's start, end, data): each <Row> as (sheet, row, [(column, text)]) in
+    ``ready``, 0-based, where ss:Index puts them, only the cells with a value; (sheet, None, []) at each
+    sheet's end.
 
-    No element is built (ElementTree's Python-level parser, which defusedxml's is, costs three times the
-    time for a cell); the limits are checked as each row ends."""
+    No element is built (ElementTree's tree builder, in defusedxml's Python-level parser, costs three
+    times the time for a cell); the limits are checked as each row ends."""
 
     def __init__(self, name: str) -> None:
         self.name, self.sheet, self.ready = name, "", []
@@ -283,7 +285,7 @@ class _Rows:
             self.ready.append((self.sheet, None, []))
         self.depth -= 1
 
-    def chars(self, text: str) -> None:
+    def data(self, text: str) -> None:
         if self.data_depth >= 0:  # the Data's text, and its rich text's runs
             self.text.append(text)
 
@@ -311,22 +313,18 @@ def _rows(data: bytes, name: str) -> Iterator[tuple[str, int | None, list]]:
     except UnicodeDecodeError as exc:
         raise damaged(name, exc) from exc
     rows = _Rows(name)
-    # defusedxml's parser: its expat refuses entity declarations and external entities; the elements'
-    # callbacks are ours.
-    parser = DefusedXMLParser().parser
-    parser.ordered_attributes = False
-    parser.StartElementHandler, parser.EndElementHandler = rows.start, rows.end
-    parser.CharacterDataHandler = rows.chars
+    # defusedxml's XMLParser (documented): its expat refuses entity declarations and external entities
+    parser = XMLParser(target=rows)
     view = memoryview(data)
     try:
         for at in range(0, len(view), PARSE_BLOCK):
-            parser.Parse(view[at : at + PARSE_BLOCK], False)
+            parser.feed(view[at : at + PARSE_BLOCK])
             yield from rows.ready
             rows.ready.clear()
-        parser.Parse(b"", True)
+        parser.close()
         yield from rows.ready
     except SheetTooLarge as exc:
-        raise _too_large(name, exc) from exc
+        raise too_large(name, exc) from exc
     except DefusedXmlException as exc:
         raise UnreadableFile(
             f"文件 {name} 含有 XML 实体声明或外部引用（{type(exc).__name__}），正常的 Excel 表格没有，"
@@ -334,7 +332,7 @@ def _rows(data: bytes, name: str) -> Iterator[tuple[str, int | None, list]]:
             f" / {name} declares XML entities or external references ({type(exc).__name__}), which no"
             " spreadsheet needs: refused as a possibly hostile file. Save it as .xlsx in Excel or WPS."
         ) from exc
-    except (ExpatError, ParseError, ValueError) as exc:
+    except (ParseError, ValueError) as exc:
         raise damaged(name, exc) from exc
 
 

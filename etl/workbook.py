@@ -51,7 +51,8 @@ def damaged(name: str, exc: Exception | str) -> UnreadableFile:
     )
 
 
-def _too_large(name: str, exc: xlsx.SheetTooLarge) -> UnreadableFile:
+def too_large(name: str, exc: xlsx.SheetTooLarge) -> UnreadableFile:
+    """The sentence for a sheet whose grid is over the limit: the workbook readers' and SpreadsheetML's."""
     return UnreadableFile(
         f"文件 {name} 的工作表“{exc.sheet}”范围过大（约 {exc.rows:,} 行 × {exc.cols:,} 列，"
         f"可能有远处的零散单元格），超过 {xlsx.MAX_GRID_CELLS:,} 个单元格的上限：请删除多余的行列或把数据分成几个文件。"
@@ -120,7 +121,7 @@ def _checked_sheet(
         try:
             xlsx.check_every_sheet(path)
         except xlsx.SheetTooLarge as exc:
-            raise _too_large(name, exc) from exc
+            raise too_large(name, exc) from exc
         except _XLSX_ERRORS as exc:
             raise damaged(name, exc) from exc
         return None
@@ -172,7 +173,7 @@ def _checked_sheet(
                 package.check_extent(other, other_part)
         pieces = cutter.close() if cutter is not None else None
     except xlsx.SheetTooLarge as exc:
-        raise _too_large(name, exc) from exc
+        raise too_large(name, exc) from exc
     except (xlsx.NotPlainXlsx, *_XLSX_ERRORS) as exc:
         raise damaged(name, exc) from exc
     finally:
@@ -403,7 +404,7 @@ def checked_calamine_heads(path: Path, name: str) -> list[list[list[str | None]]
     try:
         xlsx.check_every_sheet(path)
     except xlsx.SheetTooLarge as exc:
-        raise _too_large(name, exc) from exc
+        raise too_large(name, exc) from exc
     except _XLSX_ERRORS as exc:
         raise damaged(name, exc) from exc
     return calamine_heads(path, name)

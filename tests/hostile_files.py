@@ -1,4 +1,5 @@
-"""Hostile spreadsheets made inside the tests: zip bombs, truncated containers, sparse giants.
+"""Hostile spreadsheets made inside the tests: zip bombs, truncated containers, sparse giants, and
+SpreadsheetML (XML 表格) with entity bombs, external entities, a cut end or a stray ss:Index.
 
     bomb = zip_bomb(tmp_path / "bomb.xlsx", inflated_bytes=2 << 30)
 
@@ -22,6 +23,7 @@ import xlsxwriter
 import xlwt
 
 from tests.sheets import PAY_HEADER, pay_row
+from tests.xmlsheets import cell, row_xml, sheet_xml, write_book
 
 SHEET = "xl/worksheets/sheet1.xml"
 _HEAD = (
@@ -254,3 +256,53 @@ def repeated_ods(path: Path, rows: int, cols: int) -> Path:
         out.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
         out.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
     return path
+
+
+# --- SpreadsheetML (XML 表格): XML's own attacks, a damaged file, a crafted ss:Index -----------------
+
+# Nine levels of ten: 10^9 "ha" from a few hundred bytes, if an entity were ever expanded.
+ENTITY_BOMB = (
+    '<!DOCTYPE Workbook [<!ENTITY a "ha">'
+    + "".join(
+        f'<!ENTITY {b} "{("&" + a + ";") * 10}">'
+        for a, b in zip("abcdefghi", "bcdefghij", strict=True)
+    )
+    + "]>\n"
+)
+
+
+def spreadsheetml_payments(
+    path: Path, doctype: str = "", name: str = "张三", far: tuple[int, int] | None = None
+) -> Path:
+    """A payments sheet as an XML Spreadsheet 2003 (tests.xmlsheets); ``name`` the first payee's cell
+    as written (an entity reference, say); ``far`` a stray cell at 1-based (row, column) by ss:Index."""
+    rows = row_xml(PAY_HEADER) + row_xml(pay_row(1, name=("String", name))) + row_xml(pay_row(2))
+    if far:
+        rows += f'<Row ss:Index="{far[0]}">{cell("备注", index=far[1])}</Row>\n'
+    return write_book(path, sheet_xml("清册", rows), doctype=doctype)
+
+
+def entity_bomb_xml(path: Path) -> Path:
+    """The billion laughs in the payee's cell."""
+    return spreadsheetml_payments(path, ENTITY_BOMB, "&j;")
+
+
+def external_entity_xml(path: Path, target: Path) -> Path:
+    """The payee's cell an external entity naming ``target``, a file of the server's."""
+    doctype = f'<!DOCTYPE Workbook [<!ENTITY secret SYSTEM "file://{target}">]>\n'
+    return spreadsheetml_payments(path, doctype, "&secret;")
+
+
+def truncated_xml(path: Path, keep: float) -> Path:
+    """A good sheet cut short (an upload that stopped): its first ``keep`` (0-1) of the bytes between the
+    namespace (so it is still known as SpreadsheetML) and the end of its closing </Workbook>."""
+    data = spreadsheetml_payments(path).read_bytes()
+    start = data.index(b"urn:schemas-microsoft-com:office:spreadsheet") + 64
+    end = data.rindex(b"</Workbook>") + len(b"</Workbook>") - 1
+    path.write_bytes(data[: start + int((end - start) * keep)])
+    return path
+
+
+def far_index_xml(path: Path, row: int, col: int) -> Path:
+    """The dimension bomb as SpreadsheetML: a stray cell at 1-based ``row``, ``col`` by ss:Index."""
+    return spreadsheetml_payments(path, far=(row, col))

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from fundquery.cli import cli
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, pay_row, write_csv, write_xlsx
+from tests.xmlsheets import rows_xml, sheet_xml, write_book
 
 
 @pytest.fixture
@@ -138,3 +139,32 @@ def test_writing_while_another_process_holds_the_store(tmp_path, funds):
     assert "请等它结束" in done.stderr and "fundquery serve" in done.stderr
     assert "stop the server" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_an_xml_spreadsheet_saved_as_xml_loads_and_other_xml_is_refused_naming_it(
+    run, funds, tmp_path
+):
+    """A clerk's "XML 表格" saved from WPS or Excel is a .xml: loaded as the same rows in an .xls would be.
+    A .xml that is not one (another XML, a text file) is refused, saying what was expected; a web page
+    named .xml is still called a web page."""
+    run("load", "funds", funds)
+    rows = [PAY_HEADER, pay_row(1), pay_row(2, name="李四")]
+    xml = write_book(tmp_path / "清册.xml", sheet_xml("清册", rows_xml(rows)))
+    loaded = run("load", "payments", xml, "--json")
+    assert loaded.exit_code == 0, loaded.output
+    out = json.loads(loaded.stdout)
+    assert out["status"] == "loaded" and out["rows"] == 2 and out["errors"] == []
+    for content, expected in [
+        ('<?xml version="1.0"?>\n<发放><人 姓名="张三"/></发放>', "XML 表格"),
+        (",".join(PAY_HEADER) + "\n" + ",".join(pay_row(3)) + "\n", "XML 表格"),
+        ("<html><table><tr><td>姓名</td></tr></table></html>", "网页"),
+    ]:
+        other = tmp_path / "其他.xml"
+        other.write_text(content, encoding="utf-8")
+        refused = run("load", "payments", other, "--json")
+        assert refused.exit_code == 2, content
+        (error,) = json.loads(refused.stdout)["errors"]
+        assert error["rule"] == "file_unreadable" and expected in error["message"], error
+        assert "其他.xml" in error["message"]
+        if expected == "XML 表格":
+            assert "urn:schemas-microsoft-com:office:spreadsheet" in error["message"]

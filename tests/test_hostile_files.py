@@ -7,9 +7,12 @@ encodings (UTF-8, GB18030, UTF-16, Big5, Latin-1, random bytes) with random
 and real headers, huge cells, formula text; xlsx and xls with merged cells,
 real formulas, several sheets; truncated or forged containers; HTML renamed
 .xls; a csv named .xlsx; empty files; a stray cell a little way off (xlsx,
-xls, ods).  Dimension bombs (issue 15: a few KB whose grid is absurd, as
-xlsx, strict xlsx, xls beyond 256 columns and ods repeats) are refused with a
-sentence by both, the store unchanged.  The large cases (a zip bomb, a sheet
+xls, ods); a SpreadsheetML (XML 表格, .xls or .xml) cut short.  Dimension bombs
+(issue 15: a few KB whose grid is absurd, as xlsx, strict xlsx, xls beyond 256
+columns, SpreadsheetML by ss:Index and ods repeats) are refused with a
+sentence by both, the store unchanged; so are a SpreadsheetML entity-expansion
+bomb and external entity (as hostile, nothing expanded or read) and a damaged
+one.  The large cases (a zip bomb, a sheet
 spanning 1,048,576 rows, 1,048,576 csv rows) run in a subprocess that
 reports its own peak memory; see tests/test_hostile_memory.py.
 """
@@ -26,7 +29,7 @@ import pytest
 import xlsxwriter
 import xlwt
 from click.testing import CliRunner
-from hypothesis import event, given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
@@ -41,10 +44,14 @@ from tests.hostile_files import (
     EXCEL_LAST_COL,
     EXCEL_LAST_ROW,
     XLS_LAST_ROW,
+    entity_bomb_xml,
+    external_entity_xml,
     far_cell_xls,
     far_cell_xlsx,
+    far_index_xml,
     repeated_ods,
     strict_far_cell_xlsx,
+    truncated_xml,
 )
 from tests.sheets import FUNDS_HEADER, FUNDS_ROWS, PAY_HEADER, pay_row, write_xlsx
 from tests.web.accounts import add_user, csrf_token, sign_in
@@ -208,6 +215,9 @@ def xls_file(draw) -> tuple[bytes, str]:
     return buf.getvalue(), "清册.xls"
 
 
+XML_NAMES = st.sampled_from(
+    ["清册.xls", "清册.xml"]
+)  # the Java systems' .xls, WPS's and Excel's .xml
 GOOD_XLSX = _xlsx_bytes([PAY_HEADER, pay_row(1), pay_row(2)], [], [], 1)
 HTML = b"<html><head><meta charset='utf-8'></head><body><table><tr><td>\xe5\xa7\x93\xe5\x90\x8d</td></tr></table></body></html>"
 
@@ -216,9 +226,20 @@ HTML = b"<html><head><meta charset='utf-8'></head><body><table><tr><td>\xe5\xa7\
 def broken_file(draw) -> tuple[bytes, str]:
     kind = draw(
         st.sampled_from(
-            ["truncated", "zip-garbage", "ole-garbage", "random", "html", "empty", "blank"]
+            [
+                "truncated",
+                "zip-garbage",
+                "ole-garbage",
+                "random",
+                "html",
+                "empty",
+                "blank",
+                "xml-truncated",
+            ]
         )
     )
+    if kind == "xml-truncated":
+        return _built(truncated_xml, draw(XML_NAMES), draw(st.floats(0, 1)))
     if kind == "truncated":
         return GOOD_XLSX[: draw(st.integers(4, len(GOOD_XLSX) - 1))], "清册.xlsx"
     if kind == "zip-garbage":
@@ -256,12 +277,21 @@ def far_cell_file(draw) -> tuple[bytes, str]:
 
 @st.composite
 def dimension_bomb(draw, ods: bool = True) -> tuple[bytes, str]:
-    """A file of a few KB whose grid is absurd: a stray cell far off (xlsx, xls) or repeats (ods).
+    """A file of a few KB whose grid is absurd: a stray cell far off (xlsx, xls, SpreadsheetML) or repeats
+    (ods).
 
     Each would take calamine far past any memory a server has (the xlsx ones up to 17 G cells
     of 32 bytes); in-process before issue 15, the CLI aborted and the web worker died.
     """
-    form = draw(st.sampled_from(["xlsx", "xlsx-no-header", "xlsx-strict", "xls"] + ["ods"] * ods))
+    form = draw(
+        st.sampled_from(
+            ["xlsx", "xlsx-no-header", "xlsx-strict", "xls", "spreadsheetml"] + ["ods"] * ods
+        )
+    )
+    if form == "spreadsheetml":  # ss:Index may say any number: past Excel's last row or column too
+        row = draw(st.integers(4, EXCEL_LAST_ROW + 1))
+        col = draw(st.integers(1, EXCEL_LAST_COL + 1).filter(lambda c: row * c > MAX_GRID_CELLS))
+        return _built(far_index_xml, draw(XML_NAMES), row, col)
     if form.startswith("xlsx"):
         row = draw(st.integers(4, EXCEL_LAST_ROW))
         col = draw(st.integers(1, EXCEL_LAST_COL).filter(lambda c: row * c > MAX_GRID_CELLS))
@@ -277,6 +307,38 @@ def dimension_bomb(draw, ods: bool = True) -> tuple[bytes, str]:
     rows = draw(st.integers(4_000, 60_000))
     cols = draw(st.integers(1_000, 16_384).filter(lambda c: 60e6 < rows * c < 99e6))
     return _built(repeated_ods, "清册.ods", rows, cols)
+
+
+@st.composite
+def xml_attack(draw) -> tuple[str, str, float]:
+    """An XML Spreadsheet meant to hurt (built by the test: an external entity names a file of its own):
+    (what, file name, where a damaged one is cut)."""
+    what = draw(st.sampled_from(["entity-bomb", "external-entity", "truncated"]))
+    return what, draw(XML_NAMES), draw(st.floats(0, 1))
+
+
+SECRET = "口令：不应出现"
+
+
+def _xml_attack_file(folder: Path, what: str, name: str, keep: float) -> tuple[Path, str]:
+    """The file ``xml_attack`` describes, in ``folder``, and the word its refusal must hold."""
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    if what == "entity-bomb":
+        return entity_bomb_xml(path), "恶意"
+    if what == "external-entity":
+        secret = folder / "secret.txt"
+        secret.write_text(SECRET, encoding="utf-8")
+        return external_entity_xml(path, secret), "恶意"
+    return truncated_xml(path, keep), "损坏"
+
+
+# The few examples drawn may miss the SpreadsheetML form: it is tried by name as well (XFD3000, 49 M
+# cells, as .xml; a row past Excel's last, as .xls).
+XML_BOMBS = [
+    _built(far_index_xml, "清册.xml", 3_000, EXCEL_LAST_COL),
+    _built(far_index_xml, "清册.xls", EXCEL_LAST_ROW + 1, 1),
+]
 
 
 any_file = st.one_of(csv_file(), xlsx_file(), xls_file(), broken_file(), far_cell_file())
@@ -345,6 +407,8 @@ TOO_LARGE = ("范围过大", "内存内读取")  # etl.workbook (xlsx extent) an
 
 
 @given(dimension_bomb())
+@example(XML_BOMBS[0])
+@example(XML_BOMBS[1])
 def test_the_cli_loader_refuses_a_dimension_bomb_with_a_sentence(cli_store, generated):
     content, name = generated
     path = cli_store / "in" / name
@@ -357,6 +421,21 @@ def test_the_cli_loader_refuses_a_dimension_bomb_with_a_sentence(cli_store, gene
     message = out["errors"][0]["message"]
     assert out["status"] == "unreadable" and f"文件 {name}" in message, message
     assert any(word in message for word in TOO_LARGE), message
+    assert _tables(cli_store / "cli.duckdb") == before
+
+
+@given(xml_attack())
+def test_the_cli_loader_refuses_an_xml_attack_with_a_sentence(cli_store, generated):
+    """An entity-expansion bomb or an external entity in a SpreadsheetML file: refused as hostile before
+    anything is expanded or read; a file cut short: refused as damaged.  Nothing stored."""
+    path, word = _xml_attack_file(cli_store / "xml", *generated)
+    before = _tables(cli_store / "cli.duckdb")
+    result = CliRunner().invoke(cli, ["load", "auto", str(path), "--json"], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    out = json.loads(result.stdout)
+    message = out["errors"][0]["message"]
+    assert out["status"] == "unreadable" and f"文件 {path.name}" in message, message
+    assert word in message and SECRET not in result.output, message
     assert _tables(cli_store / "cli.duckdb") == before
 
 
@@ -502,6 +581,8 @@ def test_a_good_file_loads_every_row_exactly(cli_store, generated):
 @settings(max_examples=10)
 # The web takes no .ods (by name; renamed .xlsx, it is refused as a damaged xlsx).
 @given(dimension_bomb(ods=False))
+@example(XML_BOMBS[0])
+@example(XML_BOMBS[1])
 def test_the_web_upload_refuses_a_dimension_bomb_every_time_its_preview_opens(
     app, finance_client, generated
 ):
@@ -513,5 +594,20 @@ def test_the_web_upload_refuses_a_dimension_bomb_every_time_its_preview_opens(
     assert any(word in preview["unreadable"] for word in TOO_LARGE), preview
     again = finance_client.get(f"/staff/upload/{preview['sha256']}?format=json")
     assert again.status_code == 422 and again.get_json()["unreadable"] == preview["unreadable"]
+    with app.app_context():
+        assert snapshot(get_db()) == before
+
+
+@settings(max_examples=10)  # three kinds of file under two names: each opens a preview
+@given(xml_attack())
+def test_the_web_upload_refuses_an_xml_attack_with_a_sentence(
+    app, finance_client, tmp_path_factory, generated
+):
+    path, word = _xml_attack_file(tmp_path_factory.mktemp("xml"), *generated)
+    with app.app_context():
+        before = snapshot(get_db())
+    outcome, preview = _web_upload(finance_client, path.read_bytes(), path.name)
+    assert outcome == "unreadable", outcome
+    assert word in preview["unreadable"] and SECRET not in str(preview), preview
     with app.app_context():
         assert snapshot(get_db()) == before

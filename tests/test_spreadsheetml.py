@@ -16,6 +16,7 @@ from etl.extract import UnreadableFile
 from etl.peek import peek
 from etl.read import read
 from tests.conftest import snapshot
+from tests.hostile_files import ENTITY_BOMB as BOMB
 from tests.sheets import PAY_HEADER, make_id, pay_row, write_xlsx
 from tests.xmlsheets import cell, row_xml, rows_xml, sheet_xml, write_book
 
@@ -200,15 +201,6 @@ def test_the_sheet_is_chosen_as_in_a_workbook(tmp_path):
     assert peek(xml, "payments").match.labels == got.match.labels
 
 
-BOMB = (
-    '<!DOCTYPE Workbook [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
-    '<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">'
-    '<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">'
-    '<!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;"><!ENTITY j "&i;&i;&i;&i;&i;&i;&i;&i;&i;&i;">]>\n'
-)
-
-
 @pytest.mark.parametrize(
     ("doctype", "name_cell"),
     [
@@ -292,6 +284,53 @@ def test_a_gbk_file_is_read(tmp_path):
     assert "清册".encode("gbk") in xml.read_bytes()
     got = read(xml, "payments")
     assert got.sheet_name == "清册" and got.table["name"].to_pylist() == ["张三", "李四"]
+
+
+@pytest.mark.parametrize(
+    ("codec", "bom", "first"),
+    [
+        pytest.param("utf-16-le", True, b"\xff\xfe<\x00", id="UTF-16LE-with-BOM"),
+        pytest.param("utf-16-be", True, b"\xfe\xff\x00<", id="UTF-16BE-with-BOM"),
+        pytest.param("utf-16-le", False, b"<\x00?\x00", id="UTF-16LE-no-BOM"),
+        pytest.param("utf-16-be", False, b"\x00<\x00?", id="UTF-16BE-no-BOM"),
+    ],
+)
+def test_a_utf16_file_is_read_as_its_utf8_twin(tmp_path, codec, bom, first):
+    """Excel's "XML 表格" saved as UTF-16 (encoding="UTF-16", a byte-order mark first): the same header and
+    rows as the same sheet in UTF-8, by the full read and by the look at its header (etl.peek)."""
+    rows = [PAY_HEADER, pay_row(1), pay_row(2, name="李四")]
+    sheet = sheet_xml("清册", rows_xml(rows))
+    xml = write_book(tmp_path / "清册.xml", sheet, encoding="UTF-16", codec=codec, bom=bom)
+    assert xml.read_bytes().startswith(first)
+    twin = write_book(tmp_path / "清册-utf8.xml", sheet)
+    got = read(xml, "payments")
+    assert got.file_format == "spreadsheetml"
+    same_read(got, read(twin, "payments"))
+    assert got.table["name"].to_pylist() == ["张三", "李四"]
+    assert peek(xml, "payments").match.labels == got.match.labels
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param(
+            ",".join(PAY_HEADER) + "\r\n" + ",".join(pay_row(1)) + "\r\n", "csv", id="a-csv"
+        ),
+        pytest.param(
+            "<html><body><table><tr><td>姓名</td></tr></table></body></html>", "网页", id="html"
+        ),
+    ],
+)
+def test_a_utf16_file_that_is_not_spreadsheetml_is_read_as_what_it_is(tmp_path, content, expected):
+    """Near cases: a UTF-16 csv is still a csv (its rows read), a UTF-16 web page still a web page."""
+    path = tmp_path / "清册.xls"
+    path.write_bytes(content.encode("utf-16"))
+    if expected == "csv":
+        got = read(path, "payments")
+        assert got.file_format == "csv" and got.table["name"].to_pylist() == ["张三"]
+        return
+    with pytest.raises(UnreadableFile, match=expected):
+        read(path, "payments")
 
 
 def test_a_damaged_file_says_so(tmp_path):

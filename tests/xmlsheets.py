@@ -55,10 +55,17 @@ def sheet_xml(name: str, rows: str) -> str:
 
 
 def write_book(
-    path: Path, *sheets: str, encoding: str = "UTF-8", doctype: str = "", codec: str = "utf-8"
+    path: Path,
+    *sheets: str,
+    encoding: str = "UTF-8",
+    doctype: str = "",
+    codec: str = "utf-8",
+    bom: bool = False,
 ) -> Path:
+    """The workbook declaring ``encoding``, written in ``codec``; ``bom``: a byte-order mark first (Excel
+    writes one before UTF-16; the codec "utf-16" writes its own)."""
     text = WORKBOOK.format(encoding=encoding, doctype=doctype, sheets="".join(sheets))
-    path.write_bytes(text.encode(codec))
+    path.write_bytes((("\ufeff" if bom else "") + text).encode(codec))
     return path
 
 

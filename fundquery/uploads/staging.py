@@ -24,7 +24,8 @@ from werkzeug.datastructures import FileStorage
 
 from etl.store import StoreUnwritable, uploads_path, write_failure
 
-ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt")
+# .xml: the "XML 表格" WPS and Excel save (XML Spreadsheet 2003); etl.read refuses any other XML
+ALLOWED_SUFFIXES = (".xlsx", ".xls", ".xml", ".csv", ".txt")
 STAGING_DAYS = 7
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 

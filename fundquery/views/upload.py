@@ -51,7 +51,8 @@ class UploadForm(FlaskForm):
         validators=[
             FileRequired(_l("请选择要上传的文件。")),
             FileAllowed(
-                ["xlsx", "xls", "csv", "txt"], _l("只能上传 Excel（.xlsx、.xls）或 CSV 文件。")
+                [s.lstrip(".") for s in staging.ALLOWED_SUFFIXES],
+                _l("只能上传 Excel（.xlsx、.xls）、XML 表格（.xml）或 CSV 文件。"),
             ),
         ],
     )
