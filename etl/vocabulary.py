@@ -155,6 +155,12 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"^(农户|家庭|户|用户|客户)(编|代)?(号|码|编码)", 60, "账|卡|户主"),
         # 户口本号 / 户口簿号 (bf-pinkunhu-butie-duifu): the 户号 printed on the household's hukou book.
         Role(r"^户口(本|簿)(编|代)?(号|码|编码)?$", 60),
+        # 低保证号 / 低保证编号 / 保障证号 (qitian-cun-dibao-butie-huizong): 低保 is granted per household, one
+        # 最低生活保障证 to a household, so its number is the household's.  Not the 低保 person's 证件号码
+        # (the ID number), not a 证 whose holder is one person (救助证: a 特困 供养证, a 医疗救助证).
+        Role(
+            r"^(城市|农村|城乡|城镇)?(低保|最低生活保障|保障)证书?编?(号|码|编码)", 60, "证件|身份"
+        ),
     ),
     # Not an area a 登记清册 takes away (采用排除法排除的面积, 核减面积): that is no quantity paid on.
     "quantity": (

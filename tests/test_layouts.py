@@ -177,6 +177,9 @@ NEED_UPLOAD_VALUES = {
     "zhida-daorendaohu-fafang-mingxi-muban",
     "danwei-zhibiao-daoru-liebiao",
     "bumen-yusuan-tiaoji-shenqing-liebiao",
+    # and again (learnx, thirteenth session): a village 低保 汇总表 whose 低保证号 is the household's number
+    # and whose 保障人数 / 领取金额 each have a 小计 leaf, the group itself (etl/headers.py _group_totals)
+    "qitian-cun-dibao-butie-huizong",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -207,8 +210,6 @@ NEEDS_HEADER_MAPPING = {
     " only as the clerk says: unmapped it is read as an address (village_from_address)",
     "wizsen-xiangmu-zijin-juxiada-caizhengxiada": "no header row found: which of 局计划下达(万元) and"
     " 财政下达(万元) is the project's money (a plan beside a release) is the clerk's to say",
-    "qitian-cun-dibao-butie-huizong": "低保证号 and the 小计 leaves of 保障人数 / 领取金额 are the household"
-    " number, the quantity and the amount as the clerk says",
     "cam-dibao-bufa-mingxi-csv": "a bare 名称 is the household head and 地区 the village only as the clerk"
     " says",
     "yanglao-butie-fafang-jilu": "操作类型 (发放 / 未发放) is the 发放状态 only as the clerk says: an"
