@@ -183,6 +183,9 @@ NEED_UPLOAD_VALUES = {
     # 孤儿 发放详情 whose 地区 holds village names alone, so is the village (etl/address.py)
     "qitian-cun-dibao-butie-huizong",
     "guer-jiben-shenghuofei-fafang-xiangqing",
+    # and a 养老补贴 system's 发放记录 whose 操作类型 holds 发放 / 未发放 only: the 发放状态 by its values
+    # (etl/vocabulary.py VALUES_DECIDE; an operation log's 新增 / 修改 / 删除 is not loaded)
+    "yanglao-butie-fafang-jilu",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -213,8 +216,6 @@ NEEDS_HEADER_MAPPING = {
     " 财政下达(万元) is the project's money (a plan beside a release) is the clerk's to say",
     "cam-dibao-bufa-mingxi-csv": "a bare 名称 is the household head and 地区 the village only as the clerk"
     " says",
-    "yanglao-butie-fafang-jilu": "操作类型 (发放 / 未发放) is the 发放状态 only as the clerk says: an"
-    " operation's type is no payment state on every form",
     "huiqi-limin-zhifu-shuju-guanlian": "项目编码 (a budget project's, an exact alias of the fund code),"
     " 申请单号 and 单位 are not the fund, the voucher and the payee: the clerk says",
     "hedui-fankui-fangguan-mingxi": "姓名 (with the ID number) and 产权人 (the owner, no ID number) both"
