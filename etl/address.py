@@ -37,6 +37,12 @@ VILLAGE_GROUP_HEADER = re.compile(r"^(所属|所在|归属)?村(/|、|\(|及|和
 # another level (省 市 县 区 旗 镇 乡 街道 办事处) or a part below it (组 号).
 _NAME = r"[^\s\d0-9省市县区旗镇乡街道办处村组号社,，、()（）\-#]{1,8}"
 _VILLAGE = re.compile(rf"({_NAME}(?:村|社区))(?!镇|乡|街道)")
+# A village-level name and nothing else: 东风村, 东风村委会, 东风村村民委员会, 新华社区, 新华社区居委会 (a
+# civil-affairs system's 地区: guer-jiben-shenghuofei-fafang-xiangqing).  Not a township's or a county's
+# (城关镇, 新村镇), nor an address (城关镇东风村: a township before the village).
+_VILLAGE_NAME = re.compile(
+    rf"{_NAME}村?(村|村委会|村民委员会)|{_NAME}(社区|居委会|居民委员会|社区居委会|社区居民委员会)"
+)
 # The group written right after its village: 一组, 3组, 东一组, 第二村民小组, 张家湾组 (up to the first 组).
 _GROUP = re.compile(r"[^\s组号,，、()（）\-#]{1,6}?组")
 
@@ -83,3 +89,10 @@ def names_villages(values: pa.Array | pa.ChunkedArray) -> bool:
     """At least half of the distinct non-empty values name a village (东风村, 城关镇团结社区)."""
     written = {v for v in pc.unique(values).to_pylist() if v and v.strip()}
     return bool(written) and 2 * sum(1 for v in written if village_in(v)) >= len(written)
+
+
+def only_village_names(values: pa.Array | pa.ChunkedArray) -> bool:
+    """Every distinct non-empty value is a village's name alone (东风村, 红星村委会, 新华社区): an area column
+    so written is the village itself, its cells taken as written, as a column headed 村委会 is."""
+    written = {v.replace(" ", "") for v in pc.unique(values).to_pylist() if v and v.strip()}
+    return bool(written) and all(_VILLAGE_NAME.fullmatch(v) for v in written)

@@ -63,6 +63,7 @@ from etl.address import (
     VILLAGE_GROUP_HEADER,
     groups,
     names_villages,
+    only_village_names,
     villages,
 )
 from etl.headermatch import HeaderMatch
@@ -456,6 +457,11 @@ def fill(table: pa.Table, match: HeaderMatch) -> pa.Table:
                 del match.parsed[column], match.mapping[column]
                 match.scores.pop(column, None)
                 table = table.drop_columns([column])
+                continue
+            if not ADDRESS_HEADER.search(label) and only_village_names(table[column]):
+                # an area that holds village names only (东风村委会, 新华社区): it is the village, read as
+                # written, as the clerk's mapping of it would; no address to read one out of
+                del match.parsed[column]
                 continue
             table = table.append_column(f"{column}__parsed", villages(table[column]))
         elif how == "village_group" and column in table.column_names and not done:

@@ -217,6 +217,7 @@ def _match_row(
     # names its leaves, not a column of its own, and is not scored for one.
     titles = _group_titles(sub, below) if sub and below and not looks_like_data(below) else set()
     wanted = _wanted(mapping, [label for *_, label in cells])
+    totals = _group_totals(cells)
     names = {c.name for c in spec.columns}
     labels: list[str | None] = []
     wide: list[WideColumn] = []
@@ -248,20 +249,51 @@ def _match_row(
         # (项目 over 类 / 款 / 科目名称 names its whole span, not its first column).
         spans = bool(s and t and pos + 1 < width and pos + 1 < len(sub or []) and sub[pos + 1])
         spans = spans and not (top[pos + 1] if pos + 1 < len(top) else None)
-        for texts in (
-            ([s, f"{owner}{s}" if owner and s else None], [] if spans else [t]) if s else ([t],)
-        ):
+        if pos in totals:  # the group's 小计 leaf is the group: 保障人数 over 小计 is the 保障人数
+            alternatives: tuple[list, ...] = ([owner, f"{owner}{s}"], [s])
+        elif s:
+            alternatives = ([s, f"{owner}{s}" if owner and s else None], [] if spans else [t])
+        else:
+            alternatives = ([t],)
+        for texts in alternatives:
             scored = [x for text in texts if text for x in cell_scores(spec.kind, text)]
             for name, score in scored:
                 best = candidates.setdefault(name, {})
                 best[pos] = max(best.get(pos, 0), score)
             if scored:
                 break
+    for total, parts in totals.items():  # its other leaves are its parts, never the group itself
+        for best in candidates.values():
+            if total in best:
+                for part in parts:
+                    best.pop(part, None)
     found = {header_key(label) for label in match.mapped}
     match.mapping_unknown = {k: v for k, v in (mapping or {}).items() if header_key(k) not in found}
     _assign(match, candidates, forced)
     _one_person(match, candidates, forced)
     return match
+
+
+def _group_totals(cells: list[tuple[str | None, str | None, str | None, str | None]]) -> dict:
+    """{the position of a group's 小计 / 合计 leaf: the positions of the group's other leaves}, for a group
+    title over leaves with words (qitian-cun-dibao-butie-huizong: 保障人数 over 小计 / 重点保障人数 / 残疾人数,
+    领取金额 over 小计 / 家庭补差 / …).  Such a leaf is the group's total, the column that is the group; the
+    others are its parts.  A 合计 data row under a one-row header is none: no title spans its 合计, and
+    the cells beside it are figures, not leaves."""
+    groups: list[list[int]] = []
+    for pos, (t, s, owner, _) in enumerate(cells):
+        if s and t:
+            groups.append([pos])
+        elif s and owner and groups and groups[-1][-1] == pos - 1:
+            groups[-1].append(pos)
+    out: dict[int, list[int]] = {}
+    for group in (g for g in groups if len(g) > 1):
+        leaves = {p: (cells[p][1] or "").replace(" ", "") for p in group}
+        total = [p for p, leaf in leaves.items() if _TOTAL_CELL.fullmatch(leaf)]
+        parts = [p for p in group if p not in total]
+        if len(total) == 1 and any(_WORDS.search(leaves[p]) for p in parts):
+            out[total[0]] = parts
+    return out
 
 
 def _assign(

@@ -23,8 +23,8 @@ from etl.headermatch import HeaderMatch
 from etl.idnum import Hasher, region_known
 from etl.personal import register as register_personal
 from etl.rules import CATALOGUE, COMPUTED_CHECKS, RULES
-from etl.text import norm
-from etl.vocabulary import enum_key
+from etl.text import header_key, norm
+from etl.vocabulary import VALUES_DECIDE, enum_key
 
 WAN_YUAN = 10_000  # yuan in one 万元
 # A line above the header giving the table's unit: 单位：万元, 金额单位：万元, (单位:万元).
@@ -527,7 +527,7 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
         fingerprint=m.fingerprint,
         detection=m.confidence,
     )
-    other_states = _other_states(extract) + _unlike_values(extract)
+    other_states = _other_states(extract) + _unlike_values(extract) + _not_its_values(extract)
     _structural(extract, report)
     if report.errors:
         return report
@@ -688,6 +688,39 @@ def _unlike_values(extract: Extract) -> list[Finding]:
                 f"no value of column “{header}” ({shown}) looks like “{col.label_zh}” ({col.label_en},"
                 f" such as {words}): not loaded as such; if it is, map it",
                 f"“{col.label_zh}”, such as {words}",
+            )
+        )
+    return found
+
+
+def _not_its_values(extract: Extract) -> list[Finding]:
+    """An optional enum column taken by a header that names it only by its values (``VALUES_DECIDE``:
+    操作类型) and holding a value that is not the enum's (新增 / 修改 / 删除: an operation log) is another
+    thing: taken out of the mapping like ``_other_states``, one warning; a column the clerk mapped stays."""
+    m = extract.match
+    found = []
+    for col, header in _taken_by_header(extract, lambda c: c.enum and c.name in VALUES_DECIDE):
+        if not re.search(VALUES_DECIDE[col.name], header_key(header)):
+            continue
+        keys, written = _distinct_keys(extract.table[col.name])
+        if keys <= {enum_key(v) for v in col.enum.values}:
+            continue
+        _take_out(extract, col.name)
+        shown = "、".join(f"“{v}”" for v in written[:3]) + ("等" if len(written) > 3 else "")
+        accepted = "、".join(col.accepted_words)
+        found.append(
+            Finding(
+                m.header_rows[0] + 1,
+                header,
+                None,
+                f"“{col.label_zh}”的取值：{accepted}",
+                "column_other_states",
+                "warning",
+                f"“{header}”这一列的值（{shown}）不都是“{col.label_zh}”的取值（{accepted}），"
+                f"未作为“{col.label_zh}”导入；如它确是“{col.label_zh}”，请在对应关系中指定",
+                f"not every value of column “{header}” ({shown}) is one of “{col.label_zh}”"
+                f" ({col.label_en}: {accepted}): not loaded as such; if it is, map it",
+                f"values of “{col.label_zh}”: {accepted}",
             )
         )
     return found

@@ -77,6 +77,12 @@ _NOT_A_PLACE = "审批|审核|意见|时间|日期|签字|签章|盖章|经办|�
 # People who sign, fill in or vouch for a form are not the person paid.
 _NOT_THE_PERSON = "联系|电话|手机|代理|经办|负责|审核|复核|填报|制表|监护|法人|法定|证明|担保|审批|批准|录入|开户|单位|身份|证件|代领|代办|签字|签名|签章"
 
+# Headers that are a column only when every value is one of its enum's (etl/validate.py
+# ``_not_its_values``): an operation's type is the 发放状态 where the operation recorded is the payment's
+# (a 养老补贴 system's 操作类型 = 发放 / 未发放 for the month: yanglao-butie-fafang-jilu), not where it is an
+# operation log's (新增 / 修改 / 删除) or the entitlement's (暂停 / 注销): such a column is not loaded.
+VALUES_DECIDE: dict[str, str] = {"card_status": r"^操作类型$"}
+
 ROLES: dict[str, tuple[Role, ...]] = {
     "name": (
         Role(r"姓名$", 80, _NOT_THE_PERSON),
@@ -155,6 +161,12 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"^(农户|家庭|户|用户|客户)(编|代)?(号|码|编码)", 60, "账|卡|户主"),
         # 户口本号 / 户口簿号 (bf-pinkunhu-butie-duifu): the 户号 printed on the household's hukou book.
         Role(r"^户口(本|簿)(编|代)?(号|码|编码)?$", 60),
+        # 低保证号 / 低保证编号 / 保障证号 (qitian-cun-dibao-butie-huizong): 低保 is granted per household, one
+        # 最低生活保障证 to a household, so its number is the household's.  Not the 低保 person's 证件号码
+        # (the ID number), not a 证 whose holder is one person (救助证: a 特困 供养证, a 医疗救助证).
+        Role(
+            r"^(城市|农村|城乡|城镇)?(低保|最低生活保障|保障)证书?编?(号|码|编码)", 60, "证件|身份"
+        ),
     ),
     # Not an area a 登记清册 takes away (采用排除法排除的面积, 核减面积): that is no quantity paid on.
     "quantity": (
@@ -231,6 +243,7 @@ ROLES: dict[str, tuple[Role, ...]] = {
             r"(发放|支付|兑付|到账|拨付|付款|打卡|代发|回执|报销|处理|救助|办理|业务)?(卡)?状态$",
             50,
         ),
+        Role(VALUES_DECIDE["card_status"], 50),
     ),
     # Not 项目审批代码 (px-shenqingku-xiangmu-daochu): an approval number, not a fund.
     # 专项编码 (zhida-zhuanxiang-zijin-mulu): a 专项资金's code as the 直达 system names it.

@@ -55,8 +55,9 @@ def _roster(tmp_path, addresses, header=HEADER, village=False):
         ("居住地址", ADDRESSES),
         # A civil-affairs system's 属地: the household's registered area at village level.
         ("属地", ["东风村委会", "红星村委会", "新华社区居委会"]),
-        # An area whose values name villages (nongye-butie-shenbao-mingxi: the village a plot lies in).
-        ("所属地区", ["东风村", "红星村", "新华社区"]),
+        # An area whose values name villages (nongye-butie-shenbao-mingxi: the village a plot lies in), one
+        # in an address: read as an address (a column of village names alone is the village: below).
+        ("所属地区", ["东风村", "城关镇红星村", "新华社区"]),
         ("地区", ["城关镇东风村", "城关镇红星村", "城关镇新华社区"]),
     ],
 )
@@ -114,6 +115,44 @@ def test_an_area_that_names_no_villages_is_not_the_village(load, store, funds_lo
     assert "village_from_address" not in rules and "village_not_in_address" not in rules
     assert rules["column_absent"].column == "村"
     assert "所属地区" in rules["column_unused"].message.split("：", 1)[1].split("、")
+
+
+@pytest.mark.parametrize("header", ["地区", "所属地区"])
+def test_an_area_of_village_names_alone_is_the_village(load, store, funds_loaded, tmp_path, header):
+    """A 孤儿基本生活费 发放详情 (guer-jiben-shenghuofei-fafang-xiangqing): its 地区 holds village committees
+    and communities.  Every value a village's name alone, the column is the village, its cells stored as
+    written (as a column headed 村委会 is), with no address read and no warning about one."""
+    names = ["东风村委会", "红星村村民委员会", "新华社区"]
+    result = load(
+        _roster(tmp_path, names, header=[*HEADER[:-1], header]), "payments", values=VALUES
+    )
+    assert result.status == "loaded", result.as_json()
+    stored = store.execute("SELECT village FROM payments ORDER BY row_no").fetchall()
+    assert [v for (v,) in stored] == names
+    rules = {f.rule for f in result.report.findings}
+    assert not rules & {"village_from_address", "column_unused", "column_absent"}
+
+
+@pytest.mark.parametrize(
+    ("places", "village"),
+    [
+        # a township before a village: an address, read for its village, with the warning
+        (["东风村", "城关镇红星村", "新华社区"], ["东风村", "红星村", "新华社区"]),
+        # townships: no village at all
+        (["城关镇", "新村镇", "坪坝乡"], [None, None, None]),
+    ],
+)
+def test_an_area_of_other_places_is_not_taken_as_written(
+    load, store, funds_loaded, tmp_path, places, village
+):
+    result = load(
+        _roster(tmp_path, places, header=[*HEADER[:-1], "地区"]), "payments", values=VALUES
+    )
+    assert result.status == "loaded", result.as_json()
+    stored = store.execute("SELECT village FROM payments ORDER BY row_no").fetchall()
+    assert [v for (v,) in stored] == village
+    rules = {f.rule for f in result.report.findings}
+    assert ("village_from_address" in rules) == (village[0] is not None)
 
 
 # --- a cell that holds the village and its group together (所在村组: 东风村一组) --------------------------

@@ -331,3 +331,46 @@ def test_a_funds_source_is_its_level_only_when_its_values_name_levels(
         )
     else:
         assert got == stored and said == []
+
+
+def test_an_operation_type_of_payment_states_is_the_payments_status(
+    tmp_path, funds_loaded, load, store
+):
+    """操作类型 = 发放 / 未发放 (a 养老补贴 system's 发放记录, yanglao-butie-fafang-jilu): the operation recorded
+    for the month is its payment, so the column is the 发放状态 (etl/vocabulary.py VALUES_DECIDE)."""
+    result = load(
+        _status_roster(tmp_path / "p.xlsx", "操作类型", ["发放", "未发放", "已发放"]), "payments"
+    )
+    assert result.status == "loaded", result.as_json()["errors"]
+    stored = store.execute("SELECT card_status FROM payments ORDER BY row_no").fetchall()
+    assert stored == [("已发放",), ("待发放",), ("已发放",)]
+    assert not {"column_other_states", "column_unused"} & {f.rule for f in result.report.findings}
+
+
+@pytest.mark.parametrize(
+    "states",
+    [
+        ["新增", "修改", "删除"],  # an operation log
+        ["发放", "暂停", "注销"],  # the entitlement paused or closed beside the months paid
+        ["发放", "停止发放"],
+    ],
+    ids=["log", "entitlement", "stopped"],
+)
+def test_an_operation_type_with_other_values_is_not_loaded(
+    tmp_path, funds_loaded, load, store, states
+):
+    """The edge: an 操作类型 holding any value that is no 发放状态 is another thing (an operation log's
+    新增 / 修改 / 删除; the entitlement's 暂停 / 注销 / 停止发放): not loaded, named among the columns not
+    loaded with one warning, and its rows are no errors, as a column the header never named."""
+    result = load(_status_roster(tmp_path / "p.xlsx", "操作类型", states), "payments")
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert store.execute("SELECT count(*), count(card_status) FROM payments").fetchone() == (
+        len(states),
+        0,
+    )
+    (said,) = [f for f in result.report.warnings if f.rule == "column_other_states"]
+    assert (said.row, said.column) == (1, "操作类型")
+    assert said.message.startswith("“操作类型”这一列的值（"), said.message
+    assert "不都是“发放状态”的取值（待发放、发放中、已发放、退回）" in said.message
+    (unused,) = [f for f in result.report.warnings if f.rule == "column_unused"]
+    assert "操作类型" in unused.message.split("：", 1)[1].split("、")

@@ -21,6 +21,14 @@ RULES = [
         ["社保类型", "社区服务中心电话"],
     ),
     ("payments", ["资金编码", "姓名"], "household_no", ["用户编号", "客户号"], ["用户账号"]),
+    # one 低保证 to a household (qitian-cun-dibao-butie-huizong); not the ID number, not a person's 证
+    (
+        "payments",
+        ["资金编码", "姓名"],
+        "household_no",
+        ["低保证号", "低保证编号", "保障证号", "农村低保证号码"],
+        ["低保证件号码", "低保证件类型", "低保证发证日期", "救助证号", "社会保障证号"],
+    ),
     ("projects", ["项目名称", "资金编码"], "amount_yuan", ["总投资（万元）", "投资总额"], []),
     (
         "projects",
@@ -699,6 +707,46 @@ def test_a_group_title_over_two_leaves_is_not_taken_for_a_column():
     assert match.header_rows == (0, 1)
     assert match.mapping == {"item": 0, "amount_yuan": 1}
     assert match.labels[1:] == ["2016年预算数/小计", "2016年预算数/其中:一般公共预算安排数"]
+
+
+def test_a_groups_subtotal_leaf_is_the_group_and_its_other_leaves_its_parts():
+    """A village's 低保 汇总表 (qitian-cun-dibao-butie-huizong): 保障人数 over 小计 / 重点保障人数 / 残疾人数 and
+    领取金额 over 小计 / 家庭补差 / 重点救助60元.  The 小计 leaf is the group's total, the column that is the
+    group (the persons covered, the amount received); the leaves beside it are its parts, and the row with
+    the 小计 cells is header, not a total row.  低保证号 is the household's number beside the ID number."""
+    top = ["户主姓名", "低保证号", "证件号码", "保障人数", None, None, "领取金额", None, None]
+    leaves = [
+        None,
+        None,
+        None,
+        "小计",
+        "重点保障人数",
+        "残疾人数",
+        "小计",
+        "家庭补差",
+        "重点救助60元",
+    ]
+    data = ["张三", "DB20240001", "110101199001011234", "2", "1", "1", "360", "300", "60"]
+    match = detect([top, leaves, data], "payments")
+    assert match is not None and match.header_rows == (0, 1)
+    assert not match.ambiguous
+    assert {k: match.mapping[k] for k in ("quantity", "amount_yuan")} == {
+        "quantity": 3,
+        "amount_yuan": 6,
+    }
+    assert (match.mapping["household_no"], match.mapping["id_number"]) == (1, 2)
+    assert match.labels[3:6] == ["保障人数/小计", "保障人数/重点保障人数", "保障人数/残疾人数"]
+    # the 合计 leaf last, after the parts: still the group
+    last = detect(
+        [top, [None, None, None, "重点保障人数", "残疾人数", "合计", *leaves[6:]], data], "payments"
+    )
+    assert last is not None and last.mapping["quantity"] == 5 and not last.ambiguous
+    # a 合计 data row right under a one-row header is data's: the header is the one row
+    total = detect(
+        [["户主姓名", "低保证号", "保障人数", "领取金额"], ["合计", None, "15", "3000"]], "payments"
+    )
+    assert total is not None and total.header_rows == (0,)
+    assert (total.mapping["quantity"], total.mapping["amount_yuan"]) == (2, 3)
 
 
 def test_the_subsidy_among_a_seed_lists_money_columns_is_the_amount():

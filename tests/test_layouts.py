@@ -97,7 +97,8 @@ NEED_UPLOAD_VALUES = {
     "htsys-xinnengyuan-qingsuan-shenhe",
     "htsys-huatong-cheliang-butie",
     # and a 农业 subsidy declaration: 所属地区 names the village the plot lies in (read as an address
-    # when its values name villages, etl/address.py AREA_HEADER)
+    # when its values name villages, etl/address.py AREA_HEADER; the village itself, as written, when they
+    # are village names alone, since the thirteenth session)
     "nongye-butie-shenbao-mingxi",
     # and a 帮扶 system's fund list: its 资金来源 (部队, 政府, 捐赠) names no level, so it is not the
     # 资金级次 the word is on a county's catalogue (etl/spectypes.py Column.looks_like)
@@ -177,6 +178,14 @@ NEED_UPLOAD_VALUES = {
     "zhida-daorendaohu-fafang-mingxi-muban",
     "danwei-zhibiao-daoru-liebiao",
     "bumen-yusuan-tiaoji-shenqing-liebiao",
+    # and again (learnx, thirteenth session): a village 低保 汇总表 whose 低保证号 is the household's number
+    # and whose 保障人数 / 领取金额 each have a 小计 leaf, the group itself (etl/headers.py _group_totals); a
+    # 孤儿 发放详情 whose 地区 holds village names alone, so is the village (etl/address.py)
+    "qitian-cun-dibao-butie-huizong",
+    "guer-jiben-shenghuofei-fafang-xiangqing",
+    # and a 养老补贴 system's 发放记录 whose 操作类型 holds 发放 / 未发放 only: the 发放状态 by its values
+    # (etl/vocabulary.py VALUES_DECIDE; an operation log's 新增 / 修改 / 删除 is not loaded)
+    "yanglao-butie-fafang-jilu",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -203,16 +212,10 @@ NEEDS_HEADER_MAPPING = {
     " says: an error list's type of error",
     # A sixth held-out sample (tests/layouts/README.md), measured as it came, and after what it taught
     # (learn6): what the clerk still says.
-    "guer-jiben-shenghuofei-fafang-xiangqing": "地区 (a village committee or a community) is the village"
-    " only as the clerk says: unmapped it is read as an address (village_from_address)",
     "wizsen-xiangmu-zijin-juxiada-caizhengxiada": "no header row found: which of 局计划下达(万元) and"
     " 财政下达(万元) is the project's money (a plan beside a release) is the clerk's to say",
-    "qitian-cun-dibao-butie-huizong": "低保证号 and the 小计 leaves of 保障人数 / 领取金额 are the household"
-    " number, the quantity and the amount as the clerk says",
     "cam-dibao-bufa-mingxi-csv": "a bare 名称 is the household head and 地区 the village only as the clerk"
     " says",
-    "yanglao-butie-fafang-jilu": "操作类型 (发放 / 未发放) is the 发放状态 only as the clerk says: an"
-    " operation's type is no payment state on every form",
     "huiqi-limin-zhifu-shuju-guanlian": "项目编码 (a budget project's, an exact alias of the fund code),"
     " 申请单号 and 单位 are not the fund, the voucher and the payee: the clerk says",
     "hedui-fankui-fangguan-mingxi": "姓名 (with the ID number) and 产权人 (the owner, no ID number) both"
