@@ -23,6 +23,7 @@ from etl.headermatch import HeaderMatch
 from etl.idnum import Hasher, region_known
 from etl.personal import register as register_personal
 from etl.rules import CATALOGUE, COMPUTED_CHECKS, RULES
+from etl.spectypes import Column
 from etl.text import header_key, norm
 from etl.vocabulary import VALUES_DECIDE, enum_key
 
@@ -635,7 +636,6 @@ def _other_states(extract: Extract) -> list[Finding]:
     the mapping before anything is checked, so it is not loaded and is named among the columns not
     loaded, with one warning saying why.  A column the clerk mapped to the enum stays (the clerk said so),
     and one with an ended state (已失效) among them is asked about (``_foreign_values``)."""
-    m = extract.match
     found = []
     for col, header in _taken_by_header(extract, lambda c: c.enum and c.enum.other):
         keys, written = _distinct_keys(extract.table[col.name])
@@ -645,18 +645,14 @@ def _other_states(extract: Extract) -> list[Finding]:
         _take_out(extract, col.name)
         values, accepted = "、".join(f"“{v}”" for v in written), "、".join(col.accepted_words)
         found.append(
-            Finding(
-                m.header_rows[0] + 1,
+            _not_loaded_as(
+                extract,
+                col,
                 header,
-                None,
-                f"“{col.label_zh}”的取值：{accepted}",
-                "column_other_states",
-                "warning",
-                f"“{header}”这一列的值（{values}）是{other.what_zh}，不是“{col.label_zh}”（{accepted}），"
-                f"未作为“{col.label_zh}”导入；如它确是“{col.label_zh}”，请在对应关系中指定",
+                (f"“{col.label_zh}”的取值：{accepted}", f"values of “{col.label_zh}”: {accepted}"),
+                f"“{header}”这一列的值（{values}）是{other.what_zh}，不是“{col.label_zh}”（{accepted}）",
                 f"the values of column “{header}” ({values}) are {other.what_en}, not"
-                f" “{col.label_zh}” ({col.label_en}: {accepted}): not loaded as such; if it is, map it",
-                f"values of “{col.label_zh}”: {accepted}",
+                f" “{col.label_zh}” ({col.label_en}: {accepted})",
             )
         )
     return found
@@ -666,7 +662,6 @@ def _unlike_values(extract: Extract) -> list[Finding]:
     """An optional text column taken by its header none of whose values looks like it (``Column.looks_like``:
     a 资金来源 of 部队 / 捐赠 names no 资金级次): another thing under the same header, taken out of the
     mapping like ``_other_states``; a column the clerk mapped stays."""
-    m = extract.match
     found = []
     for col, header in _taken_by_header(extract, lambda c: c.looks_like is not None):
         pattern, words = col.looks_like
@@ -674,20 +669,16 @@ def _unlike_values(extract: Extract) -> list[Finding]:
         if not written or any(re.search(pattern, v) for v in written):
             continue
         _take_out(extract, col.name)
-        shown = "、".join(f"“{v}”" for v in written[:3]) + ("等" if len(written) > 3 else "")
+        shown = _first_three(written)
         found.append(
-            Finding(
-                m.header_rows[0] + 1,
+            _not_loaded_as(
+                extract,
+                col,
                 header,
-                None,
-                f"“{col.label_zh}”，如 {words}",
-                "column_other_states",
-                "warning",
-                f"“{header}”这一列的值（{shown}）没有一个像“{col.label_zh}”（如 {words}），"
-                f"未作为“{col.label_zh}”导入；如它确是“{col.label_zh}”，请在对应关系中指定",
+                (f"“{col.label_zh}”，如 {words}", f"“{col.label_zh}”, such as {words}"),
+                f"“{header}”这一列的值（{shown}）没有一个像“{col.label_zh}”（如 {words}）",
                 f"no value of column “{header}” ({shown}) looks like “{col.label_zh}” ({col.label_en},"
-                f" such as {words}): not loaded as such; if it is, map it",
-                f"“{col.label_zh}”, such as {words}",
+                f" such as {words})",
             )
         )
     return found
@@ -697,7 +688,6 @@ def _not_its_values(extract: Extract) -> list[Finding]:
     """An optional enum column taken by a header that names it only by its values (``VALUES_DECIDE``:
     操作类型) and holding a value that is not the enum's (新增 / 修改 / 删除: an operation log) is another
     thing: taken out of the mapping like ``_other_states``, one warning; a column the clerk mapped stays."""
-    m = extract.match
     found = []
     for col, header in _taken_by_header(extract, lambda c: c.enum and c.name in VALUES_DECIDE):
         if not re.search(VALUES_DECIDE[col.name], header_key(header)):
@@ -706,24 +696,43 @@ def _not_its_values(extract: Extract) -> list[Finding]:
         if keys <= {enum_key(v) for v in col.enum.values}:
             continue
         _take_out(extract, col.name)
-        shown = "、".join(f"“{v}”" for v in written[:3]) + ("等" if len(written) > 3 else "")
-        accepted = "、".join(col.accepted_words)
+        shown, accepted = _first_three(written), "、".join(col.accepted_words)
         found.append(
-            Finding(
-                m.header_rows[0] + 1,
+            _not_loaded_as(
+                extract,
+                col,
                 header,
-                None,
-                f"“{col.label_zh}”的取值：{accepted}",
-                "column_other_states",
-                "warning",
-                f"“{header}”这一列的值（{shown}）不都是“{col.label_zh}”的取值（{accepted}），"
-                f"未作为“{col.label_zh}”导入；如它确是“{col.label_zh}”，请在对应关系中指定",
+                (f"“{col.label_zh}”的取值：{accepted}", f"values of “{col.label_zh}”: {accepted}"),
+                f"“{header}”这一列的值（{shown}）不都是“{col.label_zh}”的取值（{accepted}）",
                 f"not every value of column “{header}” ({shown}) is one of “{col.label_zh}”"
-                f" ({col.label_en}: {accepted}): not loaded as such; if it is, map it",
-                f"values of “{col.label_zh}”: {accepted}",
+                f" ({col.label_en}: {accepted})",
             )
         )
     return found
+
+
+def _first_three(written: list[str]) -> str:
+    """Up to three written values, quoted, and 等 when there are more."""
+    return "、".join(f"“{v}”" for v in written[:3]) + ("等" if len(written) > 3 else "")
+
+
+def _not_loaded_as(
+    extract: Extract, col: Column, header: str, expected: tuple[str, str], why_zh: str, why_en: str
+) -> Finding:
+    """The warning for a column taken out of the mapping (``_take_out``): why (in both languages), that
+    it is not loaded as ``col``, and that the clerk may still map it; ``expected`` is (zh, en)."""
+    label = col.label_zh
+    return Finding(
+        extract.match.header_rows[0] + 1,
+        header,
+        None,
+        expected[0],
+        "column_other_states",
+        "warning",
+        f"{why_zh}，未作为“{label}”导入；如它确是“{label}”，请在对应关系中指定",
+        f"{why_en}: not loaded as such; if it is, map it",
+        expected[1],
+    )
 
 
 def _incoming_keys(con: duckdb.DuckDBPyConnection, raw: str) -> set[str]:
