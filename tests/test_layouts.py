@@ -177,6 +177,11 @@ NEED_UPLOAD_VALUES = {
     "zhida-daorendaohu-fafang-mingxi-muban",
     "danwei-zhibiao-daoru-liebiao",
     "bumen-yusuan-tiaoji-shenqing-liebiao",
+    # A seventh held-out sample (tests/layouts/README.md), measured as it came: a 冬春生活救助 list (its
+    # 核准救助金额(元) and 行政村（社区） read) and a 计划生育特别扶助 花名册 (申请人 / 扶助金额 read by their
+    # values, 家庭住址 as an address); fund, year and township chosen at upload
+    "cam-dongchun-shenghuo-jiuzhu-liebiao",
+    "cbo-jisheng-tebie-fuzhu-huamingce",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -217,12 +222,35 @@ NEEDS_HEADER_MAPPING = {
     " 申请单号 and 单位 are not the fund, the voucher and the payee: the clerk says",
     "hedui-fankui-fangguan-mingxi": "姓名 (with the ID number) and 产权人 (the owner, no ID number) both"
     " name a person: which is the row's is the clerk's",
+    # A seventh held-out sample (tests/layouts/README.md), measured as it came: three death lists whose
+    # date of death is written 去世时间 / 去世日期; unmapped, the 火化时间 beside it is read in its stead
+    "cam-huohua-shuju-chaxun-daochu": "去世时间 is not read as the date of death (火化时间 is taken for it,"
+    " and the planted date_invalid in 去世时间 is missed)",
+    "cam-youfu-duixiang-qushi-liebiao": "去世日期 is not read as the date of death (火化时间 is taken for"
+    " it, and the planted date_invalid in 去世日期 is missed)",
+    "cam-dibao-wubao-qushi-duixiang": "去世日期 is not read as the date of death (火化时间 is taken for it)",
 }
 
 # Layouts of the held-out sample that should load (the form has what the kind needs) but that the
 # loader does not load even with the clerk's mapping and upload values: slug -> why.  Each is a
 # strict xfail everywhere; when the loader learns the rule, the entry goes.
-NOT_LOADED_YET: dict[str, str] = {}
+NOT_LOADED_YET: dict[str, str] = {
+    # A seventh held-out sample (tests/layouts/README.md), measured as it came: the loader's first
+    # problem with the clerk's mapping and the upload values.
+    "cam-youfu-shangcan-fuxujin-fafang": "户籍地 mapped as the village is stored as written (东风村委会),"
+    " not as the village it names (东风村); unmapped, 发放金额 (a part) is taken for the amount over"
+    " 发放资金总额",
+    "cam-youfu-shenghuo-buzhujin-renyuan": "所属行政区划 mapped as the village is stored as written"
+    " (东风村委会); unmapped, the village is read out of 户口地址 instead",
+    "cam-tuiyi-shibing-laonian-dingliang-buzhu": "户籍地 mapped as the village is stored as written"
+    " (东风村委会); unmapped, 发放金额 (a part) is taken for the amount over 发放资金总额",
+    "sdmz-jiuzhu-fangan-mingxi": "受助日期 is not read as the date paid (the mapping does not name it);"
+    " unmapped, 受助人/单位名称 is not read as the person",
+    "sdmz-geren-shouzhu-chaxun": "受助日期 is not read as the date paid (the mapping does not name it);"
+    " unmapped, no header row is found",
+    "shiminwei-zhengfu-touzi-xiangmu-jihua": "项目责任单位 is not read as the contractor (the mapping does"
+    " not name it); unmapped, no header row is found",
+}
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
 NOT_AT_ALL = {lay["slug"]: lay["reason"] for lay in LAYOUTS if "reason" in lay}
