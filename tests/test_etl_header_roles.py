@@ -517,6 +517,32 @@ RULES = [
         ["已投入帮扶资金(元)", "已投入资金"],
         ["规划投入资金(元)", "已投入帮扶资金构成"],
     ),
+    # The seventh held-out sample, after it was measured (held7): the words its forms use for a canonical
+    # column, and the words beside them that are not it.  去世日期 / 去世时间 (a 火化数据 export and the
+    # 待办理去世 lists of A1500/cam): the date of death; not why or where the person died.
+    (
+        "deaths",
+        ["姓名", "身份证号"],
+        "died_on",
+        ["去世日期", "去世时间", "逝世日期"],
+        ["去世原因", "去世地点"],
+    ),
+    # 受助日期 / 受助人 (a 社会救助 plan's 救助方案明细): the day the aid was received and who received it; not
+    # the kind of recipient nor a count of them.
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号", "发放金额"],
+        "paid_on",
+        ["受助日期", "受助时间"],
+        ["受助类型", "受助人数"],
+    ),
+    (
+        "payments",
+        ["资金编码", "身份证号", "发放金额"],
+        "name",
+        ["受助人", "受助人/单位名称", "受助对象名称"],
+        ["受助人数", "受助类型", "受助人电话"],
+    ),
 ]
 
 
@@ -1197,3 +1223,35 @@ def test_the_agency_that_takes_the_staff_not_the_one_that_selects():
     header = ["选调机构", "用人机构", "核定编制数", "编制类型"]
     match = detect([header], "agencies")
     assert match.mapping["agency_name"] == 1 and not match.ambiguous, match.mapping
+
+
+def test_the_date_of_death_is_read_and_the_cremation_beside_it_stays_the_cremation():
+    """去世时间 beside 火化时间 (a funeral system's 火化数据查询导出): the death's date is 去世时间; the
+    cremation date stands in for it only where the list has none."""
+    header = ["殡仪馆名称", "逝者姓名", "证件号码", "入馆时间", "去世时间", "火化时间"]
+    match = detect([header], "deaths")
+    assert (match.mapping["died_on"], match.mapping["cremated_on"]) == (4, 5), match.mapping
+    assert not match.ambiguous
+
+
+def test_the_cash_paid_is_the_amount_beside_the_goods_given_in_kind():
+    """救助资金现金金额 beside 救助物品折价金额 and 合计金额 (a 救助方案明细): the fund pays the cash; the goods'
+    value is no payment, nor is their number the payment's quantity."""
+    header = [
+        "资金编码",
+        "受助人",
+        "受助对象身份证号",
+        "救助资金现金金额",
+        "救助物品名称",
+        "救助物品数量",
+        "救助物品折价金额",
+        "合计金额",
+    ]
+    match = detect([header], "payments")
+    assert match.mapping["amount_yuan"] == 3 and not match.ambiguous, match.mapping
+    assert "quantity" not in match.mapping, match.mapping
+    # near case: a form's own count and a form with only a goods' value
+    match = detect([["资金编码", "姓名", "身份证号", "补贴数量", "发放金额"]], "payments")
+    assert match.mapping["quantity"] == 3, match.mapping
+    match = detect([["资金编码", "姓名", "身份证号", "救助物品折价金额"]], "payments")
+    assert "amount_yuan" not in match.mapping, match.mapping

@@ -182,6 +182,11 @@ NEED_UPLOAD_VALUES = {
     # values, 家庭住址 as an address); fund, year and township chosen at upload
     "cam-dongchun-shenghuo-jiuzhu-liebiao",
     "cbo-jisheng-tebie-fuzhu-huamingce",
+    # and after it was measured (held7): a 救助方案明细 and the same system's query by person, whose 受助人 /
+    # 受助日期 are the person and the date paid, 救助资金现金金额 the cash paid beside goods given in kind
+    # (their 折价金额 no payment, their 数量 no quantity)
+    "sdmz-jiuzhu-fangan-mingxi",
+    "sdmz-geren-shouzhu-chaxun",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -222,13 +227,6 @@ NEEDS_HEADER_MAPPING = {
     " 申请单号 and 单位 are not the fund, the voucher and the payee: the clerk says",
     "hedui-fankui-fangguan-mingxi": "姓名 (with the ID number) and 产权人 (the owner, no ID number) both"
     " name a person: which is the row's is the clerk's",
-    # A seventh held-out sample (tests/layouts/README.md), measured as it came: three death lists whose
-    # date of death is written 去世时间 / 去世日期; unmapped, the 火化时间 beside it is read in its stead
-    "cam-huohua-shuju-chaxun-daochu": "去世时间 is not read as the date of death (火化时间 is taken for it,"
-    " and the planted date_invalid in 去世时间 is missed)",
-    "cam-youfu-duixiang-qushi-liebiao": "去世日期 is not read as the date of death (火化时间 is taken for"
-    " it, and the planted date_invalid in 去世日期 is missed)",
-    "cam-dibao-wubao-qushi-duixiang": "去世日期 is not read as the date of death (火化时间 is taken for it)",
 }
 
 # Layouts of the held-out sample that should load (the form has what the kind needs) but that the
@@ -244,10 +242,6 @@ NOT_LOADED_YET: dict[str, str] = {
     " (东风村委会); unmapped, the village is read out of 户口地址 instead",
     "cam-tuiyi-shibing-laonian-dingliang-buzhu": "户籍地 mapped as the village is stored as written"
     " (东风村委会); unmapped, 发放金额 (a part) is taken for the amount over 发放资金总额",
-    "sdmz-jiuzhu-fangan-mingxi": "受助日期 is not read as the date paid (the mapping does not name it);"
-    " unmapped, 受助人/单位名称 is not read as the person",
-    "sdmz-geren-shouzhu-chaxun": "受助日期 is not read as the date paid (the mapping does not name it);"
-    " unmapped, no header row is found",
     "shiminwei-zhengfu-touzi-xiangmu-jihua": "项目责任单位 is not read as the contractor (the mapping does"
     " not name it); unmapped, no header row is found",
 }
