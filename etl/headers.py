@@ -392,7 +392,9 @@ def _total_row(row: list[str | None]) -> bool:
     return not any(_WORDS.search(t) for t in texts if not _TOTAL_CELL.fullmatch(t))
 
 
-def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
+def _deepen(
+    match: HeaderMatch, head: list[list[str | None]], mapping: dict[str, str] | None = None
+) -> HeaderMatch:
     """The header continued over the rows under it that are still header (qingdao-xinnengyuan-zhichu-mingxi:
     a merged title over sellers over 销售车辆数 / 财政补助资金 over 市级 / 区市): rows with no cell under any
     column read into the kind (the spans above cover them), some header text, nothing only data holds.
@@ -442,7 +444,35 @@ def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
             labels[p] = mask_digits("/".join(path))
     match.labels = labels
     match.header_rows = (*match.header_rows, *range(last + 1, last + 1 + len(deeper)))
+    _apply_deeper(match, mapping, mapped)
     return match
+
+
+def _apply_deeper(match: HeaderMatch, mapping: dict[str, str] | None, mapped: set[int]) -> None:
+    """The clerk's entries that name a column by a path only the deeper rows write (政府直接投资项目/
+    本年度计划投资及资金来源/合计 on a four-level 投资项目计划表): applied to it, as ``_match_row`` applies
+    the others; the clerk's column wins over one a role found."""
+    unknown = {k: v for k, v in (mapping or {}).items() if k in match.mapping_unknown}
+    if not unknown:
+        return
+    wanted = _wanted(unknown, match.labels)
+    names = {c.name for c in match.spec.columns}
+    for p, label in enumerate(match.labels):
+        if p in mapped or p in match.dropped or not label:
+            continue
+        target = wanted(label)
+        if target == "":
+            match.dropped.append(p)
+            match.mapped[label] = ""
+        elif target in names:
+            match.mapping[target] = p
+            match.scores[target] = MAPPED
+            match.mapped[label] = target
+            match.ambiguous = [(n, ps) for n, ps in match.ambiguous if n != target]
+    found = {header_key(label) for label in match.mapped}
+    match.mapping_unknown = {
+        k: v for k, v in match.mapping_unknown.items() if header_key(k) not in found
+    }
 
 
 def _at(row: list[str | None], p: int) -> str | None:
@@ -709,7 +739,7 @@ def detect(
                 if m.score[2] >= MIN_MATCHED and (best is None or m.score > best.score):
                     best = m
         if best is not None:
-            per_kind.append(_same_act(_by_values(_deepen(best, head), head, chosen)))
+            per_kind.append(_same_act(_by_values(_deepen(best, head, mapping), head, chosen)))
     if not per_kind:
         return None
     # A clerk's mapping and chosen values name the kind's columns: a kind that lacks one of them is not

@@ -1255,3 +1255,30 @@ def test_the_cash_paid_is_the_amount_beside_the_goods_given_in_kind():
     assert match.mapping["quantity"] == 3, match.mapping
     match = detect([["资金编码", "姓名", "身份证号", "救助物品折价金额"]], "payments")
     assert "amount_yuan" not in match.mapping, match.mapping
+
+
+# A four-level header (a city's 政府性投资项目计划表: 政府直接投资项目 over 总投资 and 本年度计划投资及资金来源,
+# over 合计 … 市级, over 小计 / 财政): the clerk names a column of its third or fourth level by its whole path.
+_PLAN_HEAD = [
+    ["项目名称", "政府直接投资项目", None, None, None, None, "项目责任单位"],
+    [None, "总投资", "本年度计划投资及资金来源", None, None, None, None],
+    [None, None, "合计", "中央", "市级", None, None],
+    [None, None, None, None, "小计", "财政", None],
+    ["道路改造", "3000", "1200", "500", "700", "700", "县交通运输局"],
+]
+
+
+def test_a_clerks_mapping_names_a_column_of_a_deeper_header_by_its_whole_path():
+    mapping = {
+        "政府直接投资项目/本年度计划投资及资金来源/合计": "",
+        "政府直接投资项目/本年度计划投资及资金来源/市级/财政": "amount_yuan",
+    }
+    match = detect(_PLAN_HEAD, "projects", mapping=mapping)
+    assert match.header_rows == (0, 1, 2, 3)
+    assert match.mapping["amount_yuan"] == 5, match.mapping
+    assert 2 in match.dropped and 2 not in match.unused, (match.dropped, match.unused)
+    assert not match.mapping_unknown, match.mapping_unknown
+    # near case: a path the header does not have is still the clerk's entry not applied
+    match = detect(_PLAN_HEAD, "projects", mapping={"政府直接投资项目/本年度计划投资/合计": ""})
+    assert "政府直接投资项目/本年度计划投资/合计" in match.mapping_unknown
+    assert 2 in match.unused
