@@ -492,6 +492,36 @@ def _group_titles(row: list[str | None], below: list[str | None]) -> set[int]:
     }
 
 
+# A total paid over the row's parts (发放资金总额 = 发放金额 + 护理费 + … + 补发金额: a 优抚 export).
+_TOTAL_PAID = re.compile(r"(总额|总计|合计)$")
+
+
+def _base_reckoned(match: HeaderMatch) -> HeaderMatch:
+    """A standard and a quantity beside an amount paid that is a total over parts, one of which is written
+    as the amount is (省标准 × 发放月数 = 发放金额, then the allowances, and 发放资金总额: a 优抚 export):
+    they reckon that base, not the total, so neither is read (each row's total would be reported
+    amount_mismatch against their product); the report names them unused.  Not columns the clerk mapped."""
+    if "amount_yuan" not in match.mapping or not {"quantity", "standard_yuan"} <= set(
+        match.mapping
+    ):
+        return match
+    if not _TOTAL_PAID.search(header_key(match.labels[match.mapping["amount_yuan"]]) or ""):
+        return match
+    if set(match.mapped.values()) & {"quantity", "standard_yuan"}:
+        return match
+    used = set(match.mapping.values())
+    base = [
+        p
+        for p, label in enumerate(match.labels)
+        if label and p not in used and ("amount_yuan", EXACT) in cell_scores(match.spec.kind, label)
+    ]
+    if base:
+        for name in ("quantity", "standard_yuan"):
+            del match.mapping[name]
+            match.scores.pop(name, None)
+    return match
+
+
 _ACTS = ("下达", "分配", "拨付", "分解", "安排", "下拨")
 
 
@@ -739,7 +769,8 @@ def detect(
                 if m.score[2] >= MIN_MATCHED and (best is None or m.score > best.score):
                     best = m
         if best is not None:
-            per_kind.append(_same_act(_by_values(_deepen(best, head, mapping), head, chosen)))
+            best = _by_values(_deepen(best, head, mapping), head, chosen)
+            per_kind.append(_base_reckoned(_same_act(best)))
     if not per_kind:
         return None
     # A clerk's mapping and chosen values name the kind's columns: a kind that lacks one of them is not

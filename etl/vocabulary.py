@@ -199,6 +199,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # 发放合计, 实发合计, 发放总额: what the row was paid, summed over its parts (保障金 + 分类施保金 …).
         # 资金发放总额 (a 孤儿基本生活费 发放详情: 当月发放金额 + 补发放金额 = 资金发放总额) the same.
         Role(r"^(资金)?(发放|实发|实付|支付)(合计|总额|总计)$", 90),
+        # 发放资金总额 (a 优抚 export: 省标准 × 发放月数 = 发放金额, then 护理费 … 补发金额, and the total paid):
+        # the total over the 发放金额 that is its base, though that is written as the amount is.
+        Role(r"^(发放|实发|实付|支付)资金(总额|总计)$", OUTRANKS),
         # 补发合计, 补发总额 (a 低保 补发 list exported as csv, cam-dibao-bufa-mingxi-csv): what a back-pay
         # list pays the household; below 发放合计 when a roster has both.
         Role(r"^补发(合计|总额|总计)$", 65),

@@ -1282,3 +1282,26 @@ def test_a_clerks_mapping_names_a_column_of_a_deeper_header_by_its_whole_path():
     match = detect(_PLAN_HEAD, "projects", mapping={"政府直接投资项目/本年度计划投资/合计": ""})
     assert "政府直接投资项目/本年度计划投资/合计" in match.mapping_unknown
     assert 2 in match.unused
+
+
+def test_the_total_paid_outranks_the_base_its_standard_and_months_reckon():
+    """省标准 × 发放月数 = 发放金额, then 护理费 … 补发金额, and 发放资金总额 what was paid (a 优抚 伤残抚恤金
+    export): the total is the amount, and the standard and the months reckon its base, not the amount, so
+    neither is read (each row's total would be reported amount_mismatch against their product)."""
+    header = ["户籍地", "姓名", "身份证号", "银行帐号", "省标准", "发放月数", "发放金额", "护理费"]
+    header += ["补发金额", "发放资金总额"]
+    match = detect([header], "payments")
+    assert match.mapping["amount_yuan"] == 9 and not match.ambiguous, match.mapping
+    assert "quantity" not in match.mapping and "standard_yuan" not in match.mapping, match.mapping
+    match = detect([header], "payments", mapping={"发放资金总额": "amount_yuan", "发放金额": ""})
+    assert "quantity" not in match.mapping and "standard_yuan" not in match.mapping, match.mapping
+    # near cases: the clerk's own quantity stands; no total, the standard and the months reckon the
+    # amount; a total over parts with no standard keeps its quantity (保障人数)
+    match = detect([header], "payments", mapping={"发放月数": "quantity"})
+    assert match.mapping["quantity"] == 5, match.mapping
+    match = detect([["姓名", "身份证号", "发放标准", "发放月数", "发放金额"]], "payments")
+    assert (match.mapping["standard_yuan"], match.mapping["quantity"]) == (2, 3), match.mapping
+    assert match.mapping["amount_yuan"] == 4, match.mapping
+    header = ["姓名", "身份证号", "保障人数", "保障金（元）", "分类施保金（元）", "发放合计（元）"]
+    match = detect([header], "payments")
+    assert (match.mapping["quantity"], match.mapping["amount_yuan"]) == (2, 5), match.mapping
