@@ -126,6 +126,11 @@ def closest_expr(raw: str, col: Column) -> str:
     )
 
 
+# A village written as its committee (a civil-affairs system's 户籍地 / 属地: 东风村委会, 红星村民委员会,
+# 团结社区居委会): the village, as every other form names it.  Only at the end, after the village's name.
+VILLAGE_COMMITTEE = r"^(.+?(?:村|社区))(?:村?民委员会|村?委会|居委会|居民委员会)$"
+
+
 def parse_expr(col: Column, times: int = 1) -> str:
     """SQL expression parsing ``raw.<col>`` into the column's type (an amount ``times`` its unit: 10000 for 万元)."""
     raw = f'r."{col.name}"'
@@ -135,6 +140,8 @@ def parse_expr(col: Column, times: int = 1) -> str:
                 f"CASE WHEN contains({raw}, ' ') AND regexp_matches({raw}, '\\p{{Han}}')"
                 f" THEN replace({raw}, ' ', '') ELSE {raw} END"
             )
+        if col.name == "village":  # 东风村委会 / 东风村民委员会 is 东风村, 团结社区居委会 团结社区
+            return f"regexp_replace({raw}, {q(VILLAGE_COMMITTEE)}, '\\1')"
         return raw
     if col.type in ("code", "id_number"):
         # '0101010001: the apostrophe a clerk types (or a system writes) to keep a number as text
@@ -383,13 +390,17 @@ def _raw_as_parsed(
         return None
     if not in_file:
         return None if col.type == "flag" else "CAST(NULL AS VARCHAR)"
-    if col.type == "text" and col.name != "name":
+    if col.type == "text" and col.name not in ("name", "village"):
         return f'"{col.name}"'
     # Plain searches, not a regular expression: about half the time on a million cells (bench/README.md,
     # branch post3).  ascii_upper changes the bytes a-z and nothing else, so it changes a number iff the
     # number holds a small letter.
     if pc.any(pc.match_substring(text, " ")).as_py() or pc.any(pc.starts_with(text, "'")).as_py():
         return None
+    if col.name == "village" and pc.any(pc.match_substring_regex(text, "委员?会$")).as_py():
+        return (
+            None  # a committee's name, stored as its village's: the text as written kept beside it
+        )
     if col.type == "id_number" and not (
         pc.all(pc.string_is_ascii(text)).as_py()
         and pc.all(pc.equal(pc.ascii_upper(text), text)).as_py()

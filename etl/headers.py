@@ -424,7 +424,9 @@ def _total_row(row: list[str | None]) -> bool:
     return not any(_WORDS.search(t) for t in texts if not _TOTAL_CELL.fullmatch(t))
 
 
-def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
+def _deepen(
+    match: HeaderMatch, head: list[list[str | None]], mapping: dict[str, str] | None = None
+) -> HeaderMatch:
     """The header continued over the rows under it that are still header (qingdao-xinnengyuan-zhichu-mingxi:
     a merged title over sellers over 销售车辆数 / 财政补助资金 over 市级 / 区市): rows with no cell under any
     column read into the kind (the spans above cover them), some header text, nothing only data holds.
@@ -474,7 +476,35 @@ def _deepen(match: HeaderMatch, head: list[list[str | None]]) -> HeaderMatch:
             labels[p] = mask_digits("/".join(path))
     match.labels = labels
     match.header_rows = (*match.header_rows, *range(last + 1, last + 1 + len(deeper)))
+    _apply_deeper(match, mapping, mapped)
     return match
+
+
+def _apply_deeper(match: HeaderMatch, mapping: dict[str, str] | None, mapped: set[int]) -> None:
+    """The clerk's entries that name a column by a path only the deeper rows write (政府直接投资项目/
+    本年度计划投资及资金来源/合计 on a four-level 投资项目计划表): applied to it, as ``_match_row`` applies
+    the others; the clerk's column wins over one a role found."""
+    unknown = {k: v for k, v in (mapping or {}).items() if k in match.mapping_unknown}
+    if not unknown:
+        return
+    wanted = _wanted(unknown, match.labels)
+    names = {c.name for c in match.spec.columns}
+    for p, label in enumerate(match.labels):
+        if p in mapped or p in match.dropped or not label:
+            continue
+        target = wanted(label)
+        if target == "":
+            match.dropped.append(p)
+            match.mapped[label] = ""
+        elif target in names:
+            match.mapping[target] = p
+            match.scores[target] = MAPPED
+            match.mapped[label] = target
+            match.ambiguous = [(n, ps) for n, ps in match.ambiguous if n != target]
+    found = {header_key(label) for label in match.mapped}
+    match.mapping_unknown = {
+        k: v for k, v in match.mapping_unknown.items() if header_key(k) not in found
+    }
 
 
 def _at(row: list[str | None], p: int) -> str | None:
@@ -492,6 +522,36 @@ def _group_titles(row: list[str | None], below: list[str | None]) -> set[int]:
         for p in range(len(row))
         if _at(row, p) and not _at(row, p + 1) and _at(below, p) and _at(below, p + 1)
     }
+
+
+# A total paid over the row's parts (发放资金总额 = 发放金额 + 护理费 + … + 补发金额: a 优抚 export).
+_TOTAL_PAID = re.compile(r"(总额|总计|合计)$")
+
+
+def _base_reckoned(match: HeaderMatch) -> HeaderMatch:
+    """A standard and a quantity beside an amount paid that is a total over parts, one of which is written
+    as the amount is (省标准 × 发放月数 = 发放金额, then the allowances, and 发放资金总额: a 优抚 export):
+    they reckon that base, not the total, so neither is read (each row's total would be reported
+    amount_mismatch against their product); the report names them unused.  Not columns the clerk mapped."""
+    if "amount_yuan" not in match.mapping or not {"quantity", "standard_yuan"} <= set(
+        match.mapping
+    ):
+        return match
+    if not _TOTAL_PAID.search(header_key(match.labels[match.mapping["amount_yuan"]]) or ""):
+        return match
+    if set(match.mapped.values()) & {"quantity", "standard_yuan"}:
+        return match
+    used = set(match.mapping.values())
+    base = [
+        p
+        for p, label in enumerate(match.labels)
+        if label and p not in used and ("amount_yuan", EXACT) in cell_scores(match.spec.kind, label)
+    ]
+    if base:
+        for name in ("quantity", "standard_yuan"):
+            del match.mapping[name]
+            match.scores.pop(name, None)
+    return match
 
 
 _ACTS = ("下达", "分配", "拨付", "分解", "安排", "下拨")
@@ -741,7 +801,8 @@ def detect(
                 if m.score[2] >= MIN_MATCHED and (best is None or m.score > best.score):
                     best = m
         if best is not None:
-            per_kind.append(_same_act(_by_values(_deepen(best, head), head, chosen)))
+            best = _by_values(_deepen(best, head, mapping), head, chosen)
+            per_kind.append(_base_reckoned(_same_act(best)))
     if not per_kind:
         return None
     # A clerk's mapping and chosen values name the kind's columns: a kind that lacks one of them is not

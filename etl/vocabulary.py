@@ -97,6 +97,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # 户名 / 账户名 / 开户名: the account holder, as a bank's 代发 file and a village's roster name the
         # person paid (liangzhong-butie-huming-mingxi); below 姓名 and 户主姓名 when the form has those too.
         Role(r"^(户名|账户名|开户名)$", 65),
+        # 受助人 / 受助对象 (a 社会救助 plan's 救助方案明细: 受助人/单位名称, the person or unit aided); not a
+        # count of them, their kind or their phone.
+        Role(r"^受助(人|对象)(/单位)?(姓名|名称)?$", 65),
         # 享受人 / 受益人: the person entitled.  Beside 户主姓名 and 收款人姓名 (a 一卡通 roster names the head,
         # the account holder and the entitled person: bosi-ykt-huamingce-daochu) the row is the entitled
         # person's: the old person's 高龄津贴 must stop when the old person dies (paid_after_death goes by
@@ -171,7 +174,10 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # Not an area a 登记清册 takes away (采用排除法排除的面积, 核减面积): that is no quantity paid on.
     "quantity": (
         Role(
-            r"面积|亩|人数|月数|头数|数量", 60, "金额|标准|单价|^每|排除|扣除|核减|剔除|不予|减少"
+            r"面积|亩|人数|月数|头数|数量",
+            60,
+            # nor the goods given in kind beside the cash (救助物品数量: a 救助方案明细)
+            "金额|标准|单价|^每|排除|扣除|核减|剔除|不予|减少|物品|实物|物资",
         ),
         # 应享受补贴面积, 计补面积 (dili-butie-*-dengji-qingce): the area the subsidy is paid on, beside the
         # area it is reckoned from (补贴依据面积, 土地确权耕地面积) and the area taken away.
@@ -196,7 +202,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "amount_yuan": (
         Role(r"^实发|^实付|^实补|^实际(发放|支付|补助|补贴|救助|领取)", 95, "日期|时间|人|标准"),
         # Not what the household pays or owes itself (农户自负金额, 种子应收金额: liangzhong-butie-huming-mingxi).
-        Role(r"金额", 60, "应发|应付|应补|标准|合计|总额|大写|应收|自负|自付|自筹|缴"),
+        # Nor the value put on goods given in kind (救助物品折价金额 beside 救助资金现金金额: a 救助方案明细).
+        Role(r"金额", 60, "应发|应付|应补|标准|合计|总额|大写|应收|自负|自付|自筹|缴|折价"),
         # 种子补贴金额, 困难补助金额, 资助金额: the subsidy or aid, beside the other money a form lists (营养餐金额).
         Role(r"(补贴|补助|救助|奖补|资助)金额$", 70, "应发|应付|应补|应收|标准|合计|总额|大写"),
         # 补贴资金（元）, 补助资金, 救助金: the money paid on the row, written without 金额.
@@ -204,6 +211,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
         # 发放合计, 实发合计, 发放总额: what the row was paid, summed over its parts (保障金 + 分类施保金 …).
         # 资金发放总额 (a 孤儿基本生活费 发放详情: 当月发放金额 + 补发放金额 = 资金发放总额) the same.
         Role(r"^(资金)?(发放|实发|实付|支付)(合计|总额|总计)$", 90),
+        # 发放资金总额 (a 优抚 export: 省标准 × 发放月数 = 发放金额, then 护理费 … 补发金额, and the total paid):
+        # the total over the 发放金额 that is its base, though that is written as the amount is.
+        Role(r"^(发放|实发|实付|支付)资金(总额|总计)$", OUTRANKS),
         # 补发合计, 补发总额 (a 低保 补发 list exported as csv, cam-dibao-bufa-mingxi-csv): what a back-pay
         # list pays the household; below 发放合计 when a roster has both.
         Role(r"^补发(合计|总额|总计)$", 65),
@@ -218,6 +228,8 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "paid_on": (
         Role(r"(发放|到账|支付|拨付|兑付|结算).*(日期|时间)", 70),
         Role(r"^(领款|领取)(日期|时间)$", 70),
+        # 受助日期 (a 救助方案明细): the day the aid was received.
+        Role(r"^受助(日期|时间)$", 70),
     ),
     # 拨款时间, 付款日期 (a 拨款 record list): the day the money left the treasury, as 拨出日期 says; not the
     # day it was asked for or planned.
@@ -506,6 +518,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
     # 签发机构 of a 死亡医学证明, 报告单位 of a death report card: the body the record comes from.
     # 殡仪馆名称 / 火化单位 (a 核对 answer's 殡葬 tab, hedui-fankui-binzang-mingxi): the funeral home that
     # reported the death; not its address or phone.
+    # 去世日期 / 去世时间 (a funeral system's 火化数据 export, the 待办理去世 lists of a civil-affairs system):
+    # the date of death, as 死亡日期; not why or where (去世原因, 去世地点).
+    "deaths.died_on": (Role(r"^(去世|逝世|亡故)(日期|时间)$", 70),),
     "deaths.source": (
         Role(r"(签发|出具|报告|填报|上报)(机构|单位|医院)$", 65),
         Role(r"^(殡仪馆|火化场|火化单位|殡葬服务机构)(名称|全称)?$", 65),

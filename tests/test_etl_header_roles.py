@@ -525,6 +525,32 @@ RULES = [
         ["已投入帮扶资金(元)", "已投入资金"],
         ["规划投入资金(元)", "已投入帮扶资金构成"],
     ),
+    # The seventh held-out sample, after it was measured (held7): the words its forms use for a canonical
+    # column, and the words beside them that are not it.  去世日期 / 去世时间 (a 火化数据 export and the
+    # 待办理去世 lists of A1500/cam): the date of death; not why or where the person died.
+    (
+        "deaths",
+        ["姓名", "身份证号"],
+        "died_on",
+        ["去世日期", "去世时间", "逝世日期"],
+        ["去世原因", "去世地点"],
+    ),
+    # 受助日期 / 受助人 (a 社会救助 plan's 救助方案明细): the day the aid was received and who received it; not
+    # the kind of recipient nor a count of them.
+    (
+        "payments",
+        ["资金编码", "姓名", "身份证号", "发放金额"],
+        "paid_on",
+        ["受助日期", "受助时间"],
+        ["受助类型", "受助人数"],
+    ),
+    (
+        "payments",
+        ["资金编码", "身份证号", "发放金额"],
+        "name",
+        ["受助人", "受助人/单位名称", "受助对象名称"],
+        ["受助人数", "受助类型", "受助人电话"],
+    ),
 ]
 
 
@@ -1245,3 +1271,85 @@ def test_the_agency_that_takes_the_staff_not_the_one_that_selects():
     header = ["选调机构", "用人机构", "核定编制数", "编制类型"]
     match = detect([header], "agencies")
     assert match.mapping["agency_name"] == 1 and not match.ambiguous, match.mapping
+
+
+def test_the_date_of_death_is_read_and_the_cremation_beside_it_stays_the_cremation():
+    """去世时间 beside 火化时间 (a funeral system's 火化数据查询导出): the death's date is 去世时间; the
+    cremation date stands in for it only where the list has none."""
+    header = ["殡仪馆名称", "逝者姓名", "证件号码", "入馆时间", "去世时间", "火化时间"]
+    match = detect([header], "deaths")
+    assert (match.mapping["died_on"], match.mapping["cremated_on"]) == (4, 5), match.mapping
+    assert not match.ambiguous
+
+
+def test_the_cash_paid_is_the_amount_beside_the_goods_given_in_kind():
+    """救助资金现金金额 beside 救助物品折价金额 and 合计金额 (a 救助方案明细): the fund pays the cash; the goods'
+    value is no payment, nor is their number the payment's quantity."""
+    header = [
+        "资金编码",
+        "受助人",
+        "受助对象身份证号",
+        "救助资金现金金额",
+        "救助物品名称",
+        "救助物品数量",
+        "救助物品折价金额",
+        "合计金额",
+    ]
+    match = detect([header], "payments")
+    assert match.mapping["amount_yuan"] == 3 and not match.ambiguous, match.mapping
+    assert "quantity" not in match.mapping, match.mapping
+    # near case: a form's own count and a form with only a goods' value
+    match = detect([["资金编码", "姓名", "身份证号", "补贴数量", "发放金额"]], "payments")
+    assert match.mapping["quantity"] == 3, match.mapping
+    match = detect([["资金编码", "姓名", "身份证号", "救助物品折价金额"]], "payments")
+    assert "amount_yuan" not in match.mapping, match.mapping
+
+
+# A four-level header (a city's 政府性投资项目计划表: 政府直接投资项目 over 总投资 and 本年度计划投资及资金来源,
+# over 合计 … 市级, over 小计 / 财政): the clerk names a column of its third or fourth level by its whole path.
+_PLAN_HEAD = [
+    ["项目名称", "政府直接投资项目", None, None, None, None, "项目责任单位"],
+    [None, "总投资", "本年度计划投资及资金来源", None, None, None, None],
+    [None, None, "合计", "中央", "市级", None, None],
+    [None, None, None, None, "小计", "财政", None],
+    ["道路改造", "3000", "1200", "500", "700", "700", "县交通运输局"],
+]
+
+
+def test_a_clerks_mapping_names_a_column_of_a_deeper_header_by_its_whole_path():
+    mapping = {
+        "政府直接投资项目/本年度计划投资及资金来源/合计": "",
+        "政府直接投资项目/本年度计划投资及资金来源/市级/财政": "amount_yuan",
+    }
+    match = detect(_PLAN_HEAD, "projects", mapping=mapping)
+    assert match.header_rows == (0, 1, 2, 3)
+    assert match.mapping["amount_yuan"] == 5, match.mapping
+    assert 2 in match.dropped and 2 not in match.unused, (match.dropped, match.unused)
+    assert not match.mapping_unknown, match.mapping_unknown
+    # near case: a path the header does not have is still the clerk's entry not applied
+    match = detect(_PLAN_HEAD, "projects", mapping={"政府直接投资项目/本年度计划投资/合计": ""})
+    assert "政府直接投资项目/本年度计划投资/合计" in match.mapping_unknown
+    assert 2 in match.unused
+
+
+def test_the_total_paid_outranks_the_base_its_standard_and_months_reckon():
+    """省标准 × 发放月数 = 发放金额, then 护理费 … 补发金额, and 发放资金总额 what was paid (a 优抚 伤残抚恤金
+    export): the total is the amount, and the standard and the months reckon its base, not the amount, so
+    neither is read (each row's total would be reported amount_mismatch against their product)."""
+    header = ["户籍地", "姓名", "身份证号", "银行帐号", "省标准", "发放月数", "发放金额", "护理费"]
+    header += ["补发金额", "发放资金总额"]
+    match = detect([header], "payments")
+    assert match.mapping["amount_yuan"] == 9 and not match.ambiguous, match.mapping
+    assert "quantity" not in match.mapping and "standard_yuan" not in match.mapping, match.mapping
+    match = detect([header], "payments", mapping={"发放资金总额": "amount_yuan", "发放金额": ""})
+    assert "quantity" not in match.mapping and "standard_yuan" not in match.mapping, match.mapping
+    # near cases: the clerk's own quantity stands; no total, the standard and the months reckon the
+    # amount; a total over parts with no standard keeps its quantity (保障人数)
+    match = detect([header], "payments", mapping={"发放月数": "quantity"})
+    assert match.mapping["quantity"] == 5, match.mapping
+    match = detect([["姓名", "身份证号", "发放标准", "发放月数", "发放金额"]], "payments")
+    assert (match.mapping["standard_yuan"], match.mapping["quantity"]) == (2, 3), match.mapping
+    assert match.mapping["amount_yuan"] == 4, match.mapping
+    header = ["姓名", "身份证号", "保障人数", "保障金（元）", "分类施保金（元）", "发放合计（元）"]
+    match = detect([header], "payments")
+    assert (match.mapping["quantity"], match.mapping["amount_yuan"]) == (2, 5), match.mapping

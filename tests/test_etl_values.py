@@ -273,3 +273,25 @@ def test_a_payroll_exports_month_and_unit_are_chosen_at_upload(tmp_path, load, s
         "SELECT DISTINCT agency_name, month FROM payroll WHERE batch_id = ?", [result.batch]
     ).fetchall()
     assert [(a, str(m)[:7]) for a, m in got] == [("县财政局", "2024-03")]
+
+
+def test_a_village_written_as_its_committee_is_stored_as_the_village(
+    tmp_path, funds_loaded, load, store
+):
+    """东风村委会 (a 优抚 export's 户籍地, mapped as the village), 红星村民委员会, 团结社区居委会: the committee of
+    a village is the village, stored as it is named elsewhere (东风村), so one village is not two in the
+    listings.  Near cases: a village's own name is kept, and a committee word inside a name is not cut
+    (委会村 is a village of that name)."""
+    village = PAY_HEADER.index("村")
+    written = ["东风村委会", "红星村民委员会", "团结社区居委会", "胜利村", "委会村"]
+    rows = [PAY_HEADER]
+    for n, name in enumerate(written, start=1):
+        row = pay_row(n, name=f"张{n}")
+        row[village] = name
+        rows.append(row)
+    result = load(write_xlsx(tmp_path / "pay.xlsx", rows), "payments")
+    assert result.status == "loaded", result.as_json()["errors"]
+    stored = store.execute(
+        "SELECT village FROM payments WHERE batch_id = ? ORDER BY row_no", [result.batch]
+    ).fetchall()
+    assert [v for (v,) in stored] == ["东风村", "红星村", "团结社区", "胜利村", "委会村"]

@@ -186,6 +186,20 @@ NEED_UPLOAD_VALUES = {
     # and a 养老补贴 system's 发放记录 whose 操作类型 holds 发放 / 未发放 only: the 发放状态 by its values
     # (etl/vocabulary.py VALUES_DECIDE; an operation log's 新增 / 修改 / 删除 is not loaded)
     "yanglao-butie-fafang-jilu",
+    # A seventh held-out sample (tests/layouts/README.md), measured as it came: a 冬春生活救助 list (its
+    # 核准救助金额(元) and 行政村（社区） read) and a 计划生育特别扶助 花名册 (申请人 / 扶助金额 read by their
+    # values, 家庭住址 as an address); fund, year and township chosen at upload
+    "cam-dongchun-shenghuo-jiuzhu-liebiao",
+    "cbo-jisheng-tebie-fuzhu-huamingce",
+    # and after it was measured (held7): a 救助方案明细 and the same system's query by person, whose 受助人 /
+    # 受助日期 are the person and the date paid, 救助资金现金金额 the cash paid beside goods given in kind
+    # (their 折价金额 no payment, their 数量 no quantity)
+    "sdmz-jiuzhu-fangan-mingxi",
+    "sdmz-geren-shouzhu-chaxun",
+    # and two 优抚 exports whose 发放资金总额 is the amount over the 发放金额 (省标准 × 发放月数) that is its
+    # base: the standard and the months are then not read (etl/headers.py _base_reckoned)
+    "cam-youfu-shangcan-fuxujin-fafang",
+    "cam-tuiyi-shibing-laonian-dingliang-buzhu",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -220,12 +234,21 @@ NEEDS_HEADER_MAPPING = {
     " 申请单号 and 单位 are not the fund, the voucher and the payee: the clerk says",
     "hedui-fankui-fangguan-mingxi": "姓名 (with the ID number) and 产权人 (the owner, no ID number) both"
     " name a person: which is the row's is the clerk's",
+    # A seventh held-out sample, after what it taught (held7): a 优抚 export whose 所属行政区划 (东风村委会)
+    # is the village only as the clerk says; unmapped, the village is read out of 户口地址 instead
+    "cam-youfu-shenghuo-buzhujin-renyuan": "所属行政区划 (a village committee) is the village only as the"
+    " clerk says: unmapped, the village is read out of the 户口地址 beside it",
 }
 
 # Layouts of the held-out sample that should load (the form has what the kind needs) but that the
 # loader does not load even with the clerk's mapping and upload values: slug -> why.  Each is a
 # strict xfail everywhere; when the loader learns the rule, the entry goes.
-NOT_LOADED_YET: dict[str, str] = {}
+NOT_LOADED_YET: dict[str, str] = {
+    # A seventh held-out sample (tests/layouts/README.md), measured as it came: the loader's first
+    # problem with the clerk's mapping and the upload values.
+    "shiminwei-zhengfu-touzi-xiangmu-jihua": "项目责任单位 is not read as the contractor (the mapping does"
+    " not name it); unmapped, no header row is found",
+}
 
 # Layouts that nothing loads: the form lacks data the kind needs (each manifest's ``reason``).
 NOT_AT_ALL = {lay["slug"]: lay["reason"] for lay in LAYOUTS if "reason" in lay}
