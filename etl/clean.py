@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from etl.extract import mentions
 from etl.filevalues import FUND_CODE_HEX, FUND_NAME_NOISE, Computed
 from etl.idnum import LOOKUP_KEY_SQL, Hasher, lookup_key
 from etl.spectypes import Column, Spec
@@ -141,7 +142,11 @@ def parse_expr(col: Column, times: int = 1) -> str:
                 f" THEN replace({raw}, ' ', '') ELSE {raw} END"
             )
         if col.name == "village":  # 东风村委会 / 东风村民委员会 is 东风村, 团结社区居委会 团结社区
-            return f"regexp_replace({raw}, {q(VILLAGE_COMMITTEE)}, '\\1')"
+            # the plain search first: most villages are written without 会, and skip the expression
+            return (
+                f"CASE WHEN contains({raw}, '会')"
+                f" THEN regexp_replace({raw}, {q(VILLAGE_COMMITTEE)}, '\\1') ELSE {raw} END"
+            )
         return raw
     if col.type in ("code", "id_number"):
         # '0101010001: the apostrophe a clerk types (or a system writes) to keep a number as text
@@ -392,15 +397,15 @@ def _raw_as_parsed(
         return None if col.type == "flag" else "CAST(NULL AS VARCHAR)"
     if col.type == "text" and col.name not in ("name", "village"):
         return f'"{col.name}"'
+    if col.name == "village":  # only a committee's name (东风村委会) is stored as another village's
+        if mentions(text, "会") and pc.any(pc.match_substring_regex(text, "委员?会$")).as_py():
+            return None  # the text as written is kept beside it
+        return f'"{col.name}"'
     # Plain searches, not a regular expression: about half the time on a million cells (bench/README.md,
     # branch post3).  ascii_upper changes the bytes a-z and nothing else, so it changes a number iff the
     # number holds a small letter.
     if pc.any(pc.match_substring(text, " ")).as_py() or pc.any(pc.starts_with(text, "'")).as_py():
         return None
-    if col.name == "village" and pc.any(pc.match_substring_regex(text, "委员?会$")).as_py():
-        return (
-            None  # a committee's name, stored as its village's: the text as written kept beside it
-        )
     if col.type == "id_number" and not (
         pc.all(pc.string_is_ascii(text)).as_py()
         and pc.all(pc.equal(pc.ascii_upper(text), text)).as_py()
