@@ -267,8 +267,7 @@ def _match_row(
             if total in best:
                 for part in parts:
                     best.pop(part, None)
-    found = {header_key(label) for label in match.mapped}
-    match.mapping_unknown = {k: v for k, v in (mapping or {}).items() if header_key(k) not in found}
+    match.mapping_unknown = _not_applied(mapping or {}, match)
     _assign(match, candidates, forced)
     _one_person(match, candidates, forced)
     return match
@@ -501,10 +500,13 @@ def _apply_deeper(match: HeaderMatch, mapping: dict[str, str] | None, mapped: se
             match.scores[target] = MAPPED
             match.mapped[label] = target
             match.ambiguous = [(n, ps) for n, ps in match.ambiguous if n != target]
+    match.mapping_unknown = _not_applied(match.mapping_unknown, match)
+
+
+def _not_applied(entries: dict[str, str], match: HeaderMatch) -> dict[str, str]:
+    """The clerk's entries that name no header the match applied (``mapping_unused`` in the report)."""
     found = {header_key(label) for label in match.mapped}
-    match.mapping_unknown = {
-        k: v for k, v in match.mapping_unknown.items() if header_key(k) not in found
-    }
+    return {k: v for k, v in entries.items() if header_key(k) not in found}
 
 
 def _at(row: list[str | None], p: int) -> str | None:

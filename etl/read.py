@@ -79,9 +79,8 @@ def sniff_format(data: bytes, name: str) -> str:
             f"文件 {name} 其实是网页（HTML），不是 Excel 表格：请在 Excel 中打开后“另存为” .xlsx 再上传。"
             f" / {name} is really a web page (HTML), not a spreadsheet: open it in Excel and save as .xlsx."
         )
-    if markup or name.lower().endswith(
-        ".xml"
-    ):  # a .xml is taken for what WPS and Excel save as one
+    # another XML, or a .xml that is not markup: a .xml is taken for what WPS and Excel save as one
+    if markup or name.lower().endswith(".xml"):
         raise UnreadableFile(
             f"文件 {name} 不是 Excel 或 WPS 保存的“XML 表格”（XML Spreadsheet 2003，其中是"
             f' <Workbook xmlns="{_SPREADSHEET_ML.decode()}">），无法作为表格读取：'

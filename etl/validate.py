@@ -642,14 +642,13 @@ def _other_states(extract: Extract) -> list[Finding]:
         other, verdict = col.enum.other_states(keys)
         if verdict != "in_force":
             continue
-        _take_out(extract, col.name)
         values, accepted = "、".join(f"“{v}”" for v in written), "、".join(col.accepted_words)
         found.append(
             _not_loaded_as(
                 extract,
                 col,
                 header,
-                (f"“{col.label_zh}”的取值：{accepted}", f"values of “{col.label_zh}”: {accepted}"),
+                _its_values(col),
                 f"“{header}”这一列的值（{values}）是{other.what_zh}，不是“{col.label_zh}”（{accepted}）",
                 f"the values of column “{header}” ({values}) are {other.what_en}, not"
                 f" “{col.label_zh}” ({col.label_en}: {accepted})",
@@ -668,7 +667,6 @@ def _unlike_values(extract: Extract) -> list[Finding]:
         written = _distinct_keys(extract.table[col.name])[1]
         if not written or any(re.search(pattern, v) for v in written):
             continue
-        _take_out(extract, col.name)
         shown = _first_three(written)
         found.append(
             _not_loaded_as(
@@ -695,14 +693,13 @@ def _not_its_values(extract: Extract) -> list[Finding]:
         keys, written = _distinct_keys(extract.table[col.name])
         if keys <= {enum_key(v) for v in col.enum.values}:
             continue
-        _take_out(extract, col.name)
         shown, accepted = _first_three(written), "、".join(col.accepted_words)
         found.append(
             _not_loaded_as(
                 extract,
                 col,
                 header,
-                (f"“{col.label_zh}”的取值：{accepted}", f"values of “{col.label_zh}”: {accepted}"),
+                _its_values(col),
                 f"“{header}”这一列的值（{shown}）不都是“{col.label_zh}”的取值（{accepted}）",
                 f"not every value of column “{header}” ({shown}) is one of “{col.label_zh}”"
                 f" ({col.label_en}: {accepted})",
@@ -716,11 +713,18 @@ def _first_three(written: list[str]) -> str:
     return "、".join(f"“{v}”" for v in written[:3]) + ("等" if len(written) > 3 else "")
 
 
+def _its_values(col: Column) -> tuple[str, str]:
+    """What an enum column holds, in both languages: the expected values of ``_not_loaded_as``."""
+    accepted = "、".join(col.accepted_words)
+    return f"“{col.label_zh}”的取值：{accepted}", f"values of “{col.label_zh}”: {accepted}"
+
+
 def _not_loaded_as(
     extract: Extract, col: Column, header: str, expected: tuple[str, str], why_zh: str, why_en: str
 ) -> Finding:
-    """The warning for a column taken out of the mapping (``_take_out``): why (in both languages), that
-    it is not loaded as ``col``, and that the clerk may still map it; ``expected`` is (zh, en)."""
+    """Take ``col`` out of the mapping (``_take_out``) and say so: why (in both languages), that it is not
+    loaded as ``col``, and that the clerk may still map it; ``expected`` is (zh, en)."""
+    _take_out(extract, col.name)
     label = col.label_zh
     return Finding(
         extract.match.header_rows[0] + 1,
