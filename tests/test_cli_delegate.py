@@ -31,6 +31,7 @@ from bench.liveserver import Browser, Server
 from etl.store import connect
 from fundquery.lake.snapshot import current_file
 from tests.bigfile import funds_xlsx, payments_csv, person_name
+from tests.test_kill_load import until_mid_transaction
 
 FUNDQUERY = Path(sys.executable).with_name("fundquery")
 PASSWORD = "delegate password 2024"
@@ -424,9 +425,9 @@ def test_killed_server_mid_load_leaves_all_or_nothing(county, tmp_path):
             assert line, f"the load ended before its load stage (stages {seen}, exit {proc.wait()})"
             if line.startswith("阶段 stage: "):
                 seen.append(line.split(": ", 1)[1].strip())
-        # Inside the transaction that writes 200,000 rows: here the load stage takes 0.65-0.7 s from
-        # its announcement to the command's end, and a CI run once finished it within a 0.3 s wait.
-        time.sleep(0.05)
+        # Not a fixed wait: the load stage takes 0.65-0.7 s here from its announcement to the
+        # command's end, and a CI run once finished it within a 0.3 s wait.
+        until_mid_transaction(county.db, proc)
         assert proc.poll() is None, "the load finished before the kill"
         county.server.kill()
         _, err = proc.communicate(timeout=60)

@@ -31,6 +31,23 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
+def until_mid_transaction(db: Path, proc: subprocess.Popen) -> None:
+    """Return once a load that has announced its load stage is inside its transaction.
+
+    In the transaction, DuckDB writes the new row groups into the database file before the
+    commit; the commit itself appends to the WAL. So: once the file has grown and while the
+    WAL has not.
+    """
+    wal = db.with_name(db.name + ".wal")
+    db_before, wal_before = _size(db), _size(wal)
+    deadline = time.monotonic() + 60
+    while _size(db) <= db_before:
+        assert proc.poll() is None, "the load finished before the kill"
+        assert time.monotonic() < deadline, "the database file never grew during the load"
+        time.sleep(0.005)
+    assert _size(wal) == wal_before, "the commit had already started"
+
+
 def run_cli(env: dict, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(FUNDQUERY), *args], env=env, capture_output=True, text=True, timeout=300
@@ -52,7 +69,6 @@ def kill_during(env: dict, db: Path, file: Path, stage: str) -> list[str]:
         text=True,
     )
     seen: list[str] = []
-    wal = db.with_name(db.name + ".wal")
     try:
         while stage not in seen:  # one line per stage, written as it starts
             line = proc.stderr.readline()
@@ -62,16 +78,7 @@ def kill_during(env: dict, db: Path, file: Path, stage: str) -> list[str]:
             if line.startswith("阶段 stage: "):
                 seen.append(line.split(": ", 1)[1].strip())
         if stage == "load":
-            # In the transaction, DuckDB writes the new row groups into the database
-            # file before the commit; the commit itself appends to the WAL.  Kill
-            # once the file has grown and while the WAL has not: mid-transaction.
-            db_before, wal_before = _size(db), _size(wal)
-            deadline = time.monotonic() + 60
-            while _size(db) <= db_before:
-                assert proc.poll() is None, "the load finished before the kill"
-                assert time.monotonic() < deadline, "the database file never grew during the load"
-                time.sleep(0.005)
-            assert _size(wal) == wal_before, "the commit had already started"
+            until_mid_transaction(db, proc)
         else:
             time.sleep(0.2)  # well inside the stage (it lasts seconds)
         assert proc.poll() is None, "the load finished before the kill"
