@@ -427,7 +427,7 @@ def test_killed_server_mid_load_leaves_all_or_nothing(county, tmp_path):
                 seen.append(line.split(": ", 1)[1].strip())
         # Not a fixed wait: the load stage takes 0.65-0.7 s here from its announcement to the
         # command's end, and a CI run once finished it within a 0.3 s wait.
-        until_mid_transaction(county.db, proc)
+        until_mid_transaction(county.db, lambda: proc.poll() is None)
         assert proc.poll() is None, "the load finished before the kill"
         county.server.kill()
         _, err = proc.communicate(timeout=60)

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,8 +32,9 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
-def until_mid_transaction(db: Path, proc: subprocess.Popen) -> None:
-    """Return once a load that has announced its load stage is inside its transaction.
+def until_mid_transaction(db: Path, running: Callable[[], bool]) -> None:
+    """Return once a load that has announced its load stage (and is ``running``) is inside its
+    transaction.
 
     In the transaction, DuckDB writes the new row groups into the database file before the
     commit; the commit itself appends to the WAL. So: once the file has grown and while the
@@ -42,7 +44,7 @@ def until_mid_transaction(db: Path, proc: subprocess.Popen) -> None:
     db_before, wal_before = _size(db), _size(wal)
     deadline = time.monotonic() + 60
     while _size(db) <= db_before:
-        assert proc.poll() is None, "the load finished before the kill"
+        assert running(), "the load finished before the kill"
         assert time.monotonic() < deadline, "the database file never grew during the load"
         time.sleep(0.005)
     assert _size(wal) == wal_before, "the commit had already started"
@@ -78,7 +80,7 @@ def kill_during(env: dict, db: Path, file: Path, stage: str) -> list[str]:
             if line.startswith("阶段 stage: "):
                 seen.append(line.split(": ", 1)[1].strip())
         if stage == "load":
-            until_mid_transaction(db, proc)
+            until_mid_transaction(db, lambda: proc.poll() is None)
         else:
             time.sleep(0.2)  # well inside the stage (it lasts seconds)
         assert proc.poll() is None, "the load finished before the kill"

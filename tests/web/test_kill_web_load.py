@@ -13,19 +13,15 @@ from __future__ import annotations
 import re
 import threading
 import time
-from pathlib import Path
 
 from bench.liveserver import Browser, Server, prepare_store
 from etl.load import sha256_file
 from etl.store import connect
 from tests.bigfile import payments_csv
+from tests.test_kill_load import until_mid_transaction
 
 ROWS = 200_000
 PEOPLE = 50  # the published batch already in the store
-
-
-def _size(path: Path) -> int:
-    return path.stat().st_size if path.exists() else 0
 
 
 def _attempt(html: str, attempt_status: str) -> re.Match | None:
@@ -38,7 +34,7 @@ def test_server_killed_mid_load_restarts_with_nothing_half_loaded(tmp_path):
     store = prepare_store(tmp_path / "work", PEOPLE)
     big = payments_csv(tmp_path / "城关镇补贴清册.csv", ROWS)
     digest = sha256_file(big)
-    db, wal = store["db"], store["db"].with_name(store["db"].name + ".wal")
+    db = store["db"]
     server = Server(
         store["db"], store["instance"], store["uploads"], tmp_path / "server.log"
     ).start()
@@ -70,12 +66,7 @@ def test_server_killed_mid_load_restarts_with_nothing_half_loaded(tmp_path):
             if found and found.group(2) == "load":
                 break
             time.sleep(0.05)
-        db_before, wal_before = _size(db), _size(wal)
-        while _size(db) <= db_before:  # the transaction is writing row groups into the file
-            assert loader.is_alive(), f"the load ended before the kill: {outcome}"
-            assert time.monotonic() < deadline, "the database file never grew during the load"
-            time.sleep(0.005)
-        assert _size(wal) == wal_before, "the commit had already started"
+        until_mid_transaction(db, loader.is_alive)
         server.kill()
         loader.join(timeout=30)
         assert "error" in outcome and "page" not in outcome
