@@ -25,8 +25,9 @@ ADDRESS_HEADER = re.compile(r"(住址|地址|属地|户籍地|居住地)$")
 NOT_HOME = re.compile(r"银行|开户|网点|单位|公司|企业|机构")
 # Headers of an area, which may be a village or a place of any other level (所属地区 is the village a
 # plot lies in on nongye-butie-shenbao-mingxi, a prefecture on other forms): read as an address only
-# when at least half of its distinct values name a village (``names_villages``).
-AREA_HEADER = re.compile(r"^(所属|所在)?(地区|区域|地域|片区|所在地)(名称)?$")
+# when at least half of its distinct values name a village (``names_villages``).  所属行政区划 (a civil-affairs
+# system's 优抚 export: 东风村委会, cam-youfu-shenghuo-buzhujin-renyuan) is such an area; 行政区划代码 is not.
+AREA_HEADER = re.compile(r"^(所属|所在)?(地区|区域|地域|片区|所在地|行政区划)(名称)?$")
 # Headers of a cell that holds the village and its group together: 所在村组 (东风村一组, a 农机购置补贴
 # 公示), 村组, 村(组), 村/组.  Not 村民组 / 村民小组 / 村小组: those are the group alone.  Taken as written
 # such a cell would make each group of a village a village of its own (东风村一组, 东风村二组); the

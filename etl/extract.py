@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl.filevalues import FILE_LEVEL
+from etl.filevalues import FILE_LEVEL, VILLAGE_ADDRESS
 from etl.headermatch import HeaderMatch
 from etl.headers import HEAD_ROWS
 from etl.specs import SPECS
@@ -123,6 +123,8 @@ def release_memory() -> None:
 
 def column_positions(match: HeaderMatch) -> list[int]:
     keep = set(match.mapping.values()) | {w.position for w in match.wide}
+    if match.village_address is not None:  # read beside the area, for etl.filevalues.fill to choose
+        keep.add(match.village_address)
     probes = [p for p in range(min(3, len(match.labels))) if p not in keep]
     return sorted(keep | set(probes))
 
@@ -169,6 +171,11 @@ def finish(
             {
                 "_row": table["_row"],
                 **{name: table[f"c{pos}"] for name, pos in match.mapping.items()},
+                **(
+                    {VILLAGE_ADDRESS: table[f"c{match.village_address}"]}
+                    if match.village_address is not None
+                    else {}
+                ),
             }
         )
     return Extract(

@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.address import (
     ADDRESS_HEADER,
@@ -72,6 +73,7 @@ from etl.vocabulary import STEM
 
 __all__ = [
     "FILE_LEVEL",
+    "VILLAGE_ADDRESS",
     "FUND_CODE_HEX",
     "Computed",
     "FileValue",
@@ -112,6 +114,10 @@ FILE_LEVEL = frozenset(
         "standard_yuan",
     }
 )
+
+# The reader's column holding the address read beside an area chosen for the village
+# (``HeaderMatch.village_address``), until ``fill`` has chosen between them.
+VILLAGE_ADDRESS = "__village_address"
 
 # Punctuation, brackets and spaces a fund's name is compared without (fund_key; SQL in etl.clean).
 FUND_NAME_NOISE = r"[\s()\[\]<>《》“”\"'‘’、,，.。·:;；\-—_/]"
@@ -391,8 +397,16 @@ def _village_from_address(match: HeaderMatch) -> None:
         if ADDRESS_HEADER.search(key := header_key(match.labels[p]) or "")
         and not NOT_HOME.search(key)
     ]
-    if not found:  # an area (所属地区), read as an address if its values name villages (``fill``)
-        found = [p for p in match.unused if AREA_HEADER.search(header_key(match.labels[p]) or "")]
+    areas = [p for p in match.unused if AREA_HEADER.search(header_key(match.labels[p]) or "")]
+    if len(found) == 1 and len(areas) == 1 and not match.wide:
+        # An area beside the address (所属行政区划 beside 户口地址, 地区 beside 家庭住址): where the office
+        # filed the person, the address free text that may name another village.  The area is the
+        # village if its values are village names alone, else the address gives it: both are read and
+        # ``fill`` chooses, the one not taken named among the columns not loaded.
+        match.village_address = found[0]
+        found = areas
+    elif not found:  # an area (所属地区), read as an address if its values name villages (``fill``)
+        found = areas
     if len(found) == 1:
         match.mapping["village"] = found[0]
         match.scores["village"] = 0
@@ -448,20 +462,34 @@ def fill(table: pa.Table, match: HeaderMatch) -> pa.Table:
     """The reader's table with a column for each file-level value the form lacks, and ``<column>__parsed``
     for each column read out of another (``match.parsed``: the village of an address, the village and
     the group of a 村组 cell; etl.clean)."""
+    address = None  # the address read beside an area chosen for the village, until chosen here
+    if VILLAGE_ADDRESS in table.column_names:
+        address = table[VILLAGE_ADDRESS]
+        table = table.drop_columns([VILLAGE_ADDRESS])
     for column, how in list(match.parsed.items()):  # the cell's text stays the column's raw text
         done = f"{column}__parsed" in table.column_names  # fill runs again after a re-read
         if how == "address" and column in table.column_names and not done:
             label = header_key(match.label(column)) or ""
-            if not ADDRESS_HEADER.search(label) and not names_villages(table[column]):
+            area = not ADDRESS_HEADER.search(label)
+            # each distinct value once (a million rows hold a few hundred places)
+            distinct = pc.unique(table[column]) if area else None
+            if area and only_village_names(distinct):
+                # an area that holds village names only (东风村委会, 新华社区): it is the village, read as
+                # written, as the clerk's mapping of it would; an address beside it is not read
+                del match.parsed[column]
+                match.village_address = None
+                continue
+            if area and address is not None and match.village_address is not None:
+                # an area of other places (城关镇, a county) or not village names alone (城关镇东风村
+                # beside 东风村委会): the village is read out of the address beside it, all or nothing
+                match.mapping[column] = match.village_address
+                match.village_address = None
+                table = table.set_column(table.column_names.index(column), column, address)
+            elif area and not names_villages(distinct):
                 # an area of another level (a prefecture): not the village; the form has none
                 del match.parsed[column], match.mapping[column]
                 match.scores.pop(column, None)
                 table = table.drop_columns([column])
-                continue
-            if not ADDRESS_HEADER.search(label) and only_village_names(table[column]):
-                # an area that holds village names only (东风村委会, 新华社区): it is the village, read as
-                # written, as the clerk's mapping of it would; no address to read one out of
-                del match.parsed[column]
                 continue
             table = table.append_column(f"{column}__parsed", villages(table[column]))
         elif how == "village_group" and column in table.column_names and not done:

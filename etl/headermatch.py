@@ -58,6 +58,10 @@ class HeaderMatch:
     # village in a 家庭地址 column; "village_group" / "group": the village and the group of a 村组 cell,
     # etl.address).  The column is in ``mapping``; its cells are parsed.
     parsed: dict[str, str] = field(default_factory=dict)
+    # The address column read beside an area column chosen for the village (所属行政区划 beside 户口地址):
+    # the area is the village when its values are village names alone, else the village is read out of
+    # this address instead (etl.filevalues.fill decides, once the values are read; then None).
+    village_address: int | None = None
     standard_unit: str = (
         ""  # the unit of a standard chosen at upload or read from the title (元/亩 -> 亩)
     )

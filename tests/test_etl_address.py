@@ -12,7 +12,7 @@ import pytest
 from etl.address import VILLAGE_GROUP_HEADER, group_in, village_in
 from etl.text import header_key
 from tests.conftest import snapshot
-from tests.sheets import make_id, write_xlsx
+from tests.sheets import make_id, write_csv, write_xls, write_xlsx
 
 
 @pytest.mark.parametrize(
@@ -53,6 +53,7 @@ def _roster(tmp_path, addresses, header=HEADER, village=False):
     [
         ("家庭地址", ADDRESSES),
         ("居住地址", ADDRESSES),
+        ("户口地址", ADDRESSES),  # the registered address, with no area beside it: read as before
         # A civil-affairs system's 属地: the household's registered area at village level.
         ("属地", ["东风村委会", "红星村委会", "新华社区居委会"]),
         # An area whose values name villages (nongye-butie-shenbao-mingxi: the village a plot lies in), one
@@ -154,6 +155,104 @@ def test_an_area_of_other_places_is_not_taken_as_written(
     assert [v for (v,) in stored] == village
     rules = {f.rule for f in result.report.findings}
     assert ("village_from_address" in rules) == (village[0] is not None)
+
+
+# --- an area beside an address (所属行政区划 and 户口地址: cam-youfu-shenghuo-buzhujin-renyuan) -----------
+
+# Each household's registered address names another village than the area it is filed under: the area
+# column is where the office filed the person, the address free text (a move, an old address).
+HOMES = ["城关镇团结村一组3号", "城关镇团结村二组4号", "坪坝乡光明村5号"]
+COMMITTEES = ["东风村委会", "红星村村民委员会", "新华社区"]
+
+
+def _area_roster(tmp_path, area, places, address="户口地址", fmt="xlsx"):
+    rows = [["城关镇优抚对象生活补助金发放名册"], [*HEADER[:-1], area, address]]
+    for i, (place, home) in enumerate(zip(places, HOMES, strict=True)):
+        rows.append([str(i + 1), f"张{'一二三'[i]}", make_id(seq=i + 1), "100.00", place, home])
+    write = {"xlsx": write_xlsx, "xls": write_xls, "csv": write_csv}[fmt]
+    return write(tmp_path / f"roster.{fmt}", rows)
+
+
+def _villages(store, result):
+    stored = store.execute(
+        "SELECT village FROM payments WHERE batch_id = ? ORDER BY row_no", [result.batch]
+    ).fetchall()
+    return [v for (v,) in stored]
+
+
+def _unused(result) -> list[str]:
+    found = [f for f in result.report.findings if f.rule == "column_unused"]
+    return found[0].message.split("：", 1)[1].split("、") if found else []
+
+
+@pytest.mark.parametrize(
+    ("area", "address", "fmt"),
+    [
+        ("所属行政区划", "户口地址", "xls"),  # the 浪潮 cams 优抚 export as it came
+        ("所属行政区划", "户口地址", "csv"),
+        ("行政区划", "家庭住址", "xlsx"),
+        ("地区", "家庭住址", "xlsx"),  # a civil-affairs 地区 of committees: the same rule
+        ("所属地区", "家庭地址", "xlsx"),
+    ],
+)
+def test_an_area_of_village_names_beats_the_address_beside_it(
+    load, store, funds_loaded, tmp_path, area, address, fmt
+):
+    """Every value of the area a village's (or a committee's) name alone: the area is the village, as
+    written, and the address beside it is not read (named among the columns not loaded), though it names
+    other villages."""
+    path = _area_roster(tmp_path, area, COMMITTEES, address=address, fmt=fmt)
+    result = load(path, "payments", values=VALUES)
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert _villages(store, result) == ["东风村", "红星村", "新华社区"]
+    rules = {f.rule for f in result.report.findings}
+    assert "village_from_address" not in rules and "column_absent" not in rules
+    assert address in _unused(result) and area not in _unused(result)
+
+
+@pytest.mark.parametrize(
+    "places",
+    [
+        ["城关镇", "城关镇", "坪坝乡"],  # townships: the area is the township's, not the village's
+        ["清溪县", "清溪县", "清溪县"],  # the county
+        # village names and addresses mixed: not the village alone on every row, so not the village
+        # (all or nothing, as etl.address.only_village_names decides for an area with no address)
+        ["东风村委会", "城关镇红星村二组", "新华社区"],
+    ],
+)
+def test_an_area_of_other_places_leaves_the_village_to_the_address(
+    load, store, funds_loaded, tmp_path, places
+):
+    """An area that is not village names alone: the village is read out of the address, with its
+    warning, and the area is named among the columns not loaded."""
+    result = load(_area_roster(tmp_path, "所属行政区划", places), "payments", values=VALUES)
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert _villages(store, result) == ["团结村", "团结村", "光明村"]
+    (warning,) = [f for f in result.report.findings if f.rule == "village_from_address"]
+    assert warning.column == "户口地址"
+    assert "所属行政区划" in _unused(result) and "户口地址" not in _unused(result)
+
+
+@pytest.mark.parametrize(
+    ("places", "village"),
+    [
+        (COMMITTEES, ["东风村", "红星村", "新华社区"]),
+        (["城关镇", "城关镇", "坪坝乡"], [None, None, None]),  # townships: no village, said so
+    ],
+)
+def test_an_administrative_area_alone_is_the_village_only_when_it_names_villages(
+    load, store, funds_loaded, tmp_path, places, village
+):
+    """行政区划 with no address beside it, as 地区 is: the village when every value is a village's name."""
+    rows = [["城关镇优抚对象生活补助金发放名册"], [*HEADER[:-1], "所属行政区划"]]
+    for i, place in enumerate(places):
+        rows.append([str(i + 1), f"张{'一二三'[i]}", make_id(seq=i + 1), "100.00", place])
+    result = load(write_xlsx(tmp_path / "roster.xlsx", rows), "payments", values=VALUES)
+    assert result.status == "loaded", result.as_json()["errors"]
+    assert _villages(store, result) == village
+    rules = {f.rule for f in result.report.findings}
+    assert ("column_absent" in rules) == (village[0] is None)
+    assert ("所属行政区划" in _unused(result)) == (village[0] is None)
 
 
 # --- a cell that holds the village and its group together (所在村组: 东风村一组) --------------------------

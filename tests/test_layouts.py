@@ -200,6 +200,9 @@ NEED_UPLOAD_VALUES = {
     # base: the standard and the months are then not read (etl/headers.py _base_reckoned)
     "cam-youfu-shangcan-fuxujin-fafang",
     "cam-tuiyi-shibing-laonian-dingliang-buzhu",
+    # and since the fourteenth session (area) a 优抚 export whose 所属行政区划 holds village committees
+    # alone: the village, as written, over the 户口地址 beside it (etl/filevalues.py fill)
+    "cam-youfu-shenghuo-buzhujin-renyuan",
 }
 
 # Layouts with a header no general rule should be taught, so the clerk maps it once: slug -> which.
@@ -234,10 +237,6 @@ NEEDS_HEADER_MAPPING = {
     " 申请单号 and 单位 are not the fund, the voucher and the payee: the clerk says",
     "hedui-fankui-fangguan-mingxi": "姓名 (with the ID number) and 产权人 (the owner, no ID number) both"
     " name a person: which is the row's is the clerk's",
-    # A seventh held-out sample, after what it taught (held7): a 优抚 export whose 所属行政区划 (东风村委会)
-    # is the village only as the clerk says; unmapped, the village is read out of 户口地址 instead
-    "cam-youfu-shenghuo-buzhujin-renyuan": "所属行政区划 (a village committee) is the village only as the"
-    " clerk says: unmapped, the village is read out of the 户口地址 beside it",
     # As it came it was in NOT_LOADED_YET: its manifest expected 项目责任单位 as the contractor and its
     # mapping did not say so (the manifest's own slip, mended at the merge; a bare 责任单位 is no
     # contractor on daye-xianjie-zijin-xiangmu-jihua, so no rule reads it).
