@@ -7,9 +7,10 @@ whose address names no village refused by the rule that a village is required, n
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pytest
 
-from etl.address import VILLAGE_GROUP_HEADER, group_in, village_in
+from etl.address import VILLAGE_GROUP_HEADER, group_in, only_village_names, village_in
 from etl.text import header_key
 from tests.conftest import snapshot
 from tests.sheets import make_id, write_csv, write_xls, write_xlsx
@@ -26,6 +27,14 @@ from tests.sheets import make_id, write_csv, write_xls, write_xlsx
         ("东风村委会", "东风村"),
         ("城 关 镇 东 风 村 一 组", "东风村"),
         ("坪坝乡红星村", "红星村"),
+        # 红旗村, as common a village name as any: 旗 ends a banner (a county in Inner Mongolia), but not
+        # right before the village's ending
+        ("城关镇红旗村3组", "红旗村"),
+        ("红旗村委会", "红旗村"),
+        ("红旗社区居委会", "红旗社区"),
+        ("科尔沁右翼前旗东风村", "东风村"),  # the banner before the village is no part of it
+        ("科尔沁右翼前旗红旗村", "红旗村"),
+        ("科尔沁右翼前旗", None),
         ("城关镇解放路12号", None),
         ("", None),
         (None, None),
@@ -33,6 +42,21 @@ from tests.sheets import make_id, write_csv, write_xls, write_xlsx
 )
 def test_the_village_in_an_address(address, village):
     assert village_in(address) == village
+
+
+@pytest.mark.parametrize(
+    ("names", "villages_alone"),
+    [
+        (
+            ["红旗村委会", "东风村", "红旗社区"],
+            True,
+        ),  # one 红旗村 no longer sends a whole area to the address
+        (["红旗村", "正蓝旗"], False),  # a banner is no village
+        (["红旗村", "前旗红旗村"], False),  # a banner before the village: an address
+    ],
+)
+def test_an_area_of_village_names_with_a_banner_word(names, villages_alone):
+    assert only_village_names(pa.array(names)) is villages_alone
 
 
 HEADER = ["序号", "姓名", "身份证号", "补贴金额", "家庭地址"]
