@@ -36,8 +36,10 @@ VILLAGE_GROUP_HEADER = re.compile(r"^(所属|所在|归属)?村(/|、|\(|及|和
 
 # A village's own name: no digit, space or punctuation, and none of the words that end a place of
 # another level (省 市 县 区 旗 镇 乡 街道 办事处) or a part below it (组 号) — but 旗 right before the
-# village's ending, for 红旗村 (as common a village name as any) is no banner (科右前旗红旗村: 红旗村).
-_NAME = r"[^\s\d0-9省市县区旗镇乡街道办处村组号社,，、()（）\-#]{1,8}旗?"
+# village's ending, for 红旗村 (as common a village name as any) is no banner (科右前旗红旗村: 红旗村), and
+# 街 or 道 alone, for 前街村, 南街村 and 道口村 are villages: only 街道 together (a street office) ends a
+# place, and a name does not start at its 道.
+_NAME = r"(?!(?<=街)道)(?:(?!街道)[^\s\d0-9省市县区旗镇乡办处村组号社,，、()（）\-#]){1,8}旗?"
 _VILLAGE = re.compile(rf"({_NAME}(?:村|社区))(?!镇|乡|街道)")
 # A village-level name and nothing else: 东风村, 东风村委会, 东风村村民委员会, 新华社区, 新华社区居委会 (a
 # civil-affairs system's 地区: guer-jiben-shenghuofei-fafang-xiangqing).  Not a township's or a county's

@@ -35,6 +35,12 @@ from tests.sheets import make_id, write_csv, write_xls, write_xlsx
         ("科尔沁右翼前旗东风村", "东风村"),  # the banner before the village is no part of it
         ("科尔沁右翼前旗红旗村", "红旗村"),
         ("科尔沁右翼前旗", None),
+        # 前街村, 南街村, 道口村: 街 and 道 in a village's name; 街道 (a township-level street office) is not
+        ("城关镇前街村3组", "前街村"),
+        ("南街村委会", "南街村"),
+        ("城关镇道口村二组", "道口村"),
+        ("城南街道道口村", "道口村"),
+        ("城南街道", None),
         ("城关镇解放路12号", None),
         ("", None),
         (None, None),
@@ -52,6 +58,8 @@ def test_the_village_in_an_address(address, village):
             True,
         ),  # one 红旗村 no longer sends a whole area to the address
         (["红旗村", "正蓝旗"], False),  # a banner is no village
+        (["南街村委会", "道口村", "前街社区"], True),
+        (["南街村", "城南街道新华社区"], False),  # a street office before the community: an address
         (["红旗村", "前旗红旗村"], False),  # a banner before the village: an address
     ],
 )
