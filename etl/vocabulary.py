@@ -815,6 +815,15 @@ STAFFING_TYPES = Enum(
         "非参公事业": "事业(其他)",
         "其他事业": "事业(其他)",
         "参照公务员法管理": "事业(参公)",
+        # 人员身份 as a budget platform's roll writes it (fb-renyuan-jiben-xinxi-weihu): the 编制 the person
+        # holds.  Not 编外长聘人员 (hired outside the 编制) nor 遗属: they hold none.
+        "公务员": "行政",
+        "参照公务员法管理人员": "事业(参公)",
+        "事业管理人员": "事业(其他)",
+        "事业专业技术人员": "事业(其他)",
+        "机关技术工人": "工勤",
+        "机关普通工人": "工勤",
+        "事业工人": "工勤",
     },
     ("行政", "事业(参公)", "事业(其他)", "工勤", "其他"),
 )
