@@ -1411,6 +1411,9 @@ def test_a_consolation_paid_is_the_amount_and_the_dead_are_not_the_person_paid()
     match = detect([header], "payments")
     assert match.mapping["name"] == 0 and match.mapping["amount_yuan"] == 5, match.mapping
     assert not match.ambiguous, match.ambiguous
+    # the victim alone is still not the payee (before, 死者(失踪)姓名 was read as the person paid)
+    match = detect([["死者(失踪)姓名", "身份证号码", "行政村(社区)", "抚慰金"]], "payments")
+    assert "name" not in match.mapping, match.mapping
     # near cases: the standard of a consolation is no amount; a deaths register's dead are its persons
     match = detect([["户主姓名", "身份证号码", "抚慰金标准", "抚慰金数额"]], "payments")
     assert match.mapping["amount_yuan"] == 3, match.mapping
