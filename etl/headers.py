@@ -528,11 +528,15 @@ def _group_titles(row: list[str | None], below: list[str | None]) -> set[int]:
 
 # A total paid over the row's parts (发放资金总额 = 发放金额 + 护理费 + … + 补发金额: a 优抚 export).
 _TOTAL_PAID = re.compile(r"(总额|总计|合计)$")
+# An allowance a total adds to the standard's share (孤老增发, 其他补助1, 补发金额, 护理费: 优抚 exports).
+_ADDED_PART = re.compile(r"增发|加发|补发|^其他(补助|补贴)|护理费")
 
 
 def _base_reckoned(match: HeaderMatch) -> HeaderMatch:
     """A standard and a quantity beside an amount paid that is a total over parts, one of which is written
-    as the amount is (省标准 × 发放月数 = 发放金额, then the allowances, and 发放资金总额: a 优抚 export):
+    as the amount is (省标准 × 发放月数 = 发放金额, then the allowances, and 发放资金总额: a 优抚 export), or
+    one of which is an allowance added to the standard's share (标准, 发放月数, 孤老增发, 其他补助1…, 发放资金
+    总额: a 义务兵家属优待金 export):
     they reckon that base, not the total, so neither is read (each row's total would be reported
     amount_mismatch against their product); the report names them unused.  Not columns the clerk mapped."""
     if "amount_yuan" not in match.mapping or not {"quantity", "standard_yuan"} <= set(
@@ -547,7 +551,12 @@ def _base_reckoned(match: HeaderMatch) -> HeaderMatch:
     base = [
         p
         for p, label in enumerate(match.labels)
-        if label and p not in used and ("amount_yuan", EXACT) in cell_scores(match.spec.kind, label)
+        if label
+        and p not in used
+        and (
+            ("amount_yuan", EXACT) in cell_scores(match.spec.kind, label)
+            or _ADDED_PART.search(header_key(label))
+        )
     ]
     if base:
         for name in ("quantity", "standard_yuan"):

@@ -130,7 +130,10 @@ def _structural(extract: Extract, report: Report) -> None:
             name,
         )
     if unused or m.dropped:
-        names = "、".join(unused + [m.labels[p] or "" for p in m.dropped])
+        # A header that holds a 、 itself (项目审批（核准、备案）文号) is quoted, so the list reads back.
+        names = "、".join(
+            f"“{n}”" if "、" in n else n for n in unused + [m.labels[p] or "" for p in m.dropped]
+        )
         report.add_once(  # one finding naming them all, like every header finding
             Finding(
                 header_row,

@@ -75,7 +75,9 @@ class Role:
 _NOT_A_PLACE = "审批|审核|意见|时间|日期|签字|签章|盖章|经办|负责人|电话"
 
 # People who sign, fill in or vouch for a form are not the person paid.
-_NOT_THE_PERSON = "联系|电话|手机|代理|经办|负责|审核|复核|填报|制表|监护|法人|法定|证明|担保|审批|批准|录入|开户|单位|身份|证件|代领|代办|签字|签名|签章"
+# Nor the dead or missing a family is consoled for (死者(失踪)姓名 beside 户主姓名: a 救灾 system's list of
+# consolation paid); a deaths register names them by its own headers (死者姓名, 逝者姓名).
+_NOT_THE_PERSON = "联系|电话|手机|代理|经办|负责|审核|复核|填报|制表|监护|法人|法定|证明|担保|审批|批准|录入|开户|单位|身份|证件|代领|代办|签字|签名|签章|死者|失踪|遇难"
 
 # Headers that are a column only when every value is one of its enum's (etl/validate.py
 # ``_not_its_values``): an operation's type is the 发放状态 where the operation recorded is the payment's
@@ -203,11 +205,16 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"^实发|^实付|^实补|^实际(发放|支付|补助|补贴|救助|领取)", 95, "日期|时间|人|标准"),
         # Not what the household pays or owes itself (农户自负金额, 种子应收金额: liangzhong-butie-huming-mingxi).
         # Nor the value put on goods given in kind (救助物品折价金额 beside 救助资金现金金额: a 救助方案明细).
-        Role(r"金额", 60, "应发|应付|应补|标准|合计|总额|大写|应收|自负|自付|自筹|缴|折价"),
+        # Nor another payment's (其他救助金额 beside 救助金额: a 医疗救助 一站式结算 report).
+        Role(r"金额", 60, "应发|应付|应补|标准|合计|总额|大写|应收|自负|自付|自筹|缴|折价|其他"),
         # 种子补贴金额, 困难补助金额, 资助金额: the subsidy or aid, beside the other money a form lists (营养餐金额).
-        Role(r"(补贴|补助|救助|奖补|资助)金额$", 70, "应发|应付|应补|应收|标准|合计|总额|大写"),
-        # 补贴资金（元）, 补助资金, 救助金: the money paid on the row, written without 金额.
-        Role(r"^(补贴|补助|救助|奖补|发放)(资金|款|金)$", 60),
+        Role(
+            r"(补贴|补助|救助|奖补|资助)金额$", 70, "应发|应付|应补|应收|标准|合计|总额|大写|其他"
+        ),
+        # 补贴资金（元）, 补助资金, 救助金: the money paid on the row, written without 金额.  核准救助资金 (a
+        # 过渡生活救助 list: the cash approved and paid beside grain and clothes given in kind) as 核准救助金额;
+        # 抚慰金数额 (the consolation paid to a disaster victim's family) as 抚慰金; not its 标准.
+        Role(r"^(核准|核定|批准)?(补贴|补助|救助|奖补|发放|抚慰|慰问)(资金|款|金)(数额|额)?$", 60),
         # 发放合计, 实发合计, 发放总额: what the row was paid, summed over its parts (保障金 + 分类施保金 …).
         # 资金发放总额 (a 孤儿基本生活费 发放详情: 当月发放金额 + 补发放金额 = 资金发放总额) the same.
         Role(r"^(资金)?(发放|实发|实付|支付)(合计|总额|总计)$", 90),
@@ -228,8 +235,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "paid_on": (
         Role(r"(发放|到账|支付|拨付|兑付|结算).*(日期|时间)", 70),
         Role(r"^(领款|领取)(日期|时间)$", 70),
-        # 受助日期 (a 救助方案明细): the day the aid was received.
-        Role(r"^受助(日期|时间)$", 70),
+        # 受助日期 (a 救助方案明细): the day the aid was received; 救助日期 (a 医疗救助 一站式结算 report) the
+        # day it was settled and paid; not the day it was applied for (救助申请日期).
+        Role(r"^(受助|救助)(日期|时间)$", 70),
     ),
     # 拨款时间, 付款日期 (a 拨款 record list): the day the money left the treasury, as 拨出日期 says; not the
     # day it was asked for or planned.
@@ -281,6 +289,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
         Role(r"^(供应商|收款单位|收款方)(名称|全称)?$", 70),
         Role(r"^收款(方|人|单位)?账户(名称|全称)$", 70),
     ),
+    # 企业名称 (a template of subsidies paid to enterprises, fb-qiye-butie-fafang-mingxi-muban): the
+    # enterprise is the payee where the form names no person; beside 姓名 it is an employer, below it.
+    "payments.name": (Role(r"^(企业|公司)(名称|全称)$", 55),),
     # A catalogue's bare 编号 / 编码 is the fund's own: each row of a fund catalogue is a fund.
     "funds.fund_code": (Role(r"^(编号|编码|代码)$", 60),),
     # 资金类型, 项目类型: a catalogue's category written 类型 for 类别 (bangfu-zijin-daoru-muban).
@@ -450,7 +461,9 @@ ROLES: dict[str, tuple[Role, ...]] = {
             r"^(分配|下达|指标|安排)(金额|资金|数|额)|(分配|下达|安排)(金额|资金|数)$|^(合计|小计|总计)$",
             65,
             # not what was issued so far nor what is left (累计下达金额, 指标剩余金额: quota-yusuan-zhibiao-xiada)
-            "待分|已办|编入|日期|文号|单位|累计|剩余",
+            # nor what is not yet released (未下达金额 beside 已下达金额: a transfer-payment release,
+            # fb-zhuanyi-zhifu-yusuan-xiada)
+            "待分|已办|编入|日期|文号|单位|累计|剩余|未",
         ),
         # 已投入帮扶资金 (a 扶贫 统计表, tests/realfiles fupin-bangfu-zijin-tongji): what was put into the
         # village; not what was planned (规划投入资金), nor the group of its sources (已投入帮扶资金构成).
@@ -802,6 +815,15 @@ STAFFING_TYPES = Enum(
         "非参公事业": "事业(其他)",
         "其他事业": "事业(其他)",
         "参照公务员法管理": "事业(参公)",
+        # 人员身份 as a budget platform's roll writes it (fb-renyuan-jiben-xinxi-weihu): the 编制 the person
+        # holds.  Not 编外长聘人员 (hired outside the 编制) nor 遗属: they hold none.
+        "公务员": "行政",
+        "参照公务员法管理人员": "事业(参公)",
+        "事业管理人员": "事业(其他)",
+        "事业专业技术人员": "事业(其他)",
+        "机关技术工人": "工勤",
+        "机关普通工人": "工勤",
+        "事业工人": "工勤",
     },
     ("行政", "事业(参公)", "事业(其他)", "工勤", "其他"),
 )

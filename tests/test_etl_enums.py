@@ -374,3 +374,36 @@ def test_an_operation_type_with_other_values_is_not_loaded(
     assert "不都是“发放状态”的取值（待发放、发放中、已发放、退回）" in said.message
     (unused,) = [f for f in result.report.warnings if f.rule == "column_unused"]
     assert "操作类型" in unused.message.split("：", 1)[1].split("、")
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("公务员", "行政"),
+        ("参照公务员法管理人员", "事业(参公)"),
+        ("事业管理人员", "事业(其他)"),
+        ("事业专业技术人员", "事业(其他)"),
+        ("机关技术工人", "工勤"),
+        ("机关普通工人", "工勤"),
+        ("事业工人", "工勤"),
+    ],
+)
+def test_a_budget_systems_person_identity_is_the_staffing_type(
+    tmp_path, load, store, written, stored
+):
+    """人员身份 as a budget platform's roll writes it (fb-renyuan-jiben-xinxi-weihu): a 公务员 holds a 行政
+    编制, a 参照公务员法管理人员 a 参公 one, a 事业管理人员 a 事业 one, a worker a 工勤 one."""
+    header = ["单位名称", "姓名", "身份证号", "人员身份"]
+    row = ["县财政局", "李四", make_id(seq=3), written]
+    result = load(write_xlsx(tmp_path / "s.xlsx", [header, row]), "staff")
+    assert result.status == "loaded", result.as_json()
+    assert store.execute("SELECT staffing_type FROM staff").fetchone() == (stored,)
+
+
+@pytest.mark.parametrize("written", ["编外长聘人员", "遗属", "其他人员"])
+def test_a_person_outside_the_establishment_has_no_staffing_type(tmp_path, load, written):
+    """编外长聘人员 is hired outside the 编制 and a 遗属 holds none: neither is a 编制类型 (near case)."""
+    header = ["单位名称", "姓名", "身份证号", "人员身份"]
+    row = ["县财政局", "李四", make_id(seq=3), written]
+    result = load(write_xlsx(tmp_path / "s.xlsx", [header, row]), "staff")
+    assert [f.rule for f in result.report.errors] == ["enum_invalid"], result.as_json()

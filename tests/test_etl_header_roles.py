@@ -1353,3 +1353,107 @@ def test_the_total_paid_outranks_the_base_its_standard_and_months_reckon():
     header = ["姓名", "身份证号", "保障人数", "保障金（元）", "分类施保金（元）", "发放合计（元）"]
     match = detect([header], "payments")
     assert (match.mapping["quantity"], match.mapping["amount_yuan"]) == (2, 5), match.mapping
+
+
+# --- what the eighth held-out sample taught (held8) -------------------------------------------------------
+
+
+def test_what_was_released_is_allocated_and_what_was_not_is_no_allocation():
+    """已下达金额 beside 总金额 and 未下达金额 (a transfer-payment release): the amount allocated is what was
+    released; what is left to release (未下达金额, 尚未分配资金) is no allocation."""
+    header = [
+        "预算单位",
+        "项目名称",
+        "资金来源",
+        "总金额",
+        "已下达金额",
+        "未下达金额",
+        "已下达百分比",
+    ]
+    match = detect([header], "allocations")
+    assert match.mapping["amount_yuan"] == 4 and not match.ambiguous, match.mapping
+    # near cases: what is not yet released or allocated is never the amount, even alone
+    for left in ("未下达金额", "尚未分配资金"):
+        match = detect([["预算单位", "项目名称", left]], "allocations")
+        assert match.mapping.get("amount_yuan") is None, (left, match.mapping)
+
+
+def test_the_approved_relief_funds_are_the_amount_and_the_goods_in_kind_are_not():
+    """核准救助资金(元) beside 核准救助口粮(公斤) and 核准救助衣被(件) (a 过渡生活救助 list): the cash approved
+    and paid is the amount, as 核准救助金额 is; grain and clothing given in kind are no payment."""
+    header = [
+        "户主姓名",
+        "身份证号码",
+        "村名称",
+        "核准救助口粮(公斤)",
+        "核准救助衣被(件)",
+        "核准救助资金(元)",
+    ]
+    match = detect([header], "payments")
+    assert match.mapping["amount_yuan"] == 5 and not match.ambiguous, match.mapping
+    assert "quantity" not in match.mapping, match.mapping
+    # near case: what was actually paid outranks what was approved
+    match = detect([["户主姓名", "身份证号码", "核准救助资金(元)", "实际发放金额(元)"]], "payments")
+    assert match.mapping["amount_yuan"] == 3, match.mapping
+
+
+def test_a_consolation_paid_is_the_amount_and_the_dead_are_not_the_person_paid():
+    """户主姓名 … 死者(失踪)姓名 … 抚慰金数额(元) (a list of consolation paid to disaster victims' families):
+    the family's head is paid the consolation; the victim named beside is not the payee."""
+    header = [
+        "户主姓名",
+        "身份证号码",
+        "行政村(社区)",
+        "死者(失踪)姓名",
+        "死者(失踪)年龄",
+        "抚慰金数额(元)",
+    ]
+    match = detect([header], "payments")
+    assert match.mapping["name"] == 0 and match.mapping["amount_yuan"] == 5, match.mapping
+    assert not match.ambiguous, match.ambiguous
+    # the victim alone is still not the payee (before, 死者(失踪)姓名 was read as the person paid)
+    match = detect([["死者(失踪)姓名", "身份证号码", "行政村(社区)", "抚慰金"]], "payments")
+    assert "name" not in match.mapping, match.mapping
+    # near cases: the standard of a consolation is no amount; a deaths register's dead are its persons
+    match = detect([["户主姓名", "身份证号码", "抚慰金标准", "抚慰金数额"]], "payments")
+    assert match.mapping["amount_yuan"] == 3, match.mapping
+    match = detect([["死者姓名", "身份证号码", "死亡日期"]], "deaths")
+    assert match.mapping["name"] == 0, match.mapping
+
+
+def test_another_aid_beside_the_aid_is_not_the_amount():
+    """救助金额(元) beside 其他救助金额(元) (a 医疗救助 一站式结算 report): 其他… is another payment's money."""
+    header = ["姓名", "身份证号", "救助基数(元)", "救助金额(元)", "其他救助金额(元)", "救助日期"]
+    match = detect([header], "payments")
+    assert match.mapping["amount_yuan"] == 3 and not match.ambiguous, match.mapping
+    assert match.mapping["paid_on"] == 5, match.mapping
+    # near cases: 其他补助1 is no amount either; the day a case was applied for is no payment date
+    match = detect([["姓名", "身份证号", "其他补助1", "发放资金总额"]], "payments")
+    assert match.mapping["amount_yuan"] == 3 and not match.ambiguous, match.mapping
+    match = detect([["姓名", "身份证号", "救助金额", "救助申请日期"]], "payments")
+    assert "paid_on" not in match.mapping, match.mapping
+
+
+def test_the_enterprise_paid_is_the_payee_only_where_no_person_is_named():
+    """企业名称* beside 社会统一信用代码* and 补贴金额* (a template of subsidies paid to enterprises): the
+    enterprise is the payee; beside a person's name it is the person's employer, not the payee."""
+    header = ["发放月份*", "社会统一信用代码*", "企业名称*", "补贴金额*", "支付凭证号*"]
+    match = detect([header], "payments")
+    assert match.mapping["name"] == 2 and match.mapping["amount_yuan"] == 3, match.mapping
+    match = detect([["姓名", "身份证号", "工作单位", "企业名称", "补贴金额"]], "payments")
+    assert match.mapping["name"] == 0, match.mapping
+    match = detect([["企业类型", "企业代码", "补贴金额", "户主姓名"]], "payments")
+    assert match.mapping["name"] == 3, match.mapping
+
+
+def test_a_total_with_allowances_added_is_not_reckoned_by_the_standard_and_months():
+    """标准, 发放月数, 孤老增发, 其他补助1…5, 发放资金总额 (a 义务兵家属优待金 export): the total adds allowances
+    to the standard's share, so 标准 × 发放月数 reckons a part and neither is read."""
+    header = ["户籍地", "姓名", "身份证号", "银行帐号", "标准", "发放月数", "孤老增发", "其他补助1"]
+    header += ["其他补助2", "发放资金总额", "备注"]
+    match = detect([header], "payments")
+    assert match.mapping["amount_yuan"] == 9 and not match.ambiguous, match.mapping
+    assert "quantity" not in match.mapping and "standard_yuan" not in match.mapping, match.mapping
+    # near case: a total with nothing added is the standard × the months, and both are read
+    match = detect([["姓名", "身份证号", "发放标准", "发放月数", "发放资金总额"]], "payments")
+    assert (match.mapping["standard_yuan"], match.mapping["quantity"]) == (2, 3), match.mapping

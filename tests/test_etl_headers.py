@@ -505,3 +505,17 @@ def test_a_cell_in_wan_under_a_wan_header_is_not_multiplied_twice(tmp_path, load
         ("F001", Decimal("500000.00")),
         ("F002", Decimal("15000.00")),
     ]
+
+
+def test_an_unused_header_holding_the_lists_comma_is_quoted(tmp_path, funds_loaded, load):
+    """未导入的列 names its headers joined by 、: one that holds a 、 itself (*项目审批（核准、备案）文号, an
+    import template's) is quoted, so the list reads back as the headers; the others are written as before."""
+    from tests.sheets import PAY_HEADER, pay_row
+
+    header = [*PAY_HEADER, "联系电话", "项目审批（核准、备案）文号"]
+    rows = [[*pay_row(1), "13800000000", "县发改审批〔2024〕1号"]]
+    result = load(write_xlsx(tmp_path / "p.xlsx", [header, *rows]))
+    assert result.status == "loaded", result.as_json()
+    (unused,) = [w for w in result.report.warnings if w.rule == "column_unused"]
+    assert unused.message == "未导入的列：联系电话、“项目审批(核准、备案)文号”"
+    assert unused.column == "联系电话、“项目审批(核准、备案)文号”"

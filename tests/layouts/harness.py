@@ -447,7 +447,12 @@ def structural(
             if expect.get(norm(f.column)) != canonical:
                 problems.append(f"column_by_values took {f.column!r} for {canonical}: {f.message}")
         elif f.rule == "column_unused":
-            seen_unused = {norm(h) for h in f.message.split("：", 1)[1].split("、")}
+            # 、 between the headers; a header that holds one is quoted
+            listed = f.message.split("：", 1)[1]
+            seen_unused = {
+                norm(quoted or plain)
+                for quoted, plain in re.findall(r"“([^”]*)”|([^、“”]+)", listed)
+            }
         elif f.rule == "value_inferred":
             col = next(c for c in SPECS[layout["kind"]].columns if c.label_zh == f.column)
             chosen = (layout.get("values") or {}).get(col.name)
