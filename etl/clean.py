@@ -132,6 +132,24 @@ def closest_expr(raw: str, col: Column) -> str:
 VILLAGE_COMMITTEE = r"^(.+?(?:村|社区))(?:村?民委员会|村?委会|居委会|居民委员会)$"
 
 
+# A unit written as its code and name (财政一体化 / 国库支付 systems: 101001-县财政局, [101001]县财政局,
+# 101001 县财政局, 【101001】县财政局): the unit, as the agencies register and every other form names it.
+# The code is 3 digits or more (after letters, if any); 101医院, 3号楼 and 8341部队 are names.
+UNIT_COLUMNS = frozenset({"department", "agency_name", "payee", "contractor", "recipient"})
+_UNIT_CODE = r"[A-Za-z]{0,4}[0-9]{3,}"
+UNIT_CODE_NAME = (
+    rf"^\s*(?:[\[【(（]\s*{_UNIT_CODE}\s*[\]】)）]|{_UNIT_CODE}\s*[-－—–]|{_UNIT_CODE}\s)"
+    r"\s*(\S*\p{Han}.*?)\s*$"
+)
+# the first character a code-name cell can start with: other cells skip the expression
+_UNIT_CODE_FIRST = "0123456789[【(（" + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def unit_code_guard(raw: str) -> str:
+    """SQL true when ``raw`` may be a code-name cell (its first character could begin a code)."""
+    return f"contains({q(_UNIT_CODE_FIRST)}, left({raw}, 1))"
+
+
 def parse_expr(col: Column, times: int = 1) -> str:
     """SQL expression parsing ``raw.<col>`` into the column's type (an amount ``times`` its unit: 10000 for 万元)."""
     raw = f'r."{col.name}"'
@@ -146,6 +164,13 @@ def parse_expr(col: Column, times: int = 1) -> str:
             return (
                 f"CASE WHEN contains({raw}, '会')"
                 f" THEN regexp_replace({raw}, {q(VILLAGE_COMMITTEE)}, '\\1') ELSE {raw} END"
+            )
+        if (
+            col.name in UNIT_COLUMNS
+        ):  # 101001-县财政局 is 县财政局; most cells start with a Han character
+            return (
+                f"CASE WHEN {unit_code_guard(raw)}"
+                f" THEN regexp_replace({raw}, {q(UNIT_CODE_NAME)}, '\\1') ELSE {raw} END"
             )
         return raw
     if col.type in ("code", "id_number"):
@@ -395,6 +420,12 @@ def _raw_as_parsed(
         return None
     if not in_file:
         return None if col.type == "flag" else "CAST(NULL AS VARCHAR)"
+    if (
+        col.name in UNIT_COLUMNS
+    ):  # only a code-name cell (101001-县财政局) is stored as another name
+        if pc.any(pc.match_substring_regex(text, UNIT_CODE_NAME)).as_py():
+            return None  # the text as written is kept beside it
+        return f'"{col.name}"'
     if col.type == "text" and col.name not in ("name", "village"):
         return f'"{col.name}"'
     if col.name == "village":  # only a committee's name (东风村委会) is stored as another village's

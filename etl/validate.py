@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.bycontent import taken_as, what_says
-from etl.clean import build_incoming
+from etl.clean import UNIT_COLUMNS, build_incoming
 from etl.extract import Extract
 from etl.filevalues import FILE_LEVEL, mask_digits, money
 from etl.findings import Finding, Report, rule_finding
@@ -471,6 +471,43 @@ def _generated_codes(con: duckdb.DuckDBPyConnection, m, report: Report) -> None:
     )
 
 
+def _unit_codes(con: duckdb.DuckDBPyConnection, extract: Extract, report: Report) -> None:
+    """A warning, once for each column, that a unit written as code-name (101001-县财政局) is stored as its name."""
+    m, present = extract.match, set(extract.table.column_names)
+    for col in m.spec.columns:
+        # a unit read out of another text (etl.filevalues.fill) is not its cell as written
+        if (
+            col.name not in UNIT_COLUMNS
+            or col.name in m.computed
+            or f"{col.name}__parsed" in present
+        ):
+            continue
+        example = con.execute(
+            f'SELECT _row, "{col.name}__raw", "{col.name}" FROM incoming'  # noqa: S608
+            f' WHERE "{col.name}__raw" <> "{col.name}" ORDER BY _row LIMIT 1'
+        ).fetchone()
+        if example is None:
+            continue
+        row, written, stored = example
+        label = m.label(col.name)
+        report.add_once(
+            Finding(
+                row,
+                label,
+                written,
+                f"“{col.label_zh}”只写名称",
+                "unit_code_stripped",
+                "warning",
+                f"“{label}”中的单位写作“编码-名称”，已去掉编码、按名称导入"
+                f"（如第 {row} 行“{written}”为“{stored}”）",
+                f"“{label}” ({col.label_en}) writes units as code-name: stored as the name alone"
+                f" (row {row} “{written}” → “{stored}”)",
+                "the unit's name alone",
+            ),
+            col.name,
+        )
+
+
 def _wan_columns(extract: Extract) -> dict[str, int]:
     """Amount columns in 万元, and the factor that makes them yuan: the header says 万元 (预算金额（万元）),
     or it names no unit and a line above the header says the table's unit is 万元 (单位：万元, as
@@ -569,6 +606,7 @@ def validate(con: duckdb.DuckDBPyConnection, extract: Extract, hasher: Hasher) -
     build_incoming(con, spec, extract.table, hasher, times, m.computed)
     register_personal(con)  # the SQL functions rule personal_data_in_text calls
     _generated_codes(con, m, report)
+    _unit_codes(con, extract, report)
     if any(c.type == "id_number" for c in spec.columns):
         _unknown_regions(con)
     id_columns = {c.name for c in spec.columns if c.type == "id_number"}

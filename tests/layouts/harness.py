@@ -32,6 +32,11 @@ NEEDS_FUNDS = ("payments", "disbursements", "projects", "allocations")
 # A village written as its committee (东风村委会, 红星村村民委员会, 新华社区居委会) is stored as the village it
 # names, on every form (held7).
 _COMMITTEE = re.compile(r"(村|社区)(村?委会|村?民委员会|居委会|居民委员会)$")
+# A unit written code-name (101001-县财政局, [101001]县财政局) is stored as its name (branch codename).
+_UNITS = ("department", "agency_name", "payee", "contractor", "recipient")
+_UNIT_CODE = re.compile(
+    r"^(?:[\[【(（][A-Za-z]{0,4}\d{3,}[\]】)）]|[A-Za-z]{0,4}\d{3,}\s*[-－—–]|[A-Za-z]{0,4}\d{3,}\s)\s*(?=\S*[\u4e00-\u9fff])"
+)
 
 
 def loader_takes_mapping() -> bool:
@@ -162,6 +167,8 @@ def _expected_stored(ctype: str, col_spec, v):
         return t.replace(" ", "")
     if col_spec.name == "village" and t is not None:
         return _COMMITTEE.sub(r"\1", t)
+    if col_spec.name in _UNITS and t is not None:
+        return _UNIT_CODE.sub("", t).strip()
     return t
 
 
@@ -433,6 +440,12 @@ def structural(
                 )
         elif f.rule == "amount_in_wan":
             seen_wan.append(f.column)
+        elif f.rule == "unit_code_stripped":  # only a column the layout imports as a unit
+            expect = {norm(_key(c)): c["expect"] for c in layout["columns"]}
+            if expect.get(norm(f.column)) not in _UNITS and norm(f.column) not in {
+                norm(k) for k, v in (mapping or {}).items() if v in _UNITS
+            }:
+                problems.append(f"unit_code_stripped names {f.column!r}, not a unit column")
         elif f.rule == "column_other_states":
             # a 状态 holding another thing's states (享受中): not loaded, so only a column the layout
             # does not import may be named
