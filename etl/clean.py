@@ -13,6 +13,8 @@ etl/specs.py; values from the file always travel as data, never as SQL.
 
 from __future__ import annotations
 
+import string
+
 import duckdb
 import numpy as np
 import pyarrow as pa
@@ -142,7 +144,7 @@ UNIT_CODE_NAME = (
     r"\s*(\S*\p{Han}.*?)\s*$"
 )
 # the first character a code-name cell can start with: other cells skip the expression
-_UNIT_CODE_FIRST = "0123456789[【(（" + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_UNIT_CODE_FIRST = string.digits + string.ascii_letters + "[【(（"
 
 
 def unit_code_guard(raw: str) -> str:
@@ -165,9 +167,8 @@ def parse_expr(col: Column, times: int = 1) -> str:
                 f"CASE WHEN contains({raw}, '会')"
                 f" THEN regexp_replace({raw}, {q(VILLAGE_COMMITTEE)}, '\\1') ELSE {raw} END"
             )
-        if (
-            col.name in UNIT_COLUMNS
-        ):  # 101001-县财政局 is 县财政局; most cells start with a Han character
+        # 101001-县财政局 is 县财政局; most cells start with a Han character and skip the expression
+        if col.name in UNIT_COLUMNS:
             return (
                 f"CASE WHEN {unit_code_guard(raw)}"
                 f" THEN regexp_replace({raw}, {q(UNIT_CODE_NAME)}, '\\1') ELSE {raw} END"
